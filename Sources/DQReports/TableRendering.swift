@@ -1,0 +1,173 @@
+import DQText
+import Foundation
+
+extension Table {
+    /// Renders tables in `format`:
+    /// - `table`: aligned columns for a terminal, numbers right-aligned, long text cut at
+    ///   `maxCellWidth` characters with `…`, line breaks shown as `⏎`;
+    /// - `csv`: RFC 4180, one section per table, sections separated by a blank line and (when
+    ///   there are several) headed by `# name`; text cells that a spreadsheet would run as a
+    ///   formula are neutralised (see `CSVCell`);
+    /// - `json`: one table → an array of row objects; several → an object keyed by table name.
+    public static func render(_ tables: [Table], as format: OutputFormat, maxCellWidth: Int = 60) -> String {
+        switch format {
+        case .table:
+            return tables.map { $0.terminalText(maxCellWidth: maxCellWidth) }.joined(separator: "\n")
+        case .csv:
+            if tables.count == 1 { return tables[0].csvText() }
+            return tables.map { "# \($0.name)\n" + $0.csvText() }.joined(separator: "\n")
+        case .json:
+            let value: JSONValue = tables.count == 1
+                ? tables[0].jsonValue
+                : .object(tables.map { ($0.name, $0.jsonValue) })
+            return value.prettyText() + "\n"
+        }
+    }
+
+    // MARK: Terminal
+
+    func terminalText(maxCellWidth: Int) -> String {
+        let shown = rows.map { $0.map { Table.terminalCell($0, maxWidth: maxCellWidth) } }
+        var widths = columns.map(DisplayWidth.of)
+        for row in shown {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                widths[i] = max(widths[i], DisplayWidth.of(cell))
+            }
+        }
+        let numeric = columns.indices.map { i in
+            rows.contains { i < $0.count && $0[i].isNumeric } && rows.allSatisfy { i >= $0.count || $0[i].isNumeric || $0[i] == .missing }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: max(0, widths[i] - DisplayWidth.of(cell)))
+                return numeric[i] ? pad + cell : cell + pad
+            }.joined(separator: "  ").trailingSpacesRemoved()
+        }
+        var out = title + "\n"
+        if rows.isEmpty {
+            out += "  (none)\n"
+        } else {
+            out += line(columns) + "\n"
+            out += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
+            for row in shown { out += line(row + Array(repeating: "", count: max(0, columns.count - row.count))) + "\n" }
+        }
+        if let note { out += note + "\n" }
+        return out
+    }
+
+    static func terminalCell(_ cell: Cell, maxWidth: Int) -> String {
+        switch cell {
+        case .text(let s):
+            var flat = ""
+            for ch in s {
+                if ch == "\n" || ch == "\r\n" || ch == "\r" { flat += "⏎" } else if ch == "\t" { flat += " " } else { flat.append(ch) }
+            }
+            if flat.count > maxWidth { flat = String(flat.prefix(maxWidth - 1)) + "…" }
+            return flat
+        case .int(let v): return v.formatted(thousands: true)
+        case let .real(v, digits): return v.formatted(digits: digits)
+        case .missing: return "–"
+        }
+    }
+
+    // MARK: CSV
+
+    func csvText() -> String {
+        var out = columns.map { CSVCell.escape($0) }.joined(separator: ",") + "\n"
+        for row in rows {
+            out += row.map { cell -> String in
+                switch cell {
+                case .text(let s): return CSVCell.escape(s)
+                case .int(let v): return String(v)
+                case .real(let v, _): return v.isFinite ? "\(v)" : ""
+                case .missing: return ""
+                }
+            }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    // MARK: JSON
+
+    var jsonValue: JSONValue {
+        .array(rows.map { row in
+            .object(columns.enumerated().map { i, name in
+                let value: JSONValue
+                switch i < row.count ? row[i] : .missing {
+                case .text(let s): value = .string(s)
+                case .int(let v): value = .number(Double(v))
+                case .real(let v, _): value = v.isFinite ? .number(v) : .null
+                case .missing: value = .null
+                }
+                return (name, value)
+            })
+        })
+    }
+}
+
+/// Writing one CSV cell safely.
+public enum CSVCell {
+    /// Quotes a cell when it holds a comma, quote or line break (RFC 4180), and neutralises
+    /// text that a spreadsheet would evaluate: a cell starting with `=`, `+`, `-`, `@`, a tab
+    /// or a carriage return gets a leading `'` (OWASP, "CSV Injection").
+    public static func escape(_ text: String) -> String {
+        var s = text
+        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+            s = "'" + s
+        }
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}
+
+/// The number of terminal columns a string takes: East Asian wide and full-width characters
+/// take two, combining marks none.
+enum DisplayWidth {
+    static func of(_ s: String) -> Int {
+        var width = 0
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark || v == 0x200D {
+                continue
+            }
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+            width += wide ? 2 : 1
+        }
+        return width
+    }
+}
+
+extension String {
+    func trailingSpacesRemoved() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
+
+extension Int {
+    /// `1234567` → `1,234,567`.
+    public func formatted(thousands: Bool) -> String {
+        let digits = String(self.magnitude)
+        guard thousands, digits.count > 3 else { return self < 0 ? "-" + digits : digits }
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return self < 0 ? "-" + out : out
+    }
+}
+
+extension Double {
+    /// Fixed-point text with `digits` decimals (`-0.000` shown as `0.000`); `nan`, `inf` as such.
+    public func formatted(digits: Int) -> String {
+        guard isFinite else { return isNaN ? "nan" : (self < 0 ? "-inf" : "inf") }
+        let text = String(format: "%.\(digits)f", self)
+        return text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(text.dropFirst()) : text
+    }
+}

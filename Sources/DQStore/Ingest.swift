@@ -1,0 +1,181 @@
+import DQText
+import Foundation
+
+/// What `Store.ingest` is asked to do with one file.
+public struct IngestOptions: Sendable {
+    /// The dataset to add to; nil means the file's stem (`reviews.csv` → `reviews`).
+    public var dataset: String?
+    public var split: String
+    /// nil: chosen by the file's extension.
+    public var format: InputFormat?
+    public var columns: ColumnRequest
+    /// Abort (and change nothing) at the first bad row instead of recording it as rejected.
+    public var strict: Bool
+
+    public init(dataset: String? = nil, split: String = "train", format: InputFormat? = nil,
+                columns: ColumnRequest = ColumnRequest(), strict: Bool = false) {
+        self.dataset = dataset
+        self.split = split
+        self.format = format
+        self.columns = columns
+        self.strict = strict
+    }
+}
+
+/// How far an ingest has got; handed to the progress callback.
+public struct IngestProgress: Sendable {
+    public var rowsRead: Int
+    public var bytesRead: Int
+    public var fileSize: Int?
+    public var elapsed: Double
+}
+
+/// What one file's ingest did.
+public struct IngestSummary: Sendable {
+    public var file: String
+    public var dataset: String
+    public var split: String
+    public var format: InputFormat
+    public var rowsRead: Int
+    public var rowsNew: Int
+    public var rowsDuplicate: Int
+    public var rowsRejected: Int
+    /// The first rejected rows (at most 10), for the summary.
+    public var firstRejects: [RejectedRow]
+    public var seconds: Double
+}
+
+/// A failure that aborted an ingest; the store is as it was before the file.
+public enum IngestError: Error, CustomStringConvertible {
+    case strictReject(file: String, row: RejectedRow)
+
+    public var description: String {
+        switch self {
+        case let .strictReject(file, row):
+            return "\(file):\(row.line): \(row.reason) (--strict: nothing from this file was stored)"
+        }
+    }
+}
+
+extension Store {
+    /// Adds the rows of one file to the store, in one transaction: an error, including one
+    /// thrown by `progress`, leaves the store as it was before the file.
+    ///
+    /// A row is stored once: its content hash covers the split, its id (or, without an id
+    /// column, its line), its text(s) and its label, so ingesting the same file again adds
+    /// nothing. Bad rows are stored as rejected with their line and reason.
+    ///
+    /// `progress` is called every few thousand rows; throwing from it aborts the ingest.
+    @discardableResult
+    public func ingest(
+        file: String, options: IngestOptions = IngestOptions(),
+        progress: ((IngestProgress) throws -> Void)? = nil
+    ) throws -> IngestSummary {
+        let started = Date()
+        let reader = try LabelledRowReader(path: file, format: options.format, columns: options.columns)
+        let datasetName = options.dataset ?? Store.stem(of: file)
+        var summary = IngestSummary(
+            file: file, dataset: datasetName, split: options.split, format: reader.format,
+            rowsRead: 0, rowsNew: 0, rowsDuplicate: 0, rowsRejected: 0, firstRejects: [], seconds: 0)
+
+        try database.inTransaction {
+            let dataset = try ensureDataset(datasetName)
+            try database.run(
+                """
+                INSERT INTO ingests (dataset_id, split, file, format, columns, started_at, finished_at,
+                                     rows_read, rows_new, rows_duplicate, rows_rejected)
+                VALUES (?, ?, ?, ?, '{}', ?, ?, 0, 0, 0, 0)
+                """,
+                [.integer(dataset), .text(options.split), .text(file), .text(reader.format.rawValue),
+                 .text(Timestamp.string(from: started)), .text(Timestamp.string(from: started))])
+            let ingestID = database.lastInsertRowID
+
+            var knownLabels = Set(try labels(dataset: dataset))
+            let insertLabel = try database.prepare(
+                "INSERT INTO labels (dataset_id, name, position) VALUES (?, ?, (SELECT count(*) FROM labels WHERE dataset_id = ?))")
+            let insertSample = try database.prepare("""
+                INSERT INTO samples (dataset_id, split, source_row, external_id, text, text_pair, label, metadata, content_hash, ingest_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (dataset_id, content_hash) DO NOTHING
+                """)
+            let insertReject = try database.prepare(
+                "INSERT INTO rejected_rows (ingest_id, line, reason, raw) VALUES (?, ?, ?, ?)")
+
+            while let outcome = try reader.next() {
+                summary.rowsRead += 1
+                switch outcome {
+                case .accepted(let row):
+                    if !knownLabels.contains(row.label) {
+                        insertLabel.reset()
+                        try insertLabel.bind([.integer(dataset), .text(row.label), .integer(dataset)])
+                        try insertLabel.runToEnd()
+                        knownLabels.insert(row.label)
+                    }
+                    insertSample.reset()
+                    try insertSample.bind(dataset, at: 1)
+                    try insertSample.bind(options.split, at: 2)
+                    try insertSample.bind(Int64(row.line), at: 3)
+                    try insertSample.bind(row.externalID, at: 4)
+                    try insertSample.bind(row.text, at: 5)
+                    try insertSample.bind(row.textPair, at: 6)
+                    try insertSample.bind(row.label, at: 7)
+                    try insertSample.bind(row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText, at: 8)
+                    try insertSample.bind(Int64(bitPattern: Store.contentHash(row, split: options.split)), at: 9)
+                    try insertSample.bind(ingestID, at: 10)
+                    try insertSample.runToEnd()
+                    if database.changes == 1 { summary.rowsNew += 1 } else { summary.rowsDuplicate += 1 }
+                case .rejected(let reject):
+                    if options.strict { throw IngestError.strictReject(file: file, row: reject) }
+                    summary.rowsRejected += 1
+                    if summary.firstRejects.count < 10 { summary.firstRejects.append(reject) }
+                    insertReject.reset()
+                    try insertReject.bind([.integer(ingestID), .integer(Int64(reject.line)), .text(reject.reason), .text(reject.raw)])
+                    try insertReject.runToEnd()
+                }
+                if summary.rowsRead & 4095 == 0, let progress {
+                    try progress(IngestProgress(
+                        rowsRead: summary.rowsRead, bytesRead: reader.bytesConsumed, fileSize: reader.fileSize,
+                        elapsed: Date().timeIntervalSince(started)))
+                }
+            }
+            if let columns = reader.columns {
+                try database.run("UPDATE ingests SET columns = ? WHERE id = ?",
+                                 [.text(Store.describe(columns).jsonText), .integer(ingestID)])
+            }
+            summary.seconds = Date().timeIntervalSince(started)
+            try database.run(
+                "UPDATE ingests SET finished_at = ?, rows_read = ?, rows_new = ?, rows_duplicate = ?, rows_rejected = ? WHERE id = ?",
+                [.text(Timestamp.now()), .integer(Int64(summary.rowsRead)), .integer(Int64(summary.rowsNew)),
+                 .integer(Int64(summary.rowsDuplicate)), .integer(Int64(summary.rowsRejected)), .integer(ingestID)])
+        }
+        return summary
+    }
+
+    /// The identity of a stored row: split, id (or line when there is no id), text, text pair, label.
+    static func contentHash(_ row: LabelledRow, split: String) -> UInt64 {
+        var hash = StableHash()
+        hash.combineOptional(split)
+        hash.combineOptional(row.externalID ?? "line:\(row.line)")
+        hash.combineOptional(row.text)
+        hash.combineOptional(row.textPair)
+        hash.combineOptional(row.label)
+        return hash.finalize()
+    }
+
+    static func stem(of path: String) -> String {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    static func describe(_ columns: ResolvedColumns) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("text", .string(columns.columns[columns.text])),
+            ("label", .string(columns.columns[columns.label])),
+        ]
+        if let pair = columns.textPair { members.append(("text_pair", .string(columns.columns[pair]))) }
+        if let id = columns.id { members.append(("id", .string(columns.columns[id]))) }
+        members.append(("meta", .array(columns.meta.map { .string(columns.columns[$0]) })))
+        return .object(members)
+    }
+}

@@ -1,0 +1,74 @@
+/// The store's schema as an ordered list of named steps. A shipped step is never edited;
+/// a change to the schema is a new step at the end. The store records every step applied.
+struct Migration {
+    var version: Int
+    var name: String
+    var sql: String
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "samples, labels, ingests and runs", sql: """
+            CREATE TABLE datasets (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE labels (
+                dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (dataset_id, name)
+            ) WITHOUT ROWID;
+            CREATE TABLE ingests (
+                id INTEGER PRIMARY KEY,
+                dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                split TEXT NOT NULL,
+                file TEXT NOT NULL,
+                format TEXT NOT NULL,
+                columns TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT NOT NULL,
+                rows_read INTEGER NOT NULL,
+                rows_new INTEGER NOT NULL,
+                rows_duplicate INTEGER NOT NULL,
+                rows_rejected INTEGER NOT NULL
+            );
+            CREATE TABLE rejected_rows (
+                id INTEGER PRIMARY KEY,
+                ingest_id INTEGER NOT NULL REFERENCES ingests(id) ON DELETE CASCADE,
+                line INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                raw TEXT NOT NULL
+            );
+            CREATE TABLE samples (
+                id INTEGER PRIMARY KEY,
+                dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                split TEXT NOT NULL,
+                source_row INTEGER NOT NULL,
+                external_id TEXT,
+                text TEXT NOT NULL,
+                text_pair TEXT,
+                label TEXT NOT NULL,
+                metadata TEXT,
+                content_hash INTEGER NOT NULL,
+                ingest_id INTEGER NOT NULL REFERENCES ingests(id)
+            );
+            CREATE UNIQUE INDEX samples_by_content ON samples(dataset_id, content_hash);
+            CREATE INDEX samples_by_split ON samples(dataset_id, split);
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                dataset_id INTEGER REFERENCES datasets(id) ON DELETE CASCADE,
+                parameters TEXT NOT NULL,
+                seed INTEGER,
+                dq_version TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+                message TEXT
+            );
+            CREATE INDEX runs_by_dataset ON runs(dataset_id, kind);
+            """),
+    ]
+}

@@ -1,0 +1,18 @@
+import CSQLite
+import Foundation
+
+/// An error reported by SQLite, with its result code, message and the SQL that failed.
+public struct SQLiteError: Error, CustomStringConvertible {
+    public var code: Int32
+    public var message: String
+    public var sql: String?
+
+    public var description: String {
+        var text = "SQLite error \(code): \(message)"
+        if let sql { text += " (in: \(sql.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)))" }
+        return text
+    }
+
+    /// True for SQLITE_CONSTRAINT and its extended codes.
+    public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+}

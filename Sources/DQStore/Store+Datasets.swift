@@ -1,0 +1,84 @@
+/// A dataset as listed by `dq datasets`.
+public struct DatasetSummary: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var createdAt: String
+    /// Splits with their row counts, by name.
+    public var splits: [SplitCount]
+    /// Labels in the order they were first seen.
+    public var labels: [String]
+    public var lastIngestAt: String?
+
+    public var rowCount: Int { splits.reduce(0) { $0 + $1.count } }
+}
+
+public struct SplitCount: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+
+    public init(name: String, count: Int) {
+        self.name = name
+        self.count = count
+    }
+}
+
+extension Store {
+    /// The id of the dataset called `name`, or nil.
+    public func datasetID(named name: String) throws -> Int64? {
+        try database.row("SELECT id FROM datasets WHERE name = ?", [.text(name)]).map { Int64($0.int(0)) }
+    }
+
+    /// The id of the dataset called `name`; an error that lists the known datasets otherwise.
+    public func requireDataset(_ name: String) throws -> Int64 {
+        if let id = try datasetID(named: name) { return id }
+        throw StoreError.unknownDataset(name, known: try datasetNames())
+    }
+
+    /// The dataset to use when a command is not told: the only one, or an error that lists them.
+    public func defaultDataset(_ name: String?) throws -> (id: Int64, name: String) {
+        if let name { return (try requireDataset(name), name) }
+        let names = try datasetNames()
+        if names.count == 1 { return (try requireDataset(names[0]), names[0]) }
+        throw StoreError.unknownDataset("(none given)", known: names)
+    }
+
+    public func datasetNames() throws -> [String] {
+        try database.rows("SELECT name FROM datasets ORDER BY name").map { $0.string(0) }
+    }
+
+    /// Creates the dataset if it does not exist; returns its id.
+    func ensureDataset(_ name: String) throws -> Int64 {
+        if let id = try datasetID(named: name) { return id }
+        try database.run("INSERT INTO datasets (name, created_at) VALUES (?, ?)", [.text(name), .text(Timestamp.now())])
+        return database.lastInsertRowID
+    }
+
+    /// The labels of a dataset in the order they were first seen.
+    public func labels(dataset: Int64) throws -> [String] {
+        try database.rows("SELECT name FROM labels WHERE dataset_id = ? ORDER BY position", [.integer(dataset)])
+            .map { $0.string(0) }
+    }
+
+    /// The splits of a dataset with their row counts.
+    public func splits(dataset: Int64) throws -> [SplitCount] {
+        try database.rows(
+            "SELECT split, count(*) FROM samples WHERE dataset_id = ? GROUP BY split ORDER BY min(id)",
+            [.integer(dataset)]
+        ).map { SplitCount(name: $0.string(0), count: $0.int(1)) }
+    }
+
+    /// Every dataset with its splits, labels and last ingest time.
+    public func datasetSummaries() throws -> [DatasetSummary] {
+        try database.rows("""
+            SELECT d.id, d.name, d.created_at, (SELECT max(finished_at) FROM ingests i WHERE i.dataset_id = d.id)
+            FROM datasets d ORDER BY d.name
+            """
+        ).map { row in
+            let id = Int64(row.int(0))
+            return DatasetSummary(
+                id: id, name: row.string(1), createdAt: row.string(2),
+                splits: try splits(dataset: id), labels: try labels(dataset: id),
+                lastIngestAt: row.optionalString(3))
+        }
+    }
+}

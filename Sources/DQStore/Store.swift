@@ -1,0 +1,90 @@
+import CSQLite
+import Foundation
+
+/// The version of dq recorded with every run.
+public let dqVersion = "0.1.0"
+
+/// dq's sample store: one SQLite file holding datasets, samples, ingest reports and every
+/// analysis run with its results.
+public final class Store {
+    public let database: Database
+    public var path: String { database.path }
+
+    /// The store path used when neither `--db` nor `DQ_DB` is given.
+    public static let defaultPath = "dq.sqlite"
+
+    /// The store path from an explicit option, else `DQ_DB`, else `./dq.sqlite`.
+    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let fromEnvironment = environment["DQ_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return defaultPath
+    }
+
+    /// Opens the store at `path`, creating it and bringing its schema up to date.
+    /// A store written by a newer dq (with migrations this dq does not know) is refused.
+    public init(path: String) throws {
+        database = try Database(path: path)
+        try database.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        try migrate()
+    }
+
+    /// The schema version of this store (the last migration applied).
+    public func schemaVersion() throws -> Int {
+        try database.row("SELECT coalesce(max(version), 0) FROM schema_migrations")?.int(0) ?? 0
+    }
+
+    private func migrate() throws {
+        try database.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )
+            """)
+        let current = try schemaVersion()
+        let known = Migrations.all.last?.version ?? 0
+        if current > known {
+            throw StoreError.fromNewerVersion(path: path, storeVersion: current, knownVersion: known)
+        }
+        for migration in Migrations.all where migration.version > current {
+            try database.inTransaction {
+                try database.execute(migration.sql)
+                try database.run(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [.integer(Int64(migration.version)), .text(migration.name), .text(Timestamp.now())])
+            }
+        }
+    }
+}
+
+/// Problems with the store itself or with what is asked of it.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case fromNewerVersion(path: String, storeVersion: Int, knownVersion: Int)
+    case unknownDataset(String, known: [String])
+    case unknownRun(Int)
+
+    public var description: String {
+        switch self {
+        case let .fromNewerVersion(path, storeVersion, knownVersion):
+            return "\(path) was written by a newer dq (schema version \(storeVersion); this dq \(dqVersion) knows up to \(knownVersion)). Upgrade dq, or use another store with --db."
+        case let .unknownDataset(name, known):
+            let list = known.isEmpty ? "the store has no datasets yet; add one with `dq ingest FILE`" : "known datasets: \(known.joined(separator: ", "))"
+            return "no dataset named '\(name)' (\(list))"
+        case let .unknownRun(id):
+            return "no run with id \(id)"
+        }
+    }
+}
+
+/// ISO 8601 timestamps in UTC, as stored.
+public enum Timestamp {
+    public static func now() -> String {
+        string(from: Date())
+    }
+
+    public static func string(from date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

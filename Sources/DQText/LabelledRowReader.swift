@@ -1,0 +1,271 @@
+/// The input formats `dq ingest` reads.
+public enum InputFormat: String, CaseIterable, Sendable {
+    case csv, tsv, jsonl
+
+    /// The format implied by a file's extension, or nil.
+    public init?(path: String) {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: ".") else { return nil }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "csv": self = .csv
+        case "tsv", "tab": self = .tsv
+        case "jsonl", "ndjson": self = .jsonl
+        default: return nil
+        }
+    }
+}
+
+/// One accepted row of an input file.
+public struct LabelledRow: Sendable {
+    /// The physical line (1-based) on which the row starts.
+    public var line: Int
+    public var text: String
+    public var textPair: String?
+    public var label: String
+    public var externalID: String?
+    /// Metadata columns in file order.
+    public var metadata: [(key: String, value: JSONValue)]
+}
+
+/// A row that could not be used, with why and its content as read.
+public struct RejectedRow: Sendable, Equatable {
+    public var line: Int
+    public var reason: String
+    public var raw: String
+
+    public init(line: Int, reason: String, raw: String) {
+        self.line = line
+        self.reason = reason
+        self.raw = raw
+    }
+}
+
+public enum RowOutcome: Sendable {
+    case accepted(LabelledRow)
+    case rejected(RejectedRow)
+}
+
+/// Reads labelled rows from a CSV, TSV or JSONL file, one at a time.
+///
+/// File-level problems (unreadable file, missing columns) are thrown as `InputError`; problems
+/// with single rows (wrong field count, invalid UTF-8 or JSON, empty text, missing label) come
+/// back as `.rejected` with the line and the reason.
+public final class LabelledRowReader {
+    public let path: String
+    public let format: InputFormat
+    private let request: ColumnRequest
+    private var csv: CSVReader?
+    private var record = CSVRecord()
+    private var lines: ByteReader?
+    private var lineNumber = 0
+    private var pendingLine: [UInt8] = []
+    /// The columns, once known (CSV: from the header; JSONL: from the first object).
+    public private(set) var columns: ResolvedColumns?
+
+    public init(path: String, format: InputFormat? = nil, columns request: ColumnRequest) throws {
+        guard let format = format ?? InputFormat(path: path) else {
+            throw InputError(
+                file: path,
+                message: "cannot tell the format from the file name; use --input-format csv, tsv or jsonl")
+        }
+        self.path = path
+        self.format = format
+        self.request = request
+        switch format {
+        case .csv, .tsv:
+            let reader = try CSVReader(path: path, delimiter: format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t"))
+            guard try reader.read(into: &record) else {
+                throw InputError(file: path, line: 1, message: "the file is empty; expected a header row")
+            }
+            var names: [String] = []
+            for i in 0..<record.count {
+                guard let name = record.field(i) else {
+                    throw InputError(file: path, line: record.line, column: i + 1, message: "the header is not valid UTF-8")
+                }
+                let trimmed = name.trimmingWhitespace()
+                if let earlier = names.firstIndex(of: trimmed) {
+                    throw InputError(
+                        file: path, line: record.line,
+                        message: "column '\(trimmed)' appears twice in the header (columns \(earlier + 1) and \(i + 1))")
+                }
+                names.append(trimmed)
+            }
+            columns = try ResolvedColumns(request, columns: names, file: path)
+            csv = reader
+        case .jsonl:
+            lines = try ByteReader(path: path)
+        }
+    }
+
+    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? 0 }
+    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize }
+
+    /// The next row, or nil at end of file.
+    public func next() throws -> RowOutcome? {
+        switch format {
+        case .csv, .tsv: return try nextDelimited()
+        case .jsonl: return try nextJSONLine()
+        }
+    }
+
+    // MARK: Delimited
+
+    private func nextDelimited() throws -> RowOutcome? {
+        guard let csv, let columns else { return nil }
+        guard try csv.read(into: &record) else { return nil }
+        let line = record.line
+        func reject(_ reason: String) -> RowOutcome {
+            .rejected(RejectedRow(line: line, reason: reason, raw: record.rawText(delimiter: csv.delimiter)))
+        }
+        if record.unterminatedQuote {
+            return reject("a quoted field is never closed; the rest of the file was read into it")
+        }
+        guard record.count == columns.columns.count else {
+            return reject("expected \(columns.columns.count) fields, found \(record.count)")
+        }
+        func value(_ index: Int) -> String? { record.field(index) }
+        func invalid(_ index: Int) -> RowOutcome { reject("invalid UTF-8 in column '\(columns.columns[index])'") }
+
+        guard let text = value(columns.text) else { return invalid(columns.text) }
+        guard let label = value(columns.label) else { return invalid(columns.label) }
+        var pair: String?
+        if let index = columns.textPair {
+            guard let v = value(index) else { return invalid(index) }
+            pair = v
+        }
+        var id: String?
+        if let index = columns.id {
+            guard let v = value(index) else { return invalid(index) }
+            id = v
+        }
+        var metadata: [(key: String, value: JSONValue)] = []
+        metadata.reserveCapacity(columns.meta.count)
+        for index in columns.meta {
+            guard let v = value(index) else { return invalid(index) }
+            metadata.append((columns.columns[index], .string(v)))
+        }
+        return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata, reject: reject)
+    }
+
+    private func validate(
+        line: Int, text: String, pair: String?, label: String, id: String?,
+        metadata: [(key: String, value: JSONValue)], reject: (String) -> RowOutcome
+    ) -> RowOutcome {
+        guard let columns else { return reject("no columns") }
+        if text.isBlank { return reject("empty text in column '\(columns.columns[columns.text])'") }
+        if let pair, pair.isBlank, let index = columns.textPair {
+            return reject("empty text pair in column '\(columns.columns[index])'")
+        }
+        let trimmedLabel = label.trimmingWhitespace()
+        if trimmedLabel.isEmpty { return reject("missing label in column '\(columns.columns[columns.label])'") }
+        return .accepted(LabelledRow(
+            line: line, text: text, textPair: pair, label: trimmedLabel,
+            externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata))
+    }
+
+    // MARK: JSON Lines
+
+    /// Reads one physical line into `pendingLine` (without its line break); false at end of file.
+    private func readLine() throws -> Bool {
+        guard let lines else { return false }
+        pendingLine.removeAll(keepingCapacity: true)
+        var found = false
+        var any = false
+        while !found {
+            let more = try lines.withNextBytes { chunk in
+                any = true
+                if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+                    pendingLine.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[..<newline]))
+                    found = true
+                    return newline + 1
+                }
+                pendingLine.append(contentsOf: chunk)
+                return chunk.count
+            }
+            if !more { break }
+        }
+        if !any && !found { return false }
+        if pendingLine.last == UInt8(ascii: "\r") { pendingLine.removeLast() }
+        lineNumber += 1
+        return true
+    }
+
+    private func nextJSONLine() throws -> RowOutcome? {
+        while true {
+            guard try readLine() else { return nil }
+            if pendingLine.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            let line = lineNumber
+            let raw = String(decoding: pendingLine, as: UTF8.self)
+            func reject(_ reason: String) -> RowOutcome {
+                .rejected(RejectedRow(line: line, reason: reason, raw: raw))
+            }
+            let value: JSONValue
+            do {
+                value = try JSONValue.parse(bytes: pendingLine)
+            } catch {
+                return reject("invalid JSON at column \(error.column): \(error.message)")
+            }
+            guard case .object(let members) = value else {
+                return reject("expected a JSON object, found \(value.kindName)")
+            }
+            if columns == nil {
+                columns = try ResolvedColumns(request, columns: members.map(\.key), file: path)
+            }
+            return jsonRow(members, line: line, reject: reject)
+        }
+    }
+
+    private func jsonRow(
+        _ members: [(key: String, value: JSONValue)], line: Int, reject: (String) -> RowOutcome
+    ) -> RowOutcome {
+        guard let columns else { return reject("no columns") }
+        func scalar(_ index: Int, required: Bool) -> Result<String?, RejectionReason> {
+            let key = columns.columns[index]
+            guard let value = members.first(where: { $0.key == key })?.value, value != .null else {
+                return required ? .failure(RejectionReason("missing field '\(key)'")) : .success(nil)
+            }
+            guard let text = value.scalarText else {
+                return .failure(RejectionReason("field '\(key)' is \(value.kindName), expected a string"))
+            }
+            return .success(text)
+        }
+        do {
+            let text = try scalar(columns.text, required: true).get()!
+            let label = try scalar(columns.label, required: true).get()!
+            let pair = try columns.textPair.flatMap { try scalar($0, required: true).get() }
+            let id = try columns.id.flatMap { try scalar($0, required: false).get() }
+            let roles = [columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }
+            let used = Set(roles.map { columns.columns[$0] })
+            let metadata: [(key: String, value: JSONValue)]
+            if request.allMeta {
+                metadata = members.filter { !used.contains($0.key) }
+            } else {
+                let wanted = columns.meta.map { columns.columns[$0] }
+                metadata = members.filter { wanted.contains($0.key) }
+            }
+            return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata, reject: reject)
+        } catch let error as RejectionReason {
+            return reject(error.reason)
+        } catch {
+            return reject("\(error)")
+        }
+    }
+}
+
+private struct RejectionReason: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+extension String {
+    /// True when the string is empty or only whitespace.
+    public var isBlank: Bool { allSatisfy(\.isWhitespace) }
+
+    /// The string without leading and trailing whitespace (including line breaks).
+    public func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        if first == startIndex && last == index(before: endIndex) { return self }
+        return String(self[first...last])
+    }
+}

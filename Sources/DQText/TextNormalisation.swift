@@ -1,0 +1,33 @@
+/// Normalisation used to find texts that are the same up to trivial differences.
+public enum TextNormalisation {
+    /// Folds case, drops punctuation and symbols, and collapses runs of whitespace, so that
+    /// "John wrote books." and "john  wrote books" normalise alike. Letters, digits and marks
+    /// are kept; every other character counts as a separator.
+    public static func duplicateKey(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.lowercased().unicodeScalars {
+            let props = scalar.properties
+            if props.isAlphabetic || props.numericType != nil || props.generalCategory == .nonspacingMark {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(scalar)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(out)
+    }
+
+    /// The number of whitespace-separated tokens in `text`.
+    public static func whitespaceTokenCount(_ text: String) -> Int {
+        var count = 0
+        var inToken = false
+        for byte in text.utf8 {
+            let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
+            if !space && !inToken { count += 1 }
+            inToken = !space
+        }
+        return count
+    }
+}

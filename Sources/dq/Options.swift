@@ -1,0 +1,57 @@
+import ArgumentParser
+import DQReports
+import DQStore
+import Foundation
+
+/// `--db`, shared by every command that touches the store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The store file. Default: $DQ_DB, else ./dq.sqlite.", valueName: "path"))
+    var db: String?
+
+    func open() throws -> Store {
+        try Store(path: Store.resolvePath(db))
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format` and `--out`, shared by every reporting command.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "How to print results: table (aligned, for a terminal), csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Write the results to this file instead of standard output.", valueName: "file"))
+    var out: String?
+
+    /// Prints or writes `tables`; a file is written whole or not at all.
+    func emit(_ tables: [Table]) throws {
+        let text = Table.render(tables, as: format)
+        guard let out else {
+            print(text, terminator: "")
+            return
+        }
+        try AtomicFile.write(text, to: out)
+        Terminal.note("wrote \(out)")
+    }
+}
+
+/// Writes files through a temporary sibling and a rename, so a reader never sees half a file.
+enum AtomicFile {
+    static func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try Data(text.utf8).write(to: temporary)
+            if FileManager.default.fileExists(atPath: url.path) {
+                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: url)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}

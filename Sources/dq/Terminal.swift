@@ -1,0 +1,46 @@
+import Foundation
+
+/// Messages for people on standard error, kept apart from results on standard output.
+enum Terminal {
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+
+    /// A line of information (not a result).
+    static func note(_ message: String) {
+        fflush(nil)
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Rewrites the current progress line (only on a terminal).
+    static func progress(_ message: String) {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + message).utf8))
+    }
+
+    /// Clears the progress line.
+    static func endProgress() {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+/// Ctrl-C while long work runs: the first press asks the work to stop at its next checkpoint
+/// (which rolls back what it had not committed); the default behaviour is restored afterwards.
+enum Interrupt {
+    nonisolated(unsafe) private static var requested: sig_atomic_t = 0
+
+    struct Requested: Error, CustomStringConvertible {
+        var description: String { "interrupted; nothing from the unfinished step was stored" }
+    }
+
+    static func during<T>(_ body: () throws -> T) throws -> T {
+        requested = 0
+        signal(SIGINT) { _ in Interrupt.requested = 1 }
+        defer { signal(SIGINT, SIG_DFL) }
+        return try body()
+    }
+
+    /// Throws when Ctrl-C was pressed.
+    static func check() throws {
+        if requested != 0 { throw Requested() }
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+import DQReports
+import DQText
+
+private let table = Table(
+    name: "labels", title: "Labels", columns: ["label", "count", "share"],
+    rows: [[.text("positive"), .int(1234), .real(0.6666666, digits: 3)],
+           [.text("neg, \"quoted\""), .int(5), .missing]])
+
+@Test func terminalTablesAlignTextLeftAndNumbersRight() {
+    let text = Table.render([table], as: .table)
+    #expect(text == """
+        Labels
+        label          count  share
+        ─────────────  ─────  ─────
+        positive       1,234  0.667
+        neg, "quoted"      5      –
+
+        """)
+}
+
+@Test func terminalCellsShowLineBreaksAndCutLongText() {
+    let long = Table(name: "t", title: "T", columns: ["text"], rows: [[.text("a\nb " + String(repeating: "x", count: 100))]])
+    let line = Table.render([long], as: .table, maxCellWidth: 10).split(separator: "\n")[3]
+    #expect(line == "a⏎b xxxxx…")
+}
+
+@Test func csvQuotesAndKeepsFullPrecision() {
+    #expect(Table.render([table], as: .csv) == "label,count,share\npositive,1234,0.6666666\n\"neg, \"\"quoted\"\"\",5,\n")
+}
+
+@Test func csvNeutralisesSpreadsheetFormulas() {
+    #expect(CSVCell.escape("=SUM(A1:A9)") == "'=SUM(A1:A9)")
+    #expect(CSVCell.escape("+1 great") == "'+1 great")
+    #expect(CSVCell.escape("-5 stars") == "'-5 stars")
+    #expect(CSVCell.escape("@mention") == "'@mention")
+    #expect(CSVCell.escape("=HYPERLINK(\"x\",\"y\")") == "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"")
+    #expect(CSVCell.escape("fine = ok") == "fine = ok")
+    // Numbers are numeric cells, not text: a negative number stays a number.
+    let numbers = Table(name: "n", title: "N", columns: ["x"], rows: [[.real(-0.5, digits: 1)]])
+    #expect(Table.render([numbers], as: .csv) == "x\n-0.5\n")
+}
+
+@Test func jsonIsAnArrayForOneTableAndAnObjectForSeveral() throws {
+    let one = try JSONValue.parse(Table.render([table], as: .json))
+    #expect(one == .array([
+        .object([("label", .string("positive")), ("count", .number(1234)), ("share", .number(0.6666666))]),
+        .object([("label", .string("neg, \"quoted\"")), ("count", .number(5)), ("share", .null)]),
+    ]))
+    let two = try JSONValue.parse(Table.render([table, table], as: .json))
+    guard case .object(let members) = two else { Issue.record("not an object"); return }
+    #expect(members.map(\.key) == ["labels", "labels"])
+}
+
+@Test func numbersAreFormattedForPeople() {
+    #expect(1234567.formatted(thousands: true) == "1,234,567")
+    #expect((-1234).formatted(thousands: true) == "-1,234")
+    #expect((-0.0001).formatted(digits: 3) == "0.000")
+    #expect(2.5.formatted(digits: 1) == "2.5")
+    #expect(Double.nan.formatted(digits: 2) == "nan")
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+import DQStore
+import DQText
+
+private func freshStore() throws -> Store {
+    try Store(path: NSTemporaryDirectory() + "dq-store-\(UUID().uuidString).sqlite")
+}
+
+@Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
+    let store = try freshStore()
+    #expect(try store.schemaVersion() == 1)
+    #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
+    #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
+}
+
+@Test func aStoreFromANewerDqIsRefused() throws {
+    let path = NSTemporaryDirectory() + "dq-future-\(UUID().uuidString).sqlite"
+    let store = try Store(path: path)
+    try store.database.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 'x')")
+    do {
+        _ = try Store(path: path)
+        Issue.record("a store from the future was opened")
+    } catch let error as StoreError {
+        #expect(error.description.contains("written by a newer dq"))
+        #expect(error.description.contains("schema version 99"))
+    }
+}
+
+@Test func ingestStoresRowsLabelsAndMetadata() throws {
+    let store = try freshStore()
+    let summary = try store.ingest(
+        file: fixture("csv/quoted-fields-crlf.csv"),
+        options: IngestOptions(dataset: "reviews", columns: ColumnRequest(meta: ["annotator"])))
+    #expect(summary.rowsRead == 4)
+    #expect(summary.rowsNew == 4)
+    let dataset = try store.requireDataset("reviews")
+    #expect(try store.labels(dataset: dataset) == ["positive", "negative"])
+    let samples = try store.samples(dataset: dataset)
+    #expect(samples.map(\.externalID) == ["1", "2", "3", "4"])
+    #expect(samples[2].text == "First line\r\nsecond line")
+    #expect(samples[2].sourceRow == 4)
+    #expect(samples[0].metadata == #"{"annotator":"ann1"}"#)
+    #expect(samples.allSatisfy { $0.split == "train" })
+}
+
+@Test func ingestingTheSameFileTwiceAddsNothing() throws {
+    let store = try freshStore()
+    let file = fixture("csv/ragged-rows.csv")
+    let first = try store.ingest(file: file)
+    let second = try store.ingest(file: file)
+    #expect(first.rowsNew == 2)
+    #expect(first.rowsRejected == 2)
+    #expect(second.rowsNew == 0)
+    #expect(second.rowsDuplicate == 2)
+    #expect(try store.sampleCount(dataset: store.requireDataset("ragged-rows")) == 2)
+    // The same rows under another split are other samples.
+    let dev = try store.ingest(file: file, options: IngestOptions(split: "dev"))
+    #expect(dev.rowsNew == 2)
+}
+
+@Test func rejectedRowsAreStoredWithLineReasonAndContent() throws {
+    let store = try freshStore()
+    try store.ingest(file: fixture("csv/ragged-rows.csv"))
+    let rows = try store.database.rows("SELECT line, reason, raw FROM rejected_rows ORDER BY line")
+    #expect(rows.map { $0.int(0) } == [3, 4])
+    #expect(rows[0].string(1) == "expected 3 fields, found 2")
+    #expect(rows[1].string(2) == "3,four,fields,b")
+    let report = try store.database.row("SELECT rows_read, rows_new, rows_rejected, columns FROM ingests")
+    #expect(report?.int(0) == 4)
+    #expect(report?.int(2) == 2)
+    #expect(report?.string(3) == #"{"text":"text","label":"label","id":"id","meta":[]}"#)
+}
+
+@Test func strictModeStoresNothingFromAFileWithABadRow() throws {
+    let store = try freshStore()
+    #expect(throws: IngestError.self) {
+        try store.ingest(file: fixture("csv/ragged-rows.csv"), options: IngestOptions(strict: true))
+    }
+    #expect(try store.datasetNames().isEmpty)
+    #expect(try store.database.row("SELECT count(*) FROM ingests")?.int(0) == 0)
+}
+
+private struct InjectedFailure: Error {}
+
+@Test func aFailureHalfWayThroughAFileLeavesTheStoreAsItWas() throws {
+    let store = try freshStore()
+    let demo = fixture("demo/trec/train.csv")
+    try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "trec"))
+    var calls = 0
+    #expect(throws: InjectedFailure.self) {
+        try store.ingest(file: demo, options: IngestOptions(dataset: "trec")) { progress in
+            calls += 1
+            if progress.rowsRead >= 4096 { throw InjectedFailure() }
+        }
+    }
+    #expect(calls == 1)
+    let trec = try store.requireDataset("trec")
+    #expect(try store.sampleCount(dataset: trec) == 2)
+    #expect(try store.labels(dataset: trec) == ["a", "b"])
+    #expect(try store.database.row("SELECT count(*) FROM ingests")?.int(0) == 1)
+    // After the failure the same file goes in whole.
+    #expect(try store.ingest(file: demo, options: IngestOptions(dataset: "trec")).rowsNew == 5452)
+}
+
+@Test func aFileLevelErrorChangesNothing() throws {
+    let store = try freshStore()
+    #expect(throws: InputError.self) {
+        try store.ingest(file: fixture("csv/custom-columns.tsv"), options: IngestOptions(dataset: "x"))
+    }
+    #expect(try store.datasetNames().isEmpty)
+}
+
+@Test func namesThatLookLikeSQLAreStoredAsData() throws {
+    let store = try freshStore()
+    let name = "x'; DROP TABLE samples; --"
+    try store.ingest(file: fixture("csv/sql-looking-names.csv"), options: IngestOptions(dataset: name, split: "a\"b"))
+    let dataset = try store.requireDataset(name)
+    #expect(try store.labels(dataset: dataset) == ["x'); DROP TABLE labels;--", "1 OR 1=1"])
+    #expect(try store.samples(dataset: dataset, splits: ["a\"b"]).count == 2)
+    #expect(try store.datasetNames() == [name])
+}
+
+@Test func unknownDatasetsAreNamedWithTheKnownOnes() throws {
+    let store = try freshStore()
+    try store.ingest(file: fixture("csv/byte-order-mark.csv"))
+    #expect(throws: StoreError.unknownDataset("nope", known: ["byte-order-mark"])) { try store.requireDataset("nope") }
+    #expect(try store.defaultDataset(nil).name == "byte-order-mark")
+}
+
+@Test func datasetSummariesListSplitsAndLabels() throws {
+    let store = try freshStore()
+    try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "d"))
+    try store.ingest(file: fixture("csv/conflicting-duplicates.csv"), options: IngestOptions(dataset: "d", split: "dev"))
+    let summary = try #require(try store.datasetSummaries().first)
+    #expect(summary.splits == [SplitCount(name: "train", count: 2), SplitCount(name: "dev", count: 6)])
+    #expect(summary.labels == ["a", "b", "acceptable", "unacceptable"])
+    #expect(summary.rowCount == 8)
+}
+
+private struct AnalysisFailed: Error {}
+
+@Test func runsRecordParametersAndOutcome() throws {
+    let store = try freshStore()
+    try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "d"))
+    let dataset = try store.requireDataset("d")
+    let parameters = JSONValue.object([("folds", .number(5))])
+    let id = try store.recordRun(kind: "test", dataset: dataset, parameters: parameters, seed: 7) { id in
+        try store.database.run("CREATE TABLE results (run_id INTEGER, value REAL)")
+        try store.database.run("INSERT INTO results VALUES (?, 1.5)", [.integer(id)])
+        return id
+    }
+    let run = try store.run(id)
+    #expect(run.status == .succeeded)
+    #expect(run.parameters == parameters)
+    #expect(run.seed == 7)
+    #expect(run.finishedAt != nil)
+
+    #expect(throws: AnalysisFailed.self) {
+        try store.recordRun(kind: "test", dataset: dataset, parameters: .object([]), seed: nil) { id in
+            try store.database.run("INSERT INTO results VALUES (?, 2.5)", [.integer(id)])
+            throw AnalysisFailed()
+        }
+    }
+    let runs = try store.runs(dataset: dataset, kind: "test")
+    #expect(runs.map(\.status) == [.failed, .succeeded])
+    // The failed run's partial results were rolled back.
+    #expect(try store.database.row("SELECT count(*) FROM results")?.int(0) == 1)
+}
+
+@Test func storePathComesFromTheOptionThenTheEnvironment() {
+    #expect(Store.resolvePath("a.sqlite", environment: ["DQ_DB": "b.sqlite"]) == "a.sqlite")
+    #expect(Store.resolvePath(nil, environment: ["DQ_DB": "b.sqlite"]) == "b.sqlite")
+    #expect(Store.resolvePath(nil, environment: [:]) == "dq.sqlite")
+}
+
+@Test func nestedTransactionsRollBackOnlyTheInnerPart() throws {
+    let store = try freshStore()
+    let db = store.database
+    try db.execute("CREATE TABLE t (x INTEGER)")
+    try db.inTransaction {
+        try db.run("INSERT INTO t VALUES (1)")
+        _ = try? db.inTransaction {
+            try db.run("INSERT INTO t VALUES (2)")
+            throw AnalysisFailed()
+        }
+    }
+    #expect(try db.rows("SELECT x FROM t").map { $0.int(0) } == [1])
+}

