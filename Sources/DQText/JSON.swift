@@ -26,6 +26,12 @@ public enum JSONValue: Equatable, Sendable {
         return members.first { $0.key == key }?.value
     }
 
+    /// Element `index` of an array, or nil.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     /// A scalar written as the text a CSV cell would hold: strings as they are, numbers without
     /// a trailing `.0` when integral, booleans as `true`/`false`; nil for null, arrays and objects.
     public var scalarText: String? {

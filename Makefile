@@ -1,0 +1,48 @@
+# dq's vocabulary: `make demo`, `make test`, `make bench`.
+SWIFT ?= swift
+DEMO_DIR ?= demo-out
+DQ := .build/release/dq
+DEMO_DB := $(DEMO_DIR)/dq.sqlite
+
+.PHONY: all build release demo test bench check-deps clean
+
+all: build
+
+# The toolchain and the one system library dq links.
+check-deps:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { \
+	  echo "error: swift not found. Install a Swift 6 toolchain from swift.org and put it on PATH." >&2; exit 1; }
+	@{ pkg-config --exists sqlite3 2>/dev/null || test -f /usr/include/sqlite3.h; } || { \
+	  echo "error: SQLite development files are missing. Install them with:" >&2; \
+	  echo "  sudo apt-get install libsqlite3-dev      (Debian/Ubuntu)" >&2; \
+	  echo "  brew install sqlite                      (macOS)" >&2; exit 1; }
+
+build: check-deps
+	$(SWIFT) build
+
+release: check-deps
+	$(SWIFT) build -c release --product dq
+
+# Runs dq on the bundled demo data (TREC question classification) in a fresh store.
+demo: release
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@echo "== dq ingest: TREC train and test into $(DEMO_DB)"
+	$(DQ) ingest Fixtures/demo/trec/train.csv --dataset trec --split train --meta fine_label --db $(DEMO_DB)
+	$(DQ) ingest Fixtures/demo/trec/test.csv --dataset trec --split test --meta fine_label --db $(DEMO_DB)
+	@echo "== dq datasets"
+	$(DQ) datasets --db $(DEMO_DB)
+	@echo "== dq stats"
+	$(DQ) stats --dataset trec --db $(DEMO_DB) --top 5
+	$(DQ) stats --dataset trec --db $(DEMO_DB) --format json --out $(DEMO_DIR)/stats.json
+	@echo "== outputs: store $(DEMO_DB), stats $(DEMO_DIR)/stats.json"
+
+test: check-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Benchmarks against Python peers, installed into bench/.venv by the bench scripts.
+bench: release
+	bash bench/run.sh
+
+clean:
+	rm -rf .build $(DEMO_DIR)
