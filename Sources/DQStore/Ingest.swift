@@ -91,12 +91,12 @@ extension Store {
             let ingestID = database.lastInsertRowID
 
             var knownLabels = Set(try labels(dataset: dataset))
+            var hashes = try ContentHashSet(database: database, dataset: dataset)
             let insertLabel = try database.prepare(
                 "INSERT INTO labels (dataset_id, name, position) VALUES (?, ?, (SELECT count(*) FROM labels WHERE dataset_id = ?))")
             let insertSample = try database.prepare("""
                 INSERT INTO samples (dataset_id, split, source_row, external_id, text, text_pair, label, metadata, content_hash, ingest_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (dataset_id, content_hash) DO NOTHING
                 """)
             let insertReject = try database.prepare(
                 "INSERT INTO rejected_rows (ingest_id, line, reason, raw) VALUES (?, ?, ?, ?)")
@@ -105,6 +105,11 @@ extension Store {
                 summary.rowsRead += 1
                 switch outcome {
                 case .accepted(let row):
+                    let hash = Store.contentHash(row, split: options.split)
+                    guard hashes.insert(hash) else {
+                        summary.rowsDuplicate += 1
+                        break
+                    }
                     if !knownLabels.contains(row.label) {
                         insertLabel.reset()
                         try insertLabel.bind([.integer(dataset), .text(row.label), .integer(dataset)])
@@ -120,10 +125,10 @@ extension Store {
                     try insertSample.bind(row.textPair, at: 6)
                     try insertSample.bind(row.label, at: 7)
                     try insertSample.bind(row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText, at: 8)
-                    try insertSample.bind(Int64(bitPattern: Store.contentHash(row, split: options.split)), at: 9)
+                    try insertSample.bind(Int64(bitPattern: hash), at: 9)
                     try insertSample.bind(ingestID, at: 10)
                     try insertSample.runToEnd()
-                    if database.changes == 1 { summary.rowsNew += 1 } else { summary.rowsDuplicate += 1 }
+                    summary.rowsNew += 1
                 case .rejected(let reject):
                     if options.strict { throw IngestError.strictReject(file: file, row: reject) }
                     summary.rowsRejected += 1
@@ -138,6 +143,7 @@ extension Store {
                         elapsed: Date().timeIntervalSince(started)))
                 }
             }
+            try hashes.save(database: database, dataset: dataset, ingest: ingestID)
             if let columns = reader.columns {
                 try database.run("UPDATE ingests SET columns = ? WHERE id = ?",
                                  [.text(Store.describe(columns).jsonText), .integer(ingestID)])

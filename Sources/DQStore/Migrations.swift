@@ -54,8 +54,12 @@ enum Migrations {
                 content_hash INTEGER NOT NULL,
                 ingest_id INTEGER NOT NULL REFERENCES ingests(id)
             );
-            CREATE UNIQUE INDEX samples_by_content ON samples(dataset_id, content_hash);
-            CREATE INDEX samples_by_split ON samples(dataset_id, split);
+            CREATE INDEX samples_by_dataset ON samples(dataset_id, split);
+            CREATE TABLE content_hashes (
+                ingest_id INTEGER PRIMARY KEY REFERENCES ingests(id) ON DELETE CASCADE,
+                dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                hashes BLOB NOT NULL
+            );
             CREATE TABLE runs (
                 id INTEGER PRIMARY KEY,
                 kind TEXT NOT NULL,

@@ -24,7 +24,7 @@ public final class Store {
     /// A store written by a newer dq (with migrations this dq does not know) is refused.
     public init(path: String) throws {
         database = try Database(path: path)
-        try database.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        try database.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")
         try migrate()
     }
 

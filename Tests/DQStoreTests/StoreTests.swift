@@ -187,3 +187,15 @@ private struct AnalysisFailed: Error {}
     }
     #expect(try db.rows("SELECT x FROM t").map { $0.int(0) } == [1])
 }
+
+@Test func aRowRepeatedWithTheSameIdInOneFileIsStoredOnce() throws {
+    let store = try freshStore()
+    let path = temporaryFile(Array("id,text,label\n7,same,a\n7,same,a\n8,same,a\n".utf8), suffix: ".csv")
+    let summary = try store.ingest(file: path, options: IngestOptions(dataset: "d"))
+    #expect(summary.rowsNew == 2)
+    #expect(summary.rowsDuplicate == 1)
+    // Without an id column, identical rows on different lines are different samples.
+    let noIDs = temporaryFile(Array("text,label\nsame,a\nsame,a\n".utf8), suffix: ".csv")
+    #expect(try store.ingest(file: noIDs, options: IngestOptions(dataset: "e")).rowsNew == 2)
+    #expect(try store.ingest(file: noIDs, options: IngestOptions(dataset: "e")).rowsNew == 0)
+}

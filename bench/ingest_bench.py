@@ -1,0 +1,52 @@
+"""Ingest benchmark: dq ingest vs pandas read_csv+to_sql vs the sqlite3 shell's .import, same CSV."""
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+from measure import measure
+
+
+def fresh(path):
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dq", required=True)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
+    work = tempfile.mkdtemp(prefix="dq-bench-ingest-")
+    data = os.path.join(work, "rows.csv")
+    subprocess.run([sys.executable, os.path.join(here, "make_ingest_csv.py"), data, "--rows", str(args.rows)], check=True)
+    db = os.path.join(work, "bench.sqlite")
+    runners = {
+        "dq ingest": lambda: measure([args.dq, "ingest", data, "--dataset", "bench", "--db", fresh(db), "--format", "csv"]),
+        "pandas read_csv+to_sql": lambda: measure([sys.executable, os.path.join(here, "ingest_peers.py"), data, fresh(db)]),
+        "sqlite3 .import --csv": lambda: measure(["sqlite3", fresh(db)], stdin=f".import --csv {data} samples\n"),
+    }
+    best = {}
+    for _ in range(args.repeat):
+        for name, run in runners.items():
+            result = run()
+            if name not in best or result["seconds"] < best[name]["seconds"]:
+                best[name] = result
+    size = os.path.getsize(data) / 1e6
+    print(f"ingest: {args.rows:,} rows, {size:.0f} MB CSV, best of {args.repeat}; {platform.processor() or platform.machine()}")
+    print("| tool | seconds | rows/s | peak RSS (MB) | dq speed-up |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, result in best.items():
+        ratio = result["seconds"] / best["dq ingest"]["seconds"]
+        print(f"| {name} | {result['seconds']:.2f} | {args.rows / result['seconds']:,.0f} | "
+              f"{result['peak_rss_mb']:.0f} | {ratio:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
