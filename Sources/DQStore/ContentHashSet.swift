@@ -2,7 +2,7 @@ import Foundation
 
 /// The content hashes of a dataset's stored rows, used to skip rows that are already stored.
 ///
-/// Each ingest stores the hashes of the rows it added as one blob of sorted little-endian
+/// Each ingest stores the hashes of the rows it added as one blob of little-endian
 /// UInt64s (table `content_hashes`). Loading them all is one sequential read of 8 bytes a row,
 /// and checking a row is a hash-set lookup; this is several times cheaper for large ingests than
 /// keeping a unique B-tree index on the samples table, which SQLite updates at a random place
@@ -37,7 +37,7 @@ struct ContentHashSet {
     func save(database: Database, dataset: Int64, ingest: Int64) throws {
         var bytes = [UInt8]()
         bytes.reserveCapacity(added.count * 8)
-        for hash in added.sorted() {
+        for hash in added {
             withUnsafeBytes(of: hash.littleEndian) { bytes.append(contentsOf: $0) }
         }
         try database.run(

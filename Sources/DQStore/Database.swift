@@ -8,8 +8,14 @@ public final class Database {
     public let path: String
     private var transactionDepth = 0
 
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = {
+        _ = dq_sqlite3_disable_memory_statistics()
+    }()
+
     /// Opens (creating if needed) the database file at `path`.
     public init(path: String) throws {
+        Database.configured
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)

@@ -74,11 +74,12 @@ extension Store {
         let started = Date()
         let reader = try LabelledRowReader(path: file, format: options.format, columns: options.columns)
         let datasetName = options.dataset ?? Store.stem(of: file)
+        let fileSize = reader.fileSize
         var summary = IngestSummary(
             file: file, dataset: datasetName, split: options.split, format: reader.format,
             rowsRead: 0, rowsNew: 0, rowsDuplicate: 0, rowsRejected: 0, firstRejects: [], seconds: 0)
 
-        try database.inTransaction {
+        try withBulkJournal { try database.inTransaction {
             let dataset = try ensureDataset(datasetName)
             try database.run(
                 """
@@ -101,59 +102,74 @@ extension Store {
             let insertReject = try database.prepare(
                 "INSERT INTO rejected_rows (ingest_id, line, reason, raw) VALUES (?, ?, ?, ?)")
 
-            while let outcome = try reader.next() {
-                summary.rowsRead += 1
-                switch outcome {
-                case .accepted(let row):
-                    let hash = Store.contentHash(row, split: options.split)
-                    guard hashes.insert(hash) else {
-                        summary.rowsDuplicate += 1
-                        break
+            var firstSample: Int64?
+            var lastSample: Int64?
+            let pipeline = RowPipeline(reader: reader) { Store.contentHash($0, split: options.split) }
+            defer { pipeline.stop() }
+            while let batch = try pipeline.next() {
+                for (outcome, hash) in batch.outcomes {
+                    summary.rowsRead += 1
+                    switch outcome {
+                    case .accepted(let row):
+                        guard hashes.insert(hash) else {
+                            summary.rowsDuplicate += 1
+                            continue
+                        }
+                        if !knownLabels.contains(row.label) {
+                            insertLabel.reset()
+                            try insertLabel.bind([.integer(dataset), .text(row.label), .integer(dataset)])
+                            try insertLabel.runToEnd()
+                            knownLabels.insert(row.label)
+                        }
+                        insertSample.reset()
+                        try insertSample.bind(dataset, at: 1)
+                        try insertSample.bind(options.split, at: 2)
+                        try insertSample.bind(Int64(row.line), at: 3)
+                        try insertSample.bind(row.externalID, at: 4)
+                        try insertSample.bind(row.text, at: 5)
+                        try insertSample.bind(row.textPair, at: 6)
+                        try insertSample.bind(row.label, at: 7)
+                        try insertSample.bind(row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText, at: 8)
+                        try insertSample.bind(Int64(bitPattern: hash), at: 9)
+                        try insertSample.bind(ingestID, at: 10)
+                        try insertSample.runToEnd()
+                        if summary.rowsNew == 0 { firstSample = database.lastInsertRowID }
+                        lastSample = database.lastInsertRowID
+                        summary.rowsNew += 1
+                    case .rejected(let reject):
+                        if options.strict { throw IngestError.strictReject(file: file, row: reject) }
+                        summary.rowsRejected += 1
+                        if summary.firstRejects.count < 10 { summary.firstRejects.append(reject) }
+                        insertReject.reset()
+                        try insertReject.bind([.integer(ingestID), .integer(Int64(reject.line)), .text(reject.reason), .text(reject.raw)])
+                        try insertReject.runToEnd()
                     }
-                    if !knownLabels.contains(row.label) {
-                        insertLabel.reset()
-                        try insertLabel.bind([.integer(dataset), .text(row.label), .integer(dataset)])
-                        try insertLabel.runToEnd()
-                        knownLabels.insert(row.label)
-                    }
-                    insertSample.reset()
-                    try insertSample.bind(dataset, at: 1)
-                    try insertSample.bind(options.split, at: 2)
-                    try insertSample.bind(Int64(row.line), at: 3)
-                    try insertSample.bind(row.externalID, at: 4)
-                    try insertSample.bind(row.text, at: 5)
-                    try insertSample.bind(row.textPair, at: 6)
-                    try insertSample.bind(row.label, at: 7)
-                    try insertSample.bind(row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText, at: 8)
-                    try insertSample.bind(Int64(bitPattern: hash), at: 9)
-                    try insertSample.bind(ingestID, at: 10)
-                    try insertSample.runToEnd()
-                    summary.rowsNew += 1
-                case .rejected(let reject):
-                    if options.strict { throw IngestError.strictReject(file: file, row: reject) }
-                    summary.rowsRejected += 1
-                    if summary.firstRejects.count < 10 { summary.firstRejects.append(reject) }
-                    insertReject.reset()
-                    try insertReject.bind([.integer(ingestID), .integer(Int64(reject.line)), .text(reject.reason), .text(reject.raw)])
-                    try insertReject.runToEnd()
                 }
-                if summary.rowsRead & 4095 == 0, let progress {
+                if let progress {
                     try progress(IngestProgress(
-                        rowsRead: summary.rowsRead, bytesRead: reader.bytesConsumed, fileSize: reader.fileSize,
+                        rowsRead: summary.rowsRead, bytesRead: batch.bytesRead, fileSize: fileSize,
                         elapsed: Date().timeIntervalSince(started)))
                 }
             }
             try hashes.save(database: database, dataset: dataset, ingest: ingestID)
-            if let columns = reader.columns {
+            if let columns = reader.columns {  // read after the pipeline has stopped
                 try database.run("UPDATE ingests SET columns = ? WHERE id = ?",
                                  [.text(Store.describe(columns).jsonText), .integer(ingestID)])
             }
             summary.seconds = Date().timeIntervalSince(started)
             try database.run(
-                "UPDATE ingests SET finished_at = ?, rows_read = ?, rows_new = ?, rows_duplicate = ?, rows_rejected = ? WHERE id = ?",
+                """
+                UPDATE ingests SET finished_at = ?, rows_read = ?, rows_new = ?, rows_duplicate = ?, rows_rejected = ?,
+                                   first_sample_id = ?, last_sample_id = ?
+                WHERE id = ?
+                """,
                 [.text(Timestamp.now()), .integer(Int64(summary.rowsRead)), .integer(Int64(summary.rowsNew)),
-                 .integer(Int64(summary.rowsDuplicate)), .integer(Int64(summary.rowsRejected)), .integer(ingestID)])
-        }
+                 .integer(Int64(summary.rowsDuplicate)), .integer(Int64(summary.rowsRejected)),
+                 firstSample.map { .integer($0) } ?? .null, lastSample.map { .integer($0) } ?? .null, .integer(ingestID)])
+            if let firstSample, let lastSample, lastSample - firstSample + 1 != Int64(summary.rowsNew) {
+                throw StoreError.inconsistent("ingest \(ingestID) added \(summary.rowsNew) samples with ids \(firstSample)…\(lastSample)")
+            }
+        } }
         return summary
     }
 

@@ -7,6 +7,9 @@ struct Migration {
 }
 
 enum Migrations {
+    /// Samples have no secondary index: one ingest is one transaction, so the samples it adds
+    /// have consecutive ids, recorded in `ingests` as `first_sample_id…last_sample_id`, and a
+    /// dataset's split is read as rowid ranges, SQLite's fastest access path.
     static let all: [Migration] = [
         Migration(version: 1, name: "samples, labels, ingests and runs", sql: """
             CREATE TABLE datasets (
@@ -32,7 +35,9 @@ enum Migrations {
                 rows_read INTEGER NOT NULL,
                 rows_new INTEGER NOT NULL,
                 rows_duplicate INTEGER NOT NULL,
-                rows_rejected INTEGER NOT NULL
+                rows_rejected INTEGER NOT NULL,
+                first_sample_id INTEGER,
+                last_sample_id INTEGER
             );
             CREATE TABLE rejected_rows (
                 id INTEGER PRIMARY KEY,
@@ -54,7 +59,6 @@ enum Migrations {
                 content_hash INTEGER NOT NULL,
                 ingest_id INTEGER NOT NULL REFERENCES ingests(id)
             );
-            CREATE INDEX samples_by_dataset ON samples(dataset_id, split);
             CREATE TABLE content_hashes (
                 ingest_id INTEGER PRIMARY KEY REFERENCES ingests(id) ON DELETE CASCADE,
                 dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,

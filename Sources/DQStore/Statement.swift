@@ -21,10 +21,9 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
-    /// Clears the previous bindings and makes the statement ready to run again.
+    /// Makes the statement ready to run again. Bindings are kept: bind every parameter anew.
     public func reset() {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     public func bind(_ values: [SQLValue]) throws {

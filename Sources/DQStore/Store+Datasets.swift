@@ -62,7 +62,7 @@ extension Store {
     /// The splits of a dataset with their row counts.
     public func splits(dataset: Int64) throws -> [SplitCount] {
         try database.rows(
-            "SELECT split, count(*) FROM samples WHERE dataset_id = ? GROUP BY split ORDER BY min(id)",
+            "SELECT split, sum(rows_new) FROM ingests WHERE dataset_id = ? GROUP BY split HAVING sum(rows_new) > 0 ORDER BY min(id)",
             [.integer(dataset)]
         ).map { SplitCount(name: $0.string(0), count: $0.int(1)) }
     }

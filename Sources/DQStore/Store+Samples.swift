@@ -18,7 +18,7 @@ public struct Sample: Sendable, Equatable {
 }
 
 extension Store {
-    private static let sampleColumns = "id, split, source_row, external_id, text, text_pair, label, metadata"
+    private static let sampleColumns = "s.id, s.split, s.source_row, s.external_id, s.text, s.text_pair, s.label, s.metadata"
 
     private static func sample(_ row: Row) -> Sample {
         Sample(
@@ -26,18 +26,28 @@ extension Store {
             text: row.string(4), textPair: row.optionalString(5), label: row.string(6), metadata: row.optionalString(7))
     }
 
+    /// The `FROM … WHERE …` part of a query over a dataset's samples, optionally only some
+    /// splits, with its bound values: a join on the ingests' id ranges (see `Migrations`). CROSS JOIN
+    /// makes SQLite loop over ingests outside and read each range by rowid inside.
+    private static func scope(dataset: Int64, splits: [String]?) -> (sql: String, values: [SQLValue]) {
+        var sql = """
+            FROM ingests i CROSS JOIN samples s ON s.id BETWEEN i.first_sample_id AND i.last_sample_id
+            WHERE i.dataset_id = ?
+            """
+        var values: [SQLValue] = [.integer(dataset)]
+        if let splits, !splits.isEmpty {
+            sql += " AND i.split IN (\(Array(repeating: "?", count: splits.count).joined(separator: ", ")))"
+            values += splits.map { .text($0) }
+        }
+        return (sql, values)
+    }
+
     /// Calls `body` for every sample of a dataset (optionally only some splits) in store order,
     /// reading one row at a time so memory stays flat for large datasets.
     public func forEachSample(dataset: Int64, splits: [String]? = nil, _ body: (Sample) throws -> Void) throws {
-        var sql = "SELECT \(Store.sampleColumns) FROM samples WHERE dataset_id = ?"
-        var values: [SQLValue] = [.integer(dataset)]
-        if let splits, !splits.isEmpty {
-            sql += " AND split IN (\(Array(repeating: "?", count: splits.count).joined(separator: ", ")))"
-            values += splits.map { .text($0) }
-        }
-        sql += " ORDER BY id"
-        let statement = try database.prepare(sql)
-        try statement.bind(values)
+        let scope = Store.scope(dataset: dataset, splits: splits)
+        let statement = try database.prepare("SELECT \(Store.sampleColumns) \(scope.sql) ORDER BY i.id, s.id")
+        try statement.bind(scope.values)
         while let row = try statement.step() { try body(Store.sample(row)) }
     }
 
@@ -50,12 +60,7 @@ extension Store {
 
     /// The number of samples of a dataset (optionally only some splits).
     public func sampleCount(dataset: Int64, splits: [String]? = nil) throws -> Int {
-        var sql = "SELECT count(*) FROM samples WHERE dataset_id = ?"
-        var values: [SQLValue] = [.integer(dataset)]
-        if let splits, !splits.isEmpty {
-            sql += " AND split IN (\(Array(repeating: "?", count: splits.count).joined(separator: ", ")))"
-            values += splits.map { .text($0) }
-        }
-        return try database.row(sql, values)?.int(0) ?? 0
+        let scope = Store.scope(dataset: dataset, splits: splits)
+        return try database.row("SELECT count(*) \(scope.sql)", scope.values)?.int(0) ?? 0
     }
 }

@@ -199,3 +199,15 @@ private struct AnalysisFailed: Error {}
     #expect(try store.ingest(file: noIDs, options: IngestOptions(dataset: "e")).rowsNew == 2)
     #expect(try store.ingest(file: noIDs, options: IngestOptions(dataset: "e")).rowsNew == 0)
 }
+
+@Test func samplesOfInterleavedIngestsStayWithTheirDatasets() throws {
+    let store = try freshStore()
+    try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "a"))
+    try store.ingest(file: fixture("csv/conflicting-duplicates.csv"), options: IngestOptions(dataset: "b"))
+    try store.ingest(file: fixture("csv/ragged-rows.csv"), options: IngestOptions(dataset: "a", split: "dev"))
+    let a = try store.requireDataset("a"), b = try store.requireDataset("b")
+    #expect(try store.samples(dataset: a).map(\.text) == ["with a byte-order mark", "second row", "three fields", "after a blank line"])
+    #expect(try store.samples(dataset: a, splits: ["dev"]).map(\.externalID) == ["1", "4"])
+    #expect(try store.sampleCount(dataset: b) == 6)
+    #expect(try store.sampleCount(dataset: a, splits: ["train"]) == 2)
+}

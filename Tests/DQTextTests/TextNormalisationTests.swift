@@ -32,3 +32,11 @@ import DQText
     for i in 0..<200_000 { seen.insert(StableHash.hash("row \(i) text")) }
     #expect(seen.count == 200_000)
 }
+
+@Test func theASCIIPathAgreesWithTheUnicodePath() {
+    // The same text with one non-ASCII character appended goes down the general path.
+    for text in ["Hello,  World!", "a-b_c d'e", "  MiXeD 123 case. ", "~`!@#$%^&*()", "tab\there\nnew"] {
+        let expected = [TextNormalisation.duplicateKey(text), "é"].filter { !$0.isEmpty }.joined(separator: " ")
+        #expect(TextNormalisation.duplicateKey(text + " é") == expected)
+    }
+}
