@@ -27,7 +27,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "DQTextTests", dependencies: ["DQText"]),
+        .testTarget(name: "DQTextTests", dependencies: ["DQText"], exclude: ["Golden"]),
         .testTarget(name: "DQStoreTests", dependencies: ["DQStore"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
         .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses"]),
