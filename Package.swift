@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Numeric code is compiled with AVX2 and FMA on x86-64 hosts, so that SIMD8<Float> arithmetic
+/// becomes 256-bit fused multiply-adds (a plain build emits scalar SSE code, ~100x slower in
+/// the GEMM kernel). Other hosts (arm64) use their baseline vector unit, NEON.
+#if arch(x86_64)
+let vectorISA: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+#else
+let vectorISA: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "dq",
     platforms: [.macOS(.v13)],
@@ -19,17 +28,21 @@ let package = Package(
         .target(name: "DQText"),
         .target(name: "DQStore", dependencies: ["CSQLite", "DQText"]),
         .target(name: "DQReports", dependencies: ["DQText"]),
+        .target(name: "DQLearning", dependencies: ["DQText"], swiftSettings: vectorISA),
         .target(name: "DQAnalyses", dependencies: ["DQStore", "DQText"]),
         .executableTarget(
             name: "dq",
             dependencies: [
-                "DQStore", "DQText", "DQAnalyses", "DQReports",
+                "DQStore", "DQText", "DQAnalyses", "DQReports", "DQLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "dq-bench", dependencies: ["DQLearning", "DQText"], path: "bench/Sources/dq-bench",
+                          swiftSettings: vectorISA),
         .testTarget(name: "DQTextTests", dependencies: ["DQText"], exclude: ["Golden"]),
         .testTarget(name: "DQStoreTests", dependencies: ["DQStore"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
+        .testTarget(name: "DQLearningTests", dependencies: ["DQLearning"]),
         .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses"]),
         .testTarget(name: "DQCommandTests", dependencies: ["dq"]),
     ]

@@ -1,0 +1,224 @@
+import Dispatch
+import Foundation
+
+/// General matrix multiply on row-major Float32 data:
+///
+///     C ← α · op(A) · op(B) + β · C,   op(A): m×k, op(B): k×n, C: m×n
+///
+/// `transA` means A is stored k×m (op(A) = Aᵀ), likewise `transB`; `lda`, `ldb`, `ldc` are the
+/// row strides of the stored matrices. With β = 0, C need not be initialised.
+///
+/// The algorithm is the Goto/BLIS one (Goto & van de Geijn, "Anatomy of high-performance matrix
+/// multiplication", ACM TOMS 2008): op(B) is packed in KC×NR panels and α·op(A) in MR×KC panels
+/// so that a 6×16 micro-kernel streams both from cache, keeping its 6×16 block of C in twelve
+/// 8-lane vector registers and doing one fused multiply-add per register per step. Products
+/// larger than `Threading.parallelThreshold` flops are split between the cores along their
+/// longer side.
+public func gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    guard m > 0, n > 0 else { return }
+    let flops = 2.0 * Double(m) * Double(n) * Double(k)
+    let threads = flops >= Threading.parallelThreshold ? Threading.cores : 1
+    guard threads > 1 else {
+        GEMMKernel.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        return
+    }
+    let pointers = SendablePointers(a: a, b: b, c: c)
+    let splitRows = m >= n
+    let unit = splitRows ? GEMMKernel.mr : GEMMKernel.nr
+    let length = splitRows ? m : n
+    let chunk = ((length + threads - 1) / threads + unit - 1) / unit * unit
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+        let start = t * chunk
+        let count = min(chunk, length - start)
+        guard count > 0 else { return }
+        if splitRows {
+            let aPart = transA ? pointers.a + start : pointers.a + start * lda
+            GEMMKernel.run(transA: transA, transB: transB, m: count, n: n, k: k, alpha: alpha,
+                           a: aPart, lda: lda, b: pointers.b, ldb: ldb, beta: beta, c: pointers.c + start * ldc, ldc: ldc)
+        } else {
+            let bPart = transB ? pointers.b + start * ldb : pointers.b + start
+            GEMMKernel.run(transA: transA, transB: transB, m: m, n: count, k: k, alpha: alpha,
+                           a: pointers.a, lda: lda, b: bPart, ldb: ldb, beta: beta, c: pointers.c + start, ldc: ldc)
+        }
+    }
+}
+
+/// How dq's kernels use the cores.
+public enum Threading {
+    /// Cores to use for large products (at most 2 are assumed useful on the target machines;
+    /// set `DQ_THREADS` to change).
+    nonisolated(unsafe) public static var cores: Int = {
+        if let text = ProcessInfo.processInfo.environment["DQ_THREADS"], let value = Int(text), value >= 1 { return value }
+        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    }()
+
+    /// Products of fewer flops than this stay on one thread: below it, waking a second
+    /// thread costs more than it saves.
+    public static let parallelThreshold = 2.0 * 96 * 96 * 96
+}
+
+struct SendablePointers: @unchecked Sendable {
+    var a: UnsafePointer<Float>
+    var b: UnsafePointer<Float>
+    var c: UnsafeMutablePointer<Float>
+}
+
+enum GEMMKernel {
+    static let mr = 6
+    static let nr = 16
+    static let kc = 256
+    static let mc = 96
+    static let nc = 2048
+
+    static func run(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if beta != 1 {
+            for i in 0..<m {
+                let row = c + i * ldc
+                if beta == 0 {
+                    row.update(repeating: 0, count: n)
+                } else {
+                    for j in 0..<n { row[j] *= beta }
+                }
+            }
+        }
+        guard k > 0, alpha != 0 else { return }
+        let kcMax = min(kc, k)
+        let ncMax = min(nc, (n + nr - 1) / nr * nr)
+        let mcMax = min(mc, (m + mr - 1) / mr * mr)
+        let bPack = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * ncMax)
+        let aPack = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * mcMax)
+        defer {
+            bPack.deallocate()
+            aPack.deallocate()
+        }
+        var jc = 0
+        while jc < n {
+            let ncCur = min(nc, n - jc)
+            var pc = 0
+            while pc < k {
+                let kcCur = min(kc, k - pc)
+                packB(transB: transB, b: b, ldb: ldb, rowStart: pc, colStart: jc, kc: kcCur, nc: ncCur, into: bPack)
+                var ic = 0
+                while ic < m {
+                    let mcCur = min(mc, m - ic)
+                    packA(transA: transA, a: a, lda: lda, rowStart: ic, colStart: pc, mc: mcCur, kc: kcCur, alpha: alpha, into: aPack)
+                    var jr = 0
+                    while jr < ncCur {
+                        let nrCur = min(nr, ncCur - jr)
+                        var ir = 0
+                        while ir < mcCur {
+                            let mrCur = min(mr, mcCur - ir)
+                            let cTile = c + (ic + ir) * ldc + jc + jr
+                            microKernel(kc: kcCur, a: aPack + ir * kcCur, b: bPack + jr * kcCur,
+                                        c: cTile, ldc: ldc, rows: mrCur, cols: nrCur)
+                            ir += mr
+                        }
+                        jr += nr
+                    }
+                    ic += mc
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+
+    /// Packs op(B)[rowStart..<+kc, colStart..<+nc] into panels of `nr` columns: element (p, j)
+    /// of panel q at `q·kc·nr + p·nr + j`, zero-padded past the last column.
+    static func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, rowStart: Int, colStart: Int,
+                      kc: Int, nc: Int, into pack: UnsafeMutablePointer<Float>) {
+        var jr = 0
+        while jr < nc {
+            let width = min(nr, nc - jr)
+            let panel = pack + jr * kc
+            for p in 0..<kc {
+                let dst = panel + p * nr
+                if transB {
+                    let src = b + (colStart + jr) * ldb + rowStart + p
+                    for j in 0..<width { dst[j] = src[j * ldb] }
+                } else {
+                    let src = b + (rowStart + p) * ldb + colStart + jr
+                    if width == nr {
+                        dst.update(from: src, count: nr)
+                    } else {
+                        for j in 0..<width { dst[j] = src[j] }
+                    }
+                }
+                if width < nr { (dst + width).update(repeating: 0, count: nr - width) }
+            }
+            jr += nr
+        }
+    }
+
+    /// Packs α·op(A)[rowStart..<+mc, colStart..<+kc] into panels of `mr` rows: element (i, p)
+    /// of panel q at `q·mr·kc + p·mr + i`, zero-padded past the last row.
+    static func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, rowStart: Int, colStart: Int,
+                      mc: Int, kc: Int, alpha: Float, into pack: UnsafeMutablePointer<Float>) {
+        var ir = 0
+        while ir < mc {
+            let height = min(mr, mc - ir)
+            let panel = pack + ir * kc
+            for p in 0..<kc {
+                let dst = panel + p * mr
+                for i in 0..<height {
+                    let value = transA ? a[(colStart + p) * lda + rowStart + ir + i] : a[(rowStart + ir + i) * lda + colStart + p]
+                    dst[i] = alpha * value
+                }
+                for i in height..<mr { dst[i] = 0 }
+            }
+            ir += mr
+        }
+    }
+
+    /// C[0..<rows, 0..<cols] += Apanel · Bpanel for one 6×16 tile.
+    @inline(__always)
+    static func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int) {
+        typealias V = SIMD8<Float>
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        let braw = UnsafeRawPointer(b)
+        var ap = a
+        for p in 0..<kc {
+            let b0 = braw.loadUnaligned(fromByteOffset: p * 64, as: V.self)
+            let b1 = braw.loadUnaligned(fromByteOffset: p * 64 + 32, as: V.self)
+            var s = V(repeating: ap[0])
+            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
+            s = V(repeating: ap[1])
+            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
+            s = V(repeating: ap[2])
+            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
+            s = V(repeating: ap[3])
+            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
+            s = V(repeating: ap[4])
+            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
+            s = V(repeating: ap[5])
+            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
+            ap += 6
+        }
+        if rows == 6 && cols == 16 {
+            func add(_ row: Int, _ lo: V, _ hi: V) {
+                let raw = UnsafeMutableRawPointer(c + row * ldc)
+                raw.storeBytes(of: raw.loadUnaligned(as: V.self) + lo, as: V.self)
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: V.self) + hi, toByteOffset: 32, as: V.self)
+            }
+            add(0, c00, c01); add(1, c10, c11); add(2, c20, c21)
+            add(3, c30, c31); add(4, c40, c41); add(5, c50, c51)
+            return
+        }
+        let tile = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51]
+        for i in 0..<rows {
+            let row = c + i * ldc
+            for j in 0..<cols { row[j] += tile[2 * i + j / 8][j % 8] }
+        }
+    }
+}

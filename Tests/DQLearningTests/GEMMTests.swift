@@ -1,0 +1,67 @@
+import Testing
+@testable import DQLearning
+
+/// C = α·op(A)·op(B) + β·C by the definition, in Double.
+private func referenceGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int,
+                           b: [Float], ldb: Int, beta: Float, c: [Float], ldc: Int) -> [Float] {
+    var out = c
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum = 0.0
+            for p in 0..<k {
+                let x = transA ? a[p * lda + i] : a[i * lda + p]
+                let y = transB ? b[j * ldb + p] : b[p * ldb + j]
+                sum += Double(x) * Double(y)
+            }
+            out[i * ldc + j] = Float(Double(alpha) * sum + Double(beta) * Double(c[i * ldc + j]))
+        }
+    }
+    return out
+}
+
+private func randomMatrix(_ count: Int, _ rng: inout SplitMix64) -> [Float] {
+    (0..<count).map { _ in rng.nextFloat() * 2 - 1 }
+}
+
+@Test(arguments: [(1, 1, 1), (5, 7, 3), (6, 16, 8), (13, 33, 19), (64, 50, 300), (97, 130, 257)])
+func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)) {
+    let (m, n, k) = shape
+    var rng = SplitMix64(seed: UInt64(m * 1000 + n * 10 + k))
+    for transA in [false, true] {
+        for transB in [false, true] {
+            // Strides wider than the matrices, to catch stride mix-ups.
+            let lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 5
+            let a = randomMatrix((transA ? k : m) * lda, &rng)
+            let b = randomMatrix((transB ? n : k) * ldb, &rng)
+            let c = randomMatrix(m * ldc, &rng)
+            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1.5, 0.25)] {
+                let want = referenceGEMM(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                         b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                var got = c
+                got.withUnsafeMutableBufferPointer { cp in
+                    gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                         beta: beta, c: cp.baseAddress!, ldc: ldc)
+                }
+                var worst: Float = 0
+                for i in 0..<m { for j in 0..<n { worst = max(worst, abs(got[i * ldc + j] - want[i * ldc + j])) } }
+                #expect(worst <= 1e-5 * Float(k + 1), "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) α \(alpha) β \(beta): \(worst)")
+                // Padding columns of C past n are never written.
+                for i in 0..<m { for j in n..<ldc { #expect(got[i * ldc + j] == c[i * ldc + j]) } }
+            }
+        }
+    }
+}
+
+@Test func gemmSplitsLargeProductsBetweenThreadsWithoutChangingTheResult() {
+    var rng = SplitMix64(seed: 9)
+    let m = 200, n = 150, k = 120
+    let a = randomMatrix(m * k, &rng), b = randomMatrix(k * n, &rng)
+    var one = [Float](repeating: 0, count: m * n), two = one
+    let saved = Threading.cores
+    defer { Threading.cores = saved }
+    Threading.cores = 1
+    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &one, ldc: n)
+    Threading.cores = 2
+    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &two, ldc: n)
+    #expect(one == two)
+}
