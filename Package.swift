@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "DQTextTests", dependencies: ["DQText"], exclude: ["Golden"]),
         .testTarget(name: "DQStoreTests", dependencies: ["DQStore"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
-        .testTarget(name: "DQLearningTests", dependencies: ["DQLearning"]),
+        .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText"], exclude: ["Golden"]),
         .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses"]),
         .testTarget(name: "DQCommandTests", dependencies: ["dq"]),
     ]

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Limited-memory BFGS (Nocedal, "Updating quasi-Newton matrices with limited storage", Math.
+/// Comp. 1980; two-loop recursion as in Nocedal & Wright, Numerical Optimization, Alg. 7.4)
+/// with a weak-Wolfe line search by bisection and extrapolation (Lewis & Overton, "Nonsmooth
+/// optimization via quasi-Newton methods", Math. Prog. 2013, §4.2), which is what guarantees
+/// sᵀy > 0 and so a positive-definite update on smooth convex objectives.
+public struct LBFGS: Sendable {
+    /// Pairs of (step, gradient change) kept.
+    public var memory = 10
+    /// Stop when the largest gradient component is at most this.
+    public var gradientTolerance = 1e-6
+    /// Stop when an iteration lowers f by less than this fraction of |f| (scipy's `ftol` role).
+    public var relativeDecreaseTolerance = 1e-12
+    public var maxIterations = 1000
+    /// Armijo (sufficient decrease) and curvature constants of the weak Wolfe conditions.
+    public var c1 = 1e-4
+    public var c2 = 0.9
+
+    public init() {}
+
+    public enum Stop: String, Sendable {
+        case gradient = "gradient below tolerance"
+        case decrease = "relative decrease below tolerance"
+        case iterations = "iteration limit"
+        case lineSearch = "line search found no better point"
+    }
+
+    public struct Result: Sendable {
+        public var x: [Double]
+        public var value: Double
+        public var gradientNorm: Double
+        public var iterations: Int
+        public var evaluations: Int
+        public var stop: Stop
+    }
+
+    /// Minimises f from `start`. `evaluate(x, &gradient)` returns f(x) and writes ∇f(x).
+    public func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double) -> Result {
+        let n = start.count
+        var x = start
+        var g = [Double](repeating: 0, count: n)
+        var f = evaluate(x, &g)
+        var evaluations = 1
+        var steps: [[Double]] = [], changes: [[Double]] = [], rho: [Double] = []
+        var direction = [Double](repeating: 0, count: n)
+        var xNew = x, gNew = g
+        var iteration = 0
+        func infNorm(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
+
+        while true {
+            if infNorm(g) <= gradientTolerance {
+                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .gradient)
+            }
+            if iteration >= maxIterations {
+                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .iterations)
+            }
+            // Two-loop recursion: direction = −H·g.
+            for i in 0..<n { direction[i] = -g[i] }
+            var alphas = [Double](repeating: 0, count: steps.count)
+            for j in stride(from: steps.count - 1, through: 0, by: -1) {
+                alphas[j] = rho[j] * dot(steps[j], direction)
+                axpy(-alphas[j], changes[j], &direction)
+            }
+            if let s = steps.last, let y = changes.last {
+                let gamma = dot(s, y) / dot(y, y)
+                for i in 0..<n { direction[i] *= gamma }
+            } else {
+                // First step: unit length along −g.
+                let scale = 1 / max(sqrt(dot(g, g)), 1e-300)
+                for i in 0..<n { direction[i] *= scale }
+            }
+            for j in 0..<steps.count {
+                let beta = rho[j] * dot(changes[j], direction)
+                axpy(alphas[j] - beta, steps[j], &direction)
+            }
+            var slope = dot(g, direction)
+            if slope >= 0 {
+                // Not a descent direction (numerical trouble): restart from steepest descent.
+                steps.removeAll(); changes.removeAll(); rho.removeAll()
+                for i in 0..<n { direction[i] = -g[i] }
+                slope = -dot(g, g)
+            }
+
+            // Weak Wolfe line search.
+            var t = 1.0, lo = 0.0, hi = Double.infinity
+            var fNew = f
+            var accepted = false
+            for _ in 0..<60 {
+                for i in 0..<n { xNew[i] = x[i] + t * direction[i] }
+                fNew = evaluate(xNew, &gNew)
+                evaluations += 1
+                if !(fNew <= f + c1 * t * slope) {
+                    hi = t
+                } else if dot(gNew, direction) < c2 * slope {
+                    lo = t
+                } else {
+                    accepted = true
+                    break
+                }
+                t = hi.isFinite ? (lo + hi) / 2 : 2 * lo
+            }
+            if !accepted && !(fNew < f) {
+                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .lineSearch)
+            }
+            iteration += 1
+            var s = [Double](repeating: 0, count: n), y = s
+            for i in 0..<n {
+                s[i] = xNew[i] - x[i]
+                y[i] = gNew[i] - g[i]
+            }
+            let sy = dot(s, y)
+            if sy > 1e-12 * sqrt(dot(s, s) * dot(y, y)) {
+                if steps.count == memory {
+                    steps.removeFirst(); changes.removeFirst(); rho.removeFirst()
+                }
+                steps.append(s); changes.append(y); rho.append(1 / sy)
+            }
+            let decrease = f - fNew
+            swap(&x, &xNew)
+            swap(&g, &gNew)
+            f = fNew
+            if decrease <= relativeDecreaseTolerance * max(abs(f), 1) {
+                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .decrease)
+            }
+        }
+    }
+}
+
+@inline(__always) func dot(_ a: [Double], _ b: [Double]) -> Double {
+    var sum = 0.0
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            for i in 0..<pa.count { sum += pa[i] * pb[i] }
+        }
+    }
+    return sum
+}
+
+@inline(__always) func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
+    x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+            for i in 0..<px.count { py[i] += alpha * px[i] }
+        }
+    }
+}

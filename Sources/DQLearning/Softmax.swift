@@ -1,0 +1,38 @@
+import Foundation
+
+/// Numerically stable softmax and log-softmax over rows.
+///
+///     softmax(z)ᵢ = exp(zᵢ − max z) / Σⱼ exp(zⱼ − max z)
+///     log_softmax(z)ᵢ = zᵢ − max z − log Σⱼ exp(zⱼ − max z)
+///
+/// Subtracting the maximum keeps every exponent ≤ 0, so nothing overflows for any finite input.
+public enum Softmax {
+    /// Replaces each of `rows` rows of `count` values in place by its softmax.
+    public static func inPlace(_ x: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
+        for r in 0..<rows {
+            let row = x + r * count
+            var maximum = -Float.infinity
+            for i in 0..<count { maximum = max(maximum, row[i]) }
+            var sum: Float = 0
+            for i in 0..<count {
+                let e = exp(row[i] - maximum)
+                row[i] = e
+                sum += e
+            }
+            let scale = 1 / sum
+            for i in 0..<count { row[i] *= scale }
+        }
+    }
+
+    /// The log-softmax of one row of Doubles.
+    public static func logSoftmax(_ z: [Double]) -> [Double] {
+        let maximum = z.max() ?? 0
+        let logSum = log(z.reduce(0) { $0 + exp($1 - maximum) })
+        return z.map { $0 - maximum - logSum }
+    }
+
+    /// The softmax of one row of Doubles.
+    public static func softmax(_ z: [Double]) -> [Double] {
+        logSoftmax(z).map { exp($0) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import DQLearning
+import DQText
+
+private struct Golden: Decodable {
+    struct Fit: Decodable {
+        var C: Double
+        var l2: Double
+        var objective: Double
+        var probabilities_first_20: [[Double]]
+        var intercept: [Double]
+    }
+    var rows: Int
+    var dimension: Int
+    var labels: [String]
+    var fits: [Fit]
+
+    static func load(file: String = #filePath) throws -> Golden {
+        let url = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("Golden/softmax_regression_golden.json")
+        return try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
+    }
+}
+
+/// The first `rows` TREC training questions as (text, label) pairs.
+private func trec(_ rows: Int) throws -> [(String, String)] {
+    let reader = try LabelledRowReader(path: fixture("demo/trec/train.csv"), columns: ColumnRequest())
+    var out: [(String, String)] = []
+    while out.count < rows, let outcome = try reader.next() {
+        if case .accepted(let row) = outcome { out.append((row.text, row.label)) }
+    }
+    return out
+}
+
+@Test func bowFitReachesScikitLearnsOptimum() throws {
+    let golden = try Golden.load()
+    let rows = try trec(golden.rows)
+    let hashing = HashedNGrams(dimension: golden.dimension, maxN: 2)
+    let features = rows.map { hashing.features($0.0) }
+    let labels = rows.map { golden.labels.firstIndex(of: $0.1)! }
+    for reference in golden.fits {
+        var options = SoftmaxRegression.Options(l2: reference.l2)
+        options.solver.gradientTolerance = 1e-9
+        options.solver.relativeDecreaseTolerance = 0
+        let fit = SoftmaxRegression.fit(features: features, labels: labels, classes: golden.labels.count,
+                                        dimension: golden.dimension, options: options)
+        // Same objective, so the same optimum (the problem is strictly convex in W).
+        #expect(abs(fit.objective - reference.objective) <= 1e-6 * reference.objective, "C=\(reference.C): \(fit.objective) vs \(reference.objective)")
+        for (i, want) in reference.probabilities_first_20.enumerated() {
+            let got = fit.model.probabilities(features[i])
+            for (a, b) in zip(got, want) { #expect(abs(a - b) < 1e-5, "C=\(reference.C) row \(i)") }
+        }
+    }
+}
+
+@Test func theNullModelOfBowIsTheLabelPrior() {
+    // Empty inputs: only the bias is free, and its optimum is the label frequencies.
+    let labels = [0, 0, 0, 1, 2, 2]
+    let fit = SoftmaxRegression.fit(features: Array(repeating: SparseVector(), count: labels.count), labels: labels,
+                                    classes: 3, dimension: 16)
+    let p = fit.model.probabilities(SparseVector())
+    #expect(abs(p[0] - 0.5) < 1e-6 && abs(p[1] - 1.0 / 6) < 1e-6 && abs(p[2] - 1.0 / 3) < 1e-6)
+}
+
+@Test func lbfgsMinimisesTheRosenbrockFunction() {
+    // f(x, y) = (1 − x)² + 100 (y − x²)², minimum 0 at (1, 1).
+    let result = LBFGS().minimize(start: [-1.2, 1]) { v, g in
+        let (x, y) = (v[0], v[1])
+        g[0] = -2 * (1 - x) - 400 * x * (y - x * x)
+        g[1] = 200 * (y - x * x)
+        return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x)
+    }
+    #expect(abs(result.x[0] - 1) < 1e-5 && abs(result.x[1] - 1) < 1e-5)
+    #expect(result.stop == .gradient || result.stop == .decrease)
+}
