@@ -1,0 +1,95 @@
+import Foundation
+
+/// GELU with the exact Gaussian CDF, as BERT uses it (`hidden_act: "gelu"`; Hendrycks & Gimpel 2016):
+///
+///     gelu(x) = x · Φ(x) = ½ x (1 + erf(x/√2)),   gelu′(x) = Φ(x) + x · φ(x),  φ(x) = e^(−x²/2)/√(2π)
+public final class GELU {
+    private var input: Matrix?
+
+    public init() {}
+
+    public func forward(_ x: Matrix) -> Matrix {
+        input = x
+        let y = Matrix(rows: x.rows, columns: x.columns)
+        for i in 0..<x.count {
+            let v = x.data[i]
+            y.data[i] = 0.5 * v * (1 + erf(v * Float(0.5).squareRoot()))
+        }
+        return y
+    }
+
+    public func backward(_ dy: Matrix) -> Matrix {
+        guard let x = input else { preconditionFailure("GELU: backward before forward") }
+        let dx = Matrix(rows: x.rows, columns: x.columns)
+        let invSqrt2Pi = 1 / Float(2 * Float.pi).squareRoot()
+        for i in 0..<x.count {
+            let v = x.data[i]
+            let cdf = 0.5 * (1 + erf(v * Float(0.5).squareRoot()))
+            let pdf = invSqrt2Pi * exp(-0.5 * v * v)
+            dx.data[i] = dy.data[i] * (cdf + v * pdf)
+        }
+        return dx
+    }
+
+    public func release() { input = nil }
+}
+
+/// tanh, as BERT's pooler applies it: tanh′(x) = 1 − tanh²(x).
+public final class Tanh {
+    private var output: Matrix?
+
+    public init() {}
+
+    public func forward(_ x: Matrix) -> Matrix {
+        let y = Matrix(rows: x.rows, columns: x.columns)
+        for i in 0..<x.count { y.data[i] = tanh(x.data[i]) }
+        output = y
+        return y
+    }
+
+    public func backward(_ dy: Matrix) -> Matrix {
+        guard let y = output else { preconditionFailure("Tanh: backward before forward") }
+        let dx = Matrix(rows: y.rows, columns: y.columns)
+        for i in 0..<y.count { dx.data[i] = dy.data[i] * (1 - y.data[i] * y.data[i]) }
+        return dx
+    }
+
+    public func release() { output = nil }
+}
+
+/// Inverted dropout (Srivastava et al. 2014): in training each value is kept with probability
+/// 1 − p and scaled by 1/(1 − p), so evaluation needs no rescaling. The mask comes from the
+/// seeded generator the caller passes, so runs are reproducible.
+public final class Dropout {
+    public let probability: Float
+    private var mask: [Float]?
+
+    public init(probability: Float) {
+        self.probability = probability
+    }
+
+    public func forward(_ x: Matrix, training: Bool, rng: inout SplitMix64) -> Matrix {
+        guard training, probability > 0 else {
+            mask = nil
+            return x
+        }
+        let scale = 1 / (1 - probability)
+        var m = [Float](repeating: 0, count: x.count)
+        let y = Matrix(rows: x.rows, columns: x.columns)
+        for i in 0..<x.count {
+            m[i] = rng.nextFloat() >= probability ? scale : 0
+            y.data[i] = x.data[i] * m[i]
+        }
+        mask = m
+        return y
+    }
+
+    public func backward(_ dy: Matrix) -> Matrix {
+        guard let mask else { return dy }
+        let dx = Matrix(rows: dy.rows, columns: dy.columns)
+        for i in 0..<dy.count { dx.data[i] = dy.data[i] * mask[i] }
+        return dx
+    }
+
+    public func release() { mask = nil }
+}

@@ -1,0 +1,195 @@
+import Foundation
+
+/// One batch of encoded texts, padded to a common length.
+public struct BertBatch: Sendable {
+    public var inputIDs: [Int32]
+    public var tokenTypeIDs: [Int32]
+    public var attentionMask: [Int32]
+    public var size: Int
+    public var length: Int
+
+    public init(inputIDs: [Int32], tokenTypeIDs: [Int32], attentionMask: [Int32], size: Int, length: Int) {
+        precondition(inputIDs.count == size * length && tokenTypeIDs.count == size * length && attentionMask.count == size * length)
+        self.inputIDs = inputIDs
+        self.tokenTypeIDs = tokenTypeIDs
+        self.attentionMask = attentionMask
+        self.size = size
+        self.length = length
+    }
+}
+
+/// BERT's embeddings: word + position + token type, then LayerNorm and dropout.
+final class BertEmbeddings: HasParameters {
+    let word: Embedding, position: Embedding, tokenType: Embedding
+    let norm: LayerNorm
+    let dropout: Dropout
+
+    init(config: BertConfig) {
+        word = Embedding(name: "embeddings.word_embeddings", count: config.vocabSize, width: config.hiddenSize)
+        position = Embedding(name: "embeddings.position_embeddings", count: config.maxPositionEmbeddings, width: config.hiddenSize)
+        tokenType = Embedding(name: "embeddings.token_type_embeddings", count: config.typeVocabSize, width: config.hiddenSize)
+        norm = LayerNorm(name: "embeddings.LayerNorm", width: config.hiddenSize, epsilon: config.layerNormEps)
+        dropout = Dropout(probability: config.hiddenDropoutProb)
+    }
+
+    var parameters: [Parameter] { word.parameters + position.parameters + tokenType.parameters + norm.parameters }
+
+    func forward(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
+        let positions = (0..<batch.size).flatMap { _ in (0..<batch.length).map(Int32.init) }
+        let sum = word.forward(batch.inputIDs)
+        let p = position.forward(positions), t = tokenType.forward(batch.tokenTypeIDs)
+        for i in 0..<sum.count { sum.data[i] += p.data[i] + t.data[i] }
+        return dropout.forward(norm.forward(sum), training: training, rng: &rng)
+    }
+
+    func backward(_ dy: Matrix) {
+        let d = norm.backward(dropout.backward(dy))
+        word.backward(d)
+        position.backward(d)
+        tokenType.backward(d)
+    }
+}
+
+/// One transformer encoder layer as in BERT (post-LayerNorm):
+///
+///     a = LN(x + dropout(Wₒ·attention(W_q x, W_k x, W_v x)))
+///     y = LN(a + dropout(W₂·gelu(W₁ a)))
+final class BertLayer: HasParameters {
+    let query: Linear, key: Linear, value: Linear
+    let attention: ScaledDotProductAttention
+    let attentionOutput: Linear
+    let attentionDropout: Dropout
+    let attentionNorm: LayerNorm
+    let intermediate: Linear
+    let activation = GELU()
+    let output: Linear
+    let outputDropout: Dropout
+    let outputNorm: LayerNorm
+
+    init(config: BertConfig, index: Int) {
+        let prefix = "encoder.layer.\(index)."
+        let h = config.hiddenSize
+        query = Linear(name: prefix + "attention.self.query", inputs: h, outputs: h)
+        key = Linear(name: prefix + "attention.self.key", inputs: h, outputs: h)
+        value = Linear(name: prefix + "attention.self.value", inputs: h, outputs: h)
+        attention = ScaledDotProductAttention(heads: config.numAttentionHeads, dropout: config.attentionProbsDropoutProb)
+        attentionOutput = Linear(name: prefix + "attention.output.dense", inputs: h, outputs: h)
+        attentionDropout = Dropout(probability: config.hiddenDropoutProb)
+        attentionNorm = LayerNorm(name: prefix + "attention.output.LayerNorm", width: h, epsilon: config.layerNormEps)
+        intermediate = Linear(name: prefix + "intermediate.dense", inputs: h, outputs: config.intermediateSize)
+        output = Linear(name: prefix + "output.dense", inputs: config.intermediateSize, outputs: h)
+        outputDropout = Dropout(probability: config.hiddenDropoutProb)
+        outputNorm = LayerNorm(name: prefix + "output.LayerNorm", width: h, epsilon: config.layerNormEps)
+    }
+
+    var parameters: [Parameter] {
+        query.parameters + key.parameters + value.parameters + attentionOutput.parameters + attentionNorm.parameters
+            + intermediate.parameters + output.parameters + outputNorm.parameters
+    }
+
+    func forward(_ x: Matrix, batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
+        let context = attention.forward(
+            q: query.forward(x), k: key.forward(x), v: value.forward(x), mask: batch.attentionMask,
+            batch: batch.size, length: batch.length, training: training, rng: &rng)
+        let projected = attentionDropout.forward(attentionOutput.forward(context), training: training, rng: &rng)
+        for i in 0..<projected.count { projected.data[i] += x.data[i] }
+        let a = attentionNorm.forward(projected)
+        let f = outputDropout.forward(output.forward(activation.forward(intermediate.forward(a))), training: training, rng: &rng)
+        for i in 0..<f.count { f.data[i] += a.data[i] }
+        return outputNorm.forward(f)
+    }
+
+    func backward(_ dy: Matrix) -> Matrix {
+        let df = outputNorm.backward(dy)
+        let da = intermediate.backward(activation.backward(output.backward(outputDropout.backward(df))))
+        for i in 0..<da.count { da.data[i] += df.data[i] }
+        let dp = attentionNorm.backward(da)
+        let (dq, dk, dv) = attention.backward(attentionOutput.backward(attentionDropout.backward(dp)))
+        let dx = query.backward(dq)
+        let dxk = key.backward(dk), dxv = value.backward(dv)
+        for i in 0..<dx.count { dx.data[i] += dxk.data[i] + dxv.data[i] + dp.data[i] }
+        return dx
+    }
+
+    func release() {
+        for linear in [query, key, value, attentionOutput, intermediate, output] { linear.release() }
+        attention.release()
+        attentionNorm.release()
+        outputNorm.release()
+        activation.release()
+        attentionDropout.release()
+        outputDropout.release()
+    }
+}
+
+/// BERT for sequence classification (Devlin et al. 2019; Hugging Face's
+/// `BertForSequenceClassification`): encoder, pooler = tanh(W·h_[CLS] + b), dropout, and a
+/// linear classifier giving one logit per label.
+public final class BertClassifier: HasParameters {
+    public let config: BertConfig
+    public let labels: Int
+    let embeddings: BertEmbeddings
+    let layers: [BertLayer]
+    let pooler: Linear
+    let poolerActivation = Tanh()
+    let classifierDropout: Dropout
+    let classifier: Linear
+    private var shape: (size: Int, length: Int)?
+
+    /// A model with BERT's initialisation: weights N(0, initializer_range²), biases 0,
+    /// LayerNorm γ = 1, β = 0 (the padding row of the word embeddings is not zeroed).
+    public init(config: BertConfig, labels: Int, seed: UInt64) {
+        self.config = config
+        self.labels = labels
+        embeddings = BertEmbeddings(config: config)
+        layers = (0..<config.numHiddenLayers).map { BertLayer(config: config, index: $0) }
+        pooler = Linear(name: "pooler.dense", inputs: config.hiddenSize, outputs: config.hiddenSize)
+        classifierDropout = Dropout(probability: config.hiddenDropoutProb)
+        classifier = Linear(name: "classifier", inputs: config.hiddenSize, outputs: labels)
+        var rng = SplitMix64(seed: seed)
+        for p in parameters where p.decays { p.initialiseNormal(std: config.initializerRange, rng: &rng) }
+    }
+
+    public var parameters: [Parameter] {
+        embeddings.parameters + layers.flatMap(\.parameters) + pooler.parameters + classifier.parameters
+    }
+
+    /// The encoder's last hidden states, [size·length × H].
+    func encode(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
+        var hidden = embeddings.forward(batch, training: training, rng: &rng)
+        for layer in layers { hidden = layer.forward(hidden, batch: batch, training: training, rng: &rng) }
+        return hidden
+    }
+
+    /// Logits [size × labels]. With `training`, dropout is on and activations are kept for `backward`.
+    public func forward(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
+        let hidden = encode(batch, training: training, rng: &rng)
+        let h = config.hiddenSize
+        let cls = Matrix(rows: batch.size, columns: h)
+        for b in 0..<batch.size { cls.row(b).update(from: hidden.row(b * batch.length), count: h) }
+        let pooled = poolerActivation.forward(pooler.forward(cls))
+        shape = (batch.size, batch.length)
+        return classifier.forward(classifierDropout.forward(pooled, training: training, rng: &rng))
+    }
+
+    /// Back-propagates ∂L/∂logits through the whole model, accumulating every parameter's gradient.
+    public func backward(_ dLogits: Matrix) {
+        guard let shape else { preconditionFailure("BertClassifier: backward before forward") }
+        let dCLS = pooler.backward(poolerActivation.backward(classifierDropout.backward(classifier.backward(dLogits))))
+        let h = config.hiddenSize
+        var dHidden = Matrix(rows: shape.size * shape.length, columns: h)
+        for b in 0..<shape.size { dHidden.row(b * shape.length).update(from: dCLS.row(b), count: h) }
+        for layer in layers.reversed() { dHidden = layer.backward(dHidden) }
+        embeddings.backward(dHidden)
+        release()
+    }
+
+    /// Frees the activations kept for the backward pass.
+    public func release() {
+        for layer in layers { layer.release() }
+        pooler.release()
+        classifier.release()
+        poolerActivation.release()
+        classifierDropout.release()
+    }
+}

@@ -1,0 +1,32 @@
+/// A lookup table: row i of the [count × width] table is the vector of index i. Its gradient
+/// is accumulated only in the rows a batch used, and only those rows are zeroed again.
+public final class Embedding: HasParameters {
+    public let table: Parameter
+    private var indices: [Int32] = []
+
+    public init(name: String, count: Int, width: Int) {
+        table = Parameter(name: name + ".weight", shape: [count, width], decays: true, sparseRows: true)
+    }
+
+    public var parameters: [Parameter] { [table] }
+    public var width: Int { table.shape[1] }
+
+    public func forward(_ indices: [Int32]) -> Matrix {
+        self.indices = indices
+        let out = Matrix(rows: indices.count, columns: width)
+        for (r, index) in indices.enumerated() {
+            precondition(index >= 0 && Int(index) < table.shape[0], "\(table.name): index \(index) out of range")
+            out.row(r).update(from: table.value.row(Int(index)), count: width)
+        }
+        return out
+    }
+
+    /// Adds each row of `dy` to the gradient row of the index it came from.
+    public func backward(_ dy: Matrix) {
+        for (r, index) in indices.enumerated() {
+            let g = table.gradient.row(Int(index)), d = dy.row(r)
+            for j in 0..<width { g[j] += d[j] }
+            table.touchedRows?.insert(Int(index))
+        }
+    }
+}
