@@ -1,0 +1,183 @@
+import DQText
+import Foundation
+
+/// One labelled training or evaluation example.
+public struct TextExample: Sendable {
+    public var text: String
+    public var pair: String?
+    public var label: Int
+
+    public init(text: String, pair: String? = nil, label: Int) {
+        self.text = text
+        self.pair = pair
+        self.label = label
+    }
+}
+
+/// How `BertTrainer` trains. Defaults differ by initialisation (see `fineTuning` and
+/// `fromScratch`): a randomly initialised BERT learns nothing in an epoch at fine-tuning rates.
+public struct BertTrainingOptions: Sendable, Equatable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    /// Share of the steps spent warming the learning rate up from 0.
+    public var warmupFraction: Float
+    public var weightDecay: Float
+    public var maxGradientNorm: Float
+    /// Texts (pairs together) are truncated to this many tokens, specials included.
+    public var maxLength: Int
+    public var seed: UInt64
+
+    public init(epochs: Int, batchSize: Int = 32, learningRate: Float, warmupFraction: Float = 0.1,
+                weightDecay: Float = 0.01, maxGradientNorm: Float = 1, maxLength: Int = 128, seed: UInt64 = 0) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.warmupFraction = warmupFraction
+        self.weightDecay = weightDecay
+        self.maxGradientNorm = maxGradientNorm
+        self.maxLength = maxLength
+        self.seed = seed
+    }
+
+    /// Fine-tuning pretrained weights: 3 epochs at 1e-4 (bert-tiny fine-tunes well at 1e-4 to
+    /// 3e-4; BERT-base's 2e-5 to 5e-5 is too low for a model this small).
+    public static func fineTuning(seed: UInt64 = 0) -> BertTrainingOptions {
+        BertTrainingOptions(epochs: 3, learningRate: 1e-4, seed: seed)
+    }
+
+    /// Training from random initialisation: 10 epochs at 1e-3.
+    public static func fromScratch(seed: UInt64 = 0) -> BertTrainingOptions {
+        BertTrainingOptions(epochs: 10, learningRate: 1e-3, seed: seed)
+    }
+}
+
+/// Where training is, for progress lines.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var step: Int
+    public var totalSteps: Int
+    /// Mean loss over the epoch so far.
+    public var loss: Double
+    public var samplesPerSecond: Double
+    public var elapsed: Double
+
+    /// Seconds left at the current speed.
+    public var eta: Double { step > 0 ? elapsed / Double(step) * Double(totalSteps - step) : .nan }
+}
+
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case nonFiniteLoss(epoch: Int, step: Int, loss: Double)
+    case labelOutOfRange(Int, labels: Int)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(epoch, step, loss):
+            return "training diverged: the loss was \(loss) at step \(step) (epoch \(epoch)); lower --lr or raise --batch-size"
+        case let .labelOutOfRange(label, labels):
+            return "label index \(label) is outside 0..<\(labels)"
+        }
+    }
+}
+
+/// Fine-tunes or trains a `BertClassifier` with AdamW, linear warm-up and decay, gradient
+/// clipping and dropout, in seeded shuffled mini-batches padded to their longest member.
+public final class BertTrainer {
+    public let model: BertClassifier
+    public let tokenizer: BertTokenizer
+
+    public init(model: BertClassifier, tokenizer: BertTokenizer) {
+        self.model = model
+        self.tokenizer = tokenizer
+    }
+
+    /// Trains on `examples`. `progress` is called after every step and may throw to stop;
+    /// `epochEnd(epoch)` is called after each epoch (epochs count from 1).
+    public func train(
+        _ examples: [TextExample], options: BertTrainingOptions,
+        progress: ((TrainingProgress) throws -> Void)? = nil,
+        epochEnd: ((Int) throws -> Void)? = nil
+    ) throws {
+        if let bad = examples.first(where: { $0.label < 0 || $0.label >= model.labels }) {
+            throw TrainingError.labelOutOfRange(bad.label, labels: model.labels)
+        }
+        let maxLength = min(options.maxLength, model.config.maxPositionEmbeddings)
+        let encodings = examples.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: maxLength) }
+        let stepsPerEpoch = (examples.count + options.batchSize - 1) / options.batchSize
+        let totalSteps = stepsPerEpoch * options.epochs
+        let schedule = LinearSchedule(
+            peak: options.learningRate, warmupSteps: Int(Float(totalSteps) * options.warmupFraction), totalSteps: totalSteps)
+        let optimiser = AdamW(weightDecay: options.weightDecay)
+        var shuffler = SplitMix64(seed: options.seed)
+        var dropout = SplitMix64(seed: options.seed &+ 0x5EED)
+        let parameters = model.parameters
+        let started = Date()
+        var step = 0
+        for epoch in 1...max(1, options.epochs) where options.epochs > 0 {
+            var order = Array(examples.indices)
+            order.shuffle(using: &shuffler)
+            var lossSum = 0.0, seen = 0
+            for start in stride(from: 0, to: order.count, by: options.batchSize) {
+                let members = Array(order[start..<min(order.count, start + options.batchSize)])
+                let batch = BertTrainer.batch(members.map { encodings[$0] }, padID: tokenizer.padID)
+                model.zeroGradients()
+                let logits = model.forward(batch, training: true, rng: &dropout)
+                let (loss, gradient, _) = CrossEntropy.evaluate(logits: logits, labels: members.map { examples[$0].label })
+                guard loss.isFinite else {
+                    model.release()
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, loss: loss)
+                }
+                model.backward(gradient)
+                clipGradientNorm(parameters, maxNorm: options.maxGradientNorm)
+                optimiser.update(parameters, learningRate: schedule.rate(at: step))
+                step += 1
+                lossSum += loss * Double(members.count)
+                seen += members.count
+                if let progress {
+                    let elapsed = Date().timeIntervalSince(started)
+                    try progress(TrainingProgress(
+                        epoch: epoch, epochs: options.epochs, step: step, totalSteps: totalSteps,
+                        loss: lossSum / Double(seen), samplesPerSecond: Double(step * options.batchSize) / max(elapsed, 1e-9),
+                        elapsed: elapsed))
+                }
+            }
+            try epochEnd?(epoch)
+        }
+    }
+
+    /// p(label | text) for every example, in evaluation mode (no dropout). Texts are batched by
+    /// length to waste little on padding; the result is in the order given.
+    public func probabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
+        let maxLength = min(maxLength, model.config.maxPositionEmbeddings)
+        let encodings = texts.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: maxLength) }
+        let order = encodings.indices.sorted { encodings[$0].inputIDs.count < encodings[$1].inputIDs.count }
+        var out = [[Float]](repeating: [], count: texts.count)
+        var rng = SplitMix64(seed: 0)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let members = Array(order[start..<min(order.count, start + batchSize)])
+            let batch = BertTrainer.batch(members.map { encodings[$0] }, padID: tokenizer.padID)
+            let logits = model.forward(batch, training: false, rng: &rng)
+            model.release()
+            Softmax.inPlace(logits.data, rows: logits.rows, count: logits.columns)
+            for (row, index) in members.enumerated() {
+                out[index] = Array(UnsafeBufferPointer(start: logits.row(row), count: logits.columns))
+            }
+        }
+        return out
+    }
+
+    /// Pads encodings to the longest of them.
+    static func batch(_ encodings: [Encoding], padID: Int32) -> BertBatch {
+        let length = encodings.map(\.inputIDs.count).max() ?? 0
+        var ids: [Int32] = [], types: [Int32] = [], mask: [Int32] = []
+        ids.reserveCapacity(encodings.count * length)
+        for e in encodings {
+            let pad = length - e.inputIDs.count
+            ids += e.inputIDs + [Int32](repeating: padID, count: pad)
+            types += e.tokenTypeIDs + [Int32](repeating: 0, count: pad)
+            mask += e.attentionMask + [Int32](repeating: 0, count: pad)
+        }
+        return BertBatch(inputIDs: ids, tokenTypeIDs: types, attentionMask: mask, size: encodings.count, length: length)
+    }
+}
