@@ -1,0 +1,57 @@
+import ArgumentParser
+import DQLearning
+import DQReports
+
+struct Models: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List and download the pretrained BERT weights dq can use.",
+        discussion: """
+            `--model tiny-bert` (prajjwal1/bert-tiny: 2 layers, H=128) looks for weights in this \
+            order: --weights DIR, dq's model cache ($DQ_CACHE/models or ~/.cache/dq/models), the \
+            Hugging Face cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub). Without \
+            weights, dq trains from random initialisation and says so.
+
+            Examples:
+              dq models list
+              dq models fetch tiny-bert          # needs internet; HF_ENDPOINT selects a mirror
+            """,
+        subcommands: [List.self, Fetch.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show each known model and where its weights are.")
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let rows: [[Cell]] = try PretrainedModels.known.keys.sorted().map { name in
+                let repository = PretrainedModels.known[name]!
+                switch try PretrainedModels.resolve(model: name, weights: nil) {
+                case let .checkpoint(directory, origin):
+                    return [.text(name), .text(repository), .text("\(origin): \(directory)")]
+                case .randomInitialisation:
+                    return [.text(name), .text(repository), .text("not downloaded (dq models fetch \(name))")]
+                }
+            }
+            try output.emit([Table(name: "models", title: "Models", columns: ["model", "repository", "weights"], rows: rows)])
+        }
+    }
+
+    struct Fetch: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Download a model's weights into dq's model cache.")
+
+        @Argument(help: "A model name (tiny-bert) or a Hugging Face repository (owner/name).")
+        var model: String
+
+        @Option(help: "The repository revision (branch, tag or commit).")
+        var revision = "main"
+
+        func run() throws {
+            let repository = PretrainedModels.known[model] ?? model
+            guard repository.contains("/") else {
+                throw ValidationError("unknown model '\(model)'; known: \(PretrainedModels.known.keys.sorted().joined(separator: ", ")), or give owner/name")
+            }
+            let directory = try PretrainedModels.fetch(repository: repository, revision: revision) { Terminal.note($0) }
+            Terminal.note("saved \(repository) to \(directory)")
+        }
+    }
+}
