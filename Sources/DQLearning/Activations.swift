@@ -10,23 +10,26 @@ public final class GELU {
 
     public func forward(_ x: Matrix) -> Matrix {
         input = x
-        let y = Matrix(rows: x.rows, columns: x.columns)
-        for i in 0..<x.count {
-            let v = x.data[i]
-            y.data[i] = 0.5 * v * (1 + erf(v * Float(0.5).squareRoot()))
+        let y = Matrix(rows: x.rows, columns: x.columns, uninitialized: ())
+        ParallelFor.rows(x.rows, width: x.columns) { rows in
+            VectorMath.map(x.row(rows.lowerBound), y.row(rows.lowerBound), count: rows.count * x.columns) { v in
+                0.5 * v * (1 + VectorMath.erf(v * 0.707_106_78))
+            }
         }
         return y
     }
 
     public func backward(_ dy: Matrix) -> Matrix {
         guard let x = input else { preconditionFailure("GELU: backward before forward") }
-        let dx = Matrix(rows: x.rows, columns: x.columns)
-        let invSqrt2Pi = 1 / Float(2 * Float.pi).squareRoot()
-        for i in 0..<x.count {
-            let v = x.data[i]
-            let cdf = 0.5 * (1 + erf(v * Float(0.5).squareRoot()))
-            let pdf = invSqrt2Pi * exp(-0.5 * v * v)
-            dx.data[i] = dy.data[i] * (cdf + v * pdf)
+        let dx = Matrix(rows: x.rows, columns: x.columns, uninitialized: ())
+        ParallelFor.rows(x.rows, width: x.columns) { rows in
+            VectorMath.map(x.row(rows.lowerBound), dx.row(rows.lowerBound), count: rows.count * x.columns) { v in
+                let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_78))
+                let pdf = 0.398_942_28 * VectorMath.exp(-0.5 * v * v)
+                return cdf + v * pdf
+            }
+            let start = rows.lowerBound * x.columns
+            for i in start..<(start + rows.count * x.columns) { dx.data[i] *= dy.data[i] }
         }
         return dx
     }

@@ -17,7 +17,7 @@ public final class Linear: HasParameters {
     public func forward(_ x: Matrix) -> Matrix {
         precondition(x.columns == inputs, "\(weight.name): expected \(inputs) input columns, got \(x.columns)")
         input = x
-        let y = Matrix(rows: x.rows, columns: outputs)
+        let y = Matrix(rows: x.rows, columns: outputs, uninitialized: ())
         for r in 0..<x.rows { y.row(r).update(from: bias.value.data, count: outputs) }
         gemm(transA: false, transB: true, m: x.rows, n: outputs, k: inputs, alpha: 1,
              a: x.data, lda: inputs, b: weight.value.data, ldb: inputs, beta: 1, c: y.data, ldc: outputs)
@@ -34,7 +34,7 @@ public final class Linear: HasParameters {
             let row = dy.row(r)
             for j in 0..<outputs { db[j] += row[j] }
         }
-        let dx = Matrix(rows: x.rows, columns: inputs)
+        let dx = Matrix(rows: x.rows, columns: inputs, uninitialized: ())
         gemm(transA: false, transB: false, m: x.rows, n: inputs, k: outputs, alpha: 1,
              a: dy.data, lda: outputs, b: weight.value.data, ldb: inputs, beta: 0, c: dx.data, ldc: inputs)
         return dx

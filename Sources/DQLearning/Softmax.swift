@@ -13,13 +13,8 @@ public enum Softmax {
             let row = x + r * count
             var maximum = -Float.infinity
             for i in 0..<count { maximum = max(maximum, row[i]) }
-            var sum: Float = 0
-            for i in 0..<count {
-                let e = exp(row[i] - maximum)
-                row[i] = e
-                sum += e
-            }
-            let scale = 1 / sum
+            VectorMath.map(row, row, count: count) { VectorMath.exp($0 - maximum) }
+            let scale = 1 / VectorMath.sum(row, count: count)
             for i in 0..<count { row[i] *= scale }
         }
     }

@@ -1,6 +1,7 @@
 // dq-bench: timings of dq's numeric kernels for `make bench` (bench/run.sh compares them with
 // the Python peers in the same run). Prints one JSON object per measurement.
 import DQLearning
+import DQText
 import Foundation
 
 func seconds(_ body: () -> Void) -> Double {
@@ -30,12 +31,86 @@ func gemmBenchmark(sizes: [Int]) {
     }
 }
 
+/// tiny-bert's shape (L=2, H=128, A=2, I=512, vocab 30522), batch × length random tokens:
+/// tokens/s for training steps (forward, backward, clipping, AdamW) and for inference.
+func bertBenchmark(batch: Int, length: Int, steps: Int) {
+    let config = BertConfig.tiny()
+    let model = BertClassifier(config: config, labels: 2, seed: 1)
+    var rng = SplitMix64(seed: 2)
+    let ids = (0..<(batch * length)).map { i in i % length == 0 ? Int32(101) : Int32(1000 + rng.next() % 20000) }
+    let input = BertBatch(inputIDs: ids, tokenTypeIDs: [Int32](repeating: 0, count: ids.count),
+                          attentionMask: [Int32](repeating: 1, count: ids.count), size: batch, length: length)
+    let labels = (0..<batch).map { $0 % 2 }
+    let optimiser = AdamW(weightDecay: 0.01)
+    let parameters = model.parameters
+    let train = CommandLine.arguments.contains("--infer-only") ? 1 : best(3) {
+        for _ in 0..<steps {
+            model.zeroGradients()
+            let logits = model.forward(input, training: true, rng: &rng)
+            model.backward(CrossEntropy.evaluate(logits: logits, labels: labels).gradient)
+            clipGradientNorm(parameters, maxNorm: 1)
+            optimiser.update(parameters, learningRate: 1e-4)
+        }
+    }
+    if CommandLine.arguments.contains("--infer-only") {
+        let t = best(10) { for _ in 0..<steps { _ = model.forward(input, training: false, rng: &rng); model.release() } }
+        print(Double(batch * length * steps) / t)
+        return
+    }
+    let infer = best(3) {
+        for _ in 0..<steps {
+            _ = model.forward(input, training: false, rng: &rng)
+            model.release()
+        }
+    }
+    let tokens = Double(batch * length * steps)
+    print("{\"bench\": \"bert\", \"batch\": \(batch), \"length\": \(length), \"threads\": \(Threading.cores), \"train_tokens_per_s\": \(tokens / train), \"infer_tokens_per_s\": \(tokens / infer)}")
+}
+
+/// bow on a CSV of (text, label): hashed uni+bigram features (2^20) and the L-BFGS fit,
+/// timed separately; prints the objective reached so it can be compared with scikit-learn's.
+func bowBenchmark(path: String) throws {
+    let reader = try LabelledRowReader(path: path, columns: ColumnRequest())
+    var texts: [String] = [], labelNames: [String] = []
+    while let outcome = try reader.next() {
+        if case .accepted(let row) = outcome {
+            texts.append(row.text)
+            labelNames.append(row.label)
+        }
+    }
+    let classes = Array(Set(labelNames)).sorted()
+    let labels = labelNames.map { classes.firstIndex(of: $0)! }
+    let hashing = HashedNGrams(dimension: 1 << 20, maxN: 2)
+    var features: [SparseVector] = []
+    let featureTime = seconds { features = texts.map { hashing.features($0) } }
+    var fit: SoftmaxRegression.Fit?
+    var options = SoftmaxRegression.Options()
+    options.solver.gradientTolerance = 1e-4
+    let fitTime = seconds {
+        fit = SoftmaxRegression.fit(features: features, labels: labels, classes: classes.count, dimension: 1 << 20, options: options)
+    }
+    print("{\"bench\": \"bow\", \"rows\": \(texts.count), \"feature_seconds\": \(featureTime), \"fit_seconds\": \(fitTime), \"objective\": \(fit!.objective), \"iterations\": \(fit!.iterations)}")
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
+case "bert":
+    let numbers = arguments.dropFirst().compactMap { Int($0) }
+    bertBenchmark(batch: numbers.first ?? 32, length: numbers.dropFirst().first ?? 64, steps: 5)
+case "bow":
+    try bowBenchmark(path: arguments.dropFirst().first ?? "rows.csv")
+case "gemm-shape":
+    let v = arguments.dropFirst().compactMap { Int($0) }
+    let (m, n, k) = (v[0], v[1], v[2])
+    var rng = SplitMix64(seed: 1)
+    let a = (0..<(m * k)).map { _ in rng.nextFloat() }, b = (0..<(n * k)).map { _ in rng.nextFloat() }
+    var c = [Float](repeating: 0, count: m * n)
+    let t = best(20) { gemm(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: k, beta: 0, c: &c, ldc: n) }
+    print("gemm \(m)x\(n)x\(k) transB: \(2 * Double(m * n * k) / t / 1e9) GFLOP/s")
 case "gemm":
     gemmBenchmark(sizes: arguments.dropFirst().compactMap { Int($0) }.isEmpty
         ? [64, 128, 256, 512, 1024, 2048] : arguments.dropFirst().compactMap { Int($0) })
 default:
-    FileHandle.standardError.write(Data("usage: dq-bench gemm [sizes…]\n".utf8))
+    FileHandle.standardError.write(Data("usage: dq-bench gemm [sizes…] | bert [batch length] | bow FILE.csv\n".utf8))
     exit(2)
 }
