@@ -127,14 +127,28 @@ public struct LBFGS: Sendable {
     }
 }
 
+/// aᵀb with four-lane partial sums (so the loop vectorises; the sum order is fixed, so the
+/// result is deterministic).
 @inline(__always) func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var sum = 0.0
+    var acc = SIMD4<Double>()
+    var tail = 0.0
     a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
-            for i in 0..<pa.count { sum += pa[i] * pb[i] }
+            let n = pa.count
+            let ra = UnsafeRawPointer(pa.baseAddress!), rb = UnsafeRawPointer(pb.baseAddress!)
+            var i = 0
+            while i + 4 <= n {
+                acc += ra.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
+                    * rb.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
+                i += 4
+            }
+            while i < n {
+                tail += pa[i] * pb[i]
+                i += 1
+            }
         }
     }
-    return sum
+    return acc.sum() + tail
 }
 
 @inline(__always) func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {

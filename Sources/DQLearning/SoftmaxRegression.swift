@@ -114,17 +114,24 @@ private struct Design: Sendable {
         let size = theta.count
         let bOffset = width * classes
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let gp = scratch.gradient(part)
-            gp.update(repeating: 0)
+            let gp = scratch.gradient(part).baseAddress!
+            gp.update(repeating: 0, count: size)
+            let z = UnsafeMutablePointer<Double>.allocate(capacity: classes)
+            defer { z.deallocate() }
             var loss = 0.0
-            var z = [Double](repeating: 0, count: classes)
-            theta.withUnsafeBufferPointer { w in
+            theta.withUnsafeBufferPointer { wb in
+            rowStart.withUnsafeBufferPointer { starts in
+            columnIndex.withUnsafeBufferPointer { cols in
+            values.withUnsafeBufferPointer { vals in
+            labels.withUnsafeBufferPointer { ys in
+                let w = wb.baseAddress!
                 for i in (part * chunk)..<min(n, (part + 1) * chunk) {
+                    let first = starts[i], last = starts[i + 1]
                     for c in 0..<classes { z[c] = w[bOffset + c] }
-                    for e in rowStart[i]..<rowStart[i + 1] {
-                        let base = Int(columnIndex[e]) * classes
-                        let v = values[e]
-                        for c in 0..<classes { z[c] += w[base + c] * v }
+                    for e in first..<last {
+                        let row = w + Int(cols[e]) * classes
+                        let v = vals[e]
+                        for c in 0..<classes { z[c] += row[c] * v }
                     }
                     var maximum = z[0]
                     for c in 1..<classes { maximum = max(maximum, z[c]) }
@@ -133,36 +140,39 @@ private struct Design: Sendable {
                         z[c] = exp(z[c] - maximum)
                         sum += z[c]
                     }
-                    let y = labels[i]
+                    let y = ys[i]
                     loss -= log(z[y] / sum)
-                    for c in 0..<classes { z[c] /= sum }
+                    let inverse = 1 / sum
+                    for c in 0..<classes { z[c] *= inverse }
                     z[y] -= 1
                     for c in 0..<classes { gp[bOffset + c] += z[c] }
-                    for e in rowStart[i]..<rowStart[i + 1] {
-                        let base = Int(columnIndex[e]) * classes
-                        let v = values[e]
-                        for c in 0..<classes { gp[base + c] += z[c] * v }
+                    for e in first..<last {
+                        let row = gp + Int(cols[e]) * classes
+                        let v = vals[e]
+                        for c in 0..<classes { row[c] += z[c] * v }
                     }
                 }
-            }
+            } } } } }
             scratch.losses[part] = loss
         }
         let scale = 1 / Double(n)
         var loss = 0.0
-        for c in 0..<size { gradient[c] = 0 }
-        for part in 0..<parts {
-            loss += scratch.losses[part]
-            let gp = scratch.gradient(part)
-            for c in 0..<size { gradient[c] += gp[c] }
-        }
-        loss *= scale
-        for c in 0..<size { gradient[c] *= scale }
+        for part in 0..<parts { loss += scratch.losses[part] }
         var penalty = 0.0
-        for c in 0..<bOffset {
-            penalty += theta[c] * theta[c]
-            gradient[c] += lambda * theta[c]
+        theta.withUnsafeBufferPointer { t in
+            gradient.withUnsafeMutableBufferPointer { g in
+                for c in 0..<size {
+                    var sum = 0.0
+                    for part in 0..<parts { sum += scratch.gradient(part)[c] }
+                    g[c] = sum * scale
+                }
+                for c in 0..<bOffset {
+                    penalty += t[c] * t[c]
+                    g[c] += lambda * t[c]
+                }
+            }
         }
-        return loss + lambda / 2 * penalty
+        return loss * scale + lambda / 2 * penalty
     }
 }
 
