@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
+# Usage: bench/run.sh [ingest|gemm|bert|bow ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -9,6 +10,34 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install --quiet --upgrade pip
 fi
 "$VENV/bin/pip" install --quiet -r bench/requirements.txt
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)"
-echo "peers: $("$VENV/bin/python" -c 'import pandas, sqlite3; print("pandas", pandas.__version__, "/ sqlite", sqlite3.sqlite_version)')"
-"$VENV/bin/python" bench/ingest_bench.py --dq .build/release/dq "$@"
+swift build -c release --product dq >/dev/null
+swift build -c release --product dq-bench >/dev/null
+PY="$VENV/bin/python"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(grep -m1 'cpu MHz' /proc/cpuinfo | sed 's/.*: //') MHz nominal, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)"
+echo "peers: $("$PY" -c 'import pandas, numpy, sklearn, torch, transformers, sqlite3; print("pandas", pandas.__version__, "numpy", numpy.__version__, "scikit-learn", sklearn.__version__, "torch", torch.__version__, "transformers", transformers.__version__, "sqlite", sqlite3.sqlite_version)' 2>/dev/null)"
+want() { [ $# -eq 0 ] || [[ " $* " == *" $1 "* ]]; }
+SELECTED=("$@")
+selected() { [ ${#SELECTED[@]} -eq 0 ] || [[ " ${SELECTED[*]} " == *" $1 "* ]]; }
+
+if selected ingest; then
+  "$PY" bench/ingest_bench.py --dq .build/release/dq
+fi
+if selected gemm; then
+  echo "== GEMM (float32, square, 2 threads)"
+  .build/release/dq-bench gemm
+  # numpy's OpenBLAS picks its own kernel when these overrides are unset (see env notes).
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 "$PY" bench/gemm_peer.py
+fi
+if selected bert; then
+  echo "== tiny-bert shape, batch 32 × 64 tokens, 2 threads"
+  .build/release/dq-bench bert 32 64
+  "$PY" bench/bert_peer.py --batch 32 --length 64 --threads 2 2>/dev/null | tail -1
+fi
+if selected bow; then
+  echo "== bow: 100,000 documents, 2^20 hashed uni+bigrams, L-BFGS to gradient 1e-4"
+  "$PY" bench/make_bow_csv.py "$WORK/bow.csv"
+  .build/release/dq-bench bow "$WORK/bow.csv"
+  "$PY" bench/bow_peer.py "$WORK/bow.csv"
+fi
