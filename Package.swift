@@ -6,8 +6,11 @@ import PackageDescription
 /// the GEMM kernel). Other hosts (arm64) use their baseline vector unit, NEON.
 #if arch(x86_64)
 let vectorISA: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+/// Only the AVX-512 GEMM micro-kernel, called after a run-time CPU check.
+let avx512ISA: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx2", "-Xcc", "-mfma"])]
 #else
 let vectorISA: [SwiftSetting] = []
+let avx512ISA: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -28,7 +31,8 @@ let package = Package(
         .target(name: "DQText"),
         .target(name: "DQStore", dependencies: ["CSQLite", "DQText"]),
         .target(name: "DQReports", dependencies: ["DQText"]),
-        .target(name: "DQLearning", dependencies: ["DQText"], swiftSettings: vectorISA),
+        .target(name: "DQKernels512", swiftSettings: avx512ISA),
+        .target(name: "DQLearning", dependencies: ["DQText", "DQKernels512"], swiftSettings: vectorISA),
         .target(name: "DQAnalyses", dependencies: ["DQStore", "DQText"]),
         .executableTarget(
             name: "dq",

@@ -1,4 +1,5 @@
 import Dispatch
+import DQKernels512
 import Foundation
 
 /// General matrix multiply on row-major Float32 data:
@@ -13,15 +14,16 @@ import Foundation
 /// so that a 6×16 micro-kernel streams both from cache, keeping its 6×16 block of C in twelve
 /// 8-lane vector registers and doing one fused multiply-add per register per step. Products
 /// larger than `Threading.parallelThreshold` flops are split between the cores along their
-/// longer side.
+/// longer side. On CPUs with AVX-512 a 6×32 kernel of sixteen-lane registers
+/// (`DQKernels512`) replaces the 6×16 one; see `Threading.wideKernel`.
 public func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads maxThreads: Int = Threading.cores
 ) {
     guard m > 0, n > 0 else { return }
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
-    let threads = flops >= Threading.parallelThreshold ? Threading.cores : 1
+    let threads = flops >= Threading.parallelThreshold ? maxThreads : 1
     guard threads > 1 else {
         GEMMKernel.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -29,7 +31,7 @@ public func gemm(
     }
     let pointers = SendablePointers(a: a, b: b, c: c)
     let splitRows = m >= n
-    let unit = splitRows ? GEMMKernel.mr : GEMMKernel.nr
+    let unit = splitRows ? GEMMKernel.mr : GEMMKernel.maxNR
     let length = splitRows ? m : n
     let chunk = ((length + threads - 1) / threads + unit - 1) / unit * unit
     DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -57,6 +59,20 @@ public enum Threading {
         return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     }()
 
+    /// The micro-kernel GEMM uses: 6×32 with AVX-512 when the CPU has it (x86-64 Linux, read
+    /// from /proc/cpuinfo), else 6×16 with AVX2/FMA (or the host's baseline vectors).
+    /// `DQ_GEMM_KERNEL=avx2` forces the portable kernel.
+    nonisolated(unsafe) public static var wideKernel: Bool = {
+        #if arch(x86_64) && os(Linux)
+        if ProcessInfo.processInfo.environment["DQ_GEMM_KERNEL"] == "avx2" { return false }
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        return flags.split(separator: " ").contains("avx512f")
+        #else
+        return false
+        #endif
+    }()
+
     /// Products of fewer flops than this stay on one thread: below it, waking a second
     /// thread costs more than it saves.
     public static let parallelThreshold = 2.0 * 96 * 96 * 96
@@ -70,7 +86,7 @@ struct SendablePointers: @unchecked Sendable {
 
 enum GEMMKernel {
     static let mr = 6
-    static let nr = 16
+    static let maxNR = 32
     static let kc = 256
     static let mc = 96
     static let nc = 2048
@@ -78,7 +94,7 @@ enum GEMMKernel {
     static func run(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, wide: Bool = Threading.wideKernel
     ) {
         if beta != 1 {
             for i in 0..<m {
@@ -91,6 +107,7 @@ enum GEMMKernel {
             }
         }
         guard k > 0, alpha != 0 else { return }
+        let nr = wide ? 32 : 16
         let kcMax = min(kc, k)
         let ncMax = min(nc, (n + nr - 1) / nr * nr)
         let mcMax = min(mc, (m + mr - 1) / mr * mr)
@@ -106,11 +123,20 @@ enum GEMMKernel {
             var pc = 0
             while pc < k {
                 let kcCur = min(kc, k - pc)
-                packB(transB: transB, b: b, ldb: ldb, rowStart: pc, colStart: jc, kc: kcCur, nc: ncCur, into: bPack)
+                packB(transB: transB, b: b, ldb: ldb, rowStart: pc, colStart: jc, kc: kcCur, nc: ncCur, nr: nr, into: bPack)
                 var ic = 0
                 while ic < m {
                     let mcCur = min(mc, m - ic)
-                    packA(transA: transA, a: a, lda: lda, rowStart: ic, colStart: pc, mc: mcCur, kc: kcCur, alpha: alpha, into: aPack)
+                    // With the wide kernel, untransposed A is read in place, six rows at a time
+                    // (packing it cost a quarter of the time at BERT's shapes); transposed A, a
+                    // last panel of fewer than six rows, and A for the 6×16 kernel (which is
+                    // slower reading in place) are packed.
+                    let direct = !transA && nr == 32
+                    let fullRows = direct ? mcCur / mr * mr : 0
+                    if fullRows < mcCur {
+                        packA(transA: transA, a: a, lda: lda, rowStart: ic + fullRows, colStart: pc,
+                              mc: mcCur - fullRows, kc: kcCur, into: aPack)
+                    }
                     var jr = 0
                     while jr < ncCur {
                         let nrCur = min(nr, ncCur - jr)
@@ -118,8 +144,19 @@ enum GEMMKernel {
                         while ir < mcCur {
                             let mrCur = min(mr, mcCur - ir)
                             let cTile = c + (ic + ir) * ldc + jc + jr
-                            microKernel(kc: kcCur, a: aPack + ir * kcCur, b: bPack + jr * kcCur,
-                                        c: cTile, ldc: ldc, rows: mrCur, cols: nrCur)
+                            let inPlace = ir < fullRows
+                            let aTile = inPlace ? a + (ic + ir) * lda + pc : UnsafePointer(aPack + (ir - fullRows) * kcCur)
+                            let rowOffset = inPlace ? lda : 1, step = inPlace ? 1 : mr
+                            #if arch(x86_64)
+                            if nr == 32 {
+                                dqMicroKernel6x32(kc: kcCur, a: aTile, rowOffset: rowOffset, step: step, b: bPack + jr * kcCur,
+                                                  c: cTile, ldc: ldc, rows: mrCur, cols: nrCur, alpha: alpha)
+                                ir += mr
+                                continue
+                            }
+                            #endif
+                            microKernel(kc: kcCur, a: aTile, b: bPack + jr * kcCur,
+                                        c: cTile, ldc: ldc, rows: mrCur, cols: nrCur, alpha: alpha)
                             ir += mr
                         }
                         jr += nr
@@ -135,7 +172,7 @@ enum GEMMKernel {
     /// Packs op(B)[rowStart..<+kc, colStart..<+nc] into panels of `nr` columns: element (p, j)
     /// of panel q at `q·kc·nr + p·nr + j`, zero-padded past the last column.
     static func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, rowStart: Int, colStart: Int,
-                      kc: Int, nc: Int, into pack: UnsafeMutablePointer<Float>) {
+                      kc: Int, nc: Int, nr: Int, into pack: UnsafeMutablePointer<Float>) {
         var jr = 0
         while jr < nc {
             let width = min(nr, nc - jr)
@@ -159,10 +196,10 @@ enum GEMMKernel {
         }
     }
 
-    /// Packs α·op(A)[rowStart..<+mc, colStart..<+kc] into panels of `mr` rows: element (i, p)
+    /// Packs op(A)[rowStart..<+mc, colStart..<+kc] into panels of `mr` rows: element (i, p)
     /// of panel q at `q·mr·kc + p·mr + i`, zero-padded past the last row.
     static func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, rowStart: Int, colStart: Int,
-                      mc: Int, kc: Int, alpha: Float, into pack: UnsafeMutablePointer<Float>) {
+                      mc: Int, kc: Int, into pack: UnsafeMutablePointer<Float>) {
         var ir = 0
         while ir < mc {
             let height = min(mr, mc - ir)
@@ -171,7 +208,7 @@ enum GEMMKernel {
                 let dst = panel + p * mr
                 for i in 0..<height {
                     let value = transA ? a[(colStart + p) * lda + rowStart + ir + i] : a[(rowStart + ir + i) * lda + colStart + p]
-                    dst[i] = alpha * value
+                    dst[i] = value
                 }
                 for i in height..<mr { dst[i] = 0 }
             }
@@ -179,10 +216,12 @@ enum GEMMKernel {
         }
     }
 
-    /// C[0..<rows, 0..<cols] += Apanel · Bpanel for one 6×16 tile.
+    /// C[0..<rows, 0..<cols] += α · Apanel·Bpanel for one 6×16 tile, A packed six values per
+    /// step. (Reading A in place, as the wide kernel does, makes the compiler hoist all six
+    /// broadcasts and spill accumulators out of AVX2's sixteen registers: twice as slow.)
     @inline(__always)
     static func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                            c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int) {
+                            c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, alpha: Float) {
         typealias V = SIMD8<Float>
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
@@ -204,6 +243,11 @@ enum GEMMKernel {
             s = V(repeating: ap[5])
             c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
             ap += 6
+        }
+        if alpha != 1 {
+            let k = V(repeating: alpha)
+            c00 *= k; c01 *= k; c10 *= k; c11 *= k; c20 *= k; c21 *= k
+            c30 *= k; c31 *= k; c40 *= k; c41 *= k; c50 *= k; c51 *= k
         }
         if rows == 6 && cols == 16 {
             func add(_ row: Int, _ lo: V, _ hi: V) {

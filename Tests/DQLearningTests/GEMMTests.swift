@@ -23,6 +23,9 @@ private func randomMatrix(_ count: Int, _ rng: inout SplitMix64) -> [Float] {
     (0..<count).map { _ in rng.nextFloat() * 2 - 1 }
 }
 
+/// The portable 6×16 kernel always; the AVX-512 6×32 kernel too where the CPU has it.
+private let kernels = Threading.wideKernel ? [false, true] : [false]
+
 @Test(arguments: [(1, 1, 1), (5, 7, 3), (6, 16, 8), (13, 33, 19), (64, 50, 300), (97, 130, 257)])
 func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)) {
     let (m, n, k) = shape
@@ -35,18 +38,20 @@ func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)
             let b = randomMatrix((transB ? n : k) * ldb, &rng)
             let c = randomMatrix(m * ldc, &rng)
             for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1.5, 0.25)] {
+              for wide in kernels {
                 let want = referenceGEMM(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                                          b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
                 var got = c
                 got.withUnsafeMutableBufferPointer { cp in
-                    gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                         beta: beta, c: cp.baseAddress!, ldc: ldc)
+                    GEMMKernel.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                   beta: beta, c: cp.baseAddress!, ldc: ldc, wide: wide)
                 }
                 var worst: Float = 0
                 for i in 0..<m { for j in 0..<n { worst = max(worst, abs(got[i * ldc + j] - want[i * ldc + j])) } }
-                #expect(worst <= 1e-5 * Float(k + 1), "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) α \(alpha) β \(beta): \(worst)")
+                #expect(worst <= 1e-5 * Float(k + 1), "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) α \(alpha) β \(beta) wide \(wide): \(worst)")
                 // Padding columns of C past n are never written.
                 for i in 0..<m { for j in n..<ldc { #expect(got[i * ldc + j] == c[i * ldc + j]) } }
+              }
             }
         }
     }
@@ -56,12 +61,11 @@ func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)
     var rng = SplitMix64(seed: 9)
     let m = 200, n = 150, k = 120
     let a = randomMatrix(m * k, &rng), b = randomMatrix(k * n, &rng)
-    var one = [Float](repeating: 0, count: m * n), two = one
-    let saved = Threading.cores
-    defer { Threading.cores = saved }
-    Threading.cores = 1
-    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &one, ldc: n)
-    Threading.cores = 2
-    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &two, ldc: n)
+    var one = [Float](repeating: 0, count: m * n), two = one, three = one
+    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &one, ldc: n, threads: 1)
+    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &two, ldc: n, threads: 2)
+    // Wider than tall: split by columns.
+    gemm(transA: true, transB: true, m: n, n: m, k: k, alpha: 1, a: b, lda: n, b: a, ldb: k, beta: 0, c: &three, ldc: m, threads: 2)
     #expect(one == two)
+    for i in 0..<m { for j in 0..<n { #expect(abs(three[j * m + i] - one[i * n + j]) < 1e-4) } }
 }
