@@ -1,7 +1,8 @@
 import Foundation
 
 /// Limited-memory BFGS (Nocedal, "Updating quasi-Newton matrices with limited storage", Math.
-/// Comp. 1980; two-loop recursion as in Nocedal & Wright, Numerical Optimization, Alg. 7.4)
+/// Comp. 1980), its direction computed in the compact form (`CompactLBFGSHistory`), equal to
+/// the two-loop recursion of Nocedal & Wright, Numerical Optimization, Alg. 7.4)
 /// with a weak-Wolfe line search by bisection and extrapolation (Lewis & Overton, "Nonsmooth
 /// optimization via quasi-Newton methods", Math. Prog. 2013, §4.2), which is what guarantees
 /// sᵀy > 0 and so a positive-definite update on smooth convex objectives.
@@ -42,7 +43,7 @@ public struct LBFGS: Sendable {
         var g = [Double](repeating: 0, count: n)
         var f = evaluate(x, &g)
         var evaluations = 1
-        var steps: [[Double]] = [], changes: [[Double]] = [], rho: [Double] = []
+        let history = CompactLBFGSHistory(size: n, memory: memory)
         var direction = [Double](repeating: 0, count: n)
         var xNew = x, gNew = g
         var iteration = 0
@@ -55,29 +56,13 @@ public struct LBFGS: Sendable {
             if iteration >= maxIterations {
                 return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .iterations)
             }
-            // Two-loop recursion: direction = −H·g.
-            for i in 0..<n { direction[i] = -g[i] }
-            var alphas = [Double](repeating: 0, count: steps.count)
-            for j in stride(from: steps.count - 1, through: 0, by: -1) {
-                alphas[j] = rho[j] * dot(steps[j], direction)
-                axpy(-alphas[j], changes[j], &direction)
-            }
-            if let s = steps.last, let y = changes.last {
-                let gamma = dot(s, y) / dot(y, y)
-                for i in 0..<n { direction[i] *= gamma }
-            } else {
-                // First step: unit length along −g.
-                let scale = 1 / max(sqrt(dot(g, g)), 1e-300)
-                for i in 0..<n { direction[i] *= scale }
-            }
-            for j in 0..<steps.count {
-                let beta = rho[j] * dot(changes[j], direction)
-                axpy(alphas[j] - beta, steps[j], &direction)
+            g.withUnsafeBufferPointer { gp in
+                direction.withUnsafeMutableBufferPointer { history.direction(gradient: gp.baseAddress!, into: $0.baseAddress!) }
             }
             var slope = dot(g, direction)
             if slope >= 0 {
                 // Not a descent direction (numerical trouble): restart from steepest descent.
-                steps.removeAll(); changes.removeAll(); rho.removeAll()
+                history.removeAll()
                 for i in 0..<n { direction[i] = -g[i] }
                 slope = -dot(g, g)
             }
@@ -104,18 +89,11 @@ public struct LBFGS: Sendable {
                 return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .lineSearch)
             }
             iteration += 1
-            var s = [Double](repeating: 0, count: n), y = s
-            for i in 0..<n {
-                s[i] = xNew[i] - x[i]
-                y[i] = gNew[i] - g[i]
-            }
-            let sy = dot(s, y)
-            if sy > 1e-12 * sqrt(dot(s, s) * dot(y, y)) {
-                if steps.count == memory {
-                    steps.removeFirst(); changes.removeFirst(); rho.removeFirst()
-                }
-                steps.append(s); changes.append(y); rho.append(1 / sy)
-            }
+            x.withUnsafeBufferPointer { xp in xNew.withUnsafeBufferPointer { xnp in
+                g.withUnsafeBufferPointer { gp in gNew.withUnsafeBufferPointer { gnp in
+                    history.add(x: xp.baseAddress!, xNew: xnp.baseAddress!, g: gp.baseAddress!, gNew: gnp.baseAddress!)
+                } }
+            } }
             let decrease = f - fNew
             swap(&x, &xNew)
             swap(&g, &gNew)
@@ -149,12 +127,4 @@ public struct LBFGS: Sendable {
         }
     }
     return acc.sum() + tail
-}
-
-@inline(__always) func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
-    x.withUnsafeBufferPointer { px in
-        y.withUnsafeMutableBufferPointer { py in
-            for i in 0..<px.count { py[i] += alpha * px[i] }
-        }
-    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import DQLearning
+@testable import DQLearning
 import DQText
 
 private struct Golden: Decodable {
@@ -72,4 +72,42 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
     }
     #expect(abs(result.x[0] - 1) < 1e-5 && abs(result.x[1] - 1) < 1e-5)
     #expect(result.stop == .gradient || result.stop == .decrease)
+}
+
+@Test func theCompactLBFGSDirectionEqualsTheTwoLoopRecursion() {
+    // Pairs from a convex quadratic f(x) = ½ xᵀAx with A diagonal, so every sᵀy > 0.
+    let n = 70_000, memory = 4
+    var rng = SplitMix64(seed: 8)
+    let diagonal = (0..<n).map { _ in 0.5 + rng.nextDouble() }
+    let history = CompactLBFGSHistory(size: n, memory: memory)
+    var steps: [[Double]] = [], changes: [[Double]] = []
+    var x = (0..<n).map { _ in rng.nextDouble() - 0.5 }
+    for _ in 0..<6 {
+        let xNew = x.map { $0 + 0.1 * (rng.nextDouble() - 0.5) }
+        let g = zip(diagonal, x).map { $0 * $1 }, gNew = zip(diagonal, xNew).map { $0 * $1 }
+        history.add(x: x, xNew: xNew, g: g, gNew: gNew)
+        steps.append(zip(xNew, x).map { $0 - $1 }); changes.append(zip(gNew, g).map { $0 - $1 })
+        if steps.count > memory { steps.removeFirst(); changes.removeFirst() }
+        x = xNew
+    }
+    let g = (0..<n).map { _ in rng.nextDouble() - 0.5 }
+    // Two-loop recursion (Nocedal & Wright, Alg. 7.4), written out independently.
+    var q = g
+    var alphas = [Double](repeating: 0, count: steps.count)
+    func dotProduct(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+    for j in stride(from: steps.count - 1, through: 0, by: -1) {
+        alphas[j] = dotProduct(steps[j], q) / dotProduct(steps[j], changes[j])
+        for i in 0..<n { q[i] -= alphas[j] * changes[j][i] }
+    }
+    let gamma = dotProduct(steps.last!, changes.last!) / dotProduct(changes.last!, changes.last!)
+    var r = q.map { $0 * gamma }
+    for j in 0..<steps.count {
+        let beta = dotProduct(changes[j], r) / dotProduct(steps[j], changes[j])
+        for i in 0..<n { r[i] += (alphas[j] - beta) * steps[j][i] }
+    }
+    var d = [Double](repeating: 0, count: n)
+    history.direction(gradient: g, into: &d)
+    let worst = zip(d, r).map { abs($0 + $1) }.max()!
+    #expect(history.count == memory)
+    #expect(worst < 1e-10, "largest difference \(worst)")
 }

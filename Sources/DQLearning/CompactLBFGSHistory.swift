@@ -1,0 +1,198 @@
+import Dispatch
+
+/// The curvature pairs (sᵢ, yᵢ) of L-BFGS and the product of their inverse-Hessian
+/// approximation with a vector, in the compact form of Byrd, Nocedal & Schnabel ("Representations
+/// of quasi-Newton matrices and their use in limited memory methods", Math. Prog. 63, 1994, §4):
+///
+///     H·g = γg + S·w − γY·u,   u = R⁻¹(Sᵀg),   w = R⁻ᵀ((D + γYᵀY)·u − γ·Yᵀg)
+///
+/// with S = [s₀ … s_{m−1}], Y likewise (oldest first), R the upper triangle of SᵀY, D its
+/// diagonal and γ = sᵀy/yᵀy of the newest pair. It equals the two-loop recursion, but needs two
+/// passes over the stored vectors instead of four (plus one per new pair to update SᵀY and
+/// YᵀY), each pass blocked so a block of g or d stays in cache while every stored vector
+/// streams past once, and split between the cores. For large models L-BFGS is bound by this
+/// memory traffic, not by arithmetic.
+final class CompactLBFGSHistory {
+    let size: Int
+    let memory: Int
+    private var s: [UnsafeMutablePointer<Double>] = []
+    private var y: [UnsafeMutablePointer<Double>] = []
+    /// sy[i][j] = sᵢ·yⱼ for i ≤ j; yy[i][j] = yᵢ·yⱼ.
+    private var sy: [[Double]] = []
+    private var yy: [[Double]] = []
+    /// Buffers of the last dropped pair, for the next one.
+    private var spare: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)?
+
+    init(size: Int, memory: Int) {
+        self.size = size
+        self.memory = memory
+    }
+
+    deinit {
+        for v in s + y { v.deallocate() }
+        if let spare {
+            spare.0.deallocate()
+            spare.1.deallocate()
+        }
+    }
+
+    var count: Int { s.count }
+
+    func removeAll() {
+        for v in s + y { v.deallocate() }
+        s = []; y = []; sy = []; yy = []
+    }
+
+    /// Adds the pair sNew = xNew − x, yNew = gNew − g (computed here), dropping the oldest when
+    /// full. A pair whose sᵀy is not clearly positive is skipped, which keeps H positive definite.
+    func add(x: UnsafePointer<Double>, xNew: UnsafePointer<Double>, g: UnsafePointer<Double>, gNew: UnsafePointer<Double>) {
+        // Reuse the buffers of the pair about to be dropped: allocating 2 × 8 bytes × size anew
+        // every iteration costs page faults worth a tenth of the fit.
+        let recycled = spare ?? (UnsafeMutablePointer<Double>.allocate(capacity: size), UnsafeMutablePointer<Double>.allocate(capacity: size))
+        spare = nil
+        let (sNew, yNew) = recycled
+        Blocked.run(size) { range in
+            for i in range {
+                sNew[i] = xNew[i] - x[i]
+                yNew[i] = gNew[i] - g[i]
+            }
+        }
+        // s_i·y_new and y_i·y_new for the kept pairs, and s_new·y_new, y_new·y_new, s_new·s_new.
+        let keep = s.count == memory ? Array(1..<s.count) : Array(0..<s.count)
+        var pairs: [(UnsafePointer<Double>, UnsafePointer<Double>)] = keep.map { (UnsafePointer(s[$0]), UnsafePointer(yNew)) }
+        pairs += keep.map { (UnsafePointer(y[$0]), UnsafePointer(yNew)) }
+        pairs += [(UnsafePointer(sNew), UnsafePointer(yNew)), (UnsafePointer(yNew), UnsafePointer(yNew)), (UnsafePointer(sNew), UnsafePointer(sNew))]
+        let products = Blocked.dots(pairs, count: size)
+        let sy0 = products[2 * keep.count], yy0 = products[2 * keep.count + 1], ss0 = products[2 * keep.count + 2]
+        guard sy0 > 1e-12 * (ss0 * yy0).squareRoot() else {
+            spare = recycled
+            return
+        }
+        if s.count == memory {
+            spare = (s.removeFirst(), y.removeFirst())
+            sy = sy.dropFirst().map { Array($0.dropFirst()) }
+            yy = yy.dropFirst().map { Array($0.dropFirst()) }
+        }
+        let k = s.count
+        for i in 0..<k {
+            sy[i].append(products[i])
+            yy[i].append(products[k + i])
+        }
+        sy.append([Double](repeating: 0, count: k) + [sy0])
+        yy.append((0..<k).map { products[k + $0] } + [yy0])
+        s.append(sNew)
+        y.append(yNew)
+    }
+
+    /// d = −H·g (or −g scaled to unit length with no pairs yet).
+    func direction(gradient g: UnsafePointer<Double>, into d: UnsafeMutablePointer<Double>) {
+        let m = s.count
+        guard m > 0 else {
+            let norm = Blocked.dots([(g, g)], count: size)[0].squareRoot()
+            let scale = -1 / max(norm, 1e-300)
+            Blocked.run(size) { range in for i in range { d[i] = scale * g[i] } }
+            return
+        }
+        let gamma = sy[m - 1][m - 1] / yy[m - 1][m - 1]
+        let products = Blocked.dots(s.map { (UnsafePointer($0), g) } + y.map { (UnsafePointer($0), g) }, count: size)
+        let sg = Array(products[0..<m]), yg = Array(products[m...])
+        // u = R⁻¹·Sᵀg (back substitution, R upper triangular).
+        var u = [Double](repeating: 0, count: m)
+        for i in stride(from: m - 1, through: 0, by: -1) {
+            var v = sg[i]
+            for j in (i + 1)..<m { v -= sy[i][j] * u[j] }
+            u[i] = v / sy[i][i]
+        }
+        // w = R⁻ᵀ·((D + γYᵀY)·u − γ·Yᵀg) (forward substitution with Rᵀ).
+        var rhs = [Double](repeating: 0, count: m)
+        for i in 0..<m {
+            var v = sy[i][i] * u[i] - gamma * yg[i]
+            for j in 0..<m { v += gamma * (i <= j ? yy[i][j] : yy[j][i]) * u[j] }
+            rhs[i] = v
+        }
+        var w = [Double](repeating: 0, count: m)
+        for i in 0..<m {
+            var v = rhs[i]
+            for j in 0..<i { v -= sy[j][i] * w[j] }
+            w[i] = v / sy[i][i]
+        }
+        let terms = [(-gamma, g)] + (0..<m).map { (-w[$0], UnsafePointer(s[$0])) } + (0..<m).map { (gamma * u[$0], UnsafePointer(y[$0])) }
+        Blocked.combine(into: d, terms: terms, count: size)
+    }
+}
+
+/// Vector passes in cache-sized blocks, split between the cores for long vectors.
+enum Blocked {
+    static let block = 4096
+
+    static func run(_ n: Int, _ body: (Range<Int>) -> Void) {
+        let workers = n >= 1 << 16 ? Threading.cores : 1
+        let chunk = (n + workers - 1) / workers
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let range = (w * chunk)..<min(n, (w + 1) * chunk)
+                if !range.isEmpty { box.value(range) }
+            }
+        }
+    }
+
+    /// aᵢ·bᵢ for every pair, each vector read once per block.
+    static func dots(_ pairs: [(UnsafePointer<Double>, UnsafePointer<Double>)], count n: Int) -> [Double] {
+        let workers = n >= 1 << 16 ? Threading.cores : 1
+        let chunk = (n + workers - 1) / workers
+        let partial = UnsafeMutablePointer<Double>.allocate(capacity: workers * pairs.count)
+        defer { partial.deallocate() }
+        partial.initialize(repeating: 0, count: workers * pairs.count)
+        let box = UncheckedSendable((pairs, partial))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let (pairs, partial) = box.value
+            var start = w * chunk
+            let end = min(n, (w + 1) * chunk)
+            while start < end {
+                let stop = min(end, start + block)
+                for (p, (a, b)) in pairs.enumerated() {
+                    var acc = SIMD4<Double>()
+                    var i = start
+                    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+                    while i + 4 <= stop {
+                        acc += ra.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
+                            * rb.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
+                        i += 4
+                    }
+                    var sum = acc.sum()
+                    while i < stop {
+                        sum += a[i] * b[i]
+                        i += 1
+                    }
+                    partial[w * pairs.count + p] += sum
+                }
+                start = stop
+            }
+        }
+        return (0..<pairs.count).map { p in (0..<workers).reduce(0) { $0 + partial[$1 * pairs.count + p] } }
+    }
+
+    /// out = Σ cᵢ·vᵢ.
+    static func combine(into out: UnsafeMutablePointer<Double>, terms: [(Double, UnsafePointer<Double>)], count n: Int) {
+        let box = UncheckedSendable((terms, out))
+        run(n) { range in
+            let (terms, out) = box.value
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let stop = min(range.upperBound, start + block)
+                let (c0, v0) = terms[0]
+                for i in start..<stop { out[i] = c0 * v0[i] }
+                for (c, v) in terms.dropFirst() {
+                    for i in start..<stop { out[i] += c * v[i] }
+                }
+                start = stop
+            }
+        }
+    }
+}
+
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
