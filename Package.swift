@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "DQReports", dependencies: ["DQText"]),
         .target(name: "DQKernels512", swiftSettings: avx512ISA),
         .target(name: "DQLearning", dependencies: ["DQText", "DQKernels512"], swiftSettings: vectorISA),
-        .target(name: "DQAnalyses", dependencies: ["DQStore", "DQText"]),
+        .target(name: "DQAnalyses", dependencies: ["DQStore", "DQText", "DQLearning"]),
         .executableTarget(
             name: "dq",
             dependencies: [
@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "DQStoreTests", dependencies: ["DQStore"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
         .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText"], exclude: ["Golden"]),
-        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses"]),
+        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning"]),
         .testTarget(name: "DQCommandTests", dependencies: ["dq"]),
     ]
 )

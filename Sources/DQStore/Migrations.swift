@@ -78,5 +78,46 @@ enum Migrations {
             );
             CREATE INDEX runs_by_dataset ON runs(dataset_id, kind);
             """),
+        Migration(version: 2, name: "PVI scores, out-of-sample probabilities, cartography", sql: """
+            CREATE TABLE pvi_scores (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                fold INTEGER NOT NULL,
+                label TEXT NOT NULL,
+                predicted TEXT NOT NULL,
+                p_input REAL NOT NULL,
+                p_null REAL NOT NULL,
+                h_null REAL NOT NULL,
+                h_input REAL NOT NULL,
+                pvi REAL NOT NULL,
+                correct INTEGER NOT NULL,
+                PRIMARY KEY (run_id, sample_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE sample_probabilities (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                probabilities TEXT NOT NULL,
+                PRIMARY KEY (run_id, sample_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE cartography_dynamics (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                checkpoint INTEGER NOT NULL,
+                gold_probability REAL NOT NULL,
+                correct INTEGER NOT NULL,
+                PRIMARY KEY (run_id, sample_id, checkpoint)
+            ) WITHOUT ROWID;
+            CREATE TABLE cartography_points (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                confidence REAL NOT NULL,
+                variability REAL NOT NULL,
+                correctness REAL NOT NULL,
+                forgetting_events INTEGER NOT NULL,
+                never_learned INTEGER NOT NULL,
+                region TEXT NOT NULL,
+                PRIMARY KEY (run_id, sample_id)
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -34,20 +34,23 @@ extension Store {
             [.text(status.rawValue), .text(Timestamp.now()), SQLValue(message), .integer(id)])
     }
 
-    /// Runs `body` as a recorded run: its results are written by `body` inside one transaction
-    /// together with the run's success, so a failure leaves the run marked failed and no
-    /// partial results.
+    /// Runs an analysis as a recorded run: the run is stored as `running`, `compute` runs outside
+    /// any transaction (training may take minutes), then `write` stores its results in one
+    /// transaction together with the run's success. Any error, including Ctrl-C handled as an
+    /// error, leaves the run marked `failed` with the message and no partial results.
+    @discardableResult
     public func recordRun<T>(
         kind: String, dataset: Int64?, parameters: JSONValue, seed: Int64?,
-        _ body: (Int64) throws -> T
-    ) throws -> T {
+        compute: (Int64) throws -> T, write: (Int64, T) throws -> Void
+    ) throws -> (run: Int64, result: T) {
         let id = try beginRun(kind: kind, dataset: dataset, parameters: parameters, seed: seed)
         do {
-            return try database.inTransaction {
-                let result = try body(id)
+            let result = try compute(id)
+            try database.inTransaction {
+                try write(id, result)
                 try finishRun(id, status: .succeeded)
-                return result
             }
+            return (id, result)
         } catch {
             try? finishRun(id, status: .failed, message: "\(error)")
             throw error

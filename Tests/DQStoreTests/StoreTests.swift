@@ -9,7 +9,8 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == 1)
+    #expect(try store.schemaVersion() == 2)
+    #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE name IN ('pvi_scores', 'cartography_points')").count == 2)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
     #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
 }
@@ -145,11 +146,11 @@ private struct AnalysisFailed: Error {}
     try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "d"))
     let dataset = try store.requireDataset("d")
     let parameters = JSONValue.object([("folds", .number(5))])
-    let id = try store.recordRun(kind: "test", dataset: dataset, parameters: parameters, seed: 7) { id in
-        try store.database.run("CREATE TABLE results (run_id INTEGER, value REAL)")
-        try store.database.run("INSERT INTO results VALUES (?, 1.5)", [.integer(id)])
-        return id
-    }
+    try store.database.run("CREATE TABLE results (run_id INTEGER, value REAL)")
+    let (id, value) = try store.recordRun(kind: "test", dataset: dataset, parameters: parameters, seed: 7,
+                                          compute: { _ in 1.5 },
+                                          write: { id, value in try store.database.run("INSERT INTO results VALUES (?, ?)", [.integer(id), .real(value)]) })
+    #expect(value == 1.5)
     let run = try store.run(id)
     #expect(run.status == .succeeded)
     #expect(run.parameters == parameters)
@@ -157,8 +158,8 @@ private struct AnalysisFailed: Error {}
     #expect(run.finishedAt != nil)
 
     #expect(throws: AnalysisFailed.self) {
-        try store.recordRun(kind: "test", dataset: dataset, parameters: .object([]), seed: nil) { id in
-            try store.database.run("INSERT INTO results VALUES (?, 2.5)", [.integer(id)])
+        try store.recordRun(kind: "test", dataset: dataset, parameters: .object([]), seed: nil, compute: { _ in 2.5 }) { id, value in
+            try store.database.run("INSERT INTO results VALUES (?, ?)", [.integer(id), .real(value)])
             throw AnalysisFailed()
         }
     }

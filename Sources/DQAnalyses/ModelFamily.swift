@@ -1,0 +1,142 @@
+import DQLearning
+import DQText
+import Foundation
+
+/// A model family V of the V-information framework: it fits a classifier from labelled texts.
+/// The same family fitted on empty inputs is the null-input model g.
+public protocol ModelFamily {
+    /// How runs record the family (`bow`, `tiny-bert`, a checkpoint path).
+    var name: String { get }
+    /// Everything that changes what the family fits, for the run's parameters.
+    var parameters: [(key: String, value: JSONValue)] { get }
+    /// Fits a classifier over `classes` labels.
+    func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier
+}
+
+/// A fitted model: p(· | input) for each input.
+public protocol Classifier {
+    func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]]
+}
+
+/// The `bow` family: multinomial logistic regression on hashed word n-grams.
+public struct BowFamily: ModelFamily {
+    public var features: HashedNGrams
+    public var options: SoftmaxRegression.Options
+
+    public init(features: HashedNGrams = HashedNGrams(), options: SoftmaxRegression.Options = .init()) {
+        self.features = features
+        self.options = options
+    }
+
+    public var name: String { "bow" }
+
+    public var parameters: [(key: String, value: JSONValue)] {
+        [("features", .string("hashed word 1..\(features.maxN)-grams, dimension \(features.dimension), signed, l2")),
+         ("l2", options.l2.map { .number($0) } ?? .string("1/n")),
+         ("gradient_tolerance", .number(options.solver.gradientTolerance))]
+    }
+
+    public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+        let x = examples.map { features.features($0.text, pair: $0.pair) }
+        let fit = SoftmaxRegression.fit(features: x, labels: examples.map(\.label), classes: classes,
+                                        dimension: features.dimension, options: options)
+        progress("fitted in \(fit.iterations) L-BFGS iterations (\(fit.stop.rawValue))")
+        return BowClassifier(model: fit.model, features: features)
+    }
+}
+
+struct BowClassifier: Classifier {
+    let model: SoftmaxRegression
+    let features: HashedNGrams
+
+    func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
+        inputs.map { model.probabilities(features.features($0.text, pair: $0.pair)) }
+    }
+}
+
+/// A classifier that ignores its input and answers the training label frequencies: the
+/// `--null prior` shortcut for g (the optimum of any family's null model whose only free
+/// parameters are a bias, such as `bow`).
+public struct PriorClassifier: Classifier {
+    public let prior: [Double]
+
+    public init(labels: [Int], classes: Int) {
+        var counts = [Double](repeating: 0, count: classes)
+        for y in labels { counts[y] += 1 }
+        prior = counts.map { $0 / Double(max(labels.count, 1)) }
+    }
+
+    public func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
+        Array(repeating: prior, count: inputs.count)
+    }
+}
+
+/// The BERT family: a `BertClassifier` fine-tuned from a checkpoint, or trained from random
+/// initialisation with a vocabulary built from the training texts.
+public struct BertFamily: ModelFamily {
+    public enum Initialisation: Equatable, Sendable {
+        case checkpoint(String)
+        case random(config: BertConfig, vocabularySize: Int)
+    }
+
+    public var initialisation: Initialisation
+    public var training: BertTrainingOptions
+    public var displayName: String
+    /// Called after every training step (may throw to stop).
+    public var onStep: ((TrainingProgress) throws -> Void)?
+
+    public init(name: String, initialisation: Initialisation, training: BertTrainingOptions) {
+        self.displayName = name
+        self.initialisation = initialisation
+        self.training = training
+    }
+
+    public var name: String { displayName }
+
+    public var parameters: [(key: String, value: JSONValue)] {
+        var out: [(key: String, value: JSONValue)] = []
+        switch initialisation {
+        case .checkpoint(let path): out.append(("initialisation", .string("checkpoint \(path)")))
+        case let .random(config, size):
+            out.append(("initialisation", .string("random (L=\(config.numHiddenLayers), H=\(config.hiddenSize), A=\(config.numAttentionHeads), I=\(config.intermediateSize)), vocabulary of \(size) built from the training texts")))
+        }
+        out += [("epochs", .number(Double(training.epochs))), ("batch_size", .number(Double(training.batchSize))),
+                ("learning_rate", .number(Double(training.learningRate))), ("warmup", .number(Double(training.warmupFraction))),
+                ("weight_decay", .number(Double(training.weightDecay))), ("max_length", .number(Double(training.maxLength)))]
+        return out
+    }
+
+    /// A fresh model and tokenizer for `classes` labels.
+    public func makeTrainer(texts: [String], classes: Int, seed: UInt64) throws -> BertTrainer {
+        switch initialisation {
+        case .checkpoint(let path):
+            let checkpoint = try BertCheckpoint.load(directory: path, labels: classes, seed: seed)
+            return BertTrainer(model: checkpoint.model, tokenizer: checkpoint.tokenizer)
+        case let .random(config, size):
+            let basic = BasicTokenizer()
+            let vocabulary = VocabularyBuilder.build(texts: texts, basic: basic, size: size)
+            var sized = config
+            sized.vocabSize = vocabulary.count
+            let tokenizer = try BertTokenizer(vocabulary: vocabulary)
+            return BertTrainer(model: BertClassifier(config: sized, labels: classes, seed: seed), tokenizer: tokenizer)
+        }
+    }
+
+    public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+        let texts = examples.flatMap { [$0.text] + ($0.pair.map { [$0] } ?? []) }
+        let trainer = try makeTrainer(texts: texts, classes: classes, seed: seed)
+        var options = training
+        options.seed = seed
+        try trainer.train(examples, options: options, progress: onStep)
+        return BertClassifierAdapter(trainer: trainer, maxLength: training.maxLength)
+    }
+}
+
+struct BertClassifierAdapter: Classifier {
+    let trainer: BertTrainer
+    let maxLength: Int
+
+    func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
+        trainer.probabilities(inputs, maxLength: maxLength).map { $0.map(Double.init) }
+    }
+}

@@ -1,0 +1,103 @@
+import DQLearning
+import DQStore
+import DQText
+import Foundation
+
+/// Estimating PVI for every sample of a dataset: cross-fitted, so that each sample is scored by
+/// models that never saw it, or with the paper's protocol of one training split scored on another.
+public enum PVIEstimation {
+    /// How g, the null-input model, is made.
+    public enum NullModel: String, Sendable, CaseIterable {
+        /// The family fitted on (∅, y): empty texts, as in the paper.
+        case trained
+        /// The training label frequencies (exactly what `bow`'s trained null model converges to).
+        case prior
+    }
+
+    public enum Scheme: Sendable, Equatable {
+        /// K stratified folds; each is scored by models fitted on the other K − 1.
+        case crossFit(folds: Int)
+        /// Models fitted on samples of `train`, scoring samples of `evaluate`.
+        case split(train: [String], evaluate: [String])
+    }
+
+    public struct Result: Sendable {
+        public var sample: Sample
+        /// The fold that scored the sample (−1 under the train/evaluate protocol).
+        public var fold: Int
+        public var score: PointwiseVInformation.Score
+        /// p′(· | x) over all labels, out of sample.
+        public var probabilities: [Double]
+    }
+
+    public enum EstimationError: Error, CustomStringConvertible, Equatable {
+        case tooFewSamples(Int, folds: Int)
+        case emptySplit(String)
+        case unknownLabel(String, sample: String)
+
+        public var description: String {
+            switch self {
+            case let .tooFewSamples(n, folds): return "\(n) samples cannot be split into \(folds) folds; use fewer --folds"
+            case let .emptySplit(what): return "no samples in \(what)"
+            case let .unknownLabel(label, sample): return "sample \(sample) has label '\(label)', which the training samples never have"
+            }
+        }
+    }
+
+    /// Runs the estimation. `labels` fixes the label order of probability vectors.
+    public static func run(
+        samples: [Sample], labels: [String], family: any ModelFamily, scheme: Scheme,
+        null: NullModel, seed: UInt64, progress: (String) -> Void = { _ in }
+    ) throws -> [Result] {
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        func example(_ s: Sample, empty: Bool = false) throws -> TextExample {
+            guard let y = index[s.label] else { throw EstimationError.unknownLabel(s.label, sample: s.displayID) }
+            return empty ? TextExample(text: "", pair: nil, label: y) : TextExample(text: s.text, pair: s.textPair, label: y)
+        }
+        var jobs: [(train: [Sample], score: [Sample], fold: Int)] = []
+        switch scheme {
+        case .crossFit(let k):
+            guard samples.count >= 2 * k else { throw EstimationError.tooFewSamples(samples.count, folds: k) }
+            var rng = SplitMix64(seed: seed)
+            let folds = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, folds: k, using: &rng)
+            for f in 0..<k {
+                jobs.append((samples.indices.filter { folds[$0] != f }.map { samples[$0] },
+                             samples.indices.filter { folds[$0] == f }.map { samples[$0] }, f))
+            }
+        case let .split(train, evaluate):
+            let trainSet = samples.filter { train.contains($0.split) }
+            let scoreSet = samples.filter { evaluate.contains($0.split) }
+            guard !trainSet.isEmpty else { throw EstimationError.emptySplit("split \(train.joined(separator: ","))") }
+            guard !scoreSet.isEmpty else { throw EstimationError.emptySplit("split \(evaluate.joined(separator: ","))") }
+            jobs.append((trainSet, scoreSet, -1))
+        }
+        var results: [Result] = []
+        for (number, job) in jobs.enumerated() {
+            let tag = jobs.count > 1 ? "fold \(number + 1)/\(jobs.count)" : "train/evaluate"
+            let trainExamples = try job.train.map { try example($0) }
+            let jobSeed = seed &+ UInt64(number) &* 0x9E37_79B9
+            progress("\(tag): fitting g′ on \(trainExamples.count) samples")
+            let inputModel = try family.fit(trainExamples, classes: labels.count, seed: jobSeed) { progress("\(tag): g′ \($0)") }
+            let nullModel: any Classifier
+            switch null {
+            case .prior:
+                nullModel = PriorClassifier(labels: trainExamples.map(\.label), classes: labels.count)
+            case .trained:
+                progress("\(tag): fitting g on the same labels with empty inputs")
+                nullModel = try family.fit(try job.train.map { try example($0, empty: true) }, classes: labels.count,
+                                           seed: jobSeed &+ 1) { progress("\(tag): g \($0)") }
+            }
+            let inputs = job.score.map { (text: $0.text, pair: $0.textPair) }
+            let pInput = inputModel.probabilities(inputs)
+            let pNull = nullModel.probabilities([(text: "", pair: nil)])[0]
+            for (i, sample) in job.score.enumerated() {
+                let y = index[sample.label]!
+                results.append(Result(
+                    sample: sample, fold: job.fold,
+                    score: PointwiseVInformation.score(label: y, inputProbabilities: pInput[i], nullProbabilities: pNull),
+                    probabilities: pInput[i]))
+            }
+        }
+        return results.sorted { $0.sample.id < $1.sample.id }
+    }
+}

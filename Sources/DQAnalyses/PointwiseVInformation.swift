@@ -1,0 +1,76 @@
+import Foundation
+
+/// Pointwise V-usable information (Ethayarajh, Choi & Swayamdipta, "Understanding Dataset
+/// Difficulty with V-Usable Information", ICML 2022, Definition 4):
+///
+///     PVI(x → y) = −log₂ g[∅](y) + log₂ g′[x](y)
+///
+/// where g′ ∈ V was fitted on (x, y) pairs and g ∈ V on (∅, y) pairs, ∅ the null input. The
+/// V-information of a dataset is estimated by the mean PVI over it (their Definition 3 / Eq. 2),
+/// and likewise for any slice. Probabilities are clipped below at `minimumProbability` so that a
+/// model certain of the wrong label gives a large finite value instead of −∞.
+public enum PointwiseVInformation {
+    public static let minimumProbability = 1e-12
+
+    /// One scored sample.
+    public struct Score: Sendable, Equatable {
+        public var label: Int
+        /// argmax of p′(· | x).
+        public var predicted: Int
+        /// p′(y | x), from the model that saw x.
+        public var inputProbability: Double
+        /// p(y | ∅), from the null-input model.
+        public var nullProbability: Double
+        /// −log₂ p(y | ∅).
+        public var hNull: Double
+        /// −log₂ p′(y | x).
+        public var hInput: Double
+        /// hNull − hInput, in bits.
+        public var pvi: Double
+        public var correct: Bool { predicted == label }
+    }
+
+    /// Scores one sample from the two models' probability vectors over the labels.
+    public static func score(label: Int, inputProbabilities: [Double], nullProbabilities: [Double]) -> Score {
+        precondition(inputProbabilities.count == nullProbabilities.count && label < inputProbabilities.count)
+        var predicted = 0
+        for (i, p) in inputProbabilities.enumerated() where p > inputProbabilities[predicted] { predicted = i }
+        let pInput = inputProbabilities[label], pNull = nullProbabilities[label]
+        let hInput = -log2(max(pInput, minimumProbability))
+        let hNull = -log2(max(pNull, minimumProbability))
+        return Score(label: label, predicted: predicted, inputProbability: pInput, nullProbability: pNull,
+                     hNull: hNull, hInput: hInput, pvi: hNull - hInput)
+    }
+
+    /// V-information of a group of samples: mean PVI, count, and the accuracy of g′.
+    public struct Summary: Sendable, Equatable {
+        public var group: String
+        public var count: Int
+        public var vInformation: Double
+        public var meanHNull: Double
+        public var meanHInput: Double
+        public var accuracy: Double
+    }
+
+    public static func summarise(_ scores: [Score], group: String) -> Summary {
+        let n = Double(max(scores.count, 1))
+        return Summary(
+            group: group, count: scores.count,
+            vInformation: scores.reduce(0) { $0 + $1.pvi } / n,
+            meanHNull: scores.reduce(0) { $0 + $1.hNull } / n,
+            meanHInput: scores.reduce(0) { $0 + $1.hInput } / n,
+            accuracy: Double(scores.filter(\.correct).count) / n)
+    }
+
+    /// Summaries per value of `key` (e.g. the label, or a metadata column), in first-seen order.
+    public static func summarise(_ scores: [Score], by key: [String]) -> [Summary] {
+        precondition(key.count == scores.count)
+        var order: [String] = []
+        var groups: [String: [Score]] = [:]
+        for (score, k) in zip(scores, key) {
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(score)
+        }
+        return order.map { summarise(groups[$0]!, group: $0) }
+    }
+}

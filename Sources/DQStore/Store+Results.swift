@@ -1,0 +1,132 @@
+import DQText
+
+/// One sample's PVI as stored (see `pvi_scores`), with its out-of-sample probabilities.
+public struct PVIRow: Sendable, Equatable {
+    public var sampleID: Int64
+    public var fold: Int
+    public var label: String
+    public var predicted: String
+    public var pInput: Double
+    public var pNull: Double
+    public var hNull: Double
+    public var hInput: Double
+    public var pvi: Double
+    public var correct: Bool
+    /// p′(· | x) in the run's label order.
+    public var probabilities: [Double]
+
+    public init(sampleID: Int64, fold: Int, label: String, predicted: String, pInput: Double, pNull: Double,
+                hNull: Double, hInput: Double, pvi: Double, correct: Bool, probabilities: [Double]) {
+        self.sampleID = sampleID
+        self.fold = fold
+        self.label = label
+        self.predicted = predicted
+        self.pInput = pInput
+        self.pNull = pNull
+        self.hNull = hNull
+        self.hInput = hInput
+        self.pvi = pvi
+        self.correct = correct
+        self.probabilities = probabilities
+    }
+}
+
+/// One sample's cartography point and its per-checkpoint dynamics.
+public struct CartographyRow: Sendable, Equatable {
+    public var sampleID: Int64
+    public var goldProbabilities: [Double]
+    public var correct: [Bool]
+    public var confidence: Double
+    public var variability: Double
+    public var correctness: Double
+    public var forgettingEvents: Int
+    public var neverLearned: Bool
+    public var region: String
+
+    public init(sampleID: Int64, goldProbabilities: [Double], correct: [Bool], confidence: Double, variability: Double,
+                correctness: Double, forgettingEvents: Int, neverLearned: Bool, region: String) {
+        self.sampleID = sampleID
+        self.goldProbabilities = goldProbabilities
+        self.correct = correct
+        self.confidence = confidence
+        self.variability = variability
+        self.correctness = correctness
+        self.forgettingEvents = forgettingEvents
+        self.neverLearned = neverLearned
+        self.region = region
+    }
+}
+
+extension Store {
+    /// Writes a run's PVI rows (call inside the run's transaction: `recordRun`).
+    public func writePVI(run: Int64, rows: [PVIRow]) throws {
+        let scores = try database.prepare("""
+            INSERT INTO pvi_scores (run_id, sample_id, fold, label, predicted, p_input, p_null, h_null, h_input, pvi, correct)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let probabilities = try database.prepare(
+            "INSERT INTO sample_probabilities (run_id, sample_id, probabilities) VALUES (?, ?, ?)")
+        for row in rows {
+            scores.reset()
+            try scores.bind([
+                .integer(run), .integer(row.sampleID), .integer(Int64(row.fold)), .text(row.label), .text(row.predicted),
+                .real(row.pInput), .real(row.pNull), .real(row.hNull), .real(row.hInput), .real(row.pvi),
+                .integer(row.correct ? 1 : 0),
+            ])
+            try scores.runToEnd()
+            probabilities.reset()
+            try probabilities.bind([.integer(run), .integer(row.sampleID),
+                                    .text(JSONValue.array(row.probabilities.map { .number($0) }).jsonText)])
+            try probabilities.runToEnd()
+        }
+    }
+
+    /// The PVI rows of a run, by sample id.
+    public func pviRows(run: Int64) throws -> [PVIRow] {
+        try database.rows("""
+            SELECT p.sample_id, p.fold, p.label, p.predicted, p.p_input, p.p_null, p.h_null, p.h_input, p.pvi, p.correct, q.probabilities
+            FROM pvi_scores p LEFT JOIN sample_probabilities q ON q.run_id = p.run_id AND q.sample_id = p.sample_id
+            WHERE p.run_id = ? ORDER BY p.sample_id
+            """, [.integer(run)]
+        ).map { r in
+            let probabilities: [Double]
+            if case .array(let values)? = try? JSONValue.parse(r.string(10)) {
+                probabilities = values.compactMap { if case .number(let x) = $0 { return x } else { return nil } }
+            } else {
+                probabilities = []
+            }
+            return PVIRow(sampleID: Int64(r.int(0)), fold: r.int(1), label: r.string(2), predicted: r.string(3),
+                          pInput: r.double(4), pNull: r.double(5), hNull: r.double(6), hInput: r.double(7),
+                          pvi: r.double(8), correct: r.int(9) != 0, probabilities: probabilities)
+        }
+    }
+
+    /// Writes a run's cartography (call inside the run's transaction).
+    public func writeCartography(run: Int64, rows: [CartographyRow]) throws {
+        let dynamics = try database.prepare(
+            "INSERT INTO cartography_dynamics (run_id, sample_id, checkpoint, gold_probability, correct) VALUES (?, ?, ?, ?, ?)")
+        let points = try database.prepare("""
+            INSERT INTO cartography_points (run_id, sample_id, confidence, variability, correctness, forgetting_events, never_learned, region)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for row in rows {
+            for (checkpoint, (p, ok)) in zip(row.goldProbabilities, row.correct).enumerated() {
+                dynamics.reset()
+                try dynamics.bind([.integer(run), .integer(row.sampleID), .integer(Int64(checkpoint + 1)), .real(p), .integer(ok ? 1 : 0)])
+                try dynamics.runToEnd()
+            }
+            points.reset()
+            try points.bind([.integer(run), .integer(row.sampleID), .real(row.confidence), .real(row.variability),
+                             .real(row.correctness), .integer(Int64(row.forgettingEvents)), .integer(row.neverLearned ? 1 : 0),
+                             .text(row.region)])
+            try points.runToEnd()
+        }
+    }
+
+    /// The samples of a dataset by store id, for joining results back to texts.
+    public func samplesByID(dataset: Int64) throws -> [Int64: Sample] {
+        var out: [Int64: Sample] = [:]
+        try forEachSample(dataset: dataset) { out[$0.id] = $0 }
+        return out
+    }
+}

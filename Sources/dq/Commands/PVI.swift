@@ -1,0 +1,174 @@
+import ArgumentParser
+import DQAnalyses
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+struct PVI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pvi",
+        abstract: "Pointwise V-information: how much usable information each input carries about its label.",
+        discussion: """
+            Fits g′ on (text, label) and g on (empty input, label) from the same model family and \
+            scores every sample: PVI = −log2 g(y|∅) + log2 g′(y|x), in bits (Ethayarajh et al., \
+            ICML 2022). Low or negative PVI marks the hardest samples and likely mislabels; the mean \
+            PVI is the dataset's V-information. By default every sample is scored out of sample by \
+            K-fold cross-fitting; --train-split/--eval-split reproduces the paper's protocol.
+
+            Examples:
+              dq pvi --dataset trec --model bow
+              dq pvi --dataset trec --model bow --folds 5 --by fine_label --out pvi.csv
+              dq pvi --dataset cola --model tiny-bert --train-split train --eval-split dev
+            """
+    )
+
+    @Option(help: "The dataset. Default: the only one in the store.")
+    var dataset: String?
+
+    @Option(help: ArgumentHelp("Only these splits (cross-fitting), comma-separated.", valueName: "split"))
+    var split: String?
+
+    @Option(help: "Folds for cross-fitting.")
+    var folds = 5
+
+    @Option(name: .customLong("train-split"), help: "Fit on this split instead of cross-fitting…")
+    var trainSplit: String?
+
+    @Option(name: .customLong("eval-split"), help: "…and score this one.")
+    var evalSplit: String?
+
+    @Option(help: "The null-input model g: trained (the family fitted on empty inputs, as in the paper) or prior (the training label frequencies).")
+    var null: PVIEstimation.NullModel = .trained
+
+    @Option(help: ArgumentHelp("Also summarise by this column: label, split, or a metadata column.", valueName: "column"))
+    var by: String?
+
+    @Option(help: "How many lowest-PVI samples to list.")
+    var top = 10
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "How to print the summary tables: table, csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Write every sample's scores to this file (CSV, or JSON when it ends in .json).", valueName: "file"))
+    var out: String?
+
+    func validate() throws {
+        if folds < 2 { throw ValidationError("--folds must be at least 2") }
+        if (trainSplit == nil) != (evalSplit == nil) { throw ValidationError("give both --train-split and --eval-split, or neither") }
+        if trainSplit != nil && split != nil { throw ValidationError("--split selects samples for cross-fitting; with --train-split/--eval-split leave it out") }
+    }
+
+    func run() throws {
+        let store = try store.open()
+        let (datasetID, datasetName) = try store.defaultDataset(dataset)
+        let scheme: PVIEstimation.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit!]) } ?? .crossFit(folds: folds)
+        let splits: [String]? = trainSplit.map { [$0, evalSplit!] } ?? split.map { $0.split(separator: ",").map(String.init) }
+        let samples = try store.samples(dataset: datasetID, splits: splits)
+        guard !samples.isEmpty else { throw ValidationError("dataset \(datasetName) has no samples\(splits.map { " in split \($0.joined(separator: ","))" } ?? "")") }
+        let labels = try store.labels(dataset: datasetID)
+        var stage = ""
+        let family = try modelOptions.family(onStep: trainingProgress { stage })
+        var parameters: [(key: String, value: JSONValue)] = [
+            ("model", .string(family.name)), ("null", .string(null.rawValue)), ("labels", .array(labels.map { .string($0) })),
+        ]
+        switch scheme {
+        case .crossFit(let k): parameters.append(("folds", .number(Double(k))))
+        case let .split(train, evaluate):
+            parameters += [("train_split", .string(train[0])), ("eval_split", .string(evaluate[0]))]
+        }
+        if let splits { parameters.append(("splits", .array(splits.map { .string($0) }))) }
+        parameters += family.parameters
+        let (run, results) = try Interrupt.during {
+            try store.recordRun(
+                kind: "pvi", dataset: datasetID, parameters: .object(parameters), seed: Int64(bitPattern: modelOptions.seed),
+                compute: { _ in
+                    defer { Terminal.endProgress() }
+                    return try PVIEstimation.run(
+                        samples: samples, labels: labels, family: family, scheme: scheme, null: null, seed: modelOptions.seed
+                    ) { message in
+                        stage = String(message.prefix(while: { $0 != ":" }))
+                        Terminal.endProgress()
+                        Terminal.note(message)
+                    }
+                },
+                write: { run, results in
+                    try store.writePVI(run: run, rows: results.map { r in
+                        PVIRow(sampleID: r.sample.id, fold: r.fold, label: r.sample.label, predicted: labels[r.score.predicted],
+                               pInput: r.score.inputProbability, pNull: r.score.nullProbability, hNull: r.score.hNull,
+                               hInput: r.score.hInput, pvi: r.score.pvi, correct: r.score.correct, probabilities: r.probabilities)
+                    })
+                })
+        }
+        try Terminal.emit(PVI.tables(results, labels: labels, by: by, top: top, run: run, family: family.name), format: format)
+        if let out { try PVI.writeSamples(results, labels: labels, to: out) }
+    }
+
+    static func tables(_ results: [PVIEstimation.Result], labels: [String], by: String?, top: Int, run: Int64, family: String) throws -> [Table] {
+        let scores = results.map(\.score)
+        func summaryRows(_ summaries: [PointwiseVInformation.Summary]) -> [[Cell]] {
+            summaries.map {
+                [.text($0.group), .int($0.count), .real($0.vInformation, digits: 3), .real($0.meanHNull, digits: 3),
+                 .real($0.meanHInput, digits: 3), .real($0.accuracy, digits: 3)]
+            }
+        }
+        let columns = ["group", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"]
+        var tables = [Table(
+            name: "v_information", title: "V-information, \(family), run \(run) (mean PVI in bits; higher = the input tells more about the label)",
+            columns: columns,
+            rows: summaryRows([PointwiseVInformation.summarise(scores, group: "all")] + PointwiseVInformation.summarise(scores, by: results.map(\.sample.label))))]
+        if let by {
+            let keys = try results.map { try sliceKey($0.sample, column: by) }
+            tables.append(Table(name: "slices", title: "V-information by \(by)", columns: columns,
+                                rows: summaryRows(PointwiseVInformation.summarise(scores, by: keys))))
+        }
+        let lowest = results.sorted { $0.score.pvi < $1.score.pvi || ($0.score.pvi == $1.score.pvi && $0.sample.id < $1.sample.id) }.prefix(top)
+        tables.append(Table(
+            name: "lowest", title: "Lowest PVI: the likeliest mislabels or hardest cases",
+            columns: ["id", "label", "g′ predicts", "PVI", "p′(y|x)", "text"],
+            rows: lowest.map { r in
+                [.text(r.sample.displayID), .text(r.sample.label), .text(labels[r.score.predicted]), .real(r.score.pvi, digits: 2),
+                 .real(r.score.inputProbability, digits: 3),
+                 .text(r.sample.textPair.map { r.sample.text + " ⟂ " + $0 } ?? r.sample.text)]
+            }))
+        return tables
+    }
+
+    /// The value of `column` for a sample: its label, split, or a metadata field.
+    static func sliceKey(_ sample: Sample, column: String) throws -> String {
+        switch column {
+        case "label": return sample.label
+        case "split": return sample.split
+        default:
+            guard let metadata = sample.metadata, let value = try? JSONValue.parse(metadata)[column] else {
+                throw ValidationError("--by \(column): sample \(sample.displayID) has no metadata column '\(column)' (ingest it with --meta \(column))")
+            }
+            return value.scalarText ?? value.jsonText
+        }
+    }
+
+    static func writeSamples(_ results: [PVIEstimation.Result], labels: [String], to path: String) throws {
+        let table = Table(
+            name: "samples", title: "PVI per sample",
+            columns: ["id", "label", "predicted", "p_input", "p_null", "H_yb", "H_yx", "PVI", "correct", "fold"],
+            rows: results.map { r in
+                [.text(r.sample.displayID), .text(r.sample.label), .text(labels[r.score.predicted]),
+                 .real(r.score.inputProbability), .real(r.score.nullProbability), .real(r.score.hNull), .real(r.score.hInput),
+                 .real(r.score.pvi), .text(r.score.correct ? "true" : "false"), .int(r.fold)]
+            })
+        try AtomicFile.write(Table.render([table], as: path.hasSuffix(".json") ? .json : .csv), to: path)
+        Terminal.note("wrote \(path)")
+    }
+}
+
+extension PVIEstimation.NullModel: ExpressibleByArgument {}
+
+extension Terminal {
+    /// Prints tables to standard output.
+    static func emit(_ tables: [Table], format: OutputFormat) throws {
+        print(Table.render(tables, as: format), terminator: "")
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQText
+import Foundation
+
+/// The model family and its training settings, shared by `dq pvi` and `dq cartography`.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The model family V: bow (logistic regression on hashed n-grams), tiny-bert (BERT L=2, H=128), or a Hugging Face BERT directory.",
+        valueName: "bow|tiny-bert|dir"))
+    var model = "bow"
+
+    @Option(help: ArgumentHelp("Pretrained weights for tiny-bert (a Hugging Face BERT directory).", valueName: "dir"))
+    var weights: String?
+
+    @Option(help: "BERT training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.")
+    var epochs: Int?
+
+    @Option(name: .customLong("batch-size"), help: "BERT mini-batch size.")
+    var batchSize = 32
+
+    @Option(help: "BERT peak learning rate. Default: 1e-4 fine-tuning, 1e-3 from random initialisation.")
+    var lr: Float?
+
+    @Option(name: .customLong("max-length"), help: "BERT input length in tokens, specials included.")
+    var maxLength = 128
+
+    @Option(help: "bow: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1).")
+    var l2: Double?
+
+    @Option(help: "Seed for folds, initialisation, shuffling and dropout.")
+    var seed: UInt64 = 13
+
+    func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+        if maxLength < 8 { throw ValidationError("--max-length must be at least 8") }
+        if model == "bow" && weights != nil { throw ValidationError("--weights applies to BERT models, not bow") }
+    }
+
+    /// The family to fit, telling the user once how BERT weights were found.
+    func family(onStep: ((TrainingProgress) throws -> Void)?) throws -> any ModelFamily {
+        if model == "bow" {
+            return BowFamily(options: SoftmaxRegression.Options(l2: l2))
+        }
+        let initialisation: BertFamily.Initialisation
+        let pretrained: Bool
+        switch try PretrainedModels.resolve(model: model, weights: weights) {
+        case let .checkpoint(directory, origin):
+            Terminal.note("\(model): weights from \(origin) (\(directory))")
+            initialisation = .checkpoint(directory)
+            pretrained = true
+        case .randomInitialisation(let looked):
+            Terminal.note("\(model): no pretrained weights (looked in \(looked.joined(separator: ", "))); training from random initialisation. For pretrained weights run `dq models fetch \(model)` or pass --weights DIR.")
+            initialisation = .random(config: .tiny(), vocabularySize: 8000)
+            pretrained = false
+        }
+        var training = pretrained ? BertTrainingOptions.fineTuning(seed: seed) : BertTrainingOptions.fromScratch(seed: seed)
+        if let epochs { training.epochs = epochs }
+        if let lr { training.learningRate = lr }
+        training.batchSize = batchSize
+        training.maxLength = maxLength
+        var family = BertFamily(name: model, initialisation: initialisation, training: training)
+        family.onStep = onStep
+        return family
+    }
+}
+
+/// A progress line for BERT training steps, with Ctrl-C checked at each step.
+func trainingProgress(_ label: @escaping () -> String) -> (TrainingProgress) throws -> Void {
+    { progress in
+        try Interrupt.check()
+        let eta = progress.eta.isFinite ? "\(Int(progress.eta))s" : "?"
+        Terminal.progress("\(label()) epoch \(progress.epoch)/\(progress.epochs), step \(progress.step)/\(progress.totalSteps), loss \(progress.loss.formatted(digits: 4)), \(Int(progress.samplesPerSecond)) samples/s, ETA \(eta)")
+    }
+}

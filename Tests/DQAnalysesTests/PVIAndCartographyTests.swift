@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import DQAnalyses
+import DQLearning
+
+@Test func pviOfAHandComputedTableIsExact() {
+    // p(y|∅) = 1/4 → H_yb = 2 bits; p′(y|x) = 1/2 → H_yx = 1 bit; PVI = 1 bit.
+    let a = PointwiseVInformation.score(label: 0, inputProbabilities: [0.5, 0.25, 0.25], nullProbabilities: [0.25, 0.5, 0.25])
+    #expect(a.hNull == 2 && a.hInput == 1 && a.pvi == 1)
+    #expect(a.predicted == 0 && a.correct)
+    // A sample the input model gets wrong: p′(y|x) = 1/8 → 3 bits; p(y|∅) = 1/2 → 1 bit; PVI = −2.
+    let b = PointwiseVInformation.score(label: 1, inputProbabilities: [0.875, 0.125, 0], nullProbabilities: [0.25, 0.5, 0.25])
+    #expect(b.pvi == -2 && !b.correct)
+    let summary = PointwiseVInformation.summarise([a, b], group: "all")
+    #expect(summary.vInformation == -0.5 && summary.accuracy == 0.5 && summary.meanHNull == 1.5 && summary.meanHInput == 2)
+    // A zero probability is clipped, not infinite.
+    let c = PointwiseVInformation.score(label: 2, inputProbabilities: [0.875, 0.125, 0], nullProbabilities: [0.25, 0.5, 0.25])
+    #expect(abs(c.hInput - (-log2(1e-12))) < 1e-9)
+}
+
+@Test func pviSummariesPerGroupKeepFirstSeenOrder() {
+    let s = [(0, 0.5), (1, 0.25), (0, 1.0)].map { label, p in
+        PointwiseVInformation.score(label: label, inputProbabilities: label == 0 ? [p, 1 - p] : [1 - p, p], nullProbabilities: [0.5, 0.5])
+    }
+    let groups = PointwiseVInformation.summarise(s, by: ["b", "a", "b"])
+    #expect(groups.map(\.group) == ["b", "a"])
+    #expect(groups[0].count == 2 && groups[0].vInformation == 0.5)  // PVIs 0 and 1
+    #expect(groups[1].vInformation == -1)
+}
+
+@Test func cartographyOfAHandComputedTableIsExact() {
+    // Sample 0: probabilities 0.2, 0.4, 0.9 → μ = 0.5, σ² = (0.09 + 0.01 + 0.16)/3.
+    let points = DatasetCartography.map(
+        probabilities: [[0.2, 0.4, 0.9], [0.9, 0.95, 1.0], [0.1, 0.1, 0.1]],
+        correct: [[false, true, false], [true, true, true], [false, false, false]], share: 1.0 / 3)
+    #expect(abs(points[0].confidence - 0.5) < 1e-12)
+    #expect(abs(points[0].variability - (0.26 / 3).squareRoot()) < 1e-12)
+    #expect(abs(points[0].correctness - 1.0 / 3) < 1e-12)
+    #expect(points[0].forgettingEvents == 1)
+    #expect(points[2].neverLearned && points[2].forgettingEvents == 0)
+    #expect(points.map(\.region) == [.ambiguous, .easy, .hard])
+}
+
+@Test func stratifiedFoldsKeepLabelProportionsAndRepeatForASeed() {
+    let labels = (0..<100).map { $0 < 70 ? 0 : 1 }
+    var a = SplitMix64(seed: 3), b = SplitMix64(seed: 3)
+    let folds = StratifiedFolds.assign(labels: labels, folds: 5, using: &a)
+    #expect(folds == StratifiedFolds.assign(labels: labels, folds: 5, using: &b))
+    for f in 0..<5 {
+        let members = labels.indices.filter { folds[$0] == f }
+        #expect(members.count == 20)
+        #expect(members.filter { labels[$0] == 1 }.count == 6)
+    }
+}
