@@ -1,0 +1,141 @@
+import ArgumentParser
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+struct Cartography: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Dataset cartography: map samples by training dynamics into easy, ambiguous and hard-to-learn.",
+        discussion: """
+            Trains g′ (a BERT-family model) on the dataset and records, after every epoch, each \
+            sample's gold-label probability and correctness (Swayamdipta et al., EMNLP 2020). \
+            confidence = mean gold-label probability, variability = its standard deviation across \
+            epochs, correctness = share of epochs predicted right, forgetting = right-then-wrong \
+            transitions. The --share (default 33%) most variable samples are ambiguous; of the \
+            rest, the --share least confident are hard-to-learn (often mislabelled) and the \
+            --share most confident easy-to-learn.
+
+            Examples:
+              dq cartography --dataset trec --model tiny-bert --epochs 6 --plot map.svg
+              dq cartography --dataset cola --model tiny-bert --weights ./bert-tiny --out carto.csv
+            """
+    )
+
+    @Option(help: "The dataset. Default: the only one in the store.")
+    var dataset: String?
+
+    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split"))
+    var split: String?
+
+    @Option(help: "Share of samples in each region (0–0.5).")
+    var share = 0.33
+
+    @Option(help: "How many samples of each region to list.")
+    var top = 8
+
+    @Option(help: ArgumentHelp("Write the data map as an SVG file.", valueName: "file.svg"))
+    var plot: String?
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "How to print the tables: table, csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Write every sample's cartography to this file (CSV, or JSON when it ends in .json).", valueName: "file"))
+    var out: String?
+
+    func validate() throws {
+        if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
+        if modelOptions.model == "bow" {
+            throw ValidationError("cartography needs a model trained in epochs: use --model tiny-bert or a BERT directory")
+        }
+    }
+
+    func run() throws {
+        let store = try store.open()
+        let (datasetID, datasetName) = try store.defaultDataset(dataset)
+        let splits = split.map { $0.split(separator: ",").map(String.init) }
+        let samples = try store.samples(dataset: datasetID, splits: splits)
+        guard samples.count >= 2 else { throw ValidationError("dataset \(datasetName) has too few samples") }
+        let labels = try store.labels(dataset: datasetID)
+        guard let family = try modelOptions.family(onStep: trainingProgress { "g′" }) as? BertFamily else {
+            throw ValidationError("cartography needs a BERT-family model")
+        }
+        let parameters: [(key: String, value: JSONValue)] = [("model", .string(family.name)), ("share", .number(share)),
+            ("labels", .array(labels.map { .string($0) })), ("scoring", .string("evaluation mode after every epoch"))]
+            + (splits.map { [("splits", JSONValue.array($0.map { .string($0) }))] } ?? []) + family.parameters
+        let (run, results) = try Interrupt.during {
+            try store.recordRun(
+                kind: "cartography", dataset: datasetID, parameters: .object(parameters), seed: Int64(bitPattern: modelOptions.seed),
+                compute: { _ in
+                    defer { Terminal.endProgress() }
+                    return try CartographyEstimation.run(samples: samples, labels: labels, family: family, share: share) { _ in }
+                },
+                write: { run, results in
+                    try store.writeCartography(run: run, rows: results.map { r in
+                        CartographyRow(sampleID: r.sample.id, goldProbabilities: r.goldProbabilities, correct: r.correct,
+                                       confidence: r.point.confidence, variability: r.point.variability,
+                                       correctness: r.point.correctness, forgettingEvents: r.point.forgettingEvents,
+                                       neverLearned: r.point.neverLearned, region: r.point.region.rawValue)
+                    })
+                })
+        }
+        try Terminal.emit(Cartography.tables(results, labels: labels, top: top, run: run), format: format)
+        if let plot {
+            let svg = DataMapSVG.render(
+                results.map { DataMapSVG.Point(variability: $0.point.variability, confidence: $0.point.confidence, correctness: $0.point.correctness) },
+                title: "Data map: \(datasetName), \(family.name), run \(run)")
+            try AtomicFile.write(svg, to: plot)
+            Terminal.note("wrote \(plot)")
+        }
+        if let out {
+            let table = Table(
+                name: "samples", title: "Cartography per sample",
+                columns: ["id", "label", "confidence", "variability", "correctness", "forgetting", "region"],
+                rows: results.map { r in
+                    [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence), .real(r.point.variability),
+                     .real(r.point.correctness), .int(r.point.forgettingEvents), .text(r.point.region.rawValue)]
+                })
+            try AtomicFile.write(Table.render([table], as: out.hasSuffix(".json") ? .json : .csv), to: out)
+            Terminal.note("wrote \(out)")
+        }
+    }
+
+    static func tables(_ results: [CartographyEstimation.Result], labels: [String], top: Int, run: Int64) -> [Table] {
+        let regions: [DatasetCartography.Region] = [.easy, .ambiguous, .hard, .none]
+        var rows: [[Cell]] = []
+        for label in labels + ["(all)"] {
+            let members = results.filter { label == "(all)" || $0.sample.label == label }
+            guard !members.isEmpty else { continue }
+            var row: [Cell] = [.text(label), .int(members.count)]
+            for region in regions {
+                row.append(.int(members.filter { $0.point.region == region }.count))
+            }
+            let meanConfidence = members.map(\.point.confidence).reduce(0, +) / Double(members.count)
+            row.append(.real(meanConfidence, digits: 3))
+            rows.append(row)
+        }
+        var tables = [Table(name: "regions", title: "Cartography regions per label, run \(run)",
+                            columns: ["label", "samples", "easy-to-learn", "ambiguous", "hard-to-learn", "other", "mean confidence"],
+                            rows: rows)]
+        let hardest = results.filter { $0.point.region == .hard }.sorted { $0.point.confidence < $1.point.confidence }
+        let mostVariable = results.filter { $0.point.region == .ambiguous }.sorted { $0.point.variability > $1.point.variability }
+        tables.append(sampleTable(Array(hardest.prefix(top)), name: "hard_to_learn",
+                                  title: "Hard-to-learn (lowest confidence: likeliest mislabels)"))
+        tables.append(sampleTable(Array(mostVariable.prefix(top)), name: "ambiguous", title: "Ambiguous (most variable)"))
+        return tables
+    }
+
+    static func sampleTable(_ members: [CartographyEstimation.Result], name: String, title: String) -> Table {
+        Table(name: name, title: title, columns: ["id", "label", "confidence", "variability", "correctness", "text"],
+              rows: members.map { r in
+                  let text = r.sample.textPair.map { r.sample.text + " ⟂ " + $0 } ?? r.sample.text
+                  return [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence, digits: 3),
+                          .real(r.point.variability, digits: 3), .real(r.point.correctness, digits: 2), .text(text)]
+              })
+    }
+}
