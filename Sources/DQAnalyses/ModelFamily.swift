@@ -19,7 +19,7 @@ public protocol Classifier {
 }
 
 /// The `bow` family: multinomial logistic regression on hashed word n-grams.
-public struct BowFamily: ModelFamily {
+public struct BowFamily: ModelFamily, Sendable {
     public var features: HashedNGrams
     public var options: SoftmaxRegression.Options
 

@@ -69,6 +69,7 @@ struct PVI: ParsableCommand {
         let splits: [String]? = trainSplit.map { [$0, evalSplit!] } ?? split.map { $0.split(separator: ",").map(String.init) }
         let samples = try store.samples(dataset: datasetID, splits: splits)
         guard !samples.isEmpty else { throw ValidationError("dataset \(datasetName) has no samples\(splits.map { " in split \($0.joined(separator: ","))" } ?? "")") }
+        if let by { _ = try samples.map { try PVI.sliceKey($0, column: by) } }
         let labels = try store.labels(dataset: datasetID)
         var stage = ""
         let family = try modelOptions.family(onStep: trainingProgress { stage })

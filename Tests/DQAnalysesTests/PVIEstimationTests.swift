@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import DQAnalyses
+import DQLearning
+import DQStore
+import DQText
+
+/// The first `count` TREC training questions, stored, with labels optionally shuffled.
+private func trecSamples(_ count: Int, shuffled: Bool = false) throws -> (samples: [Sample], labels: [String]) {
+    let store = try Store(path: NSTemporaryDirectory() + "dq-pvi-\(UUID().uuidString).sqlite")
+    try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
+    let id = try store.requireDataset("trec")
+    var samples = Array(try store.samples(dataset: id).prefix(count))
+    if shuffled {
+        var rng = SplitMix64(seed: 21)
+        let permuted = samples.map(\.label).shuffled(using: &rng)
+        for i in samples.indices { samples[i].label = permuted[i] }
+    }
+    return (samples, try store.labels(dataset: id))
+}
+
+private let smallBow = BowFamily(features: HashedNGrams(dimension: 1 << 16, maxN: 2))
+
+@Test func realLabelsCarryVInformationAndShuffledLabelsNone() throws {
+    let real = try trecSamples(1500)
+    let results = try PVIEstimation.run(samples: real.samples, labels: real.labels, family: smallBow,
+                                        scheme: .crossFit(folds: 3), null: .trained, seed: 1)
+    let vInfo = PointwiseVInformation.summarise(results.map(\.score), group: "all").vInformation
+    #expect(vInfo > 0.8, "V-information of TREC with bow: \(vInfo) bits")
+
+    let noise = try trecSamples(1500, shuffled: true)
+    let shuffled = try PVIEstimation.run(samples: noise.samples, labels: noise.labels, family: smallBow,
+                                         scheme: .crossFit(folds: 3), null: .trained, seed: 1)
+    let noiseInfo = PointwiseVInformation.summarise(shuffled.map(\.score), group: "all").vInformation
+    // Out of sample, a model of noise cannot beat the prior: V-information ≤ 0 up to estimation error.
+    #expect(noiseInfo < 0.05 && noiseInfo > -0.5, "V-information with shuffled labels: \(noiseInfo) bits")
+}
+
+@Test func everySampleIsScoredOnceByAModelThatDidNotSeeIt() throws {
+    let data = try trecSamples(300)
+    let results = try PVIEstimation.run(samples: data.samples, labels: data.labels, family: smallBow,
+                                        scheme: .crossFit(folds: 3), null: .prior, seed: 2)
+    #expect(results.map(\.sample.id) == data.samples.map(\.id))
+    #expect(Set(results.map(\.fold)) == [0, 1, 2])
+    // The prior null model gives every sample of a label the same p(y|∅).
+    let abbr = results.filter { $0.sample.label == "DESC" }.map(\.score.nullProbability)
+    #expect(Set(abbr).count == 1)
+    // Same seed, same scores.
+    let again = try PVIEstimation.run(samples: data.samples, labels: data.labels, family: smallBow,
+                                      scheme: .crossFit(folds: 3), null: .prior, seed: 2)
+    #expect(results.map(\.score) == again.map(\.score))
+}
+
+@Test func tooFewSamplesForTheFoldsIsAnError() throws {
+    let data = try trecSamples(5)
+    #expect(throws: PVIEstimation.EstimationError.tooFewSamples(5, folds: 5)) {
+        try PVIEstimation.run(samples: data.samples, labels: data.labels, family: smallBow, scheme: .crossFit(folds: 5), null: .prior, seed: 0)
+    }
+}
+
+@Test func cartographyRecordsOneCheckpointPerEpochForEverySample() throws {
+    let data = try trecSamples(96)
+    var options = BertTrainingOptions.fromScratch(seed: 3)
+    options.epochs = 3
+    options.batchSize = 16
+    options.maxLength = 24
+    let config = BertConfig(vocabSize: 0, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32,
+                            maxPositionEmbeddings: 32)
+    let family = BertFamily(name: "small", initialisation: .random(config: config, vocabularySize: 300), training: options)
+    let results = try CartographyEstimation.run(samples: data.samples, labels: data.labels, family: family, share: 0.25)
+    #expect(results.count == 96)
+    #expect(results.allSatisfy { $0.goldProbabilities.count == 3 && $0.correct.count == 3 })
+    #expect(results.filter { $0.point.region == .ambiguous }.count == 24)
+    let regions = Set(results.map(\.point.region))
+    #expect(regions.isSuperset(of: [.ambiguous, .hard, .easy]))
+}
