@@ -34,7 +34,12 @@ demo: release
 	@echo "== dq stats"
 	$(DQ) stats --dataset trec --db $(DEMO_DB) --top 5
 	$(DQ) stats --dataset trec --db $(DEMO_DB) --format json --out $(DEMO_DIR)/stats.json
-	@echo "== outputs: store $(DEMO_DB), stats $(DEMO_DIR)/stats.json"
+	@echo "== dq pvi (bow, 5-fold cross-fitting on the training split)"
+	$(DQ) pvi --dataset trec --split train --model bow --by fine_label --top 8 --db $(DEMO_DB) --out $(DEMO_DIR)/pvi-bow.csv > $(DEMO_DIR)/pvi-bow.txt
+	@sed -n '1,10p;/Lowest PVI/,$$p' $(DEMO_DIR)/pvi-bow.txt
+	@echo "== dq cartography (tiny-bert, 4 epochs)"
+	$(DQ) cartography --dataset trec --split train --model tiny-bert --epochs 4 --top 5 --db $(DEMO_DB) --plot $(DEMO_DIR)/data-map.svg --out $(DEMO_DIR)/cartography.csv
+	@echo "== outputs in $(DEMO_DIR)/: dq.sqlite (store), stats.json, pvi-bow.csv and pvi-bow.txt, cartography.csv, data-map.svg"
 
 test: check-deps
 	$(SWIFT) build --build-tests
