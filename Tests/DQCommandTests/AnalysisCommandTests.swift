@@ -44,3 +44,27 @@ private func trecStore() throws -> String {
     let result = try dq(["cartography", "--model", "bow", "--db", db])
     #expect(result.status != 0 && result.stderr.contains("cartography needs a model trained in epochs"))
 }
+
+@Test func pviImportsProbabilitiesMadeElsewhere() throws {
+    let db = try trecStore()
+    let labels = ["DESC", "ENTY", "ABBR", "HUM", "NUM", "LOC"]
+    // Two samples: train-0 is DESC, train-1 is ENTY (see Fixtures/demo/trec/train.csv).
+    var text = "id," + labels.map { "p_input:" + $0 }.joined(separator: ",") + "," + labels.map { "p_null:" + $0 }.joined(separator: ",") + "\n"
+    text += "train-0,0.5,0.1,0.1,0.1,0.1,0.1,0.25,0.25,0.125,0.125,0.125,0.125\n"
+    text += "train-1,0.5,0.1,0.1,0.1,0.1,0.1,0.25,0.25,0.125,0.125,0.125,0.125\n"
+    let path = NSTemporaryDirectory() + "dq-probs-\(UUID().uuidString).csv"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let json = try JSONValue.parse(try dq(["pvi", "--import-probs", path, "--db", db, "--format", "json"]).stdout)
+    // train-0: −log2 0.25 + log2 0.5 = 1 bit; train-1: −log2 0.25 + log2 0.1.
+    let all = try #require(json["v_information"]?[0])
+    #expect(all["samples"] == .number(2))
+    guard case .number(let v)? = all["V-info (bits)"] else { Issue.record("no V-info"); return }
+    #expect(abs(v - (1 + (2 + log2(0.1))) / 2) < 1e-9)
+
+    try text.replacingOccurrences(of: "train-1,0.5", with: "train-1,0.7").write(toFile: path, atomically: true, encoding: .utf8)
+    let bad = try dq(["pvi", "--import-probs", path, "--db", db])
+    #expect(bad.status != 0 && bad.stderr.contains(":3: the p_input values sum to 1.2"))
+    try text.replacingOccurrences(of: "train-1,", with: "nope-1,").write(toFile: path, atomically: true, encoding: .utf8)
+    let unknown = try dq(["pvi", "--import-probs", path, "--db", db])
+    #expect(unknown.status != 0 && unknown.stderr.contains("1 ids are not samples of this dataset (first: nope-1)"))
+}

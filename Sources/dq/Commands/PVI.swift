@@ -47,6 +47,11 @@ struct PVI: ParsableCommand {
     @Option(help: "How many lowest-PVI samples to list.")
     var top = 10
 
+    @Option(name: .customLong("import-probs"), help: ArgumentHelp(
+        "Compute PVI from probabilities made elsewhere instead of training (CSV: id, p_input:<label>…, p_null:<label>…; see docs/scale-out.md).",
+        valueName: "file"))
+    var importProbs: String?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var store: StoreOptions
 
@@ -71,6 +76,10 @@ struct PVI: ParsableCommand {
         guard !samples.isEmpty else { throw ValidationError("dataset \(datasetName) has no samples\(splits.map { " in split \($0.joined(separator: ","))" } ?? "")") }
         if let by { _ = try samples.map { try PVI.sliceKey($0, column: by) } }
         let labels = try store.labels(dataset: datasetID)
+        if let importProbs {
+            try runImported(importProbs, store: store, datasetID: datasetID, samples: samples, labels: labels)
+            return
+        }
         var stage = ""
         let family = try modelOptions.family(onStep: trainingProgress { stage })
         var parameters: [(key: String, value: JSONValue)] = [
@@ -96,16 +105,33 @@ struct PVI: ParsableCommand {
                         Terminal.note(message)
                     }
                 },
-                write: { run, results in
-                    try store.writePVI(run: run, rows: results.map { r in
-                        PVIRow(sampleID: r.sample.id, fold: r.fold, label: r.sample.label, predicted: labels[r.score.predicted],
-                               pInput: r.score.inputProbability, pNull: r.score.nullProbability, hNull: r.score.hNull,
-                               hInput: r.score.hInput, pvi: r.score.pvi, correct: r.score.correct, probabilities: r.probabilities)
-                    })
-                })
+                write: { run, results in try PVI.store(results, labels: labels, run: run, in: store) })
         }
         try Terminal.emit(PVI.tables(results, labels: labels, by: by, top: top, run: run, family: family.name), format: format)
         if let out { try PVI.writeSamples(results, labels: labels, to: out) }
+    }
+
+    /// `--import-probs`: PVI of the samples listed in the file, from its probabilities.
+    func runImported(_ path: String, store: Store, datasetID: Int64, samples: [Sample], labels: [String]) throws {
+        let results = try ImportedProbabilities.score(
+            try ImportedProbabilities.read(path: path, labels: labels), samples: samples, labels: labels, path: path)
+        if results.count < samples.count {
+            Terminal.note("\(path) covers \(results.count) of the \(samples.count) samples; only those are scored")
+        }
+        let parameters: JSONValue = .object([("model", .string("imported")), ("file", .string(path)),
+                                            ("labels", .array(labels.map { .string($0) }))])
+        let (run, _) = try store.recordRun(kind: "pvi", dataset: datasetID, parameters: parameters, seed: nil,
+                                           compute: { _ in results }, write: { run, results in try PVI.store(results, labels: labels, run: run, in: store) })
+        try Terminal.emit(PVI.tables(results, labels: labels, by: by, top: top, run: run, family: "imported probabilities"), format: format)
+        if let out { try PVI.writeSamples(results, labels: labels, to: out) }
+    }
+
+    static func store(_ results: [PVIEstimation.Result], labels: [String], run: Int64, in store: Store) throws {
+        try store.writePVI(run: run, rows: results.map { r in
+            PVIRow(sampleID: r.sample.id, fold: r.fold, label: r.sample.label, predicted: labels[r.score.predicted],
+                   pInput: r.score.inputProbability, pNull: r.score.nullProbability, hNull: r.score.hNull,
+                   hInput: r.score.hInput, pvi: r.score.pvi, correct: r.score.correct, probabilities: r.probabilities)
+        })
     }
 
     static func tables(_ results: [PVIEstimation.Result], labels: [String], by: String?, top: Int, run: Int64, family: String) throws -> [Table] {

@@ -1,0 +1,77 @@
+import DQStore
+import DQText
+import Foundation
+
+/// Probabilities computed elsewhere (for models too big for this machine), read from CSV:
+///
+///     id,p_input:<label 1>,…,p_input:<label n>,p_null:<label 1>,…,p_null:<label n>
+///
+/// one row per sample: its id as ingested, then p′(label | x) from the model trained on inputs
+/// and p(label | ∅) from the null-input model, for every label of the dataset (columns in any
+/// order). Each row's two vectors must each sum to 1 (within 10⁻³).
+public enum ImportedProbabilities {
+    public struct Row: Sendable, Equatable {
+        public var input: [Double]
+        public var null: [Double]
+    }
+
+    public static func read(path: String, labels: [String]) throws -> [String: Row] {
+        let reader = try CSVReader(path: path)
+        var record = CSVRecord()
+        guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header") }
+        let header = (0..<record.count).map { record.field($0)?.trimmingWhitespace() ?? "" }
+        guard let idColumn = header.firstIndex(of: "id") else {
+            throw InputError(file: path, line: 1, message: "no 'id' column; the header has: \(header.joined(separator: ", "))")
+        }
+        func column(_ name: String) throws -> Int {
+            guard let index = header.firstIndex(of: name) else {
+                throw InputError(file: path, line: 1, message: "no column '\(name)'; expected p_input:<label> and p_null:<label> for the labels \(labels.joined(separator: ", "))")
+            }
+            return index
+        }
+        let inputColumns = try labels.map { try column("p_input:" + $0) }
+        let nullColumns = try labels.map { try column("p_null:" + $0) }
+        var rows: [String: Row] = [:]
+        while try reader.read(into: &record) {
+            let line = record.line
+            guard record.count == header.count else {
+                throw InputError(file: path, line: line, message: "expected \(header.count) fields, found \(record.count)")
+            }
+            guard let id = record.field(idColumn), !id.isEmpty else { throw InputError(file: path, line: line, message: "empty id") }
+            func values(_ columns: [Int]) throws -> [Double] {
+                try columns.map { c in
+                    guard let text = record.field(c), let value = Double(text.trimmingWhitespace()), value >= 0, value <= 1 else {
+                        throw InputError(file: path, line: line, column: c + 1,
+                                         message: "\(header[c]) must be a probability in [0, 1], found '\(record.field(c) ?? "")'")
+                    }
+                    return value
+                }
+            }
+            let row = Row(input: try values(inputColumns), null: try values(nullColumns))
+            for (name, v) in [("p_input", row.input), ("p_null", row.null)] where abs(v.reduce(0, +) - 1) > 1e-3 {
+                throw InputError(file: path, line: line, message: "the \(name) values sum to \(v.reduce(0, +)), expected 1")
+            }
+            guard rows.updateValue(row, forKey: id) == nil else {
+                throw InputError(file: path, line: line, message: "id \(id) appears twice")
+            }
+        }
+        return rows
+    }
+
+    /// PVI of the samples the file lists. Ids in the file that are not samples are an error.
+    public static func score(_ rows: [String: Row], samples: [Sample], labels: [String], path: String) throws -> [PVIEstimation.Result] {
+        let known = Set(samples.map(\.displayID))
+        let unknown = rows.keys.filter { !known.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw InputError(file: path, message: "\(unknown.count) ids are not samples of this dataset (first: \(unknown.prefix(5).joined(separator: ", ")))")
+        }
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        return samples.compactMap { sample in
+            guard let row = rows[sample.displayID], let y = index[sample.label] else { return nil }
+            return PVIEstimation.Result(
+                sample: sample, fold: -1,
+                score: PointwiseVInformation.score(label: y, inputProbabilities: row.input, nullProbabilities: row.null),
+                probabilities: row.input)
+        }
+    }
+}
