@@ -68,3 +68,32 @@ private func trecStore() throws -> String {
     let unknown = try dq(["pvi", "--import-probs", path, "--db", db])
     #expect(unknown.status != 0 && unknown.stderr.contains("1 ids are not samples of this dataset (first: nope-1)"))
 }
+
+@Test func cartographyMapsDynamicsRecordedByAllenAIsCode() throws {
+    let db = try trecStore()
+    let directory = NSTemporaryDirectory() + "dq-dynamics-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    // train-0 is learned at once, train-1 never, train-2 flips each epoch.
+    let logits: [String: [[Double]]] = [
+        "train-0": [[3, 0, 0, 0, 0, 0], [4, 0, 0, 0, 0, 0], [5, 0, 0, 0, 0, 0]],
+        "train-1": [[0, 0, 0, 0, 0, 3], [0, 0, 0, 0, 0, 4], [0, 0, 0, 0, 0, 5]],
+        "train-2": [[2, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 2], [2, 0, 0, 0, 0, 0]],
+    ]
+    for epoch in 0..<3 {
+        let lines = logits.keys.sorted().map { id in
+            "{\"guid\": \"\(id)\", \"logits_epoch_\(epoch)\": \(logits[id]![epoch]), \"gold\": 0}"
+        }
+        try lines.joined(separator: "\n").write(toFile: "\(directory)/dynamics_epoch_\(epoch).jsonl", atomically: true, encoding: .utf8)
+    }
+    let out = NSTemporaryDirectory() + "dq-carto-\(UUID().uuidString).csv"
+    let result = try dq(["cartography", "--import", directory, "--share", "0.34", "--db", db, "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    #expect(rows.count == 4)
+    let region = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], $0[6]) })
+    #expect(region == ["train-0": "easy-to-learn", "train-1": "hard-to-learn", "train-2": "ambiguous"])
+
+    try "{\"guid\": \"train-0\", \"logits_epoch_0\": [1, 2], \"gold\": 7}".write(toFile: "\(directory)/dynamics_epoch_0.jsonl", atomically: true, encoding: .utf8)
+    let bad = try dq(["cartography", "--import", directory, "--db", db])
+    #expect(bad.status != 0 && bad.stderr.contains("dynamics_epoch_0.jsonl:1: \"gold\" must index the logits"))
+}

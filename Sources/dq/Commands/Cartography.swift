@@ -39,6 +39,11 @@ struct Cartography: ParsableCommand {
     @Option(help: ArgumentHelp("Write the data map as an SVG file.", valueName: "file.svg"))
     var plot: String?
 
+    @Option(name: .customLong("import"), help: ArgumentHelp(
+        "Map training dynamics recorded elsewhere (allenai/cartography's dynamics_epoch_<e>.jsonl files) instead of training.",
+        valueName: "dir"))
+    var importDirectory: String?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var store: StoreOptions
 
@@ -50,7 +55,7 @@ struct Cartography: ParsableCommand {
 
     func validate() throws {
         if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
-        if modelOptions.model == "bow" {
+        if modelOptions.model == "bow" && importDirectory == nil {
             throw ValidationError("cartography needs a model trained in epochs: use --model tiny-bert or a BERT directory")
         }
     }
@@ -62,6 +67,15 @@ struct Cartography: ParsableCommand {
         let samples = try store.samples(dataset: datasetID, splits: splits)
         guard samples.count >= 2 else { throw ValidationError("dataset \(datasetName) has too few samples") }
         let labels = try store.labels(dataset: datasetID)
+        if let importDirectory {
+            let results = try ImportedDynamics.map(try ImportedDynamics.read(directory: importDirectory), samples: samples,
+                                                   share: share, directory: importDirectory)
+            let parameters: JSONValue = .object([("model", .string("imported")), ("directory", .string(importDirectory)), ("share", .number(share))])
+            let (run, _) = try store.recordRun(kind: "cartography", dataset: datasetID, parameters: parameters, seed: nil,
+                                               compute: { _ in results }, write: { run, results in try Cartography.store(results, run: run, in: store) })
+            try report(results, labels: labels, run: run, datasetName: datasetName, model: "imported dynamics")
+            return
+        }
         guard let family = try modelOptions.family(onStep: trainingProgress { "g′" }) as? BertFamily else {
             throw ValidationError("cartography needs a BERT-family model")
         }
@@ -75,20 +89,27 @@ struct Cartography: ParsableCommand {
                     defer { Terminal.endProgress() }
                     return try CartographyEstimation.run(samples: samples, labels: labels, family: family, share: share) { _ in }
                 },
-                write: { run, results in
-                    try store.writeCartography(run: run, rows: results.map { r in
-                        CartographyRow(sampleID: r.sample.id, goldProbabilities: r.goldProbabilities, correct: r.correct,
-                                       confidence: r.point.confidence, variability: r.point.variability,
-                                       correctness: r.point.correctness, forgettingEvents: r.point.forgettingEvents,
-                                       neverLearned: r.point.neverLearned, region: r.point.region.rawValue)
-                    })
-                })
+                write: { run, results in try Cartography.store(results, run: run, in: store) })
         }
+        try report(results, labels: labels, run: run, datasetName: datasetName, model: family.name)
+    }
+
+    static func store(_ results: [CartographyEstimation.Result], run: Int64, in store: Store) throws {
+        try store.writeCartography(run: run, rows: results.map { r in
+            CartographyRow(sampleID: r.sample.id, goldProbabilities: r.goldProbabilities, correct: r.correct,
+                           confidence: r.point.confidence, variability: r.point.variability,
+                           correctness: r.point.correctness, forgettingEvents: r.point.forgettingEvents,
+                           neverLearned: r.point.neverLearned, region: r.point.region.rawValue)
+        })
+    }
+
+    /// Prints the tables and writes the plot and per-sample file.
+    func report(_ results: [CartographyEstimation.Result], labels: [String], run: Int64, datasetName: String, model: String) throws {
         try Terminal.emit(Cartography.tables(results, labels: labels, top: top, run: run), format: format)
         if let plot {
             let svg = DataMapSVG.render(
                 results.map { DataMapSVG.Point(variability: $0.point.variability, confidence: $0.point.confidence, correctness: $0.point.correctness) },
-                title: "Data map: \(datasetName), \(family.name), run \(run)")
+                title: "Data map: \(datasetName), \(model), run \(run)")
             try AtomicFile.write(svg, to: plot)
             Terminal.note("wrote \(plot)")
         }

@@ -1,0 +1,83 @@
+import DQLearning
+import DQStore
+import DQText
+import Foundation
+
+/// Training dynamics recorded elsewhere, in allenai/cartography's format: a directory of
+/// `dynamics_epoch_<e>.jsonl` files, one JSON object per training sample per epoch,
+///
+///     {"guid": <sample id>, "logits_epoch_<e>": [<logit per label>], "gold": <gold label index>}
+///
+/// Probabilities are softmax(logits); correctness is argmax = gold. `guid` is matched to the
+/// samples' ids as ingested.
+public enum ImportedDynamics {
+    public struct Dynamics: Sendable, Equatable {
+        public var goldProbabilities: [Double] = []
+        public var correct: [Bool] = []
+    }
+
+    /// Dynamics by guid, epochs in order.
+    public static func read(directory: String) throws -> [String: Dynamics] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let epochs = names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("dynamics_epoch_"), name.hasSuffix(".jsonl"),
+                  let e = Int(name.dropFirst("dynamics_epoch_".count).dropLast(".jsonl".count)) else { return nil }
+            return (e, name)
+        }.sorted { $0.0 < $1.0 }
+        guard !epochs.isEmpty else {
+            throw InputError(file: directory, message: "no dynamics_epoch_<e>.jsonl files (allenai/cartography's training_dynamics format)")
+        }
+        var out: [String: Dynamics] = [:]
+        for (k, (epoch, name)) in epochs.enumerated() {
+            let path = directory + "/" + name
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw InputError(file: path, message: "cannot read as UTF-8 text")
+            }
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.allSatisfy(\.isWhitespace) {
+                let value: JSONValue
+                do {
+                    value = try JSONValue.parse(String(line))
+                } catch {
+                    throw InputError(file: path, line: n + 1, column: error.column, message: error.message)
+                }
+                guard let guid = value["guid"].flatMap({ $0.scalarText }) else {
+                    throw InputError(file: path, line: n + 1, message: "missing \"guid\"")
+                }
+                guard case .array(let raw)? = value["logits_epoch_\(epoch)"] ?? value["logits"] else {
+                    throw InputError(file: path, line: n + 1, message: "missing \"logits_epoch_\(epoch)\" (an array of numbers)")
+                }
+                let logits = raw.compactMap { v -> Double? in if case .number(let x) = v { return x } else { return nil } }
+                guard case .number(let goldValue)? = value["gold"], let gold = Int(exactly: goldValue), logits.indices.contains(gold),
+                      logits.count == raw.count else {
+                    throw InputError(file: path, line: n + 1, message: "\"gold\" must index the logits, and the logits must be numbers")
+                }
+                let p = Softmax.softmax(logits)
+                var dynamics = out[guid] ?? Dynamics()
+                guard dynamics.goldProbabilities.count == k else {
+                    throw InputError(file: path, line: n + 1, message: "guid \(guid) is missing from an earlier epoch or appears twice")
+                }
+                dynamics.goldProbabilities.append(p[gold])
+                dynamics.correct.append(logits.indices.max { logits[$0] < logits[$1] } == gold)
+                out[guid] = dynamics
+            }
+        }
+        if let short = out.first(where: { $0.value.goldProbabilities.count != epochs.count }) {
+            throw InputError(file: directory, message: "guid \(short.key) is in \(short.value.goldProbabilities.count) of the \(epochs.count) epochs")
+        }
+        return out
+    }
+
+    /// Cartography of the samples whose ids the dynamics cover.
+    public static func map(_ dynamics: [String: Dynamics], samples: [Sample], share: Double, directory: String) throws -> [CartographyEstimation.Result] {
+        let covered = samples.filter { dynamics[$0.displayID] != nil }
+        guard !covered.isEmpty else {
+            throw InputError(file: directory, message: "no guid matches a sample id of this dataset (first guids: \(dynamics.keys.sorted().prefix(3).joined(separator: ", ")))")
+        }
+        let rows = covered.map { dynamics[$0.displayID]! }
+        let points = DatasetCartography.map(probabilities: rows.map(\.goldProbabilities), correct: rows.map(\.correct), share: share)
+        return covered.indices.map {
+            CartographyEstimation.Result(sample: covered[$0], goldProbabilities: rows[$0].goldProbabilities,
+                                         correct: rows[$0].correct, point: points[$0])
+        }
+    }
+}
