@@ -43,11 +43,13 @@ let package = Package(
         ),
         .executableTarget(name: "dq-bench", dependencies: ["DQLearning", "DQText"], path: "bench/Sources/dq-bench",
                           swiftSettings: vectorISA),
-        .testTarget(name: "DQTextTests", dependencies: ["DQText"], exclude: ["Golden"]),
-        .testTarget(name: "DQStoreTests", dependencies: ["DQStore"]),
+        /// Paths of fixtures and temporary files, shared by the test targets.
+        .target(name: "DQTestSupport", path: "Tests/DQTestSupport"),
+        .testTarget(name: "DQTextTests", dependencies: ["DQText", "DQTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "DQStoreTests", dependencies: ["DQStore", "DQTestSupport"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
-        .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText"], exclude: ["Golden"]),
-        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning"]),
-        .testTarget(name: "DQCommandTests", dependencies: ["dq"]),
+        .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQTestSupport"]),
+        .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQTestSupport"]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|gemm|bert|bow ...]   (default: all)
+# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -40,4 +40,21 @@ if selected bow; then
   "$PY" bench/make_bow_csv.py "$WORK/bow.csv"
   .build/release/dq-bench bow "$WORK/bow.csv"
   "$PY" bench/bow_peer.py "$WORK/bow.csv"
+fi
+if selected pvi; then
+  echo "== dq pvi --model bow --folds 5 --null prior on 100,000 rows vs scikit-learn cross-fitted"
+  "$PY" bench/make_bow_csv.py "$WORK/pvi.csv"
+  DB="$WORK/pvi.sqlite"
+  .build/release/dq ingest "$WORK/pvi.csv" --dataset bench --db "$DB" >/dev/null
+  "$PY" bench/measure.py .build/release/dq pvi --dataset bench --model bow --null prior --folds 5 --db "$DB" --out "$WORK/pvi-dq.csv"
+  "$PY" -c "import csv,sys; r=list(csv.DictReader(open('$WORK/pvi-dq.csv'))); print('dq mean PVI', sum(float(x['PVI']) for x in r)/len(r))"
+  "$PY" bench/pvi_peer_bow.py "$WORK/pvi.csv"
+fi
+if selected pvi-bert; then
+  echo "== dq pvi --model tiny-bert --folds 5 (random init, 3 epochs) on CoLA train vs PyTorch, same protocol"
+  DB="$WORK/cola.sqlite"
+  .build/release/dq ingest ../shared/datasets/cola/train.csv --dataset cola --db "$DB" >/dev/null
+  "$PY" bench/measure.py .build/release/dq pvi --dataset cola --model tiny-bert --epochs 3 --folds 5 --db "$DB" --out "$WORK/pvi-bert-dq.csv"
+  "$PY" -c "import csv; r=list(csv.DictReader(open('$WORK/pvi-bert-dq.csv'))); print('dq mean PVI', sum(float(x['PVI']) for x in r)/len(r))"
+  "$PY" bench/pvi_peer_bert.py ../shared/datasets/cola/train.csv --epochs 3 2>/dev/null | tail -1
 fi

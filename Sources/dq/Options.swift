@@ -16,6 +16,17 @@ struct StoreOptions: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
+/// `--dataset` and `--split`, for commands that analyse one dataset.
+struct DatasetOptions: ParsableArguments {
+    @Option(help: "The dataset. Default: the only one in the store.")
+    var dataset: String?
+
+    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split"))
+    var split: String?
+
+    var splits: [String]? { split.map { $0.split(separator: ",").map(String.init) } }
+}
+
 /// `--format` and `--out`, shared by every reporting command.
 struct OutputOptions: ParsableArguments {
     @Option(help: "How to print results: table (aligned, for a terminal), csv or json.")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQTestSupport
 import DQText
 
 /// A store holding the first 400 TREC questions.

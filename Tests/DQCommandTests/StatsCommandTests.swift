@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQTestSupport
 import DQText
 
 @Test func statsListsLabelsLengthsDuplicatesAndConflicts() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQTestSupport
 import DQLearning
 import DQText
 

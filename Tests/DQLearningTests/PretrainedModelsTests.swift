@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQTestSupport
 import DQLearning
 
 private func sandbox() -> [String: String] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQTestSupport
 import DQStore
 import DQText
 

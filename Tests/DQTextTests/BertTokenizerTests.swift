@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQTestSupport
 import DQText
 
 /// One case of `Golden/bert_tokenizer_golden.json`, made by `make_bert_tokenizer_golden.py`.

@@ -1,4 +1,5 @@
 import Testing
+import DQTestSupport
 import DQText
 
 private func records(_ text: String, delimiter: Character = ",", chunkSize: Int? = nil) throws -> [[String]] {

@@ -1,4 +1,5 @@
 import Testing
+import DQTestSupport
 import DQText
 
 private func readAll(_ path: String, _ request: ColumnRequest = ColumnRequest(), format: InputFormat? = nil) throws

@@ -24,11 +24,7 @@ struct Cartography: ParsableCommand {
             """
     )
 
-    @Option(help: "The dataset. Default: the only one in the store.")
-    var dataset: String?
-
-    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split"))
-    var split: String?
+    @OptionGroup var selection: DatasetOptions
 
     @Option(help: "Share of samples in each region (0–0.5).")
     var share = 0.33
@@ -62,8 +58,8 @@ struct Cartography: ParsableCommand {
 
     func run() throws {
         let store = try store.open()
-        let (datasetID, datasetName) = try store.defaultDataset(dataset)
-        let splits = split.map { $0.split(separator: ",").map(String.init) }
+        let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
+        let splits = selection.splits
         let samples = try store.samples(dataset: datasetID, splits: splits)
         guard samples.count >= 2 else { throw ValidationError("dataset \(datasetName) has too few samples") }
         let labels = try store.labels(dataset: datasetID)

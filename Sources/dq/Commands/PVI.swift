@@ -23,11 +23,7 @@ struct PVI: ParsableCommand {
             """
     )
 
-    @Option(help: "The dataset. Default: the only one in the store.")
-    var dataset: String?
-
-    @Option(help: ArgumentHelp("Only these splits (cross-fitting), comma-separated.", valueName: "split"))
-    var split: String?
+    @OptionGroup var selection: DatasetOptions
 
     @Option(help: "Folds for cross-fitting.")
     var folds = 5
@@ -64,14 +60,14 @@ struct PVI: ParsableCommand {
     func validate() throws {
         if folds < 2 { throw ValidationError("--folds must be at least 2") }
         if (trainSplit == nil) != (evalSplit == nil) { throw ValidationError("give both --train-split and --eval-split, or neither") }
-        if trainSplit != nil && split != nil { throw ValidationError("--split selects samples for cross-fitting; with --train-split/--eval-split leave it out") }
+        if trainSplit != nil && selection.split != nil { throw ValidationError("--split selects samples for cross-fitting; with --train-split/--eval-split leave it out") }
     }
 
     func run() throws {
         let store = try store.open()
-        let (datasetID, datasetName) = try store.defaultDataset(dataset)
+        let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         let scheme: PVIEstimation.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit!]) } ?? .crossFit(folds: folds)
-        let splits: [String]? = trainSplit.map { [$0, evalSplit!] } ?? split.map { $0.split(separator: ",").map(String.init) }
+        let splits: [String]? = trainSplit.map { [$0, evalSplit!] } ?? selection.splits
         let samples = try store.samples(dataset: datasetID, splits: splits)
         guard !samples.isEmpty else { throw ValidationError("dataset \(datasetName) has no samples\(splits.map { " in split \($0.joined(separator: ","))" } ?? "")") }
         if let by { _ = try samples.map { try PVI.sliceKey($0, column: by) } }
