@@ -2,9 +2,9 @@ import DQLearning
 import DQStore
 import Foundation
 
-/// Training a BERT-family model on a dataset and recording, after every epoch, each training
-/// sample's gold-label probability and whether the model's prediction is right: the training
-/// dynamics that `DatasetCartography` maps.
+/// Training a BERT-family model on a dataset and recording, after every epoch (or every given
+/// fraction of one), each training sample's gold-label probability and whether the model's
+/// prediction is right: the training dynamics that `DatasetCartography` maps.
 ///
 /// Deviation from allenai/cartography, which logs the training-mode logits seen during each
 /// epoch: dq scores every sample in evaluation mode (no dropout) at the end of each epoch, so
@@ -17,7 +17,8 @@ public enum CartographyEstimation {
         public var point: DatasetCartography.Point
     }
 
-    public static func run(samples: [Sample], labels: [String], family: BertFamily, share: Double,
+    /// `every`: checkpoints per epoch as a fraction of it (1 = after each epoch, 0.5 = twice per epoch).
+    public static func run(samples: [Sample], labels: [String], family: BertFamily, share: Double, every: Double = 1,
                            progress: @escaping (String) -> Void = { _ in }) throws -> [Result] {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let examples = samples.map { TextExample(text: $0.text, pair: $0.textPair, label: index[$0.label]!) }
@@ -26,8 +27,10 @@ public enum CartographyEstimation {
         let inputs = samples.map { (text: $0.text, pair: $0.textPair) }
         var gold = [[Double]](repeating: [], count: samples.count)
         var correct = [[Bool]](repeating: [], count: samples.count)
-        try trainer.train(examples, options: family.training, progress: family.onStep) { epoch in
-            progress("epoch \(epoch): scoring the \(samples.count) training samples")
+        let stepsPerEpoch = (samples.count + family.training.batchSize - 1) / family.training.batchSize
+        let steps = max(1, Int((Double(stepsPerEpoch) * every).rounded()))
+        try trainer.train(examples, options: family.training, progress: family.onStep, checkpointSteps: steps) { checkpoint in
+            progress("checkpoint \(checkpoint): scoring the \(samples.count) training samples")
             let p = trainer.probabilities(inputs, maxLength: family.training.maxLength)
             for (i, row) in p.enumerated() {
                 let y = examples[i].label

@@ -93,11 +93,13 @@ public final class BertTrainer {
     }
 
     /// Trains on `examples`. `progress` is called after every step and may throw to stop;
-    /// `epochEnd(epoch)` is called after each epoch (epochs count from 1).
+    /// `checkpoint(n)` (n counting from 1) is called every `checkpointSteps` steps, or after each
+    /// epoch when `checkpointSteps` is nil, and after the last step if that was not one.
     public func train(
         _ examples: [TextExample], options: BertTrainingOptions,
         progress: ((TrainingProgress) throws -> Void)? = nil,
-        epochEnd: ((Int) throws -> Void)? = nil
+        checkpointSteps: Int? = nil,
+        checkpoint: ((Int) throws -> Void)? = nil
     ) throws {
         if let bad = examples.first(where: { $0.label < 0 || $0.label >= model.labels }) {
             throw TrainingError.labelOutOfRange(bad.label, labels: model.labels)
@@ -114,6 +116,8 @@ public final class BertTrainer {
         let parameters = model.parameters
         let started = Date()
         var step = 0
+        var checkpoints = 0
+        let every = max(1, checkpointSteps ?? stepsPerEpoch)
         for epoch in 1...max(1, options.epochs) where options.epochs > 0 {
             var order = Array(examples.indices)
             order.shuffle(using: &shuffler)
@@ -141,8 +145,11 @@ public final class BertTrainer {
                         loss: lossSum / Double(seen), samplesPerSecond: Double(step * options.batchSize) / max(elapsed, 1e-9),
                         elapsed: elapsed))
                 }
+                if let checkpoint, step % every == 0 || step == totalSteps {
+                    checkpoints += 1
+                    try checkpoint(checkpoints)
+                }
             }
-            try epochEnd?(epoch)
         }
     }
 

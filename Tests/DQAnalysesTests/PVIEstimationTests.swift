@@ -74,4 +74,7 @@ private let smallBow = BowFamily(features: HashedNGrams(dimension: 1 << 16, maxN
     #expect(results.filter { $0.point.region == .ambiguous }.count == 24)
     let regions = Set(results.map(\.point.region))
     #expect(regions.isSuperset(of: [.ambiguous, .hard, .easy]))
+    // Twice per epoch: 96 samples in batches of 16 are 6 steps an epoch, a checkpoint every 3.
+    let finer = try CartographyEstimation.run(samples: data.samples, labels: data.labels, family: family, share: 0.25, every: 0.5)
+    #expect(finer.allSatisfy { $0.goldProbabilities.count == 6 })
 }

@@ -29,6 +29,9 @@ struct Cartography: ParsableCommand {
     @Option(help: "Share of samples in each region (0–0.5).")
     var share = 0.33
 
+    @Option(help: "Record the dynamics every this many epochs (1: after each epoch; 0.25: four times per epoch).")
+    var every = 1.0
+
     @Option(help: "How many samples of each region to list.")
     var top = 8
 
@@ -51,6 +54,7 @@ struct Cartography: ParsableCommand {
 
     func validate() throws {
         if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
+        if !(every > 0 && every <= 1) { throw ValidationError("--every must be in (0, 1] epochs") }
         if modelOptions.model == "bow" && importDirectory == nil {
             throw ValidationError("cartography needs a model trained in epochs: use --model tiny-bert or a BERT directory")
         }
@@ -76,14 +80,14 @@ struct Cartography: ParsableCommand {
             throw ValidationError("cartography needs a BERT-family model")
         }
         let parameters: [(key: String, value: JSONValue)] = [("model", .string(family.name)), ("share", .number(share)),
-            ("labels", .array(labels.map { .string($0) })), ("scoring", .string("evaluation mode after every epoch"))]
+            ("labels", .array(labels.map { .string($0) })), ("scoring", .string("evaluation mode every \(every) epochs"))]
             + (splits.map { [("splits", JSONValue.array($0.map { .string($0) }))] } ?? []) + family.parameters
         let (run, results) = try Interrupt.during {
             try store.recordRun(
                 kind: "cartography", dataset: datasetID, parameters: .object(parameters), seed: Int64(bitPattern: modelOptions.seed),
                 compute: { _ in
                     defer { Terminal.endProgress() }
-                    return try CartographyEstimation.run(samples: samples, labels: labels, family: family, share: share) { _ in }
+                    return try CartographyEstimation.run(samples: samples, labels: labels, family: family, share: share, every: every) { _ in }
                 },
                 write: { run, results in try Cartography.store(results, run: run, in: store) })
         }
