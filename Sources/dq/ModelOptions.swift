@@ -69,11 +69,30 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// A progress line for BERT training steps, with Ctrl-C checked at each step.
-func trainingProgress(_ label: @escaping () -> String) -> (TrainingProgress) throws -> Void {
-    { progress in
+/// Progress of a run made of several trainings (folds × input and null models): a line per
+/// BERT step with the current fit, its epoch, step, loss and speed, the share of the whole run
+/// done and the time left for all of it. Ctrl-C is checked at each step.
+final class RunProgress {
+    let fits: Int
+    private(set) var label = ""
+    private var fitsStarted = 0
+    private let started = Date()
+
+    init(fits: Int) {
+        self.fits = max(1, fits)
+    }
+
+    /// A new fit begins.
+    func begin(_ label: String) {
+        fitsStarted += 1
+        self.label = label
+    }
+
+    func step(_ progress: TrainingProgress) throws {
         try Interrupt.check()
-        let eta = progress.eta.isFinite ? "\(Int(progress.eta))s" : "?"
-        Terminal.progress("\(label()) epoch \(progress.epoch)/\(progress.epochs), step \(progress.step)/\(progress.totalSteps), loss \(progress.loss.formatted(digits: 4)), \(Int(progress.samplesPerSecond)) samples/s, ETA \(eta)")
+        let done = (Double(max(fitsStarted, 1) - 1) + Double(progress.step) / Double(max(progress.totalSteps, 1))) / Double(fits)
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = done > 0 ? Int(elapsed * (1 - done) / done) : 0
+        Terminal.progress("\(label) epoch \(progress.epoch)/\(progress.epochs), step \(progress.step)/\(progress.totalSteps), loss \(progress.loss.formatted(digits: 4)), \(Int(progress.samplesPerSecond)) samples/s; run \(Int(100 * done))%, ETA \(eta / 60)m\(eta % 60)s")
     }
 }

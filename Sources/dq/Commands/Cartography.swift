@@ -76,7 +76,9 @@ struct Cartography: ParsableCommand {
             try report(results, labels: labels, run: run, datasetName: datasetName, model: "imported dynamics")
             return
         }
-        guard let family = try modelOptions.family(onStep: trainingProgress { "g′" }) as? BertFamily else {
+        let runProgress = RunProgress(fits: 1)
+        runProgress.begin("g′")
+        guard let family = try modelOptions.family(onStep: runProgress.step) as? BertFamily else {
             throw ValidationError("cartography needs a BERT-family model")
         }
         let parameters: [(key: String, value: JSONValue)] = [("model", .string(family.name)), ("share", .number(share)),

@@ -76,8 +76,13 @@ struct PVI: ParsableCommand {
             try runImported(importProbs, store: store, datasetID: datasetID, samples: samples, labels: labels)
             return
         }
-        var stage = ""
-        let family = try modelOptions.family(onStep: trainingProgress { stage })
+        let fits: Int
+        switch scheme {
+        case .crossFit(let k): fits = k * (null == .trained ? 2 : 1)
+        case .split: fits = null == .trained ? 2 : 1
+        }
+        let runProgress = RunProgress(fits: fits)
+        let family = try modelOptions.family(onStep: runProgress.step)
         var parameters: [(key: String, value: JSONValue)] = [
             ("model", .string(family.name)), ("null", .string(null.rawValue)), ("labels", .array(labels.map { .string($0) })),
         ]
@@ -96,7 +101,7 @@ struct PVI: ParsableCommand {
                     return try PVIEstimation.run(
                         samples: samples, labels: labels, family: family, scheme: scheme, null: null, seed: modelOptions.seed
                     ) { message in
-                        stage = String(message.prefix(while: { $0 != ":" }))
+                        if message.contains(": fitting") { runProgress.begin(message) }
                         Terminal.endProgress()
                         Terminal.note(message)
                     }
