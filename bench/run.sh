@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert ...]   (default: all)
+# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert|checkpoints ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -57,4 +57,8 @@ if selected pvi-bert; then
   "$PY" bench/measure.py .build/release/dq pvi --dataset cola --model tiny-bert --epochs 3 --folds 5 --db "$DB" --out "$WORK/pvi-bert-dq.csv"
   "$PY" -c "import csv; r=list(csv.DictReader(open('$WORK/pvi-bert-dq.csv'))); print('dq mean PVI', sum(float(x['PVI']) for x in r)/len(r))"
   "$PY" bench/pvi_peer_bert.py ../shared/datasets/cola/train.csv --epochs 3 2>/dev/null | tail -1
+fi
+if selected checkpoints; then
+  echo "== real checkpoints: all-MiniLM-L6-v2 hidden states vs transformers; a dq-saved checkpoint in transformers"
+  "$PY" bench/check_checkpoints.py --dq-bench .build/release/dq-bench 2>/dev/null | grep -v "^Loading"
 fi

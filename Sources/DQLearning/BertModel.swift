@@ -154,8 +154,9 @@ public final class BertClassifier: HasParameters {
         embeddings.parameters + layers.flatMap(\.parameters) + pooler.parameters + classifier.parameters
     }
 
-    /// The encoder's last hidden states, [size·length × H].
-    func encode(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
+    /// The encoder's last hidden states, [size·length × H] (what `BertModel` returns as
+    /// `last_hidden_state`), e.g. for sentence embeddings by mean pooling.
+    public func encode(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
         var hidden = embeddings.forward(batch, training: training, rng: &rng)
         for layer in layers { hidden = layer.forward(hidden, batch: batch, training: training, rng: &rng) }
         return hidden

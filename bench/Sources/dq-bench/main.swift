@@ -99,6 +99,24 @@ case "bert":
     bertBenchmark(batch: numbers.first ?? 32, length: numbers.dropFirst().first ?? 64, steps: 5)
 case "bow":
     try bowBenchmark(path: arguments.dropFirst().first ?? "rows.csv")
+case "hidden":
+    // dq-bench hidden DIR TEXT: the checkpoint's last hidden state for TEXT (first token and
+    // mean over tokens), for bench/check_checkpoints.py to compare with transformers.
+    let rest = Array(arguments.dropFirst())
+    let checkpoint = try BertCheckpoint.load(directory: rest[0], labels: 2, seed: 0)
+    let encoding = checkpoint.tokenizer.encode(rest[1])
+    let batch = BertBatch(inputIDs: encoding.inputIDs, tokenTypeIDs: encoding.tokenTypeIDs,
+                          attentionMask: encoding.attentionMask, size: 1, length: encoding.inputIDs.count)
+    var rng = SplitMix64(seed: 0)
+    let hidden = checkpoint.model.encode(batch, training: false, rng: &rng)
+    let width = hidden.columns
+    let mean = (0..<width).map { j in (0..<hidden.rows).reduce(Float(0)) { $0 + hidden[$1, j] } / Float(hidden.rows) }
+    print("{\"ids\": \(encoding.inputIDs), \"first\": \((0..<width).map { hidden[0, $0] }), \"mean\": \(mean)}")
+case "save":
+    // dq-bench save SRC DEST: load a checkpoint and save it with dq's writer.
+    let rest = Array(arguments.dropFirst())
+    let checkpoint = try BertCheckpoint.load(directory: rest[0], labels: 3, seed: 0)
+    try BertCheckpoint.save(checkpoint.model, tokenizer: checkpoint.tokenizer, labelNames: ["a", "b", "c"], to: rest[1])
 case "gemm-shape":
     let v = arguments.dropFirst().compactMap { Int($0) }
     let (m, n, k) = (v[0], v[1], v[2])
