@@ -96,8 +96,8 @@ extension Store {
             let insertLabel = try database.prepare(
                 "INSERT INTO labels (dataset_id, name, position) VALUES (?, ?, (SELECT count(*) FROM labels WHERE dataset_id = ?))")
             let insertSample = try database.prepare("""
-                INSERT INTO samples (dataset_id, split, source_row, external_id, text, text_pair, label, metadata, content_hash, ingest_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO samples (ingest_id, source_row, external_id, text, text_pair, label, metadata)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertReject = try database.prepare(
                 "INSERT INTO rejected_rows (ingest_id, line, reason, raw) VALUES (?, ?, ?, ?)")
@@ -122,16 +122,13 @@ extension Store {
                             knownLabels.insert(row.label)
                         }
                         insertSample.reset()
-                        try insertSample.bind(dataset, at: 1)
-                        try insertSample.bind(options.split, at: 2)
-                        try insertSample.bind(Int64(row.line), at: 3)
-                        try insertSample.bind(row.externalID, at: 4)
-                        try insertSample.bind(row.text, at: 5)
-                        try insertSample.bind(row.textPair, at: 6)
-                        try insertSample.bind(row.label, at: 7)
-                        try insertSample.bind(row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText, at: 8)
-                        try insertSample.bind(Int64(bitPattern: hash), at: 9)
-                        try insertSample.bind(ingestID, at: 10)
+                        try insertSample.bind(ingestID, at: 1)
+                        try insertSample.bind(Int64(row.line), at: 2)
+                        try insertSample.bind(row.externalID, at: 3)
+                        try insertSample.bind(row.text, at: 4)
+                        try insertSample.bind(row.textPair, at: 5)
+                        try insertSample.bind(row.label, at: 6)
+                        try insertSample.bind(row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText, at: 7)
                         try insertSample.runToEnd()
                         if summary.rowsNew == 0 { firstSample = database.lastInsertRowID }
                         lastSample = database.lastInsertRowID

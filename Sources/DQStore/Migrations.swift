@@ -7,9 +7,11 @@ struct Migration {
 }
 
 enum Migrations {
-    /// Samples have no secondary index: one ingest is one transaction, so the samples it adds
-    /// have consecutive ids, recorded in `ingests` as `first_sample_id…last_sample_id`, and a
-    /// dataset's split is read as rowid ranges, SQLite's fastest access path.
+    /// Samples have no secondary index and no copy of their dataset or split: one ingest is one
+    /// transaction into one dataset and split, so the samples it adds have consecutive ids,
+    /// recorded in `ingests` as `first_sample_id…last_sample_id`, and a dataset's split is read
+    /// as rowid ranges, SQLite's fastest access path. Each row's content hash is kept only in
+    /// `content_hashes`, where duplicate detection reads it.
     static let all: [Migration] = [
         Migration(version: 1, name: "samples, labels, ingests and runs", sql: """
             CREATE TABLE datasets (
@@ -48,16 +50,13 @@ enum Migrations {
             );
             CREATE TABLE samples (
                 id INTEGER PRIMARY KEY,
-                dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
-                split TEXT NOT NULL,
+                ingest_id INTEGER NOT NULL REFERENCES ingests(id) ON DELETE CASCADE,
                 source_row INTEGER NOT NULL,
                 external_id TEXT,
                 text TEXT NOT NULL,
                 text_pair TEXT,
                 label TEXT NOT NULL,
-                metadata TEXT,
-                content_hash INTEGER NOT NULL,
-                ingest_id INTEGER NOT NULL REFERENCES ingests(id)
+                metadata TEXT
             );
             CREATE TABLE content_hashes (
                 ingest_id INTEGER PRIMARY KEY REFERENCES ingests(id) ON DELETE CASCADE,

@@ -18,7 +18,7 @@ public struct Sample: Sendable, Equatable {
 }
 
 extension Store {
-    private static let sampleColumns = "s.id, s.split, s.source_row, s.external_id, s.text, s.text_pair, s.label, s.metadata"
+    private static let sampleColumns = "s.id, i.split, s.source_row, s.external_id, s.text, s.text_pair, s.label, s.metadata"
 
     private static func sample(_ row: Row) -> Sample {
         Sample(
