@@ -7,20 +7,26 @@ import Foundation
 /// and checking a row is a hash-set lookup; this is several times cheaper for large ingests than
 /// keeping a unique B-tree index on the samples table, which SQLite updates at a random place
 /// for every row.
+///
+/// The set is an open-addressing table with linear probing, indexed by the hash's low bits:
+/// the keys are already uniformly mixed 64-bit hashes, so hashing them again (as `Set` does,
+/// with SipHash) only costs time.
 struct ContentHashSet {
-    private var known: Set<UInt64>
+    private var slots: [UInt64]
+    private var count = 0
+    /// 0 marks an empty slot, so the hash 0 is remembered apart.
+    private var hasZero = false
     /// Hashes added since loading, in the order they were added.
     private(set) var added: [UInt64] = []
 
     /// The hashes of every row stored for `dataset`.
     init(database: Database, dataset: Int64) throws {
-        known = []
+        slots = [UInt64](repeating: 0, count: 1 << 16)
         for row in try database.rows("SELECT hashes FROM content_hashes WHERE dataset_id = ?", [.integer(dataset)]) {
             guard case .blob(let bytes) = row[0] else { continue }
-            known.reserveCapacity(known.count + bytes.count / 8)
             bytes.withUnsafeBytes { raw in
                 for i in stride(from: 0, to: raw.count - 7, by: 8) {
-                    known.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                    _ = place(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
                 }
             }
         }
@@ -28,9 +34,37 @@ struct ContentHashSet {
 
     /// Adds `hash`; false when it was already there.
     mutating func insert(_ hash: UInt64) -> Bool {
-        guard known.insert(hash).inserted else { return false }
+        guard place(hash) else { return false }
         added.append(hash)
         return true
+    }
+
+    /// Puts `hash` in the table; false when it was there.
+    private mutating func place(_ hash: UInt64) -> Bool {
+        if hash == 0 {
+            defer { hasZero = true }
+            return !hasZero
+        }
+        if 2 * (count + 1) > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[i]
+            if slot == hash { return false }
+            if slot == 0 {
+                slots[i] = hash
+                count += 1
+                return true
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        count = 0
+        for hash in old where hash != 0 { _ = place(hash) }
     }
 
     /// Stores the hashes added since loading as the blob of `ingest`.

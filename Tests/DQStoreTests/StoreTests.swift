@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import DQTestSupport
-import DQStore
+@testable import DQStore
 import DQText
 
 private func freshStore() throws -> Store {
@@ -212,4 +212,16 @@ private struct AnalysisFailed: Error {}
     #expect(try store.samples(dataset: a, splits: ["dev"]).map(\.externalID) == ["1", "4"])
     #expect(try store.sampleCount(dataset: b) == 6)
     #expect(try store.sampleCount(dataset: a, splits: ["train"]) == 2)
+}
+
+@Test func theContentHashSetFindsEveryRepeatThroughGrowthAndTheZeroHash() throws {
+    let store = try freshStore()
+    var set = try ContentHashSet(database: store.database, dataset: 1)
+    var rng = SystemRandomNumberGenerator()
+    let hashes = (0..<200_000).map { _ in UInt64.random(in: 1...UInt64.max, using: &rng) } + [0]
+    for h in hashes { #expect(set.insert(h)) }
+    var repeats = 0
+    for h in hashes.shuffled() where !set.insert(h) { repeats += 1 }
+    #expect(repeats == hashes.count)
+    #expect(set.added.count == hashes.count)
 }
