@@ -47,6 +47,28 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// `--format` for the printed tables and `--out` for a file of every sample's results, shared
+/// by the analyses that score samples (`dq pvi`, `dq cartography`).
+struct SampleOutputOptions: ParsableArguments {
+    @Option(help: "How to print the summary tables: table, csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Write every sample's results to this file (CSV, or JSON when it ends in .json).", valueName: "file"))
+    var out: String?
+
+    /// Prints the summary tables.
+    func print(_ tables: [Table]) {
+        Swift.print(Table.render(tables, as: format), terminator: "")
+    }
+
+    /// Writes `table` to `--out`, if given.
+    func writeSamples(_ table: Table) throws {
+        guard let out else { return }
+        try AtomicFile.write(Table.render([table], as: out.hasSuffix(".json") ? .json : .csv), to: out)
+        Terminal.note("wrote \(out)")
+    }
+}
+
 /// Writes files through a temporary sibling and a rename, so a reader never sees half a file.
 enum AtomicFile {
     static func write(_ text: String, to path: String) throws {

@@ -46,11 +46,7 @@ struct Cartography: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "How to print the tables: table, csv or json.")
-    var format: OutputFormat = .table
-
-    @Option(help: ArgumentHelp("Write every sample's cartography to this file (CSV, or JSON when it ends in .json).", valueName: "file"))
-    var out: String?
+    @OptionGroup var output: SampleOutputOptions
 
     func validate() throws {
         if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
@@ -107,7 +103,7 @@ struct Cartography: ParsableCommand {
 
     /// Prints the tables and writes the plot and per-sample file.
     func report(_ results: [CartographyEstimation.Result], labels: [String], run: Int64, datasetName: String, model: String) throws {
-        try Terminal.emit(Cartography.tables(results, labels: labels, top: top, run: run), format: format)
+        output.print(Cartography.tables(results, labels: labels, top: top, run: run))
         if let plot {
             let svg = DataMapSVG.render(
                 results.map { DataMapSVG.Point(variability: $0.point.variability, confidence: $0.point.confidence, correctness: $0.point.correctness) },
@@ -115,17 +111,13 @@ struct Cartography: ParsableCommand {
             try AtomicFile.write(svg, to: plot)
             Terminal.note("wrote \(plot)")
         }
-        if let out {
-            let table = Table(
-                name: "samples", title: "Cartography per sample",
-                columns: ["id", "label", "confidence", "variability", "correctness", "forgetting", "region"],
-                rows: results.map { r in
-                    [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence), .real(r.point.variability),
-                     .real(r.point.correctness), .int(r.point.forgettingEvents), .text(r.point.region.rawValue)]
-                })
-            try AtomicFile.write(Table.render([table], as: out.hasSuffix(".json") ? .json : .csv), to: out)
-            Terminal.note("wrote \(out)")
-        }
+        try output.writeSamples(Table(
+            name: "samples", title: "Cartography per sample",
+            columns: ["id", "label", "confidence", "variability", "correctness", "forgetting", "region"],
+            rows: results.map { r in
+                [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence), .real(r.point.variability),
+                 .real(r.point.correctness), .int(r.point.forgettingEvents), .text(r.point.region.rawValue)]
+            }))
     }
 
     static func tables(_ results: [CartographyEstimation.Result], labels: [String], top: Int, run: Int64) -> [Table] {

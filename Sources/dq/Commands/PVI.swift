@@ -51,11 +51,7 @@ struct PVI: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "How to print the summary tables: table, csv or json.")
-    var format: OutputFormat = .table
-
-    @Option(help: ArgumentHelp("Write every sample's scores to this file (CSV, or JSON when it ends in .json).", valueName: "file"))
-    var out: String?
+    @OptionGroup var output: SampleOutputOptions
 
     func validate() throws {
         if folds < 2 { throw ValidationError("--folds must be at least 2") }
@@ -108,8 +104,8 @@ struct PVI: ParsableCommand {
                 },
                 write: { run, results in try PVI.store(results, labels: labels, run: run, in: store) })
         }
-        try Terminal.emit(PVI.tables(results, labels: labels, by: by, top: top, run: run, family: family.name), format: format)
-        if let out { try PVI.writeSamples(results, labels: labels, to: out) }
+        output.print(try PVI.tables(results, labels: labels, by: by, top: top, run: run, family: family.name))
+        try output.writeSamples(PVI.sampleTable(results, labels: labels))
     }
 
     /// `--import-probs`: PVI of the samples listed in the file, from its probabilities.
@@ -123,8 +119,8 @@ struct PVI: ParsableCommand {
                                             ("labels", .array(labels.map { .string($0) }))])
         let (run, _) = try store.recordRun(kind: "pvi", dataset: datasetID, parameters: parameters, seed: nil,
                                            compute: { _ in results }, write: { run, results in try PVI.store(results, labels: labels, run: run, in: store) })
-        try Terminal.emit(PVI.tables(results, labels: labels, by: by, top: top, run: run, family: "imported probabilities"), format: format)
-        if let out { try PVI.writeSamples(results, labels: labels, to: out) }
+        output.print(try PVI.tables(results, labels: labels, by: by, top: top, run: run, family: "imported probabilities"))
+        try output.writeSamples(PVI.sampleTable(results, labels: labels))
     }
 
     static func store(_ results: [PVIEstimation.Result], labels: [String], run: Int64, in store: Store) throws {
@@ -178,8 +174,9 @@ struct PVI: ParsableCommand {
         }
     }
 
-    static func writeSamples(_ results: [PVIEstimation.Result], labels: [String], to path: String) throws {
-        let table = Table(
+    /// Every sample's scores, as `--out` writes them.
+    static func sampleTable(_ results: [PVIEstimation.Result], labels: [String]) -> Table {
+        Table(
             name: "samples", title: "PVI per sample",
             columns: ["id", "label", "predicted", "p_input", "p_null", "H_yb", "H_yx", "PVI", "correct", "fold"],
             rows: results.map { r in
@@ -187,16 +184,7 @@ struct PVI: ParsableCommand {
                  .real(r.score.inputProbability), .real(r.score.nullProbability), .real(r.score.hNull), .real(r.score.hInput),
                  .real(r.score.pvi), .text(r.score.correct ? "true" : "false"), .int(r.fold)]
             })
-        try AtomicFile.write(Table.render([table], as: path.hasSuffix(".json") ? .json : .csv), to: path)
-        Terminal.note("wrote \(path)")
     }
 }
 
 extension PVIEstimation.NullModel: ExpressibleByArgument {}
-
-extension Terminal {
-    /// Prints tables to standard output.
-    static func emit(_ tables: [Table], format: OutputFormat) throws {
-        print(Table.render(tables, as: format), terminator: "")
-    }
-}

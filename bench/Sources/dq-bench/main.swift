@@ -43,20 +43,7 @@ func bertBenchmark(batch: Int, length: Int, steps: Int) {
     let labels = (0..<batch).map { $0 % 2 }
     let optimiser = AdamW(weightDecay: 0.01)
     let parameters = model.parameters
-    if CommandLine.arguments.contains("--train-only") {
-        let t = best(5) {
-            for _ in 0..<steps {
-                model.zeroGradients()
-                let logits = model.forward(input, training: true, rng: &rng)
-                model.backward(CrossEntropy.evaluate(logits: logits, labels: labels).gradient)
-                clipGradientNorm(parameters, maxNorm: 1)
-                optimiser.update(parameters, learningRate: 1e-4)
-            }
-        }
-        print(Double(batch * length * steps) / t)
-        return
-    }
-    let train = CommandLine.arguments.contains("--infer-only") ? 1 : best(3) {
+    func trainSteps() {
         for _ in 0..<steps {
             model.zeroGradients()
             let logits = model.forward(input, training: true, rng: &rng)
@@ -65,17 +52,23 @@ func bertBenchmark(batch: Int, length: Int, steps: Int) {
             optimiser.update(parameters, learningRate: 1e-4)
         }
     }
-    if CommandLine.arguments.contains("--infer-only") {
-        let t = best(10) { for _ in 0..<steps { _ = model.forward(input, training: false, rng: &rng); model.release() } }
-        print(Double(batch * length * steps) / t)
-        return
-    }
-    let infer = best(3) {
+    func inferSteps() {
         for _ in 0..<steps {
             _ = model.forward(input, training: false, rng: &rng)
             model.release()
         }
     }
+    // --train-only / --infer-only: one number, for profiling one phase.
+    if CommandLine.arguments.contains("--train-only") {
+        print(Double(batch * length * steps) / best(5, trainSteps))
+        return
+    }
+    if CommandLine.arguments.contains("--infer-only") {
+        print(Double(batch * length * steps) / best(10, inferSteps))
+        return
+    }
+    let train = best(3, trainSteps)
+    let infer = best(3, inferSteps)
     let tokens = Double(batch * length * steps)
     print("{\"bench\": \"bert\", \"batch\": \(batch), \"length\": \(length), \"threads\": \(Threading.cores), \"train_tokens_per_s\": \(tokens / train), \"infer_tokens_per_s\": \(tokens / infer)}")
 }
