@@ -54,7 +54,7 @@ public func gemm(
 public enum Threading {
     /// Cores to use for large products (at most 2 are assumed useful on the target machines;
     /// set `DQ_THREADS` to change).
-    nonisolated(unsafe) public static var cores: Int = {
+    public static let cores: Int = {
         if let text = ProcessInfo.processInfo.environment["DQ_THREADS"], let value = Int(text), value >= 1 { return value }
         return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     }()
@@ -62,7 +62,7 @@ public enum Threading {
     /// The micro-kernel GEMM uses: 6×32 with AVX-512 when the CPU has it (x86-64 Linux, read
     /// from /proc/cpuinfo), else 6×16 with AVX2/FMA (or the host's baseline vectors).
     /// `DQ_GEMM_KERNEL=avx2` forces the portable kernel.
-    nonisolated(unsafe) public static var wideKernel: Bool = {
+    public static let wideKernel: Bool = {
         #if arch(x86_64) && os(Linux)
         if ProcessInfo.processInfo.environment["DQ_GEMM_KERNEL"] == "avx2" { return false }
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),

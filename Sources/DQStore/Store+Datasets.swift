@@ -39,7 +39,7 @@ extension Store {
         if let name { return (try requireDataset(name), name) }
         let names = try datasetNames()
         if names.count == 1 { return (try requireDataset(names[0]), names[0]) }
-        throw StoreError.unknownDataset("(none given)", known: names)
+        throw StoreError.noDatasetChosen(known: names)
     }
 
     public func datasetNames() throws -> [String] {

@@ -73,6 +73,7 @@ public final class Store {
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case fromNewerVersion(path: String, storeVersion: Int, knownVersion: Int)
     case unknownDataset(String, known: [String])
+    case noDatasetChosen(known: [String])
     case unknownRun(Int)
     case inconsistent(String)
 
@@ -83,6 +84,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .unknownDataset(name, known):
             let list = known.isEmpty ? "the store has no datasets yet; add one with `dq ingest FILE`" : "known datasets: \(known.joined(separator: ", "))"
             return "no dataset named '\(name)' (\(list))"
+        case let .noDatasetChosen(known):
+            return known.isEmpty
+                ? "the store has no datasets yet; add one with `dq ingest FILE`"
+                : "the store has several datasets; choose one with --dataset (\(known.joined(separator: ", ")))"
         case let .unknownRun(id):
             return "no run with id \(id)"
         case let .inconsistent(what):

@@ -128,6 +128,8 @@ private struct InjectedFailure: Error {}
     try store.ingest(file: fixture("csv/byte-order-mark.csv"))
     #expect(throws: StoreError.unknownDataset("nope", known: ["byte-order-mark"])) { try store.requireDataset("nope") }
     #expect(try store.defaultDataset(nil).name == "byte-order-mark")
+    try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "second"))
+    #expect(throws: StoreError.noDatasetChosen(known: ["byte-order-mark", "second"])) { try store.defaultDataset(nil) }
 }
 
 @Test func datasetSummariesListSplitsAndLabels() throws {
