@@ -69,7 +69,7 @@ public struct SoftmaxRegression: Sendable {
                           values: values, labels: labels)
         let lambda = options.l2 ?? 1 / Double(max(n, 1))
         let start = [Double](repeating: 0, count: data.width * classes + classes)
-        let scratch = GradientScratch(parts: n >= 2048 ? max(1, Threading.cores) : 1, size: start.count)
+        let scratch = GradientScratch(parts: n >= 2048 ? max(1, Threading.cores) : 1, size: n * classes)
         defer { scratch.release() }
         let result = options.solver.minimize(start: start) { theta, gradient in
             data.objective(theta, lambda: lambda, scratch: scratch, gradient: &gradient)
@@ -97,86 +97,139 @@ public struct SoftmaxRegression: Sendable {
     }
 }
 
-/// The training data in compressed sparse rows, and the objective over it.
+/// The training data by feature (compressed sparse columns), and the objective over it.
+///
+/// Both passes run feature by feature: the forward pass adds W[j]·v to the scores of the
+/// documents that have feature j, and the backward pass gathers ∇W[j] = Σ v·(p − y) from them.
+/// So the weights and their gradient (tens of megabytes) stream through memory once, in order,
+/// and the random accesses fall on the n × classes scores, which stay in cache. (Going document
+/// by document instead reads and scatters W at random: three times slower at 2²⁰ features.)
+/// The cores split the features; each writes only its own part of the gradient.
 private struct Design: Sendable {
     var n: Int
     var classes: Int
     var width: Int
-    var rowStart: [Int]
-    var columnIndex: [Int32]
+    var columnStart: [Int]
+    var rowIndex: [Int32]
     var values: [Double]
     var labels: [Int]
 
+    init(n: Int, classes: Int, width: Int, rowStart: [Int], columnIndex: [Int32], values rowValues: [Double], labels: [Int]) {
+        self.n = n
+        self.classes = classes
+        self.width = width
+        self.labels = labels
+        var start = [Int](repeating: 0, count: width + 1)
+        for c in columnIndex { start[Int(c) + 1] += 1 }
+        for j in 0..<width { start[j + 1] += start[j] }
+        var next = start
+        var rows = [Int32](repeating: 0, count: columnIndex.count)
+        var vals = [Double](repeating: 0, count: columnIndex.count)
+        for i in 0..<n {
+            for e in rowStart[i]..<rowStart[i + 1] {
+                let j = Int(columnIndex[e])
+                rows[next[j]] = Int32(i)
+                vals[next[j]] = rowValues[e]
+                next[j] += 1
+            }
+        }
+        columnStart = start
+        rowIndex = rows
+        values = vals
+    }
+
     /// L(θ) and ∇L(θ), θ = [W (feature-major), b]. ∂/∂z_c of −log p(y|x) is p_c − [c = y].
     func objective(_ theta: [Double], lambda: Double, scratch: GradientScratch, gradient: inout [Double]) -> Double {
-        let parts = scratch.parts
-        let chunk = (n + parts - 1) / parts
-        let size = theta.count
+        let parts = scratch.parts, classes = self.classes, n = self.n, width = self.width
+        let chunk = (width + parts - 1) / parts
         let bOffset = width * classes
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let gp = scratch.gradient(part).baseAddress!
-            gp.update(repeating: 0, count: size)
-            let z = UnsafeMutablePointer<Double>.allocate(capacity: classes)
-            defer { z.deallocate() }
-            var loss = 0.0
-            theta.withUnsafeBufferPointer { wb in
-            rowStart.withUnsafeBufferPointer { starts in
-            columnIndex.withUnsafeBufferPointer { cols in
-            values.withUnsafeBufferPointer { vals in
-            labels.withUnsafeBufferPointer { ys in
-                let w = wb.baseAddress!
-                for i in (part * chunk)..<min(n, (part + 1) * chunk) {
-                    let first = starts[i], last = starts[i + 1]
-                    for c in 0..<classes { z[c] = w[bOffset + c] }
-                    for e in first..<last {
-                        let row = w + Int(cols[e]) * classes
-                        let v = vals[e]
-                        for c in 0..<classes { z[c] += row[c] * v }
+        let data = UncheckedSendable(self)
+        // Scores: each part adds its features' contributions into its own n × classes buffer.
+        theta.withUnsafeBufferPointer { wb in
+            let w = UncheckedSendable(wb.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let z = scratch.scores(part)
+                z.update(repeating: 0)
+                data.value.columnStart.withUnsafeBufferPointer { starts in
+                data.value.rowIndex.withUnsafeBufferPointer { rows in
+                data.value.values.withUnsafeBufferPointer { vals in
+                    for j in (part * chunk)..<min(width, (part + 1) * chunk) {
+                        let wj = w.value + j * classes
+                        for e in starts[j]..<starts[j + 1] {
+                            let zd = z.baseAddress! + Int(rows[e]) * classes
+                            let v = vals[e]
+                            for c in 0..<classes { zd[c] += wj[c] * v }
+                        }
                     }
-                    var maximum = z[0]
-                    for c in 1..<classes { maximum = max(maximum, z[c]) }
-                    var sum = 0.0
-                    for c in 0..<classes {
-                        z[c] = exp(z[c] - maximum)
-                        sum += z[c]
-                    }
-                    let y = ys[i]
-                    loss -= log(z[y] / sum)
-                    let inverse = 1 / sum
-                    for c in 0..<classes { z[c] *= inverse }
-                    z[y] -= 1
-                    for c in 0..<classes { gp[bOffset + c] += z[c] }
-                    for e in first..<last {
-                        let row = gp + Int(cols[e]) * classes
-                        let v = vals[e]
-                        for c in 0..<classes { row[c] += z[c] * v }
-                    }
-                }
-            } } } } }
-            scratch.losses[part] = loss
+                } } }
+            }
         }
-        let scale = 1 / Double(n)
+        // Softmax per document: loss, and the residual p − onehot(y) in the first buffer.
+        let z = scratch.scores(0)
         var loss = 0.0
-        for part in 0..<parts { loss += scratch.losses[part] }
-        var penalty = 0.0
+        var biasGradient = [Double](repeating: 0, count: classes)
         theta.withUnsafeBufferPointer { t in
-            gradient.withUnsafeMutableBufferPointer { g in
-                for c in 0..<size {
-                    var sum = 0.0
-                    for part in 0..<parts { sum += scratch.gradient(part)[c] }
-                    g[c] = sum * scale
+            for d in 0..<n {
+                let row = z.baseAddress! + d * classes
+                for part in 1..<parts {
+                    let other = scratch.scores(part).baseAddress! + d * classes
+                    for c in 0..<classes { row[c] += other[c] }
                 }
-                for c in 0..<bOffset {
-                    penalty += t[c] * t[c]
-                    g[c] += lambda * t[c]
+                var maximum = -Double.infinity
+                for c in 0..<classes {
+                    row[c] += t[bOffset + c]
+                    maximum = max(maximum, row[c])
+                }
+                var sum = 0.0
+                for c in 0..<classes {
+                    row[c] = exp(row[c] - maximum)
+                    sum += row[c]
+                }
+                let y = labels[d]
+                loss -= log(row[y] / sum)
+                let inverse = 1 / sum
+                for c in 0..<classes { row[c] *= inverse }
+                row[y] -= 1
+                for c in 0..<classes { biasGradient[c] += row[c] }
+            }
+        }
+        // ∇W, feature by feature, each part writing its own features; and ‖W‖².
+        let scale = 1 / Double(n)
+        theta.withUnsafeBufferPointer { wb in
+            gradient.withUnsafeMutableBufferPointer { gb in
+                let pointers = UncheckedSendable((wb.baseAddress!, gb.baseAddress!, UnsafePointer(z.baseAddress!)))
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let (w, g, r) = pointers.value
+                    var penalty = 0.0
+                    data.value.columnStart.withUnsafeBufferPointer { starts in
+                    data.value.rowIndex.withUnsafeBufferPointer { rows in
+                    data.value.values.withUnsafeBufferPointer { vals in
+                        for j in (part * chunk)..<min(width, (part + 1) * chunk) {
+                            let gj = g + j * classes, wj = w + j * classes
+                            for c in 0..<classes { gj[c] = 0 }
+                            for e in starts[j]..<starts[j + 1] {
+                                let rd = r + Int(rows[e]) * classes
+                                let v = vals[e]
+                                for c in 0..<classes { gj[c] += rd[c] * v }
+                            }
+                            for c in 0..<classes {
+                                gj[c] = gj[c] * scale + lambda * wj[c]
+                                penalty += wj[c] * wj[c]
+                            }
+                        }
+                    } } }
+                    scratch.losses[part] = penalty
                 }
             }
         }
+        var penalty = 0.0
+        for part in 0..<parts { penalty += scratch.losses[part] }
+        for c in 0..<classes { gradient[bOffset + c] = biasGradient[c] * scale }
         return loss * scale + lambda / 2 * penalty
     }
 }
 
-/// Per-thread gradient buffers, reused across evaluations. Each thread writes only its own part.
+/// Per-thread score buffers (n × classes) and partial sums, reused across evaluations.
 final class GradientScratch: @unchecked Sendable {
     let parts: Int
     let size: Int
@@ -190,7 +243,7 @@ final class GradientScratch: @unchecked Sendable {
         buffer = .allocate(capacity: parts * size)
     }
 
-    func gradient(_ part: Int) -> UnsafeMutableBufferPointer<Double> {
+    func scores(_ part: Int) -> UnsafeMutableBufferPointer<Double> {
         UnsafeMutableBufferPointer(rebasing: buffer[(part * size)..<((part + 1) * size)])
     }
 
