@@ -20,6 +20,10 @@ final class CompactLBFGSHistory {
     /// sy[i][j] = sᵢ·yⱼ for i ≤ j; yy[i][j] = yᵢ·yⱼ.
     private var sy: [[Double]] = []
     private var yy: [[Double]] = []
+    /// Sᵀg and Yᵀg from the last `direction(gradient: g)`, for the pairs stored then.
+    private var lastProducts: (sg: [Double], yg: [Double])?
+    /// Sᵀg and Yᵀg for the next gradient, computed by `add` for the pairs stored after it.
+    private var pendingProducts: (sg: [Double], yg: [Double])?
     /// Buffers of the last dropped pair, for the next one.
     private var spare: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)?
 
@@ -41,10 +45,19 @@ final class CompactLBFGSHistory {
     func removeAll() {
         for v in s + y { v.deallocate() }
         s = []; y = []; sy = []; yy = []
+        lastProducts = nil
+        pendingProducts = nil
     }
 
     /// Adds the pair sNew = xNew − x, yNew = gNew − g (computed here), dropping the oldest when
     /// full. A pair whose sᵀy is not clearly positive is skipped, which keeps H positive definite.
+    ///
+    /// When `g` is the gradient last passed to `direction`, the products the update needs come
+    /// from one pass over the stored pairs, Sᵀg_new and Yᵀg_new, by sᵢᵀy_new = sᵢᵀg_new − sᵢᵀg
+    /// (likewise for yᵢ), and `direction(gNew, afterAdd: true)` reuses them: one pass per
+    /// iteration instead of two (the bookkeeping of L-BFGS-B; Byrd, Lu, Nocedal & Zhu 1995, §4).
+    /// `lastProducts` is cleared here, so an `add` not preceded by `direction` computes sᵢᵀy_new
+    /// directly.
     func add(x: UnsafePointer<Double>, xNew: UnsafePointer<Double>, g: UnsafePointer<Double>, gNew: UnsafePointer<Double>) {
         // Reuse the buffers of the pair about to be dropped: allocating 2 × 8 bytes × size anew
         // every iteration costs page faults worth a tenth of the fit.
@@ -57,15 +70,33 @@ final class CompactLBFGSHistory {
                 yNew[i] = gNew[i] - g[i]
             }
         }
-        // s_i·y_new and y_i·y_new for the kept pairs, and s_new·y_new, y_new·y_new, s_new·s_new.
         let keep = s.count == memory ? Array(1..<s.count) : Array(0..<s.count)
-        var pairs: [(UnsafePointer<Double>, UnsafePointer<Double>)] = keep.map { (UnsafePointer(s[$0]), UnsafePointer(yNew)) }
-        pairs += keep.map { (UnsafePointer(y[$0]), UnsafePointer(yNew)) }
-        pairs += [(UnsafePointer(sNew), UnsafePointer(yNew)), (UnsafePointer(yNew), UnsafePointer(yNew)), (UnsafePointer(sNew), UnsafePointer(sNew))]
-        let products = Blocked.dots(pairs, count: size)
-        let sy0 = products[2 * keep.count], yy0 = products[2 * keep.count + 1], ss0 = products[2 * keep.count + 2]
+        let last = lastProducts.flatMap { $0.sg.count == s.count ? $0 : nil }
+        var pairs: [(UnsafePointer<Double>, UnsafePointer<Double>)] = keep.map { (UnsafePointer(s[$0]), gNew) }
+        pairs += keep.map { (UnsafePointer(y[$0]), gNew) }
+        if last == nil {
+            // No products with the old gradient (after a restart): take sᵢᵀy_new directly.
+            pairs += keep.map { (UnsafePointer(s[$0]), UnsafePointer(yNew)) } + keep.map { (UnsafePointer(y[$0]), UnsafePointer(yNew)) }
+        }
+        let s0 = UnsafePointer(sNew), y0 = UnsafePointer(yNew)
+        let newPairs: [(UnsafePointer<Double>, UnsafePointer<Double>)] = [(s0, y0), (y0, y0), (s0, s0), (s0, gNew), (y0, gNew)]
+        let products = Blocked.dots(pairs + newPairs, count: size)
+        let k = keep.count
+        let sgNew = Array(products[0..<k]), ygNew = Array(products[k..<(2 * k)])
+        let syNew: [Double], yyNew: [Double]
+        if let last {
+            syNew = keep.enumerated().map { sgNew[$0.offset] - last.sg[$0.element] }
+            yyNew = keep.enumerated().map { ygNew[$0.offset] - last.yg[$0.element] }
+        } else {
+            syNew = Array(products[(2 * k)..<(3 * k)])
+            yyNew = Array(products[(3 * k)..<(4 * k)])
+        }
+        let tail = products.count - 5
+        let sy0 = products[tail], yy0 = products[tail + 1], ss0 = products[tail + 2]
+        lastProducts = nil
         guard sy0 > 1e-12 * (ss0 * yy0).squareRoot() else {
             spare = recycled
+            pendingProducts = nil
             return
         }
         if s.count == memory {
@@ -73,19 +104,20 @@ final class CompactLBFGSHistory {
             sy = sy.dropFirst().map { Array($0.dropFirst()) }
             yy = yy.dropFirst().map { Array($0.dropFirst()) }
         }
-        let k = s.count
         for i in 0..<k {
-            sy[i].append(products[i])
-            yy[i].append(products[k + i])
+            sy[i].append(syNew[i])
+            yy[i].append(yyNew[i])
         }
         sy.append([Double](repeating: 0, count: k) + [sy0])
-        yy.append((0..<k).map { products[k + $0] } + [yy0])
+        yy.append(yyNew + [yy0])
         s.append(sNew)
         y.append(yNew)
+        pendingProducts = (sgNew + [products[tail + 3]], ygNew + [products[tail + 4]])
     }
 
-    /// d = −H·g (or −g scaled to unit length with no pairs yet).
-    func direction(gradient g: UnsafePointer<Double>, into d: UnsafeMutablePointer<Double>) {
+    /// d = −H·g (or −g scaled to unit length with no pairs yet). With `afterAdd`, g must be the
+    /// `gNew` of the last `add`, whose products with the stored pairs are then reused.
+    func direction(gradient g: UnsafePointer<Double>, into d: UnsafeMutablePointer<Double>, afterAdd: Bool = false) {
         let m = s.count
         guard m > 0 else {
             let norm = Blocked.dots([(g, g)], count: size)[0].squareRoot()
@@ -94,8 +126,15 @@ final class CompactLBFGSHistory {
             return
         }
         let gamma = sy[m - 1][m - 1] / yy[m - 1][m - 1]
-        let products = Blocked.dots(s.map { (UnsafePointer($0), g) } + y.map { (UnsafePointer($0), g) }, count: size)
-        let sg = Array(products[0..<m]), yg = Array(products[m...])
+        let sg: [Double], yg: [Double]
+        if afterAdd, let pending = pendingProducts, pending.sg.count == m {
+            (sg, yg) = pending
+        } else {
+            let products = Blocked.dots(s.map { (UnsafePointer($0), g) } + y.map { (UnsafePointer($0), g) }, count: size)
+            (sg, yg) = (Array(products[0..<m]), Array(products[m...]))
+        }
+        pendingProducts = nil
+        lastProducts = (sg, yg)
         // u = R⁻¹·Sᵀg (back substitution, R upper triangular).
         var u = [Double](repeating: 0, count: m)
         for i in stride(from: m - 1, through: 0, by: -1) {

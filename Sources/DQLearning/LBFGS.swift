@@ -47,6 +47,7 @@ public struct LBFGS: Sendable {
         var direction = [Double](repeating: 0, count: n)
         var xNew = x, gNew = g
         var iteration = 0
+        var afterAdd = false
         func infNorm(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
 
         while true {
@@ -57,7 +58,9 @@ public struct LBFGS: Sendable {
                 return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .iterations)
             }
             g.withUnsafeBufferPointer { gp in
-                direction.withUnsafeMutableBufferPointer { history.direction(gradient: gp.baseAddress!, into: $0.baseAddress!) }
+                direction.withUnsafeMutableBufferPointer {
+                    history.direction(gradient: gp.baseAddress!, into: $0.baseAddress!, afterAdd: afterAdd)
+                }
             }
             var slope = dot(g, direction)
             if slope >= 0 {
@@ -94,6 +97,7 @@ public struct LBFGS: Sendable {
                     history.add(x: xp.baseAddress!, xNew: xnp.baseAddress!, g: gp.baseAddress!, gNew: gnp.baseAddress!)
                 } }
             } }
+            afterAdd = true
             let decrease = f - fNew
             swap(&x, &xNew)
             swap(&g, &gNew)

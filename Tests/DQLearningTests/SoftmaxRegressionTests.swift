@@ -83,9 +83,13 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
     let history = CompactLBFGSHistory(size: n, memory: memory)
     var steps: [[Double]] = [], changes: [[Double]] = []
     var x = (0..<n).map { _ in rng.nextDouble() - 0.5 }
-    for _ in 0..<6 {
+    var scratch = [Double](repeating: 0, count: n)
+    for step in 0..<6 {
         let xNew = x.map { $0 + 0.1 * (rng.nextDouble() - 0.5) }
         let g = zip(diagonal, x).map { $0 * $1 }, gNew = zip(diagonal, xNew).map { $0 * $1 }
+        // As L-BFGS calls it: a direction from g, then the pair (x → xNew, g → gNew); every
+        // other step without the direction, which exercises the direct products too.
+        if step % 2 == 0 { history.direction(gradient: g, into: &scratch) }
         history.add(x: x, xNew: xNew, g: g, gNew: gNew)
         steps.append(zip(xNew, x).map { $0 - $1 }); changes.append(zip(gNew, g).map { $0 - $1 })
         if steps.count > memory { steps.removeFirst(); changes.removeFirst() }
@@ -111,4 +115,14 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
     let worst = zip(d, r).map { abs($0 + $1) }.max()!
     #expect(history.count == memory)
     #expect(worst < 1e-10, "largest difference \(worst)")
+
+    // Reusing the products computed by `add` gives the same direction as computing them anew.
+    let xNew = x.map { $0 + 0.05 }
+    let gOld = zip(diagonal, x).map { $0 * $1 }, gNew = zip(diagonal, xNew).map { $0 * $1 }
+    history.direction(gradient: gOld, into: &scratch)
+    history.add(x: x, xNew: xNew, g: gOld, gNew: gNew)
+    var reused = [Double](repeating: 0, count: n), fresh = reused
+    history.direction(gradient: gNew, into: &reused, afterAdd: true)
+    history.direction(gradient: gNew, into: &fresh)
+    #expect(zip(reused, fresh).map { abs($0 - $1) }.max()! < 1e-10)
 }
