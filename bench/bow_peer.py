@@ -1,5 +1,5 @@
 """scikit-learn peer for `dq-bench bow`: HashingVectorizer (2^20, unigrams+bigrams, signed, L2) and
-LogisticRegression(lbfgs, C=1, tol=1e-4), fit time and the objective reached
+LogisticRegression(lbfgs, C=1, tol=1e-4), best-of-3 fit time and the objective reached
 (mean log-loss + ||W||^2 / (2 C n), the objective dq minimises)."""
 import json
 import sys
@@ -19,10 +19,13 @@ def main():
     start = time.perf_counter()
     x = HashingVectorizer(n_features=2 ** 20, ngram_range=(1, 2), alternate_sign=True, norm="l2").transform(frame["text"])
     features = time.perf_counter() - start
-    model = LogisticRegression(C=1.0, solver="lbfgs", tol=1e-4, max_iter=1000)
-    start = time.perf_counter()
-    model.fit(x, y)
-    fit = time.perf_counter() - start
+    # Best of 3, as dq-bench does: this shared VM's memory bandwidth varies from run to run.
+    fit = float("inf")
+    for _ in range(3):
+        model = LogisticRegression(C=1.0, solver="lbfgs", tol=1e-4, max_iter=1000)
+        start = time.perf_counter()
+        model.fit(x, y)
+        fit = min(fit, time.perf_counter() - start)
     p = model.predict_proba(x)
     n = len(y)
     objective = -np.mean(np.log(p[np.arange(n), y])) + 0.5 / n * np.sum(model.coef_ ** 2)
