@@ -149,7 +149,8 @@ extension Store {
                 }
             }
             try hashes.save(database: database, dataset: dataset, ingest: ingestID)
-            if let columns = reader.columns {  // read after the pipeline has stopped
+            pipeline.stop()  // the reader belongs to the pipeline's thread until then
+            if let columns = reader.columns {
                 try database.run("UPDATE ingests SET columns = ? WHERE id = ?",
                                  [.text(Store.describe(columns).jsonText), .integer(ingestID)])
             }

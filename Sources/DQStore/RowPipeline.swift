@@ -84,8 +84,12 @@ final class RowPipeline: @unchecked Sendable {
         return nil
     }
 
-    /// Stops the reading thread and waits for it to end.
+    private var joined = false
+
+    /// Stops the reading thread and waits for it to end. Calling it again does nothing.
     func stop() {
+        guard !joined else { return }
+        joined = true
         condition.lock()
         stopped = true
         condition.broadcast()

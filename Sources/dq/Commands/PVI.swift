@@ -112,6 +112,7 @@ struct PVI: ParsableCommand {
     func runImported(_ path: String, store: Store, datasetID: Int64, samples: [Sample], labels: [String]) throws {
         let results = try ImportedProbabilities.score(
             try ImportedProbabilities.read(path: path, labels: labels), samples: samples, labels: labels, path: path)
+        guard !results.isEmpty else { throw ValidationError("\(path) holds no sample of this dataset") }
         if results.count < samples.count {
             Terminal.note("\(path) covers \(results.count) of the \(samples.count) samples; only those are scored")
         }
