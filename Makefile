@@ -34,6 +34,8 @@ demo: release
 	@echo "== dq stats"
 	$(DQ) stats --dataset trec --db $(DEMO_DB) --top 5
 	$(DQ) stats --dataset trec --db $(DEMO_DB) --format json --out $(DEMO_DIR)/stats.json
+	@echo "== dq divergence (label pairs, hardest to tell apart first)"
+	$(DQ) divergence --dataset trec --top-tokens 4 --db $(DEMO_DB)
 	@echo "== dq pvi (bow, 5-fold cross-fitting on the training split)"
 	$(DQ) pvi --dataset trec --split train --model bow --by fine_label --top 8 --db $(DEMO_DB) --out $(DEMO_DIR)/pvi-bow.csv > $(DEMO_DIR)/pvi-bow.txt
 	@sed -n '1,10p;/Lowest PVI/,$$p' $(DEMO_DIR)/pvi-bow.txt

@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "DQStoreTests", dependencies: ["DQStore", "DQTestSupport"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
         .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQTestSupport"]),
+        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQTestSupport"]),
     ]
 )

@@ -118,5 +118,20 @@ enum Migrations {
                 PRIMARY KEY (run_id, sample_id)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 3, name: "label-pair divergence", sql: """
+            CREATE TABLE label_divergence (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                label_a TEXT NOT NULL,
+                label_b TEXT NOT NULL,
+                divergence REAL NOT NULL,
+                samples_a INTEGER NOT NULL,
+                samples_b INTEGER NOT NULL,
+                tokens_a INTEGER NOT NULL,
+                tokens_b INTEGER NOT NULL,
+                toward_a TEXT NOT NULL,
+                toward_b TEXT NOT NULL,
+                PRIMARY KEY (run_id, label_a, label_b)
+            ) WITHOUT ROWID;
+            """),
     ]
 }

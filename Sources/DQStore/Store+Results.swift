@@ -130,3 +130,47 @@ extension Store {
         return out
     }
 }
+
+/// One label pair's divergence as stored (see `label_divergence`).
+public struct DivergenceRow: Sendable, Equatable {
+    public var labelA: String
+    public var labelB: String
+    public var divergence: Double
+    public var samplesA: Int
+    public var samplesB: Int
+    public var tokensA: Int
+    public var tokensB: Int
+    /// The tokens contributing most toward each label, as a JSON array of [token, contribution].
+    public var towardA: String
+    public var towardB: String
+
+    public init(labelA: String, labelB: String, divergence: Double, samplesA: Int, samplesB: Int, tokensA: Int, tokensB: Int,
+                towardA: String, towardB: String) {
+        self.labelA = labelA
+        self.labelB = labelB
+        self.divergence = divergence
+        self.samplesA = samplesA
+        self.samplesB = samplesB
+        self.tokensA = tokensA
+        self.tokensB = tokensB
+        self.towardA = towardA
+        self.towardB = towardB
+    }
+}
+
+extension Store {
+    /// Writes a run's label-pair divergences (call inside the run's transaction).
+    public func writeDivergence(run: Int64, rows: [DivergenceRow]) throws {
+        let insert = try database.prepare("""
+            INSERT INTO label_divergence (run_id, label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for row in rows {
+            insert.reset()
+            try insert.bind([.integer(run), .text(row.labelA), .text(row.labelB), .real(row.divergence),
+                             .integer(Int64(row.samplesA)), .integer(Int64(row.samplesB)), .integer(Int64(row.tokensA)),
+                             .integer(Int64(row.tokensB)), .text(row.towardA), .text(row.towardB)])
+            try insert.runToEnd()
+        }
+    }
+}

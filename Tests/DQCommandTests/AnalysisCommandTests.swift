@@ -98,3 +98,16 @@ private func trecStore() throws -> String {
     let bad = try dq(["cartography", "--import", directory, "--db", db])
     #expect(bad.status != 0 && bad.stderr.contains("dynamics_epoch_0.jsonl:1: \"gold\" must index the logits"))
 }
+
+@Test func divergenceListsLabelPairsHardestFirstAndAsAMatrix() throws {
+    let db = try trecStore()
+    let json = try JSONValue.parse(try dq(["divergence", "--db", db, "--format", "json", "--top-tokens", "2"]).stdout)
+    guard case .array(let rows) = json else { Issue.record("not an array"); return }
+    #expect(rows.count == 15)  // 6 labels in the first 400 questions → 15 pairs
+    let values = rows.compactMap { row -> Double? in if case .number(let v)? = row["JSD"] { return v } else { return nil } }
+    #expect(values == values.sorted())
+    let matrix = try dq(["divergence", "--db", db, "--matrix", "--log", "e"])
+    #expect(matrix.status == 0 && matrix.stdout.contains("Jensen–Shannon divergence (nats)"))
+    let bad = try dq(["divergence", "--db", db, "--log", "10"])
+    #expect(bad.status != 0 && bad.stderr.contains("--log must be 2 or e"))
+}

@@ -10,7 +10,7 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == 2)
+    #expect(try store.schemaVersion() == 3)
     #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE name IN ('pvi_scores', 'cartography_points')").count == 2)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
     #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)

@@ -1,0 +1,151 @@
+import DQStore
+import DQText
+import Foundation
+
+/// Label-pair difficulty by Jensen–Shannon divergence of the labels' word distributions, as
+/// used to compare hate-speech benchmark labels (Masud et al., "Revisiting Hate Speech
+/// Benchmarks", KDD 2023). For labels A and B with token counts c_A, c_B over a vocabulary V
+/// (the pair's joint vocabulary, or all labels'), add-α (Laplace) smoothing gives
+///
+///     P(w) = (c_A(w) + α) / (N_A + α|V|),   Q(w) = (c_B(w) + α) / (N_B + α|V|),   M = (P + Q)/2
+///     JSD(P, Q) = ½ Σ_w P(w) log(P(w)/M(w)) + ½ Σ_w Q(w) log(Q(w)/M(w))
+///
+/// in bits by default (then 0 ≤ JSD ≤ 1). Lower divergence: the labels' texts look alike, so
+/// the pair is harder to tell apart. Each token's term of the sum is its contribution; tokens
+/// with P > Q pull toward A, the others toward B.
+public enum LabelDivergence {
+    public enum Vocabulary: String, Sendable, CaseIterable {
+        /// The union of the two labels' tokens.
+        case pair
+        /// The union of every label's tokens.
+        case global
+    }
+
+    public enum Field: String, Sendable, CaseIterable {
+        case both, text
+        case textPair = "text_pair"
+    }
+
+    public struct Options: Sendable {
+        public var alpha: Double = 1
+        public var logBase: Double = 2
+        public var vocabulary: Vocabulary = .pair
+        /// Tokens seen fewer times than this in the whole dataset are left out.
+        public var minCount: Int = 1
+        public var stopwords: Set<String> = []
+        public var field: Field = .both
+        /// How many contributing tokens to keep per direction.
+        public var topTokens: Int = 5
+
+        public init() {}
+    }
+
+    public struct Pair: Sendable, Equatable {
+        public var a: String
+        public var b: String
+        public var divergence: Double
+        public var samplesA: Int
+        public var samplesB: Int
+        public var tokensA: Int
+        public var tokensB: Int
+        /// Tokens contributing most, more frequent in A (then in B), with their contribution.
+        public var towardA: [(token: String, contribution: Double)]
+        public var towardB: [(token: String, contribution: Double)]
+
+        public static func == (l: Pair, r: Pair) -> Bool {
+            l.a == r.a && l.b == r.b && l.divergence == r.divergence && l.samplesA == r.samplesA && l.samplesB == r.samplesB
+                && l.tokensA == r.tokensA && l.tokensB == r.tokensB
+                && l.towardA.map(\.token) == r.towardA.map(\.token) && l.towardB.map(\.token) == r.towardB.map(\.token)
+        }
+    }
+
+    /// Word tokens: maximal runs of letters and digits, lower-cased.
+    public static func words(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars {
+            let props = scalar.properties
+            if props.isAlphabetic || props.numericType != nil {
+                current.append(scalar)
+            } else if !current.isEmpty {
+                out.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { out.append(String(current)) }
+        return out
+    }
+
+    /// Token counts per label, read one sample at a time.
+    public struct Counts: Sendable {
+        public var labels: [String] = []
+        public var samples: [String: Int] = [:]
+        public var tokens: [String: [String: Int]] = [:]
+
+        public init() {}
+
+        public mutating func add(label: String, tokens list: [String]) {
+            if samples[label] == nil { labels.append(label) }
+            samples[label, default: 0] += 1
+            var counts = tokens[label] ?? [:]
+            for token in list { counts[token, default: 0] += 1 }
+            tokens[label] = counts
+        }
+    }
+
+    public static func count(store: Store, dataset: Int64, splits: [String]?, options: Options,
+                             tokenize: (String) -> [String] = words) throws -> Counts {
+        var counts = Counts()
+        try store.forEachSample(dataset: dataset, splits: splits) { sample in
+            var parts: [String] = []
+            if options.field != .textPair { parts.append(sample.text) }
+            if options.field != .text, let pair = sample.textPair { parts.append(pair) }
+            counts.add(label: sample.label, tokens: parts.flatMap(tokenize).filter { !options.stopwords.contains($0) })
+        }
+        return counts
+    }
+
+    /// Every label pair, hardest (lowest divergence) first.
+    public static func pairs(_ counts: Counts, options: Options) -> [Pair] {
+        var totals: [String: Int] = [:]
+        for label in counts.labels { for (t, c) in counts.tokens[label]! { totals[t, default: 0] += c } }
+        let kept = Set(totals.filter { $0.value >= options.minCount }.keys)
+        let filtered = counts.tokens.mapValues { $0.filter { kept.contains($0.key) } }
+        let global = kept
+        var out: [Pair] = []
+        for (i, a) in counts.labels.enumerated() {
+            for b in counts.labels[(i + 1)...] {
+                let ca = filtered[a]!, cb = filtered[b]!
+                let vocabulary = options.vocabulary == .global ? global : Set(ca.keys).union(cb.keys)
+                out.append(divergence(a: a, b: b, ca: ca, cb: cb, vocabulary: vocabulary, counts: counts, options: options))
+            }
+        }
+        return out.sorted { $0.divergence < $1.divergence || ($0.divergence == $1.divergence && ($0.a, $0.b) < ($1.a, $1.b)) }
+    }
+
+    static func divergence(a: String, b: String, ca: [String: Int], cb: [String: Int], vocabulary: Set<String>,
+                           counts: Counts, options: Options) -> Pair {
+        let na = Double(ca.values.reduce(0, +)), nb = Double(cb.values.reduce(0, +))
+        let v = Double(vocabulary.count), alpha = options.alpha
+        let logScale = 1 / log(options.logBase)
+        var total = 0.0
+        var contributions: [(token: String, value: Double, towardA: Bool)] = []
+        contributions.reserveCapacity(vocabulary.count)
+        for token in vocabulary.sorted() {
+            let p = (Double(ca[token] ?? 0) + alpha) / (na + alpha * v)
+            let q = (Double(cb[token] ?? 0) + alpha) / (nb + alpha * v)
+            let m = (p + q) / 2
+            var term = 0.0
+            if p > 0 { term += 0.5 * p * log(p / m) * logScale }
+            if q > 0 { term += 0.5 * q * log(q / m) * logScale }
+            total += term
+            contributions.append((token, term, p > q))
+        }
+        let ranked = contributions.sorted { $0.value > $1.value || ($0.value == $1.value && $0.token < $1.token) }
+        return Pair(
+            a: a, b: b, divergence: total, samplesA: counts.samples[a]!, samplesB: counts.samples[b]!,
+            tokensA: Int(na), tokensB: Int(nb),
+            towardA: ranked.filter(\.towardA).prefix(options.topTokens).map { ($0.token, $0.value) },
+            towardB: ranked.filter { !$0.towardA }.prefix(options.topTokens).map { ($0.token, $0.value) })
+    }
+}

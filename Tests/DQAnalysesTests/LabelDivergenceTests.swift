@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import DQTestSupport
+import DQAnalyses
+import DQStore
+
+@Test func jensenShannonOfAHandComputedPair() {
+    // A: "a a b" → P = (3, 2, 1)/6 with α = 1 over {a, b, c}; B: "b c" → Q = (1, 2, 2)/5.
+    // ½ Σ P log2(P/M) + ½ Σ Q log2(Q/M), M = (P + Q)/2, worked out by hand: 0.0858020931573770.
+    var counts = LabelDivergence.Counts()
+    counts.add(label: "A", tokens: ["a", "a", "b"])
+    counts.add(label: "B", tokens: ["b", "c"])
+    let pair = LabelDivergence.pairs(counts, options: .init())[0]
+    #expect(abs(pair.divergence - 0.08580209315737704) < 1e-12)
+    #expect(pair.towardA.first?.token == "a")
+    #expect(pair.towardB.first?.token == "c")
+    #expect(pair.tokensA == 3 && pair.tokensB == 2)
+}
+
+@Test func identicalDistributionsHaveZeroDivergenceAndDisjointOnesOneBit() {
+    var same = LabelDivergence.Counts()
+    same.add(label: "A", tokens: ["x", "y"])
+    same.add(label: "B", tokens: ["y", "x"])
+    #expect(abs(LabelDivergence.pairs(same, options: .init())[0].divergence) < 1e-15)
+    var apart = LabelDivergence.Counts()
+    apart.add(label: "A", tokens: ["x"])
+    apart.add(label: "B", tokens: ["y"])
+    var noSmoothing = LabelDivergence.Options()
+    noSmoothing.alpha = 0
+    #expect(abs(LabelDivergence.pairs(apart, options: noSmoothing)[0].divergence - 1) < 1e-15)
+}
+
+private struct Golden: Decodable {
+    struct Case: Decodable { var a: String; var b: String; var alpha: Double; var log_base: Double; var vocab: String; var jsd: Double }
+    var cases: [Case]
+}
+
+@Test func divergencesOfTRECEqualSciPys() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/divergence_golden.json")
+    let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
+    let store = try Store(path: NSTemporaryDirectory() + "dq-jsd-\(UUID().uuidString).sqlite")
+    try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
+    let counts = try LabelDivergence.count(store: store, dataset: try store.requireDataset("trec"), splits: nil, options: .init())
+    #expect(golden.cases.count == 45)
+    for c in golden.cases {
+        var options = LabelDivergence.Options()
+        options.alpha = c.alpha
+        options.logBase = c.log_base
+        options.vocabulary = c.vocab == "global" ? .global : .pair
+        let pair = try #require(LabelDivergence.pairs(counts, options: options).first { Set([$0.a, $0.b]) == Set([c.a, c.b]) })
+        #expect(abs(pair.divergence - c.jsd) < 1e-9, "\(c.a)–\(c.b) α \(c.alpha): \(pair.divergence) vs \(c.jsd)")
+    }
+}
+
+@Test func wordsAreLowerCasedRunsOfLettersAndDigits() {
+    #expect(LabelDivergence.words("What's the U.S. 2nd-largest city? Café!") == ["what", "s", "the", "u", "s", "2nd", "largest", "city", "café"])
+}
