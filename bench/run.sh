@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert|checkpoints ...]   (default: all)
+# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert|checkpoints|divergence ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -61,4 +61,20 @@ fi
 if selected checkpoints; then
   echo "== real checkpoints: all-MiniLM-L6-v2 hidden states vs transformers; a dq-saved checkpoint in transformers"
   "$PY" bench/check_checkpoints.py --dq-bench .build/release/dq-bench 2>/dev/null | grep -v "^Loading"
+fi
+if selected divergence; then
+  echo "== dq divergence on 1,000,000 rows vs plain Python (Counter) and scikit-learn (CountVectorizer + numpy)"
+  "$PY" bench/make_ingest_csv.py "$WORK/div.csv" --rows 1000000
+  DB="$WORK/div.sqlite"
+  .build/release/dq ingest "$WORK/div.csv" --dataset bench --db "$DB" >/dev/null
+  "$PY" bench/measure.py .build/release/dq divergence --dataset bench --db "$DB" --format json --out "$WORK/div-dq.json"
+  "$PY" bench/divergence_peers.py "$WORK/div.csv" > "$WORK/div-peers.jsonl"
+  "$PY" - "$WORK/div-dq.json" "$WORK/div-peers.jsonl" <<'PY'
+import json, sys
+dq = {f"{min(r['label A'], r['label B'])}|{max(r['label A'], r['label B'])}": r["JSD"] for r in json.load(open(sys.argv[1]))}
+for line in open(sys.argv[2]):
+    peer = json.loads(line)
+    worst = max(abs(dq[k] - v) for k, v in peer["values"].items())
+    print(f"{peer['bench']}: {peer['seconds']:.2f} s, largest difference from dq {worst:.1e}")
+PY
 fi

@@ -61,6 +61,7 @@ public enum LabelDivergence {
 
     /// Word tokens: maximal runs of letters and digits, lower-cased.
     public static func words(_ text: String) -> [String] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(text) }
         var out: [String] = []
         var current = String.UnicodeScalarView()
         for scalar in text.lowercased().unicodeScalars {
@@ -76,6 +77,24 @@ public enum LabelDivergence {
         return out
     }
 
+    /// `words` for ASCII text, on bytes: the Unicode property look-ups of the general path cost
+    /// ten times more.
+    static func asciiWords(_ text: String) -> [String] {
+        var out: [String] = []
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            let lower = byte | 0x20
+            if (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A) {
+                current.append(byte >= 0x30 && byte <= 0x39 ? byte : lower)
+            } else if !current.isEmpty {
+                out.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        if !current.isEmpty { out.append(String(decoding: current, as: UTF8.self)) }
+        return out
+    }
+
     /// Token counts per label, read one sample at a time.
     public struct Counts: Sendable {
         public var labels: [String] = []
@@ -87,9 +106,7 @@ public enum LabelDivergence {
         public mutating func add(label: String, tokens list: [String]) {
             if samples[label] == nil { labels.append(label) }
             samples[label, default: 0] += 1
-            var counts = tokens[label] ?? [:]
-            for token in list { counts[token, default: 0] += 1 }
-            tokens[label] = counts
+            for token in list { tokens[label, default: [:]][token, default: 0] += 1 }
         }
     }
 

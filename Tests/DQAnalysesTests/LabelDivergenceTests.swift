@@ -52,6 +52,13 @@ private struct Golden: Decodable {
     }
 }
 
+@Test func theASCIIPathFindsTheSameWordsAsTheUnicodePath() {
+    for text in ["Hello, World!", "snake_case x2 Y3", "  MiXeD 123 case. ", "~`!@#$%^&*()", "tab\there\nnew"] {
+        // Appending a non-ASCII word sends the text down the Unicode path.
+        #expect(LabelDivergence.words(text + " é") == LabelDivergence.words(text) + ["é"])
+    }
+}
+
 @Test func wordsAreLowerCasedRunsOfLettersAndDigits() {
     #expect(LabelDivergence.words("What's the U.S. 2nd-largest city? Café!") == ["what", "s", "the", "u", "s", "2nd", "largest", "city", "café"])
 }
