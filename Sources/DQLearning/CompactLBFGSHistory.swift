@@ -15,8 +15,11 @@ import Dispatch
 final class CompactLBFGSHistory {
     let size: Int
     let memory: Int
-    private var s: [UnsafeMutablePointer<Double>] = []
-    private var y: [UnsafeMutablePointer<Double>] = []
+    /// The pairs are stored in Float32: the passes over them are bound by memory traffic, which
+    /// this halves. Their inner products are accumulated in Double, and SᵀY, YᵀY are computed
+    /// from the stored (rounded) vectors, so H is the exact compact matrix of those pairs.
+    private var s: [UnsafeMutablePointer<Float>] = []
+    private var y: [UnsafeMutablePointer<Float>] = []
     /// sy[i][j] = sᵢ·yⱼ for i ≤ j; yy[i][j] = yᵢ·yⱼ.
     private var sy: [[Double]] = []
     private var yy: [[Double]] = []
@@ -25,7 +28,7 @@ final class CompactLBFGSHistory {
     /// Sᵀg and Yᵀg for the next gradient, computed by `add` for the pairs stored after it.
     private var pendingProducts: (sg: [Double], yg: [Double])?
     /// Buffers of the last dropped pair, for the next one.
-    private var spare: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)?
+    private var spare: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)?
 
     init(size: Int, memory: Int) {
         self.size = size
@@ -61,25 +64,26 @@ final class CompactLBFGSHistory {
     func add(x: UnsafePointer<Double>, xNew: UnsafePointer<Double>, g: UnsafePointer<Double>, gNew: UnsafePointer<Double>) {
         // Reuse the buffers of the pair about to be dropped: allocating 2 × 8 bytes × size anew
         // every iteration costs page faults worth a tenth of the fit.
-        let recycled = spare ?? (UnsafeMutablePointer<Double>.allocate(capacity: size), UnsafeMutablePointer<Double>.allocate(capacity: size))
+        let recycled = spare ?? (UnsafeMutablePointer<Float>.allocate(capacity: size), UnsafeMutablePointer<Float>.allocate(capacity: size))
         spare = nil
         let (sNew, yNew) = recycled
         Blocked.run(size) { range in
             for i in range {
-                sNew[i] = xNew[i] - x[i]
-                yNew[i] = gNew[i] - g[i]
+                sNew[i] = Float(xNew[i] - x[i])
+                yNew[i] = Float(gNew[i] - g[i])
             }
         }
         let keep = s.count == memory ? Array(1..<s.count) : Array(0..<s.count)
         let last = lastProducts.flatMap { $0.sg.count == s.count ? $0 : nil }
-        var pairs: [(UnsafePointer<Double>, UnsafePointer<Double>)] = keep.map { (UnsafePointer(s[$0]), gNew) }
-        pairs += keep.map { (UnsafePointer(y[$0]), gNew) }
+        typealias V = Blocked.Vector
+        var pairs: [(V, V)] = keep.map { (.float(s[$0]), .double(gNew)) }
+        pairs += keep.map { (.float(y[$0]), .double(gNew)) }
         if last == nil {
             // No products with the old gradient (after a restart): take sᵢᵀy_new directly.
-            pairs += keep.map { (UnsafePointer(s[$0]), UnsafePointer(yNew)) } + keep.map { (UnsafePointer(y[$0]), UnsafePointer(yNew)) }
+            pairs += keep.map { (.float(s[$0]), .float(yNew)) } + keep.map { (.float(y[$0]), .float(yNew)) }
         }
-        let s0 = UnsafePointer(sNew), y0 = UnsafePointer(yNew)
-        let newPairs: [(UnsafePointer<Double>, UnsafePointer<Double>)] = [(s0, y0), (y0, y0), (s0, s0), (s0, gNew), (y0, gNew)]
+        let s0 = V.float(sNew), y0 = V.float(yNew)
+        let newPairs: [(V, V)] = [(s0, y0), (y0, y0), (s0, s0), (s0, .double(gNew)), (y0, .double(gNew))]
         let products = Blocked.dots(pairs + newPairs, count: size)
         let k = keep.count
         let sgNew = Array(products[0..<k]), ygNew = Array(products[k..<(2 * k)])
@@ -120,7 +124,7 @@ final class CompactLBFGSHistory {
     func direction(gradient g: UnsafePointer<Double>, into d: UnsafeMutablePointer<Double>, afterAdd: Bool = false) {
         let m = s.count
         guard m > 0 else {
-            let norm = Blocked.dots([(g, g)], count: size)[0].squareRoot()
+            let norm = Blocked.dots([(.double(g), .double(g))], count: size)[0].squareRoot()
             let scale = -1 / max(norm, 1e-300)
             Blocked.run(size) { range in for i in range { d[i] = scale * g[i] } }
             return
@@ -130,7 +134,7 @@ final class CompactLBFGSHistory {
         if afterAdd, let pending = pendingProducts, pending.sg.count == m {
             (sg, yg) = pending
         } else {
-            let products = Blocked.dots(s.map { (UnsafePointer($0), g) } + y.map { (UnsafePointer($0), g) }, count: size)
+            let products = Blocked.dots(s.map { (.float($0), .double(g)) } + y.map { (.float($0), .double(g)) }, count: size)
             (sg, yg) = (Array(products[0..<m]), Array(products[m...]))
         }
         pendingProducts = nil
@@ -155,7 +159,8 @@ final class CompactLBFGSHistory {
             for j in 0..<i { v -= sy[j][i] * w[j] }
             w[i] = v / sy[i][i]
         }
-        let terms = [(-gamma, g)] + (0..<m).map { (-w[$0], UnsafePointer(s[$0])) } + (0..<m).map { (gamma * u[$0], UnsafePointer(y[$0])) }
+        let terms: [(Double, Blocked.Vector)] = [(-gamma, .double(g))] + (0..<m).map { (-w[$0], .float(s[$0])) }
+            + (0..<m).map { (gamma * u[$0], .float(y[$0])) }
         Blocked.combine(into: d, terms: terms, count: size)
     }
 }
@@ -176,8 +181,36 @@ enum Blocked {
         }
     }
 
-    /// aᵢ·bᵢ for every pair, each vector read once per block.
-    static func dots(_ pairs: [(UnsafePointer<Double>, UnsafePointer<Double>)], count n: Int) -> [Double] {
+    /// A vector of Doubles or of Floats (the stored L-BFGS pairs).
+    enum Vector {
+        case double(UnsafePointer<Double>)
+        case float(UnsafePointer<Float>)
+
+        static func float(_ p: UnsafeMutablePointer<Float>) -> Vector { .float(UnsafePointer(p)) }
+
+        /// Four values from index i, as Doubles.
+        @inline(__always)
+        func load4(_ i: Int) -> SIMD4<Double> {
+            switch self {
+            case .double(let p):
+                return UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+            case .float(let p):
+                let f = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
+                return SIMD4<Double>(Double(f[0]), Double(f[1]), Double(f[2]), Double(f[3]))
+            }
+        }
+
+        @inline(__always)
+        subscript(i: Int) -> Double {
+            switch self {
+            case .double(let p): return p[i]
+            case .float(let p): return Double(p[i])
+            }
+        }
+    }
+
+    /// aᵢ·bᵢ for every pair, accumulated in Double, each vector read once per block.
+    static func dots(_ pairs: [(Vector, Vector)], count n: Int) -> [Double] {
         let workers = n >= 1 << 16 ? Threading.cores : 1
         let chunk = (n + workers - 1) / workers
         let partial = UnsafeMutablePointer<Double>.allocate(capacity: workers * pairs.count)
@@ -193,10 +226,8 @@ enum Blocked {
                 for (p, (a, b)) in pairs.enumerated() {
                     var acc = SIMD4<Double>()
                     var i = start
-                    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
                     while i + 4 <= stop {
-                        acc += ra.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
-                            * rb.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
+                        acc += a.load4(i) * b.load4(i)
                         i += 4
                     }
                     var sum = acc.sum()
@@ -213,17 +244,26 @@ enum Blocked {
     }
 
     /// out = Σ cᵢ·vᵢ.
-    static func combine(into out: UnsafeMutablePointer<Double>, terms: [(Double, UnsafePointer<Double>)], count n: Int) {
+    static func combine(into out: UnsafeMutablePointer<Double>, terms: [(Double, Vector)], count n: Int) {
         let box = UncheckedSendable((terms, out))
         run(n) { range in
             let (terms, out) = box.value
             var start = range.lowerBound
             while start < range.upperBound {
                 let stop = min(range.upperBound, start + block)
-                let (c0, v0) = terms[0]
-                for i in start..<stop { out[i] = c0 * v0[i] }
-                for (c, v) in terms.dropFirst() {
-                    for i in start..<stop { out[i] += c * v[i] }
+                for i in start..<stop { out[i] = 0 }
+                for (c, v) in terms {
+                    let k = SIMD4<Double>(repeating: c)
+                    var i = start
+                    while i + 4 <= stop {
+                        let raw = UnsafeMutableRawPointer(out + i)
+                        raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Double>.self) + k * v.load4(i), as: SIMD4<Double>.self)
+                        i += 4
+                    }
+                    while i < stop {
+                        out[i] += c * v[i]
+                        i += 1
+                    }
                 }
                 start = stop
             }

@@ -91,7 +91,8 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
         // other step without the direction, which exercises the direct products too.
         if step % 2 == 0 { history.direction(gradient: g, into: &scratch) }
         history.add(x: x, xNew: xNew, g: g, gNew: gNew)
-        steps.append(zip(xNew, x).map { $0 - $1 }); changes.append(zip(gNew, g).map { $0 - $1 })
+        // The history stores its pairs in Float32; the reference uses the same rounded values.
+        steps.append(zip(xNew, x).map { Double(Float($0 - $1)) }); changes.append(zip(gNew, g).map { Double(Float($0 - $1)) })
         if steps.count > memory { steps.removeFirst(); changes.removeFirst() }
         x = xNew
     }
