@@ -38,8 +38,6 @@ public final class Matrix: @unchecked Sendable {
 
     public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
 
-    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: data, count: count) }
-
     public func zero() { data.update(repeating: 0, count: count) }
 
     public func copy() -> Matrix {
@@ -50,20 +48,6 @@ public final class Matrix: @unchecked Sendable {
 
     /// Row `r` as a pointer to its first element.
     public func row(_ r: Int) -> UnsafeMutablePointer<Float> { data + r * columns }
-}
-
-extension Matrix {
-    /// out = self · otherᵀ-or-not (see `gemm`), a new matrix.
-    public func multiplied(by other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix {
-        let m = transposeSelf ? columns : rows
-        let k = transposeSelf ? rows : columns
-        let n = transposeOther ? other.rows : other.columns
-        precondition((transposeOther ? other.columns : other.rows) == k, "inner dimensions differ")
-        let out = Matrix(rows: m, columns: n)
-        gemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k, alpha: 1,
-             a: data, lda: columns, b: other.data, ldb: other.columns, beta: 0, c: out.data, ldc: n)
-        return out
-    }
 }
 
 /// Recycles the memory of freed matrices by exact size. A training step frees and allocates

@@ -51,6 +51,4 @@ extension HasParameters {
     public func zeroGradients() {
         for p in parameters { p.zeroGradient() }
     }
-
-    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 }

@@ -33,10 +33,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         let v = nextDouble()
         return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
     }
-
-    /// A generator for a sub-task, independent of this one's later draws.
-    public mutating func split() -> SplitMix64 {
-        SplitMix64(seed: next())
-    }
 }
 

@@ -155,11 +155,6 @@ public struct Row: Sendable {
         }
     }
 
-    public func optionalDouble(_ index: Int) -> Double? {
-        if case .null = values[index] { return nil }
-        return double(index)
-    }
-
     public func string(_ index: Int) -> String {
         optionalString(index) ?? ""
     }

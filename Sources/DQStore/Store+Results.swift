@@ -81,26 +81,6 @@ extension Store {
         }
     }
 
-    /// The PVI rows of a run, by sample id.
-    public func pviRows(run: Int64) throws -> [PVIRow] {
-        try database.rows("""
-            SELECT p.sample_id, p.fold, p.label, p.predicted, p.p_input, p.p_null, p.h_null, p.h_input, p.pvi, p.correct, q.probabilities
-            FROM pvi_scores p LEFT JOIN sample_probabilities q ON q.run_id = p.run_id AND q.sample_id = p.sample_id
-            WHERE p.run_id = ? ORDER BY p.sample_id
-            """, [.integer(run)]
-        ).map { r in
-            let probabilities: [Double]
-            if case .array(let values)? = try? JSONValue.parse(r.string(10)) {
-                probabilities = values.compactMap { if case .number(let x) = $0 { return x } else { return nil } }
-            } else {
-                probabilities = []
-            }
-            return PVIRow(sampleID: Int64(r.int(0)), fold: r.int(1), label: r.string(2), predicted: r.string(3),
-                          pInput: r.double(4), pNull: r.double(5), hNull: r.double(6), hInput: r.double(7),
-                          pvi: r.double(8), correct: r.int(9) != 0, probabilities: probabilities)
-        }
-    }
-
     /// Writes a run's cartography (call inside the run's transaction).
     public func writeCartography(run: Int64, rows: [CartographyRow]) throws {
         let dynamics = try database.prepare(
@@ -121,13 +101,6 @@ extension Store {
                              .text(row.region)])
             try points.runToEnd()
         }
-    }
-
-    /// The samples of a dataset by store id, for joining results back to texts.
-    public func samplesByID(dataset: Int64) throws -> [Int64: Sample] {
-        var out: [Int64: Sample] = [:]
-        try forEachSample(dataset: dataset) { out[$0.id] = $0 }
-        return out
     }
 }
 
