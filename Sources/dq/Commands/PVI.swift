@@ -72,21 +72,21 @@ struct PVI: ParsableCommand {
             try runImported(importProbs, store: store, datasetID: datasetID, samples: samples, labels: labels)
             return
         }
-        let fits: Int
+        let trainings: Int
+        let schemeParameters: [(key: String, value: JSONValue)]
         switch scheme {
-        case .crossFit(let k): fits = k * (null == .trained ? 2 : 1)
-        case .split: fits = null == .trained ? 2 : 1
+        case .crossFit(let k):
+            trainings = k
+            schemeParameters = [("folds", .number(Double(k)))]
+        case let .split(train, evaluate):
+            trainings = 1
+            schemeParameters = [("train_split", .string(train[0])), ("eval_split", .string(evaluate[0]))]
         }
-        let runProgress = RunProgress(fits: fits)
+        let runProgress = RunProgress(fits: trainings * (null == .trained ? 2 : 1))
         let family = try modelOptions.family(onStep: runProgress.step)
         var parameters: [(key: String, value: JSONValue)] = [
             ("model", .string(family.name)), ("null", .string(null.rawValue)), ("labels", .array(labels.map { .string($0) })),
-        ]
-        switch scheme {
-        case .crossFit(let k): parameters.append(("folds", .number(Double(k))))
-        case let .split(train, evaluate):
-            parameters += [("train_split", .string(train[0])), ("eval_split", .string(evaluate[0]))]
-        }
+        ] + schemeParameters
         if let splits { parameters.append(("splits", .array(splits.map { .string($0) }))) }
         parameters += family.parameters
         let (run, results) = try Interrupt.during {
