@@ -59,42 +59,6 @@ public enum LabelDivergence {
         }
     }
 
-    /// Word tokens: maximal runs of letters and digits, lower-cased.
-    public static func words(_ text: String) -> [String] {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(text) }
-        var out: [String] = []
-        var current = String.UnicodeScalarView()
-        for scalar in text.lowercased().unicodeScalars {
-            let props = scalar.properties
-            if props.isAlphabetic || props.numericType != nil {
-                current.append(scalar)
-            } else if !current.isEmpty {
-                out.append(String(current))
-                current = String.UnicodeScalarView()
-            }
-        }
-        if !current.isEmpty { out.append(String(current)) }
-        return out
-    }
-
-    /// `words` for ASCII text, on bytes: the Unicode property look-ups of the general path cost
-    /// ten times more.
-    static func asciiWords(_ text: String) -> [String] {
-        var out: [String] = []
-        var current: [UInt8] = []
-        for byte in text.utf8 {
-            let lower = byte | 0x20
-            if (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A) {
-                current.append(byte >= 0x30 && byte <= 0x39 ? byte : lower)
-            } else if !current.isEmpty {
-                out.append(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
-            }
-        }
-        if !current.isEmpty { out.append(String(decoding: current, as: UTF8.self)) }
-        return out
-    }
-
     /// Token counts per label, read one sample at a time.
     public struct Counts: Sendable {
         public var labels: [String] = []
@@ -111,7 +75,7 @@ public enum LabelDivergence {
     }
 
     public static func count(store: Store, dataset: Int64, splits: [String]?, options: Options,
-                             tokenize: (String) -> [String] = words) throws -> Counts {
+                             tokenize: (String) -> [String] = WordTokens.split) throws -> Counts {
         var counts = Counts()
         try store.forEachSample(dataset: dataset, splits: splits) { sample in
             var parts: [String] = []

@@ -3,6 +3,7 @@ import Testing
 import DQTestSupport
 import DQAnalyses
 import DQStore
+import DQText
 
 @Test func jensenShannonOfAHandComputedPair() {
     // A: "a a b" → P = (3, 2, 1)/6 with α = 1 over {a, b, c}; B: "b c" → Q = (1, 2, 2)/5.
@@ -55,10 +56,10 @@ private struct Golden: Decodable {
 @Test func theASCIIPathFindsTheSameWordsAsTheUnicodePath() {
     for text in ["Hello, World!", "snake_case x2 Y3", "  MiXeD 123 case. ", "~`!@#$%^&*()", "tab\there\nnew"] {
         // Appending a non-ASCII word sends the text down the Unicode path.
-        #expect(LabelDivergence.words(text + " é") == LabelDivergence.words(text) + ["é"])
+        #expect(WordTokens.split(text + " é") == WordTokens.split(text) + ["é"])
     }
 }
 
 @Test func wordsAreLowerCasedRunsOfLettersAndDigits() {
-    #expect(LabelDivergence.words("What's the U.S. 2nd-largest city? Café!") == ["what", "s", "the", "u", "s", "2nd", "largest", "city", "café"])
+    #expect(WordTokens.split("What's the U.S. 2nd-largest city? Café!") == ["what", "s", "the", "u", "s", "2nd", "largest", "city", "café"])
 }

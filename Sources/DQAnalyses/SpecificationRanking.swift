@@ -1,0 +1,114 @@
+import Foundation
+
+/// Specification-based detection of inconsistent labels:
+///
+/// 1. specifications are grouped by label;
+/// 2. each specification of label L scores every sample in scope, and its scores give
+///    competition ranks 0…|D|−1 (`RankAggregation.ranks`), a |D| × |S_L| rank matrix;
+/// 3. the |S_L| rankings are fused into one (`RankAggregation`);
+/// 4. samples already labelled L are removed; the best-fused of the rest, among those that at
+///    least `minSpecs` of L's specifications match within their top `depth`, are the suspects,
+///    with L suggested.
+///
+/// Scores per kind: `query` — BM25 of the query; `examples` — the largest BM25 of any example
+/// used as the query, or with an embedder the largest cosine similarity to any example's
+/// embedding; `pattern` — 1 + BM25 of the matched text for samples the regular expression
+/// matches, 0 (tied last) for the rest. A specification "matches" a sample when its score is
+/// above 0.
+public enum SpecificationRanking {
+    public struct Options: Sendable {
+        public var bm25 = BM25Index.Parameters()
+        public var aggregation: RankAggregation = .rrf
+        public var rrfK: Double = 60
+        /// Suspects kept per label.
+        public var top = 20
+        public var minSpecs = 1
+        public var depth = 100
+
+        public init() {}
+    }
+
+    /// Embeds texts as unit vectors, for `examples` by cosine similarity.
+    public typealias Embedder = ([String]) throws -> [[Float]]
+
+    /// One sample that matches another label's specifications.
+    public struct Suspect: Sendable, Equatable {
+        /// The sample's position in the ranked texts.
+        public var index: Int
+        public var suggestedLabel: String
+        public var score: Double
+        /// 1-based position among the suggested label's suspects.
+        public var position: Int
+        /// Each of the suggested label's specifications with the rank it gave the sample.
+        public var evidence: [Evidence]
+    }
+
+    public struct Evidence: Sendable, Equatable {
+        public var spec: String
+        public var rank: Int
+        public var score: Double
+    }
+
+    /// The scores one specification gives every document of `index`.
+    public static func scores(_ spec: Specification, index: BM25Index, documents: [String],
+                              embedder: Embedder?, documentEmbeddings: [[Float]]?) throws -> [Double] {
+        switch spec.kind {
+        case .query(let query):
+            return index.scores(query: query)
+        case .examples(let examples):
+            if let embedder, let documentEmbeddings {
+                let targets = try embedder(examples)
+                return documentEmbeddings.map { doc in
+                    targets.map { target in Double(zip(doc, target).reduce(Float(0)) { $0 + $1.0 * $1.1 }) }.max()!
+                }
+            }
+            var best = [Double](repeating: 0, count: documents.count)
+            for example in examples {
+                for (d, s) in index.scores(query: example).enumerated() where s > best[d] { best[d] = s }
+            }
+            return best
+        case .pattern(let pattern):
+            let regex = try NSRegularExpression(pattern: pattern)
+            return documents.enumerated().map { d, text in
+                let range = NSRange(text.startIndex..., in: text)
+                let matches = regex.matches(in: text, range: range)
+                guard !matches.isEmpty else { return 0 }
+                let matched = matches.compactMap { Range($0.range, in: text).map { String(text[$0]) } }.joined(separator: " ")
+                return 1 + index.score(query: matched, document: d)
+            }
+        }
+    }
+
+    /// The suspects of every label that has specifications, label by label in the order of
+    /// `specs`, each label's best first.
+    public static func suspects(documents: [String], labels: [String], specs: [Specification], options: Options,
+                                embedder: Embedder? = nil) throws -> [Suspect] {
+        precondition(documents.count == labels.count)
+        let index = BM25Index(documents: documents, parameters: options.bm25)
+        let needsEmbeddings = embedder != nil && specs.contains { if case .examples = $0.kind { true } else { false } }
+        let documentEmbeddings = needsEmbeddings ? try embedder!(documents) : nil
+        var groups: [(label: String, specs: [Specification])] = []
+        for spec in specs {
+            if let g = groups.firstIndex(where: { $0.label == spec.label }) { groups[g].specs.append(spec) } else { groups.append((spec.label, [spec])) }
+        }
+        var out: [Suspect] = []
+        for group in groups {
+            let scores = try group.specs.map {
+                try self.scores($0, index: index, documents: documents, embedder: embedder, documentEmbeddings: documentEmbeddings)
+            }
+            let ranks = scores.map(RankAggregation.ranks)
+            let fused = options.aggregation.fuse(scores: scores, ranks: ranks, rrfK: options.rrfK)
+            let candidates = documents.indices.filter { d in
+                labels[d] != group.label
+                    && (0..<scores.count).count { scores[$0][d] > 0 && ranks[$0][d] < options.depth } >= options.minSpecs
+            }
+            let best = candidates.sorted { fused[$0] > fused[$1] || (fused[$0] == fused[$1] && $0 < $1) }.prefix(options.top)
+            for (position, d) in best.enumerated() {
+                out.append(Suspect(
+                    index: d, suggestedLabel: group.label, score: fused[d], position: position + 1,
+                    evidence: group.specs.indices.map { Evidence(spec: group.specs[$0].name, rank: ranks[$0][d], score: scores[$0][d]) }))
+            }
+        }
+        return out
+    }
+}
