@@ -1,8 +1,9 @@
 /// Merging several rankings of the same documents into one.
 ///
-/// Ranks are competition ranks from 0 ("1224" ranking): rank(d) = #{d′ : s(d′) > s(d)}, so tied
-/// documents share the best rank of their tie and every rank lies in 0…|D|−1. Every method gives a
-/// fused score, higher = better:
+/// Ranks are modified competition ranks from 0 ("1334" ranking): rank(d) = #{d′ : s(d′) ≥ s(d)} − 1,
+/// so tied documents share the last rank of their tie, every rank lies in 0…|D|−1, and the
+/// documents a ranker does not match at all (score 0) tie at the very end, |D| − 1, rather than
+/// just below the last match. Every method gives a fused score, higher = better:
 ///
 /// - `rrf`: reciprocal rank fusion, Σ_r 1 / (k + rank_r(d) + 1), k = 60 (Cormack, Clarke &
 ///   Büttcher, SIGIR 2009; their ranks start at 1, hence the + 1).
@@ -14,16 +15,14 @@
 public enum RankAggregation: String, CaseIterable, Sendable {
     case rrf, borda, combsum, combmnz, median, mean
 
-    /// Competition ranks of `scores` (higher score = better = smaller rank).
+    /// Modified competition ranks of `scores` (higher score = better = smaller rank).
     public static func ranks(_ scores: [Double]) -> [Int] {
         let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         var ranks = [Int](repeating: 0, count: scores.count)
-        for (position, d) in order.enumerated() {
-            if position > 0 && scores[order[position - 1]] == scores[d] {
-                ranks[d] = ranks[order[position - 1]]
-            } else {
-                ranks[d] = position
-            }
+        var end = order.count
+        for position in order.indices.reversed() {
+            if position + 1 < order.count && scores[order[position + 1]] != scores[order[position]] { end = position + 1 }
+            ranks[order[position]] = end - 1
         }
         return ranks
     }

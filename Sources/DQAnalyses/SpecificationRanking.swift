@@ -4,7 +4,8 @@ import Foundation
 ///
 /// 1. specifications are grouped by label;
 /// 2. each specification of label L scores every sample in scope, and its scores give
-///    competition ranks 0…|D|−1 (`RankAggregation.ranks`), a |D| × |S_L| rank matrix;
+///    ranks 0…|D|−1 (`RankAggregation.ranks`: ties and non-matches share the last rank of
+///    their tie), a |D| × |S_L| rank matrix;
 /// 3. the |S_L| rankings are fused into one (`RankAggregation`);
 /// 4. samples already labelled L are removed; the best-fused of the rest, among those that at
 ///    least `minSpecs` of L's specifications match within their top `depth`, are the suspects,

@@ -133,5 +133,62 @@ enum Migrations {
                 PRIMARY KEY (run_id, label_a, label_b)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 4, name: "label suspects, label issues, conflicts and corrections", sql: """
+            CREATE TABLE run_summaries (
+                run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+                summary TEXT NOT NULL
+            );
+            CREATE TABLE spec_suspects (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                suggested_label TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                score REAL NOT NULL,
+                evidence TEXT NOT NULL,
+                PRIMARY KEY (run_id, suggested_label, position)
+            ) WITHOUT ROWID;
+            CREATE TABLE label_issues (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                given_label TEXT NOT NULL,
+                suggested_label TEXT NOT NULL,
+                quality REAL NOT NULL,
+                PRIMARY KEY (run_id, position)
+            ) WITHOUT ROWID;
+            CREATE TABLE conflicts (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_a INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                sample_b INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                similarity REAL NOT NULL,
+                PRIMARY KEY (run_id, sample_a, sample_b)
+            ) WITHOUT ROWID;
+            CREATE TABLE suspects (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                score REAL NOT NULL,
+                suggested_label TEXT,
+                reasons TEXT NOT NULL,
+                PRIMARY KEY (run_id, position)
+            ) WITHOUT ROWID;
+            CREATE TABLE correction_imports (
+                id INTEGER PRIMARY KEY,
+                dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                file TEXT NOT NULL,
+                annotator TEXT,
+                imported_at TEXT NOT NULL
+            );
+            CREATE TABLE corrections (
+                id INTEGER PRIMARY KEY,
+                import_id INTEGER NOT NULL REFERENCES correction_imports(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                old_label TEXT NOT NULL,
+                new_label TEXT NOT NULL,
+                annotator TEXT
+            );
+            CREATE INDEX corrections_by_sample ON corrections(sample_id, id);
+            """),
     ]
 }

@@ -32,22 +32,23 @@ private let corpus = ["The cat sat.", "the dog sat on the mat", "Cats and dogs"]
     #expect(abs(s[0] - s[1]) < 1e-12 && s[0] > 0)
 }
 
-@Test func competitionRanksShareTheBestRankOfATie() {
-    #expect(RankAggregation.ranks([0.5, 2, 0.5, 3, 0]) == [2, 1, 2, 0, 4])
-    #expect(RankAggregation.ranks([0, 0, 0]) == [0, 0, 0])
+@Test func tiedDocumentsShareTheLastRankOfTheirTie() {
+    #expect(RankAggregation.ranks([0.5, 2, 0.5, 3, 0]) == [3, 1, 3, 0, 4])
+    #expect(RankAggregation.ranks([0, 0, 0]) == [2, 2, 2])
+    #expect(RankAggregation.ranks([1, 0, 0, 2]) == [1, 3, 3, 0])
 }
 
 @Test func everyAggregationEqualsHandComputedFusion() {
     // Two rankers over four documents.
     let scores: [[Double]] = [[4, 3, 0, 1], [0, 2, 2, 5]]
     let ranks = scores.map(RankAggregation.ranks)
-    #expect(ranks == [[0, 1, 3, 2], [3, 1, 1, 0]])
+    #expect(ranks == [[0, 1, 3, 2], [3, 2, 2, 0]])
     // RRF, k = 60: d0 = 1/61 + 1/64.
     let rrf = RankAggregation.rrf.fuse(scores: scores, ranks: ranks)
     #expect(abs(rrf[0] - (1.0 / 61 + 1.0 / 64)) < 1e-15)
     #expect(abs(rrf[3] - (1.0 / 63 + 1.0 / 61)) < 1e-15)
-    // Borda: (|D| − 1 − rank) summed: d0 = 3 + 0, d1 = 2 + 2, d2 = 0 + 2, d3 = 1 + 3.
-    #expect(RankAggregation.borda.fuse(scores: scores, ranks: ranks) == [3, 4, 2, 4])
+    // Borda: (|D| − 1 − rank) summed: d0 = 3 + 0, d1 = 2 + 1, d2 = 0 + 1, d3 = 1 + 3.
+    #expect(RankAggregation.borda.fuse(scores: scores, ranks: ranks) == [3, 3, 1, 4])
     // Min-max: ranker 1 → (1, 0.75, 0, 0.25); ranker 2 → (0, 0.4, 0.4, 1).
     let combsum = RankAggregation.combsum.fuse(scores: scores, ranks: ranks)
     for (got, want) in zip(combsum, [1, 1.15, 0.4, 1.25]) { #expect(abs(got - want) < 1e-12) }
@@ -55,8 +56,8 @@ private let corpus = ["The cat sat.", "the dog sat on the mat", "Cats and dogs"]
     let combmnz = RankAggregation.combmnz.fuse(scores: scores, ranks: ranks)
     for (got, want) in zip(combmnz, [1, 2.3, 0.4, 2.5]) { #expect(abs(got - want) < 1e-12) }
     // Median and mean of two ranks are the same: −(r1 + r2)/2.
-    #expect(RankAggregation.median.fuse(scores: scores, ranks: ranks) == [-1.5, -1, -2, -1])
-    #expect(RankAggregation.mean.fuse(scores: scores, ranks: ranks) == [-1.5, -1, -2, -1])
+    #expect(RankAggregation.median.fuse(scores: scores, ranks: ranks) == [-1.5, -1.5, -2.5, -1])
+    #expect(RankAggregation.mean.fuse(scores: scores, ranks: ranks) == [-1.5, -1.5, -2.5, -1])
     // Median of three is the middle rank.
     #expect(RankAggregation.median.fuse(scores: [[3, 2, 1], [1, 2, 3], [3, 1, 2]],
                                         ranks: [[0, 1, 2], [2, 1, 0], [0, 2, 1]]) == [-0, -1, -1])

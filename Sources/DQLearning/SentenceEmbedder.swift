@@ -1,0 +1,40 @@
+/// Sentence embeddings from a BERT checkpoint: the mean of the last hidden states over the
+/// text's tokens (attention mask 1, [CLS] and [SEP] included), scaled to unit length — the
+/// pooling of sentence-transformers models such as all-MiniLM-L6-v2 (Reimers & Gurevych,
+/// "Sentence-BERT", EMNLP 2019). Cosine similarity of two embeddings is then their dot product.
+public struct SentenceEmbedder {
+    public let checkpoint: BertCheckpoint
+    public let maxLength: Int
+
+    public init(directory: String, maxLength: Int = 128) throws {
+        checkpoint = try BertCheckpoint.load(directory: directory, labels: 2, seed: 0)
+        self.maxLength = min(maxLength, checkpoint.model.config.maxPositionEmbeddings)
+    }
+
+    /// Unit-length embeddings of `texts`, in order; texts are batched by length.
+    public func embed(_ texts: [String], batchSize: Int = 32) -> [[Float]] {
+        let tokenizer = checkpoint.tokenizer
+        let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
+        let order = encodings.indices.sorted { encodings[$0].inputIDs.count < encodings[$1].inputIDs.count }
+        var out = [[Float]](repeating: [], count: texts.count)
+        var rng = SplitMix64(seed: 0)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let members = Array(order[start..<min(order.count, start + batchSize)])
+            let batch = BertTrainer.batch(members.map { encodings[$0] }, padID: tokenizer.padID)
+            let hidden = checkpoint.model.encode(batch, training: false, rng: &rng)
+            checkpoint.model.release()
+            let width = hidden.columns
+            for (row, index) in members.enumerated() {
+                var sum = [Float](repeating: 0, count: width)
+                for t in 0..<batch.length where batch.attentionMask[row * batch.length + t] != 0 {
+                    let h = hidden.row(row * batch.length + t)
+                    for j in 0..<width { sum[j] += h[j] }
+                }
+                // The mean's direction is the sum's: scaling to unit length divides out the count.
+                let norm = sum.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                out[index] = norm > 0 ? sum.map { $0 / norm } : sum
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,83 @@
+/// A label change made by an annotator, applied on top of the ingested label.
+public struct Correction: Sendable, Equatable {
+    public var sampleID: Int64
+    public var newLabel: String
+    /// Who, if the file says (else the import's annotator).
+    public var annotator: String?
+
+    public init(sampleID: Int64, newLabel: String, annotator: String? = nil) {
+        self.sampleID = sampleID
+        self.newLabel = newLabel
+        self.annotator = annotator
+    }
+}
+
+/// One entry of the corrections audit trail.
+public struct CorrectionRecord: Sendable, Equatable {
+    public var sampleID: Int64
+    public var oldLabel: String
+    public var newLabel: String
+    public var annotator: String?
+    public var file: String
+    public var importedAt: String
+}
+
+extension Store {
+    /// Applies corrections in one transaction, as one import of `file`. The ingested labels are
+    /// never changed: each correction is appended to the audit trail with the label it replaces
+    /// (the sample's current label, itself possibly an earlier correction). Corrections that
+    /// change nothing are skipped. Returns how many were applied.
+    @discardableResult
+    public func importCorrections(_ corrections: [Correction], dataset: Int64, file: String, annotator: String?) throws -> Int {
+        try database.inTransaction {
+            try database.run("INSERT INTO correction_imports (dataset_id, file, annotator, imported_at) VALUES (?, ?, ?, ?)",
+                             [.integer(dataset), .text(file), SQLValue(annotator), .text(Timestamp.now())])
+            let importID = database.lastInsertRowID
+            let insert = try database.prepare(
+                "INSERT INTO corrections (import_id, sample_id, old_label, new_label, annotator) VALUES (?, ?, ?, ?, ?)")
+            var applied = 0
+            for correction in corrections {
+                let old = try currentLabel(sample: correction.sampleID)
+                guard old != correction.newLabel else { continue }
+                insert.reset()
+                try insert.bind([.integer(importID), .integer(correction.sampleID), .text(old), .text(correction.newLabel),
+                                 SQLValue(correction.annotator ?? annotator)])
+                try insert.runToEnd()
+                applied += 1
+            }
+            return applied
+        }
+    }
+
+    /// A sample's label after every correction (its ingested label if none).
+    public func currentLabel(sample: Int64) throws -> String {
+        guard let row = try database.row("""
+            SELECT coalesce((SELECT new_label FROM corrections WHERE sample_id = s.id ORDER BY id DESC LIMIT 1), s.label)
+            FROM samples s WHERE s.id = ?
+            """, [.integer(sample)]) else { throw StoreError.inconsistent("no sample \(sample)") }
+        return row.string(0)
+    }
+
+    /// The corrected label of every corrected sample of a dataset.
+    public func correctedLabels(dataset: Int64) throws -> [Int64: String] {
+        var out: [Int64: String] = [:]
+        for row in try database.rows("""
+            SELECT c.sample_id, c.new_label FROM corrections c JOIN correction_imports i ON i.id = c.import_id
+            WHERE i.dataset_id = ? ORDER BY c.id
+            """, [.integer(dataset)]) {
+            out[Int64(row.int(0))] = row.string(1)
+        }
+        return out
+    }
+
+    /// The audit trail of a dataset's corrections, oldest first.
+    public func correctionHistory(dataset: Int64) throws -> [CorrectionRecord] {
+        try database.rows("""
+            SELECT c.sample_id, c.old_label, c.new_label, c.annotator, i.file, i.imported_at
+            FROM corrections c JOIN correction_imports i ON i.id = c.import_id WHERE i.dataset_id = ? ORDER BY c.id
+            """, [.integer(dataset)]).map {
+            CorrectionRecord(sampleID: Int64($0.int(0)), oldLabel: $0.string(1), newLabel: $0.string(2),
+                             annotator: $0.optionalString(3), file: $0.string(4), importedAt: $0.string(5))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import DQTestSupport
+import DQAnalyses
+import DQText
+
+private let labels = ["positive", "negative"]
+
+private func parseError(_ text: String) -> SpecificationError? {
+    do {
+        _ = try Specification.parse(text, file: "specs.json", labels: labels)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+@Test func theIssuesExampleSpecsParse() throws {
+    let text = try String(contentsOfFile: fixture("specs/planted-reviews-specs.json"), encoding: .utf8)
+    let specs = try Specification.parse(text, file: "specs.json", labels: labels)
+    #expect(specs == [
+        Specification(name: "praise", label: "positive", kind: .query("great wonderful loved it")),
+        Specification(name: "refund", label: "negative", kind: .examples(["I want my money back", "it broke after a day"])),
+        Specification(name: "no-recommend", label: "negative", kind: .pattern("(?i)\\bwould not recommend")),
+    ])
+}
+
+@Test func badSpecsAreErrorsNamingTheSpecAndItsJSONPath() {
+    #expect(parseError("{\"specs\": [ {\"name\": \"a\", \"label\": \"positive\" \"query\": \"x\"} ]}")?.location.hasPrefix("line 1, column ") == true)
+    #expect(parseError("[]")?.location == "$")
+    #expect(parseError("{\"specs\": []}")?.location == "$.specs")
+    let unknownLabel = parseError("{\"specs\": [{\"name\": \"a\", \"label\": \"positive\", \"query\": \"good\"}, {\"name\": \"b\", \"label\": \"neutral\", \"query\": \"ok\"}]}")
+    #expect(unknownLabel?.location == "$.specs[1].label")
+    #expect(unknownLabel?.description.contains("spec \"b\": the dataset has no label \"neutral\" (its labels: positive, negative)") == true)
+    let regex = parseError("{\"specs\": [{\"name\": \"p\", \"label\": \"negative\", \"pattern\": \"(unclosed\"}]}")
+    #expect(regex?.location == "$.specs[0].pattern")
+    #expect(regex?.message.contains("not a valid regular expression") == true)
+    #expect(parseError("{\"specs\": [{\"name\": \"q\", \"label\": \"negative\", \"query\": \"  \"}]}")?.location == "$.specs[0].query")
+    #expect(parseError("{\"specs\": [{\"name\": \"q\", \"label\": \"negative\", \"query\": \"!!\"}]}")?.location == "$.specs[0].query")
+    #expect(parseError("{\"specs\": [{\"name\": \"q\", \"label\": \"negative\", \"querry\": \"bad\"}]}")?.location == "$.specs[0].querry")
+    #expect(parseError("{\"specs\": [{\"name\": \"q\", \"label\": \"negative\", \"query\": \"a\", \"pattern\": \"b\"}]}")?.location == "$.specs[0]")
+    #expect(parseError("{\"specs\": [{\"name\": \"e\", \"label\": \"negative\", \"examples\": [\"fine\", 3]}]}")?.location == "$.specs[0].examples[1]")
+    #expect(parseError("{\"specs\": [{\"name\": \"e\", \"label\": \"negative\", \"query\": \"a\"}, {\"name\": \"e\", \"label\": \"positive\", \"query\": \"b\"}]}")?.location == "$.specs[1].name")
+}
+
+@Test func everyPlantedInconsistentLabelIsAmongTheTopSuspects() throws {
+    let rows = try String(contentsOfFile: fixture("specs/planted-reviews.csv"), encoding: .utf8)
+        .split(separator: "\n").dropFirst().map { line -> (id: String, text: String, label: String) in
+            let fields = line.split(separator: ",")
+            return (String(fields[0]), fields.dropFirst().dropLast().joined(separator: ","), String(fields.last!))
+        }
+    let specs = try Specification.parse(try String(contentsOfFile: fixture("specs/planted-reviews-specs.json"), encoding: .utf8),
+                                        file: "specs.json", labels: labels)
+    for method in RankAggregation.allCases {
+        var options = SpecificationRanking.Options()
+        options.aggregation = method
+        options.top = 3
+        let suspects = try SpecificationRanking.suspects(documents: rows.map(\.text), labels: rows.map(\.label), specs: specs, options: options)
+        let found = Set(suspects.map { rows[$0.index].id })
+        #expect(found.isSuperset(of: ["p01", "p02", "p03", "p04", "p05"]), "\(method): \(found.sorted())")
+        for s in suspects {
+            #expect(rows[s.index].label != s.suggestedLabel)
+            #expect(s.evidence.map(\.spec) == (s.suggestedLabel == "positive" ? ["praise"] : ["refund", "no-recommend"]))
+        }
+    }
+}
+
+@Test func minSpecsKeepsOnlySamplesSeveralSpecificationsMatch() throws {
+    let documents = ["refund now", "refund and would not recommend", "lovely", "great"]
+    let specs = [Specification(name: "refund", label: "negative", kind: .query("refund")),
+                 Specification(name: "no-recommend", label: "negative", kind: .pattern("would not recommend"))]
+    var options = SpecificationRanking.Options()
+    options.minSpecs = 2
+    let all = Array(repeating: "positive", count: 4)
+    #expect(try SpecificationRanking.suspects(documents: documents, labels: all, specs: specs, options: options).map(\.index) == [1])
+    options.minSpecs = 1
+    #expect(try SpecificationRanking.suspects(documents: documents, labels: all, specs: specs, options: options).map(\.index) == [1, 0])
+}
