@@ -47,11 +47,11 @@ public enum ConfidentLearning {
             self.classes = classes
         }
 
-        var count: Int { labels.count }
+        public var count: Int { labels.count }
         func p(_ i: Int, _ k: Int) -> Double { probabilities[i * classes + k] }
 
         /// First index of the largest probability of row i (numpy's argmax).
-        func argmax(_ i: Int, raising label: Int? = nil, by amount: Double = 0) -> Int {
+        public func argmax(_ i: Int, raising label: Int? = nil, by amount: Double = 0) -> Int {
             var best = 0
             var bestValue = p(i, 0) + (label == 0 ? amount : 0)
             for k in 1..<classes {
@@ -61,7 +61,7 @@ public enum ConfidentLearning {
             return best
         }
 
-        var labelCounts: [Int] {
+        public var labelCounts: [Int] {
             var counts = [Int](repeating: 0, count: classes)
             for label in labels { counts[label] += 1 }
             return counts

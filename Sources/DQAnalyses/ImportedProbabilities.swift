@@ -8,7 +8,8 @@ import Foundation
 ///
 /// one row per sample: its id as ingested, then p′(label | x) from the model trained on inputs
 /// and p(label | ∅) from the null-input model, for every label of the dataset (columns in any
-/// order). Each row's two vectors must each sum to 1 (within 10⁻³).
+/// order). Each row's two vectors must each sum to 1 (within 10⁻³). `readGiven` reads the
+/// simpler file of confident learning: id, given label, and p̂(label | x) per label.
 public enum ImportedProbabilities {
     public struct Row: Sendable, Equatable {
         public var input: [Double]
@@ -16,30 +17,49 @@ public enum ImportedProbabilities {
     }
 
     public static func read(path: String, labels: [String]) throws -> [String: Row] {
+        let table = try readTable(path: path, groups: [("the p_input values", labels.map { "p_input:" + $0 }), ("the p_null values", labels.map { "p_null:" + $0 })],
+                                  expected: "p_input:<label> and p_null:<label> for the labels \(labels.joined(separator: ", "))",
+                                  givenLabel: false)
+        return table.mapValues { Row(input: $0.groups[0], null: $0.groups[1]) }
+    }
+
+    /// Out-of-sample probabilities with the given label, for confident learning (`dq label-issues
+    /// --probs`): columns `id`, `label`, and one column named after each label of the dataset.
+    public static func readGiven(path: String, labels: [String]) throws -> [String: (label: String, probabilities: [Double])] {
+        let table = try readTable(path: path, groups: [("the probabilities", labels)], expected: "a column for each label: \(labels.joined(separator: ", "))",
+                                  givenLabel: true)
+        for (id, row) in table where !labels.contains(row.label!) {
+            throw InputError(file: path, message: "sample \(id): label '\(row.label!)' is not a label of the dataset (\(labels.joined(separator: ", ")))")
+        }
+        return table.mapValues { ($0.label!, $0.groups[0]) }
+    }
+
+    /// Reads a CSV of probabilities by id: for each named group of columns, one probability vector
+    /// that must sum to 1 (within 10⁻³); with `givenLabel`, also a `label` column.
+    private static func readTable(path: String, groups: [(name: String, columns: [String])], expected: String, givenLabel: Bool)
+        throws -> [String: (label: String?, groups: [[Double]])] {
         let reader = try CSVReader(path: path)
         var record = CSVRecord()
         guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header") }
         let header = (0..<record.count).map { record.field($0)?.trimmingWhitespace() ?? "" }
-        guard let idColumn = header.firstIndex(of: "id") else {
-            throw InputError(file: path, line: 1, message: "no 'id' column; the header has: \(header.joined(separator: ", "))")
-        }
         func column(_ name: String) throws -> Int {
             guard let index = header.firstIndex(of: name) else {
-                throw InputError(file: path, line: 1, message: "no column '\(name)'; expected p_input:<label> and p_null:<label> for the labels \(labels.joined(separator: ", "))")
+                throw InputError(file: path, line: 1, message: "no column '\(name)'; expected id, \(givenLabel ? "label, " : "")\(expected); the header has: \(header.joined(separator: ", "))")
             }
             return index
         }
-        let inputColumns = try labels.map { try column("p_input:" + $0) }
-        let nullColumns = try labels.map { try column("p_null:" + $0) }
-        var rows: [String: Row] = [:]
+        let idColumn = try column("id")
+        let labelColumn = givenLabel ? try column("label") : nil
+        let columns = try groups.map { try $0.columns.map(column) }
+        var rows: [String: (label: String?, groups: [[Double]])] = [:]
         while try reader.read(into: &record) {
             let line = record.line
             guard record.count == header.count else {
                 throw InputError(file: path, line: line, message: "expected \(header.count) fields, found \(record.count)")
             }
             guard let id = record.field(idColumn), !id.isEmpty else { throw InputError(file: path, line: line, message: "empty id") }
-            func values(_ columns: [Int]) throws -> [Double] {
-                try columns.map { c in
+            let values = try columns.map { group in
+                try group.map { c in
                     guard let text = record.field(c), let value = Double(text.trimmingWhitespace()), value >= 0, value <= 1 else {
                         throw InputError(file: path, line: line, column: c + 1,
                                          message: "\(header[c]) must be a probability in [0, 1], found '\(record.field(c) ?? "")'")
@@ -47,11 +67,10 @@ public enum ImportedProbabilities {
                     return value
                 }
             }
-            let row = Row(input: try values(inputColumns), null: try values(nullColumns))
-            for (name, v) in [("p_input", row.input), ("p_null", row.null)] where abs(v.reduce(0, +) - 1) > 1e-3 {
-                throw InputError(file: path, line: line, message: "the \(name) values sum to \(v.reduce(0, +)), expected 1")
+            for (group, v) in zip(groups, values) where abs(v.reduce(0, +) - 1) > 1e-3 {
+                throw InputError(file: path, line: line, message: "\(group.name) sum to \(v.reduce(0, +)), expected 1")
             }
-            guard rows.updateValue(row, forKey: id) == nil else {
+            guard rows.updateValue((labelColumn.flatMap { record.field($0) }, values), forKey: id) == nil else {
                 throw InputError(file: path, line: line, message: "id \(id) appears twice")
             }
         }
