@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
         .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQTestSupport"]),
+        .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQStore", "DQTestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DQReports
 import DQStore
+import DQText
 import Foundation
 
 /// `--db`, shared by every command that touches the store.
@@ -77,14 +78,14 @@ enum AtomicFile {
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try Data(text.utf8).write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces an existing file atomically (Foundation's replaceItemAt on Linux
+            // loses the destination instead).
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+            throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
         }
     }
 }

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import DQStore
+import DQTestSupport
+import DQText
+
+private func temporary(_ name: String) -> String {
+    NSTemporaryDirectory() + "dq-\(UUID().uuidString)-\(name)"
+}
+
+private func reviewsStore() throws -> String {
+    let db = newStorePath()
+    #expect(try dq(["ingest", fixture("specs/planted-reviews.csv"), "--dataset", "reviews", "--db", db]).status == 0)
+    return db
+}
+
+@Test func inconsistentFindsThePlantedLabelsAndStoresThemWithTheirEvidence() throws {
+    let db = try reviewsStore()
+    let result = try dq(["inconsistent", "--specs", fixture("specs/planted-reviews-specs.json"), "--top", "3", "--db", db, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    guard case .array(let rows) = try JSONValue.parse(result.stdout) else { Issue.record("no table"); return }
+    let ids = Set(rows.compactMap { $0["id"]?.scalarText })
+    #expect(ids.isSuperset(of: ["p01", "p02", "p03", "p04", "p05"]))
+    let store = try Store(path: db)
+    let run = try #require(try store.latestRun(dataset: try store.requireDataset("reviews"), kind: "inconsistent"))
+    let stored = try store.specSuspects(run: run.id)
+    #expect(stored.count == rows.count)
+    #expect(stored.allSatisfy { $0.evidence.hasPrefix("{") && $0.suggestedLabel != nil })
+}
+
+@Test func aBadSpecsFileNamesTheSpecAndPathAndWritesNothing() throws {
+    let db = try reviewsStore()
+    let specs = temporary("specs.json")
+    try #"{"specs": [{"name": "ok", "label": "positive", "query": "great"}, {"name": "typo", "label": "postive", "query": "good"}]}"#
+        .write(toFile: specs, atomically: true, encoding: .utf8)
+    let result = try dq(["inconsistent", "--specs", specs, "--db", db])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("\(specs): $.specs[1].label: spec \"typo\": the dataset has no label \"postive\""), "\(result.stderr)")
+    let store = try Store(path: db)
+    #expect(try store.runs(dataset: nil, kind: "inconsistent").isEmpty)
+}
+
+private struct Golden: Decodable {
+    struct Case: Decodable {
+        var classes: Int
+        var labels: [Int]
+        var probabilities: [[Double]]
+        var issues: [String: [Int]]
+    }
+    var cases: [Case]
+}
+
+@Test func labelIssuesFromAProbabilitiesFileFlagWhatCleanlabFlags() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../DQAnalysesTests/Golden/confident_learning.json")
+    let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url)).cases[1]
+    let names = (0..<golden.classes).map { "label\($0)" }
+    var data = "id,text,label\n"
+    var probs = "id,label," + names.joined(separator: ",") + "\n"
+    for (i, y) in golden.labels.enumerated() {
+        data += "s\(i),sample \(i),\(names[y])\n"
+        probs += "s\(i),\(names[y])," + golden.probabilities[i].map { "\($0)" }.joined(separator: ",") + "\n"
+    }
+    let dataPath = temporary("data.csv"), probsPath = temporary("probs.csv"), out = temporary("issues.csv")
+    try data.write(toFile: dataPath, atomically: true, encoding: .utf8)
+    try probs.write(toFile: probsPath, atomically: true, encoding: .utf8)
+    let db = newStorePath()
+    #expect(try dq(["ingest", dataPath, "--dataset", "golden", "--db", db]).status == 0)
+    for (filter, rankBy) in [("prune_by_noise_rate", "self_confidence"), ("both", "normalized_margin")] {
+        let result = try dq(["label-issues", "--probs", probsPath, "--filter", filter, "--rank-by", rankBy, "--db", db, "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Noise matrix"))
+        let flagged = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { Int($0.split(separator: ",")[1].dropFirst())! }
+        #expect(flagged == golden.issues["\(filter)/\(rankBy)"], "\(filter) \(rankBy)")
+    }
+    try probs.replacingOccurrences(of: "s7,", with: "s7x,").write(toFile: probsPath, atomically: true, encoding: .utf8)
+    let unknown = try dq(["label-issues", "--probs", probsPath, "--db", db])
+    #expect(unknown.status != 0 && unknown.stderr.contains("1 ids are not samples of golden (first: s7x)"))
+}
+
+@Test func suspectsGoToAnnotatorsAndTheirCorrectionsComeBackAudited() throws {
+    let db = try reviewsStore()
+    #expect(try dq(["inconsistent", "--specs", fixture("specs/planted-reviews-specs.json"), "--top", "3", "--db", db]).status == 0)
+    #expect(try dq(["conflicts", "--db", db]).status == 0)
+    let suspects = try dq(["suspects", "--db", db])
+    #expect(suspects.status == 0, "\(suspects.stderr)")
+    #expect(suspects.stdout.contains("Not run yet: pvi, cartography, label-issues"))
+
+    // CSV: parsed back, with an empty corrected_label column.
+    let csv = temporary("review.csv")
+    #expect(try dq(["export", "suspects", "--format", "csv", "--out", csv, "--db", db]).status == 0)
+    let reader = try CSVReader(path: csv)
+    var record = CSVRecord()
+    var rows: [[String]] = []
+    while try reader.read(into: &record) { rows.append((0..<record.count).map { record.field($0) ?? "" }) }
+    #expect(rows[0] == ["id", "text", "text_pair", "given_label", "suggested_label", "reasons", "score", "corrected_label"])
+    #expect(rows.count == 7 && rows.dropFirst().allSatisfy { $0[7].isEmpty && $0[3] != $0[4] })
+
+    // Label Studio and doccano: valid JSON with the text and the suggestion.
+    let tasks = temporary("tasks.json"), lines = temporary("tasks.jsonl")
+    #expect(try dq(["export", "suspects", "--format", "labelstudio", "--out", tasks, "--db", db]).status == 0)
+    #expect(try dq(["export", "suspects", "--format", "doccano", "--out", lines, "--db", db]).status == 0)
+    let exported = try JSONValue.parse(try String(contentsOfFile: tasks, encoding: .utf8))
+    #expect(exported[0]?["data"]?["text"]?.scalarText == rows[1][1])
+    #expect(exported[0]?["predictions"]?[0]?["result"]?[0]?["value"]?["choices"]?[0]?.scalarText == rows[1][4])
+    let firstLine = try String(contentsOfFile: lines, encoding: .utf8).split(separator: "\n")[0]
+    #expect(try JSONValue.parse(String(firstLine))["suggested_label"]?.scalarText == rows[1][4])
+
+    // A file with an unknown label applies nothing.
+    var filled = rows
+    filled[1][7] = rows[1][4]
+    filled[2][7] = "neutral"
+    func write(_ rows: [[String]]) throws {
+        try rows.map { $0.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") }
+            .joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+    }
+    try write(filled)
+    let bad = try dq(["corrections", "import", csv, "--annotator", "alice", "--db", db])
+    #expect(bad.status != 0 && bad.stderr.contains("line 3: 'neutral' is not a label of reviews"), "\(bad.stderr)")
+    let store = try Store(path: db)
+    let dataset = try store.requireDataset("reviews")
+    #expect(try store.correctionHistory(dataset: dataset).isEmpty)
+
+    filled[2][7] = rows[2][4]
+    try write(filled)
+    let good = try dq(["corrections", "import", csv, "--annotator", "alice", "--db", db])
+    #expect(good.status == 0, "\(good.stderr)")
+    let history = try store.correctionHistory(dataset: dataset)
+    #expect(history.map(\.oldLabel) == [rows[1][3], rows[2][3]])
+    #expect(history.map(\.newLabel) == [rows[1][4], rows[2][4]])
+    #expect(history.allSatisfy { $0.annotator == "alice" && $0.file == csv })
+
+    // A Label Studio export: the latest non-cancelled annotation wins, over the CSV's.
+    guard case .array(var list) = exported, case .object(var task) = list[0] else { Issue.record("no tasks"); return }
+    func annotation(_ label: String, cancelled: Bool) -> JSONValue {
+        .object([("was_cancelled", .bool(cancelled)), ("completed_by", .object([("email", .string("bob@example.org"))])),
+                 ("result", .array([.object([("type", .string("choices")), ("value", .object([("choices", .array([.string(label)]))]))])]))])
+    }
+    task.append(("annotations", .array([annotation(rows[1][3], cancelled: false), annotation(rows[1][4], cancelled: true)])))
+    list[0] = .object(task)
+    try JSONValue.array(list).jsonText.write(toFile: tasks, atomically: true, encoding: .utf8)
+    #expect(try dq(["corrections", "import", tasks, "--db", db]).status == 0)
+    let latest = try store.correctionHistory(dataset: dataset).last
+    #expect(latest?.oldLabel == rows[1][4] && latest?.newLabel == rows[1][3] && latest?.annotator == "bob@example.org")
+
+    // The corrected dataset keeps the ingested label beside the current one.
+    let clean = temporary("clean.csv")
+    #expect(try dq(["export", "dataset", "--labels", "corrected", "--out", clean, "--db", db]).status == 0)
+    let cleanRows = try String(contentsOfFile: clean, encoding: .utf8).split(separator: "\n")
+    #expect(cleanRows[0] == "id,split,text,text_pair,label,given_label,corrected")
+    #expect(cleanRows.count == 26)
+    let changed = cleanRows.filter { $0.hasSuffix(",true") }
+    #expect(changed.count == 2)
+}
