@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "dq-bench", dependencies: ["DQLearning", "DQText"], path: "bench/Sources/dq-bench",
+        .executableTarget(name: "dq-bench", dependencies: ["DQAnalyses", "DQLearning", "DQText"], path: "bench/Sources/dq-bench",
                           swiftSettings: vectorISA),
         /// Paths of fixtures and temporary files, shared by the test targets.
         .target(name: "DQTestSupport", path: "Tests/DQTestSupport"),

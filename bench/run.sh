@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert|checkpoints|divergence ...]   (default: all)
+# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -77,4 +77,19 @@ for line in open(sys.argv[2]):
     worst = max(abs(dq[k] - v) for k, v in peer["values"].items())
     print(f"{peer['bench']}: {peer['seconds']:.2f} s, largest difference from dq {worst:.1e}")
 PY
+fi
+if selected bm25; then
+  echo "== BM25 (Lucene variant): index 1,000,000 documents and run 100 queries (top 10) vs bm25s and rank_bm25"
+  "$PY" bench/make_bm25_corpus.py "$WORK/corpus.txt" "$WORK/queries.txt" >/dev/null
+  .build/release/dq-bench bm25 "$WORK/corpus.txt" "$WORK/queries.txt" > "$WORK/bm25-dq.json"
+  "$PY" -c "import json; d=json.load(open('$WORK/bm25-dq.json')); print(json.dumps({k: d[k] for k in ('bench', 'documents', 'index_seconds', 'query_seconds')}))"
+  "$PY" bench/bm25_peers.py "$WORK/corpus.txt" "$WORK/queries.txt" "$WORK/bm25-dq.json" 2>/dev/null
+fi
+if selected fusion; then
+  echo "== rank fusion: 8 runs x 100 queries x 10,000 documents vs ranx"
+  "$PY" bench/fusion_peer.py --dq-bench .build/release/dq-bench --work "$WORK" 2>/dev/null
+fi
+if selected label-issues; then
+  echo "== confident learning: find_label_issues on 1,000,000 x 4 probabilities vs cleanlab"
+  "$PY" bench/label_issues_peer.py --dq-bench .build/release/dq-bench --work "$WORK" 2>/dev/null
 fi

@@ -227,9 +227,41 @@ public enum ConfidentLearning {
         return Result(isIssue: mask, ranked: ranked, quality: quality, confidentJoint: joint, noiseMatrix: noise)
     }
 
-    /// The `count` members with the lowest `key`, ties by sample order (a stable argsort's prefix).
-    private static func lowest(_ count: Int, of members: [Int], by key: (Int) -> Double) -> ArraySlice<Int> {
+    /// The `count` members with the lowest `key`, ties by member order: the same set as a stable
+    /// argsort's first `count`, found by selection in linear expected time.
+    private static func lowest(_ count: Int, of members: [Int], by key: (Int) -> Double) -> [Int] {
+        guard count < members.count else { return members }
         let keys = members.map(key)
-        return members.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }.prefix(count).map { members[$0] }[...]
+        var scratch = keys
+        let cut = select(count - 1, in: &scratch)
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        for (m, k) in zip(members, keys) where k < cut { out.append(m) }
+        for (m, k) in zip(members, keys) where k == cut && out.count < count { out.append(m) }
+        return out
+    }
+
+    /// The value that would be at position `n` if `values` were sorted (Hoare's quickselect with
+    /// a median-of-three pivot); `values` is reordered.
+    static func select(_ n: Int, in values: inout [Double]) -> Double {
+        values.withUnsafeMutableBufferPointer { v in
+            var low = 0, high = v.count - 1
+            while low < high {
+                let mid = low + (high - low) / 2
+                let pivot = max(min(v[low], v[mid]), min(max(v[low], v[mid]), v[high]))
+                var i = low, j = high
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while v[j] > pivot { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if n <= j { high = j } else if n >= i { low = i } else { return v[n] }
+            }
+            return v[n]
+        }
     }
 }

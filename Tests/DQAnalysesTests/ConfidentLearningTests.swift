@@ -48,3 +48,19 @@ private func golden() throws -> Golden {
     #expect(ConfidentLearning.roundPreservingSum([2.6, 2.6, 2.8]) == [2, 3, 3])
     #expect(ConfidentLearning.roundPreservingSum([0.5, 1.5, 2.5, 0.5]) == [0, 2, 2, 1])
 }
+
+@Test func selectionFindsTheNthSmallestAsSortingDoes() {
+    var state: UInt64 = 42
+    for size in [1, 2, 3, 10, 257] {
+        // Few distinct values, so ties are everywhere.
+        let values = (0..<size).map { _ -> Double in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double((state >> 33) % 7)
+        }
+        let sorted = values.sorted()
+        for n in [0, size / 2, size - 1] {
+            var scratch = values
+            #expect(ConfidentLearning.select(n, in: &scratch) == sorted[n], "size \(size), n \(n)")
+        }
+    }
+}

@@ -1,5 +1,6 @@
 // dq-bench: timings of dq's numeric kernels for `make bench` (bench/run.sh compares them with
 // the Python peers in the same run). Prints one JSON object per measurement.
+import DQAnalyses
 import DQLearning
 import DQText
 import Foundation
@@ -101,6 +102,49 @@ func bowBenchmark(path: String) throws {
     print("{\"bench\": \"bow\", \"rows\": \(texts.count), \"feature_seconds\": \(featureTime), \"fit_seconds\": \(fitTime), \"objective\": \(fit!.objective), \"iterations\": \(fit!.iterations)}")
 }
 
+/// BM25 over a corpus file (one document per line): index build (tokenising included) and
+/// top-10 retrieval for every query of the queries file; prints times and the results.
+func bm25Benchmark(corpus: String, queries: String) throws {
+    let documents = try String(contentsOfFile: corpus, encoding: .utf8).split(separator: "\n").map(String.init)
+    let questions = try String(contentsOfFile: queries, encoding: .utf8).split(separator: "\n").map(String.init)
+    var index: BM25Index!
+    let build = seconds { index = BM25Index(documents: documents) }
+    var results: [[(document: Int, score: Double)]] = []
+    let search = seconds { results = questions.map { index.top(10, query: $0) } }
+    let json = results.map { "[" + $0.map { "[\($0.document), \($0.score)]" }.joined(separator: ", ") + "]" }.joined(separator: ", ")
+    print("{\"bench\": \"bm25\", \"documents\": \(documents.count), \"queries\": \(questions.count), \"index_seconds\": \(build), \"query_seconds\": \(search), \"results\": [\(json)]}")
+}
+
+/// Rank fusion of runs × documents scores per query (float64, row-major queries × runs × docs,
+/// in a raw file): every method, with the top 100 of each query.
+func fusionBenchmark(path: String, queries: Int, runs: Int, documents: Int, method: String) throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+    precondition(values.count == queries * runs * documents)
+    let aggregation = RankAggregation(rawValue: method)!
+    var tops: [[Int]] = []
+    let time = seconds {
+        tops = (0..<queries).map { q in
+            let scores = (0..<runs).map { r in Array(values[((q * runs + r) * documents)..<((q * runs + r + 1) * documents)]) }
+            let fused = aggregation.fuse(scores: scores, ranks: scores.map(RankAggregation.ranks))
+            return Array(fused.indices.sorted { fused[$0] > fused[$1] || (fused[$0] == fused[$1] && $0 < $1) }.prefix(100))
+        }
+    }
+    print("{\"bench\": \"fusion\", \"method\": \"\(method)\", \"seconds\": \(time), \"top\": \(tops)}")
+}
+
+/// Confident learning on n × K probabilities (float64) and labels (int64) in raw files; writes
+/// the flagged indices, ranked, one per line.
+func labelIssuesBenchmark(probabilities: String, labels: String, classes: Int, out: String) throws {
+    let p = try Data(contentsOf: URL(fileURLWithPath: probabilities)).withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+    let y = try Data(contentsOf: URL(fileURLWithPath: labels)).withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }.map { Int($0) }
+    let input = ConfidentLearning.Input(labels: y, probabilities: p, classes: classes)
+    var result: ConfidentLearning.Result!
+    let time = seconds { result = ConfidentLearning.findLabelIssues(input) }
+    try result.ranked.map(String.init).joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)
+    print("{\"bench\": \"label-issues\", \"samples\": \(y.count), \"classes\": \(classes), \"seconds\": \(time), \"issues\": \(result.ranked.count)}")
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "bert":
@@ -126,6 +170,15 @@ case "save":
     let rest = Array(arguments.dropFirst())
     let checkpoint = try BertCheckpoint.load(directory: rest[0], labels: 3, seed: 0)
     try BertCheckpoint.save(checkpoint.model, tokenizer: checkpoint.tokenizer, labelNames: ["a", "b", "c"], to: rest[1])
+case "bm25":
+    let rest = Array(arguments.dropFirst())
+    try bm25Benchmark(corpus: rest[0], queries: rest[1])
+case "fusion":
+    let rest = Array(arguments.dropFirst())
+    try fusionBenchmark(path: rest[0], queries: Int(rest[1])!, runs: Int(rest[2])!, documents: Int(rest[3])!, method: rest[4])
+case "label-issues":
+    let rest = Array(arguments.dropFirst())
+    try labelIssuesBenchmark(probabilities: rest[0], labels: rest[1], classes: Int(rest[2])!, out: rest[3])
 case "gemm-shape":
     let v = arguments.dropFirst().compactMap { Int($0) }
     let (m, n, k) = (v[0], v[1], v[2])
