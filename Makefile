@@ -41,7 +41,16 @@ demo: release
 	@sed -n '1,10p;/Lowest PVI/,$$p' $(DEMO_DIR)/pvi-bow.txt
 	@echo "== dq cartography (tiny-bert, 4 epochs)"
 	$(DQ) cartography --dataset trec --split train --model tiny-bert --epochs 4 --top 5 --db $(DEMO_DB) --plot $(DEMO_DIR)/data-map.svg --out $(DEMO_DIR)/cartography.csv
-	@echo "== outputs in $(DEMO_DIR)/: dq.sqlite (store), stats.json, pvi-bow.csv and pvi-bow.txt, cartography.csv, data-map.svg"
+	@echo "== dq label-issues (confident learning on the bow run's out-of-sample probabilities)"
+	$(DQ) label-issues --dataset trec --top 5 --db $(DEMO_DB) --out $(DEMO_DIR)/label-issues.csv
+	@echo "== dq inconsistent (Fixtures/demo/trec-specs.json)"
+	$(DQ) inconsistent --dataset trec --split train --specs Fixtures/demo/trec-specs.json --top 3 --db $(DEMO_DB)
+	@echo "== dq conflicts (near-duplicate questions with different labels, train and test)"
+	$(DQ) conflicts --dataset trec --db $(DEMO_DB)
+	@echo "== dq suspects (every signal merged)"
+	$(DQ) suspects --dataset trec --top 10 --db $(DEMO_DB)
+	$(DQ) export suspects --dataset trec --format csv --out $(DEMO_DIR)/review.csv --db $(DEMO_DB)
+	@echo "== outputs in $(DEMO_DIR)/: dq.sqlite (store), stats.json, pvi-bow.csv and pvi-bow.txt, cartography.csv, data-map.svg, label-issues.csv, review.csv (for annotators)"
 
 test: check-deps
 	$(SWIFT) build --build-tests

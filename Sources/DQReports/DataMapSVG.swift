@@ -39,7 +39,7 @@ public enum DataMapSVG {
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(left)" y="22" font-size="14" font-weight="bold">\(escape(title))</text>
+            <text x="\(left)" y="22" font-size="14" font-weight="bold">\(HTML.escape(title))</text>
 
             """
         // Axes and grid.
@@ -89,21 +89,4 @@ public enum DataMapSVG {
     }
 
     static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
-}
-
-/// Escapes text for HTML and SVG: &, <, >, " and '.
-public func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for ch in text {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(ch)
-        }
-    }
-    return out
 }

@@ -148,9 +148,27 @@ extension Store {
         }
     }
 
-    /// A run's cartography points: sample id, region and confidence, in sample order.
-    public func cartographyRegions(run: Int64) throws -> [(sampleID: Int64, region: String, confidence: Double)] {
-        try database.rows("SELECT sample_id, region, confidence FROM cartography_points WHERE run_id = ? ORDER BY sample_id",
-                          [.integer(run)]).map { (Int64($0.int(0)), $0.string(1), $0.double(2)) }
+    /// A run's cartography points, in sample order (`goldProbabilities` and `correct` are left
+    /// empty: the per-checkpoint dynamics are not read).
+    public func cartographyPoints(run: Int64) throws -> [CartographyRow] {
+        try database.rows("""
+            SELECT sample_id, confidence, variability, correctness, forgetting_events, never_learned, region
+            FROM cartography_points WHERE run_id = ? ORDER BY sample_id
+            """, [.integer(run)]).map {
+            CartographyRow(sampleID: Int64($0.int(0)), goldProbabilities: [], correct: [], confidence: $0.double(1),
+                           variability: $0.double(2), correctness: $0.double(3), forgettingEvents: $0.int(4),
+                           neverLearned: $0.int(5) != 0, region: $0.string(6))
+        }
+    }
+
+    /// A run's label-pair divergences, hardest (lowest) first.
+    public func divergences(run: Int64) throws -> [DivergenceRow] {
+        try database.rows("""
+            SELECT label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b
+            FROM label_divergence WHERE run_id = ? ORDER BY divergence, label_a, label_b
+            """, [.integer(run)]).map {
+            DivergenceRow(labelA: $0.string(0), labelB: $0.string(1), divergence: $0.double(2), samplesA: $0.int(3),
+                          samplesB: $0.int(4), tokensA: $0.int(5), tokensB: $0.int(6), towardA: $0.string(7), towardB: $0.string(8))
+        }
     }
 }

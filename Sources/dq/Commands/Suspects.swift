@@ -53,7 +53,7 @@ struct Suspects: ParsableCommand {
             }))
         }
         if let run = try latest("cartography") {
-            let points = try store.cartographyRegions(run: run.id).filter { $0.region == "hard-to-learn" || $0.region == "ambiguous" }
+            let points = try store.cartographyPoints(run: run.id).filter { $0.region == "hard-to-learn" || $0.region == "ambiguous" }
                 .sorted { ($0.region == "hard-to-learn" ? 0 : 1, $0.confidence) < ($1.region == "hard-to-learn" ? 0 : 1, $1.confidence) }
             signals.append(.init(name: "cartography", flags: points.map {
                 .init(sampleID: $0.sampleID, suggestedLabel: nil, reason: String(format: "%@ (confidence %.2f)", $0.region, $0.confidence))

@@ -1,0 +1,76 @@
+/// A self-contained HTML report: inline CSS and SVG, no script, no external assets. Every piece
+/// of text handed in is escaped here or by `HTML`; only SVG made by `Charts` and `DataMapSVG`
+/// is inserted as markup.
+public struct HTMLReport {
+    public struct Section {
+        public var title: String
+        /// Which run produced it and with which parameters, or nil for a section without one.
+        public var provenance: String?
+        /// The section's markup, or nil when the analysis has not been run.
+        public var body: String?
+        /// The one-line note shown when `body` is nil.
+        public var missing: String
+
+        public init(title: String, provenance: String? = nil, body: String?, missing: String = "") {
+            self.title = title
+            self.provenance = provenance
+            self.body = body
+            self.missing = missing
+        }
+    }
+
+    public var title: String
+    public var subtitle: String
+    public var sections: [Section]
+
+    public init(title: String, subtitle: String, sections: [Section]) {
+        self.title = title
+        self.subtitle = subtitle
+        self.sections = sections
+    }
+
+    static let style = """
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
+        h1 { margin-bottom: 0.1em; } .subtitle { color: #555; margin-top: 0; }
+        section { border-top: 1px solid #ddd; margin-top: 1.5em; padding-top: 0.5em; }
+        .provenance { color: #555; font-size: 0.85em; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+        .missing { color: #8a6d00; background: #fff8e1; padding: 0.4em 0.8em; border-radius: 4px; }
+        table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
+        th, td { border-bottom: 1px solid #e5e5e5; padding: 3px 8px; text-align: left; vertical-align: top; }
+        th { background: #f5f5f5; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        .note { color: #555; font-size: 0.85em; } nav a { margin-right: 1em; }
+        """
+
+    /// The whole document.
+    public func render() -> String {
+        var html = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTML.escape(title))</title>
+            <style>
+            \(HTMLReport.style)
+            </style>
+            </head>
+            <body>
+            <h1>\(HTML.escape(title))</h1>
+            <p class="subtitle">\(HTML.escape(subtitle))</p>
+            <nav>
+            """
+        for (i, section) in sections.enumerated() { html += "<a href=\"#s\(i)\">\(HTML.escape(section.title))</a>" }
+        html += "</nav>\n"
+        for (i, section) in sections.enumerated() {
+            html += "<section id=\"s\(i)\">\n<h2>\(HTML.escape(section.title))</h2>\n"
+            if let body = section.body {
+                if let provenance = section.provenance { html += "<p class=\"provenance\">\(HTML.escape(provenance))</p>\n" }
+                html += body
+            } else {
+                html += "<p class=\"missing\">\(HTML.escape(section.missing))</p>\n"
+            }
+            html += "</section>\n"
+        }
+        return html + "</body>\n</html>\n"
+    }
+}
