@@ -52,12 +52,18 @@ public enum Charts {
         return svg + "</svg>\n"
     }
 
-    /// A symmetric label × label matrix as a heatmap: darker = smaller value (harder to tell apart).
+    /// A symmetric label × label matrix as a heatmap: darker = smaller value (harder to tell
+    /// apart), on a scale from the smallest to the largest off-diagonal value.
     public static func heatmap(labels: [String], value: (Int, Int) -> Double) -> String {
-        let cell = 64.0, margin = 110.0
+        let cell = 64.0, margin = 80.0
         let n = Double(labels.count)
-        var largest = 0.0
-        for i in labels.indices { for j in labels.indices where i != j { largest = max(largest, value(i, j)) } }
+        var smallest = Double.infinity, largest = -Double.infinity
+        for i in labels.indices {
+            for j in labels.indices where i != j {
+                smallest = min(smallest, value(i, j))
+                largest = max(largest, value(i, j))
+            }
+        }
         var svg = svgOpen(width: margin + n * cell + 10, height: margin + n * cell + 10)
         for (i, label) in labels.enumerated() {
             let p = margin + Double(i) * cell + cell / 2
@@ -72,7 +78,7 @@ public enum Charts {
                     continue
                 }
                 let v = value(i, j)
-                let t = largest > 0 ? v / largest : 0
+                let t = largest > smallest ? (v - smallest) / (largest - smallest) : 0.5
                 let shade = Int(40 + 200 * t)
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"rgb(\(shade / 3),\(shade / 2 + 20),\(min(255, shade + 30)))\" stroke=\"white\"/>"
                 svg += "<text x=\"\(f(x + cell / 2))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"middle\" fill=\"\(t < 0.6 ? "white" : "black")\">\(String(format: "%.3f", v))</text>\n"

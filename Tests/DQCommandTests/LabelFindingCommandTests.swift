@@ -153,3 +153,25 @@ private struct Golden: Decodable {
     let changed = cleanRows.filter { $0.hasSuffix(",true") }
     #expect(changed.count == 2)
 }
+
+@Test func theReportIsOneEscapedFileWithEverySectionOrItsNote() throws {
+    let db = newStorePath()
+    #expect(try dq(["ingest", fixture("csv/markup-in-text.csv"), "--dataset", "markup", "--db", db]).status == 0)
+    let out = temporary("report.html")
+    #expect(try dq(["report", "--out", out, "--db", db]).status == 0)
+    var html = try String(contentsOfFile: out, encoding: .utf8)
+    #expect(html.contains("Not run yet: dq pvi --dataset markup"))
+    #expect(html.contains("Not run yet: dq suspects --dataset markup"))
+    for command in [["pvi", "--model", "bow", "--folds", "2"], ["divergence"], ["conflicts"], ["suspects"]] {
+        let result = try dq(command + ["--db", db])
+        #expect(result.status == 0, "\(command): \(result.stderr)")
+    }
+    #expect(try dq(["report", "--out", out, "--db", db]).status == 0)
+    html = try String(contentsOfFile: out, encoding: .utf8)
+    #expect(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>") && !html.contains("<i>"))
+    #expect(!html.contains("Not run yet: dq pvi") && html.contains("Not run yet: dq cartography --dataset markup"))
+    #expect(html.contains("run 1 · pvi"))
+    #expect(html.contains("Label-pair difficulty") && html.contains("0.") && html.contains("<svg"))
+    // The label "<i>neg</i>" is in every section (distribution, V-information, heatmap, pairs).
+    #expect(html.components(separatedBy: "&lt;i&gt;neg&lt;/i&gt;").count > 5)
+}
