@@ -36,7 +36,10 @@ demo: release
 	$(DQ) stats --dataset trec --db $(DEMO_DB) --format json --out $(DEMO_DIR)/stats.json
 	@echo "== dq divergence (label pairs, hardest to tell apart first)"
 	$(DQ) divergence --dataset trec --top-tokens 4 --db $(DEMO_DB)
-	@echo "== dq pvi (bow, 5-fold cross-fitting on the training split)"
+	@echo "== dq pvi (tiny-bert from random initialisation, 3 epochs, 5-fold cross-fitting on the training split)"
+	$(DQ) pvi --dataset trec --split train --model tiny-bert --epochs 3 --top 5 --db $(DEMO_DB) --out $(DEMO_DIR)/pvi-tiny-bert.csv > $(DEMO_DIR)/pvi-tiny-bert.txt
+	@sed -n '1,10p' $(DEMO_DIR)/pvi-tiny-bert.txt
+	@echo "== dq pvi (bow, 5-fold cross-fitting on the training split; the latest pvi run, so label-issues and suspects use it)"
 	$(DQ) pvi --dataset trec --split train --model bow --by fine_label --top 8 --db $(DEMO_DB) --out $(DEMO_DIR)/pvi-bow.csv > $(DEMO_DIR)/pvi-bow.txt
 	@sed -n '1,10p;/Lowest PVI/,$$p' $(DEMO_DIR)/pvi-bow.txt
 	@echo "== dq cartography (tiny-bert, 4 epochs)"
@@ -50,7 +53,9 @@ demo: release
 	@echo "== dq suspects (every signal merged)"
 	$(DQ) suspects --dataset trec --top 10 --db $(DEMO_DB)
 	$(DQ) export suspects --dataset trec --format csv --out $(DEMO_DIR)/review.csv --db $(DEMO_DB)
-	@echo "== outputs in $(DEMO_DIR)/: dq.sqlite (store), stats.json, pvi-bow.csv and pvi-bow.txt, cartography.csv, data-map.svg, label-issues.csv, review.csv (for annotators)"
+	@echo "== dq report"
+	$(DQ) report --dataset trec --out $(DEMO_DIR)/report.html --db $(DEMO_DB)
+	@echo "== outputs in $(DEMO_DIR)/: report.html (open it in a browser), review.csv (for annotators), dq.sqlite (the store), stats.json, pvi-tiny-bert.csv, pvi-bow.csv, cartography.csv, data-map.svg, label-issues.csv"
 
 test: check-deps
 	$(SWIFT) build --build-tests

@@ -10,6 +10,18 @@ public struct BertCheckpoint {
     /// checkpoint has no classifier; some have no pooler).
     public let initialisedRandomly: [String]
 
+    /// The tokenizer of a checkpoint folder: its vocab.txt, lower-casing as its
+    /// tokenizer_config.json's `do_lower_case` says (true when absent, as for uncased BERT).
+    public static func tokenizer(directory: String) throws -> BertTokenizer {
+        let vocabulary = try Vocabulary(contentsOf: directory + "/vocab.txt")
+        var lowercase = true
+        if let data = FileManager.default.contents(atPath: directory + "/tokenizer_config.json"),
+           let text = String(data: data, encoding: .utf8), case .bool(let flag)? = try? JSONValue.parse(text)["do_lower_case"] {
+            lowercase = flag
+        }
+        return try BertTokenizer(vocabulary: vocabulary, lowercase: lowercase)
+    }
+
     /// Loads `directory` for a classifier over `labels` labels. Tensor names are looked up as
     /// saved by `BertForSequenceClassification` (`bert.` prefix, `classifier.*`) and by
     /// `BertModel` (no prefix); LayerNorm `gamma`/`beta` of old checkpoints are accepted. A
@@ -25,16 +37,10 @@ public struct BertCheckpoint {
         } catch let error as DecodingError {
             throw CheckpointError.file(configPath, error.explanation)
         }
-        let vocabulary = try Vocabulary(contentsOf: directory + "/vocab.txt")
-        guard vocabulary.count == config.vocabSize else {
-            throw CheckpointError.file(directory + "/vocab.txt", "has \(vocabulary.count) tokens, config.json says vocab_size \(config.vocabSize)")
+        let tokenizer = try BertCheckpoint.tokenizer(directory: directory)
+        guard tokenizer.vocabulary.count == config.vocabSize else {
+            throw CheckpointError.file(directory + "/vocab.txt", "has \(tokenizer.vocabulary.count) tokens, config.json says vocab_size \(config.vocabSize)")
         }
-        var lowercase = true
-        if let data = FileManager.default.contents(atPath: directory + "/tokenizer_config.json"),
-           let text = String(data: data, encoding: .utf8), case .bool(let flag)? = try? JSONValue.parse(text)["do_lower_case"] {
-            lowercase = flag
-        }
-        let tokenizer = try BertTokenizer(vocabulary: vocabulary, lowercase: lowercase)
         let weightsPath = directory + "/model.safetensors"
         let file = try SafeTensorsFile(path: weightsPath)
         let model = BertClassifier(config: config, labels: labels, seed: seed)

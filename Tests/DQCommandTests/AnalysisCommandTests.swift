@@ -111,3 +111,16 @@ private func trecStore() throws -> String {
     let bad = try dq(["divergence", "--db", db, "--log", "10"])
     #expect(bad.status != 0 && bad.stderr.contains("--log must be 2 or e"))
 }
+
+@Test func divergenceCountsWordPieceTokensWithACheckpointsTokenizer() throws {
+    let db = try trecStore()
+    let result = try dq(["divergence", "--db", db, "--tokens", "wordpiece", "--tokenizer", fixture("bert/random-tiny"), "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    guard case .array(let rows) = try JSONValue.parse(result.stdout) else { Issue.record("not an array"); return }
+    // The fixture's small vocabulary cuts words into pieces: continuation tokens appear.
+    #expect(rows.contains { ($0["more in A"]?.scalarText ?? "").contains("##") || ($0["more in B"]?.scalarText ?? "").contains("##") })
+    let words = try JSONValue.parse(try dq(["divergence", "--db", db, "--format", "json"]).stdout)
+    #expect(words[0]?["tokens A"] != rows[0]["tokens A"])
+    let missing = try dq(["divergence", "--db", db, "--tokens", "wordpiece"])
+    #expect(missing.status != 0 && missing.stderr.contains("--tokens wordpiece needs --tokenizer"))
+}

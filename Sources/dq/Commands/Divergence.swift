@@ -1,5 +1,6 @@
 import ArgumentParser
 import DQAnalyses
+import DQLearning
 import DQReports
 import DQStore
 import DQText
@@ -15,13 +16,15 @@ struct Divergence: ParsableCommand {
             to tell apart, and the likeliest to be confused by annotators and models. Pairs are \
             listed hardest first, with the words that pull most toward each side.
 
-            Words are lower-cased runs of letters and digits. Text pairs count both texts unless \
-            --field says otherwise.
+            Tokens are words (lower-cased runs of letters and digits) by default, or BERT \
+            WordPiece tokens with --tokens wordpiece --tokenizer DIR (a checkpoint folder or a \
+            vocab.txt). Text pairs count both texts unless --field says otherwise.
 
             Examples:
               dq divergence --dataset trec
               dq divergence --dataset trec --alpha 0.5 --vocab global --min-count 2 --format csv
               dq divergence --dataset trec --matrix
+              dq divergence --dataset trec --tokens wordpiece --tokenizer ~/.cache/dq/models/prajjwal1--bert-tiny
             """
     )
 
@@ -42,6 +45,12 @@ struct Divergence: ParsableCommand {
     @Option(help: ArgumentHelp("A file of words to leave out, one per line.", valueName: "file"))
     var stopwords: String?
 
+    @Option(help: "words (lower-cased letters and digits) or wordpiece (BERT tokens; needs --tokenizer).")
+    var tokens: TokenKind = .words
+
+    @Option(help: ArgumentHelp("For --tokens wordpiece: a BERT checkpoint folder or its vocab.txt.", valueName: "path"))
+    var tokenizer: String?
+
     @Option(help: "For text pairs: both texts, text only, or text_pair only.")
     var field: LabelDivergence.Field = .both
 
@@ -58,6 +67,24 @@ struct Divergence: ParsableCommand {
         if !(alpha >= 0) { throw ValidationError("--alpha must be 0 or more") }
         if log != "2" && log != "e" { throw ValidationError("--log must be 2 or e") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+        if tokens == .wordpiece && tokenizer == nil {
+            throw ValidationError("--tokens wordpiece needs --tokenizer: a BERT checkpoint folder (dq models list shows the downloaded ones) or a vocab.txt")
+        }
+    }
+
+    enum TokenKind: String, ExpressibleByArgument { case words, wordpiece }
+
+    /// The function that cuts a text into tokens.
+    func tokenize() throws -> (String) -> [String] {
+        guard tokens == .wordpiece, let tokenizer else { return WordTokens.split }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: tokenizer, isDirectory: &isDirectory) else {
+            throw ValidationError("--tokenizer \(tokenizer): no such file or folder")
+        }
+        let bert = isDirectory.boolValue ? try BertCheckpoint.tokenizer(directory: tokenizer)
+            : try BertTokenizer(vocabulary: Vocabulary(contentsOf: tokenizer))
+        let vocabulary = bert.vocabulary
+        return { text in bert.tokenIDs(text).map { vocabulary.tokens[Int($0)] } }
     }
 
     func run() throws {
@@ -76,15 +103,17 @@ struct Divergence: ParsableCommand {
             }
             options.stopwords = Set(text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace().lowercased() }.filter { !$0.isEmpty })
         }
-        let counts = try LabelDivergence.count(store: store, dataset: datasetID, splits: selection.splits, options: options)
+        let counts = try LabelDivergence.count(store: store, dataset: datasetID, splits: selection.splits, options: options,
+                                               tokenize: try tokenize())
         guard counts.labels.count >= 2 else { throw ValidationError("dataset \(datasetName) has fewer than two labels") }
         let pairs = LabelDivergence.pairs(counts, options: options)
         let parameters: JSONValue = .object([
             ("alpha", .number(alpha)), ("log", .string(log)), ("vocab", .string(vocab.rawValue)), ("min_count", .number(Double(minCount))),
-            ("stopwords", stopwords.map { .string($0) } ?? .null), ("field", .string(field.rawValue)), ("tokens", .string("words")),
+            ("stopwords", stopwords.map { .string($0) } ?? .null), ("field", .string(field.rawValue)), ("tokens", .string(tokens.rawValue)),
+            ("tokenizer", tokenizer.map { .string($0) } ?? .null),
             ("splits", selection.splits.map { .array($0.map { .string($0) }) } ?? .null),
         ])
-        func tokens(_ list: [(token: String, contribution: Double)]) -> JSONValue {
+        func tokenList(_ list: [(token: String, contribution: Double)]) -> JSONValue {
             .array(list.map { .array([.string($0.token), .number($0.contribution)]) })
         }
         let (run, _) = try store.recordRun(
@@ -92,7 +121,7 @@ struct Divergence: ParsableCommand {
             write: { run, pairs in
                 try store.writeDivergence(run: run, rows: pairs.map { p in
                     DivergenceRow(labelA: p.a, labelB: p.b, divergence: p.divergence, samplesA: p.samplesA, samplesB: p.samplesB,
-                                  tokensA: p.tokensA, tokensB: p.tokensB, towardA: tokens(p.towardA).jsonText, towardB: tokens(p.towardB).jsonText)
+                                  tokensA: p.tokensA, tokensB: p.tokensB, towardA: tokenList(p.towardA).jsonText, towardB: tokenList(p.towardB).jsonText)
                 })
             })
         let unit = log == "e" ? "nats" : "bits"

@@ -103,7 +103,7 @@ struct Inconsistent: ParsableCommand {
                     return try SpecificationRanking.suspects(
                         documents: samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") },
                         labels: samples.map(\.label), specs: specifications, options: options,
-                        embedder: embedder.map { e in { try e.embed($0) } })
+                        embedder: embedder.map { e in { e.embed($0) } })
                 },
                 write: { run, suspects in
                     try store.writeSpecSuspects(run: run, suspects.map { s in
