@@ -68,20 +68,59 @@ public enum LabelDivergence {
         public init() {}
 
         public mutating func add(label: String, tokens list: [String]) {
-            if samples[label] == nil { labels.append(label) }
+            if samples[label] == nil {
+                labels.append(label)
+                tokens[label] = [:]
+            }
             samples[label, default: 0] += 1
             for token in list { tokens[label, default: [:]][token, default: 0] += 1 }
         }
     }
 
+    /// Counts every label's tokens, streaming the samples from the store. With no `tokenize`,
+    /// tokens are `WordTokens`, interned straight from the bytes SQLite returns.
     public static func count(store: Store, dataset: Int64, splits: [String]?, options: Options,
-                             tokenize: (String) -> [String] = WordTokens.split) throws -> Counts {
+                             tokenize: ((String) -> [String])? = nil) throws -> Counts {
+        guard let tokenize else { return try countWords(store: store, dataset: dataset, splits: splits, options: options) }
         var counts = Counts()
         try store.forEachSample(dataset: dataset, splits: splits) { sample in
             var parts: [String] = []
             if options.field != .textPair { parts.append(sample.text) }
             if options.field != .text, let pair = sample.textPair { parts.append(pair) }
             counts.add(label: sample.label, tokens: parts.flatMap(tokenize).filter { !options.stopwords.contains($0) })
+        }
+        return counts
+    }
+
+    /// `count` for word tokens: token and label ids from `TokenInterner`s, counts in arrays
+    /// indexed by token id, and strings made once per distinct token at the end.
+    static func countWords(store: Store, dataset: Int64, splits: [String]?, options: Options) throws -> Counts {
+        var words = TokenInterner(), labels = TokenInterner()
+        var perLabel: [[Int]] = []
+        var samples: [Int] = []
+        var ids: [Int32] = []
+        try store.forEachSampleBytes(dataset: dataset, splits: splits) { text, pair, label in
+            let y = Int(labels.intern(label))
+            if y == perLabel.count {
+                perLabel.append([])
+                samples.append(0)
+            }
+            samples[y] += 1
+            ids.removeAll(keepingCapacity: true)
+            if options.field != .textPair { words.appendIDs(ofUTF8: text, to: &ids) }
+            if options.field != .text, let pair { words.appendIDs(ofUTF8: pair, to: &ids) }
+            if perLabel[y].count < words.count { perLabel[y] += [Int](repeating: 0, count: words.count - perLabel[y].count) }
+            perLabel[y].withUnsafeMutableBufferPointer { counts in for id in ids { counts[Int(id)] += 1 } }
+        }
+        var counts = Counts()
+        let tokens = (0..<words.count).map { words.token(Int32($0)) }
+        for y in 0..<perLabel.count {
+            let label = labels.token(Int32(y))
+            counts.labels.append(label)
+            counts.samples[label] = samples[y]
+            var table: [String: Int] = [:]
+            for (id, c) in perLabel[y].enumerated() where c > 0 && !options.stopwords.contains(tokens[id]) { table[tokens[id]] = c }
+            counts.tokens[label] = table
         }
         return counts
     }

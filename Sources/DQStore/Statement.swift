@@ -77,6 +77,20 @@ public final class Statement {
         }
     }
 
+    /// Steps once without converting the row (read it with `textBytes`); false when done.
+    public func advance() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        throw database.error(code, sql: sql)
+    }
+
+    /// The UTF-8 bytes of a column of the current row, valid until the next step; nil for NULL.
+    public func textBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let text = sqlite3_column_text(handle, index) else { return nil }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
     /// Steps until done (for statements that return no rows).
     public func runToEnd() throws {
         while try step() != nil {}

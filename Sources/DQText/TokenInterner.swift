@@ -56,33 +56,42 @@ public struct TokenInterner: Sendable {
         }
     }
 
+    /// Appends the ids of the word tokens of UTF-8 `bytes`, adding new tokens.
+    public mutating func appendIDs(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) {
+        if TokenInterner.forEachASCIIToken(of: bytes, { ids.append(intern($0)) }) { return }
+        for var word in WordTokens.split(String(decoding: bytes, as: UTF8.self)) { word.withUTF8 { ids.append(intern($0)) } }
+    }
+
     /// Calls `body` with the UTF-8 bytes of every word token of `text`, as `WordTokens.split`
     /// cuts them.
     private func forEachToken(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var text = text
-        let ascii = text.withUTF8 { bytes -> Bool in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { token in
-                var length = 0
-                for byte in bytes {
-                    let lower = byte | 0x20
-                    if byte >= 0x30 && byte <= 0x39 {
-                        token[length] = byte
-                        length += 1
-                    } else if lower >= 0x61 && lower <= 0x7A {
-                        token[length] = lower
-                        length += 1
-                    } else if length > 0 {
-                        body(UnsafeBufferPointer(rebasing: token[0..<length]))
-                        length = 0
-                    }
-                }
-                if length > 0 { body(UnsafeBufferPointer(rebasing: token[0..<length])) }
-            }
-            return true
-        }
-        if ascii { return }
+        if text.withUTF8({ TokenInterner.forEachASCIIToken(of: $0, body) }) { return }
         for var word in WordTokens.split(text) { word.withUTF8 { body($0) } }
+    }
+
+    /// `WordTokens.split` on bytes for ASCII text: calls `body` with each lower-cased token and
+    /// returns true; returns false, calling nothing, for text that is not all ASCII.
+    private static func forEachASCIIToken(of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { token in
+            var length = 0
+            for byte in bytes {
+                let lower = byte | 0x20
+                if byte >= 0x30 && byte <= 0x39 {
+                    token[length] = byte
+                    length += 1
+                } else if lower >= 0x61 && lower <= 0x7A {
+                    token[length] = lower
+                    length += 1
+                } else if length > 0 {
+                    body(UnsafeBufferPointer(rebasing: token[0..<length]))
+                    length = 0
+                }
+            }
+            if length > 0 { body(UnsafeBufferPointer(rebasing: token[0..<length])) }
+        }
+        return true
     }
 
     /// The slot holding `bytes`, or the empty slot where it would go.

@@ -63,3 +63,24 @@ private struct Golden: Decodable {
 @Test func wordsAreLowerCasedRunsOfLettersAndDigits() {
     #expect(WordTokens.split("What's the U.S. 2nd-largest city? Café!") == ["what", "s", "the", "u", "s", "2nd", "largest", "city", "café"])
 }
+
+@Test func internedWordCountsEqualStringCountsWithPairsStopwordsAndNonASCII() throws {
+    let store = try Store(path: NSTemporaryDirectory() + "dq-jsd-\(UUID().uuidString).sqlite")
+    try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
+    try store.ingest(file: fixture("csv/sentence-pairs.csv"), options: IngestOptions(dataset: "pairs"))
+    let path = NSTemporaryDirectory() + "dq-accents-\(UUID().uuidString).csv"
+    try "text,label\nCafé déjà vu,a\nNAÏVE café,b\nplain words,a\n".write(toFile: path, atomically: true, encoding: .utf8)
+    try store.ingest(file: path, options: IngestOptions(dataset: "accents"))
+    for name in ["trec", "pairs", "accents"] {
+        for field in LabelDivergence.Field.allCases {
+            var options = LabelDivergence.Options()
+            options.field = field
+            options.stopwords = ["the", "what", "café"]
+            let dataset = try store.requireDataset(name)
+            let interned = try LabelDivergence.count(store: store, dataset: dataset, splits: nil, options: options)
+            let strings = try LabelDivergence.count(store: store, dataset: dataset, splits: nil, options: options, tokenize: WordTokens.split)
+            #expect(interned.labels == strings.labels && interned.samples == strings.samples, "\(name) \(field)")
+            #expect(interned.tokens == strings.tokens, "\(name) \(field)")
+        }
+    }
+}

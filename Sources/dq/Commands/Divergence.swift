@@ -74,9 +74,9 @@ struct Divergence: ParsableCommand {
 
     enum TokenKind: String, ExpressibleByArgument { case words, wordpiece }
 
-    /// The function that cuts a text into tokens.
-    func tokenize() throws -> (String) -> [String] {
-        guard tokens == .wordpiece, let tokenizer else { return WordTokens.split }
+    /// The function that cuts a text into tokens; nil for words (the fast, interned path).
+    func tokenize() throws -> ((String) -> [String])? {
+        guard tokens == .wordpiece, let tokenizer else { return nil }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: tokenizer, isDirectory: &isDirectory) else {
             throw ValidationError("--tokenizer \(tokenizer): no such file or folder")
