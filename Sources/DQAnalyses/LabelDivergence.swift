@@ -36,6 +36,8 @@ public enum LabelDivergence {
         public var field: Field = .both
         /// How many contributing tokens to keep per direction.
         public var topTokens: Int = 5
+        /// From how many samples word counting is split between two threads.
+        var parallelFrom = 100_000
 
         public init() {}
     }
@@ -92,35 +94,79 @@ public enum LabelDivergence {
         return counts
     }
 
-    /// `count` for word tokens: token and label ids from `TokenInterner`s, counts in arrays
-    /// indexed by token id, and strings made once per distinct token at the end.
-    static func countWords(store: Store, dataset: Int64, splits: [String]?, options: Options) throws -> Counts {
+    /// Word counts of one share of a dataset, by interned ids.
+    struct WordCounts {
         var words = TokenInterner(), labels = TokenInterner()
         var perLabel: [[Int]] = []
         var samples: [Int] = []
-        var ids: [Int32] = []
-        try store.forEachSampleBytes(dataset: dataset, splits: splits) { text, pair, label in
-            let y = Int(labels.intern(label))
-            if y == perLabel.count {
-                perLabel.append([])
-                samples.append(0)
+
+        mutating func read(store: Store, dataset: Int64, splits: [String]?, ids: ClosedRange<Int64>?, field: Field) throws {
+            var tokenIDs: [Int32] = []
+            try store.forEachSampleBytes(dataset: dataset, splits: splits, ids: ids) { text, pair, label in
+                let y = Int(labels.intern(label))
+                if y == perLabel.count {
+                    perLabel.append([])
+                    samples.append(0)
+                }
+                samples[y] += 1
+                tokenIDs.removeAll(keepingCapacity: true)
+                if field != .textPair { words.appendIDs(ofUTF8: text, to: &tokenIDs) }
+                if field != .text, let pair { words.appendIDs(ofUTF8: pair, to: &tokenIDs) }
+                if perLabel[y].count < words.count { perLabel[y] += [Int](repeating: 0, count: words.count - perLabel[y].count) }
+                perLabel[y].withUnsafeMutableBufferPointer { counts in for id in tokenIDs { counts[Int(id)] += 1 } }
             }
-            samples[y] += 1
-            ids.removeAll(keepingCapacity: true)
-            if options.field != .textPair { words.appendIDs(ofUTF8: text, to: &ids) }
-            if options.field != .text, let pair { words.appendIDs(ofUTF8: pair, to: &ids) }
-            if perLabel[y].count < words.count { perLabel[y] += [Int](repeating: 0, count: words.count - perLabel[y].count) }
-            perLabel[y].withUnsafeMutableBufferPointer { counts in for id in ids { counts[Int(id)] += 1 } }
+        }
+    }
+
+    /// `count` for word tokens: token and label ids from `TokenInterner`s, counts in arrays
+    /// indexed by token id, and strings made once per distinct token at the end. A large
+    /// dataset is read by two threads, each over half of the store ids with its own
+    /// connection; their counts are merged in store order (labels in order of first sight).
+    static func countWords(store: Store, dataset: Int64, splits: [String]?, options: Options) throws -> Counts {
+        var shares: [WordCounts] = []
+        if let range = try store.sampleIDRange(dataset: dataset, splits: splits), range.count >= options.parallelFrom {
+            let middle = range.lowerBound + Int64(range.count / 2)
+            let parts = [range.lowerBound...(middle - 1), middle...range.upperBound]
+            /// Each part's result, written by its own thread only.
+            final class Results: @unchecked Sendable {
+                let parts = UnsafeMutablePointer<Result<WordCounts, Error>?>.allocate(capacity: 2)
+                init() { parts.initialize(repeating: nil, count: 2) }
+                deinit {
+                    parts.deinitialize(count: 2)
+                    parts.deallocate()
+                }
+            }
+            let results = Results()
+            let path = store.path, field = options.field
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let result = Result {
+                    var counts = WordCounts()
+                    try counts.read(store: try Store(path: path), dataset: dataset, splits: splits, ids: parts[part], field: field)
+                    return counts
+                }
+                results.parts[part] = result
+            }
+            shares = try (0..<2).map { try results.parts[$0]!.get() }
+        } else {
+            var counts = WordCounts()
+            try counts.read(store: store, dataset: dataset, splits: splits, ids: nil, field: options.field)
+            shares = [counts]
         }
         var counts = Counts()
-        let tokens = (0..<words.count).map { words.token(Int32($0)) }
-        for y in 0..<perLabel.count {
-            let label = labels.token(Int32(y))
-            counts.labels.append(label)
-            counts.samples[label] = samples[y]
-            var table: [String: Int] = [:]
-            for (id, c) in perLabel[y].enumerated() where c > 0 && !options.stopwords.contains(tokens[id]) { table[tokens[id]] = c }
-            counts.tokens[label] = table
+        for share in shares {
+            let tokens = (0..<share.words.count).map { share.words.token(Int32($0)) }
+            for y in 0..<share.perLabel.count {
+                let label = share.labels.token(Int32(y))
+                if counts.samples[label] == nil {
+                    counts.labels.append(label)
+                    counts.samples[label] = 0
+                    counts.tokens[label] = [:]
+                }
+                counts.samples[label]! += share.samples[y]
+                for (id, c) in share.perLabel[y].enumerated() where c > 0 && !options.stopwords.contains(tokens[id]) {
+                    counts.tokens[label]![tokens[id], default: 0] += c
+                }
+            }
         }
         return counts
     }

@@ -54,12 +54,14 @@ extension Store {
     /// Calls `body` with the UTF-8 bytes of every sample's text, text pair and label, in store
     /// order, without making strings: the fastest way through a large dataset. The buffers are
     /// valid only during the call.
-    public func forEachSampleBytes(dataset: Int64, splits: [String]? = nil,
+    /// `ids` limits the samples to a range of store ids (to split the work between threads).
+    public func forEachSampleBytes(dataset: Int64, splits: [String]? = nil, ids: ClosedRange<Int64>? = nil,
                                    _ body: (_ text: UnsafeBufferPointer<UInt8>, _ textPair: UnsafeBufferPointer<UInt8>?,
                                             _ label: UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let scope = Store.scope(dataset: dataset, splits: splits)
-        let statement = try database.prepare("SELECT s.text, s.text_pair, s.label \(scope.sql) ORDER BY i.id, s.id")
-        try statement.bind(scope.values)
+        let range = ids.map { _ in " AND s.id BETWEEN ? AND ?" } ?? ""
+        let statement = try database.prepare("SELECT s.text, s.text_pair, s.label \(scope.sql)\(range) ORDER BY i.id, s.id")
+        try statement.bind(scope.values + (ids.map { [.integer($0.lowerBound), .integer($0.upperBound)] } ?? []))
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         while try statement.advance() {
             try body(statement.textBytes(0) ?? empty, statement.textBytes(1), statement.textBytes(2) ?? empty)
@@ -71,6 +73,14 @@ extension Store {
         var out: [Sample] = []
         try forEachSample(dataset: dataset, splits: splits) { out.append($0) }
         return out
+    }
+
+    /// The smallest and largest store id of a dataset's samples (optionally only some splits).
+    public func sampleIDRange(dataset: Int64, splits: [String]? = nil) throws -> ClosedRange<Int64>? {
+        let scope = Store.scope(dataset: dataset, splits: splits)
+        guard let row = try database.row("SELECT min(s.id), max(s.id) \(scope.sql)", scope.values), let low = row.optionalInt(0),
+              let high = row.optionalInt(1) else { return nil }
+        return Int64(low)...Int64(high)
     }
 
     /// The number of samples of a dataset (optionally only some splits).

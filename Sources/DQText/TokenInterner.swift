@@ -31,7 +31,10 @@ public struct TokenInterner: Sendable {
 
     /// The id of `bytes`, added if new.
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let hash = TokenInterner.hash(bytes)
+        intern(bytes, hash: TokenInterner.hash(bytes))
+    }
+
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
         let (slot, found) = find(bytes, hash: hash)
         if found { return slots[slot] }
         let id = Int32(hashes.count)
@@ -56,9 +59,38 @@ public struct TokenInterner: Sendable {
         }
     }
 
-    /// Appends the ids of the word tokens of UTF-8 `bytes`, adding new tokens.
+    /// Appends the ids of the word tokens of UTF-8 `bytes`, adding new tokens. ASCII text is
+    /// cut, lower-cased and hashed in one pass over its bytes.
     public mutating func appendIDs(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) {
-        if TokenInterner.forEachASCIIToken(of: bytes, { ids.append(intern($0)) }) { return }
+        let start = ids.count
+        let ascii = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { token -> Bool in
+            var length = 0
+            var h = TokenInterner.offsetBasis
+            for byte in bytes {
+                if byte >= 0x80 { return false }
+                let lower = byte | 0x20
+                let kept: UInt8
+                if byte >= 0x30 && byte <= 0x39 {
+                    kept = byte
+                } else if lower >= 0x61 && lower <= 0x7A {
+                    kept = lower
+                } else {
+                    if length > 0 {
+                        ids.append(intern(UnsafeBufferPointer(rebasing: token[0..<length]), hash: TokenInterner.finish(h)))
+                        length = 0
+                        h = TokenInterner.offsetBasis
+                    }
+                    continue
+                }
+                token[length] = kept
+                length += 1
+                h = (h ^ UInt64(kept)) &* TokenInterner.prime
+            }
+            if length > 0 { ids.append(intern(UnsafeBufferPointer(rebasing: token[0..<length]), hash: TokenInterner.finish(h))) }
+            return true
+        }
+        if ascii { return }
+        ids.removeSubrange(start...)
         for var word in WordTokens.split(String(decoding: bytes, as: UTF8.self)) { word.withUTF8 { ids.append(intern($0)) } }
     }
 
@@ -96,13 +128,17 @@ public struct TokenInterner: Sendable {
 
     /// The slot holding `bytes`, or the empty slot where it would go.
     private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, found: Bool) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let id = slots[slot]
-            if id < 0 { return (slot, false) }
-            if hashes[Int(id)] == hash && equal(Int(id), bytes) { return (slot, true) }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                let mask = slots.count - 1
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let id = slots[slot]
+                    if id < 0 { return (slot, false) }
+                    if hashes[Int(id)] == hash && equal(Int(id), bytes) { return (slot, true) }
+                    slot = (slot + 1) & mask
+                }
+            }
         }
     }
 
@@ -110,6 +146,7 @@ public struct TokenInterner: Sendable {
         let start = starts[id], end = starts[id + 1]
         guard end - start == bytes.count else { return false }
         return arena.withUnsafeBufferPointer { arena in
+            // Word tokens are short: a loop beats a call to memcmp.
             for i in 0..<bytes.count where arena[start + i] != bytes[i] { return false }
             return true
         }
@@ -125,10 +162,18 @@ public struct TokenInterner: Sendable {
         }
     }
 
+    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x100_0000_01b3
+
     /// FNV-1a, 64-bit, with a final mix so that the low bits used for slots are well spread.
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var h = offsetBasis
+        for byte in bytes { h = (h ^ UInt64(byte)) &* prime }
+        return finish(h)
+    }
+
+    private static func finish(_ h: UInt64) -> UInt64 {
+        var h = h
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         return h ^ (h >> 33)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import DQTestSupport
-import DQAnalyses
+@testable import DQAnalyses
 import DQStore
 import DQText
 
@@ -77,10 +77,14 @@ private struct Golden: Decodable {
             options.field = field
             options.stopwords = ["the", "what", "café"]
             let dataset = try store.requireDataset(name)
-            let interned = try LabelDivergence.count(store: store, dataset: dataset, splits: nil, options: options)
             let strings = try LabelDivergence.count(store: store, dataset: dataset, splits: nil, options: options, tokenize: WordTokens.split)
-            #expect(interned.labels == strings.labels && interned.samples == strings.samples, "\(name) \(field)")
-            #expect(interned.tokens == strings.tokens, "\(name) \(field)")
+            // One thread, and two threads each reading half of the samples.
+            for parallelFrom in [Int.max, 2] {
+                options.parallelFrom = parallelFrom
+                let interned = try LabelDivergence.count(store: store, dataset: dataset, splits: nil, options: options)
+                #expect(interned.labels == strings.labels && interned.samples == strings.samples, "\(name) \(field)")
+                #expect(interned.tokens == strings.tokens, "\(name) \(field)")
+            }
         }
     }
 }
