@@ -13,6 +13,18 @@ public struct Sample: Sendable, Equatable {
     /// Metadata columns as a JSON object text, if any were kept.
     public var metadata: String?
 
+    public init(id: Int64, split: String, sourceRow: Int, externalID: String?, text: String, textPair: String?,
+                label: String, metadata: String?) {
+        self.id = id
+        self.split = split
+        self.sourceRow = sourceRow
+        self.externalID = externalID
+        self.text = text
+        self.textPair = textPair
+        self.label = label
+        self.metadata = metadata
+    }
+
     /// The id a user knows the sample by: the source's id, else `#` and the store's id.
     public var displayID: String { externalID ?? "#\(id)" }
 }

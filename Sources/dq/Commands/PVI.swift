@@ -20,6 +20,12 @@ struct PVI: ParsableCommand {
               dq pvi --dataset trec --model bow
               dq pvi --dataset trec --model bow --folds 5 --by fine_label --out pvi.csv
               dq pvi --dataset cola --model tiny-bert --train-split train --eval-split dev
+              dq pvi --dataset mnli --model bow --transform pair-only      # hypothesis only
+
+            --transform measures what an attribute of the input carries: shuffle (word order \
+            removed), text-only / pair-only (one text of a pair), length (only the length \
+            bucket), drop-tokens with --tokens-file FILE (listed words removed), lowercase. \
+            Compare runs with `dq vinfo compare`.
             """
     )
 
@@ -43,6 +49,13 @@ struct PVI: ParsableCommand {
     @Option(help: "How many lowest-PVI samples to list.")
     var top = 10
 
+    @Option(help: ArgumentHelp("Train and score on transformed inputs: shuffle, text-only, pair-only, length, drop-tokens, lowercase.",
+                               valueName: "name"))
+    var transform: TransformName?
+
+    @Option(name: .customLong("tokens-file"), help: ArgumentHelp("For --transform drop-tokens: the words to drop, one per line.", valueName: "file"))
+    var tokensFile: String?
+
     @Option(name: .customLong("import-probs"), help: ArgumentHelp(
         "Compute PVI from probabilities made elsewhere instead of training (CSV: id, p_input:<label>…, p_null:<label>…; see docs/scale-out.md).",
         valueName: "file"))
@@ -57,6 +70,37 @@ struct PVI: ParsableCommand {
         if folds < 2 { throw ValidationError("--folds must be at least 2") }
         if (trainSplit == nil) != (evalSplit == nil) { throw ValidationError("give both --train-split and --eval-split, or neither") }
         if trainSplit != nil && selection.split != nil { throw ValidationError("--split selects samples for cross-fitting; with --train-split/--eval-split leave it out") }
+        if (transform == .dropTokens) != (tokensFile != nil) { throw ValidationError("--transform drop-tokens needs --tokens-file FILE (and --tokens-file needs it)") }
+        if transform != nil && importProbs != nil { throw ValidationError("--transform applies to models dq trains, not to --import-probs") }
+    }
+
+    enum TransformName: String, ExpressibleByArgument, CaseIterable {
+        case shuffle, textOnly = "text-only", pairOnly = "pair-only", length, dropTokens = "drop-tokens", lowercase
+    }
+
+    /// The transformation asked for, with its parameters as recorded in the run.
+    func inputTransform() throws -> (transform: InputTransform, parameters: [(key: String, value: JSONValue)])? {
+        guard let transform else { return nil }
+        let made: InputTransform
+        var parameters: [(key: String, value: JSONValue)] = [("transform", .string(transform.rawValue))]
+        switch transform {
+        case .shuffle:
+            made = .shuffle(seed: modelOptions.seed)
+        case .textOnly: made = .textOnly
+        case .pairOnly: made = .pairOnly
+        case .length: made = .length
+        case .lowercase: made = .lowercase
+        case .dropTokens:
+            guard let tokensFile, let text = try? String(contentsOfFile: tokensFile, encoding: .utf8) else {
+                throw ValidationError("cannot read the tokens file \(tokensFile ?? "")")
+            }
+            let tokens = Set(text.split(whereSeparator: \.isNewline).flatMap { WordTokens.split(String($0)) })
+            guard !tokens.isEmpty else { throw ValidationError("\(tokensFile) lists no words") }
+            made = .dropTokens(tokens)
+            parameters.append(("tokens_file", .string(tokensFile)))
+            parameters.append(("tokens", .array(tokens.sorted().map { .string($0) })))
+        }
+        return (made, parameters)
     }
 
     func run() throws {
@@ -64,7 +108,14 @@ struct PVI: ParsableCommand {
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         let scheme: PVIEstimation.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit!]) } ?? .crossFit(folds: folds)
         let splits: [String]? = trainSplit.map { [$0, evalSplit!] } ?? selection.splits
-        let samples = try store.samples(dataset: datasetID, splits: splits)
+        let transformed = try inputTransform()
+        var samples = try store.samples(dataset: datasetID, splits: splits)
+        if let transformed {
+            if (transformed.transform == .textOnly || transformed.transform == .pairOnly) && !samples.contains(where: { $0.textPair != nil }) {
+                throw ValidationError("--transform \(transformed.transform.name) needs text pairs; dataset \(datasetName) has single texts")
+            }
+            samples = samples.map(transformed.transform.apply)
+        }
         guard !samples.isEmpty else { throw ValidationError("dataset \(datasetName) has no samples\(splits.map { " in split \($0.joined(separator: ","))" } ?? "")") }
         if let by { _ = try samples.map { try PVI.sliceKey($0, column: by) } }
         let labels = try store.labels(dataset: datasetID)
@@ -86,7 +137,7 @@ struct PVI: ParsableCommand {
         let family = try modelOptions.family(onStep: runProgress.step)
         var parameters: [(key: String, value: JSONValue)] = [
             ("model", .string(family.name)), ("null", .string(null.rawValue)), ("labels", .array(labels.map { .string($0) })),
-        ] + schemeParameters
+        ] + schemeParameters + (transformed?.parameters ?? [])
         if let splits { parameters.append(("splits", .array(splits.map { .string($0) }))) }
         parameters += family.parameters
         let (run, results) = try Interrupt.during {
@@ -104,7 +155,8 @@ struct PVI: ParsableCommand {
                 },
                 write: { run, results in try PVI.store(results, labels: labels, run: run, in: store) })
         }
-        output.print(try PVI.tables(results, labels: labels, by: by, top: top, run: run, family: family.name))
+        let described = transformed.map { "\(family.name), \($0.transform.name) inputs" } ?? family.name
+        output.print(try PVI.tables(results, labels: labels, by: by, top: top, run: run, family: described))
         try output.writeSamples(PVI.sampleTable(results, labels: labels))
     }
 
