@@ -27,7 +27,7 @@ struct LabelIssues: ParsableCommand {
 
     @OptionGroup var selection: DatasetOptions
 
-    @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest.")
+    @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.")
     var pviRun: Int64?
 
     @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label).", valueName: "file"))
@@ -76,7 +76,7 @@ struct LabelIssues: ParsableCommand {
             }
             source = .object([("probs", .string(probs))])
         } else {
-            guard let record = try pviRun.map({ try store.run($0) }) ?? store.latestRun(dataset: datasetID, kind: "pvi") else {
+            guard let record = try pviRun.map({ try store.run($0) }) ?? store.latestPlainPVIRun(dataset: datasetID) else {
                 throw ValidationError("dataset \(datasetName) has no `dq pvi` run to take probabilities from; run `dq pvi --dataset \(datasetName)` first, or give --probs FILE")
             }
             guard record.kind == "pvi", record.status == .succeeded, record.datasetID == datasetID else {

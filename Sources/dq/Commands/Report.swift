@@ -55,7 +55,7 @@ struct Report: ParsableCommand {
                                rows: stats.lengths.map { [.text($0.label ?? "(all)"), .int($0.min), .real($0.median, digits: 1), .real($0.p95, digits: 1), .int($0.max)] },
                                note: "Text length in whitespace tokens."))))
 
-        if let run = try store.latestRun(dataset: datasetID, kind: "pvi") {
+        if let run = try store.latestPlainPVIRun(dataset: datasetID) {
             let rows = try store.pviRows(run: run.id)
             var order: [String] = []
             var groups: [String: [PVIRow]] = [:]
