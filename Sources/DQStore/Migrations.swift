@@ -190,5 +190,12 @@ enum Migrations {
             );
             CREATE INDEX corrections_by_sample ON corrections(sample_id, id);
             """),
+        Migration(version: 5, name: "data selections", sql: """
+            CREATE TABLE selections (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                PRIMARY KEY (run_id, sample_id)
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -171,4 +171,18 @@ extension Store {
                           samplesB: $0.int(4), tokensA: $0.int(5), tokensB: $0.int(6), towardA: $0.string(7), towardB: $0.string(8))
         }
     }
+
+    /// Records the samples a selection kept (call inside the run's transaction).
+    public func writeSelection(run: Int64, samples: [Int64]) throws {
+        let insert = try database.prepare("INSERT INTO selections (run_id, sample_id) VALUES (?, ?)")
+        for id in samples {
+            insert.reset()
+            try insert.bind([.integer(run), .integer(id)])
+            try insert.runToEnd()
+        }
+    }
+
+    public func selection(run: Int64) throws -> [Int64] {
+        try database.rows("SELECT sample_id FROM selections WHERE run_id = ? ORDER BY sample_id", [.integer(run)]).map { Int64($0.int(0)) }
+    }
 }

@@ -141,14 +141,19 @@ struct ExportDataset: ParsableCommand {
         let (datasetID, _) = try store.defaultDataset(selection.dataset)
         let corrected = labels == .corrected ? try store.correctedLabels(dataset: datasetID) : [:]
         let samples = try store.samples(dataset: datasetID, splits: selection.splits)
+        try AtomicFile.write(Table.render([ExportDataset.table(samples, corrected: labels == .corrected ? corrected : nil)], as: .csv), to: out)
+        Terminal.note("wrote \(samples.count) samples (\(samples.filter { corrected[$0.id] != nil }.count) with corrected labels) to \(out)")
+    }
+
+    /// Samples as the dataset CSV: id, split, text, text_pair, label; with `corrected` labels,
+    /// the current label and then given_label and corrected.
+    static func table(_ samples: [Sample], corrected: [Int64: String]?) -> Table {
         var columns = ["id", "split", "text", "text_pair", "label"]
-        if labels == .corrected { columns += ["given_label", "corrected"] }
-        let table = Table(name: "dataset", title: "", columns: columns, rows: samples.map { s in
-            var row: [Cell] = [.text(s.displayID), .text(s.split), .text(s.text), .optional(s.textPair), .text(corrected[s.id] ?? s.label)]
-            if labels == .corrected { row += [.text(s.label), .text(corrected[s.id] == nil ? "false" : "true")] }
+        if corrected != nil { columns += ["given_label", "corrected"] }
+        return Table(name: "dataset", title: "", columns: columns, rows: samples.map { s in
+            var row: [Cell] = [.text(s.displayID), .text(s.split), .text(s.text), .optional(s.textPair), .text(corrected?[s.id] ?? s.label)]
+            if let corrected { row += [.text(s.label), .text(corrected[s.id] == nil ? "false" : "true")] }
             return row
         })
-        try AtomicFile.write(Table.render([table], as: .csv), to: out)
-        Terminal.note("wrote \(samples.count) samples (\(samples.filter { corrected[$0.id] != nil }.count) with corrected labels) to \(out)")
     }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import DQStore
+import DQTestSupport
+import DQText
+
+/// A store holding the first 400 TREC questions and one bow PVI run on them.
+private func trecWithPVI() throws -> String {
+    let db = newStorePath()
+    let rows = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false)
+    let path = NSTemporaryDirectory() + "dq-trec-\(UUID().uuidString).csv"
+    try rows.prefix(401).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(try dq(["ingest", path, "--dataset", "trec", "--db", db]).status == 0)
+    #expect(try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db]).status == 0)
+    return db
+}
+
+@Test func transformedRunsAreComparedWithIntervalsAndPairedDifferences() throws {
+    let db = try trecWithPVI()
+    let shuffled = try dq(["pvi", "--model", "bow", "--folds", "2", "--transform", "shuffle", "--db", db])
+    #expect(shuffled.status == 0 && shuffled.stdout.contains("V-information, bow, shuffle inputs, run 2"), "\(shuffled.stderr)")
+    let length = try dq(["pvi", "--model", "bow", "--folds", "2", "--transform", "length", "--db", db])
+    #expect(length.status == 0)
+    let pairOnly = try dq(["pvi", "--transform", "pair-only", "--db", db])
+    #expect(pairOnly.status != 0 && pairOnly.stderr.contains("needs text pairs"))
+    let noFile = try dq(["pvi", "--transform", "drop-tokens", "--db", db])
+    #expect(noFile.status != 0 && noFile.stderr.contains("needs --tokens-file"))
+
+    let result = try dq(["vinfo", "compare", "--db", db, "--format", "json", "--bootstrap", "200"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONValue.parse(result.stdout)
+    guard case .array(let rows)? = json["v_information"], case .array(let differences)? = json["differences"] else {
+        Issue.record("missing tables: \(result.stdout)")
+        return
+    }
+    #expect(rows.compactMap { $0["input"]?.scalarText } == ["original", "shuffle", "length"])
+    for row in rows {
+        guard case .number(let v)? = row["V-info"], case .number(let low)? = row["95% low"], case .number(let high)? = row["95% high"] else {
+            Issue.record("no interval")
+            continue
+        }
+        #expect(low <= v && v <= high)
+    }
+    #expect(differences.allSatisfy { $0["bootstrap"]?.scalarText == "paired" })
+    // Length alone carries much less about TREC's answer types than the words.
+    guard case .number(let drop)? = differences.last?["Δ V-info"], case .number(let high)? = differences.last?["95% high"] else {
+        Issue.record("no difference")
+        return
+    }
+    #expect(drop < 0 && high < 0)
+    // Analyses that build on a pvi run take the untransformed one.
+    let issues = try dq(["label-issues", "--db", db])
+    #expect(issues.status == 0)
+    let store = try Store(path: db)
+    let run = try #require(try store.latestRun(dataset: try store.requireDataset("trec"), kind: "label-issues"))
+    #expect(run.parameters["source"]?["pvi_run"] == .number(1))
+}
+
+@Test func biasReportsTermRatesAndThePinnedBias() throws {
+    let db = try trecWithPVI()
+    let terms = NSTemporaryDirectory() + "dq-terms-\(UUID().uuidString).txt"
+    try "who\nhow many\n# a comment\nzebra crossing\n".write(toFile: terms, atomically: true, encoding: .utf8)
+    let result = try dq(["bias", "--terms", terms, "--label", "HUM", "--db", db, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONValue.parse(result.stdout)
+    guard case .array(let rows)? = json["terms"] else { Issue.record("no terms table"); return }
+    #expect(rows.compactMap { $0["term"]?.scalarText } == ["who", "how many"])
+    // Nearly every "who" question is HUM; no "how many" question is.
+    guard case .number(let who)? = rows[0]["p(L|t) data"], case .number(let howMany)? = rows[1]["p(L|t) data"] else { Issue.record("no rates"); return }
+    #expect(who > 0.9 && howMany == 0)
+    #expect(json["pinned_bias"]?[0]?["pB model"] != .null)
+    let bad = try dq(["bias", "--terms", terms, "--label", "PERSON", "--db", db])
+    #expect(bad.status != 0 && bad.stderr.contains("has no label 'PERSON'"))
+}
+
+@Test func selectWritesTheSubsetAndRecordsTheRule() throws {
+    let db = try trecWithPVI()
+    let out = NSTemporaryDirectory() + "dq-select-\(UUID().uuidString).csv"
+    let result = try dq(["select", "--drop-lowest", "10%", "--out", out, "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    #expect(lines[0] == "id,split,text,text_pair,label" && lines.count == 1 + 360)
+    let store = try Store(path: db)
+    let dataset = try store.requireDataset("trec")
+    let run = try #require(try store.latestRun(dataset: dataset, kind: "select"))
+    #expect(run.parameters["rule"]?.scalarText == "drop the 40 lowest-PVI samples (10%)")
+    let kept = Set(try store.selection(run: run.id))
+    let dropped = try store.pviRows(run: 1).sorted { $0.pvi < $1.pvi }.prefix(40).map(\.sampleID)
+    #expect(kept.count == 360 && kept.isDisjoint(with: dropped))
+    let hardest = try dq(["select", "--keep-hardest", "5", "--out", out, "--db", db])
+    #expect(hardest.status == 0)
+    #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 6)
+    let noRule = try dq(["select", "--out", out, "--db", db])
+    #expect(noRule.status != 0 && noRule.stderr.contains("give exactly one rule"))
+    let noMap = try dq(["select", "--region", "ambiguous", "--out", out, "--db", db])
+    #expect(noMap.status != 0 && noMap.stderr.contains("no `dq cartography` run"))
+}
