@@ -44,10 +44,12 @@ public enum PVIEstimation {
         }
     }
 
-    /// Runs the estimation. `labels` fixes the label order of probability vectors.
+    /// Runs the estimation. `labels` fixes the label order of probability vectors. `inspect`,
+    /// if given, sees each fitted g′ with the samples it scores (as `dq artefacts` does).
     public static func run(
         samples: [Sample], labels: [String], family: any ModelFamily, scheme: Scheme,
-        null: NullModel, seed: UInt64, progress: (String) -> Void = { _ in }
+        null: NullModel, seed: UInt64, progress: (String) -> Void = { _ in },
+        inspect: ((_ inputModel: any Classifier, _ scored: [Sample]) throws -> Void)? = nil
     ) throws -> [Result] {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         func example(_ s: Sample, empty: Bool = false) throws -> TextExample {
@@ -78,6 +80,7 @@ public enum PVIEstimation {
             let jobSeed = seed &+ UInt64(number) &* 0x9E37_79B9
             progress("\(tag): fitting g′ on \(trainExamples.count) samples")
             let inputModel = try family.fit(trainExamples, classes: labels.count, seed: jobSeed) { progress("\(tag): g′ \($0)") }
+            try inspect?(inputModel, job.score)
             let nullModel: any Classifier
             switch null {
             case .prior:

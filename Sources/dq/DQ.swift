@@ -15,6 +15,6 @@ struct DQ: ParsableCommand {
               dq stats --dataset reviews
             """,
         version: "dq 0.1.0",
-        subcommands: [Ingest.self, Datasets.self, Stats.self, PVI.self, Cartography.self, Divergence.self, Inconsistent.self, LabelIssues.self, Conflicts.self, Suspects.self, Export.self, Corrections.self, Report.self, VInfo.self, Bias.self, Select.self, Models.self]
+        subcommands: [Ingest.self, Datasets.self, Stats.self, PVI.self, Cartography.self, Divergence.self, Inconsistent.self, LabelIssues.self, Conflicts.self, Suspects.self, Export.self, Corrections.self, Report.self, VInfo.self, Bias.self, Select.self, Artefacts.self, Models.self]
     )
 }

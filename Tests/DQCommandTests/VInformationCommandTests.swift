@@ -95,3 +95,40 @@ private func trecWithPVI() throws -> String {
     let noMap = try dq(["select", "--region", "ambiguous", "--out", out, "--db", db])
     #expect(noMap.status != 0 && noMap.stderr.contains("no `dq cartography` run"))
 }
+
+@Test func aTokenPlantedInMostOfOneLabelIsItsTopArtefact() throws {
+    // 240 texts of shared filler words; "zork" is planted in 90% of label A's texts.
+    let filler = ["the", "a", "cat", "dog", "runs", "sits", "blue", "green", "big", "small", "on", "under", "table", "chair", "today", "again"]
+    var state: UInt64 = 99
+    func next(_ n: Int) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int((state >> 33) % UInt64(n))
+    }
+    var csv = "id,text,label\n"
+    for i in 0..<240 {
+        let label = i % 2 == 0 ? "A" : "B"
+        var words = (0..<(6 + next(5))).map { _ in filler[next(filler.count)] }
+        if label == "A" && next(10) < 9 { words.insert("zork", at: next(words.count + 1)) }
+        csv += "s\(i),\(words.joined(separator: " ")),\(label)\n"
+    }
+    let path = NSTemporaryDirectory() + "dq-planted-\(UUID().uuidString).csv"
+    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    let db = newStorePath()
+    #expect(try dq(["ingest", path, "--dataset", "planted", "--db", db]).status == 0)
+    #expect(try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db]).status == 0)
+    let specs = NSTemporaryDirectory() + "dq-draft-\(UUID().uuidString).json"
+    let result = try dq(["artefacts", "--label", "A", "--format", "json", "--as-specs", specs, "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONValue.parse(result.stdout)
+    #expect(json[0]?["token"]?.scalarText == "zork", "\(result.stdout)")
+    guard case .number(let delta)? = json[0]?["mean Δ PVI (bits)"] else { Issue.record("no Δ"); return }
+    #expect(delta > 0.5)
+    let draft = try JSONValue.parse(try String(contentsOfFile: specs, encoding: .utf8))
+    #expect(draft["specs"]?[0]?["query"]?.scalarText?.hasPrefix("zork") == true)
+    // A store whose data changed since the run cannot reproduce it, and says so.
+    let more = NSTemporaryDirectory() + "dq-more-\(UUID().uuidString).csv"
+    try "id,text,label\nx1,zork zork,B\n".write(toFile: more, atomically: true, encoding: .utf8)
+    #expect(try dq(["ingest", more, "--dataset", "planted", "--db", db]).status == 0)
+    let stale = try dq(["artefacts", "--db", db])
+    #expect(stale.status != 0 && stale.stderr.contains("could not reproduce run 1"), "\(stale.stderr)")
+}
