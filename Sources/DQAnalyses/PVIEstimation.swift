@@ -44,11 +44,12 @@ public enum PVIEstimation {
         }
     }
 
-    /// Runs the estimation. `labels` fixes the label order of probability vectors. `inspect`,
-    /// if given, sees each fitted g′ with the samples it scores (as `dq artefacts` does).
+    /// Runs the estimation. `labels` fixes the label order of probability vectors. With
+    /// cross-fitting, samples with the same `group` key share a fold (see `StratifiedFolds`).
+    /// `inspect`, if given, sees each fitted g′ with the samples it scores (as `dq artefacts` does).
     public static func run(
         samples: [Sample], labels: [String], family: any ModelFamily, scheme: Scheme,
-        null: NullModel, seed: UInt64, progress: (String) -> Void = { _ in },
+        null: NullModel, seed: UInt64, group: ((Sample) -> String)? = nil, progress: (String) -> Void = { _ in },
         inspect: ((_ inputModel: any Classifier, _ scored: [Sample]) throws -> Void)? = nil
     ) throws -> [Result] {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
@@ -61,7 +62,17 @@ public enum PVIEstimation {
         case .crossFit(let k):
             guard samples.count >= 2 * k else { throw EstimationError.tooFewSamples(samples.count, folds: k) }
             var rng = SplitMix64(seed: seed)
-            let folds = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, folds: k, using: &rng)
+            var groupIDs: [Int]?
+            if let group {
+                var ids: [String: Int] = [:]
+                groupIDs = samples.map { sample in
+                    let key = group(sample)
+                    if let id = ids[key] { return id }
+                    ids[key] = ids.count
+                    return ids.count - 1
+                }
+            }
+            let folds = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, groups: groupIDs, folds: k, using: &rng)
             for f in 0..<k {
                 jobs.append((samples.indices.filter { folds[$0] != f }.map { samples[$0] },
                              samples.indices.filter { folds[$0] == f }.map { samples[$0] }, f))

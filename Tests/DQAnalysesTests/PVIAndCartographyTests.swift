@@ -52,3 +52,18 @@ import DQLearning
         #expect(members.filter { labels[$0] == 1 }.count == 6)
     }
 }
+
+@Test func groupedFoldsKeepAGroupTogetherAndSingletonsAsUngrouped() {
+    // NLI-like: 60 premises with three hypotheses each, one per label.
+    let labels = (0..<180).map { $0 % 3 }
+    let groups = (0..<180).map { $0 / 3 }
+    var rng = SplitMix64(seed: 4)
+    let folds = StratifiedFolds.assign(labels: labels, groups: groups, folds: 5, using: &rng)
+    for g in 0..<60 { #expect(Set((0..<3).map { folds[g * 3 + $0] }).count == 1, "premise \(g)") }
+    for f in 0..<5 { #expect(folds.filter { $0 == f }.count == 36) }
+    // Every group of one sample: the same folds as without groups.
+    let plain = (0..<100).map { $0 % 4 }
+    var a = SplitMix64(seed: 9), b = SplitMix64(seed: 9)
+    #expect(StratifiedFolds.assign(labels: plain, groups: Array(0..<100), folds: 5, using: &a)
+            == StratifiedFolds.assign(labels: plain, folds: 5, using: &b))
+}

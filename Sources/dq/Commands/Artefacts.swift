@@ -72,6 +72,7 @@ struct Artefacts: ParsableCommand {
         if case .number(let value)? = p["l2"] { l2 = value }
         let family = BowFamily(options: SoftmaxRegression.Options(l2: l2))
         let samples = try store.samples(dataset: datasetID, splits: splits)
+        let groups = try PVI.groupKeys(samples, by: p["group_by"]?.scalarText ?? "none")
         let stored = Dictionary(uniqueKeysWithValues: try store.pviRows(run: run.id).map { ($0.sampleID, $0.probabilities) })
         var accumulator = TokenArtefacts.Accumulator()
         var largestDifference = 0.0
@@ -79,6 +80,7 @@ struct Artefacts: ParsableCommand {
         try Interrupt.during {
             _ = try PVIEstimation.run(
                 samples: samples, labels: labels, family: family, scheme: scheme, null: .prior, seed: UInt64(bitPattern: seed),
+                group: groups.map { keys in { keys[$0.id]! } },
                 progress: { message in if message.contains(": fitting") { progress.begin(message) } },
                 inspect: { model, scored in
                     for (sample, probabilities) in zip(scored, model.probabilities(scored.map { ($0.text, $0.textPair) })) {

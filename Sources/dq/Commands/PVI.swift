@@ -22,6 +22,9 @@ struct PVI: ParsableCommand {
               dq pvi --dataset cola --model tiny-bert --train-split train --eval-split dev
               dq pvi --dataset mnli --model bow --transform pair-only      # hypothesis only
 
+            Cross-fitting keeps samples with the same text (for pairs, the same premise) in one \
+            fold (--group-by), so no input is scored by a model trained on its own copy.
+
             --transform measures what an attribute of the input carries: shuffle (word order \
             removed), text-only / pair-only (one text of a pair), length (only the length \
             bucket), drop-tokens with --tokens-file FILE (listed words removed), lowercase. \
@@ -48,6 +51,11 @@ struct PVI: ParsableCommand {
 
     @Option(help: "How many lowest-PVI samples to list.")
     var top = 10
+
+    @Option(name: .customLong("group-by"), help: ArgumentHelp(
+        "Keep samples sharing this in one fold: text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.",
+        valueName: "text|none|column"))
+    var groupBy = "text"
 
     @Option(help: ArgumentHelp("Train and score on transformed inputs: shuffle, text-only, pair-only, length, drop-tokens, lowercase.",
                                valueName: "name"))
@@ -110,6 +118,7 @@ struct PVI: ParsableCommand {
         let splits: [String]? = trainSplit.map { [$0, evalSplit!] } ?? selection.splits
         let transformed = try inputTransform()
         var samples = try store.samples(dataset: datasetID, splits: splits)
+        let groups = try PVI.groupKeys(samples, by: groupBy)
         if let transformed {
             if (transformed.transform == .textOnly || transformed.transform == .pairOnly) && !samples.contains(where: { $0.textPair != nil }) {
                 throw ValidationError("--transform \(transformed.transform.name) needs text pairs; dataset \(datasetName) has single texts")
@@ -137,7 +146,7 @@ struct PVI: ParsableCommand {
         let family = try modelOptions.family(onStep: runProgress.step)
         var parameters: [(key: String, value: JSONValue)] = [
             ("model", .string(family.name)), ("null", .string(null.rawValue)), ("labels", .array(labels.map { .string($0) })),
-        ] + schemeParameters + (transformed?.parameters ?? [])
+        ] + schemeParameters + (transformed?.parameters ?? []) + (groups == nil ? [] : [("group_by", .string(groupBy))])
         if let splits { parameters.append(("splits", .array(splits.map { .string($0) }))) }
         parameters += family.parameters
         let (run, results) = try Interrupt.during {
@@ -146,7 +155,8 @@ struct PVI: ParsableCommand {
                 compute: { _ in
                     defer { Terminal.endProgress() }
                     return try PVIEstimation.run(
-                        samples: samples, labels: labels, family: family, scheme: scheme, null: null, seed: modelOptions.seed
+                        samples: samples, labels: labels, family: family, scheme: scheme, null: null, seed: modelOptions.seed,
+                        group: groups.map { keys in { keys[$0.id]! } }
                     ) { message in
                         if message.contains(": fitting") { runProgress.begin(message) }
                         Terminal.endProgress()
@@ -212,6 +222,16 @@ struct PVI: ParsableCommand {
                  .text(r.sample.textPair.map { r.sample.text + " ⟂ " + $0 } ?? r.sample.text)]
             }))
         return tables
+    }
+
+    /// Each sample's fold group for `--group-by` (computed on the samples as stored, before any
+    /// transformation), or nil for none.
+    static func groupKeys(_ samples: [Sample], by: String) throws -> [Int64: String]? {
+        switch by {
+        case "none": return nil
+        case "text": return Dictionary(uniqueKeysWithValues: samples.map { ($0.id, TextNormalisation.duplicateKey($0.text)) })
+        default: return Dictionary(uniqueKeysWithValues: try samples.map { ($0.id, try sliceKey($0, column: by)) })
+        }
     }
 
     /// The value of `column` for a sample: its label, split, or a metadata field.
