@@ -175,3 +175,35 @@ private struct Golden: Decodable {
     // The label "<i>neg</i>" is in every section (distribution, V-information, heatmap, pairs).
     #expect(html.components(separatedBy: "&lt;i&gt;neg&lt;/i&gt;").count > 5)
 }
+
+@Test func examplesCanBeMatchedByEmbeddingsOfACheckpoint() throws {
+    let db = try reviewsStore()
+    let result = try dq(["inconsistent", "--specs", fixture("specs/planted-reviews-specs.json"), "--embed-model", fixture("bert/random-tiny"),
+                         "--top", "3", "--db", db, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let store = try Store(path: db)
+    let run = try #require(try store.latestRun(dataset: try store.requireDataset("reviews"), kind: "inconsistent"))
+    #expect(run.parameters["embed_model"]?.scalarText == fixture("bert/random-tiny"))
+    // The query and pattern specifications do not use embeddings: their suspects stay.
+    guard case .array(let rows) = try JSONValue.parse(result.stdout) else { Issue.record("no rows"); return }
+    #expect(rows.contains { $0["id"]?.scalarText == "p04" })
+    let missing = try dq(["inconsistent", "--specs", fixture("specs/planted-reviews-specs.json"), "--embed-model", "/nonexistent", "--db", db])
+    #expect(missing.status != 0)
+}
+
+@Test func conflictsAcrossDatasetsNeedTheSameLabels() throws {
+    let db = newStorePath()
+    let a = NSTemporaryDirectory() + "dq-a-\(UUID().uuidString).csv", b = NSTemporaryDirectory() + "dq-b-\(UUID().uuidString).csv"
+    try "id,text,label\na1,The service was great,pos\na2,Broken on arrival,neg\n".write(toFile: a, atomically: true, encoding: .utf8)
+    try "id,text,label\nb1,the service was GREAT!,neg\nb2,Lovely screen,pos\n".write(toFile: b, atomically: true, encoding: .utf8)
+    #expect(try dq(["ingest", a, "--dataset", "a", "--db", db]).status == 0)
+    #expect(try dq(["ingest", b, "--dataset", "b", "--db", db]).status == 0)
+    let result = try dq(["conflicts", "--datasets", "a,b", "--db", db, "--format", "csv"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("exact,1.0,a:a1,pos,b:b1,neg"))
+    let c = NSTemporaryDirectory() + "dq-c-\(UUID().uuidString).csv"
+    try "id,text,label\nc1,The service was great,good\nc2,bad,bad\n".write(toFile: c, atomically: true, encoding: .utf8)
+    #expect(try dq(["ingest", c, "--dataset", "c", "--db", db]).status == 0)
+    let mismatch = try dq(["conflicts", "--datasets", "a,c", "--db", db])
+    #expect(mismatch.status != 0 && mismatch.stderr.contains("have different labels"))
+}
