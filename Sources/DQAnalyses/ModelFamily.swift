@@ -77,6 +77,10 @@ public struct BertFamily: ModelFamily {
     public enum Initialisation: Equatable, Sendable {
         case checkpoint(String)
         case random(config: BertConfig, vocabularySize: Int)
+
+        /// What `tiny-bert` trains from without pretrained weights: the tiny configuration and
+        /// an 8,000-token vocabulary built from the training texts.
+        public static let randomTiny = Initialisation.random(config: .tiny(), vocabularySize: 8000)
     }
 
     public var initialisation: Initialisation

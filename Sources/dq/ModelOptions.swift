@@ -55,7 +55,7 @@ struct ModelOptions: ParsableArguments {
             pretrained = true
         case .randomInitialisation(let looked):
             Terminal.note("\(model): no pretrained weights (looked in \(looked.joined(separator: ", "))); training from random initialisation. For pretrained weights run `dq models fetch \(model)` or pass --weights DIR.")
-            initialisation = .random(config: .tiny(), vocabularySize: 8000)
+            initialisation = .randomTiny
             pretrained = false
         }
         var training = pretrained ? BertTrainingOptions.fineTuning(seed: seed) : BertTrainingOptions.fromScratch(seed: seed)

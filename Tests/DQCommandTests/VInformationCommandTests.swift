@@ -96,8 +96,8 @@ private func trecWithPVI() throws -> String {
     #expect(noMap.status != 0 && noMap.stderr.contains("no `dq cartography` run"))
 }
 
-@Test func aTokenPlantedInMostOfOneLabelIsItsTopArtefact() throws {
-    // 240 texts of shared filler words; "zork" is planted in 90% of label A's texts.
+/// 240 texts of shared filler words; "zork" is planted in 90% of label A's texts.
+private func plantedStore() throws -> String {
     let filler = ["the", "a", "cat", "dog", "runs", "sits", "blue", "green", "big", "small", "on", "under", "table", "chair", "today", "again"]
     var state: UInt64 = 99
     func next(_ n: Int) -> Int {
@@ -115,6 +115,11 @@ private func trecWithPVI() throws -> String {
     try csv.write(toFile: path, atomically: true, encoding: .utf8)
     let db = newStorePath()
     #expect(try dq(["ingest", path, "--dataset", "planted", "--db", db]).status == 0)
+    return db
+}
+
+@Test func aTokenPlantedInMostOfOneLabelIsItsTopArtefact() throws {
+    let db = try plantedStore()
     #expect(try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db]).status == 0)
     let specs = NSTemporaryDirectory() + "dq-draft-\(UUID().uuidString).json"
     let result = try dq(["artefacts", "--label", "A", "--format", "json", "--as-specs", specs, "--db", db])
@@ -132,3 +137,14 @@ private func trecWithPVI() throws -> String {
     let stale = try dq(["artefacts", "--db", db])
     #expect(stale.status != 0 && stale.stderr.contains("could not reproduce run 1"), "\(stale.stderr)")
 }
+
+@Test func aBertRunIsRefittedExactlyForItsArtefacts() throws {
+    let db = try plantedStore()
+    let pvi = try dq(["pvi", "--model", "tiny-bert", "--folds", "2", "--epochs", "1", "--max-length", "12", "--batch-size", "32", "--null", "prior", "--db", db])
+    #expect(pvi.status == 0, "\(pvi.stderr)")
+    let result = try dq(["artefacts", "--label", "A", "--min-count", "20", "--format", "json", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    guard case .array(let rows) = try JSONValue.parse(result.stdout) else { Issue.record("no rows"); return }
+    #expect(!rows.isEmpty)
+}
+
