@@ -37,7 +37,7 @@ public struct BM25Index: Sendable {
     /// Indexes `documents` in order; document i is scored at index i.
     public init(documents: some Sequence<String>, parameters: Parameters = Parameters()) {
         self.parameters = parameters
-        var terms = TokenInterner()
+        let terms = TokenInterner()
         // Per document, its distinct terms with their frequencies.
         var documentStarts = [0]
         var documentTerms: [Int32] = []

@@ -88,10 +88,15 @@ extension Store {
     }
 
     /// The smallest and largest store id of a dataset's samples (optionally only some splits).
+    /// Read from the ingests' id ranges, without touching the samples.
     public func sampleIDRange(dataset: Int64, splits: [String]? = nil) throws -> ClosedRange<Int64>? {
-        let scope = Store.scope(dataset: dataset, splits: splits)
-        guard let row = try database.row("SELECT min(s.id), max(s.id) \(scope.sql)", scope.values), let low = row.optionalInt(0),
-              let high = row.optionalInt(1) else { return nil }
+        var sql = "SELECT min(first_sample_id), max(last_sample_id) FROM ingests WHERE dataset_id = ? AND first_sample_id IS NOT NULL"
+        var values: [SQLValue] = [.integer(dataset)]
+        if let splits, !splits.isEmpty {
+            sql += " AND split IN (\(Array(repeating: "?", count: splits.count).joined(separator: ", ")))"
+            values += splits.map { .text($0) }
+        }
+        guard let row = try database.row(sql, values), let low = row.optionalInt(0), let high = row.optionalInt(1) else { return nil }
         return Int64(low)...Int64(high)
     }
 

@@ -1,0 +1,31 @@
+import Testing
+import DQText
+
+@Test func internedIdsAreDenseInOrderOfFirstSightAndRoundTrip() {
+    let interner = TokenInterner()
+    var ids: [Int32] = []
+    interner.appendIDs(of: "The cat, the CAT and the hat!", to: &ids)
+    #expect(ids == [0, 1, 0, 1, 2, 0, 3])
+    #expect((0..<4).map { interner.token(Int32($0)) } == ["the", "cat", "and", "hat"])
+    #expect(interner.id(of: "hat") == 3 && interner.id(of: "dog") == nil)
+    var known: [Int32] = []
+    interner.appendKnownIDs(of: "a hat on the dog", to: &known)
+    #expect(known == [3, 0])
+    #expect(interner.count == 4)
+}
+
+@Test func internedTokensAreWordTokensForAnyTextAndSurviveGrowth() {
+    let interner = TokenInterner()
+    // Non-ASCII text takes the Unicode path; ASCII text the byte path: both cut as WordTokens.
+    for text in ["Café déjà-vu 2nd", "naïve CAFÉ", "plain ASCII text, with 42 numbers", "", "   ", "snake_case x2"] {
+        var ids: [Int32] = []
+        interner.appendIDs(of: text, to: &ids)
+        #expect(ids.map { interner.token($0) } == WordTokens.split(text), "\(text)")
+    }
+    // Thousands of distinct tokens, long and short: ids and texts stay right after the tables grow.
+    let words = (0..<5000).map { "w\($0)" + String(repeating: "x", count: $0 % 23) }
+    var ids: [Int32] = []
+    interner.appendIDs(of: words.joined(separator: " "), to: &ids)
+    #expect(Set(ids).count == 5000)
+    #expect(zip(ids, words).allSatisfy { interner.token($0) == $1 && interner.id(of: $1) == $0 })
+}
