@@ -11,7 +11,9 @@ enum VectorMath {
     /// with the 1.5·2²³ trick: adding it leaves n in the low mantissa bits.
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let clamped = pointwiseMin(pointwiseMax(x, V(repeating: -87.3)), V(repeating: 88.7))
+        // `replacing(with:where:)` inlines to blends; the generic pointwiseMin/Max were calls.
+        var clamped = x.replacing(with: -87.3, where: x .< -87.3)
+        clamped.replace(with: 88.7, where: clamped .> 88.7)
         let shifted = clamped * 1.442_695_04 + 12_582_912
         let n = shifted - 12_582_912
         var r = clamped - n * 0.693_359_375
