@@ -120,8 +120,7 @@ public final class TokenInterner: @unchecked Sendable {
             return
         }
         TokenInterner.fold.withUnsafeBufferPointer { fold in
-            // Eight bytes of slack, so that hashing may read whole words past a token's end.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 8) { buffer in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { buffer in
                 guard let token = buffer.baseAddress else { return }
                 var length = 0
                 for byte in bytes {
