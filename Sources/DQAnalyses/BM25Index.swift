@@ -109,9 +109,6 @@ public struct BM25Index: Sendable {
         return ids
     }
 
-    /// Whether any of the query's tokens occurs in the index.
-    public func matchesAny(_ query: String) -> Bool { !queryTerms(query).isEmpty }
-
     /// The BM25 score of every document for `query`, in document order.
     public func scores(query: String) -> [Double] {
         var out = [Double](repeating: 0, count: documentCount)

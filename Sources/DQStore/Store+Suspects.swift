@@ -42,11 +42,6 @@ extension Store {
         try database.run("INSERT INTO run_summaries (run_id, summary) VALUES (?, ?)", [.integer(run), .text(summary.jsonText)])
     }
 
-    public func summary(run: Int64) throws -> JSONValue? {
-        try database.row("SELECT summary FROM run_summaries WHERE run_id = ?", [.integer(run)])
-            .flatMap { try? JSONValue.parse($0.string(0)) }
-    }
-
     /// Writes the specification suspects of a run (call inside the run's transaction).
     public func writeSpecSuspects(run: Int64, _ rows: [FlaggedSample]) throws {
         let insert = try database.prepare(
