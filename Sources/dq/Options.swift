@@ -89,3 +89,13 @@ enum AtomicFile {
         }
     }
 }
+
+/// A problem a command meets while running — with the data, the store or a file, not with how
+/// it was called — printed as `Error: …` without the usage text; the exit status is 1.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

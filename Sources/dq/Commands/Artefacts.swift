@@ -50,15 +50,15 @@ struct Artefacts: ParsableCommand {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         guard let run = try pviRun.map({ try store.run($0) }) ?? store.latestPlainPVIRun(dataset: datasetID) else {
-            throw ValidationError("dataset \(datasetName) has no `dq pvi` run; run `dq pvi --model bow --dataset \(datasetName)` first")
+            throw CommandError("dataset \(datasetName) has no `dq pvi` run; run `dq pvi --model bow --dataset \(datasetName)` first")
         }
         let p = run.parameters
         guard run.kind == "pvi", run.status == .succeeded, run.datasetID == datasetID, p["transform"] == nil,
               case .array(let labelValues)? = p["labels"], let seed = run.seed else {
-            throw ValidationError("run \(run.id) is not a finished `dq pvi` run of \(datasetName) that dq trained on untransformed inputs")
+            throw CommandError("run \(run.id) is not a finished `dq pvi` run of \(datasetName) that dq trained on untransformed inputs")
         }
         let labels = labelValues.compactMap(\.scalarText)
-        if let label, !labels.contains(label) { throw ValidationError("run \(run.id) has no label '\(label)' (labels: \(labels.joined(separator: ", ")))") }
+        if let label, !labels.contains(label) { throw CommandError("run \(run.id) has no label '\(label)' (labels: \(labels.joined(separator: ", ")))") }
         var splits: [String]?
         if case .array(let values)? = p["splits"] { splits = values.compactMap(\.scalarText) }
         let scheme: PVIEstimation.Scheme
@@ -67,7 +67,7 @@ struct Artefacts: ParsableCommand {
         } else if let train = p["train_split"]?.scalarText, let evaluate = p["eval_split"]?.scalarText {
             scheme = .split(train: [train], evaluate: [evaluate])
         } else {
-            throw ValidationError("run \(run.id) records neither folds nor train/eval splits")
+            throw CommandError("run \(run.id) records neither folds nor train/eval splits")
         }
         var family = try Artefacts.family(run)
         let samples = try store.samples(dataset: datasetID, splits: splits)
@@ -99,7 +99,7 @@ struct Artefacts: ParsableCommand {
         }
         Terminal.endProgress()
         guard largestDifference <= (family is BowFamily ? 1e-6 : 1e-4) else {
-            throw ValidationError("could not reproduce run \(run.id) (probabilities differ by up to \(largestDifference)); was the dataset changed since?")
+            throw CommandError("could not reproduce run \(run.id) (probabilities differ by up to \(largestDifference)); was the dataset changed since?")
         }
         let ranked = accumulator.ranked(minCount: minCount)
         let shown = (label.map { [$0] } ?? labels).filter { ranked[$0] != nil }
@@ -125,18 +125,18 @@ struct Artefacts: ParsableCommand {
     static func family(_ run: RunRecord) throws -> any ModelFamily {
         let p = run.parameters
         func number(_ key: String) throws -> Double {
-            guard case .number(let value)? = p[key] else { throw ValidationError("run \(run.id) does not record \(key)") }
+            guard case .number(let value)? = p[key] else { throw CommandError("run \(run.id) does not record \(key)") }
             return value
         }
         guard let model = p["model"]?.scalarText, model != "imported" else {
-            throw ValidationError("run \(run.id) scored imported probabilities: there is no model to refit")
+            throw CommandError("run \(run.id) scored imported probabilities: there is no model to refit")
         }
         if model == "bow" {
             var l2: Double?
             if case .number(let value)? = p["l2"] { l2 = value }
             return BowFamily(options: SoftmaxRegression.Options(l2: l2))
         }
-        guard let initialisation = p["initialisation"]?.scalarText else { throw ValidationError("run \(run.id) does not record its initialisation") }
+        guard let initialisation = p["initialisation"]?.scalarText else { throw CommandError("run \(run.id) does not record its initialisation") }
         let seed = UInt64(bitPattern: run.seed ?? 0)
         var training: BertTrainingOptions
         let start: BertFamily.Initialisation

@@ -51,7 +51,7 @@ struct Bias: ParsableCommand {
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
-        guard let text = try? String(contentsOfFile: terms, encoding: .utf8) else { throw ValidationError("cannot read the terms file \(terms)") }
+        guard let text = try? String(contentsOfFile: terms, encoding: .utf8) else { throw CommandError("cannot read the terms file \(terms)") }
         let list = text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         for (i, term) in list.enumerated() where WordTokens.split(term).isEmpty {
             throw InputError(file: terms, line: i + 1, message: "'\(term)' has no words to match")
@@ -59,14 +59,14 @@ struct Bias: ParsableCommand {
         guard !list.isEmpty else { throw InputError(file: terms, message: "lists no terms") }
         let labels = try store.labels(dataset: datasetID)
         guard labels.contains(label) else {
-            throw ValidationError("dataset \(datasetName) has no label '\(label)' (its labels: \(labels.joined(separator: ", ")))")
+            throw CommandError("dataset \(datasetName) has no label '\(label)' (its labels: \(labels.joined(separator: ", ")))")
         }
         var samples = try store.samples(dataset: datasetID, splits: selection.splits)
         var probabilities: [Double]?
         var source = "no `dq pvi` run: model rates left out"
         if let run = try pviRun.map({ try store.run($0) }) ?? store.latestPlainPVIRun(dataset: datasetID) {
             guard run.kind == "pvi", run.datasetID == datasetID, run.status == .succeeded else {
-                throw ValidationError("run \(run.id) is not a finished `dq pvi` run of \(datasetName)")
+                throw CommandError("run \(run.id) is not a finished `dq pvi` run of \(datasetName)")
             }
             var order = labels
             if case .array(let names)? = run.parameters["labels"] { order = names.compactMap(\.scalarText) }

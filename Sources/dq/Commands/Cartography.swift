@@ -61,7 +61,7 @@ struct Cartography: ParsableCommand {
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         let splits = selection.splits
         let samples = try store.samples(dataset: datasetID, splits: splits)
-        guard samples.count >= 2 else { throw ValidationError("dataset \(datasetName) has too few samples") }
+        guard samples.count >= 2 else { throw CommandError("dataset \(datasetName) has too few samples") }
         let labels = try store.labels(dataset: datasetID)
         if let importDirectory {
             let results = try ImportedDynamics.map(try ImportedDynamics.read(directory: importDirectory), samples: samples,

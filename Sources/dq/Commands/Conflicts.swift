@@ -46,7 +46,7 @@ struct Conflicts: ParsableCommand {
         let ids = try names.map { try store.requireDataset($0) }
         let labelSets = try ids.map { Set(try store.labels(dataset: $0)) }
         for (name, labels) in zip(names, labelSets).dropFirst() where labels != labelSets[0] {
-            throw ValidationError("datasets \(names[0]) and \(name) have different labels (\(labelSets[0].sorted().joined(separator: ", ")) vs \(labels.sorted().joined(separator: ", "))): conflicts compare datasets with the same label space")
+            throw CommandError("datasets \(names[0]) and \(name) have different labels (\(labelSets[0].sorted().joined(separator: ", ")) vs \(labels.sorted().joined(separator: ", "))): conflicts compare datasets with the same label space")
         }
         var samples: [(dataset: String, sample: Sample)] = []
         for (name, id) in zip(names, ids) { samples += try store.samples(dataset: id).map { (name, $0) } }

@@ -79,7 +79,7 @@ struct Divergence: ParsableCommand {
         guard tokens == .wordpiece, let tokenizer else { return nil }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: tokenizer, isDirectory: &isDirectory) else {
-            throw ValidationError("--tokenizer \(tokenizer): no such file or folder")
+            throw CommandError("--tokenizer \(tokenizer): no such file or folder")
         }
         let bert = isDirectory.boolValue ? try BertCheckpoint.tokenizer(directory: tokenizer)
             : try BertTokenizer(vocabulary: Vocabulary(contentsOf: tokenizer))
@@ -99,13 +99,13 @@ struct Divergence: ParsableCommand {
         options.topTokens = topTokens
         if let stopwords {
             guard let text = try? String(contentsOfFile: stopwords, encoding: .utf8) else {
-                throw ValidationError("cannot read the stopwords file \(stopwords)")
+                throw CommandError("cannot read the stopwords file \(stopwords)")
             }
             options.stopwords = Set(text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace().lowercased() }.filter { !$0.isEmpty })
         }
         let counts = try LabelDivergence.count(store: store, dataset: datasetID, splits: selection.splits, options: options,
                                                tokenize: try tokenize())
-        guard counts.labels.count >= 2 else { throw ValidationError("dataset \(datasetName) has fewer than two labels") }
+        guard counts.labels.count >= 2 else { throw CommandError("dataset \(datasetName) has fewer than two labels") }
         let pairs = LabelDivergence.pairs(counts, options: options)
         let parameters: JSONValue = .object([
             ("alpha", .number(alpha)), ("log", .string(log)), ("vocab", .string(vocab.rawValue)), ("min_count", .number(Double(minCount))),

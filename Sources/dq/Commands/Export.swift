@@ -56,7 +56,7 @@ struct ExportSuspects: ParsableCommand {
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         guard let run = try suspectsRun.map({ try store.run($0) }) ?? store.latestRun(dataset: datasetID, kind: "suspects"),
               run.kind == "suspects", run.datasetID == datasetID else {
-            throw ValidationError("dataset \(datasetName) has no `dq suspects` run to export; run `dq suspects --dataset \(datasetName)` first")
+            throw CommandError("dataset \(datasetName) has no `dq suspects` run to export; run `dq suspects --dataset \(datasetName)` first")
         }
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: datasetID).map { ($0.id, $0) })
         let suspects = try store.suspects(run: run.id).prefix(top ?? .max)

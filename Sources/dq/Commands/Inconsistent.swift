@@ -74,11 +74,11 @@ struct Inconsistent: ParsableCommand {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         guard let text = try? String(contentsOfFile: specs, encoding: .utf8) else {
-            throw ValidationError("cannot read the specifications file \(specs)")
+            throw CommandError("cannot read the specifications file \(specs)")
         }
         let specifications = try Specification.parse(text, file: specs, labels: try store.labels(dataset: datasetID))
         let samples = try store.samples(dataset: datasetID, splits: selection.splits)
-        guard !samples.isEmpty else { throw ValidationError("dataset \(datasetName) has no samples to rank") }
+        guard !samples.isEmpty else { throw CommandError("dataset \(datasetName) has no samples to rank") }
         var options = SpecificationRanking.Options()
         options.bm25 = .init(k1: k1, b: b)
         options.aggregation = aggregate

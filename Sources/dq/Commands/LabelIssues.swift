@@ -77,10 +77,10 @@ struct LabelIssues: ParsableCommand {
             source = .object([("probs", .string(probs))])
         } else {
             guard let record = try pviRun.map({ try store.run($0) }) ?? store.latestPlainPVIRun(dataset: datasetID) else {
-                throw ValidationError("dataset \(datasetName) has no `dq pvi` run to take probabilities from; run `dq pvi --dataset \(datasetName)` first, or give --probs FILE")
+                throw CommandError("dataset \(datasetName) has no `dq pvi` run to take probabilities from; run `dq pvi --dataset \(datasetName)` first, or give --probs FILE")
             }
             guard record.kind == "pvi", record.status == .succeeded, record.datasetID == datasetID else {
-                throw ValidationError("run \(record.id) is not a finished `dq pvi` run of \(datasetName)")
+                throw CommandError("run \(record.id) is not a finished `dq pvi` run of \(datasetName)")
             }
             if case .array(let names)? = record.parameters["labels"] { labels = names.compactMap(\.scalarText) }
             for row in try store.pviRows(run: record.id) {
@@ -93,7 +93,7 @@ struct LabelIssues: ParsableCommand {
             }
             source = .object([("pvi_run", .number(Double(record.id)))])
         }
-        guard labels.count >= 2, !ids.isEmpty else { throw ValidationError("confident learning needs samples of at least two labels") }
+        guard labels.count >= 2, !ids.isEmpty else { throw CommandError("confident learning needs samples of at least two labels") }
         let input = ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)
         let parameters: JSONValue = .object([
             ("source", source), ("filter_by", .string(filter.rawValue)), ("rank_by", .string(rankBy.rawValue)),

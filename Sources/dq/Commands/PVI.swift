@@ -100,10 +100,10 @@ struct PVI: ParsableCommand {
         case .lowercase: made = .lowercase
         case .dropTokens:
             guard let tokensFile, let text = try? String(contentsOfFile: tokensFile, encoding: .utf8) else {
-                throw ValidationError("cannot read the tokens file \(tokensFile ?? "")")
+                throw CommandError("cannot read the tokens file \(tokensFile ?? "")")
             }
             let tokens = Set(text.split(whereSeparator: \.isNewline).flatMap { WordTokens.split(String($0)) })
-            guard !tokens.isEmpty else { throw ValidationError("\(tokensFile) lists no words") }
+            guard !tokens.isEmpty else { throw CommandError("\(tokensFile) lists no words") }
             made = .dropTokens(tokens)
             parameters.append(("tokens_file", .string(tokensFile)))
             parameters.append(("tokens", .array(tokens.sorted().map { .string($0) })))
@@ -121,11 +121,11 @@ struct PVI: ParsableCommand {
         let groups = try PVI.groupKeys(samples, by: groupBy)
         if let transformed {
             if (transformed.transform == .textOnly || transformed.transform == .pairOnly) && !samples.contains(where: { $0.textPair != nil }) {
-                throw ValidationError("--transform \(transformed.transform.name) needs text pairs; dataset \(datasetName) has single texts")
+                throw CommandError("--transform \(transformed.transform.name) needs text pairs; dataset \(datasetName) has single texts")
             }
             samples = samples.map(transformed.transform.apply)
         }
-        guard !samples.isEmpty else { throw ValidationError("dataset \(datasetName) has no samples\(splits.map { " in split \($0.joined(separator: ","))" } ?? "")") }
+        guard !samples.isEmpty else { throw CommandError("dataset \(datasetName) has no samples\(splits.map { " in split \($0.joined(separator: ","))" } ?? "")") }
         if let by { _ = try samples.map { try PVI.sliceKey($0, column: by) } }
         let labels = try store.labels(dataset: datasetID)
         if let importProbs {
@@ -174,7 +174,7 @@ struct PVI: ParsableCommand {
     func runImported(_ path: String, store: Store, datasetID: Int64, samples: [Sample], labels: [String]) throws {
         let results = try ImportedProbabilities.score(
             try ImportedProbabilities.read(path: path, labels: labels), samples: samples, labels: labels, path: path)
-        guard !results.isEmpty else { throw ValidationError("\(path) holds no sample of this dataset") }
+        guard !results.isEmpty else { throw CommandError("\(path) holds no sample of this dataset") }
         if results.count < samples.count {
             Terminal.note("\(path) covers \(results.count) of the \(samples.count) samples; only those are scored")
         }
@@ -241,7 +241,7 @@ struct PVI: ParsableCommand {
         case "split": return sample.split
         default:
             guard let metadata = sample.metadata, let value = try? JSONValue.parse(metadata)[column] else {
-                throw ValidationError("--by \(column): sample \(sample.displayID) has no metadata column '\(column)' (ingest it with --meta \(column))")
+                throw CommandError("--by \(column): sample \(sample.displayID) has no metadata column '\(column)' (ingest it with --meta \(column))")
             }
             return value.scalarText ?? value.jsonText
         }

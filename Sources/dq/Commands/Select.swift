@@ -62,10 +62,10 @@ struct Select: ParsableCommand {
         let kind = region == nil ? "pvi" : "cartography"
         let latest = kind == "pvi" ? try store.latestPlainPVIRun(dataset: datasetID) : try store.latestRun(dataset: datasetID, kind: kind)
         guard let source = try sourceRun.map({ try store.run($0) }) ?? latest else {
-            throw ValidationError("dataset \(datasetName) has no `dq \(kind)` run to select by; run it first")
+            throw CommandError("dataset \(datasetName) has no `dq \(kind)` run to select by; run it first")
         }
         guard source.kind == kind, source.datasetID == datasetID, source.status == .succeeded else {
-            throw ValidationError("run \(source.id) is not a finished `dq \(kind)` run of \(datasetName) (this rule needs one)")
+            throw CommandError("run \(source.id) is not a finished `dq \(kind)` run of \(datasetName) (this rule needs one)")
         }
         let kept: [Int64]
         let rule: String

@@ -83,7 +83,7 @@ struct Suspects: ParsableCommand {
             signals.append(.init(name: "conflicts", flags: flags))
         }
         guard !signals.isEmpty else {
-            throw ValidationError("dataset \(datasetName) has no analysis to merge yet: run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first")
+            throw CommandError("dataset \(datasetName) has no analysis to merge yet: run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first")
         }
         let parameters: JSONValue = .object([("sources", .object(sources)), ("min_signals", .number(Double(minSignals))), ("rrf_k", .number(60))])
         let (run, suspects) = try store.recordRun(

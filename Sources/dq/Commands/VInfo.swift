@@ -64,7 +64,7 @@ struct VInfoCompare: ParsableCommand {
         if !runs.isEmpty {
             return try runs.map { id in
                 let run = try store.run(id)
-                guard run.kind == "pvi", run.status == .succeeded else { throw ValidationError("run \(id) is not a finished `dq pvi` run") }
+                guard run.kind == "pvi", run.status == .succeeded else { throw CommandError("run \(id) is not a finished `dq pvi` run") }
                 return run
             }
         }
@@ -79,7 +79,7 @@ struct VInfoCompare: ParsableCommand {
                 chosen.append(run)
             }
         }
-        guard !chosen.isEmpty else { throw ValidationError("no finished `dq pvi` run matches; run dq pvi first") }
+        guard !chosen.isEmpty else { throw CommandError("no finished `dq pvi` run matches; run dq pvi first") }
         return chosen.sorted { $0.id < $1.id }
     }
 
