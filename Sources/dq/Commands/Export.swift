@@ -60,10 +60,6 @@ struct ExportSuspects: ParsableCommand {
         }
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: datasetID).map { ($0.id, $0) })
         let suspects = try store.suspects(run: run.id).prefix(top ?? .max)
-        func reasons(_ evidence: String) -> String {
-            guard case .array(let items)? = try? JSONValue.parse(evidence) else { return evidence }
-            return items.compactMap { $0["reason"]?.scalarText }.joined(separator: "; ")
-        }
         var text = ""
         switch format {
         case .csv:
@@ -73,7 +69,7 @@ struct ExportSuspects: ParsableCommand {
                 rows: suspects.map { s in
                     let sample = samples[s.sampleID]!
                     return [.text(sample.displayID), .text(sample.text), .optional(sample.textPair), .text(sample.label),
-                            .optional(s.suggestedLabel), .text(reasons(s.evidence)), .real(s.score), .missing]
+                            .optional(s.suggestedLabel), .text(Suspects.reasons(fromEvidence: s.evidence)), .real(s.score), .missing]
                 })], as: .csv)
         case .labelstudio:
             let tasks: [JSONValue] = suspects.map { s in
@@ -81,7 +77,7 @@ struct ExportSuspects: ParsableCommand {
                 var data: [(key: String, value: JSONValue)] = [("text", .string(sample.text))]
                 if let pair = sample.textPair { data.append(("text_pair", .string(pair))) }
                 data += [("id", .string(sample.displayID)), ("dq_sample", .number(Double(sample.id))), ("given_label", .string(sample.label)),
-                         ("reasons", .string(reasons(s.evidence)))]
+                         ("reasons", .string(Suspects.reasons(fromEvidence: s.evidence)))]
                 var task: [(key: String, value: JSONValue)] = [("data", .object(data))]
                 if let suggested = s.suggestedLabel {
                     task.append(("predictions", .array([.object([
@@ -101,7 +97,7 @@ struct ExportSuspects: ParsableCommand {
                 var line: [(key: String, value: JSONValue)] = [("text", .string(sample.text)), ("label", .array([.string(sample.label)]))]
                 if let pair = sample.textPair { line.append(("text_pair", .string(pair))) }
                 line += [("id", .string(sample.displayID)), ("dq_sample", .number(Double(sample.id))),
-                         ("suggested_label", s.suggestedLabel.map { .string($0) } ?? .null), ("reasons", .string(reasons(s.evidence)))]
+                         ("suggested_label", s.suggestedLabel.map { .string($0) } ?? .null), ("reasons", .string(Suspects.reasons(fromEvidence: s.evidence)))]
                 text += JSONValue.object(line).jsonText + "\n"
             }
         }

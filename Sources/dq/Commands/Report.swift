@@ -114,16 +114,12 @@ struct Report: ParsableCommand {
 
         if let run = try store.latestRun(dataset: datasetID, kind: "suspects") {
             let suspects = try store.suspects(run: run.id)
-            func reasons(_ evidence: String) -> String {
-                guard case .array(let items)? = try? JSONValue.parse(evidence) else { return evidence }
-                return items.compactMap { $0["reason"]?.scalarText }.joined(separator: "; ")
-            }
             sections.append(.init(title: "Suspects", provenance: provenance(run), body:
                 HTML.table(Table(name: "suspects", title: "", columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],
                                  rows: suspects.prefix(top).map { s in
                                      let sample = byID[s.sampleID]
                                      return [.int(s.position), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                                             .real(s.score, digits: 4), .text(reasons(s.evidence)),
+                                             .real(s.score, digits: 4), .text(Suspects.reasons(fromEvidence: s.evidence)),
                                              .text([sample?.text, sample?.textPair].compactMap { $0 }.joined(separator: " ⟂ "))]
                                  },
                                  note: "\(suspects.count) samples flagged in all; hand them to annotators with dq export suspects."))))

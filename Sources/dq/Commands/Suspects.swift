@@ -92,7 +92,7 @@ struct Suspects: ParsableCommand {
             write: { run, suspects in
                 try store.writeSuspects(run: run, suspects.enumerated().map { position, s in
                     FlaggedSample(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel,
-                                  evidence: JSONValue.array(zip(s.signals, s.reasons).map { .object([("signal", .string($0)), ("reason", .string($1))]) }).jsonText)
+                                  evidence: Suspects.evidence(signals: s.signals, reasons: s.reasons))
                 })
             })
         let used = sources.map { "\($0.key) run \($0.value.scalarText ?? "")" }.joined(separator: ", ")
@@ -105,5 +105,16 @@ struct Suspects: ParsableCommand {
                         .real(s.score, digits: 4), .int(s.signals.count), .text(s.reasons.joined(separator: "; ")), .text(sample?.text ?? "")]
             },
             note: (missing.isEmpty ? "" : "Not run yet: \(missing.joined(separator: ", ")). ") + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")])
+    }
+
+    /// A suspect's stored evidence: a JSON array of {signal, reason}.
+    static func evidence(signals: [String], reasons: [String]) -> String {
+        JSONValue.array(zip(signals, reasons).map { .object([("signal", .string($0)), ("reason", .string($1))]) }).jsonText
+    }
+
+    /// The reasons of stored evidence, for people: "reason; reason".
+    static func reasons(fromEvidence evidence: String) -> String {
+        guard case .array(let items)? = try? JSONValue.parse(evidence) else { return evidence }
+        return items.compactMap { $0["reason"]?.scalarText }.joined(separator: "; ")
     }
 }
