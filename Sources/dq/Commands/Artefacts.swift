@@ -49,15 +49,13 @@ struct Artefacts: ParsableCommand {
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
-        guard let run = try pviRun.map({ try store.run($0) }) ?? store.latestPlainPVIRun(dataset: datasetID) else {
+        guard let run = try store.chosenRun(pviRun, kind: "pvi", dataset: datasetID, datasetName: datasetName) else {
             throw CommandError("dataset \(datasetName) has no `dq pvi` run; run `dq pvi --model bow --dataset \(datasetName)` first")
         }
         let p = run.parameters
-        guard run.kind == "pvi", run.status == .succeeded, run.datasetID == datasetID, p["transform"] == nil,
-              case .array(let labelValues)? = p["labels"], let seed = run.seed else {
-            throw CommandError("run \(run.id) is not a finished `dq pvi` run of \(datasetName) that dq trained on untransformed inputs")
+        guard p["transform"] == nil, let labels = run.labelOrder, let seed = run.seed else {
+            throw CommandError("run \(run.id) is not a `dq pvi` run that dq trained on untransformed inputs")
         }
-        let labels = labelValues.compactMap(\.scalarText)
         if let label, !labels.contains(label) { throw CommandError("run \(run.id) has no label '\(label)' (labels: \(labels.joined(separator: ", ")))") }
         var splits: [String]?
         if case .array(let values)? = p["splits"] { splits = values.compactMap(\.scalarText) }

@@ -64,12 +64,8 @@ struct Bias: ParsableCommand {
         var samples = try store.samples(dataset: datasetID, splits: selection.splits)
         var probabilities: [Double]?
         var source = "no `dq pvi` run: model rates left out"
-        if let run = try pviRun.map({ try store.run($0) }) ?? store.latestPlainPVIRun(dataset: datasetID) {
-            guard run.kind == "pvi", run.datasetID == datasetID, run.status == .succeeded else {
-                throw CommandError("run \(run.id) is not a finished `dq pvi` run of \(datasetName)")
-            }
-            var order = labels
-            if case .array(let names)? = run.parameters["labels"] { order = names.compactMap(\.scalarText) }
+        if let run = try store.chosenRun(pviRun, kind: "pvi", dataset: datasetID, datasetName: datasetName) {
+            let order = run.labelOrder ?? labels
             let k = order.firstIndex(of: label)!
             let byID = Dictionary(uniqueKeysWithValues: try store.pviRows(run: run.id).map { ($0.sampleID, $0.probabilities[k]) })
             samples = samples.filter { byID[$0.id] != nil }

@@ -54,8 +54,7 @@ struct ExportSuspects: ParsableCommand {
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
-        guard let run = try suspectsRun.map({ try store.run($0) }) ?? store.latestRun(dataset: datasetID, kind: "suspects"),
-              run.kind == "suspects", run.datasetID == datasetID else {
+        guard let run = try store.chosenRun(suspectsRun, kind: "suspects", dataset: datasetID, datasetName: datasetName) else {
             throw CommandError("dataset \(datasetName) has no `dq suspects` run to export; run `dq suspects --dataset \(datasetName)` first")
         }
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: datasetID).map { ($0.id, $0) })

@@ -76,13 +76,10 @@ struct LabelIssues: ParsableCommand {
             }
             source = .object([("probs", .string(probs))])
         } else {
-            guard let record = try pviRun.map({ try store.run($0) }) ?? store.latestPlainPVIRun(dataset: datasetID) else {
+            guard let record = try store.chosenRun(pviRun, kind: "pvi", dataset: datasetID, datasetName: datasetName) else {
                 throw CommandError("dataset \(datasetName) has no `dq pvi` run to take probabilities from; run `dq pvi --dataset \(datasetName)` first, or give --probs FILE")
             }
-            guard record.kind == "pvi", record.status == .succeeded, record.datasetID == datasetID else {
-                throw CommandError("run \(record.id) is not a finished `dq pvi` run of \(datasetName)")
-            }
-            if case .array(let names)? = record.parameters["labels"] { labels = names.compactMap(\.scalarText) }
+            labels = record.labelOrder ?? labels
             for row in try store.pviRows(run: record.id) {
                 guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
                     throw StoreError.inconsistent("run \(record.id): sample \(row.sampleID) has label \(row.label) or probabilities outside the run's labels")

@@ -55,7 +55,7 @@ struct Report: ParsableCommand {
                                rows: stats.lengths.map { [.text($0.label ?? "(all)"), .int($0.min), .real($0.median, digits: 1), .real($0.p95, digits: 1), .int($0.max)] },
                                note: "Text length in whitespace tokens."))))
 
-        if let run = try store.latestPlainPVIRun(dataset: datasetID) {
+        if let run = try store.defaultRun(dataset: datasetID, kind: "pvi") {
             let rows = try store.pviRows(run: run.id)
             var order: [String] = []
             var groups: [String: [PVIRow]] = [:]
@@ -78,7 +78,7 @@ struct Report: ParsableCommand {
             sections.append(.init(title: "V-information", body: nil, missing: missing("dq pvi")))
         }
 
-        if let run = try store.latestRun(dataset: datasetID, kind: "cartography") {
+        if let run = try store.defaultRun(dataset: datasetID, kind: "cartography") {
             let points = try store.cartographyPoints(run: run.id)
             var regions: [String: Int] = [:]
             for p in points { regions[p.region, default: 0] += 1 }
@@ -92,7 +92,7 @@ struct Report: ParsableCommand {
             sections.append(.init(title: "Data map", body: nil, missing: missing("dq cartography")))
         }
 
-        if let run = try store.latestRun(dataset: datasetID, kind: "divergence") {
+        if let run = try store.defaultRun(dataset: datasetID, kind: "divergence") {
             let pairs = try store.divergences(run: run.id)
             var labels: [String] = []
             for p in pairs { for l in [p.labelA, p.labelB] where !labels.contains(l) { labels.append(l) } }
@@ -112,7 +112,7 @@ struct Report: ParsableCommand {
             sections.append(.init(title: "Label-pair difficulty", body: nil, missing: missing("dq divergence")))
         }
 
-        if let run = try store.latestRun(dataset: datasetID, kind: "suspects") {
+        if let run = try store.defaultRun(dataset: datasetID, kind: "suspects") {
             let suspects = try store.suspects(run: run.id)
             sections.append(.init(title: "Suspects", provenance: provenance(run), body:
                 HTML.table(Table(name: "suspects", title: "", columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],

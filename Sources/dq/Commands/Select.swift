@@ -60,12 +60,8 @@ struct Select: ParsableCommand {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         let kind = region == nil ? "pvi" : "cartography"
-        let latest = kind == "pvi" ? try store.latestPlainPVIRun(dataset: datasetID) : try store.latestRun(dataset: datasetID, kind: kind)
-        guard let source = try sourceRun.map({ try store.run($0) }) ?? latest else {
+        guard let source = try store.chosenRun(sourceRun, kind: kind, dataset: datasetID, datasetName: datasetName) else {
             throw CommandError("dataset \(datasetName) has no `dq \(kind)` run to select by; run it first")
-        }
-        guard source.kind == kind, source.datasetID == datasetID, source.status == .succeeded else {
-            throw CommandError("run \(source.id) is not a finished `dq \(kind)` run of \(datasetName) (this rule needs one)")
         }
         let kept: [Int64]
         let rule: String

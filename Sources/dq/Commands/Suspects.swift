@@ -42,7 +42,7 @@ struct Suspects: ParsableCommand {
         var sources: [(key: String, value: JSONValue)] = []
         var missing: [String] = []
         func latest(_ kind: String) throws -> RunRecord? {
-            let run = kind == "pvi" ? try store.latestPlainPVIRun(dataset: datasetID) : try store.latestRun(dataset: datasetID, kind: kind)
+            let run = try store.defaultRun(dataset: datasetID, kind: kind)
             if let run { sources.append((kind, .number(Double(run.id)))) } else { missing.append(kind) }
             return run
         }
