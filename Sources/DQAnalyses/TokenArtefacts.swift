@@ -28,7 +28,9 @@ public enum TokenArtefacts {
         public init() {}
 
         /// Adds the contributions of every distinct word token of each sample, using `model`.
-        public mutating func add(model: any Classifier, samples: [Sample], labels: [String]) {
+        /// Returns the model's probabilities for the samples as they are (the inputs without
+        /// removals), in order.
+        public mutating func add(model: any Classifier, samples: [Sample], labels: [String]) -> [[Double]] {
             let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
             var inputs: [(text: String, pair: String?)] = []
             var owners: [(sample: Int, token: String?)] = []
@@ -43,8 +45,10 @@ public enum TokenArtefacts {
                 }
             }
             let probabilities = model.probabilities(inputs)
+            var unchanged: [[Double]] = []
             var full: Double = 0
             for (k, owner) in owners.enumerated() {
+                if owner.token == nil { unchanged.append(probabilities[k]) }
                 let sample = samples[owner.sample]
                 guard let y = index[sample.label] else { continue }
                 let bits = log2(max(probabilities[k][y], PointwiseVInformation.minimumProbability))
@@ -57,6 +61,7 @@ public enum TokenArtefacts {
                 entry.count += 1
                 sums[sample.label, default: [:]][token] = entry
             }
+            return unchanged
         }
 
         /// Each label's tokens seen at least `minCount` times, largest mean contribution first

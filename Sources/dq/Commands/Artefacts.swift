@@ -86,12 +86,12 @@ struct Artefacts: ParsableCommand {
                     if message.contains(": fitting") { progress.begin(message) }
                 },
                 inspect: { model, scored in
-                    for (sample, probabilities) in zip(scored, model.probabilities(scored.map { ($0.text, $0.textPair) })) {
+                    Terminal.progress("measuring each word's contribution in \(scored.count) samples")
+                    let refitted = accumulator.add(model: model, samples: scored, labels: labels)
+                    for (sample, probabilities) in zip(scored, refitted) {
                         guard let before = stored[sample.id] else { continue }
                         for (a, b) in zip(before, probabilities) { largestDifference = max(largestDifference, abs(a - b)) }
                     }
-                    Terminal.progress("measuring each word's contribution in \(scored.count) samples")
-                    accumulator.add(model: model, samples: scored, labels: labels)
                     try Interrupt.check()
                 })
         }
