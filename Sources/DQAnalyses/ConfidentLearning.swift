@@ -188,8 +188,8 @@ public enum ConfidentLearning {
         var members = [[Int]](repeating: [], count: K)
         for i in 0..<input.count { members[input.labels[i]].append(i) }
 
+        let prune = pruneCounts(joint, keepAtLeast: minExamplesPerClass)
         func pruneByClass() -> [Bool] {
-            let prune = pruneCounts(joint, keepAtLeast: minExamplesPerClass)
             var mask = [Bool](repeating: false, count: input.count)
             for k in 0..<K where members[k].count > max(minExamplesPerClass, 1) {
                 let issues = members[k].count - prune[k][k]
@@ -199,7 +199,6 @@ public enum ConfidentLearning {
             return mask
         }
         func pruneByNoiseRate() -> [Bool] {
-            let prune = pruneCounts(joint, keepAtLeast: minExamplesPerClass)
             var mask = [Bool](repeating: false, count: input.count)
             for k in 0..<K where members[k].count > max(minExamplesPerClass, 1) {
                 for j in 0..<K where j != k && prune[j][k] > 0 {
