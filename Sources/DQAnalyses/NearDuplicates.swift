@@ -35,7 +35,12 @@ public enum NearDuplicates {
 
     /// The shingle set of a text, as sorted distinct 64-bit hashes.
     public static func shingles(_ text: String) -> [UInt64] {
-        let words = ["^"] + TextNormalisation.duplicateKey(text).split(separator: " ").map(String.init) + ["$"]
+        shingles(normalised: TextNormalisation.duplicateKey(text))
+    }
+
+    /// `shingles` of a text already normalised by `TextNormalisation.duplicateKey`.
+    static func shingles(normalised: String) -> [UInt64] {
+        let words = ["^"] + normalised.split(separator: " ").map(String.init) + ["$"]
         var out: [UInt64] = []
         for i in 0..<(words.count - 1) {
             var hash = StableHash()
@@ -63,8 +68,9 @@ public enum NearDuplicates {
         var seen = Set<Int64>()
         func key(_ a: Int, _ b: Int) -> Int64 { Int64(a) << 32 | Int64(b) }
         // Exact: group by normalised text.
+        let keys = items.map { TextNormalisation.duplicateKey($0.text) }
         var groups: [String: [Int]] = [:]
-        for (i, item) in items.enumerated() { groups[TextNormalisation.duplicateKey(item.text), default: []].append(i) }
+        for (i, key) in keys.enumerated() { groups[key, default: []].append(i) }
         for members in groups.values where members.count > 1 {
             for x in 0..<members.count {
                 for y in (x + 1)..<members.count where items[members[x]].label != items[members[y]].label {
@@ -74,7 +80,7 @@ public enum NearDuplicates {
             }
         }
         if nearDuplicates {
-            let sets = items.map { shingles($0.text) }
+            let sets = keys.map { shingles(normalised: $0) }
             var buckets: [UInt64: [Int]] = [:]
             for (i, set) in sets.enumerated() {
                 let signature = minHash(set)
