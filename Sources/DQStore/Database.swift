@@ -59,6 +59,17 @@ public final class Database {
         try statement.runToEnd()
     }
 
+    /// Runs `sql` once per element of `rows`, with `values(row)` bound to its placeholders: one
+    /// prepared statement for all of them (call inside a transaction for speed and atomicity).
+    public func runForEach<Rows: Sequence>(_ sql: String, _ rows: Rows, values: (Rows.Element) throws -> [SQLValue]) throws {
+        let statement = try prepare(sql)
+        for row in rows {
+            statement.reset()
+            try statement.bind(try values(row))
+            try statement.runToEnd()
+        }
+    }
+
     /// All rows of a query.
     public func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
         let statement = try prepare(sql)

@@ -60,46 +60,34 @@ public struct CartographyRow: Sendable, Equatable {
 extension Store {
     /// Writes a run's PVI rows (call inside the run's transaction: `recordRun`).
     public func writePVI(run: Int64, rows: [PVIRow]) throws {
-        let scores = try database.prepare("""
+        try database.runForEach("""
             INSERT INTO pvi_scores (run_id, sample_id, fold, label, predicted, p_input, p_null, h_null, h_input, pvi, correct)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let probabilities = try database.prepare(
-            "INSERT INTO sample_probabilities (run_id, sample_id, probabilities) VALUES (?, ?, ?)")
-        for row in rows {
-            scores.reset()
-            try scores.bind([
-                .integer(run), .integer(row.sampleID), .integer(Int64(row.fold)), .text(row.label), .text(row.predicted),
-                .real(row.pInput), .real(row.pNull), .real(row.hNull), .real(row.hInput), .real(row.pvi),
-                .integer(row.correct ? 1 : 0),
-            ])
-            try scores.runToEnd()
-            probabilities.reset()
-            try probabilities.bind([.integer(run), .integer(row.sampleID),
-                                    .text(JSONValue.array(row.probabilities.map { .number($0) }).jsonText)])
-            try probabilities.runToEnd()
+            """, rows) { row in
+            [.integer(run), .integer(row.sampleID), .integer(Int64(row.fold)), .text(row.label), .text(row.predicted),
+             .real(row.pInput), .real(row.pNull), .real(row.hNull), .real(row.hInput), .real(row.pvi), .integer(row.correct ? 1 : 0)]
+        }
+        try database.runForEach("INSERT INTO sample_probabilities (run_id, sample_id, probabilities) VALUES (?, ?, ?)", rows) { row in
+            [.integer(run), .integer(row.sampleID), .text(JSONValue.array(row.probabilities.map { .number($0) }).jsonText)]
         }
     }
 
     /// Writes a run's cartography (call inside the run's transaction).
     public func writeCartography(run: Int64, rows: [CartographyRow]) throws {
-        let dynamics = try database.prepare(
-            "INSERT INTO cartography_dynamics (run_id, sample_id, checkpoint, gold_probability, correct) VALUES (?, ?, ?, ?, ?)")
-        let points = try database.prepare("""
+        let dynamics = rows.flatMap { row in
+            zip(row.goldProbabilities, row.correct).enumerated().map { (sample: row.sampleID, checkpoint: $0 + 1, p: $1.0, correct: $1.1) }
+        }
+        try database.runForEach(
+            "INSERT INTO cartography_dynamics (run_id, sample_id, checkpoint, gold_probability, correct) VALUES (?, ?, ?, ?, ?)", dynamics
+        ) { d in
+            [.integer(run), .integer(d.sample), .integer(Int64(d.checkpoint)), .real(d.p), .integer(d.correct ? 1 : 0)]
+        }
+        try database.runForEach("""
             INSERT INTO cartography_points (run_id, sample_id, confidence, variability, correctness, forgetting_events, never_learned, region)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for row in rows {
-            for (checkpoint, (p, ok)) in zip(row.goldProbabilities, row.correct).enumerated() {
-                dynamics.reset()
-                try dynamics.bind([.integer(run), .integer(row.sampleID), .integer(Int64(checkpoint + 1)), .real(p), .integer(ok ? 1 : 0)])
-                try dynamics.runToEnd()
-            }
-            points.reset()
-            try points.bind([.integer(run), .integer(row.sampleID), .real(row.confidence), .real(row.variability),
-                             .real(row.correctness), .integer(Int64(row.forgettingEvents)), .integer(row.neverLearned ? 1 : 0),
-                             .text(row.region)])
-            try points.runToEnd()
+            """, rows) { row in
+            [.integer(run), .integer(row.sampleID), .real(row.confidence), .real(row.variability), .real(row.correctness),
+             .integer(Int64(row.forgettingEvents)), .integer(row.neverLearned ? 1 : 0), .text(row.region)]
         }
     }
 }
@@ -134,16 +122,12 @@ public struct DivergenceRow: Sendable, Equatable {
 extension Store {
     /// Writes a run's label-pair divergences (call inside the run's transaction).
     public func writeDivergence(run: Int64, rows: [DivergenceRow]) throws {
-        let insert = try database.prepare("""
+        try database.runForEach("""
             INSERT INTO label_divergence (run_id, label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for row in rows {
-            insert.reset()
-            try insert.bind([.integer(run), .text(row.labelA), .text(row.labelB), .real(row.divergence),
-                             .integer(Int64(row.samplesA)), .integer(Int64(row.samplesB)), .integer(Int64(row.tokensA)),
-                             .integer(Int64(row.tokensB)), .text(row.towardA), .text(row.towardB)])
-            try insert.runToEnd()
+            """, rows) { row in
+            [.integer(run), .text(row.labelA), .text(row.labelB), .real(row.divergence), .integer(Int64(row.samplesA)),
+             .integer(Int64(row.samplesB)), .integer(Int64(row.tokensA)), .integer(Int64(row.tokensB)), .text(row.towardA), .text(row.towardB)]
         }
     }
 }

@@ -44,13 +44,10 @@ extension Store {
 
     /// Writes the specification suspects of a run (call inside the run's transaction).
     public func writeSpecSuspects(run: Int64, _ rows: [FlaggedSample]) throws {
-        let insert = try database.prepare(
-            "INSERT INTO spec_suspects (run_id, suggested_label, position, sample_id, score, evidence) VALUES (?, ?, ?, ?, ?, ?)")
-        for row in rows {
-            insert.reset()
-            try insert.bind([.integer(run), SQLValue(row.suggestedLabel), .integer(Int64(row.position)), .integer(row.sampleID),
-                             .real(row.score), .text(row.evidence)])
-            try insert.runToEnd()
+        try database.runForEach(
+            "INSERT INTO spec_suspects (run_id, suggested_label, position, sample_id, score, evidence) VALUES (?, ?, ?, ?, ?, ?)", rows
+        ) { row in
+            [.integer(run), SQLValue(row.suggestedLabel), .integer(Int64(row.position)), .integer(row.sampleID), .real(row.score), .text(row.evidence)]
         }
     }
 
@@ -63,13 +60,10 @@ extension Store {
     /// Writes the label issues of a run, ranked (call inside the run's transaction). The
     /// evidence holds the given label.
     public func writeLabelIssues(run: Int64, _ rows: [FlaggedSample]) throws {
-        let insert = try database.prepare(
-            "INSERT INTO label_issues (run_id, position, sample_id, given_label, suggested_label, quality) VALUES (?, ?, ?, ?, ?, ?)")
-        for row in rows {
-            insert.reset()
-            try insert.bind([.integer(run), .integer(Int64(row.position)), .integer(row.sampleID), .text(row.evidence),
-                             SQLValue(row.suggestedLabel), .real(row.score)])
-            try insert.runToEnd()
+        try database.runForEach(
+            "INSERT INTO label_issues (run_id, position, sample_id, given_label, suggested_label, quality) VALUES (?, ?, ?, ?, ?, ?)", rows
+        ) { row in
+            [.integer(run), .integer(Int64(row.position)), .integer(row.sampleID), .text(row.evidence), SQLValue(row.suggestedLabel), .real(row.score)]
         }
     }
 
@@ -81,13 +75,10 @@ extension Store {
 
     /// Writes the merged suspects list of a run (call inside the run's transaction).
     public func writeSuspects(run: Int64, _ rows: [FlaggedSample]) throws {
-        let insert = try database.prepare(
-            "INSERT INTO suspects (run_id, position, sample_id, score, suggested_label, reasons) VALUES (?, ?, ?, ?, ?, ?)")
-        for row in rows {
-            insert.reset()
-            try insert.bind([.integer(run), .integer(Int64(row.position)), .integer(row.sampleID), .real(row.score),
-                             SQLValue(row.suggestedLabel), .text(row.evidence)])
-            try insert.runToEnd()
+        try database.runForEach(
+            "INSERT INTO suspects (run_id, position, sample_id, score, suggested_label, reasons) VALUES (?, ?, ?, ?, ?, ?)", rows
+        ) { row in
+            [.integer(run), .integer(Int64(row.position)), .integer(row.sampleID), .real(row.score), SQLValue(row.suggestedLabel), .text(row.evidence)]
         }
     }
 
@@ -104,11 +95,8 @@ extension Store {
 
     /// Writes a run's conflicting pairs (call inside the run's transaction).
     public func writeConflicts(run: Int64, _ rows: [ConflictRow]) throws {
-        let insert = try database.prepare("INSERT INTO conflicts (run_id, sample_a, sample_b, kind, similarity) VALUES (?, ?, ?, ?, ?)")
-        for row in rows {
-            insert.reset()
-            try insert.bind([.integer(run), .integer(row.sampleA), .integer(row.sampleB), .text(row.kind), .real(row.similarity)])
-            try insert.runToEnd()
+        try database.runForEach("INSERT INTO conflicts (run_id, sample_a, sample_b, kind, similarity) VALUES (?, ?, ?, ?, ?)", rows) { row in
+            [.integer(run), .integer(row.sampleA), .integer(row.sampleB), .text(row.kind), .real(row.similarity)]
         }
     }
 
@@ -169,12 +157,7 @@ extension Store {
 
     /// Records the samples a selection kept (call inside the run's transaction).
     public func writeSelection(run: Int64, samples: [Int64]) throws {
-        let insert = try database.prepare("INSERT INTO selections (run_id, sample_id) VALUES (?, ?)")
-        for id in samples {
-            insert.reset()
-            try insert.bind([.integer(run), .integer(id)])
-            try insert.runToEnd()
-        }
+        try database.runForEach("INSERT INTO selections (run_id, sample_id) VALUES (?, ?)", samples) { [.integer(run), .integer($0)] }
     }
 
     public func selection(run: Int64) throws -> [Int64] {
