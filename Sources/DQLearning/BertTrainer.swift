@@ -158,12 +158,9 @@ public final class BertTrainer {
     public func probabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
         let maxLength = min(maxLength, model.config.maxPositionEmbeddings)
         let encodings = texts.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: maxLength) }
-        let order = encodings.indices.sorted { encodings[$0].inputIDs.count < encodings[$1].inputIDs.count }
         var out = [[Float]](repeating: [], count: texts.count)
         var rng = SplitMix64(seed: 0)
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let members = Array(order[start..<min(order.count, start + batchSize)])
-            let batch = BertTrainer.batch(members.map { encodings[$0] }, padID: tokenizer.padID)
+        BertTrainer.forEachBatchByLength(encodings, batchSize: batchSize, padID: tokenizer.padID) { members, batch in
             let logits = model.forward(batch, training: false, rng: &rng)
             model.release()
             Softmax.inPlace(logits.data, rows: logits.rows, count: logits.columns)
@@ -172,6 +169,17 @@ public final class BertTrainer {
             }
         }
         return out
+    }
+
+    /// Calls `body` with batches of `encodings` in order of length, each padded to its longest,
+    /// and the positions of its members in `encodings`: batches of similar lengths waste little
+    /// on padding.
+    static func forEachBatchByLength(_ encodings: [Encoding], batchSize: Int, padID: Int32, _ body: ([Int], BertBatch) -> Void) {
+        let order = encodings.indices.sorted { encodings[$0].inputIDs.count < encodings[$1].inputIDs.count }
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let members = Array(order[start..<min(order.count, start + batchSize)])
+            body(members, batch(members.map { encodings[$0] }, padID: padID))
+        }
     }
 
     /// Pads encodings to the longest of them.

@@ -15,12 +15,9 @@ public struct SentenceEmbedder {
     public func embed(_ texts: [String], batchSize: Int = 32) -> [[Float]] {
         let tokenizer = checkpoint.tokenizer
         let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
-        let order = encodings.indices.sorted { encodings[$0].inputIDs.count < encodings[$1].inputIDs.count }
         var out = [[Float]](repeating: [], count: texts.count)
         var rng = SplitMix64(seed: 0)
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let members = Array(order[start..<min(order.count, start + batchSize)])
-            let batch = BertTrainer.batch(members.map { encodings[$0] }, padID: tokenizer.padID)
+        BertTrainer.forEachBatchByLength(encodings, batchSize: batchSize, padID: tokenizer.padID) { members, batch in
             let hidden = checkpoint.model.encode(batch, training: false, rng: &rng)
             checkpoint.model.release()
             let width = hidden.columns
