@@ -1,3 +1,4 @@
+import DQStore
 import Foundation
 
 /// Pointwise V-usable information (Ethayarajh, Choi & Swayamdipta, "Understanding Dataset
@@ -52,7 +53,7 @@ public enum PointwiseVInformation {
         public var accuracy: Double
     }
 
-    public static func summarise(_ scores: [Score], group: String) -> Summary {
+    public static func summarise<S: PVIScored>(_ scores: [S], group: String) -> Summary {
         let n = Double(max(scores.count, 1))
         return Summary(
             group: group, count: scores.count,
@@ -63,14 +64,19 @@ public enum PointwiseVInformation {
     }
 
     /// Summaries per value of `key` (e.g. the label, or a metadata column), in first-seen order.
-    public static func summarise(_ scores: [Score], by key: [String]) -> [Summary] {
+    public static func summarise<S: PVIScored>(_ scores: [S], by key: [String]) -> [Summary] {
         precondition(key.count == scores.count)
-        var order: [String] = []
-        var groups: [String: [Score]] = [:]
-        for (score, k) in zip(scores, key) {
-            if groups[k] == nil { order.append(k) }
-            groups[k, default: []].append(score)
-        }
-        return order.map { summarise(groups[$0]!, group: $0) }
+        return zip(scores, key).groupedInOrder(by: \.1).map { summarise($0.elements.map(\.0), group: $0.key) }
     }
 }
+
+/// A sample's PVI and its parts: a fresh `PointwiseVInformation.Score` or a stored `PVIRow`.
+public protocol PVIScored {
+    var pvi: Double { get }
+    var hNull: Double { get }
+    var hInput: Double { get }
+    var correct: Bool { get }
+}
+
+extension PointwiseVInformation.Score: PVIScored {}
+extension PVIRow: PVIScored {}

@@ -196,12 +196,6 @@ struct PVI: ParsableCommand {
 
     static func tables(_ results: [PVIEstimation.Result], labels: [String], by: String?, top: Int, run: Int64, family: String) throws -> [Table] {
         let scores = results.map(\.score)
-        func summaryRows(_ summaries: [PointwiseVInformation.Summary]) -> [[Cell]] {
-            summaries.map {
-                [.text($0.group), .int($0.count), .real($0.vInformation, digits: 3), .real($0.meanHNull, digits: 3),
-                 .real($0.meanHInput, digits: 3), .real($0.accuracy, digits: 3)]
-            }
-        }
         let columns = ["group", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"]
         var tables = [Table(
             name: "v_information", title: "V-information, \(family), run \(run) (mean PVI in bits; higher = the input tells more about the label)",
@@ -231,6 +225,14 @@ struct PVI: ParsableCommand {
         case "none": return nil
         case "text": return Dictionary(uniqueKeysWithValues: samples.map { ($0.id, TextNormalisation.duplicateKey($0.text)) })
         default: return Dictionary(uniqueKeysWithValues: try samples.map { ($0.id, try sliceKey($0, column: by)) })
+        }
+    }
+
+    /// Summaries as table rows: group, samples, V-information, mean H(y|∅), mean H(y|x), accuracy.
+    static func summaryRows(_ summaries: [PointwiseVInformation.Summary]) -> [[Cell]] {
+        summaries.map {
+            [.text($0.group), .int($0.count), .real($0.vInformation, digits: 3), .real($0.meanHNull, digits: 3),
+             .real($0.meanHInput, digits: 3), .real($0.accuracy, digits: 3)]
         }
     }
 

@@ -57,23 +57,13 @@ struct Report: ParsableCommand {
 
         if let run = try store.defaultRun(dataset: datasetID, kind: "pvi") {
             let rows = try store.pviRows(run: run.id)
-            var order: [String] = []
-            var groups: [String: [PVIRow]] = [:]
-            for row in rows {
-                if groups[row.label] == nil { order.append(row.label) }
-                groups[row.label, default: []].append(row)
-            }
-            func summary(_ label: String, _ list: [PVIRow]) -> [Cell] {
-                let n = Double(max(list.count, 1))
-                return [.text(label), .int(list.count), .real(list.reduce(0) { $0 + $1.pvi } / n), .real(list.reduce(0) { $0 + $1.hNull } / n),
-                        .real(list.reduce(0) { $0 + $1.hInput } / n), .real(Double(list.filter(\.correct).count) / n)]
-            }
+            let summaries = [PointwiseVInformation.summarise(rows, group: "all")] + PointwiseVInformation.summarise(rows, by: rows.map(\.label))
             sections.append(.init(title: "V-information", provenance: provenance(run), body:
                 HTML.table(Table(name: "v", title: "", columns: ["label", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"],
-                                 rows: [summary("all", rows)] + order.map { summary($0, groups[$0]!) },
+                                 rows: PVI.summaryRows(summaries),
                                  note: "V-information: mean PVI, the bits the input gives about the label beyond the label prior (Ethayarajh et al., ICML 2022)."))
                 + "<h3>PVI per label</h3>\n<p class=\"note\">Red: the label's mean; dashed: 0 bits. Samples below 0 are more surprising to the model than the prior: likely mislabels or hard cases.</p>\n"
-                + Charts.histograms(order.map { ($0, groups[$0]!.map(\.pvi)) }, unit: "bits")))
+                + Charts.histograms(rows.groupedInOrder(by: \.label).map { ($0.key, $0.elements.map(\.pvi)) }, unit: "bits")))
         } else {
             sections.append(.init(title: "V-information", body: nil, missing: missing("dq pvi")))
         }

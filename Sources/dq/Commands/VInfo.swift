@@ -102,13 +102,7 @@ struct VInfoCompare: ParsableCommand {
             }
             rows.append(row("all", scores))
             if perLabel {
-                var order: [String] = []
-                var groups: [String: [PVIRow]] = [:]
-                for s in scores {
-                    if groups[s.label] == nil { order.append(s.label) }
-                    groups[s.label, default: []].append(s)
-                }
-                for label in order { rows.append(row(label, groups[label]!)) }
+                for group in scores.groupedInOrder(by: \.label) { rows.append(row(group.key, group.elements)) }
             }
             if r == 0 {
                 first = scores
