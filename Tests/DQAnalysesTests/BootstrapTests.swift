@@ -32,7 +32,7 @@ import DQStore
 }
 
 @Test func shuffledLabelsCarryNoVInformation() throws {
-    let store = try Store(path: NSTemporaryDirectory() + "dq-boot-\(UUID().uuidString).sqlite")
+    let store = try Store(path: scratchPath("boot.sqlite"))
     try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
     var samples = Array(try store.samples(dataset: try store.requireDataset("trec")).prefix(600))
     var rng = SplitMix64(seed: 5)

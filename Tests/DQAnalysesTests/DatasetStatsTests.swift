@@ -5,7 +5,7 @@ import DQAnalyses
 import DQStore
 
 private func store(with files: [(String, String)]) throws -> Store {
-    let store = try Store(path: NSTemporaryDirectory() + "dq-stats-\(UUID().uuidString).sqlite")
+    let store = try Store(path: scratchPath("stats.sqlite"))
     for (file, dataset) in files {
         try store.ingest(file: fixture(file), options: IngestOptions(dataset: dataset))
     }

@@ -39,7 +39,7 @@ private struct Golden: Decodable {
 @Test func divergencesOfTRECEqualSciPys() throws {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/divergence_golden.json")
     let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
-    let store = try Store(path: NSTemporaryDirectory() + "dq-jsd-\(UUID().uuidString).sqlite")
+    let store = try Store(path: scratchPath("jsd.sqlite"))
     try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
     let counts = try LabelDivergence.count(store: store, dataset: try store.requireDataset("trec"), splits: nil, options: .init())
     #expect(golden.cases.count == 45)
@@ -65,10 +65,10 @@ private struct Golden: Decodable {
 }
 
 @Test func internedWordCountsEqualStringCountsWithPairsStopwordsAndNonASCII() throws {
-    let store = try Store(path: NSTemporaryDirectory() + "dq-jsd-\(UUID().uuidString).sqlite")
+    let store = try Store(path: scratchPath("jsd.sqlite"))
     try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
     try store.ingest(file: fixture("csv/sentence-pairs.csv"), options: IngestOptions(dataset: "pairs"))
-    let path = NSTemporaryDirectory() + "dq-accents-\(UUID().uuidString).csv"
+    let path = scratchPath("accents.csv")
     try "text,label\nCafé déjà vu,a\nNAÏVE café,b\nplain words,a\n".write(toFile: path, atomically: true, encoding: .utf8)
     try store.ingest(file: path, options: IngestOptions(dataset: "accents"))
     for name in ["trec", "pairs", "accents"] {

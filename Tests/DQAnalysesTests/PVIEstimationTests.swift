@@ -8,7 +8,7 @@ import DQText
 
 /// The first `count` TREC training questions, stored, with labels optionally shuffled.
 private func trecSamples(_ count: Int, shuffled: Bool = false) throws -> (samples: [Sample], labels: [String]) {
-    let store = try Store(path: NSTemporaryDirectory() + "dq-pvi-\(UUID().uuidString).sqlite")
+    let store = try Store(path: scratchPath("pvi.sqlite"))
     try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
     let id = try store.requireDataset("trec")
     var samples = Array(try store.samples(dataset: id).prefix(count))

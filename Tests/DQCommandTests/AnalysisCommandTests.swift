@@ -7,7 +7,7 @@ import DQText
 private func trecStore() throws -> String {
     let db = newStorePath()
     let rows = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false)
-    let path = NSTemporaryDirectory() + "dq-trec-\(UUID().uuidString).csv"
+    let path = scratchPath("trec.csv")
     try rows.prefix(401).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     #expect(try dq(["ingest", path, "--dataset", "trec", "--meta", "fine_label", "--db", db]).status == 0)
     return db
@@ -15,7 +15,7 @@ private func trecStore() throws -> String {
 
 @Test func pviPrintsVInformationAndWritesEverySample() throws {
     let db = try trecStore()
-    let out = NSTemporaryDirectory() + "dq-pvi-\(UUID().uuidString).csv"
+    let out = scratchPath("pvi.csv")
     let result = try dq(["pvi", "--model", "bow", "--folds", "2", "--by", "fine_label", "--top", "3", "--db", db, "--out", out])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("V-information, bow, run 1"))
@@ -53,7 +53,7 @@ private func trecStore() throws -> String {
     var text = "id," + labels.map { "p_input:" + $0 }.joined(separator: ",") + "," + labels.map { "p_null:" + $0 }.joined(separator: ",") + "\n"
     text += "train-0,0.5,0.1,0.1,0.1,0.1,0.1,0.25,0.25,0.125,0.125,0.125,0.125\n"
     text += "train-1,0.5,0.1,0.1,0.1,0.1,0.1,0.25,0.25,0.125,0.125,0.125,0.125\n"
-    let path = NSTemporaryDirectory() + "dq-probs-\(UUID().uuidString).csv"
+    let path = scratchPath("probs.csv")
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     let json = try JSONValue.parse(try dq(["pvi", "--import-probs", path, "--db", db, "--format", "json"]).stdout)
     // train-0: −log2 0.25 + log2 0.5 = 1 bit; train-1: −log2 0.25 + log2 0.1.
@@ -72,7 +72,7 @@ private func trecStore() throws -> String {
 
 @Test func cartographyMapsDynamicsRecordedByAllenAIsCode() throws {
     let db = try trecStore()
-    let directory = NSTemporaryDirectory() + "dq-dynamics-\(UUID().uuidString)"
+    let directory = scratchPath("dynamics")
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     // train-0 is learned at once, train-1 never, train-2 flips each epoch.
     let logits: [String: [[Double]]] = [
@@ -86,7 +86,7 @@ private func trecStore() throws -> String {
         }
         try lines.joined(separator: "\n").write(toFile: "\(directory)/dynamics_epoch_\(epoch).jsonl", atomically: true, encoding: .utf8)
     }
-    let out = NSTemporaryDirectory() + "dq-carto-\(UUID().uuidString).csv"
+    let out = scratchPath("carto.csv")
     let result = try dq(["cartography", "--import", directory, "--share", "0.34", "--db", db, "--out", out])
     #expect(result.status == 0, "\(result.stderr)")
     let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }

@@ -63,7 +63,7 @@ import DQText
 
 @Test func resultsGoToAFileWithOut() throws {
     let db = newStorePath()
-    let out = NSTemporaryDirectory() + "dq-out-\(UUID().uuidString).json"
+    let out = scratchPath("out.json")
     let result = try dq(["ingest", fixture("csv/byte-order-mark.csv"), "--db", db, "--format", "json", "--out", out])
     #expect(result.status == 0)
     #expect(result.stdout.isEmpty)

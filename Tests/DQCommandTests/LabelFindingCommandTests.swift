@@ -4,10 +4,6 @@ import DQStore
 import DQTestSupport
 import DQText
 
-private func temporary(_ name: String) -> String {
-    NSTemporaryDirectory() + "dq-\(UUID().uuidString)-\(name)"
-}
-
 private func reviewsStore() throws -> String {
     let db = newStorePath()
     #expect(try dq(["ingest", fixture("specs/planted-reviews.csv"), "--dataset", "reviews", "--db", db]).status == 0)
@@ -30,7 +26,7 @@ private func reviewsStore() throws -> String {
 
 @Test func aBadSpecsFileNamesTheSpecAndPathAndWritesNothing() throws {
     let db = try reviewsStore()
-    let specs = temporary("specs.json")
+    let specs = scratchPath("specs.json")
     try #"{"specs": [{"name": "ok", "label": "positive", "query": "great"}, {"name": "typo", "label": "postive", "query": "good"}]}"#
         .write(toFile: specs, atomically: true, encoding: .utf8)
     let result = try dq(["inconsistent", "--specs", specs, "--db", db])
@@ -61,7 +57,7 @@ private struct Golden: Decodable {
         data += "s\(i),sample \(i),\(names[y])\n"
         probs += "s\(i),\(names[y])," + golden.probabilities[i].map { "\($0)" }.joined(separator: ",") + "\n"
     }
-    let dataPath = temporary("data.csv"), probsPath = temporary("probs.csv"), out = temporary("issues.csv")
+    let dataPath = scratchPath("data.csv"), probsPath = scratchPath("probs.csv"), out = scratchPath("issues.csv")
     try data.write(toFile: dataPath, atomically: true, encoding: .utf8)
     try probs.write(toFile: probsPath, atomically: true, encoding: .utf8)
     let db = newStorePath()
@@ -88,7 +84,7 @@ private struct Golden: Decodable {
     #expect(suspects.stdout.contains("Not run yet: pvi, cartography, label-issues"))
 
     // CSV: parsed back, with an empty corrected_label column.
-    let csv = temporary("review.csv")
+    let csv = scratchPath("review.csv")
     #expect(try dq(["export", "suspects", "--format", "csv", "--out", csv, "--db", db]).status == 0)
     let reader = try CSVReader(path: csv)
     var record = CSVRecord()
@@ -98,7 +94,7 @@ private struct Golden: Decodable {
     #expect(rows.count == 7 && rows.dropFirst().allSatisfy { $0[7].isEmpty && $0[3] != $0[4] })
 
     // Label Studio and doccano: valid JSON with the text and the suggestion.
-    let tasks = temporary("tasks.json"), lines = temporary("tasks.jsonl")
+    let tasks = scratchPath("tasks.json"), lines = scratchPath("tasks.jsonl")
     #expect(try dq(["export", "suspects", "--format", "labelstudio", "--out", tasks, "--db", db]).status == 0)
     #expect(try dq(["export", "suspects", "--format", "doccano", "--out", lines, "--db", db]).status == 0)
     let exported = try JSONValue.parse(try String(contentsOfFile: tasks, encoding: .utf8))
@@ -145,7 +141,7 @@ private struct Golden: Decodable {
     #expect(latest?.oldLabel == rows[1][4] && latest?.newLabel == rows[1][3] && latest?.annotator == "bob@example.org")
 
     // The corrected dataset keeps the ingested label beside the current one.
-    let clean = temporary("clean.csv")
+    let clean = scratchPath("clean.csv")
     #expect(try dq(["export", "dataset", "--labels", "corrected", "--out", clean, "--db", db]).status == 0)
     let cleanRows = try String(contentsOfFile: clean, encoding: .utf8).split(separator: "\n")
     #expect(cleanRows[0] == "id,split,text,text_pair,label,given_label,corrected")
@@ -157,7 +153,7 @@ private struct Golden: Decodable {
 @Test func theReportIsOneEscapedFileWithEverySectionOrItsNote() throws {
     let db = newStorePath()
     #expect(try dq(["ingest", fixture("csv/markup-in-text.csv"), "--dataset", "markup", "--db", db]).status == 0)
-    let out = temporary("report.html")
+    let out = scratchPath("report.html")
     #expect(try dq(["report", "--out", out, "--db", db]).status == 0)
     var html = try String(contentsOfFile: out, encoding: .utf8)
     #expect(html.contains("Not run yet: dq pvi --dataset markup"))
@@ -193,7 +189,7 @@ private struct Golden: Decodable {
 
 @Test func conflictsAcrossDatasetsNeedTheSameLabels() throws {
     let db = newStorePath()
-    let a = NSTemporaryDirectory() + "dq-a-\(UUID().uuidString).csv", b = NSTemporaryDirectory() + "dq-b-\(UUID().uuidString).csv"
+    let a = scratchPath("a.csv"), b = scratchPath("b.csv")
     try "id,text,label\na1,The service was great,pos\na2,Broken on arrival,neg\n".write(toFile: a, atomically: true, encoding: .utf8)
     try "id,text,label\nb1,the service was GREAT!,neg\nb2,Lovely screen,pos\n".write(toFile: b, atomically: true, encoding: .utf8)
     #expect(try dq(["ingest", a, "--dataset", "a", "--db", db]).status == 0)
@@ -201,7 +197,7 @@ private struct Golden: Decodable {
     let result = try dq(["conflicts", "--datasets", "a,b", "--db", db, "--format", "csv"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("exact,1.0,a:a1,pos,b:b1,neg"))
-    let c = NSTemporaryDirectory() + "dq-c-\(UUID().uuidString).csv"
+    let c = scratchPath("c.csv")
     try "id,text,label\nc1,The service was great,good\nc2,bad,bad\n".write(toFile: c, atomically: true, encoding: .utf8)
     #expect(try dq(["ingest", c, "--dataset", "c", "--db", db]).status == 0)
     let mismatch = try dq(["conflicts", "--datasets", "a,c", "--db", db])

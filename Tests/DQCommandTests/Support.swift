@@ -1,4 +1,5 @@
 import Foundation
+import DQTestSupport
 
 /// The output of one run of the `dq` binary.
 struct CommandResult {
@@ -31,5 +32,5 @@ func dq(_ arguments: [String], environment: [String: String] = [:]) throws -> Co
 
 /// A path for a new store in the temporary folder.
 func newStorePath() -> String {
-    NSTemporaryDirectory() + "dq-cli-\(UUID().uuidString).sqlite"
+    scratchPath("cli.sqlite")
 }

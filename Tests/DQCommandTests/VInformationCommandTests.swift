@@ -8,7 +8,7 @@ import DQText
 private func trecWithPVI() throws -> String {
     let db = newStorePath()
     let rows = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false)
-    let path = NSTemporaryDirectory() + "dq-trec-\(UUID().uuidString).csv"
+    let path = scratchPath("trec.csv")
     try rows.prefix(401).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     #expect(try dq(["ingest", path, "--dataset", "trec", "--db", db]).status == 0)
     #expect(try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db]).status == 0)
@@ -58,7 +58,7 @@ private func trecWithPVI() throws -> String {
 
 @Test func biasReportsTermRatesAndThePinnedBias() throws {
     let db = try trecWithPVI()
-    let terms = NSTemporaryDirectory() + "dq-terms-\(UUID().uuidString).txt"
+    let terms = scratchPath("terms.txt")
     try "who\nhow many\n# a comment\nzebra crossing\n".write(toFile: terms, atomically: true, encoding: .utf8)
     let result = try dq(["bias", "--terms", terms, "--label", "HUM", "--db", db, "--format", "json"])
     #expect(result.status == 0, "\(result.stderr)")
@@ -75,7 +75,7 @@ private func trecWithPVI() throws -> String {
 
 @Test func selectWritesTheSubsetAndRecordsTheRule() throws {
     let db = try trecWithPVI()
-    let out = NSTemporaryDirectory() + "dq-select-\(UUID().uuidString).csv"
+    let out = scratchPath("select.csv")
     let result = try dq(["select", "--drop-lowest", "10%", "--out", out, "--db", db])
     #expect(result.status == 0, "\(result.stderr)")
     let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
@@ -111,7 +111,7 @@ private func plantedStore() throws -> String {
         if label == "A" && next(10) < 9 { words.insert("zork", at: next(words.count + 1)) }
         csv += "s\(i),\(words.joined(separator: " ")),\(label)\n"
     }
-    let path = NSTemporaryDirectory() + "dq-planted-\(UUID().uuidString).csv"
+    let path = scratchPath("planted.csv")
     try csv.write(toFile: path, atomically: true, encoding: .utf8)
     let db = newStorePath()
     #expect(try dq(["ingest", path, "--dataset", "planted", "--db", db]).status == 0)
@@ -121,7 +121,7 @@ private func plantedStore() throws -> String {
 @Test func aTokenPlantedInMostOfOneLabelIsItsTopArtefact() throws {
     let db = try plantedStore()
     #expect(try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db]).status == 0)
-    let specs = NSTemporaryDirectory() + "dq-draft-\(UUID().uuidString).json"
+    let specs = scratchPath("draft.json")
     let result = try dq(["artefacts", "--label", "A", "--format", "json", "--as-specs", specs, "--db", db])
     #expect(result.status == 0, "\(result.stderr)")
     let json = try JSONValue.parse(result.stdout)
@@ -131,7 +131,7 @@ private func plantedStore() throws -> String {
     let draft = try JSONValue.parse(try String(contentsOfFile: specs, encoding: .utf8))
     #expect(draft["specs"]?[0]?["query"]?.scalarText?.hasPrefix("zork") == true)
     // A store whose data changed since the run cannot reproduce it, and says so.
-    let more = NSTemporaryDirectory() + "dq-more-\(UUID().uuidString).csv"
+    let more = scratchPath("more.csv")
     try "id,text,label\nx1,zork zork,B\n".write(toFile: more, atomically: true, encoding: .utf8)
     #expect(try dq(["ingest", more, "--dataset", "planted", "--db", db]).status == 0)
     let stale = try dq(["artefacts", "--db", db])

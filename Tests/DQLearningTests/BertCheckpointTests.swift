@@ -40,7 +40,7 @@ private struct Golden: Decodable {
 
 @Test func savedCheckpointsLoadBackIdentically() throws {
     let original = try BertCheckpoint.load(directory: fixture("bert/random-tiny"), labels: 3, seed: 0)
-    let directory = NSTemporaryDirectory() + "dq-checkpoint-\(UUID().uuidString)"
+    let directory = scratchPath("checkpoint")
     try BertCheckpoint.save(original.model, tokenizer: original.tokenizer, labelNames: ["a", "b", "c"], to: directory)
     let reloaded = try BertCheckpoint.load(directory: directory, labels: 3, seed: 1)
     for (p, q) in zip(original.model.parameters, reloaded.model.parameters) {
@@ -54,7 +54,7 @@ private struct Golden: Decodable {
 }
 
 @Test func missingAndMisshapenTensorsAreErrorsThatNameThem() throws {
-    let directory = NSTemporaryDirectory() + "dq-broken-\(UUID().uuidString)"
+    let directory = scratchPath("broken")
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     for name in ["config.json", "vocab.txt"] {
         try FileManager.default.copyItem(atPath: fixture("bert/random-tiny/" + name), toPath: directory + "/" + name)
@@ -76,7 +76,7 @@ private struct Golden: Decodable {
 }
 
 @Test func aBadConfigIsAnErrorNamingTheKey() throws {
-    let directory = NSTemporaryDirectory() + "dq-config-\(UUID().uuidString)"
+    let directory = scratchPath("config")
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try #"{"vocab_size": 60, "hidden_size": "big", "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 64}"#
         .write(toFile: directory + "/config.json", atomically: true, encoding: .utf8)
@@ -95,7 +95,7 @@ private struct Golden: Decodable {
     withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
     bytes += header
     bytes += [0x00, 0x3E, 0x00, 0xC0, 0xC0, 0x3F, 0x00, 0xC0]
-    let path = NSTemporaryDirectory() + "dq-half-\(UUID().uuidString).safetensors"
+    let path = scratchPath("half.safetensors")
     FileManager.default.createFile(atPath: path, contents: Data(bytes))
     let file = try SafeTensorsFile(path: path)
     #expect(try file.floats("h") == [1.5, -2])

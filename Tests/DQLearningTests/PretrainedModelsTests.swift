@@ -4,7 +4,7 @@ import DQTestSupport
 import DQLearning
 
 private func sandbox() -> [String: String] {
-    let root = NSTemporaryDirectory() + "dq-models-\(UUID().uuidString)"
+    let root = scratchPath("models")
     return ["DQ_CACHE": root + "/dq", "HF_HUB_CACHE": root + "/hf", "HOME": root]
 }
 

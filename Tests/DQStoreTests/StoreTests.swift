@@ -5,7 +5,7 @@ import DQTestSupport
 import DQText
 
 private func freshStore() throws -> Store {
-    try Store(path: NSTemporaryDirectory() + "dq-store-\(UUID().uuidString).sqlite")
+    try Store(path: scratchPath("store.sqlite"))
 }
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
@@ -18,7 +18,7 @@ private func freshStore() throws -> Store {
 }
 
 @Test func aStoreFromANewerDqIsRefused() throws {
-    let path = NSTemporaryDirectory() + "dq-future-\(UUID().uuidString).sqlite"
+    let path = scratchPath("future.sqlite")
     let store = try Store(path: path)
     try store.database.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 'x')")
     do {
