@@ -101,6 +101,9 @@ public enum LabelDivergence {
         var samples: [Int] = []
 
         mutating func read(store: Store, dataset: Int64, splits: [String]?, ids: ClosedRange<Int64>?, field: Field) throws {
+            let words = self.words, labels = self.labels
+            var perLabel = self.perLabel, samples = self.samples
+            defer { (self.perLabel, self.samples) = (perLabel, samples) }
             var tokenIDs: [Int32] = []
             try store.forEachSampleBytes(dataset: dataset, splits: splits, ids: ids) { text, pair, label in
                 let y = Int(labels.intern(label))
@@ -121,7 +124,7 @@ public enum LabelDivergence {
     /// `count` for word tokens: token and label ids from `TokenInterner`s, counts in arrays
     /// indexed by token id, and strings made once per distinct token at the end. A large
     /// dataset is read by two threads, each over half of the store ids with its own
-    /// connection; their counts are merged in store order (labels in order of first sight).
+    /// connection (with a small page cache: each page is read once); their counts are merged in store order (labels in order of first sight).
     static func countWords(store: Store, dataset: Int64, splits: [String]?, options: Options) throws -> Counts {
         var shares: [WordCounts] = []
         if let range = try store.sampleIDRange(dataset: dataset, splits: splits), range.count >= options.parallelFrom {
@@ -141,7 +144,8 @@ public enum LabelDivergence {
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 let result = Result {
                     var counts = WordCounts()
-                    try counts.read(store: try Store(path: path), dataset: dataset, splits: splits, ids: parts[part], field: field)
+                    let scanner = try Store(path: path, pageCacheKiB: 2048)
+                    try counts.read(store: scanner, dataset: dataset, splits: splits, ids: parts[part], field: field)
                     return counts
                 }
                 results.parts[part] = result

@@ -85,9 +85,11 @@ public final class Statement {
         throw database.error(code, sql: sql)
     }
 
-    /// The UTF-8 bytes of a column of the current row, valid until the next step; nil for NULL.
+    /// The UTF-8 bytes of a column of the current row, valid until the next step; nil for NULL
+    /// (`sqlite3_column_text` returns a null pointer exactly for NULL, and a pointer to an empty
+    /// string for an empty text).
     public func textBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
-        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let text = sqlite3_column_text(handle, index) else { return nil }
+        guard let text = sqlite3_column_text(handle, index) else { return nil }
         return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index)))
     }
 

@@ -22,9 +22,14 @@ public final class Store {
 
     /// Opens the store at `path`, creating it and bringing its schema up to date.
     /// A store written by a newer dq (with migrations this dq does not know) is refused.
-    public init(path: String) throws {
+    /// `pageCacheKiB` bounds SQLite's page cache for this connection: the default 64 MiB keeps
+    /// a bulk write's B-tree pages in memory; a connection that only reads a table through once
+    /// touches each page once, so it is better served by a small cache (less memory, fewer
+    /// page faults).
+    public init(path: String, pageCacheKiB: Int = 65536) throws {
         database = try Database(path: path)
-        try database.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")
+        try database.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        try database.execute("PRAGMA cache_size = -\(max(pageCacheKiB, 64))")
         try migrate()
     }
 

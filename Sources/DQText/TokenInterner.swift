@@ -1,5 +1,5 @@
 /// Dense ids for word tokens (`WordTokens`), assigned straight from a text's UTF-8 bytes: ASCII
-/// text (the common case) is tokenised, lower-cased, hashed and looked up in one pass without
+/// text (the common case) is classified eight bytes at a time, hashed and looked up without
 /// creating a `String` per token, which is what makes counting and indexing a million texts
 /// fast. Ids are given in order of first appearance, from 0.
 ///
@@ -8,6 +8,7 @@
 /// for concurrent use while tokens are added; read-only use may be shared.
 public final class TokenInterner: @unchecked Sendable {
     /// Every token's bytes, one after another; token i is `arena[starts[i]..<starts[i + 1]]`.
+    /// Allocated 8 bytes longer than `arenaCapacity`, so that tokens compare a word at a time.
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCapacity = 4096
     private var starts: UnsafeMutablePointer<Int>
@@ -20,7 +21,7 @@ public final class TokenInterner: @unchecked Sendable {
     public private(set) var count = 0
 
     public init() {
-        arena = .allocate(capacity: arenaCapacity)
+        arena = .allocate(capacity: arenaCapacity + 8)
         starts = .allocate(capacity: tokenCapacity + 1)
         starts[0] = 0
         hashes = .allocate(capacity: tokenCapacity)
@@ -45,14 +46,16 @@ public final class TokenInterner: @unchecked Sendable {
     public func id(of token: String) -> Int32? {
         var token = token
         return token.withUTF8 { bytes in
-            let (slot, found) = find(bytes, hash: TokenInterner.hash(bytes))
-            return found ? slots[slot] : nil
+            withPadded(bytes) { padded in
+                let (slot, found) = find(padded, hash: TokenInterner.hash(padded))
+                return found ? slots[slot] : nil
+            }
         }
     }
 
     /// The id of `bytes`, added if new.
     public func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        intern(bytes, hash: TokenInterner.hash(bytes))
+        withPadded(bytes) { intern($0, hash: TokenInterner.hash($0)) }
     }
 
     @inline(__always)
@@ -72,7 +75,7 @@ public final class TokenInterner: @unchecked Sendable {
         let start = starts[id]
         if start + bytes.count > arenaCapacity {
             let capacity = max(arenaCapacity * 2, start + bytes.count)
-            arena = TokenInterner.grown(arena, from: start, to: capacity)
+            arena = TokenInterner.grown(arena, from: start, to: capacity + 8)
             arenaCapacity = capacity
         }
         if let base = bytes.baseAddress { (arena + start).update(from: base, count: bytes.count) }
@@ -109,67 +112,74 @@ public final class TokenInterner: @unchecked Sendable {
     }
 
     /// Calls `body` with every word token of `bytes` (as `WordTokens.split` cuts them) and its
-    /// hash. ASCII text is cut and lower-cased in one pass; other text goes through
-    /// `WordTokens.split`.
+    /// hash; each token's buffer has at least 8 readable bytes after its end (see `hash`). ASCII
+    /// text is classified eight bytes at a time (`ASCIIWords`) and its tokens are found as runs
+    /// of set bits, with no branch per byte; other text goes through `WordTokens.split`.
     @inline(__always)
     private func forEachToken(of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
-        guard TokenInterner.isASCII(bytes) else {
-            for var word in WordTokens.split(String(decoding: bytes, as: UTF8.self)) {
-                word.withUTF8 { body($0, TokenInterner.hash($0)) }
+        let n = bytes.count
+        guard let base = bytes.baseAddress, n > 0 else { return }
+        let words = (n + 7) / 8, maskWords = (words + 7) / 8
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words + 1 + maskWords) { scratch in
+            let lowered = scratch.baseAddress!, masks = lowered + words + 1
+            // The text in words, zero-padded; the padding word is what `hash` may over-read.
+            lowered[words - 1] = 0
+            lowered[words] = 0
+            UnsafeMutableRawPointer(lowered).copyMemory(from: base, byteCount: n)
+            var high: UInt64 = 0
+            for w in 0..<words { high |= lowered[w] }
+            guard high & 0x8080_8080_8080_8080 == 0 else {
+                for var word in WordTokens.split(String(decoding: bytes, as: UTF8.self)) {
+                    word.withUTF8 { token in withPadded(token) { body($0, TokenInterner.hash($0)) } }
+                }
+                return
             }
-            return
-        }
-        TokenInterner.fold.withUnsafeBufferPointer { fold in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { buffer in
-                guard let token = buffer.baseAddress else { return }
-                var length = 0
-                for byte in bytes {
-                    let kept = fold[Int(byte)]
-                    if kept != 0 {
-                        token[length] = kept
-                        length &+= 1
-                    } else if length > 0 {
-                        let piece = UnsafeBufferPointer(start: token, count: length)
-                        body(piece, TokenInterner.hash(piece))
-                        length = 0
+            for m in 0..<maskWords { masks[m] = 0 }
+            for w in 0..<words {
+                let (folded, flags) = ASCIIWords.classify(lowered[w])
+                lowered[w] = folded
+                masks[w &>> 3] |= UInt64(flags) &<< UInt64((w & 7) &* 8)
+            }
+            let text = UnsafeRawPointer(lowered).assumingMemoryBound(to: UInt8.self)
+            var start = -1
+            for m in 0..<maskWords {
+                let mask = masks[m], offset = m &* 64
+                var bit = 0
+                while bit < 64 {
+                    if start < 0 {
+                        let rest = mask &>> UInt64(bit)
+                        if rest == 0 { break }
+                        bit &+= rest.trailingZeroBitCount
+                        start = offset &+ bit
+                    } else {
+                        let rest = ~mask &>> UInt64(bit)
+                        if rest == 0 { break }
+                        bit &+= rest.trailingZeroBitCount
+                        let token = UnsafeBufferPointer(start: text + start, count: offset &+ bit &- start)
+                        body(token, TokenInterner.hash(token))
+                        start = -1
                     }
                 }
-                if length > 0 {
-                    let piece = UnsafeBufferPointer(start: token, count: length)
-                    body(piece, TokenInterner.hash(piece))
-                }
+            }
+            if start >= 0 {
+                let token = UnsafeBufferPointer(start: text + start, count: n &- start)
+                body(token, TokenInterner.hash(token))
             }
         }
     }
 
-    /// Whether every byte is below 0x80, checked eight at a time.
-    @inline(__always)
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        var i = 0
-        var high: UInt64 = 0
-        while i &+ 8 <= bytes.count {
-            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i &+= 8
+    /// Calls `body` with a copy of `bytes` that has 8 readable bytes after its end.
+    private func withPadded<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 8) { buffer in
+            let base = buffer.baseAddress!
+            if let source = bytes.baseAddress { base.update(from: source, count: bytes.count) }
+            (base + bytes.count).initialize(repeating: 0, count: 8)
+            return body(UnsafeBufferPointer(start: base, count: bytes.count))
         }
-        while i < bytes.count {
-            high |= UInt64(base[i])
-            i &+= 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
     }
 
-    /// ASCII byte → its lower-cased form if it is a letter or digit, else 0.
-    private static let fold: [UInt8] = (0..<256).map { b -> UInt8 in
-        let byte = UInt8(b)
-        if byte >= 0x30 && byte <= 0x39 { return byte }
-        if byte >= 0x61 && byte <= 0x7A { return byte }
-        if byte >= 0x41 && byte <= 0x5A { return byte | 0x20 }
-        return 0
-    }
-
-    /// The slot holding `bytes`, or the empty slot where it would go.
+    /// The slot holding `bytes`, or the empty slot where it would go. `bytes` and the arena both
+    /// have 8 readable bytes after their ends, so tokens are compared a word at a time.
     @inline(__always)
     private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, found: Bool) {
         let mask = slotCount - 1
@@ -177,17 +187,26 @@ public final class TokenInterner: @unchecked Sendable {
         while true {
             let id = Int(slots[slot])
             if id < 0 { return (slot, false) }
-            if hashes[id] == hash && starts[id + 1] - starts[id] == bytes.count {
-                let stored = arena + starts[id]
-                var same = true
-                for i in 0..<bytes.count where stored[i] != bytes[i] {
-                    same = false
-                    break
-                }
-                if same { return (slot, true) }
+            if hashes[id] == hash && starts[id + 1] - starts[id] == bytes.count
+                && TokenInterner.equal(UnsafeRawPointer(arena + starts[id]), UnsafeRawPointer(bytes.baseAddress!), count: bytes.count) {
+                return (slot, true)
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal, compared eight at a time (both must have
+    /// 8 readable bytes past `count`).
+    @inline(__always)
+    private static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        var i = 0
+        while i &+ 8 <= count {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        guard i < count else { return true }
+        let keep = ~UInt64(0) &>> UInt64(64 &- 8 &* (count &- i))
+        return (a.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) & keep == 0
     }
 
     private func rehash() {
@@ -210,27 +229,23 @@ public final class TokenInterner: @unchecked Sendable {
         return bigger
     }
 
-    /// The hash of a token: its bytes read eight at a time (the last word zero-padded), each
-    /// word folded in with a multiply-xorshift mix (SplitMix64's finaliser), seeded by the length.
+    /// The hash of a token: its bytes read eight at a time, the last word zero-padded by a mask
+    /// (so `bytes` must have 8 readable bytes after its end), each word folded in with a
+    /// multiply-xorshift mix (SplitMix64's finaliser), seeded by the length.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard let base = bytes.baseAddress else { return mix(0) }
         let n = bytes.count
         var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        guard let base = bytes.baseAddress else { return mix(h) }
+        let raw = UnsafeRawPointer(base)
         var i = 0
         while i &+ 8 <= n {
-            h = mix(h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             i &+= 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) << shift
-                shift &+= 8
-                i &+= 1
-            }
-            h = mix(h ^ tail)
+            let keep = ~UInt64(0) &>> UInt64(64 &- 8 &* (n &- i))
+            h = mix(h ^ (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & keep))
         }
         return h
     }

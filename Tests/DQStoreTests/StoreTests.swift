@@ -230,3 +230,12 @@ private struct AnalysisFailed: Error {}
     #expect(repeats == hashes.count)
     #expect(set.added.count == hashes.count)
 }
+
+@Test func textBytesTellAnEmptyTextFromNull() throws {
+    let database = try Database(path: ":memory:")
+    let statement = try database.prepare("SELECT '', NULL, 'héllo'")
+    #expect(try statement.advance())
+    #expect(statement.textBytes(0)?.count == 0)
+    #expect(statement.textBytes(1) == nil)
+    #expect(statement.textBytes(2).map { String(decoding: $0, as: UTF8.self) } == "héllo")
+}

@@ -29,3 +29,30 @@ import DQText
     #expect(Set(ids).count == 5000)
     #expect(zip(ids, words).allSatisfy { interner.token($0) == $1 && interner.id(of: $1) == $0 })
 }
+
+@Test func asciiTextIsCutEightBytesAtATimeExactlyAsWordTokens() {
+    // Every ASCII byte, with runs of word characters 1 to 150 bytes long that cross the 8- and
+    // 64-byte blocks of the word-at-a-time classifier at every offset; compared with the
+    // byte-by-byte split. The bytes come from a fixed linear congruential sequence.
+    var state: UInt64 = 12345
+    func next(_ bound: Int) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int(state >> 33) % bound
+    }
+    let wordBytes = Array("azAZ09mQ".utf8)
+    for length in 0..<300 {
+        var bytes: [UInt8] = []
+        while bytes.count < length {
+            if next(2) == 0 {
+                bytes += (0..<(1 + next(150))).map { _ in wordBytes[next(wordBytes.count)] }
+            } else {
+                bytes.append(UInt8(next(128)))
+            }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let interner = TokenInterner()
+        var ids: [Int32] = []
+        interner.appendIDs(of: text, to: &ids)
+        #expect(ids.map { interner.token($0) } == WordTokens.split(text), "\(bytes)")
+    }
+}
