@@ -100,12 +100,12 @@ public enum LabelDivergence {
         var perLabel: [[Int]] = []
         var samples: [Int] = []
 
-        mutating func read(store: Store, dataset: Int64, splits: [String]?, ids: ClosedRange<Int64>?, field: Field) throws {
+        mutating func read(store: Store, ids: [ClosedRange<Int64>], field: Field) throws {
             let words = self.words, labels = self.labels
             var perLabel = self.perLabel, samples = self.samples
             defer { (self.perLabel, self.samples) = (perLabel, samples) }
             var tokenIDs: [Int32] = []
-            try store.forEachSampleBytes(dataset: dataset, splits: splits, ids: ids) { text, pair, label in
+            try store.forEachSampleBytes(ids: ids) { text, pair, label in
                 let y = Int(labels.intern(label))
                 if y == perLabel.count {
                     perLabel.append([])
@@ -123,13 +123,14 @@ public enum LabelDivergence {
 
     /// `count` for word tokens: token and label ids from `TokenInterner`s, counts in arrays
     /// indexed by token id, and strings made once per distinct token at the end. A large
-    /// dataset is read by two threads, each over half of the store ids with its own
-    /// connection (with a small page cache: each page is read once); their counts are merged in store order (labels in order of first sight).
+    /// dataset is read by two threads, each over half of its store ids with its own connection
+    /// (with a small page cache: each page is read once); their counts are merged in store
+    /// order (labels in order of first sight).
     static func countWords(store: Store, dataset: Int64, splits: [String]?, options: Options) throws -> Counts {
+        let ranges = try store.sampleIDRanges(dataset: dataset, splits: splits)
         var shares: [WordCounts] = []
-        if let range = try store.sampleIDRange(dataset: dataset, splits: splits), range.count >= options.parallelFrom {
-            let middle = range.lowerBound + Int64(range.count / 2)
-            let parts = [range.lowerBound...(middle - 1), middle...range.upperBound]
+        if ranges.reduce(0, { $0 + $1.count }) >= options.parallelFrom {
+            let parts = halves(ranges)
             /// Each part's result, written by its own thread only.
             final class Results: @unchecked Sendable {
                 let parts = UnsafeMutablePointer<Result<WordCounts, Error>?>.allocate(capacity: 2)
@@ -144,8 +145,7 @@ public enum LabelDivergence {
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 let result = Result {
                     var counts = WordCounts()
-                    let scanner = try Store(path: path, pageCacheKiB: 2048)
-                    try counts.read(store: scanner, dataset: dataset, splits: splits, ids: parts[part], field: field)
+                    try counts.read(store: try Store(path: path, pageCacheKiB: 2048), ids: parts[part], field: field)
                     return counts
                 }
                 results.parts[part] = result
@@ -153,7 +153,7 @@ public enum LabelDivergence {
             shares = try (0..<2).map { try results.parts[$0]!.get() }
         } else {
             var counts = WordCounts()
-            try counts.read(store: store, dataset: dataset, splits: splits, ids: nil, field: options.field)
+            try counts.read(store: store, ids: ranges, field: options.field)
             shares = [counts]
         }
         var counts = Counts()
@@ -173,6 +173,26 @@ public enum LabelDivergence {
             }
         }
         return counts
+    }
+
+    /// `ranges` cut into two lists of ranges holding half of the ids each (the first one the
+    /// smaller half), in order.
+    static func halves(_ ranges: [ClosedRange<Int64>]) -> [[ClosedRange<Int64>]] {
+        var left = Int64(ranges.reduce(0) { $0 + $1.count } / 2)
+        var first: [ClosedRange<Int64>] = [], second: [ClosedRange<Int64>] = []
+        for range in ranges {
+            let size = Int64(range.count)
+            if left >= size {
+                first.append(range)
+            } else if left > 0 {
+                first.append(range.lowerBound...(range.lowerBound + left - 1))
+                second.append((range.lowerBound + left)...range.upperBound)
+            } else {
+                second.append(range)
+            }
+            left = max(left - size, 0)
+        }
+        return [first, second]
     }
 
     /// Every label pair, hardest (lowest divergence) first.

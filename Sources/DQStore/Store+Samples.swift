@@ -63,20 +63,21 @@ extension Store {
         while let row = try statement.step() { try body(Store.sample(row)) }
     }
 
-    /// Calls `body` with the UTF-8 bytes of every sample's text, text pair and label, in store
-    /// order, without making strings: the fastest way through a large dataset. The buffers are
-    /// valid only during the call.
-    /// `ids` limits the samples to a range of store ids (to split the work between threads).
-    public func forEachSampleBytes(dataset: Int64, splits: [String]? = nil, ids: ClosedRange<Int64>? = nil,
+    /// Calls `body` with the UTF-8 bytes of the text, text pair and label of every sample whose
+    /// store id lies in `ranges` (as `sampleIDRanges` gives them), in order, without making
+    /// strings: the fastest way through a large dataset. Each range is a plain rowid range scan
+    /// of the samples table. The buffers are valid only during the call.
+    public func forEachSampleBytes(ids ranges: [ClosedRange<Int64>],
                                    _ body: (_ text: UnsafeBufferPointer<UInt8>, _ textPair: UnsafeBufferPointer<UInt8>?,
                                             _ label: UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        let scope = Store.scope(dataset: dataset, splits: splits)
-        let range = ids.map { _ in " AND s.id BETWEEN ? AND ?" } ?? ""
-        let statement = try database.prepare("SELECT s.text, s.text_pair, s.label \(scope.sql)\(range) ORDER BY i.id, s.id")
-        try statement.bind(scope.values + (ids.map { [.integer($0.lowerBound), .integer($0.upperBound)] } ?? []))
+        let statement = try database.prepare("SELECT text, text_pair, label FROM samples WHERE id BETWEEN ? AND ? ORDER BY id")
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        while try statement.advance() {
-            try body(statement.textBytes(0) ?? empty, statement.textBytes(1), statement.textBytes(2) ?? empty)
+        for range in ranges {
+            statement.reset()
+            try statement.bind([.integer(range.lowerBound), .integer(range.upperBound)])
+            while try statement.advance() {
+                try body(statement.textBytes(0) ?? empty, statement.textBytes(1), statement.textBytes(2) ?? empty)
+            }
         }
     }
 
@@ -87,17 +88,17 @@ extension Store {
         return out
     }
 
-    /// The smallest and largest store id of a dataset's samples (optionally only some splits).
-    /// Read from the ingests' id ranges, without touching the samples.
-    public func sampleIDRange(dataset: Int64, splits: [String]? = nil) throws -> ClosedRange<Int64>? {
-        var sql = "SELECT min(first_sample_id), max(last_sample_id) FROM ingests WHERE dataset_id = ? AND first_sample_id IS NOT NULL"
+    /// The store ids of a dataset's samples (optionally only some splits): one range per ingest
+    /// (an ingest's samples get consecutive ids), in store order. Read from the ingests, without
+    /// touching the samples.
+    public func sampleIDRanges(dataset: Int64, splits: [String]? = nil) throws -> [ClosedRange<Int64>] {
+        var sql = "SELECT first_sample_id, last_sample_id FROM ingests WHERE dataset_id = ? AND first_sample_id IS NOT NULL"
         var values: [SQLValue] = [.integer(dataset)]
         if let splits, !splits.isEmpty {
             sql += " AND split IN (\(Array(repeating: "?", count: splits.count).joined(separator: ", ")))"
             values += splits.map { .text($0) }
         }
-        guard let row = try database.row(sql, values), let low = row.optionalInt(0), let high = row.optionalInt(1) else { return nil }
-        return Int64(low)...Int64(high)
+        return try database.rows(sql + " ORDER BY id", values).map { Int64($0.int(0))...Int64($0.int(1)) }
     }
 
     /// The number of samples of a dataset (optionally only some splits).
