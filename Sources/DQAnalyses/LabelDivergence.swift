@@ -104,7 +104,6 @@ public enum LabelDivergence {
             let words = self.words, labels = self.labels
             var perLabel = self.perLabel, samples = self.samples
             defer { (self.perLabel, self.samples) = (perLabel, samples) }
-            var tokenIDs: [Int32] = []
             try store.forEachSampleBytes(ids: ids) { text, pair, label in
                 let y = Int(labels.intern(label))
                 if y == perLabel.count {
@@ -112,11 +111,8 @@ public enum LabelDivergence {
                     samples.append(0)
                 }
                 samples[y] += 1
-                tokenIDs.removeAll(keepingCapacity: true)
-                if field != .textPair { words.appendIDs(ofUTF8: text, to: &tokenIDs) }
-                if field != .text, let pair { words.appendIDs(ofUTF8: pair, to: &tokenIDs) }
-                if perLabel[y].count < words.count { perLabel[y] += [Int](repeating: 0, count: words.count - perLabel[y].count) }
-                perLabel[y].withUnsafeMutableBufferPointer { counts in for id in tokenIDs { counts[Int(id)] += 1 } }
+                if field != .textPair { words.countIDs(ofUTF8: text, into: &perLabel[y]) }
+                if field != .text, let pair { words.countIDs(ofUTF8: pair, into: &perLabel[y]) }
             }
         }
     }

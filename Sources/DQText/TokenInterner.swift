@@ -111,6 +111,19 @@ public final class TokenInterner: @unchecked Sendable {
         forEachToken(of: bytes) { token, hash in ids.append(intern(token, hash: hash)) }
     }
 
+    /// Adds one to `counts[id]` for the id of each word token of UTF-8 `bytes`, adding new tokens;
+    /// `counts` is first grown with zeros so that every id the text can produce has a place
+    /// (it may end up longer than `count`).
+    public func countIDs(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
+        // A text of n bytes holds at most (n + 1) / 2 tokens, hence at most that many new ids.
+        let needed = count + (bytes.count + 1) / 2
+        if counts.count < needed { counts += repeatElement(0, count: needed - counts.count) }
+        counts.withUnsafeMutableBufferPointer { counts in
+            let base = counts.baseAddress!
+            forEachToken(of: bytes) { token, hash in base[Int(intern(token, hash: hash))] &+= 1 }
+        }
+    }
+
     /// Calls `body` with every word token of `bytes` (as `WordTokens.split` cuts them) and its
     /// hash; each token's buffer has at least 8 readable bytes after its end (see `hash`). ASCII
     /// text is classified eight bytes at a time (`ASCIIWords`) and its tokens are found as runs

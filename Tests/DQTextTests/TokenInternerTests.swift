@@ -56,3 +56,19 @@ import DQText
         #expect(ids.map { interner.token($0) } == WordTokens.split(text), "\(bytes)")
     }
 }
+
+@Test func countsByIdMatchTheIdsOfEachText() {
+    let interner = TokenInterner()
+    var counts: [Int] = []
+    for text in ["the cat and the hat", "a a a", "Café au lait, the end", ""] {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBufferPointer { interner.countIDs(ofUTF8: UnsafeBufferPointer($0), into: &counts) }
+    }
+    var ids: [Int32] = []
+    interner.appendIDs(of: "the cat and the hat a a a Café au lait, the end", to: &ids)
+    var expected = [Int](repeating: 0, count: interner.count)
+    for id in ids { expected[Int(id)] += 1 }
+    #expect(counts.count >= interner.count)
+    #expect(Array(counts.prefix(interner.count)) == expected && counts.dropFirst(interner.count).allSatisfy { $0 == 0 })
+    #expect(counts[Int(interner.id(of: "the")!)] == 3)
+}
