@@ -67,9 +67,9 @@ if selected divergence; then
   "$PY" bench/make_ingest_csv.py "$WORK/div.csv" --rows 1000000
   DB="$WORK/div.sqlite"
   .build/release/dq ingest "$WORK/div.csv" --dataset bench --db "$DB" >/dev/null
-  # Three rounds, each running dq and then both peers, so that a slow spell of this shared VM
+  # Five rounds, each running dq and then both peers, so that a slow spell of this shared VM
   # falls on every tool alike; each tool's best round counts.
-  for round in 1 2 3; do
+  for round in 1 2 3 4 5; do
     "$PY" bench/measure.py .build/release/dq divergence --dataset bench --db "$DB" --format json --out "$WORK/div-dq.json" >> "$WORK/div-dq-times.jsonl"
     "$PY" bench/divergence_peers.py "$WORK/div.csv" --best-of 1 >> "$WORK/div-peers.jsonl"
   done
