@@ -224,16 +224,12 @@ enum Blocked {
             while start < end {
                 let stop = min(end, start + block)
                 for (p, (a, b)) in pairs.enumerated() {
-                    var acc = SIMD4<Double>()
-                    var i = start
-                    while i + 4 <= stop {
-                        acc += a.load4(i) * b.load4(i)
-                        i += 4
-                    }
-                    var sum = acc.sum()
-                    while i < stop {
-                        sum += a[i] * b[i]
-                        i += 1
+                    let sum: Double
+                    switch (a, b) {
+                    case let (.float(a), .double(b)): sum = dot(a, b, start, stop)
+                    case let (.float(a), .float(b)): sum = dot(a, b, start, stop)
+                    case let (.double(a), .double(b)): sum = dot(a, b, start, stop)
+                    case let (.double(a), .float(b)): sum = dot(b, a, start, stop)
                     }
                     partial[w * pairs.count + p] += sum
                 }
@@ -241,6 +237,42 @@ enum Blocked {
             }
         }
         return (0..<pairs.count).map { p in (0..<workers).reduce(0) { $0 + partial[$1 * pairs.count + p] } }
+    }
+
+    /// out = x + t·d.
+    static func step(from x: UnsafePointer<Double>, by t: Double, along d: UnsafePointer<Double>,
+                     into out: UnsafeMutablePointer<Double>, count n: Int) {
+        let box = UncheckedSendable((x, d, out))
+        run(n) { range in
+            let (x, d, out) = box.value
+            for i in range { out[i] = x[i] + t * d[i] }
+        }
+    }
+
+    /// maxᵢ |vᵢ|.
+    static func largestMagnitude(_ v: UnsafePointer<Double>, count n: Int) -> Double {
+        let parts = UnsafeMutablePointer<Double>.allocate(capacity: Threading.cores)
+        defer { parts.deallocate() }
+        parts.initialize(repeating: 0, count: Threading.cores)
+        let box = UncheckedSendable((v, parts))
+        let chunk = (n + Threading.cores - 1) / Threading.cores
+        run(n) { range in
+            let (v, parts) = box.value
+            var largest = SIMD4<Double>()
+            var i = range.lowerBound
+            while i &+ 4 <= range.upperBound {
+                let x = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
+                largest = pointwiseMax(largest, pointwiseMax(x, -x))
+                i &+= 4
+            }
+            var m = largest.max()
+            while i < range.upperBound {
+                m = max(m, abs(v[i]))
+                i &+= 1
+            }
+            parts[range.lowerBound / max(chunk, 1)] = m
+        }
+        return (0..<Threading.cores).reduce(0) { max($0, parts[$1]) }
     }
 
     /// out = Σ cᵢ·vᵢ.
@@ -253,23 +285,79 @@ enum Blocked {
                 let stop = min(range.upperBound, start + block)
                 for i in start..<stop { out[i] = 0 }
                 for (c, v) in terms {
-                    let k = SIMD4<Double>(repeating: c)
-                    var i = start
-                    while i + 4 <= stop {
-                        let raw = UnsafeMutableRawPointer(out + i)
-                        raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Double>.self) + k * v.load4(i), as: SIMD4<Double>.self)
-                        i += 4
-                    }
-                    while i < stop {
-                        out[i] += c * v[i]
-                        i += 1
+                    switch v {
+                    case .float(let p): accumulate(c, p, into: out, start, stop)
+                    case .double(let p): accumulate(c, p, into: out, start, stop)
                     }
                 }
                 start = stop
             }
         }
     }
+    /// Σ a[i]·b[i] over start..<stop, in Double, eight lanes at a time.
+    @inline(__always)
+    private static func dot<A: BlockElement, B: BlockElement>(_ a: UnsafePointer<A>, _ b: UnsafePointer<B>, _ start: Int, _ stop: Int) -> Double {
+        var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
+        var i = start
+        while i &+ 8 <= stop {
+            let (a0, a1) = A.load8(a + i), (b0, b1) = B.load8(b + i)
+            acc0 += a0 * b0
+            acc1 += a1 * b1
+            i &+= 8
+        }
+        var sum = (acc0 + acc1).sum()
+        while i < stop {
+            sum += a[i].double * b[i].double
+            i &+= 1
+        }
+        return sum
+    }
+
+    /// out[i] += c·v[i] over start..<stop, eight lanes at a time.
+    @inline(__always)
+    private static func accumulate<V: BlockElement>(_ c: Double, _ v: UnsafePointer<V>, into out: UnsafeMutablePointer<Double>,
+                                                    _ start: Int, _ stop: Int) {
+        let k = SIMD4<Double>(repeating: c)
+        var i = start
+        while i &+ 8 <= stop {
+            let (v0, v1) = V.load8(v + i)
+            let raw = UnsafeMutableRawPointer(out + i)
+            raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Double>.self) + k * v0, as: SIMD4<Double>.self)
+            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) + k * v1, toByteOffset: 32, as: SIMD4<Double>.self)
+            i &+= 8
+        }
+        while i < stop {
+            out[i] += c * v[i].double
+            i &+= 1
+        }
+    }
 }
+
+/// The element types of the blocked passes: eight of them load as two SIMD4<Double>.
+protocol BlockElement {
+    static func load8(_ p: UnsafePointer<Self>) -> (SIMD4<Double>, SIMD4<Double>)
+    var double: Double { get }
+}
+
+extension Double: BlockElement {
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
+        let raw = UnsafeRawPointer(p)
+        return (raw.loadUnaligned(as: SIMD4<Double>.self), raw.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self))
+    }
+    var double: Double { self }
+}
+
+extension Float: BlockElement {
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>) -> (SIMD4<Double>, SIMD4<Double>) {
+        let raw = UnsafeRawPointer(p)
+        let low = raw.loadUnaligned(as: SIMD4<Float>.self), high = raw.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+        return (SIMD4<Double>(low), SIMD4<Double>(high))
+    }
+    var double: Double { Double(self) }
+}
+
 
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T

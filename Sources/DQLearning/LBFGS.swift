@@ -48,7 +48,7 @@ public struct LBFGS: Sendable {
         var xNew = x, gNew = g
         var iteration = 0
         var afterAdd = false
-        func infNorm(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
+        func infNorm(_ v: [Double]) -> Double { v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n) } }
 
         while true {
             if infNorm(g) <= gradientTolerance {
@@ -75,7 +75,9 @@ public struct LBFGS: Sendable {
             var fNew = f
             var accepted = false
             for _ in 0..<60 {
-                for i in 0..<n { xNew[i] = x[i] + t * direction[i] }
+                x.withUnsafeBufferPointer { xp in direction.withUnsafeBufferPointer { dp in
+                    xNew.withUnsafeMutableBufferPointer { Blocked.step(from: xp.baseAddress!, by: t, along: dp.baseAddress!, into: $0.baseAddress!, count: n) }
+                } }
                 fNew = evaluate(xNew, &gNew)
                 evaluations += 1
                 if !(fNew <= f + c1 * t * slope) {
@@ -109,26 +111,12 @@ public struct LBFGS: Sendable {
     }
 }
 
-/// aᵀb with four-lane partial sums (so the loop vectorises; the sum order is fixed, so the
-/// result is deterministic).
-@inline(__always) func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var acc = SIMD4<Double>()
-    var tail = 0.0
+/// aᵀb, in blocks split between the cores (`Blocked.dots`; its sum order is fixed, so the result
+/// is deterministic).
+func dot(_ a: [Double], _ b: [Double]) -> Double {
     a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
-            let n = pa.count
-            let ra = UnsafeRawPointer(pa.baseAddress!), rb = UnsafeRawPointer(pb.baseAddress!)
-            var i = 0
-            while i + 4 <= n {
-                acc += ra.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
-                    * rb.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
-                i += 4
-            }
-            while i < n {
-                tail += pa[i] * pb[i]
-                i += 1
-            }
+            Blocked.dots([(.double(pa.baseAddress!), .double(pb.baseAddress!))], count: pa.count)[0]
         }
     }
-    return acc.sum() + tail
 }

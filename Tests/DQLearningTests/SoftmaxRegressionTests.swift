@@ -127,3 +127,22 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
     history.direction(gradient: gNew, into: &fresh)
     #expect(zip(reused, fresh).map { abs($0 - $1) }.max()! < 1e-10)
 }
+
+@Test func blockedStepsAndMagnitudesEqualPlainLoops() {
+    var rng = SplitMix64(seed: 21)
+    // Short vectors run on one thread, long ones on every core; odd lengths leave SIMD tails.
+    for n in [5, 70_003] {
+        let x = (0..<n).map { _ in rng.nextDouble() - 0.5 }, d = (0..<n).map { _ in rng.nextDouble() - 0.5 }
+        var out = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { xp in d.withUnsafeBufferPointer { dp in out.withUnsafeMutableBufferPointer {
+            Blocked.step(from: xp.baseAddress!, by: 0.25, along: dp.baseAddress!, into: $0.baseAddress!, count: n)
+        } } }
+        #expect(out == zip(x, d).map { $0 + 0.25 * $1 })
+        for spot in [0, n / 2, n - 1] {
+            var v = x
+            v[spot] = -3
+            #expect(v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n) } == 3)
+        }
+        #expect(abs(dot(x, d) - zip(x, d).reduce(0) { $0 + $1.0 * $1.1 }) < 1e-9)
+    }
+}
