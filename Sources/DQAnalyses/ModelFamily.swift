@@ -40,7 +40,7 @@ public struct BowFamily: ModelFamily, Sendable {
         let x = examples.map { features.features($0.text, pair: $0.pair) }
         let fit = SoftmaxRegression.fit(features: x, labels: examples.map(\.label), classes: classes,
                                         dimension: features.dimension, options: options)
-        progress("fitted in \(fit.iterations) L-BFGS iterations (\(fit.stop.rawValue))")
+        progress("fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(fit.stop.rawValue))")
         return BowClassifier(model: fit.model, features: features)
     }
 }

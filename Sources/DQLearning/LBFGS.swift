@@ -3,9 +3,12 @@ import Foundation
 /// Limited-memory BFGS (Nocedal, "Updating quasi-Newton matrices with limited storage", Math.
 /// Comp. 1980), its direction computed in the compact form (`CompactLBFGSHistory`), equal to
 /// the two-loop recursion of Nocedal & Wright, Numerical Optimization, Alg. 7.4)
-/// with a weak-Wolfe line search by bisection and extrapolation (Lewis & Overton, "Nonsmooth
-/// optimization via quasi-Newton methods", Math. Prog. 2013, §4.2), which is what guarantees
-/// sᵀy > 0 and so a positive-definite update on smooth convex objectives.
+/// with the strong-Wolfe line search of Moré & Thuente (`MoreThuente`), as L-BFGS-B uses it.
+/// The curvature condition guarantees sᵀy > 0 and so a positive-definite update on smooth
+/// convex objectives. (A weak-Wolfe search by bisection, used before, accepted steps that
+/// overshot the minimum along the line and needed 1.5–1.7× the iterations of scipy's L-BFGS-B
+/// to reach the same gradient tolerance on bow models; with this search the paths agree to
+/// about 10⁻⁸ in the objective over the first 50 iterations.)
 public struct LBFGS: Sendable {
     /// Pairs of (step, gradient change) kept.
     public var memory = 10
@@ -14,9 +17,12 @@ public struct LBFGS: Sendable {
     /// Stop when an iteration lowers f by less than this fraction of |f| (scipy's `ftol` role).
     public var relativeDecreaseTolerance = 1e-12
     public var maxIterations = 1000
-    /// Armijo (sufficient decrease) and curvature constants of the weak Wolfe conditions.
-    public var c1 = 1e-4
+    /// Sufficient-decrease and curvature constants of the strong Wolfe conditions, and the
+    /// evaluations one line search may take: L-BFGS-B's values as scikit-learn calls it
+    /// (ftol 10⁻³, gtol 0.9, maxls 50).
+    public var c1 = 1e-3
     public var c2 = 0.9
+    public var maxLineSearchEvaluations = 50
 
     public init() {}
 
@@ -70,25 +76,22 @@ public struct LBFGS: Sendable {
                 slope = -dot(g, g)
             }
 
-            // Weak Wolfe line search.
-            var t = 1.0, lo = 0.0, hi = Double.infinity
+            // Strong Wolfe line search (Moré–Thuente), from a unit step.
+            var search = MoreThuente(value: f, slope: slope, step: 1)
+            search.ftol = c1
+            search.gtol = c2
             var fNew = f
             var accepted = false
-            for _ in 0..<60 {
+            for _ in 0..<maxLineSearchEvaluations {
+                let t = search.step
                 x.withUnsafeBufferPointer { xp in direction.withUnsafeBufferPointer { dp in
                     xNew.withUnsafeMutableBufferPointer { Blocked.step(from: xp.baseAddress!, by: t, along: dp.baseAddress!, into: $0.baseAddress!, count: n) }
                 } }
                 fNew = evaluate(xNew, &gNew)
                 evaluations += 1
-                if !(fNew <= f + c1 * t * slope) {
-                    hi = t
-                } else if dot(gNew, direction) < c2 * slope {
-                    lo = t
-                } else {
-                    accepted = true
-                    break
-                }
-                t = hi.isFinite ? (lo + hi) / 2 : 2 * lo
+                let outcome = search.next(value: fNew, slope: dot(gNew, direction))
+                if outcome == .converged { accepted = true }
+                if outcome != .evaluate { break }
             }
             if !accepted && !(fNew < f) {
                 return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .lineSearch)

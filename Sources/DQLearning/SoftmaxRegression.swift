@@ -40,6 +40,8 @@ public struct SoftmaxRegression: Sendable {
         /// The objective at the solution.
         public var objective: Double
         public var iterations: Int
+        /// Objective evaluations (one per iteration, more when the line search backtracks).
+        public var evaluations: Int
         public var stop: LBFGS.Stop
         public var l2: Double
     }
@@ -77,7 +79,7 @@ public struct SoftmaxRegression: Sendable {
         let split = data.width * classes
         let model = SoftmaxRegression(
             classes: classes, columns: columns, weights: Array(result.x[..<split]), bias: Array(result.x[split...]))
-        return Fit(model: model, objective: result.value, iterations: result.iterations, stop: result.stop, l2: lambda)
+        return Fit(model: model, objective: result.value, iterations: result.iterations, evaluations: result.evaluations, stop: result.stop, l2: lambda)
     }
 
     /// W·x + b.

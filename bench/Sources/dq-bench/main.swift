@@ -76,7 +76,7 @@ func bertBenchmark(batch: Int, length: Int, steps: Int) {
 
 /// bow on a CSV of (text, label): hashed uni+bigram features (2^20) and the L-BFGS fit,
 /// timed separately; prints the objective reached so it can be compared with scikit-learn's.
-func bowBenchmark(path: String) throws {
+func bowBenchmark(path: String, gradientTolerance: Double, rows: Int?) throws {
     let reader = try LabelledRowReader(path: path, columns: ColumnRequest())
     var texts: [String] = [], labelNames: [String] = []
     while let outcome = try reader.next() {
@@ -85,6 +85,10 @@ func bowBenchmark(path: String) throws {
             labelNames.append(row.label)
         }
     }
+    if let rows {
+        texts = Array(texts.prefix(rows))
+        labelNames = Array(labelNames.prefix(rows))
+    }
     let classes = Array(Set(labelNames)).sorted()
     let labels = labelNames.map { classes.firstIndex(of: $0)! }
     let hashing = HashedNGrams(dimension: 1 << 20, maxN: 2)
@@ -92,14 +96,14 @@ func bowBenchmark(path: String) throws {
     let featureTime = seconds { features = texts.map { hashing.features($0) } }
     var fit: SoftmaxRegression.Fit?
     var options = SoftmaxRegression.Options()
-    options.solver.gradientTolerance = 1e-4
+    options.solver.gradientTolerance = gradientTolerance
     // Best of 3: this shared VM's memory bandwidth varies from run to run.
     let fitTime = (0..<3).map { _ in
         seconds {
             fit = SoftmaxRegression.fit(features: features, labels: labels, classes: classes.count, dimension: 1 << 20, options: options)
         }
     }.min()!
-    print("{\"bench\": \"bow\", \"rows\": \(texts.count), \"feature_seconds\": \(featureTime), \"fit_seconds\": \(fitTime), \"objective\": \(fit!.objective), \"iterations\": \(fit!.iterations)}")
+    print("{\"bench\": \"bow\", \"rows\": \(texts.count), \"feature_seconds\": \(featureTime), \"fit_seconds\": \(fitTime), \"objective\": \(fit!.objective), \"iterations\": \(fit!.iterations), \"evaluations\": \(fit!.evaluations)}")
 }
 
 /// BM25 over a corpus file (one document per line): index build (tokenising included) and
@@ -151,7 +155,10 @@ case "bert":
     let numbers = arguments.dropFirst().compactMap { Int($0) }
     bertBenchmark(batch: numbers.first ?? 32, length: numbers.dropFirst().first ?? 64, steps: 5)
 case "bow":
-    try bowBenchmark(path: arguments.dropFirst().first ?? "rows.csv")
+    // dq-bench bow CSV [GRADIENT-TOLERANCE [ROWS]]: defaults 1e-4 and every row.
+    let rest = Array(arguments.dropFirst())
+    try bowBenchmark(path: rest.first ?? "rows.csv", gradientTolerance: rest.count > 1 ? Double(rest[1])! : 1e-4,
+                     rows: rest.count > 2 ? Int(rest[2]) : nil)
 case "hidden":
     // dq-bench hidden DIR TEXT: the checkpoint's last hidden state for TEXT (first token and
     // mean over tokens), for bench/check_checkpoints.py to compare with transformers.
