@@ -249,7 +249,7 @@ enum Blocked {
         }
     }
 
-    /// maxᵢ |vᵢ|.
+    /// maxᵢ |vᵢ|; NaN when some vᵢ is not finite (so that no tolerance test passes on it).
     static func largestMagnitude(_ v: UnsafePointer<Double>, count n: Int) -> Double {
         let parts = UnsafeMutablePointer<Double>.allocate(capacity: Threading.cores)
         defer { parts.deallocate() }
@@ -258,21 +258,24 @@ enum Blocked {
         let chunk = (n + Threading.cores - 1) / Threading.cores
         run(n) { range in
             let (v, parts) = box.value
-            var largest = SIMD4<Double>()
+            var largest = SIMD4<Double>(), finite = SIMD4<Double>()
             var i = range.lowerBound
             while i &+ 4 <= range.upperBound {
                 let x = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
                 largest = pointwiseMax(largest, pointwiseMax(x, -x))
+                finite += x * 0
                 i &+= 4
             }
-            var m = largest.max()
+            var m = largest.max(), check = finite.sum()
             while i < range.upperBound {
                 m = max(m, abs(v[i]))
+                check += v[i] * 0
                 i &+= 1
             }
-            parts[range.lowerBound / max(chunk, 1)] = m
+            parts[range.lowerBound / max(chunk, 1)] = check.isNaN ? .nan : m
         }
-        return (0..<Threading.cores).reduce(0) { max($0, parts[$1]) }
+        let all = (0..<Threading.cores).map { parts[$0] }
+        return all.contains { $0.isNaN } ? .nan : all.max()!
     }
 
     /// out = Σ cᵢ·vᵢ.

@@ -76,6 +76,10 @@ public struct LBFGS: Sendable {
                 slope = -dot(g, g)
             }
 
+            guard slope < 0 else {
+                // No descent even along −g (a non-finite gradient): nothing to search.
+                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .lineSearch)
+            }
             // Strong Wolfe line search (Moré–Thuente), from a unit step.
             var search = MoreThuente(value: f, slope: slope, step: 1)
             search.ftol = c1

@@ -142,7 +142,18 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
             var v = x
             v[spot] = -3
             #expect(v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n) } == 3)
+            v[spot] = .infinity
+            #expect(v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n) }.isNaN)
         }
         #expect(abs(dot(x, d) - zip(x, d).reduce(0) { $0 + $1.0 * $1.1 }) < 1e-9)
     }
+}
+
+@Test func aNonFiniteGradientStopsLBFGSInsteadOfSearching() {
+    let result = LBFGS().minimize(start: [1, 2]) { x, g in
+        g[0] = .nan
+        g[1] = .nan
+        return x[0] * x[0]
+    }
+    #expect(result.stop == .lineSearch && result.iterations == 0)
 }
