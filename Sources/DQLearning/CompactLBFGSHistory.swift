@@ -187,26 +187,6 @@ enum Blocked {
         case float(UnsafePointer<Float>)
 
         static func float(_ p: UnsafeMutablePointer<Float>) -> Vector { .float(UnsafePointer(p)) }
-
-        /// Four values from index i, as Doubles.
-        @inline(__always)
-        func load4(_ i: Int) -> SIMD4<Double> {
-            switch self {
-            case .double(let p):
-                return UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
-            case .float(let p):
-                let f = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
-                return SIMD4<Double>(Double(f[0]), Double(f[1]), Double(f[2]), Double(f[3]))
-            }
-        }
-
-        @inline(__always)
-        subscript(i: Int) -> Double {
-            switch self {
-            case .double(let p): return p[i]
-            case .float(let p): return Double(p[i])
-            }
-        }
     }
 
     /// aᵢ·bᵢ for every pair, accumulated in Double, each vector read once per block.
