@@ -169,16 +169,24 @@ final class CompactLBFGSHistory {
 enum Blocked {
     static let block = 4096
 
-    static func run(_ n: Int, _ body: (Range<Int>) -> Void) {
-        let workers = n >= 1 << 16 ? Threading.cores : 1
+    /// The threads a pass over `n` values uses: every core for long vectors, else one.
+    static func workers(_ n: Int) -> Int { n >= 1 << 16 ? Threading.cores : 1 }
+
+    /// Calls `body(worker, range)` for each worker's contiguous share of 0..<n, in parallel.
+    static func run(_ n: Int, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
+        let workers = workers(n)
         let chunk = (n + workers - 1) / workers
         withoutActuallyEscaping(body) { body in
             let box = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let range = (w * chunk)..<min(n, (w + 1) * chunk)
-                if !range.isEmpty { box.value(range) }
+                box.value(w, (w * chunk)..<min(n, (w + 1) * chunk))
             }
         }
+    }
+
+    /// `run` for bodies that need only their range (empty shares are skipped).
+    static func run(_ n: Int, _ body: (Range<Int>) -> Void) {
+        run(n) { (_: Int, range: Range<Int>) in if !range.isEmpty { body(range) } }
     }
 
     /// A vector of Doubles or of Floats (the stored L-BFGS pairs).
@@ -191,16 +199,15 @@ enum Blocked {
 
     /// aᵢ·bᵢ for every pair, accumulated in Double, each vector read once per block.
     static func dots(_ pairs: [(Vector, Vector)], count n: Int) -> [Double] {
-        let workers = n >= 1 << 16 ? Threading.cores : 1
-        let chunk = (n + workers - 1) / workers
+        let workers = workers(n)
         let partial = UnsafeMutablePointer<Double>.allocate(capacity: workers * pairs.count)
         defer { partial.deallocate() }
         partial.initialize(repeating: 0, count: workers * pairs.count)
         let box = UncheckedSendable((pairs, partial))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        run(n) { (w: Int, range: Range<Int>) in
             let (pairs, partial) = box.value
-            var start = w * chunk
-            let end = min(n, (w + 1) * chunk)
+            var start = range.lowerBound
+            let end = range.upperBound
             while start < end {
                 let stop = min(end, start + block)
                 for (p, (a, b)) in pairs.enumerated() {
@@ -231,12 +238,12 @@ enum Blocked {
 
     /// maxᵢ |vᵢ|; NaN when some vᵢ is not finite (so that no tolerance test passes on it).
     static func largestMagnitude(_ v: UnsafePointer<Double>, count n: Int) -> Double {
-        let parts = UnsafeMutablePointer<Double>.allocate(capacity: Threading.cores)
+        let workers = workers(n)
+        let parts = UnsafeMutablePointer<Double>.allocate(capacity: workers)
         defer { parts.deallocate() }
-        parts.initialize(repeating: 0, count: Threading.cores)
+        parts.initialize(repeating: 0, count: workers)
         let box = UncheckedSendable((v, parts))
-        let chunk = (n + Threading.cores - 1) / Threading.cores
-        run(n) { range in
+        run(n) { (w: Int, range: Range<Int>) in
             let (v, parts) = box.value
             var largest = SIMD4<Double>(), finite = SIMD4<Double>()
             var i = range.lowerBound
@@ -252,9 +259,9 @@ enum Blocked {
                 check += v[i] * 0
                 i &+= 1
             }
-            parts[range.lowerBound / max(chunk, 1)] = check.isNaN ? .nan : m
+            parts[w] = check.isNaN ? .nan : m
         }
-        let all = (0..<Threading.cores).map { parts[$0] }
+        let all = (0..<workers).map { parts[$0] }
         return all.contains { $0.isNaN } ? .nan : all.max()!
     }
 
