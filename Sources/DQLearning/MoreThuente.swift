@@ -17,8 +17,9 @@ struct MoreThuente {
     var ftol = 1e-3
     var gtol = 0.9
     var xtol = 0.1
-    var stepMin = 0.0
-    var stepMax = 1e10
+    /// The bounds on the step (the interval width starts from them, so they are fixed at init).
+    let stepMin = 0.0
+    let stepMax: Double
 
     enum Outcome: Equatable {
         case evaluate
@@ -43,8 +44,8 @@ struct MoreThuente {
         self.stepMax = stepMax
         initialValue = value
         initialSlope = slope
-        width = stepMax
-        width1 = 2 * stepMax
+        width = stepMax - stepMin
+        width1 = 2 * width
         fx = value; gx = slope
         fy = value; gy = slope
         upper = self.step * (1 + 4)
