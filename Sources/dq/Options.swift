@@ -26,6 +26,17 @@ struct DatasetOptions: ParsableArguments {
     var split: String?
 
     var splits: [String]? { split.map { $0.split(separator: ",").map(String.init) } }
+
+    /// `splits`, each checked to be a split of the dataset: a misspelt split is an error that
+    /// names the dataset's splits, not an empty selection.
+    func splits(in store: Store, dataset: Int64, name: String) throws -> [String]? {
+        guard let splits else { return nil }
+        let known = try store.splits(dataset: dataset).map(\.name)
+        for split in splits where !known.contains(split) {
+            throw CommandError("dataset \(name) has no split '\(split)' (its splits: \(known.joined(separator: ", ")))")
+        }
+        return splits
+    }
 }
 
 /// `--format` and `--out`, shared by every reporting command.

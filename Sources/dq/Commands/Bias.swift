@@ -61,7 +61,7 @@ struct Bias: ParsableCommand {
         guard labels.contains(label) else {
             throw CommandError("dataset \(datasetName) has no label '\(label)' (its labels: \(labels.joined(separator: ", ")))")
         }
-        var samples = try store.samples(dataset: datasetID, splits: selection.splits)
+        var samples = try store.samples(dataset: datasetID, splits: try selection.splits(in: store, dataset: datasetID, name: datasetName))
         var probabilities: [Double]?
         var source = "no `dq pvi` run: model rates left out"
         if let run = try store.chosenRun(pviRun, kind: "pvi", dataset: datasetID, datasetName: datasetName) {

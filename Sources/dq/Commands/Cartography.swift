@@ -59,7 +59,7 @@ struct Cartography: ParsableCommand {
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
-        let splits = selection.splits
+        let splits = try selection.splits(in: store, dataset: datasetID, name: datasetName)
         let samples = try store.samples(dataset: datasetID, splits: splits)
         guard samples.count >= 2 else { throw CommandError("dataset \(datasetName) has too few samples") }
         let labels = try store.labels(dataset: datasetID)

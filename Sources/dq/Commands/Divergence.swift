@@ -90,6 +90,7 @@ struct Divergence: ParsableCommand {
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
+        let splits = try selection.splits(in: store, dataset: datasetID, name: datasetName)
         var options = LabelDivergence.Options()
         options.alpha = alpha
         options.logBase = log == "e" ? M_E : 2
@@ -103,7 +104,7 @@ struct Divergence: ParsableCommand {
             }
             options.stopwords = Set(text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace().lowercased() }.filter { !$0.isEmpty })
         }
-        let counts = try LabelDivergence.count(store: store, dataset: datasetID, splits: selection.splits, options: options,
+        let counts = try LabelDivergence.count(store: store, dataset: datasetID, splits: splits, options: options,
                                                tokenize: try tokenize())
         guard counts.labels.count >= 2 else { throw CommandError("dataset \(datasetName) has fewer than two labels") }
         let pairs = LabelDivergence.pairs(counts, options: options)
@@ -111,7 +112,7 @@ struct Divergence: ParsableCommand {
             ("alpha", .number(alpha)), ("log", .string(log)), ("vocab", .string(vocab.rawValue)), ("min_count", .number(Double(minCount))),
             ("stopwords", stopwords.map { .string($0) } ?? .null), ("field", .string(field.rawValue)), ("tokens", .string(tokens.rawValue)),
             ("tokenizer", tokenizer.map { .string($0) } ?? .null),
-            ("splits", selection.splits.map { .array($0.map { .string($0) }) } ?? .null),
+            ("splits", splits.map { .array($0.map { .string($0) }) } ?? .null),
         ])
         func tokenList(_ list: [(token: String, contribution: Double)]) -> JSONValue {
             .array(list.map { .array([.string($0.token), .number($0.contribution)]) })

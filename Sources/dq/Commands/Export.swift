@@ -133,9 +133,9 @@ struct ExportDataset: ParsableCommand {
 
     func run() throws {
         let store = try store.open()
-        let (datasetID, _) = try store.defaultDataset(selection.dataset)
+        let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         let corrected = labels == .corrected ? try store.correctedLabels(dataset: datasetID) : [:]
-        let samples = try store.samples(dataset: datasetID, splits: selection.splits)
+        let samples = try store.samples(dataset: datasetID, splits: try selection.splits(in: store, dataset: datasetID, name: datasetName))
         try AtomicFile.write(Table.render([ExportDataset.table(samples, corrected: labels == .corrected ? corrected : nil)], as: .csv), to: out)
         Terminal.note("wrote \(samples.count) samples (\(samples.filter { corrected[$0.id] != nil }.count) with corrected labels) to \(out)")
     }

@@ -73,11 +73,12 @@ struct Inconsistent: ParsableCommand {
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
+        let splits = try selection.splits(in: store, dataset: datasetID, name: datasetName)
         guard let text = try? String(contentsOfFile: specs, encoding: .utf8) else {
             throw CommandError("cannot read the specifications file \(specs)")
         }
         let specifications = try Specification.parse(text, file: specs, labels: try store.labels(dataset: datasetID))
-        let samples = try store.samples(dataset: datasetID, splits: selection.splits)
+        let samples = try store.samples(dataset: datasetID, splits: splits)
         guard !samples.isEmpty else { throw CommandError("dataset \(datasetName) has no samples to rank") }
         var options = SpecificationRanking.Options()
         options.bm25 = .init(k1: k1, b: b)
@@ -92,7 +93,7 @@ struct Inconsistent: ParsableCommand {
             ("aggregate", .string(aggregate.rawValue)), ("rrf_k", .number(rrfK)), ("top", .number(Double(top))),
             ("min_specs", .number(Double(minSpecs))), ("depth", .number(Double(depth))), ("k1", .number(k1)), ("b", .number(b)),
             ("embed_model", embedModel.map { .string($0) } ?? .null),
-            ("splits", selection.splits.map { .array($0.map { .string($0) }) } ?? .null),
+            ("splits", splits.map { .array($0.map { .string($0) }) } ?? .null),
         ])
         let (run, suspects) = try Interrupt.during {
             try store.recordRun(

@@ -115,7 +115,7 @@ struct PVI: ParsableCommand {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
         let scheme: PVIEstimation.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit!]) } ?? .crossFit(folds: folds)
-        let splits: [String]? = trainSplit.map { [$0, evalSplit!] } ?? selection.splits
+        let splits: [String]? = try trainSplit.map { [$0, evalSplit!] } ?? selection.splits(in: store, dataset: datasetID, name: datasetName)
         let transformed = try inputTransform()
         var samples = try store.samples(dataset: datasetID, splits: splits)
         let groups = try PVI.groupKeys(samples, by: groupBy)
