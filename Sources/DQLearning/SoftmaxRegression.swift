@@ -142,10 +142,31 @@ private struct Design: Sendable {
         values = vals
     }
 
+    /// Each part's features: contiguous ranges of about equal work, counted as the feature's
+    /// nonzeros plus one for its own weights. (Equal numbers of features would not do: columns
+    /// are numbered by first occurrence, so the frequent features crowd the first part, which
+    /// then took most of every pass while the other core waited.)
+    func featureShares(_ parts: Int) -> [Range<Int>] {
+        let total = columnStart[width] + width
+        var bounds = [0]
+        for part in 1..<max(parts, 1) {
+            let target = total * part / parts
+            // The first j with columnStart[j] + j ≥ target (the cost is increasing in j).
+            var low = bounds[bounds.count - 1], high = width
+            while low < high {
+                let mid = (low + high) / 2
+                if columnStart[mid] + mid < target { low = mid + 1 } else { high = mid }
+            }
+            bounds.append(low)
+        }
+        bounds.append(width)
+        return (0..<max(parts, 1)).map { bounds[$0]..<bounds[$0 + 1] }
+    }
+
     /// L(θ) and ∇L(θ), θ = [W (feature-major), b]. ∂/∂z_c of −log p(y|x) is p_c − [c = y].
     func objective(_ theta: [Double], lambda: Double, scratch: GradientScratch, gradient: inout [Double]) -> Double {
-        let parts = scratch.parts, classes = self.classes, n = self.n, width = self.width
-        let chunk = (width + parts - 1) / parts
+        let parts = scratch.parts, classes = self.classes, n = self.n
+        let shares = featureShares(parts)
         let bOffset = width * classes
         let data = UncheckedSendable(self)
         // Scores: each part adds its features' contributions into its own n × classes buffer.
@@ -157,7 +178,7 @@ private struct Design: Sendable {
                 data.value.columnStart.withUnsafeBufferPointer { starts in
                 data.value.rowIndex.withUnsafeBufferPointer { rows in
                 data.value.values.withUnsafeBufferPointer { vals in
-                    for j in (part * chunk)..<min(width, (part + 1) * chunk) {
+                    for j in shares[part] {
                         let wj = w.value + j * classes
                         for e in starts[j]..<starts[j + 1] {
                             let zd = z.baseAddress! + Int(rows[e]) * classes
@@ -208,7 +229,7 @@ private struct Design: Sendable {
                     data.value.columnStart.withUnsafeBufferPointer { starts in
                     data.value.rowIndex.withUnsafeBufferPointer { rows in
                     data.value.values.withUnsafeBufferPointer { vals in
-                        for j in (part * chunk)..<min(width, (part + 1) * chunk) {
+                        for j in shares[part] {
                             let gj = g + j * classes, wj = w + j * classes
                             for c in 0..<classes { gj[c] = 0 }
                             for e in starts[j]..<starts[j + 1] {
