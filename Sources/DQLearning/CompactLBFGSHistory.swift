@@ -67,12 +67,6 @@ final class CompactLBFGSHistory {
         let recycled = spare ?? (UnsafeMutablePointer<Float>.allocate(capacity: size), UnsafeMutablePointer<Float>.allocate(capacity: size))
         spare = nil
         let (sNew, yNew) = recycled
-        Blocked.run(size) { range in
-            for i in range {
-                sNew[i] = Float(xNew[i] - x[i])
-                yNew[i] = Float(gNew[i] - g[i])
-            }
-        }
         let keep = s.count == memory ? Array(1..<s.count) : Array(0..<s.count)
         let last = lastProducts.flatMap { $0.sg.count == s.count ? $0 : nil }
         typealias V = Blocked.Vector
@@ -84,7 +78,14 @@ final class CompactLBFGSHistory {
         }
         let s0 = V.float(sNew), y0 = V.float(yNew)
         let newPairs: [(V, V)] = [(s0, y0), (y0, y0), (s0, s0), (s0, .double(gNew)), (y0, .double(gNew))]
-        let products = Blocked.dots(pairs + newPairs, count: size)
+        // sNew and yNew are written block by block just before the products read them, so
+        // they come from cache rather than from a pass of their own.
+        let products = Blocked.dots(pairs + newPairs, count: size) { block in
+            for i in block {
+                sNew[i] = Float(xNew[i] - x[i])
+                yNew[i] = Float(gNew[i] - g[i])
+            }
+        }
         let k = keep.count
         let sgNew = Array(products[0..<k]), ygNew = Array(products[k..<(2 * k)])
         let syNew: [Double], yyNew: [Double]
@@ -119,15 +120,15 @@ final class CompactLBFGSHistory {
         pendingProducts = (sgNew + [products[tail + 3]], ygNew + [products[tail + 4]])
     }
 
-    /// d = −H·g (or −g scaled to unit length with no pairs yet). With `afterAdd`, g must be the
-    /// `gNew` of the last `add`, whose products with the stored pairs are then reused.
-    func direction(gradient g: UnsafePointer<Double>, into d: UnsafeMutablePointer<Double>, afterAdd: Bool = false) {
+    /// d = −H·g (or −g scaled to unit length with no pairs yet), and returns the slope gᵀd,
+    /// taken in the same pass. With `afterAdd`, g must be the `gNew` of the last `add`, whose
+    /// products with the stored pairs are then reused.
+    @discardableResult
+    func direction(gradient g: UnsafePointer<Double>, into d: UnsafeMutablePointer<Double>, afterAdd: Bool = false) -> Double {
         let m = s.count
         guard m > 0 else {
             let norm = Blocked.dots([(.double(g), .double(g))], count: size)[0].squareRoot()
-            let scale = -1 / max(norm, 1e-300)
-            Blocked.run(size) { range in for i in range { d[i] = scale * g[i] } }
-            return
+            return Blocked.combine(into: d, terms: [(-1 / max(norm, 1e-300), .double(g))], count: size, dotWith: g)
         }
         let gamma = sy[m - 1][m - 1] / yy[m - 1][m - 1]
         let sg: [Double], yg: [Double]
@@ -161,7 +162,7 @@ final class CompactLBFGSHistory {
         }
         let terms: [(Double, Blocked.Vector)] = [(-gamma, .double(g))] + (0..<m).map { (-w[$0], .float(s[$0])) }
             + (0..<m).map { (gamma * u[$0], .float(y[$0])) }
-        Blocked.combine(into: d, terms: terms, count: size)
+        return Blocked.combine(into: d, terms: terms, count: size, dotWith: g)
     }
 }
 
@@ -197,8 +198,9 @@ enum Blocked {
         static func float(_ p: UnsafeMutablePointer<Float>) -> Vector { .float(UnsafePointer(p)) }
     }
 
-    /// aᵢ·bᵢ for every pair, accumulated in Double, each vector read once per block.
-    static func dots(_ pairs: [(Vector, Vector)], count n: Int) -> [Double] {
+    /// aᵢ·bᵢ for every pair, accumulated in Double, each vector read once per block. `prepare`,
+    /// when given, is called on each block before its products (to write vectors they read).
+    static func dots(_ pairs: [(Vector, Vector)], count n: Int, prepare: ((Range<Int>) -> Void)? = nil) -> [Double] {
         let workers = workers(n)
         let partial = UnsafeMutablePointer<Double>.allocate(capacity: workers * pairs.count)
         defer { partial.deallocate() }
@@ -210,6 +212,7 @@ enum Blocked {
             let end = range.upperBound
             while start < end {
                 let stop = min(end, start + block)
+                prepare?(start..<stop)
                 for (p, (a, b)) in pairs.enumerated() {
                     let sum: Double
                     switch (a, b) {
@@ -236,15 +239,26 @@ enum Blocked {
         }
     }
 
-    /// maxᵢ |vᵢ|; NaN when some vᵢ is not finite (so that no tolerance test passes on it).
-    static func largestMagnitude(_ v: UnsafePointer<Double>, count n: Int) -> Double {
+    /// maxᵢ |vᵢ| (NaN when some vᵢ is not finite, so that no tolerance test passes on it) and,
+    /// in the same pass, v·w (0 without w): a new gradient's norm and its slope along the
+    /// search direction.
+    static func largestMagnitude(_ v: UnsafePointer<Double>, dotWith w: UnsafePointer<Double>? = nil,
+                                 count n: Int) -> (largest: Double, dot: Double) {
         let workers = workers(n)
-        let parts = UnsafeMutablePointer<Double>.allocate(capacity: workers)
+        let parts = UnsafeMutablePointer<Double>.allocate(capacity: 2 * workers)
         defer { parts.deallocate() }
-        parts.initialize(repeating: 0, count: workers)
-        let box = UncheckedSendable((v, parts))
-        run(n) { (w: Int, range: Range<Int>) in
-            let (v, parts) = box.value
+        parts.initialize(repeating: 0, count: 2 * workers)
+        let box = UncheckedSendable((v, w, parts))
+        run(n) { (worker: Int, range: Range<Int>) in
+            let (v, w, parts) = box.value
+            if let w {
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let stop = min(range.upperBound, start + block)
+                    parts[2 * worker + 1] += dot(v, w, start, stop)
+                    start = stop
+                }
+            }
             var largest = SIMD4<Double>(), finite = SIMD4<Double>()
             var i = range.lowerBound
             while i &+ 4 <= range.upperBound {
@@ -262,17 +276,23 @@ enum Blocked {
                 check += v[i] * 0
                 i &+= 1
             }
-            parts[w] = check.isNaN ? .nan : m
+            parts[2 * worker] = check.isNaN ? .nan : m
         }
-        let all = (0..<workers).map { parts[$0] }
-        return all.contains { $0.isNaN } ? .nan : all.max()!
+        let all = (0..<workers).map { parts[2 * $0] }
+        return (all.contains { $0.isNaN } ? .nan : all.max()!, (0..<workers).reduce(0) { $0 + parts[2 * $1 + 1] })
     }
 
-    /// out = Σ cᵢ·vᵢ.
-    static func combine(into out: UnsafeMutablePointer<Double>, terms: [(Double, Vector)], count n: Int) {
-        let box = UncheckedSendable((terms, out))
-        run(n) { range in
-            let (terms, out) = box.value
+    /// out = Σ cᵢ·vᵢ, and returns out·w, taken from each block while it is in cache.
+    @discardableResult
+    static func combine(into out: UnsafeMutablePointer<Double>, terms: [(Double, Vector)], count n: Int,
+                        dotWith w: UnsafePointer<Double>) -> Double {
+        let workers = workers(n)
+        let partial = UnsafeMutablePointer<Double>.allocate(capacity: workers)
+        defer { partial.deallocate() }
+        partial.initialize(repeating: 0, count: workers)
+        let box = UncheckedSendable((terms, out, w, partial))
+        run(n) { (worker: Int, range: Range<Int>) in
+            let (terms, out, w, partial) = box.value
             var start = range.lowerBound
             while start < range.upperBound {
                 let stop = min(range.upperBound, start + block)
@@ -283,9 +303,11 @@ enum Blocked {
                     case .double(let p): accumulate(c, p, into: out, start, stop)
                     }
                 }
+                partial[worker] += dot(UnsafePointer(out), w, start, stop)
                 start = stop
             }
         }
+        return (0..<workers).reduce(0) { $0 + partial[$1] }
     }
     /// Σ a[i]·b[i] over start..<stop, in Double, eight lanes at a time.
     @inline(__always)

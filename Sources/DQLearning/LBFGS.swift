@@ -54,21 +54,20 @@ public struct LBFGS: Sendable {
         var xNew = x, gNew = g
         var iteration = 0
         var afterAdd = false
-        func infNorm(_ v: [Double]) -> Double { v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n) } }
+        // The max-norm of g, and of each new gradient in the pass that takes its slope.
+        var gNorm = g.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n).largest }
+        func result(_ stop: Stop) -> Result {
+            Result(x: x, value: f, gradientNorm: gNorm, iterations: iteration, evaluations: evaluations, stop: stop)
+        }
 
         while true {
-            if infNorm(g) <= gradientTolerance {
-                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .gradient)
-            }
-            if iteration >= maxIterations {
-                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .iterations)
-            }
-            g.withUnsafeBufferPointer { gp in
+            if gNorm <= gradientTolerance { return result(.gradient) }
+            if iteration >= maxIterations { return result(.iterations) }
+            var slope = g.withUnsafeBufferPointer { gp in
                 direction.withUnsafeMutableBufferPointer {
                     history.direction(gradient: gp.baseAddress!, into: $0.baseAddress!, afterAdd: afterAdd)
                 }
             }
-            var slope = dot(g, direction)
             if slope >= 0 {
                 // Not a descent direction (numerical trouble): restart from steepest descent.
                 history.removeAll()
@@ -78,13 +77,13 @@ public struct LBFGS: Sendable {
 
             guard slope < 0 else {
                 // No descent even along −g (a non-finite gradient): nothing to search.
-                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .lineSearch)
+                return result(.lineSearch)
             }
             // Strong Wolfe line search (Moré–Thuente), from a unit step.
             var search = MoreThuente(value: f, slope: slope, step: 1)
             search.ftol = c1
             search.gtol = c2
-            var fNew = f
+            var fNew = f, gNewNorm = gNorm
             var accepted = false
             for _ in 0..<maxLineSearchEvaluations {
                 let t = search.step
@@ -93,13 +92,15 @@ public struct LBFGS: Sendable {
                 } }
                 fNew = evaluate(xNew, &gNew)
                 evaluations += 1
-                let outcome = search.next(value: fNew, slope: dot(gNew, direction))
+                let (largest, slopeNew) = gNew.withUnsafeBufferPointer { gp in direction.withUnsafeBufferPointer { dp in
+                    Blocked.largestMagnitude(gp.baseAddress!, dotWith: dp.baseAddress!, count: n)
+                } }
+                gNewNorm = largest
+                let outcome = search.next(value: fNew, slope: slopeNew)
                 if outcome == .converged { accepted = true }
                 if outcome != .evaluate { break }
             }
-            if !accepted && !(fNew < f) {
-                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .lineSearch)
-            }
+            if !accepted && !(fNew < f) { return result(.lineSearch) }
             iteration += 1
             x.withUnsafeBufferPointer { xp in xNew.withUnsafeBufferPointer { xnp in
                 g.withUnsafeBufferPointer { gp in gNew.withUnsafeBufferPointer { gnp in
@@ -111,9 +112,8 @@ public struct LBFGS: Sendable {
             swap(&x, &xNew)
             swap(&g, &gNew)
             f = fNew
-            if decrease <= relativeDecreaseTolerance * max(abs(f), 1) {
-                return Result(x: x, value: f, gradientNorm: infNorm(g), iterations: iteration, evaluations: evaluations, stop: .decrease)
-            }
+            gNorm = gNewNorm
+            if decrease <= relativeDecreaseTolerance * max(abs(f), 1) { return result(.decrease) }
         }
     }
 }

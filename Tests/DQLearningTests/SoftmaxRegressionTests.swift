@@ -112,8 +112,10 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
         for i in 0..<n { r[i] += (alphas[j] - beta) * steps[j][i] }
     }
     var d = [Double](repeating: 0, count: n)
-    history.direction(gradient: g, into: &d)
+    let slope = history.direction(gradient: g, into: &d)
     let worst = zip(d, r).map { abs($0 + $1) }.max()!
+    // The slope comes back from the same pass: gᵀd = −gᵀHg.
+    #expect(abs(slope + dotProduct(g, r)) < 1e-9 * abs(slope), "slope \(slope)")
     #expect(history.count == memory)
     #expect(worst < 1e-10, "largest difference \(worst)")
 
@@ -141,11 +143,16 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
         for spot in [0, n / 2, n - 1] {
             var v = x
             v[spot] = -3
-            #expect(v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n) } == 3)
+            #expect(v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n).largest } == 3)
             v[spot] = .infinity
-            #expect(v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n) }.isNaN)
+            #expect(v.withUnsafeBufferPointer { Blocked.largestMagnitude($0.baseAddress!, count: n).largest }.isNaN)
         }
-        #expect(abs(dot(x, d) - zip(x, d).reduce(0) { $0 + $1.0 * $1.1 }) < 1e-9)
+        let plainDot = zip(x, d).reduce(0) { $0 + $1.0 * $1.1 }
+        #expect(abs(dot(x, d) - plainDot) < 1e-9)
+        let fused = x.withUnsafeBufferPointer { xp in d.withUnsafeBufferPointer { dp in
+            Blocked.largestMagnitude(xp.baseAddress!, dotWith: dp.baseAddress!, count: n)
+        } }
+        #expect(fused.largest == x.map(abs).max()! && abs(fused.dot - plainDot) < 1e-9)
     }
 }
 
