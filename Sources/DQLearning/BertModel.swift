@@ -92,11 +92,9 @@ final class BertLayer: HasParameters {
             q: query.forward(x), k: key.forward(x), v: value.forward(x), mask: batch.attentionMask,
             batch: batch.size, length: batch.length, training: training, rng: &rng)
         let projected = attentionDropout.forward(attentionOutput.forward(context), training: training, rng: &rng)
-        for i in 0..<projected.count { projected.data[i] += x.data[i] }
-        let a = attentionNorm.forward(projected)
+        let a = attentionNorm.forward(projected, adding: x)
         let f = outputDropout.forward(output.forward(activation.forward(intermediate.forward(a))), training: training, rng: &rng)
-        for i in 0..<f.count { f.data[i] += a.data[i] }
-        return outputNorm.forward(f)
+        return outputNorm.forward(f, adding: a)
     }
 
     func backward(_ dy: Matrix) -> Matrix {

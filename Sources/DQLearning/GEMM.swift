@@ -4,10 +4,12 @@ import Foundation
 
 /// General matrix multiply on row-major Float32 data:
 ///
-///     C ← α · op(A) · op(B) + β · C,   op(A): m×k, op(B): k×n, C: m×n
+///     C ← α · op(A) · op(B) + β · C (+ 1·biasᵀ),   op(A): m×k, op(B): k×n, C: m×n
 ///
 /// `transA` means A is stored k×m (op(A) = Aᵀ), likewise `transB`; `lda`, `ldb`, `ldc` are the
-/// row strides of the stored matrices. With β = 0, C need not be initialised.
+/// row strides of the stored matrices. With β = 0, C need not be initialised. `bias` (n values),
+/// when given, is added to every row of C; each core adds it to its own rows before multiplying,
+/// while they are in its cache (a layer's y = x·Wᵀ + b).
 ///
 /// The algorithm is the Goto/BLIS one (Goto & van de Geijn, "Anatomy of high-performance matrix
 /// multiplication", ACM TOMS 2008): op(B) is packed in KC×NR panels and α·op(A) in MR×KC panels
@@ -19,17 +21,18 @@ import Foundation
 public func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads maxThreads: Int = Threading.cores
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
+    threads maxThreads: Int = Threading.cores
 ) {
     guard m > 0, n > 0 else { return }
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
     let threads = flops >= Threading.parallelThreshold ? maxThreads : 1
     guard threads > 1 else {
         GEMMKernel.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
         return
     }
-    let pointers = SendablePointers(a: a, b: b, c: c)
+    let pointers = SendablePointers(a: a, b: b, c: c, bias: bias)
     let splitRows = m >= n
     let unit = splitRows ? GEMMKernel.mr : GEMMKernel.maxNR
     let length = splitRows ? m : n
@@ -41,11 +44,13 @@ public func gemm(
         if splitRows {
             let aPart = transA ? pointers.a + start : pointers.a + start * lda
             GEMMKernel.run(transA: transA, transB: transB, m: count, n: n, k: k, alpha: alpha,
-                           a: aPart, lda: lda, b: pointers.b, ldb: ldb, beta: beta, c: pointers.c + start * ldc, ldc: ldc)
+                           a: aPart, lda: lda, b: pointers.b, ldb: ldb, beta: beta, c: pointers.c + start * ldc, ldc: ldc,
+                           bias: pointers.bias)
         } else {
             let bPart = transB ? pointers.b + start * ldb : pointers.b + start
             GEMMKernel.run(transA: transA, transB: transB, m: m, n: count, k: k, alpha: alpha,
-                           a: pointers.a, lda: lda, b: bPart, ldb: ldb, beta: beta, c: pointers.c + start, ldc: ldc)
+                           a: pointers.a, lda: lda, b: bPart, ldb: ldb, beta: beta, c: pointers.c + start, ldc: ldc,
+                           bias: pointers.bias.map { $0 + start })
         }
     }
 }
@@ -82,6 +87,7 @@ struct SendablePointers: @unchecked Sendable {
     var a: UnsafePointer<Float>
     var b: UnsafePointer<Float>
     var c: UnsafeMutablePointer<Float>
+    var bias: UnsafePointer<Float>?
 }
 
 enum GEMMKernel {
@@ -94,15 +100,17 @@ enum GEMMKernel {
     static func run(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, wide: Bool = Threading.wideKernel
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
+        wide: Bool = Threading.wideKernel
     ) {
-        if beta != 1 {
+        if beta != 1 || bias != nil {
             for i in 0..<m {
                 let row = c + i * ldc
-                if beta == 0 {
-                    row.update(repeating: 0, count: n)
-                } else {
-                    for j in 0..<n { row[j] *= beta }
+                switch (beta, bias) {
+                case (0, let bias?): row.update(from: bias, count: n)
+                case (0, nil): row.update(repeating: 0, count: n)
+                case (_, let bias?): for j in 0..<n { row[j] = row[j] * beta + bias[j] }
+                case (_, nil): for j in 0..<n { row[j] *= beta }
                 }
             }
         }
@@ -111,11 +119,13 @@ enum GEMMKernel {
         let kcMax = min(kc, k)
         let ncMax = min(nc, (n + nr - 1) / nr * nr)
         let mcMax = min(mc, (m + mr - 1) / mr * mr)
-        let bPack = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * ncMax)
-        let aPack = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * mcMax)
+        // Pack buffers from the pool: freshly allocated, the larger ones were mapped and
+        // page-faulted in on every call (4% of inference).
+        let bPack = BufferPool.shared.take(kcMax * ncMax)
+        let aPack = BufferPool.shared.take(kcMax * mcMax)
         defer {
-            bPack.deallocate()
-            aPack.deallocate()
+            BufferPool.shared.give(bPack, count: kcMax * ncMax)
+            BufferPool.shared.give(aPack, count: kcMax * mcMax)
         }
         var jc = 0
         while jc < n {

@@ -23,26 +23,63 @@ public final class LayerNorm: HasParameters {
 
     public var parameters: [Parameter] { [gamma, beta] }
 
-    public func forward(_ x: Matrix) -> Matrix {
+    /// LN(x), or LN(x + residual) with `adding`: the residual connection and the norm after
+    /// it in one pass (BERT's "Add & Norm"). Rows are split between the cores, and each row is
+    /// summed, centred and scaled eight values at a time.
+    public func forward(_ x: Matrix, adding residual: Matrix? = nil) -> Matrix {
         let width = x.columns
+        precondition(residual.map { $0.rows == x.rows && $0.columns == width } ?? true, "\(gamma.name): residual shape")
         let xhat = Matrix(rows: x.rows, columns: width, uninitialized: ())
         let y = Matrix(rows: x.rows, columns: width, uninitialized: ())
         let rstd = Matrix(rows: x.rows, columns: 1, uninitialized: ())
         let gm = gamma.value, bm = beta.value, epsilon = self.epsilon
+        let lanes = width / 8 * 8
         ParallelFor.rows(x.rows, width: width) { rows in
-            let g = gm.data, b = bm.data
+            typealias V = SIMD8<Float>
+            let g = UnsafeRawPointer(gm.data), b = UnsafeRawPointer(bm.data)
             for r in rows {
-                let row = x.row(r), h = xhat.row(r), out = y.row(r)
-                let mean = VectorMath.sum(row, count: width) / Float(width)
-                for j in 0..<width { h[j] = row[j] - mean }
-                var variance: Float = 0
-                for j in 0..<width { variance += h[j] * h[j] }
+                let row = UnsafeRawPointer(x.row(r)), h = xhat.row(r), hRaw = UnsafeMutableRawPointer(h), out = y.row(r)
+                let extra = residual.map { UnsafeRawPointer($0.row(r)) }
+                // h = x (+ residual), and its sum.
+                var sums = V()
+                for j in stride(from: 0, to: lanes, by: 8) {
+                    var v = row.loadUnaligned(fromByteOffset: 4 * j, as: V.self)
+                    if let extra { v += extra.loadUnaligned(fromByteOffset: 4 * j, as: V.self) }
+                    hRaw.storeBytes(of: v, toByteOffset: 4 * j, as: V.self)
+                    sums += v
+                }
+                var sum = sums.sum()
+                for j in lanes..<width {
+                    h[j] = x.row(r)[j] + (residual?.row(r)[j] ?? 0)
+                    sum += h[j]
+                }
+                let mean = sum / Float(width)
+                // Centre, and the (biased) variance.
+                var squares = V()
+                for j in stride(from: 0, to: lanes, by: 8) {
+                    let v = hRaw.loadUnaligned(fromByteOffset: 4 * j, as: V.self) - mean
+                    hRaw.storeBytes(of: v, toByteOffset: 4 * j, as: V.self)
+                    squares += v * v
+                }
+                var variance = squares.sum()
+                for j in lanes..<width {
+                    h[j] -= mean
+                    variance += h[j] * h[j]
+                }
                 variance /= Float(width)
                 let inverse = 1 / (variance + epsilon).squareRoot()
                 rstd.data[r] = inverse
-                for j in 0..<width {
+                // x̂ and y = γ ⊙ x̂ + β.
+                let outRaw = UnsafeMutableRawPointer(out)
+                for j in stride(from: 0, to: lanes, by: 8) {
+                    let v = hRaw.loadUnaligned(fromByteOffset: 4 * j, as: V.self) * inverse
+                    hRaw.storeBytes(of: v, toByteOffset: 4 * j, as: V.self)
+                    let o = g.loadUnaligned(fromByteOffset: 4 * j, as: V.self) * v + b.loadUnaligned(fromByteOffset: 4 * j, as: V.self)
+                    outRaw.storeBytes(of: o, toByteOffset: 4 * j, as: V.self)
+                }
+                for j in lanes..<width {
                     h[j] *= inverse
-                    out[j] = g[j] * h[j] + b[j]
+                    out[j] = gm.data[j] * h[j] + bm.data[j]
                 }
             }
         }

@@ -18,9 +18,9 @@ public final class Linear: HasParameters {
         precondition(x.columns == inputs, "\(weight.name): expected \(inputs) input columns, got \(x.columns)")
         input = x
         let y = Matrix(rows: x.rows, columns: outputs, uninitialized: ())
-        for r in 0..<x.rows { y.row(r).update(from: bias.value.data, count: outputs) }
         gemm(transA: false, transB: true, m: x.rows, n: outputs, k: inputs, alpha: 1,
-             a: x.data, lda: inputs, b: weight.value.data, ldb: inputs, beta: 1, c: y.data, ldc: outputs)
+             a: x.data, lda: inputs, b: weight.value.data, ldb: inputs, beta: 0, c: y.data, ldc: outputs,
+             bias: bias.value.data)
         return y
     }
 

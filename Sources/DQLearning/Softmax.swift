@@ -11,11 +11,10 @@ public enum Softmax {
     public static func inPlace(_ x: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
         for r in 0..<rows {
             let row = x + r * count
-            var maximum = -Float.infinity
-            for i in 0..<count { maximum = max(maximum, row[i]) }
+            let maximum = VectorMath.maximum(row, count: count)
             VectorMath.map(row, row, count: count) { VectorMath.exp($0 - maximum) }
             let scale = 1 / VectorMath.sum(row, count: count)
-            for i in 0..<count { row[i] *= scale }
+            VectorMath.map(row, row, count: count) { $0 * scale }
         }
     }
 

@@ -62,6 +62,25 @@ enum VectorMath {
         }
     }
 
+    /// The largest of `count` (≥ 1) values, eight lanes at a time.
+    @inline(__always)
+    static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var acc = V(repeating: -.infinity)
+        var i = 0
+        let raw = UnsafeRawPointer(x)
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: V.self)
+            acc.replace(with: v, where: v .> acc)
+            i += 8
+        }
+        var largest = acc.max()
+        while i < count {
+            largest = max(largest, x[i])
+            i += 1
+        }
+        return largest
+    }
+
     /// Σ values, with eight partial sums.
     @inline(__always)
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {

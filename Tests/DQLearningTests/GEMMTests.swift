@@ -1,9 +1,9 @@
 import Testing
 @testable import DQLearning
 
-/// C = α·op(A)·op(B) + β·C by the definition, in Double.
+/// C = α·op(A)·op(B) + β·C (+ bias on every row) by the definition, in Double.
 private func referenceGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int,
-                           b: [Float], ldb: Int, beta: Float, c: [Float], ldc: Int) -> [Float] {
+                           b: [Float], ldb: Int, beta: Float, c: [Float], ldc: Int, bias: [Float]? = nil) -> [Float] {
     var out = c
     for i in 0..<m {
         for j in 0..<n {
@@ -13,7 +13,7 @@ private func referenceGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a
                 let y = transB ? b[j * ldb + p] : b[p * ldb + j]
                 sum += Double(x) * Double(y)
             }
-            out[i * ldc + j] = Float(Double(alpha) * sum + Double(beta) * Double(c[i * ldc + j]))
+            out[i * ldc + j] = Float(Double(alpha) * sum + Double(beta) * Double(c[i * ldc + j]) + Double(bias?[j] ?? 0))
         }
     }
     return out
@@ -37,18 +37,20 @@ func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)
             let a = randomMatrix((transA ? k : m) * lda, &rng)
             let b = randomMatrix((transB ? n : k) * ldb, &rng)
             let c = randomMatrix(m * ldc, &rng)
-            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-1.5, 0.25)] {
+            let bias = randomMatrix(n, &rng)
+            for (alpha, beta, withBias) in [(Float(1), Float(0), false), (0.5, 1, false), (-1.5, 0.25, false),
+                                            (1, 0, true), (0.5, 1, true), (-1.5, 0.25, true)] {
               for wide in kernels {
                 let want = referenceGEMM(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                                         b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                                         b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: withBias ? bias : nil)
                 var got = c
                 got.withUnsafeMutableBufferPointer { cp in
                     GEMMKernel.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                                   beta: beta, c: cp.baseAddress!, ldc: ldc, wide: wide)
+                                   beta: beta, c: cp.baseAddress!, ldc: ldc, bias: withBias ? bias : nil, wide: wide)
                 }
                 var worst: Float = 0
                 for i in 0..<m { for j in 0..<n { worst = max(worst, abs(got[i * ldc + j] - want[i * ldc + j])) } }
-                #expect(worst <= 1e-5 * Float(k + 1), "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) α \(alpha) β \(beta) wide \(wide): \(worst)")
+                #expect(worst <= 1e-5 * Float(k + 1), "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) α \(alpha) β \(beta) bias \(withBias) wide \(wide): \(worst)")
                 // Padding columns of C past n are never written.
                 for i in 0..<m { for j in n..<ldc { #expect(got[i * ldc + j] == c[i * ldc + j]) } }
               }
@@ -68,4 +70,16 @@ func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)
     gemm(transA: true, transB: true, m: n, n: m, k: k, alpha: 1, a: b, lda: n, b: a, ldb: k, beta: 0, c: &three, ldc: m, threads: 2)
     #expect(one == two)
     for i in 0..<m { for j in 0..<n { #expect(abs(three[j * m + i] - one[i * n + j]) < 1e-4) } }
+    // A bias reaches every row when the rows are split, and the right columns when the columns are.
+    let bias = randomMatrix(n, &rng), rowBias = randomMatrix(m, &rng)
+    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &two, ldc: n,
+         bias: bias, threads: 2)
+    gemm(transA: true, transB: true, m: n, n: m, k: k, alpha: 1, a: b, lda: n, b: a, ldb: k, beta: 0, c: &three, ldc: m,
+         bias: rowBias, threads: 2)
+    for i in 0..<m {
+        for j in 0..<n {
+            #expect(two[i * n + j] == one[i * n + j] + bias[j])
+            #expect(abs(three[j * m + i] - (one[i * n + j] + rowBias[i])) < 1e-4)
+        }
+    }
 }

@@ -33,3 +33,40 @@ import Testing
         #expect(abs(Double(x[3 + j]) - second[j] / second.reduce(0, +)) < 1e-6)
     }
 }
+
+@Test func softmaxOfLongRowsMatchesTheDefinitionWhereverTheMaximumIs() {
+    // 19 values: two eight-lane chunks and a tail; the largest value in each in turn.
+    for spot in [0, 9, 18] {
+        var row = (0..<19).map { Float($0 % 7) - 3 }
+        row[spot] = 40
+        let want = row.map { Foundation.exp(Double($0 - 40)) }
+        var got = row
+        got.withUnsafeMutableBufferPointer { Softmax.inPlace($0.baseAddress!, rows: 1, count: 19) }
+        let total = want.reduce(0, +)
+        for j in 0..<19 { #expect(abs(Double(got[j]) - want[j] / total) < 1e-6, "spot \(spot), value \(j)") }
+    }
+}
+
+@Test func layerNormWithAResidualEqualsTheNormOfTheSumByHand() {
+    // Width 21: two eight-lane chunks and a tail of five.
+    let rows = 3, width = 21
+    var rng = SplitMix64(seed: 4)
+    let x = Matrix(rows: rows, columns: width, values: (0..<(rows * width)).map { _ in rng.nextFloat() * 4 - 2 })
+    let residual = Matrix(rows: rows, columns: width, values: (0..<(rows * width)).map { _ in rng.nextFloat() - 0.5 })
+    let norm = LayerNorm(name: "n", width: width, epsilon: 1e-5)
+    for j in 0..<width {
+        norm.gamma.value.data[j] = 0.5 + Float(j) / 10
+        norm.beta.value.data[j] = Float(j % 3) - 1
+    }
+    let y = norm.forward(x, adding: residual)
+    for r in 0..<rows {
+        let sum = (0..<width).map { Double(x[r, $0]) + Double(residual[r, $0]) }
+        let mean = sum.reduce(0, +) / Double(width)
+        let variance = sum.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(width)
+        for j in 0..<width {
+            let want = Double(norm.gamma.value.data[j]) * (sum[j] - mean) / (variance + 1e-5).squareRoot()
+                + Double(norm.beta.value.data[j])
+            #expect(abs(Double(y[r, j]) - want) < 1e-5, "row \(r), column \(j)")
+        }
+    }
+}
