@@ -187,18 +187,36 @@ enum GEMMKernel {
         while jr < nc {
             let width = min(nr, nc - jr)
             let panel = pack + jr * kc
+            if transB {
+                // Stored B is read along its rows, eight values at a time, and written across
+                // the panel: a transpose (element by element it was 7% of inference).
+                let full = kc / 8 * 8
+                for j in 0..<width {
+                    let src = UnsafeRawPointer(b + (colStart + jr + j) * ldb + rowStart)
+                    var p = 0
+                    while p < full {
+                        let v = src.loadUnaligned(fromByteOffset: 4 * p, as: SIMD8<Float>.self)
+                        for q in 0..<8 { panel[(p + q) * nr + j] = v[q] }
+                        p += 8
+                    }
+                    while p < kc {
+                        panel[p * nr + j] = src.load(fromByteOffset: 4 * p, as: Float.self)
+                        p += 1
+                    }
+                }
+                if width < nr {
+                    for p in 0..<kc { (panel + p * nr + width).update(repeating: 0, count: nr - width) }
+                }
+                jr += nr
+                continue
+            }
             for p in 0..<kc {
                 let dst = panel + p * nr
-                if transB {
-                    let src = b + (colStart + jr) * ldb + rowStart + p
-                    for j in 0..<width { dst[j] = src[j * ldb] }
+                let src = b + (rowStart + p) * ldb + colStart + jr
+                if width == nr {
+                    dst.update(from: src, count: nr)
                 } else {
-                    let src = b + (rowStart + p) * ldb + colStart + jr
-                    if width == nr {
-                        dst.update(from: src, count: nr)
-                    } else {
-                        for j in 0..<width { dst[j] = src[j] }
-                    }
+                    for j in 0..<width { dst[j] = src[j] }
                 }
                 if width < nr { (dst + width).update(repeating: 0, count: nr - width) }
             }
