@@ -8,8 +8,9 @@ public final class GELU {
 
     public init() {}
 
-    public func forward(_ x: Matrix) -> Matrix {
-        input = x
+    /// gelu(x); with `keep`, keeps x for `backward` (without, writes no state).
+    public func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
+        if keep { input = x }
         let y = Matrix(rows: x.rows, columns: x.columns, uninitialized: ())
         ParallelFor.rows(x.rows, width: x.columns) { rows in
             VectorMath.map(x.row(rows.lowerBound), y.row(rows.lowerBound), count: rows.count * x.columns) { v in
@@ -43,10 +44,11 @@ public final class Tanh {
 
     public init() {}
 
-    public func forward(_ x: Matrix) -> Matrix {
+    /// tanh(x); with `keep`, keeps the output for `backward` (without, writes no state).
+    public func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
         let y = Matrix(rows: x.rows, columns: x.columns)
         for i in 0..<x.count { y.data[i] = tanh(x.data[i]) }
-        output = y
+        if keep { output = y }
         return y
     }
 
@@ -71,11 +73,9 @@ public final class Dropout {
         self.probability = probability
     }
 
+    /// Without `training` the identity, writing no state.
     public func forward(_ x: Matrix, training: Bool, rng: inout SplitMix64) -> Matrix {
-        guard training, probability > 0 else {
-            mask = nil
-            return x
-        }
+        guard training, probability > 0 else { return x }
         let scale = 1 / (1 - probability)
         var m = [Float](repeating: 0, count: x.count)
         let y = Matrix(rows: x.rows, columns: x.columns)

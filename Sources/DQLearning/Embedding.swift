@@ -11,8 +11,9 @@ public final class Embedding: HasParameters {
     public var parameters: [Parameter] { [table] }
     public var width: Int { table.shape[1] }
 
-    public func forward(_ indices: [Int32]) -> Matrix {
-        self.indices = indices
+    /// The rows of `indices`; with `keep`, keeps them for `backward` (without, writes no state).
+    public func forward(_ indices: [Int32], keep: Bool = true) -> Matrix {
+        if keep { self.indices = indices }
         let out = Matrix(rows: indices.count, columns: width)
         for (r, index) in indices.enumerated() {
             precondition(index >= 0 && Int(index) < table.shape[0], "\(table.name): index \(index) out of range")

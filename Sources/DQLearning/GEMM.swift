@@ -57,9 +57,20 @@ public func gemm(
 
 /// How dq's kernels use the cores.
 public enum Threading {
-    /// Cores to use for large products (at most 2 are assumed useful on the target machines;
-    /// set `DQ_THREADS` to change).
-    public static let cores: Int = {
+    /// Cores the kernels called on this thread may use: all of `available`, unless a caller
+    /// has lowered it with `withCores` (BERT inference runs one part of a batch per core).
+    public static var cores: Int { limit.map { min($0, available) } ?? available }
+
+    @TaskLocal static var limit: Int?
+
+    /// Runs `body` with the kernels it calls on the current thread limited to `count` cores.
+    static func withCores<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        try $limit.withValue(count, operation: body)
+    }
+
+    /// The cores there are to use (at most 2 are assumed useful on the target machines; set
+    /// `DQ_THREADS` to change).
+    public static let available: Int = {
         if let text = ProcessInfo.processInfo.environment["DQ_THREADS"], let value = Int(text), value >= 1 { return value }
         return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     }()

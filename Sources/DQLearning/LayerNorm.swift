@@ -25,13 +25,14 @@ public final class LayerNorm: HasParameters {
 
     /// LN(x), or LN(x + residual) with `adding`: the residual connection and the norm after
     /// it in one pass (BERT's "Add & Norm"). Rows are split between the cores, and each row is
-    /// summed, centred and scaled eight values at a time.
-    public func forward(_ x: Matrix, adding residual: Matrix? = nil) -> Matrix {
+    /// summed, centred and scaled eight values at a time. With `keep`, x̂ and 1/σ are kept for
+    /// `backward`; without, x̂ is formed in the output itself and no state is written.
+    public func forward(_ x: Matrix, adding residual: Matrix? = nil, keep: Bool = true) -> Matrix {
         let width = x.columns
         precondition(residual.map { $0.rows == x.rows && $0.columns == width } ?? true, "\(gamma.name): residual shape")
-        let xhat = Matrix(rows: x.rows, columns: width, uninitialized: ())
         let y = Matrix(rows: x.rows, columns: width, uninitialized: ())
-        let rstd = Matrix(rows: x.rows, columns: 1, uninitialized: ())
+        let xhat = keep ? Matrix(rows: x.rows, columns: width, uninitialized: ()) : y
+        let rstd = keep ? Matrix(rows: x.rows, columns: 1, uninitialized: ()) : nil
         let gm = gamma.value, bm = beta.value, epsilon = self.epsilon
         let lanes = width / 8 * 8
         ParallelFor.rows(x.rows, width: width) { rows in
@@ -68,7 +69,7 @@ public final class LayerNorm: HasParameters {
                 }
                 variance /= Float(width)
                 let inverse = 1 / (variance + epsilon).squareRoot()
-                rstd.data[r] = inverse
+                rstd?.data[r] = inverse
                 // x̂ and y = γ ⊙ x̂ + β.
                 let outRaw = UnsafeMutableRawPointer(out)
                 for j in stride(from: 0, to: lanes, by: 8) {
@@ -83,8 +84,10 @@ public final class LayerNorm: HasParameters {
                 }
             }
         }
-        normalised = xhat
-        inverseStd = rstd
+        if keep {
+            normalised = xhat
+            inverseStd = rstd
+        }
         return y
     }
 

@@ -13,10 +13,11 @@ public final class Linear: HasParameters {
     public var inputs: Int { weight.shape[1] }
     public var outputs: Int { weight.shape[0] }
 
-    /// x: [n × in] → [n × out]. Keeps x for `backward`.
-    public func forward(_ x: Matrix) -> Matrix {
+    /// x: [n × in] → [n × out]. With `keep`, keeps x for `backward`; without, it writes no
+    /// state, so several threads may run it at once (inference).
+    public func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
         precondition(x.columns == inputs, "\(weight.name): expected \(inputs) input columns, got \(x.columns)")
-        input = x
+        if keep { input = x }
         let y = Matrix(rows: x.rows, columns: outputs, uninitialized: ())
         gemm(transA: false, transB: true, m: x.rows, n: outputs, k: inputs, alpha: 1,
              a: x.data, lda: inputs, b: weight.value.data, ldb: inputs, beta: 0, c: y.data, ldc: outputs,

@@ -57,7 +57,8 @@ public final class ScaledDotProductAttention {
                            a: attend, lda: length, b: v.data + rowOffset, ldb: width,
                            beta: 0, c: context.data + rowOffset, ldc: width)
         }
-        saved = (q, k, v, probabilities, dropped, batch, length)
+        // Kept for `backward` in training only: inference writes no state.
+        if training { saved = (q, k, v, probabilities, dropped, batch, length) }
         return context
     }
 

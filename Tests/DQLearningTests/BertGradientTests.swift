@@ -114,3 +114,28 @@ private func loss(_ model: BertClassifier) -> Double {
     #expect(abs(loss + log(0.75)) < 1e-6)
     #expect(abs(gradient[0, 0] - 0.25) < 1e-6 && abs(gradient[0, 1] + 0.25) < 1e-6)
 }
+
+@Test func inferenceSplitBetweenCoresGivesExactlyTheValuesOfOneBatch() {
+    // Large enough that the whole batch's products are split between the cores when there are two.
+    var config = BertConfig(vocabSize: 60, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 256,
+                            hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1, maxPositionEmbeddings: 32,
+                            initializerRange: 0.2, layerNormEps: 1e-12)
+    config.typeVocabSize = 2
+    let model = BertClassifier(config: config, labels: 3, seed: 8)
+    let size = 7, length = 24
+    var rng = SplitMix64(seed: 2)
+    let ids = (0..<(size * length)).map { _ in Int32(rng.next() % 60) }
+    let mask = (0..<(size * length)).map { Int32($0 % length < length - $0 / length ? 1 : 0) }
+    let batch = BertBatch(inputIDs: ids, tokenTypeIDs: [Int32](repeating: 0, count: ids.count), attentionMask: mask,
+                          size: size, length: length)
+    let whole = model.classifyOnce(batch, training: false, rng: &rng)
+    let inThree = model.inParts(batch, parts: 3) { model.classifyOnce($0, training: false, rng: &$1) }
+    let public_ = model.forward(batch, training: false, rng: &rng)
+    #expect(inThree.rows == size && inThree.values == whole.values)
+    #expect(public_.values == whole.values)
+    let hidden = model.encodeOnce(batch, training: false, rng: &rng)
+    #expect(model.encode(batch, training: false, rng: &rng).values == hidden.values)
+    // Each part's kernels were limited to one core, on whichever thread ran it.
+    let seen = model.inParts(batch, parts: 2) { part, _ in Matrix(rows: part.size, columns: 1, values: [Float](repeating: Float(Threading.cores), count: part.size)) }
+    #expect(seen.values == [Float](repeating: 1, count: size))
+}
