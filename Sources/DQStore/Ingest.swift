@@ -79,7 +79,7 @@ extension Store {
             file: file, dataset: datasetName, split: options.split, format: reader.format,
             rowsRead: 0, rowsNew: 0, rowsDuplicate: 0, rowsRejected: 0, firstRejects: [], seconds: 0)
 
-        try withBulkJournal { try database.inTransaction {
+        try withBulkJournal { try withoutForeignKeyChecks { try database.inTransaction {
             let dataset = try ensureDataset(datasetName)
             try database.run(
                 """
@@ -167,7 +167,7 @@ extension Store {
             if let firstSample, let lastSample, lastSample - firstSample + 1 != Int64(summary.rowsNew) {
                 throw StoreError.inconsistent("ingest \(ingestID) added \(summary.rowsNew) samples with ids \(firstSample)…\(lastSample)")
             }
-        } }
+        } } }
         return summary
     }
 

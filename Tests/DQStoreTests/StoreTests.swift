@@ -45,6 +45,10 @@ private func freshStore() throws -> Store {
     #expect(samples[2].sourceRow == 4)
     #expect(samples[0].metadata == #"{"annotator":"ann1"}"#)
     #expect(samples.allSatisfy { $0.split == "train" })
+    // Ingest turns foreign-key checks off for its bulk insert; they are on again after it,
+    // and the references it wrote hold.
+    #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
+    #expect(try store.database.rows("PRAGMA foreign_key_check").isEmpty)
 }
 
 @Test func ingestingTheSameFileTwiceAddsNothing() throws {
@@ -102,6 +106,7 @@ private struct InjectedFailure: Error {}
     #expect(try store.sampleCount(dataset: trec) == 2)
     #expect(try store.labels(dataset: trec) == ["a", "b"])
     #expect(try store.database.row("SELECT count(*) FROM ingests")?.int(0) == 1)
+    #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
     // After the failure the same file goes in whole.
     #expect(try store.ingest(file: demo, options: IngestOptions(dataset: "trec")).rowsNew == 5452)
 }
