@@ -107,7 +107,7 @@ public struct SoftmaxRegression: Sendable {
 /// and the random accesses fall on the n × classes scores, which stay in cache. (Going document
 /// by document instead reads and scatters W at random: three times slower at 2²⁰ features.)
 /// The cores split the features; each writes only its own part of the gradient.
-private struct Design: Sendable {
+struct Design: Sendable {
     var n: Int
     var classes: Int
     var width: Int

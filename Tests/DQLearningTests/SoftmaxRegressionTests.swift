@@ -164,3 +164,27 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
     }
     #expect(result.stop == .lineSearch && result.iterations == 0)
 }
+
+@Test func theObjectivesFeatureSharesHoldEqualWorkAndEveryFeatureOnce() {
+    // Feature 0 is in every one of 100 documents, features 1…99 in one each: by count the
+    // first of two halves would hold 149 of the 199 nonzeros.
+    let n = 100
+    var rowStart = [0], columnIndex: [Int32] = []
+    for i in 0..<n {
+        columnIndex += i == 0 ? [0] : [0, Int32(i)]
+        rowStart.append(columnIndex.count)
+    }
+    let design = Design(n: n, classes: 2, width: n, rowStart: rowStart, columnIndex: columnIndex,
+                        values: [Float](repeating: 1, count: columnIndex.count), labels: [Int](repeating: 0, count: n))
+    for parts in [1, 2, 3] {
+        let shares = design.featureShares(parts)
+        #expect(shares.count == parts && shares.first?.lowerBound == 0 && shares.last?.upperBound == n)
+        #expect(zip(shares, shares.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        // Work = nonzeros + 1 per feature: 199 + 100 in all; no share is more than one feature's work off its part.
+        let work = shares.map { share in share.reduce(0) { $0 + (design.columnStart[$1 + 1] - design.columnStart[$1]) + 1 } }
+        #expect(work.reduce(0, +) == 299)
+        #expect(work.allSatisfy { abs($0 - 299 / parts) <= 101 }, "\(work)")
+    }
+    // Two parts: feature 0 (101 units of work) alone is about a third, so the first share ends early.
+    #expect(design.featureShares(2)[0].count < 50)
+}
