@@ -251,31 +251,32 @@ enum Blocked {
         let box = UncheckedSendable((v, w, parts))
         run(n) { (worker: Int, range: Range<Int>) in
             let (v, w, parts) = box.value
-            if let w {
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let stop = min(range.upperBound, start + block)
-                    parts[2 * worker + 1] += dot(v, w, start, stop)
-                    start = stop
-                }
-            }
             var largest = SIMD4<Double>(), finite = SIMD4<Double>()
-            var i = range.lowerBound
-            while i &+ 4 <= range.upperBound {
-                // Comparisons and masks, which inline to vector instructions (the generic
-                // `pointwiseMax` was left as a call per four values: a tenth of a bow fit).
-                let x = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
-                let magnitude = x.replacing(with: -x, where: x .< 0)
-                largest.replace(with: magnitude, where: magnitude .> largest)
-                finite += x * 0
-                i &+= 4
+            var m = 0.0, check = 0.0
+            // Block by block, so that the block of v the dot has read is still in cache for the max.
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let stop = min(range.upperBound, start + block)
+                if let w { parts[2 * worker + 1] += dot(v, w, start, stop) }
+                var i = start
+                while i &+ 4 <= stop {
+                    // Comparisons and masks, which inline to vector instructions (the generic
+                    // `pointwiseMax` was left as a call per four values: a tenth of a bow fit).
+                    let x = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
+                    let magnitude = x.replacing(with: -x, where: x .< 0)
+                    largest.replace(with: magnitude, where: magnitude .> largest)
+                    finite += x * 0
+                    i &+= 4
+                }
+                while i < stop {
+                    m = max(m, abs(v[i]))
+                    check += v[i] * 0
+                    i &+= 1
+                }
+                start = stop
             }
-            var m = largest.max(), check = finite.sum()
-            while i < range.upperBound {
-                m = max(m, abs(v[i]))
-                check += v[i] * 0
-                i &+= 1
-            }
+            m = max(m, largest.max())
+            check += finite.sum()
             parts[2 * worker] = check.isNaN ? .nan : m
         }
         let all = (0..<workers).map { parts[2 * $0] }
@@ -283,7 +284,6 @@ enum Blocked {
     }
 
     /// out = Σ cᵢ·vᵢ, and returns out·w, taken from each block while it is in cache.
-    @discardableResult
     static func combine(into out: UnsafeMutablePointer<Double>, terms: [(Double, Vector)], count n: Int,
                         dotWith w: UnsafePointer<Double>) -> Double {
         let workers = workers(n)
