@@ -167,7 +167,7 @@ public final class BertClassifier: HasParameters {
     /// Logits [size × labels]. With `training`, dropout is on and activations are kept for
     /// `backward`. Without (inference), nothing is kept and the sequences are split between
     /// the cores, each part run on one core from start to end: no thread waits for another
-    /// between the layers' steps (17% more tokens/s than splitting every step on two cores).
+    /// between the layers' steps (16% more tokens/s than splitting every step on two cores).
     /// Every sequence is computed exactly as in one batch, so the split changes no value.
     public func forward(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
         guard training else { return inParts(batch) { self.classifyOnce($0, training: false, rng: &$1) } }

@@ -47,9 +47,9 @@ public final class Store {
 
     /// Runs `body` with SQLite's foreign-key checks off, then turns them on again. For bulk
     /// writes whose references hold by construction (an ingest's samples and rejected rows
-    /// all point at the ingest row written first in the same transaction): the check is an
-    /// index probe per row, a tenth of an ingest's time. Must be called outside a transaction
-    /// (SQLite ignores the switch inside one).
+    /// all point at the ingest row written first in the same transaction), where the check
+    /// would be an index probe per row that can never fail. Must be called outside a
+    /// transaction (SQLite ignores the switch inside one).
     func withoutForeignKeyChecks<T>(_ body: () throws -> T) throws -> T {
         try database.execute("PRAGMA foreign_keys = OFF")
         defer { try? database.execute("PRAGMA foreign_keys = ON") }
