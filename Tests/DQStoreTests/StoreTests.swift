@@ -244,3 +244,18 @@ private struct AnalysisFailed: Error {}
     #expect(statement.textBytes(1) == nil)
     #expect(statement.textBytes(2).map { String(decoding: $0, as: UTF8.self) } == "héllo")
 }
+
+@Test func contentHashesStayTheSameAcrossVersions() throws {
+    // Stores keep these hashes to skip rows ingested before, so they must not change.
+    let store = try freshStore()
+    let withIDs = temporaryFile(Array("id,text,label\nr-17,a film that moves,positive\n,\"Ein Mann, é\",contradiction\n".utf8), suffix: ".csv")
+    let pairs = temporaryFile(Array("premise,hypothesis,label\nEin Mann spielt Gitarre.,Niemand spielt.,contradiction\n".utf8), suffix: ".csv")
+    try store.ingest(file: withIDs, options: IngestOptions(dataset: "d"))
+    try store.ingest(file: pairs, options: IngestOptions(dataset: "d", split: "dev", columns: ColumnRequest(text: "premise", textPair: "hypothesis")))
+    let hashes = try store.database.rows("SELECT hashes FROM content_hashes ORDER BY ingest_id").flatMap { row -> [UInt64] in
+        guard case .blob(let bytes) = row[0] else { return [] }
+        return stride(from: 0, to: bytes.count, by: 8).map { i in bytes[i..<i + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+    }
+    // Printed by the String-based hash that dq used before its ingest read rows as bytes.
+    #expect(hashes == [0x5f17_7a13_2e9c_f58c, 0x98a6_a969_0f9c_c8f5, 0xccca_4308_28ae_9b49])
+}
