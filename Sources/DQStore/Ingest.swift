@@ -79,7 +79,7 @@ extension Store {
             file: file, dataset: datasetName, split: options.split, format: reader.format,
             rowsRead: 0, rowsNew: 0, rowsDuplicate: 0, rowsRejected: 0, firstRejects: [], seconds: 0)
 
-        try withBulkJournal { try withoutForeignKeyChecks { try database.inTransaction {
+        try asBulkAppend { try database.inTransaction {
             let dataset = try ensureDataset(datasetName)
             try database.run(
                 """
@@ -91,8 +91,9 @@ extension Store {
                  .text(Timestamp.string(from: started)), .text(Timestamp.string(from: started))])
             let ingestID = database.lastInsertRowID
 
-            var knownLabels = Set(try labels(dataset: dataset))
-            var hashes = try ContentHashSet(database: database, dataset: dataset)
+            let triage = RowTriage(
+                hashes: try ContentHashSet(database: database, dataset: dataset),
+                labels: try labels(dataset: dataset), split: options.split)
             let insertLabel = try database.prepare(
                 "INSERT INTO labels (dataset_id, name, position) VALUES (?, ?, (SELECT count(*) FROM labels WHERE dataset_id = ?))")
             let insertSample = try database.prepare("""
@@ -104,42 +105,44 @@ extension Store {
 
             var firstSample: Int64?
             var lastSample: Int64?
-            let pipeline = RowPipeline(reader: reader) { Store.contentHash($0, split: options.split) }
+            let pipeline = RowPipeline(reader: reader, triage: triage)
             defer { pipeline.stop() }
             while let batch = try pipeline.next() {
-                for (outcome, hash) in batch.outcomes {
-                    summary.rowsRead += 1
-                    switch outcome {
-                    case .accepted(let row):
-                        guard hashes.insert(hash) else {
+                try batch.rows.withFields { fields in
+                    // The sample's text parameters point into the batch, which goes back to the pipeline.
+                    defer { insertSample.clearBindings() }
+                    for (row, disposition) in batch.dispositions.enumerated() {
+                        summary.rowsRead += 1
+                        switch disposition {
+                        case .rejected:
+                            let reject = batch.rows.rejected(row)!
+                            if options.strict { throw IngestError.strictReject(file: file, row: reject) }
+                            summary.rowsRejected += 1
+                            if summary.firstRejects.count < 10 { summary.firstRejects.append(reject) }
+                            insertReject.reset()
+                            try insertReject.bind([.integer(ingestID), .integer(Int64(reject.line)), .text(reject.reason), .text(reject.raw)])
+                            try insertReject.runToEnd()
+                        case .duplicate:
                             summary.rowsDuplicate += 1
-                            continue
+                        case .new, .newWithNewLabel:
+                            if disposition == .newWithNewLabel {
+                                insertLabel.reset()
+                                try insertLabel.bind([.integer(dataset), .text(batch.rows.string(.label, of: row)!), .integer(dataset)])
+                                try insertLabel.runToEnd()
+                            }
+                            insertSample.reset()
+                            try insertSample.bind(ingestID, at: 1)
+                            try insertSample.bind(Int64(batch.rows.lines[row]), at: 2)
+                            try insertSample.bindUnretained(fields[.externalID, row], at: 3)
+                            try insertSample.bindUnretained(fields[.text, row], at: 4)
+                            try insertSample.bindUnretained(fields[.textPair, row], at: 5)
+                            try insertSample.bindUnretained(fields[.label, row], at: 6)
+                            try insertSample.bindUnretained(fields[.metadata, row], at: 7)
+                            try insertSample.runToEnd()
+                            if summary.rowsNew == 0 { firstSample = database.lastInsertRowID }
+                            lastSample = database.lastInsertRowID
+                            summary.rowsNew += 1
                         }
-                        if !knownLabels.contains(row.label) {
-                            insertLabel.reset()
-                            try insertLabel.bind([.integer(dataset), .text(row.label), .integer(dataset)])
-                            try insertLabel.runToEnd()
-                            knownLabels.insert(row.label)
-                        }
-                        insertSample.reset()
-                        try insertSample.bind(ingestID, at: 1)
-                        try insertSample.bind(Int64(row.line), at: 2)
-                        try insertSample.bind(row.externalID, at: 3)
-                        try insertSample.bind(row.text, at: 4)
-                        try insertSample.bind(row.textPair, at: 5)
-                        try insertSample.bind(row.label, at: 6)
-                        try insertSample.bind(row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText, at: 7)
-                        try insertSample.runToEnd()
-                        if summary.rowsNew == 0 { firstSample = database.lastInsertRowID }
-                        lastSample = database.lastInsertRowID
-                        summary.rowsNew += 1
-                    case .rejected(let reject):
-                        if options.strict { throw IngestError.strictReject(file: file, row: reject) }
-                        summary.rowsRejected += 1
-                        if summary.firstRejects.count < 10 { summary.firstRejects.append(reject) }
-                        insertReject.reset()
-                        try insertReject.bind([.integer(ingestID), .integer(Int64(reject.line)), .text(reject.reason), .text(reject.raw)])
-                        try insertReject.runToEnd()
                     }
                 }
                 if let progress {
@@ -147,9 +150,10 @@ extension Store {
                         rowsRead: summary.rowsRead, bytesRead: batch.bytesRead, fileSize: fileSize,
                         elapsed: Date().timeIntervalSince(started)))
                 }
+                pipeline.recycle(batch)
             }
-            try hashes.save(database: database, dataset: dataset, ingest: ingestID)
-            pipeline.stop()  // the reader belongs to the pipeline's thread until then
+            pipeline.stop()  // the reader and the triage belong to the pipeline's thread until then
+            try triage.hashes.save(database: database, dataset: dataset, ingest: ingestID)
             if let columns = reader.columns {
                 try database.run("UPDATE ingests SET columns = ? WHERE id = ?",
                                  [.text(Store.describe(columns).jsonText), .integer(ingestID)])
@@ -167,19 +171,8 @@ extension Store {
             if let firstSample, let lastSample, lastSample - firstSample + 1 != Int64(summary.rowsNew) {
                 throw StoreError.inconsistent("ingest \(ingestID) added \(summary.rowsNew) samples with ids \(firstSample)…\(lastSample)")
             }
-        } } }
+        } }
         return summary
-    }
-
-    /// The identity of a stored row: split, id (or line when there is no id), text, text pair, label.
-    static func contentHash(_ row: LabelledRow, split: String) -> UInt64 {
-        var hash = StableHash()
-        hash.combineOptional(split)
-        hash.combineOptional(row.externalID ?? "line:\(row.line)")
-        hash.combineOptional(row.text)
-        hash.combineOptional(row.textPair)
-        hash.combineOptional(row.label)
-        return hash.finalize()
     }
 
     static func stem(of path: String) -> String {

@@ -1,26 +1,30 @@
 import DQText
 import Foundation
 
-/// Reads, checks and hashes rows on a second thread while the caller stores them, so that
-/// parsing overlaps with SQLite's work. Rows come out in file order, in batches; a reading
-/// error is rethrown by `next()` at the point where it happened.
+/// Reads and checks rows on a second thread, and sorts them with a `RowTriage`, while the
+/// caller stores them, so that reading overlaps with SQLite's work. Rows come out in file order,
+/// in batches; a reading error is rethrown by `next()` at the point where it happened.
 final class RowPipeline: @unchecked Sendable {
     struct Batch {
-        var outcomes: [(outcome: RowOutcome, hash: UInt64)] = []
+        var rows = LabelledRowBatch()
+        /// What becomes of each row of `rows`.
+        var dispositions: [RowDisposition] = []
         /// Bytes of the file read when the batch was complete.
         var bytesRead = 0
     }
 
     private let condition = NSCondition()
     private var ready: [Batch] = []
+    /// Batches handed back by the caller, whose buffers the reading thread fills again.
+    private var spare: [Batch] = []
     private var finished = false
     private var failure: Error?
     private var stopped = false
     private let capacity: Int
     private let done = DispatchSemaphore(value: 0)
 
-    /// Starts reading `reader` at once. `hash` computes the content hash of an accepted row.
-    init(reader: LabelledRowReader, batchSize: Int = 4096, capacity: Int = 4, hash: @escaping @Sendable (LabelledRow) -> UInt64) {
+    /// Starts reading `reader` at once. `triage` belongs to the reading thread until `stop()`.
+    init(reader: LabelledRowReader, triage: RowTriage, batchSize: Int = 4096, capacity: Int = 4) {
         self.capacity = capacity
         // The reader belongs to the reading thread from here on; the caller must not touch it
         // again until `stop()` has returned.
@@ -28,27 +32,32 @@ final class RowPipeline: @unchecked Sendable {
         let thread = Thread { [self] in
             defer { done.signal() }
             do {
-                var batch = Batch()
-                while let outcome = try reader.next() {
-                    if case .accepted(let row) = outcome {
-                        batch.outcomes.append((outcome, hash(row)))
-                    } else {
-                        batch.outcomes.append((outcome, 0))
-                    }
-                    if batch.outcomes.count == batchSize {
-                        batch.bytesRead = reader.bytesConsumed
-                        guard put(batch) else { return }
-                        batch = Batch()
-                    }
+                while true {
+                    var batch = takeSpare() ?? Batch()
+                    guard try reader.read(into: &batch.rows, limit: batchSize) else { break }
+                    triage.classify(batch.rows, into: &batch.dispositions)
+                    batch.bytesRead = reader.bytesConsumed
+                    guard put(batch) else { return }
                 }
-                batch.bytesRead = reader.bytesConsumed
-                if !batch.outcomes.isEmpty { _ = put(batch) }
                 finish(nil)
             } catch {
                 finish(error)
             }
         }
         thread.start()
+    }
+
+    private func takeSpare() -> Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        return spare.popLast()
+    }
+
+    /// Hands a batch that `next()` returned back for reuse, once the caller is done with it.
+    func recycle(_ batch: Batch) {
+        condition.lock()
+        defer { condition.unlock() }
+        if spare.count < 2 { spare.append(batch) }
     }
 
     /// Waits for room, then queues `batch`; false when the consumer has stopped.

@@ -53,6 +53,29 @@ public final class Statement {
         guard code == SQLITE_OK else { throw database.error(code, sql: sql) }
     }
 
+    /// Binds UTF-8 text without copying it; nil binds NULL. SQLite reads the bytes whenever the
+    /// statement steps, so they must stay valid and unchanged until the parameter is bound
+    /// again or `clearBindings()` is called.
+    public func bindUnretained(_ bytes: UnsafeBufferPointer<UInt8>?, at index: Int32) throws {
+        let code: Int32
+        if let bytes {
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                code = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                         Int32(bytes.count), nil)
+            } else {
+                code = sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
+            }
+        } else {
+            code = sqlite3_bind_null(handle, index)
+        }
+        guard code == SQLITE_OK else { throw database.error(code, sql: sql) }
+    }
+
+    /// Binds NULL to every parameter, letting go of text bound with `bindUnretained`.
+    public func clearBindings() {
+        sqlite3_clear_bindings(handle)
+    }
+
     private func bindText(_ s: String, at index: Int32) -> Int32 {
         var s = s
         return s.withUTF8 { bytes in

@@ -111,12 +111,18 @@ public final class LabelledRowReader {
     // MARK: Delimited
 
     private func nextDelimited() throws -> RowOutcome? {
-        guard let csv, let columns else { return nil }
-        guard try csv.read(into: &record) else { return nil }
+        guard let csv, try csv.read(into: &record) else { return nil }
+        return delimitedOutcome()
+    }
+
+    /// The outcome of the delimited record in `record`.
+    private func delimitedOutcome() -> RowOutcome {
         let line = record.line
+        let delimiter = csv?.delimiter ?? UInt8(ascii: ",")
         func reject(_ reason: String) -> RowOutcome {
-            .rejected(RejectedRow(line: line, reason: reason, raw: record.rawText(delimiter: csv.delimiter)))
+            .rejected(RejectedRow(line: line, reason: reason, raw: record.rawText(delimiter: delimiter)))
         }
+        guard let columns else { return reject("no columns") }
         if record.unterminatedQuote {
             return reject("a quoted field is never closed; the rest of the file was read into it")
         }
@@ -161,6 +167,54 @@ public final class LabelledRowReader {
         return .accepted(LabelledRow(
             line: line, text: text, textPair: pair, label: trimmedLabel,
             externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata))
+    }
+
+    // MARK: Batches
+
+    /// Reads up to `limit` rows into `batch`, which is emptied first; false when the file has
+    /// no more rows. The rows are those `next()` would return, in the same order.
+    public func read(into batch: inout LabelledRowBatch, limit: Int) throws -> Bool {
+        batch.removeAll()
+        while batch.count < limit {
+            if let csv {
+                guard try csv.read(into: &record) else { break }
+                if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
+            } else {
+                guard let outcome = try nextJSONLine() else { break }
+                batch.append(outcome)
+            }
+        }
+        return !batch.isEmpty
+    }
+
+    /// Appends the delimited record in `record` to `batch` when it is a plain row, decided on its
+    /// bytes without making a String: the right number of fields, every field it uses valid
+    /// UTF-8, its text (and text pair) holding an ASCII character other than whitespace, its
+    /// label starting and ending with one. Such a row is accepted by the rules of
+    /// `delimitedOutcome()` with the same fields (its label needs no trimming). Returns false,
+    /// appending nothing, for any other row; `delimitedOutcome()` decides those.
+    private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
+        guard let columns, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
+        return record.bytes.withUnsafeBufferPointer { bytes in
+            let ends = record.ends
+            func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
+            }
+            let text = field(columns.text), label = field(columns.label)
+            let pair = columns.textPair.map(field), id = columns.id.map(field)
+            guard text.hasNonSpaceASCII, pair?.hasNonSpaceASCII ?? true,
+                  let first = label.first, let last = label.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80,
+                  text.isValidUTF8, label.isValidUTF8, pair?.isValidUTF8 ?? true, id?.isValidUTF8 ?? true,
+                  columns.meta.allSatisfy({ field($0).isValidUTF8 })
+            else { return false }
+            let metadata = columns.meta.isEmpty ? nil : JSONValue.object(columns.meta.map {
+                (columns.columns[$0], .string(String(decoding: field($0), as: UTF8.self)))
+            }).jsonText.utf8
+            batch.appendAccepted(
+                line: record.line, text: text, textPair: pair, label: label,
+                externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata)
+            return true
+        }
     }
 
     // MARK: JSON Lines
@@ -255,6 +309,17 @@ public final class LabelledRowReader {
 private struct RejectionReason: Error {
     var reason: String
     init(_ reason: String) { self.reason = reason }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// True when the bytes hold an ASCII character other than whitespace, so that as text
+    /// they are not blank.
+    var hasNonSpaceASCII: Bool {
+        contains { $0 < 0x80 && !($0 == 0x20 || (0x09...0x0D).contains($0)) }
+    }
+
+    /// True when the bytes are well-formed UTF-8 (what `String(validating:)` accepts).
+    var isValidUTF8: Bool { (try? UTF8Span(validating: span)) != nil }
 }
 
 extension String {

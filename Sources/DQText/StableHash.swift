@@ -52,9 +52,15 @@ public struct StableHash {
     /// Adds a field separator that cannot be confused with any string content, so that
     /// ("ab", "c") and ("a", "bc") hash differently.
     public mutating func combineOptional(_ string: String?) {
-        if let string {
+        guard var string else { return combineOptional(utf8: nil) }
+        string.withUTF8 { combineOptional(utf8: $0) }
+    }
+
+    /// `combineOptional` for a string given as its UTF-8 bytes.
+    public mutating func combineOptional(utf8 bytes: UnsafeBufferPointer<UInt8>?) {
+        if let bytes {
             state = StableHash.mix(state, 1)
-            combine(string)
+            combine(buffer: bytes)
         } else {
             state = StableHash.mix(state, 2)
         }

@@ -45,8 +45,10 @@ private func freshStore() throws -> Store {
     #expect(samples[2].sourceRow == 4)
     #expect(samples[0].metadata == #"{"annotator":"ann1"}"#)
     #expect(samples.allSatisfy { $0.split == "train" })
-    // Ingest turns foreign-key checks off for its bulk insert; they are on again after it,
-    // and the references it wrote hold.
+    // Ingest changes the journal, the page cache and foreign-key checks for its bulk insert;
+    // the store's own settings are back after it, and the references it wrote hold.
+    #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
+    #expect(try store.database.row("PRAGMA cache_size")?.int(0) == -65536)
     #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
     #expect(try store.database.rows("PRAGMA foreign_key_check").isEmpty)
 }
@@ -107,6 +109,8 @@ private struct InjectedFailure: Error {}
     #expect(try store.labels(dataset: trec) == ["a", "b"])
     #expect(try store.database.row("SELECT count(*) FROM ingests")?.int(0) == 1)
     #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
+    #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
+    #expect(try store.database.row("PRAGMA cache_size")?.int(0) == -65536)
     // After the failure the same file goes in whole.
     #expect(try store.ingest(file: demo, options: IngestOptions(dataset: "trec")).rowsNew == 5452)
 }

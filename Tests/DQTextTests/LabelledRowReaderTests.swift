@@ -112,3 +112,79 @@ private func readAll(_ path: String, _ request: ColumnRequest = ColumnRequest(),
     #expect(rows.first?.text == "  spaced text ")
     #expect(rows.first?.label == "pos")
 }
+
+/// The rows of `path` as `next()` returns them and as batches of `limit` rows hold them, side by
+/// side: batches decide most delimited rows on their bytes, and must agree with `next()`.
+private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = ColumnRequest(), limit: Int) throws {
+    let reference = try LabelledRowReader(path: path, columns: request)
+    var expected: [RowOutcome] = []
+    while let outcome = try reference.next() { expected.append(outcome) }
+
+    let reader = try LabelledRowReader(path: path, columns: request)
+    var batch = LabelledRowBatch()
+    var index = 0
+    while try reader.read(into: &batch, limit: limit) {
+        #expect(batch.count <= limit)
+        for row in 0..<batch.count {
+            guard index < expected.count else {
+                Issue.record("\(path): batches hold more rows than next() returned")
+                return
+            }
+            defer { index += 1 }
+            switch expected[index] {
+            case .rejected(let reject):
+                #expect(batch.rejected(row) == reject, "\(path) row \(index)")
+            case .accepted(let want):
+                #expect(batch.rejected(row) == nil, "\(path) row \(index)")
+                #expect(batch.lines[row] == want.line)
+                #expect(batch.string(.text, of: row) == want.text)
+                #expect(batch.string(.textPair, of: row) == want.textPair)
+                #expect(batch.string(.label, of: row) == want.label)
+                #expect(batch.string(.externalID, of: row) == want.externalID)
+                #expect(batch.string(.metadata, of: row) == (want.metadata.isEmpty ? nil : JSONValue.object(want.metadata).jsonText))
+            }
+        }
+    }
+    #expect(index == expected.count, "\(path): batches hold \(index) rows, next() returned \(expected.count)")
+}
+
+@Test func batchesHoldTheRowsThatNextReturnsForEveryFixture() throws {
+    for name in ["byte-order-mark.csv", "conflicting-duplicates.csv", "empty-text-and-label.csv", "formula-cells.csv",
+                 "invalid-utf8.csv", "markup-in-text.csv", "quoted-fields-crlf.csv", "ragged-rows.csv",
+                 "sql-looking-names.csv", "unterminated-quote.csv"] {
+        try expectBatchesMatchNext(fixture("csv/" + name), limit: 2)
+    }
+    try expectBatchesMatchNext(fixture("csv/sentence-pairs.csv"), ColumnRequest(meta: ["genre"]), limit: 2)
+    try expectBatchesMatchNext(fixture("csv/custom-columns.tsv"), ColumnRequest(text: "body", label: "stars", id: "review_id"), limit: 1)
+    try expectBatchesMatchNext(fixture("jsonl/broken-lines.jsonl"), ColumnRequest(allMeta: true), limit: 2)
+    try expectBatchesMatchNext(fixture("demo/trec/train.csv"), limit: 4096)
+}
+
+@Test func batchesAgreeWithNextOnRowsAtTheEdgesOfTheirByteChecks() throws {
+    // Field values on both sides of each check that batches make on bytes: whitespace that is
+    // not ASCII (no-break space, ideographic space), labels that need trimming or start with a
+    // non-ASCII letter, control characters, empty ids, invalid UTF-8 in every column.
+    let values: [[UInt8]] = [
+        Array("plain".utf8), Array(" lead".utf8), Array("trail ".utf8), Array("\u{00A0}".utf8),
+        Array("\u{3000}\u{00A0}".utf8), Array("\u{00A0}x".utf8), Array("é".utf8), Array("naïve café".utf8),
+        Array("\t\n".utf8), Array("\u{0B}x\u{0C}".utf8), [], Array("\u{01}".utf8), Array("x\u{7F}".utf8),
+        [0xC3], [0x61, 0xFF, 0x62], Array("with, comma and \"quotes\"".utf8),
+    ]
+    var state: UInt64 = 11  // xorshift64: every combination of values in a few thousand rows
+    func pick() -> [UInt8] {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        return values[Int(state % UInt64(values.count))]
+    }
+    func quoted(_ field: [UInt8]) -> [UInt8] {
+        [0x22] + field.flatMap { $0 == 0x22 ? [0x22, 0x22] : [$0] } + [0x22]
+    }
+    var bytes = Array("id,text,pair,label,note\n".utf8)
+    for row in 0..<3000 {
+        // Every other row quotes all its fields, which the reader unquotes before any check.
+        let fields = (0..<5).map { _ in pick() }.map { row % 2 == 0 || $0.contains(where: { [0x0A, 0x22, 0x2C].contains($0) }) ? quoted($0) : $0 }
+        bytes += Array(fields.joined(separator: [UInt8(ascii: ",")])) + [0x0A]
+    }
+    let path = temporaryFile(bytes, suffix: ".csv")
+    try expectBatchesMatchNext(path, ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"]), limit: 97)
+    try expectBatchesMatchNext(path, ColumnRequest(text: "text", label: "label"), limit: 4096)
+}
