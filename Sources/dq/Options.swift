@@ -47,6 +47,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the results to this file instead of standard output.", valueName: "file"))
     var out: String?
 
+    func validate() throws {
+        try AtomicFile.checkFolder(of: out, option: "--out")
+    }
+
     /// Prints or writes `tables`; a file is written whole or not at all.
     func emit(_ tables: [Table]) throws {
         let text = Table.render(tables, as: format)
@@ -68,6 +72,10 @@ struct SampleOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write every sample's results to this file (CSV, or JSON when it ends in .json).", valueName: "file"))
     var out: String?
 
+    func validate() throws {
+        try AtomicFile.checkFolder(of: out, option: "--out")
+    }
+
     /// Prints the summary tables.
     func print(_ tables: [Table]) {
         Swift.print(Table.render(tables, as: format), terminator: "")
@@ -83,6 +91,20 @@ struct SampleOutputOptions: ParsableArguments {
 
 /// Writes files through a temporary sibling and a rename, so a reader never sees half a file.
 enum AtomicFile {
+    /// Checks, before a command does any work, that a file can be written at `path` (given
+    /// with `option`): its folder exists, and the path is not itself a folder. nil passes.
+    static func checkFolder(of path: String?, option: String) throws {
+        guard let path else { return }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ValidationError("\(option) \(path) is a folder; give a file name")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("\(option) \(path): the folder \(folder) does not exist; create it first")
+        }
+    }
+
     static func write(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQStore
 import DQTestSupport
 import DQText
 
@@ -38,6 +39,19 @@ private func trecStore() throws -> String {
     #expect(slice.status != 0 && slice.stderr.contains("no metadata column 'annotator'"))
     let weights = try dq(["pvi", "--model", "tiny-bert", "--weights", "/nonexistent", "--db", db])
     #expect(weights.status != 0 && weights.stderr.contains("/nonexistent: is not a checkpoint directory"))
+}
+
+@Test func anOutputFileThatCannotBeWrittenIsAnErrorBeforeAnyWork() throws {
+    let db = try trecStore()
+    let missingFolder = scratchPath("no-such-folder") + "/pvi.csv"
+    let pvi = try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db, "--out", missingFolder])
+    #expect(pvi.status != 0 && pvi.stderr.contains("the folder") && pvi.stderr.contains("does not exist"), "\(pvi.stderr)")
+    let stats = try dq(["stats", "--db", db, "--out", NSTemporaryDirectory()])
+    #expect(stats.status != 0 && stats.stderr.contains("is a folder; give a file name"), "\(stats.stderr)")
+    let report = try dq(["report", "--db", db, "--out", missingFolder + ".html"])
+    #expect(report.status != 0 && report.stderr.contains("does not exist"))
+    // Refused before any work: no run was recorded.
+    #expect(try Store(path: db).database.row("SELECT count(*) FROM runs")?.int(0) == 0)
 }
 
 @Test func cartographyNeedsAModelTrainedInEpochs() throws {

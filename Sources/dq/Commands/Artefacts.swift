@@ -46,6 +46,10 @@ struct Artefacts: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try AtomicFile.checkFolder(of: asSpecs, option: "--as-specs")
+    }
+
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)

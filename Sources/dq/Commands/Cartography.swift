@@ -49,6 +49,7 @@ struct Cartography: ParsableCommand {
     @OptionGroup var output: SampleOutputOptions
 
     func validate() throws {
+        try AtomicFile.checkFolder(of: plot, option: "--plot")
         if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
         if !(every > 0 && every <= 1) { throw ValidationError("--every must be in (0, 1] epochs") }
         if modelOptions.model == "bow" && importDirectory == nil {

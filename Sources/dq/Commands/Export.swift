@@ -51,6 +51,10 @@ struct ExportSuspects: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        try AtomicFile.checkFolder(of: out, option: "--out")
+    }
+
     func run() throws {
         let store = try store.open()
         let (datasetID, datasetName) = try store.defaultDataset(selection.dataset)
@@ -130,6 +134,10 @@ struct ExportDataset: ParsableCommand {
     var out: String
 
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        try AtomicFile.checkFolder(of: out, option: "--out")
+    }
 
     func run() throws {
         let store = try store.open()

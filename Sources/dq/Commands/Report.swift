@@ -32,6 +32,10 @@ struct Report: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        try AtomicFile.checkFolder(of: out, option: "--out")
+    }
+
     func run() throws {
         let store = try store.open()
         let (datasetID, name) = try store.defaultDataset(selection.dataset)

@@ -42,6 +42,7 @@ struct Select: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
+        try AtomicFile.checkFolder(of: out, option: "--out")
         let rules = [dropLowest, keepHardest, region].compactMap { $0 }
         if rules.count != 1 { throw ValidationError("give exactly one rule: --drop-lowest, --keep-hardest or --region") }
         if let region, !["easy-to-learn", "ambiguous", "hard-to-learn"].contains(region) {
