@@ -36,6 +36,13 @@ enum Interrupt {
         requested = 0
         signal(SIGINT) { _ in Interrupt.requested = 1 }
         defer { signal(SIGINT, SIG_DFL) }
+        // A parent that runs dq from a thread blocking SIGINT passes the block on, and Ctrl-C
+        // would wait unseen until dq exits; the block comes back afterwards.
+        var interrupt = sigset_t(), before = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, &before)
+        defer { pthread_sigmask(SIG_SETMASK, &before, nil) }
         return try body()
     }
 

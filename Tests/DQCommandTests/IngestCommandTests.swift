@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DQTestSupport
+import DQStore
 import DQText
 
 @Test func helpTeachesWithExamples() throws {
@@ -69,4 +70,66 @@ import DQText
     #expect(result.stdout.isEmpty)
     let written = try JSONValue.parse(String(contentsOfFile: out, encoding: .utf8))
     #expect(written[0]?["new"] == .number(2))
+}
+
+/// Runs `dq ingest` on a named pipe into a store that already holds two samples, stops it with
+/// `signal` half-way (rows read, the file's transaction open), and returns the store and dq's
+/// exit status and error output.
+private func ingestStopped(by signal: Int32) throws -> (db: String, status: Int32, stderr: String) {
+    let db = newStorePath()
+    #expect(try dq(["ingest", fixture("csv/byte-order-mark.csv"), "--dataset", "kept", "--db", db]).status == 0)
+    let pipePath = scratchPath("rows.csv")
+    #expect(mkfifo(pipePath, 0o600) == 0)
+    Foundation.signal(SIGPIPE, SIG_IGN)  // dq may be gone while rows are still being written
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dq")
+    process.arguments = ["ingest", pipePath, "--dataset", "half", "--db", db]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let input = try #require(FileHandle(forWritingAtPath: pipePath))  // waits until dq opens the pipe
+    func rows(_ range: Range<Int>) -> Data {
+        Data(range.map { "\($0),text number \($0) with a few more words,label\($0 % 3)\n" }.joined().utf8)
+    }
+    try input.write(contentsOf: Data("id,text,label\n".utf8) + rows(0..<10_000))
+    // The writes return once dq has read all but the pipe's buffer: more than one batch.
+    var waited = 0
+    while !FileManager.default.fileExists(atPath: db + "-journal") && waited < 60_000 {
+        usleep(10_000)
+        waited += 10
+    }
+    #expect(FileManager.default.fileExists(atPath: db + "-journal"), "dq never opened its write transaction")
+    kill(process.processIdentifier, signal)
+    // After Ctrl-C dq stops at its next batch; more rows and the end of the file bring it there.
+    try? input.write(contentsOf: rows(10_000..<15_000))
+    try? input.close()
+    process.waitUntilExit()
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (db, process.terminationStatus, stderr)
+}
+
+/// The store after a stopped ingest: as it was before the file, and sound.
+private func expectUntouched(_ db: String) throws {
+    let listed = try dq(["datasets", "--db", db, "--format", "csv"])
+    #expect(listed.stdout.hasPrefix("dataset,rows,splits,labels,last ingest\nkept,2,"), "\(listed.stdout)")
+    #expect(!listed.stdout.contains("half"))
+    let store = try Store(path: db)
+    #expect(try store.database.row("PRAGMA integrity_check")?.string(0) == "ok")
+    #expect(try store.database.row("SELECT count(*) FROM samples")?.int(0) == 2)
+    #expect(try store.database.row("SELECT count(*) FROM ingests")?.int(0) == 1)
+}
+
+@Test func ctrlCHalfWayThroughAFileLeavesTheStoreAsItWas() throws {
+    let (db, status, stderr) = try ingestStopped(by: SIGINT)
+    #expect(status == 1)
+    #expect(stderr.contains("interrupted; nothing from the unfinished step was stored"), "\(stderr)")
+    try expectUntouched(db)
+}
+
+@Test func aKilledIngestIsRolledBackWhenTheStoreIsNextOpened() throws {
+    let (db, status, _) = try ingestStopped(by: SIGKILL)
+    #expect(status == SIGKILL)
+    try expectUntouched(db)
 }
