@@ -34,8 +34,8 @@ public final class Store {
     }
 
     /// Runs a bulk append (such as an ingest) with settings that suit it, then restores the
-    /// store's own. The body must not start a transaction before (SQLite ignores these settings
-    /// inside one).
+    /// store's own. Call it outside a transaction and open one in `body`: SQLite ignores these
+    /// switches inside a transaction.
     ///
     /// - Rollback journal instead of the write-ahead log. A large transaction in WAL mode
     ///   writes every page twice (into the log, then into the database at checkpoint); a
