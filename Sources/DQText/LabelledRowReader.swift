@@ -190,7 +190,7 @@ public final class LabelledRowReader {
     /// Appends the delimited record in `record` to `batch` when it is a plain row, decided on its
     /// bytes without making a String: the right number of fields, every field it uses valid
     /// UTF-8, its text (and text pair) holding an ASCII character other than whitespace, its
-    /// label starting and ending with one. Such a row is accepted by the rules of
+    /// label starting and ending with an ASCII character above the space. Such a row is accepted by the rules of
     /// `delimitedOutcome()` with the same fields (its label needs no trimming). Returns false,
     /// appending nothing, for any other row; `delimitedOutcome()` decides those.
     private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
@@ -203,7 +203,7 @@ public final class LabelledRowReader {
             let text = field(columns.text), label = field(columns.label)
             let pair = columns.textPair.map(field), id = columns.id.map(field)
             guard text.hasNonSpaceASCII, pair?.hasNonSpaceASCII ?? true,
-                  let first = label.first, let last = label.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80,
+                  label.needsNoTrimming,
                   text.isValidUTF8, label.isValidUTF8, pair?.isValidUTF8 ?? true, id?.isValidUTF8 ?? true,
                   columns.meta.allSatisfy({ field($0).isValidUTF8 })
             else { return false }
@@ -311,11 +311,25 @@ private struct RejectionReason: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
+extension UInt8 {
+    /// Space, tab, line feed, vertical tab, form feed or carriage return.
+    var isASCIIWhitespace: Bool { self == 0x20 || (0x09...0x0D).contains(self) }
+}
+
+extension BidirectionalCollection<UInt8> {
+    /// True when the UTF-8 text starts and ends with an ASCII character above the space, so
+    /// that trimming whitespace (ASCII or Unicode) leaves it as it is. False for empty text.
+    var needsNoTrimming: Bool {
+        guard let first, let last else { return false }
+        return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+    }
+}
+
 extension UnsafeBufferPointer<UInt8> {
     /// True when the bytes hold an ASCII character other than whitespace, so that as text
     /// they are not blank.
     var hasNonSpaceASCII: Bool {
-        contains { $0 < 0x80 && !($0 == 0x20 || (0x09...0x0D).contains($0)) }
+        contains { $0 < 0x80 && !$0.isASCIIWhitespace }
     }
 
     /// True when the bytes are well-formed UTF-8 (what `String(validating:)` accepts).
@@ -327,16 +341,14 @@ extension String {
     public var isBlank: Bool {
         for byte in utf8 {
             if byte >= 0x80 { return allSatisfy(\.isWhitespace) }
-            if !(byte == 0x20 || (0x09...0x0D).contains(byte)) { return false }
+            if !byte.isASCIIWhitespace { return false }
         }
         return true
     }
 
     /// The string without leading and trailing whitespace (including line breaks).
     public func trimmingWhitespace() -> String {
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return self
-        }
+        if utf8.needsNoTrimming { return self }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         if first == startIndex && last == index(before: endIndex) { return self }
