@@ -13,10 +13,14 @@ public struct CSVRecord {
 
     public init() {}
 
+    /// Where field `index` lies in `bytes`.
+    public func fieldRange(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+
     /// The bytes of field `index`.
     public func fieldBytes(_ index: Int) -> ArraySlice<UInt8> {
-        let from = index == 0 ? 0 : ends[index - 1]
-        return bytes[from..<ends[index]]
+        bytes[fieldRange(index)]
     }
 
     /// Field `index` as a string, or nil when its bytes are not valid UTF-8.

@@ -194,11 +194,11 @@ public final class LabelledRowReader {
     /// `delimitedOutcome()` with the same fields (its label needs no trimming). Returns false,
     /// appending nothing, for any other row; `delimitedOutcome()` decides those.
     private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
+        let record = self.record
         guard let columns, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
         return record.bytes.withUnsafeBufferPointer { bytes in
-            let ends = record.ends
             func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
+                UnsafeBufferPointer(rebasing: bytes[record.fieldRange(index)])
             }
             let text = field(columns.text), label = field(columns.label)
             let pair = columns.textPair.map(field), id = columns.id.map(field)
