@@ -57,17 +57,7 @@ public final class Statement {
     /// statement steps, so they must stay valid and unchanged until the parameter is bound
     /// again or `clearBindings()` is called.
     public func bindUnretained(_ bytes: UnsafeBufferPointer<UInt8>?, at index: Int32) throws {
-        let code: Int32
-        if let bytes {
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                code = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                         Int32(bytes.count), nil)
-            } else {
-                code = sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
-            }
-        } else {
-            code = sqlite3_bind_null(handle, index)
-        }
+        let code = bytes.map { bindText($0, at: index, copy: false) } ?? sqlite3_bind_null(handle, index)
         guard code == SQLITE_OK else { throw database.error(code, sql: sql) }
     }
 
@@ -78,13 +68,17 @@ public final class Statement {
 
     private func bindText(_ s: String, at index: Int32) -> Int32 {
         var s = s
-        return s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, bytes.count > 0 else {
-                return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
-            }
-            return sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                     Int32(bytes.count), SQLITE_TRANSIENT)
+        return s.withUTF8 { bindText($0, at: index, copy: true) }
+    }
+
+    /// Binds UTF-8 text, copied by SQLite at once or (`copy` false) read in place when the
+    /// statement steps. Empty text is always copied: it may have no address of its own.
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32, copy: Bool) -> Int32 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
         }
+        return sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                 Int32(bytes.count), copy ? SQLITE_TRANSIENT : nil)
     }
 
     /// Steps once; returns the row, or nil when the statement is done.
