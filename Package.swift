@@ -34,10 +34,12 @@ let package = Package(
         .target(name: "DQKernels512", swiftSettings: avx512ISA),
         .target(name: "DQLearning", dependencies: ["DQText", "DQKernels512"], swiftSettings: vectorISA),
         .target(name: "DQAnalyses", dependencies: ["DQStore", "DQText", "DQLearning"]),
+        /// One function per command's work, with typed parameters and results; the CLI only parses and renders.
+        .target(name: "DQRuns", dependencies: ["DQStore", "DQText", "DQAnalyses", "DQReports", "DQLearning"]),
         .executableTarget(
             name: "dq",
             dependencies: [
-                "DQStore", "DQText", "DQAnalyses", "DQReports", "DQLearning",
+                "DQRuns", "DQStore", "DQText", "DQReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
         .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQStore", "DQTestSupport"]),
+        .testTarget(name: "DQRunsTests", dependencies: ["DQRuns", "DQStore", "DQAnalyses", "DQReports", "DQTestSupport"]),
+        .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQRuns", "DQStore", "DQTestSupport"]),
     ]
 )

@@ -20,7 +20,7 @@
 /// Ties are broken by sample order (numpy's quicksort leaves them unspecified), the one place
 /// where dq and cleanlab can differ: only for exactly equal probabilities.
 public enum ConfidentLearning {
-    public enum Filter: String, CaseIterable, Sendable {
+    public enum Filter: String, CaseIterable, Sendable, Codable {
         case pruneByNoiseRate = "prune_by_noise_rate"
         case pruneByClass = "prune_by_class"
         case both
@@ -29,7 +29,7 @@ public enum ConfidentLearning {
 
     /// How flagged samples are ordered: by p̂ of the given label (`selfConfidence`), or by
     /// (p̂_given − max_{k ≠ given} p̂_k + 1) / 2 (`normalizedMargin`); lowest first.
-    public enum RankBy: String, CaseIterable, Sendable {
+    public enum RankBy: String, CaseIterable, Sendable, Codable {
         case selfConfidence = "self_confidence"
         case normalizedMargin = "normalized_margin"
     }

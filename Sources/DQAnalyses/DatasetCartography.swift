@@ -1,3 +1,4 @@
+import DQStore
 import Foundation
 
 /// Dataset cartography (Swayamdipta et al., "Dataset Cartography: Mapping and Diagnosing
@@ -16,12 +17,8 @@ import Foundation
 /// the `share` with the highest confidence easy-to-learn (the paper's selection of each
 /// region's top third); the rest are in none. Ties are broken by sample order.
 public enum DatasetCartography {
-    public enum Region: String, Sendable, CaseIterable {
-        case easy = "easy-to-learn"
-        case ambiguous
-        case hard = "hard-to-learn"
-        case none = "-"
-    }
+    /// The regions, as the store records them.
+    public typealias Region = CartographyRegion
 
     public struct Point: Sendable, Equatable {
         public var confidence: Double

@@ -14,14 +14,14 @@ import Foundation
 /// the pair is harder to tell apart. Each token's term of the sum is its contribution; tokens
 /// with P > Q pull toward A, the others toward B.
 public enum LabelDivergence {
-    public enum Vocabulary: String, Sendable, CaseIterable {
+    public enum Vocabulary: String, Sendable, CaseIterable, Codable {
         /// The union of the two labels' tokens.
         case pair
         /// The union of every label's tokens.
         case global
     }
 
-    public enum Field: String, Sendable, CaseIterable {
+    public enum Field: String, Sendable, CaseIterable, Codable {
         case both, text
         case textPair = "text_pair"
     }

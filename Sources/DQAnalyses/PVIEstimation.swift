@@ -7,7 +7,7 @@ import Foundation
 /// models that never saw it, or with the paper's protocol of one training split scored on another.
 public enum PVIEstimation {
     /// How g, the null-input model, is made.
-    public enum NullModel: String, Sendable, CaseIterable {
+    public enum NullModel: String, Sendable, CaseIterable, Codable {
         /// The family fitted on (∅, y): empty texts, as in the paper.
         case trained
         /// The training label frequencies (exactly what `bow`'s trained null model converges to).
@@ -37,7 +37,7 @@ public enum PVIEstimation {
 
         public var description: String {
             switch self {
-            case let .tooFewSamples(n, folds): return "\(n) samples cannot be split into \(folds) folds; use fewer --folds"
+            case let .tooFewSamples(n, folds): return "\(n) samples cannot be split into \(folds) folds"
             case let .emptySplit(what): return "no samples in \(what)"
             case let .unknownLabel(label, sample): return "sample \(sample) has label '\(label)', which the training samples never have"
             }

@@ -12,7 +12,7 @@
 ///   scores are equal (Fox & Shaw, TREC-2 1994).
 /// - `combmnz`: CombSUM × the number of rankers that scored d above 0 (matched it at all).
 /// - `median`, `mean`: minus the median or mean rank (so that higher is better, as for the rest).
-public enum RankAggregation: String, CaseIterable, Sendable {
+public enum RankAggregation: String, CaseIterable, Sendable, Codable {
     case rrf, borda, combsum, combmnz, median, mean
 
     /// Modified competition ranks of `scores` (higher score = better = smaller rank).

@@ -74,7 +74,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .nonFiniteLoss(epoch, step, loss):
-            return "training diverged: the loss was \(loss) at step \(step) (epoch \(epoch)); lower --lr or raise --batch-size"
+            return "training diverged: the loss was \(loss) at step \(step) (epoch \(epoch))"
         case let .labelOutOfRange(label, labels):
             return "label index \(label) is outside 0..<\(labels)"
         }

@@ -5,22 +5,20 @@ extension Table {
     /// Renders tables in `format`:
     /// - `table`: aligned columns for a terminal, numbers right-aligned, long text cut at
     ///   `maxCellWidth` characters with `…`, line breaks shown as `⏎`;
-    /// - `csv`: RFC 4180, one section per table, sections separated by a blank line and (when
-    ///   there are several) headed by `# name`; text cells that a spreadsheet would run as a
-    ///   formula are neutralised (see `CSVCell`);
-    /// - `json`: one table → an array of row objects; several → an object keyed by table name.
+    /// - `csv`: RFC 4180, a header line and one line per row, as `pandas.read_csv` and
+    ///   spreadsheets read it; text cells that a spreadsheet would run as a formula are
+    ///   neutralised (see `CSVCell`). A CSV holds one table: give exactly one (several tables
+    ///   are several files);
+    /// - `json`: one document, an object from each table's name to its array of row objects.
     public static func render(_ tables: [Table], as format: OutputFormat, maxCellWidth: Int = 60) -> String {
         switch format {
         case .table:
             return tables.map { $0.terminalText(maxCellWidth: maxCellWidth) }.joined(separator: "\n")
         case .csv:
-            if tables.count == 1 { return tables[0].csvText() }
-            return tables.map { "# \($0.name)\n" + $0.csvText() }.joined(separator: "\n")
+            precondition(tables.count == 1, "a CSV file holds one table")
+            return tables[0].csvText()
         case .json:
-            let value: JSONValue = tables.count == 1
-                ? tables[0].jsonValue
-                : .object(tables.map { ($0.name, $0.jsonValue) })
-            return value.prettyText() + "\n"
+            return JSONValue.object(tables.map { ($0.name, $0.jsonValue) }).prettyText() + "\n"
         }
     }
 

@@ -91,30 +91,33 @@ public final class Database {
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Runs `body` inside a transaction: committed when it returns, rolled back when it throws.
-    /// Nested calls use savepoints, so an inner failure undoes only the inner work.
+    /// Nested calls use savepoints, so an inner failure undoes only the inner work. When the
+    /// COMMIT (or RELEASE) itself fails, as it does on a deferred constraint violation, the
+    /// work is rolled back and the error thrown: the connection is never left inside a
+    /// transaction it thinks it has closed.
     public func inTransaction<T>(_ body: () throws -> T) throws -> T {
-        let savepoint = "dq_\(transactionDepth)"
-        if transactionDepth == 0 {
-            try execute("BEGIN IMMEDIATE")
-        } else {
-            try execute("SAVEPOINT \(savepoint)")
-        }
-        transactionDepth += 1
+        let depth = transactionDepth
+        let savepoint = "dq_\(depth)"
+        try execute(depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT \(savepoint)")
+        transactionDepth = depth + 1
+        defer { transactionDepth = depth }
+        let result: T
         do {
-            let result = try body()
-            transactionDepth -= 1
-            try execute(transactionDepth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
-            return result
+            result = try body()
+            try execute(depth == 0 ? "COMMIT" : "RELEASE \(savepoint)")
         } catch {
-            transactionDepth -= 1
-            if transactionDepth == 0 {
-                try? execute("ROLLBACK")
+            if depth == 0 {
+                if isInTransaction { try? execute("ROLLBACK") }
             } else {
                 try? execute("ROLLBACK TO \(savepoint); RELEASE \(savepoint)")
             }
             throw error
         }
+        return result
     }
+
+    /// True while the connection has a transaction open (SQLite's autocommit is off).
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 }
 
 /// A value bound to, or read from, a statement.
@@ -137,46 +140,90 @@ extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
     public init(_ value: Double?) { self = value.map { .real($0) } ?? .null }
 }
 
-/// One result row, read by column position.
+/// One result row, read by column position. Reading a column as a type it does not hold (a
+/// NULL where a value is required, text where a number is) throws `RowDecodingError` instead
+/// of making up a value.
 public struct Row: Sendable {
     public var values: [SQLValue]
+    /// The result's column names, shared by every row of a statement.
+    public var names: [String]
+
+    public init(values: [SQLValue], names: [String] = []) {
+        self.values = values
+        self.names = names
+    }
 
     public subscript(index: Int) -> SQLValue { values[index] }
 
-    public func int(_ index: Int) -> Int {
-        switch values[index] {
-        case .integer(let v): return Int(v)
-        case .real(let v): return Int(v)
-        case .text(let s): return Int(s) ?? 0
-        default: return 0
-        }
+    func mismatch(_ index: Int, expected: String) -> RowDecodingError {
+        RowDecodingError(column: index, name: index < names.count ? names[index] : nil, expected: expected, found: values[index])
     }
 
-    public func optionalInt(_ index: Int) -> Int? {
+    /// An INTEGER column.
+    public func int(_ index: Int) throws -> Int {
+        guard case .integer(let v) = values[index] else { throw mismatch(index, expected: "an integer") }
+        return Int(v)
+    }
+
+    public func int64(_ index: Int) throws -> Int64 {
+        guard case .integer(let v) = values[index] else { throw mismatch(index, expected: "an integer") }
+        return v
+    }
+
+    public func optionalInt(_ index: Int) throws -> Int? {
         if case .null = values[index] { return nil }
-        return int(index)
+        return try int(index)
     }
 
-    public func double(_ index: Int) -> Double {
+    /// A REAL column (an INTEGER widens exactly for magnitudes below 2^53, as SQLite's own
+    /// results such as sum() may give one).
+    public func double(_ index: Int) throws -> Double {
         switch values[index] {
-        case .integer(let v): return Double(v)
         case .real(let v): return v
-        case .text(let s): return Double(s) ?? .nan
-        default: return .nan
+        case .integer(let v) where v.magnitude < 1 << 53: return Double(v)
+        default: throw mismatch(index, expected: "a number")
         }
     }
 
-    public func string(_ index: Int) -> String {
-        optionalString(index) ?? ""
+    public func bool(_ index: Int) throws -> Bool {
+        let v = try int(index)
+        guard v == 0 || v == 1 else { throw mismatch(index, expected: "0 or 1") }
+        return v == 1
     }
 
-    public func optionalString(_ index: Int) -> String? {
-        switch values[index] {
-        case .text(let s): return s
-        case .integer(let v): return String(v)
-        case .real(let v): return String(v)
-        case .blob(let b): return String(decoding: b, as: UTF8.self)
-        case .null: return nil
+    public func string(_ index: Int) throws -> String {
+        guard case .text(let s) = values[index] else { throw mismatch(index, expected: "text") }
+        return s
+    }
+
+    public func optionalString(_ index: Int) throws -> String? {
+        if case .null = values[index] { return nil }
+        return try string(index)
+    }
+
+    public func blob(_ index: Int) throws -> [UInt8] {
+        guard case .blob(let b) = values[index] else { throw mismatch(index, expected: "a blob") }
+        return b
+    }
+}
+
+/// A stored value that is not of the type its reader expects: a sign of a damaged or
+/// hand-edited store, reported rather than read as 0 or "".
+public struct RowDecodingError: Error, CustomStringConvertible, Equatable {
+    public var column: Int
+    public var name: String?
+    public var expected: String
+    public var found: SQLValue
+
+    public var description: String {
+        let what: String
+        switch found {
+        case .null: what = "NULL"
+        case .integer(let v): what = "the integer \(v)"
+        case .real(let v): what = "the number \(v)"
+        case .text(let s): what = "the text '\(s.prefix(40))'"
+        case .blob(let b): what = "a blob of \(b.count) bytes"
         }
+        return "the store is damaged: column \(name ?? String(column)) holds \(what) where \(expected) was expected"
     }
 }

@@ -1,9 +1,13 @@
+import DQText
+
 /// The store's schema as an ordered list of named steps. A shipped step is never edited;
 /// a change to the schema is a new step at the end. The store records every step applied.
-struct Migration {
+struct Migration: Sendable {
     var version: Int
     var name: String
     var sql: String
+    /// Work SQL cannot do, run after `sql` in the same transaction (converting stored values).
+    var convert: (@Sendable (Database) throws -> Void)? = nil
 }
 
 enum Migrations {
@@ -197,5 +201,39 @@ enum Migrations {
                 PRIMARY KEY (run_id, sample_id)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 6, name: "out-of-sample probabilities as packed doubles", sql: """
+            CREATE TABLE sample_probabilities_packed (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                probabilities BLOB NOT NULL,
+                PRIMARY KEY (run_id, sample_id)
+            ) WITHOUT ROWID;
+            """, convert: Migrations.packProbabilities),
     ]
+
+    /// Migration 6: every probability vector stored as JSON text is rewritten as packed
+    /// doubles (`PackedDoubles`), the same values bit for bit; the old table is replaced.
+    static func packProbabilities(_ database: Database) throws {
+        let insert = try database.prepare("INSERT INTO sample_probabilities_packed (run_id, sample_id, probabilities) VALUES (?, ?, ?)")
+        let read = try database.prepare("SELECT run_id, sample_id, probabilities FROM sample_probabilities ORDER BY run_id, sample_id")
+        while let row = try read.step() {
+            let text = try row.string(2)
+            guard case .array(let items)? = try? JSONValue.parse(text) else {
+                throw StoreError.inconsistent("run \(try row.int64(0)): unreadable probabilities of sample \(try row.int64(1))")
+            }
+            let values = try items.map { item -> Double in
+                guard case .number(let x) = item else {
+                    throw StoreError.inconsistent("run \(try row.int64(0)): a probability of sample \(try row.int64(1)) is not a number")
+                }
+                return x
+            }
+            insert.reset()
+            try insert.bind([row[0], row[1], .blob(PackedDoubles.pack(values))])
+            try insert.runToEnd()
+        }
+        try database.execute("""
+            DROP TABLE sample_probabilities;
+            ALTER TABLE sample_probabilities_packed RENAME TO sample_probabilities;
+            """)
+    }
 }

@@ -17,7 +17,11 @@ public final class Statement {
         self.handle = handle
         self.database = database
         self.sql = sql
+        names = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
     }
+
+    /// The result's column names.
+    let names: [String]
 
     deinit { sqlite3_finalize(handle) }
 
@@ -86,7 +90,7 @@ public final class Statement {
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW:
-            return Row(values: (0..<sqlite3_column_count(handle)).map(column))
+            return Row(values: (0..<sqlite3_column_count(handle)).map(column), names: names)
         case SQLITE_DONE:
             return nil
         default:

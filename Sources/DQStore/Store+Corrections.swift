@@ -55,7 +55,7 @@ extension Store {
             SELECT coalesce((SELECT new_label FROM corrections WHERE sample_id = s.id ORDER BY id DESC LIMIT 1), s.label)
             FROM samples s WHERE s.id = ?
             """, [.integer(sample)]) else { throw StoreError.inconsistent("no sample \(sample)") }
-        return row.string(0)
+        return try row.string(0)
     }
 
     /// The corrected label of every corrected sample of a dataset.
@@ -65,7 +65,7 @@ extension Store {
             SELECT c.sample_id, c.new_label FROM corrections c JOIN correction_imports i ON i.id = c.import_id
             WHERE i.dataset_id = ? ORDER BY c.id
             """, [.integer(dataset)]) {
-            out[Int64(row.int(0))] = row.string(1)
+            out[try row.int64(0)] = try row.string(1)
         }
         return out
     }
@@ -76,8 +76,8 @@ extension Store {
             SELECT c.sample_id, c.old_label, c.new_label, c.annotator, i.file, i.imported_at
             FROM corrections c JOIN correction_imports i ON i.id = c.import_id WHERE i.dataset_id = ? ORDER BY c.id
             """, [.integer(dataset)]).map {
-            CorrectionRecord(sampleID: Int64($0.int(0)), oldLabel: $0.string(1), newLabel: $0.string(2),
-                             annotator: $0.optionalString(3), file: $0.string(4), importedAt: $0.string(5))
+            CorrectionRecord(sampleID: try $0.int64(0), oldLabel: try $0.string(1), newLabel: try $0.string(2),
+                             annotator: try $0.optionalString(3), file: try $0.string(4), importedAt: try $0.string(5))
         }
     }
 }

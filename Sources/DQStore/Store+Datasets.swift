@@ -25,7 +25,7 @@ public struct SplitCount: Sendable, Equatable {
 extension Store {
     /// The id of the dataset called `name`, or nil.
     public func datasetID(named name: String) throws -> Int64? {
-        try database.row("SELECT id FROM datasets WHERE name = ?", [.text(name)]).map { Int64($0.int(0)) }
+        try database.row("SELECT id FROM datasets WHERE name = ?", [.text(name)]).map { try $0.int64(0) }
     }
 
     /// The id of the dataset called `name`; an error that lists the known datasets otherwise.
@@ -43,7 +43,7 @@ extension Store {
     }
 
     public func datasetNames() throws -> [String] {
-        try database.rows("SELECT name FROM datasets ORDER BY name").map { $0.string(0) }
+        try database.rows("SELECT name FROM datasets ORDER BY name").map { try $0.string(0) }
     }
 
     /// Creates the dataset if it does not exist; returns its id.
@@ -56,7 +56,7 @@ extension Store {
     /// The labels of a dataset in the order they were first seen.
     public func labels(dataset: Int64) throws -> [String] {
         try database.rows("SELECT name FROM labels WHERE dataset_id = ? ORDER BY position", [.integer(dataset)])
-            .map { $0.string(0) }
+            .map { try $0.string(0) }
     }
 
     /// The splits of a dataset with their row counts.
@@ -64,7 +64,7 @@ extension Store {
         try database.rows(
             "SELECT split, sum(rows_new) FROM ingests WHERE dataset_id = ? GROUP BY split HAVING sum(rows_new) > 0 ORDER BY min(id)",
             [.integer(dataset)]
-        ).map { SplitCount(name: $0.string(0), count: $0.int(1)) }
+        ).map { SplitCount(name: try $0.string(0), count: try $0.int(1)) }
     }
 
     /// Every dataset with its splits, labels and last ingest time.
@@ -74,11 +74,11 @@ extension Store {
             FROM datasets d ORDER BY d.name
             """
         ).map { row in
-            let id = Int64(row.int(0))
+            let id = try row.int64(0)
             return DatasetSummary(
-                id: id, name: row.string(1), createdAt: row.string(2),
+                id: id, name: try row.string(1), createdAt: try row.string(2),
                 splits: try splits(dataset: id), labels: try labels(dataset: id),
-                lastIngestAt: row.optionalString(3))
+                lastIngestAt: try row.optionalString(3))
         }
     }
 }

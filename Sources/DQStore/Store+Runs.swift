@@ -1,4 +1,26 @@
 import DQText
+import Foundation
+
+/// What a run computed. Stored as its raw value in `runs.kind`.
+public enum RunKind: String, Sendable, Codable, CaseIterable {
+    case pvi
+    case cartography
+    case divergence
+    case inconsistent
+    case labelIssues = "label-issues"
+    case conflicts
+    case suspects
+    case selection = "select"
+
+    /// The command that makes a run of this kind, for people ("dq label-issues").
+    public var command: String { "dq \(rawValue)" }
+}
+
+/// The parameters of one kind of run: everything that changes its result. Written to the run's
+/// row as JSON and read back by the same type, so a run can be reproduced or built on.
+public protocol RunParameters: Codable, Sendable {
+    static var kind: RunKind { get }
+}
 
 /// An analysis run: what was computed, with which parameters and seed, by which dq, when,
 /// and whether it finished. Every stored result points at its run.
@@ -6,23 +28,49 @@ public struct RunRecord: Sendable, Equatable {
     public enum Status: String, Sendable { case running, succeeded, failed }
 
     public var id: Int64
-    public var kind: String
+    public var kind: RunKind
     public var datasetID: Int64?
-    public var parameters: JSONValue
+    /// The parameters as stored (JSON text); `parameters(_:)` reads them as their type.
+    public var parametersJSON: String
     public var seed: Int64?
     public var dqVersion: String
     public var startedAt: String
     public var finishedAt: String?
     public var status: Status
     public var message: String?
+
+    /// The run's parameters as the type its kind records; an error if the run is of another
+    /// kind or its parameters do not decode (a run recorded by an incompatible dq).
+    public func parameters<P: RunParameters>(_ type: P.Type) throws -> P {
+        guard kind == P.kind else { throw StoreError.wrongRunKind(run: id, kind: kind, expected: P.kind) }
+        do {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            return try decoder.decode(P.self, from: Data(parametersJSON.utf8))
+        } catch {
+            throw StoreError.unreadableParameters(run: id, kind: kind, detail: "\(error)")
+        }
+    }
+}
+
+extension RunParameters {
+    /// The JSON text stored for these parameters: snake_case keys, sorted, so equal parameters
+    /// give equal text.
+    public var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // Encoding plain Codable structs of strings, numbers and arrays cannot fail.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
 }
 
 extension Store {
     /// Records the start of a run; returns its id.
-    public func beginRun(kind: String, dataset: Int64?, parameters: JSONValue, seed: Int64?) throws -> Int64 {
+    public func beginRun<P: RunParameters>(_ parameters: P, dataset: Int64?, seed: Int64?) throws -> Int64 {
         try database.run(
             "INSERT INTO runs (kind, dataset_id, parameters, seed, dq_version, started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
-            [.text(kind), dataset.map { .integer($0) } ?? .null, .text(parameters.jsonText),
+            [.text(P.kind.rawValue), dataset.map { .integer($0) } ?? .null, .text(parameters.jsonText),
              seed.map { .integer($0) } ?? .null, .text(dqVersion), .text(Timestamp.now())])
         return database.lastInsertRowID
     }
@@ -39,11 +87,11 @@ extension Store {
     /// transaction together with the run's success. Any error, including Ctrl-C handled as an
     /// error, leaves the run marked `failed` with the message and no partial results.
     @discardableResult
-    public func recordRun<T>(
-        kind: String, dataset: Int64?, parameters: JSONValue, seed: Int64?,
+    public func recordRun<P: RunParameters, T>(
+        _ parameters: P, dataset: Int64?, seed: Int64?,
         compute: (Int64) throws -> T, write: (Int64, T) throws -> Void
     ) throws -> (run: Int64, result: T) {
-        let id = try beginRun(kind: kind, dataset: dataset, parameters: parameters, seed: seed)
+        let id = try beginRun(parameters, dataset: dataset, seed: seed)
         do {
             let result = try compute(id)
             try database.inTransaction {
@@ -65,22 +113,54 @@ extension Store {
     }
 
     /// Runs of a dataset, newest first, optionally of one kind.
-    public func runs(dataset: Int64?, kind: String? = nil) throws -> [RunRecord] {
+    public func runs(dataset: Int64?, kind: RunKind? = nil) throws -> [RunRecord] {
         var sql = "SELECT \(Store.runColumns) FROM runs WHERE 1"
         var values: [SQLValue] = []
         if let dataset { sql += " AND dataset_id = ?"; values.append(.integer(dataset)) }
-        if let kind { sql += " AND kind = ?"; values.append(.text(kind)) }
+        if let kind { sql += " AND kind = ?"; values.append(.text(kind.rawValue)) }
         sql += " ORDER BY id DESC"
         return try database.rows(sql, values).map(Store.runRecord)
+    }
+
+    /// The newest succeeded run of `kind` for a dataset, if any.
+    public func latestRun(dataset: Int64, kind: RunKind) throws -> RunRecord? {
+        try runs(dataset: dataset, kind: kind).first { $0.status == .succeeded }
+    }
+
+    /// Stores a run's summary (JSON), such as confident learning's joint and noise matrix.
+    public func writeSummary(run: Int64, _ summary: JSONValue) throws {
+        try database.run("INSERT INTO run_summaries (run_id, summary) VALUES (?, ?)", [.integer(run), .text(summary.jsonText)])
     }
 
     private static let runColumns = "id, kind, dataset_id, parameters, seed, dq_version, started_at, finished_at, status, message"
 
     private static func runRecord(_ row: Row) throws -> RunRecord {
-        RunRecord(
-            id: Int64(row.int(0)), kind: row.string(1), datasetID: row.optionalInt(2).map(Int64.init),
-            parameters: (try? JSONValue.parse(row.string(3))) ?? .null, seed: row.optionalInt(4).map(Int64.init),
-            dqVersion: row.string(5), startedAt: row.string(6), finishedAt: row.optionalString(7),
-            status: RunRecord.Status(rawValue: row.string(8)) ?? .failed, message: row.optionalString(9))
+        let id = try row.int64(0)
+        let kindName = try row.string(1), statusName = try row.string(8)
+        guard let kind = RunKind(rawValue: kindName) else { throw StoreError.inconsistent("run \(id) has an unknown kind '\(kindName)'") }
+        guard let status = RunRecord.Status(rawValue: statusName) else {
+            throw StoreError.inconsistent("run \(id) has an unknown status '\(statusName)'")
+        }
+        return RunRecord(
+            id: id, kind: kind, datasetID: try row.optionalInt(2).map(Int64.init), parametersJSON: try row.string(3),
+            seed: try row.optionalInt(4).map(Int64.init), dqVersion: try row.string(5), startedAt: try row.string(6),
+            finishedAt: try row.optionalString(7), status: status, message: try row.optionalString(9))
+    }
+}
+
+/// JSON text stored in a result column (evidence, reasons), written and read by one Codable type.
+enum StoredJSON {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, run: Int64, column: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError.inconsistent("run \(run): unreadable \(column) '\(text.prefix(60))'")
+        }
     }
 }

@@ -32,10 +32,10 @@ public struct Sample: Sendable, Equatable {
 extension Store {
     private static let sampleColumns = "s.id, i.split, s.source_row, s.external_id, s.text, s.text_pair, s.label, s.metadata"
 
-    private static func sample(_ row: Row) -> Sample {
+    private static func sample(_ row: Row) throws -> Sample {
         Sample(
-            id: Int64(row.int(0)), split: row.string(1), sourceRow: row.int(2), externalID: row.optionalString(3),
-            text: row.string(4), textPair: row.optionalString(5), label: row.string(6), metadata: row.optionalString(7))
+            id: try row.int64(0), split: try row.string(1), sourceRow: try row.int(2), externalID: try row.optionalString(3),
+            text: try row.string(4), textPair: try row.optionalString(5), label: try row.string(6), metadata: try row.optionalString(7))
     }
 
     /// The `FROM … WHERE …` part of a query over a dataset's samples, optionally only some
@@ -60,7 +60,7 @@ extension Store {
         let scope = Store.scope(dataset: dataset, splits: splits)
         let statement = try database.prepare("SELECT \(Store.sampleColumns) \(scope.sql) ORDER BY i.id, s.id")
         try statement.bind(scope.values)
-        while let row = try statement.step() { try body(Store.sample(row)) }
+        while let row = try statement.step() { try body(try Store.sample(row)) }
     }
 
     /// Calls `body` with the UTF-8 bytes of the text, text pair and label of every sample whose
@@ -98,7 +98,7 @@ extension Store {
             sql += " AND split IN (\(Array(repeating: "?", count: splits.count).joined(separator: ", ")))"
             values += splits.map { .text($0) }
         }
-        return try database.rows(sql + " ORDER BY id", values).map { Int64($0.int(0))...Int64($0.int(1)) }
+        return try database.rows(sql + " ORDER BY id", values).map { try $0.int64(0)...$0.int64(1) }
     }
 
     /// The number of samples of a dataset (optionally only some splits).

@@ -80,6 +80,7 @@ public final class Store {
         for migration in Migrations.all where migration.version > current {
             try database.inTransaction {
                 try database.execute(migration.sql)
+                try migration.convert?(database)
                 try database.run(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     [.integer(Int64(migration.version)), .text(migration.name), .text(Timestamp.now())])
@@ -88,27 +89,31 @@ public final class Store {
     }
 }
 
-/// Problems with the store itself or with what is asked of it.
+/// Problems with the store itself or with what is asked of it. Each case carries its data;
+/// the descriptions say what is wrong, and the command line adds how to fix it with its flags.
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case fromNewerVersion(path: String, storeVersion: Int, knownVersion: Int)
     case unknownDataset(String, known: [String])
     case noDatasetChosen(known: [String])
     case unknownRun(Int)
+    case wrongRunKind(run: Int64, kind: RunKind, expected: RunKind)
+    case unreadableParameters(run: Int64, kind: RunKind, detail: String)
     case inconsistent(String)
 
     public var description: String {
         switch self {
         case let .fromNewerVersion(path, storeVersion, knownVersion):
-            return "\(path) was written by a newer dq (schema version \(storeVersion); this dq \(dqVersion) knows up to \(knownVersion)). Upgrade dq, or use another store with --db."
+            return "\(path) was written by a newer dq (schema version \(storeVersion); this dq \(dqVersion) knows up to \(knownVersion))"
         case let .unknownDataset(name, known):
-            let list = known.isEmpty ? "the store has no datasets yet; add one with `dq ingest FILE`" : "known datasets: \(known.joined(separator: ", "))"
-            return "no dataset named '\(name)' (\(list))"
+            return "no dataset named '\(name)' (" + (known.isEmpty ? "the store has no datasets yet" : "known datasets: \(known.joined(separator: ", "))") + ")"
         case let .noDatasetChosen(known):
-            return known.isEmpty
-                ? "the store has no datasets yet; add one with `dq ingest FILE`"
-                : "the store has several datasets; choose one with --dataset (\(known.joined(separator: ", ")))"
+            return known.isEmpty ? "the store has no datasets yet" : "the store has several datasets (\(known.joined(separator: ", ")))"
         case let .unknownRun(id):
             return "no run with id \(id)"
+        case let .wrongRunKind(run, kind, expected):
+            return "run \(run) is a `\(kind.command)` run, not a `\(expected.command)` run"
+        case let .unreadableParameters(run, kind, detail):
+            return "the parameters of \(kind.rawValue) run \(run) cannot be read by this dq (\(detail))"
         case let .inconsistent(what):
             return "the store is inconsistent: \(what); nothing was written"
         }

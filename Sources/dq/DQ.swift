@@ -1,4 +1,9 @@
 import ArgumentParser
+import DQAnalyses
+import DQLearning
+import DQRuns
+import DQStore
+import Foundation
 
 @main
 struct DQ: ParsableCommand {
@@ -9,14 +14,14 @@ struct DQ: ParsableCommand {
             dq keeps your labelled texts and every analysis of them in one SQLite store \
             (./dq.sqlite, or --db PATH, or DQ_DB).
 
-            Start with:
+            Start with (reviews.csv has the columns review and stars):
               dq ingest reviews.csv --text review --label stars
               dq datasets
               dq stats --dataset reviews
 
             Then find what is hard and what is wrong:
               dq pvi --dataset reviews --model bow          # V-information, per sample and per label
-              dq cartography --dataset reviews              # easy / ambiguous / hard-to-learn
+              dq cartography --dataset reviews --epochs 3   # easy / ambiguous / hard-to-learn
               dq divergence --dataset reviews               # which labels look alike
               dq label-issues --dataset reviews             # confident learning
               dq inconsistent --dataset reviews --specs specs.json
@@ -27,7 +32,80 @@ struct DQ: ParsableCommand {
               dq corrections import review.csv --annotator alice
               dq report --dataset reviews --out report.html
             """,
-        version: "dq 0.1.0",
-        subcommands: [Ingest.self, Datasets.self, Stats.self, PVI.self, Cartography.self, Divergence.self, Inconsistent.self, LabelIssues.self, Conflicts.self, Suspects.self, Export.self, Corrections.self, Report.self, VInfo.self, Bias.self, Select.self, Artefacts.self, Models.self]
+        version: "dq \(dqVersion)",
+        groupedSubcommands: [
+            CommandGroup(name: "Load and look", subcommands: [Ingest.self, Datasets.self, Stats.self, Models.self]),
+            CommandGroup(name: "Analyse", subcommands: [PVI.self, Cartography.self, Divergence.self, Inconsistent.self, LabelIssues.self,
+                                                        Conflicts.self, Suspects.self, VInfo.self, Artefacts.self, Bias.self]),
+            CommandGroup(name: "Act", subcommands: [Export.self, Corrections.self, Select.self, Report.self]),
+        ]
     )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: Hints.explain(error))
+        }
+    }
+}
+
+/// Library errors say what is wrong; here they gain the command or flag that fixes it.
+enum Hints {
+    static func explain(_ error: any Error) -> any Error {
+        switch error {
+        case let error as StoreError:
+            switch error {
+            case .unknownDataset(_, let known) where known.isEmpty, .noDatasetChosen(let known) where known.isEmpty:
+                return CommandError("\(error); add one with `dq ingest FILE`")
+            case .noDatasetChosen:
+                return CommandError("\(error); choose one with --dataset NAME")
+            case .fromNewerVersion:
+                return CommandError("\(error). Upgrade dq, or use another store with --db.")
+            default:
+                return CommandError("\(error)")
+            }
+        case let error as RunError:
+            switch error {
+            case let .noRun(kind, dataset):
+                let extra: String
+                switch kind {
+                case .pvi: extra = " --model bow"
+                case .inconsistent: extra = " --specs FILE"
+                default: extra = ""
+                }
+                return CommandError("\(error); run `\(kind.command) --dataset \(Shell.quote(dataset))\(extra)` first"
+                                    + (kind == .pvi ? " (or give --probs FILE to dq label-issues)" : ""))
+            case let .noMetadata(column, _):
+                return CommandError("\(error); ingest it with --meta \(Shell.quote(column))")
+            case .needsEpochs:
+                return ValidationError("\(error): use --model tiny-bert or a BERT directory")
+            case .nothingToMerge:
+                return CommandError("\(error): run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first")
+            case .noSamples(_, let splits) where splits != nil:
+                return CommandError("\(error); check --split")
+            default:
+                return CommandError("\(error)")
+            }
+        case let error as PVIEstimation.EstimationError:
+            if case .tooFewSamples = error { return CommandError("\(error); use fewer --folds") }
+            return CommandError("\(error)")
+        case let error as TrainingError:
+            if case .nonFiniteLoss = error { return CommandError("\(error); lower --lr or raise --batch-size") }
+            return CommandError("\(error)")
+        default:
+            return error
+        }
+    }
+}
+
+/// Text safe to paste into a POSIX shell.
+enum Shell {
+    static func quote(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "-_./:,+@%".unicodeScalars.contains($0)
+        }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 }

@@ -1,3 +1,4 @@
+import DQRuns
 import Foundation
 
 /// Messages for people on standard error, kept apart from results on standard output.
@@ -20,6 +21,11 @@ enum Terminal {
     static func endProgress() {
         guard stderrIsTerminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// A run's notes and progress on standard error; Ctrl-C stops it at its next checkpoint.
+    static var observer: RunObserver {
+        RunObserver(note: note, progress: progress, endProgress: endProgress, checkInterrupt: Interrupt.check)
     }
 }
 

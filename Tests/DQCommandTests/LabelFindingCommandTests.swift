@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQRuns
 import DQStore
 import DQTestSupport
 import DQText
@@ -14,14 +15,14 @@ private func reviewsStore() throws -> String {
     let db = try reviewsStore()
     let result = try dq(["inconsistent", "--specs", fixture("specs/planted-reviews-specs.json"), "--top", "3", "--db", db, "--format", "json"])
     #expect(result.status == 0, "\(result.stderr)")
-    guard case .array(let rows) = try JSONValue.parse(result.stdout) else { Issue.record("no table"); return }
+    guard case .array(let rows)? = try JSONValue.parse(result.stdout)["inconsistent"] else { Issue.record("no table"); return }
     let ids = Set(rows.compactMap { $0["id"]?.scalarText })
     #expect(ids.isSuperset(of: ["p01", "p02", "p03", "p04", "p05"]))
     let store = try Store(path: db)
-    let run = try #require(try store.latestRun(dataset: try store.requireDataset("reviews"), kind: "inconsistent"))
-    let stored = try store.specSuspects(run: run.id)
+    let run = try #require(try store.latestRun(dataset: try store.requireDataset("reviews"), kind: .inconsistent))
+    let stored = try store.specificationSuspects(run: run.id)
     #expect(stored.count == rows.count)
-    #expect(stored.allSatisfy { $0.evidence.hasPrefix("{") && $0.suggestedLabel != nil })
+    #expect(stored.allSatisfy { !$0.evidence.isEmpty && !$0.suggestedLabel.isEmpty })
 }
 
 @Test func aBadSpecsFileNamesTheSpecAndPathAndWritesNothing() throws {
@@ -33,7 +34,7 @@ private func reviewsStore() throws -> String {
     #expect(result.status != 0)
     #expect(result.stderr.contains("\(specs): $.specs[1].label: spec \"typo\": the dataset has no label \"postive\""), "\(result.stderr)")
     let store = try Store(path: db)
-    #expect(try store.runs(dataset: nil, kind: "inconsistent").isEmpty)
+    #expect(try store.runs(dataset: nil, kind: .inconsistent).isEmpty)
 }
 
 private struct Golden: Decodable {
@@ -178,10 +179,10 @@ private struct Golden: Decodable {
                          "--top", "3", "--db", db, "--format", "json"])
     #expect(result.status == 0, "\(result.stderr)")
     let store = try Store(path: db)
-    let run = try #require(try store.latestRun(dataset: try store.requireDataset("reviews"), kind: "inconsistent"))
-    #expect(run.parameters["embed_model"]?.scalarText == fixture("bert/random-tiny"))
+    let run = try #require(try store.latestRun(dataset: try store.requireDataset("reviews"), kind: .inconsistent))
+    #expect(try run.parameters(InconsistentParameters.self).embedModel == fixture("bert/random-tiny"))
     // The query and pattern specifications do not use embeddings: their suspects stay.
-    guard case .array(let rows) = try JSONValue.parse(result.stdout) else { Issue.record("no rows"); return }
+    guard case .array(let rows)? = try JSONValue.parse(result.stdout)["inconsistent"] else { Issue.record("no rows"); return }
     #expect(rows.contains { $0["id"]?.scalarText == "p04" })
     let missing = try dq(["inconsistent", "--specs", fixture("specs/planted-reviews-specs.json"), "--embed-model", "/nonexistent", "--db", db])
     #expect(missing.status != 0)

@@ -34,8 +34,40 @@ import DQText
     let db = newStorePath()
     _ = try dq(["ingest", fixture("csv/formula-cells.csv"), "--dataset", "f", "--db", db])
     _ = try dq(["ingest", fixture("csv/formula-cells.csv"), "--dataset", "f", "--split", "dev", "--db", db])
-    let csv = try dq(["stats", "--dataset", "f", "--db", db, "--format", "csv"]).stdout
+    let csv = try dq(["stats", "--dataset", "f", "--db", db, "--format", "csv", "--table", "duplicates"]).stdout
     #expect(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""))
     #expect(csv.contains("'+1 this is great"))
     #expect(!csv.contains("\n=") && !csv.contains(",=") && !csv.contains(",+1"))
+}
+
+/// Reads a CSV file as pandas.read_csv would: a header, then rows of as many fields.
+private func csvRows(_ path: String) throws -> [[String]] {
+    let reader = try CSVReader(path: path)
+    var record = CSVRecord()
+    var rows: [[String]] = []
+    while try reader.read(into: &record) { rows.append((0..<record.count).map { record.field($0) ?? "" }) }
+    return rows
+}
+
+@Test func severalTablesAsCSVAreOneFileEachOrTheFirstOnStandardOutput() throws {
+    let db = newStorePath()
+    _ = try dq(["ingest", fixture("csv/conflicting-duplicates.csv"), "--dataset", "c", "--db", db])
+    // Standard output: one table that a CSV reader takes whole; a note names the others.
+    let printed = try dq(["stats", "--db", db, "--format", "csv"])
+    #expect(printed.status == 0)
+    #expect(printed.stdout.hasPrefix("label,count,share\n") && !printed.stdout.contains("#"))
+    #expect(printed.stderr.contains("the others (lengths, duplicates, conflicts): --table NAME, or --out DIR"), "\(printed.stderr)")
+    // --out DIR: one file per table, each a header and rows of its width.
+    let folder = scratchPath("stats-tables")
+    #expect(try dq(["stats", "--db", db, "--format", "csv", "--out", folder]).status == 0)
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    #expect(files == ["conflicts.csv", "duplicates.csv", "labels.csv", "lengths.csv"])
+    for file in files {
+        let rows = try csvRows(folder + "/" + file)
+        #expect(rows.count >= 2 && rows.allSatisfy { $0.count == rows[0].count }, "\(file)")
+    }
+    #expect(try csvRows(folder + "/conflicts.csv")[0] == ["text", "rows", "ids", "labels"])
+    // An unknown table is named with the ones there are.
+    let unknown = try dq(["stats", "--db", db, "--table", "nope"])
+    #expect(unknown.status != 0 && unknown.stderr.contains("--table nope: no such table; this command has: labels, lengths, duplicates, conflicts"))
 }

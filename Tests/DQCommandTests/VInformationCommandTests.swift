@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DQRuns
 import DQStore
 import DQTestSupport
 import DQText
@@ -52,8 +53,8 @@ private func trecWithPVI() throws -> String {
     let issues = try dq(["label-issues", "--db", db])
     #expect(issues.status == 0)
     let store = try Store(path: db)
-    let run = try #require(try store.latestRun(dataset: try store.requireDataset("trec"), kind: "label-issues"))
-    #expect(run.parameters["source"]?["pvi_run"] == .number(1))
+    let run = try #require(try store.latestRun(dataset: try store.requireDataset("trec"), kind: .labelIssues))
+    #expect(try run.parameters(LabelIssuesParameters.self).pviRun == 1)
 }
 
 @Test func biasReportsTermRatesAndThePinnedBias() throws {
@@ -82,8 +83,8 @@ private func trecWithPVI() throws -> String {
     #expect(lines[0] == "id,split,text,text_pair,label" && lines.count == 1 + 360)
     let store = try Store(path: db)
     let dataset = try store.requireDataset("trec")
-    let run = try #require(try store.latestRun(dataset: dataset, kind: "select"))
-    #expect(run.parameters["rule"]?.scalarText == "drop the 40 lowest-PVI samples (10%)")
+    let run = try #require(try store.latestRun(dataset: dataset, kind: .selection))
+    #expect(try run.parameters(SelectionParameters.self).rule == "drop the 40 lowest-PVI samples (10%)")
     let kept = Set(try store.selection(run: run.id))
     let dropped = try store.pviRows(run: 1).sorted { $0.pvi < $1.pvi }.prefix(40).map(\.sampleID)
     #expect(kept.count == 360 && kept.isDisjoint(with: dropped))
@@ -93,7 +94,7 @@ private func trecWithPVI() throws -> String {
     let noRule = try dq(["select", "--out", out, "--db", db])
     #expect(noRule.status != 0 && noRule.stderr.contains("give exactly one rule"))
     let noMap = try dq(["select", "--region", "ambiguous", "--out", out, "--db", db])
-    #expect(noMap.status != 0 && noMap.stderr.contains("no `dq cartography` run"))
+    #expect(noMap.status != 0 && noMap.stderr.contains("dataset trec has no finished `dq cartography` run; run `dq cartography --dataset trec` first"), "\(noMap.stderr)")
 }
 
 /// 240 texts of shared filler words; "zork" is planted in 90% of label A's texts.
@@ -124,9 +125,9 @@ private func plantedStore() throws -> String {
     let specs = scratchPath("draft.json")
     let result = try dq(["artefacts", "--label", "A", "--format", "json", "--as-specs", specs, "--db", db])
     #expect(result.status == 0, "\(result.stderr)")
-    let json = try JSONValue.parse(result.stdout)
-    #expect(json[0]?["token"]?.scalarText == "zork", "\(result.stdout)")
-    guard case .number(let delta)? = json[0]?["mean Δ PVI (bits)"] else { Issue.record("no Δ"); return }
+    let json = try JSONValue.parse(result.stdout)["artefacts_A"]
+    #expect(json?[0]?["token"]?.scalarText == "zork", "\(result.stdout)")
+    guard case .number(let delta)? = json?[0]?["mean Δ PVI (bits)"] else { Issue.record("no Δ"); return }
     #expect(delta > 0.5)
     let draft = try JSONValue.parse(try String(contentsOfFile: specs, encoding: .utf8))
     #expect(draft["specs"]?[0]?["query"]?.scalarText?.hasPrefix("zork") == true)
@@ -144,7 +145,7 @@ private func plantedStore() throws -> String {
     #expect(pvi.status == 0, "\(pvi.stderr)")
     let result = try dq(["artefacts", "--label", "A", "--min-count", "20", "--format", "json", "--db", db])
     #expect(result.status == 0, "\(result.stderr)")
-    guard case .array(let rows) = try JSONValue.parse(result.stdout) else { Issue.record("no rows"); return }
+    guard case .array(let rows)? = try JSONValue.parse(result.stdout)["artefacts_A"] else { Issue.record("no rows"); return }
     #expect(!rows.isEmpty)
 }
 

@@ -41,15 +41,17 @@ private let table = Table(
     #expect(Table.render([numbers], as: .csv) == "x\n-0.5\n")
 }
 
-@Test func jsonIsAnArrayForOneTableAndAnObjectForSeveral() throws {
+@Test func jsonIsOneDocumentKeyedByTableNameForOneTableAsForSeveral() throws {
     let one = try JSONValue.parse(Table.render([table], as: .json))
-    #expect(one == .array([
+    #expect(one == .object([("labels", .array([
         .object([("label", .string("positive")), ("count", .number(1234)), ("share", .number(0.6666666))]),
         .object([("label", .string("neg, \"quoted\"")), ("count", .number(5)), ("share", .null)]),
-    ]))
-    let two = try JSONValue.parse(Table.render([table, table], as: .json))
+    ]))]))
+    var other = table
+    other.name = "other"
+    let two = try JSONValue.parse(Table.render([table, other], as: .json))
     guard case .object(let members) = two else { Issue.record("not an object"); return }
-    #expect(members.map(\.key) == ["labels", "labels"])
+    #expect(members.map(\.key) == ["labels", "other"])
 }
 
 @Test func numbersAreFormattedForPeople() {

@@ -10,9 +10,9 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == 5)
+    #expect(try store.schemaVersion() == 6)
     let tables = ["pvi_scores", "cartography_points", "label_divergence", "spec_suspects", "label_issues", "conflicts", "suspects", "corrections", "selections"]
-    #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map { $0.string(0) }.filter(tables.contains).count == tables.count)
+    #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map { try $0.string(0) }.filter(tables.contains).count == tables.count)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
     #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
 }
@@ -72,13 +72,13 @@ private func freshStore() throws -> Store {
     let store = try freshStore()
     try store.ingest(file: fixture("csv/ragged-rows.csv"))
     let rows = try store.database.rows("SELECT line, reason, raw FROM rejected_rows ORDER BY line")
-    #expect(rows.map { $0.int(0) } == [3, 4])
-    #expect(rows[0].string(1) == "expected 3 fields, found 2")
-    #expect(rows[1].string(2) == "3,four,fields,b")
+    #expect(try rows.map { try $0.int(0) } == [3, 4])
+    #expect(try rows[0].string(1) == "expected 3 fields, found 2")
+    #expect(try rows[1].string(2) == "3,four,fields,b")
     let report = try store.database.row("SELECT rows_read, rows_new, rows_rejected, columns FROM ingests")
-    #expect(report?.int(0) == 4)
-    #expect(report?.int(2) == 2)
-    #expect(report?.string(3) == #"{"text":"text","label":"label","id":"id","meta":[]}"#)
+    #expect(try report?.int(0) == 4)
+    #expect(try report?.int(2) == 2)
+    #expect(try report?.string(3) == #"{"text":"text","label":"label","id":"id","meta":[]}"#)
 }
 
 @Test func strictModeStoresNothingFromAFileWithABadRow() throws {
@@ -154,32 +154,53 @@ private struct InjectedFailure: Error {}
 
 private struct AnalysisFailed: Error {}
 
+/// Parameters of a made-up selection run, for testing the run records themselves.
+private struct TestParameters: RunParameters, Equatable {
+    static let kind = RunKind.selection
+    var folds: Int
+    var trainSplit: String?
+}
+
 @Test func runsRecordParametersAndOutcome() throws {
     let store = try freshStore()
     try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "d"))
     let dataset = try store.requireDataset("d")
-    let parameters = JSONValue.object([("folds", .number(5))])
+    let parameters = TestParameters(folds: 5, trainSplit: "train")
     try store.database.run("CREATE TABLE results (run_id INTEGER, value REAL)")
-    let (id, value) = try store.recordRun(kind: "test", dataset: dataset, parameters: parameters, seed: 7,
+    let (id, value) = try store.recordRun(parameters, dataset: dataset, seed: 7,
                                           compute: { _ in 1.5 },
                                           write: { id, value in try store.database.run("INSERT INTO results VALUES (?, ?)", [.integer(id), .real(value)]) })
     #expect(value == 1.5)
     let run = try store.run(id)
     #expect(run.status == .succeeded)
-    #expect(run.parameters == parameters)
+    #expect(run.kind == .selection)
+    #expect(try run.parameters(TestParameters.self) == parameters)
+    // Stored with snake_case keys, sorted: the same parameters give the same text.
+    #expect(run.parametersJSON == #"{"folds":5,"train_split":"train"}"#)
     #expect(run.seed == 7)
     #expect(run.finishedAt != nil)
 
     #expect(throws: AnalysisFailed.self) {
-        try store.recordRun(kind: "test", dataset: dataset, parameters: .object([]), seed: nil, compute: { _ in 2.5 }) { id, value in
+        try store.recordRun(TestParameters(folds: 2), dataset: dataset, seed: nil, compute: { _ in 2.5 }) { id, value in
             try store.database.run("INSERT INTO results VALUES (?, ?)", [.integer(id), .real(value)])
             throw AnalysisFailed()
         }
     }
-    let runs = try store.runs(dataset: dataset, kind: "test")
-    #expect(runs.map(\.status) == [.failed, .succeeded])
+    let runs = try store.runs(dataset: dataset, kind: .selection)
+    #expect(runs.map(\.status) == [RunRecord.Status.failed, .succeeded])
     // The failed run's partial results were rolled back.
     #expect(try store.database.row("SELECT count(*) FROM results")?.int(0) == 1)
+}
+
+@Test func runParametersOfAnotherKindOrShapeAreAnErrorNotAGuess() throws {
+    let store = try freshStore()
+    let (id, _) = try store.recordRun(TestParameters(folds: 3), dataset: nil, seed: nil, compute: { _ in () }, write: { _, _ in })
+    try store.database.run("UPDATE runs SET parameters = ? WHERE id = ?", [.text(#"{"folds":"three"}"#), .integer(id)])
+    #expect(throws: StoreError.self) { try store.run(id).parameters(TestParameters.self) }
+    try store.database.run("UPDATE runs SET kind = 'pvi' WHERE id = ?", [.integer(id)])
+    #expect(throws: StoreError.wrongRunKind(run: id, kind: .pvi, expected: .selection)) { try store.run(id).parameters(TestParameters.self) }
+    try store.database.run("UPDATE runs SET kind = 'mystery' WHERE id = ?", [.integer(id)])
+    #expect(throws: StoreError.self) { try store.run(id) }
 }
 
 @Test func storePathComesFromTheOptionThenTheEnvironment() {
@@ -199,7 +220,7 @@ private struct AnalysisFailed: Error {}
             throw AnalysisFailed()
         }
     }
-    #expect(try db.rows("SELECT x FROM t").map { $0.int(0) } == [1])
+    #expect(try db.rows("SELECT x FROM t").map { try $0.int(0) } == [1])
 }
 
 @Test func aRowRepeatedWithTheSameIdInOneFileIsStoredOnce() throws {
@@ -262,4 +283,83 @@ private struct AnalysisFailed: Error {}
     }
     // Printed by the String-based hash that dq used before its ingest read rows as bytes.
     #expect(hashes == [0x5f17_7a13_2e9c_f58c, 0x98a6_a969_0f9c_c8f5, 0xccca_4308_28ae_9b49])
+}
+
+@Test func aCommitThatFailsRollsBackAndLeavesNoTransactionOpen() throws {
+    let store = try freshStore()
+    let db = store.database
+    try db.execute("""
+        CREATE TABLE parent (id INTEGER PRIMARY KEY);
+        CREATE TABLE child (parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+        """)
+    // The deferred foreign key is only checked at COMMIT, which therefore fails.
+    #expect(throws: SQLiteError.self) {
+        try db.inTransaction { try db.run("INSERT INTO child VALUES (42)") }
+    }
+    #expect(!db.isInTransaction)
+    #expect(try db.row("SELECT count(*) FROM child")?.int(0) == 0)
+    // The connection works as before: a later transaction commits.
+    try db.inTransaction {
+        try db.run("INSERT INTO parent VALUES (42)")
+        try db.run("INSERT INTO child VALUES (42)")
+    }
+    #expect(try db.row("SELECT count(*) FROM child")?.int(0) == 1)
+}
+
+@Test func rowsRefuseANullOrAMismatchedTypeInsteadOfReadingZero() throws {
+    let store = try freshStore()
+    let row = try #require(try store.database.row("SELECT NULL AS missing, 'x' AS word, 2.5 AS real, 3 AS whole, x'00' AS bytes"))
+    #expect(throws: RowDecodingError.self) { try row.int(0) }
+    #expect(throws: RowDecodingError.self) { try row.string(0) }
+    #expect(throws: RowDecodingError.self) { try row.double(0) }
+    #expect(try row.optionalString(0) == nil && row.optionalInt(0) == nil)
+    #expect(throws: RowDecodingError.self) { try row.int(1) }
+    #expect(throws: RowDecodingError.self) { try row.double(1) }
+    #expect(throws: RowDecodingError.self) { try row.int(2) }
+    #expect(try row.double(3) == 3)
+    #expect(throws: RowDecodingError.self) { try row.string(3) }
+    #expect(throws: RowDecodingError.self) { try row.string(4) }
+    #expect(try row.blob(4) == [0])
+    do {
+        _ = try row.int(1)
+    } catch let error as RowDecodingError {
+        #expect(error.description.contains("column word holds the text 'x' where an integer was expected"), "\(error)")
+    }
+}
+
+@Test func probabilitiesAreStoredAsPackedDoublesBitForBit() throws {
+    let store = try freshStore()
+    try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "d"))
+    let samples = try store.samples(dataset: try store.requireDataset("d"))
+    let values = [0.1, 1.0 / 3.0, 5e-324, 0.9999999999999999, 0, .leastNormalMagnitude]
+    let row = PVIRow(sampleID: samples[0].id, fold: 1, label: "a", predicted: "b", pInput: 0.25, pNull: 0.5, hNull: 1, hInput: 2,
+                     pvi: -1, correct: false, probabilities: values)
+    let (id, _) = try store.recordRun(TestParameters(folds: 2), dataset: nil, seed: nil, compute: { _ in () },
+                                      write: { run, _ in try store.writePVI(run: run, rows: [row]) })
+    #expect(try store.pviRows(run: id) == [row])
+    let stored = try #require(try store.database.row("SELECT probabilities FROM sample_probabilities WHERE run_id = ?", [.integer(id)]))
+    #expect(try stored.blob(0).count == 8 * values.count)
+    #expect(PackedDoubles.unpack([1, 2, 3]) == nil)
+}
+
+@Test func migrationSixPacksTheProbabilitiesOfAnOlderStore() throws {
+    let path = scratchPath("version5.sqlite")
+    // A store as dq wrote it at schema version 5: probabilities as JSON text.
+    let old = try Database(path: path)
+    try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for migration in Migrations.all where migration.version <= 5 {
+        try old.execute(migration.sql)
+        try old.run("INSERT INTO schema_migrations VALUES (?, ?, 'then')", [.integer(Int64(migration.version)), .text(migration.name)])
+    }
+    try old.execute("""
+        INSERT INTO datasets VALUES (1, 'd', 'then');
+        INSERT INTO ingests VALUES (1, 1, 'train', 'f.csv', 'csv', '{}', 'then', 'then', 1, 1, 0, 0, 1, 1);
+        INSERT INTO samples VALUES (1, 1, 2, NULL, 'a text', NULL, 'a', NULL);
+        INSERT INTO runs VALUES (1, 'pvi', 1, '{"labels":["a","b"],"model":"bow"}', 13, '0.1.0', 'then', 'then', 'succeeded', NULL);
+        INSERT INTO pvi_scores VALUES (1, 1, 0, 'a', 'b', 0.25, 0.5, 1, 2, -1, 0);
+        INSERT INTO sample_probabilities VALUES (1, 1, '[0.25,0.75]');
+        """)
+    let store = try Store(path: path)
+    #expect(try store.schemaVersion() == Migrations.all.last!.version)
+    #expect(try store.pviRows(run: 1).map(\.probabilities) == [[0.25, 0.75]])
 }

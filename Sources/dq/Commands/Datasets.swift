@@ -1,6 +1,5 @@
 import ArgumentParser
-import DQReports
-import DQStore
+import DQRuns
 
 struct Datasets: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,17 +11,6 @@ struct Datasets: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let summaries = try store.open().datasetSummaries()
-        let table = Table(
-            name: "datasets", title: "Datasets",
-            columns: ["dataset", "rows", "splits", "labels", "last ingest"],
-            rows: summaries.map { d in
-                [.text(d.name), .int(d.rowCount),
-                 .text(d.splits.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
-                 .text("\(d.labels.count): " + d.labels.joined(separator: ", ")),
-                 .optional(d.lastIngestAt)]
-            },
-            note: summaries.isEmpty ? "The store is empty: add data with `dq ingest FILE`." : nil)
-        try output.emit([table])
+        try output.emit([try SummaryTables.datasets(try store.open())])
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import DQReports
+import DQRuns
 import DQStore
 import DQText
 
@@ -36,13 +36,13 @@ struct Ingest: ParsableCommand {
     @Option(help: "The split the rows belong to (train, dev, test, …).")
     var split: String = "train"
 
-    @Option(name: .customLong("input-format"), help: "csv, tsv or jsonl. Default: from the file extension.")
+    @Option(help: "csv, tsv or jsonl. Default: from the file extension.")
     var inputFormat: InputFormat?
 
     @Option(help: ArgumentHelp("The column holding the text.", valueName: "column"))
     var text: String?
 
-    @Option(name: .customLong("text-pair"), help: ArgumentHelp(
+    @Option(help: ArgumentHelp(
         "The column holding the second text of a pair (e.g. an NLI hypothesis).", valueName: "column"))
     var textPair: String?
 
@@ -55,7 +55,7 @@ struct Ingest: ParsableCommand {
     @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b"))
     var meta: String?
 
-    @Flag(name: .customLong("all-meta"), help: "Keep every other column as metadata.")
+    @Flag(help: "Keep every other column as metadata.")
     var allMeta = false
 
     @Flag(help: "Stop at the first bad row and store nothing from that file.")
@@ -100,19 +100,9 @@ struct Ingest: ParsableCommand {
                 Terminal.note("\(file): \(summary.rowsRejected - summary.firstRejects.count) more rejected rows are in the store (table rejected_rows)")
             }
         }
-        try output.emit([Ingest.table(summaries)])
+        try output.emit([SummaryTables.ingest(summaries)])
         if output.format == .table, let first = summaries.first {
-            Terminal.note("next: dq stats --dataset \(first.dataset)")
+            Terminal.note("next: dq stats --dataset \(Shell.quote(first.dataset))")
         }
-    }
-
-    static func table(_ summaries: [IngestSummary]) -> Table {
-        Table(
-            name: "ingest", title: "Ingested",
-            columns: ["file", "dataset", "split", "format", "read", "new", "duplicate", "rejected", "seconds"],
-            rows: summaries.map {
-                [.text($0.file), .text($0.dataset), .text($0.split), .text($0.format.rawValue), .int($0.rowsRead),
-                 .int($0.rowsNew), .int($0.rowsDuplicate), .int($0.rowsRejected), .real($0.seconds, digits: 2)]
-            })
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DQLearning
-import DQReports
+import DQRuns
 
 struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,16 +23,7 @@ struct Models: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let rows: [[Cell]] = try PretrainedModels.known.keys.sorted().map { name in
-                let repository = PretrainedModels.known[name]!
-                switch try PretrainedModels.resolve(model: name, weights: nil) {
-                case let .checkpoint(directory, origin):
-                    return [.text(name), .text(repository), .text("\(origin): \(directory)")]
-                case .randomInitialisation:
-                    return [.text(name), .text(repository), .text("not downloaded (dq models fetch \(name))")]
-                }
-            }
-            try output.emit([Table(name: "models", title: "Models", columns: ["model", "repository", "weights"], rows: rows)])
+            try output.emit([try SummaryTables.models()])
         }
     }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DQAnalyses
-import DQReports
-import DQStore
+import DQRuns
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,49 +51,6 @@ struct Stats: ParsableCommand {
         }
         let splits = split.map { $0.split(separator: ",").map(String.init) }
         let stats = try DatasetStats.compute(store: store, datasets: names, splits: splits)
-        try output.emit(Stats.tables(stats, datasets: names, top: top, complete: output.format != .table))
-    }
-
-    /// The tables of `dq stats`; terminal tables list at most `top` groups, files all of them.
-    static func tables(_ stats: DatasetStats, datasets: [String], top: Int, complete: Bool) -> [Table] {
-        let scope = datasets.joined(separator: " + ")
-        let labels = Table(
-            name: "labels", title: "Labels of \(scope) (\(stats.sampleCount.formatted(thousands: true)) samples)",
-            columns: ["label", "count", "share"],
-            rows: stats.labels.map { [.text($0.label), .int($0.count), .real($0.share, digits: 3)] })
-        let lengths = Table(
-            name: "lengths", title: "Text length in tokens",
-            columns: ["label", "min", "median", "p95", "max"],
-            rows: stats.lengths.map {
-                [.text($0.label ?? "(all)"), .int($0.min), .real($0.median, digits: 1), .real($0.p95, digits: 1), .int($0.max)]
-            })
-        let multi = datasets.count > 1
-        func groupRows(_ groups: [DatasetStats.DuplicateGroup]) -> [[Cell]] {
-            (complete ? groups : Array(groups.prefix(top))).map { group in
-                var row: [Cell] = [.text(group.text)]
-                if group.textPair != nil || groups.contains(where: { $0.textPair != nil }) { row.append(.optional(group.textPair)) }
-                row.append(.int(group.members.count))
-                row.append(.text(group.members.map { (multi ? "\($0.dataset):" : "") + $0.id }.joined(separator: " ")))
-                row.append(.text(group.members.map(\.label).joined(separator: " ")))
-                return row
-            }
-        }
-        let hasPairs = (stats.exactDuplicates + stats.conflicts).contains { $0.textPair != nil }
-        let groupColumns = ["text"] + (hasPairs ? ["text_pair"] : []) + ["rows", "ids", "labels"]
-        func shownNote(_ count: Int) -> String? {
-            !complete && count > top ? "… \(count - top) more; --top N or --format csv/json lists them" : nil
-        }
-        let duplicateRows = stats.exactDuplicates.reduce(0) { $0 + $1.members.count }
-        let duplicates = Table(
-            name: "duplicates",
-            title: "Exact duplicate texts: \(stats.exactDuplicates.count) texts on \(duplicateRows) rows",
-            columns: groupColumns, rows: groupRows(stats.exactDuplicates),
-            note: shownNote(stats.exactDuplicates.count))
-        let conflicts = Table(
-            name: "conflicts",
-            title: "Conflicting duplicates (same text up to case, spacing and punctuation; different labels): \(stats.conflicts.count)",
-            columns: groupColumns, rows: groupRows(stats.conflicts),
-            note: shownNote(stats.conflicts.count))
-        return [labels, lengths, duplicates, conflicts]
+        try output.emit(SummaryTables.stats(stats, datasets: names, top: top, complete: output.format != .table))
     }
 }

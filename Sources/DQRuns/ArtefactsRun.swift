@@ -1,0 +1,97 @@
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+import DQText
+
+/// `dq artefacts`: refits the g′ models of a `dq pvi` run exactly and measures, for every
+/// scored sample and every word in it, how much PVI drops when the word is removed.
+public enum ArtefactsRun {
+    public struct Options: Sendable {
+        /// The `dq pvi` run; nil: the dataset's latest on untransformed inputs.
+        public var pviRun: Int64?
+        /// Only this label.
+        public var label: String?
+        /// Only tokens in at least this many of the label's samples.
+        public var minCount = 5
+
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var pviRun: Int64
+        /// Per label (in the run's label order), its tokens, largest mean contribution first.
+        public var ranked: [(label: String, tokens: [TokenArtefacts.Token])]
+        public var minCount: Int
+    }
+
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+                           observer: RunObserver = .silent) throws -> Outcome {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let run = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
+        let parameters = try run.parameters(PVIParameters.self)
+        guard parameters.transform == nil, let seed = run.seed else {
+            throw RunError.notRefittable(run: run.id, reason: "it is not a run that dq trained on untransformed inputs")
+        }
+        let labels = parameters.labels
+        if let label = options.label, !labels.contains(label) {
+            throw RunError.unknownLabel(label, dataset: dataset.name, known: labels)
+        }
+        let scheme = try parameters.scheme(run: run.id)
+        var family = try parameters.model.family(seed: UInt64(bitPattern: seed), run: run.id)
+        let samples = try store.samples(dataset: dataset.id, splits: parameters.splits)
+        let groups = try PVIRun.groupKeys(samples, by: parameters.groupBy ?? "none")
+        let stored = Dictionary(uniqueKeysWithValues: try store.pviRows(run: run.id).map { ($0.sampleID, $0.probabilities) })
+        var accumulator = TokenArtefacts.Accumulator()
+        var largestDifference = 0.0
+        let progress = TrainingProgress(fits: { if case .crossFit(let k) = scheme { k } else { 1 } }(), observer: observer)
+        if var bert = family as? BertFamily {
+            bert.onStep = progress.step
+            family = bert
+        }
+        _ = try PVIEstimation.run(
+            samples: samples, labels: labels, family: family, scheme: scheme, null: .prior, seed: UInt64(bitPattern: seed),
+            group: groups.map { keys in { keys[$0.id]! } },
+            progress: { message in
+                if message.contains(": fitting") { progress.begin(message) }
+            },
+            inspect: { model, scored in
+                observer.progress("measuring each word's contribution in \(scored.count) samples")
+                let refitted = accumulator.add(model: model, samples: scored, labels: labels)
+                for (sample, probabilities) in zip(scored, refitted) {
+                    guard let before = stored[sample.id] else { continue }
+                    for (a, b) in zip(before, probabilities) { largestDifference = max(largestDifference, abs(a - b)) }
+                }
+                try observer.checkInterrupt()
+            })
+        observer.endProgress()
+        guard largestDifference <= (family is BowFamily ? 1e-6 : 1e-4) else {
+            throw RunError.irreproducible(run: run.id, largestDifference: largestDifference)
+        }
+        let ranked = accumulator.ranked(minCount: options.minCount)
+        let shown = (options.label.map { [$0] } ?? labels).compactMap { label in ranked[label].map { (label: label, tokens: $0) } }
+        return Outcome(pviRun: run.id, ranked: shown, minCount: options.minCount)
+    }
+}
+
+extension ArtefactsRun.Outcome {
+    /// One table per label: its `top` tokens.
+    public func tables(top: Int) -> [Table] {
+        ranked.map { label, tokens in
+            Table(name: "artefacts_\(label)", title: "Tokens that carry \(label) for g′ (run \(pviRun))",
+                  columns: ["token", "samples", "mean Δ PVI (bits)"],
+                  rows: tokens.prefix(top).map { [.text($0.token), .int($0.count), .real($0.meanContribution)] },
+                  note: "Δ: how much PVI drops when the token is removed, g′ fixed; tokens in at least \(minCount) of the label's samples.")
+        }
+    }
+
+    /// A specs.json draft for `dq inconsistent`: each label's five strongest tokens as a query.
+    public var specsDraft: String {
+        let specs: [JSONValue] = ranked.compactMap { label, tokens in
+            let words = tokens.prefix(5).map(\.token)
+            guard !words.isEmpty else { return nil }
+            return .object([("name", .string("artefacts-\(label)")), ("label", .string(label)), ("query", .string(words.joined(separator: " ")))])
+        }
+        return JSONValue.object([("specs", .array(specs))]).jsonText + "\n"
+    }
+}

@@ -1,0 +1,68 @@
+import DQAnalyses
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+/// `dq bias`: a label's rate among samples with given terms, in the data and in g′'s predictions.
+public enum BiasRun {
+    public struct Options: Sendable {
+        /// The terms file, one term per line (`#` starts a comment line).
+        public var termsFile: String
+        public var label: String
+        /// The `dq pvi` run for the model's rates; nil: the latest, if any.
+        public var pviRun: Int64?
+        /// The reference rate φ; nil: the label's overall rate.
+        public var phi: Double?
+        /// Sample ids listed per term.
+        public var examples = 3
+
+        public init(termsFile: String, label: String) {
+            self.termsFile = termsFile
+            self.label = label
+        }
+    }
+
+    public static func tables(store: Store, dataset selection: DatasetSelection, options: Options) throws -> [Table] {
+        let dataset = try store.resolve(selection)
+        let terms = options.termsFile
+        guard let text = try? String(contentsOfFile: terms, encoding: .utf8) else { throw RunError.cannotRead(file: terms, what: "terms file") }
+        let list = text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        for (i, term) in list.enumerated() where WordTokens.split(term).isEmpty {
+            throw InputError(file: terms, line: i + 1, message: "'\(term)' has no words to match")
+        }
+        guard !list.isEmpty else { throw InputError(file: terms, message: "lists no terms") }
+        let label = options.label
+        let labels = try store.labels(dataset: dataset.id)
+        guard labels.contains(label) else { throw RunError.unknownLabel(label, dataset: dataset.name, known: labels) }
+        var samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        var probabilities: [Double]?
+        var source = "no `dq pvi` run: model rates left out"
+        if let run = try store.chosenRun(options.pviRun, kind: .pvi, dataset: dataset) {
+            let order = try run.parameters(PVIParameters.self).labels
+            guard let k = order.firstIndex(of: label) else { throw RunError.unknownLabel(label, dataset: dataset.name, known: order) }
+            let byID = Dictionary(uniqueKeysWithValues: try store.pviRows(run: run.id).map { ($0.sampleID, $0.probabilities[k]) })
+            samples = samples.filter { byID[$0.id] != nil }
+            probabilities = samples.map { byID[$0.id]! }
+            source = "model rates: mean p′(\(label) | x) of pvi run \(run.id) (\(samples.count) samples it scored)"
+        }
+        let result = LexicalBias.analyse(
+            texts: samples.map { [$0.text, $0.textPair].compactMap { $0 } }, labels: samples.map(\.label), label: label,
+            terms: list, modelProbabilities: probabilities, phi: options.phi)
+        return [
+            Table(
+                name: "terms", title: "p(\(label) | term) in \(dataset.name); φ = \(result.phi.formatted(digits: 3))",
+                columns: ["term", "samples", "p(L|t) data", "p(L|t) model", "|data − φ|", "examples"],
+                rows: result.terms.sorted { abs($0.dataRate - result.phi) > abs($1.dataRate - result.phi) }.map { t in
+                    [.text(t.term), .int(t.samples.count), .real(t.dataRate), t.modelRate.map { .real($0) } ?? .missing,
+                     .real(abs(t.dataRate - result.phi)), .text(t.samples.prefix(options.examples).map { samples[$0].displayID }.joined(separator: " "))]
+                },
+                note: source + (result.absent.isEmpty ? "" : "; no sample contains: \(result.absent.joined(separator: ", "))")),
+            Table(
+                name: "pinned_bias", title: "Pinned bias pB = Σ_t |p(L|t) − φ| / |T| over the \(result.terms.count) terms found",
+                columns: ["label", "φ", "pB data", "pB model"],
+                rows: [[.text(label), .real(result.phi), .real(result.pinnedData), result.pinnedModel.map { .real($0) } ?? .missing]],
+                note: "0: the label is as frequent with every term as overall; larger: the terms pull toward or away from it."),
+        ]
+    }
+}

@@ -1,0 +1,166 @@
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+import DQText
+
+/// The parameters of a `dq cartography` run.
+public struct CartographyParameters: RunParameters {
+    public static let kind = RunKind.cartography
+    /// Share of samples in each region.
+    public var share: Double
+    /// Dynamics recorded every this many epochs (nil: imported).
+    public var every: Double?
+    public var labels: [String]?
+    public var splits: [String]?
+    /// For imported dynamics: the folder of allenai-format files.
+    public var directory: String?
+    public var model: ModelParameters
+
+    private enum CodingKeys: String, CodingKey { case share, every, labels, splits, directory }
+
+    init(share: Double, model: ModelParameters) {
+        self.share = share
+        self.model = model
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        share = try c.decode(Double.self, forKey: .share)
+        every = try c.decodeIfPresent(Double.self, forKey: .every)
+        labels = try c.decodeIfPresent([String].self, forKey: .labels)
+        splits = try c.decodeIfPresent([String].self, forKey: .splits)
+        directory = try c.decodeIfPresent(String.self, forKey: .directory)
+        model = try ModelParameters(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(share, forKey: .share)
+        try c.encodeIfPresent(every, forKey: .every)
+        try c.encodeIfPresent(labels, forKey: .labels)
+        try c.encodeIfPresent(splits, forKey: .splits)
+        try c.encodeIfPresent(directory, forKey: .directory)
+        try model.encode(to: encoder)
+    }
+}
+
+/// `dq cartography`: training dynamics of a BERT-family g′, or imported ones, mapped into regions.
+public enum CartographyRun {
+    public struct Options: Sendable {
+        public var share = 0.33
+        public var every = 1.0
+        /// allenai/cartography dynamics files to map instead of training.
+        public var importDirectory: String?
+        public var model = ModelSettings(model: .tinyBert)
+
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var results: [CartographyEstimation.Result]
+        public var labels: [String]
+        public var datasetName: String
+        /// The family's name, or "imported dynamics".
+        public var modelName: String
+    }
+
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+                           observer: RunObserver = .silent) throws -> Outcome {
+        let dataset = try store.resolve(selection)
+        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        guard samples.count >= 2 else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
+        let labels = try store.labels(dataset: dataset.id)
+        if let directory = options.importDirectory {
+            let results = try ImportedDynamics.map(try ImportedDynamics.read(directory: directory), samples: samples,
+                                                   share: options.share, directory: directory)
+            var parameters = CartographyParameters(share: options.share, model: .imported)
+            parameters.directory = directory
+            let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: nil,
+                                               compute: { _ in results }, write: { run, results in try write(results, run: run, in: store) })
+            return Outcome(run: run, results: results, labels: labels, datasetName: dataset.name, modelName: "imported dynamics")
+        }
+        guard options.model.model.trainsInEpochs else { throw RunError.needsEpochs(model: options.model.model.description) }
+        let progress = TrainingProgress(fits: 1, observer: observer)
+        progress.begin("g′")
+        let (made, modelParameters) = try options.model.family(observer: observer, onStep: progress.step)
+        guard let family = made as? BertFamily else { throw RunError.needsEpochs(model: options.model.model.description) }
+        var parameters = CartographyParameters(share: options.share, model: modelParameters)
+        parameters.every = options.every
+        parameters.labels = labels
+        parameters.splits = dataset.splits
+        let (run, results) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
+            compute: { _ in
+                defer { observer.endProgress() }
+                return try CartographyEstimation.run(samples: samples, labels: labels, family: family, share: options.share,
+                                                     every: options.every) { _ in }
+            },
+            write: { run, results in try write(results, run: run, in: store) })
+        return Outcome(run: run, results: results, labels: labels, datasetName: dataset.name, modelName: family.name)
+    }
+
+    static func write(_ results: [CartographyEstimation.Result], run: Int64, in store: Store) throws {
+        try store.writeCartography(run: run, rows: results.map { r in
+            CartographyRow(sampleID: r.sample.id, goldProbabilities: r.goldProbabilities, correct: r.correct,
+                           confidence: r.point.confidence, variability: r.point.variability,
+                           correctness: r.point.correctness, forgettingEvents: r.point.forgettingEvents,
+                           neverLearned: r.point.neverLearned, region: r.point.region)
+        })
+    }
+}
+
+extension CartographyRun.Outcome {
+    /// Region counts per label, then the `top` hardest and most ambiguous samples.
+    public func tables(top: Int) -> [Table] {
+        let regions: [CartographyRegion] = [.easy, .ambiguous, .hard, .none]
+        var rows: [[Cell]] = []
+        for label in labels + ["(all)"] {
+            let members = results.filter { label == "(all)" || $0.sample.label == label }
+            guard !members.isEmpty else { continue }
+            var row: [Cell] = [.text(label), .int(members.count)]
+            for region in regions {
+                row.append(.int(members.filter { $0.point.region == region }.count))
+            }
+            let meanConfidence = members.map(\.point.confidence).reduce(0, +) / Double(members.count)
+            row.append(.real(meanConfidence, digits: 3))
+            rows.append(row)
+        }
+        var tables = [Table(name: "regions", title: "Cartography regions per label, run \(run)",
+                            columns: ["label", "samples", "easy-to-learn", "ambiguous", "hard-to-learn", "other", "mean confidence"],
+                            rows: rows)]
+        let hardest = results.filter { $0.point.region == .hard }.sorted { $0.point.confidence < $1.point.confidence }
+        let mostVariable = results.filter { $0.point.region == .ambiguous }.sorted { $0.point.variability > $1.point.variability }
+        tables.append(Self.sampleTable(Array(hardest.prefix(top)), name: "hard_to_learn",
+                                       title: "Hard-to-learn (lowest confidence: likeliest mislabels)"))
+        tables.append(Self.sampleTable(Array(mostVariable.prefix(top)), name: "ambiguous", title: "Ambiguous (most variable)"))
+        return tables
+    }
+
+    static func sampleTable(_ members: [CartographyEstimation.Result], name: String, title: String) -> Table {
+        Table(name: name, title: title, columns: ["id", "label", "confidence", "variability", "correctness", "text"],
+              rows: members.map { r in
+                  [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence, digits: 3),
+                   .real(r.point.variability, digits: 3), .real(r.point.correctness, digits: 2), .text(r.sample.displayText)]
+              })
+    }
+
+    /// Every sample's point, as `--out` writes them.
+    public var sampleTable: Table {
+        Table(
+            name: "samples", title: "Cartography per sample",
+            columns: ["id", "label", "confidence", "variability", "correctness", "forgetting", "region"],
+            rows: results.map { r in
+                [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence), .real(r.point.variability),
+                 .real(r.point.correctness), .int(r.point.forgettingEvents), .text(r.point.region.rawValue)]
+            })
+    }
+
+    /// The data map as an SVG document.
+    public var dataMapSVG: String {
+        DataMapSVG.render(
+            results.map { DataMapSVG.Point(variability: $0.point.variability, confidence: $0.point.confidence, correctness: $0.point.correctness) },
+            title: "Data map: \(datasetName), \(modelName), run \(run)")
+    }
+}

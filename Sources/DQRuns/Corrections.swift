@@ -1,0 +1,165 @@
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+/// Annotators' corrections: read from the files annotation tools write, checked against the
+/// store, and applied in one transaction with an audit trail (`dq corrections import`).
+public enum CorrectionsRun {
+    /// One correction as read, before it is checked against the store.
+    public struct Entry: Sendable, Equatable {
+        /// Where in the file ("line 3", "$[2].annotations[0]").
+        public var location: String
+        /// The sample's id as the file gives it: its display id, or `#` and the store id.
+        public var id: String
+        public var label: String
+        public var annotator: String?
+
+        public init(location: String, id: String, label: String, annotator: String?) {
+            self.location = location
+            self.id = id
+            self.label = label
+            self.annotator = annotator
+        }
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var read: Int
+        public var applied: Int
+        public var dataset: String
+    }
+
+    /// Reads `file` (CSV, Label Studio .json or doccano .jsonl, by extension), checks every
+    /// entry, and applies them all or, when any id or label is wrong, none: the error lists the
+    /// problems.
+    public static func importFile(_ file: String, store: Store, dataset selection: DatasetSelection, annotator: String?) throws -> Outcome {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let lowercased = file.lowercased()
+        let entries = lowercased.hasSuffix(".json") ? try readLabelStudio(file)
+            : lowercased.hasSuffix(".jsonl") ? try readDoccano(file) : try readCSV(file)
+        var byID: [String: Int64] = [:]
+        for sample in try store.samples(dataset: dataset.id) {
+            byID[sample.displayID] = sample.id
+            byID["#\(sample.id)"] = sample.id
+        }
+        let labels = Set(try store.labels(dataset: dataset.id))
+        var problems: [String] = []
+        var corrections: [Correction] = []
+        for entry in entries {
+            guard let id = byID[entry.id] else {
+                problems.append("\(entry.location): id \(entry.id) is not a sample of \(dataset.name)")
+                continue
+            }
+            guard labels.contains(entry.label) else {
+                problems.append("\(entry.location): '\(entry.label)' is not a label of \(dataset.name) (\(labels.sorted().joined(separator: ", ")))")
+                continue
+            }
+            corrections.append(Correction(sampleID: id, newLabel: entry.label, annotator: entry.annotator))
+        }
+        guard problems.isEmpty else {
+            throw InputError(file: file, message: "\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was applied:\n  "
+                             + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  …" : ""))
+        }
+        let applied = try store.importCorrections(corrections, dataset: dataset.id, file: file, annotator: annotator)
+        return Outcome(read: entries.count, applied: applied, dataset: dataset.name)
+    }
+
+    /// Undoes the formula neutralisation of `CSVCell.escape`, which spreadsheets may or may not
+    /// have kept.
+    public static func restore(_ cell: String) -> String {
+        guard cell.hasPrefix("'"), let next = cell.unicodeScalars.dropFirst().first, "=+-@\t\r".unicodeScalars.contains(next) else { return cell }
+        return String(cell.dropFirst())
+    }
+
+    /// A filled CSV: columns id and corrected_label, optionally annotator; rows with an empty
+    /// corrected_label are skipped.
+    public static func readCSV(_ file: String) throws -> [Entry] {
+        let reader = try CSVReader(path: file)
+        var record = CSVRecord()
+        guard try reader.read(into: &record) else { throw InputError(file: file, line: 1, message: "the file is empty; expected a header") }
+        let header = (0..<record.count).map { record.field($0)?.trimmingWhitespace() ?? "" }
+        guard let idColumn = header.firstIndex(of: "id"), let labelColumn = header.firstIndex(of: "corrected_label") else {
+            throw InputError(file: file, line: 1, message: "expected columns id and corrected_label; the header has: \(header.joined(separator: ", "))")
+        }
+        let annotatorColumn = header.firstIndex(of: "annotator")
+        var entries: [Entry] = []
+        while try reader.read(into: &record) {
+            let label = restore(record.field(labelColumn)?.trimmingWhitespace() ?? "")
+            guard !label.isEmpty else { continue }
+            guard let id = record.field(idColumn).map({ restore($0.trimmingWhitespace()) }), !id.isEmpty else {
+                throw InputError(file: file, line: record.line, column: idColumn + 1, message: "empty id")
+            }
+            let who = annotatorColumn.flatMap { record.field($0)?.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+            entries.append(Entry(location: "line \(record.line)", id: id, label: label, annotator: who))
+        }
+        return entries
+    }
+
+    /// A Label Studio export of tasks made by `dq export suspects --format labelstudio`: each
+    /// task's latest non-cancelled annotation.
+    public static func readLabelStudio(_ file: String) throws -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(bytes: [UInt8](data))
+        } catch {
+            throw InputError(file: file, line: error.line, column: error.column, message: error.message)
+        }
+        guard case .array(let tasks) = root else { throw InputError(file: file, message: "$: expected a Label Studio export (an array of tasks)") }
+        var entries: [Entry] = []
+        for (i, task) in tasks.enumerated() {
+            let path = "$[\(i)]"
+            let id: String
+            if case .number(let sample)? = task["data"]?["dq_sample"] {
+                id = "#\(Int64(sample))"
+            } else if let external = task["data"]?["id"]?.scalarText {
+                id = external
+            } else {
+                throw InputError(file: file, message: "\(path).data: expected dq_sample or id (tasks from `dq export suspects --format labelstudio`)")
+            }
+            guard case .array(let annotations)? = task["annotations"] else { continue }
+            guard let (a, annotation) = annotations.enumerated().reversed().first(where: { $0.element["was_cancelled"] != .bool(true) }) else { continue }
+            guard case .array(let results)? = annotation["result"],
+                  let choice = results.lazy.compactMap({ $0["value"]?["choices"]?[0]?.scalarText }).first else { continue }
+            var who: String?
+            if let by = annotation["completed_by"] { who = by["email"]?.scalarText ?? by.scalarText }
+            entries.append(Entry(location: "\(path).annotations[\(a)]", id: id, label: choice, annotator: who))
+        }
+        return entries
+    }
+
+    /// A doccano export of a project imported from `dq export suspects --format doccano`: each
+    /// line's first label.
+    public static func readDoccano(_ file: String) throws -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
+        var entries: [Entry] = []
+        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
+            let object: JSONValue
+            do {
+                object = try JSONValue.parse(bytes: [UInt8](line))
+            } catch {
+                throw InputError(file: file, line: i + 1, column: error.column, message: error.message)
+            }
+            guard case .number(let sample)? = object["dq_sample"] else {
+                throw InputError(file: file, line: i + 1, message: "expected dq_sample (lines from `dq export suspects --format doccano`)")
+            }
+            guard let label = object["label"]?[0]?.scalarText ?? object["label"]?.scalarText else { continue }
+            entries.append(Entry(location: "line \(i + 1)", id: "#\(Int64(sample))", label: label, annotator: nil))
+        }
+        return entries
+    }
+
+    /// The audit trail of a dataset, oldest first.
+    public static func history(store: Store, dataset selection: DatasetSelection) throws -> Table {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let names = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0.displayID) })
+        let history = try store.correctionHistory(dataset: dataset.id)
+        return Table(
+            name: "corrections", title: "Label corrections of \(dataset.name), oldest first",
+            columns: ["id", "old label", "new label", "annotator", "file", "imported at"],
+            rows: history.map { [.text(names[$0.sampleID] ?? "#\($0.sampleID)"), .text($0.oldLabel), .text($0.newLabel),
+                                 .optional($0.annotator), .text($0.file), .text($0.importedAt)] },
+            note: history.isEmpty ? "No corrections yet: dq corrections import FILE." : nil)
+    }
+}

@@ -1,0 +1,116 @@
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+/// The parameters of a `dq divergence` run.
+public struct DivergenceParameters: RunParameters {
+    public static let kind = RunKind.divergence
+    public var alpha: Double
+    /// "2" (bits) or "e" (nats).
+    public var log: String
+    public var vocab: LabelDivergence.Vocabulary
+    public var minCount: Int
+    public var stopwords: String?
+    public var field: LabelDivergence.Field
+    public var tokens: DivergenceRun.TokenKind
+    public var tokenizer: String?
+    public var splits: [String]?
+}
+
+/// `dq divergence`: Jensen–Shannon divergence of every two labels' token distributions.
+public enum DivergenceRun {
+    public enum TokenKind: String, Sendable, Codable, CaseIterable { case words, wordpiece }
+
+    public struct Options: Sendable {
+        public var divergence = LabelDivergence.Options()
+        /// A file of words to leave out, one per line.
+        public var stopwordsFile: String?
+        public var tokens: TokenKind = .words
+        /// For wordpiece tokens: a BERT checkpoint folder or its vocab.txt.
+        public var tokenizer: String?
+
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var labels: [String]
+        public var pairs: [LabelDivergence.Pair]
+        /// "bits" or "nats".
+        public var unit: String
+    }
+
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
+        let dataset = try store.resolve(selection)
+        var divergence = options.divergence
+        if let file = options.stopwordsFile {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RunError.cannotRead(file: file, what: "stopwords file") }
+            divergence.stopwords = Set(text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace().lowercased() }.filter { !$0.isEmpty })
+        }
+        let counts = try LabelDivergence.count(store: store, dataset: dataset.id, splits: dataset.splits, options: divergence,
+                                               tokenize: try tokenize(options))
+        guard counts.labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
+        let pairs = LabelDivergence.pairs(counts, options: divergence)
+        let natural = divergence.logBase != 2
+        let parameters = DivergenceParameters(
+            alpha: divergence.alpha, log: natural ? "e" : "2", vocab: divergence.vocabulary, minCount: divergence.minCount,
+            stopwords: options.stopwordsFile, field: divergence.field, tokens: options.tokens, tokenizer: options.tokenizer,
+            splits: dataset.splits)
+        func contributions(_ list: [(token: String, contribution: Double)]) -> [DivergenceRow.Contribution] {
+            list.map { DivergenceRow.Contribution(token: $0.token, contribution: $0.contribution) }
+        }
+        let (run, _) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: nil, compute: { _ in pairs },
+            write: { run, pairs in
+                try store.writeDivergence(run: run, rows: pairs.map { p in
+                    DivergenceRow(labelA: p.a, labelB: p.b, divergence: p.divergence, samplesA: p.samplesA, samplesB: p.samplesB,
+                                  tokensA: p.tokensA, tokensB: p.tokensB, towardA: contributions(p.towardA), towardB: contributions(p.towardB))
+                })
+            })
+        return Outcome(run: run, labels: counts.labels, pairs: pairs, unit: natural ? "nats" : "bits")
+    }
+
+    /// The function that cuts a text into tokens; nil for words (the fast, interned path).
+    static func tokenize(_ options: Options) throws -> ((String) -> [String])? {
+        guard options.tokens == .wordpiece, let tokenizer = options.tokenizer else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: tokenizer, isDirectory: &isDirectory) else {
+            throw RunError.cannotRead(file: tokenizer, what: "tokenizer (no such file or folder)")
+        }
+        let bert = isDirectory.boolValue ? try BertCheckpoint.tokenizer(directory: tokenizer)
+            : try BertTokenizer(vocabulary: Vocabulary(contentsOf: tokenizer))
+        let vocabulary = bert.vocabulary
+        return { text in bert.tokenIDs(text).map { vocabulary.tokens[Int($0)] } }
+    }
+}
+
+extension DivergenceRun.Outcome {
+    /// The pairs, hardest to tell apart first, with the words that pull toward each side.
+    public var pairTable: Table {
+        func words(_ list: [(token: String, contribution: Double)]) -> String { list.map(\.token).joined(separator: " ") }
+        return Table(
+            name: "divergence", title: "Label pairs, hardest to tell apart first (JSD in \(unit)), run \(run)",
+            columns: ["label A", "label B", "JSD", "samples A", "samples B", "tokens A", "tokens B", "more in A", "more in B"],
+            rows: pairs.map { p in
+                [.text(p.a), .text(p.b), .real(p.divergence, digits: 4), .int(p.samplesA), .int(p.samplesB),
+                 .int(p.tokensA), .int(p.tokensB), .text(words(p.towardA)), .text(words(p.towardB))]
+            },
+            note: "JSD 0: identical word distributions; 1 bit: no word in common.")
+    }
+
+    /// The divergences as a label × label matrix.
+    public var matrixTable: Table {
+        let rows: [[Cell]] = labels.map { a in
+            [.text(a)] + labels.map { b -> Cell in
+                if a == b { return .real(0, digits: 3) }
+                let pair = pairs.first { ($0.a == a && $0.b == b) || ($0.a == b && $0.b == a) }
+                return pair.map { .real($0.divergence, digits: 3) } ?? .missing
+            }
+        }
+        return Table(name: "divergence_matrix", title: "Jensen–Shannon divergence (\(unit)), run \(run)",
+                     columns: ["label"] + labels, rows: rows)
+    }
+}

@@ -1,0 +1,91 @@
+import DQReports
+import DQStore
+import DQText
+
+/// Files for annotators' tools, and the dataset as CSV (`dq export`).
+public enum ExportRun {
+    /// The formats annotators' tools read.
+    public enum AnnotationFormat: String, CaseIterable, Sendable { case csv, labelstudio, doccano }
+
+    public struct SuspectsFile: Sendable {
+        /// The file's content.
+        public var text: String
+        public var count: Int
+        public var run: Int64
+    }
+
+    /// The suspects of a `dq suspects` run (nil: the latest) as a file for annotators.
+    public static func suspects(store: Store, dataset selection: DatasetSelection, run id: Int64?, top: Int?,
+                                format: AnnotationFormat) throws -> SuspectsFile {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let run = try store.requiredRun(id, kind: .suspects, dataset: dataset)
+        let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
+        let suspects = try store.suspects(run: run.id).prefix(top ?? .max).map { (row: $0, sample: samples[$0.sampleID]!) }
+        var text = ""
+        switch format {
+        case .csv:
+            text = Table.render([Table(
+                name: "suspects", title: "",
+                columns: ["id", "text", "text_pair", "given_label", "suggested_label", "reasons", "score", "corrected_label"],
+                rows: suspects.map { s in
+                    [.text(s.sample.displayID), .text(s.sample.text), .optional(s.sample.textPair), .text(s.sample.label),
+                     .optional(s.row.suggestedLabel), .text(s.row.reasonText), .real(s.row.score), .missing]
+                })], as: .csv)
+        case .labelstudio:
+            let tasks: [JSONValue] = suspects.map { s in
+                var data: [(key: String, value: JSONValue)] = [("text", .string(s.sample.text))]
+                if let pair = s.sample.textPair { data.append(("text_pair", .string(pair))) }
+                data += [("id", .string(s.sample.displayID)), ("dq_sample", .number(Double(s.sample.id))), ("given_label", .string(s.sample.label)),
+                         ("reasons", .string(s.row.reasonText))]
+                var task: [(key: String, value: JSONValue)] = [("data", .object(data))]
+                if let suggested = s.row.suggestedLabel {
+                    task.append(("predictions", .array([.object([
+                        ("model_version", .string("dq suspects run \(run.id)")), ("score", .number(s.row.score)),
+                        ("result", .array([.object([
+                            ("from_name", .string("label")), ("to_name", .string("text")), ("type", .string("choices")),
+                            ("value", .object([("choices", .array([.string(suggested)]))])),
+                        ])])),
+                    ])])))
+                }
+                return .object(task)
+            }
+            text = JSONValue.array(tasks).jsonText + "\n"
+        case .doccano:
+            for s in suspects {
+                var line: [(key: String, value: JSONValue)] = [("text", .string(s.sample.text)), ("label", .array([.string(s.sample.label)]))]
+                if let pair = s.sample.textPair { line.append(("text_pair", .string(pair))) }
+                line += [("id", .string(s.sample.displayID)), ("dq_sample", .number(Double(s.sample.id))),
+                         ("suggested_label", s.row.suggestedLabel.map { .string($0) } ?? .null), ("reasons", .string(s.row.reasonText))]
+                text += JSONValue.object(line).jsonText + "\n"
+            }
+        }
+        return SuspectsFile(text: text, count: suspects.count, run: run.id)
+    }
+
+    public struct DatasetFile: Sendable {
+        public var csv: String
+        public var samples: Int
+        public var corrected: Int
+    }
+
+    /// The dataset (optionally some splits) as CSV, with its given or corrected labels.
+    public static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool) throws -> DatasetFile {
+        let dataset = try store.resolve(selection)
+        let corrected = correctedLabels ? try store.correctedLabels(dataset: dataset.id) : [:]
+        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        return DatasetFile(csv: Table.render([table(samples, corrected: correctedLabels ? corrected : nil)], as: .csv),
+                           samples: samples.count, corrected: samples.filter { corrected[$0.id] != nil }.count)
+    }
+
+    /// Samples as the dataset CSV: id, split, text, text_pair, label; with `corrected` labels,
+    /// the current label and then given_label and corrected.
+    public static func table(_ samples: [Sample], corrected: [Int64: String]?) -> Table {
+        var columns = ["id", "split", "text", "text_pair", "label"]
+        if corrected != nil { columns += ["given_label", "corrected"] }
+        return Table(name: "dataset", title: "", columns: columns, rows: samples.map { s in
+            var row: [Cell] = [.text(s.displayID), .text(s.split), .text(s.text), .optional(s.textPair), .text(corrected?[s.id] ?? s.label)]
+            if let corrected { row += [.text(s.label), .text(corrected[s.id] == nil ? "false" : "true")] }
+            return row
+        })
+    }
+}

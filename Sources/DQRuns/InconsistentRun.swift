@@ -1,0 +1,96 @@
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+/// The parameters of a `dq inconsistent` run.
+public struct InconsistentParameters: RunParameters {
+    public static let kind = RunKind.inconsistent
+    public var specsFile: String
+    /// The specifications' names, in file order.
+    public var specs: [String]
+    public var aggregate: RankAggregation
+    public var rrfK: Double
+    public var top: Int
+    public var minSpecs: Int
+    public var depth: Int
+    public var k1: Double
+    public var b: Double
+    public var embedModel: String?
+    public var splits: [String]?
+}
+
+/// `dq inconsistent`: samples that match another label's specifications.
+public enum InconsistentRun {
+    public struct Options: Sendable {
+        /// The specifications file (JSON; docs/specs.schema.json).
+        public var specsFile: String
+        public var ranking = SpecificationRanking.Options()
+        /// Rank `examples` by embeddings from this BERT checkpoint folder instead of BM25.
+        public var embedModel: String?
+
+        public init(specsFile: String) {
+            self.specsFile = specsFile
+        }
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var suspects: [SpecificationRanking.Suspect]
+        /// The ranked samples; a suspect's `index` points here.
+        public var samples: [Sample]
+        public var options: Options
+    }
+
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+                           observer: RunObserver = .silent) throws -> Outcome {
+        let dataset = try store.resolve(selection)
+        guard let text = try? String(contentsOfFile: options.specsFile, encoding: .utf8) else {
+            throw RunError.cannotRead(file: options.specsFile, what: "specifications file")
+        }
+        let specifications = try Specification.parse(text, file: options.specsFile, labels: try store.labels(dataset: dataset.id))
+        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
+        let embedder = try options.embedModel.map { try SentenceEmbedder(directory: $0) }
+        let r = options.ranking
+        let parameters = InconsistentParameters(
+            specsFile: options.specsFile, specs: specifications.map(\.name), aggregate: r.aggregation, rrfK: r.rrfK, top: r.top,
+            minSpecs: r.minSpecs, depth: r.depth, k1: r.bm25.k1, b: r.bm25.b, embedModel: options.embedModel, splits: dataset.splits)
+        let (run, suspects) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: nil,
+            compute: { _ in
+                observer.progress("ranking \(samples.count) samples by \(specifications.count) specifications")
+                defer { observer.endProgress() }
+                return try SpecificationRanking.suspects(
+                    documents: samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") },
+                    labels: samples.map(\.label), specs: specifications, options: options.ranking,
+                    embedder: embedder.map { e in { e.embed($0) } })
+            },
+            write: { run, suspects in
+                try store.writeSpecificationSuspects(run: run, suspects.map { s in
+                    SpecificationSuspectRow(sampleID: samples[s.index].id, suggestedLabel: s.suggestedLabel, position: s.position,
+                                            score: s.score, evidence: s.evidence.map { .init(spec: $0.spec, rank: $0.rank) })
+                })
+            })
+        return Outcome(run: run, suspects: suspects, samples: samples, options: options)
+    }
+}
+
+extension InconsistentRun.Outcome {
+    public var table: Table {
+        Table(
+            name: "inconsistent", title: "Samples matching another label's specifications (\(options.ranking.aggregation.rawValue)), run \(run)",
+            columns: ["suggested", "#", "id", "given", "score", "evidence (spec: rank)", "text"],
+            rows: suspects.map { s in
+                let sample = samples[s.index]
+                return [.text(s.suggestedLabel), .int(s.position), .text(sample.displayID), .text(sample.label),
+                        .real(s.score, digits: 4), .text(s.evidence.map { "\($0.spec): \($0.rank)" }.joined(separator: ", ")),
+                        .text(sample.text)]
+            },
+            note: suspects.isEmpty
+                ? "No sample outside a label matches its specifications within depth \(options.ranking.depth)."
+                : "Ranks start at 0 (best); tied samples share the last rank of their tie, so unmatched ones rank last. Review them: dq suspects, then dq export suspects.")
+    }
+}

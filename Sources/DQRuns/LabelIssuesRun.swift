@@ -1,0 +1,144 @@
+import DQAnalyses
+import DQReports
+import DQStore
+import DQText
+
+/// The parameters of a `dq label-issues` run.
+public struct LabelIssuesParameters: RunParameters {
+    public static let kind = RunKind.labelIssues
+    /// The `dq pvi` run whose probabilities were used, or the file they came from.
+    public var pviRun: Int64?
+    public var probs: String?
+    public var filterBy: ConfidentLearning.Filter
+    public var rankBy: ConfidentLearning.RankBy
+    public var minExamplesPerClass: Int
+    /// The label order of the probability columns.
+    public var labels: [String]
+}
+
+/// `dq label-issues`: confident learning on out-of-sample probabilities.
+public enum LabelIssuesRun {
+    public struct Options: Sendable {
+        /// The `dq pvi` run; nil: the dataset's latest on untransformed inputs.
+        public var pviRun: Int64?
+        /// A CSV of probabilities (columns id, label, one per label) instead of a run.
+        public var probabilities: String?
+        public var filter: ConfidentLearning.Filter = .pruneByNoiseRate
+        public var rankBy: ConfidentLearning.RankBy = .selfConfidence
+        public var minExamplesPerClass = 1
+
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var result: ConfidentLearning.Result
+        public var input: ConfidentLearning.Input
+        /// The store id of each row of `input`.
+        public var sampleIDs: [Int64]
+        public var labels: [String]
+        public var samples: [Int64: Sample]
+    }
+
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
+        var labels = try store.labels(dataset: dataset.id)
+        var ids: [Int64] = []
+        var given: [Int] = []
+        var probabilities: [Double] = []
+        var parameters = LabelIssuesParameters(filterBy: options.filter, rankBy: options.rankBy,
+                                               minExamplesPerClass: options.minExamplesPerClass, labels: labels)
+        if let probs = options.probabilities {
+            let rows = try ImportedProbabilities.readGiven(path: probs, labels: labels)
+            let byDisplayID = Dictionary(samples.values.map { ($0.displayID, $0.id) }) { a, _ in a }
+            let unknown = rows.keys.filter { byDisplayID[$0] == nil }.sorted()
+            guard unknown.isEmpty else {
+                throw InputError(file: probs, message: "\(unknown.count) ids are not samples of \(dataset.name) (first: \(unknown.prefix(5).joined(separator: ", ")))")
+            }
+            for (id, row) in rows.sorted(by: { byDisplayID[$0.key]! < byDisplayID[$1.key]! }) {
+                ids.append(byDisplayID[id]!)
+                given.append(labels.firstIndex(of: row.label)!)
+                probabilities += row.probabilities
+            }
+            parameters.probs = probs
+        } else {
+            let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
+            labels = try record.parameters(PVIParameters.self).labels
+            for row in try store.pviRows(run: record.id) {
+                guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
+                    throw StoreError.inconsistent("run \(record.id): sample \(row.sampleID) has label \(row.label) or probabilities outside the run's labels")
+                }
+                ids.append(row.sampleID)
+                given.append(y)
+                probabilities += row.probabilities
+            }
+            parameters.pviRun = record.id
+            parameters.labels = labels
+        }
+        guard labels.count >= 2, !ids.isEmpty else { throw RunError.tooFewLabels(dataset: dataset.name) }
+        let input = ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)
+        let (run, result) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: nil,
+            compute: { _ in
+                ConfidentLearning.findLabelIssues(input, filter: options.filter, rankBy: options.rankBy,
+                                                  minExamplesPerClass: options.minExamplesPerClass)
+            },
+            write: { run, result in
+                try store.writeLabelIssues(run: run, result.ranked.enumerated().map { position, i in
+                    LabelIssueRow(sampleID: ids[i], position: position + 1, givenLabel: labels[given[i]],
+                                  suggestedLabel: labels[input.argmax(i)], quality: result.quality[i])
+                })
+                try store.writeSummary(run: run, .object([
+                    ("confident_joint", .array(result.confidentJoint.map { .array($0.map { .number(Double($0)) }) })),
+                    ("noise_matrix", .array(result.noiseMatrix.map { .array($0.map { .number($0) }) })),
+                    ("issues", .number(Double(result.ranked.count))), ("samples", .number(Double(ids.count))),
+                ]))
+            })
+        return Outcome(run: run, result: result, input: input, sampleIDs: ids, labels: labels, samples: samples)
+    }
+}
+
+extension LabelIssuesRun.Outcome {
+    /// Label health per label, the noise matrix, and the `top` flagged samples.
+    public func tables(top: Int) -> [Table] {
+        let counts = input.labelCounts
+        var flagged = [Int](repeating: 0, count: labels.count)
+        for i in result.ranked { flagged[input.labels[i]] += 1 }
+        let health = 1 - Double(result.ranked.count) / Double(input.count)
+        let summary = Table(
+            name: "label_health", title: "Label health, run \(run): \(result.ranked.count) of \(input.count) samples flagged (health \(health.formatted(digits: 3)))",
+            columns: ["label", "samples", "flagged", "flagged share", "est. noise rate"],
+            rows: labels.indices.map { k in
+                let row = result.confidentJoint[k]
+                let total = row.reduce(0, +)
+                return [.text(labels[k]), .int(counts[k]), .int(flagged[k]), .real(counts[k] > 0 ? Double(flagged[k]) / Double(counts[k]) : 0),
+                        .real(total > 0 ? 1 - Double(row[k]) / Double(total) : 0)]
+            },
+            note: "est. noise rate: the share of a label's samples whose true label the calibrated confident joint puts elsewhere.")
+        let noise = Table(
+            name: "noise_matrix", title: "Noise matrix P(given label | true label): columns are true labels",
+            columns: ["given \\ true"] + labels,
+            rows: labels.indices.map { i in [.text(labels[i])] + labels.indices.map { j in .real(result.noiseMatrix[i][j]) } })
+        let issues = Table(
+            name: "issues", title: "Flagged samples, least likely correct first (\(result.ranked.count) in all)",
+            columns: ["#", "id", "given", "model prefers", "quality", "text"],
+            rows: result.ranked.prefix(top).enumerated().map { position, i in
+                let sample = samples[sampleIDs[i]]
+                return [.int(position + 1), .text(sample?.displayID ?? "#\(sampleIDs[i])"), .text(labels[input.labels[i]]),
+                        .text(labels[input.argmax(i)]), .real(result.quality[i]), .text(sample?.text ?? "")]
+            },
+            note: result.ranked.isEmpty ? "No sample flagged." : "Every flagged sample: --out FILE. Merge with other signals: dq suspects.")
+        return [summary, noise, issues]
+    }
+
+    /// Every flagged sample, as `--out` writes them.
+    public var sampleTable: Table {
+        Table(
+            name: "label_issues", title: "Label issues", columns: ["rank", "id", "given", "suggested", "quality"],
+            rows: result.ranked.enumerated().map { position, i in
+                [.int(position + 1), .text(samples[sampleIDs[i]]?.displayID ?? "#\(sampleIDs[i])"), .text(labels[input.labels[i]]),
+                 .text(labels[input.argmax(i)]), .real(result.quality[i])]
+            })
+    }
+}

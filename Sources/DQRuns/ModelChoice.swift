@@ -1,0 +1,188 @@
+import DQAnalyses
+import DQLearning
+import DQStore
+
+/// The model family V a run fits: `bow`, `tiny-bert`, or a Hugging Face BERT directory.
+public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
+    case bow
+    case tinyBert
+    case directory(String)
+
+    public init(_ text: String) {
+        switch text {
+        case "bow": self = .bow
+        case "tiny-bert": self = .tinyBert
+        default: self = .directory(text)
+        }
+    }
+
+    /// The name runs record and people type.
+    public var description: String {
+        switch self {
+        case .bow: return "bow"
+        case .tinyBert: return "tiny-bert"
+        case .directory(let path): return path
+        }
+    }
+
+    /// Whether the family trains in epochs (BERT), as cartography needs.
+    public var trainsInEpochs: Bool { self != .bow }
+}
+
+/// The model family and its training settings, as a command gives them. Unset BERT settings
+/// take the defaults of the initialisation found (see `BertTrainingOptions`).
+public struct ModelSettings: Sendable, Equatable {
+    public var model: ModelChoice
+    /// Pretrained weights for tiny-bert (a Hugging Face BERT directory).
+    public var weights: String?
+    public var epochs: Int?
+    public var batchSize = 32
+    public var learningRate: Float?
+    public var maxLength = 128
+    /// bow's L2 strength; nil: 1/n (scikit-learn's C = 1).
+    public var l2: Double?
+    public var seed: UInt64 = 13
+
+    public init(model: ModelChoice) {
+        self.model = model
+    }
+
+    /// The family to fit and its recorded parameters, telling the observer once how BERT
+    /// weights were found. `onStep` sees every BERT training step.
+    func family(observer: RunObserver, onStep: ((DQLearning.TrainingProgress) throws -> Void)?) throws
+        -> (family: any ModelFamily, parameters: ModelParameters) {
+        if model == .bow {
+            let family = BowFamily(options: SoftmaxRegression.Options(l2: l2))
+            return (family, ModelParameters(bow: family))
+        }
+        let name = model.description
+        let initialisation: BertFamily.Initialisation
+        var training: BertTrainingOptions
+        switch try PretrainedModels.resolve(model: name, weights: weights) {
+        case let .checkpoint(directory, origin):
+            observer.note("\(name): weights from \(origin) (\(directory))")
+            initialisation = .checkpoint(directory)
+            training = .fineTuning(seed: seed)
+        case .randomInitialisation(let looked):
+            observer.note("\(name): no pretrained weights (looked in \(looked.joined(separator: ", "))); training from random initialisation. For pretrained weights run `dq models fetch \(name)` or pass --weights DIR.")
+            initialisation = .randomTiny
+            training = .fromScratch(seed: seed)
+        }
+        if let epochs { training.epochs = epochs }
+        if let learningRate { training.learningRate = learningRate }
+        training.batchSize = batchSize
+        training.maxLength = maxLength
+        var family = BertFamily(name: name, initialisation: initialisation, training: training)
+        family.onStep = onStep
+        return (family, ModelParameters(bert: family))
+    }
+}
+
+/// A fitted family as a run records it: enough to fit it again exactly (`family()`). Stored
+/// flat among the run's other parameters, under the keys dq has always used.
+public struct ModelParameters: Codable, Equatable, Sendable {
+    /// bow, tiny-bert, a checkpoint directory, or imported (probabilities or dynamics made elsewhere).
+    public var model: String
+    // bow
+    public var features: String?
+    /// nil: 1/n.
+    public var l2: Double?
+    public var gradientTolerance: Double?
+    // BERT
+    /// checkpoint or random (older dq recorded a description here).
+    public var initialisation: String?
+    public var checkpoint: String?
+    /// For random initialisation: the configuration and vocabulary built from the training texts.
+    public var architecture: String?
+    public var epochs: Int?
+    public var batchSize: Int?
+    public var learningRate: Double?
+    public var warmup: Double?
+    public var weightDecay: Double?
+    public var maxLength: Int?
+
+    public static let imported = ModelParameters(model: "imported")
+
+    init(model: String) {
+        self.model = model
+    }
+
+    init(bow family: BowFamily) {
+        model = "bow"
+        features = "hashed word 1..\(family.features.maxN)-grams, dimension \(family.features.dimension), signed, l2"
+        l2 = family.options.l2
+        gradientTolerance = family.options.solver.gradientTolerance
+    }
+
+    init(bert family: BertFamily) {
+        model = family.name
+        switch family.initialisation {
+        case .checkpoint(let path):
+            initialisation = "checkpoint"
+            checkpoint = path
+        case let .random(config, size):
+            initialisation = "random"
+            architecture = "L=\(config.numHiddenLayers), H=\(config.hiddenSize), A=\(config.numAttentionHeads), I=\(config.intermediateSize); vocabulary of \(size) built from the training texts"
+        }
+        let t = family.training
+        epochs = t.epochs
+        batchSize = t.batchSize
+        learningRate = Double(t.learningRate)
+        warmup = Double(t.warmupFraction)
+        weightDecay = Double(t.weightDecay)
+        maxLength = t.maxLength
+    }
+
+    /// Whether a model was trained (not imported).
+    public var isTrained: Bool { model != "imported" }
+
+    /// The family the run fitted, rebuilt from these parameters; `run` names the run in errors.
+    public func family(seed: UInt64, run: Int64) throws -> any ModelFamily {
+        guard isTrained else { throw RunError.notRefittable(run: run, reason: "it scored imported probabilities; there is no model to refit") }
+        if model == "bow" { return BowFamily(options: SoftmaxRegression.Options(l2: l2)) }
+        let start: BertFamily.Initialisation
+        var training: BertTrainingOptions
+        if let checkpoint {
+            start = .checkpoint(checkpoint)
+            training = .fineTuning(seed: seed)
+        } else if initialisation?.hasPrefix("random") == true {
+            start = .randomTiny
+            training = .fromScratch(seed: seed)
+        } else {
+            throw RunError.notRefittable(run: run, reason: "it was recorded by an older dq that did not store the checkpoint's path")
+        }
+        guard let epochs, let batchSize, let learningRate, let warmup, let weightDecay, let maxLength else {
+            throw RunError.notRefittable(run: run, reason: "its training settings are not all recorded")
+        }
+        training.epochs = epochs
+        training.batchSize = batchSize
+        training.learningRate = Float(learningRate)
+        training.warmupFraction = Float(warmup)
+        training.weightDecay = Float(weightDecay)
+        training.maxLength = maxLength
+        return BertFamily(name: model, initialisation: start, training: training)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case model, features, l2, gradientTolerance, initialisation, checkpoint, architecture, epochs, batchSize, learningRate,
+             warmup, weightDecay, maxLength
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model)
+        features = try c.decodeIfPresent(String.self, forKey: .features)
+        // Older dq wrote the default as the text "1/n".
+        l2 = (try? c.decodeIfPresent(Double.self, forKey: .l2)) ?? nil
+        gradientTolerance = try c.decodeIfPresent(Double.self, forKey: .gradientTolerance)
+        initialisation = try c.decodeIfPresent(String.self, forKey: .initialisation)
+        checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint)
+        architecture = try c.decodeIfPresent(String.self, forKey: .architecture)
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize)
+        learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate)
+        warmup = try c.decodeIfPresent(Double.self, forKey: .warmup)
+        weightDecay = try c.decodeIfPresent(Double.self, forKey: .weightDecay)
+        maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength)
+    }
+}

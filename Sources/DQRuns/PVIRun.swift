@@ -1,0 +1,287 @@
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+/// The parameters of a `dq pvi` run.
+public struct PVIParameters: RunParameters {
+    public static let kind = RunKind.pvi
+    /// The null-input model g (`trained` or `prior`); nil for imported probabilities.
+    public var null: String?
+    /// The label order of the stored probability vectors.
+    public var labels: [String]
+    /// Cross-fitting folds, or the train/evaluate splits of the paper's protocol.
+    public var folds: Int?
+    public var trainSplit: String?
+    public var evalSplit: String?
+    public var transform: PVIRun.Transform?
+    public var tokensFile: String?
+    public var tokens: [String]?
+    /// Samples that share this stay in one fold (text, or a metadata column); nil: none.
+    public var groupBy: String?
+    public var splits: [String]?
+    /// For imported probabilities: the file.
+    public var file: String?
+    public var model: ModelParameters
+
+    /// How the run scored its samples.
+    public func scheme(run: Int64) throws -> PVIEstimation.Scheme {
+        if let folds { return .crossFit(folds: folds) }
+        if let trainSplit, let evalSplit { return .split(train: [trainSplit], evaluate: [evalSplit]) }
+        throw RunError.notRefittable(run: run, reason: "it records neither folds nor train/eval splits")
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case null, labels, folds, trainSplit, evalSplit, transform, tokensFile, tokens, groupBy, splits, file
+    }
+
+    init(labels: [String], model: ModelParameters) {
+        self.labels = labels
+        self.model = model
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        null = try c.decodeIfPresent(String.self, forKey: .null)
+        labels = try c.decode([String].self, forKey: .labels)
+        folds = try c.decodeIfPresent(Int.self, forKey: .folds)
+        trainSplit = try c.decodeIfPresent(String.self, forKey: .trainSplit)
+        evalSplit = try c.decodeIfPresent(String.self, forKey: .evalSplit)
+        transform = try c.decodeIfPresent(PVIRun.Transform.self, forKey: .transform)
+        tokensFile = try c.decodeIfPresent(String.self, forKey: .tokensFile)
+        tokens = try c.decodeIfPresent([String].self, forKey: .tokens)
+        groupBy = try c.decodeIfPresent(String.self, forKey: .groupBy)
+        splits = try c.decodeIfPresent([String].self, forKey: .splits)
+        file = try c.decodeIfPresent(String.self, forKey: .file)
+        model = try ModelParameters(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(null, forKey: .null)
+        try c.encode(labels, forKey: .labels)
+        try c.encodeIfPresent(folds, forKey: .folds)
+        try c.encodeIfPresent(trainSplit, forKey: .trainSplit)
+        try c.encodeIfPresent(evalSplit, forKey: .evalSplit)
+        try c.encodeIfPresent(transform, forKey: .transform)
+        try c.encodeIfPresent(tokensFile, forKey: .tokensFile)
+        try c.encodeIfPresent(tokens, forKey: .tokens)
+        try c.encodeIfPresent(groupBy, forKey: .groupBy)
+        try c.encodeIfPresent(splits, forKey: .splits)
+        try c.encodeIfPresent(file, forKey: .file)
+        try model.encode(to: encoder)
+    }
+}
+
+/// `dq pvi`: pointwise V-information of every sample, cross-fitted or train/evaluate, on
+/// original or transformed inputs, or from imported probabilities.
+public enum PVIRun {
+    /// Transformations of the input that measure what one attribute of it carries.
+    public enum Transform: String, CaseIterable, Sendable, Codable {
+        case shuffle, textOnly = "text-only", pairOnly = "pair-only", length, dropTokens = "drop-tokens", lowercase
+    }
+
+    public struct Options: Sendable {
+        public var scheme: PVIEstimation.Scheme = .crossFit(folds: 5)
+        public var null: PVIEstimation.NullModel = .trained
+        /// text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.
+        public var groupBy = "text"
+        public var transform: Transform?
+        /// For `dropTokens`: the file of words to drop.
+        public var tokensFile: String?
+        /// Checked before any work: the column `tables(by:)` will summarise by.
+        public var by: String?
+        /// Probabilities made elsewhere instead of training (see docs/scale-out.md).
+        public var importProbabilities: String?
+        public var model = ModelSettings(model: .bow)
+
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var results: [PVIEstimation.Result]
+        public var labels: [String]
+        /// The family as tables name it ("bow", "tiny-bert, shuffle inputs", "imported probabilities").
+        public var familyDescription: String
+    }
+
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+                           observer: RunObserver = .silent) throws -> Outcome {
+        var splits = selection.splits
+        if case let .split(train, evaluate) = options.scheme { splits = train + evaluate }
+        let dataset = try store.resolve(DatasetSelection(name: selection.name, splits: splits))
+        var samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        let groups = try groupKeys(samples, by: options.groupBy)
+        let transform = try inputTransform(options)
+        if let transform {
+            if (transform.transform == .textOnly || transform.transform == .pairOnly) && !samples.contains(where: { $0.textPair != nil }) {
+                throw RunError.needsTextPairs(transform: transform.transform.name, dataset: dataset.name)
+            }
+            samples = samples.map(transform.transform.apply)
+        }
+        guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
+        if let by = options.by { _ = try samples.map { try sliceKey($0, column: by) } }
+        let labels = try store.labels(dataset: dataset.id)
+        if let file = options.importProbabilities {
+            return try runImported(file, store: store, dataset: dataset, samples: samples, labels: labels, observer: observer)
+        }
+        let trainings: Int
+        if case .crossFit(let k) = options.scheme { trainings = k } else { trainings = 1 }
+        let progress = TrainingProgress(fits: trainings * (options.null == .trained ? 2 : 1), observer: observer)
+        let (family, modelParameters) = try options.model.family(observer: observer, onStep: progress.step)
+        var parameters = PVIParameters(labels: labels, model: modelParameters)
+        parameters.null = options.null.rawValue
+        switch options.scheme {
+        case .crossFit(let k): parameters.folds = k
+        case let .split(train, evaluate):
+            parameters.trainSplit = train.first
+            parameters.evalSplit = evaluate.first
+        }
+        parameters.transform = options.transform
+        if case .dropTokens(let tokens)? = transform?.transform {
+            parameters.tokensFile = options.tokensFile
+            parameters.tokens = tokens.sorted()
+        }
+        parameters.groupBy = groups == nil ? nil : options.groupBy
+        parameters.splits = dataset.splits
+        let seed = options.model.seed
+        let (run, results) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: Int64(bitPattern: seed),
+            compute: { _ in
+                defer { observer.endProgress() }
+                return try PVIEstimation.run(
+                    samples: samples, labels: labels, family: family, scheme: options.scheme, null: options.null, seed: seed,
+                    group: groups.map { keys in { keys[$0.id]! } }
+                ) { message in
+                    if message.contains(": fitting") { progress.begin(message) }
+                    observer.endProgress()
+                    observer.note(message)
+                }
+            },
+            write: { run, results in try write(results, labels: labels, run: run, in: store) })
+        let described = transform.map { "\(family.name), \($0.transform.name) inputs" } ?? family.name
+        return Outcome(run: run, results: results, labels: labels, familyDescription: described)
+    }
+
+    /// PVI of the samples listed in a file of imported probabilities.
+    static func runImported(_ path: String, store: Store, dataset: ResolvedDataset, samples: [Sample], labels: [String],
+                            observer: RunObserver) throws -> Outcome {
+        let results = try ImportedProbabilities.score(
+            try ImportedProbabilities.read(path: path, labels: labels), samples: samples, labels: labels, path: path)
+        guard !results.isEmpty else { throw RunError.noSamplesInFile(file: path, dataset: dataset.name) }
+        if results.count < samples.count {
+            observer.note("\(path) covers \(results.count) of the \(samples.count) samples; only those are scored")
+        }
+        var parameters = PVIParameters(labels: labels, model: .imported)
+        parameters.file = path
+        let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: nil,
+                                           compute: { _ in results }, write: { run, results in try write(results, labels: labels, run: run, in: store) })
+        return Outcome(run: run, results: results, labels: labels, familyDescription: "imported probabilities")
+    }
+
+    static func write(_ results: [PVIEstimation.Result], labels: [String], run: Int64, in store: Store) throws {
+        try store.writePVI(run: run, rows: results.map { r in
+            PVIRow(sampleID: r.sample.id, fold: r.fold, label: r.sample.label, predicted: labels[r.score.predicted],
+                   pInput: r.score.inputProbability, pNull: r.score.nullProbability, hNull: r.score.hNull,
+                   hInput: r.score.hInput, pvi: r.score.pvi, correct: r.score.correct, probabilities: r.probabilities)
+        })
+    }
+
+    /// The transformation asked for, built (reading the tokens file for `dropTokens`).
+    static func inputTransform(_ options: Options) throws -> (transform: InputTransform, name: Transform)? {
+        guard let transform = options.transform else { return nil }
+        switch transform {
+        case .shuffle: return (.shuffle(seed: options.model.seed), transform)
+        case .textOnly: return (.textOnly, transform)
+        case .pairOnly: return (.pairOnly, transform)
+        case .length: return (.length, transform)
+        case .lowercase: return (.lowercase, transform)
+        case .dropTokens:
+            let file = options.tokensFile ?? ""
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RunError.cannotRead(file: file, what: "tokens file") }
+            let tokens = Set(text.split(whereSeparator: \.isNewline).flatMap { WordTokens.split(String($0)) })
+            guard !tokens.isEmpty else { throw RunError.emptyList(file: file, what: "words") }
+            return (.dropTokens(tokens), transform)
+        }
+    }
+
+    /// Each sample's fold group for `groupBy` (computed on the samples as stored, before any
+    /// transformation), or nil for none.
+    static func groupKeys(_ samples: [Sample], by: String) throws -> [Int64: String]? {
+        switch by {
+        case "none": return nil
+        case "text": return Dictionary(uniqueKeysWithValues: samples.map { ($0.id, TextNormalisation.duplicateKey($0.text)) })
+        default: return Dictionary(uniqueKeysWithValues: try samples.map { ($0.id, try sliceKey($0, column: by)) })
+        }
+    }
+
+    /// The value of `column` for a sample: its label, split, or a metadata field.
+    public static func sliceKey(_ sample: Sample, column: String) throws -> String {
+        switch column {
+        case "label": return sample.label
+        case "split": return sample.split
+        default:
+            guard let metadata = sample.metadata, let value = try? JSONValue.parse(metadata)[column] else {
+                throw RunError.noMetadata(column: column, sample: sample.displayID)
+            }
+            return value.scalarText ?? value.jsonText
+        }
+    }
+}
+
+extension PVIRun.Outcome {
+    /// The summary tables: V-information overall and per label, per `by` slice if asked, and
+    /// the `top` lowest-PVI samples.
+    public func tables(by: String?, top: Int) throws -> [Table] {
+        let scores = results.map(\.score)
+        let columns = ["group", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"]
+        var tables = [Table(
+            name: "v_information", title: "V-information, \(familyDescription), run \(run) (mean PVI in bits; higher = the input tells more about the label)",
+            columns: columns,
+            rows: PVIRun.summaryRows([PointwiseVInformation.summarise(scores, group: "all")] + PointwiseVInformation.summarise(scores, by: results.map(\.sample.label))))]
+        if let by {
+            let keys = try results.map { try PVIRun.sliceKey($0.sample, column: by) }
+            tables.append(Table(name: "slices", title: "V-information by \(by)", columns: columns,
+                                rows: PVIRun.summaryRows(PointwiseVInformation.summarise(scores, by: keys))))
+        }
+        let lowest = results.sorted { $0.score.pvi < $1.score.pvi || ($0.score.pvi == $1.score.pvi && $0.sample.id < $1.sample.id) }.prefix(top)
+        tables.append(Table(
+            name: "lowest", title: "Lowest PVI: the likeliest mislabels or hardest cases",
+            columns: ["id", "label", "g′ predicts", "PVI", "p′(y|x)", "text"],
+            rows: lowest.map { r in
+                [.text(r.sample.displayID), .text(r.sample.label), .text(labels[r.score.predicted]), .real(r.score.pvi, digits: 2),
+                 .real(r.score.inputProbability, digits: 3), .text(r.sample.displayText)]
+            }))
+        return tables
+    }
+
+    /// Every sample's scores, as `--out` writes them.
+    public var sampleTable: Table {
+        Table(
+            name: "samples", title: "PVI per sample",
+            columns: ["id", "label", "predicted", "p_input", "p_null", "H_yb", "H_yx", "PVI", "correct", "fold"],
+            rows: results.map { r in
+                [.text(r.sample.displayID), .text(r.sample.label), .text(labels[r.score.predicted]),
+                 .real(r.score.inputProbability), .real(r.score.nullProbability), .real(r.score.hNull), .real(r.score.hInput),
+                 .real(r.score.pvi), .text(r.score.correct ? "true" : "false"), .int(r.fold)]
+            })
+    }
+}
+
+extension PVIRun {
+    /// Summaries as table rows: group, samples, V-information, mean H(y|∅), mean H(y|x), accuracy.
+    static func summaryRows(_ summaries: [PointwiseVInformation.Summary]) -> [[Cell]] {
+        summaries.map {
+            [.text($0.group), .int($0.count), .real($0.vInformation, digits: 3), .real($0.meanHNull, digits: 3),
+             .real($0.meanHInput, digits: 3), .real($0.accuracy, digits: 3)]
+        }
+    }
+}
+
+extension Sample {
+    /// The text as tables show it: a pair joined by ⟂.
+    public var displayText: String { textPair.map { text + " ⟂ " + $0 } ?? text }
+}

@@ -1,0 +1,96 @@
+import DQAnalyses
+import DQReports
+import DQStore
+import DQText
+
+/// `dq report`: one self-contained HTML report of the latest run of every analysis.
+public enum ReportRun {
+    /// The report of a dataset; `top` suspects are listed.
+    public static func build(store: Store, dataset selection: DatasetSelection, top: Int) throws -> HTMLReport {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let samples = try store.samples(dataset: dataset.id)
+        let byID = Dictionary(uniqueKeysWithValues: samples.map { ($0.id, $0) })
+        func missing(_ kind: RunKind) -> String { "Not run yet: \(kind.command) --dataset \(dataset.name)" }
+        var sections = [try datasetSection(store: store, dataset: dataset)]
+        sections.append(try store.defaultRun(dataset: dataset.id, kind: .pvi).map { try pviSection($0, store: store) }
+            ?? .init(title: "V-information", body: nil, missing: missing(.pvi)))
+        sections.append(try store.defaultRun(dataset: dataset.id, kind: .cartography).map { try cartographySection($0, store: store, dataset: dataset.name) }
+            ?? .init(title: "Data map", body: nil, missing: missing(.cartography)))
+        sections.append(try store.defaultRun(dataset: dataset.id, kind: .divergence).map { try divergenceSection($0, store: store) }
+            ?? .init(title: "Label-pair difficulty", body: nil, missing: missing(.divergence)))
+        sections.append(try store.defaultRun(dataset: dataset.id, kind: .suspects).map { try suspectsSection($0, store: store, samples: byID, top: top) }
+            ?? .init(title: "Suspects", body: nil, missing: missing(.suspects)))
+        return HTMLReport(title: "dq report: \(dataset.name)", subtitle: "\(samples.count) samples · written \(Timestamp.now()) by dq \(dqVersion)",
+                          sections: sections)
+    }
+
+    /// Which run made a section, with its parameters.
+    static func provenance(_ run: RunRecord) -> String {
+        "run \(run.id) · \(run.kind.rawValue) · dq \(run.dqVersion) · \(run.finishedAt ?? run.startedAt) · parameters \(run.parametersJSON)"
+    }
+
+    static func datasetSection(store: Store, dataset: ResolvedDataset) throws -> HTMLReport.Section {
+        let stats = try DatasetStats.compute(store: store, datasets: [dataset.name])
+        let splits = try store.splits(dataset: dataset.id)
+        return .init(title: "Dataset", body:
+            HTML.table(Table(name: "summary", title: "", columns: ["samples", "splits", "labels", "exact duplicate texts", "conflicting duplicates"],
+                             rows: [[.int(stats.sampleCount), .text(splits.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
+                                     .int(stats.labels.count), .int(stats.exactDuplicates.count), .int(stats.conflicts.count)]]))
+            + "<h3>Label distribution</h3>\n"
+            + Charts.bars(stats.labels.map { ($0.label, Double($0.count)) }) { "\(Int($0))" }
+            + HTML.table(Table(name: "lengths", title: "", columns: ["label", "min", "median", "p95", "max"],
+                               rows: stats.lengths.map { [.text($0.label ?? "(all)"), .int($0.min), .real($0.median, digits: 1), .real($0.p95, digits: 1), .int($0.max)] },
+                               note: "Text length in whitespace tokens.")))
+    }
+
+    static func pviSection(_ run: RunRecord, store: Store) throws -> HTMLReport.Section {
+        let rows = try store.pviRows(run: run.id)
+        let summaries = [PointwiseVInformation.summarise(rows, group: "all")] + PointwiseVInformation.summarise(rows, by: rows.map(\.label))
+        return .init(title: "V-information", provenance: provenance(run), body:
+            HTML.table(Table(name: "v", title: "", columns: ["label", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"],
+                             rows: PVIRun.summaryRows(summaries),
+                             note: "V-information: mean PVI, the bits the input gives about the label beyond the label prior (Ethayarajh et al., ICML 2022)."))
+            + "<h3>PVI per label</h3>\n<p class=\"note\">Red: the label's mean; dashed: 0 bits. Samples below 0 are more surprising to the model than the prior: likely mislabels or hard cases.</p>\n"
+            + Charts.histograms(rows.groupedInOrder(by: \.label).map { ($0.key, $0.elements.map(\.pvi)) }, unit: "bits"))
+    }
+
+    static func cartographySection(_ run: RunRecord, store: Store, dataset: String) throws -> HTMLReport.Section {
+        let points = try store.cartographyPoints(run: run.id)
+        var regions: [CartographyRegion: Int] = [:]
+        for p in points { regions[p.region, default: 0] += 1 }
+        return .init(title: "Data map", provenance: provenance(run), body:
+            DataMapSVG.render(points.map { .init(variability: $0.variability, confidence: $0.confidence, correctness: $0.correctness) },
+                              title: "Data map of \(dataset)")
+            + HTML.table(Table(name: "regions", title: "", columns: ["region", "samples"],
+                               rows: [CartographyRegion.easy, .ambiguous, .hard].map { [.text($0.rawValue), .int(regions[$0] ?? 0)] },
+                               note: "Swayamdipta et al., EMNLP 2020: hard-to-learn samples are often mislabelled; ambiguous ones help generalisation.")))
+    }
+
+    static func divergenceSection(_ run: RunRecord, store: Store) throws -> HTMLReport.Section {
+        let pairs = try store.divergences(run: run.id)
+        var labels: [String] = []
+        for p in pairs { for l in [p.labelA, p.labelB] where !labels.contains(l) { labels.append(l) } }
+        labels.sort()
+        var value: [String: Double] = [:]
+        for p in pairs { value[p.labelA + "\u{0}" + p.labelB] = p.divergence; value[p.labelB + "\u{0}" + p.labelA] = p.divergence }
+        func words(_ list: [DivergenceRow.Contribution]) -> String { list.map(\.token).joined(separator: " ") }
+        return .init(title: "Label-pair difficulty", provenance: provenance(run), body:
+            "<p class=\"note\">Jensen–Shannon divergence of the two labels' word distributions (Masud et al., KDD 2023): darker = lower = harder to tell apart.</p>\n"
+            + Charts.heatmap(labels: labels) { value[labels[$0] + "\u{0}" + labels[$1]] ?? 0 }
+            + HTML.table(Table(name: "pairs", title: "", columns: ["label A", "label B", "JSD", "more in A", "more in B"],
+                               rows: pairs.map { [.text($0.labelA), .text($0.labelB), .real($0.divergence, digits: 4), .text(words($0.towardA)), .text(words($0.towardB))] })))
+    }
+
+    static func suspectsSection(_ run: RunRecord, store: Store, samples: [Int64: Sample], top: Int) throws -> HTMLReport.Section {
+        let suspects = try store.suspects(run: run.id)
+        return .init(title: "Suspects", provenance: provenance(run), body:
+            HTML.table(Table(name: "suspects", title: "", columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],
+                             rows: suspects.prefix(top).map { s in
+                                 let sample = samples[s.sampleID]
+                                 return [.int(s.position), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
+                                         .real(s.score, digits: 4), .text(s.reasonText),
+                                         .text([sample?.text, sample?.textPair].compactMap { $0 }.joined(separator: " ⟂ "))]
+                             },
+                             note: "\(suspects.count) samples flagged in all; hand them to annotators with dq export suspects.")))
+    }
+}

@@ -1,0 +1,65 @@
+import DQStore
+
+/// What stops a run, with the data to say why. The descriptions speak of datasets, runs and
+/// files; the command line adds which command or flag fixes it.
+public enum RunError: Error, Equatable, CustomStringConvertible {
+    case unknownSplit(String, dataset: String, known: [String])
+    case noSamples(dataset: String, splits: [String]?)
+    case tooFewSamples(dataset: String, count: Int)
+    case tooFewLabels(dataset: String)
+    /// The dataset has no finished run of this kind to build on.
+    case noRun(RunKind, dataset: String)
+    /// The run named is not a finished run of this kind and dataset.
+    case notAFinishedRun(Int64, RunKind, dataset: String)
+    case cannotRead(file: String, what: String)
+    case emptyList(file: String, what: String)
+    case unknownLabel(String, dataset: String, known: [String])
+    /// A sample lacks the metadata column a run groups or slices by.
+    case noMetadata(column: String, sample: String)
+    case needsTextPairs(transform: String, dataset: String)
+    case notRefittable(run: Int64, reason: String)
+    case irreproducible(run: Int64, largestDifference: Double)
+    case differentLabels(String, String, [String], [String])
+    case nothingToMerge(dataset: String)
+    case noSamplesInFile(file: String, dataset: String)
+    case needsEpochs(model: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownSplit(split, dataset, known):
+            return "dataset \(dataset) has no split '\(split)' (its splits: \(known.joined(separator: ", ")))"
+        case let .noSamples(dataset, splits):
+            return "dataset \(dataset) has no samples" + (splits.map { " in split \($0.joined(separator: ","))" } ?? "")
+        case let .tooFewSamples(dataset, count):
+            return "dataset \(dataset) has too few samples (\(count))"
+        case let .tooFewLabels(dataset):
+            return "dataset \(dataset) has fewer than two labels"
+        case let .noRun(kind, dataset):
+            return "dataset \(dataset) has no finished `\(kind.command)` run"
+        case let .notAFinishedRun(id, kind, dataset):
+            return "run \(id) is not a finished `\(kind.command)` run of \(dataset)"
+        case let .cannotRead(file, what):
+            return "cannot read the \(what) \(file)"
+        case let .emptyList(file, what):
+            return "\(file) lists no \(what)"
+        case let .unknownLabel(label, dataset, known):
+            return "dataset \(dataset) has no label '\(label)' (its labels: \(known.joined(separator: ", ")))"
+        case let .noMetadata(column, sample):
+            return "sample \(sample) has no metadata column '\(column)'"
+        case let .needsTextPairs(transform, dataset):
+            return "the \(transform) transformation needs text pairs; dataset \(dataset) has single texts"
+        case let .notRefittable(run, reason):
+            return "run \(run) cannot be refitted: \(reason)"
+        case let .irreproducible(run, difference):
+            return "could not reproduce run \(run) (probabilities differ by up to \(difference)); was the dataset changed since?"
+        case let .differentLabels(a, b, labelsA, labelsB):
+            return "datasets \(a) and \(b) have different labels (\(labelsA.joined(separator: ", ")) vs \(labelsB.joined(separator: ", "))): conflicts compare datasets with the same label space"
+        case let .nothingToMerge(dataset):
+            return "dataset \(dataset) has no analysis to merge yet"
+        case let .noSamplesInFile(file, dataset):
+            return "\(file) holds no sample of \(dataset)"
+        case let .needsEpochs(model):
+            return "cartography needs a model trained in epochs, and \(model) is not one"
+        }
+    }
+}

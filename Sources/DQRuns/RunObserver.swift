@@ -1,0 +1,60 @@
+import DQLearning
+import DQReports
+import Foundation
+
+/// What a run tells the person waiting for it, and how it learns that they want it to stop.
+/// The command line prints notes and progress on standard error and turns Ctrl-C into an
+/// error thrown by `checkInterrupt`; tests use `silent`.
+public struct RunObserver {
+    /// A line of information (not a result).
+    public var note: (String) -> Void
+    /// Replaces the current progress line.
+    public var progress: (String) -> Void
+    /// Clears the progress line.
+    public var endProgress: () -> Void
+    /// Throws when the run should stop (Ctrl-C); called at every checkpoint of long work.
+    public var checkInterrupt: () throws -> Void
+
+    public init(note: @escaping (String) -> Void, progress: @escaping (String) -> Void, endProgress: @escaping () -> Void,
+                checkInterrupt: @escaping () throws -> Void) {
+        self.note = note
+        self.progress = progress
+        self.endProgress = endProgress
+        self.checkInterrupt = checkInterrupt
+    }
+
+    /// Says nothing and never stops a run.
+    public static var silent: RunObserver {
+        RunObserver(note: { _ in }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    }
+}
+
+/// Progress of a run made of several trainings (folds × input and null models): a line per
+/// BERT step with the current fit, its epoch, step, loss and speed, the share of the whole run
+/// done and the time left for all of it. The interrupt is checked at each step.
+final class TrainingProgress {
+    let fits: Int
+    private let observer: RunObserver
+    private(set) var label = ""
+    private var fitsStarted = 0
+    private let started = Date()
+
+    init(fits: Int, observer: RunObserver) {
+        self.fits = max(1, fits)
+        self.observer = observer
+    }
+
+    /// A new fit begins.
+    func begin(_ label: String) {
+        fitsStarted += 1
+        self.label = label
+    }
+
+    func step(_ progress: DQLearning.TrainingProgress) throws {
+        try observer.checkInterrupt()
+        let done = (Double(max(fitsStarted, 1) - 1) + Double(progress.step) / Double(max(progress.totalSteps, 1))) / Double(fits)
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = done > 0 ? Int(elapsed * (1 - done) / done) : 0
+        observer.progress("\(label) epoch \(progress.epoch)/\(progress.epochs), step \(progress.step)/\(progress.totalSteps), loss \(progress.loss.formatted(digits: 4)), \(Int(progress.samplesPerSecond)) samples/s; run \(Int(100 * done))%, ETA \(eta / 60)m\(eta % 60)s")
+    }
+}

@@ -1,0 +1,110 @@
+import DQReports
+import DQStore
+import DQText
+
+/// The parameters of a `dq select` run.
+public struct SelectionParameters: RunParameters {
+    public static let kind = RunKind.selection
+    public var sourceRun: Int64
+    public var sourceKind: RunKind
+    /// The rule, for people ("drop the 545 lowest-PVI samples (10%)").
+    public var rule: String
+    public var kept: Int
+    public var out: String
+}
+
+/// `dq select`: a training subset chosen by PVI or by cartography region, recorded.
+public enum SelectRun {
+    /// A share ("10%") or a number ("500") of samples.
+    public enum Amount: Sendable, Equatable, CustomStringConvertible {
+        case share(Double)
+        case count(Int)
+
+        /// Parses "10%" (0–100) or "500"; nil otherwise.
+        public init?(_ text: String) {
+            if text.hasSuffix("%"), let p = Double(text.dropLast()), p >= 0, p <= 100 {
+                self = .share(p / 100)
+            } else if let n = Int(text), n >= 0 {
+                self = .count(n)
+            } else {
+                return nil
+            }
+        }
+
+        /// How many of `total` samples.
+        public func of(_ total: Int) -> Int {
+            switch self {
+            case .share(let p): return Int((p * Double(total)).rounded())
+            case .count(let n): return min(n, total)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .share(let p): return "\((p * 100).formatted(digits: p * 100 == (p * 100).rounded() ? 0 : 2))%"
+            case .count(let n): return String(n)
+            }
+        }
+    }
+
+    public enum Rule: Sendable, Equatable {
+        /// Drop the lowest-PVI samples; keep the rest.
+        case dropLowest(Amount)
+        /// Keep only the lowest-PVI samples.
+        case keepHardest(Amount)
+        /// Keep one cartography region.
+        case region(CartographyRegion)
+
+        var sourceKind: RunKind {
+            if case .region = self { return .cartography }
+            return .pvi
+        }
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var sourceRun: Int64
+        public var sourceKind: RunKind
+        public var rule: String
+        /// The kept samples as the dataset CSV.
+        public var csv: String
+        public var kept: Int
+    }
+
+    /// Chooses the samples; `write` receives the CSV inside the run's transaction, so the
+    /// file and the stored selection exist together or not at all.
+    public static func run(store: Store, dataset selection: DatasetSelection, sourceRun: Int64?, rule: Rule, out: String,
+                           write: (String) throws -> Void) throws -> Outcome {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let kind = rule.sourceKind
+        let source = try store.requiredRun(sourceRun, kind: kind, dataset: dataset)
+        let kept: [Int64]
+        let description: String
+        switch rule {
+        case .region(let region):
+            kept = try store.cartographyPoints(run: source.id).filter { $0.region == region }.map(\.sampleID)
+            description = "region \(region.rawValue)"
+        case .dropLowest(let amount):
+            let rows = try store.pviRows(run: source.id).sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
+            let n = amount.of(rows.count)
+            kept = rows.dropFirst(n).map(\.sampleID)
+            description = "drop the \(n) lowest-PVI samples (\(amount))"
+        case .keepHardest(let amount):
+            let rows = try store.pviRows(run: source.id).sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
+            let n = amount.of(rows.count)
+            kept = rows.prefix(n).map(\.sampleID)
+            description = "keep the \(n) lowest-PVI samples (\(amount))"
+        }
+        let keep = Set(kept)
+        let samples = try store.samples(dataset: dataset.id).filter { keep.contains($0.id) }
+        let csv = Table.render([ExportRun.table(samples, corrected: nil)], as: .csv)
+        let parameters = SelectionParameters(sourceRun: source.id, sourceKind: kind, rule: description, kept: samples.count, out: out)
+        let (run, _) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: nil, compute: { _ in samples },
+            write: { run, samples in
+                try store.writeSelection(run: run, samples: samples.map(\.id))
+                try write(csv)
+            })
+        return Outcome(run: run, sourceRun: source.id, sourceKind: kind, rule: description, csv: csv, kept: samples.count)
+    }
+}

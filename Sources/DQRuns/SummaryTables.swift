@@ -1,0 +1,88 @@
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+
+/// The tables of the commands that only read: `dq datasets`, `dq stats`, `dq ingest`'s summary
+/// and `dq models list`.
+public enum SummaryTables {
+    public static func datasets(_ store: Store) throws -> Table {
+        let summaries = try store.datasetSummaries()
+        return Table(
+            name: "datasets", title: "Datasets",
+            columns: ["dataset", "rows", "splits", "labels", "last ingest"],
+            rows: summaries.map { d in
+                [.text(d.name), .int(d.rowCount),
+                 .text(d.splits.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
+                 .text("\(d.labels.count): " + d.labels.joined(separator: ", ")),
+                 .optional(d.lastIngestAt)]
+            },
+            note: summaries.isEmpty ? "The store is empty: add data with `dq ingest FILE`." : nil)
+    }
+
+    public static func ingest(_ summaries: [IngestSummary]) -> Table {
+        Table(
+            name: "ingest", title: "Ingested",
+            columns: ["file", "dataset", "split", "format", "read", "new", "duplicate", "rejected", "seconds"],
+            rows: summaries.map {
+                [.text($0.file), .text($0.dataset), .text($0.split), .text($0.format.rawValue), .int($0.rowsRead),
+                 .int($0.rowsNew), .int($0.rowsDuplicate), .int($0.rowsRejected), .real($0.seconds, digits: 2)]
+            })
+    }
+
+    /// The tables of `dq stats`; with `complete` false at most `top` groups are listed.
+    public static func stats(_ stats: DatasetStats, datasets: [String], top: Int, complete: Bool) -> [Table] {
+        let scope = datasets.joined(separator: " + ")
+        let labels = Table(
+            name: "labels", title: "Labels of \(scope) (\(stats.sampleCount.formatted(thousands: true)) samples)",
+            columns: ["label", "count", "share"],
+            rows: stats.labels.map { [.text($0.label), .int($0.count), .real($0.share, digits: 3)] })
+        let lengths = Table(
+            name: "lengths", title: "Text length in tokens",
+            columns: ["label", "min", "median", "p95", "max"],
+            rows: stats.lengths.map {
+                [.text($0.label ?? "(all)"), .int($0.min), .real($0.median, digits: 1), .real($0.p95, digits: 1), .int($0.max)]
+            })
+        let multi = datasets.count > 1
+        let hasPairs = (stats.exactDuplicates + stats.conflicts).contains { $0.textPair != nil }
+        func groupRows(_ groups: [DatasetStats.DuplicateGroup]) -> [[Cell]] {
+            (complete ? groups : Array(groups.prefix(top))).map { group in
+                var row: [Cell] = [.text(group.text)]
+                if hasPairs { row.append(.optional(group.textPair)) }
+                row.append(.int(group.members.count))
+                row.append(.text(group.members.map { (multi ? "\($0.dataset):" : "") + $0.id }.joined(separator: " ")))
+                row.append(.text(group.members.map(\.label).joined(separator: " ")))
+                return row
+            }
+        }
+        let groupColumns = ["text"] + (hasPairs ? ["text_pair"] : []) + ["rows", "ids", "labels"]
+        func shownNote(_ count: Int) -> String? {
+            !complete && count > top ? "… \(count - top) more; --top N or --format csv/json lists them" : nil
+        }
+        let duplicateRows = stats.exactDuplicates.reduce(0) { $0 + $1.members.count }
+        let duplicates = Table(
+            name: "duplicates",
+            title: "Exact duplicate texts: \(stats.exactDuplicates.count) texts on \(duplicateRows) rows",
+            columns: groupColumns, rows: groupRows(stats.exactDuplicates),
+            note: shownNote(stats.exactDuplicates.count))
+        let conflicts = Table(
+            name: "conflicts",
+            title: "Conflicting duplicates (same text up to case, spacing and punctuation; different labels): \(stats.conflicts.count)",
+            columns: groupColumns, rows: groupRows(stats.conflicts),
+            note: shownNote(stats.conflicts.count))
+        return [labels, lengths, duplicates, conflicts]
+    }
+
+    public static func models() throws -> Table {
+        let rows: [[Cell]] = try PretrainedModels.known.keys.sorted().map { name in
+            let repository = PretrainedModels.known[name]!
+            switch try PretrainedModels.resolve(model: name, weights: nil) {
+            case let .checkpoint(directory, origin):
+                return [.text(name), .text(repository), .text("\(origin): \(directory)")]
+            case .randomInitialisation:
+                return [.text(name), .text(repository), .text("not downloaded (dq models fetch \(name))")]
+            }
+        }
+        return Table(name: "models", title: "Models", columns: ["model", "repository", "weights"], rows: rows)
+    }
+}

@@ -1,0 +1,90 @@
+import DQAnalyses
+import DQReports
+import DQStore
+import DQText
+
+/// `dq vinfo compare`: V-information of `dq pvi` runs side by side with bootstrap intervals.
+public enum VInfoRun {
+    public struct Options: Sendable {
+        /// Run ids; empty: the latest run of each model and transformation of `datasets`.
+        public var runs: [Int64] = []
+        /// Datasets whose runs to compare; nil: the store's only one.
+        public var datasets: [String]?
+        /// Only runs of these model families.
+        public var models: Set<String>?
+        public var perLabel = false
+        public var bootstrap = 1000
+        public var seed: UInt64 = 13
+
+        public init() {}
+    }
+
+    /// The runs compared, oldest first.
+    static func selectedRuns(_ store: Store, options: Options) throws -> [(run: RunRecord, parameters: PVIParameters)] {
+        if !options.runs.isEmpty {
+            return try options.runs.map { id in
+                let run = try store.run(id)
+                guard run.kind == .pvi, run.status == .succeeded else { throw RunError.notAFinishedRun(id, .pvi, dataset: "this store") }
+                return (run, try run.parameters(PVIParameters.self))
+            }
+        }
+        let names = try options.datasets ?? [store.defaultDataset(nil).name]
+        var chosen: [(run: RunRecord, parameters: PVIParameters)] = []
+        for name in names {
+            var seen = Set<String>()
+            for run in try store.runs(dataset: try store.requireDataset(name), kind: .pvi) where run.status == .succeeded {
+                let parameters = try run.parameters(PVIParameters.self)
+                let key = parameters.model.model + "\u{0}" + (parameters.transform?.rawValue ?? "")
+                guard options.models?.contains(parameters.model.model) ?? true, seen.insert(key).inserted else { continue }
+                chosen.append((run, parameters))
+            }
+        }
+        guard !chosen.isEmpty else { throw RunError.noRun(.pvi, dataset: names.joined(separator: ", ")) }
+        return chosen.sorted { $0.run.id < $1.run.id }
+    }
+
+    public static func tables(store: Store, options: Options) throws -> [Table] {
+        let selected = try selectedRuns(store, options: options)
+        let names = Dictionary(uniqueKeysWithValues: try store.datasetNames().map { (try store.requireDataset($0), $0) })
+        let resamples = options.bootstrap, seed = options.seed
+        var rows: [[Cell]] = []
+        var differences: [[Cell]] = []
+        var first: [PVIRow] = []
+        for (r, (run, parameters)) in selected.enumerated() {
+            let scores = try store.pviRows(run: run.id)
+            guard !scores.isEmpty else { continue }
+            let dataset = run.datasetID.flatMap { names[$0] } ?? "?"
+            func row(_ group: String, _ list: [PVIRow]) -> [Cell] {
+                let interval = Bootstrap.mean(list.map(\.pvi), resamples: resamples, seed: seed)
+                return [.int(Int(run.id)), .text(dataset), .text(parameters.model.model), .text(parameters.transform?.rawValue ?? "original"),
+                        .text(group), .int(list.count), .real(interval.estimate), .real(interval.low), .real(interval.high),
+                        .real(Double(list.filter(\.correct).count) / Double(list.count))]
+            }
+            rows.append(row("all", scores))
+            if options.perLabel {
+                for group in scores.groupedInOrder(by: \.label) { rows.append(row(group.key, group.elements)) }
+            }
+            if r == 0 {
+                first = scores
+            } else {
+                let paired = first.map(\.sampleID) == scores.map(\.sampleID)
+                let interval = paired
+                    ? Bootstrap.pairedDifference(first.map(\.pvi), scores.map(\.pvi), resamples: resamples, seed: seed)
+                    : Bootstrap.difference(first.map(\.pvi), scores.map(\.pvi), resamples: resamples, seed: seed)
+                differences.append([.int(Int(run.id)), .int(Int(selected[0].run.id)), .real(interval.estimate), .real(interval.low), .real(interval.high),
+                                    .text(paired ? "paired" : "independent"),
+                                    .text(interval.contains(0) ? "no (interval holds 0)" : "yes")])
+            }
+        }
+        var tables = [Table(
+            name: "v_information", title: "V-information (bits) with \(resamples)-resample 95% bootstrap intervals",
+            columns: ["run", "dataset", "model", "input", "group", "samples", "V-info", "95% low", "95% high", "accuracy g′"],
+            rows: rows, note: "input: the --transform the run trained and scored on (original: none).")]
+        if !differences.isEmpty {
+            tables.append(Table(
+                name: "differences", title: "Difference from run \(selected[0].run.id) (V-info of the run − V-info of run \(selected[0].run.id))",
+                columns: ["run", "vs run", "Δ V-info", "95% low", "95% high", "bootstrap", "different?"], rows: differences))
+        }
+        return tables
+    }
+}

@@ -1,0 +1,77 @@
+/// One label pair's divergence as stored (table `label_divergence`).
+public struct DivergenceRow: Sendable, Equatable {
+    /// A token and how much it pulls the divergence toward one label of the pair.
+    public struct Contribution: Sendable, Equatable, Codable {
+        public var token: String
+        public var contribution: Double
+
+        public init(token: String, contribution: Double) {
+            self.token = token
+            self.contribution = contribution
+        }
+
+        // Stored as [token, contribution] pairs.
+        public init(from decoder: any Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            token = try container.decode(String.self)
+            contribution = try container.decode(Double.self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(token)
+            try container.encode(contribution)
+        }
+    }
+
+    public var labelA: String
+    public var labelB: String
+    public var divergence: Double
+    public var samplesA: Int
+    public var samplesB: Int
+    public var tokensA: Int
+    public var tokensB: Int
+    /// The tokens contributing most toward each label.
+    public var towardA: [Contribution]
+    public var towardB: [Contribution]
+
+    public init(labelA: String, labelB: String, divergence: Double, samplesA: Int, samplesB: Int, tokensA: Int, tokensB: Int,
+                towardA: [Contribution], towardB: [Contribution]) {
+        self.labelA = labelA
+        self.labelB = labelB
+        self.divergence = divergence
+        self.samplesA = samplesA
+        self.samplesB = samplesB
+        self.tokensA = tokensA
+        self.tokensB = tokensB
+        self.towardA = towardA
+        self.towardB = towardB
+    }
+}
+
+extension Store {
+    /// Writes a run's label-pair divergences (call inside the run's transaction).
+    public func writeDivergence(run: Int64, rows: [DivergenceRow]) throws {
+        try database.runForEach("""
+            INSERT INTO label_divergence (run_id, label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, rows) { row in
+            [.integer(run), .text(row.labelA), .text(row.labelB), .real(row.divergence), .integer(Int64(row.samplesA)),
+             .integer(Int64(row.samplesB)), .integer(Int64(row.tokensA)), .integer(Int64(row.tokensB)),
+             .text(StoredJSON.encode(row.towardA)), .text(StoredJSON.encode(row.towardB))]
+        }
+    }
+
+    /// A run's label-pair divergences, hardest (lowest) first.
+    public func divergences(run: Int64) throws -> [DivergenceRow] {
+        try database.rows("""
+            SELECT label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b
+            FROM label_divergence WHERE run_id = ? ORDER BY divergence, label_a, label_b
+            """, [.integer(run)]).map {
+            DivergenceRow(labelA: try $0.string(0), labelB: try $0.string(1), divergence: try $0.double(2), samplesA: try $0.int(3),
+                          samplesB: try $0.int(4), tokensA: try $0.int(5), tokensB: try $0.int(6),
+                          towardA: try StoredJSON.decode([DivergenceRow.Contribution].self, try $0.string(7), run: run, column: "toward_a"),
+                          towardB: try StoredJSON.decode([DivergenceRow.Contribution].self, try $0.string(8), run: run, column: "toward_b"))
+        }
+    }
+}

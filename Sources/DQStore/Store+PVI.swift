@@ -1,0 +1,86 @@
+/// One sample's PVI as stored (table `pvi_scores`), with its out-of-sample probabilities
+/// (table `sample_probabilities`, packed: see `PackedDoubles`).
+public struct PVIRow: Sendable, Equatable {
+    public var sampleID: Int64
+    public var fold: Int
+    public var label: String
+    public var predicted: String
+    public var pInput: Double
+    public var pNull: Double
+    public var hNull: Double
+    public var hInput: Double
+    public var pvi: Double
+    public var correct: Bool
+    /// p′(· | x) in the run's label order.
+    public var probabilities: [Double]
+
+    public init(sampleID: Int64, fold: Int, label: String, predicted: String, pInput: Double, pNull: Double,
+                hNull: Double, hInput: Double, pvi: Double, correct: Bool, probabilities: [Double]) {
+        self.sampleID = sampleID
+        self.fold = fold
+        self.label = label
+        self.predicted = predicted
+        self.pInput = pInput
+        self.pNull = pNull
+        self.hNull = hNull
+        self.hInput = hInput
+        self.pvi = pvi
+        self.correct = correct
+        self.probabilities = probabilities
+    }
+}
+
+extension Store {
+    /// Writes a run's PVI rows (call inside the run's transaction: `recordRun`).
+    public func writePVI(run: Int64, rows: [PVIRow]) throws {
+        try database.runForEach("""
+            INSERT INTO pvi_scores (run_id, sample_id, fold, label, predicted, p_input, p_null, h_null, h_input, pvi, correct)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, rows) { row in
+            [.integer(run), .integer(row.sampleID), .integer(Int64(row.fold)), .text(row.label), .text(row.predicted),
+             .real(row.pInput), .real(row.pNull), .real(row.hNull), .real(row.hInput), .real(row.pvi), .integer(row.correct ? 1 : 0)]
+        }
+        try database.runForEach("INSERT INTO sample_probabilities (run_id, sample_id, probabilities) VALUES (?, ?, ?)", rows) { row in
+            [.integer(run), .integer(row.sampleID), .blob(PackedDoubles.pack(row.probabilities))]
+        }
+    }
+
+    /// A run's PVI rows with their probabilities, in sample order.
+    public func pviRows(run: Int64) throws -> [PVIRow] {
+        try database.rows("""
+            SELECT s.sample_id, s.fold, s.label, s.predicted, s.p_input, s.p_null, s.h_null, s.h_input, s.pvi, s.correct, p.probabilities
+            FROM pvi_scores s JOIN sample_probabilities p ON p.run_id = s.run_id AND p.sample_id = s.sample_id
+            WHERE s.run_id = ? ORDER BY s.sample_id
+            """, [.integer(run)]).map { row in
+            guard let probabilities = PackedDoubles.unpack(try row.blob(10)) else {
+                throw StoreError.inconsistent("run \(run): the probabilities of sample \(try row.int64(0)) are not a whole number of doubles")
+            }
+            return PVIRow(sampleID: try row.int64(0), fold: try row.int(1), label: try row.string(2), predicted: try row.string(3),
+                          pInput: try row.double(4), pNull: try row.double(5), hNull: try row.double(6), hInput: try row.double(7),
+                          pvi: try row.double(8), correct: try row.bool(9), probabilities: probabilities)
+        }
+    }
+}
+
+/// Probability vectors stored as packed little-endian IEEE 754 doubles: 8 bytes a value, exact,
+/// and read without parsing (JSON text took about 20 bytes a value; see docs/store.md).
+public enum PackedDoubles {
+    public static func pack(_ values: [Double]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 * values.count)
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    /// The doubles of `bytes`, or nil when its length is not a multiple of 8.
+    public static func unpack(_ bytes: [UInt8]) -> [Double]? {
+        guard bytes.count % 8 == 0 else { return nil }
+        return stride(from: 0, to: bytes.count, by: 8).map { start in
+            var bits: UInt64 = 0
+            for k in 0..<8 { bits |= UInt64(bytes[start + k]) << (8 * UInt64(k)) }
+            return Double(bitPattern: bits)
+        }
+    }
+}
