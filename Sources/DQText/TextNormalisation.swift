@@ -52,3 +52,15 @@ public enum TextNormalisation {
         return count
     }
 }
+
+extension String {
+    /// The text as one word of a POSIX shell command: as it is when it holds only characters a
+    /// shell leaves alone, else in single quotes (a quote inside written `'\''`), so a hint
+    /// such as `dq stats --dataset NAME` is safe to paste whatever NAME holds.
+    public var shellQuoted: String {
+        let plain = !isEmpty && unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./:,+@%=".unicodeScalars.contains($0)
+        }
+        return plain ? self : "'" + replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

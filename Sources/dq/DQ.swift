@@ -2,6 +2,7 @@ import ArgumentParser
 import DQAnalyses
 import DQLearning
 import DQRuns
+import DQText
 import DQStore
 import Foundation
 
@@ -11,21 +12,21 @@ struct DQ: ParsableCommand {
         commandName: "dq",
         abstract: "Find what is wrong with a labelled text dataset before you train on it or relabel it.",
         discussion: """
-            dq keeps your labelled texts and every analysis of them in one SQLite store \
-            (./dq.sqlite, or --db PATH, or DQ_DB).
+            dq keeps your labelled texts and every analysis of them in one SQLite store (./dq.sqlite, or --db PATH, or DQ_DB).
 
             Start with (reviews.csv has the columns review and stars):
               dq ingest reviews.csv --text review --label stars
               dq datasets
               dq stats --dataset reviews
 
-            Then find what is hard and what is wrong:
-              dq pvi --dataset reviews --model bow          # V-information, per sample and per label
-              dq cartography --dataset reviews --epochs 3   # easy / ambiguous / hard-to-learn
-              dq divergence --dataset reviews               # which labels look alike
-              dq label-issues --dataset reviews             # confident learning
+            Then find what is hard and what is wrong: V-information per sample and label, the data map (easy, ambiguous, hard-to-learn), the \
+            labels that look alike, confident learning, samples that fit another label's specifications (specs.json), and all of it in one list:
+              dq pvi --dataset reviews --model bow
+              dq cartography --dataset reviews --epochs 3
+              dq divergence --dataset reviews
+              dq label-issues --dataset reviews
               dq inconsistent --dataset reviews --specs specs.json
-              dq suspects --dataset reviews                 # every signal in one list
+              dq suspects --dataset reviews
 
             And act on it:
               dq export suspects --format csv --out review.csv
@@ -75,10 +76,10 @@ enum Hints {
                 case .inconsistent: extra = " --specs FILE"
                 default: extra = ""
                 }
-                return CommandError("\(error); run `\(kind.command) --dataset \(Shell.quote(dataset))\(extra)` first"
+                return CommandError("\(error); run `\(kind.command) --dataset \(dataset.shellQuoted)\(extra)` first"
                                     + (kind == .pvi ? " (or give --probs FILE to dq label-issues)" : ""))
             case let .noMetadata(column, _):
-                return CommandError("\(error); ingest it with --meta \(Shell.quote(column))")
+                return CommandError("\(error); ingest it with --meta \(column.shellQuoted)")
             case .needsEpochs:
                 return ValidationError("\(error): use --model tiny-bert or a BERT directory")
             case .nothingToMerge:
@@ -97,15 +98,5 @@ enum Hints {
         default:
             return error
         }
-    }
-}
-
-/// Text safe to paste into a POSIX shell.
-enum Shell {
-    static func quote(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || "-_./:,+@%".unicodeScalars.contains($0)
-        }
-        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -14,27 +14,13 @@ struct ModelOptions: ParsableArguments {
         "The model family V: bow (logistic regression on hashed n-grams), tiny-bert (BERT L=2, H=128), or a Hugging Face BERT directory. Default: bow for pvi, tiny-bert for cartography.",
         valueName: "bow|tiny-bert|dir"))
     var model: ModelChoice?
-
-    @Option(help: ArgumentHelp("Pretrained weights for tiny-bert (a Hugging Face BERT directory).", valueName: "dir"))
-    var weights: String?
-
-    @Option(help: "BERT training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.")
-    var epochs: Int?
-
-    @Option(help: "BERT mini-batch size.")
-    var batchSize = 32
-
-    @Option(help: "BERT peak learning rate. Default: 1e-4 fine-tuning, 1e-3 from random initialisation.")
-    var lr: Float?
-
-    @Option(help: "BERT input length in tokens, specials included.")
-    var maxLength = 128
-
-    @Option(help: "bow: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1).")
-    var l2: Double?
-
-    @Option(help: "Seed for folds, initialisation, shuffling and dropout.")
-    var seed: UInt64 = 13
+    @Option(help: ArgumentHelp("Pretrained weights for tiny-bert (a Hugging Face BERT directory).", valueName: "dir")) var weights: String?
+    @Option(help: "BERT training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.") var epochs: Int?
+    @Option(help: "BERT mini-batch size.") var batchSize = 32
+    @Option(help: "BERT peak learning rate. Default: 1e-4 fine-tuning, 1e-3 from random initialisation.") var lr: Float?
+    @Option(help: "BERT input length in tokens, specials included.") var maxLength = 128
+    @Option(help: "bow: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1).") var l2: Double?
+    @Option(help: "Seed for folds, initialisation, shuffling and dropout.") var seed: UInt64 = 13
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }

@@ -9,7 +9,7 @@ struct CommandResult {
 }
 
 /// Runs the `dq` binary built next to this test bundle.
-func dq(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+func dq(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CommandResult {
     let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let process = Process()
     process.executableURL = products.appendingPathComponent("dq")
@@ -18,6 +18,7 @@ func dq(_ arguments: [String], environment: [String: String] = [:]) throws -> Co
     env["DQ_DB"] = nil
     env.merge(environment) { $1 }
     process.environment = env
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

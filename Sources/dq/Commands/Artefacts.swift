@@ -1,18 +1,16 @@
 import ArgumentParser
+import DQReports
 import DQRuns
 
 struct Artefacts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Token-level artefacts: the tokens whose presence gives the model its information about each label.",
         discussion: """
-            Refits the g′ models of a `dq pvi` run exactly (same samples, folds, seed and \
-            training settings; checked against the stored probabilities: a bow run refits in \
-            seconds, a BERT run takes its training time again) and, for every scored sample and \
-            every word in it, measures how much PVI drops when the word is removed: \
-            Δ = log2 g′(y|x) − log2 g′(y|x without the word). The tokens with the largest mean Δ \
-            over a label's samples are what the model relies on for that label: candidate \
-            spurious cues (Ethayarajh et al., ICML 2022, §4.3) and candidate specifications for \
-            `dq inconsistent` (--as-specs writes a draft).
+            Refits the g′ models of a `dq pvi` run exactly (same samples, folds, seed and training settings; checked against the stored \
+            probabilities: a bow run refits in seconds, a BERT run takes its training time again) and, for every scored sample and every word in it, \
+            measures how much PVI drops when the word is removed: Δ = log2 g′(y|x) − log2 g′(y|x without the word). The tokens with the largest mean \
+            Δ over a label's samples are what the model relies on for that label: candidate spurious cues (Ethayarajh et al., ICML 2022, §4.3) and \
+            candidate specifications for `dq inconsistent` (--as-specs writes a draft).
 
             Examples:
               dq artefacts --dataset trec
@@ -22,28 +20,15 @@ struct Artefacts: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(name: .customLong("run"), help: "The `dq pvi` run. Default: the dataset's latest on untransformed inputs.")
-    var pviRun: Int64?
-
-    @Option(help: "Only this label.")
-    var label: String?
-
-    @Option(help: "Tokens listed per label.")
-    var top = 30
-
-    @Option(help: "Only tokens in at least this many of the label's samples.")
-    var minCount = 5
-
-    @Option(help: ArgumentHelp("Also write the top tokens of each label as a specs.json draft.", valueName: "file"))
-    var asSpecs: String?
-
+    @Option(name: .customLong("run"), help: "The `dq pvi` run. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
+    @Option(help: "Only this label.") var label: String?
+    @Option(help: "Tokens listed per label.") var top = 30
+    @Option(help: "Only tokens in at least this many of the label's samples.") var minCount = 5
+    @Option(help: ArgumentHelp("Also write the top tokens of each label as a specs.json draft.", valueName: "file")) var asSpecs: String?
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        try AtomicFile.checkFolder(of: asSpecs, option: "--as-specs")
-    }
+    func validate() throws { try OutputCheck.check(asSpecs, option: "--as-specs") }
 
     func run() throws {
         var options = ArtefactsRun.Options()
@@ -56,7 +41,7 @@ struct Artefacts: ParsableCommand {
         }
         try output.emit(outcome.tables(top: top))
         if let asSpecs {
-            try AtomicFile.write(outcome.specsDraft, to: asSpecs)
+            try OutputFiles.write(outcome.specsDraft, to: asSpecs)
             Terminal.note("wrote \(asSpecs): a draft for dq inconsistent --specs (review it: artefacts are cues, not rules)")
         }
     }

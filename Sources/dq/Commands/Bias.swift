@@ -5,12 +5,10 @@ struct Bias: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Lexical bias: how a label's rate among samples with given terms departs from its overall rate.",
         discussion: """
-            For each term of the list (one per line; a line of several words matches them in a \
-            row), p(L | term) in the data and under g′'s out-of-sample predictions (the mean \
-            p′(L | x) of a `dq pvi` run), the samples behind it, and the pinned bias \
-            pB = Σ_t |p(L | t) − φ| / |T| over the terms that occur, with φ the dataset's overall \
-            p(L) (or --phi 0.5). Used to audit toxicity datasets for identity terms that the \
-            labels (or the model) tie to a label.
+            For each term of the list (one per line; a line of several words matches them in a row), p(L | term) in the data and under g′'s \
+            out-of-sample predictions (the mean p′(L | x) of a `dq pvi` run), the samples behind it, and the pinned bias pB = Σ_t |p(L | t) − φ| / \
+            |T| over the terms that occur, with φ the dataset's overall p(L) (or --phi 0.5). Used to audit toxicity datasets for identity terms that \
+            the labels (or the model) tie to a label.
 
             Examples:
               dq bias --terms identity-terms.txt --label toxic --dataset civil
@@ -18,23 +16,12 @@ struct Bias: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The terms, one per line.", valueName: "file"))
-    var terms: String
-
-    @Option(help: "The label whose rate is measured.")
-    var label: String
-
+    @Option(help: ArgumentHelp("The terms, one per line.", valueName: "file")) var terms: String
+    @Option(help: "The label whose rate is measured.") var label: String
     @OptionGroup var selection: DatasetOptions
-
-    @Option(name: .customLong("run"), help: "The `dq pvi` run for the model's rates. Default: the dataset's latest on untransformed inputs, if any.")
-    var pviRun: Int64?
-
-    @Option(help: ArgumentHelp("The reference rate φ: dataset (the label's overall rate) or a number such as 0.5.", valueName: "dataset|p"))
-    var phi = "dataset"
-
-    @Option(help: "Sample ids listed per term.")
-    var examples = 3
-
+    @Option(name: .customLong("run"), help: "The `dq pvi` run for the model's rates. Default: the dataset's latest on untransformed inputs, if any.") var pviRun: Int64?
+    @Option(help: ArgumentHelp("The reference rate φ: dataset (the label's overall rate) or a number such as 0.5.", valueName: "dataset|p")) var phi = "dataset"
+    @Option(help: "Sample ids listed per term.") var examples = 3
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 

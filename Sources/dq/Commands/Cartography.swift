@@ -1,52 +1,40 @@
 import ArgumentParser
+import DQReports
 import DQRuns
 
 struct Cartography: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Dataset cartography: map samples by training dynamics into easy, ambiguous and hard-to-learn.",
         discussion: """
-            Trains g′ (a BERT-family model) on the dataset and records, after every epoch, each \
-            sample's gold-label probability and correctness (Swayamdipta et al., EMNLP 2020). \
-            confidence = mean gold-label probability, variability = its standard deviation across \
-            epochs, correctness = share of epochs predicted right, forgetting = right-then-wrong \
-            transitions. The --share (default 33%) most variable samples are ambiguous; of the \
-            rest, the --share least confident are hard-to-learn (often mislabelled) and the \
-            --share most confident easy-to-learn.
+            Trains g′ (a BERT-family model) on the dataset and records, after every epoch, each sample's gold-label probability and correctness \
+            (Swayamdipta et al., EMNLP 2020). confidence = mean gold-label probability, variability = its standard deviation across epochs, \
+            correctness = share of epochs predicted right, forgetting = right-then-wrong transitions. The --share (default 33%) most variable \
+            samples are ambiguous; of the rest, the --share least confident are hard-to-learn (often mislabelled) and the --share most confident \
+            easy-to-learn.
 
-            The default model is tiny-bert: pretrained weights if dq finds them (dq models \
-            list), else trained from random initialisation.
+            The default model is tiny-bert: pretrained weights if dq finds them (dq models list), else trained from random initialisation.
 
             Examples:
               dq cartography --dataset trec --epochs 6 --plot map.svg
-              dq cartography --dataset cola --model tiny-bert --weights ./bert-tiny --out carto.csv
+              dq cartography --dataset cola --weights ./bert-tiny --out carto.csv
             """
     )
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(help: "Share of samples in each region (0–0.5).")
-    var share = 0.33
-
-    @Option(help: "Record the dynamics every this many epochs (1: after each epoch; 0.25: four times per epoch).")
-    var every = 1.0
-
-    @Option(help: "How many samples of each region to list.")
-    var top = 8
-
-    @Option(help: ArgumentHelp("Write the data map as an SVG file.", valueName: "file.svg"))
-    var plot: String?
-
+    @Option(help: "Share of samples in each region (0–0.5).") var share = 0.33
+    @Option(help: "Record the dynamics every this many epochs (1: after each epoch; 0.25: four times per epoch).") var every = 1.0
+    @Option(help: "How many samples of each region to list.") var top = 8
+    @Option(help: ArgumentHelp("Write the data map as an SVG file.", valueName: "file.svg")) var plot: String?
     @Option(name: .customLong("import"), help: ArgumentHelp(
         "Map training dynamics recorded elsewhere (allenai/cartography's dynamics_epoch_<e>.jsonl files) instead of training.",
         valueName: "dir"))
     var importDirectory: String?
-
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: SampleOutputOptions
 
     func validate() throws {
-        try AtomicFile.checkFolder(of: plot, option: "--plot")
+        try OutputCheck.check(plot, option: "--plot")
         if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
         if !(every > 0 && every <= 1) { throw ValidationError("--every must be in (0, 1] epochs") }
         if modelOptions.model == .bow && importDirectory == nil {
@@ -64,11 +52,10 @@ struct Cartography: ParsableCommand {
         let outcome = try Interrupt.during {
             try CartographyRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
         }
-        try output.print(outcome.tables(top: top))
+        try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
         if let plot {
-            try AtomicFile.write(outcome.dataMapSVG, to: plot)
+            try OutputFiles.write(outcome.dataMapSVG, to: plot)
             Terminal.note("wrote \(plot)")
         }
-        try output.writeSamples(outcome.sampleTable)
     }
 }

@@ -6,10 +6,9 @@ struct Conflicts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pairs of (nearly) identical texts that carry different labels, within or across datasets.",
         discussion: """
-            Exact conflicts are texts equal after folding case, punctuation and spacing. Near \
-            conflicts have a Jaccard similarity of at least --threshold between their word-bigram \
-            sets (found with MinHash LSH, then checked exactly). Across datasets with the same \
-            labels, a conflict means the two datasets were labelled by different criteria.
+            Exact conflicts are texts equal after folding case, punctuation and spacing. Near conflicts have a Jaccard similarity of at least \
+            --threshold between their word-bigram sets (found with MinHash LSH, then checked exactly). Across datasets with the same labels, a \
+            conflict means the two datasets were labelled by different criteria.
 
             Examples:
               dq conflicts --dataset trec
@@ -17,18 +16,10 @@ struct Conflicts: ParsableCommand {
             """
     )
 
-    @Option(help: "The dataset. Default: the only one in the store.")
-    var dataset: String?
-
-    @Option(help: ArgumentHelp("Compare these datasets, within and across (comma-separated; they must share their labels).", valueName: "a,b"))
-    var datasets: String?
-
-    @Option(help: "The Jaccard similarity of word bigrams from which two texts count as near-duplicates.")
-    var threshold = 0.8
-
-    @Flag(help: "Only exact (normalised) duplicates.")
-    var exactOnly = false
-
+    @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
+    @Option(help: ArgumentHelp("Compare these datasets, within and across (comma-separated; they must share their labels).", valueName: "a,b")) var datasets: String?
+    @Option(help: "The Jaccard similarity of word bigrams from which two texts count as near-duplicates.") var threshold = 0.8
+    @Flag(help: "Only exact (normalised) duplicates.") var exactOnly = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 

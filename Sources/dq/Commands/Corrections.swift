@@ -1,5 +1,6 @@
 import ArgumentParser
 import DQRuns
+import DQText
 
 struct Corrections: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,17 +14,13 @@ struct CorrectionsImport: ParsableCommand {
         commandName: "import",
         abstract: "Apply the labels annotators chose: a filled CSV from `dq export suspects` or a Label Studio export.",
         discussion: """
-            CSV: columns id and corrected_label (an optional annotator column names who); rows \
-            with an empty corrected_label are skipped. Label Studio (.json): the export of tasks \
-            made by `dq export suspects --format labelstudio`; each task's latest non-cancelled \
-            annotation is taken. doccano (.jsonl): the export of a project imported from \
-            `dq export suspects --format doccano`; each line's first label is taken.
+            CSV: columns id and corrected_label (an optional annotator column names who); rows with an empty corrected_label are skipped. Label \
+            Studio (.json): the export of tasks made by `dq export suspects --format labelstudio`; each task's latest non-cancelled annotation is \
+            taken. doccano (.jsonl): the export of a project imported from `dq export suspects --format doccano`; each line's first label is taken.
 
-            Every id must be a sample of the dataset and every label one of its labels; \
-            otherwise the problems are listed and nothing is applied. Ingested labels are never \
-            overwritten: each change is recorded with the old label, the new one, who, when and \
-            from which file (see `dq corrections list`), and `dq export dataset --labels corrected` \
-            writes the result.
+            Every id must be a sample of the dataset and every label one of its labels; otherwise the problems are listed and nothing is applied. \
+            Ingested labels are never overwritten: each change is recorded with the old label, the new one, who, when and from which file (see `dq \
+            corrections list`), and `dq export dataset --labels corrected` writes the result.
 
             Examples:
               dq corrections import review.csv --annotator alice
@@ -31,19 +28,15 @@ struct CorrectionsImport: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The filled CSV or Label Studio JSON export.", valueName: "file"))
-    var file: String
-
-    @Option(help: "Who made the corrections (when the file does not say).")
-    var annotator: String?
-
+    @Argument(help: ArgumentHelp("The filled CSV or Label Studio JSON export.", valueName: "file")) var file: String
+    @Option(help: "Who made the corrections (when the file does not say).") var annotator: String?
     @OptionGroup var selection: DatasetOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         let outcome = try CorrectionsRun.importFile(file, store: try store.open(), dataset: selection.selection, annotator: annotator)
         Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied (\(outcome.read - outcome.applied) already had that label)")
-        print("next: dq export dataset --dataset \(Shell.quote(outcome.dataset)) --labels corrected --out clean.csv")
+        print("next: dq export dataset --dataset \(outcome.dataset.shellQuoted) --labels corrected --out clean.csv")
     }
 }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
+import DQReports
 import DQRuns
+import DQText
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,11 +17,10 @@ struct ExportSuspects: ParsableCommand {
         commandName: "suspects",
         abstract: "Write the latest `dq suspects` list for review: CSV, Label Studio tasks or doccano JSONL.",
         discussion: """
-            csv: id, text, text_pair, given_label, suggested_label, reasons, score and an empty \
-            corrected_label column to fill in (cells a spreadsheet would run as formulas are \
-            prefixed with '). labelstudio: a JSON task list, the text in `data` and the suggested \
-            label as a prediction (labelling config in docs/commands/export.md). doccano: JSONL \
-            for text classification, the given label as `label`, the rest as metadata.
+            csv: id, text, text_pair, given_label, suggested_label, reasons, score and an empty corrected_label column to fill in (cells a \
+            spreadsheet would run as formulas are prefixed with '). labelstudio: a JSON task list, the text in `data` and the suggested label as a \
+            prediction (labelling config in docs/commands/export.md). doccano: JSONL for text classification, the given label as `label`, the rest \
+            as metadata.
 
             Bring the corrections back with `dq corrections import FILE`.
 
@@ -30,29 +31,18 @@ struct ExportSuspects: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(help: "csv, labelstudio or doccano.")
-    var format: ExportRun.AnnotationFormat = .csv
-
-    @Option(help: ArgumentHelp("The file to write.", valueName: "file"))
-    var out: String
-
-    @Option(help: "Only the first N suspects.")
-    var top: Int?
-
-    @Option(name: .customLong("run"), help: "The `dq suspects` run. Default: the dataset's latest.")
-    var suspectsRun: Int64?
-
+    @Option(help: "csv, labelstudio or doccano.") var format: ExportRun.AnnotationFormat = .csv
+    @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
+    @Option(help: "Only the first N suspects.") var top: Int?
+    @Option(name: .customLong("run"), help: "The `dq suspects` run. Default: the dataset's latest.") var suspectsRun: Int64?
     @OptionGroup var store: StoreOptions
 
-    func validate() throws {
-        try AtomicFile.checkFolder(of: out, option: "--out")
-    }
+    func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
         let file = try ExportRun.suspects(store: try store.open(), dataset: selection.selection, run: suspectsRun, top: top, format: format)
-        try AtomicFile.write(file.text, to: out)
-        Terminal.note("wrote \(file.count) suspects of run \(file.run) to \(out); bring corrections back with: dq corrections import \(Shell.quote(out))")
+        try OutputFiles.write(file.text, to: out)
+        Terminal.note("wrote \(file.count) suspects of run \(file.run) to \(out); bring corrections back with: dq corrections import \(out.shellQuoted)")
     }
 }
 
@@ -61,8 +51,8 @@ struct ExportDataset: ParsableCommand {
         commandName: "dataset",
         abstract: "Write the dataset as CSV, with its given or corrected labels.",
         discussion: """
-            Columns: id, split, text, text_pair, label, and with --labels corrected also \
-            given_label and corrected (whether an annotator changed the label).
+            Columns: id, split, text, text_pair, label, and with --labels corrected also given_label and corrected (whether an annotator changed the \
+            label).
 
             Examples:
               dq export dataset --labels corrected --out clean.csv
@@ -73,22 +63,15 @@ struct ExportDataset: ParsableCommand {
     enum Labels: String, ExpressibleByArgument { case given, corrected }
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(help: "given (as ingested) or corrected (after `dq corrections import`).")
-    var labels: Labels = .given
-
-    @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file"))
-    var out: String
-
+    @Option(help: "given (as ingested) or corrected (after `dq corrections import`).") var labels: Labels = .given
+    @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
     @OptionGroup var store: StoreOptions
 
-    func validate() throws {
-        try AtomicFile.checkFolder(of: out, option: "--out")
-    }
+    func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
         let file = try ExportRun.dataset(store: try store.open(), dataset: selection.selection, correctedLabels: labels == .corrected)
-        try AtomicFile.write(file.csv, to: out)
+        try OutputFiles.write(file.csv, to: out)
         Terminal.note("wrote \(file.samples) samples (\(file.corrected) with corrected labels) to \(out)")
     }
 }

@@ -6,11 +6,10 @@ struct Inconsistent: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find samples that match a label's specifications but carry another label.",
         discussion: """
-            A specification is something you know holds for one label: a query (ranked by BM25), \
-            example texts (ranked by similarity to them), or a regular expression (matches first). \
-            Each specification of label L ranks every sample; L's rankings are fused into one (rank \
-            aggregation); the best-ranked samples that are not labelled L are the suspects, with L \
-            as the suggested label and each specification's rank as the evidence.
+            A specification is something you know holds for one label: a query (ranked by BM25), example texts (ranked by similarity to them), or a \
+            regular expression (matches first). Each specification of label L ranks every sample; L's rankings are fused into one (rank \
+            aggregation); the best-ranked samples that are not labelled L are the suspects, with L as the suggested label and each specification's \
+            rank as the evidence.
 
             specs.json (schema: docs/specs.schema.json):
               { "specs": [
@@ -20,42 +19,21 @@ struct Inconsistent: ParsableCommand {
 
             Examples:
               dq inconsistent --specs Fixtures/demo/trec-specs.json --dataset trec
-              dq inconsistent --specs specs.json --top 50 --aggregate borda --min-specs 2 --depth 200
-              dq inconsistent --specs specs.json --embed-model ~/models/all-MiniLM-L6-v2
+              dq inconsistent --specs specs.json --aggregate borda --min-specs 2
+              dq inconsistent --specs specs.json --embed-model ./all-MiniLM-L6-v2
             """
     )
 
-    @Option(help: ArgumentHelp("The specifications file (JSON).", valueName: "file"))
-    var specs: String
-
+    @Option(help: ArgumentHelp("The specifications file (JSON).", valueName: "file")) var specs: String
     @OptionGroup var selection: DatasetOptions
-
-    @Option(help: "Suspects to keep per label.")
-    var top = 20
-
-    @Option(help: "How to fuse a label's rankings: rrf, borda, combsum, combmnz, median or mean.")
-    var aggregate: RankAggregation = .rrf
-
-    @Option(name: .customLong("rrf-k"), help: "The k of reciprocal rank fusion.")
-    var rrfK = 60.0
-
-    @Option(help: "A suspect must be matched within --depth by at least this many of the label's specifications.")
-    var minSpecs = 1
-
-    @Option(help: "The rank within which a specification counts as matching a sample (see --min-specs).")
-    var depth = 100
-
-    @Option(help: "BM25 term-frequency saturation.")
-    var k1 = 1.2
-
-    @Option(help: "BM25 length normalisation (0: none, 1: full).")
-    var b = 0.75
-
-    @Option(help: ArgumentHelp(
-        "Rank `examples` by cosine similarity of mean-pooled embeddings from this BERT checkpoint folder instead of BM25.",
-        valueName: "dir"))
-    var embedModel: String?
-
+    @Option(help: "Suspects to keep per label.") var top = 20
+    @Option(help: "How to fuse a label's rankings: rrf, borda, combsum, combmnz, median or mean.") var aggregate: RankAggregation = .rrf
+    @Option(name: .customLong("rrf-k"), help: "The k of reciprocal rank fusion.") var rrfK = 60.0
+    @Option(help: "A suspect must be matched within --depth by at least this many of the label's specifications.") var minSpecs = 1
+    @Option(help: "The rank within which a specification counts as matching a sample (see --min-specs).") var depth = 100
+    @Option(help: "BM25 term-frequency saturation.") var k1 = 1.2
+    @Option(help: "BM25 length normalisation (0: none, 1: full).") var b = 0.75
+    @Option(help: ArgumentHelp("Rank `examples` by cosine similarity of mean-pooled embeddings from this BERT checkpoint folder instead of BM25.", valueName: "dir")) var embedModel: String?
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 

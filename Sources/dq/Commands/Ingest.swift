@@ -9,15 +9,12 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load labelled texts from CSV, TSV or JSON Lines files into the store.",
         discussion: """
-            Each file is added in one transaction: an error or Ctrl-C leaves the store as it was \
-            before that file. Rows already in the store (same split, id or line, text and label) \
-            are skipped, so ingesting a file twice adds nothing. Bad rows (wrong field count, \
-            invalid UTF-8 or JSON, empty text, missing label) are kept aside as rejected, with \
-            their line and reason, unless --strict is given.
+            Each file is added in one transaction: an error or Ctrl-C leaves the store as it was before that file. Rows already in the store (same \
+            split, id or line, text and label) are skipped, so ingesting a file twice adds nothing. Bad rows (wrong field count, invalid UTF-8 or \
+            JSON, empty text, missing label) are kept aside as rejected, with their line and reason, unless --strict is given.
 
-            Columns are recognised by name when not given: text (text, sentence, review, content, \
-            document, sentence1, premise), text pair (text_pair, sentence2, hypothesis), label \
-            (label, class, labels, category, gold_label, target) and id (id, guid, uid, idx).
+            Columns are recognised by name when not given: text (text, sentence, review, content, document, sentence1, premise), text pair \
+            (text_pair, sentence2, hypothesis), label (label, class, labels, category, gold_label, target) and id (id, guid, uid, idx).
 
             Examples:
               dq ingest reviews.csv --dataset reviews --text review --label stars
@@ -27,40 +24,17 @@ struct Ingest: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Files to load (.csv, .tsv, .jsonl).", valueName: "file"))
-    var files: [String]
-
-    @Option(help: "The dataset to add the rows to. Default: each file's name without extension.")
-    var dataset: String?
-
-    @Option(help: "The split the rows belong to (train, dev, test, …).")
-    var split: String = "train"
-
-    @Option(help: "csv, tsv or jsonl. Default: from the file extension.")
-    var inputFormat: InputFormat?
-
-    @Option(help: ArgumentHelp("The column holding the text.", valueName: "column"))
-    var text: String?
-
-    @Option(help: ArgumentHelp(
-        "The column holding the second text of a pair (e.g. an NLI hypothesis).", valueName: "column"))
-    var textPair: String?
-
-    @Option(help: ArgumentHelp("The column holding the label.", valueName: "column"))
-    var label: String?
-
-    @Option(help: ArgumentHelp("The column holding each row's id.", valueName: "column"))
-    var id: String?
-
-    @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b"))
-    var meta: String?
-
-    @Flag(help: "Keep every other column as metadata.")
-    var allMeta = false
-
-    @Flag(help: "Stop at the first bad row and store nothing from that file.")
-    var strict = false
-
+    @Argument(help: ArgumentHelp("Files to load (.csv, .tsv, .jsonl).", valueName: "file")) var files: [String]
+    @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
+    @Option(help: "The split the rows belong to (train, dev, test, …).") var split: String = "train"
+    @Option(help: "csv, tsv or jsonl. Default: from the file extension.") var inputFormat: InputFormat?
+    @Option(help: ArgumentHelp("The column holding the text.", valueName: "column")) var text: String?
+    @Option(help: ArgumentHelp("The column holding the second text of a pair (e.g. an NLI hypothesis).", valueName: "column")) var textPair: String?
+    @Option(help: ArgumentHelp("The column holding the label.", valueName: "column")) var label: String?
+    @Option(help: ArgumentHelp("The column holding each row's id.", valueName: "column")) var id: String?
+    @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b")) var meta: String?
+    @Flag(help: "Keep every other column as metadata.") var allMeta = false
+    @Flag(help: "Stop at the first bad row and store nothing from that file.") var strict = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
@@ -77,32 +51,11 @@ struct Ingest: ParsableCommand {
             text: text, textPair: textPair, label: label, id: id,
             meta: meta.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } } ?? [],
             allMeta: allMeta)
-        var summaries: [IngestSummary] = []
-        for file in files {
-            let options = IngestOptions(dataset: dataset, split: split, format: inputFormat, columns: columns, strict: strict)
-            let summary = try Interrupt.during {
-                defer { Terminal.endProgress() }
-                return try store.ingest(file: file, options: options) { progress in
-                    try Interrupt.check()
-                    let rate = Double(progress.rowsRead) / max(progress.elapsed, 1e-9)
-                    var line = "\(file): \(progress.rowsRead.formatted(thousands: true)) rows, \(Int(rate).formatted(thousands: true)) rows/s"
-                    if let size = progress.fileSize, size > 0 {
-                        line += ", \(Int(100 * Double(progress.bytesRead) / Double(size)))%"
-                    }
-                    Terminal.progress(line)
-                }
-            }
-            summaries.append(summary)
-            for reject in summary.firstRejects {
-                Terminal.note("\(file):\(reject.line): rejected: \(reject.reason)")
-            }
-            if summary.rowsRejected > summary.firstRejects.count {
-                Terminal.note("\(file): \(summary.rowsRejected - summary.firstRejects.count) more rejected rows are in the store (table rejected_rows)")
-            }
-        }
+        let options = IngestOptions(dataset: dataset, split: split, format: inputFormat, columns: columns, strict: strict)
+        let summaries = try Interrupt.during { try IngestRun.run(store: store, files: files, options: options, observer: Terminal.observer) }
         try output.emit([SummaryTables.ingest(summaries)])
         if output.format == .table, let first = summaries.first {
-            Terminal.note("next: dq stats --dataset \(Shell.quote(first.dataset))")
+            Terminal.note("next: dq stats --dataset \(first.dataset.shellQuoted)")
         }
     }
 }

@@ -7,41 +7,27 @@ struct LabelIssues: ParsableCommand {
         commandName: "label-issues",
         abstract: "Confident learning: the samples whose given label the out-of-sample model confidently contradicts.",
         discussion: """
-            Confident learning (Northcutt, Jiang & Chuang, JAIR 2021), flagging exactly what \
-            cleanlab's find_label_issues flags with the same settings. It needs out-of-sample \
-            probabilities: those a `dq pvi` run stored (every sample scored by a model that never \
-            saw it), or a CSV from elsewhere with columns id, label and one per label.
+            Confident learning (Northcutt, Jiang & Chuang, JAIR 2021), flagging exactly what cleanlab's find_label_issues flags with the same \
+            settings. It needs out-of-sample probabilities: those a `dq pvi` run stored (every sample scored by a model that never saw it), or a CSV \
+            from elsewhere with columns id, label and one per label.
 
-            Printed: each label's estimated noise, the noise matrix P(given | true), and the \
-            flagged samples, least likely correct first, with the label the model prefers.
+            Printed: each label's estimated noise, the noise matrix P(given | true), and the flagged samples, least likely correct first, with the \
+            label the model prefers.
 
             Examples:
               dq pvi --model bow --dataset trec && dq label-issues --dataset trec
-              dq label-issues --run 3 --filter both --rank-by normalized_margin --out issues.csv
+              dq label-issues --run 3 --filter both --out issues.csv
               dq label-issues --probs cross_val_probs.csv --dataset reviews
             """
     )
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.")
-    var pviRun: Int64?
-
-    @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label).", valueName: "file"))
-    var probs: String?
-
-    @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).")
-    var filter: ConfidentLearning.Filter = .pruneByNoiseRate
-
-    @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.")
-    var rankBy: ConfidentLearning.RankBy = .selfConfidence
-
-    @Option(help: "Labels with this many samples or fewer are not pruned.")
-    var minExamplesPerClass = 1
-
-    @Option(help: "How many flagged samples to print.")
-    var top = 20
-
+    @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
+    @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label).", valueName: "file")) var probs: String?
+    @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).") var filter: ConfidentLearning.Filter = .pruneByNoiseRate
+    @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy: ConfidentLearning.RankBy = .selfConfidence
+    @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = 1
+    @Option(help: "How many flagged samples to print.") var top = 20
     @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
 
@@ -59,8 +45,7 @@ struct LabelIssues: ParsableCommand {
         options.rankBy = rankBy
         options.minExamplesPerClass = minExamplesPerClass
         let outcome = try LabelIssuesRun.run(store: try store.open(), dataset: selection.selection, options: options)
-        try output.print(outcome.tables(top: top))
-        try output.writeSamples(outcome.sampleTable)
+        try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
     }
 }
 

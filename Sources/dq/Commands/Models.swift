@@ -6,14 +6,13 @@ struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List and download the pretrained BERT weights dq can use.",
         discussion: """
-            `--model tiny-bert` (prajjwal1/bert-tiny: 2 layers, H=128) looks for weights in this \
-            order: --weights DIR, dq's model cache ($DQ_CACHE/models or ~/.cache/dq/models), the \
-            Hugging Face cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub). Without \
-            weights, dq trains from random initialisation and says so.
+            `--model tiny-bert` (prajjwal1/bert-tiny: 2 layers, H=128) looks for weights in this order: --weights DIR, dq's model cache \
+            ($DQ_CACHE/models or ~/.cache/dq/models), the Hugging Face cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub). Without \
+            weights, dq trains from random initialisation and says so. `dq models fetch` needs internet; HF_ENDPOINT selects a mirror.
 
             Examples:
               dq models list
-              dq models fetch tiny-bert          # needs internet; HF_ENDPOINT selects a mirror
+              dq models fetch tiny-bert
             """,
         subcommands: [List.self, Fetch.self]
     )
@@ -30,11 +29,8 @@ struct Models: ParsableCommand {
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Download a model's weights into dq's model cache.")
 
-        @Argument(help: "A model name (tiny-bert) or a Hugging Face repository (owner/name).")
-        var model: String
-
-        @Option(help: "The repository revision (branch, tag or commit).")
-        var revision = "main"
+        @Argument(help: "A model name (tiny-bert) or a Hugging Face repository (owner/name).") var model: String
+        @Option(help: "The repository revision (branch, tag or commit).") var revision = "main"
 
         func run() throws {
             let repository = PretrainedModels.known[model] ?? model

@@ -7,65 +7,44 @@ struct PVI: ParsableCommand {
         commandName: "pvi",
         abstract: "Pointwise V-information: how much usable information each input carries about its label.",
         discussion: """
-            Fits g′ on (text, label) and g on (empty input, label) from the same model family and \
-            scores every sample: PVI = −log2 g(y|∅) + log2 g′(y|x), in bits (Ethayarajh et al., \
-            ICML 2022). Low or negative PVI marks the hardest samples and likely mislabels; the mean \
-            PVI is the dataset's V-information. By default every sample is scored out of sample by \
-            K-fold cross-fitting; --train-split/--eval-split reproduces the paper's protocol.
+            Fits g′ on (text, label) and g on (empty input, label) from the same model family and scores every sample: PVI = −log2 g(y|∅) + log2 \
+            g′(y|x), in bits (Ethayarajh et al., ICML 2022). Low or negative PVI marks the hardest samples and likely mislabels; the mean PVI is the \
+            dataset's V-information. By default every sample is scored out of sample by K-fold cross-fitting; --train-split/--eval-split reproduces \
+            the paper's protocol.
 
             Examples:
               dq pvi --dataset trec --model bow
               dq pvi --dataset trec --model bow --folds 5 --by fine_label --out pvi.csv
               dq pvi --dataset cola --model tiny-bert --train-split train --eval-split dev
-              dq pvi --dataset mnli --model bow --transform pair-only      # hypothesis only
+              dq pvi --dataset mnli --model bow --transform pair-only
 
-            Cross-fitting keeps samples with the same text (for pairs, the same premise) in one \
-            fold (--group-by), so no input is scored by a model trained on its own copy.
+            Cross-fitting keeps samples with the same text (for pairs, the same premise) in one fold (--group-by), so no input is scored by a model \
+            trained on its own copy.
 
-            --transform measures what an attribute of the input carries: shuffle (word order \
-            removed), text-only / pair-only (one text of a pair), length (only the length \
-            bucket), drop-tokens with --tokens-file FILE (listed words removed), lowercase. \
-            Compare runs with `dq vinfo compare`.
+            --transform measures what an attribute of the input carries: shuffle (word order removed), text-only / pair-only (one text of a pair), \
+            length (only the length bucket), drop-tokens with --tokens-file FILE (listed words removed), lowercase. Compare runs with `dq vinfo \
+            compare`.
             """
     )
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(help: "Folds for cross-fitting.")
-    var folds = 5
-
-    @Option(help: "Fit on this split instead of cross-fitting…")
-    var trainSplit: String?
-
-    @Option(help: "…and score this one.")
-    var evalSplit: String?
-
+    @Option(help: "Folds for cross-fitting.") var folds = 5
+    @Option(help: "Fit on this split instead of cross-fitting…") var trainSplit: String?
+    @Option(help: "…and score this one.") var evalSplit: String?
     @Option(help: "The null-input model g: trained (the family fitted on empty inputs, as in the paper) or prior (the training label frequencies).")
     var null: PVIEstimation.NullModel = .trained
-
-    @Option(help: ArgumentHelp("Also summarise by this column: label, split, or a metadata column.", valueName: "column"))
-    var by: String?
-
-    @Option(help: "How many lowest-PVI samples to list.")
-    var top = 10
-
+    @Option(help: ArgumentHelp("Also summarise by this column: label, split, or a metadata column.", valueName: "column")) var by: String?
+    @Option(help: "How many lowest-PVI samples to list.") var top = 10
     @Option(help: ArgumentHelp(
         "Keep samples sharing this in one fold: text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.",
         valueName: "text|none|column"))
     var groupBy = "text"
-
-    @Option(help: ArgumentHelp("Train and score on transformed inputs: shuffle, text-only, pair-only, length, drop-tokens, lowercase.",
-                               valueName: "name"))
-    var transform: PVIRun.Transform?
-
-    @Option(help: ArgumentHelp("For --transform drop-tokens: the words to drop, one per line.", valueName: "file"))
-    var tokensFile: String?
-
+    @Option(help: ArgumentHelp("Train and score on transformed inputs: shuffle, text-only, pair-only, length, drop-tokens, lowercase.", valueName: "name")) var transform: PVIRun.Transform?
+    @Option(help: ArgumentHelp("For --transform drop-tokens: the words to drop, one per line.", valueName: "file")) var tokensFile: String?
     @Option(help: ArgumentHelp(
         "Compute PVI from probabilities made elsewhere instead of training (CSV: id, p_input:<label>…, p_null:<label>…; see docs/scale-out.md).",
         valueName: "file"))
     var importProbs: String?
-
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: SampleOutputOptions
@@ -93,8 +72,7 @@ struct PVI: ParsableCommand {
         let outcome = try Interrupt.during {
             try PVIRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
         }
-        try output.print(try outcome.tables(by: by, top: top))
-        try output.writeSamples(outcome.sampleTable)
+        try output.emit(try outcome.tables(by: by, top: top), samples: outcome.sampleTable)
     }
 }
 

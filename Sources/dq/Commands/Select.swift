@@ -1,4 +1,5 @@
 import ArgumentParser
+import DQReports
 import DQRuns
 import DQStore
 
@@ -6,11 +7,9 @@ struct Select: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a training subset chosen by PVI or by cartography region, and record the rule.",
         discussion: """
-            The two papers' data-selection uses: drop the lowest-PVI samples (likely mislabels; \
-            Ethayarajh et al. 2022), keep the hardest by PVI, or keep a cartography region \
-            (Swayamdipta et al. 2020 train on the ambiguous third). The subset is written as CSV \
-            (id, split, text, text_pair, label) to retrain on, and stored as a run with its rule \
-            and the ids it kept.
+            The two papers' data-selection uses: drop the lowest-PVI samples (likely mislabels; Ethayarajh et al. 2022), keep the hardest by PVI, or \
+            keep a cartography region (Swayamdipta et al. 2020 train on the ambiguous third). The subset is written as CSV (id, split, text, \
+            text_pair, label) to retrain on, and stored as a run with its rule and the ids it kept.
 
             Examples:
               dq select --drop-lowest 10% --out clean.csv
@@ -20,26 +19,15 @@ struct Select: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(name: .customLong("run"), help: "The `dq pvi` or `dq cartography` run to select by. Default: the dataset's latest of the kind the rule needs.")
-    var sourceRun: Int64?
-
-    @Option(help: ArgumentHelp("Drop this share (10%) or number (500) of the lowest-PVI samples; keep the rest.", valueName: "p%|n"))
-    var dropLowest: SelectRun.Amount?
-
-    @Option(help: ArgumentHelp("Keep only this number (or share) of the lowest-PVI samples.", valueName: "n|p%"))
-    var keepHardest: SelectRun.Amount?
-
-    @Option(help: "Keep one cartography region: easy-to-learn, ambiguous or hard-to-learn.")
-    var region: CartographyRegion?
-
-    @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file"))
-    var out: String
-
+    @Option(name: .customLong("run"), help: "The `dq pvi` or `dq cartography` run to select by. Default: the dataset's latest of the kind the rule needs.") var sourceRun: Int64?
+    @Option(help: ArgumentHelp("Drop this share (10%) or number (500) of the lowest-PVI samples; keep the rest.", valueName: "p%|n")) var dropLowest: SelectRun.Amount?
+    @Option(help: ArgumentHelp("Keep only this number (or share) of the lowest-PVI samples.", valueName: "n|p%")) var keepHardest: SelectRun.Amount?
+    @Option(help: "Keep one cartography region: easy-to-learn, ambiguous or hard-to-learn.") var region: CartographyRegion?
+    @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        try AtomicFile.checkFolder(of: out, option: "--out")
+        try OutputCheck.check(out, option: "--out")
         if [dropLowest != nil, keepHardest != nil, region != nil].filter({ $0 }).count != 1 {
             throw ValidationError("give exactly one rule: --drop-lowest, --keep-hardest or --region")
         }
@@ -49,7 +37,7 @@ struct Select: ParsableCommand {
     func run() throws {
         let rule: SelectRun.Rule = region.map { .region($0) } ?? dropLowest.map { .dropLowest($0) } ?? .keepHardest(keepHardest!)
         let outcome = try SelectRun.run(store: try store.open(), dataset: selection.selection, sourceRun: sourceRun, rule: rule, out: out) {
-            try AtomicFile.write($0, to: out)
+            try OutputFiles.write($0, to: out)
         }
         Terminal.note("run \(outcome.run): \(outcome.rule) of \(outcome.sourceKind.rawValue) run \(outcome.sourceRun): kept \(outcome.kept) samples, wrote \(out)")
     }

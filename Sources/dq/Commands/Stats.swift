@@ -6,13 +6,11 @@ struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Label distribution, text lengths, exact duplicates and conflicting duplicates.",
         discussion: """
-            Conflicting duplicates are texts that are the same after folding case, whitespace \
-            and punctuation but carry different labels: either a labelling mistake or a genuinely \
-            ambiguous input. With --datasets a,b the datasets are pooled (they must share labels) \
-            and conflicts across them are found too.
+            Conflicting duplicates are texts that are the same after folding case, whitespace and punctuation but carry different labels: either a \
+            labelling mistake or a genuinely ambiguous input. With --datasets a,b the datasets are pooled (they must share labels) and conflicts \
+            across them are found too.
 
-            Lengths count whitespace-separated tokens (text and text pair together); median and \
-            p95 interpolate linearly, as numpy does.
+            Lengths count whitespace-separated tokens (text and text pair together); median and p95 interpolate linearly, as numpy does.
 
             Examples:
               dq stats --dataset cola
@@ -21,18 +19,10 @@ struct Stats: ParsableCommand {
             """
     )
 
-    @Option(help: "The dataset. Default: the only one in the store.")
-    var dataset: String?
-
-    @Option(help: ArgumentHelp("Several datasets with the same labels, comma-separated, pooled.", valueName: "a,b"))
-    var datasets: String?
-
-    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split"))
-    var split: String?
-
-    @Option(help: "How many duplicate and conflict groups to list.")
-    var top = 20
-
+    @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
+    @Option(help: ArgumentHelp("Several datasets with the same labels, comma-separated, pooled.", valueName: "a,b")) var datasets: String?
+    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split")) var split: String?
+    @Option(help: "How many duplicate and conflict groups to list.") var top = 20
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 

@@ -5,13 +5,10 @@ struct Suspects: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "One ranked list of the samples most likely mislabelled, from every analysis run so far.",
         discussion: """
-            Merges the latest run of each analysis of the dataset: negative PVI (`dq pvi`), the \
-            hard-to-learn and ambiguous regions (`dq cartography`), confident learning \
-            (`dq label-issues`), specification mismatches (`dq inconsistent`) and conflicting \
-            duplicates (`dq conflicts`). Each is a ranking; reciprocal rank fusion merges them, so \
-            samples several analyses flag come first. Each row gives its reasons and the label \
-            most of them suggest. The list is stored as a run: `dq export suspects` hands it to \
-            annotators.
+            Merges the latest run of each analysis of the dataset: negative PVI (`dq pvi`), the hard-to-learn and ambiguous regions (`dq \
+            cartography`), confident learning (`dq label-issues`), specification mismatches (`dq inconsistent`) and conflicting duplicates (`dq \
+            conflicts`). Each is a ranking; reciprocal rank fusion merges them, so samples several analyses flag come first. Each row gives its \
+            reasons and the label most of them suggest. The list is stored as a run: `dq export suspects` hands it to annotators.
 
             Examples:
               dq suspects --dataset trec
@@ -20,13 +17,8 @@ struct Suspects: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-
-    @Option(help: "How many suspects to print (all are stored).")
-    var top = 30
-
-    @Option(help: "Keep samples that at least this many analyses flag.")
-    var minSignals = 1
-
+    @Option(help: "How many suspects to print (all are stored).") var top = 30
+    @Option(help: "Keep samples that at least this many analyses flag.") var minSignals = 1
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 

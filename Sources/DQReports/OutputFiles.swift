@@ -1,0 +1,128 @@
+import DQText
+import Foundation
+
+/// Where and how a command's tables go. Every CSV written is one table that
+/// `pandas.read_csv` and spreadsheets load as it is: several tables go to a folder, one
+/// `NAME.csv` each, or (on standard output) only the first, with a note naming the others.
+/// JSON is one document keyed by table name; terminal tables are printed one after another.
+public struct TableOutput: Sendable {
+    public var format: OutputFormat
+    /// Only the table of this name.
+    public var table: String?
+    /// A file, or with CSV and several tables a folder (made if missing); nil: standard output.
+    public var out: String?
+
+    public init(format: OutputFormat, table: String? = nil, out: String? = nil) {
+        self.format = format
+        self.table = table
+        self.out = out
+    }
+
+    /// Writes `tables`; returns notes for the person (files written, tables left out).
+    public func emit(_ all: [Table]) throws -> [String] {
+        var tables = all
+        if let table {
+            tables = all.filter { $0.name == table }
+            guard !tables.isEmpty else { throw OutputError.unknownTable(table, known: all.map(\.name)) }
+        }
+        guard format == .csv, tables.count > 1 else { return try write(Table.render(tables, as: format), to: out) }
+        guard let out else {
+            return try write(Table.render([tables[0]], as: .csv), to: nil)
+                + ["printed table \(tables[0].name); the others (\(tables.dropFirst().map(\.name).joined(separator: ", "))): --table NAME, or --out DIR for one CSV file each"]
+        }
+        try OutputFiles.makeFolder(out)
+        return try tables.flatMap { try write(Table.render([$0], as: .csv), to: (out as NSString).appendingPathComponent($0.name + ".csv")) }
+    }
+
+    private func write(_ text: String, to path: String?) throws -> [String] {
+        guard let path else {
+            try OutputFiles.writeStandardOutput(text)
+            return []
+        }
+        try OutputFiles.write(text, to: path)
+        return ["wrote \(path)"]
+    }
+}
+
+/// What stops a file from being written.
+public enum OutputError: Error, Equatable, CustomStringConvertible {
+    case unknownTable(String, known: [String])
+    case isAFolder(String)
+    case noFolder(String, folder: String)
+    case isAFile(String)
+    case cannotWrite(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownTable(name, known): return "--table \(name): no such table; this command has: \(known.joined(separator: ", "))"
+        case let .isAFolder(path): return "\(path) is a folder; give a file name"
+        case let .noFolder(path, folder): return "\(path): the folder \(folder) does not exist; create it first"
+        case let .isAFile(path): return "\(path) is a file; several tables need a folder (or pick one with --table)"
+        case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
+        }
+    }
+}
+
+/// Files written whole or not at all, and standard output with its write errors reported.
+public enum OutputFiles {
+    /// Checks, before any work, that a file can be written at `path`: its folder exists, and
+    /// the path is not itself a folder (unless `folderAllowed`).
+    public static func check(_ path: String, folderAllowed: Bool = false) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            if folderAllowed { return }
+            throw OutputError.isAFolder(path)
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw OutputError.noFolder(path, folder: folder)
+        }
+    }
+
+    /// Makes the folder `path` (its parent must exist); an existing file there is an error.
+    public static func makeFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw OutputError.isAFile(path) }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        } catch {
+            throw OutputError.cannotWrite(path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Writes `text` through a temporary sibling and a rename, so a reader never sees half a file.
+    public static func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try Data(text.utf8).write(to: temporary)
+            // rename(2) replaces an existing file atomically (Foundation's replaceItemAt on Linux
+            // loses the destination instead).
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw OutputError.cannotWrite(path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Writes to standard output, reporting a failed write (a full disk, a closed pipe).
+    public static func writeStandardOutput(_ text: String) throws {
+        fflush(nil)
+        var text = text
+        try text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw OutputError.cannotWrite("standard output", reason: String(cString: strerror(errno))) }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import DQReports
+import DQStore
+import DQText
+
+/// `dq ingest`: files into the store, each in its own transaction, with progress and the
+/// first rejected rows told to the observer.
+public enum IngestRun {
+    public static func run(store: Store, files: [String], options: IngestOptions, observer: RunObserver = .silent) throws -> [IngestSummary] {
+        try files.map { file in
+            let summary: IngestSummary
+            do {
+                defer { observer.endProgress() }
+                summary = try store.ingest(file: file, options: options) { progress in
+                    try observer.checkInterrupt()
+                    let rate = Double(progress.rowsRead) / max(progress.elapsed, 1e-9)
+                    var line = "\(file): \(progress.rowsRead.formatted(thousands: true)) rows, \(Int(rate).formatted(thousands: true)) rows/s"
+                    if let size = progress.fileSize, size > 0 {
+                        line += ", \(Int(100 * Double(progress.bytesRead) / Double(size)))%"
+                    }
+                    observer.progress(line)
+                }
+            }
+            for reject in summary.firstRejects {
+                observer.note("\(file):\(reject.line): rejected: \(reject.reason)")
+            }
+            if summary.rowsRejected > summary.firstRejects.count {
+                observer.note("\(file): \(summary.rowsRejected - summary.firstRejects.count) more rejected rows are in the store (table rejected_rows)")
+            }
+            return summary
+        }
+    }
+}
