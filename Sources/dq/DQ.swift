@@ -55,48 +55,24 @@ struct DQ: ParsableCommand {
 /// Library errors say what is wrong; here they gain the command or flag that fixes it.
 enum Hints {
     static func explain(_ error: any Error) -> any Error {
+        if case RunError.needsEpochs = error { return ValidationError("\(error): use --model tiny-bert or a BERT directory") }
+        return hint(for: error).map { CommandError("\(error)\($0)") } ?? error
+    }
+
+    static func hint(for error: any Error) -> String? {
         switch error {
-        case let error as StoreError:
-            switch error {
-            case .unknownDataset(_, let known) where known.isEmpty, .noDatasetChosen(let known) where known.isEmpty:
-                return CommandError("\(error); add one with `dq ingest FILE`")
-            case .noDatasetChosen:
-                return CommandError("\(error); choose one with --dataset NAME")
-            case .fromNewerVersion:
-                return CommandError("\(error). Upgrade dq, or use another store with --db.")
-            default:
-                return CommandError("\(error)")
-            }
-        case let error as RunError:
-            switch error {
-            case let .noRun(kind, dataset):
-                let extra: String
-                switch kind {
-                case .pvi: extra = " --model bow"
-                case .inconsistent: extra = " --specs FILE"
-                default: extra = ""
-                }
-                return CommandError("\(error); run `\(kind.command) --dataset \(dataset.shellQuoted)\(extra)` first"
-                                    + (kind == .pvi ? " (or give --probs FILE to dq label-issues)" : ""))
-            case let .noMetadata(column, _):
-                return CommandError("\(error); ingest it with --meta \(column.shellQuoted)")
-            case .needsEpochs:
-                return ValidationError("\(error): use --model tiny-bert or a BERT directory")
-            case .nothingToMerge:
-                return CommandError("\(error): run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first")
-            case .noSamples(_, let splits) where splits != nil:
-                return CommandError("\(error); check --split")
-            default:
-                return CommandError("\(error)")
-            }
-        case let error as PVIEstimation.EstimationError:
-            if case .tooFewSamples = error { return CommandError("\(error); use fewer --folds") }
-            return CommandError("\(error)")
-        case let error as TrainingError:
-            if case .nonFiniteLoss = error { return CommandError("\(error); lower --lr or raise --batch-size") }
-            return CommandError("\(error)")
-        default:
-            return error
+        case StoreError.unknownDataset(_, let known) where known.isEmpty, StoreError.noDatasetChosen(let known) where known.isEmpty:
+            return "; add one with `dq ingest FILE`"
+        case StoreError.noDatasetChosen: return "; choose one with --dataset NAME"
+        case StoreError.fromNewerVersion: return ". Upgrade dq, or use another store with --db."
+        case RunError.noRun(let kind, let dataset):
+            let extra = kind == .pvi ? " --model bow" : kind == .inconsistent ? " --specs FILE" : ""
+            return "; run `\(kind.command) --dataset \(dataset.shellQuoted)\(extra)` first"
+        case RunError.noMetadata(let column, _): return "; ingest it with --meta \(column.shellQuoted)"
+        case RunError.nothingToMerge: return ": run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first"
+        case PVIEstimation.EstimationError.tooFewSamples: return "; use fewer --folds"
+        case TrainingError.nonFiniteLoss: return "; lower --lr or raise --batch-size"
+        default: return nil
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import DQReports
 import DQText
@@ -60,4 +61,25 @@ private let table = Table(
     #expect((-0.0001).formatted(digits: 3) == "0.000")
     #expect(2.5.formatted(digits: 1) == "2.5")
     #expect(Double.nan.formatted(digits: 2) == "nan")
+}
+
+@Test func severalTablesAsCSVGoToAFolderOneFileEachAndAnUnknownTableIsNamed() throws {
+    var other = table
+    other.name = "other"
+    let folder = NSTemporaryDirectory() + "dq-output-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let notes = try TableOutput(format: .csv, out: folder).emit([table, other])
+    #expect(notes == ["wrote \(folder)/labels.csv", "wrote \(folder)/other.csv"])
+    #expect(try String(contentsOfFile: folder + "/other.csv", encoding: .utf8) == Table.render([table], as: .csv))
+    // One table picked by name goes to a file as it is.
+    let file = folder + "/picked.csv"
+    #expect(try TableOutput(format: .csv, table: "other", out: file).emit([table, other]) == ["wrote \(file)"])
+    #expect(throws: OutputError.unknownTable("nope", known: ["labels", "other"])) {
+        try TableOutput(format: .json, table: "nope").emit([table, other])
+    }
+    // A file where a folder is needed is refused; so is a missing parent folder.
+    #expect(throws: OutputError.isAFile(file)) { try TableOutput(format: .csv, out: file).emit([table, other]) }
+    #expect(throws: OutputError.self) { try OutputFiles.check(folder + "/missing/x.csv") }
+    #expect(throws: OutputError.isAFolder(folder)) { try OutputFiles.check(folder) }
+    try OutputFiles.check(folder, folderAllowed: true)
 }

@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+import DQAnalyses
+import DQReports
+@testable import DQRuns
+import DQStore
+import DQTestSupport
+import DQText
+
+/// A store with the planted reviews (20 reviews labelled as they read, 5 with wrong labels).
+private func reviewsStore() throws -> Store {
+    let store = try Store(path: scratchPath("runs.sqlite"))
+    try store.ingest(file: fixture("specs/planted-reviews.csv"), options: IngestOptions(dataset: "reviews"))
+    return store
+}
+
+private let reviews = DatasetSelection(name: "reviews")
+
+private func bowOptions(folds: Int = 2) -> PVIRun.Options {
+    var options = PVIRun.Options()
+    options.scheme = .crossFit(folds: folds)
+    options.null = .prior
+    return options
+}
+
+@Test func aPVIRunStoresWhatItReturnsAndRecordsParametersThatReadBack() throws {
+    let store = try reviewsStore()
+    let outcome = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    #expect(outcome.results.count == 25 && outcome.familyDescription == "bow")
+    let rows = try store.pviRows(run: outcome.run)
+    #expect(rows.map(\.sampleID) == outcome.results.map(\.sample.id))
+    #expect(rows.map(\.pvi) == outcome.results.map(\.score.pvi))
+    #expect(rows.map(\.probabilities) == outcome.results.map(\.probabilities))
+    let parameters = try store.run(outcome.run).parameters(PVIParameters.self)
+    #expect(parameters.folds == 2 && parameters.null == "prior" && parameters.labels == ["positive", "negative"])
+    #expect(parameters.groupBy == "text" && parameters.model.model == "bow")
+    let tables = try outcome.tables(by: "split", top: 3)
+    #expect(tables.map(\.name) == ["v_information", "slices", "lowest"])
+    #expect(tables[0].rows.count == 3 && tables[2].rows.count == 3)
+    #expect(outcome.sampleTable.rows.count == 25)
+    // A column the samples do not have is an error before any training.
+    var sliced = bowOptions()
+    sliced.by = "annotator"
+    #expect(throws: RunError.noMetadata(column: "annotator", sample: "r01")) { try PVIRun.run(store: store, dataset: reviews, options: sliced) }
+    #expect(try store.runs(dataset: nil, kind: .pvi).count == 1)
+}
+
+@Test func theDefaultPVIRunIsTheLatestOnUntransformedInputs() throws {
+    let store = try reviewsStore()
+    let plain = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    var shuffled = bowOptions()
+    shuffled.transform = .shuffle
+    let transformed = try PVIRun.run(store: store, dataset: reviews, options: shuffled)
+    #expect(try store.run(transformed.run).parameters(PVIParameters.self).transform == .shuffle)
+    let dataset = try store.resolve(reviews)
+    #expect(try store.defaultRun(dataset: dataset.id, kind: .pvi)?.id == plain.run)
+    #expect(try store.chosenRun(transformed.run, kind: .pvi, dataset: dataset)?.id == transformed.run)
+    #expect(throws: RunError.notAFinishedRun(transformed.run, .cartography, dataset: "reviews")) {
+        try store.chosenRun(transformed.run, kind: .cartography, dataset: dataset)
+    }
+    #expect(throws: RunError.noRun(.suspects, dataset: "reviews")) { try store.requiredRun(nil, kind: .suspects, dataset: dataset) }
+    #expect(throws: RunError.unknownSplit("tset", dataset: "reviews", known: ["train"])) {
+        try store.resolve(DatasetSelection(name: "reviews", splits: ["tset"]))
+    }
+}
+
+@Test func artefactsRefitABowRunExactly() throws {
+    let store = try reviewsStore()
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    var options = ArtefactsRun.Options()
+    options.minCount = 2
+    let outcome = try ArtefactsRun.run(store: store, dataset: reviews, options: options)
+    #expect(outcome.ranked.map(\.label) == ["positive", "negative"])
+    #expect(outcome.tables(top: 3).map(\.name) == ["artefacts_positive", "artefacts_negative"])
+    guard case .object(let draft) = try JSONValue.parse(outcome.specsDraft), case .array(let specs)? = draft.first?.value else {
+        Issue.record("no specs")
+        return
+    }
+    #expect(specs.count == 2 && specs[0]["label"]?.scalarText == "positive")
+}
+
+@Test func labelIssuesUseTheRunsLabelOrderAndProbabilities() throws {
+    let store = try reviewsStore()
+    let pvi = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    let outcome = try LabelIssuesRun.run(store: store, dataset: reviews, options: LabelIssuesRun.Options())
+    let direct = ConfidentLearning.findLabelIssues(
+        ConfidentLearning.Input(labels: pvi.results.map { pvi.labels.firstIndex(of: $0.sample.label)! },
+                                probabilities: pvi.results.flatMap(\.probabilities), classes: 2))
+    #expect(outcome.result.ranked == direct.ranked)
+    let stored = try store.labelIssues(run: outcome.run)
+    #expect(stored.map(\.sampleID) == direct.ranked.map { pvi.results[$0].sample.id })
+    #expect(try store.run(outcome.run).parameters(LabelIssuesParameters.self).pviRun == pvi.run)
+    #expect(outcome.tables(top: 5).map(\.name) == ["label_health", "noise_matrix", "issues"])
+}
+
+@Test func suspectsMergeTheSignalsThereAreAndSayWhichAreMissing() throws {
+    let store = try reviewsStore()
+    var ranking = InconsistentRun.Options(specsFile: fixture("specs/planted-reviews-specs.json"))
+    ranking.ranking.top = 3
+    let inconsistent = try InconsistentRun.run(store: store, dataset: reviews, options: ranking)
+    #expect(try store.specificationSuspects(run: inconsistent.run).count == inconsistent.suspects.count)
+    let conflicts = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
+    let outcome = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(outcome.missing == [.pvi, .cartography, .labelIssues])
+    #expect(outcome.sources.map(\.kind) == [.inconsistent, .conflicts] && outcome.sources.map(\.run) == [inconsistent.run, conflicts.run])
+    let stored = try store.suspects(run: outcome.run)
+    #expect(stored.count == outcome.suspects.count)
+    #expect(stored.map(\.reasonText) == outcome.suspects.map { $0.reasons.joined(separator: "; ") })
+    let samples = try store.samples(dataset: try store.requireDataset("reviews"))
+    let planted = Set(samples.filter { $0.displayID.hasPrefix("p") }.map(\.id))
+    #expect(planted.isSubset(of: Set(stored.map(\.sampleID))))
+    let parameters = try store.run(outcome.run).parameters(SuspectsParameters.self)
+    #expect(parameters.sources == ["inconsistent": inconsistent.run, "conflicts": conflicts.run])
+    #expect(outcome.table(top: 2).note?.contains("Not run yet: pvi, cartography, label-issues") == true)
+}
+
+@Test func theReportHasASectionPerAnalysisAndSaysWhatIsMissing() throws {
+    let store = try reviewsStore()
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    _ = try DivergenceRun.run(store: store, dataset: reviews, options: DivergenceRun.Options())
+    let report = try ReportRun.build(store: store, dataset: reviews, top: 5)
+    #expect(report.sections.map(\.title) == ["Dataset", "V-information", "Data map", "Label-pair difficulty", "Suspects"])
+    #expect(report.sections.map { $0.body != nil } == [true, true, false, true, false])
+    #expect(report.sections[2].missing == "Not run yet: dq cartography --dataset reviews")
+    #expect(report.sections[1].provenance?.hasPrefix("run 1 · pvi · dq ") == true)
+}
+
+@Test func divergencesReadBackWithTheirContributingTokens() throws {
+    let store = try reviewsStore()
+    var options = DivergenceRun.Options()
+    options.divergence.topTokens = 3
+    let outcome = try DivergenceRun.run(store: store, dataset: reviews, options: options)
+    let stored = try store.divergences(run: outcome.run)
+    #expect(stored.count == 1 && stored[0].divergence == outcome.pairs[0].divergence)
+    #expect(stored[0].towardA.map(\.token) == outcome.pairs[0].towardA.map(\.token))
+    #expect(stored[0].towardB.map(\.contribution) == outcome.pairs[0].towardB.map(\.contribution))
+    #expect(outcome.matrixTable.columns == ["label", "positive", "negative"])
+}
+
+@Test func suspectsExportedForAnnotatorsComeBackAsCorrections() throws {
+    let store = try reviewsStore()
+    var ranking = InconsistentRun.Options(specsFile: fixture("specs/planted-reviews-specs.json"))
+    ranking.ranking.top = 3
+    _ = try InconsistentRun.run(store: store, dataset: reviews, options: ranking)
+    _ = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+
+    // Label Studio: annotate the first task twice, the later annotation cancelled.
+    let tasks = try ExportRun.suspects(store: store, dataset: reviews, run: nil, top: 2, format: .labelstudio)
+    guard case .array(var list) = try JSONValue.parse(tasks.text), case .object(var first) = list[0] else { Issue.record("no tasks"); return }
+    func annotation(_ label: String, cancelled: Bool) -> JSONValue {
+        .object([("was_cancelled", .bool(cancelled)), ("completed_by", .object([("email", .string("ann@example.org"))])),
+                 ("result", .array([.object([("value", .object([("choices", .array([.string(label)]))]))])]))])
+    }
+    first.append(("annotations", .array([annotation("negative", cancelled: false), annotation("positive", cancelled: true)])))
+    list[0] = .object(first)
+    let path = scratchPath("export.json")
+    try JSONValue.array(list).jsonText.write(toFile: path, atomically: true, encoding: .utf8)
+    let entries = try CorrectionsRun.readLabelStudio(path)
+    #expect(entries.count == 1 && entries[0].label == "negative" && entries[0].annotator == "ann@example.org")
+    #expect(entries[0].location == "$[0].annotations[0]")
+
+    // doccano: the first label of each line.
+    let lines = try ExportRun.suspects(store: store, dataset: reviews, run: nil, top: 2, format: .doccano).text
+    let doccano = scratchPath("export.jsonl")
+    try lines.write(toFile: doccano, atomically: true, encoding: .utf8)
+    #expect(try CorrectionsRun.readDoccano(doccano).count == 2)
+
+    // CSV: a spreadsheet's formula guard is undone; an unknown label applies nothing.
+    let csv = scratchPath("review.csv")
+    try "id,corrected_label\np01,negative\np02,'-neutral\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    #expect(try CorrectionsRun.readCSV(csv).map(\.label) == ["negative", "-neutral"])
+    #expect(throws: InputError.self) { try CorrectionsRun.importFile(csv, store: store, dataset: reviews, annotator: "alice") }
+    #expect(try store.correctionHistory(dataset: try store.requireDataset("reviews")).isEmpty)
+    try "id,corrected_label\np01,negative\np02,\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    let outcome = try CorrectionsRun.importFile(csv, store: store, dataset: reviews, annotator: "alice")
+    #expect(outcome == CorrectionsRun.Outcome(read: 1, applied: 1, dataset: "reviews"))
+    let exported = try ExportRun.dataset(store: store, dataset: reviews, correctedLabels: true)
+    #expect(exported.corrected == 1 && exported.csv.contains("p01,train,It broke after two days so I want my money back,,negative,positive,true"))
+}
+
+@Test func selectionsKeepWhatTheRuleSaysAndWriteInTheRunsTransaction() throws {
+    let store = try reviewsStore()
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    var written = ""
+    let outcome = try SelectRun.run(store: store, dataset: reviews, sourceRun: nil, rule: .dropLowest(.share(0.2)), out: "x.csv") { written = $0 }
+    #expect(outcome.kept == 20 && written == outcome.csv && written.split(separator: "\n").count == 21)
+    #expect(try store.selection(run: outcome.run).count == 20)
+    #expect(try store.run(outcome.run).parameters(SelectionParameters.self).rule == "drop the 5 lowest-PVI samples (20%)")
+    // A failing write leaves no selection recorded.
+    struct DiskFull: Error {}
+    #expect(throws: DiskFull.self) {
+        try SelectRun.run(store: store, dataset: reviews, sourceRun: nil, rule: .keepHardest(.count(3)), out: "y.csv") { _ in throw DiskFull() }
+    }
+    #expect(try store.runs(dataset: nil, kind: .selection).map(\.status) == [.failed, .succeeded])
+    #expect(throws: RunError.noRun(.cartography, dataset: "reviews")) {
+        try SelectRun.run(store: store, dataset: reviews, sourceRun: nil, rule: .region(.ambiguous), out: "z.csv") { _ in }
+    }
+}
+
+@Test func cartographyRefusesAModelThatDoesNotTrainInEpochs() throws {
+    let store = try reviewsStore()
+    var options = CartographyRun.Options()
+    options.model = ModelSettings(model: .bow)
+    #expect(throws: RunError.needsEpochs(model: "bow")) { try CartographyRun.run(store: store, dataset: reviews, options: options) }
+    #expect(try store.runs(dataset: nil).isEmpty)
+}
+
+@Test func biasTablesTakeTheModelRatesFromThePVIRun() throws {
+    let store = try reviewsStore()
+    let terms = scratchPath("terms.txt")
+    try "# comment\nrefund\nmoney back\n".write(toFile: terms, atomically: true, encoding: .utf8)
+    let before = try BiasRun.tables(store: store, dataset: reviews, options: BiasRun.Options(termsFile: terms, label: "negative"))
+    #expect(before[0].rows.allSatisfy { $0[3] == .missing })
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    let after = try BiasRun.tables(store: store, dataset: reviews, options: BiasRun.Options(termsFile: terms, label: "negative"))
+    #expect(after[0].rows.allSatisfy { $0[3] != .missing } && after[0].note?.contains("pvi run 1") == true)
+    #expect(throws: RunError.unknownLabel("neutral", dataset: "reviews", known: ["positive", "negative"])) {
+        try BiasRun.tables(store: store, dataset: reviews, options: BiasRun.Options(termsFile: terms, label: "neutral"))
+    }
+}
+
+@Test func vInformationComparesRunsWithTheFirst() throws {
+    let store = try reviewsStore()
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    var shuffled = bowOptions()
+    shuffled.transform = .shuffle
+    _ = try PVIRun.run(store: store, dataset: reviews, options: shuffled)
+    var options = VInfoRun.Options()
+    options.bootstrap = 200
+    let tables = try VInfoRun.tables(store: store, options: options)
+    #expect(tables.map(\.name) == ["v_information", "differences"])
+    #expect(tables[0].rows.map { $0[3] } == [.text("original"), .text("shuffle")])
+    #expect(tables[1].rows[0][5] == .text("paired"))
+}
+
+@Test func ingestTellsTheObserverAboutRejectedRows() throws {
+    let store = try Store(path: scratchPath("ingest.sqlite"))
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    let summaries = try IngestRun.run(store: store, files: [fixture("csv/ragged-rows.csv")], options: IngestOptions(dataset: "r"), observer: observer)
+    #expect(summaries.count == 1 && summaries[0].rowsRejected == 2)
+    #expect(notes.first?.hasSuffix("ragged-rows.csv:3: rejected: expected 3 fields, found 2") == true)
+    #expect(SummaryTables.ingest(summaries).rows[0][5] == .int(2))
+}
