@@ -52,7 +52,7 @@ public enum IngestError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .strictReject(file, row):
-            return "\(file):\(row.line): \(row.reason) (--strict: nothing from this file was stored)"
+            return "\(file):\(row.line): \(row.reason) (strict: nothing from this file was stored)"
         }
     }
 }

@@ -79,12 +79,16 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
     public var line: Int?
     public var column: Int?
     public var message: String
+    /// What the person can change to get past it, when that is a setting rather than the file;
+    /// the command line names the option.
+    public var remedy: InputRemedy?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, message: String, remedy: InputRemedy? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
+        self.remedy = remedy
     }
 
     public var description: String {
@@ -93,4 +97,21 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
         if let column { place += ":\(column)" }
         return "\(place): \(message)"
     }
+}
+
+/// A setting that gets past an input error.
+public enum InputRemedy: Sendable, Equatable {
+    /// Name the column that plays this role.
+    case nameColumn(ColumnRole)
+    /// Name the file's format.
+    case nameFormat
+}
+
+/// What a column of an input file is used for.
+public enum ColumnRole: String, Sendable, Equatable {
+    case text
+    case textPair = "text pair"
+    case label
+    case id
+    case meta = "metadata"
 }

@@ -38,11 +38,11 @@ public struct ResolvedColumns: Equatable, Sendable {
 
     /// Resolves `request` against `columns`, the file's column names in order.
     public init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
-        func lookup(_ name: String, option: String) throws(InputError) -> Int {
+        func lookup(_ name: String, role: ColumnRole) throws(InputError) -> Int {
             if let exact = columns.firstIndex(of: name) { return exact }
             throw InputError(
-                file: file,
-                message: "no column named '\(name)' (\(option)); the file has columns: \(ResolvedColumns.list(columns))")
+                file: file, message: "no column named '\(name)' for the \(role.rawValue); the file has columns: \(ResolvedColumns.list(columns))",
+                remedy: .nameColumn(role))
         }
         func recognise(_ names: [String]) -> Int? {
             for name in names {
@@ -52,29 +52,31 @@ public struct ResolvedColumns: Equatable, Sendable {
         }
         let text: Int, label: Int
         if let name = request.text {
-            text = try lookup(name, option: "--text")
+            text = try lookup(name, role: .text)
         } else if let found = recognise(ColumnRequest.textNames) {
             text = found
         } else {
             throw InputError(
                 file: file,
                 message: "cannot tell which column holds the text (looked for \(ColumnRequest.textNames.joined(separator: ", "))); "
-                    + "the file has columns: \(ResolvedColumns.list(columns)). Name it with --text COLUMN")
+                    + "the file has columns: \(ResolvedColumns.list(columns))",
+                remedy: .nameColumn(.text))
         }
         if let name = request.label {
-            label = try lookup(name, option: "--label")
+            label = try lookup(name, role: .label)
         } else if let found = recognise(ColumnRequest.labelNames) {
             label = found
         } else {
             throw InputError(
                 file: file,
                 message: "cannot tell which column holds the label (looked for \(ColumnRequest.labelNames.joined(separator: ", "))); "
-                    + "the file has columns: \(ResolvedColumns.list(columns)). Name it with --label COLUMN")
+                    + "the file has columns: \(ResolvedColumns.list(columns))",
+                remedy: .nameColumn(.label))
         }
         var textPair = recognise(ColumnRequest.textPairNames)
-        if let name = request.textPair { textPair = try lookup(name, option: "--text-pair") }
+        if let name = request.textPair { textPair = try lookup(name, role: .textPair) }
         var id = recognise(ColumnRequest.idNames)
-        if let name = request.id { id = try lookup(name, option: "--id") }
+        if let name = request.id { id = try lookup(name, role: .id) }
         let used = Set([text, label] + [textPair, id].compactMap { $0 })
         if let clash = [textPair, id].compactMap({ $0 }).first(where: { $0 == text || $0 == label }) {
             throw InputError(file: file, message: "column '\(columns[clash])' is asked to play two roles")
@@ -87,7 +89,7 @@ public struct ResolvedColumns: Equatable, Sendable {
             meta = columns.indices.filter { !used.contains($0) }
         } else {
             for name in request.meta {
-                let index = try lookup(name, option: "--meta")
+                let index = try lookup(name, role: .meta)
                 if !used.contains(index) && !meta.contains(index) { meta.append(index) }
             }
         }

@@ -64,9 +64,7 @@ public final class LabelledRowReader {
 
     public init(path: String, format: InputFormat? = nil, columns request: ColumnRequest) throws {
         guard let format = format ?? InputFormat(path: path) else {
-            throw InputError(
-                file: path,
-                message: "cannot tell the format from the file name; use --input-format csv, tsv or jsonl")
+            throw InputError(file: path, message: "cannot tell the format (csv, tsv or jsonl) from the file name", remedy: .nameFormat)
         }
         self.path = path
         self.format = format

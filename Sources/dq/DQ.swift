@@ -72,6 +72,14 @@ enum Hints {
         case RunError.nothingToMerge: return ": run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first"
         case PVIEstimation.EstimationError.tooFewSamples: return "; use fewer --folds"
         case TrainingError.nonFiniteLoss: return "; lower --lr or raise --batch-size"
+        case let error as InputError:
+            switch error.remedy {
+            case .nameColumn(let role)?:
+                let option = ["text": "--text", "text pair": "--text-pair", "label": "--label", "id": "--id", "metadata": "--meta"][role.rawValue]!
+                return "; name it with \(option) COLUMN"
+            case .nameFormat?: return "; use --input-format csv, tsv or jsonl"
+            case nil: return nil
+            }
         default: return nil
         }
     }

@@ -41,7 +41,7 @@ private func readAll(_ path: String, _ request: ColumnRequest = ColumnRequest(),
     } catch let error as InputError {
         #expect(error.description.contains("cannot tell which column holds the text"))
         #expect(error.description.contains("the file has columns: review_id, body, stars"))
-        #expect(error.description.contains("--text COLUMN"))
+        #expect(error.remedy == .nameColumn(.text))
     } catch {
         Issue.record("unexpected \(error)")
     }
