@@ -47,9 +47,10 @@ public enum PVIEstimation {
     /// Runs the estimation. `labels` fixes the label order of probability vectors. With
     /// cross-fitting, samples with the same `group` key share a fold (see `StratifiedFolds`).
     /// `inspect`, if given, sees each fitted g′ with the samples it scores (as `dq artefacts` does).
+    /// `progress` hears of each fit as it starts and may throw to stop the run there (Ctrl-C).
     public static func run(
         samples: [Sample], labels: [String], family: any ModelFamily, scheme: Scheme,
-        null: NullModel, seed: UInt64, group: ((Sample) -> String)? = nil, progress: (String) -> Void = { _ in },
+        null: NullModel, seed: UInt64, group: ((Sample) -> String)? = nil, progress: (String) throws -> Void = { _ in },
         inspect: ((_ inputModel: any Classifier, _ scored: [Sample]) throws -> Void)? = nil
     ) throws -> [Result] {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
@@ -89,17 +90,17 @@ public enum PVIEstimation {
             let tag = jobs.count > 1 ? "fold \(number + 1)/\(jobs.count)" : "train/evaluate"
             let trainExamples = try job.train.map { try example($0) }
             let jobSeed = seed &+ UInt64(number) &* 0x9E37_79B9
-            progress("\(tag): fitting g′ on \(trainExamples.count) samples")
-            let inputModel = try family.fit(trainExamples, classes: labels.count, seed: jobSeed) { progress("\(tag): g′ \($0)") }
+            try progress("\(tag): fitting g′ on \(trainExamples.count) samples")
+            let inputModel = try family.fit(trainExamples, classes: labels.count, seed: jobSeed) { try? progress("\(tag): g′ \($0)") }
             try inspect?(inputModel, job.score)
             let nullModel: any Classifier
             switch null {
             case .prior:
                 nullModel = PriorClassifier(labels: trainExamples.map(\.label), classes: labels.count)
             case .trained:
-                progress("\(tag): fitting g on the same labels with empty inputs")
+                try progress("\(tag): fitting g on the same labels with empty inputs")
                 nullModel = try family.fit(try job.train.map { try example($0, empty: true) }, classes: labels.count,
-                                           seed: jobSeed &+ 1) { progress("\(tag): g \($0)") }
+                                           seed: jobSeed &+ 1) { try? progress("\(tag): g \($0)") }
             }
             let inputs = job.score.map { (text: $0.text, pair: $0.textPair) }
             let pInput = inputModel.probabilities(inputs)

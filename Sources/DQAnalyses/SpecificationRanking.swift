@@ -25,8 +25,24 @@ public enum SpecificationRanking {
         public var top = 20
         public var minSpecs = 1
         public var depth = 100
+        /// Seconds a `pattern` specification may spend matching all documents; a pattern that
+        /// backtracks catastrophically (`(a+)+$`) is stopped with an error naming it.
+        public var patternTimeLimit = 10.0
 
         public init() {}
+    }
+
+    public enum RankingError: Error, Equatable, CustomStringConvertible {
+        /// A pattern ran past the time limit.
+        case patternTooSlow(spec: String, seconds: Double, documents: Int)
+
+        public var description: String {
+            switch self {
+            case let .patternTooSlow(spec, seconds, documents):
+                return "spec \"\(spec)\": its pattern was still matching after \(String(format: "%.0f", seconds)) s (at sample \(documents + 1)); "
+                    + "simplify it (nested repetition such as (a+)+ can take exponential time)"
+            }
+        }
     }
 
     /// Embeds texts as unit vectors, for `examples` by cosine similarity.
@@ -50,9 +66,11 @@ public enum SpecificationRanking {
         public var score: Double
     }
 
-    /// The scores one specification gives every document of `index`.
+    /// The scores one specification gives every document of `index`. A pattern stops with
+    /// `RankingError.patternTooSlow` after `timeLimit` seconds, and when `interrupted` turns true.
     public static func scores(_ spec: Specification, index: BM25Index, documents: [String],
-                              embedder: Embedder?, documentEmbeddings: [[Float]]?) throws -> [Double] {
+                              embedder: Embedder?, documentEmbeddings: [[Float]]?, timeLimit: Double = 10,
+                              interrupted: () -> Bool = { false }) throws -> [Double] {
         switch spec.kind {
         case .query(let query):
             return index.scores(query: query)
@@ -70,20 +88,35 @@ public enum SpecificationRanking {
             return best
         case .pattern(let pattern):
             let regex = try NSRegularExpression(pattern: pattern)
-            return documents.enumerated().map { d, text in
-                let range = NSRange(text.startIndex..., in: text)
-                let matches = regex.matches(in: text, range: range)
+            let start = Date()
+            var stopped = false
+            // Foundation declares the match block escaping; it runs only during the call.
+            return try withoutActuallyEscaping(interrupted) { interrupted in try documents.enumerated().map { d, text in
+                // ICU calls back during long matches (.reportProgress): a match that outlives the
+                // budget, or Ctrl-C, is stopped there rather than left running.
+                var matches: [NSRange] = []
+                regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) { result, flags, stop in
+                    if let result { matches.append(result.range) }
+                    if flags.contains(.progress) && (Date().timeIntervalSince(start) > timeLimit || interrupted()) {
+                        stopped = true
+                        stop.pointee = true
+                    }
+                }
+                if stopped || Date().timeIntervalSince(start) > timeLimit {
+                    if interrupted() { throw CancellationError() }
+                    throw RankingError.patternTooSlow(spec: spec.name, seconds: timeLimit, documents: d)
+                }
                 guard !matches.isEmpty else { return 0 }
-                let matched = matches.compactMap { Range($0.range, in: text).map { String(text[$0]) } }.joined(separator: " ")
+                let matched = matches.compactMap { Range($0, in: text).map { String(text[$0]) } }.joined(separator: " ")
                 return 1 + index.score(query: matched, document: d)
-            }
+            } }
         }
     }
 
     /// The suspects of every label that has specifications, label by label in the order of
     /// `specs`, each label's best first.
     public static func suspects(documents: [String], labels: [String], specs: [Specification], options: Options,
-                                embedder: Embedder? = nil) throws -> [Suspect] {
+                                embedder: Embedder? = nil, interrupted: () -> Bool = { false }) throws -> [Suspect] {
         precondition(documents.count == labels.count)
         let index = BM25Index(documents: documents, parameters: options.bm25)
         let needsEmbeddings = embedder != nil && specs.contains { if case .examples = $0.kind { true } else { false } }
@@ -95,7 +128,8 @@ public enum SpecificationRanking {
         var out: [Suspect] = []
         for group in groups {
             let scores = try group.specs.map {
-                try self.scores($0, index: index, documents: documents, embedder: embedder, documentEmbeddings: documentEmbeddings)
+                try self.scores($0, index: index, documents: documents, embedder: embedder, documentEmbeddings: documentEmbeddings,
+                                timeLimit: options.patternTimeLimit, interrupted: interrupted)
             }
             let ranks = scores.map(RankAggregation.ranks)
             let fused = options.aggregation.fuse(scores: scores, ranks: ranks, rrfK: options.rrfK)

@@ -51,6 +51,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
     case noFolder(String, folder: String)
     case isAFile(String)
     case cannotWrite(String, reason: String)
+    case isADatabase(String)
 
     public var description: String {
         switch self {
@@ -59,6 +60,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
         case let .noFolder(path, folder): return "\(path): the folder \(folder) does not exist; create it first"
         case let .isAFile(path): return "\(path) is a file; several tables need a folder (or pick one with --table)"
         case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
+        case let .isADatabase(path): return "\(path) is an SQLite database (a dq store?); dq does not write over one: give another file name"
         }
     }
 }
@@ -68,6 +70,7 @@ public enum OutputFiles {
     /// Checks, before any work, that a file can be written at `path`: its folder exists, and
     /// the path is not itself a folder (unless `folderAllowed`).
     public static func check(_ path: String, folderAllowed: Bool = false) throws {
+        try refuseDatabase(path)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             if folderAllowed { return }
@@ -95,6 +98,7 @@ public enum OutputFiles {
 
     /// Writes `text` through a temporary sibling and a rename, so a reader never sees half a file.
     public static func write(_ text: String, to path: String) throws {
+        try refuseDatabase(path)
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
@@ -109,6 +113,23 @@ public enum OutputFiles {
             try? FileManager.default.removeItem(at: temporary)
             throw OutputError.cannotWrite(path, reason: error.localizedDescription)
         }
+    }
+
+    /// Refuses `path` when it is an SQLite database, or the journal, write-ahead log or shared
+    /// memory file of one: `--out` pointed at the store by mistake must not destroy it.
+    public static func refuseDatabase(_ path: String) throws {
+        if isDatabase(path) { throw OutputError.isADatabase(path) }
+        for suffix in ["-wal", "-shm", "-journal"] where path.hasSuffix(suffix) && isDatabase(String(path.dropLast(suffix.count))) {
+            throw OutputError.isADatabase(String(path.dropLast(suffix.count)))
+        }
+    }
+
+    /// True when the file at `path` starts with SQLite's header.
+    static func isDatabase(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        return header == Data("SQLite format 3\0".utf8)
     }
 
     /// Writes to standard output, reporting a failed write (a full disk, a closed pipe).

@@ -10,13 +10,15 @@ extension Table {
     ///   neutralised (see `CSVCell`). A CSV holds one table: give exactly one (several tables
     ///   are several files);
     /// - `json`: one document, an object from each table's name to its array of row objects.
-    public static func render(_ tables: [Table], as format: OutputFormat, maxCellWidth: Int = 60) -> String {
+    /// `guardFormulas` false writes text exactly as it is, for files meant to be read back by
+    /// programs (`dq export dataset`), not opened in a spreadsheet.
+    public static func render(_ tables: [Table], as format: OutputFormat, maxCellWidth: Int = 60, guardFormulas: Bool = true) -> String {
         switch format {
         case .table:
             return tables.map { $0.terminalText(maxCellWidth: maxCellWidth) }.joined(separator: "\n")
         case .csv:
             precondition(tables.count == 1, "a CSV file holds one table")
-            return tables[0].csvText()
+            return tables[0].csvText(guardFormulas: guardFormulas)
         case .json:
             return JSONValue.object(tables.map { ($0.name, $0.jsonValue) }).prettyText() + "\n"
         }
@@ -26,7 +28,7 @@ extension Table {
 
     func terminalText(maxCellWidth: Int) -> String {
         let shown = rows.map { $0.map { Table.terminalCell($0, maxWidth: maxCellWidth) } }
-        var widths = columns.map(DisplayWidth.of)
+        var widths = columns.map { DisplayWidth.of(Table.visible($0)) }
         for row in shown {
             for (i, cell) in row.enumerated() where i < widths.count {
                 widths[i] = max(widths[i], DisplayWidth.of(cell))
@@ -41,16 +43,38 @@ extension Table {
                 return numeric[i] ? pad + cell : cell + pad
             }.joined(separator: "  ").trailingSpacesRemoved()
         }
-        var out = title + "\n"
+        var out = Table.visible(title) + "\n"
         if rows.isEmpty {
             out += "  (none)\n"
         } else {
-            out += line(columns) + "\n"
+            out += line(columns.map(Table.visible)) + "\n"
             out += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
             for row in shown { out += line(row + Array(repeating: "", count: max(0, columns.count - row.count))) + "\n" }
         }
-        if let note { out += note + "\n" }
+        if let note { out += Table.visible(note) + "\n" }
         return out
+    }
+
+    /// Text safe to print on a terminal: control characters (C0, DEL and C1, which include the
+    /// escape sequences that move the cursor, retitle the window or clear the line) become
+    /// visible symbols (U+2400…U+2421, or U+FFFD), so a hostile text cannot act on the terminal.
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x0D: out.append(scalar)
+            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case 0x7F: out.append("\u{2421}")
+            case 0x80..<0xA0: out.append("\u{FFFD}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 && scalar.value != 0x0A && scalar.value != 0x0D || (0x7F..<0xA0).contains(scalar.value)
     }
 
     static func terminalCell(_ cell: Cell, maxWidth: Int) -> String {
@@ -60,6 +84,7 @@ extension Table {
             for ch in s {
                 if ch == "\n" || ch == "\r\n" || ch == "\r" { flat += "⏎" } else if ch == "\t" { flat += " " } else { flat.append(ch) }
             }
+            flat = visible(flat)
             if flat.count > maxWidth { flat = String(flat.prefix(maxWidth - 1)) + "…" }
             return flat
         case .int(let v): return v.formatted(thousands: true)
@@ -70,12 +95,12 @@ extension Table {
 
     // MARK: CSV
 
-    func csvText() -> String {
-        var out = columns.map { CSVCell.escape($0) }.joined(separator: ",") + "\n"
+    func csvText(guardFormulas: Bool) -> String {
+        var out = columns.map { CSVCell.escape($0, guardFormulas: guardFormulas) }.joined(separator: ",") + "\n"
         for row in rows {
             out += row.map { cell -> String in
                 switch cell {
-                case .text(let s): return CSVCell.escape(s)
+                case .text(let s): return CSVCell.escape(s, guardFormulas: guardFormulas)
                 case .int(let v): return String(v)
                 case .real(let v, _): return v.isFinite ? "\(v)" : ""
                 case .missing: return ""
@@ -108,9 +133,9 @@ public enum CSVCell {
     /// Quotes a cell when it holds a comma, quote or line break (RFC 4180), and neutralises
     /// text that a spreadsheet would evaluate: a cell starting with `=`, `+`, `-`, `@`, a tab
     /// or a carriage return gets a leading `'` (OWASP, "CSV Injection").
-    public static func escape(_ text: String) -> String {
+    public static func escape(_ text: String, guardFormulas: Bool = true) -> String {
         var s = text
-        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+        if guardFormulas, let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
             s = "'" + s
         }
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {

@@ -53,6 +53,7 @@ public enum ArtefactsRun {
             samples: samples, labels: labels, family: family, scheme: scheme, null: .prior, seed: UInt64(bitPattern: seed),
             group: groups.map { keys in { keys[$0.id]! } },
             progress: { message in
+                try observer.checkInterrupt()
                 if message.contains(": fitting") { progress.begin(message) }
             },
             inspect: { model, scored in

@@ -37,17 +37,28 @@ public enum CorrectionsRun {
         let lowercased = file.lowercased()
         let entries = lowercased.hasSuffix(".json") ? try readLabelStudio(file)
             : lowercased.hasSuffix(".jsonl") ? try readDoccano(file) : try readCSV(file)
-        var byID: [String: Int64] = [:]
+        // A display id may name several samples (a file that repeats an id with another text);
+        // `#` and the store id always names one.
+        var byID: [String: [Int64]] = [:]
         for sample in try store.samples(dataset: dataset.id) {
-            byID[sample.displayID] = sample.id
-            byID["#\(sample.id)"] = sample.id
+            byID[sample.displayID, default: []].append(sample.id)
+            if sample.externalID != nil { byID["#\(sample.id)"] = [sample.id] }
         }
+        var seen: [Int64: String] = [:]
         let labels = Set(try store.labels(dataset: dataset.id))
         var problems: [String] = []
         var corrections: [Correction] = []
         for entry in entries {
-            guard let id = byID[entry.id] else {
+            guard let ids = byID[entry.id] else {
                 problems.append("\(entry.location): id \(entry.id) is not a sample of \(dataset.name)")
+                continue
+            }
+            guard ids.count == 1, let id = ids.first else {
+                problems.append("\(entry.location): id \(entry.id) names \(ids.count) samples of \(dataset.name) (\(ids.map { "#\($0)" }.joined(separator: ", "))); write one of those ids instead")
+                continue
+            }
+            if let earlier = seen.updateValue(entry.location, forKey: id) {
+                problems.append("\(entry.location): sample \(entry.id) is corrected twice in this file (also at \(earlier))")
                 continue
             }
             guard labels.contains(entry.label) else {

@@ -73,17 +73,21 @@ public enum ExportRun {
         let dataset = try store.resolve(selection)
         let corrected = correctedLabels ? try store.correctedLabels(dataset: dataset.id) : [:]
         let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
-        return DatasetFile(csv: Table.render([table(samples, corrected: correctedLabels ? corrected : nil)], as: .csv),
+        // A faithful copy to be ingested again: no spreadsheet formula guard (`-1` stays `-1`).
+        return DatasetFile(csv: Table.render([table(samples, corrected: correctedLabels ? corrected : nil)], as: .csv, guardFormulas: false),
                            samples: samples.count, corrected: samples.filter { corrected[$0.id] != nil }.count)
     }
 
-    /// Samples as the dataset CSV: id, split, text, text_pair, label; with `corrected` labels,
-    /// the current label and then given_label and corrected.
+    /// Samples as the dataset CSV: id, split, text, text_pair (only when some sample is a pair:
+    /// `dq ingest` reads an empty text pair as a bad row), label; with `corrected` labels, the
+    /// current label and then given_label and corrected.
     public static func table(_ samples: [Sample], corrected: [Int64: String]?) -> Table {
-        var columns = ["id", "split", "text", "text_pair", "label"]
+        let pairs = samples.contains { $0.textPair != nil }
+        var columns = ["id", "split", "text"] + (pairs ? ["text_pair"] : []) + ["label"]
         if corrected != nil { columns += ["given_label", "corrected"] }
         return Table(name: "dataset", title: "", columns: columns, rows: samples.map { s in
-            var row: [Cell] = [.text(s.displayID), .text(s.split), .text(s.text), .optional(s.textPair), .text(corrected?[s.id] ?? s.label)]
+            var row: [Cell] = [.text(s.displayID), .text(s.split), .text(s.text)] + (pairs ? [.optional(s.textPair)] : [])
+                + [.text(corrected?[s.id] ?? s.label)]
             if let corrected { row += [.text(s.label), .text(corrected[s.id] == nil ? "false" : "true")] }
             return row
         })

@@ -63,10 +63,15 @@ public enum InconsistentRun {
             compute: { _ in
                 observer.progress("ranking \(samples.count) samples by \(specifications.count) specifications")
                 defer { observer.endProgress() }
-                return try SpecificationRanking.suspects(
-                    documents: samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") },
-                    labels: samples.map(\.label), specs: specifications, options: options.ranking,
-                    embedder: embedder.map { e in { e.embed($0) } })
+                do {
+                    return try SpecificationRanking.suspects(
+                        documents: samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") },
+                        labels: samples.map(\.label), specs: specifications, options: options.ranking,
+                        embedder: embedder.map { e in { e.embed($0) } }, interrupted: { (try? observer.checkInterrupt()) == nil })
+                } catch is CancellationError {
+                    try observer.checkInterrupt()
+                    throw CancellationError()
+                }
             },
             write: { run, suspects in
                 try store.writeSpecificationSuspects(run: run, suspects.map { s in

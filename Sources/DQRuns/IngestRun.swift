@@ -26,6 +26,11 @@ public enum IngestRun {
             if summary.rowsRejected > summary.firstRejects.count {
                 observer.note("\(file): \(summary.rowsRejected - summary.firstRejects.count) more rejected rows are in the store (table rejected_rows)")
             }
+            // A file that yields no row at all (every row rejected, or read in the wrong format)
+            // is an error, not a success that stored nothing.
+            if summary.rowsRead > 0 && summary.rowsNew == 0 && summary.rowsDuplicate == 0 {
+                throw RunError.nothingStored(file: file, rows: summary.rowsRead)
+            }
             return summary
         }
     }

@@ -156,6 +156,7 @@ public enum PVIRun {
                     samples: samples, labels: labels, family: family, scheme: options.scheme, null: options.null, seed: seed,
                     group: groups.map { keys in { keys[$0.id]! } }
                 ) { message in
+                    try observer.checkInterrupt()
                     if message.contains(": fitting") { progress.begin(message) }
                     observer.endProgress()
                     observer.note(message)

@@ -23,6 +23,7 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
     case nothingToMerge(dataset: String)
     case noSamplesInFile(file: String, dataset: String)
     case needsEpochs(model: String)
+    case nothingStored(file: String, rows: Int)
 
     public var description: String {
         switch self {
@@ -58,6 +59,8 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
             return "dataset \(dataset) has no analysis to merge yet"
         case let .noSamplesInFile(file, dataset):
             return "\(file) holds no sample of \(dataset)"
+        case let .nothingStored(file, rows):
+            return "\(file): none of its \(rows) rows could be stored (each was rejected; the reasons are above and in the store's rejected_rows)"
         case let .needsEpochs(model):
             return "cartography needs a model trained in epochs, and \(model) is not one"
         }

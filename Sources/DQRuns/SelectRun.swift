@@ -97,7 +97,7 @@ public enum SelectRun {
         }
         let keep = Set(kept)
         let samples = try store.samples(dataset: dataset.id).filter { keep.contains($0.id) }
-        let csv = Table.render([ExportRun.table(samples, corrected: nil)], as: .csv)
+        let csv = Table.render([ExportRun.table(samples, corrected: nil)], as: .csv, guardFormulas: false)
         let parameters = SelectionParameters(sourceRun: source.id, sourceKind: kind, rule: description, kept: samples.count, out: out)
         let (run, _) = try store.recordRun(
             parameters, dataset: dataset.id, seed: nil, compute: { _ in samples },

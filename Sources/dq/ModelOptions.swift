@@ -23,10 +23,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for folds, initialisation, shuffling and dropout.") var seed: UInt64 = 13
 
     func validate() throws {
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
-        if maxLength < 8 { throw ValidationError("--max-length must be at least 8") }
+        if let epochs, !(1...10_000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 10000") }
+        if !(1...65_536).contains(batchSize) { throw ValidationError("--batch-size must be between 1 and 65536") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        if !(8...100_000).contains(maxLength) { throw ValidationError("--max-length must be between 8 and 100000") }
         if let l2, !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be a finite number, 0 or more") }
         if model == .bow && weights != nil { throw ValidationError("--weights applies to BERT models, not bow") }
     }

@@ -1,3 +1,4 @@
+import DQReports
 import DQRuns
 import Foundation
 
@@ -8,13 +9,13 @@ enum Terminal {
     /// A line of information (not a result).
     static func note(_ message: String) {
         fflush(nil)
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((Table.visible(message) + "\n").utf8))
     }
 
     /// Rewrites the current progress line (only on a terminal).
     static func progress(_ message: String) {
         guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + message).utf8))
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + Table.visible(message)).utf8))
     }
 
     /// Clears the progress line.

@@ -76,3 +76,24 @@ private func parseError(_ text: String) -> SpecificationError? {
     options.minSpecs = 1
     #expect(try SpecificationRanking.suspects(documents: documents, labels: all, specs: specs, options: options).map(\.index) == [1, 0])
 }
+
+@Test func aCatastrophicPatternIsStoppedWithAnErrorNamingItsSpec() throws {
+    let documents = [String](repeating: String(repeating: "a", count: 30) + "b", count: 3) + ["fine text"]
+    let specs = [Specification(name: "runaway", label: "x", kind: .pattern("(a+)+$"))]
+    var options = SpecificationRanking.Options()
+    options.patternTimeLimit = 0.3
+    let start = Date()
+    #expect(throws: SpecificationRanking.RankingError.patternTooSlow(spec: "runaway", seconds: 0.3, documents: 0)) {
+        try SpecificationRanking.suspects(documents: documents, labels: ["y", "y", "y", "y"], specs: specs, options: options)
+    }
+    #expect(Date().timeIntervalSince(start) < 5)
+    // Asked to stop, it stops at once and says it was cancelled.
+    options.patternTimeLimit = 60
+    #expect(throws: CancellationError.self) {
+        try SpecificationRanking.suspects(documents: documents, labels: ["y", "y", "y", "y"], specs: specs, options: options,
+                                          interrupted: { true })
+    }
+    // A well-behaved pattern under the same limit still matches.
+    let ok = [Specification(name: "fine", label: "x", kind: .pattern("fine"))]
+    #expect(try SpecificationRanking.suspects(documents: documents, labels: ["y", "y", "y", "y"], specs: ok, options: options).map(\.index) == [3])
+}

@@ -133,3 +133,34 @@ private func expectUntouched(_ db: String) throws {
     #expect(status == SIGKILL)
     try expectUntouched(db)
 }
+
+@Test func aFileOfWhichNoRowCanBeStoredIsAnErrorAndASplitIsOneName() throws {
+    let db = newStorePath()
+    let wrong = try dq(["ingest", fixture("csv/ragged-rows.csv"), "--input-format", "jsonl", "--db", db])
+    #expect(wrong.status == 1 && wrong.stderr.contains("ragged-rows.csv: none of its 5 rows could be stored"), "\(wrong.stderr)")
+    let split = try dq(["ingest", fixture("csv/ragged-rows.csv"), "--split", "a,b", "--db", db])
+    #expect(split.status == 64 && split.stderr.contains("--split must be one name"))
+}
+
+@Test func outputAimedAtTheStoreIsRefusedAndTheStoreSurvives() throws {
+    let db = newStorePath()
+    #expect(try dq(["ingest", fixture("csv/ragged-rows.csv"), "--dataset", "r", "--db", db]).status == 0)
+    for command in [["report", "--out", db], ["export", "dataset", "--out", db], ["datasets", "--out", db + "-wal"]] {
+        let result = try dq(command + ["--db", db])
+        #expect(result.status != 0 && result.stderr.contains("is an SQLite database"), "\(command): \(result.stderr)")
+    }
+    #expect(try dq(["datasets", "--db", db]).stdout.contains("r "))
+}
+
+@Test func aFullDiskOnStandardOutputIsAnError() throws {
+    let db = newStorePath()
+    #expect(try dq(["ingest", fixture("csv/ragged-rows.csv"), "--dataset", "r", "--db", db]).status == 0)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dq")
+    process.arguments = ["datasets", "--db", db]
+    process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+}

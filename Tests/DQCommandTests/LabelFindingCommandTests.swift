@@ -145,7 +145,7 @@ private struct Golden: Decodable {
     let clean = scratchPath("clean.csv")
     #expect(try dq(["export", "dataset", "--labels", "corrected", "--out", clean, "--db", db]).status == 0)
     let cleanRows = try String(contentsOfFile: clean, encoding: .utf8).split(separator: "\n")
-    #expect(cleanRows[0] == "id,split,text,text_pair,label,given_label,corrected")
+    #expect(cleanRows[0] == "id,split,text,label,given_label,corrected")
     #expect(cleanRows.count == 26)
     let changed = cleanRows.filter { $0.hasSuffix(",true") }
     #expect(changed.count == 2)

@@ -71,3 +71,12 @@ private func csvRows(_ path: String) throws -> [[String]] {
     let unknown = try dq(["stats", "--db", db, "--table", "nope"])
     #expect(unknown.status != 0 && unknown.stderr.contains("--table nope: no such table; this command has: labels, lengths, duplicates, conflicts"))
 }
+
+@Test func textsThatWouldDriveTheTerminalArePrintedAsSymbols() throws {
+    let db = newStorePath()
+    let data = scratchPath("escapes.csv")
+    try "text,label\n\"\u{1B}]0;pwned\u{07}retitled\",a\n\"\u{1B}]0;pwned\u{07}retitled\",b\n".write(toFile: data, atomically: true, encoding: .utf8)
+    #expect(try dq(["ingest", data, "--dataset", "e", "--db", db]).status == 0)
+    let stats = try dq(["stats", "--db", db])
+    #expect(stats.status == 0 && !stats.stdout.contains("\u{1B}") && stats.stdout.contains("␛]0;pwned␇retitled"), "\(stats.stdout)")
+}

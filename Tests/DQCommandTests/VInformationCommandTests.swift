@@ -80,7 +80,7 @@ private func trecWithPVI() throws -> String {
     let result = try dq(["select", "--drop-lowest", "10%", "--out", out, "--db", db])
     #expect(result.status == 0, "\(result.stderr)")
     let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-    #expect(lines[0] == "id,split,text,text_pair,label" && lines.count == 1 + 360)
+    #expect(lines[0] == "id,split,text,label" && lines.count == 1 + 360)
     let store = try Store(path: db)
     let dataset = try store.requireDataset("trec")
     let run = try #require(try store.latestRun(dataset: dataset, kind: .selection))

@@ -83,3 +83,37 @@ private let table = Table(
     #expect(throws: OutputError.isAFolder(folder)) { try OutputFiles.check(folder) }
     try OutputFiles.check(folder, folderAllowed: true)
 }
+
+@Test func terminalTablesShowControlCharactersInsteadOfSendingThem() {
+    let hostile = Table(name: "t", title: "title \u{1B}[2K", columns: ["text"],
+                        rows: [[.text("retitle\u{1B}]0;pwned\u{07} and \u{9B}31m red\u{7F}")]], note: "note \u{1B}c")
+    let text = Table.render([hostile], as: .table)
+    #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x7F })
+    #expect(text.contains("retitle␛]0;pwned␇ and \u{FFFD}31m red␡"))
+    #expect(text.contains("title ␛[2K") && text.contains("note ␛c"))
+    #expect(Table.visible("plain text, é and 漢字") == "plain text, é and 漢字")
+}
+
+@Test func filesMeantForProgramsKeepTextThatLooksLikeAFormula() {
+    let data = Table(name: "d", title: "", columns: ["text", "label"], rows: [[.text("-5 degrees"), .text("-1")], [.text("=1+1"), .text("+")]])
+    #expect(Table.render([data], as: .csv, guardFormulas: false) == "text,label\n-5 degrees,-1\n=1+1,+\n")
+    #expect(Table.render([data], as: .csv) == "text,label\n'-5 degrees,'-1\n'=1+1,'+\n")
+}
+
+@Test func anOutputPathThatIsADatabaseOrItsLogIsRefused() throws {
+    let folder = NSTemporaryDirectory() + "dq-db-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let store = folder + "/dq.sqlite"
+    let header = Data("SQLite format 3\0".utf8) + Data(repeating: 0, count: 84)
+    FileManager.default.createFile(atPath: store, contents: header)
+    FileManager.default.createFile(atPath: store + "-wal", contents: Data([0x37, 0x7F, 0x06, 0x82]))
+    #expect(throws: OutputError.isADatabase(store)) { try OutputFiles.check(store) }
+    #expect(throws: OutputError.isADatabase(store)) { try OutputFiles.write("report", to: store) }
+    #expect(throws: OutputError.isADatabase(store)) { try OutputFiles.write("report", to: store + "-wal") }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == header)
+    // Any other file is written over as before.
+    try OutputFiles.write("a,b\n", to: folder + "/out.csv")
+    try OutputFiles.write("c,d\n", to: folder + "/out.csv")
+    #expect(try String(contentsOfFile: folder + "/out.csv", encoding: .utf8) == "c,d\n")
+}

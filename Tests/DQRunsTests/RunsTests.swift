@@ -175,7 +175,7 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     let outcome = try CorrectionsRun.importFile(csv, store: store, dataset: reviews, annotator: "alice")
     #expect(outcome == CorrectionsRun.Outcome(read: 1, applied: 1, dataset: "reviews"))
     let exported = try ExportRun.dataset(store: store, dataset: reviews, correctedLabels: true)
-    #expect(exported.corrected == 1 && exported.csv.contains("p01,train,It broke after two days so I want my money back,,negative,positive,true"))
+    #expect(exported.corrected == 1 && exported.csv.contains("p01,train,It broke after two days so I want my money back,negative,positive,true"))
 }
 
 @Test func selectionsKeepWhatTheRuleSaysAndWriteInTheRunsTransaction() throws {
@@ -241,4 +241,42 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     #expect(summaries.count == 1 && summaries[0].rowsRejected == 2)
     #expect(notes.first?.hasSuffix("ragged-rows.csv:3: rejected: expected 3 fields, found 2") == true)
     #expect(SummaryTables.ingest(summaries).rows[0][5] == .int(2))
+}
+
+@Test func correctionsRefuseAnIdThatNamesSeveralSamplesOrAppearsTwice() throws {
+    let store = try Store(path: scratchPath("dup.sqlite"))
+    let data = scratchPath("dup.csv")
+    try "id,text,label\na1,first text,x\na1,another text,y\nb2,third,x\n".write(toFile: data, atomically: true, encoding: .utf8)
+    try store.ingest(file: data, options: IngestOptions(dataset: "d"))
+    let samples = try store.samples(dataset: try store.requireDataset("d"))
+    #expect(samples.count == 3)
+    let csv = scratchPath("fix.csv")
+    try "id,corrected_label\na1,y\nb2,y\nb2,x\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    do {
+        _ = try CorrectionsRun.importFile(csv, store: store, dataset: DatasetSelection(name: "d"), annotator: nil)
+        Issue.record("expected an error")
+    } catch let error as InputError {
+        #expect(error.message.contains("line 2: id a1 names 2 samples of d (#\(samples[0].id), #\(samples[1].id)); write one of those ids instead"), "\(error)")
+        #expect(error.message.contains("line 4: sample b2 is corrected twice in this file (also at line 3)"), "\(error)")
+    }
+    #expect(try store.correctionHistory(dataset: try store.requireDataset("d")).isEmpty)
+    try "id,corrected_label\n#\(samples[1].id),x\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    #expect(try CorrectionsRun.importFile(csv, store: store, dataset: DatasetSelection(name: "d"), annotator: nil).applied == 1)
+    #expect(try store.currentLabel(sample: samples[1].id) == "x" && store.currentLabel(sample: samples[0].id) == "x")
+}
+
+@Test func anExportedDatasetIngestsBackAsItWas() throws {
+    let store = try Store(path: scratchPath("faithful.sqlite"))
+    let data = scratchPath("signs.csv")
+    try "id,text,label\nt1,-5 degrees outside,-1\nt2,=SUM(A1:A2) is a formula,+1\nt3,\"@mention, with a comma\",0\n"
+        .write(toFile: data, atomically: true, encoding: .utf8)
+    try store.ingest(file: data, options: IngestOptions(dataset: "signs"))
+    let exported = try ExportRun.dataset(store: store, dataset: DatasetSelection(name: "signs"), correctedLabels: false)
+    let path = scratchPath("exported.csv")
+    try exported.csv.write(toFile: path, atomically: true, encoding: .utf8)
+    let summary = try store.ingest(file: path, options: IngestOptions(dataset: "again"))
+    #expect(summary.rowsNew == 3 && summary.rowsRejected == 0)
+    let before = try store.samples(dataset: try store.requireDataset("signs")).map { [$0.externalID, $0.text, $0.label] }
+    let after = try store.samples(dataset: try store.requireDataset("again")).map { [$0.externalID, $0.text, $0.label] }
+    #expect(before == after)
 }

@@ -41,7 +41,7 @@ struct Ingest: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file, e.g. dq ingest reviews.csv") }
         if meta != nil && allMeta { throw ValidationError("give either --meta or --all-meta, not both") }
-        if split.isBlank { throw ValidationError("--split must not be empty") }
+        if split.isBlank || split.contains(",") { throw ValidationError("--split must be one name, not empty and without commas") }
         if let dataset, dataset.isBlank { throw ValidationError("--dataset must not be empty") }
     }
 

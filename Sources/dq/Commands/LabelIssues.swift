@@ -33,7 +33,7 @@ struct LabelIssues: ParsableCommand {
 
     func validate() throws {
         if pviRun != nil && probs != nil { throw ValidationError("give --run or --probs, not both") }
-        if minExamplesPerClass < 0 { throw ValidationError("--min-examples-per-class must be 0 or more") }
+        if !(0...1_000_000_000).contains(minExamplesPerClass) { throw ValidationError("--min-examples-per-class must be between 0 and 1000000000") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
     }
 

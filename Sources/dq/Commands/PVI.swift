@@ -50,7 +50,7 @@ struct PVI: ParsableCommand {
     @OptionGroup var output: SampleOutputOptions
 
     func validate() throws {
-        if folds < 2 { throw ValidationError("--folds must be at least 2") }
+        if !(2...1000).contains(folds) { throw ValidationError("--folds must be between 2 and 1000") }
         if (trainSplit == nil) != (evalSplit == nil) { throw ValidationError("give both --train-split and --eval-split, or neither") }
         if trainSplit != nil && selection.split != nil { throw ValidationError("--split selects samples for cross-fitting; with --train-split/--eval-split leave it out") }
         if (transform == .dropTokens) != (tokensFile != nil) { throw ValidationError("--transform drop-tokens needs --tokens-file FILE (and --tokens-file needs it)") }

@@ -36,7 +36,7 @@ struct VInfoCompare: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if bootstrap < 100 { throw ValidationError("--bootstrap must be at least 100") }
+        if !(100...100_000).contains(bootstrap) { throw ValidationError("--bootstrap must be between 100 and 100000") }
         if !runs.isEmpty && (dataset != nil || model != nil) { throw ValidationError("give run ids, or --dataset/--model, not both") }
     }
 
