@@ -43,8 +43,16 @@ public struct ModelSettings: Sendable, Equatable {
     public var l2: Double?
     public var seed: UInt64 = 13
 
-    public init(model: ModelChoice) {
+    public init(model: ModelChoice, weights: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil,
+                maxLength: Int = 128, l2: Double? = nil, seed: UInt64 = 13) {
         self.model = model
+        self.weights = weights
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.maxLength = maxLength
+        self.l2 = l2
+        self.seed = seed
     }
 
     /// The family to fit and its recorded parameters, telling the observer once how BERT

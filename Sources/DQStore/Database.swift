@@ -27,7 +27,18 @@ public final class Database {
         self.handle = handle
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, 5000)
+        sqlite3_busy_timeout(handle, Int32(Database.busyTimeout))
+    }
+
+    /// How long a statement waits for another process's lock before failing with SQLITE_BUSY:
+    /// long enough for an ingest of a few million rows to commit (see docs/store.md).
+    public static let busyTimeout = 30_000
+
+    /// Runs `body` waiting at most `milliseconds` for locks, then restores the usual timeout.
+    public func withBusyTimeout<T>(milliseconds: Int, _ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(handle, Int32(milliseconds))
+        defer { sqlite3_busy_timeout(handle, Int32(Database.busyTimeout)) }
+        return try body()
     }
 
     deinit { sqlite3_close_v2(handle) }

@@ -13,6 +13,10 @@ public struct SQLiteError: Error, CustomStringConvertible {
         return text
     }
 
+    /// True for SQLITE_BUSY and its extended codes: another connection held a lock for longer
+    /// than the busy timeout.
+    public var isBusy: Bool { code & 0xFF == SQLITE_BUSY }
+
     /// True for SQLITE_CONSTRAINT and its extended codes.
     public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
 }

@@ -28,9 +28,21 @@ public final class Store {
     /// page faults).
     public init(path: String, pageCacheKiB: Int = 65536) throws {
         database = try Database(path: path)
-        try database.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        try database.execute("PRAGMA page_size = 16384; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        try useWriteAheadLog()
         try database.execute("PRAGMA cache_size = -\(max(pageCacheKiB, 64))")
         try migrate()
+    }
+
+    /// Puts the store in WAL mode, where readers never wait for the writer. While another
+    /// process runs a bulk append in rollback-journal mode (`asBulkAppend`) the switch cannot be
+    /// made; this connection then works in that mode (waiting for locks up to the busy timeout),
+    /// and the other process switches the store back to WAL when it finishes.
+    func useWriteAheadLog() throws {
+        if try database.row("PRAGMA journal_mode")?.string(0) == "wal" { return }
+        try database.withBusyTimeout(milliseconds: 0) {
+            _ = try? database.row("PRAGMA journal_mode = WAL")
+        }
     }
 
     /// Runs a bulk append (such as an ingest) with settings that suit it, then restores the
@@ -49,7 +61,7 @@ public final class Store {
     ///   ingest's samples and rejected rows all point at the ingest row written first in the
     ///   same transaction), so the check would be an index probe per row that can never fail.
     func asBulkAppend<T>(_ body: () throws -> T) throws -> T {
-        let journaled = (try? database.row("PRAGMA journal_mode = DELETE")?.string(0)) == "delete"
+        let journaled = database.withBusyTimeout(milliseconds: 0) { (try? database.row("PRAGMA journal_mode = DELETE")?.string(0)) == "delete" }
         defer { if journaled { _ = try? database.row("PRAGMA journal_mode = WAL") } }
         let cacheSize = try database.row("PRAGMA cache_size")?.int(0) ?? -2000
         try database.execute("PRAGMA cache_size = -4096")
@@ -64,21 +76,25 @@ public final class Store {
         try database.row("SELECT coalesce(max(version), 0) FROM schema_migrations")?.int(0) ?? 0
     }
 
+    /// Applies the migrations this store lacks. The version is read and the migrations applied in
+    /// one write transaction, so two processes opening a new store at once apply them once: the
+    /// second waits for the first, then finds nothing to do.
     private func migrate() throws {
-        try database.execute("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                applied_at TEXT NOT NULL
-            )
-            """)
-        let current = try schemaVersion()
         let known = Migrations.all.last?.version ?? 0
-        if current > known {
-            throw StoreError.fromNewerVersion(path: path, storeVersion: current, knownVersion: known)
-        }
-        for migration in Migrations.all where migration.version > current {
-            try database.inTransaction {
+        if let current = try? schemaVersion(), current == known { return }
+        try database.inTransaction {
+            try database.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TEXT NOT NULL
+                )
+                """)
+            let current = try schemaVersion()
+            if current > known {
+                throw StoreError.fromNewerVersion(path: path, storeVersion: current, knownVersion: known)
+            }
+            for migration in Migrations.all where migration.version > current {
                 try database.execute(migration.sql)
                 try migration.convert?(database)
                 try database.run(

@@ -72,6 +72,7 @@ enum Hints {
         case RunError.nothingToMerge: return ": run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first"
         case PVIEstimation.EstimationError.tooFewSamples: return "; use fewer --folds"
         case TrainingError.nonFiniteLoss: return "; lower --lr or raise --batch-size"
+        case let error as SQLiteError where error.isBusy: return " (another dq process is writing to this store; try again when it has finished)"
         case let error as InputError:
             switch error.remedy {
             case .nameColumn(let role)?:

@@ -33,14 +33,7 @@ struct ModelOptions: ParsableArguments {
 
     /// The settings, with `model` defaulting to the command's family.
     func settings(default family: ModelChoice) -> ModelSettings {
-        var settings = ModelSettings(model: model ?? family)
-        settings.weights = weights
-        settings.epochs = epochs
-        settings.batchSize = batchSize
-        settings.learningRate = lr
-        settings.maxLength = maxLength
-        settings.l2 = l2
-        settings.seed = seed
-        return settings
+        ModelSettings(model: model ?? family, weights: weights, epochs: epochs, batchSize: batchSize, learningRate: lr, maxLength: maxLength,
+                      l2: l2, seed: seed)
     }
 }
