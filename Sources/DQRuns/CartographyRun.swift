@@ -54,7 +54,9 @@ public enum CartographyRun {
         public var importDirectory: String?
         public var model = ModelSettings(model: .tinyBert)
 
-        public init() {}
+        public init(share: Double = 0.33, every: Double = 1, importDirectory: String? = nil, model: ModelSettings = ModelSettings(model: .tinyBert)) {
+            (self.share, self.every, self.importDirectory, self.model) = (share, every, importDirectory, model)
+        }
     }
 
     public struct Outcome {

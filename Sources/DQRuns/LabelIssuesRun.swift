@@ -27,7 +27,10 @@ public enum LabelIssuesRun {
         public var rankBy: ConfidentLearning.RankBy = .selfConfidence
         public var minExamplesPerClass = 1
 
-        public init() {}
+        public init(pviRun: Int64? = nil, probabilities: String? = nil, filter: ConfidentLearning.Filter = .pruneByNoiseRate,
+                    rankBy: ConfidentLearning.RankBy = .selfConfidence, minExamplesPerClass: Int = 1) {
+            (self.pviRun, self.probabilities, self.filter, self.rankBy, self.minExamplesPerClass) = (pviRun, probabilities, filter, rankBy, minExamplesPerClass)
+        }
     }
 
     public struct Outcome {

@@ -98,6 +98,12 @@ public enum PVIRun {
         public var model = ModelSettings(model: .bow)
 
         public init() {}
+
+        public init(scheme: PVIEstimation.Scheme, null: PVIEstimation.NullModel, groupBy: String, transform: Transform?, tokensFile: String?,
+                    by: String?, importProbabilities: String?, model: ModelSettings) {
+            (self.scheme, self.null, self.groupBy, self.transform, self.tokensFile) = (scheme, null, groupBy, transform, tokensFile)
+            (self.by, self.importProbabilities, self.model) = (by, importProbabilities, model)
+        }
     }
 
     public struct Outcome {

@@ -73,6 +73,20 @@ public enum SummaryTables {
         return [labels, lengths, duplicates, conflicts]
     }
 
+    /// The runs of a dataset (nil: every run), newest first.
+    public static func runs(_ store: Store, dataset: String?) throws -> Table {
+        let names = Dictionary(uniqueKeysWithValues: try store.datasetNames().map { (try store.requireDataset($0), $0) })
+        let runs = try store.runs(dataset: try dataset.map { try store.requireDataset($0) })
+        return Table(
+            name: "runs", title: "Runs" + (dataset.map { " of \($0)" } ?? ""),
+            columns: ["run", "kind", "dataset", "status", "started", "finished", "message"],
+            rows: runs.map { run in
+                [.int(Int(run.id)), .text(run.kind.rawValue), .optional(run.datasetID.flatMap { names[$0] }), .text(run.status.rawValue),
+                 .text(run.startedAt), .optional(run.finishedAt), .optional(run.message)]
+            },
+            note: runs.isEmpty ? "No runs yet." : "A run whose process ended before it finished is marked failed when the store is next opened.")
+    }
+
     public static func models() throws -> Table {
         let rows: [[Cell]] = try PretrainedModels.known.keys.sorted().map { name in
             let repository = PretrainedModels.known[name]!

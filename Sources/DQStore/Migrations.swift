@@ -209,6 +209,10 @@ enum Migrations {
                 PRIMARY KEY (run_id, sample_id)
             ) WITHOUT ROWID;
             """, convert: Migrations.packProbabilities),
+        Migration(version: 7, name: "the process that runs a run", sql: """
+            ALTER TABLE runs ADD COLUMN pid INTEGER;
+            ALTER TABLE runs ADD COLUMN host TEXT;
+            """),
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed

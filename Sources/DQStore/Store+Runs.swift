@@ -66,13 +66,35 @@ extension RunParameters {
 }
 
 extension Store {
-    /// Records the start of a run; returns its id.
+    /// Records the start of a run, with the process and machine running it; returns its id.
     public func beginRun<P: RunParameters>(_ parameters: P, dataset: Int64?, seed: Int64?) throws -> Int64 {
         try database.run(
-            "INSERT INTO runs (kind, dataset_id, parameters, seed, dq_version, started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
+            "INSERT INTO runs (kind, dataset_id, parameters, seed, dq_version, started_at, status, pid, host) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
             [.text(P.kind.rawValue), dataset.map { .integer($0) } ?? .null, .text(parameters.jsonText),
-             seed.map { .integer($0) } ?? .null, .text(dqVersion), .text(Timestamp.now())])
+             seed.map { .integer($0) } ?? .null, .text(dqVersion), .text(Timestamp.now()), .integer(Int64(getpid())),
+             .text(Store.host)])
         return database.lastInsertRowID
+    }
+
+    /// This machine's name, as runs record it.
+    static let host = ProcessInfo.processInfo.hostName
+
+    /// Marks failed every run still `running` whose process, on this machine, is gone (killed,
+    /// or the machine restarted): its results were never written. Runs of other machines are
+    /// left alone. Returns the ids marked.
+    @discardableResult
+    public func markStaleRuns() throws -> [Int64] {
+        let running = try database.rows("SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?", [.text(Store.host)])
+        var stale: [Int64] = []
+        for row in running {
+            let pid = try row.int(1)
+            guard kill(pid_t(pid), 0) != 0 && errno == ESRCH else { continue }
+            let id = try row.int64(0)
+            try database.run("UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE id = ? AND status = 'running'",
+                             [.text(Timestamp.now()), .text("the dq process that ran it (pid \(pid)) ended before it finished"), .integer(id)])
+            stale.append(id)
+        }
+        return stale
     }
 
     /// Records how a run ended.

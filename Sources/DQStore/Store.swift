@@ -32,6 +32,7 @@ public final class Store {
         try useWriteAheadLog()
         try database.execute("PRAGMA cache_size = -\(max(pageCacheKiB, 64))")
         try migrate()
+        try markStaleRuns()
     }
 
     /// Puts the store in WAL mode, where readers never wait for the writer. While another

@@ -37,6 +37,6 @@ private func generatedCSV(rows: Int, seed: Int) throws -> String {
         #expect(try store.datasetSummaries().map(\.rowCount) == [30_000, 30_000])
         #expect(try store.database.row("PRAGMA integrity_check")?.string(0) == "ok")
         #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
-        #expect(try store.schemaVersion() == 6)
+        #expect(try store.schemaVersion() == 7)
     }
 }

@@ -80,3 +80,15 @@ private func csvRows(_ path: String) throws -> [[String]] {
     let stats = try dq(["stats", "--db", db])
     #expect(stats.status == 0 && !stats.stdout.contains("\u{1B}") && stats.stdout.contains("␛]0;pwned␇retitled"), "\(stats.stdout)")
 }
+
+@Test func runsAreListedWithTheirStatus() throws {
+    let db = newStorePath()
+    _ = try dq(["ingest", fixture("csv/conflicting-duplicates.csv"), "--dataset", "c", "--db", db])
+    #expect(try dq(["conflicts", "--db", db]).status == 0)
+    #expect(try dq(["suspects", "--db", db, "--min-signals", "0"]).status != 0)
+    let runs = try dq(["runs", "--db", db, "--format", "json"])
+    #expect(runs.status == 0, "\(runs.stderr)")
+    let rows = try JSONValue.parse(runs.stdout)["runs"]
+    #expect(rows?[0]?["kind"]?.scalarText == "conflicts" && rows?[0]?["status"]?.scalarText == "succeeded")
+    #expect(rows?[0]?["dataset"]?.scalarText == "c")
+}

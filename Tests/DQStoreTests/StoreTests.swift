@@ -10,7 +10,7 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == 6)
+    #expect(try store.schemaVersion() == 7)
     let tables = ["pvi_scores", "cartography_points", "label_divergence", "spec_suspects", "label_issues", "conflicts", "suspects", "corrections", "selections"]
     #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map { try $0.string(0) }.filter(tables.contains).count == tables.count)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
@@ -362,4 +362,24 @@ private struct TestParameters: RunParameters, Equatable {
     let store = try Store(path: path)
     #expect(try store.schemaVersion() == Migrations.all.last!.version)
     #expect(try store.pviRows(run: 1).map(\.probabilities) == [[0.25, 0.75]])
+}
+
+@Test func aRunWhoseProcessIsGoneIsMarkedFailedOnTheNextOpen() throws {
+    let path = scratchPath("stale.sqlite")
+    let store = try Store(path: path)
+    let id = try store.beginRun(TestParameters(folds: 2), dataset: nil, seed: nil)
+    let other = try store.beginRun(TestParameters(folds: 3), dataset: nil, seed: nil)
+    // The first run's process is gone (a pid no process has); the second's is this test, alive.
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/bin/true")
+    try child.run()
+    child.waitUntilExit()
+    try store.database.run("UPDATE runs SET pid = ? WHERE id = ?", [.integer(Int64(child.processIdentifier)), .integer(id)])
+    let reopened = try Store(path: path)
+    let stale = try reopened.run(id)
+    #expect(stale.status == .failed && stale.message == "the dq process that ran it (pid \(child.processIdentifier)) ended before it finished")
+    #expect(try reopened.run(other).status == .running)
+    // A run recorded on another machine is left as it is.
+    try reopened.database.run("UPDATE runs SET host = 'elsewhere', status = 'running' WHERE id = ?", [.integer(id)])
+    #expect(try Store(path: path).run(id).status == .running)
 }

@@ -43,11 +43,8 @@ struct Cartography: ParsableCommand {
     }
 
     func run() throws {
-        var options = CartographyRun.Options()
-        options.share = share
-        options.every = every
-        options.importDirectory = importDirectory
-        options.model = modelOptions.settings(default: .tinyBert)
+        let options = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory,
+                                             model: modelOptions.settings(default: .tinyBert))
         let store = try store.open()
         let outcome = try Interrupt.during {
             try CartographyRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

@@ -38,12 +38,8 @@ struct LabelIssues: ParsableCommand {
     }
 
     func run() throws {
-        var options = LabelIssuesRun.Options()
-        options.pviRun = pviRun
-        options.probabilities = probs
-        options.filter = filter
-        options.rankBy = rankBy
-        options.minExamplesPerClass = minExamplesPerClass
+        let options = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy,
+                                             minExamplesPerClass: minExamplesPerClass)
         let outcome = try LabelIssuesRun.run(store: try store.open(), dataset: selection.selection, options: options)
         try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
     }

@@ -59,15 +59,9 @@ struct PVI: ParsableCommand {
     }
 
     func run() throws {
-        var options = PVIRun.Options()
-        if let trainSplit, let evalSplit { options.scheme = .split(train: [trainSplit], evaluate: [evalSplit]) } else { options.scheme = .crossFit(folds: folds) }
-        options.null = null
-        options.groupBy = groupBy
-        options.transform = transform
-        options.tokensFile = tokensFile
-        options.by = by
-        options.importProbabilities = importProbs
-        options.model = modelOptions.settings(default: .bow)
+        let scheme: PVIEstimation.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit ?? ""]) } ?? .crossFit(folds: folds)
+        let options = PVIRun.Options(scheme: scheme, null: null, groupBy: groupBy, transform: transform, tokensFile: tokensFile, by: by,
+                                     importProbabilities: importProbs, model: modelOptions.settings(default: .bow))
         let store = try store.open()
         let outcome = try Interrupt.during {
             try PVIRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
