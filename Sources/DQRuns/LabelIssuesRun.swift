@@ -43,7 +43,7 @@ public enum LabelIssuesRun {
         public var samples: [Int64: Sample]
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
         var labels = try store.labels(dataset: dataset.id)
@@ -80,6 +80,9 @@ public enum LabelIssuesRun {
             parameters.labels = labels
         }
         guard labels.count >= 2, !ids.isEmpty else { throw RunError.tooFewLabels(dataset: dataset.name) }
+        if ids.count < samples.count {
+            observer.note("the probabilities cover \(ids.count) of the \(samples.count) samples of \(dataset.name); only those are judged")
+        }
         let input = ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)
         let (run, result) = try store.recordRun(
             parameters, dataset: dataset.id, seed: nil,

@@ -40,7 +40,7 @@ struct LabelIssues: ParsableCommand {
     func run() throws {
         let options = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy,
                                              minExamplesPerClass: minExamplesPerClass)
-        let outcome = try LabelIssuesRun.run(store: try store.open(), dataset: selection.selection, options: options)
+        let outcome = try LabelIssuesRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: Terminal.observer)
         try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
     }
 }
