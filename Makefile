@@ -4,7 +4,7 @@ DEMO_DIR ?= demo-out
 DQ := .build/release/dq
 DEMO_DB := $(DEMO_DIR)/dq.sqlite
 
-.PHONY: all build release demo test bench check-deps clean
+.PHONY: all build release demo test bench fuzz check-deps clean
 
 all: build
 
@@ -64,6 +64,14 @@ test: check-deps
 # Benchmarks against Python peers, installed into bench/.venv by the bench scripts.
 bench: release
 	bash bench/run.sh
+
+# Mutated fixture files through dq's readers: crashes, hangs, and rows that differ from a
+# reference parser (FUZZ_INPUTS, FUZZ_SEED; findings in fuzz-findings/). See docs/store.md.
+FUZZ_INPUTS ?= 10000000
+FUZZ_SEED ?= 1
+fuzz: check-deps
+	$(SWIFT) build -c release --product dq-bench
+	.build/release/dq-bench fuzz $(FUZZ_INPUTS) $(FUZZ_SEED) fuzz-findings
 
 clean:
 	rm -rf .build $(DEMO_DIR)

@@ -33,10 +33,10 @@ public final class SafeTensorsFile {
             throw CheckpointError.file(path, "cannot map: \(String(cString: strerror(errno)))")
         }
         base = mapped
-        let headerLength = Int(UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)))
-        guard headerLength <= size - 8 else {
+        let declared = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        guard let headerLength = Int(exactly: declared), headerLength <= size - 8 else {
             munmap(base, size)
-            throw CheckpointError.file(path, "header length \(headerLength) exceeds the file")
+            throw CheckpointError.file(path, "header length \(declared) exceeds the file")
         }
         dataStart = 8 + headerLength
         let headerBytes = Array(UnsafeRawBufferPointer(start: base + 8, count: headerLength))
@@ -66,9 +66,15 @@ public final class SafeTensorsFile {
                 munmap(base, size)
                 throw CheckpointError.file(path, "tensor \(name): expected dtype, shape and data_offsets in the header")
             }
-            let dims = shape.compactMap { v -> Int? in if case .number(let d) = v { return Int(d) } else { return nil } }
-            let info = TensorInfo(dtype: dtype, shape: dims, start: Int(start), end: Int(end))
-            guard info.end >= info.start, dataStart + info.end <= size else {
+            // Every number must be a whole, non-negative Int (a damaged header must not trap).
+            let dims = shape.compactMap { v -> Int? in if case .number(let d) = v, let n = Int(exactly: d), n >= 0 { return n } else { return nil } }
+            guard dims.count == shape.count, let first = Int(exactly: start), let last = Int(exactly: end), first >= 0,
+                  dims.reduce(Optional(1), { total, d in total.flatMap { $0.multipliedReportingOverflow(by: d).overflow ? nil : $0.multipliedReportingOverflow(by: d).partialValue } }) != nil else {
+                munmap(base, size)
+                throw CheckpointError.file(path, "tensor \(name): its shape or data_offsets are not whole numbers of a usable size")
+            }
+            let info = TensorInfo(dtype: dtype, shape: dims, start: first, end: last)
+            guard info.end >= info.start, info.end <= size - dataStart else {
                 munmap(base, size)
                 throw CheckpointError.file(path, "tensor \(name): data range \(info.start)..<\(info.end) is outside the file")
             }
@@ -83,7 +89,7 @@ public final class SafeTensorsFile {
     /// The tensor `name` as Float32 values in row-major order.
     public func floats(_ name: String) throws -> [Float] {
         guard let info = tensors[name] else { throw CheckpointError.missingTensor(path, name) }
-        let count = info.shape.reduce(1, *)
+        let count = info.shape.reduce(1, *)  // checked against overflow when the header was read
         let bytes = info.end - info.start
         let raw = UnsafeRawPointer(base + dataStart + info.start)
         let width: Int
@@ -92,7 +98,7 @@ public final class SafeTensorsFile {
         case "F16", "BF16": width = 2
         default: throw CheckpointError.file(path, "tensor \(name) has dtype \(info.dtype); dq reads F32, F16 and BF16")
         }
-        guard bytes == count * width else {
+        guard count <= bytes / width, bytes == count * width else {
             throw CheckpointError.file(path, "tensor \(name): \(bytes) bytes for \(count) values of \(info.dtype)")
         }
         var out = [Float](repeating: 0, count: count)

@@ -235,6 +235,11 @@ private struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
                 throw error("expected ':' after key \"\(key)\", found \(describeNext())")
             }
+            // Readers disagree on a repeated key (Python and Foundation keep the last, others the
+            // first), so which value a row gets would be a guess: it is an error instead.
+            if members.contains(where: { $0.key == key }) {
+                throw error("the key \"\(key)\" appears twice in one object")
+            }
             i += 1
             skipWhitespace()
             members.append((key, try parseValue()))

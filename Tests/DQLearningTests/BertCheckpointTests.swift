@@ -101,3 +101,9 @@ private struct Golden: Decodable {
     #expect(try file.floats("h") == [1.5, -2])
     #expect(try file.floats("b") == [1.5, -2])
 }
+
+@Test func damagedSafetensorsHeadersAreErrorsNotTraps() {
+    for name in ["header-length-overflow", "shape-overflow", "offset-not-an-int"] {
+        #expect(throws: CheckpointError.self, "\(name)") { try SafeTensorsFile(path: fixture("fuzz/\(name).safetensors")) }
+    }
+}

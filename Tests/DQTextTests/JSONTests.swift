@@ -1,4 +1,5 @@
 import Testing
+import DQTestSupport
 import DQText
 
 @Test func parsesNestedValuesKeepingKeyOrder() throws {
@@ -35,4 +36,19 @@ import DQText
     #expect(JSONValue.number(2.5).scalarText == "2.5")
     #expect(JSONValue.bool(false).scalarText == "false")
     #expect(JSONValue.array([]).scalarText == nil)
+}
+
+@Test func aKeyRepeatedInOneObjectIsAnError() {
+    // Found by the fuzzer: dq kept the first "text", Foundation and Python the last.
+    #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(#"{"text": "third", "text": "first", "label": "pos"}"#) }
+    #expect((try? JSONValue.parse(#"{"a": {"text": 1}, "text": 2}"#)) != nil)
+}
+
+@Test func theFuzzersRepeatedKeyLineIsRejectedNotGuessed() throws {
+    let reader = try LabelledRowReader(path: fixture("fuzz/repeated-key.jsonl"), columns: ColumnRequest())
+    var outcomes: [RowOutcome] = []
+    while let outcome = try reader.next() { outcomes.append(outcome) }
+    for outcome in outcomes {
+        if case .accepted(let row) = outcome { #expect(row.text != "third" || row.line != 3) }
+    }
 }
