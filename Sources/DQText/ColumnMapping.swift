@@ -38,15 +38,19 @@ public struct ResolvedColumns: Equatable, Sendable {
 
     /// Resolves `request` against `columns`, the file's column names in order.
     public init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
+        var firstExact: [String: Int] = [:]
+        for (index, column) in columns.enumerated().reversed() { firstExact[column] = index }
         func lookup(_ name: String, role: ColumnRole) throws(InputError) -> Int {
-            if let exact = columns.firstIndex(of: name) { return exact }
+            if let exact = firstExact[name] { return exact }
             throw InputError(
                 file: file, message: "no column named '\(name)' for the \(role.rawValue); the file has columns: \(ResolvedColumns.list(columns))",
                 remedy: .nameColumn(role))
         }
+        var firstLowercased: [String: Int] = [:]
+        for (index, column) in columns.enumerated().reversed() { firstLowercased[column.lowercased()] = index }
         func recognise(_ names: [String]) -> Int? {
             for name in names {
-                if let index = columns.firstIndex(where: { $0.lowercased() == name }) { return index }
+                if let index = firstLowercased[name] { return index }
             }
             return nil
         }

@@ -76,12 +76,13 @@ public final class LabelledRowReader {
                 throw InputError(file: path, line: 1, message: "the file is empty; expected a header row")
             }
             var names: [String] = []
+            var seen: [String: Int] = [:]  // a hash lookup per column: a 100,000-column header was quadratic
             for i in 0..<record.count {
                 guard let name = record.field(i) else {
                     throw InputError(file: path, line: record.line, column: i + 1, message: "the header is not valid UTF-8")
                 }
                 let trimmed = name.trimmingWhitespace()
-                if let earlier = names.firstIndex(of: trimmed) {
+                if let earlier = seen.updateValue(i, forKey: trimmed) {
                     throw InputError(
                         file: path, line: record.line,
                         message: "column '\(trimmed)' appears twice in the header (columns \(earlier + 1) and \(i + 1))")
@@ -162,6 +163,11 @@ public final class LabelledRowReader {
         }
         let trimmedLabel = label.trimmingWhitespace()
         if trimmedLabel.isEmpty { return reject("missing label in column '\(columns.columns[columns.label])'") }
+        // `B`, `B` + NUL and `B` + a zero-width space would be three labels that all print as B.
+        if let hidden = trimmedLabel.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
+            let code = "U+" + String(hidden.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            return reject("invisible character \(code) in the label in column '\(columns.columns[columns.label])'; labels must be visible text")
+        }
         return .accepted(LabelledRow(
             line: line, text: text, textPair: pair, label: trimmedLabel,
             externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata))
@@ -201,7 +207,7 @@ public final class LabelledRowReader {
             let text = field(columns.text), label = field(columns.label)
             let pair = columns.textPair.map(field), id = columns.id.map(field)
             guard text.hasNonSpaceASCII, pair?.hasNonSpaceASCII ?? true,
-                  label.needsNoTrimming,
+                  label.needsNoTrimming, label.isPrintableASCII,
                   text.isValidUTF8, label.isValidUTF8, pair?.isValidUTF8 ?? true, id?.isValidUTF8 ?? true,
                   columns.meta.allSatisfy({ field($0).isValidUTF8 })
             else { return false }
@@ -324,6 +330,12 @@ extension BidirectionalCollection<UInt8> {
 }
 
 extension UnsafeBufferPointer<UInt8> {
+    /// True when every byte is printable ASCII (space to tilde): a label the byte path may take
+    /// as it is; any other label goes through the checks of `validate`.
+    var isPrintableASCII: Bool {
+        allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
     /// True when the bytes hold an ASCII character other than whitespace, so that as text
     /// they are not blank.
     var hasNonSpaceASCII: Bool {
@@ -351,5 +363,11 @@ extension String {
         let last = lastIndex(where: { !$0.isWhitespace })!
         if first == startIndex && last == index(before: endIndex) { return self }
         return String(self[first...last])
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -188,3 +188,30 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
     try expectBatchesMatchNext(path, ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"]), limit: 97)
     try expectBatchesMatchNext(path, ColumnRequest(text: "text", label: "label"), limit: 4096)
 }
+
+@Test func labelsWithInvisibleCharactersAreRejectedInBothPaths() throws {
+    let path = temporaryFile(Array("text,label\none,B\ntwo,B\u{0}\nthree,B\u{200B}\nfour,\u{FEFF}B\nfive,é\n".utf8), suffix: ".csv")
+    let reader = try LabelledRowReader(path: path, columns: ColumnRequest())
+    var outcomes: [RowOutcome] = []
+    while let outcome = try reader.next() { outcomes.append(outcome) }
+    let accepted = outcomes.compactMap { if case .accepted(let row) = $0 { row.label } else { nil } }
+    #expect(accepted == ["B", "é"])
+    let reasons = outcomes.compactMap { if case .rejected(let row) = $0 { row.reason } else { nil } }
+    #expect(reasons == ["U+0000", "U+200B", "U+FEFF"].map { "invisible character \($0) in the label in column 'label'; labels must be visible text" })
+    // The byte path gives the same rows.
+    let batches = try LabelledRowReader(path: path, columns: ColumnRequest())
+    var batch = LabelledRowBatch(), lines: [Int] = []
+    while try batches.read(into: &batch, limit: 2) { lines += (0..<batch.count).filter { batch.rejected($0) == nil }.map { batch.lines[$0] } }
+    #expect(lines == [2, 6])
+}
+
+@Test func aWideHeaderIsReadAndItsRepeatedNamesFound() throws {
+    let names = (0..<20_000).map { "c\($0)" }
+    let path = temporaryFile(Array(("text,label," + names.joined(separator: ",") + ",c3\n").utf8), suffix: ".csv")
+    #expect(throws: InputError.self) { try LabelledRowReader(path: path, columns: ColumnRequest()) }
+    do {
+        _ = try LabelledRowReader(path: path, columns: ColumnRequest())
+    } catch let error as InputError {
+        #expect(error.message == "column 'c3' appears twice in the header (columns 6 and 20003)")
+    }
+}
