@@ -99,6 +99,10 @@ public enum OutputFiles {
     /// Writes `text` through a temporary sibling and a rename, so a reader never sees half a file.
     public static func write(_ text: String, to path: String) throws {
         try refuseDatabase(path)
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR {
+            return try writeSpecial(text, to: path)
+        }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
@@ -132,18 +136,31 @@ public enum OutputFiles {
         return header == Data("SQLite format 3\0".utf8)
     }
 
-    /// Writes to standard output, reporting a failed write (a full disk, a closed pipe).
-    public static func writeStandardOutput(_ text: String) throws {
-        fflush(nil)
+    /// Writes to a device or pipe (`/dev/stdout`, a FIFO) in place: it cannot be replaced by a
+    /// rename, and every failed write is an error (`/dev/full` says ENOSPC).
+    static func writeSpecial(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else { throw OutputError.cannotWrite(path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try writeAll(text, to: fd, name: path)
+    }
+
+    static func writeAll(_ text: String, to fd: Int32, name: String) throws {
         var text = text
         try text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = Foundation.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { throw OutputError.cannotWrite("standard output", reason: String(cString: strerror(errno))) }
+                guard written > 0 else { throw OutputError.cannotWrite(name, reason: String(cString: strerror(errno))) }
                 offset += written
             }
         }
+    }
+
+    /// Writes to standard output, reporting a failed write (a full disk, a closed pipe).
+    public static func writeStandardOutput(_ text: String) throws {
+        fflush(nil)
+        try writeAll(text, to: STDOUT_FILENO, name: "standard output")
     }
 }

@@ -101,6 +101,16 @@ extension Store {
         return try database.rows(sql + " ORDER BY id", values).map { try $0.int64(0)...$0.int64(1) }
     }
 
+    /// How many ids of the source files name more than one sample of a dataset (a file that
+    /// repeats an id with another text or label): such a sample is then known by `#` and its
+    /// store id.
+    public func repeatedExternalIDs(dataset: Int64) throws -> Int {
+        let scope = Store.scope(dataset: dataset, splits: nil)
+        return try database.row("""
+            SELECT count(*) FROM (SELECT s.external_id \(scope.sql) AND s.external_id IS NOT NULL GROUP BY s.external_id HAVING count(*) > 1)
+            """, scope.values)?.int(0) ?? 0
+    }
+
     /// The number of samples of a dataset (optionally only some splits).
     public func sampleCount(dataset: Int64, splits: [String]? = nil) throws -> Int {
         let scope = Store.scope(dataset: dataset, splits: splits)

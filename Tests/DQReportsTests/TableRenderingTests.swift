@@ -117,3 +117,10 @@ private let table = Table(
     try OutputFiles.write("c,d\n", to: folder + "/out.csv")
     #expect(try String(contentsOfFile: folder + "/out.csv", encoding: .utf8) == "c,d\n")
 }
+
+@Test func aDeviceIsWrittenInPlaceAndAFullOneIsAnError() throws {
+    #expect(throws: OutputError.self) { try OutputFiles.write("some text\n", to: "/dev/full") }
+    try OutputFiles.write("some text\n", to: "/dev/null")
+    var status = stat()
+    #expect(stat("/dev/full", &status) == 0 && (status.st_mode & S_IFMT) == S_IFCHR)
+}

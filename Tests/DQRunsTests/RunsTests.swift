@@ -280,3 +280,13 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     let after = try store.samples(dataset: try store.requireDataset("again")).map { [$0.externalID, $0.text, $0.label] }
     #expect(before == after)
 }
+
+@Test func ingestSaysWhenAnIdNamesSeveralSamples() throws {
+    let store = try Store(path: scratchPath("ids.sqlite"))
+    let data = scratchPath("ids.csv")
+    try "id,text,label\na1,first text,x\na1,another text,y\nb2,third,x\n".write(toFile: data, atomically: true, encoding: .utf8)
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    _ = try IngestRun.run(store: store, files: [data], options: IngestOptions(dataset: "d"), observer: observer)
+    #expect(notes.contains { $0.hasPrefix("d: 1 ids name more than one sample") }, "\(notes)")
+}
