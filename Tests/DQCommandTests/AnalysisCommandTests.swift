@@ -5,15 +5,6 @@ import DQTestSupport
 import DQText
 
 /// A store holding the first 400 TREC questions.
-private func trecStore() throws -> String {
-    let db = newStorePath()
-    let rows = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false)
-    let path = scratchPath("trec.csv")
-    try rows.prefix(401).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    #expect(try dq(["ingest", path, "--dataset", "trec", "--meta", "fine_label", "--db", db]).status == 0)
-    return db
-}
-
 @Test func pviPrintsVInformationAndWritesEverySample() throws {
     let db = try trecStore()
     let out = scratchPath("pvi.csv")

@@ -3,17 +3,6 @@ import Testing
 import DQStore
 import DQTestSupport
 
-/// Starts the `dq` binary without waiting for it.
-private func start(_ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dq")
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-}
-
 /// A CSV of `rows` short labelled texts, the same bytes for the same `seed`.
 private func generatedCSV(rows: Int, seed: Int) throws -> String {
     let path = scratchPath("generated-\(seed).csv")
@@ -27,7 +16,7 @@ private func generatedCSV(rows: Int, seed: Int) throws -> String {
     let files = try [1, 2].map { try generatedCSV(rows: 30_000, seed: $0) }
     for trial in 0..<3 {
         let db = scratchPath("concurrent-\(trial).sqlite")
-        let ingests = try files.enumerated().map { i, file in try start(["ingest", file, "--dataset", "d\(i)", "--db", db]) }
+        let ingests = try files.enumerated().map { i, file in try startDQ(["ingest", file, "--dataset", "d\(i)", "--db", db]) }
         // A reader during the writes waits for its turn instead of failing.
         let reader = try dq(["datasets", "--db", db])
         for process in ingests { process.waitUntilExit() }

@@ -6,12 +6,7 @@ import DQTestSupport
 /// Runs the `dq` binary and kills it with SIGKILL after `delay` seconds (if it is still running);
 /// returns its exit status or the signal that ended it.
 private func killed(_ arguments: [String], after delay: Double) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dq")
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try startDQ(arguments)
     usleep(useconds_t(delay * 1_000_000))
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()

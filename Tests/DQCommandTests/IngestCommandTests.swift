@@ -155,12 +155,7 @@ private func expectUntouched(_ db: String) throws {
 @Test func aFullDiskOnStandardOutputIsAnError() throws {
     let db = newStorePath()
     #expect(try dq(["ingest", fixture("csv/ragged-rows.csv"), "--dataset", "r", "--db", db]).status == 0)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dq")
-    process.arguments = ["datasets", "--db", db]
-    process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try startDQ(["datasets", "--db", db], standardOutput: FileHandle(forWritingAtPath: "/dev/full")!)
     process.waitUntilExit()
     #expect(process.terminationStatus == 1)
 }

@@ -3,15 +3,6 @@ import Testing
 import DQStore
 import DQTestSupport
 
-private func trecStore(rows: Int = 400) throws -> String {
-    let db = newStorePath()
-    let lines = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false)
-    let path = scratchPath("trec.csv")
-    try lines.prefix(rows + 1).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    #expect(try dq(["ingest", path, "--dataset", "trec", "--db", db]).status == 0)
-    return db
-}
-
 @Test func optionsThatCannotMeanAnythingAreRefusedBeforeAnyWork() throws {
     let db = try trecStore(rows: 20)
     let refused: [[String]] = [
@@ -29,13 +20,8 @@ private func trecStore(rows: Int = 400) throws -> String {
 
 @Test func ctrlCDuringABowPVIRunStopsItAndStoresNothing() throws {
     let db = try trecStore()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dq")
-    process.arguments = ["pvi", "--model", "bow", "--folds", "5", "--db", db]
     let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    let process = try startDQ(["pvi", "--model", "bow", "--folds", "5", "--db", db], standardError: errors)
     // Stop it once the first fit has begun.
     var waited = 0
     while (try? Store(path: db).runs(dataset: nil, kind: .pvi).isEmpty) ?? true, waited < 20_000 {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import DQTestSupport
 
 /// The output of one run of the `dq` binary.
@@ -8,11 +9,36 @@ struct CommandResult {
     var stderr: String
 }
 
+/// The `dq` binary built next to this test bundle.
+let dqExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dq")
+
+/// Starts the `dq` binary without waiting for it; its output goes where it is sent (by default,
+/// nowhere).
+func startDQ(_ arguments: [String], standardOutput: Any = FileHandle.nullDevice, standardError: Any = FileHandle.nullDevice) throws -> Process {
+    let process = Process()
+    process.executableURL = dqExecutable
+    process.arguments = arguments
+    process.standardOutput = standardOutput
+    process.standardError = standardError
+    try process.run()
+    return process
+}
+
+/// A store holding the first `rows` questions of the demo's TREC training file as dataset trec
+/// (with `fine_label` as metadata).
+func trecStore(rows: Int = 400) throws -> String {
+    let db = newStorePath()
+    let lines = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false)
+    let path = scratchPath("trec.csv")
+    try lines.prefix(rows + 1).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(try dq(["ingest", path, "--dataset", "trec", "--meta", "fine_label", "--db", db]).status == 0)
+    return db
+}
+
 /// Runs the `dq` binary built next to this test bundle.
 func dq(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CommandResult {
-    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let process = Process()
-    process.executableURL = products.appendingPathComponent("dq")
+    process.executableURL = dqExecutable
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["DQ_DB"] = nil
