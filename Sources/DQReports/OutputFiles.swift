@@ -30,6 +30,7 @@ public struct TableOutput: Sendable {
             return try write(Table.render([tables[0]], as: .csv), to: nil)
                 + ["printed table \(tables[0].name); the others (\(tables.dropFirst().map(\.name).joined(separator: ", "))): --table NAME, or --out DIR for one CSV file each"]
         }
+        guard !out.lowercased().hasSuffix(".csv") else { throw OutputError.severalTables(out, tables.map(\.name)) }
         try OutputFiles.makeFolder(out)
         return try tables.flatMap { try write(Table.render([$0], as: .csv), to: (out as NSString).appendingPathComponent($0.name + ".csv")) }
     }
@@ -52,6 +53,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
     case isAFile(String)
     case cannotWrite(String, reason: String)
     case isADatabase(String)
+    case severalTables(String, [String])
 
     public var description: String {
         switch self {
@@ -60,6 +62,8 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
         case let .noFolder(path, folder): return "\(path): the folder \(folder) does not exist; create it first"
         case let .isAFile(path): return "\(path) is a file; several tables need a folder (or pick one with --table)"
         case let .cannotWrite(path, reason): return "\(path): cannot write: \(reason)"
+        case let .severalTables(path, names):
+            return "\(path): there are \(names.count) tables (\(names.joined(separator: ", "))); give a folder for one CSV file each, or pick one with --table NAME"
         case let .isADatabase(path): return "\(path) is an SQLite database (a dq store?); dq does not write over one: give another file name"
         }
     }

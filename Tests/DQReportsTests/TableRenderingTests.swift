@@ -78,7 +78,8 @@ private let table = Table(
         try TableOutput(format: .json, table: "nope").emit([table, other])
     }
     // A file where a folder is needed is refused; so is a missing parent folder.
-    #expect(throws: OutputError.isAFile(file)) { try TableOutput(format: .csv, out: file).emit([table, other]) }
+    #expect(throws: OutputError.severalTables(file, ["labels", "other"])) { try TableOutput(format: .csv, out: file).emit([table, other]) }
+    #expect(throws: OutputError.isAFile(file)) { try OutputFiles.makeFolder(file) }
     #expect(throws: OutputError.self) { try OutputFiles.check(folder + "/missing/x.csv") }
     #expect(throws: OutputError.isAFolder(folder)) { try OutputFiles.check(folder) }
     try OutputFiles.check(folder, folderAllowed: true)
