@@ -8,6 +8,9 @@ public struct CSVRecord {
     public internal(set) var line = 0
     /// True when the file ended inside a quoted field.
     public internal(set) var unterminatedQuote = false
+    /// Whether a field of the record was quoted: a line holding only `""` is a record of one
+    /// empty field, as Python's csv reads it, not a blank line.
+    var quoted = false
 
     public var count: Int { ends.count }
 
@@ -45,6 +48,7 @@ public struct CSVRecord {
         ends.removeAll(keepingCapacity: true)
         self.line = line
         unterminatedQuote = false
+        quoted = false
     }
 }
 
@@ -77,7 +81,7 @@ public final class CSVReader {
     public func read(into record: inout CSVRecord) throws -> Bool {
         while true {
             guard try readRecord(into: &record) else { return false }
-            let blank = record.count == 1 && record.ends[0] == 0 && !record.unterminatedQuote
+            let blank = record.count == 1 && record.ends[0] == 0 && !record.unterminatedQuote && !record.quoted
             if !blank { return true }
         }
     }
@@ -104,6 +108,7 @@ public final class CSVReader {
                     case .unquoted, .fieldStart:
                         if state == .fieldStart && byte == quote {
                             state = .quoted
+                            record.quoted = true
                             sawAnything = true
                             i += 1
                             continue

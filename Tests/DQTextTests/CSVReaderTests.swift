@@ -100,3 +100,13 @@ private func records(_ text: String, delimiter: Character = ",", chunkSize: Int?
         Issue.record("unexpected error \(error)")
     }
 }
+
+@Test func aLineOfAnEmptyQuotedFieldIsARecordNotABlankLine() throws {
+    // Found by the fuzzer: dq skipped the line `""` as blank, Python's csv reads [""].
+    let path = temporaryFile(Array("a,b\n\"\"\n\nx,y\n".utf8), suffix: ".csv")
+    let reader = try CSVReader(path: path)
+    var record = CSVRecord()
+    var records: [[String]] = []
+    while try reader.read(into: &record) { records.append((0..<record.count).map { record.field($0) ?? "" }) }
+    #expect(records == [["a", "b"], [""], ["x", "y"]])
+}
