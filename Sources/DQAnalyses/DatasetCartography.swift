@@ -12,13 +12,14 @@ import Foundation
 /// and forgetting events (Toneva et al., ICLR 2019): the number of times a sample is predicted
 /// correctly at one checkpoint and wrongly at the next.
 ///
-/// Regions: the `share` (default 33%) of samples with the highest variability are ambiguous;
-/// of the others, the `share` of all samples with the lowest confidence are hard-to-learn and
-/// the `share` with the highest confidence easy-to-learn (the paper's selection of each
-/// region's top third); the rest are in none. Ties are broken by sample order.
+/// Regions are selected each on its own, as allenai/cartography's `write_filtered_data` does:
+/// every region sorts all samples by its own metric and takes the first ⌊share · n⌋ + 1
+/// (ambiguous: highest variability; hard-to-learn: lowest confidence; easy-to-learn: highest
+/// confidence). A sample can therefore be in two regions (ambiguous and hard-to-learn, say) or in
+/// none. Ties are broken by sample order (pandas' default sort leaves them unspecified).
 public enum DatasetCartography {
-    /// The regions, as the store records them.
     public typealias Region = CartographyRegion
+    public typealias Regions = CartographyRegions
 
     public struct Point: Sendable, Equatable {
         public var confidence: Double
@@ -27,7 +28,12 @@ public enum DatasetCartography {
         public var forgettingEvents: Int
         /// Never predicted correctly at any checkpoint.
         public var neverLearned: Bool
-        public var region: Region
+        public var regions: Regions
+    }
+
+    /// How many samples a region holds: allenai's `head(n=int(fraction * len) + 1)`, at most n.
+    public static func regionSize(share: Double, count: Int) -> Int {
+        min(count, Int(share * Double(count)) + 1)
     }
 
     /// `probabilities[i][e]` and `correct[i][e]`: sample i at checkpoint e.
@@ -41,14 +47,20 @@ public enum DatasetCartography {
             for k in 1..<max(c.count, 1) where c[k - 1] && !c[k] { forgetting += 1 }
             return Point(confidence: mean, variability: variance.squareRoot(),
                          correctness: Double(c.filter { $0 }.count) / e, forgettingEvents: forgetting,
-                         neverLearned: !c.contains(true), region: .none)
+                         neverLearned: !c.contains(true), regions: [])
         }
-        let quota = Int((share * Double(points.count)).rounded())
-        let byVariability = points.indices.sorted { points[$0].variability > points[$1].variability || (points[$0].variability == points[$1].variability && $0 < $1) }
-        for i in byVariability.prefix(quota) { points[i].region = .ambiguous }
-        let byConfidence = points.indices.sorted { points[$0].confidence < points[$1].confidence || (points[$0].confidence == points[$1].confidence && $0 < $1) }
-        for i in byConfidence.prefix(quota) where points[i].region == .none { points[i].region = .hard }
-        for i in byConfidence.reversed().prefix(quota) where points[i].region == .none { points[i].region = .easy }
+        guard !points.isEmpty else { return points }
+        let size = regionSize(share: share, count: points.count)
+        func select(_ region: Regions, by key: (Point) -> Double, descending: Bool) {
+            let order = points.indices.sorted { a, b in
+                let (x, y) = (key(points[a]), key(points[b]))
+                return x != y ? (descending ? x > y : x < y) : a < b
+            }
+            for i in order.prefix(size) { points[i].regions.insert(region) }
+        }
+        select(.ambiguous, by: \.variability, descending: true)
+        select(.hard, by: \.confidence, descending: false)
+        select(.easy, by: \.confidence, descending: true)
         return points
     }
 }

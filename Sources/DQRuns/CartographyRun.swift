@@ -108,32 +108,36 @@ public enum CartographyRun {
             CartographyRow(sampleID: r.sample.id, goldProbabilities: r.goldProbabilities, correct: r.correct,
                            confidence: r.point.confidence, variability: r.point.variability,
                            correctness: r.point.correctness, forgettingEvents: r.point.forgettingEvents,
-                           neverLearned: r.point.neverLearned, region: r.point.region)
+                           neverLearned: r.point.neverLearned, regions: r.point.regions)
         })
     }
 }
 
 extension CartographyRun.Outcome {
-    /// Region counts per label, then the `top` hardest and most ambiguous samples.
+    /// Region counts per label (regions overlap: ambiguous samples are often hard-to-learn too),
+    /// then the `top` hardest and most ambiguous samples.
     public func tables(top: Int) -> [Table] {
-        let regions: [CartographyRegion] = [.easy, .ambiguous, .hard, .none]
         var rows: [[Cell]] = []
         for label in labels + ["(all)"] {
             let members = results.filter { label == "(all)" || $0.sample.label == label }
             guard !members.isEmpty else { continue }
             var row: [Cell] = [.text(label), .int(members.count)]
-            for region in regions {
-                row.append(.int(members.filter { $0.point.region == region }.count))
+            for region in CartographyRegion.allCases {
+                row.append(.int(members.filter { $0.point.regions.contains(region) }.count))
             }
+            row.append(.int(members.filter { $0.point.regions.isSuperset(of: [.ambiguous, .hard]) }.count))
+            row.append(.int(members.filter { $0.point.regions.isEmpty }.count))
             let meanConfidence = members.map(\.point.confidence).reduce(0, +) / Double(members.count)
             row.append(.real(meanConfidence, digits: 3))
             rows.append(row)
         }
         var tables = [Table(name: "regions", title: "Cartography regions per label, run \(run)",
-                            columns: ["label", "samples", "easy-to-learn", "ambiguous", "hard-to-learn", "other", "mean confidence"],
-                            rows: rows)]
-        let hardest = results.filter { $0.point.region == .hard }.sorted { $0.point.confidence < $1.point.confidence }
-        let mostVariable = results.filter { $0.point.region == .ambiguous }.sorted { $0.point.variability > $1.point.variability }
+                            columns: ["label", "samples", "easy-to-learn", "ambiguous", "hard-to-learn", "ambiguous and hard", "in none",
+                                      "mean confidence"],
+                            rows: rows,
+                            note: "Each region is selected on its own (allenai/cartography): a sample can be in two, or in none.")]
+        let hardest = results.filter { $0.point.regions.contains(.hard) }.sorted { $0.point.confidence < $1.point.confidence }
+        let mostVariable = results.filter { $0.point.regions.contains(.ambiguous) }.sorted { $0.point.variability > $1.point.variability }
         tables.append(Self.sampleTable(Array(hardest.prefix(top)), name: "hard_to_learn",
                                        title: "Hard-to-learn (lowest confidence: likeliest mislabels)"))
         tables.append(Self.sampleTable(Array(mostVariable.prefix(top)), name: "ambiguous", title: "Ambiguous (most variable)"))
@@ -152,10 +156,12 @@ extension CartographyRun.Outcome {
     public var sampleTable: Table {
         Table(
             name: "samples", title: "Cartography per sample",
-            columns: ["id", "label", "confidence", "variability", "correctness", "forgetting", "region"],
+            columns: ["id", "label", "confidence", "variability", "correctness", "forgetting", "easy_to_learn", "ambiguous",
+                      "hard_to_learn"],
             rows: results.map { r in
                 [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence), .real(r.point.variability),
-                 .real(r.point.correctness), .int(r.point.forgettingEvents), .text(r.point.region.rawValue)]
+                 .real(r.point.correctness), .int(r.point.forgettingEvents)]
+                    + CartographyRegion.allCases.map { .int(r.point.regions.contains($0) ? 1 : 0) }
             })
     }
 

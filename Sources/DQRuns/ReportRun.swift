@@ -56,14 +56,14 @@ public enum ReportRun {
 
     static func cartographySection(_ run: RunRecord, store: Store, dataset: String) throws -> HTMLReport.Section {
         let points = try store.cartographyPoints(run: run.id)
-        var regions: [CartographyRegion: Int] = [:]
-        for p in points { regions[p.region, default: 0] += 1 }
+        let counts = CartographyRegion.allCases.map { region in points.filter { $0.regions.contains(region) }.count }
         return .init(title: "Data map", provenance: provenance(run), body:
             DataMapSVG.render(points.map { .init(variability: $0.variability, confidence: $0.confidence, correctness: $0.correctness) },
                               title: "Data map of \(dataset)")
             + HTML.table(Table(name: "regions", title: "", columns: ["region", "samples"],
-                               rows: [CartographyRegion.easy, .ambiguous, .hard].map { [.text($0.rawValue), .int(regions[$0] ?? 0)] },
-                               note: "Swayamdipta et al., EMNLP 2020: hard-to-learn samples are often mislabelled; ambiguous ones help generalisation.")))
+                               rows: zip(CartographyRegion.allCases, counts).map { [.text($0.rawValue), .int($1)] },
+                               note: "Swayamdipta et al., EMNLP 2020: hard-to-learn samples are often mislabelled; ambiguous ones help generalisation. "
+                                   + "Each region is selected on its own, so a sample can be in two.")))
     }
 
     static func divergenceSection(_ run: RunRecord, store: Store) throws -> HTMLReport.Section {

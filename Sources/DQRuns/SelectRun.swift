@@ -82,7 +82,7 @@ public enum SelectRun {
         let description: String
         switch rule {
         case .region(let region):
-            kept = try store.cartographyPoints(run: source.id).filter { $0.region == region }.map(\.sampleID)
+            kept = try store.cartographyPoints(run: source.id).filter { $0.regions.contains(region) }.map(\.sampleID)
             description = "region \(region.rawValue)"
         case .dropLowest(let amount):
             let rows = try store.pviRows(run: source.id).sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }

@@ -74,11 +74,12 @@ public enum SuspectsRun {
                 .init(sampleID: $0.sampleID, suggestedLabel: $0.predicted, reason: String(format: "PVI %.2f bits, model predicts %@", $0.pvi, $0.predicted))
             })
         case .cartography:
-            func order(_ region: CartographyRegion) -> Int { region == .hard ? 0 : 1 }
-            let points = try store.cartographyPoints(run: run).filter { $0.region == .hard || $0.region == .ambiguous }
-                .sorted { (order($0.region), $0.confidence) < (order($1.region), $1.confidence) }
+            func order(_ regions: CartographyRegions) -> Int { regions.contains(.hard) ? 0 : 1 }
+            let points = try store.cartographyPoints(run: run).filter { !$0.regions.isDisjoint(with: [.hard, .ambiguous]) }
+                .sorted { (order($0.regions), $0.confidence) < (order($1.regions), $1.confidence) }
             return .init(name: "cartography", flags: points.map {
-                .init(sampleID: $0.sampleID, suggestedLabel: nil, reason: String(format: "%@ (confidence %.2f)", $0.region.rawValue, $0.confidence))
+                .init(sampleID: $0.sampleID, suggestedLabel: nil,
+                      reason: String(format: "%@ (confidence %.2f)", $0.regions.subtracting(.easy).names, $0.confidence))
             })
         case .labelIssues:
             return .init(name: "confident learning", flags: try store.labelIssues(run: run).map {

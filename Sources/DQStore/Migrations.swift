@@ -213,6 +213,29 @@ enum Migrations {
             ALTER TABLE runs ADD COLUMN pid INTEGER;
             ALTER TABLE runs ADD COLUMN host TEXT;
             """),
+        // Regions were exclusive (ambiguous first, then hard- and easy-to-learn among the rest);
+        // allenai/cartography selects each on its own. Stored runs are reselected from their
+        // stored points and share, exactly as `DatasetCartography.map` now selects.
+        Migration(version: 8, name: "cartography regions selected independently", sql: """
+            ALTER TABLE cartography_points ADD COLUMN easy INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE cartography_points ADD COLUMN ambiguous INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE cartography_points ADD COLUMN hard INTEGER NOT NULL DEFAULT 0;
+            WITH ranked AS (
+                SELECT p.run_id, p.sample_id,
+                       ROW_NUMBER() OVER (PARTITION BY p.run_id ORDER BY p.variability DESC, p.sample_id) AS by_variability,
+                       ROW_NUMBER() OVER (PARTITION BY p.run_id ORDER BY p.confidence ASC, p.sample_id) AS by_low_confidence,
+                       ROW_NUMBER() OVER (PARTITION BY p.run_id ORDER BY p.confidence DESC, p.sample_id) AS by_high_confidence,
+                       CAST(COALESCE(json_extract(r.parameters, '$.share'), 0.33) * COUNT(*) OVER (PARTITION BY p.run_id) AS INTEGER) + 1 AS size
+                FROM cartography_points p JOIN runs r ON r.id = p.run_id
+            )
+            UPDATE cartography_points
+            SET easy = ranked.by_high_confidence <= ranked.size,
+                ambiguous = ranked.by_variability <= ranked.size,
+                hard = ranked.by_low_confidence <= ranked.size
+            FROM ranked
+            WHERE cartography_points.run_id = ranked.run_id AND cartography_points.sample_id = ranked.sample_id;
+            ALTER TABLE cartography_points DROP COLUMN region;
+            """),
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed

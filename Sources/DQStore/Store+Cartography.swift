@@ -1,10 +1,34 @@
-/// A cartography region (Swayamdipta et al., EMNLP 2020), stored by its raw value.
+/// A cartography region (Swayamdipta et al., EMNLP 2020), named as the paper names it.
 public enum CartographyRegion: String, Sendable, Codable, CaseIterable {
     case easy = "easy-to-learn"
     case ambiguous
     case hard = "hard-to-learn"
-    /// In no region.
-    case none = "-"
+}
+
+/// The regions a sample is in: regions are selected independently, so a sample can be in
+/// several or in none. Stored as one 0/1 column per region.
+public struct CartographyRegions: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let easy = CartographyRegions(rawValue: 1)
+    public static let ambiguous = CartographyRegions(rawValue: 2)
+    public static let hard = CartographyRegions(rawValue: 4)
+
+    public init(_ region: CartographyRegion) {
+        switch region {
+        case .easy: self = .easy
+        case .ambiguous: self = .ambiguous
+        case .hard: self = .hard
+        }
+    }
+
+    public func contains(_ region: CartographyRegion) -> Bool { contains(CartographyRegions(region)) }
+
+    /// The regions' names joined by "+" (ambiguous+hard-to-learn), or "-" for none.
+    public var names: String {
+        let names = CartographyRegion.allCases.filter { contains($0) }.map(\.rawValue)
+        return names.isEmpty ? "-" : names.joined(separator: "+")
+    }
 }
 
 /// One sample's cartography point and its per-checkpoint dynamics.
@@ -17,10 +41,10 @@ public struct CartographyRow: Sendable, Equatable {
     public var correctness: Double
     public var forgettingEvents: Int
     public var neverLearned: Bool
-    public var region: CartographyRegion
+    public var regions: CartographyRegions
 
     public init(sampleID: Int64, goldProbabilities: [Double], correct: [Bool], confidence: Double, variability: Double,
-                correctness: Double, forgettingEvents: Int, neverLearned: Bool, region: CartographyRegion) {
+                correctness: Double, forgettingEvents: Int, neverLearned: Bool, regions: CartographyRegions) {
         self.sampleID = sampleID
         self.goldProbabilities = goldProbabilities
         self.correct = correct
@@ -29,7 +53,7 @@ public struct CartographyRow: Sendable, Equatable {
         self.correctness = correctness
         self.forgettingEvents = forgettingEvents
         self.neverLearned = neverLearned
-        self.region = region
+        self.regions = regions
     }
 }
 
@@ -45,11 +69,14 @@ extension Store {
             [.integer(run), .integer(d.sample), .integer(Int64(d.checkpoint)), .real(d.p), .integer(d.correct ? 1 : 0)]
         }
         try database.runForEach("""
-            INSERT INTO cartography_points (run_id, sample_id, confidence, variability, correctness, forgetting_events, never_learned, region)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO cartography_points (run_id, sample_id, confidence, variability, correctness, forgetting_events, never_learned,
+                                            easy, ambiguous, hard)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, rows) { row in
             [.integer(run), .integer(row.sampleID), .real(row.confidence), .real(row.variability), .real(row.correctness),
-             .integer(Int64(row.forgettingEvents)), .integer(row.neverLearned ? 1 : 0), .text(row.region.rawValue)]
+             .integer(Int64(row.forgettingEvents)), .integer(row.neverLearned ? 1 : 0),
+             .integer(row.regions.contains(.easy) ? 1 : 0), .integer(row.regions.contains(.ambiguous) ? 1 : 0),
+             .integer(row.regions.contains(.hard) ? 1 : 0)]
         }
     }
 
@@ -57,16 +84,16 @@ extension Store {
     /// empty: the per-checkpoint dynamics are not read).
     public func cartographyPoints(run: Int64) throws -> [CartographyRow] {
         try database.rows("""
-            SELECT sample_id, confidence, variability, correctness, forgetting_events, never_learned, region
+            SELECT sample_id, confidence, variability, correctness, forgetting_events, never_learned, easy, ambiguous, hard
             FROM cartography_points WHERE run_id = ? ORDER BY sample_id
             """, [.integer(run)]).map {
-            let name = try $0.string(6)
-            guard let region = CartographyRegion(rawValue: name) else {
-                throw StoreError.inconsistent("run \(run): unknown cartography region '\(name)'")
-            }
+            var regions: CartographyRegions = []
+            if try $0.bool(6) { regions.insert(.easy) }
+            if try $0.bool(7) { regions.insert(.ambiguous) }
+            if try $0.bool(8) { regions.insert(.hard) }
             return CartographyRow(sampleID: try $0.int64(0), goldProbabilities: [], correct: [], confidence: try $0.double(1),
                                   variability: try $0.double(2), correctness: try $0.double(3), forgettingEvents: try $0.int(4),
-                                  neverLearned: try $0.bool(5), region: region)
+                                  neverLearned: try $0.bool(5), regions: regions)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import DQAnalyses
 import DQLearning
+import DQStore
 
 @Test func pviOfAHandComputedTableIsExact() {
     // p(y|∅) = 1/4 → H_yb = 2 bits; p′(y|x) = 1/2 → H_yx = 1 bit; PVI = 1 bit.
@@ -38,7 +39,49 @@ import DQLearning
     #expect(abs(points[0].correctness - 1.0 / 3) < 1e-12)
     #expect(points[0].forgettingEvents == 1)
     #expect(points[2].neverLearned && points[2].forgettingEvents == 0)
-    #expect(points.map(\.region) == [.ambiguous, .easy, .hard])
+    // Each region holds ⌊n/3⌋ + 1 = 2 of the 3 samples, chosen by its own metric.
+    #expect(points.map(\.regions) == [[.ambiguous, .hard, .easy], [.ambiguous, .easy], [.hard]])
+}
+
+private struct CartographyGolden: Decodable {
+    struct Sample: Decodable {
+        let guid: String
+        let gold_probabilities: [Double]
+        let correct: [Bool]
+        let confidence, variability, correctness: Double
+        let forgetfulness: Int
+    }
+    let samples: [Sample]
+    let selections: [String: [String: [String]]]
+}
+
+/// allenai/cartography's compute_train_dy_metrics and write_filtered_data, run unchanged on 61
+/// random dynamics (Golden/make_cartography_golden.py): every metric, and each region's selection
+/// at each of the reference's eight fractions, where ambiguous overlaps both other regions.
+@Test func cartographyMatchesAllenaiMetricsAndRegionSelections() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/cartography_golden.json")
+    let golden = try JSONDecoder().decode(CartographyGolden.self, from: Data(contentsOf: url))
+    let epochs = Double(golden.samples[0].correct.count)
+    var overlapsSeen = 0
+    for (fraction, regions) in golden.selections {
+        let points = DatasetCartography.map(probabilities: golden.samples.map(\.gold_probabilities),
+                                            correct: golden.samples.map(\.correct), share: Double(fraction)!)
+        if fraction == "0.3319" {
+            for (point, sample) in zip(points, golden.samples) {
+                #expect(abs(point.confidence - sample.confidence) < 1e-12)
+                #expect(abs(point.variability - sample.variability) < 1e-12)
+                #expect(abs(point.correctness * epochs - sample.correctness) < 1e-9)
+                // allenai writes 1000 for a sample never predicted correctly; dq flags it.
+                #expect(sample.forgetfulness == 1000 ? point.neverLearned : point.forgettingEvents == sample.forgetfulness)
+            }
+        }
+        for region in CartographyRegion.allCases {
+            let chosen = zip(points, golden.samples).filter { $0.0.regions.contains(region) }.map(\.1.guid).sorted()
+            #expect(chosen == regions[region.rawValue], "\(region.rawValue) at \(fraction)")
+        }
+        overlapsSeen += points.filter { $0.regions.isSuperset(of: [.ambiguous, .hard]) }.count
+    }
+    #expect(overlapsSeen > 0)
 }
 
 @Test func stratifiedFoldsKeepLabelProportionsAndRepeatForASeed() {

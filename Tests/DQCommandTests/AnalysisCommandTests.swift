@@ -96,8 +96,10 @@ import DQText
     #expect(result.status == 0, "\(result.stderr)")
     let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
     #expect(rows.count == 4)
-    let region = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], $0[6]) })
-    #expect(region == ["train-0": "easy-to-learn", "train-1": "hard-to-learn", "train-2": "ambiguous"])
+    #expect(rows[0].suffix(3) == ["easy_to_learn", "ambiguous", "hard_to_learn"])
+    // Each region takes ⌊0.34 · 3⌋ + 1 = 2 samples by its own metric; train-2 (flipping) is in all three.
+    let regions = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], $0.suffix(3).joined()) })
+    #expect(regions == ["train-0": "110", "train-1": "001", "train-2": "111"])
 
     try "{\"guid\": \"train-0\", \"logits_epoch_0\": [1, 2], \"gold\": 7}".write(toFile: "\(directory)/dynamics_epoch_0.jsonl", atomically: true, encoding: .utf8)
     let bad = try dq(["cartography", "--import", directory, "--db", db])

@@ -10,7 +10,7 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == 7)
+    #expect(try store.schemaVersion() == 8)
     let tables = ["pvi_scores", "cartography_points", "label_divergence", "spec_suspects", "label_issues", "conflicts", "suspects", "corrections", "selections"]
     #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map { try $0.string(0) }.filter(tables.contains).count == tables.count)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
@@ -382,4 +382,28 @@ private struct TestParameters: RunParameters, Equatable {
     // A run recorded on another machine is left as it is.
     try reopened.database.run("UPDATE runs SET host = 'elsewhere', status = 'running' WHERE id = ?", [.integer(id)])
     #expect(try Store(path: path).run(id).status == .running)
+}
+
+@Test func migrationEightReselectsTheRegionsOfStoredCartographyRuns() throws {
+    let path = scratchPath("version7.sqlite")
+    // A store at schema version 7, whose regions were exclusive: ambiguous first, then the rest.
+    let old = try Database(path: path)
+    try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for migration in Migrations.all where migration.version <= 7 {
+        try old.execute(migration.sql)
+        try old.run("INSERT INTO schema_migrations VALUES (?, ?, 'then')", [.integer(Int64(migration.version)), .text(migration.name)])
+    }
+    try old.execute("""
+        INSERT INTO datasets VALUES (1, 'd', 'then');
+        INSERT INTO ingests VALUES (1, 1, 'train', 'f.csv', 'csv', '{}', 'then', 'then', 1, 4, 0, 0, 4, 4);
+        INSERT INTO samples VALUES (1, 1, 2, NULL, 'one', NULL, 'a', NULL), (2, 1, 3, NULL, 'two', NULL, 'a', NULL),
+                                   (3, 1, 4, NULL, 'three', NULL, 'b', NULL), (4, 1, 5, NULL, 'four', NULL, 'b', NULL);
+        INSERT INTO runs VALUES (1, 'cartography', 1, '{"share":0.25,"model":"tiny-bert"}', 1, '0.1.0', 'then', 'then', 'succeeded', NULL, NULL, NULL);
+        INSERT INTO cartography_points VALUES (1, 1, 0.9, 0.30, 1, 0, 0, 'ambiguous'), (1, 2, 0.2, 0.25, 0, 0, 1, 'hard-to-learn'),
+                                              (1, 3, 0.8, 0.01, 1, 0, 0, 'easy-to-learn'), (1, 4, 0.1, 0.02, 0, 0, 1, '-');
+        """)
+    let store = try Store(path: path)
+    #expect(try store.schemaVersion() == Migrations.all.last!.version)
+    // ⌊0.25 · 4⌋ + 1 = 2 per region, each by its own metric, as a new run would select them.
+    #expect(try store.cartographyPoints(run: 1).map(\.regions) == [[.ambiguous, .easy], [.ambiguous, .hard], [.easy], [.hard]])
 }

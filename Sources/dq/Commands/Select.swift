@@ -31,7 +31,6 @@ struct Select: ParsableCommand {
         if [dropLowest != nil, keepHardest != nil, region != nil].filter({ $0 }).count != 1 {
             throw ValidationError("give exactly one rule: --drop-lowest, --keep-hardest or --region")
         }
-        if region == CartographyRegion.none { throw ValidationError("--region must be easy-to-learn, ambiguous or hard-to-learn") }
     }
 
     func run() throws {
@@ -49,6 +48,4 @@ extension SelectRun.Amount: ExpressibleByArgument {
     }
 }
 
-extension CartographyRegion: ExpressibleByArgument {
-    public static var allValueStrings: [String] { [Self.easy, .ambiguous, .hard].map(\.rawValue) }
-}
+extension CartographyRegion: ExpressibleByArgument {}
