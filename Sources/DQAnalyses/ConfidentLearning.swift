@@ -79,6 +79,13 @@ public enum ConfidentLearning {
         public var confidentJoint: [[Int]]
         /// P(given = i | true = j): the calibrated joint normalised by column.
         public var noiseMatrix: [[Double]]
+        /// cleanlab's `num_label_issues` (its default `off_diagonal` estimate): the samples off
+        /// the confident joint's diagonal whose model prediction is not the given label, the
+        /// same count as `filter_by="confident_learning"` flags, whatever `filter` was used.
+        public var estimatedIssues: Int
+        public var count: Int { isIssue.count }
+        /// cleanlab's `overall_label_health_score`: 1 − estimatedIssues / n.
+        public var health: Double { count > 0 ? 1 - Double(estimatedIssues) / Double(count) : 1 }
     }
 
     /// Per-label thresholds t_k.
@@ -208,6 +215,8 @@ public enum ConfidentLearning {
             return mask
         }
 
+        func predictsGiven(_ i: Int) -> Bool { input.argmax(i, raising: input.labels[i], by: 1e-6) == input.labels[i] }
+        let estimatedIssues = offDiagonal.filter { !predictsGiven($0) }.count
         var mask: [Bool]
         switch filter {
         case .pruneByClass: mask = pruneByClass()
@@ -217,13 +226,14 @@ public enum ConfidentLearning {
             mask = [Bool](repeating: false, count: input.count)
             for i in offDiagonal { mask[i] = true }
         }
-        for i in 0..<input.count where input.argmax(i, raising: input.labels[i], by: 1e-6) == input.labels[i] { mask[i] = false }
+        for i in 0..<input.count where predictsGiven(i) { mask[i] = false }
 
         let quality = quality(input, rankBy: rankBy)
         let ranked = (0..<input.count).filter { mask[$0] }.sorted { quality[$0] < quality[$1] || (quality[$0] == quality[$1] && $0 < $1) }
         let columns = (0..<K).map { j in Double(joint.reduce(0) { $0 + $1[j] }) }
         let noise = (0..<K).map { i in (0..<K).map { j in columns[j] > 0 ? Double(joint[i][j]) / columns[j] : (i == j ? 1 : 0) } }
-        return Result(isIssue: mask, ranked: ranked, quality: quality, confidentJoint: joint, noiseMatrix: noise)
+        return Result(isIssue: mask, ranked: ranked, quality: quality, confidentJoint: joint, noiseMatrix: noise,
+                      estimatedIssues: estimatedIssues)
     }
 
     /// The `count` members with the lowest `key`, ties by member order: the same set as a stable

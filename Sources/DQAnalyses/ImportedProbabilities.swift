@@ -24,20 +24,54 @@ public enum ImportedProbabilities {
     }
 
     /// Out-of-sample probabilities with the given label, for confident learning (`dq label-issues
-    /// --probs`): columns `id`, `label`, and one column named after each label of the dataset.
-    public static func readGiven(path: String, labels: [String]) throws -> [String: (label: String, probabilities: [Double])] {
-        let table = try readTable(path: path, groups: [("the probabilities", labels)], expected: "a column for each label: \(labels.joined(separator: ", "))",
-                                  givenLabel: true)
-        for (id, row) in table where !labels.contains(row.label!) {
-            throw InputError(file: path, message: "sample \(id): label '\(row.label!)' is not a label of the dataset (\(labels.joined(separator: ", ")))")
+    /// --probs`): columns `id`, `label`, and one probability column per class. The classes are
+    /// the other columns, in the file's order: the order of cleanlab's `pred_probs` columns, on
+    /// which confident learning's result depends. Rows come back in file order.
+    public static func readGiven(path: String) throws -> Given {
+        let reader = try CSVReader(path: path)
+        var record = CSVRecord()
+        guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header") }
+        let header = (0..<record.count).map { record.field($0)?.trimmingWhitespace() ?? "" }
+        let classes = header.filter { $0 != "id" && $0 != "label" }
+        guard header.contains("id"), header.contains("label"), classes.count >= 2 else {
+            throw InputError(file: path, line: 1, message: "expected columns id, label and one probability column per class (at least two); "
+                                 + "the header has: \(header.joined(separator: ", "))")
         }
-        return table.mapValues { ($0.label!, $0.groups[0]) }
+        let table = try readTable(path: path, groups: [("the probabilities", classes)], expected: "", givenLabel: true)
+        return Given(classes: classes, rows: table.map { id, row in
+            (id: id, line: row.line, label: row.label!, probabilities: row.groups[0])
+        }.sorted { $0.line < $1.line }.map { GivenRow(id: $0.id, label: $0.label, probabilities: $0.probabilities) }, path: path)
+    }
+
+    /// A file of given labels and out-of-sample probabilities.
+    public struct Given: Sendable {
+        /// The probability columns, in file order.
+        public var classes: [String]
+        public var rows: [GivenRow]
+        public var path: String
+
+        /// Each row's label as an index into `classes`; a label with no column is an error.
+        public func labelIndices() throws -> [Int] {
+            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+            return try rows.map { row in
+                guard let k = index[row.label] else {
+                    throw InputError(file: path, message: "sample \(row.id): label '\(row.label)' has no probability column (the columns are \(classes.joined(separator: ", ")))")
+                }
+                return k
+            }
+        }
+    }
+
+    public struct GivenRow: Sendable, Equatable {
+        public var id: String
+        public var label: String
+        public var probabilities: [Double]
     }
 
     /// Reads a CSV of probabilities by id: for each named group of columns, one probability vector
     /// that must sum to 1 (within 10⁻³); with `givenLabel`, also a `label` column.
     private static func readTable(path: String, groups: [(name: String, columns: [String])], expected: String, givenLabel: Bool)
-        throws -> [String: (label: String?, groups: [[Double]])] {
+        throws -> [String: (label: String?, groups: [[Double]], line: Int)] {
         let reader = try CSVReader(path: path)
         var record = CSVRecord()
         guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header") }
@@ -51,7 +85,7 @@ public enum ImportedProbabilities {
         let idColumn = try column("id")
         let labelColumn = givenLabel ? try column("label") : nil
         let columns = try groups.map { try $0.columns.map(column) }
-        var rows: [String: (label: String?, groups: [[Double]])] = [:]
+        var rows: [String: (label: String?, groups: [[Double]], line: Int)] = [:]
         while try reader.read(into: &record) {
             let line = record.line
             guard record.count == header.count else {
@@ -70,7 +104,7 @@ public enum ImportedProbabilities {
             for (group, v) in zip(groups, values) where abs(v.reduce(0, +) - 1) > 1e-3 {
                 throw InputError(file: path, line: line, message: "\(group.name) sum to \(v.reduce(0, +)), expected 1")
             }
-            guard rows.updateValue((labelColumn.flatMap { record.field($0) }, values), forKey: id) == nil else {
+            guard rows.updateValue((labelColumn.flatMap { record.field($0) }, values, line), forKey: id) == nil else {
                 throw InputError(file: path, line: line, message: "id \(id) appears twice")
             }
         }

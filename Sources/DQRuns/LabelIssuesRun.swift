@@ -37,13 +37,22 @@ public enum LabelIssuesRun {
         public var run: Int64
         public var result: ConfidentLearning.Result
         public var input: ConfidentLearning.Input
-        /// The store id of each row of `input`.
-        public var sampleIDs: [Int64]
+        /// The store id of each row of `input`; nil for a file read without a dataset.
+        public var sampleIDs: [Int64?]
+        /// Each row's id as the user knows it.
+        public var displayIDs: [String]
         public var labels: [String]
         public var samples: [Int64: Sample]
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+        if let probs = options.probabilities {
+            // Labels and probabilities are enough: with no dataset named and none in the store,
+            // the file is judged on its own (as cleanlab judges its arrays).
+            if selection.name == nil, try store.datasetNames().isEmpty {
+                return try standalone(probs, store: store, options: options)
+            }
+        }
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
         var labels = try store.labels(dataset: dataset.id)
@@ -53,18 +62,22 @@ public enum LabelIssuesRun {
         var parameters = LabelIssuesParameters(filterBy: options.filter, rankBy: options.rankBy,
                                                minExamplesPerClass: options.minExamplesPerClass, labels: labels)
         if let probs = options.probabilities {
-            let rows = try ImportedProbabilities.readGiven(path: probs, labels: labels)
+            let file = try ImportedProbabilities.readGiven(path: probs)
             let byDisplayID = Dictionary(samples.values.map { ($0.displayID, $0.id) }) { a, _ in a }
-            let unknown = rows.keys.filter { byDisplayID[$0] == nil }.sorted()
+            let unknown = file.rows.map(\.id).filter { byDisplayID[$0] == nil }
             guard unknown.isEmpty else {
                 throw InputError(file: probs, message: "\(unknown.count) ids are not samples of \(dataset.name) (first: \(unknown.prefix(5).joined(separator: ", ")))")
             }
-            for (id, row) in rows.sorted(by: { byDisplayID[$0.key]! < byDisplayID[$1.key]! }) {
-                ids.append(byDisplayID[id]!)
-                given.append(labels.firstIndex(of: row.label)!)
+            // The class order is the file's column order, which confident learning depends on.
+            labels = file.classes
+            let indices = try file.labelIndices()
+            for (row, y) in zip(file.rows, indices).sorted(by: { byDisplayID[$0.0.id]! < byDisplayID[$1.0.id]! }) {
+                ids.append(byDisplayID[row.id]!)
+                given.append(y)
                 probabilities += row.probabilities
             }
             parameters.probs = probs
+            parameters.labels = labels
         } else {
             let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
             labels = try record.parameters(PVIParameters.self).labels
@@ -95,13 +108,40 @@ public enum LabelIssuesRun {
                     LabelIssueRow(sampleID: ids[i], position: position + 1, givenLabel: labels[given[i]],
                                   suggestedLabel: labels[input.argmax(i)], quality: result.quality[i])
                 })
-                try store.writeSummary(run: run, .object([
-                    ("confident_joint", .array(result.confidentJoint.map { .array($0.map { .number(Double($0)) }) })),
-                    ("noise_matrix", .array(result.noiseMatrix.map { .array($0.map { .number($0) }) })),
-                    ("issues", .number(Double(result.ranked.count))), ("samples", .number(Double(ids.count))),
-                ]))
+                try store.writeSummary(run: run, summary(result, samples: ids.count))
             })
-        return Outcome(run: run, result: result, input: input, sampleIDs: ids, labels: labels, samples: samples)
+        return Outcome(run: run, result: result, input: input, sampleIDs: ids, displayIDs: ids.map { samples[$0]?.displayID ?? "#\($0)" },
+                       labels: labels, samples: samples)
+    }
+
+    /// Confident learning on a file alone. The run is recorded with its summary; the flagged
+    /// samples are not stored (they are no samples of the store), only printed and written.
+    static func standalone(_ probs: String, store: Store, options: Options) throws -> Outcome {
+        let file = try ImportedProbabilities.readGiven(path: probs)
+        guard !file.rows.isEmpty else { throw InputError(file: probs, message: "no rows after the header") }
+        let input = ConfidentLearning.Input(labels: try file.labelIndices(), probabilities: file.rows.flatMap(\.probabilities),
+                                            classes: file.classes.count)
+        var parameters = LabelIssuesParameters(filterBy: options.filter, rankBy: options.rankBy,
+                                               minExamplesPerClass: options.minExamplesPerClass, labels: file.classes)
+        parameters.probs = probs
+        let (run, result) = try store.recordRun(
+            parameters, dataset: nil, seed: nil,
+            compute: { _ in
+                ConfidentLearning.findLabelIssues(input, filter: options.filter, rankBy: options.rankBy,
+                                                  minExamplesPerClass: options.minExamplesPerClass)
+            },
+            write: { run, result in try store.writeSummary(run: run, summary(result, samples: input.count)) })
+        return Outcome(run: run, result: result, input: input, sampleIDs: file.rows.map { _ in nil }, displayIDs: file.rows.map(\.id),
+                       labels: file.classes, samples: [:])
+    }
+
+    static func summary(_ result: ConfidentLearning.Result, samples: Int) -> JSONValue {
+        .object([
+            ("confident_joint", .array(result.confidentJoint.map { .array($0.map { .number(Double($0)) }) })),
+            ("noise_matrix", .array(result.noiseMatrix.map { .array($0.map { .number($0) }) })),
+            ("issues", .number(Double(result.ranked.count))), ("samples", .number(Double(samples))),
+            ("estimated_issues", .number(Double(result.estimatedIssues))), ("health", .number(result.health)),
+        ])
     }
 }
 
@@ -111,9 +151,10 @@ extension LabelIssuesRun.Outcome {
         let counts = input.labelCounts
         var flagged = [Int](repeating: 0, count: labels.count)
         for i in result.ranked { flagged[input.labels[i]] += 1 }
-        let health = 1 - Double(result.ranked.count) / Double(input.count)
         let summary = Table(
-            name: "label_health", title: "Label health, run \(run): \(result.ranked.count) of \(input.count) samples flagged (health \(health.formatted(digits: 3)))",
+            name: "label_health",
+            title: "Label health, run \(run): \(result.ranked.count) of \(input.count) samples flagged; "
+                + "health \(result.health.formatted(digits: 3)) (cleanlab's overall_label_health_score: \(result.estimatedIssues) estimated issues)",
             columns: ["label", "samples", "flagged", "flagged share", "est. noise rate"],
             rows: labels.indices.map { k in
                 let row = result.confidentJoint[k]
@@ -121,7 +162,8 @@ extension LabelIssuesRun.Outcome {
                 return [.text(labels[k]), .int(counts[k]), .int(flagged[k]), .real(counts[k] > 0 ? Double(flagged[k]) / Double(counts[k]) : 0),
                         .real(total > 0 ? 1 - Double(row[k]) / Double(total) : 0)]
             },
-            note: "est. noise rate: the share of a label's samples whose true label the calibrated confident joint puts elsewhere.")
+            note: "est. noise rate: the share of a label's samples whose true label the calibrated confident joint puts elsewhere. "
+                + "Labels are in the order of the probability columns, on which confident learning depends.")
         let noise = Table(
             name: "noise_matrix", title: "Noise matrix P(given label | true label): columns are true labels",
             columns: ["given \\ true"] + labels,
@@ -130,8 +172,8 @@ extension LabelIssuesRun.Outcome {
             name: "issues", title: "Flagged samples, least likely correct first (\(result.ranked.count) in all)",
             columns: ["#", "id", "given", "model prefers", "quality", "text"],
             rows: result.ranked.prefix(top).enumerated().map { position, i in
-                let sample = samples[sampleIDs[i]]
-                return [.int(position + 1), .text(sample?.displayID ?? "#\(sampleIDs[i])"), .text(labels[input.labels[i]]),
+                let sample = sampleIDs[i].flatMap { samples[$0] }
+                return [.int(position + 1), .text(displayIDs[i]), .text(labels[input.labels[i]]),
                         .text(labels[input.argmax(i)]), .real(result.quality[i]), .text(sample?.text ?? "")]
             },
             note: result.ranked.isEmpty ? "No sample flagged." : "Every flagged sample: --out FILE. Merge with other signals: dq suspects.")
@@ -143,7 +185,7 @@ extension LabelIssuesRun.Outcome {
         Table(
             name: "label_issues", title: "Label issues", columns: ["rank", "id", "given", "suggested", "quality"],
             rows: result.ranked.enumerated().map { position, i in
-                [.int(position + 1), .text(samples[sampleIDs[i]]?.displayID ?? "#\(sampleIDs[i])"), .text(labels[input.labels[i]]),
+                [.int(position + 1), .text(displayIDs[i]), .text(labels[input.labels[i]]),
                  .text(labels[input.argmax(i)]), .real(result.quality[i])]
             })
     }

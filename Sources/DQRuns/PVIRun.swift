@@ -117,7 +117,11 @@ public enum PVIRun {
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         var splits = selection.splits
-        if case let .split(train, evaluate) = options.scheme { splits = train + evaluate }
+        if case let .split(train, evaluate) = options.scheme {
+            // PVI is defined out of sample; in-sample probabilities would also mislead label-issues and suspects.
+            if let shared = train.first(where: evaluate.contains) { throw RunError.inSample(split: shared) }
+            splits = train + evaluate
+        }
         let dataset = try store.resolve(DatasetSelection(name: selection.name, splits: splits))
         var samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
         let groups = try groupKeys(samples, by: options.groupBy)
@@ -129,6 +133,14 @@ public enum PVIRun {
             samples = samples.map(transform.transform.apply)
         }
         guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
+        if case let .split(train, evaluate) = options.scheme {
+            let shared = sharedTexts(samples, train: train, evaluate: evaluate)
+            if shared > 0 {
+                let evaluated = samples.filter { evaluate.contains($0.split) }.count
+                observer.note("\(shared) of the \(evaluated) samples of \(evaluate.joined(separator: ",")) have the text (up to case and punctuation) "
+                              + "of a sample of \(train.joined(separator: ",")): their PVI is partly in sample")
+            }
+        }
         if let by = options.by { _ = try samples.map { try sliceKey($0, column: by) } }
         let labels = try store.labels(dataset: dataset.id)
         if let file = options.importProbabilities {
@@ -217,6 +229,13 @@ public enum PVIRun {
 
     /// Each sample's fold group for `groupBy` (computed on the samples as stored, before any
     /// transformation), or nil for none.
+    /// How many evaluation samples repeat a training sample's text (and pair), up to case and punctuation.
+    static func sharedTexts(_ samples: [Sample], train: [String], evaluate: [String]) -> Int {
+        func key(_ s: Sample) -> String { TextNormalisation.duplicateKey(s.text) + "\u{0}" + TextNormalisation.duplicateKey(s.textPair ?? "") }
+        let trained = Set(samples.filter { train.contains($0.split) }.map(key))
+        return samples.filter { evaluate.contains($0.split) && trained.contains(key($0)) }.count
+    }
+
     static func groupKeys(_ samples: [Sample], by: String) throws -> [Int64: String]? {
         switch by {
         case "none": return nil

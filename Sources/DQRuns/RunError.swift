@@ -24,6 +24,8 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
     case noSamplesInFile(file: String, dataset: String)
     case needsEpochs(model: String)
     case nothingStored(file: String, rows: Int)
+    /// Training and evaluation on the same split: PVI would be in sample.
+    case inSample(split: String)
 
     public var description: String {
         switch self {
@@ -61,6 +63,9 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
             return "\(file) holds no sample of \(dataset)"
         case let .nothingStored(file, rows):
             return "\(file): none of its \(rows) rows could be stored (each was rejected; the reasons are above and in the store's rejected_rows)"
+        case let .inSample(split):
+            return "training and evaluating on the same split (\(split)) would score PVI in sample, where the model has seen each label; "
+                + "PVI, label-issues and suspects need out-of-sample probabilities"
         case let .needsEpochs(model):
             return "cartography needs a model trained in epochs, and \(model) is not one"
         }

@@ -70,6 +70,7 @@ enum Hints {
             return "; run `\(kind.command) --dataset \(dataset.shellQuoted)\(extra)` first"
         case RunError.noMetadata(let column, _): return "; ingest it with --meta \(column.shellQuoted)"
         case RunError.nothingToMerge: return ": run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first"
+        case RunError.inSample: return ". Cross-fit instead (leave out --train-split and --eval-split), or evaluate on a held-out split."
         case PVIEstimation.EstimationError.tooFewSamples: return "; use fewer --folds"
         case TrainingError.nonFiniteLoss: return "; lower --lr or raise --batch-size"
         case let error as SQLiteError where error.isBusy: return " (another dq process is writing to this store; try again when it has finished)"

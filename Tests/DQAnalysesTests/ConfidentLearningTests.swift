@@ -10,6 +10,8 @@ private struct Golden: Decodable {
         var probabilities: [[Double]]
         var confident_joint: [[Int]]
         var issues: [String: [Int]]
+        var num_label_issues: Int
+        var health: Double
     }
     var cleanlab: String
     var cases: [Case]
@@ -34,6 +36,9 @@ private func golden() throws -> Golden {
                 let want = try #require(test.issues["\(filter.rawValue)/\(rankBy.rawValue)"])
                 #expect(result.ranked == want, "case \(c), \(filter.rawValue), \(rankBy.rawValue)")
                 #expect(result.isIssue.filter { $0 }.count == want.count)
+                // cleanlab's num_label_issues and overall_label_health_score, whatever the filter.
+                #expect(result.estimatedIssues == test.num_label_issues, "case \(c)")
+                #expect(abs(result.health - test.health) < 1e-15, "case \(c)")
                 compared += want.count
             }
         }

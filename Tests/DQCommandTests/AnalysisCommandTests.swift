@@ -26,6 +26,9 @@ import DQText
     #expect(noEval.status != 0 && noEval.stderr.contains("give both --train-split and --eval-split"))
     let missing = try dq(["pvi", "--train-split", "train", "--eval-split", "dev", "--db", db])
     #expect(missing.status != 0 && missing.stderr.contains("dataset trec has no split 'dev' (its splits: train)"), "\(missing.stderr)")
+    let inSample = try dq(["pvi", "--train-split", "train", "--eval-split", "train", "--db", db])
+    #expect(inSample.status != 0 && inSample.stderr.contains("would score PVI in sample") && inSample.stderr.contains("Cross-fit instead"))
+    #expect(try dq(["runs", "--db", db, "--format", "csv"]).stdout.split(separator: "\n").count == 1)
     let slice = try dq(["pvi", "--by", "annotator", "--folds", "2", "--db", db])
     #expect(slice.status != 0 && slice.stderr.contains("no metadata column 'annotator'"))
     let weights = try dq(["pvi", "--model", "tiny-bert", "--weights", "/nonexistent", "--db", db])
@@ -133,4 +136,21 @@ import DQText
     #expect(words?[0]?["tokens A"] != rows[0]["tokens A"])
     let missing = try dq(["divergence", "--db", db, "--tokens", "wordpiece"])
     #expect(missing.status != 0 && missing.stderr.contains("--tokens wordpiece needs --tokenizer"))
+}
+
+@Test func pviOnAHeldOutSplitWarnsOfTextsItSharesWithTraining() throws {
+    let db = try trecStore(rows: 200)
+    let lines = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n")
+    // dev: 40 unseen questions, then 3 training questions again (one in other case and punctuation).
+    let dev = [String(lines[0])] + lines[300..<340].map(String.init) + [
+        "dev-a,How did serfdom develop in and then leave Russia ?,DESC,DESC:manner",
+        "dev-b,What films featured the character Popeye Doyle ?,ENTY,ENTY:cremat",
+        "dev-c,\"HOW CAN I FIND A LIST OF CELEBRITIES ' REAL NAMES??\",DESC,DESC:manner",
+    ]
+    let path = scratchPath("dev.csv")
+    try dev.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(try dq(["ingest", path, "--dataset", "trec", "--split", "dev", "--meta", "fine_label", "--db", db]).status == 0)
+    let result = try dq(["pvi", "--model", "bow", "--train-split", "train", "--eval-split", "dev", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("3 of the 43 samples of dev have the text (up to case and punctuation) of a sample of train"), "\(result.stderr)")
 }

@@ -76,6 +76,40 @@ private struct Golden: Decodable {
     #expect(unknown.status != 0 && unknown.stderr.contains("1 ids are not samples of golden (first: s7x)"))
 }
 
+private struct LabelOrderGolden: Decodable {
+    var issues_ranked: [String]
+    var num_label_issues: Int
+    var health: Double
+    var issues_in_first_appearance_order: Int
+}
+
+/// Fixtures/label_order: cleanlab flags 29 samples with the file's column order and 28 with the
+/// order in which the labels first appear; dq must use the file's, with or without a dataset.
+/// The probabilities are twentieths, so many qualities tie: numpy's unstable argsort orders those
+/// by machine, dq by position, so the sets are compared.
+@Test func labelIssuesFromAProbabilitiesFileFollowTheFilesClassOrder() throws {
+    let golden = try JSONDecoder().decode(LabelOrderGolden.self, from: Data(contentsOf: URL(fileURLWithPath: fixture("label_order/cleanlab.json"))))
+    #expect(golden.issues_ranked.count != golden.issues_in_first_appearance_order)
+    let probs = fixture("label_order/probs.csv")
+    func flagged(_ arguments: [String]) throws -> [String] {
+        let out = scratchPath("order-issues.csv")
+        let result = try dq(["label-issues", "--probs", probs, "--out", out] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("health 0.900 (cleanlab's overall_label_health_score: \(golden.num_label_issues) estimated issues)"), "\(result.stdout)")
+        return try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+    }
+    // Labels and probabilities alone, as a cleanlab user holds them: no ingest.
+    let empty = newStorePath()
+    #expect(Set(try flagged(["--db", empty])) == Set(golden.issues_ranked))
+    #expect(try dq(["runs", "--db", empty, "--format", "csv"]).stdout.contains("label-issues"))
+    // With the texts ingested, whose labels first appear in another order.
+    let db = newStorePath()
+    #expect(try dq(["ingest", fixture("label_order/texts.csv"), "--dataset", "news", "--db", db]).status == 0)
+    #expect(Set(try flagged(["--dataset", "news", "--db", db])) == Set(golden.issues_ranked))
+    let stored = try dq(["runs", "--db", db, "--format", "json"]).stdout
+    #expect(stored.contains("label-issues"))
+}
+
 @Test func suspectsGoToAnnotatorsAndTheirCorrectionsComeBackAudited() throws {
     let db = try reviewsStore()
     #expect(try dq(["inconsistent", "--specs", fixture("specs/planted-reviews-specs.json"), "--top", "3", "--db", db]).status == 0)

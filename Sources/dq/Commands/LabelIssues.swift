@@ -9,7 +9,7 @@ struct LabelIssues: ParsableCommand {
         discussion: """
             Confident learning (Northcutt, Jiang & Chuang, JAIR 2021), flagging exactly what cleanlab's find_label_issues flags with the same \
             settings. It needs out-of-sample probabilities: those a `dq pvi` run stored (every sample scored by a model that never saw it), or a CSV \
-            from elsewhere with columns id, label and one per label.
+            from elsewhere with columns id, label and one per class, in the order of cleanlab's pred_probs (no ingest needed when the store has no dataset).
 
             Printed: each label's estimated noise, the noise matrix P(given | true), and the flagged samples, least likely correct first, with the \
             label the model prefers.
