@@ -50,6 +50,7 @@ public enum VInfoRun {
         var rows: [[Cell]] = []
         var differences: [[Cell]] = []
         var first: [PVIRow] = []
+        var mismatches: [String] = []
         for (r, (run, parameters)) in selected.enumerated() {
             let scores = try store.pviRows(run: run.id)
             guard !scores.isEmpty else { continue }
@@ -72,19 +73,41 @@ public enum VInfoRun {
                     ? Bootstrap.pairedDifference(first.map(\.pvi), scores.map(\.pvi), resamples: resamples, seed: seed)
                     : Bootstrap.difference(first.map(\.pvi), scores.map(\.pvi), resamples: resamples, seed: seed)
                 differences.append([.int(Int(run.id)), .int(Int(selected[0].run.id)), .real(interval.estimate), .real(interval.low), .real(interval.high),
-                                    .text(paired ? "paired" : "independent"),
-                                    .text(interval.contains(0) ? "no (interval holds 0)" : "yes")])
+                                    .text(paired ? "paired" : "independent")])
+                let unlike = setupDifferences(selected[0].parameters, parameters, samples: (first.count, scores.count))
+                if !unlike.isEmpty { mismatches.append("run \(run.id) differs from run \(selected[0].run.id) in \(unlike.joined(separator: ", "))") }
             }
         }
         var tables = [Table(
-            name: "v_information", title: "V-information (bits) with \(resamples)-resample 95% bootstrap intervals",
+            name: "v_information", title: "V-information (bits) with \(resamples)-resample 95% bootstrap intervals over the evaluation samples",
             columns: ["run", "dataset", "model", "input", "group", "samples", "V-info", "95% low", "95% high", "accuracy g′"],
-            rows: rows, note: "input: the --transform the run trained and scored on (original: none).")]
+            rows: rows, note: "input: the --transform the run trained and scored on (original: none). " + intervalCaveat)]
         if !differences.isEmpty {
             tables.append(Table(
                 name: "differences", title: "Difference from run \(selected[0].run.id) (V-info of the run − V-info of run \(selected[0].run.id))",
-                columns: ["run", "vs run", "Δ V-info", "95% low", "95% high", "bootstrap", "different?"], rows: differences))
+                columns: ["run", "vs run", "Δ V-info", "95% low", "95% high", "bootstrap"], rows: differences,
+                note: (mismatches.map { "Warning: \($0): the difference mixes the change you made with these. " }.joined())
+                    + "No verdict is given: each interval is one of several compared, with no correction for multiplicity, and "
+                    + "leaves out training variance, so an interval that excludes 0 is weaker evidence than it looks."))
         }
         return tables
+    }
+
+    static let intervalCaveat = "The intervals resample the evaluation samples with the fitted models held fixed: they leave out "
+        + "training variance (seed, fold assignment) and the dependence cross-fitting creates, so they are narrower than a rerun's spread."
+
+    /// What, besides the change under study, differs between two runs' set-ups.
+    static func setupDifferences(_ a: PVIParameters, _ b: PVIParameters, samples: (Int, Int)) -> [String] {
+        var unlike: [String] = []
+        func compare<T: Equatable>(_ what: String, _ x: T?, _ y: T?) {
+            if x != y { unlike.append("\(what) (\(x.map { "\($0)" } ?? "none") vs \(y.map { "\($0)" } ?? "none"))") }
+        }
+        compare("null model", a.null, b.null)
+        compare("folds", a.folds, b.folds)
+        compare("training split", a.trainSplit, b.trainSplit)
+        compare("evaluation split", a.evalSplit, b.evalSplit)
+        compare("grouping of folds", a.groupBy, b.groupBy)
+        compare("sample count", samples.0, samples.1)
+        return unlike
     }
 }

@@ -49,12 +49,18 @@ private func trecWithPVI() throws -> String {
         return
     }
     #expect(drop < 0 && high < 0)
+    #expect(differences.allSatisfy { $0["different?"] == nil })
     // Analyses that build on a pvi run take the untransformed one.
     let issues = try dq(["label-issues", "--db", db])
     #expect(issues.status == 0)
     let store = try Store(path: db)
     let run = try #require(try store.latestRun(dataset: try store.requireDataset("trec"), kind: .labelIssues))
     #expect(try run.parameters(LabelIssuesParameters.self).pviRun == 1)
+    // A run set up unlike the first is named, with what differs.
+    #expect(try dq(["pvi", "--model", "bow", "--folds", "3", "--null", "prior", "--db", db]).status == 0)
+    let mixed = try dq(["vinfo", "compare", "1", "5", "--db", db, "--bootstrap", "100"])
+    #expect(mixed.stdout.contains("Warning: run 5 differs from run 1 in null model (trained vs prior), folds (2 vs 3)"), "\(mixed.stdout)")
+    #expect(mixed.stdout.contains("leave out training variance"))
 }
 
 @Test func biasReportsTermRatesAndThePinnedBias() throws {
