@@ -53,6 +53,10 @@ public enum LabelDivergence {
         /// Tokens contributing most, more frequent in A (then in B), with their contribution.
         public var towardA: [(token: String, contribution: Double)]
         public var towardB: [(token: String, contribution: Double)]
+        /// The permutation baseline (`baseline(_:a:b:options:permutations:seed:)`), when computed.
+        public var baseline: Baseline?
+        /// JSD minus the baseline's mean: the divergence beyond what the labels' sizes alone give.
+        public var excess: Double? { baseline.map { divergence - $0.mean } }
 
         public static func == (l: Pair, r: Pair) -> Bool {
             l.a == r.a && l.b == r.b && l.divergence == r.divergence && l.samplesA == r.samplesA && l.samplesB == r.samplesB

@@ -18,6 +18,9 @@ public struct DivergenceParameters: RunParameters {
     public var tokens: DivergenceRun.TokenKind
     public var tokenizer: String?
     public var splits: [String]?
+    /// Label permutations per pair for the baseline (nil: runs before it existed), and their seed.
+    public var permutations: Int?
+    public var seed: UInt64?
 }
 
 /// `dq divergence`: Jensen–Shannon divergence of every two labels' token distributions.
@@ -31,9 +34,15 @@ public enum DivergenceRun {
         public var tokens: TokenKind = .words
         /// For wordpiece tokens: a BERT checkpoint folder or its vocab.txt.
         public var tokenizer: String?
+        /// Label permutations per pair for the baseline; 0: none.
+        public var permutations = 50
+        public var seed: UInt64 = 13
 
         public init() {}
     }
+
+    /// Labels with fewer samples than this get a warning: their JSDs are inflated by their size.
+    public static let smallLabel = 100
 
     public struct Outcome {
         public var run: Int64
@@ -41,6 +50,8 @@ public enum DivergenceRun {
         public var pairs: [LabelDivergence.Pair]
         /// "bits" or "nats".
         public var unit: String
+        /// Labels with fewer than `smallLabel` samples, with their counts.
+        public var smallLabels: [(label: String, samples: Int)]
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
@@ -53,12 +64,22 @@ public enum DivergenceRun {
         let counts = try LabelDivergence.count(store: store, dataset: dataset.id, splits: dataset.splits, options: divergence,
                                                tokenize: try tokenize(options))
         guard counts.labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
-        let pairs = LabelDivergence.pairs(counts, options: divergence)
+        var pairs = LabelDivergence.pairs(counts, options: divergence)
+        if options.permutations > 0 {
+            let bags = try LabelDivergence.bags(store: store, dataset: dataset.id, splits: dataset.splits, options: divergence,
+                                                tokenize: try tokenize(options))
+            for (k, pair) in pairs.enumerated() {
+                pairs[k].baseline = LabelDivergence.baseline(bags, a: pair.a, b: pair.b, options: divergence,
+                                                             permutations: options.permutations, seed: options.seed &+ UInt64(k))
+            }
+            pairs.sort { ($0.excess!, $0.a, $0.b) < ($1.excess!, $1.a, $1.b) }
+        }
         let natural = divergence.logBase != 2
-        let parameters = DivergenceParameters(
+        var parameters = DivergenceParameters(
             alpha: divergence.alpha, log: natural ? "e" : "2", vocab: divergence.vocabulary, minCount: divergence.minCount,
             stopwords: options.stopwordsFile, field: divergence.field, tokens: options.tokens, tokenizer: options.tokenizer,
             splits: dataset.splits)
+        if options.permutations > 0 { (parameters.permutations, parameters.seed) = (options.permutations, options.seed) }
         func contributions(_ list: [(token: String, contribution: Double)]) -> [DivergenceRow.Contribution] {
             list.map { DivergenceRow.Contribution(token: $0.token, contribution: $0.contribution) }
         }
@@ -67,10 +88,13 @@ public enum DivergenceRun {
             write: { run, pairs in
                 try store.writeDivergence(run: run, rows: pairs.map { p in
                     DivergenceRow(labelA: p.a, labelB: p.b, divergence: p.divergence, samplesA: p.samplesA, samplesB: p.samplesB,
-                                  tokensA: p.tokensA, tokensB: p.tokensB, towardA: contributions(p.towardA), towardB: contributions(p.towardB))
+                                  tokensA: p.tokensA, tokensB: p.tokensB, towardA: contributions(p.towardA), towardB: contributions(p.towardB),
+                                  baseline: p.baseline?.mean)
                 })
             })
-        return Outcome(run: run, labels: counts.labels, pairs: pairs, unit: natural ? "nats" : "bits")
+        let small = counts.labels.filter { counts.samples[$0]! < smallLabel }
+        return Outcome(run: run, labels: counts.labels, pairs: pairs, unit: natural ? "nats" : "bits",
+                       smallLabels: small.map { ($0, counts.samples[$0]!) })
     }
 
     /// The function that cuts a text into tokens; nil for words (the fast, interned path).
@@ -91,14 +115,27 @@ extension DivergenceRun.Outcome {
     /// The pairs, hardest to tell apart first, with the words that pull toward each side.
     public var pairTable: Table {
         func words(_ list: [(token: String, contribution: Double)]) -> String { list.map(\.token).joined(separator: " ") }
+        let baselines = pairs.first?.baseline != nil
+        var note = "JSD 0: identical word distributions; 1 bit: no word in common."
+        if let permutations = pairs.first?.baseline?.permutations {
+            note += " baseline: the mean JSD with the pair's labels shuffled among its samples (sizes kept; \(permutations) permutations, "
+                + "or every split when there are fewer); excess = JSD − baseline, the divergence beyond what the labels' sizes give. "
+                + "Pairs are ordered by excess."
+        }
+        for (label, samples) in smallLabels {
+            note += " Warning: \(label) has only \(samples) samples; the JSD of its pairs is inflated by its size and moves with --alpha"
+                + (baselines ? " (the excess corrects for size)." : ".")
+        }
         return Table(
             name: "divergence", title: "Label pairs, hardest to tell apart first (JSD in \(unit)), run \(run)",
-            columns: ["label A", "label B", "JSD", "samples A", "samples B", "tokens A", "tokens B", "more in A", "more in B"],
+            columns: ["label A", "label B", "JSD"] + (baselines ? ["baseline", "excess"] : [])
+                + ["samples A", "samples B", "tokens A", "tokens B", "more in A", "more in B"],
             rows: pairs.map { p in
-                [.text(p.a), .text(p.b), .real(p.divergence, digits: 4), .int(p.samplesA), .int(p.samplesB),
-                 .int(p.tokensA), .int(p.tokensB), .text(words(p.towardA)), .text(words(p.towardB))]
+                [.text(p.a), .text(p.b), .real(p.divergence, digits: 4)]
+                    + (baselines ? [.real(p.baseline?.mean ?? .nan, digits: 4), .real(p.excess ?? .nan, digits: 4)] : [])
+                    + [.int(p.samplesA), .int(p.samplesB), .int(p.tokensA), .int(p.tokensB), .text(words(p.towardA)), .text(words(p.towardB))]
             },
-            note: "JSD 0: identical word distributions; 1 bit: no word in common.")
+            note: note)
     }
 
     /// The divergences as a label × label matrix.

@@ -77,8 +77,13 @@ public enum ReportRun {
         return .init(title: "Label-pair difficulty", provenance: provenance(run), body:
             "<p class=\"note\">Jensen–Shannon divergence of the two labels' word distributions (Masud et al., KDD 2023): darker = lower = harder to tell apart.</p>\n"
             + Charts.heatmap(labels: labels) { value[labels[$0] + "\u{0}" + labels[$1]] ?? 0 }
-            + HTML.table(Table(name: "pairs", title: "", columns: ["label A", "label B", "JSD", "more in A", "more in B"],
-                               rows: pairs.map { [.text($0.labelA), .text($0.labelB), .real($0.divergence, digits: 4), .text(words($0.towardA)), .text(words($0.towardB))] })))
+            + HTML.table(Table(name: "pairs", title: "", columns: ["label A", "label B", "JSD", "baseline", "excess", "samples A", "samples B", "more in A", "more in B"],
+                               rows: pairs.map {
+                                   [.text($0.labelA), .text($0.labelB), .real($0.divergence, digits: 4), $0.baseline.map { .real($0, digits: 4) } ?? .missing,
+                                    $0.excess.map { .real($0, digits: 4) } ?? .missing, .int($0.samplesA), .int($0.samplesB),
+                                    .text(words($0.towardA)), .text(words($0.towardB))]
+                               },
+                               note: "baseline: the JSD the same label sizes give with the labels shuffled; excess: JSD beyond it. Pairs ordered by excess.")))
     }
 
     static func suspectsSection(_ run: RunRecord, store: Store, samples: [Int64: Sample], top: Int) throws -> HTMLReport.Section {

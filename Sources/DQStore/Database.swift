@@ -196,6 +196,11 @@ public struct Row: Sendable {
         }
     }
 
+    public func optionalDouble(_ index: Int) throws -> Double? {
+        if case .null = values[index] { return nil }
+        return try double(index)
+    }
+
     public func bool(_ index: Int) throws -> Bool {
         let v = try int(index)
         guard v == 0 || v == 1 else { throw mismatch(index, expected: "0 or 1") }

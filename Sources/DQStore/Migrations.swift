@@ -236,6 +236,9 @@ enum Migrations {
             WHERE cartography_points.run_id = ranked.run_id AND cartography_points.sample_id = ranked.sample_id;
             ALTER TABLE cartography_points DROP COLUMN region;
             """),
+        Migration(version: 9, name: "permutation baselines of label-pair divergence", sql: """
+            ALTER TABLE label_divergence ADD COLUMN baseline REAL;
+            """),
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed

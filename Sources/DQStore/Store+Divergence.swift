@@ -34,9 +34,13 @@ public struct DivergenceRow: Sendable, Equatable {
     /// The tokens contributing most toward each label.
     public var towardA: [Contribution]
     public var towardB: [Contribution]
+    /// The permutation baseline (mean JSD with the pair's labels shuffled); nil for runs before schema 9.
+    public var baseline: Double?
+    public var excess: Double? { baseline.map { divergence - $0 } }
 
     public init(labelA: String, labelB: String, divergence: Double, samplesA: Int, samplesB: Int, tokensA: Int, tokensB: Int,
-                towardA: [Contribution], towardB: [Contribution]) {
+                towardA: [Contribution], towardB: [Contribution], baseline: Double? = nil) {
+        self.baseline = baseline
         self.labelA = labelA
         self.labelB = labelB
         self.divergence = divergence
@@ -53,25 +57,28 @@ extension Store {
     /// Writes a run's label-pair divergences (call inside the run's transaction).
     public func writeDivergence(run: Int64, rows: [DivergenceRow]) throws {
         try database.runForEach("""
-            INSERT INTO label_divergence (run_id, label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO label_divergence (run_id, label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b,
+                                          baseline)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, rows) { row in
             [.integer(run), .text(row.labelA), .text(row.labelB), .real(row.divergence), .integer(Int64(row.samplesA)),
              .integer(Int64(row.samplesB)), .integer(Int64(row.tokensA)), .integer(Int64(row.tokensB)),
-             .text(StoredJSON.encode(row.towardA)), .text(StoredJSON.encode(row.towardB))]
+             .text(StoredJSON.encode(row.towardA)), .text(StoredJSON.encode(row.towardB)), SQLValue(row.baseline)]
         }
     }
 
-    /// A run's label-pair divergences, hardest (lowest) first.
+    /// A run's label-pair divergences, hardest first: lowest excess over the baseline, or
+    /// lowest divergence for runs without one.
     public func divergences(run: Int64) throws -> [DivergenceRow] {
         try database.rows("""
-            SELECT label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b
-            FROM label_divergence WHERE run_id = ? ORDER BY divergence, label_a, label_b
+            SELECT label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b, baseline
+            FROM label_divergence WHERE run_id = ? ORDER BY divergence - COALESCE(baseline, 0), label_a, label_b
             """, [.integer(run)]).map {
             DivergenceRow(labelA: try $0.string(0), labelB: try $0.string(1), divergence: try $0.double(2), samplesA: try $0.int(3),
                           samplesB: try $0.int(4), tokensA: try $0.int(5), tokensB: try $0.int(6),
                           towardA: try StoredJSON.decode([DivergenceRow.Contribution].self, try $0.string(7), run: run, column: "toward_a"),
-                          towardB: try StoredJSON.decode([DivergenceRow.Contribution].self, try $0.string(8), run: run, column: "toward_b"))
+                          towardB: try StoredJSON.decode([DivergenceRow.Contribution].self, try $0.string(8), run: run, column: "toward_b"),
+                          baseline: try $0.optionalDouble(9))
         }
     }
 }

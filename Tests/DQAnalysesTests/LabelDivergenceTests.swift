@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import DQTestSupport
 @testable import DQAnalyses
+import DQLearning
 import DQStore
 import DQText
 
@@ -16,6 +17,60 @@ import DQText
     #expect(pair.towardA.first?.token == "a")
     #expect(pair.towardB.first?.token == "c")
     #expect(pair.tokensA == 3 && pair.tokensB == 2)
+}
+
+/// Plain JSD in bits of two count vectors with add-α smoothing, written out for the tests.
+private func handJSD(_ a: [Double], _ b: [Double], alpha: Double) -> Double {
+    let v = Double(a.count)
+    let p = a.map { ($0 + alpha) / (a.reduce(0, +) + alpha * v) }, q = b.map { ($0 + alpha) / (b.reduce(0, +) + alpha * v) }
+    return zip(p, q).reduce(0) { total, pq in
+        let m = (pq.0 + pq.1) / 2
+        return total + 0.5 * pq.0 * log2(pq.0 / m) + 0.5 * pq.1 * log2(pq.1 / m)
+    }
+}
+
+@Test func thePermutationBaselineOfAHandComputedPairIsTheMeanOverEverySplit() {
+    // A holds two samples "x", B one sample "y". Splitting the three samples into groups of two
+    // and one: {x, x | y} once (the observed one) and {x, y | x} twice.
+    var bags = LabelDivergence.Bags()
+    bags.labels = ["A", "B"]
+    bags.samples = ["A": [[0], [0]], "B": [[1]]]
+    bags.vocabularySize = 2
+    let observed = handJSD([2, 0], [0, 1], alpha: 1), mixed = handJSD([1, 1], [1, 0], alpha: 1)
+    let baseline = LabelDivergence.baseline(bags, a: "A", b: "B", options: .init(), permutations: 50, seed: 1)
+    #expect(baseline.exact && baseline.permutations == 3)
+    #expect(abs(baseline.mean - (observed + 2 * mixed) / 3) < 1e-15)
+    // The observed JSD from counts is the first split's.
+    var counts = LabelDivergence.Counts()
+    counts.add(label: "A", tokens: ["x"])
+    counts.add(label: "A", tokens: ["x"])
+    counts.add(label: "B", tokens: ["y"])
+    #expect(abs(LabelDivergence.pairs(counts, options: .init())[0].divergence - observed) < 1e-15)
+    // With the global vocabulary, words of other labels count as absent from both.
+    bags.vocabularySize = 5
+    var global = LabelDivergence.Options()
+    global.vocabulary = .global
+    let wide = LabelDivergence.baseline(bags, a: "A", b: "B", options: global, permutations: 50, seed: 1)
+    let wideHand = (handJSD([2, 0, 0, 0, 0], [0, 1, 0, 0, 0], alpha: 1) + 2 * handJSD([1, 1, 0, 0, 0], [1, 0, 0, 0, 0], alpha: 1)) / 3
+    #expect(abs(wide.mean - wideHand) < 1e-15)
+}
+
+@Test func randomPermutationsAreSeededAndCentreLabelsWithoutSignalOnZero() {
+    // Two labels drawn from one word distribution: their excess is near 0, whatever their sizes.
+    var rng = SplitMix64(seed: 5)
+    var bags = LabelDivergence.Bags()
+    bags.labels = ["big", "small"]
+    func sample() -> [Int32] { (0..<8).map { _ in Int32(rng.next() % 30) } }
+    bags.samples = ["big": (0..<400).map { _ in sample() }, "small": (0..<12).map { _ in sample() }]
+    bags.vocabularySize = 30
+    var counts = LabelDivergence.Counts()
+    for label in bags.labels { for s in bags.samples[label]! { counts.add(label: label, tokens: s.map { "w\($0)" }) } }
+    let observed = LabelDivergence.pairs(counts, options: .init())[0].divergence
+    let one = LabelDivergence.baseline(bags, a: "big", b: "small", options: .init(), permutations: 200, seed: 9)
+    #expect(!one.exact && one.permutations == 200)
+    #expect(one == LabelDivergence.baseline(bags, a: "big", b: "small", options: .init(), permutations: 200, seed: 9))
+    #expect(one != LabelDivergence.baseline(bags, a: "big", b: "small", options: .init(), permutations: 200, seed: 10))
+    #expect(observed > 0.02 && abs(observed - one.mean) < 0.25 * observed)
 }
 
 @Test func identicalDistributionsHaveZeroDivergenceAndDisjointOnesOneBit() {

@@ -114,8 +114,17 @@ import DQText
     let json = try JSONValue.parse(try dq(["divergence", "--db", db, "--format", "json", "--top-tokens", "2"]).stdout)
     guard case .array(let rows)? = json["divergence"] else { Issue.record("not an array"); return }
     #expect(rows.count == 15)  // 6 labels in the first 400 questions → 15 pairs
-    let values = rows.compactMap { row -> Double? in if case .number(let v)? = row["JSD"] { return v } else { return nil } }
-    #expect(values == values.sorted())
+    // Ordered by the excess over the permutation baseline; ABBR (6 samples here) is warned of.
+    let excess = rows.compactMap { row -> Double? in if case .number(let v)? = row["excess"] { return v } else { return nil } }
+    #expect(excess.count == 15 && excess == excess.sorted())
+    for row in rows {
+        guard case .number(let jsd)? = row["JSD"], case .number(let baseline)? = row["baseline"], case .number(let e)? = row["excess"] else { continue }
+        #expect(abs(jsd - baseline - e) < 1e-12)
+    }
+    let plain = try dq(["divergence", "--db", db, "--permutations", "0"])
+    #expect(plain.status == 0 && !plain.stdout.contains("excess"))
+    let text = try dq(["divergence", "--db", db]).stdout
+    #expect(text.contains("Warning: ABBR has only"), "\(text)")
     let matrix = try dq(["divergence", "--db", db, "--matrix", "--log", "e"])
     #expect(matrix.status == 0 && matrix.stdout.contains("Jensen–Shannon divergence (nats)"))
     let bad = try dq(["divergence", "--db", db, "--log", "10"])

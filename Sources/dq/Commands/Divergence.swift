@@ -33,6 +33,7 @@ struct Divergence: ParsableCommand {
     @Option(help: ArgumentHelp("For --tokens wordpiece: a BERT checkpoint folder or its vocab.txt.", valueName: "path")) var tokenizer: String?
     @Option(help: "For text pairs: both texts, text only, or text_pair only.") var field: LabelDivergence.Field = .both
     @Option(help: "How many contributing words to show toward each label.") var topTokens = 5
+    @Option(help: "Label permutations per pair for the size baseline (0: none).") var permutations = 50
     @Flag(help: "Print the divergences as a label × label matrix instead of a list.") var matrix = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -41,7 +42,7 @@ struct Divergence: ParsableCommand {
         if !(alpha >= 0 && alpha.isFinite) { throw ValidationError("--alpha must be a finite number, 0 or more") }
         if log != "2" && log != "e" { throw ValidationError("--log must be 2 or e") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
-        if topTokens < 0 { throw ValidationError("--top-tokens must be 0 or more") }
+        if topTokens < 0 || !(0...100_000).contains(permutations) { throw ValidationError("--top-tokens and --permutations (at most 100000) must be 0 or more") }
         if tokens == .wordpiece && tokenizer == nil {
             throw ValidationError("--tokens wordpiece needs --tokenizer: a BERT checkpoint folder (dq models list shows the downloaded ones) or a vocab.txt")
         }
@@ -58,6 +59,7 @@ struct Divergence: ParsableCommand {
         options.stopwordsFile = stopwords
         options.tokens = tokens
         options.tokenizer = tokenizer
+        options.permutations = permutations
         let outcome = try DivergenceRun.run(store: try store.open(), dataset: selection.selection, options: options)
         try output.emit([matrix ? outcome.matrixTable : outcome.pairTable])
     }
