@@ -1,17 +1,26 @@
+import DQLearning
 import DQText
 
 /// Lexical bias of a label toward a list of terms (e.g. identity terms in a toxicity dataset):
 /// for each term t, p(L | t), the share of the samples containing t that carry label L (in the
 /// data), and the mean of g′'s out-of-sample p′(L | x) over them (under the model); and the
-/// pinned bias
+/// rate deviation
 ///
 ///     pB = Σ_{t ∈ T} |p(L | t) − φ| / |T|
 ///
 /// over the terms T that occur, with φ the dataset's overall p(L) (or 0.5). A dataset or model
-/// without lexical bias gives p(L | t) ≈ φ for every term and pB ≈ 0. The pinned form follows
-/// the pinned metrics of Dixon et al., "Measuring and Mitigating Unintended Bias in Text
-/// Classification" (AIES 2018). A term matches a sample when its word tokens (`WordTokens`) occur
-/// consecutively in the sample's text or text pair.
+/// without lexical bias gives p(L | t) ≈ φ for every term and pB ≈ 0. pB is dq's own summary: it
+/// has the form of Dixon et al.'s equality differences (Σ_t |FPR − FPR_t|, "Measuring and
+/// Mitigating Unintended Bias in Text Classification", AIES 2018) with the label's rate in place
+/// of an error rate and a mean in place of the sum; no published source defines it as such.
+///
+/// With model probabilities, also Dixon et al.'s pinned AUC of each term: the AUC of p′(L | x)
+/// for "label is L" on the pinned set s(D_t) ∪ s(D), the term's samples together with as many
+/// drawn at random (seeded, without replacement) from the whole dataset, and their pinned AUC
+/// equality difference Σ_t |AUC − pAUC_t|, AUC being the model's over the whole dataset.
+///
+/// A term matches a sample when its word tokens (`WordTokens`) occur consecutively in the
+/// sample's text or text pair.
 public enum LexicalBias {
     public struct Term: Sendable, Equatable {
         public var term: String
@@ -21,6 +30,8 @@ public enum LexicalBias {
         public var dataRate: Double
         /// Mean p′(L | x) of g′ over the samples, when probabilities were given.
         public var modelRate: Double?
+        /// Dixon et al.'s pinned AUC, when probabilities were given and the pinned set holds both classes.
+        public var pinnedAUC: Double?
     }
 
     public struct Result: Sendable, Equatable {
@@ -30,6 +41,29 @@ public enum LexicalBias {
         public var absent: [String]
         public var pinnedData: Double
         public var pinnedModel: Double?
+        /// The model's AUC over the whole dataset, and Σ_t |AUC − pAUC_t| over the terms with a pinned AUC.
+        public var auc: Double?
+        public var pinnedAUCEqualityDifference: Double?
+    }
+
+    /// The area under the ROC curve of `scores` for `positive`: the probability that a positive
+    /// scores above a negative, ties counting one half (Mann–Whitney). Nil without both classes.
+    public static func auc(scores: [Double], positive: [Bool]) -> Double? {
+        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        let positives = positive.filter { $0 }.count, negatives = positive.count - positives
+        guard positives > 0, negatives > 0 else { return nil }
+        // Sum of the positives' mid-ranks (1-based).
+        var rankSum = 0.0
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end + 1 < order.count && scores[order[end + 1]] == scores[order[start]] { end += 1 }
+            let midRank = Double(start + end + 2) / 2
+            for k in start...end where positive[order[k]] { rankSum += midRank }
+            start = end + 1
+        }
+        let p = Double(positives)
+        return (rankSum - p * (p + 1) / 2) / (p * Double(negatives))
     }
 
     /// Whether `tokens` contains `term` as consecutive tokens.
@@ -47,7 +81,7 @@ public enum LexicalBias {
     ///   - modelProbabilities: each sample's p′(L | x), or nil.
     ///   - phi: the reference rate; nil for the dataset's p(L).
     public static func analyse(texts: [[String]], labels: [String], label: String, terms: [String],
-                               modelProbabilities: [Double]?, phi: Double?) -> Result {
+                               modelProbabilities: [Double]?, phi: Double?, seed: UInt64 = 13) -> Result {
         precondition(texts.count == labels.count && (modelProbabilities?.count ?? labels.count) == labels.count)
         let tokens = texts.map { $0.flatMap(WordTokens.split) }
         let reference = phi ?? Double(labels.filter { $0 == label }.count) / Double(max(labels.count, 1))
@@ -63,7 +97,17 @@ public enum LexicalBias {
             let n = Double(members.count)
             found.append(Term(
                 term: term, samples: members, dataRate: Double(members.filter { labels[$0] == label }.count) / n,
-                modelRate: modelProbabilities.map { p in members.reduce(0) { $0 + p[$1] } / n }))
+                modelRate: modelProbabilities.map { p in members.reduce(0) { $0 + p[$1] } / n },
+                pinnedAUC: modelProbabilities.flatMap { p in
+                    // s(D): as many samples as the term has, drawn from all of D (partial Fisher–Yates).
+                    var rng = SplitMix64(seed: seed &+ UInt64(found.count + absent.count))
+                    var order = Array(labels.indices)
+                    for i in 0..<members.count {
+                        order.swapAt(i, i + Int(rng.next() % UInt64(order.count - i)))
+                    }
+                    let pinned = members + order.prefix(members.count)
+                    return auc(scores: pinned.map { p[$0] }, positive: pinned.map { labels[$0] == label })
+                }))
         }
         func pinned(_ rate: (Term) -> Double?) -> Double? {
             guard !found.isEmpty else { return nil }
@@ -74,7 +118,10 @@ public enum LexicalBias {
             }
             return total / Double(found.count)
         }
+        let overall = modelProbabilities.flatMap { auc(scores: $0, positive: labels.map { $0 == label }) }
+        let pinnedAUCs = found.compactMap(\.pinnedAUC)
         return Result(phi: reference, terms: found, absent: absent, pinnedData: pinned(\.dataRate) ?? 0,
-                      pinnedModel: modelProbabilities == nil ? nil : pinned(\.modelRate))
+                      pinnedModel: modelProbabilities == nil ? nil : pinned(\.modelRate),
+                      auc: overall, pinnedAUCEqualityDifference: overall.map { a in pinnedAUCs.reduce(0) { $0 + abs(a - $1) } })
     }
 }

@@ -52,17 +52,22 @@ public enum BiasRun {
         return [
             Table(
                 name: "terms", title: "p(\(label) | term) in \(dataset.name); φ = \(result.phi.formatted(digits: 3))",
-                columns: ["term", "samples", "p(L|t) data", "p(L|t) model", "|data − φ|", "examples"],
+                columns: ["term", "samples", "p(L|t) data", "p(L|t) model", "|data − φ|", "pinned AUC", "examples"],
                 rows: result.terms.sorted { abs($0.dataRate - result.phi) > abs($1.dataRate - result.phi) }.map { t in
                     [.text(t.term), .int(t.samples.count), .real(t.dataRate), t.modelRate.map { .real($0) } ?? .missing,
-                     .real(abs(t.dataRate - result.phi)), .text(t.samples.prefix(options.examples).map { samples[$0].displayID }.joined(separator: " "))]
+                     .real(abs(t.dataRate - result.phi)), t.pinnedAUC.map { .real($0) } ?? .missing,
+                     .text(t.samples.prefix(options.examples).map { samples[$0].displayID }.joined(separator: " "))]
                 },
                 note: source + (result.absent.isEmpty ? "" : "; no sample contains: \(result.absent.joined(separator: ", "))")),
             Table(
-                name: "pinned_bias", title: "Pinned bias pB = Σ_t |p(L|t) − φ| / |T| over the \(result.terms.count) terms found",
-                columns: ["label", "φ", "pB data", "pB model"],
-                rows: [[.text(label), .real(result.phi), .real(result.pinnedData), result.pinnedModel.map { .real($0) } ?? .missing]],
-                note: "0: the label is as frequent with every term as overall; larger: the terms pull toward or away from it."),
+                name: "pinned_bias", title: "Rate deviation pB = Σ_t |p(L|t) − φ| / |T| over the \(result.terms.count) terms found, and pinned AUC",
+                columns: ["label", "φ", "pB data", "pB model", "AUC model", "pinned AUC equality difference"],
+                rows: [[.text(label), .real(result.phi), .real(result.pinnedData), result.pinnedModel.map { .real($0) } ?? .missing,
+                        result.auc.map { .real($0) } ?? .missing, result.pinnedAUCEqualityDifference.map { .real($0) } ?? .missing]],
+                note: "pB 0: the label is as frequent with every term as overall; larger: the terms pull toward or away from it (dq's summary, "
+                    + "in the form of Dixon et al. 2018's equality differences). Pinned AUC (Dixon et al., AIES 2018): the model's AUC for the "
+                    + "label on the term's samples plus as many drawn from the whole dataset; the equality difference is Σ_t |AUC − pinned AUC|, "
+                    + "0 when the model ranks as well with every term as overall."),
         ]
     }
 }

@@ -23,3 +23,36 @@ import DQAnalyses
     let fixed = LexicalBias.analyse(texts: texts, labels: labels, label: "toxic", terms: ["gay"], modelProbabilities: nil, phi: 0.25)
     #expect(abs(fixed.pinnedData - (2.0 / 3 - 0.25)) < 1e-12 && fixed.pinnedModel == nil)
 }
+
+@Test func aucAndPinnedAUCEqualHandComputedValues() {
+    // Positives score 0.9, 0.8, 0.6; negatives 0.7, 0.2, 0.1: 3 + 3 + 2 of the 9 pairs are ordered → 8/9.
+    let scores: [Double] = [0.9, 0.8, 0.7, 0.2, 0.6, 0.1]
+    let positive: [Bool] = [true, true, false, false, true, false]
+    #expect(LexicalBias.auc(scores: scores, positive: positive) == 8.0 / 9)
+    // A tie between a positive and a negative counts one half: (½ + 1) / 2.
+    #expect(LexicalBias.auc(scores: [0.5, 0.5, 0.2], positive: [true, false, false]) == 0.75)
+    #expect(LexicalBias.auc(scores: [0.5, 0.4], positive: [true, true]) == nil)
+    // A term in every sample: its pinned set is the dataset twice over, whose AUC is the dataset's,
+    // so the equality difference is 0. A term with samples of one label only and a draw of
+    // others still has both classes.
+    let texts = [["x gay"], ["x gay"], ["x"], ["x"], ["x"], ["x"]]
+    let labels = ["toxic", "toxic", "ok", "ok", "toxic", "ok"]
+    let model = [0.9, 0.8, 0.7, 0.2, 0.6, 0.1]
+    let result = LexicalBias.analyse(texts: texts, labels: labels, label: "toxic", terms: ["x", "gay"], modelProbabilities: model, phi: nil)
+    #expect(result.auc == 8.0 / 9)
+    #expect(result.terms[0].pinnedAUC == 8.0 / 9)
+    let gay = result.terms[1].pinnedAUC
+    // "gay" holds samples 0 and 1, plus two drawn from all six: its pinned AUC is that of one of
+    // the 15 possible pinned sets.
+    var possible: Set<Double?> = []
+    for i in 0..<6 { for j in (i + 1)..<6 {
+        let set = [0, 1, i, j]
+        let setScores: [Double] = set.map { model[$0] }
+        let setPositive: [Bool] = set.map { labels[$0] == "toxic" }
+        possible.insert(LexicalBias.auc(scores: setScores, positive: setPositive))
+    } }
+    #expect(possible.contains(gay) && possible.count > 2)
+    let expected: Double = gay.map { abs(8.0 / 9 - $0) } ?? 0
+    #expect(result.pinnedAUCEqualityDifference == expected)
+    #expect(LexicalBias.analyse(texts: texts, labels: labels, label: "toxic", terms: ["x"], modelProbabilities: nil, phi: nil).auc == nil)
+}
