@@ -9,7 +9,9 @@ import Foundation
 /// 3. the |S_L| rankings are fused into one (`RankAggregation`);
 /// 4. samples already labelled L are removed; the best-fused of the rest, among those that at
 ///    least `minSpecs` of L's specifications match within their top `depth`, are the suspects,
-///    with L suggested.
+///    with L suggested. The default depth is L's own size (the samples labelled L, at least
+///    `minimumDepth`): a specification of L is expected to rank about as many samples high as L
+///    holds, so a fixed depth would admit a smaller share of a large label's look-alikes.
 ///
 /// Scores per kind: `query` — BM25 of the query; `examples` — the largest BM25 of any example
 /// used as the query, or with an embedder the largest cosine similarity to any example's
@@ -24,12 +26,18 @@ public enum SpecificationRanking {
         /// Suspects kept per label.
         public var top = 20
         public var minSpecs = 1
-        public var depth = 100
+        /// Nil: each label's `depth(forLabelOfSize:)`.
+        public var depth: Int?
         /// Seconds a `pattern` specification may spend matching all documents; a pattern that
         /// backtracks catastrophically (`(a+)+$`) is stopped with an error naming it.
         public var patternTimeLimit = 10.0
 
         public init() {}
+
+        public static let minimumDepth = 100
+
+        /// The depth used for a label with `size` samples.
+        public func depth(forLabelOfSize size: Int) -> Int { depth ?? max(Self.minimumDepth, size) }
     }
 
     public enum RankingError: Error, Equatable, CustomStringConvertible {
@@ -133,9 +141,10 @@ public enum SpecificationRanking {
             }
             let ranks = scores.map(RankAggregation.ranks)
             let fused = options.aggregation.fuse(scores: scores, ranks: ranks, rrfK: options.rrfK)
+            let depth = options.depth(forLabelOfSize: labels.count { $0 == group.label })
             let candidates = documents.indices.filter { d in
                 labels[d] != group.label
-                    && (0..<scores.count).count { scores[$0][d] > 0 && ranks[$0][d] < options.depth } >= options.minSpecs
+                    && (0..<scores.count).count { scores[$0][d] > 0 && ranks[$0][d] < depth } >= options.minSpecs
             }
             let best = candidates.sorted { fused[$0] > fused[$1] || (fused[$0] == fused[$1] && $0 < $1) }.prefix(options.top)
             for (position, d) in best.enumerated() {

@@ -15,7 +15,10 @@ public struct InconsistentParameters: RunParameters {
     public var rrfK: Double
     public var top: Int
     public var minSpecs: Int
-    public var depth: Int
+    /// Nil: each label's size (at least 100); see `depths`.
+    public var depth: Int?
+    /// The depth each label's specifications were held to (absent in runs before it was recorded).
+    public var depths: [String: Int]?
     public var k1: Double
     public var b: Double
     public var embedModel: String?
@@ -42,6 +45,8 @@ public enum InconsistentRun {
         /// The ranked samples; a suspect's `index` points here.
         public var samples: [Sample]
         public var options: Options
+        /// The depth each label's specifications were held to.
+        public var depths: [String: Int]
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
@@ -55,9 +60,13 @@ public enum InconsistentRun {
         guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
         let embedder = try options.embedModel.map { try SentenceEmbedder(directory: $0) }
         let r = options.ranking
-        let parameters = InconsistentParameters(
+        var parameters = InconsistentParameters(
             specsFile: options.specsFile, specs: specifications.map(\.name), aggregate: r.aggregation, rrfK: r.rrfK, top: r.top,
             minSpecs: r.minSpecs, depth: r.depth, k1: r.bm25.k1, b: r.bm25.b, embedModel: options.embedModel, splits: dataset.splits)
+        let labels = samples.map(\.label)
+        parameters.depths = Dictionary(specifications.map { spec in
+            (spec.label, r.depth(forLabelOfSize: labels.count { $0 == spec.label }))
+        }) { a, _ in a }
         let (run, suspects) = try store.recordRun(
             parameters, dataset: dataset.id, seed: nil,
             compute: { _ in
@@ -79,7 +88,7 @@ public enum InconsistentRun {
                                             score: s.score, evidence: s.evidence.map { .init(spec: $0.spec, rank: $0.rank) })
                 })
             })
-        return Outcome(run: run, suspects: suspects, samples: samples, options: options)
+        return Outcome(run: run, suspects: suspects, samples: samples, options: options, depths: parameters.depths ?? [:])
     }
 }
 
@@ -94,8 +103,11 @@ extension InconsistentRun.Outcome {
                         .real(s.score, digits: 4), .text(s.evidence.map { "\($0.spec): \($0.rank)" }.joined(separator: ", ")),
                         .text(sample.text)]
             },
-            note: suspects.isEmpty
-                ? "No sample outside a label matches its specifications within depth \(options.ranking.depth)."
+            note: (suspects.isEmpty
+                ? "No sample outside a label matches its specifications within its depth."
                 : "Ranks start at 0 (best); tied samples share the last rank of their tie, so unmatched ones rank last. Review them: dq suspects, then dq export suspects.")
+                + " Depth (the rank within which a specification counts as matching): "
+                + depths.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + (options.ranking.depth == nil ? " (each label's size, at least \(SpecificationRanking.Options.minimumDepth))." : "."))
     }
 }

@@ -97,3 +97,26 @@ private func parseError(_ text: String) -> SpecificationError? {
     let ok = [Specification(name: "fine", label: "x", kind: .pattern("fine"))]
     #expect(try SpecificationRanking.suspects(documents: documents, labels: ["y", "y", "y", "y"], specs: ok, options: options).map(\.index) == [3])
 }
+
+@Test func theDefaultDepthIsTheLabelsSize() throws {
+    // 100 sport texts with "goal" rank first for the query (ranks 0…99, tied at 99), then one news
+    // text with "goal" (rank 100); `others` sport texts without it rank last. A fixed depth of 100
+    // cannot reach the news text; the default depth, sport's size, reaches it once sport holds
+    // more than 100 samples.
+    func suspects(others: Int, depth: Int?) throws -> [Int] {
+        let documents = Array(repeating: "goal goal goal match", count: 100) + ["goal and a policy paper"]
+            + Array(repeating: "a match report", count: others)
+        let labels = Array(repeating: "sport", count: 100) + ["news"] + Array(repeating: "sport", count: others)
+        var options = SpecificationRanking.Options()
+        options.depth = depth
+        return try SpecificationRanking.suspects(documents: documents, labels: labels,
+                                                 specs: [Specification(name: "goals", label: "sport", kind: .query("goal"))], options: options)
+            .map(\.index)
+    }
+    #expect(SpecificationRanking.Options().depth(forLabelOfSize: 30) == 100)
+    #expect(SpecificationRanking.Options().depth(forLabelOfSize: 1_900) == 1_900)
+    #expect(try suspects(others: 0, depth: nil).isEmpty)
+    #expect(try suspects(others: 200, depth: nil) == [100])
+    #expect(try suspects(others: 200, depth: 100).isEmpty)
+    #expect(try suspects(others: 0, depth: 101) == [100])
+}

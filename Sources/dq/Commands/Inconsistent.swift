@@ -30,7 +30,7 @@ struct Inconsistent: ParsableCommand {
     @Option(help: "How to fuse a label's rankings: rrf, borda, combsum, combmnz, median or mean.") var aggregate: RankAggregation = .rrf
     @Option(name: .customLong("rrf-k"), help: "The k of reciprocal rank fusion.") var rrfK = 60.0
     @Option(help: "A suspect must be matched within --depth by at least this many of the label's specifications.") var minSpecs = 1
-    @Option(help: "The rank within which a specification counts as matching a sample (see --min-specs).") var depth = 100
+    @Option(help: "The rank within which a specification counts as matching a sample (see --min-specs). Default: the label's sample count, at least 100.") var depth: Int?
     @Option(help: "BM25 term-frequency saturation.") var k1 = 1.2
     @Option(help: "BM25 length normalisation (0: none, 1: full).") var b = 0.75
     @Option(help: ArgumentHelp("Rank `examples` by cosine similarity of mean-pooled embeddings from this BERT checkpoint folder instead of BM25.", valueName: "dir")) var embedModel: String?
@@ -40,7 +40,7 @@ struct Inconsistent: ParsableCommand {
     func validate() throws {
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if minSpecs < 1 { throw ValidationError("--min-specs must be at least 1") }
-        if depth < 1 { throw ValidationError("--depth must be at least 1") }
+        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
         if !(rrfK >= 0 && rrfK.isFinite) { throw ValidationError("--rrf-k must be a finite number, 0 or more") }
         if !(k1 >= 0 && k1.isFinite) || !(b >= 0 && b <= 1) { throw ValidationError("--k1 must be 0 or more and --b between 0 and 1") }
     }
