@@ -1,6 +1,7 @@
 import DQAnalyses
 import DQLearning
 import DQStore
+import DQText
 
 /// The model family V a run fits: `bow`, `tiny-bert`, or a Hugging Face BERT directory.
 public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
@@ -118,6 +119,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     init(bow family: BowFamily) {
         model = "bow"
         features = "hashed word 1..\(family.features.maxN)-grams, dimension \(family.features.dimension), signed, l2"
+            + (family.features.pairNamespace ? ", text pair in its own namespace" : "")
         l2 = family.options.l2
         gradientTolerance = family.options.solver.gradientTolerance
     }
@@ -147,7 +149,11 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// The family the run fitted, rebuilt from these parameters; `run` names the run in errors.
     public func family(seed: UInt64, run: Int64) throws -> any ModelFamily {
         guard isTrained else { throw RunError.notRefittable(run: run, reason: "it scored imported probabilities; there is no model to refit") }
-        if model == "bow" { return BowFamily(options: SoftmaxRegression.Options(l2: l2)) }
+        if model == "bow" {
+            // Runs recorded before pair namespaces hashed both texts of a pair into one bag.
+            let namespace = features?.contains("own namespace") ?? true
+            return BowFamily(features: HashedNGrams(pairNamespace: namespace), options: SoftmaxRegression.Options(l2: l2))
+        }
         let start: BertFamily.Initialisation
         var training: BertTrainingOptions
         if let checkpoint {

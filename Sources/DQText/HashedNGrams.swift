@@ -20,18 +20,27 @@ public struct SparseVector: Equatable, Sendable {
 ///   its UTF-8 bytes with seed 0; with `alternateSign` it adds sign(h) (h ≥ 0 → +1), else +1;
 /// - counts at the same index are summed, and the vector is scaled to unit L2 norm
 ///   (`normalize`), which keeps documents of any length on one scale for the classifier.
+///
+/// For a text pair with `pairNamespace`, the second text's n-grams are hashed as
+/// `pair:<n-gram>` (no token contains ':'), so a word in the hypothesis is a different feature
+/// from the same word in the premise; the first text's features are those of a single text.
 public struct HashedNGrams: Sendable {
     public var dimension: Int
     public var maxN: Int
     public var alternateSign: Bool
     public var normalize: Bool
+    /// Whether the text pair's n-grams get their own namespace (runs before issue 17: no).
+    public var pairNamespace: Bool
 
-    public init(dimension: Int = 1 << 20, maxN: Int = 2, alternateSign: Bool = true, normalize: Bool = true) {
+    public static let pairPrefix = "pair:"
+
+    public init(dimension: Int = 1 << 20, maxN: Int = 2, alternateSign: Bool = true, normalize: Bool = true, pairNamespace: Bool = true) {
         precondition(dimension > 0 && maxN >= 1)
         self.dimension = dimension
         self.maxN = maxN
         self.alternateSign = alternateSign
         self.normalize = normalize
+        self.pairNamespace = pairNamespace
     }
 
     /// The tokens of `text` as the pattern `(?u)\b\w\w+\b` finds them after lower-casing.
@@ -71,14 +80,17 @@ public struct HashedNGrams: Sendable {
         }
     }
 
-    /// The feature vector of one text (or a text pair: both texts' n-grams, no n-gram across them).
+    /// The feature vector of one text (or a text pair: both texts' n-grams, no n-gram across them,
+    /// the pair's in their own namespace when `pairNamespace`).
     public func features(_ text: String, pair: String? = nil) -> SparseVector {
         var counts: [Int32: Float] = [:]
-        for part in [text, pair].compactMap({ $0 }) {
+        for (k, part) in [text, pair].enumerated() {
+            guard let part else { continue }
+            let prefix = k == 1 && pairNamespace ? HashedNGrams.pairPrefix : ""
             let tokens = HashedNGrams.tokens(part)
             for n in 1...maxN where tokens.count >= n {
                 for start in 0...(tokens.count - n) {
-                    let gram = n == 1 ? tokens[start] : tokens[start..<(start + n)].joined(separator: " ")
+                    let gram = prefix + (n == 1 ? tokens[start] : tokens[start..<(start + n)].joined(separator: " "))
                     let h = MurmurHash3.signedHash(gram)
                     let index = Int32(Int(h.magnitude) % dimension)
                     counts[index, default: 0] += alternateSign && h < 0 ? -1 : 1

@@ -47,3 +47,20 @@ private struct Golden: Decodable {
 @Test func tokensAreRunsOfTwoOrMoreWordCharacters() {
     #expect(HashedNGrams.tokens("It's a café_x 123 ½ Ⅻx") == ["it", "café_x", "123", "ⅻx"])
 }
+
+@Test func aTextPairsSecondTextHasItsOwnNamespace() {
+    let hashing = HashedNGrams(alternateSign: false, normalize: false)
+    func index(_ gram: String) -> Int32 { Int32(Int(MurmurHash3.signedHash(gram).magnitude) % hashing.dimension) }
+    // "cat" in the premise and "cat" in the hypothesis are two features: the premise's n-grams
+    // as a single text's, the hypothesis's hashed as pair:<n-gram>.
+    let both = hashing.features("the cat", pair: "cat sat")
+    let expected = ["the", "cat", "the cat", "pair:cat", "pair:sat", "pair:cat sat"].map(index).sorted()
+    #expect(both.indices == expected && both.values == [Float](repeating: 1, count: 6))
+    let single = hashing.features("the cat")
+    #expect(Set(single.indices).isSubset(of: Set(both.indices)))
+    // Without namespaces (runs recorded before them), both texts share one bag: "cat" counts twice.
+    var shared = hashing
+    shared.pairNamespace = false
+    let bag = shared.features("the cat", pair: "cat sat")
+    #expect(bag.indices.count == 5 && bag.values[bag.indices.firstIndex(of: index("cat"))!] == 2)
+}
