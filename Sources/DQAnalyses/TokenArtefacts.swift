@@ -2,20 +2,28 @@ import DQStore
 import DQText
 import Foundation
 
-/// Token-level artefacts (after Ethayarajh, Choi & Swayamdipta, ICML 2022, §4.3): which tokens'
-/// presence gives g′ its information about a label. With g′ fixed (the model that scored the
-/// sample out of sample), removing token t from input x changes PVI by
+/// Token-level artefacts (Ethayarajh, Choi & Swayamdipta, ICML 2022, §4.3), as the reference
+/// code computes them (kawine/dataset_difficulty, `v_info.find_annotation_artefacts`): with g′
+/// fixed (the model that scored the sample out of sample), removing one occurrence of token t
+/// from input x changes PVI by
 ///
-///     Δ(t, x) = PVI(x → y) − PVI(x∖t → y) = log2 g′(y | x) − log2 g′(y | x∖t)
+///     Δ(t, x) = PVI(x → y) − PVI(x∖tⱼ → y) = log2 g′(y | x) − log2 g′(y | x∖tⱼ)
 ///
-/// (the null model's term cancels), where x∖t is x with every whitespace-separated word made of
-/// t removed (`InputTransform.dropTokens`). For each label y and token t, the mean of Δ over the
-/// samples of label y that contain t, with their count: tokens with a large mean are the cues
-/// g′ relies on for y — candidate spurious cues and candidate specifications.
+/// (the null model's term cancels), where x∖tⱼ is x without its j-th token. Every occurrence
+/// gives one Δ: a token twice in a sample is removed once each time, contributing two values.
+/// For each label y and token t, the mean of Δ over the occurrences of t in samples of label
+/// y, for the tokens whose occurrences in all labels number more than `minCount` (the
+/// reference's `min_freq`). Tokens with a large mean are the cues g′ relies on for y.
+///
+/// Deliberate differences: tokens are dq's word tokens (lower-cased runs of letters and digits,
+/// `WordTokens`), where the reference uses a Hugging Face whitespace pre-tokenizer (case kept,
+/// punctuation runs as tokens); and both texts of a pair are searched, where the reference reads
+/// one input column.
 public enum TokenArtefacts {
     public struct Token: Sendable, Equatable {
         public var token: String
         public var label: String
+        /// Occurrences of the token in the label's samples (each one removal).
         public var count: Int
         /// Mean Δ in bits.
         public var meanContribution: Double
@@ -24,10 +32,19 @@ public enum TokenArtefacts {
     /// Accumulates Δ(t, x) over the samples one fitted g′ scores.
     public struct Accumulator: Sendable {
         var sums: [String: [String: (total: Double, count: Int)]] = [:]
+        /// Occurrences of each token in all labels.
+        var totals: [String: Int] = [:]
 
         public init() {}
 
-        /// Adds the contributions of every distinct word token of each sample, using `model`.
+        /// The sample with the `occurrence`-th word token (counting the text's, then the pair's) removed.
+        static func removing(_ occurrence: (field: Int, range: Range<String.Index>), from sample: Sample) -> (text: String, pair: String?) {
+            var text = sample.text, pair = sample.textPair
+            if occurrence.field == 0 { text.removeSubrange(occurrence.range) } else { pair!.removeSubrange(occurrence.range) }
+            return (text, pair)
+        }
+
+        /// Adds the contribution of every word-token occurrence of each sample, using `model`.
         /// Returns the model's probabilities for the samples as they are (the inputs without
         /// removals), in order.
         public mutating func add(model: any Classifier, samples: [Sample], labels: [String]) -> [[Double]] {
@@ -37,11 +54,12 @@ public enum TokenArtefacts {
             for (i, sample) in samples.enumerated() {
                 inputs.append((sample.text, sample.textPair))
                 owners.append((i, nil))
-                let tokens = Set([sample.text, sample.textPair].compactMap { $0 }.flatMap(WordTokens.split))
-                for token in tokens.sorted() {
-                    let without = InputTransform.dropTokens([token]).apply(sample)
-                    inputs.append((without.text, without.textPair))
-                    owners.append((i, token))
+                for (field, text) in [sample.text, sample.textPair].enumerated() {
+                    guard let text else { continue }
+                    for occurrence in WordTokens.occurrences(text) {
+                        inputs.append(Self.removing((field, occurrence.range), from: sample))
+                        owners.append((i, occurrence.token))
+                    }
                 }
             }
             let probabilities = model.probabilities(inputs)
@@ -60,17 +78,18 @@ public enum TokenArtefacts {
                 entry.total += full - bits
                 entry.count += 1
                 sums[sample.label, default: [:]][token] = entry
+                totals[token, default: 0] += 1
             }
             return unchanged
         }
 
-        /// Each label's tokens seen at least `minCount` times, largest mean contribution first
-        /// (ties by token).
+        /// Each label's tokens that occur more than `minCount` times in all labels, largest mean
+        /// contribution first (ties by token).
         public func ranked(minCount: Int) -> [String: [Token]] {
             var out: [String: [Token]] = [:]
             for (label, tokens) in sums {
                 var list: [Token] = []
-                for (token, entry) in tokens where entry.count >= minCount {
+                for (token, entry) in tokens where totals[token, default: 0] > minCount {
                     list.append(Token(token: token, label: label, count: entry.count, meanContribution: entry.total / Double(entry.count)))
                 }
                 list.sort { $0.meanContribution > $1.meanContribution || ($0.meanContribution == $1.meanContribution && $0.token < $1.token) }

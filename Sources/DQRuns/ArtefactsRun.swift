@@ -12,7 +12,7 @@ public enum ArtefactsRun {
         public var pviRun: Int64?
         /// Only this label.
         public var label: String?
-        /// Only tokens in at least this many of the label's samples.
+        /// Only tokens occurring more than this many times in all labels (the reference's min_freq).
         public var minCount = 5
 
         public init() {}
@@ -80,9 +80,9 @@ extension ArtefactsRun.Outcome {
     public func tables(top: Int) -> [Table] {
         ranked.map { label, tokens in
             Table(name: "artefacts_\(label)", title: "Tokens that carry \(label) for g′ (run \(pviRun))",
-                  columns: ["token", "samples", "mean Δ PVI (bits)"],
+                  columns: ["token", "occurrences", "mean Δ PVI (bits)"],
                   rows: tokens.prefix(top).map { [.text($0.token), .int($0.count), .real($0.meanContribution)] },
-                  note: "Δ: how much PVI drops when the token is removed, g′ fixed; tokens in at least \(minCount) of the label's samples.")
+                  note: "Δ: how much PVI drops when the token is removed, g′ fixed; tokens occurring more than \(minCount) times in all; count: occurrences in the label's samples, each removed once.")
         }
     }
 

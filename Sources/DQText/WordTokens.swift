@@ -20,6 +20,26 @@ public enum WordTokens {
         return out
     }
 
+    /// Each word token of `text` with its place in `text` (the same tokens as `split`).
+    public static func occurrences(_ text: String) -> [(token: String, range: Range<String.Index>)] {
+        var out: [(token: String, range: Range<String.Index>)] = []
+        var start: String.Index?
+        let scalars = text.unicodeScalars
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            let props = scalars[i].properties
+            let isWord = props.isAlphabetic || props.numericType != nil
+            if isWord, start == nil { start = i }
+            if !isWord, let s = start {
+                out.append((String(text[s..<i]).lowercased(), s..<i))
+                start = nil
+            }
+            i = scalars.index(after: i)
+        }
+        if let s = start { out.append((String(text[s...]).lowercased(), s..<text.endIndex)) }
+        return out
+    }
+
     /// `split` for ASCII text, on bytes: the Unicode property look-ups of the general path cost
     /// ten times more.
     static func asciiSplit(_ text: String) -> [String] {

@@ -23,7 +23,7 @@ struct Artefacts: ParsableCommand {
     @Option(name: .customLong("run"), help: "The `dq pvi` run. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
     @Option(help: "Only this label.") var label: String?
     @Option(help: "Tokens listed per label.") var top = 30
-    @Option(help: "Only tokens in at least this many of the label's samples.") var minCount = 5
+    @Option(help: "Only tokens occurring more than this many times in all labels (the reference's min_freq).") var minCount = 5
     @Option(help: ArgumentHelp("Also write the top tokens of each label as a specs.json draft.", valueName: "file")) var asSpecs: String?
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
