@@ -31,7 +31,8 @@ public enum IngestRun {
             if summary.rowsRead > 0 && summary.rowsNew == 0 && summary.rowsDuplicate == 0 {
                 throw RunError.nothingStored(file: file, rows: summary.rowsRead)
             }
-            let repeated = try store.repeatedExternalIDs(dataset: try store.requireDataset(summary.dataset))
+            // Counting repeated ids reads the whole dataset; skipped when the ingest knows there are none.
+            let repeated = summary.mayRepeatIDs ? try store.repeatedExternalIDs(dataset: try store.requireDataset(summary.dataset)) : 0
             if repeated > 0 && summary.rowsNew > 0 {
                 observer.note("\(summary.dataset): \(repeated) ids name more than one sample (the same id with another text or label); corrections name those samples by # and their store id")
             }

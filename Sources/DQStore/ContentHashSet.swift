@@ -16,8 +16,17 @@ struct ContentHashSet {
     private var count = 0
     /// 0 marks an empty slot, so the hash 0 is remembered apart.
     private var hasZero = false
-    /// Hashes added since loading, in the order they were added.
+    /// Hashes added since loading, in the order they were added (when `remembersAdded`).
     private(set) var added: [UInt64] = []
+    private var remembersAdded = true
+
+    /// An empty set that does not keep the list of added hashes.
+    init() {
+        slots = [UInt64](repeating: 0, count: 1 << 16)
+        remembersAdded = false
+    }
+
+    var isEmpty: Bool { count == 0 && !hasZero }
 
     /// The hashes of every row stored for `dataset`.
     init(database: Database, dataset: Int64) throws {
@@ -35,7 +44,7 @@ struct ContentHashSet {
     /// Adds `hash`; false when it was already there.
     mutating func insert(_ hash: UInt64) -> Bool {
         guard place(hash) else { return false }
-        added.append(hash)
+        if remembersAdded { added.append(hash) }
         return true
     }
 

@@ -43,6 +43,9 @@ public struct IngestSummary: Sendable {
     /// The first rejected rows (at most 10), for the summary.
     public var firstRejects: [RejectedRow]
     public var seconds: Double
+    /// False when no two samples of the dataset can share an id: it was empty before this file,
+    /// and the file's new rows have distinct ids (`repeatedExternalIDs` need not be asked).
+    public var mayRepeatIDs = true
 }
 
 /// A failure that aborted an ingest; the store is as it was before the file.
@@ -154,6 +157,7 @@ extension Store {
             }
             pipeline.stop()  // the reader and the triage belong to the pipeline's thread until then
             try triage.hashes.save(database: database, dataset: dataset, ingest: ingestID)
+            summary.mayRepeatIDs = triage.mayRepeatIDs
             if let columns = reader.columns {
                 try database.run("UPDATE ingests SET columns = ? WHERE id = ?",
                                  [.text(Store.describe(columns).jsonText), .integer(ingestID)])

@@ -20,11 +20,19 @@ enum RowDisposition: UInt8 {
 final class RowTriage: @unchecked Sendable {
     private(set) var hashes: ContentHashSet
     private var labels = ByteStringSet()
+    /// The ids of the rows stored so far, as hashes; nil when the dataset held samples before
+    /// this ingest (whose ids are not loaded).
+    private var ids: ContentHashSet?
+    /// Whether two stored samples of the dataset may share an id: the dataset held samples
+    /// before, or two new rows' ids hash alike. False means they certainly do not.
+    private(set) var mayRepeatIDs: Bool
     /// The hash state after the split, the first part of every row's content hash.
     private let splitHash: StableHash
 
     init(hashes: ContentHashSet, labels: [String], split: String) {
         self.hashes = hashes
+        ids = hashes.isEmpty ? ContentHashSet() : nil
+        mayRepeatIDs = !hashes.isEmpty
         var hash = StableHash()
         hash.combineOptional(split)
         splitHash = hash
@@ -46,6 +54,11 @@ final class RowTriage: @unchecked Sendable {
                     continue
                 }
                 dispositions.append(labels.insert(label) ? .newWithNewLabel : .new)
+                if !mayRepeatIDs, let id = fields[.externalID, row] {
+                    var hash = StableHash()
+                    hash.combineOptional(utf8: id)
+                    if !ids!.insert(hash.finalize()) { mayRepeatIDs = true }
+                }
             }
         }
     }

@@ -299,4 +299,16 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
     _ = try IngestRun.run(store: store, files: [data], options: IngestOptions(dataset: "d"), observer: observer)
     #expect(notes.contains { $0.hasPrefix("d: 1 ids name more than one sample") }, "\(notes)")
+    // Distinct ids in a new dataset: the ingest knows there is no repeat and does not count.
+    let unique = scratchPath("unique.csv")
+    try "id,text,label\nc1,one,x\nc2,two,y\n".write(toFile: unique, atomically: true, encoding: .utf8)
+    notes = []
+    let first = try IngestRun.run(store: store, files: [unique], options: IngestOptions(dataset: "e"), observer: observer)
+    #expect(first.first?.mayRepeatIDs == false && !notes.contains { $0.contains("ids name more than one sample") })
+    // A later file repeating an id of an earlier one (another split) is still found, dataset-wide.
+    let later = scratchPath("later.csv")
+    try "id,text,label\nc9,nine,x\nc1,one again,y\n".write(toFile: later, atomically: true, encoding: .utf8)
+    let second = try IngestRun.run(store: store, files: [later], options: IngestOptions(dataset: "e", split: "test"), observer: observer)
+    #expect(second.first?.mayRepeatIDs == true)
+    #expect(notes.contains { $0.hasPrefix("e: 1 ids name more than one sample") }, "\(notes)")
 }
