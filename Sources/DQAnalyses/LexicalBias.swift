@@ -46,25 +46,8 @@ public enum LexicalBias {
         public var pinnedAUCEqualityDifference: Double?
     }
 
-    /// The area under the ROC curve of `scores` for `positive`: the probability that a positive
-    /// scores above a negative, ties counting one half (Mann–Whitney). Nil without both classes.
-    public static func auc(scores: [Double], positive: [Bool]) -> Double? {
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        let positives = positive.filter { $0 }.count, negatives = positive.count - positives
-        guard positives > 0, negatives > 0 else { return nil }
-        // Sum of the positives' mid-ranks (1-based).
-        var rankSum = 0.0
-        var start = 0
-        while start < order.count {
-            var end = start
-            while end + 1 < order.count && scores[order[end + 1]] == scores[order[start]] { end += 1 }
-            let midRank = Double(start + end + 2) / 2
-            for k in start...end where positive[order[k]] { rankSum += midRank }
-            start = end + 1
-        }
-        let p = Double(positives)
-        return (rankSum - p * (p + 1) / 2) / (p * Double(negatives))
-    }
+    /// The area under the ROC curve of `scores` for `positive` (`DetectionMetrics.auroc`).
+    public static func auc(scores: [Double], positive: [Bool]) -> Double? { DetectionMetrics.auroc(scores: scores, positive: positive) }
 
     /// Whether `tokens` contains `term` as consecutive tokens.
     static func contains(_ tokens: [String], _ term: [String]) -> Bool {

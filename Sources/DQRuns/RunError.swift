@@ -26,6 +26,9 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
     case nothingStored(file: String, rows: Int)
     /// Training and evaluation on the same split: PVI would be in sample.
     case inSample(split: String)
+    /// A planting rate outside (0, 0.5].
+    case badRate(Double)
+    case evaluateNeedsBow(model: String)
 
     public var description: String {
         switch self {
@@ -63,6 +66,10 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
             return "\(file) holds no sample of \(dataset)"
         case let .nothingStored(file, rows):
             return "\(file): none of its \(rows) rows could be stored (each was rejected; the reasons are above and in the store's rejected_rows)"
+        case let .badRate(rate):
+            return "a rate of \(rate) planted errors is outside (0, 0.5]: above half, the planted labels would be the majority"
+        case let .evaluateNeedsBow(model):
+            return "evaluate refits its models once per repeat and uses the bow family; \(model) is not supported yet"
         case let .inSample(split):
             return "training and evaluating on the same split (\(split)) would score PVI in sample, where the model has seen each label; "
                 + "PVI, label-issues and suspects need out-of-sample probabilities"

@@ -103,7 +103,7 @@ public enum SuspectsRun {
                 }
             }
             return .init(name: "conflicts", flags: flags)
-        case .divergence, .suspects, .selection:
+        case .divergence, .suspects, .selection, .evaluate:
             return .init(name: kind.rawValue, flags: [])
         }
     }

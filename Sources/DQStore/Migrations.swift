@@ -239,6 +239,27 @@ enum Migrations {
         Migration(version: 9, name: "permutation baselines of label-pair divergence", sql: """
             ALTER TABLE label_divergence ADD COLUMN baseline REAL;
             """),
+        Migration(version: 10, name: "evaluations on planted label errors", sql: """
+            CREATE TABLE evaluation_metrics (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                repeat INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                signal TEXT NOT NULL,
+                precision_at_k REAL NOT NULL,
+                recall_at_k REAL NOT NULL,
+                average_precision REAL NOT NULL,
+                auroc REAL NOT NULL,
+                seconds REAL NOT NULL,
+                PRIMARY KEY (run_id, repeat, position)
+            ) WITHOUT ROWID;
+            CREATE TABLE evaluation_planted (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                repeat INTEGER NOT NULL,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                planted_label TEXT NOT NULL,
+                PRIMARY KEY (run_id, repeat, sample_id)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed

@@ -11,6 +11,7 @@ public enum RunKind: String, Sendable, Codable, CaseIterable {
     case conflicts
     case suspects
     case selection = "select"
+    case evaluate
 
     /// The command that makes a run of this kind, for people ("dq label-issues").
     public var command: String { "dq \(rawValue)" }

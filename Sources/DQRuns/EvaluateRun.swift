@@ -1,0 +1,246 @@
+import DQAnalyses
+import DQLearning
+import DQReports
+import DQStore
+import DQText
+import Foundation
+
+/// The parameters of a `dq evaluate` run.
+public struct EvaluateParameters: RunParameters {
+    public static let kind = RunKind.evaluate
+    public var mode: LabelNoise.Mode
+    public var rate: Double
+    public var repeats: Int
+    public var folds: Int
+    public var specsFile: String?
+    public var labels: [String]
+    public var splits: [String]?
+    public var model: ModelParameters
+
+    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, labels, splits }
+
+    init(mode: LabelNoise.Mode, rate: Double, repeats: Int, folds: Int, specsFile: String?, labels: [String], splits: [String]?,
+         model: ModelParameters) {
+        (self.mode, self.rate, self.repeats, self.folds, self.specsFile) = (mode, rate, repeats, folds, specsFile)
+        (self.labels, self.splits, self.model) = (labels, splits, model)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decode(LabelNoise.Mode.self, forKey: .mode)
+        rate = try c.decode(Double.self, forKey: .rate)
+        repeats = try c.decode(Int.self, forKey: .repeats)
+        folds = try c.decode(Int.self, forKey: .folds)
+        specsFile = try c.decodeIfPresent(String.self, forKey: .specsFile)
+        labels = try c.decode([String].self, forKey: .labels)
+        splits = try c.decodeIfPresent([String].self, forKey: .splits)
+        model = try ModelParameters(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(rate, forKey: .rate)
+        try c.encode(repeats, forKey: .repeats)
+        try c.encode(folds, forKey: .folds)
+        try c.encodeIfPresent(specsFile, forKey: .specsFile)
+        try c.encode(labels, forKey: .labels)
+        try c.encodeIfPresent(splits, forKey: .splits)
+        try model.encode(to: encoder)
+    }
+}
+
+/// `dq evaluate`: how well can dq find label errors in this dataset, and which signal should be
+/// trusted? Known errors are planted into a copy of the labels (the store's labels are not
+/// touched), the analyses are rerun on the noisy copy, and each signal's ranking of the samples
+/// is scored against the planted errors, over several seeds.
+///
+/// Signals, each a continuous suspicion (higher = more likely wrong): bow PVI (−PVI) and
+/// confident learning's self-confidence (1 − p̂(given label)), both from one cross-fitted bow g′;
+/// specifications (the best fused score of another label's specifications; 0 when none
+/// matches); conflicting near-duplicates (the similarity of the closest differently labelled
+/// duplicate). The merged list averages the rank-normalised suspicions of the independent
+/// sources, the two bow signals first averaged into one source.
+public enum EvaluateRun {
+    public struct Options: Sendable {
+        public var mode: LabelNoise.Mode = .uniform
+        public var rate = 0.1
+        public var repeats = 3
+        public var folds = 5
+        public var specsFile: String?
+        public var model = ModelSettings(model: .bow)
+
+        public init() {}
+    }
+
+    /// One signal's figures over the repeats.
+    public struct SignalSummary: Sendable {
+        public var signal: String
+        public var repeats: [DetectionMetrics.Scores]
+        public var seconds: [Double]
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var datasetName: String
+        public var signals: [SignalSummary]
+        /// Planted errors of each repeat: the sample and the label it was given.
+        public var planted: [[(sample: Sample, label: String)]]
+        public var options: Options
+        public var sampleCount: Int
+    }
+
+    public static let merged = "merged (rank average)"
+
+    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+                           observer: RunObserver = .silent) throws -> Outcome {
+        guard options.rate > 0 && options.rate <= 0.5 else { throw RunError.badRate(options.rate) }
+        let dataset = try store.resolve(selection)
+        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
+        let labels = try store.labels(dataset: dataset.id)
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        guard labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
+        guard options.model.model == .bow else { throw RunError.evaluateNeedsBow(model: options.model.model.description) }
+        let specifications = try options.specsFile.map { file -> [Specification] in
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RunError.cannotRead(file: file, what: "specifications file") }
+            return try Specification.parse(text, file: file, labels: labels)
+        }
+        let (family, modelParameters) = try options.model.family(observer: observer, onStep: nil)
+        let groups = try PVIRun.groupKeys(samples, by: "text")
+        let given = samples.map { index[$0.label]! }
+        let documents = samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") }
+
+        func crossFit(_ noisy: [Sample], seed: UInt64, what: String) throws -> [PVIEstimation.Result] {
+            try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
+                                  seed: seed, group: groups.map { keys in { keys[$0.id]! } }) { message in
+                try observer.checkInterrupt()
+                if message.contains(": fitting g′") { observer.progress("\(what): \(message)") }
+            }
+        }
+        var confusion: [[Double]]?
+        if options.mode == .confusable {
+            let clean = try crossFit(samples, seed: options.model.seed, what: "confusions of the given labels")
+            confusion = LabelNoise.confusion(labels: given, probabilities: clean.map(\.probabilities), classes: labels.count)
+        }
+
+        var summaries: [String: SignalSummary] = [:]
+        var order: [String] = []
+        func record(_ signal: String, _ scores: DetectionMetrics.Scores, _ seconds: Double) {
+            if summaries[signal] == nil { order.append(signal); summaries[signal] = SignalSummary(signal: signal, repeats: [], seconds: []) }
+            summaries[signal]!.repeats.append(scores)
+            summaries[signal]!.seconds.append(seconds)
+        }
+        var metricRows: [EvaluationMetricRow] = []
+        var plantedRows: [PlantedErrorRow] = []
+        var plantedLists: [[(sample: Sample, label: String)]] = []
+        for r in 0..<options.repeats {
+            let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
+            let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: options.rate, mode: options.mode, confusion: confusion, seed: seed)
+            let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
+            let k = noise.count
+            var sources: [[Double]] = []
+            func score(_ signal: String, _ suspicion: [Double], seconds: Double) {
+                let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: noise.planted, k: k)
+                record(signal, scores, seconds)
+                metricRows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
+                                                      averagePrecision: scores.averagePrecision, auroc: scores.auroc, seconds: seconds))
+            }
+            let repeatStart = Date()
+            var start = Date()
+            let results = try crossFit(noisy, seed: seed, what: "repeat \(r + 1) of \(options.repeats)")
+            observer.endProgress()
+            let fitted = Date().timeIntervalSince(start)
+            let pvi = results.map { -$0.score.pvi }
+            score("bow PVI", pvi, seconds: fitted)
+            start = Date()
+            let input = ConfidentLearning.Input(labels: noise.labels, probabilities: results.flatMap(\.probabilities), classes: labels.count)
+            let selfConfidence = ConfidentLearning.quality(input, rankBy: .selfConfidence).map { 1 - $0 }
+            score("confident learning (bow)", selfConfidence, seconds: fitted + Date().timeIntervalSince(start))
+            sources.append(zip(DetectionMetrics.rankNormalised(pvi), DetectionMetrics.rankNormalised(selfConfidence)).map { ($0 + $1) / 2 })
+            if let specifications {
+                start = Date()
+                var suspicion = [Double](repeating: 0, count: samples.count)
+                var ranking = SpecificationRanking.Options()
+                ranking.top = samples.count
+                for s in try SpecificationRanking.suspects(documents: documents, labels: noisy.map(\.label), specs: specifications, options: ranking) {
+                    suspicion[s.index] = max(suspicion[s.index], s.score)
+                }
+                score("specifications", suspicion, seconds: Date().timeIntervalSince(start))
+                sources.append(DetectionMetrics.rankNormalised(suspicion))
+            }
+            start = Date()
+            var conflict = [Double](repeating: 0, count: samples.count)
+            for pair in NearDuplicates.conflicts(zip(documents, noisy).map { NearDuplicates.Item(text: $0, label: $1.label) }) {
+                conflict[pair.a] = max(conflict[pair.a], pair.similarity)
+                conflict[pair.b] = max(conflict[pair.b], pair.similarity)
+            }
+            score("conflicting duplicates", conflict, seconds: Date().timeIntervalSince(start))
+            sources.append(DetectionMetrics.rankNormalised(conflict))
+            let fused = (0..<samples.count).map { i in sources.reduce(0) { $0 + $1[i] } / Double(sources.count) }
+            score(merged, fused, seconds: Date().timeIntervalSince(repeatStart))
+            let planted = samples.indices.filter { noise.planted[$0] }
+            plantedLists.append(planted.map { (samples[$0], labels[noise.labels[$0]]) })
+            plantedRows += planted.map { PlantedErrorRow(repeatIndex: r + 1, sampleID: samples[$0].id, plantedLabel: labels[noise.labels[$0]]) }
+        }
+        let parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
+                                            specsFile: options.specsFile, labels: labels, splits: dataset.splits, model: modelParameters)
+        let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
+                                           compute: { _ in () },
+                                           write: { run, _ in try store.writeEvaluation(run: run, metrics: metricRows, planted: plantedRows) })
+        return Outcome(run: run, datasetName: dataset.name, signals: order.map { summaries[$0]! }, planted: plantedLists,
+                       options: options, sampleCount: samples.count)
+    }
+
+    /// Mean ± sample standard deviation, as text.
+    static func meanSD(_ values: [Double], digits: Int = 3) -> String {
+        let mean = values.reduce(0, +) / Double(max(values.count, 1))
+        guard values.count > 1 else { return mean.formatted(digits: digits) }
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+        return "\(mean.formatted(digits: digits)) ± \(sd.formatted(digits: digits))"
+    }
+
+    /// The figures of stored runs' rows, per signal in first-seen order.
+    public static func table(_ rows: [EvaluationMetricRow], run: Int64, title: String) -> Table {
+        var order: [String] = []
+        var bySignal: [String: [EvaluationMetricRow]] = [:]
+        for row in rows {
+            if bySignal[row.signal] == nil { order.append(row.signal) }
+            bySignal[row.signal, default: []].append(row)
+        }
+        return Table(
+            name: "evaluation", title: title,
+            columns: ["signal", "precision@k", "recall@k", "average precision", "AUROC", "seconds"],
+            rows: order.map { signal in
+                let list = bySignal[signal]!
+                return [.text(signal), .text(meanSD(list.map(\.precisionAtK))), .text(meanSD(list.map(\.recallAtK))),
+                        .text(meanSD(list.map(\.averagePrecision))), .text(meanSD(list.map(\.auroc))), .text(meanSD(list.map(\.seconds), digits: 1))]
+            },
+            note: "k = the number of planted errors; mean ± sd over the repeats. Errors already in the data count against precision here: "
+                + "a signal that finds a real mislabel scores it as a false alarm. The merged list averages the ranks of the independent "
+                + "sources (the two bow signals count as one); its seconds are the whole repeat's.")
+    }
+}
+
+extension EvaluateRun.Outcome {
+    public var tables: [Table] {
+        var rows: [EvaluationMetricRow] = []
+        for s in signals {
+            for (r, (scores, seconds)) in zip(s.repeats, s.seconds).enumerated() {
+                rows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: s.signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
+                                                averagePrecision: scores.averagePrecision, auroc: scores.auroc, seconds: seconds))
+            }
+        }
+        let planted = planted.first?.count ?? 0
+        return [EvaluateRun.table(rows, run: run, title: "Finding \(planted) planted \(options.mode.rawValue) label errors "
+                                    + "(\(Int((options.rate * 100).rounded()))% of \(sampleCount)) in \(datasetName), \(options.repeats) repeats, run \(run)")]
+    }
+
+    /// Every planted error of every repeat, as `--out` writes them.
+    public var plantedTable: Table {
+        Table(name: "planted", title: "Planted label errors", columns: ["repeat", "id", "given_label", "planted_label"],
+              rows: planted.enumerated().flatMap { r, list in
+                  list.map { [.int(r + 1), .text($0.sample.displayID), .text($0.sample.label), .text($0.label)] }
+              })
+    }
+}

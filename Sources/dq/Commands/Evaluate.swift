@@ -1,0 +1,48 @@
+import ArgumentParser
+import DQAnalyses
+import DQRuns
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "How well dq finds label errors in this dataset: plant known errors, rerun the analyses, score each signal.",
+        discussion: """
+            A share of the labels (--rate) is changed in a copy (the store's labels are untouched): to any other label (uniform), or to the \
+            labels an out-of-sample bow model confuses them with (confusable). Cross-fitted bow PVI, confident learning, conflicting \
+            duplicates and, with --specs, specifications then rank every sample, and each ranking is scored against the planted errors: \
+            precision and recall in the top k (k = the number planted), average precision and AUROC, mean ± sd over --repeats seeds. \
+            Errors already in the data count against precision. --out writes the planted errors of every repeat.
+
+            Examples:
+              dq evaluate --dataset trec
+              dq evaluate --dataset trec --mode confusable --rate 0.05 --repeats 5 --out planted.csv
+            """
+    )
+
+    @OptionGroup var selection: DatasetOptions
+    @Option(help: "uniform or confusable.") var mode: LabelNoise.Mode = .uniform
+    @Option(help: "Share of labels to change, in (0, 0.5].") var rate = 0.1
+    @Option(help: "Repeats, each with its own seed.") var repeats = 3
+    @Option(help: "Cross-fitting folds of the bow model.") var folds = 5
+    @Option(help: ArgumentHelp("Also score these specifications (as dq inconsistent).", valueName: "file")) var specs: String?
+    @Option(help: "Seed of the first repeat.") var seed: UInt64 = 13
+    @OptionGroup var output: SampleOutputOptions
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if !(rate > 0 && rate <= 0.5) { throw ValidationError("--rate must be in (0, 0.5]") }
+        if !(1...100).contains(repeats) || !(2...100).contains(folds) { throw ValidationError("--repeats must be 1 to 100 and --folds 2 to 100") }
+    }
+
+    func run() throws {
+        var options = EvaluateRun.Options()
+        (options.mode, options.rate, options.repeats, options.folds, options.specsFile) = (mode, rate, repeats, folds, specs)
+        options.model.seed = seed
+        let store = try store.open()
+        let outcome = try Interrupt.during {
+            try EvaluateRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
+        }
+        try output.emit(outcome.tables, samples: outcome.plantedTable)
+    }
+}
+
+extension LabelNoise.Mode: ExpressibleByArgument {}
