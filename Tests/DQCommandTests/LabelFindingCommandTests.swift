@@ -238,3 +238,37 @@ private struct LabelOrderGolden: Decodable {
     let mismatch = try dq(["conflicts", "--datasets", "a,c", "--db", db])
     #expect(mismatch.status != 0 && mismatch.stderr.contains("have different labels"))
 }
+
+@Test func evaluatePlantsErrorsScoresEverySignalAndStoresTheRun() throws {
+    let db = try trecStore()
+    let planted = scratchPath("planted.csv")
+    let result = try dq(["evaluate", "--repeats", "2", "--folds", "3", "--specs", fixture("demo/trec-specs.json"), "--out", planted,
+                         "--db", db, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    guard case .array(let rows)? = try JSONValue.parse(result.stdout)["evaluation"] else { Issue.record("no table: \(result.stdout)"); return }
+    #expect(rows.compactMap { $0["signal"]?.scalarText } == ["bow PVI", "confident learning (bow)", "specifications", "conflicting duplicates",
+                                                             "merged (rank average)"])
+    // 10% of 400, twice; the store's labels are untouched.
+    let lines = try String(contentsOfFile: planted, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first == "repeat,id,given_label,planted_label" && lines.count == 81)
+    #expect(lines.dropFirst().allSatisfy { let f = $0.split(separator: ","); return f[2] != f[3] })
+    let store = try Store(path: db)
+    let run = try #require(try store.latestRun(dataset: try store.requireDataset("trec"), kind: .evaluate))
+    #expect(try store.evaluationMetrics(run: run.id).count == 10)
+    #expect(try store.plantedErrors(run: run.id).count == 80)
+    let stored = try store.samples(dataset: try store.requireDataset("trec")).map(\.label)
+    #expect(stored == (try trecLabels(400)))
+    // bow on 400 TREC questions finds planted errors far better than chance.
+    guard case .string(let auroc)? = rows[1]["AUROC"], let mean = Double(auroc.split(separator: " ")[0]) else { Issue.record("no AUROC"); return }
+    #expect(mean > 0.8)
+    // Bad input: nothing is stored.
+    let rate = try dq(["evaluate", "--rate", "0.7", "--db", db])
+    #expect(rate.status != 0 && rate.stderr.contains("--rate must be in (0, 0.5]"))
+    #expect(try store.runs(dataset: try store.requireDataset("trec"), kind: .evaluate).count == 1)
+}
+
+/// The labels of the first `rows` questions of the demo's TREC training file.
+private func trecLabels(_ rows: Int) throws -> [String] {
+    try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n").dropFirst().prefix(rows)
+        .map { line in String(line.split(separator: ",").dropLast().last!) }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import DQAnalyses
+
+@Test func detectionMetricsEqualScikitLearnsOnHandComputedCases() {
+    // sklearn.metrics.average_precision_score([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6]) = 1/2 · 1 + 1/2 · 2/3 = 0.8333…
+    let scores = DetectionMetrics.evaluate(suspicion: [0.9, 0.8, 0.7, 0.6], planted: [true, false, true, false], k: 2)
+    #expect(abs(scores.averagePrecision - 5.0 / 6) < 1e-15)
+    #expect(scores.precisionAtK == 0.5 && scores.recallAtK == 0.5)
+    // roc_auc_score: 3 of the 4 (planted, clean) pairs are ordered.
+    #expect(scores.auroc == 0.75)
+    // A tie between a planted and a clean sample at the top: one threshold, recall 1 at precision 1/2.
+    #expect(DetectionMetrics.averagePrecision(suspicion: [0.5, 0.5, 0.1], planted: [true, false, false]) == 0.5)
+    // Ties at the cut of the top k go by sample order.
+    #expect(DetectionMetrics.evaluate(suspicion: [1, 1, 1], planted: [false, true, false], k: 1).precisionAtK == 0)
+    #expect(DetectionMetrics.rankNormalised([3, 1, 3, 2]) == [0.875, 0.25, 0.875, 0.5])
+}
+
+@Test func plantedErrorsAreSeededCountedAndFollowTheConfusions() {
+    let labels = (0..<1000).map { $0 % 4 }
+    let uniform = LabelNoise.plant(labels: labels, classes: 4, rate: 0.1, mode: .uniform, seed: 3)
+    #expect(uniform.count == 100)
+    #expect(zip(labels, uniform.labels).enumerated().allSatisfy { i, pair in (pair.0 != pair.1) == uniform.planted[i] })
+    #expect(uniform == LabelNoise.plant(labels: labels, classes: 4, rate: 0.1, mode: .uniform, seed: 3))
+    #expect(uniform != LabelNoise.plant(labels: labels, classes: 4, rate: 0.1, mode: .uniform, seed: 4))
+    // Label 0 is only ever confused with 2; label 1's row has no mass off its diagonal: uniform.
+    let confusion: [[Double]] = [[5, 0, 3, 0], [0, 9, 0, 0], [1, 1, 1, 1], [0, 2, 2, 2]]
+    let confusable = LabelNoise.plant(labels: labels, classes: 4, rate: 0.5, mode: .confusable, confusion: confusion, seed: 3)
+    let fromZero = labels.indices.filter { labels[$0] == 0 && confusable.planted[$0] }.map { confusable.labels[$0] }
+    #expect(!fromZero.isEmpty && fromZero.allSatisfy { $0 == 2 })
+    let fromOne = Set(labels.indices.filter { labels[$0] == 1 && confusable.planted[$0] }.map { confusable.labels[$0] })
+    #expect(fromOne == [0, 2, 3])
+    let fromThree = labels.indices.filter { labels[$0] == 3 && confusable.planted[$0] }.map { confusable.labels[$0] }
+    #expect(!fromThree.contains(0) && !fromThree.contains(3))
+    // The soft confusion sums each label's probability vectors.
+    #expect(LabelNoise.confusion(labels: [0, 0, 1], probabilities: [[0.5, 0.5], [1, 0], [0.25, 0.75]], classes: 2) == [[1.5, 0.5], [0.25, 0.75]])
+}
