@@ -91,6 +91,7 @@ public enum EvaluateRun {
     }
 
     public static let merged = "merged (rank average)"
+    public static let calibrated = "merged (calibrated)"
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
@@ -134,13 +135,25 @@ public enum EvaluateRun {
         var metricRows: [EvaluationMetricRow] = []
         var plantedRows: [PlantedErrorRow] = []
         var plantedLists: [[(sample: Sample, label: String)]] = []
+        // Per repeat: each signal's rank-normalised suspicion (the calibrated fusion's features) and the planted errors.
+        var featureNames: [String] = []
+        var features: [[[Double]]] = []
+        var targets: [[Bool]] = []
         for r in 0..<options.repeats {
             let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
             let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: options.rate, mode: options.mode, confusion: confusion, seed: seed)
             let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
             let k = noise.count
             var sources: [[Double]] = []
+            var columns: [[Double]] = []
             func score(_ signal: String, _ suspicion: [Double], seconds: Double) {
+                if signal != merged {
+                    // The rank, and how far into the suspect tail it is: log(1 / (1 − rank + 1/n)).
+                    if r == 0 { featureNames += [signal, signal + ": tail"] }
+                    let ranks = DetectionMetrics.rankNormalised(suspicion)
+                    columns.append(ranks)
+                    columns.append(ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) })
+                }
                 let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: noise.planted, k: k)
                 record(signal, scores, seconds)
                 metricRows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
@@ -179,15 +192,38 @@ public enum EvaluateRun {
             sources.append(DetectionMetrics.rankNormalised(conflict))
             let fused = (0..<samples.count).map { i in sources.reduce(0) { $0 + $1[i] } / Double(sources.count) }
             score(merged, fused, seconds: Date().timeIntervalSince(repeatStart))
+            features.append((0..<samples.count).map { i in columns.map { $0[i] } })
+            targets.append(noise.planted)
             let planted = samples.indices.filter { noise.planted[$0] }
             plantedLists.append(planted.map { (samples[$0], labels[noise.labels[$0]]) })
             plantedRows += planted.map { PlantedErrorRow(repeatIndex: r + 1, sampleID: samples[$0].id, plantedLabel: labels[noise.labels[$0]]) }
         }
+        // The calibrated fusion, scored on each repeat by a model fitted on the others (so never on its own planted errors).
+        if options.repeats >= 2 {
+            for r in 0..<options.repeats {
+                let start = Date()
+                let others = (0..<options.repeats).filter { $0 != r }
+                let model = LogisticFusion.fit(features: others.flatMap { features[$0] }, targets: others.flatMap { targets[$0] })
+                let suspicion = features[r].map(model.probability)
+                let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: targets[r], k: targets[r].filter { $0 }.count)
+                record(calibrated, scores, Date().timeIntervalSince(start))
+                metricRows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: calibrated, precisionAtK: scores.precisionAtK,
+                                                      recallAtK: scores.recallAtK, averagePrecision: scores.averagePrecision,
+                                                      auroc: scores.auroc, seconds: Date().timeIntervalSince(start)))
+            }
+        }
+        let fusion = LogisticFusion.fit(features: features.flatMap { $0 }, targets: targets.flatMap { $0 })
         let parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
                                             specsFile: options.specsFile, labels: labels, splits: dataset.splits, model: modelParameters)
         let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
                                            compute: { _ in () },
-                                           write: { run, _ in try store.writeEvaluation(run: run, metrics: metricRows, planted: plantedRows) })
+                                           write: { run, _ in
+                                               try store.writeEvaluation(run: run, metrics: metricRows, planted: plantedRows)
+                                               try store.writeSummary(run: run, .object([
+                                                   ("fusion_features", .array(featureNames.map { .string($0) })),
+                                                   ("fusion_weights", .array(fusion.weights.map { .number($0) })),
+                                               ]))
+                                           })
         return Outcome(run: run, datasetName: dataset.name, signals: order.map { summaries[$0]! }, planted: plantedLists,
                        options: options, sampleCount: samples.count)
     }
@@ -218,7 +254,8 @@ public enum EvaluateRun {
             },
             note: "k = the number of planted errors; mean ± sd over the repeats. Errors already in the data count against precision here: "
                 + "a signal that finds a real mislabel scores it as a false alarm. The merged list averages the ranks of the independent "
-                + "sources (the two bow signals count as one); its seconds are the whole repeat's.")
+                + "sources (the two bow signals count as one); its seconds are the whole repeat's. The calibrated list is a logistic "
+                + "regression on every signal's rank and log tail, fitted on the other repeats' planted errors and scored on this one's.")
     }
 }
 

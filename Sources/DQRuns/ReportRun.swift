@@ -20,6 +20,8 @@ public enum ReportRun {
             ?? .init(title: "Label-pair difficulty", body: nil, missing: missing(.divergence)))
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .suspects).map { try suspectsSection($0, store: store, samples: byID, top: top) }
             ?? .init(title: "Suspects", body: nil, missing: missing(.suspects)))
+        sections.append(try store.defaultRun(dataset: dataset.id, kind: .evaluate).map { try evaluationSection($0, store: store) }
+            ?? .init(title: "Finding planted errors", body: nil, missing: missing(.evaluate)))
         return HTMLReport(title: "dq report: \(dataset.name)", subtitle: "\(samples.count) samples · written \(Timestamp.now()) by dq \(dqVersion)",
                           sections: sections)
     }
@@ -84,6 +86,15 @@ public enum ReportRun {
                                     .text(words($0.towardA)), .text(words($0.towardB))]
                                },
                                note: "baseline: the JSD the same label sizes give with the labels shuffled; excess: JSD beyond it. Pairs ordered by excess.")))
+    }
+
+    static func evaluationSection(_ run: RunRecord, store: Store) throws -> HTMLReport.Section {
+        let parameters = try run.parameters(EvaluateParameters.self)
+        let planted = try store.plantedErrors(run: run.id).filter { $0.repeatIndex == 1 }.count
+        return .init(title: "Finding planted errors", provenance: provenance(run), body:
+            "<p class=\"note\">\(planted) \(parameters.mode.rawValue) label errors (\(Int((parameters.rate * 100).rounded()))%) planted into a copy of "
+            + "the labels, \(parameters.repeats) times: how well each signal ranks them first.</p>\n"
+            + HTML.table(EvaluateRun.table(try store.evaluationMetrics(run: run.id), run: run.id, title: "")))
     }
 
     static func suspectsSection(_ run: RunRecord, store: Store, samples: [Int64: Sample], top: Int) throws -> HTMLReport.Section {

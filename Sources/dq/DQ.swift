@@ -20,13 +20,15 @@ struct DQ: ParsableCommand {
               dq stats --dataset reviews
 
             Then find what is hard and what is wrong: V-information per sample and label, the data map (easy, ambiguous, hard-to-learn), the \
-            labels that look alike, confident learning, samples that fit another label's specifications (specs.json), and all of it in one list:
+            labels that look alike, confident learning, samples that fit another label's specifications (specs.json), all of it in one list, and how \
+            well each signal finds errors planted into a copy of the labels:
               dq pvi --dataset reviews --model bow
               dq cartography --dataset reviews --epochs 3
               dq divergence --dataset reviews
               dq label-issues --dataset reviews
               dq inconsistent --dataset reviews --specs specs.json
               dq suspects --dataset reviews
+              dq evaluate --dataset reviews --folds 3
 
             And act on it:
               dq export suspects --format csv --out review.csv

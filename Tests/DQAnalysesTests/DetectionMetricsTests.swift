@@ -35,3 +35,14 @@ import DQAnalyses
     // The soft confusion sums each label's probability vectors.
     #expect(LabelNoise.confusion(labels: [0, 0, 1], probabilities: [[0.5, 0.5], [1, 0], [0.25, 0.75]], classes: 2) == [[1.5, 0.5], [0.25, 0.75]])
 }
+
+@Test func logisticFusionEqualsScikitLearnsLogisticRegression() {
+    // sklearn.linear_model.LogisticRegression(C=1/(n·λ), tol=1e-12) on these ten points, λ = 0.1:
+    // the same objective, mean log-loss + (λ/2)‖w‖² with the intercept unpenalised.
+    let x: [[Double]] = [[0.1, 1.0], [0.2, 0.5], [0.35, 0.0], [0.4, 2.0], [0.5, 1.5], [0.6, 0.2], [0.7, 0.9], [0.8, 0.1], [0.9, 1.2], [1.0, 0.3]]
+    let y = [false, false, true, false, true, false, true, true, false, true]
+    let model = LogisticFusion.fit(features: x, targets: y, l2: 0.1)
+    let expected = [0.14756436389537764, 0.4474237465330682, -0.5163044063331171]
+    for (w, e) in zip(model.weights, expected) { #expect(abs(w - e) < 1e-7) }
+    #expect(abs(model.probability([0.5, 1.0]) - 1 / (1 + exp(-(expected[0] + 0.5 * expected[1] + 1.0 * expected[2])))) < 1e-7)
+}

@@ -247,14 +247,14 @@ private struct LabelOrderGolden: Decodable {
     #expect(result.status == 0, "\(result.stderr)")
     guard case .array(let rows)? = try JSONValue.parse(result.stdout)["evaluation"] else { Issue.record("no table: \(result.stdout)"); return }
     #expect(rows.compactMap { $0["signal"]?.scalarText } == ["bow PVI", "confident learning (bow)", "specifications", "conflicting duplicates",
-                                                             "merged (rank average)"])
+                                                             "merged (rank average)", "merged (calibrated)"])
     // 10% of 400, twice; the store's labels are untouched.
     let lines = try String(contentsOfFile: planted, encoding: .utf8).split(separator: "\n")
     #expect(lines.first == "repeat,id,given_label,planted_label" && lines.count == 81)
     #expect(lines.dropFirst().allSatisfy { let f = $0.split(separator: ","); return f[2] != f[3] })
     let store = try Store(path: db)
     let run = try #require(try store.latestRun(dataset: try store.requireDataset("trec"), kind: .evaluate))
-    #expect(try store.evaluationMetrics(run: run.id).count == 10)
+    #expect(try store.evaluationMetrics(run: run.id).count == 12)
     #expect(try store.plantedErrors(run: run.id).count == 80)
     let stored = try store.samples(dataset: try store.requireDataset("trec")).map(\.label)
     #expect(stored == (try trecLabels(400)))
