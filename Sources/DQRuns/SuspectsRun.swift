@@ -9,103 +9,179 @@ public struct SuspectsParameters: RunParameters {
     public static let kind = RunKind.suspects
     /// The run each signal came from, by kind (raw value).
     public var sources: [String: Int64]
-    public var minSignals: Int
-    public var rrfK: Double
+    /// The `dq evaluate` run whose fitted fusion scored the samples; nil: the rank average.
+    public var calibratedBy: Int64?
+    /// The list's length and the rule that set it.
+    public var length: Int?
+    public var lengthRule: String?
+    // Recorded by the earlier, flag-merging dq suspects.
+    public var minSignals: Int?
+    public var rrfK: Double?
 }
 
-/// `dq suspects`: the latest run of every label-finding analysis merged into one ranked list.
+/// `dq suspects`: the latest run of every label-finding analysis merged into one ranked list,
+/// as long as the number of label errors the data plausibly holds (`SuspectScoring`).
 public enum SuspectsRun {
     public struct Options: Sendable {
-        /// Keep samples that at least this many analyses flag.
-        public var minSignals = 1
+        /// The list's length; nil: the estimated number of label errors.
+        public var top: Int?
+        /// Every sample, ranked.
+        public var all = false
 
         public init() {}
     }
 
     /// The kinds of run whose results become signals, in signal order.
-    public static let sourceKinds: [RunKind] = [.pvi, .cartography, .labelIssues, .inconsistent, .conflicts]
+    public static let sourceKinds: [RunKind] = [.pvi, .cartography, .inconsistent, .conflicts]
+
+    public struct Entry: Sendable {
+        public var sampleID: Int64
+        public var score: Double
+        /// The estimated probability that the label is wrong (calibrated fusion only).
+        public var probability: Double?
+        public var suggestedLabel: String?
+        /// Every signal's word on the sample, in signal order.
+        public var reasons: [SuspectRow.Reason]
+    }
 
     public struct Outcome {
         public var run: Int64
-        public var suspects: [SuspectMerging.Suspect]
+        public var suspects: [Entry]
         /// The runs used, in signal order.
         public var sources: [(kind: RunKind, run: Int64)]
         /// Analyses not run yet.
         public var missing: [RunKind]
         public var samples: [Int64: Sample]
+        public var calibratedBy: Int64?
+        public var lengthRule: String
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
-        let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
-        var signals: [SuspectMerging.Signal] = []
-        var sources: [(kind: RunKind, run: Int64)] = []
+        let all = try store.samples(dataset: dataset.id)
+        let samples = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+        var runs: [RunKind: Int64] = [:]
         var missing: [RunKind] = []
         for kind in sourceKinds {
-            guard let run = try store.defaultRun(dataset: dataset.id, kind: kind) else {
-                missing.append(kind)
-                continue
-            }
-            sources.append((kind, run.id))
-            signals.append(try signal(kind, run: run.id, store: store, samples: samples))
+            if let run = try store.defaultRun(dataset: dataset.id, kind: kind) { runs[kind] = run.id } else { missing.append(kind) }
         }
-        guard !signals.isEmpty else { throw RunError.nothingToMerge(dataset: dataset.name) }
-        let rrfK = 60.0
-        let parameters = SuspectsParameters(sources: Dictionary(uniqueKeysWithValues: sources.map { ($0.kind.rawValue, $0.run) }),
-                                            minSignals: options.minSignals, rrfK: rrfK)
-        let (run, suspects) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil,
-            compute: { _ in SuspectMerging.merge(signals, k: rrfK, minSignals: options.minSignals) },
-            write: { run, suspects in
-                try store.writeSuspects(run: run, suspects.enumerated().map { position, s in
-                    SuspectRow(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel,
-                               reasons: zip(s.signals, s.reasons).map { SuspectRow.Reason(signal: $0, reason: $1) })
-                })
-            })
-        return Outcome(run: run, suspects: suspects, sources: sources, missing: missing, samples: samples)
-    }
+        guard !runs.isEmpty else { throw RunError.nothingToMerge(dataset: dataset.name) }
+        let sources = sourceKinds.compactMap { kind in runs[kind].map { (kind: kind, run: $0) } }
 
-    /// One analysis's flags, most suspect first.
-    static func signal(_ kind: RunKind, run: Int64, store: Store, samples: [Int64: Sample]) throws -> SuspectMerging.Signal {
-        switch kind {
-        case .pvi:
-            let rows = try store.pviRows(run: run).filter { $0.pvi < 0 }.sorted { $0.pvi < $1.pvi }
-            return .init(name: "pvi", flags: rows.map {
-                .init(sampleID: $0.sampleID, suggestedLabel: $0.predicted, reason: String(format: "PVI %.2f bits, model predicts %@", $0.pvi, $0.predicted))
-            })
-        case .cartography:
-            func order(_ regions: CartographyRegions) -> Int { regions.contains(.hard) ? 0 : 1 }
-            let points = try store.cartographyPoints(run: run).filter { !$0.regions.isDisjoint(with: [.hard, .ambiguous]) }
-                .sorted { (order($0.regions), $0.confidence) < (order($1.regions), $1.confidence) }
-            return .init(name: "cartography", flags: points.map {
-                .init(sampleID: $0.sampleID, suggestedLabel: nil,
-                      reason: String(format: "%@ (confidence %.2f)", $0.regions.subtracting(.easy).names, $0.confidence))
-            })
-        case .labelIssues:
-            return .init(name: "confident learning", flags: try store.labelIssues(run: run).map {
-                .init(sampleID: $0.sampleID, suggestedLabel: $0.suggestedLabel,
-                      reason: String(format: "confident learning prefers %@ (quality %.2f)", $0.suggestedLabel, $0.quality))
-            })
-        case .inconsistent:
-            let rows = try store.specificationSuspects(run: run).sorted { ($0.position, $0.suggestedLabel) < ($1.position, $1.suggestedLabel) }
-            return .init(name: "specifications", flags: rows.map { row in
-                let evidence = JSONValue.object(row.evidence.map { ($0.spec, .number(Double($0.rank))) }).jsonText
-                return .init(sampleID: row.sampleID, suggestedLabel: row.suggestedLabel,
-                             reason: "matches \(row.suggestedLabel)'s specifications \(evidence)")
-            })
-        case .conflicts:
-            var flags: [SuspectMerging.Flag] = []
+        // The samples judged: those the model run scored, else those the data map covers, else all.
+        let pviRows = try runs[.pvi].map { try store.pviRows(run: $0) } ?? []
+        let points = try runs[.cartography].map { try store.cartographyPoints(run: $0) } ?? []
+        let ids = !pviRows.isEmpty ? pviRows.map(\.sampleID) : !points.isEmpty ? points.map(\.sampleID) : all.map(\.id)
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        let n = ids.count
+        var signals: [SuspectScoring.Signal] = []
+        var suggestions: [[String?]] = []
+
+        var estimate: Int?
+        if let run = runs[.pvi] {
+            let parameters = try store.run(run).parameters(PVIParameters.self)
+            let labels = parameters.labels
+            let model = parameters.model.model
+            var selfConfidence = [Double](repeating: 0, count: n), pvi = selfConfidence
+            var pviReasons = [String](repeating: "", count: n), clReasons = pviReasons
+            var suggested = [String?](repeating: nil, count: n)
+            var given: [Int] = [], probabilities: [Double] = []
+            for row in pviRows {
+                let i = position[row.sampleID]!
+                guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
+                    throw StoreError.inconsistent("run \(run): sample \(row.sampleID) has label \(row.label) or probabilities outside the run's labels")
+                }
+                pvi[i] = -row.pvi
+                selfConfidence[i] = 1 - row.probabilities[y]
+                let other = (0..<labels.count).filter { $0 != y }.max { row.probabilities[$0] < row.probabilities[$1] }!
+                suggested[i] = labels[other]
+                pviReasons[i] = String(format: "PVI %.2f bits", row.pvi)
+                clReasons[i] = String(format: "p(%@) %.3f, p(%@) %.3f", row.label, row.probabilities[y], labels[other], row.probabilities[other])
+                given.append(y)
+                probabilities += row.probabilities
+            }
+            signals.append(.init(name: "\(model) PVI", source: "model", suspicion: pvi, sparse: false, reasons: pviReasons))
+            signals.append(.init(name: "confident learning (\(model))", source: "model", suspicion: selfConfidence, sparse: false, reasons: clReasons))
+            suggestions.append(suggested)
+            if labels.count >= 2 && n > 0 {
+                estimate = ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count))
+                    .estimatedIssues
+            }
+        }
+        if !points.isEmpty {
+            var suspicion = [Double](repeating: 0, count: n)
+            var reasons = [String](repeating: "not in the data map", count: n)
+            for p in points {
+                guard let i = position[p.sampleID] else { continue }
+                suspicion[i] = 1 - p.confidence
+                reasons[i] = String(format: "cartography confidence %.2f", p.confidence) + (p.regions.isEmpty ? "" : " (\(p.regions.names))")
+            }
+            signals.append(.init(name: "cartography", source: "cartography", suspicion: suspicion, sparse: false, reasons: reasons))
+        }
+        if let run = runs[.inconsistent] {
+            var suspicion = [Double](repeating: 0, count: n)
+            var reasons = [String](repeating: "no other label's specifications match", count: n)
+            var suggested = [String?](repeating: nil, count: n)
+            for row in try store.specificationSuspects(run: run) {
+                guard let i = position[row.sampleID], row.score > suspicion[i] else { continue }
+                suspicion[i] = row.score
+                suggested[i] = row.suggestedLabel
+                reasons[i] = "matches \(row.suggestedLabel)'s specifications (" + row.evidence.map { "\($0.spec): rank \($0.rank)" }.joined(separator: ", ") + ")"
+            }
+            signals.append(.init(name: "specifications", source: "specifications", suspicion: suspicion, sparse: true, reasons: reasons))
+            suggestions.insert(suggested, at: 0)
+        }
+        if let run = runs[.conflicts] {
+            var suspicion = [Double](repeating: 0, count: n)
+            var reasons = [String](repeating: "no conflicting duplicate", count: n)
+            var suggested = [String?](repeating: nil, count: n)
             for pair in try store.conflicts(run: run) {
-                for (me, other) in [(pair.sampleA, pair.sampleB), (pair.sampleB, pair.sampleA)] where samples[me] != nil {
-                    let partner = samples[other]
-                    flags.append(.init(sampleID: me, suggestedLabel: partner?.label,
-                                       reason: "\(pair.kind.rawValue) duplicate of \(partner?.displayID ?? "#\(other)") labelled \(partner?.label ?? "?")"))
+                for (me, other) in [(pair.sampleA, pair.sampleB), (pair.sampleB, pair.sampleA)] {
+                    guard let i = position[me], pair.similarity > suspicion[i], let partner = samples[other] else { continue }
+                    suspicion[i] = pair.similarity
+                    suggested[i] = partner.label
+                    reasons[i] = String(format: "%@ duplicate of %@ labelled %@ (similarity %.2f)", pair.kind.rawValue, partner.displayID, partner.label, pair.similarity)
                 }
             }
-            return .init(name: "conflicts", flags: flags)
-        case .divergence, .suspects, .selection, .evaluate:
-            return .init(name: kind.rawValue, flags: [])
+            signals.append(.init(name: "conflicting duplicates", source: "conflicts", suspicion: suspicion, sparse: true, reasons: reasons))
+            suggestions.append(suggested)
         }
+
+        let (calibration, evaluateRun) = try Self.calibration(store: store, dataset: dataset.id)
+        let ranking = SuspectScoring.rank(signals, calibration: calibration)
+        let calibratedBy = ranking.probability == nil ? nil : evaluateRun
+        let flaggedBySparse = (0..<n).filter { i in signals.contains { $0.sparse && $0.suspicion[i] > 0 } }.count
+        let (length, rule): (Int, String) = options.all ? (n, "every sample (--all)")
+            : options.top.map { (min($0, n), "--top \($0)") }
+            ?? estimate.map { ($0, "confident learning's estimate of the label errors (cleanlab's num_label_issues)") }
+            ?? (flaggedBySparse, "the samples a specification or a duplicate flags")
+        let suspects = ranking.order.prefix(length).map { i in
+            Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
+                  suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,
+                  reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
+        }
+        var parameters = SuspectsParameters(sources: Dictionary(uniqueKeysWithValues: sources.map { ($0.kind.rawValue, $0.run) }))
+        (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (calibratedBy, length, rule)
+        let (run, _) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: nil, compute: { _ in () },
+            write: { run, _ in
+                try store.writeSuspects(run: run, suspects.enumerated().map { position, s in
+                    SuspectRow(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel, reasons: s.reasons,
+                               probability: s.probability)
+                })
+            })
+        return Outcome(run: run, suspects: suspects, sources: sources, missing: missing, samples: samples, calibratedBy: calibratedBy,
+                       lengthRule: rule)
+    }
+
+    /// The fusion the dataset's latest `dq evaluate` run fitted, with that run's id.
+    static func calibration(store: Store, dataset: Int64) throws -> (SuspectScoring.Calibration?, Int64?) {
+        guard let run = try store.defaultRun(dataset: dataset, kind: .evaluate), let summary = try store.summary(run: run.id),
+              case .array(let names)? = summary["fusion_features"], case .array(let weights)? = summary["fusion_weights"] else { return (nil, nil) }
+        let features = names.compactMap(\.scalarText)
+        let values = weights.compactMap { if case .number(let w) = $0 { w } else { nil } }
+        guard features.count == names.count, values.count == features.count + 1 else { return (nil, nil) }
+        return (SuspectScoring.Calibration(features: features, model: LogisticFusion.Model(weights: values)), run.id)
     }
 }
 
@@ -113,15 +189,28 @@ extension SuspectsRun.Outcome {
     /// The first `top` suspects with their reasons.
     public func table(top: Int) -> Table {
         let used = sources.map { "\($0.kind.rawValue) run \($0.run)" }.joined(separator: ", ")
+        let method = calibratedBy.map { "scored by the fusion dq evaluate run \($0) fitted on planted errors; probability: that the label is wrong" }
+            ?? "scored by the rank average of the model-based signals (no dq evaluate run to calibrate on: run it for probabilities)"
         return Table(
-            name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples flagged (from \(used))",
-            columns: ["#", "id", "given", "suggested", "score", "signals", "reasons", "text"],
+            name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",
+            columns: ["#", "id", "given", "suggested", calibratedBy == nil ? "score" : "probability", "reasons", "text"],
             rows: suspects.prefix(top).enumerated().map { position, s in
                 let sample = samples[s.sampleID]
                 return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                        .real(s.score, digits: 4), .int(s.signals.count), .text(s.reasons.joined(separator: "; ")), .text(sample?.text ?? "")]
+                        .real(s.probability ?? s.score, digits: 3), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
             },
-            note: (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
+            note: "The list's length: \(lengthRule). Samples \(method). "
+                + (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
                 + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")
+    }
+
+    /// The whole list, as `--out` writes it.
+    public var sampleTable: Table {
+        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "probability", "score", "reasons"],
+              rows: suspects.enumerated().map { position, s in
+                  let sample = samples[s.sampleID]
+                  return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
+                          s.probability.map { .real($0) } ?? .missing, .real(s.score), .text(s.reasons.map(\.reason).joined(separator: "; "))]
+              })
     }
 }

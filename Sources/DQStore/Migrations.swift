@@ -260,6 +260,9 @@ enum Migrations {
                 PRIMARY KEY (run_id, repeat, sample_id)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 11, name: "the probability that a suspect's label is wrong", sql: """
+            ALTER TABLE suspects ADD COLUMN probability REAL;
+            """),
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed

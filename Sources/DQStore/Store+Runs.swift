@@ -150,6 +150,12 @@ extension Store {
         try runs(dataset: dataset, kind: kind).first { $0.status == .succeeded }
     }
 
+    /// A run's summary, if it stored one.
+    public func summary(run: Int64) throws -> JSONValue? {
+        guard let row = try database.row("SELECT summary FROM run_summaries WHERE run_id = ?", [.integer(run)]) else { return nil }
+        return try JSONValue.parse(try row.string(0))
+    }
+
     /// Stores a run's summary (JSON), such as confident learning's joint and noise matrix.
     public func writeSummary(run: Int64, _ summary: JSONValue) throws {
         try database.run("INSERT INTO run_summaries (run_id, summary) VALUES (?, ?)", [.integer(run), .text(summary.jsonText)])

@@ -46,3 +46,21 @@ import DQAnalyses
     for (w, e) in zip(model.weights, expected) { #expect(abs(w - e) < 1e-7) }
     #expect(abs(model.probability([0.5, 1.0]) - 1 / (1 + exp(-(expected[0] + 0.5 * expected[1] + 1.0 * expected[2])))) < 1e-7)
 }
+
+@Test func suspectScoringAveragesDenseSourcesAndUsesACalibrationOnlyWhenItsSignalsAreThere() {
+    // Two signals of one model, and a sparse one that flags only sample 0.
+    let pvi = SuspectScoring.Signal(name: "bow PVI", source: "model", suspicion: [0.1, 0.9, 0.5, 0.2], sparse: false, reasons: ["", "", "", ""])
+    let cl = SuspectScoring.Signal(name: "confident learning (bow)", source: "model", suspicion: [0.2, 0.8, 0.6, 0.1], sparse: false,
+                                   reasons: ["", "", "", ""])
+    let specs = SuspectScoring.Signal(name: "specifications", source: "specifications", suspicion: [1, 0, 0, 0], sparse: true, reasons: ["", "", "", ""])
+    let plain = SuspectScoring.rank([pvi, cl, specs], calibration: nil)
+    // The sparse signal is not averaged in: the model's order stands.
+    #expect(plain.order == [1, 2, 0, 3] && plain.probability == nil)  // 0 and 3 tie: by position
+    #expect(plain.score == [0.375, 1, 0.75, 0.375])
+    // A calibration that weighs only the specifications puts sample 0 first, with probabilities.
+    let calibration = SuspectScoring.Calibration(features: ["specifications", "specifications: tail"], model: .init(weights: [-2, 4, 0]))
+    let calibrated = SuspectScoring.rank([pvi, cl, specs], calibration: calibration)
+    #expect(calibrated.order.first == 0 && calibrated.probability != nil)
+    // Without a signal it needs, the calibration is not used.
+    #expect(SuspectScoring.rank([pvi, cl], calibration: calibration).probability == nil)
+}

@@ -116,7 +116,7 @@ private struct LabelOrderGolden: Decodable {
     #expect(try dq(["conflicts", "--db", db]).status == 0)
     let suspects = try dq(["suspects", "--db", db])
     #expect(suspects.status == 0, "\(suspects.stderr)")
-    #expect(suspects.stdout.contains("Not run yet: pvi, cartography, label-issues"))
+    #expect(suspects.stdout.contains("Not run yet: pvi, cartography."))
 
     // CSV: parsed back, with an empty corrected_label column.
     let csv = scratchPath("review.csv")

@@ -85,7 +85,7 @@ private func csvRows(_ path: String) throws -> [[String]] {
     let db = newStorePath()
     _ = try dq(["ingest", fixture("csv/conflicting-duplicates.csv"), "--dataset", "c", "--db", db])
     #expect(try dq(["conflicts", "--db", db]).status == 0)
-    #expect(try dq(["suspects", "--db", db, "--min-signals", "0"]).status != 0)
+    #expect(try dq(["suspects", "--db", db, "--top", "0"]).status != 0)
     let runs = try dq(["runs", "--db", db, "--format", "json"])
     #expect(runs.status == 0, "\(runs.stderr)")
     let rows = try JSONValue.parse(runs.stdout)["runs"]

@@ -101,17 +101,49 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     #expect(try store.specificationSuspects(run: inconsistent.run).count == inconsistent.suspects.count)
     let conflicts = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
     let outcome = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
-    #expect(outcome.missing == [.pvi, .cartography, .labelIssues])
+    #expect(outcome.missing == [.pvi, .cartography])
     #expect(outcome.sources.map(\.kind) == [.inconsistent, .conflicts] && outcome.sources.map(\.run) == [inconsistent.run, conflicts.run])
     let stored = try store.suspects(run: outcome.run)
     #expect(stored.count == outcome.suspects.count)
-    #expect(stored.map(\.reasonText) == outcome.suspects.map { $0.reasons.joined(separator: "; ") })
+    #expect(stored.map(\.reasonText) == outcome.suspects.map { $0.reasons.map(\.reason).joined(separator: "; ") })
+    // No model run: the list is the samples a specification or a duplicate flags, without probabilities.
+    #expect(outcome.lengthRule == "the samples a specification or a duplicate flags" && stored.allSatisfy { $0.probability == nil })
     let samples = try store.samples(dataset: try store.requireDataset("reviews"))
     let planted = Set(samples.filter { $0.displayID.hasPrefix("p") }.map(\.id))
     #expect(planted.isSubset(of: Set(stored.map(\.sampleID))))
     let parameters = try store.run(outcome.run).parameters(SuspectsParameters.self)
     #expect(parameters.sources == ["inconsistent": inconsistent.run, "conflicts": conflicts.run])
-    #expect(outcome.table(top: 2).note?.contains("Not run yet: pvi, cartography, label-issues") == true)
+    #expect(outcome.table(top: 2).note?.contains("Not run yet: pvi, cartography.") == true)
+}
+
+@Test func afterEvaluateSuspectsCarryCalibratedProbabilitiesAndTheEstimatedLength() throws {
+    let store = try reviewsStore()
+    let pvi = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
+    let plain = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(plain.calibratedBy == nil && plain.suspects.allSatisfy { $0.probability == nil })
+    // The default length is cleanlab's num_label_issues on the pvi run's probabilities.
+    let rows = try store.pviRows(run: pvi.run)
+    let labels = try store.run(pvi.run).parameters(PVIParameters.self).labels
+    let input = ConfidentLearning.Input(labels: rows.map { labels.firstIndex(of: $0.label)! }, probabilities: rows.flatMap(\.probabilities),
+                                        classes: labels.count)
+    #expect(plain.suspects.count == ConfidentLearning.findLabelIssues(input).estimatedIssues)
+    // Every signal gives a reason for every suspect.
+    #expect(plain.suspects.allSatisfy { $0.reasons.map(\.signal) == ["bow PVI", "confident learning (bow)", "conflicting duplicates"] })
+    var evaluate = EvaluateRun.Options()
+    (evaluate.repeats, evaluate.folds) = (2, 2)
+    let evaluation = try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
+    let calibrated = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(calibrated.calibratedBy == evaluation.run)
+    let probabilities = calibrated.suspects.compactMap(\.probability)
+    #expect(probabilities.count == calibrated.suspects.count && probabilities == probabilities.sorted(by: >))
+    #expect(try store.suspects(run: calibrated.run).map(\.probability) == calibrated.suspects.map(\.probability))
+    var top = SuspectsRun.Options()
+    top.top = 3
+    #expect(try SuspectsRun.run(store: store, dataset: reviews, options: top).suspects.count == 3)
+    top.top = nil
+    top.all = true
+    #expect(try SuspectsRun.run(store: store, dataset: reviews, options: top).suspects.count == rows.count)
 }
 
 @Test func theReportHasASectionPerAnalysisAndSaysWhatIsMissing() throws {

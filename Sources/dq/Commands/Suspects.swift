@@ -5,32 +5,35 @@ struct Suspects: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "One ranked list of the samples most likely mislabelled, from every analysis run so far.",
         discussion: """
-            Merges the latest run of each analysis of the dataset: negative PVI (`dq pvi`), the hard-to-learn and ambiguous regions (`dq \
-            cartography`), confident learning (`dq label-issues`), specification mismatches (`dq inconsistent`) and conflicting duplicates (`dq \
-            conflicts`). Each is a ranking; reciprocal rank fusion merges them, so samples several analyses flag come first. Each row gives its \
-            reasons and the label most of them suggest. The list is stored as a run: `dq export suspects` hands it to annotators.
+            Scores every sample with the latest run of each analysis: PVI and confident learning on the `dq pvi` run's out-of-sample \
+            probabilities (one source: one model), cartography confidence, specification matches and conflicting duplicates. After `dq \
+            evaluate`, the fusion it fitted on planted errors gives each sample the probability that its label is wrong; otherwise the model \
+            signals' ranks are averaged. The list is as long as confident learning's estimate of the label errors. Each row gives every \
+            signal's value and a suggested label; the list is stored as a run for `dq export suspects`.
 
             Examples:
               dq suspects --dataset trec
-              dq suspects --dataset trec --min-signals 2 --top 100 --format csv
+              dq suspects --dataset trec --top 100 --format csv
+              dq suspects --dataset trec --all --out ranked.csv
             """
     )
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "How many suspects to print (all are stored).") var top = 30
-    @Option(help: "Keep samples that at least this many analyses flag.") var minSignals = 1
+    @Option(help: "List this many suspects instead of the estimated number of label errors.") var top: Int?
+    @Flag(help: "List every sample, ranked.") var all = false
+    @Option(help: "How many to print (the whole list is stored, and written by --out).") var show = 20
+    @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
-    @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if top < 0 { throw ValidationError("--top must be 0 or more") }
-        if minSignals < 1 { throw ValidationError("--min-signals must be at least 1") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if show < 0 || (top != nil && all) { throw ValidationError("--show must be 0 or more, and --top and --all do not go together") }
     }
 
     func run() throws {
         var options = SuspectsRun.Options()
-        options.minSignals = minSignals
+        (options.top, options.all) = (top, all)
         let outcome = try SuspectsRun.run(store: try store.open(), dataset: selection.selection, options: options)
-        try output.emit([outcome.table(top: top)])
+        try output.emit([outcome.table(top: show)], samples: outcome.sampleTable)
     }
 }
