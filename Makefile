@@ -51,7 +51,9 @@ demo: release
 	@echo "== dq conflicts (near-duplicate questions with different labels, train and test)"
 	$(DQ) conflicts --dataset trec --db $(DEMO_DB)
 	@echo "== dq suspects (every signal merged)"
-	$(DQ) suspects --dataset trec --top 10 --db $(DEMO_DB)
+	@echo "== dq evaluate (10% planted errors, 3 repeats: which signal to trust, and the fusion suspects will use)"
+	$(DQ) evaluate --dataset trec --split train --specs Fixtures/demo/trec-specs.json --db $(DEMO_DB) --out $(DEMO_DIR)/planted.csv
+	$(DQ) suspects --dataset trec --show 10 --db $(DEMO_DB)
 	$(DQ) export suspects --dataset trec --format csv --out $(DEMO_DIR)/review.csv --db $(DEMO_DB)
 	@echo "== dq report"
 	$(DQ) report --dataset trec --out $(DEMO_DIR)/report.html --db $(DEMO_DB)
