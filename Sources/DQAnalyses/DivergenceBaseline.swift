@@ -131,11 +131,7 @@ extension LabelDivergence {
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<n)
         for _ in 0..<permutations {
-            // The first na of a uniform random permutation (partial Fisher–Yates).
-            for i in 0..<na {
-                let j = i + Int(rng.next() % UInt64(n - i))
-                order.swapAt(i, j)
-            }
+            order.shufflePrefix(na, using: &rng)
             var inA = [Bool](repeating: false, count: n)
             for i in order.prefix(na) { inA[i] = true }
             sum += jsd(inA)

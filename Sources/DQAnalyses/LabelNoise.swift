@@ -34,7 +34,7 @@ public enum LabelNoise {
         let n = labels.count
         let count = min(n, Int((rate * Double(n)).rounded()))
         var order = Array(0..<n)
-        for i in 0..<count { order.swapAt(i, i + Int(rng.next() % UInt64(n - i))) }
+        order.shufflePrefix(count, using: &rng)
         var out = Planted(labels: labels, planted: [Bool](repeating: false, count: n))
         for i in order.prefix(count) {
             let y = labels[i]

@@ -82,12 +82,10 @@ public enum LexicalBias {
                 term: term, samples: members, dataRate: Double(members.filter { labels[$0] == label }.count) / n,
                 modelRate: modelProbabilities.map { p in members.reduce(0) { $0 + p[$1] } / n },
                 pinnedAUC: modelProbabilities.flatMap { p in
-                    // s(D): as many samples as the term has, drawn from all of D (partial Fisher–Yates).
+                    // s(D): as many samples as the term has, drawn from all of D.
                     var rng = SplitMix64(seed: seed &+ UInt64(found.count + absent.count))
                     var order = Array(labels.indices)
-                    for i in 0..<members.count {
-                        order.swapAt(i, i + Int(rng.next() % UInt64(order.count - i)))
-                    }
+                    order.shufflePrefix(members.count, using: &rng)
                     let pinned = members + order.prefix(members.count)
                     return auc(scores: pinned.map { p[$0] }, positive: pinned.map { labels[$0] == label })
                 }))

@@ -35,3 +35,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
+
+extension Array {
+    /// Moves a uniform random choice of `count` elements, in random order, to the front
+    /// (the first `count` steps of Fisher–Yates); the rest stay behind them in some order.
+    public mutating func shufflePrefix(_ count: Int, using rng: inout SplitMix64) {
+        for i in 0..<count { swapAt(i, i + Int(rng.next() % UInt64(self.count - i))) }
+    }
+}

@@ -73,17 +73,11 @@ public enum EvaluateRun {
         public init() {}
     }
 
-    /// One signal's figures over the repeats.
-    public struct SignalSummary: Sendable {
-        public var signal: String
-        public var repeats: [DetectionMetrics.Scores]
-        public var seconds: [Double]
-    }
-
     public struct Outcome {
         public var run: Int64
         public var datasetName: String
-        public var signals: [SignalSummary]
+        /// Each signal's figures in each repeat, as stored.
+        public var metrics: [EvaluationMetricRow]
         /// Planted errors of each repeat: the sample and the label it was given.
         public var planted: [[(sample: Sample, label: String)]]
         public var options: Options
@@ -125,14 +119,12 @@ public enum EvaluateRun {
             confusion = LabelNoise.confusion(labels: given, probabilities: clean.map(\.probabilities), classes: labels.count)
         }
 
-        var summaries: [String: SignalSummary] = [:]
-        var order: [String] = []
-        func record(_ signal: String, _ scores: DetectionMetrics.Scores, _ seconds: Double) {
-            if summaries[signal] == nil { order.append(signal); summaries[signal] = SignalSummary(signal: signal, repeats: [], seconds: []) }
-            summaries[signal]!.repeats.append(scores)
-            summaries[signal]!.seconds.append(seconds)
-        }
         var metricRows: [EvaluationMetricRow] = []
+        func record(_ signal: String, repeat r: Int, suspicion: [Double], planted: [Bool], seconds: Double) {
+            let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: planted, k: planted.filter { $0 }.count)
+            metricRows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
+                                                  averagePrecision: scores.averagePrecision, auroc: scores.auroc, seconds: seconds))
+        }
         var plantedRows: [PlantedErrorRow] = []
         var plantedLists: [[(sample: Sample, label: String)]] = []
         // Per repeat: each signal's rank-normalised suspicion (the calibrated fusion's features) and the planted errors.
@@ -143,7 +135,6 @@ public enum EvaluateRun {
             let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
             let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: options.rate, mode: options.mode, confusion: confusion, seed: seed)
             let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
-            let k = noise.count
             var sources: [[Double]] = []
             var columns: [[Double]] = []
             func score(_ signal: String, _ suspicion: [Double], seconds: Double) {
@@ -154,10 +145,7 @@ public enum EvaluateRun {
                     columns.append(ranks)
                     columns.append(ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) })
                 }
-                let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: noise.planted, k: k)
-                record(signal, scores, seconds)
-                metricRows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
-                                                      averagePrecision: scores.averagePrecision, auroc: scores.auroc, seconds: seconds))
+                record(signal, repeat: r, suspicion: suspicion, planted: noise.planted, seconds: seconds)
             }
             let repeatStart = Date()
             var start = Date()
@@ -204,12 +192,8 @@ public enum EvaluateRun {
                 let start = Date()
                 let others = (0..<options.repeats).filter { $0 != r }
                 let model = LogisticFusion.fit(features: others.flatMap { features[$0] }, targets: others.flatMap { targets[$0] })
-                let suspicion = features[r].map(model.probability)
-                let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: targets[r], k: targets[r].filter { $0 }.count)
-                record(calibrated, scores, Date().timeIntervalSince(start))
-                metricRows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: calibrated, precisionAtK: scores.precisionAtK,
-                                                      recallAtK: scores.recallAtK, averagePrecision: scores.averagePrecision,
-                                                      auroc: scores.auroc, seconds: Date().timeIntervalSince(start)))
+                record(calibrated, repeat: r, suspicion: features[r].map(model.probability), planted: targets[r],
+                       seconds: Date().timeIntervalSince(start))
             }
         }
         let fusion = LogisticFusion.fit(features: features.flatMap { $0 }, targets: targets.flatMap { $0 })
@@ -224,7 +208,7 @@ public enum EvaluateRun {
                                                    ("fusion_weights", .array(fusion.weights.map { .number($0) })),
                                                ]))
                                            })
-        return Outcome(run: run, datasetName: dataset.name, signals: order.map { summaries[$0]! }, planted: plantedLists,
+        return Outcome(run: run, datasetName: dataset.name, metrics: metricRows, planted: plantedLists,
                        options: options, sampleCount: samples.count)
     }
 
@@ -261,15 +245,8 @@ public enum EvaluateRun {
 
 extension EvaluateRun.Outcome {
     public var tables: [Table] {
-        var rows: [EvaluationMetricRow] = []
-        for s in signals {
-            for (r, (scores, seconds)) in zip(s.repeats, s.seconds).enumerated() {
-                rows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: s.signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
-                                                averagePrecision: scores.averagePrecision, auroc: scores.auroc, seconds: seconds))
-            }
-        }
         let planted = planted.first?.count ?? 0
-        return [EvaluateRun.table(rows, run: run, title: "Finding \(planted) planted \(options.mode.rawValue) label errors "
+        return [EvaluateRun.table(metrics, run: run, title: "Finding \(planted) planted \(options.mode.rawValue) label errors "
                                     + "(\(Int((options.rate * 100).rounded()))% of \(sampleCount)) in \(datasetName), \(options.repeats) repeats, run \(run)")]
     }
 

@@ -27,6 +27,11 @@ public enum LabelIssuesRun {
         public var rankBy: ConfidentLearning.RankBy = .selfConfidence
         public var minExamplesPerClass = 1
 
+        /// Confident learning with these settings.
+        func find(in input: ConfidentLearning.Input) -> ConfidentLearning.Result {
+            ConfidentLearning.findLabelIssues(input, filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)
+        }
+
         public init(pviRun: Int64? = nil, probabilities: String? = nil, filter: ConfidentLearning.Filter = .pruneByNoiseRate,
                     rankBy: ConfidentLearning.RankBy = .selfConfidence, minExamplesPerClass: Int = 1) {
             (self.pviRun, self.probabilities, self.filter, self.rankBy, self.minExamplesPerClass) = (pviRun, probabilities, filter, rankBy, minExamplesPerClass)
@@ -99,10 +104,7 @@ public enum LabelIssuesRun {
         let input = ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)
         let (run, result) = try store.recordRun(
             parameters, dataset: dataset.id, seed: nil,
-            compute: { _ in
-                ConfidentLearning.findLabelIssues(input, filter: options.filter, rankBy: options.rankBy,
-                                                  minExamplesPerClass: options.minExamplesPerClass)
-            },
+            compute: { _ in options.find(in: input) },
             write: { run, result in
                 try store.writeLabelIssues(run: run, result.ranked.enumerated().map { position, i in
                     LabelIssueRow(sampleID: ids[i], position: position + 1, givenLabel: labels[given[i]],
@@ -126,10 +128,7 @@ public enum LabelIssuesRun {
         parameters.probs = probs
         let (run, result) = try store.recordRun(
             parameters, dataset: nil, seed: nil,
-            compute: { _ in
-                ConfidentLearning.findLabelIssues(input, filter: options.filter, rankBy: options.rankBy,
-                                                  minExamplesPerClass: options.minExamplesPerClass)
-            },
+            compute: { _ in options.find(in: input) },
             write: { run, result in try store.writeSummary(run: run, summary(result, samples: input.count)) })
         return Outcome(run: run, result: result, input: input, sampleIDs: file.rows.map { _ in nil }, displayIDs: file.rows.map(\.id),
                        labels: file.classes, samples: [:])

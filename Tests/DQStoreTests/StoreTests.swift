@@ -342,15 +342,21 @@ private struct TestParameters: RunParameters, Equatable {
     #expect(PackedDoubles.unpack([1, 2, 3]) == nil)
 }
 
-@Test func migrationSixPacksTheProbabilitiesOfAnOlderStore() throws {
-    let path = scratchPath("version5.sqlite")
-    // A store as dq wrote it at schema version 5: probabilities as JSON text.
+/// An empty store with the schema of the first `version` migrations (their SQL), as an older dq left it.
+private func storeAtSchema(_ version: Int, path: String) throws -> Database {
     let old = try Database(path: path)
     try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-    for migration in Migrations.all where migration.version <= 5 {
+    for migration in Migrations.all where migration.version <= version {
         try old.execute(migration.sql)
         try old.run("INSERT INTO schema_migrations VALUES (?, ?, 'then')", [.integer(Int64(migration.version)), .text(migration.name)])
     }
+    return old
+}
+
+@Test func migrationSixPacksTheProbabilitiesOfAnOlderStore() throws {
+    let path = scratchPath("version5.sqlite")
+    // A store as dq wrote it at schema version 5: probabilities as JSON text.
+    let old = try storeAtSchema(5, path: path)
     try old.execute("""
         INSERT INTO datasets VALUES (1, 'd', 'then');
         INSERT INTO ingests VALUES (1, 1, 'train', 'f.csv', 'csv', '{}', 'then', 'then', 1, 1, 0, 0, 1, 1);
@@ -387,12 +393,7 @@ private struct TestParameters: RunParameters, Equatable {
 @Test func migrationEightReselectsTheRegionsOfStoredCartographyRuns() throws {
     let path = scratchPath("version7.sqlite")
     // A store at schema version 7, whose regions were exclusive: ambiguous first, then the rest.
-    let old = try Database(path: path)
-    try old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-    for migration in Migrations.all where migration.version <= 7 {
-        try old.execute(migration.sql)
-        try old.run("INSERT INTO schema_migrations VALUES (?, ?, 'then')", [.integer(Int64(migration.version)), .text(migration.name)])
-    }
+    let old = try storeAtSchema(7, path: path)
     try old.execute("""
         INSERT INTO datasets VALUES (1, 'd', 'then');
         INSERT INTO ingests VALUES (1, 1, 'train', 'f.csv', 'csv', '{}', 'then', 'then', 1, 4, 0, 0, 4, 4);
