@@ -13,13 +13,24 @@ public protocol ModelFamily {
     func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier
 }
 
+/// A family that fits all of a cross-fitting's models over features computed once: each
+/// example is in one group (−1: none), and a job trains on some groups and scores another.
+public protocol CrossFittingFamily: ModelFamily {
+    /// Each job's model, and p(· | x) of its scored group's examples in their order.
+    /// `willFit(job)` runs before each fit and may throw to stop; `progress(job, message)`
+    /// reports on each.
+    func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+                  willFit: (Int) throws -> Void, progress: (Int, String) -> Void) throws
+        -> [(model: any Classifier, scored: [[Double]])]
+}
+
 /// A fitted model: p(· | input) for each input.
 public protocol Classifier {
     func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]]
 }
 
 /// The `bow` family: multinomial logistic regression on hashed word n-grams.
-public struct BowFamily: ModelFamily, Sendable {
+public struct BowFamily: CrossFittingFamily, Sendable {
     public var features: HashedNGrams
     public var options: SoftmaxRegression.Options
 
@@ -33,15 +44,33 @@ public struct BowFamily: ModelFamily, Sendable {
     public var parameters: [(key: String, value: JSONValue)] {
         [("features", .string("hashed word 1..\(features.maxN)-grams, dimension \(features.dimension), signed, l2")),
          ("l2", options.l2.map { .number($0) } ?? .string("1/n")),
-         ("gradient_tolerance", .number(options.solver.gradientTolerance))]
+         ("gradient_tolerance", .number(options.solver.gradientTolerance)),
+         ("held_out_tolerance", options.heldOutTolerance.map { .number($0) } ?? .null)]
     }
 
     public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
-        let x = examples.map { features.features($0.text, pair: $0.pair) }
-        let fit = SoftmaxRegression.fit(features: x, labels: examples.map(\.label), classes: classes,
+        let x = features.rows(examples.map { (text: $0.text, pair: $0.pair) })
+        let fit = SoftmaxRegression.fit(rows: x, labels: examples.map(\.label), classes: classes,
                                         dimension: features.dimension, options: options)
-        progress("fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(fit.stop.rawValue))")
+        progress(BowFamily.describe(fit))
         return BowClassifier(model: fit.model, features: features)
+    }
+
+    public func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+                         willFit: (Int) throws -> Void, progress: (Int, String) -> Void) throws
+        -> [(model: any Classifier, scored: [[Double]])] {
+        let x = features.rows(examples.map { (text: $0.text, pair: $0.pair) })
+        let fits = try SoftmaxRegression.crossFit(rows: x, labels: examples.map(\.label), groups: groups, jobs: jobs, classes: classes,
+                                                  dimension: features.dimension, options: options, willFit: willFit,
+                                                  didFit: { progress($0, BowFamily.describe($1)) })
+        return zip(jobs, fits).map { job, fit in
+            let scored = job.score.map { group in groups.indices.filter { groups[$0] == group }.map { fit.model.probabilities(x[$0]) } } ?? []
+            return (BowClassifier(model: fit.model, features: features), scored)
+        }
+    }
+
+    static func describe(_ fit: SoftmaxRegression.Fit) -> String {
+        "fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(fit.stop.rawValue))"
     }
 }
 

@@ -85,25 +85,41 @@ public enum PVIEstimation {
             guard !scoreSet.isEmpty else { throw EstimationError.emptySplit("split \(evaluate.joined(separator: ","))") }
             jobs.append((trainSet, scoreSet, -1))
         }
+        func tag(_ number: Int) -> String { jobs.count > 1 ? "fold \(number + 1)/\(jobs.count)" : "train/evaluate" }
+        func jobSeed(_ number: Int) -> UInt64 { seed &+ UInt64(number) &* 0x9E37_79B9 }
+        // g′ of every job: over features computed once when the family can (bow), else one fit each.
+        var fitted: [(model: any Classifier, scored: [[Double]]?)] = []
+        if let shared = family as? CrossFittingFamily, let (members, groups) = groupsOfJobs(jobs, samples: samples) {
+            let examples = try members.map { try example(samples[$0]) }
+            let specs = jobs.count == 1 ? [SoftmaxRegression.Job(train: [0], score: 1)]
+                : jobs.indices.map { SoftmaxRegression.Job(train: Set(jobs.indices).subtracting([$0]), score: $0) }
+            fitted = try shared.crossFit(
+                examples, groups: groups, jobs: specs, classes: labels.count, seed: seed,
+                willFit: { number in try progress("\(tag(number)): fitting g′ on \(jobs[number].train.count) samples") },
+                progress: { number, message in try? progress("\(tag(number)): g′ \(message)") }
+            ).map { ($0.model, Optional($0.scored)) }
+        } else {
+            for (number, job) in jobs.enumerated() {
+                let trainExamples = try job.train.map { try example($0) }
+                try progress("\(tag(number)): fitting g′ on \(trainExamples.count) samples")
+                fitted.append((try family.fit(trainExamples, classes: labels.count, seed: jobSeed(number)) { try? progress("\(tag(number)): g′ \($0)") }, nil))
+            }
+        }
         var results: [Result] = []
         for (number, job) in jobs.enumerated() {
-            let tag = jobs.count > 1 ? "fold \(number + 1)/\(jobs.count)" : "train/evaluate"
-            let trainExamples = try job.train.map { try example($0) }
-            let jobSeed = seed &+ UInt64(number) &* 0x9E37_79B9
-            try progress("\(tag): fitting g′ on \(trainExamples.count) samples")
-            let inputModel = try family.fit(trainExamples, classes: labels.count, seed: jobSeed) { try? progress("\(tag): g′ \($0)") }
+            let inputModel = fitted[number].model
             try inspect?(inputModel, job.score)
+            let trainLabels = try job.train.map { try example($0).label }
             let nullModel: any Classifier
             switch null {
             case .prior:
-                nullModel = PriorClassifier(labels: trainExamples.map(\.label), classes: labels.count)
+                nullModel = PriorClassifier(labels: trainLabels, classes: labels.count)
             case .trained:
-                try progress("\(tag): fitting g on the same labels with empty inputs")
+                try progress("\(tag(number)): fitting g on the same labels with empty inputs")
                 nullModel = try family.fit(try job.train.map { try example($0, empty: true) }, classes: labels.count,
-                                           seed: jobSeed &+ 1) { try? progress("\(tag): g \($0)") }
+                                           seed: jobSeed(number) &+ 1) { try? progress("\(tag(number)): g \($0)") }
             }
-            let inputs = job.score.map { (text: $0.text, pair: $0.textPair) }
-            let pInput = inputModel.probabilities(inputs)
+            let pInput = fitted[number].scored ?? inputModel.probabilities(job.score.map { (text: $0.text, pair: $0.textPair) })
             let pNull = nullModel.probabilities([(text: "", pair: nil)])[0]
             for (i, sample) in job.score.enumerated() {
                 let y = index[sample.label]!
@@ -114,5 +130,27 @@ public enum PVIEstimation {
             }
         }
         return results.sorted { $0.sample.id < $1.sample.id }
+    }
+
+    /// The samples the jobs use (indices into `samples`) and each one's group, numbered so that
+    /// job k scores group k and trains on the others (cross-fitting), or, for one train/evaluate
+    /// job, trains on group 0 and scores group 1. nil when a sample would be in two groups.
+    static func groupsOfJobs(_ jobs: [(train: [Sample], score: [Sample], fold: Int)], samples: [Sample]) -> (members: [Int], groups: [Int])? {
+        let position = Dictionary(samples.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var group = [Int](repeating: -1, count: samples.count)
+        func assign(_ members: [Sample], to g: Int) -> Bool {
+            for sample in members {
+                guard let i = position[sample.id], group[i] == -1 || group[i] == g else { return false }
+                group[i] = g
+            }
+            return true
+        }
+        if jobs.count == 1 {
+            guard assign(jobs[0].train, to: 0), assign(jobs[0].score, to: 1) else { return nil }
+        } else {
+            for (k, job) in jobs.enumerated() where !assign(job.score, to: k) { return nil }
+        }
+        let members = group.indices.filter { group[$0] >= 0 }
+        return (members, members.map { group[$0] })
     }
 }

@@ -31,6 +31,7 @@ public struct LBFGS: Sendable {
         case decrease = "relative decrease below tolerance"
         case iterations = "iteration limit"
         case lineSearch = "line search found no better point"
+        case settled = "the caller's convergence test was met"
     }
 
     public struct Result: Sendable {
@@ -43,7 +44,10 @@ public struct LBFGS: Sendable {
     }
 
     /// Minimises f from `start`. `evaluate(x, &gradient)` returns f(x) and writes ∇f(x).
-    public func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double) -> Result {
+    /// `settled(iteration)`, asked after each iteration (the accepted point is always the last
+    /// one `evaluate` saw), may end the minimisation there with `.settled`.
+    public func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double,
+                         settled: (Int) -> Bool = { _ in false }) -> Result {
         let n = start.count
         var x = start
         var g = [Double](repeating: 0, count: n)
@@ -114,6 +118,7 @@ public struct LBFGS: Sendable {
             f = fNew
             gNorm = gNewNorm
             if decrease <= relativeDecreaseTolerance * max(abs(f), 1) { return result(.decrease) }
+            if settled(iteration) { return result(.settled) }
         }
     }
 }

@@ -19,16 +19,23 @@ import Foundation
 /// b is free and the optimum is softmax(b) = the training label frequencies.
 public struct SoftmaxRegression: Sendable {
     public let classes: Int
-    /// Column of each hashed feature index in `weights`, or −1 for features never seen in training.
-    private let columns: [Int32]
+    /// Column of each hashed feature index in `weights`, or −1 for features no row had.
+    let columns: [Int32]
     /// Feature-major weights: the weight of column j for class c is `weights[j · classes + c]`.
-    private let weights: [Double]
+    let weights: [Double]
     public let bias: [Double]
 
     public struct Options: Sendable {
         /// λ; nil means 1/n.
         public var l2: Double?
         public var solver = LBFGS()
+        /// The held-out stopping rule of `crossFit`, in bits: stop once the watched rows' log₂
+        /// p(y|x) have moved by less than this on average (mean absolute change per row) in each
+        /// of the last `heldOutWindow` iterations. nil: solve to the solver's own tolerances.
+        /// PVI needs about a thousandth of a bit; see docs/methods.md for how 10⁻³ over 5
+        /// iterations was chosen.
+        public var heldOutTolerance: Double?
+        public var heldOutWindow = 5
 
         public init(l2: Double? = nil) {
             self.l2 = l2
@@ -49,37 +56,70 @@ public struct SoftmaxRegression: Sendable {
     /// Fits the model to `features` (vectors over `dimension` hashed indices) with labels in `0..<classes`.
     public static func fit(features: [SparseVector], labels: [Int], classes: Int, dimension: Int,
                            options: Options = Options()) -> Fit {
-        precondition(features.count == labels.count && classes >= 2)
-        let n = features.count
-        var columns = [Int32](repeating: -1, count: dimension)
-        var used: Int32 = 0
-        var rowStart = [Int](repeating: 0, count: n + 1)
-        var columnIndex: [Int32] = []
-        var values: [Float] = []
-        for (i, x) in features.enumerated() {
-            for (index, value) in zip(x.indices, x.values) {
-                if columns[Int(index)] < 0 {
-                    columns[Int(index)] = used
-                    used += 1
-                }
-                columnIndex.append(columns[Int(index)])
-                values.append(value)
-            }
-            rowStart[i + 1] = columnIndex.count
+        fit(rows: SparseRows(features), labels: labels, classes: classes, dimension: dimension, options: options)
+    }
+
+    /// Fits the model to every row of `rows`.
+    public static func fit(rows: SparseRows, labels: [Int], classes: Int, dimension: Int, options: Options = Options()) -> Fit {
+        let job = Job(train: [0], score: nil)
+        return crossFit(rows: rows, labels: labels, groups: [Int](repeating: 0, count: rows.count), jobs: [job],
+                        classes: classes, dimension: dimension, options: options, willFit: { _ in })[0]
+    }
+
+    /// One fit of `crossFit`: trained on the rows of the `train` groups; the rows of the `score`
+    /// group are the held-out rows its stopping rule watches (`Options.heldOutTolerance`).
+    public struct Job: Sendable, Equatable {
+        public var train: Set<Int>
+        public var score: Int?
+
+        public init(train: Set<Int>, score: Int?) {
+            self.train = train
+            self.score = score
         }
-        let data = Design(n: n, classes: classes, width: Int(used), rowStart: rowStart, columnIndex: columnIndex,
-                          values: values, labels: labels)
-        let lambda = options.l2 ?? 1 / Double(max(n, 1))
-        let start = [Double](repeating: 0, count: data.width * classes + classes)
-        let scratch = GradientScratch(parts: n >= 2048 ? max(1, Threading.cores) : 1, size: n * classes)
+    }
+
+    /// Fits one model per job over one shared by-feature copy of `rows`: the rows are numbered by
+    /// `groups` (a group per row, −1 for rows no job uses), and a job trains on some groups and
+    /// may watch another. This is cross-fitting's shape: group k is fold k, job k trains on the
+    /// other folds and watches fold k. The matrix is laid out once for all jobs, not once per job.
+    ///
+    /// `willFit(job)` is called before each fit and may throw to stop (Ctrl-C), `didFit` after
+    /// it. `observe(job,
+    /// iteration, log p(y|x) of the watched rows)` sees each iteration's held-out fit.
+    public static func crossFit(
+        rows: SparseRows, labels: [Int], groups: [Int], jobs: [Job], classes: Int, dimension: Int,
+        options: Options = Options(), willFit: (Int) throws -> Void = { _ in }, didFit: (Int, Fit) -> Void = { _, _ in },
+        observe: ((_ job: Int, _ iteration: Int, _ heldOut: UnsafeBufferPointer<Double>) -> Void)? = nil
+    ) rethrows -> [Fit] {
+        precondition(rows.count == labels.count && rows.count == groups.count && classes >= 2)
+        let design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
+        let scratch = GradientScratch(parts: design.n >= 2048 ? max(1, Threading.cores) : 1, rows: design.n, classes: classes,
+                                      heldOut: design.groupRows.map(\.count).max() ?? 0)
         defer { scratch.release() }
-        let result = options.solver.minimize(start: start) { theta, gradient in
-            data.objective(theta, lambda: lambda, scratch: scratch, gradient: &gradient)
+        var fits: [Fit] = []
+        for (number, job) in jobs.enumerated() {
+            try willFit(number)
+            let n = job.train.reduce(0) { $0 + (design.groupRows.indices.contains($1) ? design.groupRows[$1].count : 0) }
+            let lambda = options.l2 ?? 1 / Double(max(n, 1))
+            let start = [Double](repeating: 0, count: design.width * classes + classes)
+            let context = Design.Context(design: design, train: job.train, score: options.heldOutTolerance == nil && observe == nil ? nil : job.score)
+            var watch = HeldOutWatch(tolerance: options.heldOutTolerance, window: options.heldOutWindow)
+            let result = options.solver.minimize(start: start, evaluate: { theta, gradient in
+                design.objective(theta, lambda: lambda, context: context, scratch: scratch, gradient: &gradient)
+            }, settled: { iteration in
+                guard let group = context.score else { return false }
+                let heldOut = UnsafeBufferPointer(rebasing: scratch.heldOut[0..<design.groupRows[group].count])
+                observe?(number, iteration, heldOut)
+                return watch.settled(heldOut)
+            })
+            let split = design.width * classes
+            let model = SoftmaxRegression(
+                classes: classes, columns: design.columnOfIndex, weights: Array(result.x[..<split]), bias: Array(result.x[split...]))
+            fits.append(Fit(model: model, objective: result.value, iterations: result.iterations, evaluations: result.evaluations,
+                            stop: result.stop, l2: lambda))
+            didFit(number, fits[number])
         }
-        let split = data.width * classes
-        let model = SoftmaxRegression(
-            classes: classes, columns: columns, weights: Array(result.x[..<split]), bias: Array(result.x[split...]))
-        return Fit(model: model, objective: result.value, iterations: result.iterations, evaluations: result.evaluations, stop: result.stop, l2: lambda)
+        return fits
     }
 
     /// W·x + b.
@@ -99,7 +139,7 @@ public struct SoftmaxRegression: Sendable {
     }
 }
 
-/// The training data by feature (compressed sparse columns), and the objective over it.
+/// The rows by feature (compressed sparse columns), and the objective over them.
 ///
 /// Both passes run feature by feature: the forward pass adds W[j]·v to the scores of the
 /// documents that have feature j, and the backward pass gathers ∇W[j] = Σ v·(p − y) from them.
@@ -107,39 +147,95 @@ public struct SoftmaxRegression: Sendable {
 /// and the random accesses fall on the n × classes scores, which stay in cache. (Going document
 /// by document instead reads and scatters W at random: three times slower at 2²⁰ features.)
 /// The cores split the features; each writes only its own part of the gradient.
-struct Design: Sendable {
+///
+/// The rows are numbered group by group (cross-fitting's folds), so each feature's entries fall
+/// into one segment per group: a fit trains on some groups' segments and scores another's,
+/// and all fits share this one copy.
+struct Design: @unchecked Sendable {
     var n: Int
     var classes: Int
     var width: Int
-    var columnStart: [Int]
+    var groups: Int
+    /// Feature j's entries in group g: `segment[j·groups + g] ..< segment[j·groups + g + 1]`.
+    var segment: [Int]
     var rowIndex: [Int32]
     /// The feature values, kept in Float as `SparseVector` holds them (exact), which halves
     /// their share of each pass's memory traffic.
     var values: [Float]
+    /// Per design row.
     var labels: [Int]
+    /// The design rows of each group (contiguous).
+    var groupRows: [Range<Int>]
+    /// The column of each hashed feature index, or −1 for features no row has.
+    var columnOfIndex: [Int32]
 
-    init(n: Int, classes: Int, width: Int, rowStart: [Int], columnIndex: [Int32], values rowValues: [Float], labels: [Int]) {
-        self.n = n
+    func columnStart(_ j: Int) -> Int { segment[j * groups] }
+
+    init(rows: SparseRows, labels sourceLabels: [Int], groups sourceGroups: [Int], dimension: Int, classes: Int) {
         self.classes = classes
-        self.width = width
-        self.labels = labels
-        var start = [Int](repeating: 0, count: width + 1)
-        for c in columnIndex { start[Int(c) + 1] += 1 }
-        for j in 0..<width { start[j + 1] += start[j] }
-        var next = start
-        var rows = [Int32](repeating: 0, count: columnIndex.count)
-        var vals = [Float](repeating: 0, count: columnIndex.count)
-        for i in 0..<n {
-            for e in rowStart[i]..<rowStart[i + 1] {
-                let j = Int(columnIndex[e])
-                rows[next[j]] = Int32(i)
-                vals[next[j]] = rowValues[e]
-                next[j] += 1
+        let groupCount = max((sourceGroups.max() ?? -1) + 1, 1)
+        self.groups = groupCount
+        // Design rows: the source rows of group 0, then group 1, … (stable).
+        var counts = [Int](repeating: 0, count: groupCount)
+        for g in sourceGroups where g >= 0 { counts[g] += 1 }
+        var groupRows: [Range<Int>] = []
+        var first = 0
+        for c in counts {
+            groupRows.append(first..<(first + c))
+            first += c
+        }
+        self.groupRows = groupRows
+        n = first
+        var order = [Int](repeating: 0, count: n)
+        var next = groupRows.map(\.lowerBound)
+        for (i, g) in sourceGroups.enumerated() where g >= 0 {
+            order[next[g]] = i
+            next[g] += 1
+        }
+        labels = order.map { sourceLabels[$0] }
+        // Columns by first occurrence in design order, and each (column, group)'s entry count.
+        var columnOf = [Int32](repeating: -1, count: dimension)
+        var width = 0
+        var perSegment: [Int] = []
+        rows.columns.withUnsafeBufferPointer { cols in
+            for i in order {
+                let g = sourceGroups[i]
+                for e in rows.rowStart[i]..<rows.rowStart[i + 1] {
+                    let index = Int(cols[e])
+                    if columnOf[index] < 0 {
+                        columnOf[index] = Int32(width)
+                        width += 1
+                        perSegment.append(contentsOf: repeatElement(0, count: groupCount))
+                    }
+                    perSegment[Int(columnOf[index]) * groupCount + g] += 1
+                }
             }
         }
-        columnStart = start
-        rowIndex = rows
-        values = vals
+        self.width = width
+        columnOfIndex = columnOf
+        var segment = [Int](repeating: 0, count: width * groupCount + 1)
+        for k in 0..<(width * groupCount) { segment[k + 1] = segment[k] + perSegment[k] }
+        perSegment = []
+        var fill = segment
+        fill.removeLast()
+        var rowIndex = [Int32](repeating: 0, count: segment[width * groupCount])
+        var values = [Float](repeating: 0, count: rowIndex.count)
+        rows.columns.withUnsafeBufferPointer { cols in
+            rows.values.withUnsafeBufferPointer { vals in
+                for (d, i) in order.enumerated() {
+                    let g = sourceGroups[i]
+                    for e in rows.rowStart[i]..<rows.rowStart[i + 1] {
+                        let k = Int(columnOf[Int(cols[e])]) * groupCount + g
+                        rowIndex[fill[k]] = Int32(d)
+                        values[fill[k]] = vals[e]
+                        fill[k] += 1
+                    }
+                }
+            }
+        }
+        self.segment = segment
+        self.rowIndex = rowIndex
+        self.values = values
     }
 
     /// Each part's features: contiguous ranges of about equal work, counted as the feature's
@@ -147,15 +243,15 @@ struct Design: Sendable {
     /// are numbered by first occurrence, so the frequent features crowd the first part, which
     /// then took most of every pass while the other core waited.)
     func featureShares(_ parts: Int) -> [Range<Int>] {
-        let total = columnStart[width] + width
+        let total = columnStart(width) + width
         var bounds = [0]
         for part in 1..<max(parts, 1) {
             let target = total * part / parts
-            // The first j with columnStart[j] + j ≥ target (the cost is increasing in j).
+            // The first j with columnStart(j) + j ≥ target (the cost is increasing in j).
             var low = bounds[bounds.count - 1], high = width
             while low < high {
                 let mid = (low + high) / 2
-                if columnStart[mid] + mid < target { low = mid + 1 } else { high = mid }
+                if columnStart(mid) + mid < target { low = mid + 1 } else { high = mid }
             }
             bounds.append(low)
         }
@@ -163,28 +259,59 @@ struct Design: Sendable {
         return (0..<max(parts, 1)).map { bounds[$0]..<bounds[$0 + 1] }
     }
 
-    /// L(θ) and ∇L(θ), θ = [W (feature-major), b]. ∂/∂z_c of −log p(y|x) is p_c − [c = y].
-    func objective(_ theta: [Double], lambda: Double, scratch: GradientScratch, gradient: inout [Double]) -> Double {
-        let parts = scratch.parts, classes = self.classes, n = self.n
+    /// Which groups one evaluation trains on, and which it scores for the held-out watch.
+    struct Context {
+        /// Runs of consecutive groups whose segments the forward pass reads (training groups
+        /// and the scored one), and those the backward pass reads (training groups).
+        var forward: [Range<Int>]
+        var backward: [Range<Int>]
+        var score: Int?
+        var trainRows: [Range<Int>]
+        var trainCount: Int
+
+        init(design: Design, train: Set<Int>, score: Int?) {
+            self.score = score
+            let valid = train.filter { $0 >= 0 && $0 < design.groups }
+            backward = Context.runs(valid)
+            forward = Context.runs(valid.union(score.map { [$0] } ?? []))
+            trainRows = backward.map { design.groupRows[$0.lowerBound].lowerBound..<design.groupRows[$0.upperBound - 1].upperBound }
+            trainCount = trainRows.reduce(0) { $0 + $1.count }
+        }
+
+        static func runs(_ groups: Set<Int>) -> [Range<Int>] {
+            var out: [Range<Int>] = []
+            for g in groups.sorted() {
+                if let last = out.last, last.upperBound == g { out[out.count - 1] = last.lowerBound..<(g + 1) } else { out.append(g..<(g + 1)) }
+            }
+            return out
+        }
+    }
+
+    /// L(θ) over the training rows of `context`, and ∇L(θ), θ = [W (feature-major), b].
+    /// ∂/∂z_c of −log p(y|x) is p_c − [c = y]. The scored group's log p(y|x) go to
+    /// `scratch.heldOut`.
+    func objective(_ theta: [Double], lambda: Double, context: Context, scratch: GradientScratch, gradient: inout [Double]) -> Double {
+        let parts = scratch.parts, classes = self.classes, groups = self.groups, stride = scratch.stride
         let shares = featureShares(parts)
         let bOffset = width * classes
         let data = UncheckedSendable(self)
+        let forward = context.forward, backward = context.backward
         // Scores: each part adds its features' contributions into its own n × classes buffer.
         theta.withUnsafeBufferPointer { wb in
             let w = UncheckedSendable(wb.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let z = scratch.scores(part)
                 z.update(repeating: 0)
-                data.value.columnStart.withUnsafeBufferPointer { starts in
+                data.value.segment.withUnsafeBufferPointer { segments in
                 data.value.rowIndex.withUnsafeBufferPointer { rows in
                 data.value.values.withUnsafeBufferPointer { vals in
-                    for j in shares[part] {
-                        let wj = w.value + j * classes
-                        for e in starts[j]..<starts[j + 1] {
-                            let zd = z.baseAddress! + Int(rows[e]) * classes
-                            let v = Double(vals[e])
-                            for c in 0..<classes { zd[c] += wj[c] * v }
-                        }
+                    let pass = Pass(segments: segments.baseAddress!, rows: rows.baseAddress!, values: vals.baseAddress!,
+                                    groups: groups, classes: classes, stride: stride)
+                    switch stride {
+                    case 2: pass.forward(SIMD2<Double>.self, features: shares[part], runs: forward, w: w.value, z: z.baseAddress!)
+                    case 4: pass.forward(SIMD4<Double>.self, features: shares[part], runs: forward, w: w.value, z: z.baseAddress!)
+                    case 8: pass.forward(SIMD8<Double>.self, features: shares[part], runs: forward, w: w.value, z: z.baseAddress!)
+                    default: pass.forward(features: shares[part], runs: forward, w: w.value, z: z.baseAddress!)
                     }
                 } } }
             }
@@ -194,10 +321,10 @@ struct Design: Sendable {
         var loss = 0.0
         var biasGradient = [Double](repeating: 0, count: classes)
         theta.withUnsafeBufferPointer { t in
-            for d in 0..<n {
-                let row = z.baseAddress! + d * classes
+            func softmax(_ d: Int) -> UnsafeMutablePointer<Double> {
+                let row = z.baseAddress! + d * stride
                 for part in 1..<parts {
-                    let other = scratch.scores(part).baseAddress! + d * classes
+                    let other = scratch.scores(part).baseAddress! + d * stride
                     for c in 0..<classes { row[c] += other[c] }
                 }
                 var maximum = -Double.infinity
@@ -210,33 +337,47 @@ struct Design: Sendable {
                     row[c] = exp(row[c] - maximum)
                     sum += row[c]
                 }
-                let y = labels[d]
-                loss -= log(row[y] / sum)
                 let inverse = 1 / sum
                 for c in 0..<classes { row[c] *= inverse }
-                row[y] -= 1
-                for c in 0..<classes { biasGradient[c] += row[c] }
+                return row
+            }
+            for range in context.trainRows {
+                for d in range {
+                    let row = softmax(d)
+                    let y = labels[d]
+                    loss -= log(row[y])
+                    row[y] -= 1
+                    for c in 0..<classes { biasGradient[c] += row[c] }
+                }
+            }
+            if let group = context.score {
+                let first = groupRows[group].lowerBound
+                for d in groupRows[group] {
+                    scratch.heldOut[d - first] = log(softmax(d)[labels[d]])
+                }
             }
         }
         // ∇W, feature by feature, each part writing its own features; and ‖W‖².
-        let scale = 1 / Double(n)
+        let scale = 1 / Double(context.trainCount)
         theta.withUnsafeBufferPointer { wb in
             gradient.withUnsafeMutableBufferPointer { gb in
                 let pointers = UncheckedSendable((wb.baseAddress!, gb.baseAddress!, UnsafePointer(z.baseAddress!)))
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
                     let (w, g, r) = pointers.value
                     var penalty = 0.0
-                    data.value.columnStart.withUnsafeBufferPointer { starts in
+                    data.value.segment.withUnsafeBufferPointer { segments in
                     data.value.rowIndex.withUnsafeBufferPointer { rows in
                     data.value.values.withUnsafeBufferPointer { vals in
+                        let pass = Pass(segments: segments.baseAddress!, rows: rows.baseAddress!, values: vals.baseAddress!,
+                                        groups: groups, classes: classes, stride: stride)
+                        switch stride {
+                        case 2: pass.backward(SIMD2<Double>.self, features: shares[part], runs: backward, residuals: r, into: g)
+                        case 4: pass.backward(SIMD4<Double>.self, features: shares[part], runs: backward, residuals: r, into: g)
+                        case 8: pass.backward(SIMD8<Double>.self, features: shares[part], runs: backward, residuals: r, into: g)
+                        default: pass.backward(features: shares[part], runs: backward, residuals: r, into: g)
+                        }
                         for j in shares[part] {
                             let gj = g + j * classes, wj = w + j * classes
-                            for c in 0..<classes { gj[c] = 0 }
-                            for e in starts[j]..<starts[j + 1] {
-                                let rd = r + Int(rows[e]) * classes
-                                let v = Double(vals[e])
-                                for c in 0..<classes { gj[c] += rd[c] * v }
-                            }
                             for c in 0..<classes {
                                 gj[c] = gj[c] * scale + lambda * wj[c]
                                 penalty += wj[c] * wj[c]
@@ -254,17 +395,130 @@ struct Design: Sendable {
     }
 }
 
+/// The inner loops of the objective's two passes over one part's features, with each row's
+/// scores as one SIMD vector `V` of `stride` lanes (the lanes past `classes` carry junk that is
+/// never read), or lane by lane when there are more than 8 classes.
+struct Pass {
+    let segments: UnsafePointer<Int>
+    let rows: UnsafePointer<Int32>
+    let values: UnsafePointer<Float>
+    let groups: Int
+    let classes: Int
+    let stride: Int
+
+    /// z[row] += W[j]·v over the entries of `features` in the groups of `runs`. W[j] is loaded as
+    /// `stride` values, so it may take the next feature's first weights (or the bias, after the
+    /// last feature) into the junk lanes.
+    @inline(__always)
+    func forward<V: SIMD>(_: V.Type, features: Range<Int>, runs: [Range<Int>], w: UnsafePointer<Double>, z: UnsafeMutablePointer<Double>)
+        where V.Scalar == Double {
+        let raw = UnsafeMutableRawPointer(z)
+        for j in features {
+            let wj = UnsafeRawPointer(w + j * classes).loadUnaligned(as: V.self)
+            for run in runs {
+                for e in segments[j * groups + run.lowerBound]..<segments[j * groups + run.upperBound] {
+                    let offset = Int(rows[e]) * stride * MemoryLayout<Double>.stride
+                    let zd = raw.loadUnaligned(fromByteOffset: offset, as: V.self)
+                    raw.storeBytes(of: zd + wj * V(repeating: Double(values[e])), toByteOffset: offset, as: V.self)
+                }
+            }
+        }
+    }
+
+    func forward(features: Range<Int>, runs: [Range<Int>], w: UnsafePointer<Double>, z: UnsafeMutablePointer<Double>) {
+        for j in features {
+            let wj = w + j * classes
+            for run in runs {
+                for e in segments[j * groups + run.lowerBound]..<segments[j * groups + run.upperBound] {
+                    let zd = z + Int(rows[e]) * stride
+                    let v = Double(values[e])
+                    for c in 0..<classes { zd[c] += wj[c] * v }
+                }
+            }
+        }
+    }
+
+    /// g[j] = Σ v·r[row] over the entries of `features` in the groups of `runs` (the first
+    /// `classes` lanes only are written).
+    @inline(__always)
+    func backward<V: SIMD>(_: V.Type, features: Range<Int>, runs: [Range<Int>], residuals r: UnsafePointer<Double>,
+                           into g: UnsafeMutablePointer<Double>) where V.Scalar == Double {
+        let raw = UnsafeRawPointer(r)
+        for j in features {
+            var sum = V()
+            for run in runs {
+                for e in segments[j * groups + run.lowerBound]..<segments[j * groups + run.upperBound] {
+                    let rd = raw.loadUnaligned(fromByteOffset: Int(rows[e]) * stride * MemoryLayout<Double>.stride, as: V.self)
+                    sum += rd * V(repeating: Double(values[e]))
+                }
+            }
+            let gj = g + j * classes
+            for c in 0..<classes { gj[c] = sum[c] }
+        }
+    }
+
+    func backward(features: Range<Int>, runs: [Range<Int>], residuals r: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>) {
+        for j in features {
+            let gj = g + j * classes
+            for c in 0..<classes { gj[c] = 0 }
+            for run in runs {
+                for e in segments[j * groups + run.lowerBound]..<segments[j * groups + run.upperBound] {
+                    let rd = r + Int(rows[e]) * stride
+                    let v = Double(values[e])
+                    for c in 0..<classes { gj[c] += rd[c] * v }
+                }
+            }
+        }
+    }
+}
+
+/// The held-out stopping rule (`SoftmaxRegression.Options.heldOutTolerance`): each watched
+/// row's log₂ p(y|x) after each iteration, and whether they have settled. The rule looks only
+/// at how far the values move, never at how good they are, so it cannot pick an iterate for
+/// scoring well on the held-out rows.
+struct HeldOutWatch {
+    var tolerance: Double?
+    var window: Int
+    private var previous: [Double] = []
+    private var calm = 0
+
+    init(tolerance: Double?, window: Int) {
+        self.tolerance = tolerance
+        self.window = max(window, 1)
+    }
+
+    /// Records this iteration's held-out natural-log likelihoods; true once the mean absolute
+    /// change per row has stayed below the tolerance (in bits) for `window` iterations running.
+    mutating func settled(_ heldOut: UnsafeBufferPointer<Double>) -> Bool {
+        guard let tolerance, !heldOut.isEmpty else { return false }
+        defer { previous = Array(heldOut) }
+        guard previous.count == heldOut.count else { return false }
+        var moved = 0.0
+        for i in 0..<heldOut.count { moved += abs(heldOut[i] - previous[i]) }
+        moved /= Double(heldOut.count) * log(2.0)
+        calm = moved < tolerance ? calm + 1 : 0
+        return calm >= window
+    }
+}
+
 /// Per-thread score buffers (n × classes) and partial sums, reused across evaluations.
 final class GradientScratch: @unchecked Sendable {
     let parts: Int
+    /// Each row's scores start `stride` values after the previous row's: the classes rounded
+    /// up to a vector width (2, 4 or 8 lanes) when that is at most 8, so that one vector holds them.
+    let stride: Int
     let size: Int
     let losses: UnsafeMutableBufferPointer<Double>
+    /// log p(y|x) of the scored group's rows at the last evaluation.
+    let heldOut: UnsafeMutableBufferPointer<Double>
     private let buffer: UnsafeMutableBufferPointer<Double>
 
-    init(parts: Int, size: Int) {
+    init(parts: Int, rows: Int, classes: Int, heldOut: Int = 0) {
         self.parts = parts
-        self.size = size
+        stride = classes <= 2 ? 2 : classes <= 4 ? 4 : classes <= 8 ? 8 : classes
+        size = rows * stride
         losses = .allocate(capacity: parts)
+        self.heldOut = .allocate(capacity: max(heldOut, 1))
         buffer = .allocate(capacity: parts * size)
     }
 
@@ -274,6 +528,7 @@ final class GradientScratch: @unchecked Sendable {
 
     func release() {
         losses.deallocate()
+        heldOut.deallocate()
         buffer.deallocate()
     }
 }

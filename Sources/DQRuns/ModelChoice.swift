@@ -42,10 +42,15 @@ public struct ModelSettings: Sendable, Equatable {
     public var maxLength = 128
     /// bow's L2 strength; nil: 1/n (scikit-learn's C = 1).
     public var l2: Double?
+    /// bow's held-out stopping rule in bits (`SoftmaxRegression.Options.heldOutTolerance`);
+    /// nil solves every fit to the gradient tolerance.
+    public var heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance
     public var seed: UInt64 = 13
 
+    public static let defaultHeldOutTolerance = 1e-3
+
     public init(model: ModelChoice, weights: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil,
-                maxLength: Int = 128, l2: Double? = nil, seed: UInt64 = 13) {
+                maxLength: Int = 128, l2: Double? = nil, heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance, seed: UInt64 = 13) {
         self.model = model
         self.weights = weights
         self.epochs = epochs
@@ -53,6 +58,7 @@ public struct ModelSettings: Sendable, Equatable {
         self.learningRate = learningRate
         self.maxLength = maxLength
         self.l2 = l2
+        self.heldOutTolerance = heldOutTolerance
         self.seed = seed
     }
 
@@ -61,7 +67,9 @@ public struct ModelSettings: Sendable, Equatable {
     func family(observer: RunObserver, onStep: ((DQLearning.TrainingProgress) throws -> Void)?) throws
         -> (family: any ModelFamily, parameters: ModelParameters) {
         if model == .bow {
-            let family = BowFamily(options: SoftmaxRegression.Options(l2: l2))
+            var options = SoftmaxRegression.Options(l2: l2)
+            options.heldOutTolerance = heldOutTolerance
+            let family = BowFamily(options: options)
             return (family, ModelParameters(bow: family))
         }
         let name = model.description
@@ -97,6 +105,8 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// nil: 1/n.
     public var l2: Double?
     public var gradientTolerance: Double?
+    /// The held-out stopping rule's tolerance in bits; nil (and for runs before it): none.
+    public var heldOutTolerance: Double?
     // BERT
     /// checkpoint or random (older dq recorded a description here).
     public var initialisation: String?
@@ -122,6 +132,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
             + (family.features.pairNamespace ? ", text pair in its own namespace" : "")
         l2 = family.options.l2
         gradientTolerance = family.options.solver.gradientTolerance
+        heldOutTolerance = family.options.heldOutTolerance
     }
 
     init(bert family: BertFamily) {
@@ -152,7 +163,9 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         if model == "bow" {
             // Runs recorded before pair namespaces hashed both texts of a pair into one bag.
             let namespace = features?.contains("own namespace") ?? true
-            return BowFamily(features: HashedNGrams(pairNamespace: namespace), options: SoftmaxRegression.Options(l2: l2))
+            var options = SoftmaxRegression.Options(l2: l2)
+            options.heldOutTolerance = heldOutTolerance
+            return BowFamily(features: HashedNGrams(pairNamespace: namespace), options: options)
         }
         let start: BertFamily.Initialisation
         var training: BertTrainingOptions
@@ -178,7 +191,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case model, features, l2, gradientTolerance, initialisation, checkpoint, architecture, epochs, batchSize, learningRate,
+        case model, features, l2, gradientTolerance, heldOutTolerance, initialisation, checkpoint, architecture, epochs, batchSize, learningRate,
              warmup, weightDecay, maxLength
     }
 
@@ -189,6 +202,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         // Older dq wrote the default as the text "1/n".
         l2 = (try? c.decodeIfPresent(Double.self, forKey: .l2)) ?? nil
         gradientTolerance = try c.decodeIfPresent(Double.self, forKey: .gradientTolerance)
+        heldOutTolerance = try c.decodeIfPresent(Double.self, forKey: .heldOutTolerance)
         initialisation = try c.decodeIfPresent(String.self, forKey: .initialisation)
         checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint)
         architecture = try c.decodeIfPresent(String.self, forKey: .architecture)

@@ -20,6 +20,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "BERT peak learning rate. Default: 1e-4 fine-tuning, 1e-3 from random initialisation.") var lr: Float?
     @Option(help: "BERT input length in tokens, specials included.") var maxLength = 128
     @Option(help: "bow: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1).") var l2: Double?
+    @Option(help: ArgumentHelp(
+        "bow: stop each fit once its held-out log2 p(y|x) move by less than this many bits per sample on average, 5 iterations running; 0 solves every fit to convergence.",
+        valueName: "bits")) var heldOutTolerance = ModelSettings.defaultHeldOutTolerance
     @Option(help: "Seed for folds, initialisation, shuffling and dropout.") var seed: UInt64 = 13
 
     func validate() throws {
@@ -28,12 +31,13 @@ struct ModelOptions: ParsableArguments {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(8...100_000).contains(maxLength) { throw ValidationError("--max-length must be between 8 and 100000") }
         if let l2, !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be a finite number, 0 or more") }
+        if !(heldOutTolerance >= 0 && heldOutTolerance < 1) { throw ValidationError("--held-out-tolerance must be at least 0 and below 1 (bits)") }
         if model == .bow && weights != nil { throw ValidationError("--weights applies to BERT models, not bow") }
     }
 
     /// The settings, with `model` defaulting to the command's family.
     func settings(default family: ModelChoice) -> ModelSettings {
         ModelSettings(model: model ?? family, weights: weights, epochs: epochs, batchSize: batchSize, learningRate: lr, maxLength: maxLength,
-                      l2: l2, seed: seed)
+                      l2: l2, heldOutTolerance: heldOutTolerance > 0 ? heldOutTolerance : nil, seed: seed)
     }
 }

@@ -169,19 +169,18 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
     // Feature 0 is in every one of 100 documents, features 1…99 in one each: by count the
     // first of two halves would hold 149 of the 199 nonzeros.
     let n = 100
-    var rowStart = [0], columnIndex: [Int32] = []
+    var rows = SparseRows()
     for i in 0..<n {
-        columnIndex += i == 0 ? [0] : [0, Int32(i)]
-        rowStart.append(columnIndex.count)
+        let indices: [Int32] = i == 0 ? [0] : [0, Int32(i)]
+        rows.append(SparseVector(indices: indices, values: [Float](repeating: 1, count: indices.count)))
     }
-    let design = Design(n: n, classes: 2, width: n, rowStart: rowStart, columnIndex: columnIndex,
-                        values: [Float](repeating: 1, count: columnIndex.count), labels: [Int](repeating: 0, count: n))
+    let design = Design(rows: rows, labels: [Int](repeating: 0, count: n), groups: [Int](repeating: 0, count: n), dimension: n, classes: 2)
     for parts in [1, 2, 3] {
         let shares = design.featureShares(parts)
         #expect(shares.count == parts && shares.first?.lowerBound == 0 && shares.last?.upperBound == n)
         #expect(zip(shares, shares.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
         // Work = nonzeros + 1 per feature: 199 + 100 in all; no share is more than one feature's work off its part.
-        let work = shares.map { share in share.reduce(0) { $0 + (design.columnStart[$1 + 1] - design.columnStart[$1]) + 1 } }
+        let work = shares.map { share in share.reduce(0) { $0 + (design.columnStart($1 + 1) - design.columnStart($1)) + 1 } }
         #expect(work.reduce(0, +) == 299)
         #expect(work.allSatisfy { abs($0 - 299 / parts) <= 101 }, "\(work)")
     }

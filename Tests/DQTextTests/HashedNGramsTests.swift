@@ -64,3 +64,17 @@ private struct Golden: Decodable {
     let bag = shared.features("the cat", pair: "cat sat")
     #expect(bag.indices.count == 5 && bag.values[bag.indices.firstIndex(of: index("cat"))!] == 2)
 }
+
+@Test func manyRowsHashedInParallelChunksEqualOneByOne() {
+    let hashing = HashedNGrams(dimension: 1 << 12)
+    let inputs: [(text: String, pair: String?)] = (0..<9000).map { i in
+        (text: "row \(i) says w\(i % 97) and w\(i % 13)", pair: i % 3 == 0 ? "pair \(i % 7)" : nil)
+    }
+    let rows = hashing.rows(inputs)
+    #expect(rows.count == inputs.count)
+    for i in [0, 1, 4095, 4096, 4097, 8191, 8999] {
+        #expect(rows[i] == hashing.features(inputs[i].text, pair: inputs[i].pair), "row \(i)")
+    }
+    #expect(hashing.rows(inputs, cores: 1) == rows)
+    #expect(SparseRows(inputs.prefix(10).map { hashing.features($0.text, pair: $0.pair) }) == hashing.rows(Array(inputs.prefix(10))))
+}

@@ -159,6 +159,11 @@ case "bow":
     let rest = Array(arguments.dropFirst())
     try bowBenchmark(path: rest.first ?? "rows.csv", gradientTolerance: rest.count > 1 ? Double(rest[1])! : 1e-4,
                      rows: rest.count > 2 ? Int(rest[2]) : nil)
+case "bow-path":
+    // dq-bench bow-path CSV [ROWS [GRADIENT-TOLERANCE]]: see `bowPathBenchmark`.
+    let rest = Array(arguments.dropFirst())
+    try bowPathBenchmark(path: rest[0], rows: rest.count > 1 ? Int(rest[1]) : nil,
+                         tolerance: rest.count > 2 ? Double(rest[2])! : 1e-8)
 case "hidden":
     // dq-bench hidden DIR TEXT: the checkpoint's last hidden state for TEXT (first token and
     // mean over tokens), for bench/check_checkpoints.py to compare with transformers.

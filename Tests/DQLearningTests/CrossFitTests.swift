@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import DQLearning
+import DQText
+
+/// Random sparse rows over `dimension` features, with labels that depend on them.
+private func randomRows(_ n: Int, classes: Int, dimension: Int, seed: UInt64) -> (SparseRows, [Int]) {
+    var rng = SplitMix64(seed: seed)
+    var rows = SparseRows(), labels: [Int] = []
+    for _ in 0..<n {
+        let count = 1 + Int(rng.next() % 6)
+        let indices = Set((0..<count).map { _ in Int32(rng.next() % UInt64(dimension)) }).sorted()
+        rows.append(SparseVector(indices: indices, values: indices.map { _ in Float(rng.nextDouble() * 2 - 1) }))
+        labels.append(Int((UInt64(indices[0]) &+ rng.next() % 2) % UInt64(classes)))
+    }
+    return (rows, labels)
+}
+
+/// The objective written out plainly, row by row over dense weights: (1/n) Σ −log softmax(Wx + b)_y + (λ/2)‖W‖².
+private func plainObjective(_ theta: [Double], rows: SparseRows, labels: [Int], members: [Int], classes: Int,
+                            column: [Int32], lambda: Double) -> Double {
+    let width = (theta.count - classes) / classes
+    var loss = 0.0
+    for i in members {
+        var z = Array(theta[(width * classes)...])
+        let x = rows[i]
+        for (index, value) in zip(x.indices, x.values) {
+            let j = Int(column[Int(index)])
+            for c in 0..<classes { z[c] += theta[j * classes + c] * Double(value) }
+        }
+        let m = z.max()!
+        let logSum = m + log(z.reduce(0) { $0 + exp($1 - m) })
+        loss += logSum - z[labels[i]]
+    }
+    let penalty = theta[..<(width * classes)].reduce(0) { $0 + $1 * $1 }
+    return loss / Double(members.count) + lambda / 2 * penalty
+}
+
+@Test(arguments: [2, 3, 4, 5, 9])
+func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: Int) {
+    // 3,000 rows: enough for the passes to split between two cores; three groups, training on
+    // 0 and 2 and scoring 1. 2, 4 and 8 lanes run SIMD paths (3 and 5 with junk lanes), 9 the plain loops.
+    let n = 3000, dimension = 400
+    let (rows, labels) = randomRows(n, classes: classes, dimension: dimension, seed: UInt64(classes))
+    let groups = (0..<n).map { $0 % 3 }
+    let design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
+    let scratch = GradientScratch(parts: 2, rows: design.n, classes: classes, heldOut: n)
+    defer { scratch.release() }
+    let context = Design.Context(design: design, train: [0, 2], score: 1)
+    var rng = SplitMix64(seed: 99)
+    let theta = (0..<(design.width * classes + classes)).map { _ in rng.nextDouble() - 0.5 }
+    let lambda = 0.01
+    var gradient = [Double](repeating: 0, count: theta.count)
+    let value = design.objective(theta, lambda: lambda, context: context, scratch: scratch, gradient: &gradient)
+    let members = (0..<n).filter { groups[$0] != 1 }
+    let plain = plainObjective(theta, rows: rows, labels: labels, members: members, classes: classes,
+                               column: design.columnOfIndex, lambda: lambda)
+    #expect(abs(value - plain) < 1e-10 * abs(plain), "\(value) vs \(plain)")
+    // Central differences on weights of frequent and rare features and on the bias.
+    for k in [0, 1, classes + 1, theta.count / 2, theta.count - classes - 1, theta.count - 1] {
+        let h = 1e-5
+        var up = theta, down = theta
+        up[k] += h
+        down[k] -= h
+        let numeric = (plainObjective(up, rows: rows, labels: labels, members: members, classes: classes, column: design.columnOfIndex, lambda: lambda)
+            - plainObjective(down, rows: rows, labels: labels, members: members, classes: classes, column: design.columnOfIndex, lambda: lambda)) / (2 * h)
+        #expect(abs(gradient[k] - numeric) < 1e-7, "coordinate \(k): \(gradient[k]) vs \(numeric)")
+    }
+    // The scored group's log p(y|x), in its rows' order.
+    let model = SoftmaxRegression(classes: classes, columns: design.columnOfIndex, weights: Array(theta[..<(design.width * classes)]),
+                                  bias: Array(theta[(design.width * classes)...]))
+    for (k, i) in (0..<n).filter({ groups[$0] == 1 }).enumerated().prefix(50) {
+        #expect(abs(scratch.heldOut[k] - log(model.probabilities(rows[i])[labels[i]])) < 1e-12)
+    }
+}
+
+@Test func eachCrossFittedModelIsTheFitOnItsTrainingRowsAlone() {
+    let n = 2500, classes = 3, dimension = 300
+    let (rows, labels) = randomRows(n, classes: classes, dimension: dimension, seed: 5)
+    let groups = (0..<n).map { ($0 * 7) % 4 - ($0 % 50 == 0 ? 4 : 0) }   // four folds, and some rows in none (−1…−4 → unused)
+        .map { $0 < 0 ? -1 : $0 }
+    var options = SoftmaxRegression.Options()
+    options.solver.gradientTolerance = 1e-9
+    options.solver.relativeDecreaseTolerance = 0
+    let jobs = (0..<4).map { SoftmaxRegression.Job(train: Set(0..<4).subtracting([$0]), score: $0) }
+    var started: [Int] = []
+    let fits = SoftmaxRegression.crossFit(rows: rows, labels: labels, groups: groups, jobs: jobs, classes: classes, dimension: dimension,
+                                          options: options, willFit: { started.append($0) })
+    #expect(started == [0, 1, 2, 3])
+    for (k, fit) in fits.enumerated() {
+        let members = (0..<n).filter { groups[$0] >= 0 && groups[$0] != k }
+        let alone = SoftmaxRegression.fit(features: members.map { rows[$0] }, labels: members.map { labels[$0] }, classes: classes,
+                                          dimension: dimension, options: options)
+        #expect(abs(fit.objective - alone.objective) < 1e-9, "fold \(k)")
+        #expect(fit.l2 == 1 / Double(members.count))
+        for i in stride(from: k, to: n, by: 97) {
+            for (a, b) in zip(fit.model.probabilities(rows[i]), alone.model.probabilities(rows[i])) { #expect(abs(a - b) < 1e-6) }
+        }
+    }
+}
+
+@Test func theHeldOutRuleStopsEarlyAndNearTheConvergedPredictions() {
+    let n = 4000, classes = 4, dimension = 2000
+    let (rows, labels) = randomRows(n, classes: classes, dimension: dimension, seed: 11)
+    let groups = (0..<n).map { $0 % 5 }
+    let job = [SoftmaxRegression.Job(train: [1, 2, 3, 4], score: 0)]
+    var tight = SoftmaxRegression.Options()
+    tight.solver.gradientTolerance = 1e-9
+    tight.solver.relativeDecreaseTolerance = 0
+    var ruled = tight
+    ruled.heldOutTolerance = 1e-3
+    var path: [Double] = []
+    let converged = SoftmaxRegression.crossFit(rows: rows, labels: labels, groups: groups, jobs: job, classes: classes, dimension: dimension,
+                                               options: tight, willFit: { _ in })[0]
+    let early = SoftmaxRegression.crossFit(rows: rows, labels: labels, groups: groups, jobs: job, classes: classes, dimension: dimension,
+                                           options: ruled, willFit: { _ in },
+                                           observe: { _, _, heldOut in path.append(heldOut.reduce(0, +)) })[0]
+    #expect(early.stop == .settled && early.iterations < converged.iterations, "\(early.iterations) vs \(converged.iterations)")
+    #expect(path.count == early.iterations)
+    let scored = (0..<n).filter { groups[$0] == 0 }
+    let moved = scored.map { i in abs(log2(early.model.probabilities(rows[i])[labels[i]]) - log2(converged.model.probabilities(rows[i])[labels[i]])) }
+    #expect(moved.reduce(0, +) / Double(moved.count) < 0.01)
+}
+
+@Test func theHeldOutWatchWantsEveryIterationOfTheWindowCalm() {
+    var watch = HeldOutWatch(tolerance: 0.1, window: 2)
+    func see(_ values: [Double]) -> Bool {
+        values.map { $0 * log(2.0) }.withUnsafeBufferPointer { watch.settled($0) }
+    }
+    #expect(!see([0, 0]))          // nothing to compare with yet
+    #expect(!see([0.05, 0.05]))    // moved 0.05 bits: calm 1
+    #expect(!see([0.5, 0.05]))     // moved 0.225 on average: not calm
+    #expect(!see([0.5, 0.1]))      // calm 1
+    #expect(see([0.45, 0.15]))     // calm 2: settled
+    var off = HeldOutWatch(tolerance: nil, window: 1)
+    #expect(![0.0].withUnsafeBufferPointer { off.settled($0) } && ![0.0].withUnsafeBufferPointer { off.settled($0) })
+}
