@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "DQStore", dependencies: ["CSQLite", "DQText"]),
         .target(name: "DQReports", dependencies: ["DQText"]),
         .target(name: "DQKernels512", swiftSettings: avx512ISA),
-        .target(name: "DQLearning", dependencies: ["DQText", "DQKernels512"], swiftSettings: vectorISA),
+        /// Optimised in debug builds too: the tests train models, and unspecialised generic SIMD
+        /// code runs orders of magnitude slower than the release build.
+        .target(name: "DQLearning", dependencies: ["DQText", "DQKernels512"],
+                swiftSettings: vectorISA + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "DQAnalyses", dependencies: ["DQStore", "DQText", "DQLearning"]),
         /// One function per command's work, with typed parameters and results; the CLI only parses and renders.
         .target(name: "DQRuns", dependencies: ["DQStore", "DQText", "DQAnalyses", "DQReports", "DQLearning"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|gemm|bert|bow|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues ...]   (default: all)
+# Usage: bench/run.sh [ingest|gemm|bert|bow|bow-scale|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -40,6 +40,10 @@ if selected bow; then
   "$PY" bench/make_bow_csv.py "$WORK/bow.csv"
   .build/release/dq-bench bow "$WORK/bow.csv"
   "$PY" bench/bow_peer.py "$WORK/bow.csv"
+fi
+if selected bow-scale; then
+  echo "== dq pvi --model bow --folds 5 at 100k, 300k and 1M generated rows: held-out rule, converged, scikit-learn (issue 21)"
+  "$PY" bench/bow_scale.py .build/release/dq "$WORK"
 fi
 if selected pvi; then
   echo "== dq pvi --model bow --folds 5 --null prior on 100,000 rows vs scikit-learn cross-fitted"

@@ -16,12 +16,13 @@ public protocol ModelFamily {
 /// A family that fits all of a cross-fitting's models over features computed once: each
 /// example is in one group (−1: none), and a job trains on some groups and scores another.
 public protocol CrossFittingFamily: ModelFamily {
-    /// Each job's model, and p(· | x) of its scored group's examples in their order.
-    /// `willFit(job)` runs before each fit and may throw to stop; `progress(job, message)`
-    /// reports on each.
+    /// Fits each job in turn; `willFit(job)` runs before each fit and `interrupt()` during it,
+    /// and either may throw to stop; 
+    /// `didFit` gets the job's model, p(· | x) of its scored group's examples in their order,
+    /// and a line on how the fit went.
     func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
-                  willFit: (Int) throws -> Void, progress: (Int, String) -> Void) throws
-        -> [(model: any Classifier, scored: [[Double]])]
+                  willFit: (Int) throws -> Void, interrupt: () throws -> Void,
+                  didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws
 }
 
 /// A fitted model: p(· | input) for each input.
@@ -57,20 +58,20 @@ public struct BowFamily: CrossFittingFamily, Sendable {
     }
 
     public func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
-                         willFit: (Int) throws -> Void, progress: (Int, String) -> Void) throws
-        -> [(model: any Classifier, scored: [[Double]])] {
-        let x = features.rows(examples.map { (text: $0.text, pair: $0.pair) })
-        let fits = try SoftmaxRegression.crossFit(rows: x, labels: examples.map(\.label), groups: groups, jobs: jobs, classes: classes,
-                                                  dimension: features.dimension, options: options, willFit: willFit,
-                                                  didFit: { progress($0, BowFamily.describe($1)) })
-        return zip(jobs, fits).map { job, fit in
-            let scored = job.score.map { group in groups.indices.filter { groups[$0] == group }.map { fit.model.probabilities(x[$0]) } } ?? []
-            return (BowClassifier(model: fit.model, features: features), scored)
+                         willFit: (Int) throws -> Void, interrupt: () throws -> Void,
+                         didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws {
+        // The hashed rows live only until they are laid out by feature.
+        let data = GroupedRows(rows: features.rows(examples.map { (text: $0.text, pair: $0.pair) }), labels: examples.map(\.label),
+                               groups: groups, dimension: features.dimension, classes: classes)
+        try SoftmaxRegression.crossFit(data, jobs: jobs, options: options, willFit: willFit, interrupt: interrupt) { number, fit in
+            let scored = jobs[number].score.map { data.probabilities(fit.model, group: $0) } ?? []
+            try didFit(number, BowClassifier(model: fit.model, features: features), scored, BowFamily.describe(fit))
         }
     }
 
     static func describe(_ fit: SoftmaxRegression.Fit) -> String {
-        "fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(fit.stop.rawValue))"
+        let stop = fit.stop == .settled ? "held-out log2 p(y|x) settled" : fit.stop.rawValue
+        return "fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(stop))"
     }
 }
 

@@ -47,10 +47,12 @@ public enum PVIEstimation {
     /// Runs the estimation. `labels` fixes the label order of probability vectors. With
     /// cross-fitting, samples with the same `group` key share a fold (see `StratifiedFolds`).
     /// `inspect`, if given, sees each fitted g′ with the samples it scores (as `dq artefacts` does).
-    /// `progress` hears of each fit as it starts and may throw to stop the run there (Ctrl-C).
+    /// `progress` hears of each fit as it starts and may throw to stop the run there (Ctrl-C);
+    /// `interrupt` is asked during fits that can stop part-way (bow's iterations) and may throw too.
     public static func run(
         samples: [Sample], labels: [String], family: any ModelFamily, scheme: Scheme,
         null: NullModel, seed: UInt64, group: ((Sample) -> String)? = nil, progress: (String) throws -> Void = { _ in },
+        interrupt: () throws -> Void = {},
         inspect: ((_ inputModel: any Classifier, _ scored: [Sample]) throws -> Void)? = nil
     ) throws -> [Result] {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
@@ -87,27 +89,10 @@ public enum PVIEstimation {
         }
         func tag(_ number: Int) -> String { jobs.count > 1 ? "fold \(number + 1)/\(jobs.count)" : "train/evaluate" }
         func jobSeed(_ number: Int) -> UInt64 { seed &+ UInt64(number) &* 0x9E37_79B9 }
-        // g′ of every job: over features computed once when the family can (bow), else one fit each.
-        var fitted: [(model: any Classifier, scored: [[Double]]?)] = []
-        if let shared = family as? CrossFittingFamily, let (members, groups) = groupsOfJobs(jobs, samples: samples) {
-            let examples = try members.map { try example(samples[$0]) }
-            let specs = jobs.count == 1 ? [SoftmaxRegression.Job(train: [0], score: 1)]
-                : jobs.indices.map { SoftmaxRegression.Job(train: Set(jobs.indices).subtracting([$0]), score: $0) }
-            fitted = try shared.crossFit(
-                examples, groups: groups, jobs: specs, classes: labels.count, seed: seed,
-                willFit: { number in try progress("\(tag(number)): fitting g′ on \(jobs[number].train.count) samples") },
-                progress: { number, message in try? progress("\(tag(number)): g′ \(message)") }
-            ).map { ($0.model, Optional($0.scored)) }
-        } else {
-            for (number, job) in jobs.enumerated() {
-                let trainExamples = try job.train.map { try example($0) }
-                try progress("\(tag(number)): fitting g′ on \(trainExamples.count) samples")
-                fitted.append((try family.fit(trainExamples, classes: labels.count, seed: jobSeed(number)) { try? progress("\(tag(number)): g′ \($0)") }, nil))
-            }
-        }
         var results: [Result] = []
-        for (number, job) in jobs.enumerated() {
-            let inputModel = fitted[number].model
+        /// The null model, the scores and the results of a job whose g′ is fitted.
+        func finish(_ number: Int, inputModel: any Classifier, scored: [[Double]]?) throws {
+            let job = jobs[number]
             try inspect?(inputModel, job.score)
             let trainLabels = try job.train.map { try example($0).label }
             let nullModel: any Classifier
@@ -119,7 +104,7 @@ public enum PVIEstimation {
                 nullModel = try family.fit(try job.train.map { try example($0, empty: true) }, classes: labels.count,
                                            seed: jobSeed(number) &+ 1) { try? progress("\(tag(number)): g \($0)") }
             }
-            let pInput = fitted[number].scored ?? inputModel.probabilities(job.score.map { (text: $0.text, pair: $0.textPair) })
+            let pInput = scored ?? inputModel.probabilities(job.score.map { (text: $0.text, pair: $0.textPair) })
             let pNull = nullModel.probabilities([(text: "", pair: nil)])[0]
             for (i, sample) in job.score.enumerated() {
                 let y = index[sample.label]!
@@ -127,6 +112,26 @@ public enum PVIEstimation {
                     sample: sample, fold: job.fold,
                     score: PointwiseVInformation.score(label: y, inputProbabilities: pInput[i], nullProbabilities: pNull),
                     probabilities: pInput[i]))
+            }
+        }
+        // g′ of every job: over features computed once when the family can (bow), else one fit each.
+        if let shared = family as? CrossFittingFamily, let (members, groups) = groupsOfJobs(jobs, samples: samples) {
+            let specs = jobs.count == 1 ? [SoftmaxRegression.Job(train: [0], score: 1)]
+                : jobs.indices.map { SoftmaxRegression.Job(train: Set(jobs.indices).subtracting([$0]), score: $0) }
+            try shared.crossFit(
+                try members.map { try example(samples[$0]) }, groups: groups, jobs: specs, classes: labels.count, seed: seed,
+                willFit: { number in try progress("\(tag(number)): fitting g′ on \(jobs[number].train.count) samples") },
+                interrupt: interrupt
+            ) { number, model, scored, summary in
+                try? progress("\(tag(number)): g′ \(summary)")
+                try finish(number, inputModel: model, scored: scored)
+            }
+        } else {
+            for (number, job) in jobs.enumerated() {
+                let trainExamples = try job.train.map { try example($0) }
+                try progress("\(tag(number)): fitting g′ on \(trainExamples.count) samples")
+                let model = try family.fit(trainExamples, classes: labels.count, seed: jobSeed(number)) { try? progress("\(tag(number)): g′ \($0)") }
+                try finish(number, inputModel: model, scored: nil)
             }
         }
         return results.sorted { $0.sample.id < $1.sample.id }

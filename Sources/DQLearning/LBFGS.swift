@@ -44,10 +44,14 @@ public struct LBFGS: Sendable {
     }
 
     /// Minimises f from `start`. `evaluate(x, &gradient)` returns f(x) and writes ∇f(x).
-    /// `settled(iteration)`, asked after each iteration (the accepted point is always the last
-    /// one `evaluate` saw), may end the minimisation there with `.settled`.
+    public func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double) -> Result {
+        minimize(start: start, evaluate: evaluate, settled: { _ in false })
+    }
+
+    /// As `minimize(start:evaluate:)`; `settled(iteration)`, asked after each iteration (the accepted point is always the last
+    /// one `evaluate` saw), may end the minimisation there with `.settled`, or throw to abandon it.
     public func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double,
-                         settled: (Int) -> Bool = { _ in false }) -> Result {
+                         settled: (Int) throws -> Bool) rethrows -> Result {
         let n = start.count
         var x = start
         var g = [Double](repeating: 0, count: n)
@@ -118,7 +122,7 @@ public struct LBFGS: Sendable {
             f = fNew
             gNorm = gNewNorm
             if decrease <= relativeDecreaseTolerance * max(abs(f), 1) { return result(.decrease) }
-            if settled(iteration) { return result(.settled) }
+            if try settled(iteration) { return result(.settled) }
         }
     }
 }

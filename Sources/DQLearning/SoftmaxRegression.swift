@@ -63,7 +63,7 @@ public struct SoftmaxRegression: Sendable {
     public static func fit(rows: SparseRows, labels: [Int], classes: Int, dimension: Int, options: Options = Options()) -> Fit {
         let job = Job(train: [0], score: nil)
         return crossFit(rows: rows, labels: labels, groups: [Int](repeating: 0, count: rows.count), jobs: [job],
-                        classes: classes, dimension: dimension, options: options, willFit: { _ in })[0]
+                        classes: classes, dimension: dimension, options: options, willFit: { _ in }, observe: nil)[0]
     }
 
     /// One fit of `crossFit`: trained on the rows of the `train` groups; the rows of the `score`
@@ -81,32 +81,43 @@ public struct SoftmaxRegression: Sendable {
     /// Fits one model per job over one shared by-feature copy of `rows`: the rows are numbered by
     /// `groups` (a group per row, −1 for rows no job uses), and a job trains on some groups and
     /// may watch another. This is cross-fitting's shape: group k is fold k, job k trains on the
-    /// other folds and watches fold k. The matrix is laid out once for all jobs, not once per job.
-    ///
-    /// `willFit(job)` is called before each fit and may throw to stop (Ctrl-C), `didFit` after
-    /// it. `observe(job,
-    /// iteration, log p(y|x) of the watched rows)` sees each iteration's held-out fit.
+    /// other folds and watches fold k.
     public static func crossFit(
         rows: SparseRows, labels: [Int], groups: [Int], jobs: [Job], classes: Int, dimension: Int,
-        options: Options = Options(), willFit: (Int) throws -> Void = { _ in }, didFit: (Int, Fit) -> Void = { _, _ in },
+        options: Options = Options(), willFit: (Int) throws -> Void = { _ in },
         observe: ((_ job: Int, _ iteration: Int, _ heldOut: UnsafeBufferPointer<Double>) -> Void)? = nil
     ) rethrows -> [Fit] {
-        precondition(rows.count == labels.count && rows.count == groups.count && classes >= 2)
-        let design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
+        var fits: [Fit] = []
+        try crossFit(GroupedRows(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes), jobs: jobs,
+                     options: options, willFit: willFit, interrupt: {}, observe: observe) { _, fit in fits.append(fit) }
+        return fits
+    }
+
+    /// `crossFit` over rows already laid out, handing each job's fit to `didFit` as it is made
+    /// (so that no more than one model need be held at a time). `willFit(job)` is called before
+    /// each fit and may throw to stop (Ctrl-C), as may `interrupt()` after every iteration.
+    /// `observe(job, iteration, log p(y|x) of the watched rows)` sees each iteration's held-out fit.
+    public static func crossFit(
+        _ data: GroupedRows, jobs: [Job], options: Options = Options(), willFit: (Int) throws -> Void,
+        interrupt: () throws -> Void = {},
+        observe: ((_ job: Int, _ iteration: Int, _ heldOut: UnsafeBufferPointer<Double>) -> Void)? = nil,
+        didFit: (Int, Fit) throws -> Void
+    ) rethrows {
+        let design = data.design, classes = design.classes
         let scratch = GradientScratch(parts: design.n >= 2048 ? max(1, Threading.cores) : 1, rows: design.n, classes: classes,
                                       heldOut: design.groupRows.map(\.count).max() ?? 0)
         defer { scratch.release() }
-        var fits: [Fit] = []
         for (number, job) in jobs.enumerated() {
             try willFit(number)
-            let n = job.train.reduce(0) { $0 + (design.groupRows.indices.contains($1) ? design.groupRows[$1].count : 0) }
-            let lambda = options.l2 ?? 1 / Double(max(n, 1))
+            let context = Design.Context(design: design, train: job.train,
+                                         score: options.heldOutTolerance == nil && observe == nil ? nil : job.score)
+            let lambda = options.l2 ?? 1 / Double(max(context.trainCount, 1))
             let start = [Double](repeating: 0, count: design.width * classes + classes)
-            let context = Design.Context(design: design, train: job.train, score: options.heldOutTolerance == nil && observe == nil ? nil : job.score)
             var watch = HeldOutWatch(tolerance: options.heldOutTolerance, window: options.heldOutWindow)
-            let result = options.solver.minimize(start: start, evaluate: { theta, gradient in
+            let result = try options.solver.minimize(start: start, evaluate: { theta, gradient in
                 design.objective(theta, lambda: lambda, context: context, scratch: scratch, gradient: &gradient)
             }, settled: { iteration in
+                try interrupt()
                 guard let group = context.score else { return false }
                 let heldOut = UnsafeBufferPointer(rebasing: scratch.heldOut[0..<design.groupRows[group].count])
                 observe?(number, iteration, heldOut)
@@ -115,11 +126,9 @@ public struct SoftmaxRegression: Sendable {
             let split = design.width * classes
             let model = SoftmaxRegression(
                 classes: classes, columns: design.columnOfIndex, weights: Array(result.x[..<split]), bias: Array(result.x[split...]))
-            fits.append(Fit(model: model, objective: result.value, iterations: result.iterations, evaluations: result.evaluations,
-                            stop: result.stop, l2: lambda))
-            didFit(number, fits[number])
+            try didFit(number, Fit(model: model, objective: result.value, iterations: result.iterations, evaluations: result.evaluations,
+                                   stop: result.stop, l2: lambda))
         }
-        return fits
     }
 
     /// W·x + b.
@@ -136,6 +145,36 @@ public struct SoftmaxRegression: Sendable {
     /// p(· | x).
     public func probabilities(_ x: SparseVector) -> [Double] {
         Softmax.softmax(logits(x))
+    }
+}
+
+/// Labelled rows laid out by feature and grouped (by cross-fitting fold) for
+/// `SoftmaxRegression.crossFit`: made once, shared by every fit. The source rows are not
+/// needed afterwards.
+public struct GroupedRows: Sendable {
+    let design: Design
+
+    /// `groups` gives each row's group, −1 for rows no fit uses.
+    public init(rows: SparseRows, labels: [Int], groups: [Int], dimension: Int, classes: Int) {
+        precondition(rows.count == labels.count && rows.count == groups.count && classes >= 2)
+        design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
+    }
+
+    /// p(· | x) under `model` (fitted on these rows) of the rows of `group`, in their order.
+    public func probabilities(_ model: SoftmaxRegression, group: Int) -> [[Double]] {
+        let classes = design.classes, range = design.groupRows[group]
+        var z = [Double](repeating: 0, count: range.count * classes)
+        for j in 0..<design.width {
+            let w = j * classes
+            for e in design.segment[j * design.groups + group]..<design.segment[j * design.groups + group + 1] {
+                let d = (Int(design.rowIndex[e]) - range.lowerBound) * classes
+                let v = Double(design.values[e])
+                for c in 0..<classes { z[d + c] += model.weights[w + c] * v }
+            }
+        }
+        return (0..<range.count).map { d in
+            Softmax.softmax((0..<classes).map { z[d * classes + $0] + model.bias[$0] })
+        }
     }
 }
 

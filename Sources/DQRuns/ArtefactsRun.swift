@@ -56,6 +56,7 @@ public enum ArtefactsRun {
                 try observer.checkInterrupt()
                 if message.contains(": fitting") { progress.begin(message) }
             },
+            interrupt: observer.checkInterrupt,
             inspect: { model, scored in
                 observer.progress("measuring each word's contribution in \(scored.count) samples")
                 let refitted = accumulator.add(model: model, samples: scored, labels: labels)

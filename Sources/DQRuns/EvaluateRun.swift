@@ -108,10 +108,12 @@ public enum EvaluateRun {
 
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String) throws -> [PVIEstimation.Result] {
             try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
-                                  seed: seed, group: groups.map { keys in { keys[$0.id]! } }) { message in
-                try observer.checkInterrupt()
-                if message.contains(": fitting g′") { observer.progress("\(what): \(message)") }
-            }
+                                  seed: seed, group: groups.map { keys in { keys[$0.id]! } },
+                                  progress: { message in
+                                      try observer.checkInterrupt()
+                                      if message.contains(": fitting g′") { observer.progress("\(what): \(message)") }
+                                  },
+                                  interrupt: observer.checkInterrupt)
         }
         var confusion: [[Double]]?
         if options.mode == .confusable {

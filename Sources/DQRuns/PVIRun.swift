@@ -172,13 +172,14 @@ public enum PVIRun {
                 defer { observer.endProgress() }
                 return try PVIEstimation.run(
                     samples: samples, labels: labels, family: family, scheme: options.scheme, null: options.null, seed: seed,
-                    group: groups.map { keys in { keys[$0.id]! } }
-                ) { message in
-                    try observer.checkInterrupt()
-                    if message.contains(": fitting") { progress.begin(message) }
-                    observer.endProgress()
-                    observer.note(message)
-                }
+                    group: groups.map { keys in { keys[$0.id]! } },
+                    progress: { message in
+                        try observer.checkInterrupt()
+                        if message.contains(": fitting") { progress.begin(message) }
+                        observer.endProgress()
+                        observer.note(message)
+                    },
+                    interrupt: observer.checkInterrupt)
             },
             write: { run, results in try write(results, labels: labels, run: run, in: store) })
         let described = transform.map { "\(family.name), \($0.transform.name) inputs" } ?? family.name

@@ -68,9 +68,10 @@ extension HashedNGrams {
                 parts.store(c, out)
             }
         }
+        // Joined into arrays of the exact size, each chunk freed once copied.
         var all = SparseRows()
         all.reserve(rows: inputs.count, nonzeros: parts.values.reduce(0) { $0 + ($1?.nonzeros ?? 0) })
-        for part in parts.values { all.append(contentsOf: part!) }
+        for c in 0..<chunks { all.append(contentsOf: parts.take(c)) }
         return all
     }
 }
@@ -86,5 +87,11 @@ private final class ChunkResults: @unchecked Sendable {
         lock.lock()
         values[index] = value
         lock.unlock()
+    }
+
+    /// The value of a slot, leaving it empty.
+    func take(_ index: Int) -> SparseRows {
+        defer { values[index] = nil }
+        return values[index]!
     }
 }

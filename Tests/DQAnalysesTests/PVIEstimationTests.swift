@@ -77,3 +77,38 @@ private let smallBow = BowFamily(features: HashedNGrams(dimension: 1 << 16, maxN
     let finer = try CartographyEstimation.run(samples: data.samples, labels: data.labels, family: family, share: 0.25, every: 0.5)
     #expect(finer.allSatisfy { $0.goldProbabilities.count == 6 })
 }
+
+/// bow with its cross-fitting path hidden: one fit per fold, features hashed per fit.
+private struct OneFitAtATime: ModelFamily {
+    var inner: BowFamily
+    var name: String { inner.name }
+    var parameters: [(key: String, value: JSONValue)] { inner.parameters }
+    func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+        try inner.fit(examples, classes: classes, seed: seed, progress: progress)
+    }
+}
+
+@Test func bowCrossFittedOverSharedFeaturesScoresAsOneFitPerFoldDoes() throws {
+    let data = try trecSamples(900)
+    var tight = smallBow
+    tight.options.solver.gradientTolerance = 1e-9
+    tight.options.solver.relativeDecreaseTolerance = 0
+    var withTrainSplit = data.samples
+    for i in withTrainSplit.indices { withTrainSplit[i].split = i % 4 == 0 ? "test" : "train" }
+    let cases: [(PVIEstimation.Scheme, [Sample], fits: Int)] = [(.crossFit(folds: 3), data.samples, 3),
+                                                                 (.split(train: ["train"], evaluate: ["test"]), withTrainSplit, 1)]
+    for (scheme, samples, fitCount) in cases {
+        var messages: [String] = []
+        let shared = try PVIEstimation.run(samples: samples, labels: data.labels, family: tight, scheme: scheme, null: .trained, seed: 4,
+                                           progress: { messages.append($0) })
+        let alone = try PVIEstimation.run(samples: samples, labels: data.labels, family: OneFitAtATime(inner: tight), scheme: scheme,
+                                          null: .trained, seed: 4)
+        #expect(shared.map { $0.sample.id } == alone.map { $0.sample.id } && shared.map { $0.fold } == alone.map { $0.fold })
+        let worst = zip(shared, alone).map { abs($0.0.score.pvi - $0.1.score.pvi) }.max()!
+        #expect(worst < 1e-5, "\(scheme): largest PVI difference \(worst) bits")
+        // Each fold is announced before its fit and reported after it, in order.
+        let fits = messages.filter { $0.contains("g′") }
+        #expect(fits.count == 2 * fitCount)
+        #expect(fits.first?.contains("fitting g′") == true && fits.dropFirst().first?.contains("fitted in") == true)
+    }
+}

@@ -21,7 +21,8 @@ import DQTestSupport
 @Test func ctrlCDuringABowPVIRunStopsItAndStoresNothing() throws {
     let db = try trecStore()
     let errors = Pipe()
-    let process = try startDQ(["pvi", "--model", "bow", "--folds", "5", "--db", db], standardError: errors)
+    // Converged fits and ten folds: several seconds of work, stopped within one L-BFGS iteration.
+    let process = try startDQ(["pvi", "--model", "bow", "--folds", "10", "--held-out-tolerance", "0", "--db", db], standardError: errors)
     // Stop it once the first fit has begun.
     var waited = 0
     while (try? Store(path: db).runs(dataset: nil, kind: .pvi).isEmpty) ?? true, waited < 20_000 {
