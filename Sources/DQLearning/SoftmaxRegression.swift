@@ -36,6 +36,10 @@ public struct SoftmaxRegression: Sendable {
         /// iterations was chosen.
         public var heldOutTolerance: Double?
         public var heldOutWindow = 5
+        /// Solve in rescaled weights uⱼ = Wⱼ/sⱼ, sⱼ = 1/√(λ + ¼·mean of feature j's squared
+        /// values over the training rows): a diagonal estimate of the Hessian, so frequent and
+        /// rare features move on one scale. The optimum is the same; only the path differs.
+        public var precondition = true
 
         public init(l2: Double? = nil) {
             self.l2 = l2
@@ -109,9 +113,11 @@ public struct SoftmaxRegression: Sendable {
         defer { scratch.release() }
         for (number, job) in jobs.enumerated() {
             try willFit(number)
+            let trainCount = job.train.reduce(0) { $0 + (design.groupRows.indices.contains($1) ? design.groupRows[$1].count : 0) }
+            let lambda = options.l2 ?? 1 / Double(max(trainCount, 1))
             let context = Design.Context(design: design, train: job.train,
-                                         score: options.heldOutTolerance == nil && observe == nil ? nil : job.score)
-            let lambda = options.l2 ?? 1 / Double(max(context.trainCount, 1))
+                                         score: options.heldOutTolerance == nil && observe == nil ? nil : job.score,
+                                         preconditionWith: options.precondition ? lambda : nil)
             let start = [Double](repeating: 0, count: design.width * classes + classes)
             var watch = HeldOutWatch(tolerance: options.heldOutTolerance, window: options.heldOutWindow)
             let result = try options.solver.minimize(start: start, evaluate: { theta, gradient in
@@ -124,8 +130,8 @@ public struct SoftmaxRegression: Sendable {
                 return watch.settled(heldOut)
             })
             let split = design.width * classes
-            let model = SoftmaxRegression(
-                classes: classes, columns: design.columnOfIndex, weights: Array(result.x[..<split]), bias: Array(result.x[split...]))
+            let weights = (0..<split).map { result.x[$0] * context.scale[$0 / classes] }
+            let model = SoftmaxRegression(classes: classes, columns: design.columnOfIndex, weights: weights, bias: Array(result.x[split...]))
             try didFit(number, Fit(model: model, objective: result.value, iterations: result.iterations, evaluations: result.evaluations,
                                    stop: result.stop, l2: lambda))
         }
@@ -307,14 +313,29 @@ struct Design: @unchecked Sendable {
         var score: Int?
         var trainRows: [Range<Int>]
         var trainCount: Int
+        /// sⱼ of each feature: θ holds uⱼ = Wⱼ/sⱼ (all 1 without preconditioning).
+        var scale: [Double]
 
-        init(design: Design, train: Set<Int>, score: Int?) {
+        init(design: Design, train: Set<Int>, score: Int?, preconditionWith lambda: Double? = nil) {
             self.score = score
             let valid = train.filter { $0 >= 0 && $0 < design.groups }
             backward = Context.runs(valid)
             forward = Context.runs(valid.union(score.map { [$0] } ?? []))
             trainRows = backward.map { design.groupRows[$0.lowerBound].lowerBound..<design.groupRows[$0.upperBound - 1].upperBound }
             trainCount = trainRows.reduce(0) { $0 + $1.count }
+            scale = [Double](repeating: 1, count: design.width)
+            guard let lambda, lambda > 0 else { return }
+            let n = Double(max(trainCount, 1))
+            for j in 0..<design.width {
+                var squares = 0.0
+                for run in backward {
+                    for e in design.segment[j * design.groups + run.lowerBound]..<design.segment[j * design.groups + run.upperBound] {
+                        let v = Double(design.values[e])
+                        squares += v * v
+                    }
+                }
+                scale[j] = 1 / (lambda + 0.25 * squares / n).squareRoot()
+            }
         }
 
         static func runs(_ groups: Set<Int>) -> [Range<Int>] {
@@ -336,8 +357,8 @@ struct Design: @unchecked Sendable {
         let data = UncheckedSendable(self)
         let forward = context.forward, backward = context.backward
         // Scores: each part adds its features' contributions into its own n × classes buffer.
-        theta.withUnsafeBufferPointer { wb in
-            let w = UncheckedSendable(wb.baseAddress!)
+        theta.withUnsafeBufferPointer { wb in context.scale.withUnsafeBufferPointer { sb in
+            let w = UncheckedSendable(wb.baseAddress!), scales = UncheckedSendable(sb.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let z = scratch.scores(part)
                 z.update(repeating: 0)
@@ -345,7 +366,7 @@ struct Design: @unchecked Sendable {
                 data.value.rowIndex.withUnsafeBufferPointer { rows in
                 data.value.values.withUnsafeBufferPointer { vals in
                     let pass = Pass(segments: segments.baseAddress!, rows: rows.baseAddress!, values: vals.baseAddress!,
-                                    groups: groups, classes: classes, stride: stride)
+                                    scales: scales.value, groups: groups, classes: classes, stride: stride)
                     switch stride {
                     case 2: pass.forward(SIMD2<Double>.self, features: shares[part], runs: forward, w: w.value, z: z.baseAddress!)
                     case 4: pass.forward(SIMD4<Double>.self, features: shares[part], runs: forward, w: w.value, z: z.baseAddress!)
@@ -354,7 +375,7 @@ struct Design: @unchecked Sendable {
                     }
                 } } }
             }
-        }
+        } }
         // Softmax per document: loss, and the residual p − onehot(y) in the first buffer.
         let z = scratch.scores(0)
         var loss = 0.0
@@ -398,35 +419,37 @@ struct Design: @unchecked Sendable {
         }
         // ∇W, feature by feature, each part writing its own features; and ‖W‖².
         let scale = 1 / Double(context.trainCount)
-        theta.withUnsafeBufferPointer { wb in
+        theta.withUnsafeBufferPointer { wb in context.scale.withUnsafeBufferPointer { sb in
             gradient.withUnsafeMutableBufferPointer { gb in
-                let pointers = UncheckedSendable((wb.baseAddress!, gb.baseAddress!, UnsafePointer(z.baseAddress!)))
+                let pointers = UncheckedSendable((wb.baseAddress!, gb.baseAddress!, UnsafePointer(z.baseAddress!), sb.baseAddress!))
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let (w, g, r) = pointers.value
+                    let (w, g, r, scales) = pointers.value
                     var penalty = 0.0
                     data.value.segment.withUnsafeBufferPointer { segments in
                     data.value.rowIndex.withUnsafeBufferPointer { rows in
                     data.value.values.withUnsafeBufferPointer { vals in
                         let pass = Pass(segments: segments.baseAddress!, rows: rows.baseAddress!, values: vals.baseAddress!,
-                                        groups: groups, classes: classes, stride: stride)
+                                        scales: scales, groups: groups, classes: classes, stride: stride)
                         switch stride {
                         case 2: pass.backward(SIMD2<Double>.self, features: shares[part], runs: backward, residuals: r, into: g)
                         case 4: pass.backward(SIMD4<Double>.self, features: shares[part], runs: backward, residuals: r, into: g)
                         case 8: pass.backward(SIMD8<Double>.self, features: shares[part], runs: backward, residuals: r, into: g)
                         default: pass.backward(features: shares[part], runs: backward, residuals: r, into: g)
                         }
+                        // In u = W/s: ∂/∂uⱼ = sⱼ·∂/∂Wⱼ, and (λ/2)‖W‖² = (λ/2) Σ sⱼ²‖uⱼ‖².
                         for j in shares[part] {
                             let gj = g + j * classes, wj = w + j * classes
+                            let sj = scales[j], weight = sj * sj
                             for c in 0..<classes {
-                                gj[c] = gj[c] * scale + lambda * wj[c]
-                                penalty += wj[c] * wj[c]
+                                gj[c] = gj[c] * sj * scale + lambda * weight * wj[c]
+                                penalty += weight * wj[c] * wj[c]
                             }
                         }
                     } } }
                     scratch.losses[part] = penalty
                 }
             }
-        }
+        } }
         var penalty = 0.0
         for part in 0..<parts { penalty += scratch.losses[part] }
         for c in 0..<classes { gradient[bOffset + c] = biasGradient[c] * scale }
@@ -441,6 +464,8 @@ struct Pass {
     let segments: UnsafePointer<Int>
     let rows: UnsafePointer<Int32>
     let values: UnsafePointer<Float>
+    /// sⱼ: the pass reads uⱼ and uses Wⱼ = sⱼ·uⱼ.
+    let scales: UnsafePointer<Double>
     let groups: Int
     let classes: Int
     let stride: Int
@@ -453,7 +478,7 @@ struct Pass {
         where V.Scalar == Double {
         let raw = UnsafeMutableRawPointer(z)
         for j in features {
-            let wj = UnsafeRawPointer(w + j * classes).loadUnaligned(as: V.self)
+            let wj = UnsafeRawPointer(w + j * classes).loadUnaligned(as: V.self) * V(repeating: scales[j])
             for run in runs {
                 for e in segments[j * groups + run.lowerBound]..<segments[j * groups + run.upperBound] {
                     let offset = Int(rows[e]) * stride * MemoryLayout<Double>.stride
@@ -466,11 +491,11 @@ struct Pass {
 
     func forward(features: Range<Int>, runs: [Range<Int>], w: UnsafePointer<Double>, z: UnsafeMutablePointer<Double>) {
         for j in features {
-            let wj = w + j * classes
+            let wj = w + j * classes, sj = scales[j]
             for run in runs {
                 for e in segments[j * groups + run.lowerBound]..<segments[j * groups + run.upperBound] {
                     let zd = z + Int(rows[e]) * stride
-                    let v = Double(values[e])
+                    let v = Double(values[e]) * sj
                     for c in 0..<classes { zd[c] += wj[c] * v }
                 }
             }

@@ -240,7 +240,15 @@ public enum PVIRun {
     static func groupKeys(_ samples: [Sample], by: String) throws -> [Int64: String]? {
         switch by {
         case "none": return nil
-        case "text": return Dictionary(uniqueKeysWithValues: samples.map { ($0.id, TextNormalisation.duplicateKey($0.text)) })
+        case "text":
+            // A 64-bit hash of the normalised text, as a short (inline, unallocated) string: a
+            // million texts' keys then cost no copy of the texts. Two texts whose hashes
+            // collide would only share a fold.
+            return Dictionary(uniqueKeysWithValues: samples.map { sample in
+                var hash = StableHash()
+                hash.combine(TextNormalisation.duplicateKey(sample.text))
+                return (sample.id, String(hash.finalize(), radix: 36))
+            })
         default: return Dictionary(uniqueKeysWithValues: try samples.map { ($0.id, try sliceKey($0, column: by)) })
         }
     }

@@ -66,6 +66,17 @@ func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: 
             - plainObjective(down, rows: rows, labels: labels, members: members, classes: classes, column: design.columnOfIndex, lambda: lambda)) / (2 * h)
         #expect(abs(gradient[k] - numeric) < 1e-7, "coordinate \(k): \(gradient[k]) vs \(numeric)")
     }
+    // Preconditioned: θ holds u = W/s per feature; same objective, gradient sⱼ·∂L/∂Wⱼ.
+    let scaled = Design.Context(design: design, train: [0, 2], score: 1, preconditionWith: lambda)
+    #expect(Set(scaled.scale).count > 1)
+    let u = theta.indices.map { $0 < design.width * classes ? theta[$0] / scaled.scale[$0 / classes] : theta[$0] }
+    var gradientU = [Double](repeating: 0, count: theta.count)
+    let valueU = design.objective(u, lambda: lambda, context: scaled, scratch: scratch, gradient: &gradientU)
+    #expect(abs(valueU - plain) < 1e-10 * abs(plain))
+    for k in [0, classes + 1, theta.count / 2, theta.count - 1] {
+        let s = k < design.width * classes ? scaled.scale[k / classes] : 1
+        #expect(abs(gradientU[k] - s * gradient[k]) < 1e-9 * max(1, abs(gradientU[k])), "coordinate \(k)")
+    }
     // The scored group's log p(y|x), in its rows' order.
     let model = SoftmaxRegression(classes: classes, columns: design.columnOfIndex, weights: Array(theta[..<(design.width * classes)]),
                                   bias: Array(theta[(design.width * classes)...]))
