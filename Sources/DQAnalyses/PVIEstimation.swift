@@ -60,7 +60,9 @@ public enum PVIEstimation {
             guard let y = index[s.label] else { throw EstimationError.unknownLabel(s.label, sample: s.displayID) }
             return empty ? TextExample(text: "", pair: nil, label: y) : TextExample(text: s.text, pair: s.textPair, label: y)
         }
-        var jobs: [(train: [Sample], score: [Sample], fold: Int)] = []
+        // Each job's samples as indices into `samples` (copies of a million samples per fold
+        // would cost hundreds of megabytes).
+        var jobs: [(train: [Int], score: [Int], fold: Int)] = []
         switch scheme {
         case .crossFit(let k):
             guard samples.count >= 2 * k else { throw EstimationError.tooFewSamples(samples.count, folds: k) }
@@ -77,12 +79,11 @@ public enum PVIEstimation {
             }
             let folds = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, groups: groupIDs, folds: k, using: &rng)
             for f in 0..<k {
-                jobs.append((samples.indices.filter { folds[$0] != f }.map { samples[$0] },
-                             samples.indices.filter { folds[$0] == f }.map { samples[$0] }, f))
+                jobs.append((samples.indices.filter { folds[$0] != f }, samples.indices.filter { folds[$0] == f }, f))
             }
         case let .split(train, evaluate):
-            let trainSet = samples.filter { train.contains($0.split) }
-            let scoreSet = samples.filter { evaluate.contains($0.split) }
+            let trainSet = samples.indices.filter { train.contains(samples[$0].split) }
+            let scoreSet = samples.indices.filter { evaluate.contains(samples[$0].split) }
             guard !trainSet.isEmpty else { throw EstimationError.emptySplit("split \(train.joined(separator: ","))") }
             guard !scoreSet.isEmpty else { throw EstimationError.emptySplit("split \(evaluate.joined(separator: ","))") }
             jobs.append((trainSet, scoreSet, -1))
@@ -93,20 +94,21 @@ public enum PVIEstimation {
         /// The null model, the scores and the results of a job whose g′ is fitted.
         func finish(_ number: Int, inputModel: any Classifier, scored: [[Double]]?) throws {
             let job = jobs[number]
-            try inspect?(inputModel, job.score)
-            let trainLabels = try job.train.map { try example($0).label }
+            try inspect?(inputModel, job.score.map { samples[$0] })
+            let trainLabels = try job.train.map { try example(samples[$0]).label }
             let nullModel: any Classifier
             switch null {
             case .prior:
                 nullModel = PriorClassifier(labels: trainLabels, classes: labels.count)
             case .trained:
                 try progress("\(tag(number)): fitting g on the same labels with empty inputs")
-                nullModel = try family.fit(try job.train.map { try example($0, empty: true) }, classes: labels.count,
+                nullModel = try family.fit(try job.train.map { try example(samples[$0], empty: true) }, classes: labels.count,
                                            seed: jobSeed(number) &+ 1) { try? progress("\(tag(number)): g \($0)") }
             }
-            let pInput = scored ?? inputModel.probabilities(job.score.map { (text: $0.text, pair: $0.textPair) })
+            let pInput = scored ?? inputModel.probabilities(job.score.map { (text: samples[$0].text, pair: samples[$0].textPair) })
             let pNull = nullModel.probabilities([(text: "", pair: nil)])[0]
-            for (i, sample) in job.score.enumerated() {
+            for (i, member) in job.score.enumerated() {
+                let sample = samples[member]
                 let y = index[sample.label]!
                 results.append(Result(
                     sample: sample, fold: job.fold,
@@ -115,7 +117,7 @@ public enum PVIEstimation {
             }
         }
         // g′ of every job: over features computed once when the family can (bow), else one fit each.
-        if let shared = family as? CrossFittingFamily, let (members, groups) = groupsOfJobs(jobs, samples: samples) {
+        if let shared = family as? CrossFittingFamily, let (members, groups) = groupsOfJobs(jobs, count: samples.count) {
             let specs = jobs.count == 1 ? [SoftmaxRegression.Job(train: [0], score: 1)]
                 : jobs.indices.map { SoftmaxRegression.Job(train: Set(jobs.indices).subtracting([$0]), score: $0) }
             try shared.crossFit(
@@ -128,24 +130,24 @@ public enum PVIEstimation {
             }
         } else {
             for (number, job) in jobs.enumerated() {
-                let trainExamples = try job.train.map { try example($0) }
+                let trainExamples = try job.train.map { try example(samples[$0]) }
                 try progress("\(tag(number)): fitting g′ on \(trainExamples.count) samples")
                 let model = try family.fit(trainExamples, classes: labels.count, seed: jobSeed(number)) { try? progress("\(tag(number)): g′ \($0)") }
                 try finish(number, inputModel: model, scored: nil)
             }
         }
-        return results.sorted { $0.sample.id < $1.sample.id }
+        results.sort { $0.sample.id < $1.sample.id }
+        return results
     }
 
     /// The samples the jobs use (indices into `samples`) and each one's group, numbered so that
     /// job k scores group k and trains on the others (cross-fitting), or, for one train/evaluate
     /// job, trains on group 0 and scores group 1. nil when a sample would be in two groups.
-    static func groupsOfJobs(_ jobs: [(train: [Sample], score: [Sample], fold: Int)], samples: [Sample]) -> (members: [Int], groups: [Int])? {
-        let position = Dictionary(samples.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var group = [Int](repeating: -1, count: samples.count)
-        func assign(_ members: [Sample], to g: Int) -> Bool {
-            for sample in members {
-                guard let i = position[sample.id], group[i] == -1 || group[i] == g else { return false }
+    static func groupsOfJobs(_ jobs: [(train: [Int], score: [Int], fold: Int)], count: Int) -> (members: [Int], groups: [Int])? {
+        var group = [Int](repeating: -1, count: count)
+        func assign(_ members: [Int], to g: Int) -> Bool {
+            for i in members {
+                guard group[i] == -1 || group[i] == g else { return false }
                 group[i] = g
             }
             return true
