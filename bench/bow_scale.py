@@ -9,8 +9,11 @@ For each size, on generated 4-label texts (`make_bow_csv.py --labels 4`):
   LogisticRegression(lbfgs, C=1, tol=1e-6), prior null model: seconds, iterations, peak RSS,
   mean PVI (`pvi_peer_bow.py --folds-from`). Sizes above --peer-max-rows skip the peer.
 
+With --real CSV (e.g. ../shared/datasets/ag_news/test.csv), also dq's default against dq
+converged on that real dataset.
+
 Prints one JSON line per measurement and a markdown table at the end.
-Usage: bow_scale.py DQ WORKDIR [--rows 100000 300000 1000000] [--peer-max-rows 300000]
+Usage: bow_scale.py DQ WORKDIR [--rows 100000 300000 1000000] [--peer-max-rows 300000] [--real CSV]
 """
 import argparse
 import json
@@ -49,10 +52,22 @@ def main():
     parser.add_argument("work")
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--peer-max-rows", type=int, default=300_000)
+    parser.add_argument("--real")
     args = parser.parse_args()
+    if args.real:
+        db = os.path.join(args.work, "real.sqlite")
+        if not os.path.exists(db):
+            subprocess.run([args.dq, "ingest", args.real, "--dataset", "bench", "--db", db], check=True, stdout=subprocess.DEVNULL)
+        default_out, converged_out = os.path.join(args.work, "real-dq.csv"), os.path.join(args.work, "real-converged.csv")
+        default = run_dq(args.dq, db, default_out, [])
+        converged = run_dq(args.dq, db, converged_out, ["--held-out-tolerance", "0"])
+        merged = pd.read_csv(default_out).merge(pd.read_csv(converged_out), on="id")
+        print(json.dumps({"real": args.real, "rows": len(merged), "dq": default, "dq_converged": converged,
+                          "pvi_difference": default["mean_pvi"] - converged["mean_pvi"],
+                          "spearman": float(merged["PVI_x"].rank().corr(merged["PVI_y"].rank()))}), flush=True)
     python = sys.executable
     table = []
-    for rows in args.rows:
+    for rows in (args.rows if not args.real else []):
         csv = os.path.join(args.work, f"bow-{rows}.csv")
         db = os.path.join(args.work, f"bow-{rows}.sqlite")
         if not os.path.exists(csv):

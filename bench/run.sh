@@ -44,6 +44,7 @@ fi
 if selected bow-scale; then
   echo "== dq pvi --model bow --folds 5 at 100k, 300k and 1M generated rows: held-out rule, converged, scikit-learn (issue 21)"
   "$PY" bench/bow_scale.py .build/release/dq "$WORK"
+  "$PY" bench/bow_scale.py .build/release/dq "$WORK" --real ../shared/datasets/ag_news/test.csv
 fi
 if selected pvi; then
   echo "== dq pvi --model bow --folds 5 --null prior on 100,000 rows vs scikit-learn cross-fitted"

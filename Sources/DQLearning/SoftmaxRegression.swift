@@ -10,10 +10,13 @@ import Foundation
 ///
 ///     L(W, b) = (1/n) Σᵢ −log p(yᵢ | xᵢ) + (λ/2) ‖W‖²
 ///
-/// with L-BFGS to convergence. This is scikit-learn's `LogisticRegression(penalty="l2",
+/// with L-BFGS, in diagonally rescaled weights (`Options.precondition`: same optimum, far
+/// fewer iterations), to convergence or, when cross-fitting, until the held-out predictions
+/// settle (`Options.heldOutTolerance`). This is scikit-learn's `LogisticRegression(penalty="l2",
 /// C=1/(λ·n), solver="lbfgs")` objective (its multinomial loss over all classes, intercept not
-/// penalised); the default λ = 1/n is its default C = 1. Features that never occur in training
-/// get no weights (they are zero at the optimum anyway), so memory follows the features seen.
+/// penalised); the default λ = 1/n is its default C = 1. Features that no row has get no
+/// weights, so memory follows the features seen (a feature seen only in held-out rows keeps
+/// weight 0: its gradient is λ·0).
 ///
 /// The null-input model of the family is this model fitted on empty feature vectors: then only
 /// b is free and the optimum is softmax(b) = the training label frequencies.
