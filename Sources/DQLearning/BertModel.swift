@@ -1,4 +1,5 @@
 import Foundation
+import DQText
 
 /// One batch of encoded texts, padded to a common length.
 public struct BertBatch: Sendable {
@@ -197,7 +198,7 @@ public final class BertClassifier: HasParameters {
         var unused = SplitMix64(seed: 0)
         let parts = min(parts, batch.size)
         guard parts > 1 else { return body(batch, &unused) }
-        let results = PartResults(count: parts)
+        let results = ConcurrentSlots<Matrix>(count: parts)
         let chunk = (batch.size + parts - 1) / parts
         withoutActuallyEscaping(body) { body in
             let box = UncheckedSendable(body)
@@ -208,7 +209,7 @@ public final class BertClassifier: HasParameters {
                 results.store(part, Threading.withCores(1) { box.value(batch.sequences(range), &unused) })
             }
         }
-        let matrices = results.matrices
+        let matrices = results.values
         let out = Matrix(rows: matrices.reduce(0) { $0 + $1.rows }, columns: matrices[0].columns, uninitialized: ())
         var row = 0
         for m in matrices {
@@ -238,22 +239,6 @@ public final class BertClassifier: HasParameters {
         poolerActivation.release()
         classifierDropout.release()
     }
-}
-
-/// The result of each part of `BertClassifier.inParts`, written by one thread each.
-private final class PartResults: @unchecked Sendable {
-    private var slots: [Matrix?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ part: Int, _ matrix: Matrix) {
-        lock.lock()
-        slots[part] = matrix
-        lock.unlock()
-    }
-
-    var matrices: [Matrix] { slots.compactMap { $0 } }
 }
 
 extension BertBatch {

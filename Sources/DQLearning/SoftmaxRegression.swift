@@ -116,11 +116,10 @@ public struct SoftmaxRegression: Sendable {
         defer { scratch.release() }
         for (number, job) in jobs.enumerated() {
             try willFit(number)
-            let trainCount = job.train.reduce(0) { $0 + (design.groupRows.indices.contains($1) ? design.groupRows[$1].count : 0) }
-            let lambda = options.l2 ?? 1 / Double(max(trainCount, 1))
-            let context = Design.Context(design: design, train: job.train,
-                                         score: options.heldOutTolerance == nil && observe == nil ? nil : job.score,
-                                         preconditionWith: options.precondition ? lambda : nil)
+            var context = Design.Context(design: design, train: job.train,
+                                         score: options.heldOutTolerance == nil && observe == nil ? nil : job.score)
+            let lambda = options.l2 ?? 1 / Double(max(context.trainCount, 1))
+            if options.precondition { context.precondition(design, lambda: lambda) }
             let start = [Double](repeating: 0, count: design.width * classes + classes)
             var watch = HeldOutWatch(tolerance: options.heldOutTolerance, window: options.heldOutWindow)
             let result = try options.solver.minimize(start: start, evaluate: { theta, gradient in
@@ -319,7 +318,7 @@ struct Design: @unchecked Sendable {
         /// sⱼ of each feature: θ holds uⱼ = Wⱼ/sⱼ (all 1 without preconditioning).
         var scale: [Double]
 
-        init(design: Design, train: Set<Int>, score: Int?, preconditionWith lambda: Double? = nil) {
+        init(design: Design, train: Set<Int>, score: Int?) {
             self.score = score
             let valid = train.filter { $0 >= 0 && $0 < design.groups }
             backward = Context.runs(valid)
@@ -327,7 +326,12 @@ struct Design: @unchecked Sendable {
             trainRows = backward.map { design.groupRows[$0.lowerBound].lowerBound..<design.groupRows[$0.upperBound - 1].upperBound }
             trainCount = trainRows.reduce(0) { $0 + $1.count }
             scale = [Double](repeating: 1, count: design.width)
-            guard let lambda, lambda > 0 else { return }
+        }
+
+        /// Sets sⱼ = 1/√(λ + ¼·mean of feature j's squared values over the training rows)
+        /// (`SoftmaxRegression.Options.precondition`); without λ > 0 the scale stays 1.
+        mutating func precondition(_ design: Design, lambda: Double) {
+            guard lambda > 0 else { return }
             let n = Double(max(trainCount, 1))
             for j in 0..<design.width {
                 var squares = 0.0

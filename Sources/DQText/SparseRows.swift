@@ -57,7 +57,7 @@ extension HashedNGrams {
             return out
         }
         // Each worker takes every `cores`-th chunk; chunks are joined in order afterwards.
-        let parts = ChunkResults(count: chunks)
+        let parts = ConcurrentSlots<SparseRows>(count: chunks)
         let me = self
         DispatchQueue.concurrentPerform(iterations: cores) { worker in
             for c in stride(from: worker, to: chunks, by: cores) {
@@ -70,28 +70,31 @@ extension HashedNGrams {
         }
         // Joined into arrays of the exact size, each chunk freed once copied.
         var all = SparseRows()
-        all.reserve(rows: inputs.count, nonzeros: parts.values.reduce(0) { $0 + ($1?.nonzeros ?? 0) })
+        all.reserve(rows: inputs.count, nonzeros: parts.values.reduce(0) { $0 + $1.nonzeros })
         for c in 0..<chunks { all.append(contentsOf: parts.take(c)) }
         return all
     }
 }
 
 /// Slots written by concurrent workers, one slot each, read after they have all finished.
-private final class ChunkResults: @unchecked Sendable {
-    private(set) var values: [SparseRows?]
+public final class ConcurrentSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func store(_ index: Int, _ value: SparseRows) {
+    public func store(_ index: Int, _ value: Value) {
         lock.lock()
-        values[index] = value
+        slots[index] = value
         lock.unlock()
     }
 
+    /// The values stored, in slot order (empty slots left out).
+    public var values: [Value] { slots.compactMap { $0 } }
+
     /// The value of a slot, leaving it empty.
-    func take(_ index: Int) -> SparseRows {
-        defer { values[index] = nil }
-        return values[index]!
+    public func take(_ index: Int) -> Value {
+        defer { slots[index] = nil }
+        return slots[index]!
     }
 }

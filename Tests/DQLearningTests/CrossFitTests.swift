@@ -67,7 +67,8 @@ func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: 
         #expect(abs(gradient[k] - numeric) < 1e-7, "coordinate \(k): \(gradient[k]) vs \(numeric)")
     }
     // Preconditioned: θ holds u = W/s per feature; same objective, gradient sⱼ·∂L/∂Wⱼ.
-    let scaled = Design.Context(design: design, train: [0, 2], score: 1, preconditionWith: lambda)
+    var scaled = Design.Context(design: design, train: [0, 2], score: 1)
+    scaled.precondition(design, lambda: lambda)
     #expect(Set(scaled.scale).count > 1)
     let u = theta.indices.map { $0 < design.width * classes ? theta[$0] / scaled.scale[$0 / classes] : theta[$0] }
     var gradientU = [Double](repeating: 0, count: theta.count)

@@ -1,3 +1,4 @@
+import DQAnalyses
 import DQLearning
 import DQText
 import Foundation
@@ -28,14 +29,14 @@ func bowPathBenchmark(path: String, rows: Int?, tolerance: Double) throws {
         observe: { _, _, heldOut in path.append(heldOut.map { $0 / log(2.0) }) })[0]
     let fitSeconds = Date().timeIntervalSince(fitStart)
     let final = path.last!
-    let finalRanks = averageRanks(final)
+    let finalRanks = DetectionMetrics.rankNormalised(final)
     let finalMean = final.reduce(0, +) / Double(final.count)
     print("{\"rows\": \(texts.count), \"feature_seconds\": \(featureSeconds), \"fit_seconds\": \(fitSeconds), \"iterations\": \(fit.iterations), \"stop\": \"\(fit.stop.rawValue)\", \"final_mean_log2p\": \(finalMean)}")
     print("iteration  mean-final(bits)  spearman  step(bits)")
     var previous = Double.nan
     for (t, values) in path.enumerated() {
         let mean = values.reduce(0, +) / Double(values.count)
-        let rho = pearson(averageRanks(values), finalRanks)
+        let rho = pearson(DetectionMetrics.rankNormalised(values), finalRanks)
         if t < 60 || t % 10 == 0 || t == path.count - 1 {
             print(String(format: "%5d  %+.6f  %.6f  %.2e", t + 1, mean - finalMean, rho, abs(mean - previous)))
         }
@@ -50,7 +51,7 @@ func bowPathBenchmark(path: String, rows: Int?, tolerance: Double) throws {
         for window in [1, 3, 5] {
             guard let stop = (window..<moves.count).first(where: { t in ((t - window + 1)...t).allSatisfy { moves[$0] < tolerance } }) else { continue }
             print(String(format: "rule mean|move|<%.0e over %2d iterations: stops at %4d, mean-final %+.6f, spearman %.6f",
-                         tolerance, window, stop + 1, means[stop] - finalMean, pearson(averageRanks(path[stop]), finalRanks)))
+                         tolerance, window, stop + 1, means[stop] - finalMean, pearson(DetectionMetrics.rankNormalised(path[stop]), finalRanks)))
         }
     }
     for tolerance in [1e-3, 3e-4, 1e-4, 3e-5, 1e-5] {
@@ -59,7 +60,7 @@ func bowPathBenchmark(path: String, rows: Int?, tolerance: Double) throws {
                 ((t - window + 1)...t).allSatisfy { abs(means[$0] - means[$0 - 1]) < tolerance }
             }) else { continue }
             print(String(format: "rule step<%.0e over %2d iterations: stops at %4d, mean-final %+.6f, spearman %.6f",
-                         tolerance, window, stop + 1, means[stop] - finalMean, pearson(averageRanks(path[stop]), finalRanks)))
+                         tolerance, window, stop + 1, means[stop] - finalMean, pearson(DetectionMetrics.rankNormalised(path[stop]), finalRanks)))
         }
     }
 }
@@ -79,19 +80,8 @@ func readLabelledCSV(path: String, rows: Int?) throws -> (texts: [String], label
     return (texts, names.map { index[$0]! }, classes.count)
 }
 
-func averageRanks(_ values: [Double]) -> [Double] {
-    let order = values.indices.sorted { values[$0] < values[$1] }
-    var ranks = [Double](repeating: 0, count: values.count)
-    var i = 0
-    while i < order.count {
-        var j = i
-        while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
-        for k in i...j { ranks[order[k]] = Double(i + j) / 2 }
-        i = j + 1
-    }
-    return ranks
-}
-
+/// Pearson's correlation; of rank-normalised values (`DetectionMetrics.rankNormalised`, ties
+/// averaged), Spearman's.
 func pearson(_ a: [Double], _ b: [Double]) -> Double {
     let n = Double(a.count)
     let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n

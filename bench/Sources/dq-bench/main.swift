@@ -77,20 +77,7 @@ func bertBenchmark(batch: Int, length: Int, steps: Int) {
 /// bow on a CSV of (text, label): hashed uni+bigram features (2^20) and the L-BFGS fit,
 /// timed separately; prints the objective reached so it can be compared with scikit-learn's.
 func bowBenchmark(path: String, gradientTolerance: Double, rows: Int?) throws {
-    let reader = try LabelledRowReader(path: path, columns: ColumnRequest())
-    var texts: [String] = [], labelNames: [String] = []
-    while let outcome = try reader.next() {
-        if case .accepted(let row) = outcome {
-            texts.append(row.text)
-            labelNames.append(row.label)
-        }
-    }
-    if let rows {
-        texts = Array(texts.prefix(rows))
-        labelNames = Array(labelNames.prefix(rows))
-    }
-    let classes = Array(Set(labelNames)).sorted()
-    let labels = labelNames.map { classes.firstIndex(of: $0)! }
+    let (texts, labels, classes) = try readLabelledCSV(path: path, rows: rows)
     let hashing = HashedNGrams(dimension: 1 << 20, maxN: 2)
     var features: [SparseVector] = []
     let featureTime = seconds { features = texts.map { hashing.features($0) } }
@@ -100,7 +87,7 @@ func bowBenchmark(path: String, gradientTolerance: Double, rows: Int?) throws {
     // Best of 3: this shared VM's memory bandwidth varies from run to run.
     let fitTime = (0..<3).map { _ in
         seconds {
-            fit = SoftmaxRegression.fit(features: features, labels: labels, classes: classes.count, dimension: 1 << 20, options: options)
+            fit = SoftmaxRegression.fit(features: features, labels: labels, classes: classes, dimension: 1 << 20, options: options)
         }
     }.min()!
     print("{\"bench\": \"bow\", \"rows\": \(texts.count), \"feature_seconds\": \(featureTime), \"fit_seconds\": \(fitTime), \"objective\": \(fit!.objective), \"iterations\": \(fit!.iterations), \"evaluations\": \(fit!.evaluations)}")
