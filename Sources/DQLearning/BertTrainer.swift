@@ -174,11 +174,11 @@ public final class BertTrainer {
     /// Calls `body` with batches of `encodings` in order of length, each padded to its longest,
     /// and the positions of its members in `encodings`: batches of similar lengths waste little
     /// on padding.
-    static func forEachBatchByLength(_ encodings: [Encoding], batchSize: Int, padID: Int32, _ body: ([Int], BertBatch) -> Void) {
+    static func forEachBatchByLength(_ encodings: [Encoding], batchSize: Int, padID: Int32, _ body: ([Int], BertBatch) throws -> Void) rethrows {
         let order = encodings.indices.sorted { encodings[$0].inputIDs.count < encodings[$1].inputIDs.count }
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let members = Array(order[start..<min(order.count, start + batchSize)])
-            body(members, batch(members.map { encodings[$0] }, padID: padID))
+            try body(members, batch(members.map { encodings[$0] }, padID: padID))
         }
     }
 

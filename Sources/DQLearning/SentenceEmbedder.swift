@@ -13,11 +13,18 @@ public struct SentenceEmbedder {
 
     /// Unit-length embeddings of `texts`, in order; texts are batched by length.
     public func embed(_ texts: [String], batchSize: Int = 32) -> [[Float]] {
+        embed(texts, batchSize: batchSize, progress: { _ in })
+    }
+
+    /// `embed`, telling `progress` the number of texts embedded so far after each batch;
+    /// `progress` may throw to stop.
+    public func embed(_ texts: [String], batchSize: Int = 32, progress: (Int) throws -> Void) rethrows -> [[Float]] {
         let tokenizer = checkpoint.tokenizer
         let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
         var out = [[Float]](repeating: [], count: texts.count)
         var rng = SplitMix64(seed: 0)
-        BertTrainer.forEachBatchByLength(encodings, batchSize: batchSize, padID: tokenizer.padID) { members, batch in
+        var done = 0
+        try BertTrainer.forEachBatchByLength(encodings, batchSize: batchSize, padID: tokenizer.padID) { members, batch in
             let hidden = checkpoint.model.encode(batch, training: false, rng: &rng)
             checkpoint.model.release()
             let width = hidden.columns
@@ -31,6 +38,8 @@ public struct SentenceEmbedder {
                 let norm = sum.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
                 out[index] = norm > 0 ? sum.map { $0 / norm } : sum
             }
+            done += members.count
+            try progress(done)
         }
         return out
     }

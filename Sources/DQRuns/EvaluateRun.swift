@@ -13,16 +13,18 @@ public struct EvaluateParameters: RunParameters {
     public var repeats: Int
     public var folds: Int
     public var specsFile: String?
+    /// The checkpoint whose sentence embeddings a second, independent probe was fitted on.
+    public var embedModel: String?
     public var labels: [String]
     public var splits: [String]?
     public var model: ModelParameters
 
-    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, labels, splits }
+    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, embedModel, labels, splits }
 
-    init(mode: LabelNoise.Mode, rate: Double, repeats: Int, folds: Int, specsFile: String?, labels: [String], splits: [String]?,
-         model: ModelParameters) {
+    init(mode: LabelNoise.Mode, rate: Double, repeats: Int, folds: Int, specsFile: String?, embedModel: String?, labels: [String],
+         splits: [String]?, model: ModelParameters) {
         (self.mode, self.rate, self.repeats, self.folds, self.specsFile) = (mode, rate, repeats, folds, specsFile)
-        (self.labels, self.splits, self.model) = (labels, splits, model)
+        (self.embedModel, self.labels, self.splits, self.model) = (embedModel, labels, splits, model)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +34,7 @@ public struct EvaluateParameters: RunParameters {
         repeats = try c.decode(Int.self, forKey: .repeats)
         folds = try c.decode(Int.self, forKey: .folds)
         specsFile = try c.decodeIfPresent(String.self, forKey: .specsFile)
+        embedModel = try c.decodeIfPresent(String.self, forKey: .embedModel)
         labels = try c.decode([String].self, forKey: .labels)
         splits = try c.decodeIfPresent([String].self, forKey: .splits)
         model = try ModelParameters(from: decoder)
@@ -44,6 +47,7 @@ public struct EvaluateParameters: RunParameters {
         try c.encode(repeats, forKey: .repeats)
         try c.encode(folds, forKey: .folds)
         try c.encodeIfPresent(specsFile, forKey: .specsFile)
+        try c.encodeIfPresent(embedModel, forKey: .embedModel)
         try c.encode(labels, forKey: .labels)
         try c.encodeIfPresent(splits, forKey: .splits)
         try model.encode(to: encoder)
@@ -68,6 +72,9 @@ public enum EvaluateRun {
         public var repeats = 3
         public var folds = 5
         public var specsFile: String?
+        /// A BERT checkpoint (e.g. all-MiniLM-L6-v2): a linear probe on its sentence embeddings
+        /// is cross-fitted too, an independent second model source.
+        public var embedModel: String?
         public var model = ModelSettings(model: .bow)
 
         public init() {}
@@ -106,7 +113,8 @@ public enum EvaluateRun {
         let given = samples.map { index[$0.label]! }
         let documents = samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") }
 
-        func crossFit(_ noisy: [Sample], seed: UInt64, what: String) throws -> [PVIEstimation.Result] {
+        let probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer) }
+        func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily = family) throws -> [PVIEstimation.Result] {
             try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
                                   seed: seed, group: groups.map { keys in { keys[$0.id]! } },
                                   progress: { message in
@@ -137,51 +145,50 @@ public enum EvaluateRun {
             let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
             let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: options.rate, mode: options.mode, confusion: confusion, seed: seed)
             let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
-            var sources: [[Double]] = []
+            var signals: [SuspectScoring.Signal] = []
             var columns: [[Double]] = []
-            func score(_ signal: String, _ suspicion: [Double], seconds: Double) {
-                if signal != merged {
-                    // The rank, and how far into the suspect tail it is: log(1 / (1 − rank + 1/n)).
-                    if r == 0 { featureNames += [signal, signal + ": tail"] }
-                    let ranks = DetectionMetrics.rankNormalised(suspicion)
-                    columns.append(ranks)
-                    columns.append(ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) })
-                }
+            func score(_ signal: String, source: String, sparse: Bool = false, _ suspicion: [Double], seconds: Double) {
+                // The rank, and how far into the suspect tail it is: log(1 / (1 − rank + 1/n)).
+                if r == 0 { featureNames += [signal, signal + ": tail"] }
+                let ranks = DetectionMetrics.rankNormalised(suspicion)
+                columns.append(ranks)
+                columns.append(ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) })
                 record(signal, repeat: r, suspicion: suspicion, planted: noise.planted, seconds: seconds)
+                signals.append(SuspectScoring.Signal(name: signal, source: source, suspicion: suspicion, sparse: sparse, reasons: []))
             }
             let repeatStart = Date()
-            var start = Date()
-            let results = try crossFit(noisy, seed: seed, what: "repeat \(r + 1) of \(options.repeats)")
-            observer.endProgress()
-            let fitted = Date().timeIntervalSince(start)
-            let pvi = results.map { -$0.score.pvi }
-            score("bow PVI", pvi, seconds: fitted)
-            start = Date()
-            let input = ConfidentLearning.Input(labels: noise.labels, probabilities: results.flatMap(\.probabilities), classes: labels.count)
-            let selfConfidence = ConfidentLearning.quality(input, rankBy: .selfConfidence).map { 1 - $0 }
-            score("confident learning (bow)", selfConfidence, seconds: fitted + Date().timeIntervalSince(start))
-            sources.append(zip(DetectionMetrics.rankNormalised(pvi), DetectionMetrics.rankNormalised(selfConfidence)).map { ($0 + $1) / 2 })
+            // PVI and confident learning from each cross-fitted model family: one source per model.
+            for (model, fitting) in [("bow", family as any ModelFamily)] + (probe.map { [("embeddings", $0 as any ModelFamily)] } ?? []) {
+                let start = Date()
+                let results = try crossFit(noisy, seed: seed, what: "repeat \(r + 1) of \(options.repeats), \(model)", family: fitting)
+                observer.endProgress()
+                let fitted = Date().timeIntervalSince(start)
+                score("\(model) PVI", source: model, results.map { -$0.score.pvi }, seconds: fitted)
+                let clStart = Date()
+                let input = ConfidentLearning.Input(labels: noise.labels, probabilities: results.flatMap(\.probabilities), classes: labels.count)
+                let selfConfidence = ConfidentLearning.quality(input, rankBy: .selfConfidence).map { 1 - $0 }
+                score("confident learning (\(model))", source: model, selfConfidence, seconds: fitted + Date().timeIntervalSince(clStart))
+            }
             if let specifications {
-                start = Date()
+                let start = Date()
                 var suspicion = [Double](repeating: 0, count: samples.count)
                 var ranking = SpecificationRanking.Options()
                 ranking.top = samples.count
                 for s in try SpecificationRanking.suspects(documents: documents, labels: noisy.map(\.label), specs: specifications, options: ranking) {
                     suspicion[s.index] = max(suspicion[s.index], s.score)
                 }
-                score("specifications", suspicion, seconds: Date().timeIntervalSince(start))
-                sources.append(DetectionMetrics.rankNormalised(suspicion))
+                score("specifications", source: "specifications", sparse: true, suspicion, seconds: Date().timeIntervalSince(start))
             }
-            start = Date()
+            let start = Date()
             var conflict = [Double](repeating: 0, count: samples.count)
             for pair in NearDuplicates.conflicts(zip(documents, noisy).map { NearDuplicates.Item(text: $0, label: $1.label) }) {
                 conflict[pair.a] = max(conflict[pair.a], pair.similarity)
                 conflict[pair.b] = max(conflict[pair.b], pair.similarity)
             }
-            score("conflicting duplicates", conflict, seconds: Date().timeIntervalSince(start))
-            sources.append(DetectionMetrics.rankNormalised(conflict))
-            let fused = (0..<samples.count).map { i in sources.reduce(0) { $0 + $1[i] } / Double(sources.count) }
-            score(merged, fused, seconds: Date().timeIntervalSince(repeatStart))
+            score("conflicting duplicates", source: "conflicts", sparse: true, conflict, seconds: Date().timeIntervalSince(start))
+            // What `dq suspects` does without a calibration.
+            record(merged, repeat: r, suspicion: SuspectScoring.rank(signals, calibration: nil).score, planted: noise.planted,
+                   seconds: Date().timeIntervalSince(repeatStart))
             features.append((0..<samples.count).map { i in columns.map { $0[i] } })
             targets.append(noise.planted)
             let planted = samples.indices.filter { noise.planted[$0] }
@@ -200,7 +207,7 @@ public enum EvaluateRun {
         }
         let fusion = LogisticFusion.fit(features: features.flatMap { $0 }, targets: targets.flatMap { $0 })
         let parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
-                                            specsFile: options.specsFile, labels: labels, splits: dataset.splits, model: modelParameters)
+                                            specsFile: options.specsFile, embedModel: options.embedModel, labels: labels, splits: dataset.splits, model: modelParameters)
         let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
                                            compute: { _ in () },
                                            write: { run, _ in

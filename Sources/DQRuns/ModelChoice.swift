@@ -3,16 +3,21 @@ import DQLearning
 import DQStore
 import DQText
 
-/// The model family V a run fits: `bow`, `tiny-bert`, or a Hugging Face BERT directory.
+/// The model family V a run fits: `bow`, `tiny-bert`, a Hugging Face BERT directory, or
+/// `embeddings:DIR` (a linear probe on that checkpoint's frozen sentence embeddings).
 public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
     case bow
     case tinyBert
     case directory(String)
+    case embeddings(String)
+
+    public static let embeddingsPrefix = "embeddings:"
 
     public init(_ text: String) {
         switch text {
         case "bow": self = .bow
         case "tiny-bert": self = .tinyBert
+        case _ where text.hasPrefix(Self.embeddingsPrefix): self = .embeddings(String(text.dropFirst(Self.embeddingsPrefix.count)))
         default: self = .directory(text)
         }
     }
@@ -23,11 +28,17 @@ public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
         case .bow: return "bow"
         case .tinyBert: return "tiny-bert"
         case .directory(let path): return path
+        case .embeddings(let path): return Self.embeddingsPrefix + path
         }
     }
 
     /// Whether the family trains in epochs (BERT), as cartography needs.
-    public var trainsInEpochs: Bool { self != .bow }
+    public var trainsInEpochs: Bool {
+        switch self {
+        case .bow, .embeddings: return false
+        case .tinyBert, .directory: return true
+        }
+    }
 }
 
 /// The model family and its training settings, as a command gives them. Unset BERT settings
@@ -62,6 +73,23 @@ public struct ModelSettings: Sendable, Equatable {
         self.seed = seed
     }
 
+    /// The `embeddings` family on the checkpoint in `directory`, with this bow solver's settings.
+    /// The observer sees the embedding's progress and may stop it.
+    func probe(directory: String, observer: RunObserver) throws -> EmbeddingProbeFamily {
+        guard PretrainedModels.isCheckpoint(directory) else {
+            throw CheckpointError.file(directory, "is not a checkpoint directory for embeddings:DIR (it needs \(PretrainedModels.files.joined(separator: ", ")))")
+        }
+        var options = SoftmaxRegression.Options(l2: l2)
+        options.heldOutTolerance = heldOutTolerance
+        let family = try EmbeddingProbeFamily(directory: directory, maxLength: maxLength, options: options)
+        family.onEmbed = { done, total in
+            try observer.checkInterrupt()
+            observer.progress("embedding texts with \(directory): \(done) of \(total)")
+            if done == total { observer.endProgress() }
+        }
+        return family
+    }
+
     /// The family to fit and its recorded parameters, telling the observer once how BERT
     /// weights were found. `onStep` sees every BERT training step.
     func family(observer: RunObserver, onStep: ((DQLearning.TrainingProgress) throws -> Void)?) throws
@@ -71,6 +99,10 @@ public struct ModelSettings: Sendable, Equatable {
             options.heldOutTolerance = heldOutTolerance
             let family = BowFamily(options: options)
             return (family, ModelParameters(bow: family))
+        }
+        if case .embeddings(let directory) = model {
+            let family = try probe(directory: directory, observer: observer)
+            return (family, ModelParameters(probe: family))
         }
         let name = model.description
         let initialisation: BertFamily.Initialisation
@@ -135,6 +167,16 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         heldOutTolerance = family.options.heldOutTolerance
     }
 
+    init(probe family: EmbeddingProbeFamily) {
+        model = family.name
+        checkpoint = family.directory
+        features = EmbeddingProbeFamily.describeFeatures(width: family.width)
+        maxLength = family.maxLength
+        l2 = family.options.l2
+        gradientTolerance = family.options.solver.gradientTolerance
+        heldOutTolerance = family.options.heldOutTolerance
+    }
+
     init(bert family: BertFamily) {
         model = family.name
         switch family.initialisation {
@@ -166,6 +208,13 @@ public struct ModelParameters: Codable, Equatable, Sendable {
             var options = SoftmaxRegression.Options(l2: l2)
             options.heldOutTolerance = heldOutTolerance
             return BowFamily(features: HashedNGrams(pairNamespace: namespace), options: options)
+        }
+        if model == "embeddings" {
+            guard let checkpoint else { throw RunError.notRefittable(run: run, reason: "its checkpoint's path is not recorded") }
+            var options = SoftmaxRegression.Options(l2: l2)
+            options.heldOutTolerance = heldOutTolerance
+            if let gradientTolerance { options.solver.gradientTolerance = gradientTolerance }
+            return try EmbeddingProbeFamily(directory: checkpoint, maxLength: maxLength ?? 128, options: options)
         }
         let start: BertFamily.Initialisation
         var training: BertTrainingOptions

@@ -53,6 +53,8 @@ public enum SuspectsRun {
         public var missing: [RunKind]
         public var samples: [Int64: Sample]
         public var calibratedBy: Int64?
+        /// When a `dq evaluate` calibration exists but could not be used: its run and the signals it needs that are missing.
+        public var calibrationUnusable: (run: Int64, missing: [String])?
         public var lengthRule: String
     }
 
@@ -66,7 +68,6 @@ public enum SuspectsRun {
             if let run = try store.defaultRun(dataset: dataset.id, kind: kind) { runs[kind] = run.id } else { missing.append(kind) }
         }
         guard !runs.isEmpty else { throw RunError.nothingToMerge(dataset: dataset.name) }
-        let sources = sourceKinds.compactMap { kind in runs[kind].map { (kind: kind, run: $0) } }
 
         // The samples judged: those the model run scored, else those the data map covers, else all.
         let pviRows = try runs[.pvi].map { try store.pviRows(run: $0) } ?? []
@@ -77,8 +78,22 @@ public enum SuspectsRun {
         var signals: [SuspectScoring.Signal] = []
         var suggestions: [[String?]] = []
 
-        var estimate: Int?
+        // Every model family's latest PVI run on the same samples is a source of its own (bow,
+        // embeddings, BERT): independent models are what lifts the fused list above each one.
+        var modelRuns: [(run: Int64, rows: [PVIRow])] = []
         if let run = runs[.pvi] {
+            modelRuns.append((run, pviRows))
+            var seen: Set<String> = [try store.run(run).parameters(PVIParameters.self).model.model]
+            for other in try store.runs(dataset: dataset.id, kind: .pvi) where other.status == .succeeded && other.id != run {
+                let parameters = try other.parameters(PVIParameters.self)
+                guard parameters.transform == nil, parameters.model.isTrained, seen.insert(parameters.model.model).inserted else { continue }
+                let rows = try store.pviRows(run: other.id)
+                guard rows.count == n, rows.allSatisfy({ position[$0.sampleID] != nil }) else { continue }
+                modelRuns.append((other.id, rows))
+            }
+        }
+        var estimate: Int?
+        for (run, rows) in modelRuns {
             let parameters = try store.run(run).parameters(PVIParameters.self)
             let labels = parameters.labels
             let model = parameters.model.model
@@ -86,7 +101,7 @@ public enum SuspectsRun {
             var pviReasons = [String](repeating: "", count: n), clReasons = pviReasons
             var suggested = [String?](repeating: nil, count: n)
             var given: [Int] = [], probabilities: [Double] = []
-            for row in pviRows {
+            for row in rows {
                 let i = position[row.sampleID]!
                 guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
                     throw StoreError.inconsistent("run \(run): sample \(row.sampleID) has label \(row.label) or probabilities outside the run's labels")
@@ -95,18 +110,21 @@ public enum SuspectsRun {
                 selfConfidence[i] = 1 - row.probabilities[y]
                 let other = (0..<labels.count).filter { $0 != y }.max { row.probabilities[$0] < row.probabilities[$1] }!
                 suggested[i] = labels[other]
-                pviReasons[i] = String(format: "PVI %.2f bits", row.pvi)
-                clReasons[i] = String(format: "p(%@) %.3f, p(%@) %.3f", row.label, row.probabilities[y], labels[other], row.probabilities[other])
+                pviReasons[i] = String(format: "%@ PVI %.2f bits", model, row.pvi)
+                clReasons[i] = String(format: "%@: p(%@) %.3f, p(%@) %.3f", model, row.label, row.probabilities[y], labels[other], row.probabilities[other])
                 given.append(y)
                 probabilities += row.probabilities
             }
-            signals.append(.init(name: "\(model) PVI", source: "model", suspicion: pvi, sparse: false, reasons: pviReasons))
-            signals.append(.init(name: "confident learning (\(model))", source: "model", suspicion: selfConfidence, sparse: false, reasons: clReasons))
+            signals.append(.init(name: "\(model) PVI", source: model, suspicion: pvi, sparse: false, reasons: pviReasons))
+            signals.append(.init(name: "confident learning (\(model))", source: model, suspicion: selfConfidence, sparse: false, reasons: clReasons))
             suggestions.append(suggested)
-            if labels.count >= 2 && n > 0 {
+            if estimate == nil && labels.count >= 2 && n > 0 {
                 estimate = ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count))
                     .estimatedIssues
             }
+        }
+        let sources = sourceKinds.flatMap { kind -> [(kind: RunKind, run: Int64)] in
+            kind == .pvi ? modelRuns.map { (kind: .pvi, run: $0.run) } : runs[kind].map { [(kind: kind, run: $0)] } ?? []
         }
         if !points.isEmpty {
             var suspicion = [Double](repeating: 0, count: n)
@@ -150,6 +168,11 @@ public enum SuspectsRun {
         let (calibration, evaluateRun) = try Self.calibration(store: store, dataset: dataset.id)
         let ranking = SuspectScoring.rank(signals, calibration: calibration)
         let calibratedBy = ranking.probability == nil ? nil : evaluateRun
+        let unusable = calibration.flatMap { c -> (run: Int64, missing: [String])? in
+            guard calibratedBy == nil, let evaluateRun else { return nil }
+            let names = c.features.map { $0.hasSuffix(": tail") ? String($0.dropLast(": tail".count)) : $0 }
+            return (evaluateRun, names.filter { name in !signals.contains { $0.name == name } }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+        }
         let flaggedBySparse = (0..<n).filter { i in signals.contains { $0.sparse && $0.suspicion[i] > 0 } }.count
         let (length, rule): (Int, String) = options.all ? (n, "every sample (--all)")
             : options.top.map { (min($0, n), "--top \($0)") }
@@ -160,7 +183,13 @@ public enum SuspectsRun {
                   suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,
                   reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
         }
-        var parameters = SuspectsParameters(sources: Dictionary(uniqueKeysWithValues: sources.map { ($0.kind.rawValue, $0.run) }))
+        // The default run under its kind; further model runs under "pvi 2", "pvi 3", ….
+        var keys: [String: Int] = [:]
+        var parameters = SuspectsParameters(sources: Dictionary(uniqueKeysWithValues: sources.map { source in
+            keys[source.kind.rawValue, default: 0] += 1
+            let count = keys[source.kind.rawValue]!
+            return (count == 1 ? source.kind.rawValue : "\(source.kind.rawValue) \(count)", source.run)
+        }))
         (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (calibratedBy, length, rule)
         let (run, _) = try store.recordRun(
             parameters, dataset: dataset.id, seed: nil, compute: { _ in () },
@@ -171,7 +200,7 @@ public enum SuspectsRun {
                 })
             })
         return Outcome(run: run, suspects: suspects, sources: sources, missing: missing, samples: samples, calibratedBy: calibratedBy,
-                       lengthRule: rule)
+                       calibrationUnusable: unusable, lengthRule: rule)
     }
 
     /// The fusion the dataset's latest `dq evaluate` run fitted, with that run's id.
@@ -190,6 +219,10 @@ extension SuspectsRun.Outcome {
     public func table(top: Int) -> Table {
         let used = sources.map { "\($0.kind.rawValue) run \($0.run)" }.joined(separator: ", ")
         let method = calibratedBy.map { "scored by the fusion dq evaluate run \($0) fitted on planted errors; probability: that the label is wrong" }
+            ?? calibrationUnusable.map {
+                "scored by the rank average of the model-based signals: dq evaluate run \($0.run) fitted its fusion on signals this dataset has no run for "
+                    + "(\($0.missing.joined(separator: ", "))); run the analyses it used (for embeddings: dq pvi --model embeddings:DIR) or dq evaluate again"
+            }
             ?? "scored by the rank average of the model-based signals (no dq evaluate run to calibrate on: run it for probabilities)"
         return Table(
             name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",

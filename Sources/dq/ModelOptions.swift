@@ -11,17 +11,17 @@ extension ModelChoice: ExpressibleByArgument {
 /// command has its own default family.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "The model family V: bow (logistic regression on hashed n-grams), tiny-bert (BERT L=2, H=128), or a Hugging Face BERT directory. Default: bow for pvi, tiny-bert for cartography.",
-        valueName: "bow|tiny-bert|dir"))
+        "The model family V: bow (logistic regression on hashed n-grams), tiny-bert (BERT L=2, H=128), a Hugging Face BERT directory (fine-tuned), or embeddings:DIR (logistic regression on that checkpoint's frozen sentence embeddings). Default: bow for pvi, tiny-bert for cartography.",
+        valueName: "bow|tiny-bert|dir|embeddings:dir"))
     var model: ModelChoice?
     @Option(help: ArgumentHelp("Pretrained weights for tiny-bert (a Hugging Face BERT directory).", valueName: "dir")) var weights: String?
     @Option(help: "BERT training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.") var epochs: Int?
     @Option(help: "BERT mini-batch size.") var batchSize = 32
     @Option(help: "BERT peak learning rate. Default: 1e-4 fine-tuning, 1e-3 from random initialisation.") var lr: Float?
     @Option(help: "BERT input length in tokens, specials included.") var maxLength = 128
-    @Option(help: "bow: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1).") var l2: Double?
+    @Option(help: "bow and embeddings: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1).") var l2: Double?
     @Option(help: ArgumentHelp(
-        "bow: stop each fit once its held-out log2 p(y|x) move by less than this many bits per sample on average, 5 iterations running; 0 solves every fit to convergence.",
+        "bow and embeddings: stop each fit once its held-out log2 p(y|x) move by less than this many bits per sample on average, 5 iterations running; 0 solves every fit to convergence.",
         valueName: "bits")) var heldOutTolerance = ModelSettings.defaultHeldOutTolerance
     @Option(help: "Seed for folds, initialisation, shuffling and dropout.") var seed: UInt64 = 13
 
@@ -33,6 +33,10 @@ struct ModelOptions: ParsableArguments {
         if let l2, !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be a finite number, 0 or more") }
         if !(heldOutTolerance >= 0 && heldOutTolerance < 1) { throw ValidationError("--held-out-tolerance must be at least 0 and below 1 (bits)") }
         if model == .bow && weights != nil { throw ValidationError("--weights applies to BERT models, not bow") }
+        if case .embeddings(let directory)? = model {
+            if directory.isEmpty { throw ValidationError("--model embeddings:DIR needs the checkpoint directory after the colon") }
+            if weights != nil { throw ValidationError("--weights applies to BERT models; embeddings:DIR names its checkpoint itself") }
+        }
     }
 
     /// The settings, with `model` defaulting to the command's family.

@@ -344,3 +344,36 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     #expect(second.first?.mayRepeatIDs == true)
     #expect(notes.contains { $0.hasPrefix("e: 1 ids name more than one sample") }, "\(notes)")
 }
+
+@Test func anEmbeddingsProbeIsASecondModelSourceForEvaluateAndSuspects() throws {
+    let store = try reviewsStore()
+    let checkpoint = fixture("bert/random-tiny")
+    let bow = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
+    var evaluate = EvaluateRun.Options()
+    (evaluate.repeats, evaluate.folds, evaluate.embedModel) = (2, 2, checkpoint)
+    let evaluation = try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
+    let signals = Set(evaluation.metrics.map(\.signal))
+    #expect(signals.isSuperset(of: ["bow PVI", "confident learning (bow)", "embeddings PVI", "confident learning (embeddings)",
+                                    EvaluateRun.merged, EvaluateRun.calibrated]))
+    #expect(try store.run(evaluation.run).parameters(EvaluateParameters.self).embedModel == checkpoint)
+    // The fusion needs the embeddings signals, which no stored run has yet: suspects fall back and say why.
+    let fallback = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(fallback.calibratedBy == nil && fallback.calibrationUnusable?.run == evaluation.run)
+    #expect(fallback.calibrationUnusable?.missing == ["embeddings PVI", "confident learning (embeddings)"])
+    #expect(fallback.table(top: 1).note?.contains("dq pvi --model embeddings:DIR") == true)
+
+    var probeOptions = bowOptions()
+    probeOptions.model = ModelSettings(model: ModelChoice("embeddings:" + checkpoint))
+    let probe = try PVIRun.run(store: store, dataset: reviews, options: probeOptions)
+    let recorded = try store.run(probe.run).parameters(PVIParameters.self).model
+    #expect(recorded.model == "embeddings" && recorded.checkpoint == checkpoint && recorded.features?.contains("mean-pooled") == true)
+    let rebuilt = try recorded.family(seed: 13, run: probe.run)
+    #expect(rebuilt is EmbeddingProbeFamily)
+    let both = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(both.sources.filter { $0.kind == .pvi }.map(\.run) == [probe.run, bow.run])
+    #expect(both.calibratedBy == evaluation.run && both.calibrationUnusable == nil)
+    #expect(both.suspects.first?.reasons.map(\.signal) == ["embeddings PVI", "confident learning (embeddings)", "bow PVI", "confident learning (bow)",
+                                                         "conflicting duplicates"])
+    #expect(try store.run(both.run).parameters(SuspectsParameters.self).sources["pvi 2"] == bow.run)
+}

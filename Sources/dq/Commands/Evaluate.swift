@@ -12,9 +12,14 @@ struct Evaluate: ParsableCommand {
             precision and recall in the top k (k = the number planted), average precision and AUROC, mean ± sd over --repeats seeds. \
             Errors already in the data count against precision. --out writes the planted errors of every repeat.
 
+            --embed-model DIR adds a second, independent model: a linear probe on the frozen sentence embeddings of a BERT checkpoint             (e.g. all-MiniLM-L6-v2), cross-fitted like bow, with its own PVI and confident learning. Texts are embedded once for all             repeats. Two independent models find more planted errors together than either alone (docs/evaluation.md); for dq suspects             to use the fusion fitted here, run `dq pvi --model embeddings:DIR` on the dataset too.
+
+            The fitted fusion is stored with the run; dq suspects uses it to give each suspect a probability that its label is wrong.
+
             Examples:
               dq evaluate --dataset trec
               dq evaluate --dataset trec --mode confusable --rate 0.05 --repeats 5 --out planted.csv
+              dq evaluate --dataset trec --embed-model ./all-MiniLM-L6-v2
             """
     )
 
@@ -24,6 +29,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Repeats, each with its own seed.") var repeats = 3
     @Option(help: "Cross-fitting folds of the bow model.") var folds = 5
     @Option(help: ArgumentHelp("Also score these specifications (as dq inconsistent).", valueName: "file")) var specs: String?
+    @Option(help: ArgumentHelp("Also cross-fit a linear probe on this BERT checkpoint's sentence embeddings.", valueName: "dir")) var embedModel: String?
     @Option(help: "Seed of the first repeat.") var seed: UInt64 = 13
     @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
@@ -37,6 +43,7 @@ struct Evaluate: ParsableCommand {
         var options = EvaluateRun.Options()
         (options.mode, options.rate, options.repeats, options.folds, options.specsFile) = (mode, rate, repeats, folds, specs)
         options.model.seed = seed
+        options.embedModel = embedModel
         let store = try store.open()
         let outcome = try Interrupt.during {
             try EvaluateRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

@@ -17,6 +17,7 @@ struct PVI: ParsableCommand {
               dq pvi --dataset trec --model bow --folds 5 --by fine_label --out pvi.csv
               dq pvi --dataset cola --model tiny-bert --train-split train --eval-split dev
               dq pvi --dataset mnli --model bow --transform pair-only
+              dq pvi --dataset trec --model embeddings:./all-MiniLM-L6-v2
 
             Cross-fitting keeps samples with the same text (for pairs, the same premise) in one fold (--group-by), so no input is scored by a model \
             trained on its own copy.

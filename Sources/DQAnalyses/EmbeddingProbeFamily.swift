@@ -1,0 +1,113 @@
+import DQLearning
+import DQText
+import Foundation
+
+/// The `embeddings` family: multinomial logistic regression (a linear probe) on the frozen
+/// sentence embeddings of a BERT checkpoint, such as all-MiniLM-L6-v2. The encoder is not
+/// trained; only the probe is, by the same solver as `bow` (`SoftmaxRegression`).
+///
+/// A single text's features are its unit-length mean-pooled embedding u (`SentenceEmbedder`).
+/// A pair's are [u, v, |u − v|, u ⊙ v] of its two texts' embeddings, the classifier input of
+/// InferSent and Sentence-BERT for NLI. The null model's empty input embeds to one constant
+/// vector, so g is fitted on a constant: the label frequencies, as for `bow`.
+///
+/// Each distinct text is embedded once per family value and kept, so the repeats of
+/// `dq evaluate` and the folds of a cross-fit reuse the embeddings.
+public final class EmbeddingProbeFamily: CrossFittingFamily {
+    public let directory: String
+    public let options: SoftmaxRegression.Options
+    let embedder: SentenceEmbedder
+    private var cache: [String: [Float]] = [:]
+    /// Called while texts are embedded with (embedded, to embed); may throw to stop.
+    public var onEmbed: ((Int, Int) throws -> Void)?
+
+    public init(directory: String, maxLength: Int = 128, options: SoftmaxRegression.Options = .init()) throws {
+        self.directory = directory
+        self.options = options
+        embedder = try SentenceEmbedder(directory: directory, maxLength: maxLength)
+    }
+
+    public var name: String { "embeddings" }
+    public var width: Int { embedder.checkpoint.model.config.hiddenSize }
+    public var maxLength: Int { embedder.maxLength }
+
+    public static func describeFeatures(width: Int) -> String {
+        "mean-pooled sentence embeddings, dimension \(width) (pairs: [u, v, |u−v|, u⊙v], \(4 * width))"
+    }
+
+    public var parameters: [(key: String, value: JSONValue)] {
+        [("checkpoint", .string(directory)), ("features", .string(Self.describeFeatures(width: width))),
+         ("max_length", .number(Double(maxLength))),
+         ("l2", options.l2.map { .number($0) } ?? .string("1/n")),
+         ("gradient_tolerance", .number(options.solver.gradientTolerance)),
+         ("held_out_tolerance", options.heldOutTolerance.map { .number($0) } ?? .null)]
+    }
+
+    /// Embeds the texts not embedded yet.
+    func embedMissing(_ inputs: [(text: String, pair: String?)]) throws {
+        var missing: [String] = []
+        var seen = Set<String>()
+        for input in inputs {
+            for text in [input.text] + (input.pair.map { [$0] } ?? []) where cache[text] == nil && seen.insert(text).inserted {
+                missing.append(text)
+            }
+        }
+        guard !missing.isEmpty else { return }
+        let vectors = try embedder.embed(missing) { done in try onEmbed?(done, missing.count) }
+        for (text, vector) in zip(missing, vectors) { cache[text] = vector }
+    }
+
+    /// The dimension of the features of these inputs: pairs have four blocks.
+    static func dimension(width: Int, pairs: Bool) -> Int { pairs ? 4 * width : width }
+
+    /// The probe's input: u, or [u, v, |u − v|, u ⊙ v] for a pair (dense, as sparse rows).
+    public static func features(_ u: [Float], _ v: [Float]?) -> SparseVector {
+        guard let v else { return SparseVector(indices: (0..<Int32(u.count)).map { $0 }, values: u) }
+        let values = u + v + zip(u, v).map { abs($0 - $1) } + zip(u, v).map { $0 * $1 }
+        return SparseVector(indices: (0..<Int32(values.count)).map { $0 }, values: values)
+    }
+
+    func rows(_ inputs: [(text: String, pair: String?)]) throws -> (rows: SparseRows, dimension: Int) {
+        // In a pair dataset, a sample without a second text gets an empty one.
+        let pairs = inputs.contains { $0.pair != nil }
+        let inputs = pairs ? inputs.map { (text: $0.text, pair: $0.pair ?? "") } : inputs
+        try embedMissing(inputs)
+        var rows = SparseRows()
+        rows.reserve(rows: inputs.count, nonzeros: inputs.count * Self.dimension(width: width, pairs: pairs))
+        for input in inputs {
+            rows.append(Self.features(cache[input.text]!, input.pair.map { cache[$0]! }))
+        }
+        return (rows, Self.dimension(width: width, pairs: pairs))
+    }
+
+    public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+        let (x, dimension) = try rows(examples.map { (text: $0.text, pair: $0.pair) })
+        let fit = SoftmaxRegression.fit(rows: x, labels: examples.map(\.label), classes: classes, dimension: dimension, options: options)
+        progress(BowFamily.describe(fit))
+        return ProbeClassifier(model: fit.model, family: self, pairs: dimension != width)
+    }
+
+    public func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+                         willFit: (Int) throws -> Void, interrupt: () throws -> Void,
+                         didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws {
+        let (x, dimension) = try rows(examples.map { (text: $0.text, pair: $0.pair) })
+        let data = GroupedRows(rows: x, labels: examples.map(\.label), groups: groups, dimension: dimension, classes: classes)
+        try SoftmaxRegression.crossFit(data, jobs: jobs, options: options, willFit: willFit, interrupt: interrupt) { number, fit in
+            let scored = jobs[number].score.map { data.probabilities(fit.model, group: $0) } ?? []
+            try didFit(number, ProbeClassifier(model: fit.model, family: self, pairs: dimension != width), scored, BowFamily.describe(fit))
+        }
+    }
+}
+
+struct ProbeClassifier: Classifier {
+    let model: SoftmaxRegression
+    let family: EmbeddingProbeFamily
+    let pairs: Bool
+
+    func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
+        // Embedding cannot fail here: the checkpoint loaded when the family was made.
+        let normalised = inputs.map { (text: $0.text, pair: pairs ? ($0.pair ?? "") : nil) }
+        guard let (x, _) = try? family.rows(normalised) else { return [] }
+        return (0..<x.count).map { model.probabilities(x[$0]) }
+    }
+}
