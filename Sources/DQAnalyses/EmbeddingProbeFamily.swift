@@ -9,7 +9,9 @@ import Foundation
 /// A single text's features are its unit-length mean-pooled embedding u (`SentenceEmbedder`).
 /// A pair's are [u, v, |u − v|, u ⊙ v] of its two texts' embeddings, the classifier input of
 /// InferSent and Sentence-BERT for NLI. The null model's empty input embeds to one constant
-/// vector, so g is fitted on a constant: the label frequencies, as for `bow`.
+/// vector c, and any weights W give logits Wc + b that the unpenalised bias b alone can give:
+/// the optimum is W = 0 and the label frequencies, as for `bow`. `fit` returns them directly
+/// (L-BFGS needs a thousand iterations to find them, because c and the bias are collinear).
 ///
 /// Each distinct text is embedded once per family value and kept, so the repeats of
 /// `dq evaluate` and the folds of a cross-fit reuse the embeddings.
@@ -81,6 +83,10 @@ public final class EmbeddingProbeFamily: CrossFittingFamily {
     }
 
     public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+        if examples.allSatisfy({ $0.text.isEmpty && ($0.pair ?? "").isEmpty }) {
+            progress("the label frequencies (every input is empty, so its embedding is one constant)")
+            return PriorClassifier(labels: examples.map(\.label), classes: classes)
+        }
         let (x, dimension) = try rows(examples.map { (text: $0.text, pair: $0.pair) })
         let fit = SoftmaxRegression.fit(rows: x, labels: examples.map(\.label), classes: classes, dimension: dimension, options: options)
         progress(BowFamily.describe(fit))

@@ -61,10 +61,12 @@ public struct EvaluateParameters: RunParameters {
 ///
 /// Signals, each a continuous suspicion (higher = more likely wrong): bow PVI (−PVI) and
 /// confident learning's self-confidence (1 − p̂(given label)), both from one cross-fitted bow g′;
+/// with `embedModel`, the same two from a cross-fitted linear probe on sentence embeddings;
 /// specifications (the best fused score of another label's specifications; 0 when none
 /// matches); conflicting near-duplicates (the similarity of the closest differently labelled
-/// duplicate). The merged list averages the rank-normalised suspicions of the independent
-/// sources, the two bow signals first averaged into one source.
+/// duplicate). The merged list is what `dq suspects` does without a calibration
+/// (`SuspectScoring.rank`); the calibrated one is a logistic regression on every signal's rank,
+/// fitted on the other repeats' planted errors.
 public enum EvaluateRun {
     public struct Options: Sendable {
         public var mode: LabelNoise.Mode = .uniform
@@ -246,9 +248,11 @@ public enum EvaluateRun {
                         .text(meanSD(list.map(\.averagePrecision))), .text(meanSD(list.map(\.auroc))), .text(meanSD(list.map(\.seconds), digits: 1))]
             },
             note: "k = the number of planted errors; mean ± sd over the repeats. Errors already in the data count against precision here: "
-                + "a signal that finds a real mislabel scores it as a false alarm. The merged list averages the ranks of the independent "
-                + "sources (the two bow signals count as one); its seconds are the whole repeat's. The calibrated list is a logistic "
-                + "regression on every signal's rank and log tail, fitted on the other repeats' planted errors and scored on this one's.")
+                + "a signal that finds a real mislabel scores it as a false alarm. The merged list is dq suspects' default without calibration: "
+                + "the rank average of the model sources (each model's PVI and confident learning count as one); its seconds are the whole "
+                + "repeat's. The calibrated list is a logistic regression on every signal's rank and log tail, fitted on the other repeats' "
+                + "planted errors and scored on this one's; dq suspects uses the one fitted on all repeats. A model's first repeat includes "
+                + "embedding the texts, which later repeats reuse.")
     }
 }
 
