@@ -264,6 +264,12 @@ private struct LabelOrderGolden: Decodable {
     // Bad input: nothing is stored.
     let rate = try dq(["evaluate", "--rate", "0.7", "--db", db])
     #expect(rate.status != 0 && rate.stderr.contains("--rate must be in (0, 0.5]"))
+    let folder = scratchPath("not-a-checkpoint")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let encoder = try dq(["evaluate", "--embed-model", folder, "--db", db])
+    #expect(encoder.status != 0 && encoder.stderr.contains(folder) && encoder.stderr.contains("config.json"), "\(encoder.stderr)")
+    let model = try dq(["pvi", "--model", "embeddings:", "--db", db])
+    #expect(model.status != 0 && model.stderr.contains("needs the checkpoint directory"), "\(model.stderr)")
     #expect(try store.runs(dataset: try store.requireDataset("trec"), kind: .evaluate).count == 1)
 }
 
