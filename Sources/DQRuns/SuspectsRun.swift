@@ -92,7 +92,12 @@ public enum SuspectsRun {
                 modelRuns.append((other.id, rows))
             }
         }
-        var estimate: Int?
+        // Confident learning's count of label errors is taken on the models' mean probabilities
+        // (in the first run's label order): an ensemble is more accurate than either model,
+        // and a weak model's confident joint counts many correct labels as errors.
+        var ensembleLabels: [String] = []
+        var ensemble: [Double] = []
+        var given: [Int] = []
         for (run, rows) in modelRuns {
             let parameters = try store.run(run).parameters(PVIParameters.self)
             let labels = parameters.labels
@@ -100,7 +105,12 @@ public enum SuspectsRun {
             var selfConfidence = [Double](repeating: 0, count: n), pvi = selfConfidence
             var pviReasons = [String](repeating: "", count: n), clReasons = pviReasons
             var suggested = [String?](repeating: nil, count: n)
-            var given: [Int] = [], probabilities: [Double] = []
+            if ensembleLabels.isEmpty {
+                ensembleLabels = labels
+                ensemble = [Double](repeating: 0, count: n * labels.count)
+                given = [Int](repeating: 0, count: n)
+            }
+            let column = labels.map { ensembleLabels.firstIndex(of: $0) }
             for row in rows {
                 let i = position[row.sampleID]!
                 guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
@@ -112,17 +122,19 @@ public enum SuspectsRun {
                 suggested[i] = labels[other]
                 pviReasons[i] = String(format: "%@ PVI %.2f bits", model, row.pvi)
                 clReasons[i] = String(format: "%@: p(%@) %.3f, p(%@) %.3f", model, row.label, row.probabilities[y], labels[other], row.probabilities[other])
-                given.append(y)
-                probabilities += row.probabilities
+                if let g = ensembleLabels.firstIndex(of: row.label) { given[i] = g }
+                for (j, p) in row.probabilities.enumerated() {
+                    if let c = column[j] { ensemble[i * ensembleLabels.count + c] += p / Double(modelRuns.count) }
+                }
             }
             signals.append(.init(name: "\(model) PVI", source: model, suspicion: pvi, sparse: false, reasons: pviReasons))
             signals.append(.init(name: "confident learning (\(model))", source: model, suspicion: selfConfidence, sparse: false, reasons: clReasons))
             suggestions.append(suggested)
-            if estimate == nil && labels.count >= 2 && n > 0 {
-                estimate = ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count))
-                    .estimatedIssues
-            }
         }
+        let estimate = ensembleLabels.count >= 2 && n > 0
+            ? ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: ensemble, classes: ensembleLabels.count))
+                .estimatedIssues
+            : nil
         let sources = sourceKinds.flatMap { kind -> [(kind: RunKind, run: Int64)] in
             kind == .pvi ? modelRuns.map { (kind: .pvi, run: $0.run) } : runs[kind].map { [(kind: kind, run: $0)] } ?? []
         }
@@ -176,7 +188,7 @@ public enum SuspectsRun {
         let flaggedBySparse = (0..<n).filter { i in signals.contains { $0.sparse && $0.suspicion[i] > 0 } }.count
         let (length, rule): (Int, String) = options.all ? (n, "every sample (--all)")
             : options.top.map { (min($0, n), "--top \($0)") }
-            ?? estimate.map { ($0, "confident learning's estimate of the label errors (cleanlab's num_label_issues)") }
+            ?? estimate.map { ($0, modelRuns.count > 1 ? "confident learning's estimate of the label errors on the \(modelRuns.count) models' mean probabilities (cleanlab's num_label_issues)" : "confident learning's estimate of the label errors (cleanlab's num_label_issues)") }
             ?? (flaggedBySparse, "the samples a specification or a duplicate flags")
         let suspects = ranking.order.prefix(length).map { i in
             Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
