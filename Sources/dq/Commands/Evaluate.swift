@@ -12,7 +12,7 @@ struct Evaluate: ParsableCommand {
             precision and recall in the top k (k = the number planted), average precision and AUROC, mean ± sd over --repeats seeds. \
             Errors already in the data count against precision. --out writes the planted errors of every repeat.
 
-            --embed-model DIR adds a second, independent model: a linear probe on the frozen sentence embeddings of a BERT checkpoint             (e.g. all-MiniLM-L6-v2), cross-fitted like bow, with its own PVI and confident learning. Texts are embedded once for all             repeats. Two independent models find more planted errors together than either alone (docs/evaluation.md); for dq suspects             to use the fusion fitted here, run `dq pvi --model embeddings:DIR` on the dataset too.
+            --embed-model DIR adds a second, independent model: a linear probe on the frozen sentence embeddings of a BERT checkpoint (e.g. all-MiniLM-L6-v2), cross-fitted like bow, with its own PVI and confident learning. Texts are embedded once for all repeats. Two independent models find more planted errors together than either alone (docs/evaluation.md); for dq suspects to use the fusion fitted here, run `dq pvi --model embeddings:DIR` on the dataset too.
 
             The fitted fusion is stored with the run; dq suspects uses it to give each suspect a probability that its label is wrong.
 
