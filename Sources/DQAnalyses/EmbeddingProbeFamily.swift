@@ -14,7 +14,8 @@ import Foundation
 /// (L-BFGS needs a thousand iterations to find them, because c and the bias are collinear).
 ///
 /// Each distinct text is embedded once per family value and kept, so the repeats of
-/// `dq evaluate` and the folds of a cross-fit reuse the embeddings.
+/// `dq evaluate` and the folds of a cross-fit reuse the embeddings; with `kept` (the store),
+/// later runs reuse them too.
 public final class EmbeddingProbeFamily: CrossFittingFamily {
     public let directory: String
     public let options: SoftmaxRegression.Options
@@ -22,11 +23,21 @@ public final class EmbeddingProbeFamily: CrossFittingFamily {
     private var cache: [String: [Float]] = [:]
     /// Called while texts are embedded with (embedded, to embed); may throw to stop.
     public var onEmbed: ((Int, Int) throws -> Void)?
+    /// Where embeddings are kept between runs (the store): `lookup` gives the vectors it has of
+    /// some texts, `keep` is handed every vector embedded here.
+    public var kept: (lookup: ([String]) throws -> [String: [Float]], keep: ([(text: String, vector: [Float])]) throws -> Void)?
+    /// What identifies the encoder's vectors: the checkpoint's path, its weights file's size and
+    /// modification time, and the input length. A changed checkpoint gets a new key.
+    public let encoderKey: String
 
     public init(directory: String, maxLength: Int = 128, options: SoftmaxRegression.Options = .init()) throws {
         self.directory = directory
         self.options = options
         embedder = try SentenceEmbedder(directory: directory, maxLength: maxLength)
+        let weights = (try? FileManager.default.attributesOfItem(atPath: directory + "/model.safetensors")) ?? [:]
+        let size = (weights[.size] as? NSNumber)?.int64Value ?? -1
+        let modified = (weights[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        encoderKey = "\(directory)|\(size)|\(modified)|\(embedder.maxLength)"
     }
 
     public var name: String { "embeddings" }
@@ -55,8 +66,15 @@ public final class EmbeddingProbeFamily: CrossFittingFamily {
             }
         }
         guard !missing.isEmpty else { return }
+        if let kept {
+            let found = try kept.lookup(missing)
+            for (text, vector) in found where vector.count == width { cache[text] = vector }
+            missing.removeAll { cache[$0] != nil }
+            guard !missing.isEmpty else { return }
+        }
         let vectors = try embedder.embed(missing) { done in try onEmbed?(done, missing.count) }
         for (text, vector) in zip(missing, vectors) { cache[text] = vector }
+        try kept?.keep(Array(zip(missing, vectors)).map { (text: $0, vector: $1) })
     }
 
     /// The dimension of the features of these inputs: pairs have four blocks.

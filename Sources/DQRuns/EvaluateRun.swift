@@ -115,7 +115,7 @@ public enum EvaluateRun {
         let given = samples.map { index[$0.label]! }
         let documents = samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") }
 
-        let probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer) }
+        let probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily = family) throws -> [PVIEstimation.Result] {
             try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
                                   seed: seed, group: groups.map { keys in { keys[$0.id]! } },

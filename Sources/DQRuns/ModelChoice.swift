@@ -74,8 +74,9 @@ public struct ModelSettings: Sendable, Equatable {
     }
 
     /// The `embeddings` family on the checkpoint in `directory`, with this bow solver's settings.
-    /// The observer sees the embedding's progress and may stop it.
-    func probe(directory: String, observer: RunObserver) throws -> EmbeddingProbeFamily {
+    /// The observer sees the embedding's progress and may stop it; `store` keeps the embeddings
+    /// for later runs.
+    func probe(directory: String, observer: RunObserver, store: Store?) throws -> EmbeddingProbeFamily {
         guard PretrainedModels.isCheckpoint(directory) else {
             throw CheckpointError.file(directory, "is not a checkpoint directory for embeddings:DIR (it needs \(PretrainedModels.files.joined(separator: ", ")))")
         }
@@ -87,12 +88,16 @@ public struct ModelSettings: Sendable, Equatable {
             observer.progress("embedding texts with \(directory): \(done) of \(total)")
             if done == total { observer.endProgress() }
         }
+        if let store {
+            let key = family.encoderKey
+            family.kept = (lookup: { try store.embeddings(encoder: key, texts: $0) }, keep: { try store.writeEmbeddings(encoder: key, $0) })
+        }
         return family
     }
 
     /// The family to fit and its recorded parameters, telling the observer once how BERT
     /// weights were found. `onStep` sees every BERT training step.
-    func family(observer: RunObserver, onStep: ((DQLearning.TrainingProgress) throws -> Void)?) throws
+    func family(observer: RunObserver, store: Store? = nil, onStep: ((DQLearning.TrainingProgress) throws -> Void)?) throws
         -> (family: any ModelFamily, parameters: ModelParameters) {
         if model == .bow {
             var options = SoftmaxRegression.Options(l2: l2)
@@ -101,7 +106,7 @@ public struct ModelSettings: Sendable, Equatable {
             return (family, ModelParameters(bow: family))
         }
         if case .embeddings(let directory) = model {
-            let family = try probe(directory: directory, observer: observer)
+            let family = try probe(directory: directory, observer: observer, store: store)
             return (family, ModelParameters(probe: family))
         }
         let name = model.description

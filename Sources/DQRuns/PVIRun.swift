@@ -149,7 +149,7 @@ public enum PVIRun {
         let trainings: Int
         if case .crossFit(let k) = options.scheme { trainings = k } else { trainings = 1 }
         let progress = TrainingProgress(fits: trainings * (options.null == .trained ? 2 : 1), observer: observer)
-        let (family, modelParameters) = try options.model.family(observer: observer, onStep: progress.step)
+        let (family, modelParameters) = try options.model.family(observer: observer, store: store, onStep: progress.step)
         var parameters = PVIParameters(labels: labels, model: modelParameters)
         parameters.null = options.null.rawValue
         switch options.scheme {

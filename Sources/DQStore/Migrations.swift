@@ -263,6 +263,14 @@ enum Migrations {
         Migration(version: 11, name: "the probability that a suspect's label is wrong", sql: """
             ALTER TABLE suspects ADD COLUMN probability REAL;
             """),
+        Migration(version: 12, name: "sentence embeddings kept between runs", sql: """
+            CREATE TABLE embeddings (
+                encoder TEXT NOT NULL,
+                text TEXT NOT NULL,
+                vector BLOB NOT NULL,
+                PRIMARY KEY (encoder, text)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed

@@ -384,3 +384,20 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
                                                                           probabilities: mean, classes: labels.count)).estimatedIssues
     #expect(both.suspects.count == count && both.lengthRule.contains("2 models' mean probabilities"))
 }
+
+@Test func aSecondEmbeddingsRunReusesTheStoredEmbeddingsAndScoresTheSame() throws {
+    let store = try reviewsStore()
+    var messages: [String] = []
+    let observer = RunObserver(note: { _ in }, progress: { messages.append($0) }, endProgress: {}, checkInterrupt: {})
+    var options = bowOptions()
+    options.model = ModelSettings(model: .embeddings(fixture("bert/random-tiny")))
+    let first = try PVIRun.run(store: store, dataset: reviews, options: options, observer: observer)
+    #expect(messages.contains { $0.contains("embedding texts") })
+    let texts = Set(try store.samples(dataset: try store.requireDataset("reviews")).map(\.text))
+    let key = try EmbeddingProbeFamily(directory: fixture("bert/random-tiny")).encoderKey
+    #expect(try store.embeddings(encoder: key, texts: Array(texts)).count == texts.count)
+    messages = []
+    let second = try PVIRun.run(store: store, dataset: reviews, options: options, observer: observer)
+    #expect(!messages.contains { $0.contains("embedding texts") }, "\(messages)")
+    #expect(first.results.map(\.score.pvi) == second.results.map(\.score.pvi))
+}

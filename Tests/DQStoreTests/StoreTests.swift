@@ -10,8 +10,8 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == Migrations.all.last!.version && Migrations.all.last!.version == 11)
-    let tables = ["pvi_scores", "cartography_points", "label_divergence", "spec_suspects", "label_issues", "conflicts", "suspects", "corrections", "selections"]
+    #expect(try store.schemaVersion() == Migrations.all.last!.version && Migrations.all.last!.version == 12)
+    let tables = ["pvi_scores", "cartography_points", "label_divergence", "spec_suspects", "label_issues", "conflicts", "suspects", "corrections", "selections", "embeddings"]
     #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map { try $0.string(0) }.filter(tables.contains).count == tables.count)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
     #expect(try store.database.row("PRAGMA foreign_keys")?.int(0) == 1)
@@ -407,4 +407,18 @@ private func storeAtSchema(_ version: Int, path: String) throws -> Database {
     #expect(try store.schemaVersion() == Migrations.all.last!.version)
     // ⌊0.25 · 4⌋ + 1 = 2 per region, each by its own metric, as a new run would select them.
     #expect(try store.cartographyPoints(run: 1).map(\.regions) == [[.ambiguous, .easy], [.ambiguous, .hard], [.easy], [.hard]])
+}
+
+
+@Test func embeddingsComeBackBitForBitAndOnlyForTheirEncoder() throws {
+    let store = try freshStore()
+    let vectors: [(text: String, vector: [Float])] = [("a text", [0.1, -2.5e-8, .pi, -0.0]), ("", [1, 2, 3, 4])]
+    try store.writeEmbeddings(encoder: "model-a|1|2|128", vectors)
+    let found = try store.embeddings(encoder: "model-a|1|2|128", texts: ["a text", "", "unseen"])
+    #expect(found.count == 2)
+    #expect(found["a text"]!.map(\.bitPattern) == vectors[0].vector.map(\.bitPattern))
+    #expect(found[""] == [1, 2, 3, 4])
+    #expect(try store.embeddings(encoder: "model-a|1|3|128", texts: ["a text"]).isEmpty)
+    try store.writeEmbeddings(encoder: "model-a|1|2|128", [("a text", [9, 9, 9, 9])])
+    #expect(try store.embeddings(encoder: "model-a|1|2|128", texts: ["a text"])["a text"] == [9, 9, 9, 9])
 }
