@@ -97,10 +97,8 @@ public enum SuspectsRun {
         // the count (a weak model's confident joint counts many correct labels as errors), so
         // the smallest count is the least inflated: on MultiNLI the mean of bow and the
         // embeddings probe counts fewest, on TREC with a from-scratch tiny-bert, bow alone.
-        var estimates: [(count: Int, what: String)] = []
-        var ensembleLabels: [String] = []
-        var ensemble: [Double] = []
-        var given: [Int] = []
+        // Per model run: its labels, and each sample's given label and probabilities in its order (sample positions).
+        var probabilitiesOf: [(model: String, labels: [String], given: [Int], probabilities: [Double])] = []
         for (run, rows) in modelRuns {
             let parameters = try store.run(run).parameters(PVIParameters.self)
             let labels = parameters.labels
@@ -108,12 +106,7 @@ public enum SuspectsRun {
             var selfConfidence = [Double](repeating: 0, count: n), pvi = selfConfidence
             var pviReasons = [String](repeating: "", count: n), clReasons = pviReasons
             var suggested = [String?](repeating: nil, count: n)
-            if ensembleLabels.isEmpty {
-                ensembleLabels = labels
-                ensemble = [Double](repeating: 0, count: n * labels.count)
-                given = [Int](repeating: 0, count: n)
-            }
-            let column = labels.map { ensembleLabels.firstIndex(of: $0) }
+            var given = [Int](repeating: 0, count: n), probabilities = [Double](repeating: 0, count: n * labels.count)
             for row in rows {
                 let i = position[row.sampleID]!
                 guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
@@ -125,23 +118,32 @@ public enum SuspectsRun {
                 suggested[i] = labels[other]
                 pviReasons[i] = String(format: "%@ PVI %.2f bits", model, row.pvi)
                 clReasons[i] = String(format: "%@: p(%@) %.3f, p(%@) %.3f", model, row.label, row.probabilities[y], labels[other], row.probabilities[other])
-                if let g = ensembleLabels.firstIndex(of: row.label) { given[i] = g }
-                for (j, p) in row.probabilities.enumerated() {
-                    if let c = column[j] { ensemble[i * ensembleLabels.count + c] += p / Double(modelRuns.count) }
-                }
+                given[i] = y
+                probabilities.replaceSubrange(i * labels.count..<(i + 1) * labels.count, with: row.probabilities)
             }
             signals.append(.init(name: "\(model) PVI", source: model, suspicion: pvi, sparse: false, reasons: pviReasons))
             signals.append(.init(name: "confident learning (\(model))", source: model, suspicion: selfConfidence, sparse: false, reasons: clReasons))
             suggestions.append(suggested)
-            if labels.count >= 2 && n > 0 {
-                let own = rows.flatMap(\.probabilities), labelled = rows.map { labels.firstIndex(of: $0.label)! }
-                estimates.append((ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: labelled, probabilities: own, classes: labels.count))
-                    .estimatedIssues, "\(model)'s probabilities"))
-            }
+            probabilitiesOf.append((model, labels, given, probabilities))
         }
-        if modelRuns.count > 1 && ensembleLabels.count >= 2 && n > 0 {
-            estimates.append((ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: ensemble, classes: ensembleLabels.count))
-                .estimatedIssues, "the \(modelRuns.count) models' mean probabilities"))
+        func labelIssues(given: [Int], probabilities: [Double], classes: Int) -> Int {
+            ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: classes)).estimatedIssues
+        }
+        var estimates: [(count: Int, what: String)] = []
+        if let first = probabilitiesOf.first, first.labels.count >= 2 && n > 0 {
+            estimates = probabilitiesOf.map { (labelIssues(given: $0.given, probabilities: $0.probabilities, classes: $0.labels.count), "\($0.model)'s probabilities") }
+            if probabilitiesOf.count > 1 {
+                // The mean, in the first run's label order.
+                let k = first.labels.count
+                var mean = [Double](repeating: 0, count: n * k)
+                for run in probabilitiesOf {
+                    let column = run.labels.map { first.labels.firstIndex(of: $0) }
+                    for i in 0..<n {
+                        for (j, c) in column.enumerated() { if let c { mean[i * k + c] += run.probabilities[i * run.labels.count + j] / Double(probabilitiesOf.count) } }
+                    }
+                }
+                estimates.append((labelIssues(given: first.given, probabilities: mean, classes: k), "the \(probabilitiesOf.count) models' mean probabilities"))
+            }
         }
         let estimate = estimates.min { $0.count < $1.count }
         let sources = sourceKinds.flatMap { kind -> [(kind: RunKind, run: Int64)] in

@@ -274,7 +274,7 @@ enum Migrations {
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed
-    /// doubles (`PackedDoubles`), the same values bit for bit; the old table is replaced.
+    /// doubles (`PackedFloats`), the same values bit for bit; the old table is replaced.
     static func packProbabilities(_ database: Database) throws {
         let insert = try database.prepare("INSERT INTO sample_probabilities_packed (run_id, sample_id, probabilities) VALUES (?, ?, ?)")
         let read = try database.prepare("SELECT run_id, sample_id, probabilities FROM sample_probabilities ORDER BY run_id, sample_id")
@@ -290,7 +290,7 @@ enum Migrations {
                 return x
             }
             insert.reset()
-            try insert.bind([row[0], row[1], .blob(PackedDoubles.pack(values))])
+            try insert.bind([row[0], row[1], .blob(PackedFloats.pack(values))])
             try insert.runToEnd()
         }
         try database.execute("""

@@ -12,13 +12,10 @@ extension Store {
             statement.reset()
             try statement.bind([.text(encoder), .text(text)])
             guard let row = try statement.step() else { continue }
-            let bytes = try row.blob(0)
-            guard bytes.count % 4 == 0 else { throw StoreError.inconsistent("a stored embedding of \(encoder) is not whole Float32 values") }
-            found[text] = stride(from: 0, to: bytes.count, by: 4).map { start in
-                var bits: UInt32 = 0
-                for k in 0..<4 { bits |= UInt32(bytes[start + k]) << (8 * UInt32(k)) }
-                return Float(bitPattern: bits)
+            guard let vector = PackedFloats.unpack(try row.blob(0), as: Float.self) else {
+                throw StoreError.inconsistent("a stored embedding of \(encoder) is not whole Float32 values")
             }
+            found[text] = vector
         }
         return found
     }
@@ -27,16 +24,8 @@ extension Store {
     public func writeEmbeddings(encoder: String, _ vectors: [(text: String, vector: [Float])]) throws {
         try database.inTransaction {
             try database.runForEach("INSERT OR REPLACE INTO embeddings (encoder, text, vector) VALUES (?, ?, ?)", vectors) { item in
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(4 * item.vector.count)
-                for value in item.vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-                return [.text(encoder), .text(item.text), .blob(bytes)]
+                [.text(encoder), .text(item.text), .blob(PackedFloats.pack(item.vector))]
             }
         }
-    }
-
-    /// Forgets every stored embedding (`dq` keeps them until asked).
-    public func clearEmbeddings() throws {
-        try database.execute("DELETE FROM embeddings")
     }
 }

@@ -1,5 +1,5 @@
 /// One sample's PVI as stored (table `pvi_scores`), with its out-of-sample probabilities
-/// (table `sample_probabilities`, packed: see `PackedDoubles`).
+/// (table `sample_probabilities`, packed: see `PackedFloats`).
 public struct PVIRow: Sendable, Equatable {
     public var sampleID: Int64
     public var fold: Int
@@ -41,7 +41,7 @@ extension Store {
              .real(row.pInput), .real(row.pNull), .real(row.hNull), .real(row.hInput), .real(row.pvi), .integer(row.correct ? 1 : 0)]
         }
         try database.runForEach("INSERT INTO sample_probabilities (run_id, sample_id, probabilities) VALUES (?, ?, ?)", rows) { row in
-            [.integer(run), .integer(row.sampleID), .blob(PackedDoubles.pack(row.probabilities))]
+            [.integer(run), .integer(row.sampleID), .blob(PackedFloats.pack(row.probabilities))]
         }
     }
 
@@ -52,7 +52,7 @@ extension Store {
             FROM pvi_scores s JOIN sample_probabilities p ON p.run_id = s.run_id AND p.sample_id = s.sample_id
             WHERE s.run_id = ? ORDER BY s.sample_id
             """, [.integer(run)]).map { row in
-            guard let probabilities = PackedDoubles.unpack(try row.blob(10)) else {
+            guard let probabilities = PackedFloats.unpack(try row.blob(10)) else {
                 throw StoreError.inconsistent("run \(run): the probabilities of sample \(try row.int64(0)) are not a whole number of doubles")
             }
             return PVIRow(sampleID: try row.int64(0), fold: try row.int(1), label: try row.string(2), predicted: try row.string(3),
@@ -62,25 +62,38 @@ extension Store {
     }
 }
 
-/// Probability vectors stored as packed little-endian IEEE 754 doubles: 8 bytes a value, exact,
-/// and read without parsing (JSON text took about 20 bytes a value; see docs/store.md).
-public enum PackedDoubles {
-    public static func pack(_ values: [Double]) -> [UInt8] {
+/// A floating-point type stored by its bit pattern (Float: 4 bytes, Double: 8).
+public protocol BitPatternFloat {
+    associatedtype Bits: FixedWidthInteger
+    var bitPattern: Bits { get }
+    init(bitPattern: Bits)
+}
+
+extension Float: BitPatternFloat {}
+extension Double: BitPatternFloat {}
+
+/// Vectors stored as packed little-endian IEEE 754 values, exact and read without parsing:
+/// probability vectors as doubles (8 bytes a value; JSON text took about 20, see docs/store.md),
+/// sentence embeddings as floats (4 bytes).
+public enum PackedFloats {
+    public static func pack<T: BitPatternFloat>(_ values: [T]) -> [UInt8] {
+        let width = T.Bits.bitWidth / 8
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(8 * values.count)
+        bytes.reserveCapacity(width * values.count)
         for value in values {
             withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         }
         return bytes
     }
 
-    /// The doubles of `bytes`, or nil when its length is not a multiple of 8.
-    public static func unpack(_ bytes: [UInt8]) -> [Double]? {
-        guard bytes.count % 8 == 0 else { return nil }
-        return stride(from: 0, to: bytes.count, by: 8).map { start in
-            var bits: UInt64 = 0
-            for k in 0..<8 { bits |= UInt64(bytes[start + k]) << (8 * UInt64(k)) }
-            return Double(bitPattern: bits)
+    /// The values of `bytes`, or nil when its length is not a multiple of the type's width.
+    public static func unpack<T: BitPatternFloat>(_ bytes: [UInt8], as type: T.Type = Double.self) -> [T]? {
+        let width = T.Bits.bitWidth / 8
+        guard bytes.count % width == 0 else { return nil }
+        return stride(from: 0, to: bytes.count, by: width).map { start in
+            var bits: T.Bits = 0
+            for k in 0..<width { bits |= T.Bits(bytes[start + k]) << (8 * k) }
+            return T(bitPattern: bits)
         }
     }
 }

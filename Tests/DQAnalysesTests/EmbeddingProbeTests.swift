@@ -56,7 +56,7 @@ private func trecExamples(_ count: Int) throws -> (samples: [Sample], labels: [S
                                        null: .trained, seed: 5)
     let distinct = Set(data.samples.map(\.text)).count
     #expect(embedded == distinct)
-    let alone = try PVIEstimation.run(samples: data.samples, labels: data.labels, family: ProbeOneFitAtATime(inner: family),
+    let alone = try PVIEstimation.run(samples: data.samples, labels: data.labels, family: OneFitAtATime(inner: family),
                                       scheme: .crossFit(folds: 3), null: .trained, seed: 5)
     #expect(embedded == distinct, "a second run reuses the embeddings")
     #expect(shared.map(\.sample.id) == alone.map(\.sample.id))
@@ -78,14 +78,4 @@ private func trecExamples(_ count: Int) throws -> (samples: [Sample], labels: [S
                                            classes: data.labels.count, dimension: family.width, options: loose)
     let prior = PriorClassifier(labels: labels, classes: data.labels.count).prior
     for (a, b) in zip(regression.model.probabilities(constant), prior) { #expect(abs(a - b) < 1e-4) }
-}
-
-/// A family that hides the probe's cross-fitting, so PVI fits each fold on its own.
-private struct ProbeOneFitAtATime: ModelFamily {
-    let inner: EmbeddingProbeFamily
-    var name: String { inner.name }
-    var parameters: [(key: String, value: JSONValue)] { inner.parameters }
-    func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
-        try inner.fit(examples, classes: classes, seed: seed, progress: progress)
-    }
 }

@@ -78,9 +78,10 @@ private let smallBow = BowFamily(features: HashedNGrams(dimension: 1 << 16, maxN
     #expect(finer.allSatisfy { $0.goldProbabilities.count == 6 })
 }
 
-/// bow with its cross-fitting path hidden: one fit per fold, features hashed per fit.
-private struct OneFitAtATime: ModelFamily {
-    var inner: BowFamily
+/// A family with its inner family's cross-fitting hidden: PVI fits each fold on its own (for bow,
+/// features hashed per fit).
+struct OneFitAtATime: ModelFamily {
+    var inner: any ModelFamily
     var name: String { inner.name }
     var parameters: [(key: String, value: JSONValue)] { inner.parameters }
     func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {

@@ -327,7 +327,7 @@ private struct TestParameters: RunParameters, Equatable {
     }
 }
 
-@Test func probabilitiesAreStoredAsPackedDoublesBitForBit() throws {
+@Test func probabilitiesAreStoredAsPackedFloatsBitForBit() throws {
     let store = try freshStore()
     try store.ingest(file: fixture("csv/byte-order-mark.csv"), options: IngestOptions(dataset: "d"))
     let samples = try store.samples(dataset: try store.requireDataset("d"))
@@ -339,7 +339,7 @@ private struct TestParameters: RunParameters, Equatable {
     #expect(try store.pviRows(run: id) == [row])
     let stored = try #require(try store.database.row("SELECT probabilities FROM sample_probabilities WHERE run_id = ?", [.integer(id)]))
     #expect(try stored.blob(0).count == 8 * values.count)
-    #expect(PackedDoubles.unpack([1, 2, 3]) == nil)
+    #expect(PackedFloats.unpack([1, 2, 3]) == nil)
 }
 
 /// An empty store with the schema of the first `version` migrations (their SQL), as an older dq left it.
