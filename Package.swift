@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "DQStoreTests", dependencies: ["DQStore", "DQTestSupport"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
         .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DQRunsTests", dependencies: ["DQRuns", "DQStore", "DQAnalyses", "DQReports", "DQTestSupport"]),
         .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQRuns", "DQStore", "DQTestSupport"]),
     ]

@@ -56,6 +56,7 @@ def main():
     parser.add_argument("--embed-model")
     parser.add_argument("--text", default="text", help="the text column (pairs: the first text)")
     parser.add_argument("--pair", help="the second text's column, for pairs")
+    parser.add_argument("--keep", help="a folder to keep the noisy CSV, the store and the lists in")
     args = parser.parse_args()
     import cleanlab
     from cleanlab.filter import find_label_issues
@@ -83,7 +84,9 @@ def main():
             "listed": int(issues.sum()), "listed_precision": float(is_planted[issues].mean()), "seconds": peer_seconds,
             "cleanlab": cleanlab.__version__}
 
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.keep or scratch
+        os.makedirs(work, exist_ok=True)
         noisy_frame = frame.copy()
         noisy_frame["label"] = [names[v] for v in noisy]
         path = os.path.join(work, "noisy.csv")
@@ -108,6 +111,9 @@ def main():
         ranked = pd.read_csv(ranked_path, dtype=str)["id"].tolist()
     position = {sample: i for i, sample in enumerate(frame["id"])}
     planted_ids = {frame["id"][i] for i in planted}
+    if args.keep:
+        with open(os.path.join(args.keep, "planted.txt"), "w") as f:
+            f.write("\n".join(sorted(planted_ids)) + "\n")
     rank_of = np.empty(len(ranked))
     for r, sample in enumerate(ranked):
         rank_of[position[sample]] = r

@@ -25,6 +25,9 @@ public enum ConfidentLearning {
         case pruneByClass = "prune_by_class"
         case both
         case confidentLearning = "confident_learning"
+
+        /// Whether the filter ranks margins p̂_k − p̂_j (a third pass over the probabilities).
+        var usesMargins: Bool { self == .pruneByNoiseRate || self == .both }
     }
 
     /// How flagged samples are ordered: by p̂ of the given label (`selfConfidence`), or by
@@ -34,8 +37,16 @@ public enum ConfidentLearning {
         case normalizedMargin = "normalized_margin"
     }
 
+    /// Out-of-sample probabilities, n rows of K, read in blocks of whole rows, once per pass.
+    public protocol ProbabilityRows {
+        var count: Int { get }
+        var classes: Int { get }
+        /// Calls `body` with each block's first row and its values, row-major, in row order.
+        func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws
+    }
+
     /// Given labels (0..<K) and row-major n × K probabilities.
-    public struct Input: Sendable {
+    public struct Input: Sendable, ProbabilityRows {
         public var labels: [Int]
         public var probabilities: [Double]
         public var classes: Int
@@ -50,15 +61,13 @@ public enum ConfidentLearning {
         public var count: Int { labels.count }
         func p(_ i: Int, _ k: Int) -> Double { probabilities[i * classes + k] }
 
+        public func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
+            try probabilities.withUnsafeBufferPointer { try body(0, $0) }
+        }
+
         /// First index of the largest probability of row i (numpy's argmax).
-        public func argmax(_ i: Int, raising label: Int? = nil, by amount: Double = 0) -> Int {
-            var best = 0
-            var bestValue = p(i, 0) + (label == 0 ? amount : 0)
-            for k in 1..<classes {
-                let value = p(i, k) + (label == k ? amount : 0)
-                if value > bestValue { best = k; bestValue = value }
-            }
-            return best
+        public func argmax(_ i: Int) -> Int {
+            probabilities.withUnsafeBufferPointer { ConfidentLearning.argmax($0, row: i * classes, classes: classes) }
         }
 
         public var labelCounts: [Int] {
@@ -84,6 +93,8 @@ public enum ConfidentLearning {
         /// same count as `filter_by="confident_learning"` flags, whatever `filter` was used.
         public var estimatedIssues: Int
         public var count: Int { isIssue.count }
+        /// Each sample's most probable label (numpy's arg-max: the first of equals).
+        public var suggested: [Int]
         /// cleanlab's `overall_label_health_score`: 1 − estimatedIssues / n.
         public var health: Double { count > 0 ? 1 - Double(estimatedIssues) / Double(count) : 1 }
     }
@@ -91,31 +102,68 @@ public enum ConfidentLearning {
     /// Per-label thresholds t_k.
     public static func thresholds(_ input: Input) -> [Double] {
         var sums = [Double](repeating: 0, count: input.classes)
-        let counts = input.labelCounts
         for i in 0..<input.count { sums[input.labels[i]] += input.p(i, input.labels[i]) }
-        return (0..<input.classes).map { k in max(counts[k] > 0 ? sums[k] / Double(counts[k]) : 2, 2e-6) }
+        return thresholds(sums: sums, counts: input.labelCounts)
+    }
+
+    static func thresholds(sums: [Double], counts: [Int]) -> [Double] {
+        (0..<sums.count).map { k in max(counts[k] > 0 ? sums[k] / Double(counts[k]) : 2, 2e-6) }
     }
 
     /// The confident joint C[given][true] (calibrated or not) and the samples off its diagonal.
     public static func confidentJoint(_ input: Input, calibrate: Bool) -> (joint: [[Int]], offDiagonal: [Int]) {
-        let t = thresholds(input)
-        let K = input.classes
-        var joint = [[Int]](repeating: [Int](repeating: 0, count: K), count: K)
+        var tally = JointTally(thresholds: thresholds(input), classes: input.classes)
+        input.probabilities.withUnsafeBufferPointer { tally.add(rows: $0, first: 0, labels: input.labels) }
+        let joint = tally.finished()
+        return (calibrate ? calibrated(joint, labelCounts: input.labelCounts) : joint, tally.offDiagonal)
+    }
+
+    /// Counts the confident joint a block of rows at a time.
+    struct JointTally {
+        let thresholds: [Double]
+        let classes: Int
+        var joint: [[Int]]
         var offDiagonal: [Int] = []
-        for i in 0..<input.count {
-            var confident = 0
-            var first = -1
-            for k in 0..<K where input.p(i, k) >= t[k] - 1e-6 {
-                confident += 1
-                if first < 0 { first = k }
-            }
-            guard confident > 0 else { continue }
-            let guess = confident > 1 ? input.argmax(i) : first
-            joint[input.labels[i]][guess] += 1
-            if guess != input.labels[i] { offDiagonal.append(i) }
+
+        init(thresholds: [Double], classes: Int) {
+            (self.thresholds, self.classes) = (thresholds, classes)
+            joint = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         }
-        for k in 0..<K { joint[k][k] = max(joint[k][k], 1) }
-        return (calibrate ? calibrated(joint, labelCounts: input.labelCounts) : joint, offDiagonal)
+
+        mutating func add(rows p: UnsafeBufferPointer<Double>, first: Int, labels: [Int]) {
+            let K = classes
+            for r in 0..<(p.count / K) {
+                let row = r * K
+                var confident = 0
+                var guess = -1
+                for k in 0..<K where p[row + k] >= thresholds[k] - 1e-6 {
+                    confident += 1
+                    if guess < 0 { guess = k }
+                }
+                guard confident > 0 else { continue }
+                if confident > 1 { guess = ConfidentLearning.argmax(p, row: row, classes: K) }
+                let given = labels[first + r]
+                joint[given][guess] += 1
+                if guess != given { offDiagonal.append(first + r) }
+            }
+        }
+
+        func finished() -> [[Int]] {
+            var out = joint
+            for k in 0..<classes { out[k][k] = max(out[k][k], 1) }
+            return out
+        }
+    }
+
+    /// First index of the largest value of a row (numpy's argmax), with the value at `raising` raised by `amount`.
+    static func argmax(_ p: UnsafeBufferPointer<Double>, row: Int, classes: Int, raising label: Int = -1, by amount: Double = 0) -> Int {
+        var best = 0
+        var bestValue = p[row] + (label == 0 ? amount : 0)
+        for k in 1..<classes {
+            let value = p[row + k] + (label == k ? amount : 0)
+            if value > bestValue { best = k; bestValue = value }
+        }
+        return best
     }
 
     /// Rescales each row of `joint` to its label's count and the whole to n, then rounds each
@@ -157,17 +205,15 @@ public enum ConfidentLearning {
     /// rise evenly from the column's other non-zero entries (truncated to integers).
     static func pruneCounts(_ joint: [[Int]], keepAtLeast n: Int) -> [[Int]] {
         let K = joint.count
-        // prune[j][k] = joint[k][j].
-        let prune = (0..<K).map { j in (0..<K).map { k in Double(joint[k][j]) } }
         var out = [[Int]](repeating: [Int](repeating: 0, count: K), count: K)
         for k in 0..<K {
-            let diagonal = prune[k][k]
+            // Column k of the transposed joint is row k of the joint.
+            let diagonal = Double(joint[k][k])
             let raised = max(diagonal, Double(n))
-            let nonZero = (0..<K).count { prune[$0][k] != 0 }
+            let nonZero = joint[k].count { $0 != 0 }
             let share = (raised - diagonal) / max(Double(nonZero) - 1, 1)
             for j in 0..<K {
-                let value = j == k ? raised : max(prune[j][k] - share, 0)
-                out[j][k] = Int(value)
+                out[j][k] = Int(j == k ? raised : max(Double(joint[k][j]) - share, 0))
             }
         }
         return out
@@ -189,51 +235,158 @@ public enum ConfidentLearning {
     /// min_examples_per_class:)` does, with frac_noise = 1 and no per-class quotas.
     public static func findLabelIssues(_ input: Input, filter: Filter = .pruneByNoiseRate, rankBy: RankBy = .selfConfidence,
                                        minExamplesPerClass: Int = 1) -> Result {
-        precondition(input.classes >= 2)
-        let K = input.classes
-        let (joint, offDiagonal) = confidentJoint(input, calibrate: true)
-        var members = [[Int]](repeating: [], count: K)
-        for i in 0..<input.count { members[input.labels[i]].append(i) }
+        // An in-memory input is one block; nothing it does can throw.
+        try! findLabelIssues(rows: input, labels: input.labels, filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)
+    }
 
-        let prune = pruneCounts(joint, keepAtLeast: minExamplesPerClass)
-        func pruneByClass() -> [Bool] {
-            var mask = [Bool](repeating: false, count: input.count)
-            for k in 0..<K where members[k].count > max(minExamplesPerClass, 1) {
-                let issues = members[k].count - prune[k][k]
-                guard issues >= 1 else { continue }
-                for i in lowest(issues, of: members[k], by: { input.p($0, k) }) { mask[i] = true }
-            }
-            return mask
-        }
-        func pruneByNoiseRate() -> [Bool] {
-            var mask = [Bool](repeating: false, count: input.count)
-            for k in 0..<K where members[k].count > max(minExamplesPerClass, 1) {
-                for j in 0..<K where j != k && prune[j][k] > 0 {
-                    for i in lowest(prune[j][k], of: members[k], by: { input.p($0, k) - input.p($0, j) }) { mask[i] = true }
+    /// Confident learning on probabilities read in blocks of rows, in at most three passes
+    /// (sums for the thresholds; the confident joint; for the noise-rate filters, the largest
+    /// margins), keeping O(n + K²) numbers: never the n × K probabilities. Identical to the
+    /// in-memory result, which is this with one block.
+    public static func findLabelIssues<Rows: ProbabilityRows>(rows source: Rows, labels: [Int], filter: Filter = .pruneByNoiseRate,
+                                                              rankBy: RankBy = .selfConfidence, minExamplesPerClass: Int = 1,
+                                                              progress: (String) throws -> Void = { _ in }) throws -> Result {
+        let K = source.classes
+        let n = labels.count
+        precondition(K >= 2 && source.count == n)
+        var counts = [Int](repeating: 0, count: K)
+        for label in labels { counts[label] += 1 }
+
+        // Pass 1: the thresholds' sums, each sample's quality, arg-max and whether it predicts its label.
+        try progress("pass 1 of \(filter.usesMargins ? 3 : 2): label thresholds")
+        var sums = [Double](repeating: 0, count: K)
+        var quality = [Double](repeating: 0, count: n)
+        var suggested = [Int](repeating: 0, count: n)
+        var predictsGiven = [Bool](repeating: false, count: n)
+        try source.forEachBlock { first, p in
+            for r in 0..<(p.count / K) {
+                let i = first + r, row = r * K, given = labels[i]
+                let selfConfidence = p[row + given]
+                sums[given] += selfConfidence
+                suggested[i] = argmax(p, row: row, classes: K)
+                predictsGiven[i] = argmax(p, row: row, classes: K, raising: given, by: 1e-6) == given
+                if rankBy == .normalizedMargin {
+                    var other = -Double.infinity
+                    for k in 0..<K where k != given { other = max(other, p[row + k]) }
+                    quality[i] = (selfConfidence - other + 1) / 2
+                } else {
+                    quality[i] = selfConfidence
                 }
             }
+        }
+        let selfConfidence: [Double]
+        if rankBy == .selfConfidence {
+            selfConfidence = quality
+        } else {
+            var values = [Double](repeating: 0, count: n)
+            try source.forEachBlock { first, p in for r in 0..<(p.count / K) { values[first + r] = p[r * K + labels[first + r]] } }
+            selfConfidence = values
+        }
+
+        // Pass 2: the confident joint.
+        try progress("pass 2 of \(filter.usesMargins ? 3 : 2): the confident joint")
+        var tally = JointTally(thresholds: thresholds(sums: sums, counts: counts), classes: K)
+        try source.forEachBlock { first, p in tally.add(rows: p, first: first, labels: labels) }
+        let joint = calibrated(tally.finished(), labelCounts: counts)
+        let prune = pruneCounts(joint, keepAtLeast: minExamplesPerClass)
+        let prunable = (0..<K).map { counts[$0] > max(minExamplesPerClass, 1) }
+
+        func pruneByClass() -> [Bool] {
+            var members = [[Int]](repeating: [], count: K)
+            for i in 0..<n where prunable[labels[i]] { members[labels[i]].append(i) }
+            var mask = [Bool](repeating: false, count: n)
+            for k in 0..<K where prunable[k] {
+                let issues = counts[k] - prune[k][k]
+                guard issues >= 1 else { continue }
+                for i in lowest(issues, of: members[k], by: { selfConfidence[$0] }) { mask[i] = true }
+            }
+            return mask
+        }
+        // Pass 3: for every (true j, given k) to prune, the prune[j][k] samples labelled k with
+        // the smallest p̂_k − p̂_j, ties by sample order, kept in a bounded heap each.
+        func pruneByNoiseRate() throws -> [Bool] {
+            try progress("pass 3 of 3: the largest margins")
+            // Per given label k: the labels j to prune towards, and their heaps' places in `heaps`.
+            var targets = [[(j: Int, heap: Int)]](repeating: [], count: K)
+            var heaps: [BoundedHeap] = []
+            for k in 0..<K where prunable[k] {
+                for j in 0..<K where j != k && prune[j][k] > 0 {
+                    targets[k].append((j, heaps.count))
+                    heaps.append(BoundedHeap(capacity: prune[j][k]))
+                }
+            }
+            try source.forEachBlock { first, p in
+                for r in 0..<(p.count / K) {
+                    let i = first + r, k = labels[i], row = r * K
+                    for (j, heap) in targets[k] { heaps[heap].offer(p[row + k] - p[row + j], i) }
+                }
+            }
+            var mask = [Bool](repeating: false, count: n)
+            for heap in heaps { for i in heap.members { mask[i] = true } }
             return mask
         }
 
-        func predictsGiven(_ i: Int) -> Bool { input.argmax(i, raising: input.labels[i], by: 1e-6) == input.labels[i] }
-        let estimatedIssues = offDiagonal.filter { !predictsGiven($0) }.count
         var mask: [Bool]
         switch filter {
         case .pruneByClass: mask = pruneByClass()
-        case .pruneByNoiseRate: mask = pruneByNoiseRate()
-        case .both: mask = zip(pruneByClass(), pruneByNoiseRate()).map { $0 && $1 }
+        case .pruneByNoiseRate: mask = try pruneByNoiseRate()
+        case .both: mask = zip(pruneByClass(), try pruneByNoiseRate()).map { $0 && $1 }
         case .confidentLearning:
-            mask = [Bool](repeating: false, count: input.count)
-            for i in offDiagonal { mask[i] = true }
+            mask = [Bool](repeating: false, count: n)
+            for i in tally.offDiagonal { mask[i] = true }
         }
-        for i in 0..<input.count where predictsGiven(i) { mask[i] = false }
+        for i in 0..<n where predictsGiven[i] { mask[i] = false }
+        let estimatedIssues = tally.offDiagonal.count { !predictsGiven[$0] }
 
-        let quality = quality(input, rankBy: rankBy)
-        let ranked = (0..<input.count).filter { mask[$0] }.sorted { quality[$0] < quality[$1] || (quality[$0] == quality[$1] && $0 < $1) }
+        let ranked = (0..<n).filter { mask[$0] }.sorted { quality[$0] < quality[$1] || (quality[$0] == quality[$1] && $0 < $1) }
         let columns = (0..<K).map { j in Double(joint.reduce(0) { $0 + $1[j] }) }
         let noise = (0..<K).map { i in (0..<K).map { j in columns[j] > 0 ? Double(joint[i][j]) / columns[j] : (i == j ? 1 : 0) } }
         return Result(isIssue: mask, ranked: ranked, quality: quality, confidentJoint: joint, noiseMatrix: noise,
-                      estimatedIssues: estimatedIssues)
+                      estimatedIssues: estimatedIssues, suggested: suggested)
+    }
+
+    /// The `capacity` smallest (key, index) pairs offered, as a max-heap: an offer equal to the
+    /// largest kept loses (it came later, and ties go by sample order).
+    struct BoundedHeap {
+        let capacity: Int
+        private var keys: [Double] = []
+        private var indices: [Int] = []
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        var members: [Int] { indices }
+
+        private func above(_ a: Int, _ b: Int) -> Bool { keys[a] > keys[b] || (keys[a] == keys[b] && indices[a] > indices[b]) }
+
+        mutating func offer(_ key: Double, _ index: Int) {
+            if keys.count < capacity {
+                keys.append(key)
+                indices.append(index)
+                var c = keys.count - 1
+                while c > 0 {
+                    let parent = (c - 1) / 2
+                    guard above(c, parent) else { break }
+                    keys.swapAt(c, parent)
+                    indices.swapAt(c, parent)
+                    c = parent
+                }
+                return
+            }
+            guard capacity > 0, key < keys[0] || (key == keys[0] && index < indices[0]) else { return }
+            keys[0] = key
+            indices[0] = index
+            var c = 0
+            while true {
+                let l = 2 * c + 1, r = l + 1
+                var top = c
+                if l < keys.count && above(l, top) { top = l }
+                if r < keys.count && above(r, top) { top = r }
+                guard top != c else { break }
+                keys.swapAt(c, top)
+                indices.swapAt(c, top)
+                c = top
+            }
+        }
     }
 
     /// The `count` members with the lowest `key`, ties by member order: the same set as a stable

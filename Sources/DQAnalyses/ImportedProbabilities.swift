@@ -127,4 +127,57 @@ public enum ImportedProbabilities {
                 probabilities: row.input)
         }
     }
+
+    /// A NumPy array of probabilities as confident learning's row source, read about 8 MB at a time.
+    public struct NumPyRows: ConfidentLearning.ProbabilityRows {
+        public let array: NumPyArray
+        public var blockBytes = 8 << 20
+
+        public init(array: NumPyArray) { self.array = array }
+
+        public var count: Int { array.rows }
+        public var classes: Int { array.columns }
+
+        public func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
+            try array.forEachBlock(blockBytes: blockBytes) { first, values in try values.withUnsafeBufferPointer { try body(first, $0) } }
+        }
+    }
+
+    /// Given labels as class indices 0..<classes, one per row of the probabilities: a NumPy
+    /// integer array, or a CSV whose `label` column holds the indices.
+    public static func readLabelIndices(path: String, rows: Int, classes: Int) throws -> [Int] {
+        var labels: [Int] = []
+        if NumPyArray.isNumPy(path: path) {
+            let array = try NumPyArray(path: path)
+            guard array.shape.count == 1 || (array.shape.count == 2 && array.columns == 1) else {
+                throw InputError(file: path, message: "expected a 1-d array of \(rows) labels, found shape \(array.shapeDescription)")
+            }
+            if case .float = array.element {
+                throw InputError(file: path, message: "expected integer labels (0..<\(classes)), found \(array.descr); save labels.astype(int)")
+            }
+            labels = try array.readAll().map { Int($0) }
+        } else {
+            let reader = try CSVReader(path: path)
+            var record = CSVRecord()
+            guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header with a label column") }
+            let header = (0..<record.count).map { record.field($0)?.trimmingWhitespace() ?? "" }
+            guard let column = header.firstIndex(of: "label") else {
+                throw InputError(file: path, line: 1, message: "no column 'label'; the header has: \(header.joined(separator: ", "))")
+            }
+            while try reader.read(into: &record) {
+                guard let text = record.field(column)?.trimmingWhitespace(), let value = Int(text) else {
+                    throw InputError(file: path, line: record.line, column: column + 1,
+                                     message: "label must be a class index 0..<\(classes), found '\(record.field(column) ?? "")'")
+                }
+                labels.append(value)
+            }
+        }
+        guard labels.count == rows else {
+            throw InputError(file: path, message: "\(labels.count) labels for \(rows) rows of probabilities")
+        }
+        if let bad = labels.firstIndex(where: { !(0..<classes).contains($0) }) {
+            throw InputError(file: path, message: "row \(bad): label \(labels[bad]) is not a class index 0..<\(classes) (the probabilities have \(classes) columns)")
+        }
+        return labels
+    }
 }

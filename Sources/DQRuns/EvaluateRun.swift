@@ -15,11 +15,13 @@ public struct EvaluateParameters: RunParameters {
     public var specsFile: String?
     /// The checkpoint whose sentence embeddings a second, independent probe was fitted on.
     public var embedModel: String?
+    /// The BERT family whose training dynamics on each noisy copy gave the cartography signal.
+    public var cartography: ModelParameters?
     public var labels: [String]
     public var splits: [String]?
     public var model: ModelParameters
 
-    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, embedModel, labels, splits }
+    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, embedModel, cartography, labels, splits }
 
     init(mode: LabelNoise.Mode, rate: Double, repeats: Int, folds: Int, specsFile: String?, embedModel: String?, labels: [String],
          splits: [String]?, model: ModelParameters) {
@@ -35,6 +37,7 @@ public struct EvaluateParameters: RunParameters {
         folds = try c.decode(Int.self, forKey: .folds)
         specsFile = try c.decodeIfPresent(String.self, forKey: .specsFile)
         embedModel = try c.decodeIfPresent(String.self, forKey: .embedModel)
+        cartography = try c.decodeIfPresent(ModelParameters.self, forKey: .cartography)
         labels = try c.decode([String].self, forKey: .labels)
         splits = try c.decodeIfPresent([String].self, forKey: .splits)
         model = try ModelParameters(from: decoder)
@@ -48,6 +51,7 @@ public struct EvaluateParameters: RunParameters {
         try c.encode(folds, forKey: .folds)
         try c.encodeIfPresent(specsFile, forKey: .specsFile)
         try c.encodeIfPresent(embedModel, forKey: .embedModel)
+        try c.encodeIfPresent(cartography, forKey: .cartography)
         try c.encode(labels, forKey: .labels)
         try c.encodeIfPresent(splits, forKey: .splits)
         try model.encode(to: encoder)
@@ -62,6 +66,7 @@ public struct EvaluateParameters: RunParameters {
 /// Signals, each a continuous suspicion (higher = more likely wrong): bow PVI (−PVI) and
 /// confident learning's self-confidence (1 − p̂(given label)), both from one cross-fitted bow g′;
 /// with `embedModel`, the same two from a cross-fitted linear probe on sentence embeddings;
+/// with `cartography`, 1 − the data-map confidence of a BERT family trained on the noisy copy;
 /// specifications (the best fused score of another label's specifications; 0 when none
 /// matches); conflicting near-duplicates (the similarity of the closest differently labelled
 /// duplicate). The merged list is what `dq suspects` does without a calibration
@@ -77,6 +82,9 @@ public enum EvaluateRun {
         /// A BERT checkpoint (e.g. all-MiniLM-L6-v2): a linear probe on its sentence embeddings
         /// is cross-fitted too, an independent second model source.
         public var embedModel: String?
+        /// A BERT family (tiny-bert, a checkpoint) trained on each noisy copy: 1 − its
+        /// cartography confidence is one more signal, as `dq cartography` gives `dq suspects`.
+        public var cartography: ModelSettings?
         public var model = ModelSettings(model: .bow)
 
         public init() {}
@@ -116,6 +124,11 @@ public enum EvaluateRun {
         let documents = samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") }
 
         let probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
+        if let cartography = options.cartography, !cartography.model.trainsInEpochs {
+            throw RunError.needsEpochs(model: cartography.model.description)
+        }
+        // The family made once for its recorded parameters (and to fail early on a bad checkpoint).
+        let cartographyParameters = try options.cartography.map { try $0.family(observer: observer, onStep: nil).1 }
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily = family) throws -> [PVIEstimation.Result] {
             try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
                                   seed: seed, group: groups.map { keys in { keys[$0.id]! } },
@@ -171,6 +184,18 @@ public enum EvaluateRun {
                 let selfConfidence = ConfidentLearning.quality(input, rankBy: .selfConfidence).map { 1 - $0 }
                 score("confident learning (\(model))", source: model, selfConfidence, seconds: fitted + Date().timeIntervalSince(clStart))
             }
+            if var cartography = options.cartography {
+                let start = Date()
+                cartography.seed = seed
+                let progress = TrainingProgress(fits: 1, observer: observer)
+                progress.begin("repeat \(r + 1) of \(options.repeats), cartography")
+                guard let bert = try cartography.family(observer: observer, onStep: progress.step).0 as? BertFamily else {
+                    throw RunError.needsEpochs(model: cartography.model.description)
+                }
+                let results = try CartographyEstimation.run(samples: noisy, labels: labels, family: bert, share: 0.33)
+                observer.endProgress()
+                score("cartography", source: "cartography", results.map { 1 - $0.point.confidence }, seconds: Date().timeIntervalSince(start))
+            }
             if let specifications {
                 let start = Date()
                 var suspicion = [Double](repeating: 0, count: samples.count)
@@ -208,8 +233,9 @@ public enum EvaluateRun {
             }
         }
         let fusion = LogisticFusion.fit(features: features.flatMap { $0 }, targets: targets.flatMap { $0 })
-        let parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
+        var parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
                                             specsFile: options.specsFile, embedModel: options.embedModel, labels: labels, splits: dataset.splits, model: modelParameters)
+        parameters.cartography = cartographyParameters
         let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
                                            compute: { _ in () },
                                            write: { run, _ in

@@ -9,6 +9,8 @@ public struct LabelIssuesParameters: RunParameters {
     /// The `dq pvi` run whose probabilities were used, or the file they came from.
     public var pviRun: Int64?
     public var probs: String?
+    /// With a NumPy `probs`: the file of given labels.
+    public var labelsFile: String?
     public var filterBy: ConfidentLearning.Filter
     public var rankBy: ConfidentLearning.RankBy
     public var minExamplesPerClass: Int
@@ -21,8 +23,12 @@ public enum LabelIssuesRun {
     public struct Options: Sendable {
         /// The `dq pvi` run; nil: the dataset's latest on untransformed inputs.
         public var pviRun: Int64?
-        /// A CSV of probabilities (columns id, label, one per label) instead of a run.
+        /// A CSV of probabilities (columns id, label, one per label) instead of a run, or a
+        /// NumPy `.npy` array of n × K probabilities (float32 or float64), streamed.
         public var probabilities: String?
+        /// With a `.npy` `probabilities`: the given labels, 0..<K, as a `.npy` integer array or a
+        /// CSV with a `label` column.
+        public var labelsFile: String?
         public var filter: ConfidentLearning.Filter = .pruneByNoiseRate
         public var rankBy: ConfidentLearning.RankBy = .selfConfidence
         public var minExamplesPerClass = 1
@@ -41,7 +47,8 @@ public enum LabelIssuesRun {
     public struct Outcome {
         public var run: Int64
         public var result: ConfidentLearning.Result
-        public var input: ConfidentLearning.Input
+        /// Each row's given label, an index into `labels`.
+        public var given: [Int]
         /// The store id of each row of `input`; nil for a file read without a dataset.
         public var sampleIDs: [Int64?]
         /// Each row's id as the user knows it.
@@ -51,6 +58,15 @@ public enum LabelIssuesRun {
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+        if let probs = options.probabilities, NumPyArray.isNumPy(path: probs) {
+            guard selection.name == nil else {
+                throw InputError(file: probs, message: "a .npy array has no sample ids, so it is judged on its own: leave out --dataset")
+            }
+            return try streamed(probs, store: store, options: options, observer: observer)
+        }
+        if options.labelsFile != nil {
+            throw InputError(file: options.labelsFile!, message: "--labels goes with --probs FILE.npy (a CSV of probabilities has its own label column)")
+        }
         if let probs = options.probabilities {
             // Labels and probabilities are enough: with no dataset named and none in the store,
             // the file is judged on its own (as cleanlab judges its arrays).
@@ -108,11 +124,11 @@ public enum LabelIssuesRun {
             write: { run, result in
                 try store.writeLabelIssues(run: run, result.ranked.enumerated().map { position, i in
                     LabelIssueRow(sampleID: ids[i], position: position + 1, givenLabel: labels[given[i]],
-                                  suggestedLabel: labels[input.argmax(i)], quality: result.quality[i])
+                                  suggestedLabel: labels[result.suggested[i]], quality: result.quality[i])
                 })
                 try store.writeSummary(run: run, summary(result, samples: ids.count))
             })
-        return Outcome(run: run, result: result, input: input, sampleIDs: ids, displayIDs: ids.map { samples[$0]?.displayID ?? "#\($0)" },
+        return Outcome(run: run, result: result, given: given, sampleIDs: ids, displayIDs: ids.map { samples[$0]?.displayID ?? "#\($0)" },
                        labels: labels, samples: samples)
     }
 
@@ -130,14 +146,52 @@ public enum LabelIssuesRun {
             parameters, dataset: nil, seed: nil,
             compute: { _ in options.find(in: input) },
             write: { run, result in try store.writeSummary(run: run, summary(result, samples: input.count)) })
-        return Outcome(run: run, result: result, input: input, sampleIDs: file.rows.map { _ in nil }, displayIDs: file.rows.map(\.id),
+        return Outcome(run: run, result: result, given: input.labels, sampleIDs: file.rows.map { _ in nil }, displayIDs: file.rows.map(\.id),
                        labels: file.classes, samples: [:])
     }
 
+    /// Confident learning on a NumPy array of probabilities too large to hold: three passes over
+    /// the file, O(n + K²) memory. Rows are named by their index (as cleanlab's result indices);
+    /// labels are the column numbers 0..<K.
+    static func streamed(_ probs: String, store: Store, options: Options, observer: RunObserver) throws -> Outcome {
+        let array = try NumPyArray(path: probs)
+        guard array.shape.count == 2, array.columns >= 2, array.rows >= 1, case .float = array.element else {
+            throw InputError(file: probs, message: "expected a 2-d float32 or float64 array of n samples × K ≥ 2 classes, found \(array.descr) of shape \(array.shapeDescription)")
+        }
+        guard let labelsFile = options.labelsFile else {
+            throw InputError(file: probs, message: "a .npy of probabilities needs the given labels: --labels labels.npy (integers 0..<\(array.columns)) or a CSV with a label column")
+        }
+        let given = try ImportedProbabilities.readLabelIndices(path: labelsFile, rows: array.rows, classes: array.columns)
+        let labels = (0..<array.columns).map(String.init)
+        var parameters = LabelIssuesParameters(filterBy: options.filter, rankBy: options.rankBy,
+                                               minExamplesPerClass: options.minExamplesPerClass, labels: labels)
+        (parameters.probs, parameters.labelsFile) = (probs, labelsFile)
+        let (run, result) = try store.recordRun(
+            parameters, dataset: nil, seed: nil,
+            compute: { _ in
+                defer { observer.endProgress() }
+                return try ConfidentLearning.findLabelIssues(
+                    rows: ImportedProbabilities.NumPyRows(array: array), labels: given, filter: options.filter, rankBy: options.rankBy,
+                    minExamplesPerClass: options.minExamplesPerClass,
+                    progress: { message in
+                        try observer.checkInterrupt()
+                        observer.progress("\(array.rows) × \(array.columns) \(array.descr): \(message)")
+                    })
+            },
+            write: { run, result in try store.writeSummary(run: run, summary(result, samples: given.count)) })
+        return Outcome(run: run, result: result, given: given, sampleIDs: given.map { _ in nil }, displayIDs: given.indices.map(String.init),
+                       labels: labels, samples: [:])
+    }
+
+    /// The matrices are kept up to `matrixLimit` labels (K² numbers each).
+    static let matrixLimit = 100
+
     static func summary(_ result: ConfidentLearning.Result, samples: Int) -> JSONValue {
-        .object([
+        let matrices: [(String, JSONValue)] = result.confidentJoint.count > matrixLimit ? [] : [
             ("confident_joint", .array(result.confidentJoint.map { .array($0.map { .number(Double($0)) }) })),
             ("noise_matrix", .array(result.noiseMatrix.map { .array($0.map { .number($0) }) })),
+        ]
+        return .object(matrices + [
             ("issues", .number(Double(result.ranked.count))), ("samples", .number(Double(samples))),
             ("estimated_issues", .number(Double(result.estimatedIssues))), ("health", .number(result.health)),
         ])
@@ -147,36 +201,49 @@ public enum LabelIssuesRun {
 extension LabelIssuesRun.Outcome {
     /// Label health per label, the noise matrix, and the `top` flagged samples.
     public func tables(top: Int) -> [Table] {
-        let counts = input.labelCounts
-        var flagged = [Int](repeating: 0, count: labels.count)
-        for i in result.ranked { flagged[input.labels[i]] += 1 }
+        var counts = [Int](repeating: 0, count: labels.count), flagged = counts
+        for label in given { counts[label] += 1 }
+        for i in result.ranked { flagged[given[i]] += 1 }
         let summary = Table(
             name: "label_health",
-            title: "Label health, run \(run): \(result.ranked.count) of \(input.count) samples flagged; "
+            title: "Label health, run \(run): \(result.ranked.count) of \(given.count) samples flagged; "
                 + "health \(result.health.formatted(digits: 3)) (cleanlab's overall_label_health_score: \(result.estimatedIssues) estimated issues)",
             columns: ["label", "samples", "flagged", "flagged share", "est. noise rate"],
-            rows: labels.indices.map { k in
+            rows: shownLabels(flagged: flagged).map { k in
                 let row = result.confidentJoint[k]
                 let total = row.reduce(0, +)
                 return [.text(labels[k]), .int(counts[k]), .int(flagged[k]), .real(counts[k] > 0 ? Double(flagged[k]) / Double(counts[k]) : 0),
                         .real(total > 0 ? 1 - Double(row[k]) / Double(total) : 0)]
             },
             note: "est. noise rate: the share of a label's samples whose true label the calibrated confident joint puts elsewhere. "
-                + "Labels are in the order of the probability columns, on which confident learning depends.")
+                + "Labels are in the order of the probability columns, on which confident learning depends."
+                + (labels.count > Self.labelRows ? " The \(Self.labelRows) labels with the most flagged samples of \(labels.count)." : ""))
+        let issues = Table(
+            name: "issues", title: "Flagged samples, least likely correct first (\(result.ranked.count) in all)",
+            // Probabilities judged without their texts have no text column.
+            columns: ["#", "id", "given", "model prefers", "quality"] + (samples.isEmpty ? [] : ["text"]),
+            rows: result.ranked.prefix(top).enumerated().map { position, i in
+                let sample = sampleIDs[i].flatMap { samples[$0] }
+                return [.int(position + 1), .text(displayIDs[i]), .text(labels[given[i]]),
+                        .text(labels[result.suggested[i]]), .real(result.quality[i])] + (samples.isEmpty ? [] : [.text(sample?.text ?? "")])
+            },
+            note: result.ranked.isEmpty ? "No sample flagged." : "Every flagged sample: --out FILE. Merge with other signals: dq suspects.")
+        guard labels.count <= Self.matrixColumns else { return [summary, issues] }
         let noise = Table(
             name: "noise_matrix", title: "Noise matrix P(given label | true label): columns are true labels",
             columns: ["given \\ true"] + labels,
             rows: labels.indices.map { i in [.text(labels[i])] + labels.indices.map { j in .real(result.noiseMatrix[i][j]) } })
-        let issues = Table(
-            name: "issues", title: "Flagged samples, least likely correct first (\(result.ranked.count) in all)",
-            columns: ["#", "id", "given", "model prefers", "quality", "text"],
-            rows: result.ranked.prefix(top).enumerated().map { position, i in
-                let sample = sampleIDs[i].flatMap { samples[$0] }
-                return [.int(position + 1), .text(displayIDs[i]), .text(labels[input.labels[i]]),
-                        .text(labels[input.argmax(i)]), .real(result.quality[i]), .text(sample?.text ?? "")]
-            },
-            note: result.ranked.isEmpty ? "No sample flagged." : "Every flagged sample: --out FILE. Merge with other signals: dq suspects.")
         return [summary, noise, issues]
+    }
+
+    /// Label health lists every label up to this many, else those with the most flagged samples.
+    static let labelRows = 50
+    /// The noise matrix is printed up to this many labels.
+    static let matrixColumns = 20
+
+    func shownLabels(flagged: [Int]) -> [Int] {
+        guard labels.count > Self.labelRows else { return Array(labels.indices) }
+        return Array(labels.indices.sorted { flagged[$0] > flagged[$1] || (flagged[$0] == flagged[$1] && $0 < $1) }.prefix(Self.labelRows))
     }
 
     /// Every flagged sample, as `--out` writes them.
@@ -184,8 +251,8 @@ extension LabelIssuesRun.Outcome {
         Table(
             name: "label_issues", title: "Label issues", columns: ["rank", "id", "given", "suggested", "quality"],
             rows: result.ranked.enumerated().map { position, i in
-                [.int(position + 1), .text(displayIDs[i]), .text(labels[input.labels[i]]),
-                 .text(labels[input.argmax(i)]), .real(result.quality[i])]
+                [.int(position + 1), .text(displayIDs[i]), .text(labels[given[i]]),
+                 .text(labels[result.suggested[i]]), .real(result.quality[i])]
             })
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import DQAnalyses
+import DQTestSupport
+import DQText
 
 private struct Golden: Decodable {
     struct Case: Decodable {
@@ -68,4 +70,66 @@ private func golden() throws -> Golden {
             #expect(ConfidentLearning.select(n, in: &scratch) == sorted[n], "size \(size), n \(n)")
         }
     }
+}
+
+/// Rows handed over a few at a time, as a file too large to hold is read.
+private struct Blocks: ConfidentLearning.ProbabilityRows {
+    var input: ConfidentLearning.Input
+    var rowsPerBlock: Int
+    var count: Int { input.count }
+    var classes: Int { input.classes }
+    func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
+        try input.probabilities.withUnsafeBufferPointer { all in
+            for first in stride(from: 0, to: count, by: rowsPerBlock) {
+                let end = min(count, first + rowsPerBlock)
+                try body(first, UnsafeBufferPointer(rebasing: all[first * classes..<end * classes]))
+            }
+        }
+    }
+}
+
+@Test func streamingInBlocksFlagsWhatCleanlabFlags() throws {
+    for (c, test) in try golden().cases.enumerated() {
+        let input = ConfidentLearning.Input(labels: test.labels, probabilities: test.probabilities.flatMap { $0 }, classes: test.classes)
+        for rowsPerBlock in [1, 7] {
+            for filter in ConfidentLearning.Filter.allCases {
+                for rankBy in ConfidentLearning.RankBy.allCases {
+                    let streamed = try ConfidentLearning.findLabelIssues(rows: Blocks(input: input, rowsPerBlock: rowsPerBlock), labels: test.labels,
+                                                                         filter: filter, rankBy: rankBy,
+                                                                         minExamplesPerClass: test.min_examples_per_class)
+                    #expect(streamed.ranked == test.issues["\(filter.rawValue)/\(rankBy.rawValue)"], "case \(c), \(filter), \(rankBy), \(rowsPerBlock)")
+                    #expect(streamed.estimatedIssues == test.num_label_issues)
+                }
+            }
+        }
+    }
+}
+
+private struct NumPyGolden: Decodable {
+    var cleanlab: String
+    var results: [String: [Int]]
+}
+
+@Test func numPyProbabilitiesStreamToCleanlabsIssuesInEitherPrecision() throws {
+    let golden = try JSONDecoder().decode(NumPyGolden.self, from: Data(contentsOf: URL(fileURLWithPath: fixture("npy/golden.json"))))
+    #expect(golden.cleanlab == "2.9.0")
+    let labels = try ImportedProbabilities.readLabelIndices(path: fixture("npy/labels.npy"), rows: 400, classes: 5)
+    for dtype in ["float32", "float64"] {
+        var rows = ImportedProbabilities.NumPyRows(array: try NumPyArray(path: fixture("npy/probs\(dtype == "float32" ? "32" : "64").npy")))
+        rows.blockBytes = 13 * 5 * 8
+        for filter in ConfidentLearning.Filter.allCases {
+            let result = try ConfidentLearning.findLabelIssues(rows: rows, labels: labels, filter: filter)
+            #expect(result.ranked == golden.results["\(dtype)/\(filter.rawValue)"], "\(dtype) \(filter)")
+            #expect(result.estimatedIssues == golden.results["\(dtype)/num_label_issues"]?.first ?? -1)
+        }
+    }
+}
+
+@Test func labelsForNumPyProbabilitiesAreCheckedAgainstTheArray() throws {
+    let csv = scratchPath("labels.csv")
+    try "label\n0\n4\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    #expect(try ImportedProbabilities.readLabelIndices(path: csv, rows: 2, classes: 5) == [0, 4])
+    #expect(throws: InputError.self) { try ImportedProbabilities.readLabelIndices(path: csv, rows: 2, classes: 4) }
+    #expect(throws: InputError.self) { try ImportedProbabilities.readLabelIndices(path: csv, rows: 3, classes: 5) }
+    #expect(throws: InputError.self) { try ImportedProbabilities.readLabelIndices(path: fixture("npy/probs64.npy"), rows: 400, classes: 5) }
 }

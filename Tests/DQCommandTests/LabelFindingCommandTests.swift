@@ -270,6 +270,10 @@ private struct LabelOrderGolden: Decodable {
     #expect(encoder.status != 0 && encoder.stderr.contains(folder) && encoder.stderr.contains("config.json"), "\(encoder.stderr)")
     let model = try dq(["pvi", "--model", "embeddings:", "--db", db])
     #expect(model.status != 0 && model.stderr.contains("needs the checkpoint directory"), "\(model.stderr)")
+    let cartography = try dq(["evaluate", "--cartography", "bow", "--db", db])
+    #expect(cartography.status != 0 && cartography.stderr.contains("--cartography needs a model trained in epochs"), "\(cartography.stderr)")
+    let epochs = try dq(["evaluate", "--epochs", "3", "--db", db])
+    #expect(epochs.status != 0 && epochs.stderr.contains("apply to --cartography's model"), "\(epochs.stderr)")
     #expect(try store.runs(dataset: try store.requireDataset("trec"), kind: .evaluate).count == 1)
 }
 
@@ -277,4 +281,29 @@ private struct LabelOrderGolden: Decodable {
 private func trecLabels(_ rows: Int) throws -> [String] {
     try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n").dropFirst().prefix(rows)
         .map { line in String(line.split(separator: ",").dropLast().last!) }
+}
+
+@Test func labelIssuesStreamANumPyArrayAndFlagWhatCleanlabFlags() throws {
+    struct Golden: Decodable { var results: [String: [Int]] }
+    let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: URL(fileURLWithPath: fixture("npy/golden.json"))))
+    let db = newStorePath(), out = scratchPath("npy-issues.csv")
+    let result = try dq(["label-issues", "--probs", fixture("npy/probs32.npy"), "--labels", fixture("npy/labels.npy"), "--out", out, "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("cleanlab's overall_label_health_score: \(golden.results["float32/num_label_issues"]![0]) estimated issues"))
+    let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+    #expect(rows.map { Int($0.split(separator: ",")[1])! } == golden.results["float32/prune_by_noise_rate"]!)
+    #expect(try dq(["runs", "--db", db, "--format", "csv"]).stdout.contains("label-issues"))
+    // Bad input: a clear message, nothing stored.
+    let bad = newStorePath()
+    let noLabels = try dq(["label-issues", "--probs", fixture("npy/probs64.npy"), "--db", bad])
+    #expect(noLabels.status != 0 && noLabels.stderr.contains("probs64.npy") && noLabels.stderr.contains("--labels"), "\(noLabels.stderr)")
+    let wrongCount = scratchPath("three-labels.csv")
+    try "label\n0\n1\n2\n".write(toFile: wrongCount, atomically: true, encoding: .utf8)
+    let mismatch = try dq(["label-issues", "--probs", fixture("npy/probs64.npy"), "--labels", wrongCount, "--db", bad])
+    #expect(mismatch.status != 0 && mismatch.stderr.contains("3 labels for 400 rows"), "\(mismatch.stderr)")
+    let fortran = try dq(["label-issues", "--probs", fixture("npy/probs_fortran.npy"), "--labels", fixture("npy/labels.npy"), "--db", bad])
+    #expect(fortran.status != 0 && fortran.stderr.contains("Fortran order"), "\(fortran.stderr)")
+    let labelsAsProbs = try dq(["label-issues", "--probs", fixture("npy/labels.npy"), "--labels", fixture("npy/labels.npy"), "--db", bad])
+    #expect(labelsAsProbs.status != 0 && labelsAsProbs.stderr.contains("expected a 2-d float32 or float64 array"), "\(labelsAsProbs.stderr)")
+    #expect(try dq(["runs", "--db", bad, "--format", "csv"]).stdout.contains("label-issues") == false)
 }

@@ -137,6 +137,11 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     #expect(calibrated.calibratedBy == evaluation.run)
     let probabilities = calibrated.suspects.compactMap(\.probability)
     #expect(probabilities.count == calibrated.suspects.count && probabilities == probabilities.sorted(by: >))
+    // The length: the smaller of confident learning's count and the calibrated probabilities' sum.
+    var every = SuspectsRun.Options()
+    every.all = true
+    let sum = try SuspectsRun.run(store: store, dataset: reviews, options: every).suspects.compactMap(\.probability).reduce(0, +)
+    #expect(calibrated.suspects.count == min(plain.suspects.count, Int(sum.rounded())), "\(calibrated.lengthRule)")
     #expect(try store.suspects(run: calibrated.run).map(\.probability) == calibrated.suspects.map(\.probability))
     var top = SuspectsRun.Options()
     top.top = 3
@@ -385,7 +390,13 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     }
     let mean = bowRows.flatMap { row in zip(row.probabilities, probeRows[row.sampleID]!.probabilities).map { ($0 + $1) / 2 } }
     let counts = [count(bowRows.flatMap(\.probabilities)), count(bowRows.flatMap { probeRows[$0.sampleID]!.probabilities }), count(mean)]
-    #expect(both.suspects.count == counts.min()! && both.lengthRule.contains("the smallest of"), "\(counts) \(both.lengthRule)")
+    // With a calibration, the sum of its probabilities over every sample is one more estimate.
+    var every = SuspectsRun.Options()
+    every.all = true
+    let calibratedSum = Int(try SuspectsRun.run(store: store, dataset: reviews, options: every).suspects.compactMap(\.probability).reduce(0, +).rounded())
+    #expect(both.suspects.count == (counts + [calibratedSum]).min()!, "\(counts) \(calibratedSum) \(both.lengthRule)")
+    #expect(both.lengthRule.hasPrefix("the smallest estimate of the label errors, \(both.suspects.count): \(counts[1]) by confident learning")
+            && both.lengthRule.contains("; \(calibratedSum) by the calibrated probabilities' sum"), "\(both.lengthRule)")
 }
 
 @Test func aSecondEmbeddingsRunReusesTheStoredEmbeddingsAndScoresTheSame() throws {
@@ -403,4 +414,36 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     let second = try PVIRun.run(store: store, dataset: reviews, options: options, observer: observer)
     #expect(!messages.contains { $0.contains("embedding texts") }, "\(messages)")
     #expect(first.results.map(\.score.pvi) == second.results.map(\.score.pvi))
+}
+
+@Test func evaluateScoresCartographyOnEachNoisyCopyAndSuspectsWeighItOnlyWithACartographyRun() throws {
+    let store = try reviewsStore()
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    var bert = ModelSettings(model: .tinyBert, weights: fixture("bert/random-tiny"), epochs: 2, maxLength: 16)
+    bert.learningRate = 3e-4
+    var evaluate = EvaluateRun.Options()
+    (evaluate.repeats, evaluate.folds, evaluate.cartography) = (2, 2, bert)
+    let evaluation = try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
+    #expect(evaluation.metrics.filter { $0.signal == "cartography" }.count == 2)
+    let recorded = try store.run(evaluation.run).parameters(EvaluateParameters.self)
+    #expect(recorded.cartography?.checkpoint == fixture("bert/random-tiny") && recorded.cartography?.epochs == 2)
+    let fusion = try #require(try store.summary(run: evaluation.run)?["fusion_features"])
+    #expect(fusion == .array(["bow PVI", "bow PVI: tail", "confident learning (bow)", "confident learning (bow): tail", "cartography",
+                              "cartography: tail", "conflicting duplicates", "conflicting duplicates: tail"].map { .string($0) }))
+    // No data map yet: the calibration cannot be used, and the output says which signal is missing.
+    let before = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(before.calibratedBy == nil && before.calibrationUnusable?.missing == ["cartography", "conflicting duplicates"])
+    _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
+    _ = try CartographyRun.run(store: store, dataset: reviews, options: CartographyRun.Options(model: bert))
+    let after = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(after.calibratedBy == evaluation.run && after.suspects.allSatisfy { $0.probability != nil })
+    #expect(after.suspects.first?.reasons.map(\.signal) == ["bow PVI", "confident learning (bow)", "cartography", "conflicting duplicates"])
+}
+
+@Test func evaluateRefusesACartographyModelThatDoesNotTrainInEpochs() throws {
+    let store = try reviewsStore()
+    var evaluate = EvaluateRun.Options()
+    evaluate.cartography = ModelSettings(model: .bow)
+    #expect(throws: RunError.needsEpochs(model: "bow")) { try EvaluateRun.run(store: store, dataset: reviews, options: evaluate) }
+    #expect(try store.runs(dataset: nil).isEmpty)
 }

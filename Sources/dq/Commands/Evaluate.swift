@@ -14,12 +14,17 @@ struct Evaluate: ParsableCommand {
 
             --embed-model DIR adds a second, independent model: a linear probe on the frozen sentence embeddings of a BERT checkpoint (e.g. all-MiniLM-L6-v2), cross-fitted like bow, with its own PVI and confident learning. Texts are embedded once for all repeats. Two independent models find more planted errors together than either alone (docs/evaluation.md); for dq suspects to use the fusion fitted here, run `dq pvi --model embeddings:DIR` on the dataset too.
 
+            --cartography MODEL trains that BERT family (tiny-bert, or a checkpoint directory) on each noisy copy, as dq cartography \
+            would, and scores 1 − its data-map confidence: slow (one BERT training per repeat), and weighed by dq suspects only when the \
+            dataset has a dq cartography run too.
+
             The fitted fusion is stored with the run; dq suspects uses it to give each suspect a probability that its label is wrong.
 
             Examples:
               dq evaluate --dataset trec
               dq evaluate --dataset trec --mode confusable --rate 0.05 --repeats 5 --out planted.csv
               dq evaluate --dataset trec --embed-model ./all-MiniLM-L6-v2
+              dq evaluate --dataset trec --cartography tiny-bert --epochs 4 --max-length 64
             """
     )
 
@@ -30,6 +35,11 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Cross-fitting folds of the bow model.") var folds = 5
     @Option(help: ArgumentHelp("Also score these specifications (as dq inconsistent).", valueName: "file")) var specs: String?
     @Option(help: ArgumentHelp("Also cross-fit a linear probe on this BERT checkpoint's sentence embeddings.", valueName: "dir")) var embedModel: String?
+    @Option(help: ArgumentHelp("Also train this BERT family on each noisy copy and score its cartography confidence (as dq cartography).",
+                               valueName: "tiny-bert|dir")) var cartography: ModelChoice?
+    @Option(help: ArgumentHelp("Pretrained weights for --cartography tiny-bert.", valueName: "dir")) var weights: String?
+    @Option(help: "--cartography's training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.") var epochs: Int?
+    @Option(help: "--cartography's input length in tokens, specials included.") var maxLength = 128
     @Option(help: "Seed of the first repeat.") var seed: UInt64 = 13
     @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
@@ -37,6 +47,12 @@ struct Evaluate: ParsableCommand {
     func validate() throws {
         if !(rate > 0 && rate <= 0.5) { throw ValidationError("--rate must be in (0, 0.5]") }
         if !(1...100).contains(repeats) || !(2...100).contains(folds) { throw ValidationError("--repeats must be 1 to 100 and --folds 2 to 100") }
+        if let epochs, !(1...10_000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 10000") }
+        if !(8...100_000).contains(maxLength) { throw ValidationError("--max-length must be between 8 and 100000") }
+        if cartography == nil && (weights != nil || epochs != nil) { throw ValidationError("--weights and --epochs apply to --cartography's model; name it") }
+        if let cartography, !cartography.trainsInEpochs {
+            throw ValidationError("--cartography needs a model trained in epochs: tiny-bert or a BERT checkpoint directory, not \(cartography)")
+        }
     }
 
     func run() throws {
@@ -44,6 +60,7 @@ struct Evaluate: ParsableCommand {
         (options.mode, options.rate, options.repeats, options.folds, options.specsFile) = (mode, rate, repeats, folds, specs)
         options.model.seed = seed
         options.embedModel = embedModel
+        options.cartography = cartography.map { ModelSettings(model: $0, weights: weights, epochs: epochs, maxLength: maxLength, seed: seed) }
         let store = try store.open()
         let outcome = try Interrupt.during {
             try EvaluateRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

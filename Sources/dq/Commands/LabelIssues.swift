@@ -11,6 +11,10 @@ struct LabelIssues: ParsableCommand {
             settings. It needs out-of-sample probabilities: those a `dq pvi` run stored (every sample scored by a model that never saw it), or a CSV \
             from elsewhere with columns id, label and one per class, in the order of cleanlab's pred_probs (no ingest needed when the store has no dataset).
 
+            At scale: --probs FILE.npy (an n × K float32 or float64 NumPy array, as numpy.save writes cleanlab's pred_probs) with --labels \
+            (a .npy of integer labels 0..K-1, or a CSV with a label column) is streamed in three passes and never held in memory: \
+            the flags are cleanlab's, exactly; rows are named by their index and labels by their column.
+
             Printed: each label's estimated noise, the noise matrix P(given | true), and the flagged samples, least likely correct first, with the \
             label the model prefers.
 
@@ -18,12 +22,14 @@ struct LabelIssues: ParsableCommand {
               dq pvi --model bow --dataset trec && dq label-issues --dataset trec
               dq label-issues --run 3 --filter both --out issues.csv
               dq label-issues --probs cross_val_probs.csv --dataset reviews
+              dq label-issues --probs pred_probs.npy --labels labels.npy --out issues.csv
             """
     )
 
     @OptionGroup var selection: DatasetOptions
     @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
-    @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label).", valueName: "file")) var probs: String?
+    @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label), or stream them from an n × K .npy.", valueName: "file")) var probs: String?
+    @Option(help: ArgumentHelp("With --probs FILE.npy: the given labels, a .npy of integers 0..K-1 or a CSV with a label column.", valueName: "file")) var labels: String?
     @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).") var filter: ConfidentLearning.Filter = .pruneByNoiseRate
     @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy: ConfidentLearning.RankBy = .selfConfidence
     @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = 1
@@ -33,13 +39,15 @@ struct LabelIssues: ParsableCommand {
 
     func validate() throws {
         if pviRun != nil && probs != nil { throw ValidationError("give --run or --probs, not both") }
+        if labels != nil && probs == nil { throw ValidationError("--labels goes with --probs FILE.npy") }
         if !(0...1_000_000_000).contains(minExamplesPerClass) { throw ValidationError("--min-examples-per-class must be between 0 and 1000000000") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
     }
 
     func run() throws {
-        let options = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy,
+        var options = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy,
                                              minExamplesPerClass: minExamplesPerClass)
+        options.labelsFile = labels
         let outcome = try LabelIssuesRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: Terminal.observer)
         try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
     }
