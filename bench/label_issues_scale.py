@@ -1,7 +1,9 @@
 """Confident learning at scale: `dq label-issues --probs probs.npy --labels labels.npy` (three
 streamed passes, O(n + K²) memory) against cleanlab 2.9's `find_label_issues` on the same arrays
 (each in its own process, peak resident memory from wait4), checking that both flag the same
-samples in the same order.
+samples in the same order: against cleanlab as it runs, and with every numpy argsort made
+stable (ties by index, as dq breaks them; numpy's default argsort orders ties by its SIMD
+sorting network, so cleanlab's own output on tied values depends on the machine).
 
     bench/.venv/bin/python bench/label_issues_scale.py --dq .build/release/dq --work /tmp/scale \
         --rows 200000 --classes 2000 [--dtype float32] [--no-peer]
@@ -20,7 +22,10 @@ import time
 import numpy as np
 
 PEER = """
-import sys, time, json, numpy as np
+import functools, sys, time, json, numpy as np
+if sys.argv[4] == "stable":
+    # Every argsort stable, so ties go by index as in dq (numpy's default sort leaves them to its SIMD sorting network).
+    np.argsort = functools.partial(np.argsort, kind="stable")
 from cleanlab.filter import find_label_issues
 from cleanlab.count import num_label_issues
 start = time.perf_counter()
@@ -79,9 +84,17 @@ def main():
     parser.add_argument("--classes", type=int, default=2_000)
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--make-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
-    probs, labels = make(args.work, args.rows, args.classes, args.dtype)
+    if args.make_only:
+        make(args.work, args.rows, args.classes, args.dtype)
+        return
+    # Made in a child process: a forked child's peak resident memory counts the parent's pages
+    # until it execs, so this process stays small while it measures.
+    subprocess.run([sys.executable, __file__, "--dq", args.dq, "--work", args.work, "--rows", str(args.rows),
+                    "--classes", str(args.classes), "--dtype", args.dtype, "--make-only"], check=True)
+    probs, labels = os.path.join(args.work, "probs.npy"), os.path.join(args.work, "labels.npy")
     db, out = os.path.join(args.work, "dq.sqlite"), os.path.join(args.work, "dq-issues.csv")
     if os.path.exists(db):
         os.remove(db)
@@ -90,16 +103,19 @@ def main():
     result = {"rows": args.rows, "classes": args.classes, "dtype": args.dtype, "file_mb": os.path.getsize(probs) / 2**20,
               "dq": {"seconds": dq_seconds, "peak_rss_mb": dq_rss, "flagged": int(len(dq_ranked))}}
     if not args.no_peer:
-        ranked_path = os.path.join(args.work, "cleanlab-ranked.npy")
-        stdout, seconds, rss = measured([sys.executable, "-c", PEER, probs, labels, ranked_path])
         import cleanlab
-        peer = json.loads(stdout.strip().splitlines()[-1])
-        theirs = np.load(ranked_path)
-        result["cleanlab"] = {"version": cleanlab.__version__, "seconds": seconds, "peak_rss_mb": rss, **peer}
-        result["identical_order"] = bool(np.array_equal(theirs, dq_ranked))
-        result["same_set"] = bool(set(theirs.tolist()) == set(dq_ranked.tolist()))
-        result["time_ratio"] = seconds / dq_seconds
-        result["memory_ratio"] = rss / dq_rss
+        for sort in ("default", "stable"):
+            ranked_path = os.path.join(args.work, f"cleanlab-{sort}.npy")
+            stdout, seconds, rss = measured([sys.executable, "-c", PEER, probs, labels, ranked_path, sort])
+            peer = json.loads(stdout.strip().splitlines()[-1])
+            theirs = np.load(ranked_path)
+            key = "cleanlab" if sort == "default" else "cleanlab_stable_sort"
+            result[key] = {"version": cleanlab.__version__, "seconds": seconds, "peak_rss_mb": rss, **peer,
+                           "identical_order": bool(np.array_equal(theirs, dq_ranked)),
+                           "flags_only_theirs": len(set(theirs.tolist()) - set(dq_ranked.tolist())),
+                           "flags_only_dq": len(set(dq_ranked.tolist()) - set(theirs.tolist()))}
+        result["time_ratio"] = result["cleanlab"]["seconds"] / dq_seconds
+        result["memory_ratio"] = result["cleanlab"]["peak_rss_mb"] / dq_rss
     print(json.dumps(result))
 
 

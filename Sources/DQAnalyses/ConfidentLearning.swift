@@ -43,6 +43,9 @@ public enum ConfidentLearning {
         var classes: Int { get }
         /// Calls `body` with each block's first row and its values, row-major, in row order.
         func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws
+        /// Whether the values are float32 widened to double: cleanlab then computes in float32,
+        /// and so does dq (thresholds, the 10⁻⁶ tolerances, margins).
+        var singlePrecision: Bool { get }
     }
 
     /// Given labels (0..<K) and row-major n × K probabilities.
@@ -59,6 +62,7 @@ public enum ConfidentLearning {
         }
 
         public var count: Int { labels.count }
+        public var singlePrecision: Bool { false }
         func p(_ i: Int, _ k: Int) -> Double { probabilities[i * classes + k] }
 
         public func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
@@ -101,18 +105,63 @@ public enum ConfidentLearning {
 
     /// Per-label thresholds t_k.
     public static func thresholds(_ input: Input) -> [Double] {
-        var sums = [Double](repeating: 0, count: input.classes)
-        for i in 0..<input.count { sums[input.labels[i]] += input.p(i, input.labels[i]) }
-        return thresholds(sums: sums, counts: input.labelCounts)
+        thresholds(selfConfidence: (0..<input.count).map { input.p($0, input.labels[$0]) }, labels: input.labels, classes: input.classes,
+                   single: false)
     }
 
-    static func thresholds(sums: [Double], counts: [Int]) -> [Double] {
-        (0..<sums.count).map { k in max(counts[k] > 0 ? sums[k] / Double(counts[k]) : 2, 2e-6) }
+    /// t_k as numpy computes cleanlab's `np.mean(pred_probs[:, k][labels == k])`: a pairwise
+    /// sum over the label's samples in order, divided by their count, in the array's precision;
+    /// 2 for an absent label; clipped below at 2·10⁻⁶.
+    static func thresholds(selfConfidence: [Double], labels: [Int], classes: Int, single: Bool) -> [Double] {
+        var members = [[Double]](repeating: [], count: classes)
+        for (i, label) in labels.enumerated() { members[label].append(selfConfidence[i]) }
+        return members.map { values in
+            guard !values.isEmpty else { return 2 }
+            if single {
+                let floats = values.map { Float($0) }
+                return Double(max(floats.withUnsafeBufferPointer(pairwiseSum) / Float(floats.count), Float(2e-6)))
+            }
+            return max(values.withUnsafeBufferPointer(pairwiseSum) / Double(values.count), 2e-6)
+        }
+    }
+
+    /// numpy's pairwise summation (`pairwise_sum` in loops_utils.h): below 8 values in order;
+    /// up to 128 in eight interleaved partial sums combined as a tree; above, the two halves
+    /// (the first a multiple of 8 long) summed apart.
+    static func pairwiseSum<T: BinaryFloatingPoint>(_ a: UnsafeBufferPointer<T>) -> T {
+        let n = a.count
+        if n < 8 {
+            var sum: T = 0
+            for x in a { sum += x }
+            return sum
+        }
+        if n <= 128 {
+            var r = Array(a[0..<8])
+            var i = 8
+            while i < n - n % 8 {
+                for j in 0..<8 { r[j] += a[i + j] }
+                i += 8
+            }
+            var sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+            while i < n {
+                sum += a[i]
+                i += 1
+            }
+            return sum
+        }
+        var half = n / 2
+        half -= half % 8
+        return pairwiseSum(UnsafeBufferPointer(rebasing: a[0..<half])) + pairwiseSum(UnsafeBufferPointer(rebasing: a[half...]))
+    }
+
+    /// p̂ ≥ t − 10⁻⁶ as cleanlab tests it: the subtraction in the array's precision.
+    static func cutoffs(_ thresholds: [Double], single: Bool) -> [Double] {
+        thresholds.map { single ? Double(Float($0) - Float(1e-6)) : $0 - 1e-6 }
     }
 
     /// The confident joint C[given][true] (calibrated or not) and the samples off its diagonal.
     public static func confidentJoint(_ input: Input, calibrate: Bool) -> (joint: [[Int]], offDiagonal: [Int]) {
-        var tally = JointTally(thresholds: thresholds(input), classes: input.classes)
+        var tally = JointTally(cutoffs: cutoffs(thresholds(input), single: false), classes: input.classes)
         input.probabilities.withUnsafeBufferPointer { tally.add(rows: $0, first: 0, labels: input.labels) }
         let joint = tally.finished()
         return (calibrate ? calibrated(joint, labelCounts: input.labelCounts) : joint, tally.offDiagonal)
@@ -120,13 +169,13 @@ public enum ConfidentLearning {
 
     /// Counts the confident joint a block of rows at a time.
     struct JointTally {
-        let thresholds: [Double]
+        let cutoffs: [Double]
         let classes: Int
         var joint: [[Int]]
         var offDiagonal: [Int] = []
 
-        init(thresholds: [Double], classes: Int) {
-            (self.thresholds, self.classes) = (thresholds, classes)
+        init(cutoffs: [Double], classes: Int) {
+            (self.cutoffs, self.classes) = (cutoffs, classes)
             joint = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         }
 
@@ -136,7 +185,7 @@ public enum ConfidentLearning {
                 let row = r * K
                 var confident = 0
                 var guess = -1
-                for k in 0..<K where p[row + k] >= thresholds[k] - 1e-6 {
+                for k in 0..<K where p[row + k] >= cutoffs[k] {
                     confident += 1
                     if guess < 0 { guess = k }
                 }
@@ -155,12 +204,12 @@ public enum ConfidentLearning {
         }
     }
 
-    /// First index of the largest value of a row (numpy's argmax), with the value at `raising` raised by `amount`.
-    static func argmax(_ p: UnsafeBufferPointer<Double>, row: Int, classes: Int, raising label: Int = -1, by amount: Double = 0) -> Int {
+    /// First index of the largest value of a row (numpy's argmax), with the value at `label` replaced.
+    static func argmax(_ p: UnsafeBufferPointer<Double>, row: Int, classes: Int, replacing label: Int = -1, with replacement: Double = 0) -> Int {
         var best = 0
-        var bestValue = p[row] + (label == 0 ? amount : 0)
+        var bestValue = label == 0 ? replacement : p[row]
         for k in 1..<classes {
-            let value = p[row + k] + (label == k ? amount : 0)
+            let value = label == k ? replacement : p[row + k]
             if value > bestValue { best = k; bestValue = value }
         }
         return best
@@ -174,7 +223,9 @@ public enum ConfidentLearning {
             let total = max(Double(row.reduce(0, +)), 1e-100)
             return row.map { Double($0) / total * Double(labelCounts[i]) }
         }
-        let sum = max(rows.reduce(0) { $0 + $1.reduce(0, +) }, 1e-100)
+        // numpy's np.sum of the whole matrix: one pairwise sum over it in row-major order.
+        let flat = rows.flatMap { $0 }
+        let sum = max(flat.withUnsafeBufferPointer(pairwiseSum), 1e-100)
         rows = rows.map { $0.map { $0 / sum * n } }
         return rows.map(roundPreservingSum)
     }
@@ -182,9 +233,10 @@ public enum ConfidentLearning {
     /// Rounds to integers keeping the rounded total (cleanlab's `round_preserving_sum`): the
     /// entries with the largest rounding loss are moved up (or the largest gain down) first.
     static func roundPreservingSum(_ values: [Double]) -> [Int] {
+        func sum(_ a: [Double]) -> Double { a.withUnsafeBufferPointer(pairwiseSum) }
         var ints = values.map { $0.rounded(.toNearestOrEven) }
-        let target = values.reduce(0, +).rounded(.toNearestOrEven)
-        var total = ints.reduce(0, +).rounded(.toNearestOrEven)
+        let target = sum(values).rounded(.toNearestOrEven)
+        var total = sum(ints).rounded(.toNearestOrEven)
         while abs(total - target) > 1e-6 {
             let diff = (target - total).rounded(.toNearestOrEven)
             let increment: Double = diff < 0 ? -1 : 1
@@ -195,7 +247,7 @@ public enum ConfidentLearning {
             }
             if increment > 0 { order.reverse() }
             for i in order.prefix(changes) { ints[i] += increment }
-            total = ints.reduce(0, +).rounded(.toNearestOrEven)
+            total = sum(ints).rounded(.toNearestOrEven)
         }
         return ints.map { Int($0) }
     }
@@ -252,40 +304,40 @@ public enum ConfidentLearning {
         var counts = [Int](repeating: 0, count: K)
         for label in labels { counts[label] += 1 }
 
-        // Pass 1: the thresholds' sums, each sample's quality, arg-max and whether it predicts its label.
+        // Arithmetic in the array's precision, as numpy does it for cleanlab.
+        let single = source.singlePrecision
+        func plus(_ a: Double, _ b: Double) -> Double { single ? Double(Float(a) + Float(b)) : a + b }
+        func minus(_ a: Double, _ b: Double) -> Double { single ? Double(Float(a) - Float(b)) : a - b }
+        func half(_ a: Double) -> Double { single ? Double(Float(a) / 2) : a / 2 }
+
+        // Pass 1: each sample's self-confidence, quality, arg-max and whether it predicts its label.
         try progress("pass 1 of \(filter.usesMargins ? 3 : 2): label thresholds")
-        var sums = [Double](repeating: 0, count: K)
+        var selfConfidence = [Double](repeating: 0, count: n)
         var quality = [Double](repeating: 0, count: n)
         var suggested = [Int](repeating: 0, count: n)
         var predictsGiven = [Bool](repeating: false, count: n)
         try source.forEachBlock { first, p in
             for r in 0..<(p.count / K) {
                 let i = first + r, row = r * K, given = labels[i]
-                let selfConfidence = p[row + given]
-                sums[given] += selfConfidence
+                let confidence = p[row + given]
+                selfConfidence[i] = confidence
                 suggested[i] = argmax(p, row: row, classes: K)
-                predictsGiven[i] = argmax(p, row: row, classes: K, raising: given, by: 1e-6) == given
+                // cleanlab's _reduce_issues: the given label's p̂ raised by 10⁻⁶ still wins.
+                predictsGiven[i] = argmax(p, row: row, classes: K, replacing: given, with: plus(confidence, 1e-6)) == given
                 if rankBy == .normalizedMargin {
                     var other = -Double.infinity
                     for k in 0..<K where k != given { other = max(other, p[row + k]) }
-                    quality[i] = (selfConfidence - other + 1) / 2
+                    quality[i] = half(plus(minus(confidence, other), 1))
                 } else {
-                    quality[i] = selfConfidence
+                    quality[i] = confidence
                 }
             }
-        }
-        let selfConfidence: [Double]
-        if rankBy == .selfConfidence {
-            selfConfidence = quality
-        } else {
-            var values = [Double](repeating: 0, count: n)
-            try source.forEachBlock { first, p in for r in 0..<(p.count / K) { values[first + r] = p[r * K + labels[first + r]] } }
-            selfConfidence = values
         }
 
         // Pass 2: the confident joint.
         try progress("pass 2 of \(filter.usesMargins ? 3 : 2): the confident joint")
-        var tally = JointTally(thresholds: thresholds(sums: sums, counts: counts), classes: K)
+        let t = thresholds(selfConfidence: selfConfidence, labels: labels, classes: K, single: single)
+        var tally = JointTally(cutoffs: cutoffs(t, single: single), classes: K)
         try source.forEachBlock { first, p in tally.add(rows: p, first: first, labels: labels) }
         let joint = calibrated(tally.finished(), labelCounts: counts)
         let prune = pruneCounts(joint, keepAtLeast: minExamplesPerClass)
@@ -318,7 +370,7 @@ public enum ConfidentLearning {
             try source.forEachBlock { first, p in
                 for r in 0..<(p.count / K) {
                     let i = first + r, k = labels[i], row = r * K
-                    for (j, heap) in targets[k] { heaps[heap].offer(p[row + k] - p[row + j], i) }
+                    for (j, heap) in targets[k] { heaps[heap].offer(minus(p[row + k], p[row + j]), i) }
                 }
             }
             var mask = [Bool](repeating: false, count: n)

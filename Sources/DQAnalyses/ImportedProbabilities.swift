@@ -137,6 +137,7 @@ public enum ImportedProbabilities {
 
         public var count: Int { array.rows }
         public var classes: Int { array.columns }
+        public var singlePrecision: Bool { array.element == .float(bytes: 4) }
 
         public func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
             try array.forEachBlock(blockBytes: blockBytes) { first, values in try values.withUnsafeBufferPointer { try body(first, $0) } }

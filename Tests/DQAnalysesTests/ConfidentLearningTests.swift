@@ -77,6 +77,7 @@ private struct Blocks: ConfidentLearning.ProbabilityRows {
     var input: ConfidentLearning.Input
     var rowsPerBlock: Int
     var count: Int { input.count }
+    var singlePrecision: Bool { false }
     var classes: Int { input.classes }
     func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
         try input.probabilities.withUnsafeBufferPointer { all in
