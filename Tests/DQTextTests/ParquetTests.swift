@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import DQTestSupport
+@testable import DQText
+
+// Fixtures/parquet: written by pyarrow (every codec, data pages v1 and v2, dictionary on and
+// off, row groups of 20 rows, 256-byte pages), pandas, polars and DuckDB; golden.json holds the
+// rows pyarrow reads back from each (Fixtures/parquet/make_parquet_fixtures.py).
+
+private func matches(_ value: ParquetValue, _ json: JSONValue) -> Bool {
+    switch (value, json) {
+    case (.null, .null): true
+    case (.string(let a), .string(let b)): a == b
+    case (.int(let a), .number(let b)): Double(a) == b
+    case (.double(let a), .number(let b)): a == b
+    case (.bool(let a), .bool(let b)): a == b
+    case (.list(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { matches($0, $1) }
+    default: false
+    }
+}
+
+private func golden() throws -> [(key: String, value: JSONValue)] {
+    guard case .object(let files) = try JSONValue.parse(try String(contentsOfFile: fixture("parquet/golden.json"), encoding: .utf8)) else {
+        throw InputError(file: "golden.json", message: "not an object")
+    }
+    return files
+}
+
+/// Every row of every column, row group by row group.
+private func readAll(_ file: ParquetFile) throws -> [[ParquetValue]] {
+    var rows: [[ParquetValue]] = []
+    for group in 0..<file.rowGroupCount {
+        let columns = try file.readRowGroup(group, columns: file.columns)
+        for r in 0..<(columns.first?.count ?? 0) { rows.append(columns.map { $0[r] }) }
+    }
+    return rows
+}
+
+@Test func everyFixtureReadsAsPyarrowReadsIt() throws {
+    var compared = 0
+    for (name, expected) in try golden() {
+        let file = try ParquetFile(path: fixture("parquet/\(name)"))
+        guard case .array(let names)? = expected["columns"], case .array(let rows)? = expected["rows"] else { Issue.record("\(name)"); continue }
+        #expect(file.columns.map(\.name) == names.compactMap(\.scalarText), "\(name)")
+        #expect(file.rowCount == rows.count)
+        do {
+            let read = try readAll(file)
+            #expect(read.count == rows.count, "\(name)")
+            for (r, (got, want)) in zip(read, rows).enumerated() {
+                for (c, column) in file.columns.enumerated() where !matches(got[c], want[column.name] ?? .null) {
+                    Issue.record("\(name) row \(r) column \(column.name): \(got[c]) against \(want[column.name] ?? .null)")
+                }
+            }
+            compared += 1
+        } catch let error as InputError {
+            // Zstandard is not read yet: the error names the file, row group, column and codec.
+            #expect(error.description.contains("ZSTD") && error.description.contains("row group 0") && error.description.contains(name), "\(name): \(error)")
+        }
+    }
+    #expect(compared >= 13)
+}
+
+@Test func corruptAndTruncatedParquetFilesAreRefusedWithWhereAndWhat() throws {
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture("parquet/pyarrow-snappy-v1-dict.parquet")))
+    let truncated = scratchPath("truncated.parquet")
+    try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: truncated))
+    #expect(throws: InputError.self) { try ParquetFile(path: truncated) }
+    #expect(!ParquetFile.isParquet(path: fixture("parquet/golden.json")) && ParquetFile.isParquet(path: truncated))
+    // A page's bytes damaged: the error names the row group and the column.
+    var damaged = [UInt8](bytes)
+    for i in 200..<260 { damaged[i] ^= 0x5A }
+    let corrupt = scratchPath("corrupt.parquet")
+    try Data(damaged).write(to: URL(fileURLWithPath: corrupt))
+    let file = try ParquetFile(path: corrupt)
+    do {
+        _ = try readAll(file)
+        Issue.record("a damaged page was read")
+    } catch let error as InputError {
+        #expect(error.description.contains("corrupt.parquet") && error.description.contains("row group 0, column"), "\(error)")
+    }
+}
+
+@Test func snappyAndGzipDecodeKnownStreams() throws {
+    // "aaaaaaaaaa" as Snappy: length 10, literal "a", copy of 9 from offset 1.
+    let snappy: [UInt8] = [10, 0x00, 0x61, 0x15, 0x01]
+    #expect(try snappy.withUnsafeBytes { try Decompression.snappy($0, expected: 10) } == Array("aaaaaaaaaa".utf8))
+    #expect(throws: Decompression.Failure.self) { try snappy.withUnsafeBytes { try Decompression.snappy($0, expected: 11) } }
+    // gzip of "hello hello hello\n" (Python's gzip.compress, mtime 0).
+    let gzip: [UInt8] = [31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 203, 72, 205, 201, 201, 87, 200, 64, 144, 92, 0, 59, 124, 138, 223, 18, 0, 0, 0]
+    #expect(try gzip.withUnsafeBytes { try Decompression.gzip($0, expected: 18) } == Array("hello hello hello\n".utf8))
+    var bad = gzip
+    bad[bad.count - 8] ^= 1
+    #expect(throws: Decompression.Failure.self) { try bad.withUnsafeBytes { try Decompression.gzip($0, expected: 18) } }
+}
