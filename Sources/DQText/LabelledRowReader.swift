@@ -1,6 +1,6 @@
 /// The input formats `dq ingest` reads.
 public enum InputFormat: String, CaseIterable, Sendable {
-    case csv, tsv, jsonl
+    case csv, tsv, jsonl, parquet
 
     /// The format implied by a file's extension, or nil.
     public init?(path: String) {
@@ -10,6 +10,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case "csv": self = .csv
         case "tsv", "tab": self = .tsv
         case "jsonl", "ndjson": self = .jsonl
+        case "parquet", "pq": self = .parquet
         default: return nil
         }
     }
@@ -64,7 +65,7 @@ public final class LabelledRowReader {
 
     public init(path: String, format: InputFormat? = nil, columns request: ColumnRequest) throws {
         guard let format = format ?? InputFormat(path: path) else {
-            throw InputError(file: path, message: "cannot tell the format (csv, tsv or jsonl) from the file name", remedy: .nameFormat)
+            throw InputError(file: path, message: "cannot tell the format (csv, tsv, jsonl or parquet) from the file name", remedy: .nameFormat)
         }
         self.path = path
         self.format = format
@@ -93,17 +94,103 @@ public final class LabelledRowReader {
             csv = reader
         case .jsonl:
             lines = try ByteReader(path: path)
+        case .parquet:
+            let file = try ParquetFile(path: path)
+            let resolved = try ResolvedColumns(request, columns: file.columns.map(\.name), file: path)
+            for index in [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap({ $0 }) {
+                let column = file.columns[index]
+                if let why = column.unsupported { throw InputError(file: path, message: "column '\(column.name)': \(why)") }
+                if column.listDefinition != nil {
+                    throw InputError(file: path, message: "column '\(column.name)' holds lists (several values per row); the text, label and id "
+                                         + "columns need one value per row (multi-label data is not ingested yet)")
+                }
+            }
+            columns = resolved
+            parquet = ParquetRows(file: file, wanted: [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap { $0 }
+                                      + resolved.meta.filter { file.columns[$0].unsupported == nil })
+            if let skipped = resolved.meta.first(where: { file.columns[$0].unsupported != nil }) {
+                throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!); "
+                                     + "name the columns to ingest with --text, --label and --meta")
+            }
         }
     }
 
-    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? 0 }
-    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize }
+    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? parquet?.bytesConsumed ?? 0 }
+    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? parquet?.fileSize }
 
     /// The next row, or nil at end of file.
     public func next() throws -> RowOutcome? {
         switch format {
         case .csv, .tsv: return try nextDelimited()
         case .jsonl: return try nextJSONLine()
+        case .parquet: return try nextParquetRow()
+        }
+    }
+
+    // MARK: Parquet
+
+    /// A Parquet file's rows, one row group decoded at a time.
+    final class ParquetRows {
+        let file: ParquetFile
+        /// Top-level column indices to decode.
+        let wanted: [Int]
+        var group = -1
+        /// The current row group's values, by column index.
+        var values: [Int: [ParquetValue]] = [:]
+        var row = 0
+        var rowsBefore = 0
+        var rowsInGroup = 0
+
+        init(file: ParquetFile, wanted: [Int]) {
+            self.file = file
+            self.wanted = Array(Set(wanted)).sorted()
+        }
+
+        var fileSize: Int? { file.size }
+        /// Progress: the file's size in proportion to the rows read.
+        var bytesConsumed: Int { file.rowCount > 0 ? file.size * (rowsBefore + row) / file.rowCount : 0 }
+
+        /// Moves to the next row; false at the end of the file.
+        func advance() throws -> Bool {
+            row += 1
+            while row >= rowsInGroup {
+                group += 1
+                guard group < file.rowGroupCount else { return false }
+                rowsBefore += rowsInGroup
+                let decoded = try file.readRowGroup(group, columns: wanted.map { file.columns[$0] })
+                values = Dictionary(uniqueKeysWithValues: zip(wanted, decoded))
+                rowsInGroup = decoded.first?.count ?? Int(file.metadata.rowGroups[group].numRows)
+                row = 0
+            }
+            return true
+        }
+    }
+
+    private var parquet: ParquetRows?
+
+    private func nextParquetRow() throws -> RowOutcome? {
+        guard let parquet, let columns, try parquet.advance() else { return nil }
+        let line = parquet.rowsBefore + parquet.row + 1
+        func value(_ index: Int) -> ParquetValue { parquet.values[index]?[parquet.row] ?? .null }
+        func reject(_ reason: String) -> RowOutcome {
+            let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
+            return .rejected(RejectedRow(line: line, reason: reason, raw: raw.joined(separator: "\t")))
+        }
+        let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
+        return validate(line: line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
+                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata, reject: reject)
+    }
+
+    /// A Parquet value as metadata keeps it: numbers, booleans, lists and nulls as JSON has them.
+    static func json(_ value: ParquetValue) -> JSONValue {
+        switch value {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .int(let i): .number(Double(i))
+        case .double(let d): .number(d)
+        case .string(let s): .string(s)
+        case .bytes: .string(value.text ?? "")
+        case .list(let items): .array(items.map(json))
         }
     }
 
@@ -183,6 +270,9 @@ public final class LabelledRowReader {
             if let csv {
                 guard try csv.read(into: &record) else { break }
                 if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
+            } else if parquet != nil {
+                guard let outcome = try nextParquetRow() else { break }
+                batch.append(outcome)
             } else {
                 guard let outcome = try nextJSONLine() else { break }
                 batch.append(outcome)

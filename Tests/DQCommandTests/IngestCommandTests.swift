@@ -159,3 +159,39 @@ private func expectUntouched(_ db: String) throws {
     process.waitUntilExit()
     #expect(process.terminationStatus == 1)
 }
+
+@Test func parquetIngestsAsTheCSVOfTheSameTableAndRefusesWhatItCannotRead() throws {
+    // The fixture's rows with a text, as pyarrow reads them.
+    guard case .object(let files) = try JSONValue.parse(try String(contentsOfFile: fixture("parquet/golden.json"), encoding: .utf8)),
+          case .array(let rows)? = files.first(where: { $0.key == "pyarrow-snappy-v1-dict.parquet" })?.value["rows"] else {
+        Issue.record("golden.json")
+        return
+    }
+    let expected = rows.filter { $0["text"] != .null }
+    for name in ["pyarrow-snappy-v1-dict.parquet", "pyarrow-gzip-v2-plain.parquet", "duckdb-default.parquet", "pandas-default.parquet"] {
+        let db = newStorePath(), out = scratchPath("\(name).csv")
+        let result = try dq(["ingest", fixture("parquet/\(name)"), "--dataset", "news", "--db", db])
+        #expect(result.status == 0 && result.stdout.contains("parquet"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(name):6: rejected: empty text in column 'text'"))
+        #expect(try dq(["export", "dataset", "--dataset", "news", "--out", out, "--db", db]).status == 0)
+        let reader = try CSVReader(path: out)
+        var record = CSVRecord()
+        var exported: [[String]] = []
+        while try reader.read(into: &record) { exported.append((0..<record.count).map { record.field($0) ?? "" }) }
+        #expect(exported.dropFirst().map { [$0[0], $0[2], $0[3]] } == expected.map { [$0["id"]!.scalarText!, $0["text"]!.scalarText!, $0["label"]!.scalarText!] },
+                "\(name)")
+    }
+    // Bad input: nothing is stored, and the message names the file, row group, column and what was found.
+    let db = newStorePath()
+    let zstd = try dq(["ingest", fixture("parquet/pyarrow-zstd-v1-dict.parquet"), "--dataset", "news", "--db", db])
+    #expect(zstd.status != 0 && zstd.stderr.contains("pyarrow-zstd-v1-dict.parquet: row group 0, column 'id': compression ZSTD is not supported"),
+            "\(zstd.stderr)")
+    let list = try dq(["ingest", fixture("parquet/pyarrow-none-v1-plain.parquet"), "--label", "tags", "--db", db])
+    #expect(list.status != 0 && list.stderr.contains("column 'tags' holds lists"), "\(list.stderr)")
+    let truncated = scratchPath("cut.parquet")
+    try Data(try Data(contentsOf: URL(fileURLWithPath: fixture("parquet/pandas-default.parquet"))).prefix(3000)).write(to: URL(fileURLWithPath: truncated))
+    let cut = try dq(["ingest", truncated, "--dataset", "news", "--db", db])
+    #expect(cut.status != 0 && cut.stderr.contains("cut.parquet") && cut.stderr.contains("PAR1"), "\(cut.stderr)")
+    let datasets = try dq(["datasets", "--db", db, "--format", "json"])
+    #expect(try JSONValue.parse(datasets.stdout) == .object([("datasets", .array([]))]))
+}

@@ -61,7 +61,8 @@ public final class ParquetFile {
     /// Top-level fields, in schema order.
     public let columns: [Column]
     private let descriptor: Int32
-    private let size: Int
+    /// The file's size in bytes.
+    public let size: Int
 
     public var rowGroupCount: Int { metadata.rowGroups.count }
     public var rowCount: Int { Int(metadata.numRows) }
