@@ -129,15 +129,17 @@ public final class LabelledRowReader {
 
     // MARK: Parquet
 
-    /// A Parquet file's rows, one row group decoded at a time.
+    /// A Parquet file's rows, read through one cursor per column, a page at a time.
     final class ParquetRows {
         let file: ParquetFile
-        /// Top-level column indices to decode.
+        /// Top-level column indices to read.
         let wanted: [Int]
         var group = -1
-        /// The current row group's values, by column index.
-        var values: [Int: [ParquetValue]] = [:]
-        var row = 0
+        var cursors: [ParquetFile.ColumnCursor] = []
+        /// The current row's values, by column index.
+        var values: [Int: ParquetValue] = [:]
+        /// The current row within its group (-1 before the first).
+        var row = -1
         var rowsBefore = 0
         var rowsInGroup = 0
 
@@ -148,7 +150,7 @@ public final class LabelledRowReader {
 
         var fileSize: Int? { file.size }
         /// Progress: the file's size in proportion to the rows read.
-        var bytesConsumed: Int { file.rowCount > 0 ? file.size * (rowsBefore + row) / file.rowCount : 0 }
+        var bytesConsumed: Int { file.rowCount > 0 ? file.size * (rowsBefore + max(row, 0)) / file.rowCount : 0 }
 
         /// Moves to the next row; false at the end of the file.
         func advance() throws -> Bool {
@@ -157,11 +159,11 @@ public final class LabelledRowReader {
                 group += 1
                 guard group < file.rowGroupCount else { return false }
                 rowsBefore += rowsInGroup
-                let decoded = try file.readRowGroup(group, columns: wanted.map { file.columns[$0] })
-                values = Dictionary(uniqueKeysWithValues: zip(wanted, decoded))
-                rowsInGroup = decoded.first?.count ?? Int(file.metadata.rowGroups[group].numRows)
+                cursors = try wanted.map { try file.cursor(group: group, column: file.columns[$0]) }
+                rowsInGroup = Int(file.metadata.rowGroups[group].numRows)
                 row = 0
             }
+            for (index, cursor) in zip(wanted, cursors) { values[index] = try cursor.nextValue(group: group) }
             return true
         }
     }
@@ -171,7 +173,7 @@ public final class LabelledRowReader {
     private func nextParquetRow() throws -> RowOutcome? {
         guard let parquet, let columns, try parquet.advance() else { return nil }
         let line = parquet.rowsBefore + parquet.row + 1
-        func value(_ index: Int) -> ParquetValue { parquet.values[index]?[parquet.row] ?? .null }
+        func value(_ index: Int) -> ParquetValue { parquet.values[index] ?? .null }
         func reject(_ reason: String) -> RowOutcome {
             let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
             return .rejected(RejectedRow(line: line, reason: reason, raw: raw.joined(separator: "\t")))

@@ -60,7 +60,7 @@ public final class ParquetFile {
     public let metadata: Parquet.FileMetaData
     /// Top-level fields, in schema order.
     public let columns: [Column]
-    private let descriptor: Int32
+    let descriptor: Int32
     /// The file's size in bytes.
     public let size: Int
 
@@ -118,33 +118,6 @@ public final class ParquetFile {
     }
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
-
-    /// The values of the given top-level columns in row group `group`, one array per column,
-    /// each as long as the row group.
-    public func readRowGroup(_ group: Int, columns wanted: [Column]) throws -> [[ParquetValue]] {
-        let meta = metadata.rowGroups[group]
-        return try wanted.map { column in
-            func fail(_ message: String) -> InputError {
-                InputError(file: path, message: "row group \(group), column '\(column.name)': \(message)")
-            }
-            if let why = column.unsupported { throw fail(why) }
-            let chunk = meta.columns[column.leaf]
-            guard chunk.type == column.type else { throw fail("the chunk's type \(chunk.type) differs from the schema's \(column.type)") }
-            do {
-                let values = try decodeChunk(chunk, column: column)
-                guard values.count == Int(meta.numRows) else {
-                    throw fail("\(values.count) values for the row group's \(meta.numRows) rows")
-                }
-                return values
-            } catch let error as ChunkFailure {
-                throw fail(error.message)
-            } catch let error as Decompression.Failure {
-                throw fail(error.message)
-            } catch let error as ThriftCompactReader.Failure {
-                throw fail("corrupt page header at byte \(error.offset) of the chunk: \(error.message)")
-            }
-        }
-    }
 
     struct ChunkFailure: Error {
         var message: String
@@ -244,149 +217,235 @@ public final class ParquetFile {
 
     // MARK: Column chunks
 
-    private func decodeChunk(_ chunk: Parquet.ColumnMetaData, column: Column) throws -> [ParquetValue] {
-        guard let codec = Parquet.Codec(rawValue: chunk.codec) else { throw ChunkFailure(message: "unknown compression codec \(chunk.codec)") }
-        guard [.uncompressed, .snappy, .gzip].contains(codec) else {
-            throw ChunkFailure(message: "compression \(codec.name) is not supported (dq reads UNCOMPRESSED, SNAPPY and GZIP)")
-        }
-        var start = Int(chunk.dataPageOffset)
-        if let dictionary = chunk.dictionaryPageOffset, dictionary > 0, Int(dictionary) < start { start = Int(dictionary) }
-        let length = Int(chunk.totalCompressedSize)
-        guard start >= 4, length > 0, start + length <= size - 8 else {
-            throw ChunkFailure(message: "its bytes (\(start)..<\(start + length)) lie outside the file's \(size) bytes: truncated or corrupt")
-        }
-        let bytes = try Self.read(descriptor, path: path, offset: start, count: length)
+    /// A column chunk read one page at a time: the next row's value on demand, holding only the
+    /// current page (and the dictionary), however large the row group.
+    public final class ColumnCursor {
+        let file: ParquetFile
+        let column: Column
+        let group: Int
+        let codec: Parquet.Codec
+        var offset: Int
+        let end: Int
+        let total: Int
+        var seen = 0
         var dictionary: [ParquetValue]?
-        var leafValues: [ParquetValue] = []
-        var definitions: [Int32] = []
-        var repetitions: [Int32] = []
-        let total = Int(chunk.numValues)
-        leafValues.reserveCapacity(total)
-        try bytes.withUnsafeBytes { raw in
-            var position = 0
-            var seen = 0
-            while position < raw.count && seen < total {
-                var reader = ThriftCompactReader(raw, at: position)
-                let header = try reader.pageHeader()
-                position = reader.position
+        /// Rows of the current page not yet handed out.
+        var rows: [ParquetValue] = []
+        var next = 0
+        /// A list row the page ended in, which the next page may continue.
+        var open: [ParquetValue]??
+
+        init(file: ParquetFile, group: Int, column: Column) throws {
+            (self.file, self.group, self.column) = (file, group, column)
+            let chunk = file.metadata.rowGroups[group].columns[column.leaf]
+            guard chunk.type == column.type else { throw ChunkFailure(message: "the chunk's type \(chunk.type) differs from the schema's \(column.type)") }
+            guard let codec = Parquet.Codec(rawValue: chunk.codec) else { throw ChunkFailure(message: "unknown compression codec \(chunk.codec)") }
+            guard [.uncompressed, .snappy, .gzip].contains(codec) else {
+                throw ChunkFailure(message: "compression \(codec.name) is not supported (dq reads UNCOMPRESSED, SNAPPY and GZIP)")
+            }
+            self.codec = codec
+            var start = Int(chunk.dataPageOffset)
+            if let dictionary = chunk.dictionaryPageOffset, dictionary > 0, Int(dictionary) < start { start = Int(dictionary) }
+            let length = Int(chunk.totalCompressedSize)
+            guard start >= 4, length > 0, start + length <= file.size - 8 else {
+                throw ChunkFailure(message: "its bytes (\(start)..<\(start + length)) lie outside the file's \(file.size) bytes: truncated or corrupt")
+            }
+            (offset, end, total) = (start, start + length, Int(chunk.numValues))
+        }
+
+        /// The next row's value.
+        public func nextValue() throws -> ParquetValue {
+            while next >= rows.count {
+                guard try loadPage() else {
+                    // The chunk is done: a list left open is the last row.
+                    if let row = open {
+                        open = nil
+                        rows = [row.map(ParquetValue.list) ?? .null]
+                        next = 0
+                        continue
+                    }
+                    throw ChunkFailure(message: "the column chunk holds fewer rows than its row group")
+                }
+            }
+            defer { next += 1 }
+            return rows[next]
+        }
+
+        /// Reads and decodes the next data page into `rows`; false at the chunk's end.
+        private func loadPage() throws -> Bool {
+            while offset < end && seen < total {
+                // Page headers are small, but statistics can make them long: read more until one parses.
+                var window = min(end - offset, 4096)
+                var header = Parquet.PageHeader()
+                var headerLength = 0
+                while true {
+                    let bytes = try ParquetFile.read(file.descriptor, path: file.path, offset: offset, count: window)
+                    do {
+                        try bytes.withUnsafeBytes { raw in
+                            var reader = ThriftCompactReader(raw)
+                            header = try reader.pageHeader()
+                            headerLength = reader.position
+                        }
+                        break
+                    } catch let error as ThriftCompactReader.Failure where window < end - offset && error.message == "metadata ends early" {
+                        window = min(end - offset, window * 4)
+                    }
+                }
+                offset += headerLength
                 let compressed = Int(header.compressedSize), uncompressed = Int(header.uncompressedSize)
-                guard compressed >= 0, uncompressed >= 0, compressed <= raw.count - position else {
+                guard compressed >= 0, uncompressed >= 0, compressed <= end - offset else {
                     throw ChunkFailure(message: "a page of \(compressed) bytes runs past the column chunk: truncated or corrupt")
                 }
-                let payload = UnsafeRawBufferPointer(rebasing: raw[position..<position + compressed])
-                position += compressed
+                let payload = try ParquetFile.read(file.descriptor, path: file.path, offset: offset, count: compressed)
+                offset += compressed
+                let decoded: (values: [ParquetValue], definitions: [Int32], repetitions: [Int32])
                 switch Parquet.PageType(rawValue: header.type) {
                 case .dictionaryPage:
-                    let data = try decompress(payload, codec: codec, expected: uncompressed)
-                    dictionary = try data.withUnsafeBytes { try plainValues($0, count: Int(header.numValues), column: column).values }
-                case .dataPage:
-                    let data = try decompress(payload, codec: codec, expected: uncompressed)
-                    try data.withUnsafeBytes { page in
-                        var at = 0
-                        let count = Int(header.numValues)
-                        if column.maxRepetition > 0 {
-                            guard header.repetitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
-                                throw ChunkFailure(message: "repetition levels in \(Self.encodingName(header.repetitionLevelEncoding)), dq reads RLE")
-                            }
-                            repetitions += try Self.prefixedLevels(page, at: &at, count: count, max: column.maxRepetition)
-                        }
-                        var pageDefinitions = [Int32](repeating: Int32(column.maxDefinition), count: count)
-                        if column.maxDefinition > 0 {
-                            guard header.definitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
-                                throw ChunkFailure(message: "definition levels in \(Self.encodingName(header.definitionLevelEncoding)), dq reads RLE")
-                            }
-                            pageDefinitions = try Self.prefixedLevels(page, at: &at, count: count, max: column.maxDefinition)
-                        }
-                        let present = pageDefinitions.count { Int($0) == column.maxDefinition }
-                        definitions += pageDefinitions
-                        leafValues += try values(UnsafeRawBufferPointer(rebasing: page[at...]), count: present, encoding: header.encoding,
-                                                 dictionary: dictionary, column: column)
-                        seen += count
-                    }
-                case .dataPageV2:
-                    let count = Int(header.numValues)
-                    let repLength = Int(header.repetitionLevelsByteLength), defLength = Int(header.definitionLevelsByteLength)
-                    guard repLength >= 0, defLength >= 0, repLength + defLength <= payload.count else {
-                        throw ChunkFailure(message: "a v2 page's level lengths exceed the page")
-                    }
-                    if column.maxRepetition > 0 {
-                        repetitions += try Self.hybrid(UnsafeRawBufferPointer(rebasing: payload[0..<repLength]), count: count,
-                                                       bitWidth: Self.bitWidth(column.maxRepetition), max: column.maxRepetition)
-                    }
-                    var pageDefinitions = [Int32](repeating: Int32(column.maxDefinition), count: count)
-                    if column.maxDefinition > 0 {
-                        pageDefinitions = try Self.hybrid(UnsafeRawBufferPointer(rebasing: payload[repLength..<repLength + defLength]), count: count,
-                                                          bitWidth: Self.bitWidth(column.maxDefinition), max: column.maxDefinition)
-                    }
-                    let present = pageDefinitions.count { Int($0) == column.maxDefinition }
-                    definitions += pageDefinitions
-                    let body = UnsafeRawBufferPointer(rebasing: payload[(repLength + defLength)...])
-                    let expected = uncompressed - repLength - defLength
-                    let data = header.isCompressed ? try decompress(body, codec: codec, expected: expected) : Array(body)
-                    leafValues += try data.withUnsafeBytes {
-                        try values($0, count: present, encoding: header.encoding, dictionary: dictionary, column: column)
-                    }
-                    seen += count
+                    let data = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
+                    dictionary = try data.withUnsafeBytes { try file.plainValues($0, count: Int(header.numValues), column: column).values }
+                    continue
                 case .indexPage:
                     continue
+                case .dataPage:
+                    let data = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
+                    decoded = try data.withUnsafeBytes { try pageV1($0, header: header) }
+                case .dataPageV2:
+                    decoded = try payload.withUnsafeBytes { try pageV2($0, header: header, uncompressed: uncompressed) }
                 case nil:
                     throw ChunkFailure(message: "unknown page type \(header.type)")
                 }
+                seen += Int(header.numValues)
+                rows = try assemble(decoded.values, definitions: decoded.definitions, repetitions: decoded.repetitions)
+                next = 0
+                if !rows.isEmpty || open != nil { return true }
             }
-            guard seen == total else { throw ChunkFailure(message: "the pages hold \(seen) values, the metadata says \(total): truncated or corrupt") }
+            guard seen == total || offset < end else {
+                throw ChunkFailure(message: "the pages hold \(seen) values, the metadata says \(total): truncated or corrupt")
+            }
+            return false
         }
-        return try assemble(leafValues, definitions: definitions, repetitions: repetitions, column: column)
+
+        private func decompress(_ payload: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
+            switch codec {
+            case .snappy: return try Decompression.snappy(payload, expected: expected)
+            case .gzip: return try Decompression.gzip(payload, expected: expected)
+            default:
+                guard payload.count == expected else {
+                    throw ChunkFailure(message: "an uncompressed page of \(payload.count) bytes, the header says \(expected)")
+                }
+                return Array(payload)
+            }
+        }
+
+        private func pageV1(_ page: UnsafeRawBufferPointer, header: Parquet.PageHeader) throws -> ([ParquetValue], [Int32], [Int32]) {
+            var at = 0
+            let count = Int(header.numValues)
+            var repetitions: [Int32] = []
+            if column.maxRepetition > 0 {
+                guard header.repetitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
+                    throw ChunkFailure(message: "repetition levels in \(ParquetFile.encodingName(header.repetitionLevelEncoding)), dq reads RLE")
+                }
+                repetitions = try ParquetFile.prefixedLevels(page, at: &at, count: count, max: column.maxRepetition)
+            }
+            var definitions = [Int32](repeating: Int32(column.maxDefinition), count: count)
+            if column.maxDefinition > 0 {
+                guard header.definitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
+                    throw ChunkFailure(message: "definition levels in \(ParquetFile.encodingName(header.definitionLevelEncoding)), dq reads RLE")
+                }
+                definitions = try ParquetFile.prefixedLevels(page, at: &at, count: count, max: column.maxDefinition)
+            }
+            let present = definitions.count { Int($0) == column.maxDefinition }
+            let values = try file.values(UnsafeRawBufferPointer(rebasing: page[at...]), count: present, encoding: header.encoding,
+                                         dictionary: dictionary, column: column)
+            return (values, definitions, repetitions)
+        }
+
+        private func pageV2(_ payload: UnsafeRawBufferPointer, header: Parquet.PageHeader, uncompressed: Int) throws -> ([ParquetValue], [Int32], [Int32]) {
+            let count = Int(header.numValues)
+            let repLength = Int(header.repetitionLevelsByteLength), defLength = Int(header.definitionLevelsByteLength)
+            guard repLength >= 0, defLength >= 0, repLength + defLength <= payload.count else {
+                throw ChunkFailure(message: "a v2 page's level lengths exceed the page")
+            }
+            var repetitions: [Int32] = []
+            if column.maxRepetition > 0 {
+                repetitions = try ParquetFile.hybrid(UnsafeRawBufferPointer(rebasing: payload[0..<repLength]), count: count,
+                                                     bitWidth: ParquetFile.bitWidth(column.maxRepetition), max: column.maxRepetition)
+            }
+            var definitions = [Int32](repeating: Int32(column.maxDefinition), count: count)
+            if column.maxDefinition > 0 {
+                definitions = try ParquetFile.hybrid(UnsafeRawBufferPointer(rebasing: payload[repLength..<repLength + defLength]), count: count,
+                                                     bitWidth: ParquetFile.bitWidth(column.maxDefinition), max: column.maxDefinition)
+            }
+            let present = definitions.count { Int($0) == column.maxDefinition }
+            let body = UnsafeRawBufferPointer(rebasing: payload[(repLength + defLength)...])
+            let data = header.isCompressed ? try decompress(body, expected: uncompressed - repLength - defLength) : Array(body)
+            let values = try data.withUnsafeBytes {
+                try file.values($0, count: present, encoding: header.encoding, dictionary: dictionary, column: column)
+            }
+            return (values, definitions, repetitions)
+        }
+
+        /// A page's rows from its leaf values and levels: a value per row for flat columns; for
+        /// lists, repetition 0 starts a row, and below the repeated node's definition level the
+        /// list is null (one below: empty), at or above it an element, null unless the level is
+        /// full. A list still open at the page's end waits in `open` for the next page.
+        private func assemble(_ values: [ParquetValue], definitions: [Int32], repetitions: [Int32]) throws -> [ParquetValue] {
+            let maxDefinition = Int32(column.maxDefinition)
+            let defined = definitions.count { $0 == maxDefinition }
+            guard values.count == defined else { throw ChunkFailure(message: "\(values.count) values for \(defined) defined levels") }
+            var taken = 0
+            func take() -> ParquetValue {
+                defer { taken += 1 }
+                return values[taken]
+            }
+            guard let listDefinition = column.listDefinition.map(Int32.init) else {
+                return definitions.map { $0 == maxDefinition ? take() : .null }
+            }
+            guard repetitions.count == definitions.count else { throw ChunkFailure(message: "repetition and definition levels differ in number") }
+            var out: [ParquetValue] = []
+            var current = open
+            for (d, r) in zip(definitions, repetitions) {
+                if r == 0 {
+                    if let row = current { out.append(row.map(ParquetValue.list) ?? .null) }
+                    current = .some(d >= listDefinition - 1 ? [] : nil)
+                } else if current == nil {
+                    throw ChunkFailure(message: "a list continues a row that never started")
+                }
+                if d >= listDefinition {
+                    var list = current!!
+                    list.append(d == maxDefinition ? take() : .null)
+                    current = .some(list)
+                }
+            }
+            open = current
+            return out
+        }
     }
 
-    private func decompress(_ payload: UnsafeRawBufferPointer, codec: Parquet.Codec, expected: Int) throws -> [UInt8] {
-        switch codec {
-        case .snappy: return try Decompression.snappy(payload, expected: expected)
-        case .gzip: return try Decompression.gzip(payload, expected: expected)
-        default:
-            guard payload.count == expected else {
-                throw ChunkFailure(message: "an uncompressed page of \(payload.count) bytes, the header says \(expected)")
-            }
-            return Array(payload)
+    /// Every row of the given columns in row group `group` (tests; ingest reads with cursors).
+    public func readRowGroup(_ group: Int, columns wanted: [Column]) throws -> [[ParquetValue]] {
+        let rows = Int(metadata.rowGroups[group].numRows)
+        return try wanted.map { column in
+            let cursor = try cursor(group: group, column: column)
+            return try (0..<rows).map { _ in try cursor.nextValue(group: group) }
+        }
+    }
+
+    /// A cursor over one column of row group `group`; errors name the file, row group and column.
+    public func cursor(group: Int, column: Column) throws -> ColumnCursor {
+        if let why = column.unsupported { throw InputError(file: path, message: "row group \(group), column '\(column.name)': \(why)") }
+        do {
+            return try ColumnCursor(file: self, group: group, column: column)
+        } catch let error as ChunkFailure {
+            throw InputError(file: path, message: "row group \(group), column '\(column.name)': \(error.message)")
         }
     }
 
     static func encodingName(_ raw: Int32) -> String { Parquet.Encoding(rawValue: raw)?.name ?? "encoding \(raw)" }
 
-    /// Rows from leaf values and levels: a value per row for flat columns, a list per row for lists.
-    private func assemble(_ values: [ParquetValue], definitions: [Int32], repetitions: [Int32], column: Column) throws -> [ParquetValue] {
-        let maxDefinition = Int32(column.maxDefinition)
-        var next = 0
-        func take() -> ParquetValue {
-            defer { next += 1 }
-            return values[next]
-        }
-        let defined = definitions.count { $0 == maxDefinition }
-        guard values.count == defined else { throw ChunkFailure(message: "\(values.count) values for \(defined) defined levels") }
-        // Flat: a value where the definition level is full, else null.
-        guard let listDefinition = column.listDefinition.map(Int32.init) else {
-            return definitions.map { $0 == maxDefinition ? take() : .null }
-        }
-        guard repetitions.count == definitions.count else { throw ChunkFailure(message: "repetition and definition levels differ in number") }
-        // Lists: repetition 0 starts a row; below the repeated node's level the list is null (or,
-        // one below, empty); at or above it, an element, null unless the level is full.
-        var rows: [ParquetValue] = []
-        var current: [ParquetValue]?
-        var started = false
-        for (d, r) in zip(definitions, repetitions) {
-            if r == 0 {
-                if started { rows.append(current.map(ParquetValue.list) ?? .null) }
-                started = true
-                current = d >= listDefinition - 1 ? [] : nil
-            }
-            if d >= listDefinition { current?.append(d == maxDefinition ? take() : .null) }
-        }
-        if started { rows.append(current.map(ParquetValue.list) ?? .null) }
-        return rows
-    }
-
     // MARK: Values
 
-    private func values(_ data: UnsafeRawBufferPointer, count: Int, encoding: Int32, dictionary: [ParquetValue]?,
+    func values(_ data: UnsafeRawBufferPointer, count: Int, encoding: Int32, dictionary: [ParquetValue]?,
                         column: Column) throws -> [ParquetValue] {
         switch Parquet.Encoding(rawValue: encoding) {
         case .plain:
@@ -408,7 +467,7 @@ public final class ParquetFile {
         }
     }
 
-    private func plainValues(_ data: UnsafeRawBufferPointer, count: Int, column: Column) throws -> (values: [ParquetValue], used: Int) {
+    func plainValues(_ data: UnsafeRawBufferPointer, count: Int, column: Column) throws -> (values: [ParquetValue], used: Int) {
         var out: [ParquetValue] = []
         out.reserveCapacity(count)
         var at = 0
@@ -531,7 +590,7 @@ public final class ParquetFile {
         return out
     }
 
-    private static func read(_ descriptor: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
+    static func read(_ descriptor: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
@@ -541,5 +600,20 @@ public final class ParquetFile {
             done += n
         }
         return bytes
+    }
+}
+
+extension ParquetFile.ColumnCursor {
+    /// The next row's value; errors name the file, row group and column.
+    public func nextValue(group: Int) throws -> ParquetValue {
+        do {
+            return try nextValue()
+        } catch let error as ParquetFile.ChunkFailure {
+            throw InputError(file: file.path, message: "row group \(group), column '\(column.name)': \(error.message)")
+        } catch let error as Decompression.Failure {
+            throw InputError(file: file.path, message: "row group \(group), column '\(column.name)': \(error.message)")
+        } catch let error as ThriftCompactReader.Failure {
+            throw InputError(file: file.path, message: "row group \(group), column '\(column.name)': corrupt page header: \(error.message)")
+        }
     }
 }
