@@ -1,4 +1,6 @@
-"""Ingest benchmark: dq ingest vs pandas read_csv+to_sql vs the sqlite3 shell's .import, same CSV."""
+"""Ingest benchmark: dq ingest vs pandas read_csv+to_sql vs the sqlite3 shell's .import, same CSV.
+With --parquet, the same rows as a Snappy Parquet file written by pandas' defaults (pyarrow, one
+row group of up to a million rows): dq ingest vs pandas read_parquet+to_sql."""
 import argparse
 import os
 import platform
@@ -21,17 +23,28 @@ def main():
     parser.add_argument("--dq", required=True)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--parquet", action="store_true")
     args = parser.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     work = tempfile.mkdtemp(prefix="dq-bench-ingest-")
     data = os.path.join(work, "rows.csv")
     subprocess.run([sys.executable, os.path.join(here, "make_ingest_csv.py"), data, "--rows", str(args.rows)], check=True)
     db = os.path.join(work, "bench.sqlite")
+    if args.parquet:
+        # In a child process: a forked child's peak resident memory counts this process's pages
+        # until it execs, so this process must stay small.
+        parquet = os.path.join(work, "rows.parquet")
+        subprocess.run([sys.executable, "-c", "import sys, pandas as pd; "
+                        "pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False).to_parquet(sys.argv[2])", data, parquet], check=True)
+        data = parquet
     runners = {
         "dq ingest": lambda: measure([args.dq, "ingest", data, "--dataset", "bench", "--db", fresh(db), "--format", "csv"]),
         "pandas read_csv+to_sql": lambda: measure([sys.executable, os.path.join(here, "ingest_peers.py"), data, fresh(db)]),
         "sqlite3 .import --csv": lambda: measure(["sqlite3", fresh(db)], stdin=f".import --csv {data} samples\n"),
     }
+    if args.parquet:
+        del runners["sqlite3 .import --csv"]
+        runners["pandas read_parquet+to_sql"] = runners.pop("pandas read_csv+to_sql")
     best = {}
     for _ in range(args.repeat):
         for name, run in runners.items():
@@ -39,7 +52,8 @@ def main():
             if name not in best or result["seconds"] < best[name]["seconds"]:
                 best[name] = result
     size = os.path.getsize(data) / 1e6
-    print(f"ingest: {args.rows:,} rows, {size:.0f} MB CSV, best of {args.repeat}; {platform.processor() or platform.machine()}")
+    print(f"ingest: {args.rows:,} rows, {size:.0f} MB {'Snappy Parquet' if args.parquet else 'CSV'}, best of {args.repeat}; "
+          f"{platform.processor() or platform.machine()}")
     print("| tool | seconds | rows/s | peak RSS (MB) | dq speed-up |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, result in best.items():

@@ -1,11 +1,15 @@
-"""The ingest benchmark's Python peer: pandas read_csv + to_sql into a fresh SQLite file."""
+"""The ingest benchmark's Python peer: pandas read_csv (or read_parquet, for a .parquet file) +
+to_sql into a fresh SQLite file."""
 import sqlite3
 import sys
 
 import pandas as pd
 
 csv_path, db_path = sys.argv[1], sys.argv[2]
-frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+if csv_path.endswith(".parquet"):
+    frame = pd.read_parquet(csv_path)
+else:
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
 with sqlite3.connect(db_path) as connection:
     frame.to_sql("samples", connection, index=False, chunksize=100_000)
 print(len(frame))

@@ -189,7 +189,10 @@ public enum EvaluateRun {
                 cartography.seed = seed
                 let progress = TrainingProgress(fits: 1, observer: observer)
                 progress.begin("repeat \(r + 1) of \(options.repeats), cartography")
-                guard let bert = try cartography.family(observer: observer, onStep: progress.step).0 as? BertFamily else {
+                // The family's notes (where its weights came from) were said once, before the repeats.
+                var quiet = observer
+                quiet.note = { _ in }
+                guard let bert = try cartography.family(observer: quiet, onStep: progress.step).0 as? BertFamily else {
                     throw RunError.needsEpochs(model: cartography.model.description)
                 }
                 let results = try CartographyEstimation.run(samples: noisy, labels: labels, family: bert, share: 0.33)

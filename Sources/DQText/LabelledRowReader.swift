@@ -136,8 +136,10 @@ public final class LabelledRowReader {
         let wanted: [Int]
         var group = -1
         var cursors: [ParquetFile.ColumnCursor] = []
-        /// The current row's values, by column index.
-        var values: [Int: ParquetValue] = [:]
+        /// The current row's values, in `wanted` order.
+        var values: [ParquetValue] = []
+        /// Each column index's place in `wanted`.
+        let slot: [Int: Int]
         /// The current row within its group (-1 before the first).
         var row = -1
         var rowsBefore = 0
@@ -146,7 +148,11 @@ public final class LabelledRowReader {
         init(file: ParquetFile, wanted: [Int]) {
             self.file = file
             self.wanted = Array(Set(wanted)).sorted()
+            slot = Dictionary(uniqueKeysWithValues: self.wanted.enumerated().map { ($1, $0) })
+            values = [ParquetValue](repeating: .null, count: self.wanted.count)
         }
+
+        func value(_ column: Int) -> ParquetValue { slot[column].map { values[$0] } ?? .null }
 
         var fileSize: Int? { file.size }
         /// Progress: the file's size in proportion to the rows read.
@@ -163,7 +169,7 @@ public final class LabelledRowReader {
                 rowsInGroup = Int(file.metadata.rowGroups[group].numRows)
                 row = 0
             }
-            for (index, cursor) in zip(wanted, cursors) { values[index] = try cursor.nextValue(group: group) }
+            for (i, cursor) in cursors.enumerated() { values[i] = try cursor.nextValue(group: group) }
             return true
         }
     }
@@ -173,7 +179,7 @@ public final class LabelledRowReader {
     private func nextParquetRow() throws -> RowOutcome? {
         guard let parquet, let columns, try parquet.advance() else { return nil }
         let line = parquet.rowsBefore + parquet.row + 1
-        func value(_ index: Int) -> ParquetValue { parquet.values[index] ?? .null }
+        func value(_ index: Int) -> ParquetValue { parquet.value(index) }
         func reject(_ reason: String) -> RowOutcome {
             let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
             return .rejected(RejectedRow(line: line, reason: reason, raw: raw.joined(separator: "\t")))
@@ -253,7 +259,9 @@ public final class LabelledRowReader {
         let trimmedLabel = label.trimmingWhitespace()
         if trimmedLabel.isEmpty { return reject("missing label in column '\(columns.columns[columns.label])'") }
         // `B`, `B` + NUL and `B` + a zero-width space would be three labels that all print as B.
-        if let hidden = trimmedLabel.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
+        // (Printable ASCII needs no look at Unicode categories.)
+        if !trimmedLabel.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
+           let hidden = trimmedLabel.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
             let code = "U+" + String(hidden.value, radix: 16, uppercase: true).leftPadded(to: 4)
             return reject("invisible character \(code) in the label in column '\(columns.columns[columns.label])'; labels must be visible text")
         }

@@ -44,7 +44,7 @@ enum Decompression {
                     guard literal <= input.count - position, literal <= length - written else {
                         throw Failure(message: "Snappy literal of \(literal) bytes runs past the block")
                     }
-                    for i in 0..<literal { o[written + i] = input[position + i] }
+                    (o.baseAddress! + written).update(from: input.baseAddress!.assumingMemoryBound(to: UInt8.self) + position, count: literal)
                     position += literal
                     written += literal
                 default:
@@ -65,8 +65,12 @@ enum Decompression {
                     guard offset > 0, offset <= written, count <= length - written else {
                         throw Failure(message: "Snappy copy (offset \(offset), length \(count)) outside the block at byte \(written)")
                     }
-                    // Byte by byte: a copy may overlap what it writes.
-                    for i in 0..<count { o[written + i] = o[written - offset + i] }
+                    if offset >= count {
+                        (o.baseAddress! + written).update(from: o.baseAddress! + written - offset, count: count)
+                    } else {
+                        // Byte by byte: the copy overlaps what it writes (a repeated pattern).
+                        for i in 0..<count { o[written + i] = o[written - offset + i] }
+                    }
                     written += count
                 }
             }
