@@ -4,8 +4,9 @@
 
 One small labelled table (ids, texts with accents, emoji and embedded newlines, labels, an int,
 a float, a bool, nulls, a list<string> of tags), written by pyarrow with every codec dq reads
-(and zstd), data pages v1 and v2, dictionary on and off, several row groups and pages; and by
-pandas, polars and DuckDB with their defaults. golden.json holds, per file, the column names
+(none, snappy, gzip, zstd), data pages v1 and v2, dictionary on and off, several row groups and
+pages; by pandas, polars (zstd, its default, and snappy) and DuckDB with their defaults; and
+once with brotli, which dq refuses (not in golden.json). golden.json holds, per file, the column names
 and the rows as pyarrow's `read_table(...).to_pylist()` gives them, plus the writer's versions.
 """
 import json
@@ -53,6 +54,9 @@ duck = duckdb.connect()
 duck.register("t", table)
 duck.execute(f"COPY t TO '{os.path.join(here, 'duckdb-default.parquet')}' (FORMAT parquet)")
 files["duckdb-default.parquet"] = f"duckdb {duckdb.__version__}"
+
+# A codec dq does not read, for the error path (not in golden.json).
+pq.write_table(table, os.path.join(here, "pyarrow-brotli.parquet"), compression="brotli")
 
 golden = {}
 for name, writer in sorted(files.items()):

@@ -168,7 +168,8 @@ private func expectUntouched(_ db: String) throws {
         return
     }
     let expected = rows.filter { $0["text"] != .null }
-    for name in ["pyarrow-snappy-v1-dict.parquet", "pyarrow-gzip-v2-plain.parquet", "duckdb-default.parquet", "pandas-default.parquet"] {
+    for name in ["pyarrow-snappy-v1-dict.parquet", "pyarrow-gzip-v2-plain.parquet", "duckdb-default.parquet", "pandas-default.parquet",
+                 "polars-default.parquet"] {
         let db = newStorePath(), out = scratchPath("\(name).csv")
         let result = try dq(["ingest", fixture("parquet/\(name)"), "--dataset", "news", "--db", db])
         #expect(result.status == 0 && result.stdout.contains("parquet"), "\(result.stderr)")
@@ -183,9 +184,9 @@ private func expectUntouched(_ db: String) throws {
     }
     // Bad input: nothing is stored, and the message names the file, row group, column and what was found.
     let db = newStorePath()
-    let zstd = try dq(["ingest", fixture("parquet/pyarrow-zstd-v1-dict.parquet"), "--dataset", "news", "--db", db])
-    #expect(zstd.status != 0 && zstd.stderr.contains("pyarrow-zstd-v1-dict.parquet: row group 0, column 'id': compression ZSTD is not supported"),
-            "\(zstd.stderr)")
+    let brotli = try dq(["ingest", fixture("parquet/pyarrow-brotli.parquet"), "--dataset", "news", "--db", db])
+    #expect(brotli.status != 0 && brotli.stderr.contains("pyarrow-brotli.parquet: row group 0, column 'id': compression BROTLI is not supported"),
+            "\(brotli.stderr)")
     let list = try dq(["ingest", fixture("parquet/pyarrow-none-v1-plain.parquet"), "--label", "tags", "--db", db])
     #expect(list.status != 0 && list.stderr.contains("column 'tags' holds lists"), "\(list.stderr)")
     let truncated = scratchPath("cut.parquet")

@@ -34,7 +34,7 @@ public enum ParquetValue: Sendable, Equatable {
 /// then one row group at a time, each column chunk read whole and decoded page by page.
 ///
 /// Supported: data pages v1 and v2 and dictionary pages; PLAIN, PLAIN_DICTIONARY and
-/// RLE_DICTIONARY values; RLE/bit-packed hybrid levels; codecs none, Snappy and gzip; flat
+/// RLE_DICTIONARY values; RLE/bit-packed hybrid levels; codecs none, Snappy, gzip and Zstandard; flat
 /// columns of any physical type but INT96, optional or required, and lists of them (a LIST
 /// group, three-level or legacy two-level). Anything else is refused naming the file, row
 /// group and column.
@@ -240,8 +240,8 @@ public final class ParquetFile {
             let chunk = file.metadata.rowGroups[group].columns[column.leaf]
             guard chunk.type == column.type else { throw ChunkFailure(message: "the chunk's type \(chunk.type) differs from the schema's \(column.type)") }
             guard let codec = Parquet.Codec(rawValue: chunk.codec) else { throw ChunkFailure(message: "unknown compression codec \(chunk.codec)") }
-            guard [.uncompressed, .snappy, .gzip].contains(codec) else {
-                throw ChunkFailure(message: "compression \(codec.name) is not supported (dq reads UNCOMPRESSED, SNAPPY and GZIP)")
+            guard [.uncompressed, .snappy, .gzip, .zstd].contains(codec) else {
+                throw ChunkFailure(message: "compression \(codec.name) is not supported (dq reads UNCOMPRESSED, SNAPPY, GZIP and ZSTD)")
             }
             self.codec = codec
             var start = Int(chunk.dataPageOffset)
@@ -329,6 +329,7 @@ public final class ParquetFile {
             switch codec {
             case .snappy: return try Decompression.snappy(payload, expected: expected)
             case .gzip: return try Decompression.gzip(payload, expected: expected)
+            case .zstd: return try Zstandard.decompress(payload, expected: expected)
             default:
                 guard payload.count == expected else {
                     throw ChunkFailure(message: "an uncompressed page of \(payload.count) bytes, the header says \(expected)")
