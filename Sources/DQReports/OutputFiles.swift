@@ -102,16 +102,21 @@ public enum OutputFiles {
 
     /// Writes `text` through a temporary sibling and a rename, so a reader never sees half a file.
     public static func write(_ text: String, to path: String) throws {
+        try write(bytes: Data(text.utf8), to: path)
+    }
+
+    /// Writes `bytes` through a temporary sibling and a rename, so a reader never sees half a file.
+    public static func write(bytes: Data, to path: String) throws {
         try refuseDatabase(path)
         var status = stat()
         if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR {
-            return try writeSpecial(text, to: path)
+            return try writeSpecial(String(decoding: bytes, as: UTF8.self), to: path)
         }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try Data(text.utf8).write(to: temporary)
+            try bytes.write(to: temporary)
             // rename(2) replaces an existing file atomically (Foundation's replaceItemAt on Linux
             // loses the destination instead).
             guard rename(temporary.path, url.path) == 0 else {

@@ -62,20 +62,50 @@ public enum ExportRun {
         return SuspectsFile(text: text, count: suspects.count, run: run.id)
     }
 
-    public struct DatasetFile: Sendable {
-        public var csv: String
-        public var samples: Int
-        public var corrected: Int
+    /// The file formats of `dq export dataset`.
+    public enum DatasetFormat: String, CaseIterable, Sendable {
+        case csv, parquet
+
+        /// The format a file name implies (`.parquet`, `.pq`), else CSV.
+        public init(path: String) {
+            let lower = path.lowercased()
+            self = lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") ? .parquet : .csv
+        }
     }
 
-    /// The dataset (optionally some splits) as CSV, with its given or corrected labels.
-    public static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool) throws -> DatasetFile {
+    public struct DatasetFile: Sendable {
+        public var bytes: [UInt8]
+        public var samples: Int
+        public var corrected: Int
+        /// The bytes as text (CSV).
+        public var csv: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
+    /// The dataset (optionally some splits) as CSV or Parquet, with its given or corrected labels.
+    public static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool,
+                               format: DatasetFormat = .csv) throws -> DatasetFile {
         let dataset = try store.resolve(selection)
         let corrected = correctedLabels ? try store.correctedLabels(dataset: dataset.id) : [:]
         let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
-        // A faithful copy to be ingested again: no spreadsheet formula guard (`-1` stays `-1`).
-        return DatasetFile(csv: Table.render([table(samples, corrected: correctedLabels ? corrected : nil)], as: .csv, guardFormulas: false),
-                           samples: samples.count, corrected: samples.filter { corrected[$0.id] != nil }.count)
+        let table = table(samples, corrected: correctedLabels ? corrected : nil)
+        let bytes: [UInt8]
+        switch format {
+        case .csv:
+            // A faithful copy to be ingested again: no spreadsheet formula guard (`-1` stays `-1`).
+            bytes = Array(Table.render([table], as: .csv, guardFormulas: false).utf8)
+        case .parquet:
+            bytes = ParquetWriter(columns: table.columns).bytes(table.rows.map { row in
+                row.map { cell -> String? in
+                    switch cell {
+                    case .text(let s): s
+                    case .int(let i): String(i)
+                    case .real(let x, _): "\(x)"
+                    case .missing: nil
+                    }
+                }
+            })
+        }
+        return DatasetFile(bytes: bytes, samples: samples.count, corrected: samples.filter { corrected[$0.id] != nil }.count)
     }
 
     /// Samples as the dataset CSV: id, split, text, text_pair (only when some sample is a pair:

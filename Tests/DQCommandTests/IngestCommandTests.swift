@@ -196,3 +196,16 @@ private func expectUntouched(_ db: String) throws {
     let datasets = try dq(["datasets", "--db", db, "--format", "json"])
     #expect(try JSONValue.parse(datasets.stdout) == .object([("datasets", .array([]))]))
 }
+
+@Test func aDatasetExportedAsParquetIngestsBackAsItWas() throws {
+    let db = newStorePath()
+    #expect(try dq(["ingest", fixture("csv/sentence-pairs.csv"), "--dataset", "pairs", "--db", db]).status == 0)
+    let csv = scratchPath("pairs.csv"), parquet = scratchPath("pairs.parquet"), again = scratchPath("again.csv")
+    #expect(try dq(["export", "dataset", "--dataset", "pairs", "--out", csv, "--db", db]).status == 0)
+    let exported = try dq(["export", "dataset", "--dataset", "pairs", "--out", parquet, "--db", db])
+    #expect(exported.status == 0 && exported.stderr.contains("to \(parquet)"), "\(exported.stderr)")
+    #expect(ParquetFile.isParquet(path: parquet))
+    #expect(try dq(["ingest", parquet, "--dataset", "back", "--db", db]).status == 0)
+    #expect(try dq(["export", "dataset", "--dataset", "back", "--out", again, "--db", db]).status == 0)
+    #expect(try String(contentsOfFile: again, encoding: .utf8) == (try String(contentsOfFile: csv, encoding: .utf8)))
+}

@@ -103,3 +103,34 @@ private func readAll(_ file: ParquetFile) throws -> [[ParquetValue]] {
     #expect(throws: Decompression.Failure.self) { try damaged.withUnsafeBytes { try Zstandard.decompress($0, expected: text.count) } }
     #expect(XXH64.hash([UInt8]("abc".utf8)[...]) == 0x44BC_2CF5_AD77_0999)
 }
+
+@Test func whatTheWriterWritesReadsBackRowGroupByRowGroupAndPageByPage() throws {
+    var rows: [[String?]] = []
+    for i in 0..<2_345 {
+        rows.append(["s\(i)", i % 17 == 0 ? nil : "texte \(i) — café 😀 " + String(repeating: "ab", count: i % 50), i % 5 == 0 ? "" : "label\(i % 3)"])
+    }
+    var writer = ParquetWriter(columns: ["id", "text", "label"])
+    (writer.rowGroupSize, writer.pageSize) = (1_000, 4_096)
+    let path = scratchPath("written.parquet")
+    try Data(writer.bytes(rows)).write(to: URL(fileURLWithPath: path))
+    let file = try ParquetFile(path: path)
+    #expect(file.rowGroupCount == 3 && file.rowCount == rows.count && file.columns.map(\.name) == ["id", "text", "label"])
+    #expect(file.columns.allSatisfy { $0.isText && $0.maxDefinition == 1 })
+    let read = try readAll(file)
+    #expect(read.map { $0.map(\.text) } == rows)
+    // Compressible text shrinks.
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count < rows.reduce(0) { $0 + $1.reduce(0) { $0 + ($1?.utf8.count ?? 0) } })
+    // An empty table is a valid file too.
+    let empty = scratchPath("empty.parquet")
+    try Data(ParquetWriter(columns: ["id"]).bytes([])).write(to: URL(fileURLWithPath: empty))
+    #expect(try ParquetFile(path: empty).rowCount == 0)
+}
+
+@Test func snappyCompressionRoundTrips() throws {
+    var generator = SystemRandomNumberGenerator()
+    for input in [[UInt8](), [1, 2, 3], [UInt8](repeating: 7, count: 100_000), Array("abcabcabcabcabcd the the the quick".utf8),
+                  (0..<70_000).map { _ in UInt8.random(in: 0...3, using: &generator) }] {
+        let compressed = Snappy.compress(input)
+        #expect(try compressed.withUnsafeBytes { try Decompression.snappy($0, expected: input.count) } == input)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import DQReports
 import DQRuns
@@ -11,6 +12,7 @@ struct Export: ParsableCommand {
 }
 
 extension ExportRun.AnnotationFormat: ExpressibleByArgument {}
+extension ExportRun.DatasetFormat: ExpressibleByArgument {}
 
 struct ExportSuspects: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,14 +51,16 @@ struct ExportSuspects: ParsableCommand {
 struct ExportDataset: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
-        abstract: "Write the dataset as CSV, with its given or corrected labels.",
+        abstract: "Write the dataset as CSV or Parquet, with its given or corrected labels.",
         discussion: """
             Columns: id, split, text, text_pair, label, and with --labels corrected also given_label and corrected (whether an annotator changed the \
-            label).
+            label). Parquet (--format parquet, or an --out ending in .parquet): Snappy-compressed text columns that pandas, pyarrow, polars, DuckDB \
+            and dq ingest read.
 
             Examples:
               dq export dataset --labels corrected --out clean.csv
               dq export dataset --dataset trec --split train --out train.csv
+              dq export dataset --dataset trec --labels corrected --out trec-clean.parquet
             """
     )
 
@@ -64,14 +68,16 @@ struct ExportDataset: ParsableCommand {
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "given (as ingested) or corrected (after `dq corrections import`).") var labels: Labels = .given
-    @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("csv or parquet. Default: from --out's extension (.parquet, .pq), else csv.", valueName: "format")) var format: ExportRun.DatasetFormat?
+    @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
     @OptionGroup var store: StoreOptions
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let file = try ExportRun.dataset(store: try store.open(), dataset: selection.selection, correctedLabels: labels == .corrected)
-        try OutputFiles.write(file.csv, to: out)
+        let file = try ExportRun.dataset(store: try store.open(), dataset: selection.selection, correctedLabels: labels == .corrected,
+                                         format: format ?? ExportRun.DatasetFormat(path: out))
+        try OutputFiles.write(bytes: Data(file.bytes), to: out)
         Terminal.note("wrote \(file.samples) samples (\(file.corrected) with corrected labels) to \(out)")
     }
 }
