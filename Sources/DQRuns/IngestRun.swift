@@ -1,3 +1,4 @@
+import Foundation
 import DQReports
 import DQStore
 import DQText
@@ -6,7 +7,19 @@ import DQText
 /// first rejected rows told to the observer.
 public enum IngestRun {
     public static func run(store: Store, files: [String], options: IngestOptions, observer: RunObserver = .silent) throws -> [IngestSummary] {
-        try files.map { file in
+        // A Hugging Face save_to_disk folder stands for its Arrow files, each split as a dq split.
+        let inputs = try files.flatMap { path -> [(file: String, options: IngestOptions)] in
+            guard HuggingFaceFolder.isFolder(path) else { return [(path, options)] }
+            let name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+            return try HuggingFaceFolder.dataFiles(path).map { data in
+                var options = options
+                options.dataset = options.dataset ?? name
+                options.split = data.split ?? options.split
+                options.format = .arrow
+                return (data.path, options)
+            }
+        }
+        return try inputs.map { file, options in
             let summary: IngestSummary
             do {
                 defer { observer.endProgress() }

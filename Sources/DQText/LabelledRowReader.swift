@@ -1,6 +1,6 @@
 /// The input formats `dq ingest` reads.
 public enum InputFormat: String, CaseIterable, Sendable {
-    case csv, tsv, jsonl, parquet
+    case csv, tsv, jsonl, parquet, arrow
 
     /// The format implied by a file's extension, or nil.
     public init?(path: String) {
@@ -11,6 +11,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case "tsv", "tab": self = .tsv
         case "jsonl", "ndjson": self = .jsonl
         case "parquet", "pq": self = .parquet
+        case "arrow", "arrows", "feather", "ipc": self = .arrow
         default: return nil
         }
     }
@@ -65,7 +66,7 @@ public final class LabelledRowReader {
 
     public init(path: String, format: InputFormat? = nil, columns request: ColumnRequest) throws {
         guard let format = format ?? InputFormat(path: path) else {
-            throw InputError(file: path, message: "cannot tell the format (csv, tsv, jsonl or parquet) from the file name", remedy: .nameFormat)
+            throw InputError(file: path, message: "cannot tell the format (csv, tsv, jsonl, parquet or arrow) from the file name", remedy: .nameFormat)
         }
         self.path = path
         self.format = format
@@ -112,11 +113,77 @@ public final class LabelledRowReader {
                 throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!); "
                                      + "name the columns to ingest with --text, --label and --meta")
             }
+        case .arrow:
+            let file = try ArrowFile(path: path)
+            let resolved = try ResolvedColumns(request, columns: file.fields.map(\.name), file: path)
+            for index in [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap({ $0 }) {
+                let field = file.fields[index]
+                if field.type == 12 || field.type == 21 {
+                    throw InputError(file: path, message: "column '\(field.name)' holds lists (several values per row); the text, label and id "
+                                         + "columns need one value per row (multi-label data is not ingested yet)")
+                }
+            }
+            columns = resolved
+            arrow = ArrowRows(file: file)
         }
     }
 
-    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? parquet?.bytesConsumed ?? 0 }
-    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? parquet?.fileSize }
+    // MARK: Arrow
+
+    /// An Arrow file's rows, one record batch at a time; ClassLabel integers become their names.
+    final class ArrowRows {
+        let file: ArrowFile
+        var batch: [[ParquetValue]] = []
+        var row = -1
+        var rowsBefore = 0
+        var rowsInBatch = 0
+        /// Per column index: ClassLabel names.
+        let names: [Int: [String]]
+
+        init(file: ArrowFile) {
+            self.file = file
+            names = Dictionary(uniqueKeysWithValues: file.fields.enumerated().compactMap { i, f in file.classLabels[f.name].map { (i, $0) } })
+        }
+
+        func advance() throws -> Bool {
+            row += 1
+            while row >= rowsInBatch {
+                guard let next = try file.nextBatch() else { return false }
+                rowsBefore += rowsInBatch
+                batch = next
+                rowsInBatch = next.first?.count ?? 0
+                row = 0
+            }
+            return true
+        }
+
+        /// The current row's value of column `index`; a ClassLabel's name for its integer (-1: no label).
+        func value(_ index: Int) -> ParquetValue {
+            let value = batch[index][row]
+            guard let labels = names[index], case .int(let i) = value else { return value }
+            return i >= 0 && Int(i) < labels.count ? .string(labels[Int(i)]) : .null
+        }
+
+        var bytesConsumed: Int { file.size * (rowsBefore + max(row, 0)) / max(rowsBefore + rowsInBatch, 1) }
+    }
+
+    private var arrow: ArrowRows?
+
+    private func nextArrowRow() throws -> RowOutcome? {
+        guard let arrow, let columns, try arrow.advance() else { return nil }
+        let line = arrow.rowsBefore + arrow.row + 1
+        func value(_ index: Int) -> ParquetValue { arrow.value(index) }
+        func reject(_ reason: String) -> RowOutcome {
+            let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
+            return .rejected(RejectedRow(line: line, reason: reason, raw: raw.joined(separator: "\t")))
+        }
+        let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
+        return validate(line: line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
+                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata, reject: reject)
+    }
+
+    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? parquet?.bytesConsumed ?? arrow?.bytesConsumed ?? 0 }
+    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? parquet?.fileSize ?? arrow?.file.size }
 
     /// The next row, or nil at end of file.
     public func next() throws -> RowOutcome? {
@@ -124,6 +191,7 @@ public final class LabelledRowReader {
         case .csv, .tsv: return try nextDelimited()
         case .jsonl: return try nextJSONLine()
         case .parquet: return try nextParquetRow()
+        case .arrow: return try nextArrowRow()
         }
     }
 
@@ -282,6 +350,9 @@ public final class LabelledRowReader {
                 if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
             } else if parquet != nil {
                 guard let outcome = try nextParquetRow() else { break }
+                batch.append(outcome)
+            } else if arrow != nil {
+                guard let outcome = try nextArrowRow() else { break }
                 batch.append(outcome)
             } else {
                 guard let outcome = try nextJSONLine() else { break }

@@ -209,3 +209,31 @@ private func expectUntouched(_ db: String) throws {
     #expect(try dq(["export", "dataset", "--dataset", "back", "--out", again, "--db", db]).status == 0)
     #expect(try String(contentsOfFile: again, encoding: .utf8) == (try String(contentsOfFile: csv, encoding: .utf8)))
 }
+
+@Test func aHuggingFaceSaveToDiskFolderIngestsEachSplitWithItsClassLabelNames() throws {
+    guard case .object(let splits)? = try JSONValue.parse(try String(contentsOfFile: fixture("arrow/golden.json"), encoding: .utf8))["hf"]?["splits"] else {
+        Issue.record("golden.json")
+        return
+    }
+    let db = newStorePath(), out = scratchPath("hf.csv")
+    let result = try dq(["ingest", fixture("arrow/hf"), "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    // Unlabelled test rows (ClassLabel -1) are rejected as missing a label.
+    #expect(result.stderr.contains("data-00000-of-00001.arrow:1: rejected: missing label in column 'label'"), "\(result.stderr)")
+    #expect(try dq(["export", "dataset", "--dataset", "hf", "--out", out, "--db", db]).status == 0)
+    let reader = try CSVReader(path: out)
+    var record = CSVRecord()
+    var exported: [[String]] = []
+    while try reader.read(into: &record) { exported.append((0..<record.count).map { record.field($0) ?? "" }) }
+    var expected: [[String]] = []
+    for split in ["train", "test"] {
+        guard case .array(let rows)? = splits.first(where: { $0.key == split })?.value else { continue }
+        expected += rows.compactMap { row in row["label"]?.scalarText.map { [split, row["text"]!.scalarText!, $0] } }
+    }
+    #expect(exported.dropFirst().map { [$0[1], $0[2], $0[3]] } == expected)
+    // A folder that save_to_disk did not write: a clear error, nothing stored.
+    let empty = scratchPath("not-a-dataset")
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+    let bad = try dq(["ingest", empty, "--db", newStorePath()])
+    #expect(bad.status != 0 && bad.stderr.contains("not-a-dataset") && bad.stderr.contains("save_to_disk"), "\(bad.stderr)")
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import DQTestSupport
+@testable import DQText
+
+// Fixtures/arrow: IPC files (plain, Zstandard-compressed buffers, a dictionary-encoded column),
+// an IPC stream, Feather v2, and a Hugging Face DatasetDict saved with save_to_disk, written
+// by pyarrow and datasets; golden.json holds what pyarrow reads (Fixtures/arrow/make_arrow_fixtures.py).
+
+private func matches(_ value: ParquetValue, _ json: JSONValue) -> Bool {
+    switch (value, json) {
+    case (.null, .null): true
+    case (.string(let a), .string(let b)): a == b
+    case (.int(let a), .number(let b)): Double(a) == b
+    case (.double(let a), .number(let b)): a == b
+    case (.bool(let a), .bool(let b)): a == b
+    case (.list(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { matches($0, $1) }
+    default: false
+    }
+}
+
+@Test func arrowFilesAndStreamsReadAsPyarrowReadsThem() throws {
+    guard case .object(let files) = try JSONValue.parse(try String(contentsOfFile: fixture("arrow/golden.json"), encoding: .utf8)) else {
+        Issue.record("golden.json")
+        return
+    }
+    var compared = 0
+    for (name, expected) in files where name != "hf" {
+        let file = try ArrowFile(path: fixture("arrow/\(name)"))
+        guard case .array(let names)? = expected["columns"], case .array(let rows)? = expected["rows"] else { continue }
+        #expect(file.fields.map(\.name) == names.compactMap(\.scalarText), "\(name)")
+        var read: [[ParquetValue]] = []
+        var batches = 0
+        while let columns = try file.nextBatch() {
+            batches += 1
+            for r in 0..<(columns.first?.count ?? 0) { read.append(columns.map { $0[r] }) }
+        }
+        #expect(batches == (name == "table.feather" ? 1 : 3) && read.count == rows.count, "\(name)")
+        for (r, (got, want)) in zip(read, rows).enumerated() {
+            for (c, field) in file.fields.enumerated() where !matches(got[c], want[field.name] ?? .null) {
+                Issue.record("\(name) row \(r) column \(field.name): \(got[c]) against \(want[field.name] ?? .null)")
+            }
+        }
+        compared += 1
+    }
+    #expect(compared == 5)
+    #expect(ArrowFile.isArrow(path: fixture("arrow/table.arrow")) && ArrowFile.isArrow(path: fixture("arrow/table.arrows")))
+    #expect(!ArrowFile.isArrow(path: fixture("arrow/golden.json")))
+}
+
+@Test func huggingFaceArrowCarriesClassLabelNames() throws {
+    let file = try ArrowFile(path: fixture("arrow/hf/train/data-00000-of-00001.arrow"))
+    #expect(file.classLabels == ["label": ["negative", "positive"]])
+    let columns = try #require(try file.nextBatch())
+    #expect(columns[1].prefix(2) == [.int(0), .int(1)])
+}
+
+@Test func truncatedArrowIsRefusedNamingTheFile() throws {
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture("arrow/table.arrows")))
+    let cut = scratchPath("cut.arrows")
+    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+    do {
+        let file = try ArrowFile(path: cut)
+        while try file.nextBatch() != nil {}
+        Issue.record("a truncated stream was read to its end")
+    } catch let error as InputError {
+        #expect(error.description.contains("cut.arrows") && error.description.contains("truncated"), "\(error)")
+    }
+}
