@@ -9,7 +9,8 @@ import Foundation
 ///     {"guid": <sample id>, "logits_epoch_<e>": [<logit per label>], "gold": <gold label index>}
 ///
 /// Probabilities are softmax(logits); correctness is argmax = gold. `guid` is matched to the
-/// samples' ids as ingested.
+/// samples' ids as ingested. An epoch may come in shards, one per data-parallel process:
+/// `dynamics_epoch_<e>.<shard>.jsonl` (or `_<shard>`), each sample in exactly one shard.
 public enum ImportedDynamics {
     public struct Dynamics: Sendable, Equatable {
         public var goldProbabilities: [Double] = []
@@ -19,16 +20,22 @@ public enum ImportedDynamics {
     /// Dynamics by guid, epochs in order.
     public static func read(directory: String) throws -> [String: Dynamics] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        let epochs = names.compactMap { name -> (Int, String)? in
-            guard name.hasPrefix("dynamics_epoch_"), name.hasSuffix(".jsonl"),
-                  let e = Int(name.dropFirst("dynamics_epoch_".count).dropLast(".jsonl".count)) else { return nil }
-            return (e, name)
-        }.sorted { $0.0 < $1.0 }
-        guard !epochs.isEmpty else {
+        // Epoch number, then the shard's name ("" for a whole epoch).
+        let files = names.compactMap { name -> (epoch: Int, shard: String, name: String)? in
+            guard name.hasPrefix("dynamics_epoch_"), name.hasSuffix(".jsonl") else { return nil }
+            let rest = name.dropFirst("dynamics_epoch_".count).dropLast(".jsonl".count)
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard let e = Int(digits), digits.count == rest.count || [".", "_"].contains(rest.dropFirst(digits.count).first!) else { return nil }
+            return (e, String(rest.dropFirst(digits.count)), name)
+        }.sorted { ($0.epoch, $0.shard) < ($1.epoch, $1.shard) }
+        guard !files.isEmpty else {
             throw InputError(file: directory, message: "no dynamics_epoch_<e>.jsonl files (allenai/cartography's training_dynamics format)")
         }
+        let epochNumbers = files.map(\.epoch).reduce(into: [Int]()) { if $0.last != $1 { $0.append($1) } }
+        let epochs = epochNumbers.map { e in (e, files.filter { $0.epoch == e }.map(\.name)) }
         var out: [String: Dynamics] = [:]
-        for (k, (epoch, name)) in epochs.enumerated() {
+        for (k, (epoch, shards)) in epochs.enumerated() {
+          for name in shards {
             let path = directory + "/" + name
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw InputError(file: path, message: "cannot read as UTF-8 text")
@@ -60,6 +67,7 @@ public enum ImportedDynamics {
                 dynamics.correct.append(logits.indices.max { logits[$0] < logits[$1] } == gold)
                 out[guid] = dynamics
             }
+          }
         }
         if let short = out.first(where: { $0.value.goldProbabilities.count != epochs.count }) {
             throw InputError(file: directory, message: "guid \(short.key) is in \(short.value.goldProbabilities.count) of the \(epochs.count) epochs")

@@ -17,6 +17,22 @@ public enum ImportedProbabilities {
     }
 
     public static func read(path: String, labels: [String]) throws -> [String: Row] {
+        // A folder: the shards data-parallel processes wrote, one CSV each, every id in one of them.
+        var directory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &directory), directory.boolValue {
+            let shards = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".csv") }.sorted()
+            guard !shards.isEmpty else { throw InputError(file: path, message: "a folder without .csv probability files") }
+            var merged: [String: Row] = [:], from: [String: String] = [:]
+            for shard in shards {
+                for (id, row) in try read(path: path + "/" + shard, labels: labels) {
+                    if let earlier = from.updateValue(shard, forKey: id) {
+                        throw InputError(file: path + "/" + shard, message: "id \(id) is also in \(earlier): each sample belongs in one shard")
+                    }
+                    merged[id] = row
+                }
+            }
+            return merged
+        }
         let table = try readTable(path: path, groups: [("the p_input values", labels.map { "p_input:" + $0 }), ("the p_null values", labels.map { "p_null:" + $0 })],
                                   expected: "p_input:<label> and p_null:<label> for the labels \(labels.joined(separator: ", "))",
                                   givenLabel: false)

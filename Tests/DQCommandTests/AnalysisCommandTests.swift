@@ -163,3 +163,37 @@ import DQText
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("3 of the 43 samples of dev have the text (up to case and punctuation) of a sample of train"), "\(result.stderr)")
 }
+
+@Test func shardsWrittenByDataParallelProcessesImportAsOneFile() throws {
+    let db = try trecStore()
+    let labels = ["ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"]
+    let header = "id," + labels.map { "p_input:" + $0 }.joined(separator: ",") + "," + labels.map { "p_null:" + $0 }.joined(separator: ",") + "\n"
+    let row0 = "train-0,0.5,0.1,0.1,0.1,0.1,0.1,0.25,0.25,0.125,0.125,0.125,0.125\n"
+    let row1 = "train-1,0.1,0.5,0.1,0.1,0.1,0.1,0.25,0.25,0.125,0.125,0.125,0.125\n"
+    let whole = scratchPath("whole.csv"), shards = scratchPath("prob-shards")
+    try FileManager.default.createDirectory(atPath: shards, withIntermediateDirectories: true)
+    try (header + row0 + row1).write(toFile: whole, atomically: true, encoding: .utf8)
+    try (header + row0).write(toFile: shards + "/probs.rank0.csv", atomically: true, encoding: .utf8)
+    try (header + row1).write(toFile: shards + "/probs.rank1.csv", atomically: true, encoding: .utf8)
+    let one = try dq(["pvi", "--import-probs", whole, "--db", db, "--format", "json"]).stdout
+    let two = try dq(["pvi", "--import-probs", shards, "--db", db, "--format", "json"]).stdout
+    #expect(try JSONValue.parse(one)["v_information"] == JSONValue.parse(two)["v_information"])
+    // A sample in two shards is an error naming both.
+    try (header + row0 + row1).write(toFile: shards + "/probs.rank1.csv", atomically: true, encoding: .utf8)
+    let twice = try dq(["pvi", "--import-probs", shards, "--db", db])
+    #expect(twice.status != 0 && twice.stderr.contains("id train-0 is also in probs.rank0.csv"), "\(twice.stderr)")
+
+    // Dynamics: each epoch in two shards, as each process writes its part.
+    let dynamics = scratchPath("dynamics-shards")
+    try FileManager.default.createDirectory(atPath: dynamics, withIntermediateDirectories: true)
+    for epoch in 0..<2 {
+        for (rank, id) in ["train-0", "train-1"].enumerated() {
+            try "{\"guid\": \"\(id)\", \"logits_epoch_\(epoch)\": [\(rank + epoch), 0, 0, 0, 0, 0], \"gold\": 0}"
+                .write(toFile: "\(dynamics)/dynamics_epoch_\(epoch).rank\(rank).jsonl", atomically: true, encoding: .utf8)
+        }
+    }
+    let out = scratchPath("sharded-carto.csv")
+    let carto = try dq(["cartography", "--import", dynamics, "--db", db, "--out", out])
+    #expect(carto.status == 0, "\(carto.stderr)")
+    #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 3)
+}
