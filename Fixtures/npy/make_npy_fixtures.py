@@ -4,7 +4,7 @@ golden results cleanlab gives on them.
     python Fixtures/npy/make_npy_fixtures.py   (numpy, cleanlab 2.9)
 
 probs32.npy / probs64.npy: 400 × 5 out-of-sample-like probabilities (a noisy model on labels
-with 12% flipped), float32 and float64; labels.npy (int64), labels_i32.npy (int32);
+with 12% flipped), float32 and float64; labels.npy (int64), labels_i32.npy (int32), labels.parquet (pandas, int64 column `label`);
 probs_v2.npy: the float64 array in format version 2.0; probs_fortran.npy: Fortran order (an
 error for dq); golden.json: cleanlab's ranked issues and num_label_issues per dtype and filter.
 """
@@ -31,6 +31,8 @@ np.save(os.path.join(here, "probs64.npy"), probs.astype(np.float64))
 np.save(os.path.join(here, "probs32.npy"), probs.astype(np.float32))
 np.save(os.path.join(here, "labels.npy"), labels.astype(np.int64))
 np.save(os.path.join(here, "labels_i32.npy"), labels.astype(np.int32))
+import pandas as pd  # noqa: E402  (the same labels as a Parquet column, as pandas writes it)
+pd.DataFrame({"label": labels.astype(np.int64)}).to_parquet(os.path.join(here, "labels.parquet"))
 with open(os.path.join(here, "probs_v2.npy"), "wb") as f:
     np.lib.format.write_array(f, probs.astype(np.float64), version=(2, 0))
 np.save(os.path.join(here, "probs_fortran.npy"), np.asfortranarray(probs.astype(np.float64)))

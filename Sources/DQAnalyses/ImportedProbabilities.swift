@@ -161,7 +161,7 @@ public enum ImportedProbabilities {
     }
 
     /// Given labels as class indices 0..<classes, one per row of the probabilities: a NumPy
-    /// integer array, or a CSV whose `label` column holds the indices.
+    /// integer array, or a CSV or Parquet file whose `label` column holds the indices.
     public static func readLabelIndices(path: String, rows: Int, classes: Int) throws -> [Int] {
         var labels: [Int] = []
         if NumPyArray.isNumPy(path: path) {
@@ -173,6 +173,20 @@ public enum ImportedProbabilities {
                 throw InputError(file: path, message: "expected integer labels (0..<\(classes)), found \(array.descr); save labels.astype(int)")
             }
             labels = try array.readAll().map { Int($0) }
+        } else if ParquetFile.isParquet(path: path) {
+            let file = try ParquetFile(path: path)
+            guard let column = file.column(named: "label") else {
+                throw InputError(file: path, message: "no column 'label'; the file has: \(file.columns.map(\.name).joined(separator: ", "))")
+            }
+            for group in 0..<file.rowGroupCount {
+                let cursor = try file.cursor(group: group, column: column)
+                for row in 0..<Int(file.metadata.rowGroups[group].numRows) {
+                    guard case .int(let value) = try cursor.nextValue(group: group) else {
+                        throw InputError(file: path, message: "row group \(group), row \(row): label must be a class index 0..<\(classes)")
+                    }
+                    labels.append(Int(value))
+                }
+            }
         } else {
             let reader = try CSVReader(path: path)
             var record = CSVRecord()

@@ -133,4 +133,10 @@ private struct NumPyGolden: Decodable {
     #expect(throws: InputError.self) { try ImportedProbabilities.readLabelIndices(path: csv, rows: 2, classes: 4) }
     #expect(throws: InputError.self) { try ImportedProbabilities.readLabelIndices(path: csv, rows: 3, classes: 5) }
     #expect(throws: InputError.self) { try ImportedProbabilities.readLabelIndices(path: fixture("npy/probs64.npy"), rows: 400, classes: 5) }
+    // A Parquet label column of indices, as pandas writes `pd.DataFrame({"label": labels})`.
+    let parquet = scratchPath("labels.parquet")
+    try Data(ParquetWriter(columns: ["label"]).bytes([["0"], ["4"]])).write(to: URL(fileURLWithPath: parquet))
+    #expect(throws: InputError.self) { try ImportedProbabilities.readLabelIndices(path: parquet, rows: 2, classes: 5) }  // strings, not integers
+    #expect(try ImportedProbabilities.readLabelIndices(path: fixture("npy/labels.parquet"), rows: 400, classes: 5)
+            == ImportedProbabilities.readLabelIndices(path: fixture("npy/labels.npy"), rows: 400, classes: 5))
 }

@@ -12,7 +12,7 @@ struct LabelIssues: ParsableCommand {
             from elsewhere with columns id, label and one per class, in the order of cleanlab's pred_probs (no ingest needed when the store has no dataset).
 
             At scale: --probs FILE.npy (an n × K float32 or float64 NumPy array, as numpy.save writes cleanlab's pred_probs) with --labels \
-            (a .npy of integer labels 0..K-1, or a CSV with a label column) is streamed in three passes and never held in memory: \
+            (a .npy of integer labels 0..K-1, or a CSV or Parquet file with a label column) is streamed in three passes and never held in memory: \
             the flags are cleanlab's, exactly; rows are named by their index and labels by their column.
 
             Printed: each label's estimated noise, the noise matrix P(given | true), and the flagged samples, least likely correct first, with the \
@@ -29,7 +29,7 @@ struct LabelIssues: ParsableCommand {
     @OptionGroup var selection: DatasetOptions
     @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
     @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label), or stream them from an n × K .npy.", valueName: "file")) var probs: String?
-    @Option(help: ArgumentHelp("With --probs FILE.npy: the given labels, a .npy of integers 0..K-1 or a CSV with a label column.", valueName: "file")) var labels: String?
+    @Option(help: ArgumentHelp("With --probs FILE.npy: the given labels, a .npy of integers 0..K-1 or a CSV or Parquet file with a label column.", valueName: "file")) var labels: String?
     @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).") var filter: ConfidentLearning.Filter = .pruneByNoiseRate
     @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy: ConfidentLearning.RankBy = .selfConfidence
     @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = 1
