@@ -107,7 +107,7 @@ public final class LabelledRowReader {
                 }
             }
             columns = resolved
-            parquet = ParquetRows(file: file, wanted: [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap { $0 }
+            columnar = ParquetRows(file: file, wanted: [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap { $0 }
                                       + resolved.meta.filter { file.columns[$0].unsupported == nil })
             if let skipped = resolved.meta.first(where: { file.columns[$0].unsupported != nil }) {
                 throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!); "
@@ -124,14 +124,56 @@ public final class LabelledRowReader {
                 }
             }
             columns = resolved
-            arrow = ArrowRows(file: file)
+            columnar = ArrowRows(file: file)
+        }
+    }
+
+    // MARK: Columnar files (Parquet, Arrow)
+
+    /// A columnar file's rows, read a block at a time.
+    protocol ColumnarRows: AnyObject {
+        /// Moves to the next row; false at the end of the file.
+        func advance() throws -> Bool
+        /// The current row's value of the file's column `index`.
+        func value(_ index: Int) -> ParquetValue
+        /// The current row's number in the file (1-based): its "line" in messages.
+        var line: Int { get }
+        var bytesConsumed: Int { get }
+        var fileSize: Int? { get }
+    }
+
+    private var columnar: ColumnarRows?
+
+    /// The next row of a Parquet or Arrow file, checked as a CSV row is.
+    private func nextColumnarRow() throws -> RowOutcome? {
+        guard let rows = columnar, let columns, try rows.advance() else { return nil }
+        func value(_ index: Int) -> ParquetValue { rows.value(index) }
+        func reject(_ reason: String) -> RowOutcome {
+            let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
+            return .rejected(RejectedRow(line: rows.line, reason: reason, raw: raw.joined(separator: "\t")))
+        }
+        let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
+        return validate(line: rows.line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
+                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata, reject: reject)
+    }
+
+    /// A columnar value as metadata keeps it: numbers, booleans, lists and nulls as JSON has them.
+    static func json(_ value: ParquetValue) -> JSONValue {
+        switch value {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .int(let i): .number(Double(i))
+        case .double(let d): .number(d)
+        case .string(let s): .string(s)
+        case .bytes: .string(value.text ?? "")
+        case .list(let items): .array(items.map(json))
         }
     }
 
     // MARK: Arrow
 
     /// An Arrow file's rows, one record batch at a time; ClassLabel integers become their names.
-    final class ArrowRows {
+    final class ArrowRows: ColumnarRows {
         let file: ArrowFile
         var batch: [[ParquetValue]] = []
         var row = -1
@@ -165,40 +207,26 @@ public final class LabelledRowReader {
         }
 
         var bytesConsumed: Int { file.size * (rowsBefore + max(row, 0)) / max(rowsBefore + rowsInBatch, 1) }
+        var fileSize: Int? { file.size }
+        var line: Int { rowsBefore + row + 1 }
     }
 
-    private var arrow: ArrowRows?
-
-    private func nextArrowRow() throws -> RowOutcome? {
-        guard let arrow, let columns, try arrow.advance() else { return nil }
-        let line = arrow.rowsBefore + arrow.row + 1
-        func value(_ index: Int) -> ParquetValue { arrow.value(index) }
-        func reject(_ reason: String) -> RowOutcome {
-            let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
-            return .rejected(RejectedRow(line: line, reason: reason, raw: raw.joined(separator: "\t")))
-        }
-        let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
-        return validate(line: line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
-                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata, reject: reject)
-    }
-
-    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? parquet?.bytesConsumed ?? arrow?.bytesConsumed ?? 0 }
-    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? parquet?.fileSize ?? arrow?.file.size }
+    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? columnar?.bytesConsumed ?? 0 }
+    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? columnar?.fileSize }
 
     /// The next row, or nil at end of file.
     public func next() throws -> RowOutcome? {
         switch format {
         case .csv, .tsv: return try nextDelimited()
         case .jsonl: return try nextJSONLine()
-        case .parquet: return try nextParquetRow()
-        case .arrow: return try nextArrowRow()
+        case .parquet, .arrow: return try nextColumnarRow()
         }
     }
 
     // MARK: Parquet
 
     /// A Parquet file's rows, read through one cursor per column, a page at a time.
-    final class ParquetRows {
+    final class ParquetRows: ColumnarRows {
         let file: ParquetFile
         /// Top-level column indices to read.
         let wanted: [Int]
@@ -225,6 +253,7 @@ public final class LabelledRowReader {
         var fileSize: Int? { file.size }
         /// Progress: the file's size in proportion to the rows read.
         var bytesConsumed: Int { file.rowCount > 0 ? file.size * (rowsBefore + max(row, 0)) / file.rowCount : 0 }
+        var line: Int { rowsBefore + row + 1 }
 
         /// Moves to the next row; false at the end of the file.
         func advance() throws -> Bool {
@@ -239,34 +268,6 @@ public final class LabelledRowReader {
             }
             for (i, cursor) in cursors.enumerated() { values[i] = try cursor.nextValue(group: group) }
             return true
-        }
-    }
-
-    private var parquet: ParquetRows?
-
-    private func nextParquetRow() throws -> RowOutcome? {
-        guard let parquet, let columns, try parquet.advance() else { return nil }
-        let line = parquet.rowsBefore + parquet.row + 1
-        func value(_ index: Int) -> ParquetValue { parquet.value(index) }
-        func reject(_ reason: String) -> RowOutcome {
-            let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
-            return .rejected(RejectedRow(line: line, reason: reason, raw: raw.joined(separator: "\t")))
-        }
-        let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
-        return validate(line: line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
-                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata, reject: reject)
-    }
-
-    /// A Parquet value as metadata keeps it: numbers, booleans, lists and nulls as JSON has them.
-    static func json(_ value: ParquetValue) -> JSONValue {
-        switch value {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .int(let i): .number(Double(i))
-        case .double(let d): .number(d)
-        case .string(let s): .string(s)
-        case .bytes: .string(value.text ?? "")
-        case .list(let items): .array(items.map(json))
         }
     }
 
@@ -348,11 +349,8 @@ public final class LabelledRowReader {
             if let csv {
                 guard try csv.read(into: &record) else { break }
                 if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
-            } else if parquet != nil {
-                guard let outcome = try nextParquetRow() else { break }
-                batch.append(outcome)
-            } else if arrow != nil {
-                guard let outcome = try nextArrowRow() else { break }
+            } else if columnar != nil {
+                guard let outcome = try nextColumnarRow() else { break }
                 batch.append(outcome)
             } else {
                 guard let outcome = try nextJSONLine() else { break }

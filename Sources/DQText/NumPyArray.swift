@@ -51,7 +51,7 @@ public final class NumPyArray {
         var stats = stat()
         guard fstat(descriptor, &stats) == 0 else { throw InputError(file: path, message: "cannot read its size") }
         let size = Int(stats.st_size)
-        let prefix = try Self.read(descriptor, path: path, offset: 0, count: min(size, 12))
+        let prefix = try FileBytes.read(descriptor, path: path, offset: 0, count: min(size, 12))
         guard prefix.count >= 10, prefix.starts(with: [0x93] + Array("NUMPY".utf8)) else {
             throw InputError(file: path, message: "not a NumPy .npy file (it does not start with \\x93NUMPY); save the array with numpy.save")
         }
@@ -72,7 +72,7 @@ public final class NumPyArray {
         guard headerStart + headerLength <= size else {
             throw InputError(file: path, message: "truncated: the header says it is \(headerLength) bytes, the file ends first")
         }
-        let headerBytes = try Self.read(descriptor, path: path, offset: headerStart, count: headerLength)
+        let headerBytes = try FileBytes.read(descriptor, path: path, offset: headerStart, count: headerLength)
         guard let header = String(bytes: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw InputError(file: path, message: "the header is not text")
         }
@@ -120,7 +120,7 @@ public final class NumPyArray {
         out.removeAll(keepingCapacity: true)
         let count = range.count * columns
         guard count > 0 else { return }
-        let bytes = try Self.read(descriptor, path: path, offset: dataOffset + range.lowerBound * columns * element.size, count: count * element.size)
+        let bytes = try FileBytes.read(descriptor, path: path, offset: dataOffset + range.lowerBound * columns * element.size, count: count * element.size)
         out.reserveCapacity(count)
         bytes.withUnsafeBytes { raw in
             func load<T: FixedWidthInteger>(_: T.Type) {
@@ -171,18 +171,6 @@ public final class NumPyArray {
             try body(start, buffer)
             start = end
         }
-    }
-
-    private static func read(_ descriptor: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw InputError(file: path, message: n == 0 ? "truncated at byte \(offset + done)" : "read failed: \(String(cString: strerror(errno)))") }
-            done += n
-        }
-        return bytes
     }
 
     static func element(_ descr: String, path: String) throws -> (Element, Bool) {

@@ -7,18 +7,6 @@ import DQTestSupport
 // an IPC stream, Feather v2, and a Hugging Face DatasetDict saved with save_to_disk, written
 // by pyarrow and datasets; golden.json holds what pyarrow reads (Fixtures/arrow/make_arrow_fixtures.py).
 
-private func matches(_ value: ParquetValue, _ json: JSONValue) -> Bool {
-    switch (value, json) {
-    case (.null, .null): true
-    case (.string(let a), .string(let b)): a == b
-    case (.int(let a), .number(let b)): Double(a) == b
-    case (.double(let a), .number(let b)): a == b
-    case (.bool(let a), .bool(let b)): a == b
-    case (.list(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { matches($0, $1) }
-    default: false
-    }
-}
-
 @Test func arrowFilesAndStreamsReadAsPyarrowReadsThem() throws {
     guard case .object(let files) = try JSONValue.parse(try String(contentsOfFile: fixture("arrow/golden.json"), encoding: .utf8)) else {
         Issue.record("golden.json")

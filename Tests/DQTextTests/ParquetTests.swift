@@ -7,18 +7,6 @@ import DQTestSupport
 // off, row groups of 20 rows, 256-byte pages), pandas, polars and DuckDB; golden.json holds the
 // rows pyarrow reads back from each (Fixtures/parquet/make_parquet_fixtures.py).
 
-private func matches(_ value: ParquetValue, _ json: JSONValue) -> Bool {
-    switch (value, json) {
-    case (.null, .null): true
-    case (.string(let a), .string(let b)): a == b
-    case (.int(let a), .number(let b)): Double(a) == b
-    case (.double(let a), .number(let b)): a == b
-    case (.bool(let a), .bool(let b)): a == b
-    case (.list(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { matches($0, $1) }
-    default: false
-    }
-}
-
 private func golden() throws -> [(key: String, value: JSONValue)] {
     guard case .object(let files) = try JSONValue.parse(try String(contentsOfFile: fixture("parquet/golden.json"), encoding: .utf8)) else {
         throw InputError(file: "golden.json", message: "not an object")

@@ -186,15 +186,7 @@ public final class ArrowFile {
     }
 
     private func read(_ offset: Int, _ count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw InputError(file: path, message: "truncated at byte \(offset + done)") }
-            done += n
-        }
-        return bytes
+        try FileBytes.read(descriptor, path: path, offset: offset, count: count)
     }
 
     /// The next message: its header table, header type and body; nil at the end of the stream.

@@ -77,8 +77,8 @@ public final class ParquetFile {
         guard fstat(descriptor, &stats) == 0 else { throw InputError(file: path, message: "cannot read its size") }
         let size = Int(stats.st_size)
         guard size >= 12 else { throw InputError(file: path, message: "not a Parquet file: \(size) bytes, too short for the PAR1 header and footer") }
-        let head = try Self.read(descriptor, path: path, offset: 0, count: 4)
-        let tail = try Self.read(descriptor, path: path, offset: size - 8, count: 8)
+        let head = try FileBytes.read(descriptor, path: path, offset: 0, count: 4)
+        let tail = try FileBytes.read(descriptor, path: path, offset: size - 8, count: 8)
         guard head == Array("PAR1".utf8) else { throw InputError(file: path, message: "not a Parquet file: it does not start with PAR1") }
         guard Array(tail[4...]) == Array("PAR1".utf8) else {
             throw InputError(file: path, message: Array(tail[4...]) == Array("PARE".utf8)
@@ -89,7 +89,7 @@ public final class ParquetFile {
         guard footerLength > 0, footerLength <= size - 12 else {
             throw InputError(file: path, message: "corrupt footer: its length \(footerLength) does not fit in the file (\(size) bytes)")
         }
-        let footer = try Self.read(descriptor, path: path, offset: size - 8 - footerLength, count: footerLength)
+        let footer = try FileBytes.read(descriptor, path: path, offset: size - 8 - footerLength, count: footerLength)
         do {
             metadata = try footer.withUnsafeBytes { raw in
                 var reader = ThriftCompactReader(raw)
@@ -279,7 +279,7 @@ public final class ParquetFile {
                 var header = Parquet.PageHeader()
                 var headerLength = 0
                 while true {
-                    let bytes = try ParquetFile.read(file.descriptor, path: file.path, offset: offset, count: window)
+                    let bytes = try FileBytes.read(file.descriptor, path: file.path, offset: offset, count: window)
                     do {
                         try bytes.withUnsafeBytes { raw in
                             var reader = ThriftCompactReader(raw)
@@ -296,7 +296,7 @@ public final class ParquetFile {
                 guard compressed >= 0, uncompressed >= 0, compressed <= end - offset else {
                     throw ChunkFailure(message: "a page of \(compressed) bytes runs past the column chunk: truncated or corrupt")
                 }
-                let payload = try ParquetFile.read(file.descriptor, path: file.path, offset: offset, count: compressed)
+                let payload = try FileBytes.read(file.descriptor, path: file.path, offset: offset, count: compressed)
                 offset += compressed
                 let decoded: (values: [ParquetValue], definitions: [Int32], repetitions: [Int32])
                 switch Parquet.PageType(rawValue: header.type) {
@@ -591,17 +591,6 @@ public final class ParquetFile {
         return out
     }
 
-    static func read(_ descriptor: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw InputError(file: path, message: n == 0 ? "truncated at byte \(offset + done)" : "read failed: \(String(cString: strerror(errno)))") }
-            done += n
-        }
-        return bytes
-    }
 }
 
 extension ParquetFile.ColumnCursor {
