@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|gemm|bert|bow|bow-scale|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues ...]   (default: all)
+# Usage: bench/run.sh [ingest|ingest-parquet|gemm|bert|bow|bow-scale|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -23,6 +23,9 @@ selected() { [ ${#SELECTED[@]} -eq 0 ] || [[ " ${SELECTED[*]} " == *" $1 "* ]]; 
 
 if selected ingest; then
   "$PY" bench/ingest_bench.py --dq .build/release/dq
+fi
+if selected ingest-parquet; then
+  "$PY" bench/ingest_bench.py --dq .build/release/dq --parquet
 fi
 if selected gemm; then
   echo "== GEMM (float32, square, 2 threads)"
@@ -111,4 +114,12 @@ fi
 if selected label-issues; then
   echo "== confident learning: find_label_issues on 1,000,000 x 4 probabilities vs cleanlab"
   "$PY" bench/label_issues_peer.py --dq-bench .build/release/dq-bench --work "$WORK" 2>/dev/null
+fi
+if selected label-issues-scale; then
+  echo "== confident learning streamed from .npy: 200,000 x 2,000 float32 vs cleanlab (1.5 GB of scratch disk)"
+  "$PY" bench/label_issues_scale.py --dq .build/release/dq --work "$WORK/scale" --rows 200000 --classes 2000 2>/dev/null
+fi
+if selected scale-out; then
+  echo "== scale-out: docs/scale-out/ddp_probabilities.py under torchrun, 1 and 2 gloo processes, shards into dq"
+  PY="$PY" bash bench/scale_out_ddp.sh 3000
 fi
