@@ -93,8 +93,12 @@ public final class NumPyArray {
         (element, bigEndian) = try Self.element(text, path: path)
         shape = dimensions
         dataOffset = headerStart + headerLength
-        let expected = dimensions.reduce(1, *) * element.size
-        guard size - dataOffset >= expected else {
+        let (count, overflow) = dimensions.reduce((1, false)) { product, d in
+            let (p, o) = product.0.multipliedReportingOverflow(by: d)
+            return (p, product.1 || o)
+        }
+        let (expected, overflowBytes) = count.multipliedReportingOverflow(by: element.size)
+        guard !overflow, !overflowBytes, size - dataOffset >= expected else {
             throw InputError(file: path, message: "truncated: shape \(Self.describe(dimensions)) of \(text) needs \(expected) bytes of data, the file has \(size - dataOffset)")
         }
         self.descriptor = descriptor

@@ -122,3 +122,37 @@ private func readAll(_ file: ParquetFile) throws -> [[ParquetValue]] {
         #expect(try compressed.withUnsafeBytes { try Decompression.snappy($0, expected: input.count) } == input)
     }
 }
+
+@Test func damagedParquetAndArrowFilesFailWithAnErrorNeverACrash() throws {
+    // Seeded byte flips and cuts of real files: each read either succeeds or throws InputError.
+    // (A fuzz run of 750 such files through `dq ingest` found two huge allocations from corrupt
+    // lengths, now refused.)
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+    let sources = ["parquet/pyarrow-snappy-v1-dict.parquet", "parquet/pyarrow-gzip-v2-plain.parquet", "parquet/pyarrow-zstd-v1-dict.parquet",
+                   "parquet/polars-default.parquet", "arrow/table-zstd.arrow", "arrow/categories.arrow", "arrow/table.arrows"]
+    var failures = 0
+    for trial in 0..<140 {
+        let source = sources[trial % sources.count]
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture(source))))
+        for _ in 0...next(6) { bytes[next(bytes.count)] = UInt8(next(256)) }
+        if next(5) == 0 { bytes = Array(bytes.prefix(next(bytes.count))) }
+        let path = scratchPath("damaged-\(trial)" + (source.hasSuffix(".parquet") ? ".parquet" : ".arrow"))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do {
+            if source.hasSuffix(".parquet") {
+                let file = try ParquetFile(path: path)
+                for group in 0..<file.rowGroupCount { _ = try file.readRowGroup(group, columns: file.columns.filter { $0.unsupported == nil }) }
+            } else {
+                let file = try ArrowFile(path: path)
+                while try file.nextBatch() != nil {}
+            }
+        } catch is InputError {
+            failures += 1
+        }
+    }
+    #expect(failures > 20)
+}

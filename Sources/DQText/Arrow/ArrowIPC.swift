@@ -287,8 +287,12 @@ public final class ArrowFile {
             guard codec == 1 else { throw FlatTable.Failure(message: "buffers compressed with LZ4, which dq does not read (it reads ZSTD)") }
             return try raw.withUnsafeBytes { try Zstandard.decompress(UnsafeRawBufferPointer(rebasing: $0[8...]), expected: uncompressed) }
         }
+        let rows = try batch.int(0, bytes: 8)
+        // Every row of a column but Null takes at least a bit of the body: larger claims are corrupt.
+        guard rows >= 0, rows <= max(1 << 20, 8 * body.count) else { throw FlatTable.Failure(message: "a batch claims \(rows) rows: corrupt") }
         func column(_ field: Field) throws -> [ParquetValue] {
             let (length, nulls) = try node()
+            guard length >= 0, length <= max(1 << 20, 8 * body.count) else { throw FlatTable.Failure(message: "a column claims \(length) values: corrupt") }
             if field.type == 1 {
                 // Null: no buffers.
                 return [ParquetValue](repeating: .null, count: length)

@@ -27,6 +27,8 @@ enum Decompression {
             guard shift < 35 else { throw Failure(message: "Snappy length varint too long") }
         }
         guard length == expected else { throw Failure(message: "Snappy block holds \(length) bytes, the page header says \(expected)") }
+        // A copy of 64 bytes takes 2 or more: nothing expands further (corrupt lengths must not allocate).
+        guard length <= 32 * input.count + 64 else { throw Failure(message: "Snappy block claims \(length) bytes from \(input.count): corrupt") }
         var out = [UInt8](repeating: 0, count: length)
         var written = 0
         try out.withUnsafeMutableBufferPointer { o in
@@ -85,7 +87,8 @@ enum Decompression {
     /// length trailer, which are checked.
     static func gzip(_ input: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(expected)
+        // DEFLATE expands at most 1032:1; a corrupt length must not allocate more.
+        out.reserveCapacity(min(expected, 1032 * input.count + 64))
         var position = 0
         repeat {
             guard input.count - position >= 18, input[position] == 0x1F, input[position + 1] == 0x8B, input[position + 2] == 8 else {

@@ -296,6 +296,11 @@ public final class ParquetFile {
                 guard compressed >= 0, uncompressed >= 0, compressed <= end - offset else {
                     throw ChunkFailure(message: "a page of \(compressed) bytes runs past the column chunk: truncated or corrupt")
                 }
+                // Every value takes at least a bit of the page: larger counts are corrupt (and must not allocate).
+                guard header.numValues >= 0, Int(header.numValues) <= 8 * max(uncompressed, compressed) + 8,
+                      uncompressed <= 1 << 31 else {
+                    throw ChunkFailure(message: "a page claims \(header.numValues) values in \(uncompressed) bytes: corrupt")
+                }
                 let payload = try FileBytes.read(file.descriptor, path: file.path, offset: offset, count: compressed)
                 offset += compressed
                 let decoded: (values: [ParquetValue], definitions: [Int32], repetitions: [Int32])
@@ -470,7 +475,7 @@ public final class ParquetFile {
 
     func plainValues(_ data: UnsafeRawBufferPointer, count: Int, column: Column) throws -> (values: [ParquetValue], used: Int) {
         var out: [ParquetValue] = []
-        out.reserveCapacity(count)
+        out.reserveCapacity(min(count, 8 * data.count + 8))
         var at = 0
         func need(_ n: Int) throws {
             guard n <= data.count - at else { throw ChunkFailure(message: "PLAIN values end early: truncated or corrupt") }

@@ -8,7 +8,7 @@ enum Zstandard {
 
     static func decompress(_ input: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(expected)
+        out.reserveCapacity(min(expected, 64 * input.count + 1 << 16))  // a corrupt length must not allocate the claim
         var position = 0
         while position < input.count {
             guard input.count - position >= 4 else { throw Failure(message: "Zstandard data ends inside a frame's magic number") }
