@@ -44,13 +44,9 @@ public final class NumPyArray {
 
     public init(path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw InputError(file: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        let (descriptor, size) = try FileBytes.openForReading(path)
         var ok = false
         defer { if !ok { close(descriptor) } }
-        var stats = stat()
-        guard fstat(descriptor, &stats) == 0 else { throw InputError(file: path, message: "cannot read its size") }
-        let size = Int(stats.st_size)
         let prefix = try FileBytes.read(descriptor, path: path, offset: 0, count: min(size, 12))
         guard prefix.count >= 10, prefix.starts(with: [0x93] + Array("NUMPY".utf8)) else {
             throw InputError(file: path, message: "not a NumPy .npy file (it does not start with \\x93NUMPY); save the array with numpy.save")
@@ -109,9 +105,7 @@ public final class NumPyArray {
 
     /// Whether the file starts with NumPy's magic string.
     public static func isNumPy(path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 6)).map { Array($0) == [0x93] + Array("NUMPY".utf8) } ?? false
+        FileBytes.prefix(path, count: 6) == [0x93] + Array("NUMPY".utf8)
     }
 
     static func describe(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")") }

@@ -128,12 +128,7 @@ public final class ArrowFile {
 
     public init(path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw InputError(file: path, message: "cannot open: \(String(cString: strerror(errno)))") }
-        self.descriptor = descriptor
-        var stats = stat()
-        fstat(descriptor, &stats)
-        size = Int(stats.st_size)
+        (descriptor, size) = try FileBytes.openForReading(path)
         position = 0
         let head = try read(0, min(8, size))
         if head.starts(with: Array("ARROW1".utf8)) { position = 8 }
@@ -160,10 +155,8 @@ public final class ArrowFile {
 
     /// Whether the file starts like an Arrow IPC file (`ARROW1`) or stream (a continuation marker).
     public static func isArrow(path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 6) else { return false }
-        return Array(head) == Array("ARROW1".utf8) || Array(head.prefix(4)) == [0xFF, 0xFF, 0xFF, 0xFF]
+        guard let head = FileBytes.prefix(path, count: 6) else { return false }
+        return head == Array("ARROW1".utf8) || head.prefix(4) == [0xFF, 0xFF, 0xFF, 0xFF]
     }
 
     static func field(_ table: FlatTable) throws -> Field {

@@ -69,13 +69,9 @@ public final class ParquetFile {
 
     public init(path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw InputError(file: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        let (descriptor, size) = try FileBytes.openForReading(path)
         var ok = false
         defer { if !ok { close(descriptor) } }
-        var stats = stat()
-        guard fstat(descriptor, &stats) == 0 else { throw InputError(file: path, message: "cannot read its size") }
-        let size = Int(stats.st_size)
         guard size >= 12 else { throw InputError(file: path, message: "not a Parquet file: \(size) bytes, too short for the PAR1 header and footer") }
         let head = try FileBytes.read(descriptor, path: path, offset: 0, count: 4)
         let tail = try FileBytes.read(descriptor, path: path, offset: size - 8, count: 8)
@@ -112,9 +108,7 @@ public final class ParquetFile {
 
     /// Whether the file starts with Parquet's magic.
     public static func isParquet(path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)).map { Array($0) == Array("PAR1".utf8) } ?? false
+        FileBytes.prefix(path, count: 4) == Array("PAR1".utf8)
     }
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }

@@ -21,7 +21,8 @@ public struct ParquetWriter {
                 let chunkStart = out.count
                 var uncompressedTotal = 0
                 var pageStart = start
-                while pageStart < end || (pageStart == start && start == end) {
+                // At least one page, empty for an empty table.
+                repeat {
                     // Rows until the page's values reach about pageSize bytes.
                     var pageEnd = pageStart, size = 0
                     while pageEnd < end && (size < pageSize || pageEnd == pageStart) {
@@ -46,8 +47,7 @@ public struct ParquetWriter {
                     out += compressed
                     uncompressedTotal += header.bytes.count + page.count
                     pageStart = pageEnd
-                    if start == end { break }
-                }
+                } while pageStart < end
                 chunks.append((chunkStart, out.count - chunkStart, uncompressedTotal, end - start))
             }
             groups.append((end - start, chunks))
@@ -101,8 +101,7 @@ public struct ParquetWriter {
         meta.field(6, .binary); meta.string("dq")
         meta.stop()
         out += meta.bytes
-        let length = UInt32(meta.bytes.count)
-        out += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)]
+        out.appendUInt32LE(meta.bytes.count)
         out += Array("PAR1".utf8)
         return out
     }
@@ -116,22 +115,16 @@ public struct ParquetWriter {
             let present = values[i] != nil
             var j = i
             while j < values.count && (values[j] != nil) == present { j += 1 }
-            var header = UInt64(j - i) << 1
-            repeat {
-                var b = UInt8(header & 0x7F)
-                header >>= 7
-                if header != 0 { b |= 0x80 }
-                levels.append(b)
-            } while header != 0
+            levels.appendULEB128(UInt64(j - i) << 1)
             levels.append(present ? 1 : 0)
             i = j
         }
-        let n = UInt32(levels.count)
-        var out: [UInt8] = [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + levels
+        var out: [UInt8] = []
+        out.appendUInt32LE(levels.count)
+        out += levels
         for value in values {
             guard let value else { continue }
-            let length = UInt32(value.utf8.count)
-            out += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)]
+            out.appendUInt32LE(value.utf8.count)
             out += value.utf8
         }
         return out
@@ -143,15 +136,7 @@ struct ThriftCompactWriter {
     var bytes: [UInt8] = []
     private var lastField: [Int] = [0]
 
-    mutating func varint(_ value: UInt64) {
-        var v = value
-        repeat {
-            var b = UInt8(v & 0x7F)
-            v >>= 7
-            if v != 0 { b |= 0x80 }
-            bytes.append(b)
-        } while v != 0
-    }
+    mutating func varint(_ value: UInt64) { bytes.appendULEB128(value) }
 
     mutating func int(_ value: Int) { varint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))) }
 
@@ -196,13 +181,7 @@ enum Snappy {
     static func compress(_ input: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count / 2 + 16)
-        var n = UInt64(input.count)
-        repeat {
-            var b = UInt8(n & 0x7F)
-            n >>= 7
-            if n != 0 { b |= 0x80 }
-            out.append(b)
-        } while n != 0
+        out.appendULEB128(UInt64(input.count))
         func literal(_ start: Int, _ end: Int) {
             var s = start
             while s < end {
@@ -255,5 +234,24 @@ enum Snappy {
         }
         literal(pending, input.count)
         return out
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// An unsigned LEB128 varint (Thrift's, Snappy's and the RLE run headers' integers).
+    mutating func appendULEB128(_ value: UInt64) {
+        var v = value
+        repeat {
+            var b = UInt8(v & 0x7F)
+            v >>= 7
+            if v != 0 { b |= 0x80 }
+            append(b)
+        } while v != 0
+    }
+
+    /// A 4-byte little-endian length (Parquet's footer, v1 levels and PLAIN byte arrays).
+    mutating func appendUInt32LE(_ value: Int) {
+        let v = UInt32(value)
+        append(contentsOf: [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)])
     }
 }
