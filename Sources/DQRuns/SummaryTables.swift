@@ -20,13 +20,19 @@ public enum SummaryTables {
             note: summaries.isEmpty ? "The store is empty: add data with `dq ingest FILE`." : nil)
     }
 
+    /// With annotated files, three more columns: annotators, new and duplicate annotations
+    /// (`new` and `duplicate` then count samples).
     public static func ingest(_ summaries: [IngestSummary]) -> Table {
-        Table(
+        let annotated = summaries.contains { $0.annotators > 0 }
+        return Table(
             name: "ingest", title: "Ingested",
-            columns: ["file", "dataset", "split", "format", "read", "new", "duplicate", "rejected", "seconds"],
+            columns: ["file", "dataset", "split", "format", "read", "new", "duplicate", "rejected"]
+                + (annotated ? ["annotators", "annotations new", "annotations duplicate"] : []) + ["seconds"],
             rows: summaries.map {
                 [.text($0.file), .text($0.dataset), .text($0.split), .text($0.format.rawValue), .int($0.rowsRead),
-                 .int($0.rowsNew), .int($0.rowsDuplicate), .int($0.rowsRejected), .real($0.seconds, digits: 2)]
+                 .int($0.rowsNew), .int($0.rowsDuplicate), .int($0.rowsRejected)]
+                    + (annotated ? [.int($0.annotators), .int($0.annotationsNew), .int($0.annotationsDuplicate)] : [])
+                    + [.real($0.seconds, digits: 2)]
             })
     }
 

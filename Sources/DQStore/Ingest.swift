@@ -46,6 +46,11 @@ public struct IngestSummary: Sendable {
     /// False when no two samples of the dataset can share an id: it was empty before this file,
     /// and the file's new rows have distinct ids (`repeatedExternalIDs` need not be asked).
     public var mayRepeatIDs = true
+    /// Files with annotators: annotations added, annotations already stored, annotators seen.
+    /// (`rowsNew` then counts new samples, `rowsDuplicate` items already stored.)
+    public var annotationsNew = 0
+    public var annotationsDuplicate = 0
+    public var annotators = 0
 }
 
 /// A failure that aborted an ingest; the store is as it was before the file.
@@ -74,6 +79,9 @@ extension Store {
         file: String, options: IngestOptions = IngestOptions(),
         progress: ((IngestProgress) throws -> Void)? = nil
     ) throws -> IngestSummary {
+        if options.columns.hasAnnotators || (options.format ?? InputFormat(path: file)) == .labelStudio {
+            return try ingestAnnotated(file: file, options: options, progress: progress)
+        }
         let started = Date()
         let reader = try LabelledRowReader(path: file, format: options.format, columns: options.columns)
         let datasetName = options.dataset ?? Store.stem(of: file)
@@ -193,6 +201,9 @@ extension Store {
         if let pair = columns.textPair { members.append(("text_pair", .string(columns.columns[pair]))) }
         if let id = columns.id { members.append(("id", .string(columns.columns[id]))) }
         members.append(("meta", .array(columns.meta.map { .string(columns.columns[$0]) })))
+        if let annotator = columns.annotator { members.append(("annotator", .string(columns.columns[annotator]))) }
+        if !columns.annotators.isEmpty { members.append(("annotators", .array(columns.annotators.map { .string(columns.columns[$0]) }))) }
+        if let time = columns.annotationTime { members.append(("annotation_time", .string(columns.columns[time]))) }
         return .object(members)
     }
 }

@@ -271,6 +271,46 @@ enum Migrations {
                 PRIMARY KEY (encoder, text)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 13, name: "annotators, their annotations, agreement and consensus", sql: """
+            CREATE TABLE annotators (
+                id INTEGER PRIMARY KEY,
+                dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                UNIQUE (dataset_id, name)
+            );
+            CREATE TABLE annotations (
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                annotated_at TEXT,
+                ingest_id INTEGER NOT NULL REFERENCES ingests(id) ON DELETE CASCADE,
+                PRIMARY KEY (sample_id, annotator_id, label)
+            ) WITHOUT ROWID;
+            CREATE TABLE run_documents (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                document TEXT NOT NULL,
+                PRIMARY KEY (run_id, name)
+            ) WITHOUT ROWID;
+            CREATE TABLE consensus_samples (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                quality REAL NOT NULL,
+                agreement REAL NOT NULL,
+                annotations INTEGER NOT NULL,
+                PRIMARY KEY (run_id, sample_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE consensus_annotators (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+                quality REAL,
+                agreement REAL,
+                worst_label TEXT,
+                items INTEGER NOT NULL,
+                PRIMARY KEY (run_id, annotator_id)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed

@@ -114,4 +114,6 @@ public enum ColumnRole: String, Sendable, Equatable {
     case label
     case id
     case meta = "metadata"
+    case annotator
+    case annotationTime = "annotation time"
 }

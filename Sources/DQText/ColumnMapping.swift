@@ -9,16 +9,34 @@ public struct ColumnRequest: Sendable {
     public var meta: [String]
     /// Keep every column that is not otherwise used as metadata.
     public var allMeta: Bool
+    /// Long format: the column naming who gave the row's label. Each row is one annotation, and
+    /// rows with the same id (or, without an id column, the same text) are one sample.
+    public var annotator: String?
+    /// Wide format: one column per annotator, holding that annotator's label; an empty cell
+    /// means the annotator did not label the row.
+    public var annotators: [String]
+    /// Wide format: every column whose name starts with this is an annotator's, named by the rest.
+    public var annotatorPrefix: String?
+    /// Long format: when each annotation was made (kept as written).
+    public var annotationTime: String?
 
     public init(text: String? = nil, textPair: String? = nil, label: String? = nil, id: String? = nil,
-                meta: [String] = [], allMeta: Bool = false) {
+                meta: [String] = [], allMeta: Bool = false, annotator: String? = nil, annotators: [String] = [],
+                annotatorPrefix: String? = nil, annotationTime: String? = nil) {
         self.text = text
         self.textPair = textPair
         self.label = label
         self.id = id
         self.meta = meta
         self.allMeta = allMeta
+        self.annotator = annotator
+        self.annotators = annotators
+        self.annotatorPrefix = annotatorPrefix
+        self.annotationTime = annotationTime
     }
+
+    /// True when rows carry annotations by named annotators (long or wide format).
+    public var hasAnnotators: Bool { annotator != nil || !annotators.isEmpty || annotatorPrefix != nil }
 
     /// Names recognised (case-insensitively, first match wins) when a column is not named.
     public static let textNames = ["text", "sentence", "review", "content", "document", "sentence1", "premise"]
@@ -35,6 +53,16 @@ public struct ResolvedColumns: Equatable, Sendable {
     public var label: Int
     public var id: Int?
     public var meta: [Int]
+    /// Long format: the annotator column.
+    public var annotator: Int?
+    /// Wide format: the annotators' columns, and each one's annotator name.
+    public var annotators: [Int] = []
+    public var annotatorNames: [String] = []
+    /// Long format: the annotation-time column.
+    public var annotationTime: Int?
+    /// Wide format without a label column: `label` is the first annotator's column, and a
+    /// sample's given label is the majority of its annotations.
+    public var labelFromAnnotators = false
 
     /// Resolves `request` against `columns`, the file's column names in order.
     public init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
@@ -66,10 +94,31 @@ public struct ResolvedColumns: Equatable, Sendable {
                     + "the file has columns: \(ResolvedColumns.list(columns))",
                 remedy: .nameColumn(.text))
         }
+        // Wide format: the annotators' columns, by name or by prefix.
+        var annotators: [Int] = []
+        var annotatorNames: [String] = []
+        if let prefix = request.annotatorPrefix {
+            for (index, column) in columns.enumerated() where column.hasPrefix(prefix) && column.count > prefix.count {
+                annotators.append(index)
+                annotatorNames.append(String(column.dropFirst(prefix.count)))
+            }
+            if annotators.isEmpty {
+                throw InputError(file: file, message: "no column name starts with '\(prefix)' (the annotator prefix); the file has columns: \(ResolvedColumns.list(columns))",
+                                 remedy: .nameColumn(.annotator))
+            }
+        }
+        for name in request.annotators where !annotatorNames.contains(name) {
+            annotators.append(try lookup(name, role: .annotator))
+            annotatorNames.append(name)
+        }
+        var labelFromAnnotators = false
         if let name = request.label {
             label = try lookup(name, role: .label)
-        } else if let found = recognise(ColumnRequest.labelNames) {
+        } else if let found = recognise(ColumnRequest.labelNames), !annotators.contains(found) {
             label = found
+        } else if let first = annotators.first {
+            label = first
+            labelFromAnnotators = true
         } else {
             throw InputError(
                 file: file,
@@ -81,13 +130,19 @@ public struct ResolvedColumns: Equatable, Sendable {
         if let name = request.textPair { textPair = try lookup(name, role: .textPair) }
         var id = recognise(ColumnRequest.idNames)
         if let name = request.id { id = try lookup(name, role: .id) }
-        let used = Set([text, label] + [textPair, id].compactMap { $0 })
-        if let clash = [textPair, id].compactMap({ $0 }).first(where: { $0 == text || $0 == label }) {
+        let annotator = try request.annotator.map { name throws(InputError) in try lookup(name, role: .annotator) }
+        let annotationTime = try request.annotationTime.map { name throws(InputError) in try lookup(name, role: .annotationTime) }
+        if annotator != nil && !annotators.isEmpty {
+            throw InputError(file: file, message: "name either an annotator column (long format) or annotators' columns (wide format), not both")
+        }
+        let roles = [textPair, id, annotator, annotationTime].compactMap { $0 } + (labelFromAnnotators ? [] : annotators)
+        var used = Set([text, label] + roles)
+        if used.count != 2 + roles.count || text == label {
+            var seen = Set<Int>()
+            let clash = ([text, label] + roles).first { !seen.insert($0).inserted }!
             throw InputError(file: file, message: "column '\(columns[clash])' is asked to play two roles")
         }
-        if text == label {
-            throw InputError(file: file, message: "column '\(columns[text])' cannot be both the text and the label")
-        }
+        used.formUnion(annotators)
         var meta: [Int] = []
         if request.allMeta {
             meta = columns.indices.filter { !used.contains($0) }
@@ -103,6 +158,22 @@ public struct ResolvedColumns: Equatable, Sendable {
         self.label = label
         self.id = id
         self.meta = meta
+        self.annotator = annotator
+        self.annotators = annotators
+        self.annotatorNames = annotatorNames
+        self.annotationTime = annotationTime
+        self.labelFromAnnotators = labelFromAnnotators
+    }
+
+    /// True when rows carry annotations by named annotators (long or wide format).
+    public var hasAnnotators: Bool { annotator != nil || !annotators.isEmpty }
+
+    /// The annotator column (long format) or the annotators' columns (wide format).
+    public var annotatorColumns: [Int] { annotator.map { [$0] } ?? annotators }
+
+    /// The columns the reader needs besides the metadata: text, label, pair, id, annotators, time.
+    public var roleColumns: [Int] {
+        [text, label] + [textPair, id, annotator, annotationTime].compactMap { $0 } + annotators
     }
 
     static func list(_ columns: [String]) -> String {

@@ -27,6 +27,13 @@ enum FileBytes {
         return try? read(descriptor, path: path, offset: 0, count: min(count, size))
     }
 
+    /// The whole of `path`.
+    static func read(path: String) throws -> [UInt8] {
+        let (descriptor, size) = try openForReading(path)
+        defer { close(descriptor) }
+        return try read(descriptor, path: path, offset: 0, count: size)
+    }
+
     /// `count` bytes at `offset`; a short file is an error naming `path` and where it ended.
     static func read(_ descriptor: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)

@@ -1,6 +1,8 @@
 /// The input formats `dq ingest` reads.
 public enum InputFormat: String, CaseIterable, Sendable {
     case csv, tsv, jsonl, parquet, arrow
+    /// A Label Studio JSON export: tasks with several annotators' choices.
+    case labelStudio = "label-studio"
 
     /// The format implied by a file's extension, or nil.
     public init?(path: String) {
@@ -27,6 +29,23 @@ public struct LabelledRow: Sendable {
     public var externalID: String?
     /// Metadata columns in file order.
     public var metadata: [(key: String, value: JSONValue)]
+    /// With annotator columns: who gave which label (long format: one; wide format: one per
+    /// annotator who labelled the row). `label` is then empty unless the file has a label column
+    /// of its own.
+    public var annotations: [RowAnnotation] = []
+}
+
+/// One annotator's label for a row, with when it was given (as written) if the file says.
+public struct RowAnnotation: Sendable, Equatable {
+    public var annotator: String
+    public var label: String
+    public var time: String?
+
+    public init(annotator: String, label: String, time: String? = nil) {
+        self.annotator = annotator
+        self.label = label
+        self.time = time
+    }
 }
 
 /// A row that could not be used, with why and its content as read.
@@ -98,7 +117,7 @@ public final class LabelledRowReader {
         case .parquet:
             let file = try ParquetFile(path: path)
             let resolved = try ResolvedColumns(request, columns: file.columns.map(\.name), file: path)
-            for index in [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap({ $0 }) {
+            for index in resolved.roleColumns {
                 let column = file.columns[index]
                 if let why = column.unsupported { throw InputError(file: path, message: "column '\(column.name)': \(why)") }
                 if column.listDefinition != nil {
@@ -107,16 +126,17 @@ public final class LabelledRowReader {
                 }
             }
             columns = resolved
-            columnar = ParquetRows(file: file, wanted: [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap { $0 }
-                                      + resolved.meta.filter { file.columns[$0].unsupported == nil })
+            columnar = ParquetRows(file: file, wanted: resolved.roleColumns + resolved.meta.filter { file.columns[$0].unsupported == nil })
             if let skipped = resolved.meta.first(where: { file.columns[$0].unsupported != nil }) {
                 throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!); "
                                      + "name the columns to ingest with --text, --label and --meta")
             }
+        case .labelStudio:
+            throw InputError(file: path, message: "a Label Studio export holds annotations; it is read whole by LabelStudioExport")
         case .arrow:
             let file = try ArrowFile(path: path)
             let resolved = try ResolvedColumns(request, columns: file.fields.map(\.name), file: path)
-            for index in [resolved.text, resolved.label] + [resolved.textPair, resolved.id].compactMap({ $0 }) {
+            for index in resolved.roleColumns {
                 let field = file.fields[index]
                 if field.type == 12 || field.type == 21 {
                     throw InputError(file: path, message: "column '\(field.name)' holds lists (several values per row); the text, label and id "
@@ -154,7 +174,9 @@ public final class LabelledRowReader {
         }
         let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
         return validate(line: rows.line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
-                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata, reject: reject)
+                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata,
+                        annotators: columns.annotatorColumns.map { value($0).text }, time: columns.annotationTime.flatMap { value($0).text },
+                        reject: reject)
     }
 
     /// A columnar value as metadata keeps it: numbers, booleans, lists and nulls as JSON has them.
@@ -220,6 +242,7 @@ public final class LabelledRowReader {
         case .csv, .tsv: return try nextDelimited()
         case .jsonl: return try nextJSONLine()
         case .parquet, .arrow: return try nextColumnarRow()
+        case .labelStudio: return nil
         }
     }
 
@@ -313,30 +336,71 @@ public final class LabelledRowReader {
             guard let v = value(index) else { return invalid(index) }
             metadata.append((columns.columns[index], .string(v)))
         }
-        return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata, reject: reject)
+        var annotators: [String?] = []
+        for index in columns.annotatorColumns {
+            guard let v = value(index) else { return invalid(index) }
+            annotators.append(v)
+        }
+        var time: String?
+        if let index = columns.annotationTime {
+            guard let v = value(index) else { return invalid(index) }
+            time = v
+        }
+        return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata,
+                        annotators: annotators, time: time, reject: reject)
     }
 
+    /// Why `label` (trimmed) cannot be a label, or nil when it can.
+    private static func labelProblem(_ label: String, column: String) -> String? {
+        if label.isEmpty { return "missing label in column '\(column)'" }
+        // `B`, `B` + NUL and `B` + a zero-width space would be three labels that all print as B.
+        // (Printable ASCII needs no look at Unicode categories.)
+        if !label.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
+           let hidden = label.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
+            let code = "U+" + String(hidden.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            return "invisible character \(code) in the label in column '\(column)'; labels must be visible text"
+        }
+        return nil
+    }
+
+    /// `annotators`: with annotator columns, the annotator column's value (long format) or each
+    /// annotator's cell (wide format), in `ResolvedColumns.annotatorColumns` order.
     private func validate(
         line: Int, text: String, pair: String?, label: String, id: String?,
-        metadata: [(key: String, value: JSONValue)], reject: (String) -> RowOutcome
+        metadata: [(key: String, value: JSONValue)], annotators: [String?] = [], time: String? = nil,
+        reject: (String) -> RowOutcome
     ) -> RowOutcome {
         guard let columns else { return reject("no columns") }
         if text.isBlank { return reject("empty text in column '\(columns.columns[columns.text])'") }
         if let pair, pair.isBlank, let index = columns.textPair {
             return reject("empty text pair in column '\(columns.columns[index])'")
         }
-        let trimmedLabel = label.trimmingWhitespace()
-        if trimmedLabel.isEmpty { return reject("missing label in column '\(columns.columns[columns.label])'") }
-        // `B`, `B` + NUL and `B` + a zero-width space would be three labels that all print as B.
-        // (Printable ASCII needs no look at Unicode categories.)
-        if !trimmedLabel.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
-           let hidden = trimmedLabel.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
-            let code = "U+" + String(hidden.value, radix: 16, uppercase: true).leftPadded(to: 4)
-            return reject("invisible character \(code) in the label in column '\(columns.columns[columns.label])'; labels must be visible text")
+        var trimmedLabel = ""
+        if !columns.labelFromAnnotators {
+            trimmedLabel = label.trimmingWhitespace()
+            if let problem = Self.labelProblem(trimmedLabel, column: columns.columns[columns.label]) { return reject(problem) }
         }
-        return .accepted(LabelledRow(
+        var annotations: [RowAnnotation] = []
+        if let index = columns.annotator {
+            let name = (annotators.first ?? nil)?.trimmingWhitespace() ?? ""
+            if name.isEmpty { return reject("no annotator in column '\(columns.columns[index])'") }
+            annotations = [RowAnnotation(annotator: name, label: trimmedLabel, time: time.flatMap { $0.isEmpty ? nil : $0 })]
+        } else {
+            for (k, index) in columns.annotators.enumerated() {
+                let given = (annotators[k] ?? "").trimmingWhitespace()
+                if given.isEmpty { continue }
+                if let problem = Self.labelProblem(given, column: columns.columns[index]) { return reject(problem) }
+                annotations.append(RowAnnotation(annotator: columns.annotatorNames[k], label: given))
+            }
+            if !columns.annotators.isEmpty && annotations.isEmpty {
+                return reject("no annotator labelled this row (columns \(columns.annotators.map { columns.columns[$0] }.joined(separator: ", ")) are empty)")
+            }
+        }
+        var row = LabelledRow(
             line: line, text: text, textPair: pair, label: trimmedLabel,
-            externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata))
+            externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata)
+        row.annotations = annotations
+        return .accepted(row)
     }
 
     // MARK: Batches
@@ -368,7 +432,7 @@ public final class LabelledRowReader {
     /// appending nothing, for any other row; `delimitedOutcome()` decides those.
     private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
         let record = self.record
-        guard let columns, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
+        guard let columns, !columns.hasAnnotators, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
         return record.bytes.withUnsafeBufferPointer { bytes in
             func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: bytes[record.fieldRange(index)])
@@ -458,11 +522,12 @@ public final class LabelledRowReader {
         }
         do {
             let text = try scalar(columns.text, required: true).get()!
-            let label = try scalar(columns.label, required: true).get()!
+            let label = try scalar(columns.label, required: !columns.labelFromAnnotators).get() ?? ""
             let pair = try columns.textPair.flatMap { try scalar($0, required: true).get() }
             let id = try columns.id.flatMap { try scalar($0, required: false).get() }
-            let roles = [columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }
-            let used = Set(roles.map { columns.columns[$0] })
+            let annotators = try columns.annotatorColumns.map { try scalar($0, required: false).get() }
+            let time = try columns.annotationTime.flatMap { try scalar($0, required: false).get() }
+            let used = Set(columns.roleColumns.map { columns.columns[$0] })
             let metadata: [(key: String, value: JSONValue)]
             if request.allMeta {
                 metadata = members.filter { !used.contains($0.key) }
@@ -470,7 +535,8 @@ public final class LabelledRowReader {
                 let wanted = columns.meta.map { columns.columns[$0] }
                 metadata = members.filter { wanted.contains($0.key) }
             }
-            return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata, reject: reject)
+            return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata,
+                            annotators: annotators, time: time, reject: reject)
         } catch let error as RejectionReason {
             return reject(error.reason)
         } catch {

@@ -79,9 +79,16 @@ enum Hints {
         case let error as InputError:
             switch error.remedy {
             case .nameColumn(let role)?:
-                let option = ["text": "--text", "text pair": "--text-pair", "label": "--label", "id": "--id", "metadata": "--meta"][role.rawValue]!
-                return "; name it with \(option) COLUMN"
-            case .nameFormat?: return "; use --input-format csv, tsv or jsonl"
+                switch role {
+                case .text: return "; name it with --text COLUMN"
+                case .textPair: return "; name it with --text-pair COLUMN"
+                case .label: return "; name it with --label COLUMN"
+                case .id: return "; name it with --id COLUMN"
+                case .meta: return "; name it with --meta COLUMN"
+                case .annotator: return "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
+                case .annotationTime: return "; name it with --annotation-time COLUMN"
+                }
+            case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow or label-studio"
             case nil: return nil
             }
         default: return nil

@@ -21,19 +21,35 @@ struct Ingest: ParsableCommand {
               dq ingest dev.jsonl --dataset reviews --split dev
               dq ingest mnli.csv --text premise --text-pair hypothesis --meta genre
               dq ingest a.csv b.csv --all-meta
+
+            Several annotators per text. Long format, one row per annotation; rows with the same id (or, without an id column, \
+            the same text) are one sample:
+              dq ingest votes.csv --dataset sentiment --id item --annotator worker --label answer
+            Wide format, one column per annotator, an empty cell meaning not annotated:
+              dq ingest votes_wide.csv --dataset sentiment --annotators ann_a,ann_b,ann_c
+              dq ingest votes_wide.csv --dataset sentiment --annotator-prefix ann_
+            Label Studio (Export → JSON), with the choices of every annotator:
+              dq ingest export.json --input-format label-studio --dataset sentiment
+            A sample's given label is then the file's label column (wide format) or the most frequent annotation, ties going to the label \
+            given first; dq consensus replaces it with a better estimate. One annotator may give one item only one label: a second label \
+            is an error and nothing from the file is stored.
             """
     )
 
     @Argument(help: ArgumentHelp("Files to load (.csv, .tsv, .jsonl).", valueName: "file")) var files: [String]
     @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
     @Option(help: "The split the rows belong to (train, dev, test, …).") var split: String = "train"
-    @Option(help: "csv, tsv or jsonl. Default: from the file extension.") var inputFormat: InputFormat?
+    @Option(help: "csv, tsv, jsonl, parquet, arrow or label-studio. Default: from the file extension.") var inputFormat: InputFormat?
     @Option(help: ArgumentHelp("The column holding the text.", valueName: "column")) var text: String?
     @Option(help: ArgumentHelp("The column holding the second text of a pair (e.g. an NLI hypothesis).", valueName: "column")) var textPair: String?
     @Option(help: ArgumentHelp("The column holding the label.", valueName: "column")) var label: String?
     @Option(help: ArgumentHelp("The column holding each row's id.", valueName: "column")) var id: String?
     @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b")) var meta: String?
     @Flag(help: "Keep every other column as metadata.") var allMeta = false
+    @Option(help: ArgumentHelp("Long format: the column naming the annotator of each row.", valueName: "column")) var annotator: String?
+    @Option(help: ArgumentHelp("Wide format: the annotators' columns, comma-separated.", valueName: "a,b,c")) var annotators: String?
+    @Option(help: ArgumentHelp("Wide format: every column starting with this is an annotator's.", valueName: "prefix")) var annotatorPrefix: String?
+    @Option(help: ArgumentHelp("Long format: the column with when each annotation was made.", valueName: "column")) var annotationTime: String?
     @Flag(help: "Stop at the first bad row and store nothing from that file.") var strict = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -43,6 +59,10 @@ struct Ingest: ParsableCommand {
         if meta != nil && allMeta { throw ValidationError("give either --meta or --all-meta, not both") }
         if split.isBlank || split.contains(",") { throw ValidationError("--split must be one name, not empty and without commas") }
         if let dataset, dataset.isBlank { throw ValidationError("--dataset must not be empty") }
+        if annotator != nil && (annotators != nil || annotatorPrefix != nil) {
+            throw ValidationError("give --annotator (long format) or --annotators/--annotator-prefix (wide format), not both")
+        }
+        if annotationTime != nil && annotator == nil { throw ValidationError("--annotation-time goes with --annotator (long format)") }
     }
 
     func run() throws {
@@ -50,7 +70,9 @@ struct Ingest: ParsableCommand {
         let columns = ColumnRequest(
             text: text, textPair: textPair, label: label, id: id,
             meta: meta.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } } ?? [],
-            allMeta: allMeta)
+            allMeta: allMeta, annotator: annotator,
+            annotators: annotators.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } } ?? [],
+            annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
         let options = IngestOptions(dataset: dataset, split: split, format: inputFormat, columns: columns, strict: strict)
         let summaries = try Interrupt.during { try IngestRun.run(store: store, files: files, options: options, observer: Terminal.observer) }
         try output.emit([SummaryTables.ingest(summaries)])
