@@ -1,0 +1,397 @@
+import DQLearning
+import Dispatch
+import Foundation
+
+/// How far annotators agree beyond chance, for nominal labels: Krippendorff's α, Fleiss' κ and
+/// Cohen's κ for every pair of annotators, overall, per label and per annotator, with
+/// percentile bootstrap intervals over items; and the items with the most disagreement.
+///
+/// Definitions (n_uc: how many annotators gave item u label c; m_u = Σ_c n_uc; only items with
+/// m_u ≥ 2 take part, as in all three sources):
+/// - Krippendorff's α (Krippendorff, "Computing Krippendorff's Alpha-Reliability", 2011; nominal
+///   metric): with n_c = Σ_u n_uc and n = Σ_c n_c,
+///   α = 1 − (n − 1) · Σ_u (m_u² − Σ_c n_uc²)/(m_u − 1) / (n² − Σ_c n_c²).
+/// - Fleiss' κ (Fleiss, "Measuring nominal scale agreement among many raters", 1971):
+///   P_u = Σ_c n_uc(n_uc − 1)/(m_u(m_u − 1)), P̄ = mean P_u, p_c = Σ_u n_uc / Σ_u m_u,
+///   P_e = Σ_c p_c², κ = (P̄ − P_e)/(1 − P_e). Fleiss defined it for the same number of
+///   raters per item; with varying m_u this is the usual generalisation (each item's pair share
+///   weighs the same), and it equals Fleiss's κ when m_u is constant.
+/// - Cohen's κ (Cohen, 1960) for annotators a and b over the items both labelled:
+///   κ = (p_o − p_e)/(1 − p_e), p_e = Σ_c p_a(c) p_b(c) from each one's label shares there.
+///   The overall figure is Light's κ (Light, 1971): the mean of the pairwise κ.
+/// - Per label c: α and κ of the data made binary (c against every other label); per-label
+///   Fleiss κ is then Fleiss's own category κ_c.
+/// A statistic whose chance disagreement is zero (every annotation the same label) is undefined
+/// (nil), as the reference implementations give NaN.
+public enum InterAnnotatorAgreement {
+    public struct Statistic: Sendable, Equatable {
+        public var estimate: Double?
+        public var low: Double?
+        public var high: Double?
+
+        public init(estimate: Double?, low: Double? = nil, high: Double? = nil) {
+            self.estimate = estimate
+            self.low = low
+            self.high = high
+        }
+    }
+
+    public struct LabelAgreement: Sendable {
+        public var label: Int
+        public var annotations: Int
+        public var alpha: Statistic
+        public var fleiss: Statistic
+    }
+
+    public struct AnnotatorAgreement: Sendable {
+        public var annotator: Int
+        public var annotations: Int
+        /// Items this annotator shares with at least one other annotator.
+        public var sharedItems: Int
+        /// The mean of this annotator's Cohen's κ with each other annotator.
+        public var meanCohen: Statistic
+        /// The share of (this annotator, other annotator) label pairs on shared items that agree.
+        public var pairAgreement: Double?
+        /// Krippendorff's α of the data without this annotator.
+        public var alphaWithout: Double?
+    }
+
+    public struct PairAgreement: Sendable {
+        public var a: Int
+        public var b: Int
+        public var overlap: Int
+        /// The share of shared items on which a and b gave the same label.
+        public var observed: Double
+        public var cohen: Statistic
+    }
+
+    public struct DisputedItem: Sendable {
+        public var item: Int
+        /// The share of annotator pairs on this item that disagree: 1 − P_u.
+        public var disagreement: Double
+        public var counts: [(label: Int, count: Int)]
+    }
+
+    public struct Result: Sendable {
+        public var items: Int
+        /// Items with at least two annotations (the ones agreement is measured on).
+        public var pairableItems: Int
+        public var annotations: Int
+        public var alpha: Statistic
+        public var fleiss: Statistic
+        /// Light's κ: the mean of the pairwise Cohen's κ.
+        public var meanCohen: Statistic
+        /// The share of annotator pairs on pairable items that agree (P̄ of Fleiss, unweighted by chance).
+        public var observedAgreement: Double?
+        public var perLabel: [LabelAgreement]
+        public var perAnnotator: [AnnotatorAgreement]
+        public var pairs: [PairAgreement]
+        /// Items by disagreement, most first (ties: more annotations first, then item order).
+        public var disputed: [DisputedItem]
+        public var resamples: Int
+        public var level: Double
+    }
+
+    /// Everything above; `resamples` 0 gives no intervals. `disputedLimit` caps `disputed`.
+    public static func measure(_ matrix: AnnotationMatrix, resamples: Int = 1000, level: Double = 0.95,
+                               seed: UInt64 = 13, disputedLimit: Int = 50) -> Result {
+        let engine = Engine(matrix)
+        let point = engine.statistics(weights: nil)
+        var draws: [Snapshot] = []
+        if resamples > 0 && engine.pairable.count > 1 {
+            // Each resample draws from its own stream, started at a random point of SplitMix64's
+            // cycle (seeds one apart by the generator's increment would be one stream shifted by a
+            // step), so the result does not depend on threads.
+            var seeder = SplitMix64(seed: seed)
+            let seeds = (0..<resamples).map { _ in seeder.next() }
+            let threads = min(2, resamples)
+            let results = ResultSlots(count: threads)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var mine: [Snapshot] = []
+                for r in stride(from: t, to: resamples, by: threads) {
+                    var rng = SplitMix64(seed: seeds[r])
+                    var weights = [Double](repeating: 0, count: matrix.itemCount)
+                    let n = UInt64(engine.pairable.count)
+                    for _ in 0..<engine.pairable.count { weights[engine.pairable[Int(rng.next() % n)]] += 1 }
+                    mine.append(engine.statistics(weights: weights))
+                }
+                results.set(t, mine)
+            }
+            draws = results.all
+        }
+        func stat(_ value: Double?, _ pick: (Snapshot) -> Double?) -> Statistic {
+            guard let value, !draws.isEmpty else { return Statistic(estimate: value) }
+            let values = draws.compactMap(pick).filter { $0.isFinite }
+            guard values.count * 2 >= draws.count else { return Statistic(estimate: value) }
+            let interval = Bootstrap.interval(estimate: value, draws: values, level: level)
+            return Statistic(estimate: value, low: interval.low, high: interval.high)
+        }
+
+        var labelAnnotations = [Int](repeating: 0, count: matrix.labelCount)
+        var annotatorAnnotations = [Int](repeating: 0, count: matrix.annotatorCount)
+        for k in matrix.labels.indices {
+            labelAnnotations[Int(matrix.labels[k])] += 1
+            annotatorAnnotations[Int(matrix.annotators[k])] += 1
+        }
+        let perLabel = (0..<matrix.labelCount).map { c in
+            LabelAgreement(label: c, annotations: labelAnnotations[c],
+                           alpha: stat(point.labelAlpha[c]) { $0.labelAlpha[c] },
+                           fleiss: stat(point.labelFleiss[c]) { $0.labelFleiss[c] })
+        }
+        let pairs = engine.pairKeys.indices.map { p in
+            PairAgreement(a: engine.pairKeys[p].a, b: engine.pairKeys[p].b, overlap: engine.pairOverlap[p],
+                          observed: point.pairObserved[p], cohen: stat(point.pairCohen[p]) { $0.pairCohen[p] })
+        }
+        // Per annotator: shared items, mean κ with the others, pair agreement, α without them.
+        var shared = [Set<Int>](repeating: [], count: matrix.annotatorCount)
+        for u in engine.pairable {
+            for k in matrix.offsets[u]..<matrix.offsets[u + 1] { shared[Int(matrix.annotators[k])].insert(u) }
+        }
+        let perAnnotator = (0..<matrix.annotatorCount).map { a in
+            AnnotatorAgreement(
+                annotator: a, annotations: annotatorAnnotations[a], sharedItems: shared[a].count,
+                meanCohen: stat(point.annotatorCohen[a]) { $0.annotatorCohen[a] },
+                pairAgreement: point.annotatorAgreement[a],
+                alphaWithout: engine.alphaWithout(annotator: a))
+        }
+        var disputed = engine.pairable.map { u in
+            DisputedItem(item: u, disagreement: 1 - engine.pairShare(u), counts: matrix.labelCounts(u))
+        }
+        disputed.sort {
+            if $0.disagreement != $1.disagreement { return $0.disagreement > $1.disagreement }
+            let (m0, m1) = (matrix.count($0.item), matrix.count($1.item))
+            return m0 != m1 ? m0 > m1 : $0.item < $1.item
+        }
+        disputed = Array(disputed.prefix(disputedLimit)).filter { $0.disagreement > 0 }
+        return Result(
+            items: (0..<matrix.itemCount).filter { matrix.count($0) > 0 }.count, pairableItems: engine.pairable.count,
+            annotations: matrix.labels.count,
+            alpha: stat(point.alpha) { $0.alpha }, fleiss: stat(point.fleiss) { $0.fleiss },
+            meanCohen: stat(point.meanCohen) { $0.meanCohen }, observedAgreement: point.observed,
+            perLabel: perLabel, perAnnotator: perAnnotator, pairs: pairs, disputed: disputed,
+            resamples: draws.count, level: level)
+    }
+
+    /// Krippendorff's α (nominal) alone.
+    public static func krippendorffAlpha(_ matrix: AnnotationMatrix) -> Double? { Engine(matrix).statistics(weights: nil).alpha }
+    /// Fleiss' κ alone.
+    public static func fleissKappa(_ matrix: AnnotationMatrix) -> Double? { Engine(matrix).statistics(weights: nil).fleiss }
+
+    /// Cohen's κ of two label sequences over the same items (`nil` entries: not labelled there).
+    public static func cohenKappa(_ a: [Int?], _ b: [Int?], labelCount: Int) -> Double? {
+        var n = 0.0, agree = 0.0
+        var ma = [Double](repeating: 0, count: labelCount), mb = ma
+        for (x, y) in zip(a, b) {
+            guard let x, let y else { continue }
+            n += 1
+            if x == y { agree += 1 }
+            ma[x] += 1
+            mb[y] += 1
+        }
+        return kappa(n: n, agree: agree, ma: ma[...], mb: mb[...])
+    }
+
+    static func kappa(n: Double, agree: Double, ma: ArraySlice<Double>, mb: ArraySlice<Double>) -> Double? {
+        guard n > 0 else { return nil }
+        var expected = 0.0
+        for (x, y) in zip(ma, mb) { expected += x * y }
+        expected /= n * n
+        let observed = agree / n
+        guard 1 - expected > 1e-15 else { return nil }
+        return (observed - expected) / (1 - expected)
+    }
+
+    /// One slot per thread, each written by its own thread only.
+    final class ResultSlots: @unchecked Sendable {
+        private var slots: [[Snapshot]]
+        private let lock = NSLock()
+        init(count: Int) { slots = Array(repeating: [], count: count) }
+        func set(_ index: Int, _ value: [Snapshot]) { lock.lock(); slots[index] = value; lock.unlock() }
+        var all: [Snapshot] { slots.flatMap { $0 } }
+    }
+
+    /// The statistics of one weighting of the items (nil: every item once).
+    struct Snapshot {
+        var alpha: Double?
+        var fleiss: Double?
+        var observed: Double?
+        var meanCohen: Double?
+        var labelAlpha: [Double?]
+        var labelFleiss: [Double?]
+        var pairCohen: [Double?]
+        var pairObserved: [Double]
+        var annotatorCohen: [Double?]
+        var annotatorAgreement: [Double?]
+    }
+
+    /// What is fixed across resamples: the pairable items, their label counts and their annotator pairs.
+    final class Engine: Sendable {
+        let matrix: AnnotationMatrix
+        /// Items with m_u ≥ 2.
+        let pairable: [Int]
+        /// Per pairable item (in `pairable` order): its (label, count) list in `countLabels`/`countValues`.
+        let countOffsets: [Int]
+        let countLabels: [Int32]
+        let countValues: [Double]
+        /// The annotator pairs that share an item, and each one's number of shared items.
+        let pairKeys: [(a: Int, b: Int)]
+        let pairOverlap: [Int]
+        /// Per pairable item: its pair visits in `visitPair`, `visitLabelA`, `visitLabelB`.
+        let visitOffsets: [Int]
+        let visitPair: [Int32]
+        let visitLabelA: [Int32]
+        let visitLabelB: [Int32]
+
+        init(_ matrix: AnnotationMatrix) {
+            self.matrix = matrix
+            pairable = (0..<matrix.itemCount).filter { matrix.count($0) >= 2 }
+            var countOffsets = [0], countLabels: [Int32] = [], countValues: [Double] = []
+            var slot: [Int: Int] = [:]
+            var keys: [(a: Int, b: Int)] = [], overlap: [Int] = []
+            var visitOffsets = [0], visitPair: [Int32] = [], visitA: [Int32] = [], visitB: [Int32] = []
+            var scratch = [Int](repeating: 0, count: matrix.labelCount)
+            for u in pairable {
+                let range = matrix.offsets[u]..<matrix.offsets[u + 1]
+                for k in range { scratch[Int(matrix.labels[k])] += 1 }
+                for k in range where scratch[Int(matrix.labels[k])] > 0 {
+                    countLabels.append(matrix.labels[k])
+                    countValues.append(Double(scratch[Int(matrix.labels[k])]))
+                    scratch[Int(matrix.labels[k])] = 0
+                }
+                countOffsets.append(countLabels.count)
+                for i in range {
+                    for j in range where j > i {
+                        var (a, b) = (Int(matrix.annotators[i]), Int(matrix.annotators[j]))
+                        var (la, lb) = (matrix.labels[i], matrix.labels[j])
+                        if a > b { swap(&a, &b); swap(&la, &lb) }
+                        let key = a * matrix.annotatorCount + b
+                        let p: Int
+                        if let known = slot[key] { p = known } else {
+                            p = keys.count
+                            slot[key] = p
+                            keys.append((a, b))
+                            overlap.append(0)
+                        }
+                        overlap[p] += 1
+                        visitPair.append(Int32(p))
+                        visitA.append(la)
+                        visitB.append(lb)
+                    }
+                }
+                visitOffsets.append(visitPair.count)
+            }
+            // Pairs in annotator order, for stable output.
+            let order = keys.indices.sorted { keys[$0].a != keys[$1].a ? keys[$0].a < keys[$1].a : keys[$0].b < keys[$1].b }
+            var rank = [Int32](repeating: 0, count: keys.count)
+            for (r, p) in order.enumerated() { rank[p] = Int32(r) }
+            self.countOffsets = countOffsets
+            self.countLabels = countLabels
+            self.countValues = countValues
+            pairKeys = order.map { keys[$0] }
+            pairOverlap = order.map { overlap[$0] }
+            self.visitOffsets = visitOffsets
+            self.visitPair = visitPair.map { rank[Int($0)] }
+            visitLabelA = visitA
+            visitLabelB = visitB
+        }
+
+        /// The share of annotator pairs on item `u` that agree: P_u.
+        func pairShare(_ u: Int) -> Double {
+            let m = Double(matrix.count(u))
+            var same = 0.0
+            for (c, n) in matrix.labelCounts(u) where n > 1 { _ = c; same += Double(n * (n - 1)) }
+            return same / (m * (m - 1))
+        }
+
+        func statistics(weights: [Double]?) -> Snapshot {
+            let K = matrix.labelCount
+            var totals = [Double](repeating: 0, count: K)   // Σ w n_uc
+            var disagreement = 0.0                          // Σ w (m² − Σ n²)/(m − 1)
+            var labelDisagreement = [Double](repeating: 0, count: K)  // Σ w 2 n (m − n)/(m − 1)
+            var labelPairDisagreement = [Double](repeating: 0, count: K)  // Σ w 2 n (m − n)/(m (m − 1))
+            var sumPu = 0.0, sumW = 0.0, sumWm = 0.0
+            let P = pairKeys.count
+            var pairN = [Double](repeating: 0, count: P), pairAgree = pairN
+            var marginA = [Double](repeating: 0, count: P * K), marginB = marginA
+            for (index, u) in pairable.enumerated() {
+                let w = weights.map { $0[u] } ?? 1
+                if w == 0 { continue }
+                let m = Double(matrix.count(u))
+                var squares = 0.0
+                for k in countOffsets[index]..<countOffsets[index + 1] {
+                    let c = Int(countLabels[k]), n = countValues[k]
+                    totals[c] += w * n
+                    squares += n * n
+                    labelDisagreement[c] += w * 2 * n * (m - n) / (m - 1)
+                    labelPairDisagreement[c] += w * 2 * n * (m - n) / (m * (m - 1))
+                }
+                disagreement += w * (m * m - squares) / (m - 1)
+                sumPu += w * (squares - m) / (m * (m - 1))
+                sumW += w
+                sumWm += w * m
+                for v in visitOffsets[index]..<visitOffsets[index + 1] {
+                    let p = Int(visitPair[v]), la = Int(visitLabelA[v]), lb = Int(visitLabelB[v])
+                    pairN[p] += w
+                    if la == lb { pairAgree[p] += w }
+                    marginA[p * K + la] += w
+                    marginB[p * K + lb] += w
+                }
+            }
+            let n = totals.reduce(0, +)
+            let sumSquares = totals.reduce(0) { $0 + $1 * $1 }
+            let alphaDenominator = n * n - sumSquares
+            let alpha: Double? = n > 1 && alphaDenominator > 1e-12 * n * n ? 1 - (n - 1) * disagreement / alphaDenominator : nil
+            var fleiss: Double?, observed: Double?
+            if sumW > 0 {
+                let pBar = sumPu / sumW
+                let pE = totals.reduce(0) { $0 + ($1 / sumWm) * ($1 / sumWm) }
+                observed = pBar
+                if 1 - pE > 1e-15 { fleiss = (pBar - pE) / (1 - pE) }
+            }
+            var labelAlpha = [Double?](repeating: nil, count: K), labelFleiss = labelAlpha
+            for c in 0..<K where n > 1 {
+                let nc = totals[c]
+                let denominator = 2 * nc * (n - nc)
+                if denominator > 1e-12 * n * n { labelAlpha[c] = 1 - (n - 1) * labelDisagreement[c] / denominator }
+                let p = nc / sumWm
+                if p * (1 - p) > 1e-15 && sumW > 0 { labelFleiss[c] = 1 - (labelPairDisagreement[c] / sumW) / (2 * p * (1 - p)) }
+            }
+            var pairCohen = [Double?](repeating: nil, count: P), pairObserved = [Double](repeating: .nan, count: P)
+            var annotatorSum = [Double](repeating: 0, count: matrix.annotatorCount), annotatorCount = annotatorSum
+            var annotatorAgree = annotatorSum, annotatorPairs = annotatorSum
+            for p in 0..<P {
+                guard pairN[p] > 0 else { continue }
+                pairObserved[p] = pairAgree[p] / pairN[p]
+                let (a, b) = pairKeys[p]
+                annotatorAgree[a] += pairAgree[p]; annotatorAgree[b] += pairAgree[p]
+                annotatorPairs[a] += pairN[p]; annotatorPairs[b] += pairN[p]
+                pairCohen[p] = InterAnnotatorAgreement.kappa(
+                    n: pairN[p], agree: pairAgree[p], ma: marginA[(p * K)..<(p * K + K)], mb: marginB[(p * K)..<(p * K + K)])
+                if let kappa = pairCohen[p] {
+                    annotatorSum[a] += kappa; annotatorCount[a] += 1
+                    annotatorSum[b] += kappa; annotatorCount[b] += 1
+                }
+            }
+            let defined = pairCohen.compactMap { $0 }
+            return Snapshot(
+                alpha: alpha, fleiss: fleiss, observed: observed,
+                meanCohen: defined.isEmpty ? nil : defined.reduce(0, +) / Double(defined.count),
+                labelAlpha: labelAlpha, labelFleiss: labelFleiss, pairCohen: pairCohen, pairObserved: pairObserved,
+                annotatorCohen: (0..<matrix.annotatorCount).map { annotatorCount[$0] > 0 ? annotatorSum[$0] / annotatorCount[$0] : nil },
+                annotatorAgreement: (0..<matrix.annotatorCount).map { annotatorPairs[$0] > 0 ? annotatorAgree[$0] / annotatorPairs[$0] : nil })
+        }
+
+        /// Krippendorff's α with annotator `a`'s annotations left out.
+        func alphaWithout(annotator a: Int) -> Double? {
+            var item: [Int32] = [], annotator: [Int32] = [], label: [Int32] = []
+            for u in 0..<matrix.itemCount {
+                for k in matrix.offsets[u]..<matrix.offsets[u + 1] where Int(matrix.annotators[k]) != a {
+                    item.append(Int32(u)); annotator.append(matrix.annotators[k]); label.append(matrix.labels[k])
+                }
+            }
+            let reduced = AnnotationMatrix(itemCount: matrix.itemCount, annotatorCount: matrix.annotatorCount,
+                                           labelCount: matrix.labelCount, item: item, annotator: annotator, label: label)
+            return Engine(reduced).statistics(weights: nil).alpha
+        }
+    }
+}
