@@ -29,6 +29,7 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
     /// A planting rate outside (0, 0.5].
     case badRate(Double)
     case evaluateNeedsBow(model: String)
+    case noAnnotations(dataset: String)
 
     public var description: String {
         switch self {
@@ -68,6 +69,8 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
             return "\(file): none of its \(rows) rows could be stored (each was rejected; the reasons are above and in the store's rejected_rows)"
         case let .badRate(rate):
             return "a rate of \(rate) planted errors is outside (0, 0.5]: above half, the planted labels would be the majority"
+        case let .noAnnotations(dataset):
+            return "dataset \(dataset) has no annotations by named annotators"
         case let .evaluateNeedsBow(model):
             return "evaluate refits its models once per repeat and uses the bow family; \(model) is not supported yet"
         case let .inSample(split):

@@ -271,7 +271,7 @@ enum Migrations {
                 PRIMARY KEY (encoder, text)
             ) WITHOUT ROWID;
             """),
-        Migration(version: 13, name: "annotators, their annotations, agreement and consensus", sql: """
+        Migration(version: 13, name: "annotators, their annotations, and consensus labels", sql: """
             CREATE TABLE annotators (
                 id INTEGER PRIMARY KEY,
                 dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
@@ -285,12 +285,6 @@ enum Migrations {
                 annotated_at TEXT,
                 ingest_id INTEGER NOT NULL REFERENCES ingests(id) ON DELETE CASCADE,
                 PRIMARY KEY (sample_id, annotator_id, label)
-            ) WITHOUT ROWID;
-            CREATE TABLE run_documents (
-                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                name TEXT NOT NULL,
-                document TEXT NOT NULL,
-                PRIMARY KEY (run_id, name)
             ) WITHOUT ROWID;
             CREATE TABLE consensus_samples (
                 run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

@@ -12,6 +12,8 @@ public enum RunKind: String, Sendable, Codable, CaseIterable {
     case suspects
     case selection = "select"
     case evaluate
+    case agreement
+    case consensus
 
     /// The command that makes a run of this kind, for people ("dq label-issues").
     public var command: String { "dq \(rawValue)" }
