@@ -339,3 +339,124 @@ public struct StoredAnnotations: Sendable {
 
     public init() {}
 }
+
+/// One sample's consensus in a `dq consensus` run.
+public struct ConsensusRow: Sendable, Equatable {
+    public var sampleID: Int64
+    public var label: String
+    public var quality: Double
+    public var agreement: Double
+    public var annotations: Int
+
+    public init(sampleID: Int64, label: String, quality: Double, agreement: Double, annotations: Int) {
+        (self.sampleID, self.label, self.quality, self.agreement, self.annotations) = (sampleID, label, quality, agreement, annotations)
+    }
+}
+
+/// One annotator's quality in a `dq consensus` run.
+public struct AnnotatorQualityRow: Sendable, Equatable {
+    public var annotatorID: Int64
+    public var quality: Double?
+    public var agreement: Double?
+    public var worstLabel: String?
+    public var items: Int
+
+    public init(annotatorID: Int64, quality: Double?, agreement: Double?, worstLabel: String?, items: Int) {
+        (self.annotatorID, self.quality, self.agreement, self.worstLabel, self.items) = (annotatorID, quality, agreement, worstLabel, items)
+    }
+}
+
+extension Store {
+    public func writeConsensus(run: Int64, samples: [ConsensusRow], annotators: [AnnotatorQualityRow]) throws {
+        let insert = try database.prepare(
+            "INSERT INTO consensus_samples (run_id, sample_id, label, quality, agreement, annotations) VALUES (?, ?, ?, ?, ?, ?)")
+        for row in samples {
+            insert.reset()
+            try insert.bind([.integer(run), .integer(row.sampleID), .text(row.label), .real(row.quality), .real(row.agreement),
+                             .integer(Int64(row.annotations))])
+            try insert.runToEnd()
+        }
+        let annotator = try database.prepare(
+            "INSERT INTO consensus_annotators (run_id, annotator_id, quality, agreement, worst_label, items) VALUES (?, ?, ?, ?, ?, ?)")
+        for row in annotators {
+            annotator.reset()
+            try annotator.bind([.integer(run), .integer(row.annotatorID), row.quality.map { .real($0) } ?? .null,
+                                row.agreement.map { .real($0) } ?? .null, row.worstLabel.map { .text($0) } ?? .null, .integer(Int64(row.items))])
+            try annotator.runToEnd()
+        }
+    }
+
+    public func consensusRows(run: Int64) throws -> [ConsensusRow] {
+        try database.rows("SELECT sample_id, label, quality, agreement, annotations FROM consensus_samples WHERE run_id = ? ORDER BY sample_id",
+                          [.integer(run)]).map {
+            ConsensusRow(sampleID: try $0.int64(0), label: try $0.string(1), quality: try $0.double(2), agreement: try $0.double(3),
+                         annotations: try $0.int(4))
+        }
+    }
+
+    /// A new dataset `name` holding a copy of `samples` (store ids, ascending) of dataset
+    /// `source`, each with the label `labels` gives it, and their annotations: one ingest, one
+    /// transaction. `origin` is recorded as the ingest's file.
+    @discardableResult
+    public func deriveDataset(_ name: String, from source: Int64, samples: [Int64], labels: [Int64: String], origin: String) throws -> Int64 {
+        guard try datasetID(named: name) == nil else { throw StoreError.datasetExists(name) }
+        return try database.inTransaction {
+            let dataset = try ensureDataset(name)
+            let now = Timestamp.now()
+            var names: [String] = []
+            var seen = Set<String>()
+            for label in try self.labels(dataset: source) + samples.compactMap({ labels[$0] }) where seen.insert(label).inserted { names.append(label) }
+            for (position, label) in names.enumerated() {
+                try database.run("INSERT INTO labels (dataset_id, name, position) VALUES (?, ?, ?)", [.integer(dataset), .text(label), .integer(Int64(position))])
+            }
+            try database.run("INSERT INTO annotators (dataset_id, name) SELECT ?, name FROM annotators WHERE dataset_id = ? ORDER BY id",
+                             [.integer(dataset), .integer(source)])
+            // One ingest per split, as an ingest's samples are one split with consecutive ids.
+            let splitOf = try database.prepare("SELECT i.split, i.columns FROM samples s JOIN ingests i ON i.id = s.ingest_id WHERE s.id = ?")
+            var bySplit: [(split: String, columns: String, samples: [Int64])] = []
+            for sample in samples {
+                splitOf.reset()
+                try splitOf.bind([.integer(sample)])
+                guard let row = try splitOf.step() else { throw StoreError.inconsistent("no sample \(sample)") }
+                let split = try row.string(0)
+                if let k = bySplit.firstIndex(where: { $0.split == split }) { bySplit[k].samples.append(sample) } else {
+                    bySplit.append((split, try row.string(1), [sample]))
+                }
+            }
+            let copy = try database.prepare("""
+                INSERT INTO samples (ingest_id, source_row, external_id, text, text_pair, label, metadata)
+                SELECT ?, source_row, external_id, text, text_pair, coalesce(?, label), metadata FROM samples WHERE id = ?
+                """)
+            let copyAnnotations = try database.prepare("""
+                INSERT INTO annotations (sample_id, annotator_id, label, annotated_at, ingest_id)
+                SELECT ?, m.id, a.label, a.annotated_at, ? FROM annotations a
+                JOIN annotators o ON o.id = a.annotator_id JOIN annotators m ON m.dataset_id = ? AND m.name = o.name
+                WHERE a.sample_id = ?
+                """)
+            for part in bySplit {
+                try database.run(
+                    """
+                    INSERT INTO ingests (dataset_id, split, file, format, columns, started_at, finished_at, rows_read, rows_new, rows_duplicate, rows_rejected)
+                    VALUES (?, ?, ?, 'derived', ?, ?, ?, 0, 0, 0, 0)
+                    """, [.integer(dataset), .text(part.split), .text(origin), .text(part.columns), .text(now), .text(now)])
+                let ingest = database.lastInsertRowID
+                var first: Int64?, last: Int64?
+                for sample in part.samples {
+                    copy.reset()
+                    try copy.bind([.integer(ingest), labels[sample].map { .text($0) } ?? .null, .integer(sample)])
+                    try copy.runToEnd()
+                    let id = database.lastInsertRowID
+                    if first == nil { first = id }
+                    last = id
+                    copyAnnotations.reset()
+                    try copyAnnotations.bind([.integer(id), .integer(ingest), .integer(dataset), .integer(sample)])
+                    try copyAnnotations.runToEnd()
+                }
+                try database.run("UPDATE ingests SET rows_read = ?, rows_new = ?, first_sample_id = ?, last_sample_id = ? WHERE id = ?",
+                                 [.integer(Int64(part.samples.count)), .integer(Int64(part.samples.count)), first.map { .integer($0) } ?? .null,
+                                  last.map { .integer($0) } ?? .null, .integer(ingest)])
+            }
+            return dataset
+        }
+    }
+}

@@ -116,9 +116,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case wrongRunKind(run: Int64, kind: RunKind, expected: RunKind)
     case unreadableParameters(run: Int64, kind: RunKind, detail: String)
     case inconsistent(String)
+    case datasetExists(String)
 
     public var description: String {
         switch self {
+        case let .datasetExists(name):
+            return "a dataset named '\(name)' exists already; choose another name"
         case let .fromNewerVersion(path, storeVersion, knownVersion):
             return "\(path) was written by a newer dq (schema version \(storeVersion); this dq \(dqVersion) knows up to \(knownVersion))"
         case let .unknownDataset(name, known):

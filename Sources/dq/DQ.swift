@@ -40,7 +40,7 @@ struct DQ: ParsableCommand {
             CommandGroup(name: "Load and look", subcommands: [Ingest.self, Datasets.self, Stats.self, Runs.self, Models.self]),
             CommandGroup(name: "Analyse", subcommands: [PVI.self, Cartography.self, Divergence.self, Inconsistent.self, LabelIssues.self,
                                                         Conflicts.self, Suspects.self, Evaluate.self, VInfo.self, Artefacts.self, Bias.self,
-                                                        Agreement.self]),
+                                                        Agreement.self, ConsensusCommand.self]),
             CommandGroup(name: "Act", subcommands: [Export.self, Corrections.self, Select.self, Report.self]),
         ]
     )

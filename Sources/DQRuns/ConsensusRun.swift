@@ -1,0 +1,209 @@
+import DQAnalyses
+import DQReports
+import DQStore
+import DQText
+
+/// The parameters of a `dq consensus` run.
+public struct ConsensusParameters: RunParameters {
+    public static let kind = RunKind.consensus
+    public var method: Consensus.Method
+    public var splits: [String]?
+    /// CROWDLAB's probabilities: a file (`--probs`) or a PVI run's out-of-sample probabilities.
+    public var probs: String?
+    public var pviRun: Int64?
+    /// The labels, in the probabilities' column order when there are probabilities.
+    public var labels: [String]
+    /// The dataset the consensus was saved as, if any.
+    public var savedAs: String?
+}
+
+/// `dq consensus`: one label per annotated sample from its annotators, with the quality of
+/// each consensus and of each annotator; optionally saved as a new dataset whose labels are the
+/// consensus, for every other analysis to use.
+public enum ConsensusRun {
+    public struct Options: Sendable {
+        public var dataset: String?
+        public var splits: [String]?
+        /// nil: CROWDLAB when there are probabilities (--probs or --pvi-run), else Dawid–Skene.
+        public var method: Consensus.Method?
+        /// Out-of-sample probabilities in `dq label-issues --probs` format (id, label, one column per label).
+        public var probs: String?
+        /// A PVI run whose probabilities CROWDLAB uses (nil with `method` crowdlab: the latest).
+        public var pviRun: Int64?
+        /// Save the consensus as a new dataset of this name.
+        public var saveAs: String?
+        public var top = 20
+
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var run: Int64
+        public var dataset: String
+        public var method: Consensus.Method
+        public var result: Consensus.Result
+        public var labels: [String]
+        public var annotators: [String]
+        public var samples: [Sample]
+        /// Per item: its labels as given, "pos ×2, neg ×1".
+        public var given: [String]
+        public var savedAs: String?
+        public var top: Int
+        public var probabilitiesFrom: String?
+    }
+
+    public static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+        let (datasetID, name) = try store.defaultDataset(options.dataset)
+        let dataset = ResolvedDataset(id: datasetID, name: name, splits: options.splits)
+        var data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: options.splits)
+        let method = options.method ?? (options.probs != nil || options.pviRun != nil ? .crowdlab : .dawidSkene)
+        var parameters = ConsensusParameters(method: method, splits: options.splits, labels: data.stored.labels, savedAs: options.saveAs)
+        if let saveAs = options.saveAs, try store.datasetID(named: saveAs) != nil { throw StoreError.datasetExists(saveAs) }
+
+        // CROWDLAB's probabilities, over the labels in their column order.
+        var probabilities: [[Double]]?
+        var probabilitiesFrom: String?
+        if method == .crowdlab {
+            var labels: [String]
+            var byID: [Int64: [Double]] = [:]
+            if let probs = options.probs {
+                let file = try ImportedProbabilities.readGiven(path: probs)
+                labels = file.classes
+                let idOf = Dictionary(data.samples.map { ($0.displayID, $0.id) }) { a, _ in a }
+                for row in file.rows { if let id = idOf[row.id] { byID[id] = row.probabilities } }
+                parameters.probs = probs
+                probabilitiesFrom = probs
+            } else {
+                let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
+                labels = try record.parameters(PVIParameters.self).labels
+                for row in try store.pviRows(run: record.id) { byID[row.sampleID] = row.probabilities }
+                parameters.pviRun = record.id
+                probabilitiesFrom = "PVI run \(record.id)"
+            }
+            let missing = data.samples.filter { byID[$0.id] == nil }
+            guard missing.isEmpty else {
+                throw InputError(file: options.probs ?? "PVI run \(parameters.pviRun!)",
+                                 message: "no probabilities for \(missing.count) of the \(data.samples.count) annotated samples (first: "
+                                     + missing.prefix(5).map(\.displayID).joined(separator: ", ") + "); CROWDLAB needs one row per annotated sample")
+            }
+            let unknown = Set(data.stored.labels).subtracting(labels)
+            let used = Set(data.stored.label.map { data.stored.labels[Int($0)] })
+            if let label = used.intersection(unknown).sorted().first {
+                throw InputError(file: options.probs ?? "PVI run \(parameters.pviRun!)",
+                                 message: "annotators gave the label '\(label)', which has no probability column (columns: \(labels.joined(separator: ", ")))")
+            }
+            // Relabel the annotations in the probabilities' order.
+            let slot = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
+            data.stored.label = data.stored.label.map { slot[data.stored.labels[Int($0)]]! }
+            data.stored.labels = labels
+            data.matrix = AnnotationMatrix(itemCount: data.stored.sampleIDs.count, annotatorCount: data.stored.annotators.count,
+                                           labelCount: labels.count, item: data.stored.item, annotator: data.stored.annotator, label: data.stored.label)
+            probabilities = data.samples.map { byID[$0.id]! }
+            parameters.labels = labels
+        }
+        let matrix = data.matrix
+        observer.progress("consensus (\(method.rawValue)): \(matrix.labels.count) annotations of \(matrix.itemCount) items")
+        defer { observer.endProgress() }
+        let labels = data.stored.labels
+        let annotatorIDs = try store.annotatorIDs(dataset: datasetID)
+        let (run, result) = try store.recordRun(
+            parameters, dataset: datasetID, seed: nil,
+            compute: { _ -> Consensus.Result in
+                switch method {
+                case .majority: return Consensus.majority(matrix, probabilities: probabilities)
+                case .dawidSkene: return Consensus.dawidSkene(matrix)
+                case .crowdlab: return Consensus.crowdlab(matrix, probabilities: probabilities!)
+                }
+            },
+            write: { run, result in
+                try store.writeConsensus(
+                    run: run,
+                    samples: data.samples.indices.map { i in
+                        ConsensusRow(sampleID: data.samples[i].id, label: labels[result.label[i]], quality: result.quality[i],
+                                     agreement: result.agreement[i], annotations: result.annotations[i])
+                    },
+                    annotators: result.annotators.map {
+                        AnnotatorQualityRow(annotatorID: annotatorIDs[data.stored.annotators[$0.annotator]]!, quality: $0.quality,
+                                            agreement: $0.agreement, worstLabel: $0.worstLabel.map { labels[$0] }, items: $0.items)
+                    })
+                let changed = data.samples.indices.filter { labels[result.label[$0]] != data.samples[$0].label }.count
+                var summary: [(key: String, value: JSONValue)] = [
+                    ("method", .string(method.rawValue)), ("items", .number(Double(data.samples.count))),
+                    ("changed", .number(Double(changed))),
+                ]
+                if let weight = result.modelWeight { summary.append(("model_weight", .number(weight))) }
+                if let iterations = result.iterations { summary.append(("iterations", .number(Double(iterations)))) }
+                try store.writeSummary(run: run, .object(summary))
+            })
+        if let saveAs = options.saveAs {
+            var consensus: [Int64: String] = [:]
+            for (i, sample) in data.samples.enumerated() { consensus[sample.id] = labels[result.label[i]] }
+            try store.deriveDataset(saveAs, from: datasetID, samples: data.samples.map(\.id), labels: consensus,
+                                    origin: "dq consensus run \(run) (\(method.rawValue)) of \(name)")
+        }
+        return Outcome(run: run, dataset: name, method: method, result: result, labels: labels, annotators: data.stored.annotators,
+                       samples: data.samples, given: data.matrix.itemCount > 0 ? (0..<data.matrix.itemCount).map { data.describeCounts(data.matrix.labelCounts($0)) } : [],
+                       savedAs: options.saveAs, top: options.top, probabilitiesFrom: probabilitiesFrom)
+    }
+}
+
+extension ConsensusRun.Outcome {
+    private var methodName: String {
+        switch method {
+        case .majority: "majority vote"
+        case .dawidSkene: "Dawid–Skene"
+        case .crowdlab: "CROWDLAB"
+        }
+    }
+
+    public var tables: [Table] {
+        let changed = samples.indices.filter { labels[result.label[$0]] != samples[$0].label }
+        let qualityName = method == .crowdlab ? "consensus quality" : method == .dawidSkene ? "posterior" : "agreement"
+        let summary = Table(
+            name: "consensus", title: "Consensus of \(annotators.count) annotators on \(dataset) by \(methodName), run \(run)",
+            columns: ["items", "annotations", "consensus ≠ given label", "mean \(qualityName)", "unanimous"],
+            rows: [[.int(samples.count), .int(result.annotations.reduce(0, +)), .int(changed.count),
+                    .real(result.quality.reduce(0, +) / Double(max(result.quality.count, 1))),
+                    .int(result.agreement.filter { $0 == 1 }.count)]],
+            note: (probabilitiesFrom.map { "Model probabilities: \($0). " } ?? "")
+                + (savedAs.map { "Saved as dataset \($0): its labels are the consensus; analyse it with --dataset \($0). " }
+                    ?? "To analyse the consensus labels: dq consensus --save-as NAME, then --dataset NAME."))
+        let order = result.annotators.indices.sorted {
+            let (a, b) = (result.annotators[$0], result.annotators[$1])
+            if (a.quality ?? .infinity) != (b.quality ?? .infinity) { return (a.quality ?? .infinity) < (b.quality ?? .infinity) }
+            return (a.agreement ?? .infinity) < (b.agreement ?? .infinity)
+        }
+        let annotatorTable = Table(
+            name: "consensus_annotators", title: "Annotators, least reliable first",
+            columns: ["annotator", "items", "quality", "agreement with consensus", "worst label"],
+            rows: order.map { k in
+                let a = result.annotators[k]
+                return [.text(annotators[a.annotator]), .int(a.items), a.quality.map { .real($0) } ?? .missing,
+                        a.agreement.map { .real($0) } ?? .missing, .optional(a.worstLabel.map { labels[$0] })]
+            },
+            note: method == .crowdlab ? "Quality: cleanlab's annotator_quality (the model-weighted quality of their labels and their agreement with the consensus)."
+                : method == .dawidSkene ? "Quality: the annotator's estimated accuracy, Σ prior(c) · P(says c | truth c)."
+                : "Quality: agreement with the consensus on items with two or more annotators.")
+        let shown = (changed + samples.indices.filter { labels[result.label[$0]] == samples[$0].label }.sorted { result.quality[$0] < result.quality[$1] })
+            .prefix(top)
+        let items = Table(
+            name: "consensus_items", title: "Items whose consensus differs from the given label, then the least certain",
+            columns: ["id", "given label", "consensus"] + (method == .majority ? [] : [qualityName]) + ["agreement", "labels given", "text"],
+            rows: shown.map { i in
+                [.text(samples[i].displayID), .text(samples[i].label), .text(labels[result.label[i]])]
+                    + (method == .majority ? [] : [.real(result.quality[i])])
+                    + [.real(result.agreement[i]), .text(given[i]), .text(samples[i].text)]
+            })
+        return [summary, annotatorTable, items]
+    }
+
+    /// Every annotated sample, as `--out` writes it.
+    public var sampleTable: Table {
+        Table(name: "consensus_samples", title: "Consensus",
+              columns: ["id", "given_label", "consensus", "quality", "agreement", "annotations", "labels_given"],
+              rows: samples.indices.map { i in
+                  [.text(samples[i].displayID), .text(samples[i].label), .text(labels[result.label[i]]), .real(result.quality[i], digits: 6),
+                   .real(result.agreement[i], digits: 6), .int(result.annotations[i]), .text(given[i])]
+              })
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import DQAnalyses
+import DQRuns
+
+extension Consensus.Method: ExpressibleByArgument {}
+
+struct ConsensusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consensus",
+        abstract: "One label per sample from its annotators, with the quality of each consensus and each annotator.",
+        discussion: """
+            Methods:
+              majority      the most frequent label (ties broken as cleanlab breaks them);
+              dawid-skene   each annotator's confusion matrix fitted by EM (Dawid & Skene 1979), as crowd-kit fits it;
+              crowdlab      annotators and a model's out-of-sample probabilities weighted by how reliable each one is \
+            (cleanlab's get_label_quality_multiannotator, to 1e-12).
+            The default is crowdlab when probabilities are given (--probs, or --pvi-run), else dawid-skene. With --method crowdlab alone, \
+            the probabilities of the dataset's latest PVI run are used.
+
+            --save-as NAME stores a new dataset whose labels are the consensus (with the same texts and annotations), so that PVI, \
+            cartography, label-issues and suspects can use the consensus: run them with --dataset NAME.
+
+            Examples:
+              dq consensus --dataset sentiment
+              dq consensus --dataset sentiment --method majority --save-as sentiment_majority
+              dq pvi --dataset sentiment --model bow && dq consensus --dataset sentiment --method crowdlab
+              dq consensus --dataset sentiment --probs probs.csv --out consensus.csv
+            """
+    )
+
+    @OptionGroup var data: DatasetOptions
+    @Option(help: "majority, dawid-skene or crowdlab.") var method: Consensus.Method?
+    @Option(help: ArgumentHelp("CROWDLAB's out-of-sample probabilities: a CSV with id, label and one column per label (as dq label-issues --probs).", valueName: "file"))
+    var probs: String?
+    @Option(help: ArgumentHelp("CROWDLAB: the PVI run whose probabilities to use.", valueName: "run")) var pviRun: Int64?
+    @Option(help: ArgumentHelp("Save the consensus as a new dataset of this name.", valueName: "name")) var saveAs: String?
+    @Option(help: "How many items to list.") var top = 20
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: SampleOutputOptions
+
+    func validate() throws {
+        if probs != nil && pviRun != nil { throw ValidationError("give --probs or --pvi-run, not both") }
+        if let method, method != .crowdlab, probs != nil || pviRun != nil {
+            throw ValidationError("--probs and --pvi-run are CROWDLAB's; leave them out with --method \(method.rawValue)")
+        }
+        if let saveAs, saveAs.isBlank { throw ValidationError("--save-as must not be empty") }
+    }
+
+    func run() throws {
+        var options = ConsensusRun.Options()
+        options.dataset = data.dataset
+        options.splits = data.selection.splits
+        options.method = method
+        options.probs = probs
+        options.pviRun = pviRun
+        options.saveAs = saveAs
+        options.top = top
+        let outcome = try Interrupt.during { try ConsensusRun.run(store: try store.open(), options: options, observer: Terminal.observer) }
+        try output.emit(outcome.tables, samples: outcome.sampleTable)
+        if let saved = outcome.savedAs { Terminal.note("next: dq pvi --dataset \(saved.shellQuoted) --model bow") }
+    }
+}
