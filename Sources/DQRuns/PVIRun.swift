@@ -112,10 +112,28 @@ public enum PVIRun {
         public var labels: [String]
         /// The family as tables name it ("bow", "tiny-bert, shuffle inputs", "imported probabilities").
         public var familyDescription: String
+        /// With `--by annotator`: the annotators of each annotated sample.
+        public var annotatorsOf: [Int64: [String]]?
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
+        var outcome = try runUnsliced(store: store, dataset: selection, options: options, observer: observer)
+        if options.by == "annotator" {
+            // A sample is in the slice of every annotator who labelled it.
+            let dataset = try store.resolve(DatasetSelection(name: selection.name))
+            let stored = try store.annotations(dataset: dataset.id)
+            var members: [Int64: [String]] = [:]
+            for k in stored.item.indices {
+                members[stored.sampleIDs[Int(stored.item[k])], default: []].append(stored.annotators[Int(stored.annotator[k])])
+            }
+            outcome.annotatorsOf = members
+        }
+        return outcome
+    }
+
+    private static func runUnsliced(store: Store, dataset selection: DatasetSelection, options: Options,
+                                    observer: RunObserver) throws -> Outcome {
         var splits = selection.splits
         if case let .split(train, evaluate) = options.scheme {
             // PVI is defined out of sample; in-sample probabilities would also mislead label-issues and suspects.
@@ -141,7 +159,11 @@ public enum PVIRun {
                               + "of a sample of \(train.joined(separator: ",")): their PVI is partly in sample")
             }
         }
-        if let by = options.by { _ = try samples.map { try sliceKey($0, column: by) } }
+        if options.by == "annotator" {
+            guard try store.annotationCount(dataset: dataset.id) > 0 else { throw RunError.noAnnotations(dataset: dataset.name) }
+        } else if let by = options.by {
+            _ = try samples.map { try sliceKey($0, column: by) }
+        }
         let labels = try store.labels(dataset: dataset.id)
         if let file = options.importProbabilities {
             return try runImported(file, store: store, dataset: dataset, samples: samples, labels: labels, observer: observer)
@@ -277,7 +299,21 @@ extension PVIRun.Outcome {
             name: "v_information", title: "V-information, \(familyDescription), run \(run) (mean PVI in bits; higher = the input tells more about the label)",
             columns: columns,
             rows: PVIRun.summaryRows([PointwiseVInformation.summarise(scores, group: "all")] + PointwiseVInformation.summarise(scores, by: results.map(\.sample.label))))]
-        if let by {
+        if by == "annotator", let annotatorsOf {
+            // Overlapping slices: each annotator's samples, scored against the samples' labels.
+            var slices: [String: [PVIEstimation.Result]] = [:]
+            var order: [String] = []
+            for result in results {
+                for name in annotatorsOf[result.sample.id] ?? [] {
+                    if slices[name] == nil { order.append(name) }
+                    slices[name, default: []].append(result)
+                }
+            }
+            tables.append(Table(
+                name: "slices", title: "V-information by annotator (the samples each annotator labelled)", columns: columns,
+                rows: PVIRun.summaryRows(order.sorted().map { PointwiseVInformation.summarise(slices[$0]!.map(\.score), group: $0) }),
+                note: "A sample is in the slice of every annotator who labelled it; PVI is of the sample's label."))
+        } else if let by {
             let keys = try results.map { try PVIRun.sliceKey($0.sample, column: by) }
             tables.append(Table(name: "slices", title: "V-information by \(by)", columns: columns,
                                 rows: PVIRun.summaryRows(PointwiseVInformation.summarise(scores, by: keys))))

@@ -67,7 +67,8 @@ public enum SuspectsRun {
         for kind in sourceKinds {
             if let run = try store.defaultRun(dataset: dataset.id, kind: kind) { runs[kind] = run.id } else { missing.append(kind) }
         }
-        guard !runs.isEmpty else { throw RunError.nothingToMerge(dataset: dataset.name) }
+        let annotated = try store.annotationCount(dataset: dataset.id) > 0
+        guard !runs.isEmpty || annotated else { throw RunError.nothingToMerge(dataset: dataset.name) }
 
         // The samples judged: those the model run scored, else those the data map covers, else all.
         let pviRows = try runs[.pvi].map { try store.pviRows(run: $0) } ?? []
@@ -145,7 +146,7 @@ public enum SuspectsRun {
                 estimates.append((labelIssues(given: first.given, probabilities: mean, classes: k), "the \(probabilitiesOf.count) models' mean probabilities"))
             }
         }
-        let sources = sourceKinds.flatMap { kind -> [(kind: RunKind, run: Int64)] in
+        var sources = sourceKinds.flatMap { kind -> [(kind: RunKind, run: Int64)] in
             kind == .pvi ? modelRuns.map { (kind: .pvi, run: $0.run) } : runs[kind].map { [(kind: kind, run: $0)] } ?? []
         }
         if !points.isEmpty {
@@ -187,6 +188,46 @@ public enum SuspectsRun {
             suggestions.append(suggested)
         }
 
+        // Annotators who gave another label than the sample's: the share of them is the
+        // suspicion (dense when every judged sample has two or more annotations).
+        if annotated {
+            let stored = try store.annotations(dataset: dataset.id)
+            var consensus: [Int64: String] = [:]
+            var consensusMethod = ""
+            if let run = try store.latestRun(dataset: dataset.id, kind: .consensus) {
+                consensusMethod = try run.parameters(ConsensusParameters.self).method.rawValue
+                for row in try store.consensusRows(run: run.id) { consensus[row.sampleID] = row.label }
+                sources.append((.consensus, run.id))
+            }
+            var suspicion = [Double](repeating: 0, count: n)
+            var reasons = [String](repeating: "no annotations", count: n)
+            var suggested = [String?](repeating: nil, count: n)
+            var multiply = 0
+            var start = 0
+            for (item, sampleID) in stored.sampleIDs.enumerated() {
+                var end = start
+                while end < stored.item.count && Int(stored.item[end]) == item { end += 1 }
+                defer { start = end }
+                guard let i = position[sampleID], let sample = samples[sampleID] else { continue }
+                var counts: [String: Int] = [:]
+                for k in start..<end { counts[stored.labels[Int(stored.label[k])], default: 0] += 1 }
+                let m = end - start
+                if m >= 2 { multiply += 1 }
+                let agreeing = counts[sample.label] ?? 0
+                suspicion[i] = 1 - Double(agreeing) / Double(m)
+                let described = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                reasons[i] = "annotators: " + described.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+                if let label = consensus[sampleID] {
+                    reasons[i] += " (\(consensusMethod) consensus \(label))"
+                    if label != sample.label { suggested[i] = label }
+                } else if let top = described.first, top.key != sample.label {
+                    suggested[i] = top.key
+                }
+            }
+            signals.append(.init(name: "annotator disagreement", source: "annotators", suspicion: suspicion, sparse: multiply < n, reasons: reasons))
+            suggestions.insert(suggested, at: 0)
+        }
+
         let (calibration, evaluateRun) = try Self.calibration(store: store, dataset: dataset.id)
         let ranking = SuspectScoring.rank(signals, calibration: calibration)
         let calibratedBy = ranking.probability == nil ? nil : evaluateRun
@@ -205,7 +246,10 @@ public enum SuspectsRun {
                               "the calibrated probabilities' sum (it assumes about the \((rate * 100).formatted(digits: 0))% of errors dq evaluate run \(evaluateRun) planted)"))
         }
         let estimate = estimates.min { $0.count < $1.count }
-        let flaggedBySparse = (0..<n).filter { i in signals.contains { $0.sparse && $0.suspicion[i] > 0 } }.count
+        let annotatorSuggestions = annotated ? suggestions[0] : []
+        let flaggedBySparse = (0..<n).filter { i in
+            signals.contains { $0.sparse && $0.source != "annotators" && $0.suspicion[i] > 0 } || (annotated && annotatorSuggestions[i] != nil)
+        }.count
         let (length, rule): (Int, String) = options.all ? (n, "every sample (--all)")
             : options.top.map { (min($0, n), "--top \($0)") }
             ?? estimate.map { estimate in
@@ -215,7 +259,8 @@ public enum SuspectsRun {
                         + ($0.what.hasPrefix("the calibrated") ? $0.what : "confident learning (cleanlab's num_label_issues) on \($0.what)") }
                         .joined(separator: "; "))
             }
-            ?? (flaggedBySparse, "the samples a specification or a duplicate flags")
+            ?? (flaggedBySparse, annotated ? "the samples a specification or a duplicate flags, or whose annotators' consensus (or majority) is another label"
+                : "the samples a specification or a duplicate flags")
         let suspects = ranking.order.prefix(length).map { i in
             Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
                   suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,

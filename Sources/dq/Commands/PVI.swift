@@ -34,7 +34,7 @@ struct PVI: ParsableCommand {
     @Option(help: "…and score this one.") var evalSplit: String?
     @Option(help: "The null-input model g: trained (the family fitted on empty inputs, as in the paper) or prior (the training label frequencies).")
     var null: PVIEstimation.NullModel = .trained
-    @Option(help: ArgumentHelp("Also summarise by this column: label, split, or a metadata column.", valueName: "column")) var by: String?
+    @Option(help: ArgumentHelp("Also summarise by this column: label, split, a metadata column, or annotator (each annotator's samples).", valueName: "column")) var by: String?
     @Option(help: "How many lowest-PVI samples to list.") var top = 10
     @Option(help: ArgumentHelp(
         "Keep samples sharing this in one fold: text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.",
