@@ -119,9 +119,9 @@ public enum PVIRun {
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         var outcome = try runUnsliced(store: store, dataset: selection, options: options, observer: observer)
-        if options.by == "annotator" {
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        if options.by == "annotator", try store.annotationCount(dataset: dataset.id) > 0 {
             // A sample is in the slice of every annotator who labelled it.
-            let dataset = try store.resolve(DatasetSelection(name: selection.name))
             let stored = try store.annotations(dataset: dataset.id)
             var members: [Int64: [String]] = [:]
             for k in stored.item.indices {
@@ -159,8 +159,8 @@ public enum PVIRun {
                               + "of a sample of \(train.joined(separator: ",")): their PVI is partly in sample")
             }
         }
-        if options.by == "annotator" {
-            guard try store.annotationCount(dataset: dataset.id) > 0 else { throw RunError.noAnnotations(dataset: dataset.name) }
+        // `--by annotator` slices by the annotations when the dataset has some, else by a metadata column of that name.
+        if options.by == "annotator", try store.annotationCount(dataset: dataset.id) > 0 {
         } else if let by = options.by {
             _ = try samples.map { try sliceKey($0, column: by) }
         }

@@ -15,20 +15,6 @@ import Foundation
 /// Single-label data allows one label per annotator and sample: a second, different label is
 /// an error naming both lines, and nothing from the file is stored.
 extension Store {
-    /// One item of an annotated file, while it is read.
-    private struct PendingItem {
-        var line: Int
-        var externalID: String?
-        var text: String
-        var textPair: String?
-        var givenLabel: String
-        var metadata: String?
-        /// (annotator index, label index, line, time), in file order.
-        var annotations: [(annotator: Int32, label: Int32, line: Int32, time: String?)] = []
-        /// The stored sample this item adds to, if any.
-        var existing: Int64?
-    }
-
     func ingestAnnotated(file: String, options: IngestOptions,
                          progress: ((IngestProgress) throws -> Void)?) throws -> IngestSummary {
         let started = Date()
@@ -37,112 +23,11 @@ extension Store {
         var summary = IngestSummary(
             file: file, dataset: datasetName, split: options.split, format: format,
             rowsRead: 0, rowsNew: 0, rowsDuplicate: 0, rowsRejected: 0, firstRejects: [], seconds: 0)
-
-        var annotatorNames: [String] = [], annotatorIndex: [String: Int32] = [:]
-        var labelNames: [String] = [], labelIndex: [String: Int32] = [:]
-        func index(_ name: String, in names: inout [String], _ lookup: inout [String: Int32]) -> Int32 {
-            if let known = lookup[name] { return known }
-            let next = Int32(names.count)
-            names.append(name)
-            lookup[name] = next
-            return next
-        }
-        var items: [PendingItem] = []
-        var itemOfKey: [String: Int] = [:]
-        var rejects: [RejectedRow] = []
-        var emptyAnnotatorRows = 0
-        var describedColumns: JSONValue = .object([])
-        var labelColumn = 0
-        var annotatorColumns: [(name: String, position: Int)] = []
-
-        /// The 1-based column holding an annotator's label, for messages.
-        func column(of annotator: String) -> Int? {
-            if annotatorColumns.count == 1 && format != .labelStudio { return labelColumn + 1 }
-            return annotatorColumns.first { $0.name == annotator }.map { $0.position + 1 }
-        }
-
-        func add(_ row: LabelledRow) throws {
-            let key = row.externalID.map { "i" + $0 } ?? ("t" + row.text + "\u{0}" + (row.textPair ?? ""))
-            let item: Int
-            if let known = itemOfKey[key] {
-                item = known
-                if items[item].text != row.text || items[item].textPair != row.textPair {
-                    throw InputError(file: file, line: row.line, message: "id '\(row.externalID ?? "")' was given a different text on line \(items[item].line); "
-                                         + "rows with the same id are annotations of one sample and must agree on its text")
-                }
-            } else {
-                item = items.count
-                itemOfKey[key] = item
-                items.append(PendingItem(
-                    line: row.line, externalID: row.externalID, text: row.text, textPair: row.textPair, givenLabel: row.label,
-                    metadata: row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText))
-            }
-            for annotation in row.annotations {
-                let annotator = index(annotation.annotator, in: &annotatorNames, &annotatorIndex)
-                let label = index(annotation.label, in: &labelNames, &labelIndex)
-                if let earlier = items[item].annotations.first(where: { $0.annotator == annotator }) {
-                    if earlier.label == label { summary.annotationsDuplicate += 1; continue }
-                    throw InputError(
-                        file: file, line: row.line, column: column(of: annotation.annotator),
-                        message: "annotator '\(annotation.annotator)' gives \(row.externalID.map { "item '\($0)'" } ?? "this text") a second label: "
-                            + "'\(annotation.label)' here and '\(labelNames[Int(earlier.label)])' on line \(earlier.line); "
-                            + "single-label data has one label per annotator and item")
-                }
-                items[item].annotations.append((annotator, label, Int32(row.line), annotation.time))
-            }
-        }
-
-        // Read the whole file first: an item's rows may be anywhere in it, and the samples one
-        // ingest adds must have consecutive ids.
-        if format == .labelStudio {
-            for row in try LabelStudioExport.read(path: file, columns: options.columns) {
-                summary.rowsRead += 1
-                if row.annotations.isEmpty {
-                    let reject = RejectedRow(line: row.line, reason: "task \(row.externalID ?? "?") has no annotation with a choice", raw: row.text)
-                    if options.strict { throw IngestError.strictReject(file: file, row: reject) }
-                    rejects.append(reject)
-                    continue
-                }
-                try add(row)
-            }
-            describedColumns = .object([("label_studio", .string(options.columns.label ?? "choices"))])
-        } else {
-            let reader = try LabelledRowReader(path: file, format: format, columns: options.columns)
-            while let outcome = try reader.next() {
-                guard let columns = reader.columns else { continue }
-                if summary.rowsRead == 0 {
-                    labelColumn = columns.label
-                    annotatorColumns = columns.annotator != nil ? [(columns.columns[columns.annotator!], columns.annotator!)]
-                        : zip(columns.annotatorNames, columns.annotators).map { ($0, $1) }
-                    describedColumns = Store.describe(columns)
-                }
-                summary.rowsRead += 1
-                switch outcome {
-                case .accepted(let row):
-                    try add(row)
-                case .rejected(let reject):
-                    if reject.reason.hasPrefix("no annotator in column") { emptyAnnotatorRows += 1 }
-                    if options.strict { throw IngestError.strictReject(file: file, row: reject) }
-                    rejects.append(reject)
-                }
-                if summary.rowsRead % 16_384 == 0, let progress {
-                    try progress(IngestProgress(rowsRead: summary.rowsRead, bytesRead: reader.bytesConsumed,
-                                                fileSize: reader.fileSize, elapsed: Date().timeIntervalSince(started)))
-                }
-            }
-            if let columns = reader.columns {
-                if emptyAnnotatorRows > 0 && emptyAnnotatorRows == summary.rowsRead, let column = columns.annotator {
-                    throw InputError(file: file, column: column + 1,
-                                     message: "the annotator column '\(columns.columns[column])' is empty on every row; nothing was stored")
-                }
-                for (k, column) in columns.annotators.enumerated() where annotatorIndex[columns.annotatorNames[k]] == nil {
-                    throw InputError(file: file, column: column + 1,
-                                     message: "the annotator column '\(columns.columns[column])' is empty on every row; "
-                                         + "leave it out of --annotators (nothing was stored)")
-                }
-            }
-        }
-        summary.annotators = annotatorNames.count
+        // A Label Studio export is read whole (it is one JSON document); other files are read
+        // on a second thread, which also groups rows into items, while this one stores.
+        let source: AnnotationGrouping.Source = format == .labelStudio
+            ? .rows(try LabelStudioExport.read(path: file, columns: options.columns))
+            : .reader(try LabelledRowReader(path: file, format: format, columns: options.columns))
 
         try asBulkAppend { try database.inTransaction {
             let dataset = try ensureDataset(datasetName)
@@ -150,24 +35,26 @@ extension Store {
                 """
                 INSERT INTO ingests (dataset_id, split, file, format, columns, started_at, finished_at,
                                      rows_read, rows_new, rows_duplicate, rows_rejected)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)
+                VALUES (?, ?, ?, ?, '{}', ?, ?, 0, 0, 0, 0)
                 """,
-                [.integer(dataset), .text(options.split), .text(file), .text(format.rawValue), .text(describedColumns.jsonText),
+                [.integer(dataset), .text(options.split), .text(file), .text(format.rawValue),
                  .text(Timestamp.string(from: started)), .text(Timestamp.string(from: started))])
             let ingestID = database.lastInsertRowID
 
-            // Items already stored in this split take the new annotations.
+            // Items already stored in this split, by id and by text: they take the new annotations.
+            var stored = AnnotationGrouping.StoredItems()
             if try sampleCount(dataset: dataset, splits: [options.split]) > 0 {
                 try forEachSample(dataset: dataset, splits: [options.split]) { sample in
-                    let key = sample.externalID.map { "i" + $0 } ?? ("t" + sample.text + "\u{0}" + (sample.textPair ?? ""))
-                    guard let item = itemOfKey[key] else { return }
-                    if items[item].text != sample.text || items[item].textPair != sample.textPair {
-                        throw InputError(file: file, line: items[item].line,
-                                         message: "id '\(sample.externalID ?? "")' is stored with a different text; rows with the same id must agree on its text")
-                    }
-                    items[item].existing = sample.id
+                    if let id = sample.externalID { stored.byID[id] = sample.id } else { stored.byText[sample.text + "\u{0}" + (sample.textPair ?? "")] = sample.id }
+                    stored.texts[sample.id] = (sample.text, sample.textPair)
                 }
             }
+            // New samples get the ids after the store's last sample, in order of first appearance,
+            // so that their annotations can be stored as they are read; the samples are written
+            // at the end, when each one's majority label is known. (The bulk append checks no
+            // foreign keys per row; the check at the end of the test suite's ingests holds.)
+            stored.firstNewID = (try database.row("SELECT coalesce(max(id), 0) FROM samples")?.int64(0) ?? 0) + 1
+            let firstNewID = stored.firstNewID
 
             var storedLabels = Set(try labels(dataset: dataset))
             let insertLabel = try database.prepare(
@@ -178,80 +65,93 @@ extension Store {
                 try insertLabel.bind([.integer(dataset), .text(label), .integer(dataset)])
                 try insertLabel.runToEnd()
             }
-            for label in labelNames { try register(label) }
-
-            try database.run("INSERT OR IGNORE INTO annotators (dataset_id, name) SELECT ?, value FROM json_each(?)",
-                             [.integer(dataset), .text(JSONValue.array(annotatorNames.map { .string($0) }).jsonText)])
-            var annotatorIDs = [Int64](repeating: 0, count: annotatorNames.count)
-            for row in try database.rows("SELECT id, name FROM annotators WHERE dataset_id = ?", [.integer(dataset)]) {
-                if let k = annotatorIndex[try row.string(1)] { annotatorIDs[Int(k)] = try row.int64(0) }
-            }
-
-            let insertSample = try database.prepare("""
-                INSERT INTO samples (ingest_id, source_row, external_id, text, text_pair, label, metadata)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            var labelNames: [String] = [], annotatorNames: [String] = [], annotatorIDs: [Int64] = []
+            let insertAnnotator = try database.prepare("INSERT OR IGNORE INTO annotators (dataset_id, name) VALUES (?, ?)")
+            let findAnnotator = try database.prepare("SELECT id FROM annotators WHERE dataset_id = ? AND name = ?")
             let insertAnnotation = try database.prepare(
                 "INSERT OR IGNORE INTO annotations (sample_id, annotator_id, label, annotated_at, ingest_id) VALUES (?, ?, ?, ?, ?)")
-            let storedAnnotation = try database.prepare(
-                "SELECT label FROM annotations WHERE sample_id = ? AND annotator_id = ?")
-            var firstSample: Int64?, lastSample: Int64?
-            var counts = [Int](repeating: 0, count: labelNames.count)
-            for item in items.indices {
-                let sampleID: Int64
-                if let existing = items[item].existing {
-                    sampleID = existing
-                    summary.rowsDuplicate += 1
-                } else {
-                    var label = items[item].givenLabel
-                    if label.isEmpty {
-                        // The most frequent annotation; ties go to the label given first.
-                        for annotation in items[item].annotations { counts[Int(annotation.label)] += 1 }
-                        var best = items[item].annotations[0].label
-                        for annotation in items[item].annotations where counts[Int(annotation.label)] > counts[Int(best)] {
-                            best = annotation.label
-                        }
-                        for annotation in items[item].annotations { counts[Int(annotation.label)] = 0 }
-                        label = labelNames[Int(best)]
-                    }
-                    try register(label)
-                    insertSample.reset()
-                    try insertSample.bind([
-                        .integer(ingestID), .integer(Int64(items[item].line)), items[item].externalID.map { .text($0) } ?? .null,
-                        .text(items[item].text), items[item].textPair.map { .text($0) } ?? .null, .text(label),
-                        items[item].metadata.map { .text($0) } ?? .null,
-                    ])
-                    try insertSample.runToEnd()
-                    sampleID = database.lastInsertRowID
-                    if firstSample == nil { firstSample = sampleID }
-                    lastSample = sampleID
-                    summary.rowsNew += 1
+            let storedAnnotation = try database.prepare("SELECT label FROM annotations WHERE sample_id = ? AND annotator_id = ?")
+            var rejects: [RejectedRow] = []
+
+            let grouping = AnnotationGrouping(source: source, stored: stored, file: file, format: format, strict: options.strict)
+            defer { grouping.stop() }
+            while let chunk = try grouping.next() {
+                for name in chunk.newLabels {
+                    try register(name)
+                    labelNames.append(name)
                 }
-                for annotation in items[item].annotations {
-                    let annotatorID = annotatorIDs[Int(annotation.annotator)]
-                    let label = labelNames[Int(annotation.label)]
-                    if items[item].existing != nil {
+                for name in chunk.newAnnotators {
+                    insertAnnotator.reset()
+                    try insertAnnotator.bind([.integer(dataset), .text(name)])
+                    try insertAnnotator.runToEnd()
+                    findAnnotator.reset()
+                    try findAnnotator.bind([.integer(dataset), .text(name)])
+                    guard let id = try findAnnotator.step()?.int64(0) else { throw StoreError.inconsistent("annotator \(name) was not stored") }
+                    annotatorNames.append(name)
+                    annotatorIDs.append(id)
+                }
+                for record in chunk.records {
+                    let annotatorID = annotatorIDs[Int(record.annotator)]
+                    let label = labelNames[Int(record.label)]
+                    if record.sampleID < firstNewID {
                         storedAnnotation.reset()
-                        try storedAnnotation.bind([.integer(sampleID), .integer(annotatorID)])
-                        if let row = try storedAnnotation.step() {
-                            let stored = try row.string(0)
-                            if stored == label { summary.annotationsDuplicate += 1; continue }
+                        try storedAnnotation.bind([.integer(record.sampleID), .integer(annotatorID)])
+                        if let earlier = try storedAnnotation.step()?.string(0) {
+                            if earlier == label { summary.annotationsDuplicate += 1; continue }
                             throw InputError(
-                                file: file, line: Int(annotation.line), column: column(of: annotatorNames[Int(annotation.annotator)]),
-                                message: "annotator '\(annotatorNames[Int(annotation.annotator)])' already gave this item the label '\(stored)' "
+                                file: file, line: Int(record.line), column: grouping.column(of: annotatorNames[Int(record.annotator)]),
+                                message: "annotator '\(annotatorNames[Int(record.annotator)])' already gave this item the label '\(earlier)' "
                                     + "(stored earlier); '\(label)' here would be a second label, and single-label data has one per annotator and item")
                         }
                     }
                     insertAnnotation.reset()
-                    try insertAnnotation.bind(sampleID, at: 1)
+                    try insertAnnotation.bind(record.sampleID, at: 1)
                     try insertAnnotation.bind(annotatorID, at: 2)
                     try insertAnnotation.bind(label, at: 3)
-                    try insertAnnotation.bind(annotation.time, at: 4)
+                    try insertAnnotation.bind(record.time, at: 4)
                     try insertAnnotation.bind(ingestID, at: 5)
                     try insertAnnotation.runToEnd()
                     summary.annotationsNew += 1
                 }
+                rejects += chunk.rejects
+                summary.rowsRead = chunk.rowsRead
+                if let progress {
+                    try progress(IngestProgress(rowsRead: chunk.rowsRead, bytesRead: chunk.bytesRead, fileSize: grouping.fileSize,
+                                                elapsed: Date().timeIntervalSince(started)))
+                }
             }
+            grouping.stop()  // the grouping's state is this thread's from here on
+            try grouping.checkEveryAnnotatorColumnUsed()
+            summary.annotationsDuplicate += grouping.duplicatesInFile
+            summary.annotators = annotatorNames.count
+
+            // The new samples, with the ids their annotations already carry.
+            let insertSample = try database.prepare("""
+                INSERT INTO samples (id, ingest_id, source_row, external_id, text, text_pair, label, metadata)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var counts = [Int](repeating: 0, count: labelNames.count)
+            for (k, new) in grouping.pending.enumerated() {
+                var label = new.givenLabel
+                if label.isEmpty {
+                    // The most frequent annotation; ties go to the label given first.
+                    let annotations = grouping.itemAnnotations[new.item]
+                    for annotation in annotations { counts[Int(annotation.label)] += 1 }
+                    var best = annotations[0].label
+                    for annotation in annotations where counts[Int(annotation.label)] > counts[Int(best)] { best = annotation.label }
+                    for annotation in annotations { counts[Int(annotation.label)] = 0 }
+                    label = labelNames[Int(best)]
+                }
+                try register(label)
+                insertSample.reset()
+                try insertSample.bind([
+                    .integer(firstNewID + Int64(k)), .integer(ingestID), .integer(Int64(new.line)), new.externalID.map { .text($0) } ?? .null,
+                    .text(new.text), new.textPair.map { .text($0) } ?? .null, .text(label), new.metadata.map { .text($0) } ?? .null,
+                ])
+                try insertSample.runToEnd()
+            }
+            summary.rowsNew = grouping.pending.count
+            summary.rowsDuplicate = grouping.itemAnnotations.count - grouping.pending.count
             let insertReject = try database.prepare(
                 "INSERT INTO rejected_rows (ingest_id, line, reason, raw) VALUES (?, ?, ?, ?)")
             for reject in rejects {
@@ -262,20 +162,16 @@ extension Store {
             summary.rowsRejected = rejects.count
             summary.firstRejects = Array(rejects.prefix(10))
             summary.seconds = Date().timeIntervalSince(started)
-            summary.mayRepeatIDs = true
+            let range: (SQLValue, SQLValue) = grouping.pending.isEmpty ? (.null, .null)
+                : (.integer(firstNewID), .integer(firstNewID + Int64(grouping.pending.count) - 1))
             try database.run(
                 """
-                UPDATE ingests SET finished_at = ?, rows_read = ?, rows_new = ?, rows_duplicate = ?, rows_rejected = ?,
+                UPDATE ingests SET finished_at = ?, columns = ?, rows_read = ?, rows_new = ?, rows_duplicate = ?, rows_rejected = ?,
                                    first_sample_id = ?, last_sample_id = ?
                 WHERE id = ?
                 """,
-                [.text(Timestamp.now()), .integer(Int64(summary.rowsRead)), .integer(Int64(summary.rowsNew)),
-                 .integer(Int64(summary.rowsDuplicate)), .integer(Int64(summary.rowsRejected)),
-                 firstSample.map { .integer($0) } ?? .null, lastSample.map { .integer($0) } ?? .null, .integer(ingestID)])
-            if let progress {
-                try progress(IngestProgress(rowsRead: summary.rowsRead, bytesRead: 0, fileSize: nil,
-                                            elapsed: Date().timeIntervalSince(started)))
-            }
+                [.text(Timestamp.now()), .text(grouping.describedColumns.jsonText), .integer(Int64(summary.rowsRead)), .integer(Int64(summary.rowsNew)),
+                 .integer(Int64(summary.rowsDuplicate)), .integer(Int64(summary.rowsRejected)), range.0, range.1, .integer(ingestID)])
         } }
         return summary
     }
@@ -460,3 +356,4 @@ extension Store {
         }
     }
 }
+

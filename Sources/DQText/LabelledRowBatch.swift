@@ -9,8 +9,11 @@
 public struct LabelledRowBatch: Sendable {
     /// The parts of an accepted row. `metadata` is the metadata columns as the text of a JSON
     /// object; it is absent when the row has none.
+    /// With annotators, each row is one annotation: `label` is the annotator's label,
+    /// `annotator` who gave it, `annotationTime` when, and `givenLabel` the file's own label
+    /// column (wide format), if any.
     public enum Field: Int, CaseIterable, Sendable {
-        case text, textPair, label, externalID, metadata
+        case text, textPair, label, externalID, metadata, annotator, annotationTime, givenLabel
     }
     static let fieldCount = Field.allCases.count
 
@@ -44,14 +47,22 @@ public struct LabelledRowBatch: Sendable {
         rejects.removeAll(keepingCapacity: true)
     }
 
-    /// Appends a row as `LabelledRowReader.next()` returns it.
+    /// Appends a row as `LabelledRowReader.next()` returns it; a row with annotations becomes one
+    /// row per annotation.
     public mutating func append(_ outcome: RowOutcome) {
         switch outcome {
         case .accepted(let row):
-            appendAccepted(
-                line: row.line, text: row.text.utf8, textPair: row.textPair?.utf8, label: row.label.utf8,
-                externalID: row.externalID?.utf8,
-                metadata: row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText.utf8)
+            let metadata = row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText
+            guard !row.annotations.isEmpty else {
+                appendAccepted(line: row.line, text: row.text.utf8, textPair: row.textPair?.utf8, label: row.label.utf8,
+                               externalID: row.externalID?.utf8, metadata: metadata?.utf8)
+                return
+            }
+            for annotation in row.annotations {
+                appendAccepted(line: row.line, text: row.text.utf8, textPair: row.textPair?.utf8, label: annotation.label.utf8,
+                               externalID: row.externalID?.utf8, metadata: metadata?.utf8, annotator: annotation.annotator.utf8,
+                               annotationTime: annotation.time?.utf8, givenLabel: row.label.isEmpty ? nil : row.label.utf8)
+            }
         case .rejected(let reject):
             lines.append(reject.line)
             rejectIndices.append(rejects.count)
@@ -66,6 +77,16 @@ public struct LabelledRowBatch: Sendable {
         Text: Collection<UInt8>, Pair: Collection<UInt8>, Label: Collection<UInt8>, ID: Collection<UInt8>,
         Metadata: Collection<UInt8>
     >(line: Int, text: Text, textPair: Pair?, label: Label, externalID: ID?, metadata: Metadata?) {
+        appendAccepted(line: line, text: text, textPair: textPair, label: label, externalID: externalID, metadata: metadata,
+                       annotator: nil as [UInt8]?, annotationTime: nil as [UInt8]?, givenLabel: nil as [UInt8]?)
+    }
+
+    /// Appends an accepted row, with its annotator when it is one annotation.
+    mutating func appendAccepted<
+        Text: Collection<UInt8>, Pair: Collection<UInt8>, Label: Collection<UInt8>, ID: Collection<UInt8>,
+        Metadata: Collection<UInt8>, Annotator: Collection<UInt8>, Time: Collection<UInt8>, Given: Collection<UInt8>
+    >(line: Int, text: Text, textPair: Pair?, label: Label, externalID: ID?, metadata: Metadata?,
+      annotator: Annotator?, annotationTime: Time?, givenLabel: Given?) {
         lines.append(line)
         rejectIndices.append(-1)
         appendField(text)
@@ -73,6 +94,9 @@ public struct LabelledRowBatch: Sendable {
         appendField(label)
         appendField(externalID)
         appendField(metadata)
+        appendField(annotator)
+        appendField(annotationTime)
+        appendField(givenLabel)
     }
 
     private mutating func appendField<Bytes: Collection<UInt8>>(_ field: Bytes?) {

@@ -432,24 +432,33 @@ public final class LabelledRowReader {
     /// appending nothing, for any other row; `delimitedOutcome()` decides those.
     private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
         let record = self.record
-        guard let columns, !columns.hasAnnotators, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
+        guard let columns, columns.annotators.isEmpty, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
         return record.bytes.withUnsafeBufferPointer { bytes in
             func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: bytes[record.fieldRange(index)])
             }
             let text = field(columns.text), label = field(columns.label)
             let pair = columns.textPair.map(field), id = columns.id.map(field)
+            let annotator = columns.annotator.map(field), time = columns.annotationTime.map(field)
             guard text.hasNonSpaceASCII, pair?.hasNonSpaceASCII ?? true,
                   label.needsNoTrimming, label.isPrintableASCII,
                   text.isValidUTF8, label.isValidUTF8, pair?.isValidUTF8 ?? true, id?.isValidUTF8 ?? true,
-                  columns.meta.allSatisfy({ field($0).isValidUTF8 })
+                  columns.meta.allSatisfy({ field($0).isValidUTF8 }),
+                  annotator?.needsNoTrimming ?? true, annotator?.isValidUTF8 ?? true,
+                  time.map { $0.isEmpty || ($0.needsNoTrimming && $0.isValidUTF8) } ?? true
             else { return false }
             let metadata = columns.meta.isEmpty ? nil : JSONValue.object(columns.meta.map {
                 (columns.columns[$0], .string(String(decoding: field($0), as: UTF8.self)))
             }).jsonText.utf8
-            batch.appendAccepted(
-                line: record.line, text: text, textPair: pair, label: label,
-                externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata)
+            if let annotator {
+                batch.appendAccepted(
+                    line: record.line, text: text, textPair: pair, label: label, externalID: id.flatMap { $0.isEmpty ? nil : $0 },
+                    metadata: metadata, annotator: annotator, annotationTime: time.flatMap { $0.isEmpty ? nil : $0 }, givenLabel: nil as [UInt8]?)
+            } else {
+                batch.appendAccepted(
+                    line: record.line, text: text, textPair: pair, label: label,
+                    externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata)
+            }
             return true
         }
     }
