@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import DQStore
+import DQTestSupport
+import DQText
+
+/// A store holding movies_long.csv: 300 reviews, four annotators of planted reliability
+/// (w1 best, w4 near chance), one row per annotation.
+private func moviesStore() throws -> String {
+    let db = scratchPath("movies.sqlite")
+    let result = try dq(["ingest", fixture("annotations/movies_long.csv"), "--dataset", "movies", "--id", "item", "--annotator", "worker",
+                         "--label", "answer", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("annotations new"))
+    return db
+}
+
+@Test func agreementPrintsTheStatisticsAndTheirIntervals() throws {
+    let db = try moviesStore()
+    let result = try dq(["agreement", "--db", db, "--resamples", "200", "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONValue.parse(result.stdout)
+    let rows = json["agreement"]!
+    #expect(rows[0]?["statistic"] == .string("Krippendorff's α (nominal)"))
+    guard case .number(let alpha)? = rows[0]?["estimate"], case .number(let low)? = rows[0]?["95% low"], case .number(let high)? = rows[0]?["95% high"] else {
+        Issue.record("no alpha with an interval: \(rows)")
+        return
+    }
+    #expect(low < alpha && alpha < high && alpha > 0.1 && alpha < 0.6)
+    // w4, the near-random annotator, lowers agreement: α without it is the highest.
+    let annotators = json["agreement_annotators"]!
+    guard case .array(let list) = annotators else { Issue.record("no annotator table"); return }
+    let without = list.compactMap { row -> (String, Double)? in
+        guard case .string(let name)? = row["annotator"], case .number(let value)? = row["α without"] else { return nil }
+        return (name, value)
+    }
+    #expect(without.max { $0.1 < $1.1 }?.0 == "w4")
+    #expect(json["agreement_disputed"]?[0]?["labels given"] != nil)
+
+    let text = try dq(["agreement", "--db", db, "--resamples", "0"])
+    #expect(text.stdout.contains("Annotator × annotator Cohen's κ") && text.stdout.contains("Most disputed items"))
+}
+
+@Test func consensusRanksTheAnnotatorsAndCanBecomeTheLabels() throws {
+    let db = try moviesStore()
+    let ds = try dq(["consensus", "--db", db, "--format", "json", "--save-as", "movies_ds"])
+    #expect(ds.status == 0, "\(ds.stderr)")
+    let json = try JSONValue.parse(ds.stdout)
+    #expect(json["consensus"]?[0]?["items"] == .number(300))
+    // Least reliable first: the planted order.
+    let order: [String] = {
+        guard case .array(let rows)? = json["consensus_annotators"] else { return [] }
+        return rows.compactMap { $0["annotator"]?.scalarText }
+    }()
+    #expect(order == ["w4", "w3", "w2", "w1"])
+    // The saved dataset has the consensus labels, and every analysis runs on it.
+    #expect(try dq(["datasets", "--db", db]).stdout.contains("movies_ds"))
+    let pvi = try dq(["pvi", "--dataset", "movies_ds", "--model", "bow", "--folds", "2", "--db", db])
+    #expect(pvi.status == 0, "\(pvi.stderr)")
+
+    // CROWDLAB on the original labels' PVI probabilities; majority vote needs none.
+    #expect(try dq(["pvi", "--dataset", "movies", "--model", "bow", "--folds", "2", "--by", "annotator", "--db", db]).stdout
+        .contains("V-information by annotator"))
+    let crowdlab = try dq(["consensus", "--dataset", "movies", "--method", "crowdlab", "--db", db, "--out", scratchPath("c.csv")])
+    #expect(crowdlab.status == 0 && crowdlab.stdout.contains("Model probabilities: PVI run"), "\(crowdlab.stderr)")
+    let majority = try dq(["consensus", "--dataset", "movies", "--method", "majority", "--db", db, "--table", "consensus_items", "--format", "csv"])
+    #expect(majority.stdout.hasPrefix("id,given label,consensus,agreement,labels given,text"))
+    let clash = try dq(["consensus", "--dataset", "movies", "--save-as", "movies_ds", "--db", db])
+    #expect(clash.status != 0 && clash.stderr.contains("a dataset named 'movies_ds' exists already"))
+}
+
+@Test func suspectsHearTheAnnotators() throws {
+    let db = try moviesStore()
+    #expect(try dq(["consensus", "--db", db, "--method", "majority"]).status == 0)
+    let suspects = try dq(["suspects", "--dataset", "movies", "--db", db])
+    #expect(suspects.status == 0, "\(suspects.stderr)")
+    #expect(suspects.stdout.contains("annotators: "))
+    #expect(suspects.stdout.contains("whose annotators' consensus (or majority) is another label"))
+}
+
+@Test func annotatorCommandsExplainWhatIsMissing() throws {
+    let db = try trecStore()
+    let agreement = try dq(["agreement", "--db", db])
+    #expect(agreement.status != 0 && agreement.stderr.contains("has no annotations by named annotators")
+            && agreement.stderr.contains("--annotator COLUMN"), "\(agreement.stderr)")
+    let moviesDB = try moviesStore()
+    let noRun = try dq(["consensus", "--method", "crowdlab", "--db", moviesDB])
+    #expect(noRun.status != 0 && noRun.stderr.contains("has no finished `dq pvi` run"))
+    let both = try dq(["consensus", "--method", "majority", "--probs", "p.csv", "--db", moviesDB])
+    #expect(both.status != 0 && both.stderr.contains("--probs and --pvi-run are CROWDLAB's"))
+    let format = try dq(["ingest", fixture("annotations/label_studio.json"), "--db", moviesDB])
+    #expect(format.status != 0 && format.stderr.contains("label-studio"), "\(format.stderr)")
+}
