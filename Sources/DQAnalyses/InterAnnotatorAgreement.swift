@@ -143,26 +143,27 @@ public enum InterAnnotatorAgreement {
                           observed: point.pairObserved[p], cohen: stat(point.pairCohen[p]) { $0.pairCohen[p] })
         }
         // Per annotator: shared items, mean κ with the others, pair agreement, α without them.
-        var shared = [Set<Int>](repeating: [], count: matrix.annotatorCount)
+        // (An annotator labels an item once, so counting their annotations on pairable items counts items.)
+        var shared = [Int](repeating: 0, count: matrix.annotatorCount)
         for u in engine.pairable {
-            for k in matrix.offsets[u]..<matrix.offsets[u + 1] { shared[Int(matrix.annotators[k])].insert(u) }
+            for k in matrix.offsets[u]..<matrix.offsets[u + 1] { shared[Int(matrix.annotators[k])] += 1 }
         }
         let perAnnotator = (0..<matrix.annotatorCount).map { a in
             AnnotatorAgreement(
-                annotator: a, annotations: annotatorAnnotations[a], sharedItems: shared[a].count,
+                annotator: a, annotations: annotatorAnnotations[a], sharedItems: shared[a],
                 meanCohen: stat(point.annotatorCohen[a]) { $0.annotatorCohen[a] },
                 pairAgreement: point.annotatorAgreement[a],
                 alphaWithout: engine.alphaWithout(annotator: a))
         }
-        var disputed = engine.pairable.map { u in
-            DisputedItem(item: u, disagreement: 1 - engine.pairShare(u), counts: matrix.labelCounts(u))
+        let disagreement = engine.pairable.indices.map { 1 - engine.pairShare(at: $0) }
+        let ranked = engine.pairable.indices.filter { disagreement[$0] > 0 }.sorted {
+            if disagreement[$0] != disagreement[$1] { return disagreement[$0] > disagreement[$1] }
+            let (m0, m1) = (matrix.count(engine.pairable[$0]), matrix.count(engine.pairable[$1]))
+            return m0 != m1 ? m0 > m1 : $0 < $1
         }
-        disputed.sort {
-            if $0.disagreement != $1.disagreement { return $0.disagreement > $1.disagreement }
-            let (m0, m1) = (matrix.count($0.item), matrix.count($1.item))
-            return m0 != m1 ? m0 > m1 : $0.item < $1.item
+        let disputed = ranked.prefix(disputedLimit).map { index in
+            DisputedItem(item: engine.pairable[index], disagreement: disagreement[index], counts: matrix.labelCounts(engine.pairable[index]))
         }
-        disputed = Array(disputed.prefix(disputedLimit)).filter { $0.disagreement > 0 }
         return Result(
             items: (0..<matrix.itemCount).filter { matrix.count($0) > 0 }.count, pairableItems: engine.pairable.count,
             annotations: matrix.labels.count,
@@ -246,6 +247,9 @@ public enum InterAnnotatorAgreement {
             self.matrix = matrix
             pairable = (0..<matrix.itemCount).filter { matrix.count($0) >= 2 }
             var countOffsets = [0], countLabels: [Int32] = [], countValues: [Double] = []
+            // Pair slots: a dense table for up to 2,048 annotators, else a dictionary.
+            let dense = matrix.annotatorCount <= 2048
+            var denseSlot = [Int32](repeating: -1, count: dense ? matrix.annotatorCount * matrix.annotatorCount : 0)
             var slot: [Int: Int] = [:]
             var keys: [(a: Int, b: Int)] = [], overlap: [Int] = []
             var visitOffsets = [0], visitPair: [Int32] = [], visitA: [Int32] = [], visitB: [Int32] = []
@@ -265,10 +269,10 @@ public enum InterAnnotatorAgreement {
                         var (la, lb) = (matrix.labels[i], matrix.labels[j])
                         if a > b { swap(&a, &b); swap(&la, &lb) }
                         let key = a * matrix.annotatorCount + b
-                        let p: Int
-                        if let known = slot[key] { p = known } else {
+                        var p = dense ? Int(denseSlot[key]) : slot[key] ?? -1
+                        if p < 0 {
                             p = keys.count
-                            slot[key] = p
+                            if dense { denseSlot[key] = Int32(p) } else { slot[key] = p }
                             keys.append((a, b))
                             overlap.append(0)
                         }
@@ -295,11 +299,11 @@ public enum InterAnnotatorAgreement {
             visitLabelB = visitB
         }
 
-        /// The share of annotator pairs on item `u` that agree: P_u.
-        func pairShare(_ u: Int) -> Double {
-            let m = Double(matrix.count(u))
+        /// The share of annotator pairs on pairable item `pairable[index]` that agree: P_u.
+        func pairShare(at index: Int) -> Double {
+            let m = Double(matrix.count(pairable[index]))
             var same = 0.0
-            for (c, n) in matrix.labelCounts(u) where n > 1 { _ = c; same += Double(n * (n - 1)) }
+            for k in countOffsets[index]..<countOffsets[index + 1] { same += countValues[k] * (countValues[k] - 1) }
             return same / (m * (m - 1))
         }
 
@@ -381,17 +385,28 @@ public enum InterAnnotatorAgreement {
                 annotatorAgreement: (0..<matrix.annotatorCount).map { annotatorPairs[$0] > 0 ? annotatorAgree[$0] / annotatorPairs[$0] : nil })
         }
 
-        /// Krippendorff's α with annotator `a`'s annotations left out.
+        /// Krippendorff's α with annotator `a`'s annotations left out, from the kept counts.
         func alphaWithout(annotator a: Int) -> Double? {
-            var item: [Int32] = [], annotator: [Int32] = [], label: [Int32] = []
-            for u in 0..<matrix.itemCount {
-                for k in matrix.offsets[u]..<matrix.offsets[u + 1] where Int(matrix.annotators[k]) != a {
-                    item.append(Int32(u)); annotator.append(matrix.annotators[k]); label.append(matrix.labels[k])
+            let K = matrix.labelCount
+            var totals = [Double](repeating: 0, count: K)
+            var disagreement = 0.0
+            for (index, u) in pairable.enumerated() {
+                var removed = -1
+                for k in matrix.offsets[u]..<matrix.offsets[u + 1] where Int(matrix.annotators[k]) == a { removed = Int(matrix.labels[k]) }
+                let m = Double(matrix.count(u) - (removed >= 0 ? 1 : 0))
+                if m < 2 { continue }
+                var squares = 0.0
+                for k in countOffsets[index]..<countOffsets[index + 1] {
+                    let c = Int(countLabels[k])
+                    let n = countValues[k] - (c == removed ? 1 : 0)
+                    totals[c] += n
+                    squares += n * n
                 }
+                disagreement += (m * m - squares) / (m - 1)
             }
-            let reduced = AnnotationMatrix(itemCount: matrix.itemCount, annotatorCount: matrix.annotatorCount,
-                                           labelCount: matrix.labelCount, item: item, annotator: annotator, label: label)
-            return Engine(reduced).statistics(weights: nil).alpha
+            let n = totals.reduce(0, +)
+            let denominator = n * n - totals.reduce(0) { $0 + $1 * $1 }
+            return n > 1 && denominator > 1e-12 * n * n ? 1 - (n - 1) * disagreement / denominator : nil
         }
     }
 }

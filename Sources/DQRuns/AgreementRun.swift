@@ -19,15 +19,24 @@ struct AnnotatedSamples {
     /// The samples of `stored.sampleIDs`, in that order.
     var samples: [Sample]
 
-    init(store: Store, dataset: Int64, name: String, splits: [String]?) throws {
+    /// `withSamples` false leaves `samples` empty (fetch the few shown with `Store.samples(ids:)`).
+    init(store: Store, dataset: Int64, name: String, splits: [String]?, withSamples: Bool = true) throws {
         stored = try store.annotations(dataset: dataset, splits: splits)
         guard !stored.sampleIDs.isEmpty else { throw RunError.noAnnotations(dataset: name) }
         matrix = AnnotationMatrix(itemCount: stored.sampleIDs.count, annotatorCount: stored.annotators.count,
                                   labelCount: stored.labels.count, item: stored.item, annotator: stored.annotator, label: stored.label)
-        var byID: [Int64: Sample] = [:]
-        let wanted = Set(stored.sampleIDs)
-        try store.forEachSample(dataset: dataset, splits: splits) { if wanted.contains($0.id) { byID[$0.id] = $0 } }
-        samples = stored.sampleIDs.map { byID[$0]! }
+        samples = []
+        guard withSamples else { return }
+        // The annotated samples are the dataset's (or its splits') samples in store order, or some of them.
+        samples.reserveCapacity(stored.sampleIDs.count)
+        var next = 0
+        try store.forEachSample(dataset: dataset, splits: splits) { sample in
+            if next < stored.sampleIDs.count && sample.id == stored.sampleIDs[next] {
+                samples.append(sample)
+                next += 1
+            }
+        }
+        if samples.count != stored.sampleIDs.count { samples = try store.samples(ids: stored.sampleIDs) }
     }
 
     /// "pos ×2, neg ×1": an item's labels with how many annotators gave each, most first.
@@ -63,7 +72,7 @@ public enum AgreementRun {
 
     public static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         let (datasetID, name) = try store.defaultDataset(options.dataset)
-        let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: options.splits)
+        let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: options.splits, withSamples: false)
         let parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
         observer.progress("agreement: \(data.matrix.labels.count) annotations of \(data.matrix.itemCount) items, \(options.resamples) resamples")
         defer { observer.endProgress() }
@@ -74,8 +83,9 @@ public enum AgreementRun {
                                                 seed: options.seed, disputedLimit: options.top)
             },
             write: { run, result in try store.writeSummary(run: run, summaryJSON(result, data: data)) })
+        let shown = try store.samples(ids: result.disputed.map { data.stored.sampleIDs[$0.item] })
         return Outcome(run: run, dataset: name, result: result, annotators: data.stored.annotators, labels: data.stored.labels,
-                       disputed: result.disputed.map { (data.samples[$0.item], data.describeCounts($0.counts)) })
+                       disputed: zip(shown, result.disputed).map { ($0, data.describeCounts($1.counts)) })
     }
 
     static func summaryJSON(_ result: InterAnnotatorAgreement.Result, data: AnnotatedSamples) -> JSONValue {

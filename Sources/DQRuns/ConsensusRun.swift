@@ -45,8 +45,8 @@ public enum ConsensusRun {
         public var labels: [String]
         public var annotators: [String]
         public var samples: [Sample]
-        /// Per item: its labels as given, "pos ×2, neg ×1".
-        public var given: [String]
+        /// The annotations, for the labels given to each item.
+        var annotations: AnnotatedSamples
         public var savedAs: String?
         public var top: Int
         public var probabilitiesFrom: String?
@@ -142,7 +142,7 @@ public enum ConsensusRun {
                                     origin: "dq consensus run \(run) (\(method.rawValue)) of \(name)")
         }
         return Outcome(run: run, dataset: name, method: method, result: result, labels: labels, annotators: data.stored.annotators,
-                       samples: data.samples, given: data.matrix.itemCount > 0 ? (0..<data.matrix.itemCount).map { data.describeCounts(data.matrix.labelCounts($0)) } : [],
+                       samples: data.samples, annotations: data,
                        savedAs: options.saveAs, top: options.top, probabilitiesFrom: probabilitiesFrom)
     }
 }
@@ -155,6 +155,9 @@ extension ConsensusRun.Outcome {
         case .crowdlab: "CROWDLAB"
         }
     }
+
+    /// Item i's labels as given, "pos ×2, neg ×1".
+    func given(_ i: Int) -> String { annotations.describeCounts(annotations.matrix.labelCounts(i)) }
 
     public var tables: [Table] {
         let changed = samples.indices.filter { labels[result.label[$0]] != samples[$0].label }
@@ -192,7 +195,7 @@ extension ConsensusRun.Outcome {
             rows: shown.map { i in
                 [.text(samples[i].displayID), .text(samples[i].label), .text(labels[result.label[i]])]
                     + (method == .majority ? [] : [.real(result.quality[i])])
-                    + [.real(result.agreement[i]), .text(given[i]), .text(samples[i].text)]
+                    + [.real(result.agreement[i]), .text(given(i)), .text(samples[i].text)]
             })
         return [summary, annotatorTable, items]
     }
@@ -203,7 +206,7 @@ extension ConsensusRun.Outcome {
               columns: ["id", "given_label", "consensus", "quality", "agreement", "annotations", "labels_given"],
               rows: samples.indices.map { i in
                   [.text(samples[i].displayID), .text(samples[i].label), .text(labels[result.label[i]]), .real(result.quality[i], digits: 6),
-                   .real(result.agreement[i], digits: 6), .int(result.annotations[i]), .text(given[i])]
+                   .real(result.agreement[i], digits: 6), .int(result.annotations[i]), .text(given(i))]
               })
     }
 }

@@ -54,6 +54,17 @@ extension Store {
         return (sql, values)
     }
 
+    /// The samples with these store ids, in the order given; an unknown id is an error.
+    public func samples(ids: [Int64]) throws -> [Sample] {
+        let statement = try database.prepare("SELECT \(Store.sampleColumns) FROM samples s JOIN ingests i ON i.id = s.ingest_id WHERE s.id = ?")
+        return try ids.map { id in
+            statement.reset()
+            try statement.bind([.integer(id)])
+            guard let row = try statement.step() else { throw StoreError.inconsistent("no sample \(id)") }
+            return try Store.sample(row)
+        }
+    }
+
     /// Calls `body` for every sample of a dataset (optionally only some splits) in store order,
     /// reading one row at a time so memory stays flat for large datasets.
     public func forEachSample(dataset: Int64, splits: [String]? = nil, _ body: (Sample) throws -> Void) throws {

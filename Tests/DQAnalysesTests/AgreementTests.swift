@@ -51,6 +51,13 @@ private func agreementGolden() throws -> AgreementGolden {
             default: Issue.record("\(c.name) label \(label): fleiss defined on one side only")
             }
         }
+        // α without each annotator equals α of the data with that annotator's column removed.
+        for annotator in result.perAnnotator {
+            let reduced = AnnotationMatrix(wide: c.wide.map { row in row.enumerated().map { $0.offset == annotator.annotator ? nil : $0.element } },
+                                           labelCount: c.labels)
+            let expected = InterAnnotatorAgreement.krippendorffAlpha(reduced)
+            #expect(abs((annotator.alphaWithout ?? .nan) - (expected ?? .nan)) < 1e-12 || (annotator.alphaWithout == nil && expected == nil))
+        }
         #expect(result.pairs.count == c.pairs.count)
         for (ours, theirs) in zip(result.pairs, c.pairs) {
             #expect(ours.a == theirs.a && ours.b == theirs.b && ours.overlap == theirs.overlap)
