@@ -1,0 +1,106 @@
+/// Confident learning for multi-label data (each sample may carry several labels), as cleanlab
+/// 2.9 does it: one-vs-rest. For every label k, the binary problem "has k or not" with
+/// probabilities [1 − p_k, p_k] goes through single-label confident learning
+/// (`ConfidentLearning.findLabelIssues`, equal to cleanlab's); a sample is an issue when any of
+/// its labels is. Ranked, the issues are ordered by the multi-label quality score, lowest first.
+///
+/// The quality score (cleanlab's `multilabel_classification.get_label_quality_scores`): each
+/// label's binary score (self-confidence: p_k when the sample has k, else 1 − p_k; or the
+/// normalised margin (s − (1 − s') + 1)/2 of the two columns), then the scores of a sample sorted
+/// in descending order and folded by an exponential moving average, EMA₁ = s₁,
+/// EMA_t = α·s_t + (1 − α)·EMA_{t−1}, α = 0.8: the worst labels weigh most.
+public enum MultiLabelConfidentLearning {
+    public struct Input: Sendable {
+        /// Per sample, its labels (indices 0..<classes, each once).
+        public var labels: [[Int]]
+        /// Row-major n × K: the probability that each sample has each label (rows need not sum to 1).
+        public var probabilities: [Double]
+        public var classes: Int
+
+        public init(labels: [[Int]], probabilities: [Double], classes: Int) {
+            precondition(probabilities.count == labels.count * classes)
+            self.labels = labels
+            self.probabilities = probabilities
+            self.classes = classes
+        }
+
+        public var count: Int { labels.count }
+
+        /// Per sample, 1 where it has the label: the one-hot matrix, column k.
+        func has(_ k: Int) -> [Int] {
+            labels.map { $0.contains(k) ? 1 : 0 }
+        }
+
+        /// The binary problem of label k: [1 − p_k, p_k] per sample.
+        func binary(_ k: Int) -> ConfidentLearning.Input {
+            var values = [Double](repeating: 0, count: 2 * count)
+            for i in 0..<count {
+                let p = probabilities[i * classes + k]
+                values[2 * i] = 1 - p
+                values[2 * i + 1] = p
+            }
+            return ConfidentLearning.Input(labels: has(k), probabilities: values, classes: 2)
+        }
+    }
+
+    public struct Result: Sendable {
+        /// Per sample: an issue in any label.
+        public var isIssue: [Bool]
+        /// Per sample: the labels flagged (whose presence or absence looks wrong).
+        public var flaggedLabels: [[Int]]
+        /// The issues, lowest quality first.
+        public var ranked: [Int]
+        /// Per sample: the multi-label quality score (higher = likelier all labels right).
+        public var quality: [Double]
+        /// Per label: issues found in that label, and its binary (2 × 2) confident joint.
+        public var issuesPerLabel: [Int]
+        public var confidentJoints: [[[Int]]]
+    }
+
+    /// Per sample and label: the binary quality score of the label's presence or absence.
+    public static func classQuality(_ input: Input, rankBy: ConfidentLearning.RankBy = .selfConfidence) -> [[Double]] {
+        var scores = [[Double]](repeating: [Double](repeating: 0, count: input.classes), count: input.count)
+        for k in 0..<input.classes {
+            let column = ConfidentLearning.quality(input.binary(k), rankBy: rankBy)
+            for i in 0..<input.count { scores[i][k] = column[i] }
+        }
+        return scores
+    }
+
+    /// cleanlab's exponential moving average of a sample's label scores, sorted descending.
+    public static func exponentialMovingAverage(_ scores: [Double], alpha: Double = 0.8) -> Double {
+        let sorted = scores.sorted(by: >)
+        guard var ema = sorted.first else { return .nan }
+        for s in sorted.dropFirst() { ema = alpha * s + (1 - alpha) * ema }
+        return ema
+    }
+
+    /// Every sample's multi-label quality score (cleanlab's `get_label_quality_scores`).
+    public static func quality(_ input: Input, rankBy: ConfidentLearning.RankBy = .selfConfidence, alpha: Double = 0.8) -> [Double] {
+        classQuality(input, rankBy: rankBy).map { exponentialMovingAverage($0, alpha: alpha) }
+    }
+
+    /// cleanlab's `multilabel_classification.filter.find_label_issues(labels, pred_probs,
+    /// filter_by:, min_examples_per_class:, return_indices_ranked_by:)`.
+    public static func findLabelIssues(_ input: Input, filter: ConfidentLearning.Filter = .pruneByNoiseRate,
+                                       rankBy: ConfidentLearning.RankBy = .selfConfidence, minExamplesPerClass: Int = 1) -> Result {
+        var isIssue = [Bool](repeating: false, count: input.count)
+        var flagged = [[Int]](repeating: [], count: input.count)
+        var perLabel = [Int](repeating: 0, count: input.classes)
+        var joints: [[[Int]]] = []
+        for k in 0..<input.classes {
+            let result = ConfidentLearning.findLabelIssues(input.binary(k), filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)
+            joints.append(result.confidentJoint)
+            for i in 0..<input.count where result.isIssue[i] {
+                isIssue[i] = true
+                flagged[i].append(k)
+                perLabel[k] += 1
+            }
+        }
+        let quality = Self.quality(input, rankBy: rankBy)
+        // cleanlab takes the union of the per-label issues (ascending indices) and argsorts their
+        // scores; ties keep index order here.
+        let ranked = (0..<input.count).filter { isIssue[$0] }.sorted { quality[$0] < quality[$1] || (quality[$0] == quality[$1] && $0 < $1) }
+        return Result(isIssue: isIssue, flaggedLabels: flagged, ranked: ranked, quality: quality, issuesPerLabel: perLabel, confidentJoints: joints)
+    }
+}
