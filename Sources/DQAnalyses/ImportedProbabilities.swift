@@ -59,6 +59,57 @@ public enum ImportedProbabilities {
         }.sorted { $0.line < $1.line }.map { GivenRow(id: $0.id, label: $0.label, probabilities: $0.probabilities) }, path: path)
     }
 
+    /// Multi-label probabilities with the given label lists (`dq label-issues --multi-label
+    /// --probs`): columns `id`, `labels` (or `label`: `a;b` or a JSON array), and one column per
+    /// label holding the probability that the sample has it (rows need not sum to 1). A label
+    /// list naming a label without a column is an error naming the line and column, as is a
+    /// probability outside [0, 1].
+    public static func readMultiLabel(path: String) throws -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double]) {
+        let reader = try CSVReader(path: path)
+        var record = CSVRecord()
+        guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header") }
+        let header = (0..<record.count).map { record.field($0)?.trimmingWhitespace() ?? "" }
+        guard let idColumn = header.firstIndex(of: "id"), let labelColumn = header.firstIndex(of: "labels") ?? header.firstIndex(of: "label") else {
+            throw InputError(file: path, line: 1, message: "expected columns id, labels (each sample's labels, a;b or a JSON array) and one probability column per label; "
+                                 + "the header has: \(header.joined(separator: ", "))")
+        }
+        let classColumns = header.indices.filter { $0 != idColumn && $0 != labelColumn }
+        let classes = classColumns.map { header[$0] }
+        guard classes.count >= 2 else { throw InputError(file: path, line: 1, message: "expected a probability column for each of at least two labels") }
+        let index = Dictionary(classes.enumerated().map { ($1, $0) }) { a, _ in a }
+        var ids: [String] = [], labels: [[Int]] = [], probabilities: [Double] = []
+        var seen = Set<String>()
+        while try reader.read(into: &record) {
+            let line = record.line
+            guard record.count == header.count else { throw InputError(file: path, line: line, message: "expected \(header.count) fields, found \(record.count)") }
+            guard let id = record.field(idColumn), !id.isEmpty else { throw InputError(file: path, line: line, column: idColumn + 1, message: "empty id") }
+            guard seen.insert(id).inserted else { throw InputError(file: path, line: line, column: idColumn + 1, message: "id \(id) appears twice") }
+            let cell = record.field(labelColumn) ?? ""
+            guard let names = LabelList.parse(cell) else {
+                throw InputError(file: path, line: line, column: labelColumn + 1, message: "'\(cell)' is not a label list: expected a;b or a JSON array of labels")
+            }
+            var given: [Int] = []
+            for name in names {
+                guard let k = index[name] else {
+                    throw InputError(file: path, line: line, column: labelColumn + 1,
+                                     message: "label '\(name)' has no probability column (columns: \(classes.joined(separator: ", "))); "
+                                         + "label lists are written a;b or as a JSON array [\"a\", \"b\"]")
+                }
+                given.append(k)
+            }
+            for c in classColumns {
+                guard let text = record.field(c), let value = Double(text.trimmingWhitespace()), value >= 0, value <= 1 else {
+                    throw InputError(file: path, line: line, column: c + 1, message: "\(header[c]) must be a probability in [0, 1], found '\(record.field(c) ?? "")'")
+                }
+                probabilities.append(value)
+            }
+            ids.append(id)
+            labels.append(given.sorted())
+        }
+        guard !ids.isEmpty else { throw InputError(file: path, message: "no rows after the header") }
+        return (classes, ids, labels, probabilities)
+    }
+
     /// A file of given labels and out-of-sample probabilities.
     public struct Given: Sendable {
         /// The probability columns, in file order.

@@ -16,6 +16,8 @@ public struct LabelIssuesParameters: RunParameters {
     public var minExamplesPerClass: Int
     /// The label order of the probability columns.
     public var labels: [String]
+    /// Multi-label data (`--multi-label`): one-vs-rest per label.
+    public var multiLabel: Bool?
 }
 
 /// `dq label-issues`: confident learning on out-of-sample probabilities.
@@ -186,6 +188,44 @@ public enum LabelIssuesRun {
     /// The matrices are kept up to `matrixLimit` labels (K² numbers each).
     static let matrixLimit = 100
 
+    /// What `multiLabel` returns.
+    public struct MultiLabelOutcome {
+        public var run: Int64
+        public var result: MultiLabelConfidentLearning.Result
+        public var ids: [String]
+        public var labels: [String]
+        public var given: [[Int]]
+        public var probabilities: [Double]
+    }
+
+    /// Multi-label confident learning on a file of label lists and per-label probabilities
+    /// (`dq label-issues --multi-label --probs FILE`): cleanlab's multi-label find_label_issues.
+    /// The run is recorded with its summary; the samples are the file's rows.
+    public static func multiLabel(_ probs: String, store: Store, options: Options) throws -> MultiLabelOutcome {
+        let file = try ImportedProbabilities.readMultiLabel(path: probs)
+        let input = MultiLabelConfidentLearning.Input(labels: file.labels, probabilities: file.probabilities, classes: file.classes.count)
+        var parameters = LabelIssuesParameters(filterBy: options.filter, rankBy: options.rankBy,
+                                               minExamplesPerClass: options.minExamplesPerClass, labels: file.classes)
+        parameters.probs = probs
+        parameters.multiLabel = true
+        let (run, result) = try store.recordRun(
+            parameters, dataset: nil, seed: nil,
+            compute: { _ in
+                MultiLabelConfidentLearning.findLabelIssues(input, filter: options.filter, rankBy: options.rankBy,
+                                                            minExamplesPerClass: options.minExamplesPerClass)
+            },
+            write: { run, result in
+                try store.writeSummary(run: run, .object([
+                    ("multi_label", .bool(true)), ("issues", .number(Double(result.ranked.count))), ("samples", .number(Double(input.count))),
+                    ("issues_per_label", .object(zip(file.classes, result.issuesPerLabel).map { ($0, .number(Double($1))) })),
+                    ("confident_joints", .object(zip(file.classes, result.confidentJoints).map { name, joint in
+                        (name, .array(joint.map { .array($0.map { .number(Double($0)) }) }))
+                    })),
+                ]))
+            })
+        return MultiLabelOutcome(run: run, result: result, ids: file.ids, labels: file.classes, given: file.labels, probabilities: file.probabilities)
+    }
+
     static func summary(_ result: ConfidentLearning.Result, samples: Int) -> JSONValue {
         let matrices: [(String, JSONValue)] = result.confidentJoint.count > matrixLimit ? [] : [
             ("confident_joint", .array(result.confidentJoint.map { .array($0.map { .number(Double($0)) }) })),
@@ -254,5 +294,42 @@ extension LabelIssuesRun.Outcome {
                 [.int(position + 1), .text(displayIDs[i]), .text(labels[given[i]]),
                  .text(labels[result.suggested[i]]), .real(result.quality[i])]
             })
+    }
+}
+
+extension LabelIssuesRun.MultiLabelOutcome {
+    private func listed(_ i: Int) -> String { given[i].map { labels[$0] }.joined(separator: ";") }
+
+    /// The labels in doubt on sample i: "+c" where the model says c is missing, "−c" where it
+    /// doubts a given c.
+    private func doubts(_ i: Int) -> String {
+        result.flaggedLabels[i].map { (given[i].contains($0) ? "−" : "+") + labels[$0] }.joined(separator: " ")
+    }
+
+    public func tables(top: Int) -> [Table] {
+        let n = ids.count
+        let perLabel = Table(
+            name: "label_issues_labels", title: "Multi-label confident learning, run \(run): \(result.ranked.count) of \(n) samples flagged",
+            columns: ["label", "samples with it", "issues", "given no, true yes", "given yes, true no"],
+            rows: labels.indices.map { k in
+                let joint = result.confidentJoints[k]
+                return [.text(labels[k]), .int(given.filter { $0.contains(k) }.count), .int(result.issuesPerLabel[k]),
+                        .int(joint[0][1]), .int(joint[1][0])]
+            },
+            note: "One-vs-rest per label, as cleanlab's multilabel_classification.find_label_issues; the last two columns are each label's confident joint off its diagonal.")
+        let flagged = Table(
+            name: "label_issues", title: "Flagged samples, least likely correct first",
+            columns: ["id", "labels", "in doubt", "quality"],
+            rows: result.ranked.prefix(top).map { i in [.text(ids[i]), .text(listed(i)), .text(doubts(i)), .real(result.quality[i])] },
+            note: "In doubt: +label the model says is missing, −label it doubts. Quality: cleanlab's multi-label label quality score.")
+        return [perLabel, flagged]
+    }
+
+    /// Every sample, as `--out` writes it.
+    public var sampleTable: Table {
+        Table(name: "label_issues", title: "Multi-label label issues", columns: ["id", "labels", "issue", "in_doubt", "quality"],
+              rows: ids.indices.map { i in
+                  [.text(ids[i]), .text(listed(i)), .int(result.isIssue[i] ? 1 : 0), .text(doubts(i)), .real(result.quality[i], digits: 6)]
+              })
     }
 }

@@ -91,3 +91,23 @@ private func moviesStore() throws -> String {
     let format = try dq(["ingest", fixture("annotations/label_studio.json"), "--db", moviesDB])
     #expect(format.status != 0 && format.stderr.contains("label-studio"), "\(format.stderr)")
 }
+
+/// Multi-label confident learning from a file: the same flags as cleanlab (the golden case this
+/// fixture was written from flags 204 of 400 with the default filter); label lists written
+/// a;b or as JSON arrays; an unknown separator is an error naming line and column.
+@Test func multiLabelIssuesFromAFileOfLabelListsAndProbabilities() throws {
+    let db = scratchPath("ml.sqlite")
+    let out = scratchPath("ml.csv")
+    let result = try dq(["label-issues", "--multi-label", "--probs", fixture("annotations/multilabel_probs.csv"), "--db", db, "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("204 of 400 samples flagged"))
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first == "id,labels,issue,in_doubt,quality" && lines.count == 401)
+    #expect(lines[1].hasPrefix("doc0,tech;health,"))
+
+    let bad = temporaryFile(Array("id,labels,a,b\nx1,a;b,0.9,0.8\nx2,a|b,0.9,0.8\n".utf8), suffix: ".csv")
+    let refused = try dq(["label-issues", "--multi-label", "--probs", bad, "--db", db])
+    #expect(refused.status != 0 && refused.stderr.contains(":3:2: label 'a|b' has no probability column (columns: a, b)"), "\(refused.stderr)")
+    let alone = try dq(["label-issues", "--multi-label", "--db", db])
+    #expect(alone.status != 0 && alone.stderr.contains("--multi-label reads a CSV"))
+}

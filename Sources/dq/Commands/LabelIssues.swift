@@ -23,6 +23,10 @@ struct LabelIssues: ParsableCommand {
               dq label-issues --run 3 --filter both --out issues.csv
               dq label-issues --probs cross_val_probs.csv --dataset reviews
               dq label-issues --probs pred_probs.npy --labels labels.npy --out issues.csv
+
+            Multi-label data (--multi-label): a CSV with columns id, labels (a;b or a JSON array) and one column per label holding the \
+            probability that the sample has it, judged one label at a time as cleanlab's multilabel_classification.find_label_issues does:
+              dq label-issues --multi-label --probs multilabel_probs.csv --out issues.csv
             """
     )
 
@@ -34,6 +38,7 @@ struct LabelIssues: ParsableCommand {
     @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy: ConfidentLearning.RankBy = .selfConfidence
     @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = 1
     @Option(help: "How many flagged samples to print.") var top = 20
+    @Flag(help: "Multi-label data: --probs is a CSV of id, labels (a;b) and one probability per label.") var multiLabel = false
     @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
 
@@ -42,12 +47,20 @@ struct LabelIssues: ParsableCommand {
         if labels != nil && probs == nil { throw ValidationError("--labels goes with --probs FILE.npy") }
         if !(0...1_000_000_000).contains(minExamplesPerClass) { throw ValidationError("--min-examples-per-class must be between 0 and 1000000000") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
+        if multiLabel && (probs == nil || labels != nil || pviRun != nil) {
+            throw ValidationError("--multi-label reads a CSV: --probs FILE with columns id, labels and one probability per label")
+        }
     }
 
     func run() throws {
         var options = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy,
                                              minExamplesPerClass: minExamplesPerClass)
         options.labelsFile = labels
+        if multiLabel {
+            let outcome = try LabelIssuesRun.multiLabel(probs!, store: try store.open(), options: options)
+            try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
+            return
+        }
         let outcome = try LabelIssuesRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: Terminal.observer)
         try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
     }
