@@ -77,6 +77,7 @@ public enum LabelIssuesRun {
             }
         }
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        if try store.isMultiLabel(dataset: dataset.id) { throw RunError.needsMultiLabel(dataset: dataset.name) }
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
         var labels = try store.labels(dataset: dataset.id)
         var ids: [Int64] = []
@@ -198,16 +199,22 @@ public enum LabelIssuesRun {
         public var probabilities: [Double]
     }
 
-    /// Multi-label confident learning on a file of label lists and per-label probabilities
-    /// (`dq label-issues --multi-label --probs FILE`): cleanlab's multi-label find_label_issues.
-    /// The run is recorded with its summary; the samples are the file's rows.
-    public static func multiLabel(_ probs: String, store: Store, options: Options) throws -> MultiLabelOutcome {
-        let file = try ImportedProbabilities.readMultiLabel(path: probs)
+    /// Multi-label confident learning (cleanlab's multi-label find_label_issues) on a file of
+    /// label lists and per-label probabilities (`--probs FILE`), or on a multi-label dataset's
+    /// latest one-vs-rest PVI runs (one per label). The run is recorded with its summary.
+    public static func multiLabel(_ probs: String?, store: Store, dataset selection: DatasetSelection, options: Options) throws -> MultiLabelOutcome {
+        let file: (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double])
+        if let probs {
+            file = try ImportedProbabilities.readMultiLabel(path: probs)
+        } else {
+            file = try storedOneVsRest(store: store, dataset: try store.resolve(DatasetSelection(name: selection.name)))
+        }
         let input = MultiLabelConfidentLearning.Input(labels: file.labels, probabilities: file.probabilities, classes: file.classes.count)
         var parameters = LabelIssuesParameters(filterBy: options.filter, rankBy: options.rankBy,
                                                minExamplesPerClass: options.minExamplesPerClass, labels: file.classes)
         parameters.probs = probs
         parameters.multiLabel = true
+        if probs == nil { parameters.pviRun = try store.resolve(DatasetSelection(name: selection.name)).id }
         let (run, result) = try store.recordRun(
             parameters, dataset: nil, seed: nil,
             compute: { _ in
@@ -224,6 +231,32 @@ public enum LabelIssuesRun {
                 ]))
             })
         return MultiLabelOutcome(run: run, result: result, ids: file.ids, labels: file.classes, given: file.labels, probabilities: file.probabilities)
+    }
+
+    /// A multi-label dataset's probabilities from its latest one-vs-rest PVI run of each label.
+    static func storedOneVsRest(store: Store, dataset: ResolvedDataset) throws -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double]) {
+        guard try store.isMultiLabel(dataset: dataset.id) else { throw RunError.needsMultiLabel(dataset: dataset.name) }
+        let classes = try store.labels(dataset: dataset.id)
+        var latest: [String: Int64] = [:]
+        for run in try store.runs(dataset: dataset.id, kind: .pvi) where run.status == .succeeded {
+            if let label = try run.parameters(PVIParameters.self).oneVsRest, latest[label] == nil { latest[label] = run.id }
+        }
+        guard classes.allSatisfy({ latest[$0] != nil }) else { throw RunError.noRun(.pvi, dataset: dataset.name) }
+        let samples = try store.samples(dataset: dataset.id)
+        let position = Dictionary(uniqueKeysWithValues: samples.enumerated().map { ($1.id, $0) })
+        var probabilities = [Double](repeating: .nan, count: samples.count * classes.count)
+        for (k, label) in classes.enumerated() {
+            for row in try store.pviRows(run: latest[label]!) {
+                guard let i = position[row.sampleID], row.probabilities.count == 2 else { continue }
+                probabilities[i * classes.count + k] = row.probabilities[1]
+            }
+        }
+        guard !probabilities.contains(where: \.isNaN) else {
+            throw StoreError.inconsistent("the one-vs-rest PVI runs of \(dataset.name) do not cover the same samples; run dq pvi again")
+        }
+        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        let given = samples.map { sample in sample.label.split(separator: ";").compactMap { index[String($0)] }.sorted() }
+        return (classes, samples.map(\.displayID), given, probabilities)
     }
 
     static func summary(_ result: ConfidentLearning.Result, samples: Int) -> JSONValue {

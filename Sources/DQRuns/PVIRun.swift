@@ -24,6 +24,8 @@ public struct PVIParameters: RunParameters {
     public var splits: [String]?
     /// For imported probabilities: the file.
     public var file: String?
+    /// Multi-label data: the label this binary run is about ("has it" against "has it not").
+    public var oneVsRest: String?
     public var model: ModelParameters
 
     /// How the run scored its samples.
@@ -34,7 +36,7 @@ public struct PVIParameters: RunParameters {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case null, labels, folds, trainSplit, evalSplit, transform, tokensFile, tokens, groupBy, splits, file
+        case null, labels, folds, trainSplit, evalSplit, transform, tokensFile, tokens, groupBy, splits, file, oneVsRest
     }
 
     init(labels: [String], model: ModelParameters) {
@@ -55,6 +57,7 @@ public struct PVIParameters: RunParameters {
         groupBy = try c.decodeIfPresent(String.self, forKey: .groupBy)
         splits = try c.decodeIfPresent([String].self, forKey: .splits)
         file = try c.decodeIfPresent(String.self, forKey: .file)
+        oneVsRest = try c.decodeIfPresent(String.self, forKey: .oneVsRest)
         model = try ModelParameters(from: decoder)
     }
 
@@ -71,6 +74,7 @@ public struct PVIParameters: RunParameters {
         try c.encodeIfPresent(groupBy, forKey: .groupBy)
         try c.encodeIfPresent(splits, forKey: .splits)
         try c.encodeIfPresent(file, forKey: .file)
+        try c.encodeIfPresent(oneVsRest, forKey: .oneVsRest)
         try model.encode(to: encoder)
     }
 }
@@ -114,6 +118,15 @@ public enum PVIRun {
         public var familyDescription: String
         /// With `--by annotator`: the annotators of each annotated sample.
         public var annotatorsOf: [Int64: [String]]?
+        /// Multi-label data: one binary run per label (has it, has it not).
+        public var perLabel: [LabelPart]?
+    }
+
+    /// One label's binary PVI run on multi-label data.
+    public struct LabelPart {
+        public var label: String
+        public var run: Int64
+        public var results: [PVIEstimation.Result]
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
@@ -165,6 +178,10 @@ public enum PVIRun {
             _ = try samples.map { try sliceKey($0, column: by) }
         }
         let labels = try store.labels(dataset: dataset.id)
+        if try store.isMultiLabel(dataset: dataset.id) {
+            guard options.importProbabilities == nil && options.transform == nil else { throw RunError.notForMultiLabel(dataset: dataset.name) }
+            return try runOneVsRest(store: store, dataset: dataset, samples: samples, labels: labels, groups: groups, options: options, observer: observer)
+        }
         if let file = options.importProbabilities {
             return try runImported(file, store: store, dataset: dataset, samples: samples, labels: labels, observer: observer)
         }
@@ -206,6 +223,60 @@ public enum PVIRun {
             write: { run, results in try write(results, labels: labels, run: run, in: store) })
         let described = transform.map { "\(family.name), \($0.transform.name) inputs" } ?? family.name
         return Outcome(run: run, results: results, labels: labels, familyDescription: described)
+    }
+
+    /// Multi-label data: for each label, PVI of "has it" against "has it not" (`not` + the label),
+    /// each a run of its own. With bow these are the independent sigmoid heads of a multi-label
+    /// model: a linear model with one sigmoid per label and no shared weights has an objective
+    /// that separates by label, so each head is exactly a binary logistic regression.
+    static func runOneVsRest(store: Store, dataset: ResolvedDataset, samples: [Sample], labels: [String], groups: [Int64: String]?,
+                             options: Options, observer: RunObserver) throws -> Outcome {
+        var parts: [LabelPart] = []
+        let trainings: Int
+        if case .crossFit(let k) = options.scheme { trainings = k } else { trainings = 1 }
+        let progress = TrainingProgress(fits: labels.count * trainings * (options.null == .trained ? 2 : 1), observer: observer)
+        let (family, modelParameters) = try options.model.family(observer: observer, store: store, onStep: progress.step)
+        let members = samples.map { Set($0.label.split(separator: ";").map(String.init)) }
+        for label in labels {
+            let binaryLabels = ["not " + label, label]
+            let binary = zip(samples, members).map { sample, has in
+                var copy = sample
+                copy.label = has.contains(label) ? label : "not " + label
+                return copy
+            }
+            var parameters = PVIParameters(labels: binaryLabels, model: modelParameters)
+            parameters.null = options.null.rawValue
+            switch options.scheme {
+            case .crossFit(let k): parameters.folds = k
+            case let .split(train, evaluate):
+                parameters.trainSplit = train.first
+                parameters.evalSplit = evaluate.first
+            }
+            parameters.groupBy = groups == nil ? nil : options.groupBy
+            parameters.splits = dataset.splits
+            parameters.oneVsRest = label
+            let seed = options.model.seed
+            observer.note("label \(label): \(members.filter { $0.contains(label) }.count) of \(samples.count) samples have it")
+            let (run, results) = try store.recordRun(
+                parameters, dataset: dataset.id, seed: Int64(bitPattern: seed),
+                compute: { _ in
+                    defer { observer.endProgress() }
+                    return try PVIEstimation.run(
+                        samples: binary, labels: binaryLabels, family: family, scheme: options.scheme, null: options.null, seed: seed,
+                        group: groups.map { keys in { keys[$0.id]! } },
+                        progress: { message in
+                            try observer.checkInterrupt()
+                            if message.contains(": fitting") { progress.begin(message) }
+                            observer.endProgress()
+                        },
+                        interrupt: observer.checkInterrupt)
+                },
+                write: { run, results in try write(results, labels: binaryLabels, run: run, in: store) })
+            parts.append(LabelPart(label: label, run: run, results: results))
+        }
+        var outcome = Outcome(run: parts.last?.run ?? 0, results: [], labels: labels, familyDescription: family.name + ", one label at a time")
+        outcome.perLabel = parts
+        return outcome
     }
 
     /// PVI of the samples listed in a file of imported probabilities.
@@ -293,6 +364,7 @@ extension PVIRun.Outcome {
     /// The summary tables: V-information overall and per label, per `by` slice if asked, and
     /// the `top` lowest-PVI samples.
     public func tables(by: String?, top: Int) throws -> [Table] {
+        if let perLabel { return perLabelTables(perLabel, top: top) }
         let scores = results.map(\.score)
         let columns = ["group", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"]
         var tables = [Table(
@@ -329,8 +401,51 @@ extension PVIRun.Outcome {
         return tables
     }
 
+    /// Multi-label data: the binary V-information of each label, and the lowest (sample, label) PVIs.
+    func perLabelTables(_ parts: [PVIRun.LabelPart], top: Int) -> [Table] {
+        let columns = ["label", "samples with it", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′", "run"]
+        let rows: [[Cell]] = parts.map { part in
+            let summary = PointwiseVInformation.summarise(part.results.map(\.score), group: part.label)
+            return [.text(part.label), .int(part.results.filter { $0.sample.label == part.label }.count), .real(summary.vInformation),
+                    .real(summary.meanHNull), .real(summary.meanHInput), .real(summary.accuracy), .int(Int(part.run))]
+        }
+        var pairs: [(label: String, result: PVIEstimation.Result)] = []
+        for part in parts { for result in part.results { pairs.append((part.label, result)) } }
+        pairs.sort { a, b in
+            a.result.score.pvi != b.result.score.pvi ? a.result.score.pvi < b.result.score.pvi : a.result.sample.id < b.result.sample.id
+        }
+        let lowest = pairs.prefix(top)
+        return [
+            Table(name: "v_information_labels", title: "V-information of each label, \(familyDescription) (binary: has it or not; bits)",
+                  columns: columns, rows: rows,
+                  note: "Each label is its own binary problem (one sigmoid per label); V-info is the mean PVI over all samples of whether they carry it."),
+            Table(name: "lowest", title: "Lowest PVI: the (sample, label) memberships likeliest wrong",
+                  columns: ["id", "label", "given", "PVI", "p′(given|x)", "text"],
+                  rows: lowest.map { pair -> [Cell] in
+                      let r = pair.result
+                      let given: Cell = .text(r.sample.label == pair.label ? "has it" : "has it not")
+                      return [.text(r.sample.displayID), .text(pair.label), given, .real(r.score.pvi, digits: 2),
+                              .real(r.score.inputProbability, digits: 3), .text(r.sample.displayText)]
+                  }),
+        ]
+    }
+
     /// Every sample's scores, as `--out` writes them.
     public var sampleTable: Table {
+        if let perLabel {
+            return Table(
+                name: "samples", title: "PVI per sample and label",
+                columns: ["id", "label", "has_label", "p_input", "p_null", "H_yb", "H_yx", "PVI", "correct", "fold"],
+                rows: perLabel.flatMap { part in part.results.map { r in
+                    [.text(r.sample.displayID), .text(part.label), .int(r.sample.label == part.label ? 1 : 0), .real(r.score.inputProbability, digits: 6),
+                     .real(r.score.nullProbability, digits: 6), .real(r.score.hNull, digits: 6), .real(r.score.hInput, digits: 6),
+                     .real(r.score.pvi, digits: 6), .int(r.score.correct ? 1 : 0), .int(r.fold)]
+                } })
+        }
+        return singleLabelSampleTable
+    }
+
+    private var singleLabelSampleTable: Table {
         Table(
             name: "samples", title: "PVI per sample",
             columns: ["id", "label", "predicted", "p_input", "p_null", "H_yb", "H_yx", "PVI", "correct", "fold"],

@@ -30,6 +30,8 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
     case badRate(Double)
     case evaluateNeedsBow(model: String)
     case noAnnotations(dataset: String)
+    case notForMultiLabel(dataset: String)
+    case needsMultiLabel(dataset: String)
 
     public var description: String {
         switch self {
@@ -69,6 +71,10 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
             return "\(file): none of its \(rows) rows could be stored (each was rejected; the reasons are above and in the store's rejected_rows)"
         case let .badRate(rate):
             return "a rate of \(rate) planted errors is outside (0, 0.5]: above half, the planted labels would be the majority"
+        case let .needsMultiLabel(dataset):
+            return "dataset \(dataset) is multi-label: its label issues are judged one label at a time"
+        case let .notForMultiLabel(dataset):
+            return "dataset \(dataset) is multi-label: PVI runs one label at a time there, on the stored texts (no --import-probs or --transform yet)"
         case let .noAnnotations(dataset):
             return "dataset \(dataset) has no annotations by named annotators"
         case let .evaluateNeedsBow(model):

@@ -105,6 +105,15 @@ extension Store {
             let triage = RowTriage(
                 hashes: try ContentHashSet(database: database, dataset: dataset),
                 labels: try labels(dataset: dataset), split: options.split)
+            let multiLabel = options.columns.multiLabel
+            let storedMultiLabel = try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
+            if storedMultiLabel != multiLabel, try sampleCount(dataset: dataset) > 0 {
+                throw InputError(file: file, message: "dataset \(datasetName) holds \(storedMultiLabel ? "multi-label" : "single-label") samples; "
+                                     + (storedMultiLabel ? "add --multi-label" : "leave out --multi-label") + ", or ingest into another dataset")
+            }
+            if multiLabel { try database.run("UPDATE datasets SET multi_label = 1 WHERE id = ?", [.integer(dataset)]) }
+            var knownLabels = Set(try labels(dataset: dataset))
+            var firstLine: [String: Int] = [:]
             let insertLabel = try database.prepare(
                 "INSERT INTO labels (dataset_id, name, position) VALUES (?, ?, (SELECT count(*) FROM labels WHERE dataset_id = ?))")
             let insertSample = try database.prepare("""
@@ -137,9 +146,14 @@ extension Store {
                             summary.rowsDuplicate += 1
                         case .new, .newWithNewLabel:
                             if disposition == .newWithNewLabel {
-                                insertLabel.reset()
-                                try insertLabel.bind([.integer(dataset), .text(batch.rows.string(.label, of: row)!), .integer(dataset)])
-                                try insertLabel.runToEnd()
+                                let label = batch.rows.string(.label, of: row)!
+                                // Multi-label: a new combination may bring new single labels.
+                                for name in multiLabel ? label.split(separator: ";").map(String.init) : [label] where knownLabels.insert(name).inserted {
+                                    firstLine[name] = batch.rows.lines[row]
+                                    insertLabel.reset()
+                                    try insertLabel.bind([.integer(dataset), .text(name), .integer(dataset)])
+                                    try insertLabel.runToEnd()
+                                }
                             }
                             insertSample.reset()
                             try insertSample.bind(ingestID, at: 1)
@@ -164,6 +178,20 @@ extension Store {
                 pipeline.recycle(batch)
             }
             pipeline.stop()  // the reader and the triage belong to the pipeline's thread until then
+            if multiLabel, let columns = reader.columns {
+                // A label that is other labels joined by a separator dq does not read ("a|b" where
+                // "a" and "b" are labels) is a list written wrong: refuse the file.
+                for (name, line) in firstLine.sorted(by: { $0.value < $1.value }) {
+                    for separator in [",", "|", "/", "+"] where name.contains(separator) {
+                        let parts = name.split(separator: Character(separator)).map { String($0).trimmingWhitespace() }
+                        if parts.count > 1 && parts.allSatisfy({ knownLabels.contains($0) }) {
+                            throw InputError(file: file, line: line, column: columns.label + 1,
+                                             message: "label '\(name)' looks like a list of \(parts.joined(separator: ", ")) separated by '\(separator)'; "
+                                                 + "write label lists as \(parts.joined(separator: ";")) or as a JSON array (nothing was stored)")
+                        }
+                    }
+                }
+            }
             try triage.hashes.save(database: database, dataset: dataset, ingest: ingestID)
             summary.mayRepeatIDs = triage.mayRepeatIDs
             if let columns = reader.columns {

@@ -271,7 +271,8 @@ enum Migrations {
                 PRIMARY KEY (encoder, text)
             ) WITHOUT ROWID;
             """),
-        Migration(version: 13, name: "annotators, their annotations, and consensus labels", sql: """
+        Migration(version: 13, name: "annotators, their annotations, consensus labels, multi-label datasets", sql: """
+            ALTER TABLE datasets ADD COLUMN multi_label INTEGER NOT NULL DEFAULT 0;
             CREATE TABLE annotators (
                 id INTEGER PRIMARY KEY,
                 dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,

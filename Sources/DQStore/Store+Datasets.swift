@@ -53,6 +53,11 @@ extension Store {
         return database.lastInsertRowID
     }
 
+    /// Whether the dataset was ingested with `--multi-label` (its samples' labels are lists, `a;b`).
+    public func isMultiLabel(dataset: Int64) throws -> Bool {
+        try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
+    }
+
     /// The labels of a dataset in the order they were first seen.
     public func labels(dataset: Int64) throws -> [String] {
         try database.rows("SELECT name FROM labels WHERE dataset_id = ? ORDER BY position", [.integer(dataset)])

@@ -19,6 +19,8 @@ public struct ColumnRequest: Sendable {
     public var annotatorPrefix: String?
     /// Long format: when each annotation was made (kept as written).
     public var annotationTime: String?
+    /// Multi-label data: the label column holds a list, `a;b` or a JSON array (`LabelList`).
+    public var multiLabel = false
 
     public init(text: String? = nil, textPair: String? = nil, label: String? = nil, id: String? = nil,
                 meta: [String] = [], allMeta: Bool = false, annotator: String? = nil, annotators: [String] = [],
@@ -63,6 +65,8 @@ public struct ResolvedColumns: Equatable, Sendable {
     /// Wide format without a label column: `label` is the first annotator's column, and a
     /// sample's given label is the majority of its annotations.
     public var labelFromAnnotators = false
+    /// The label column holds label lists.
+    public var multiLabel = false
 
     /// Resolves `request` against `columns`, the file's column names in order.
     public init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
@@ -163,6 +167,10 @@ public struct ResolvedColumns: Equatable, Sendable {
         self.annotatorNames = annotatorNames
         self.annotationTime = annotationTime
         self.labelFromAnnotators = labelFromAnnotators
+        multiLabel = request.multiLabel
+        if multiLabel && (annotator != nil || !annotators.isEmpty) {
+            throw InputError(file: file, message: "multi-label data with several annotators is not read yet: give --multi-label or annotators, not both")
+        }
     }
 
     /// True when rows carry annotations by named annotators (long or wide format).

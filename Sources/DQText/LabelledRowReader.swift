@@ -376,7 +376,18 @@ public final class LabelledRowReader {
             return reject("empty text pair in column '\(columns.columns[index])'")
         }
         var trimmedLabel = ""
-        if !columns.labelFromAnnotators {
+        if columns.multiLabel {
+            // Stored canonical: the labels sorted, joined by ';' (empty: none).
+            let column = columns.columns[columns.label]
+            guard let labels = LabelList.parse(label) else {
+                return reject("'\(label)' in column '\(column)' is not a label list: expected a;b or a JSON array of labels")
+            }
+            for name in labels {
+                if let problem = Self.labelProblem(name, column: column) { return reject(problem) }
+                if name.contains(";") { return reject("label '\(name)' in column '\(column)' contains ';', which separates labels") }
+            }
+            trimmedLabel = labels.sorted().joined(separator: ";")
+        } else if !columns.labelFromAnnotators {
             trimmedLabel = label.trimmingWhitespace()
             if let problem = Self.labelProblem(trimmedLabel, column: columns.columns[columns.label]) { return reject(problem) }
         }
@@ -432,7 +443,7 @@ public final class LabelledRowReader {
     /// appending nothing, for any other row; `delimitedOutcome()` decides those.
     private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
         let record = self.record
-        guard let columns, columns.annotators.isEmpty, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
+        guard let columns, columns.annotators.isEmpty, !columns.multiLabel, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
         return record.bytes.withUnsafeBufferPointer { bytes in
             func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: bytes[record.fieldRange(index)])

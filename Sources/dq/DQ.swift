@@ -72,6 +72,7 @@ enum Hints {
             let extra = kind == .pvi ? " --model bow" : kind == .inconsistent ? " --specs FILE" : ""
             return "; run `\(kind.command) --dataset \(dataset.shellQuoted)\(extra)` first"
         case RunError.noMetadata(let column, _): return "; ingest it with --meta \(column.shellQuoted)"
+        case RunError.needsMultiLabel: return "; add --multi-label (after dq pvi on it)"
         case RunError.noAnnotations: return "; ingest a file with --annotator COLUMN (one row per annotation), --annotators a,b,c (one column per annotator) or --input-format label-studio"
         case RunError.nothingToMerge: return ": run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first"
         case RunError.inSample: return ". Cross-fit instead (leave out --train-split and --eval-split), or evaluate on a held-out split."

@@ -109,5 +109,39 @@ private func moviesStore() throws -> String {
     let refused = try dq(["label-issues", "--multi-label", "--probs", bad, "--db", db])
     #expect(refused.status != 0 && refused.stderr.contains(":3:2: label 'a|b' has no probability column (columns: a, b)"), "\(refused.stderr)")
     let alone = try dq(["label-issues", "--multi-label", "--db", db])
-    #expect(alone.status != 0 && alone.stderr.contains("--multi-label reads a CSV"))
+    #expect(alone.status != 0 && alone.stderr.contains("--multi-label reads a CSV"), "\(alone.stderr)")
+}
+
+/// Multi-label end to end: label lists in (a;b and JSON arrays), one binary PVI run per label,
+/// and multi-label confident learning on those runs' probabilities finding the planted
+/// membership flips of topics.csv (make_topics.py).
+@Test func multiLabelDatasetsGetPerLabelVInformationAndLabelIssues() throws {
+    let db = scratchPath("topics.sqlite")
+    let ingest = try dq(["ingest", fixture("annotations/topics.csv"), "--multi-label", "--dataset", "topics", "--db", db])
+    #expect(ingest.status == 0, "\(ingest.stderr)")
+    #expect(try dq(["datasets", "--db", db]).stdout.contains("5: "))
+    let pvi = try dq(["pvi", "--model", "bow", "--folds", "3", "--db", db, "--out", scratchPath("pvi.csv")])
+    #expect(pvi.status == 0 && pvi.stdout.contains("V-information of each label"), "\(pvi.stderr)")
+    let single = try dq(["label-issues", "--db", db])
+    #expect(single.status != 0 && single.stderr.contains("is multi-label") && single.stderr.contains("add --multi-label"))
+    let out = scratchPath("issues.csv")
+    let issues = try dq(["label-issues", "--multi-label", "--dataset", "topics", "--db", db, "--out", out])
+    #expect(issues.status == 0, "\(issues.stderr)")
+    let plantedLines = try String(contentsOfFile: fixture("annotations/planted_topics.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+    let planted = Set(plantedLines.map { line -> String in String(line.split(separator: ",")[0]) })
+    var flagged: [String] = []
+    for line in try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst() {
+        // id,labels,issue,…: the labels hold no comma (a;b), so the third field is the issue flag.
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        if fields[2] == "1" { flagged.append(String(fields[0])) }
+    }
+    let hits = flagged.filter(planted.contains).count
+    #expect(flagged.count > 50 && Double(hits) / Double(flagged.count) > 0.7, "\(hits) of \(flagged.count) flagged were planted")
+
+    let bad = temporaryFile(Array("id,text,labels\n1,x y,a\n2,y z,b\n3,z w,a|b\n".utf8), suffix: ".csv")
+    let refused = try dq(["ingest", bad, "--multi-label", "--dataset", "bad", "--db", db])
+    #expect(refused.status != 0 && refused.stderr.contains(":4:3: label 'a|b' looks like a list of a, b separated by '|'"), "\(refused.stderr)")
+    #expect(!(try dq(["datasets", "--db", db]).stdout.contains("bad")))
+    let mixed = try dq(["ingest", bad, "--dataset", "topics", "--db", db])
+    #expect(mixed.status != 0 && mixed.stderr.contains("holds multi-label samples"))
 }

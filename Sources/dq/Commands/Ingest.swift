@@ -33,6 +33,9 @@ struct Ingest: ParsableCommand {
             A sample's given label is then the file's label column (wide format) or the most frequent annotation, ties going to the label \
             given first; dq consensus replaces it with a better estimate. One annotator may give one item only one label: a second label \
             is an error and nothing from the file is stored.
+
+            Multi-label data, each text with a list of labels (a;b, or a JSON array; empty for none):
+              dq ingest topics.csv --dataset topics --multi-label
             """
     )
 
@@ -46,6 +49,7 @@ struct Ingest: ParsableCommand {
     @Option(help: ArgumentHelp("The column holding each row's id.", valueName: "column")) var id: String?
     @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b")) var meta: String?
     @Flag(help: "Keep every other column as metadata.") var allMeta = false
+    @Flag(help: "Multi-label data: the label column holds label lists, a;b or a JSON array.") var multiLabel = false
     @Option(help: ArgumentHelp("Long format: the column naming the annotator of each row.", valueName: "column")) var annotator: String?
     @Option(help: ArgumentHelp("Wide format: the annotators' columns, comma-separated.", valueName: "a,b,c")) var annotators: String?
     @Option(help: ArgumentHelp("Wide format: every column starting with this is an annotator's.", valueName: "prefix")) var annotatorPrefix: String?
@@ -67,12 +71,13 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let store = try store.open()
-        let columns = ColumnRequest(
+        var columns = ColumnRequest(
             text: text, textPair: textPair, label: label, id: id,
             meta: meta.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } } ?? [],
             allMeta: allMeta, annotator: annotator,
             annotators: annotators.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } } ?? [],
             annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
+        columns.multiLabel = multiLabel
         let options = IngestOptions(dataset: dataset, split: split, format: inputFormat, columns: columns, strict: strict)
         let summaries = try Interrupt.during { try IngestRun.run(store: store, files: files, options: options, observer: Terminal.observer) }
         try output.emit([SummaryTables.ingest(summaries)])

@@ -27,6 +27,8 @@ struct LabelIssues: ParsableCommand {
             Multi-label data (--multi-label): a CSV with columns id, labels (a;b or a JSON array) and one column per label holding the \
             probability that the sample has it, judged one label at a time as cleanlab's multilabel_classification.find_label_issues does:
               dq label-issues --multi-label --probs multilabel_probs.csv --out issues.csv
+            On a dataset ingested with --multi-label, after dq pvi (which runs one label at a time there):
+              dq pvi --dataset topics --model bow && dq label-issues --dataset topics --multi-label
             """
     )
 
@@ -47,8 +49,8 @@ struct LabelIssues: ParsableCommand {
         if labels != nil && probs == nil { throw ValidationError("--labels goes with --probs FILE.npy") }
         if !(0...1_000_000_000).contains(minExamplesPerClass) { throw ValidationError("--min-examples-per-class must be between 0 and 1000000000") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
-        if multiLabel && (probs == nil || labels != nil || pviRun != nil) {
-            throw ValidationError("--multi-label reads a CSV: --probs FILE with columns id, labels and one probability per label")
+        if multiLabel && (labels != nil || pviRun != nil || (probs == nil && selection.dataset == nil)) {
+            throw ValidationError("--multi-label reads a CSV (--probs FILE with columns id, labels and one probability per label) or a multi-label dataset's PVI runs (--dataset NAME)")
         }
     }
 
@@ -57,7 +59,7 @@ struct LabelIssues: ParsableCommand {
                                              minExamplesPerClass: minExamplesPerClass)
         options.labelsFile = labels
         if multiLabel {
-            let outcome = try LabelIssuesRun.multiLabel(probs!, store: try store.open(), options: options)
+            let outcome = try LabelIssuesRun.multiLabel(probs, store: try store.open(), dataset: selection.selection, options: options)
             try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
             return
         }
