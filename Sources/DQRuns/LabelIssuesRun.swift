@@ -18,6 +18,8 @@ public struct LabelIssuesParameters: RunParameters {
     public var labels: [String]
     /// Multi-label data (`--multi-label`): one-vs-rest per label.
     public var multiLabel: Bool?
+    /// On a multi-label dataset: the one-vs-rest PVI run of each label.
+    public var oneVsRestRuns: [String: Int64]?
 }
 
 /// `dq label-issues`: confident learning on out-of-sample probabilities.
@@ -204,19 +206,25 @@ public enum LabelIssuesRun {
     /// latest one-vs-rest PVI runs (one per label). The run is recorded with its summary.
     public static func multiLabel(_ probs: String?, store: Store, dataset selection: DatasetSelection, options: Options) throws -> MultiLabelOutcome {
         let file: (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double])
+        var runs: [String: Int64]?
+        var datasetID: Int64?
         if let probs {
             file = try ImportedProbabilities.readMultiLabel(path: probs)
         } else {
-            file = try storedOneVsRest(store: store, dataset: try store.resolve(DatasetSelection(name: selection.name)))
+            let dataset = try store.resolve(DatasetSelection(name: selection.name))
+            let stored = try storedOneVsRest(store: store, dataset: dataset)
+            file = (stored.classes, stored.ids, stored.labels, stored.probabilities)
+            runs = stored.runs
+            datasetID = dataset.id
         }
         let input = MultiLabelConfidentLearning.Input(labels: file.labels, probabilities: file.probabilities, classes: file.classes.count)
         var parameters = LabelIssuesParameters(filterBy: options.filter, rankBy: options.rankBy,
                                                minExamplesPerClass: options.minExamplesPerClass, labels: file.classes)
         parameters.probs = probs
         parameters.multiLabel = true
-        if probs == nil { parameters.pviRun = try store.resolve(DatasetSelection(name: selection.name)).id }
+        parameters.oneVsRestRuns = runs
         let (run, result) = try store.recordRun(
-            parameters, dataset: nil, seed: nil,
+            parameters, dataset: datasetID, seed: nil,
             compute: { _ in
                 MultiLabelConfidentLearning.findLabelIssues(input, filter: options.filter, rankBy: options.rankBy,
                                                             minExamplesPerClass: options.minExamplesPerClass)
@@ -234,7 +242,8 @@ public enum LabelIssuesRun {
     }
 
     /// A multi-label dataset's probabilities from its latest one-vs-rest PVI run of each label.
-    static func storedOneVsRest(store: Store, dataset: ResolvedDataset) throws -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double]) {
+    static func storedOneVsRest(store: Store, dataset: ResolvedDataset) throws
+        -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double], runs: [String: Int64]) {
         guard try store.isMultiLabel(dataset: dataset.id) else { throw RunError.needsMultiLabel(dataset: dataset.name) }
         let classes = try store.labels(dataset: dataset.id)
         var latest: [String: Int64] = [:]
@@ -256,7 +265,7 @@ public enum LabelIssuesRun {
         }
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let given = samples.map { sample in sample.label.split(separator: ";").compactMap { index[String($0)] }.sorted() }
-        return (classes, samples.map(\.displayID), given, probabilities)
+        return (classes, samples.map(\.displayID), given, probabilities, latest)
     }
 
     static func summary(_ result: ConfidentLearning.Result, samples: Int) -> JSONValue {

@@ -12,8 +12,15 @@ public enum ReportRun {
         let byID = Dictionary(uniqueKeysWithValues: samples.map { ($0.id, $0) })
         func missing(_ kind: RunKind) -> String { "Not run yet: \(kind.command) --dataset \(dataset.name)" }
         var sections = [try datasetSection(store: store, dataset: dataset)]
-        sections.append(try store.defaultRun(dataset: dataset.id, kind: .pvi).map { try pviSection($0, store: store) }
-            ?? .init(title: "V-information", body: nil, missing: missing(.pvi)))
+        if try store.annotationCount(dataset: dataset.id) > 0 {
+            sections.append(try annotatorsSection(store: store, dataset: dataset))
+        }
+        if try store.isMultiLabel(dataset: dataset.id) {
+            sections += try multiLabelSections(store: store, dataset: dataset)
+        } else {
+            sections.append(try store.defaultRun(dataset: dataset.id, kind: .pvi).map { try pviSection($0, store: store) }
+                ?? .init(title: "V-information", body: nil, missing: missing(.pvi)))
+        }
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .cartography).map { try cartographySection($0, store: store, dataset: dataset.name) }
             ?? .init(title: "Data map", body: nil, missing: missing(.cartography)))
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .divergence).map { try divergenceSection($0, store: store) }
@@ -54,6 +61,91 @@ public enum ReportRun {
                              note: "V-information: mean PVI, the bits the input gives about the label beyond the label prior (Ethayarajh et al., ICML 2022)."))
             + "<h3>PVI per label</h3>\n<p class=\"note\">Red: the label's mean; dashed: 0 bits. Samples below 0 are more surprising to the model than the prior: likely mislabels or hard cases.</p>\n"
             + Charts.histograms(rows.groupedInOrder(by: \.label).map { ($0.key, $0.elements.map(\.pvi)) }, unit: "bits"))
+    }
+
+    /// Agreement and consensus, from the latest run of each.
+    static func annotatorsSection(store: Store, dataset: ResolvedDataset) throws -> HTMLReport.Section {
+        var body = ""
+        var provenances: [String] = []
+        if let run = try store.latestRun(dataset: dataset.id, kind: .agreement), let summary = try store.summary(run: run.id) {
+            provenances.append(provenance(run))
+            func cells(_ value: JSONValue?) -> [Cell] {
+                ["estimate", "low", "high"].map { key in
+                    if case .number(let x)? = value?[key] { return .real(x) }
+                    return .missing
+                }
+            }
+            var rows: [[Cell]] = [
+                [.text("Krippendorff's α (nominal)")] + cells(summary["krippendorff_alpha"]),
+                [.text("Fleiss' κ")] + cells(summary["fleiss_kappa"]),
+                [.text("Light's κ (mean pairwise Cohen's κ)")] + cells(summary["light_kappa"]),
+            ]
+            if case .array(let labels)? = summary["per_label"] {
+                for label in labels {
+                    rows.append([.text("α of " + (label["label"]?.scalarText ?? "?"))] + cells(label["alpha"]))
+                }
+            }
+            body += HTML.table(Table(name: "agreement", title: "", columns: ["statistic", "estimate", "low", "high"], rows: rows,
+                                     note: "Agreement beyond chance: 1 perfect, 0 chance; intervals from a bootstrap over items (dq agreement)."))
+        } else {
+            body += "<p class=\"note\">Not run yet: dq agreement --dataset \(HTML.escape(dataset.name))</p>\n"
+        }
+        if let run = try store.latestRun(dataset: dataset.id, kind: .consensus) {
+            provenances.append(provenance(run))
+            let method = try run.parameters(ConsensusParameters.self).method.rawValue
+            let samples = try store.consensusRows(run: run.id)
+            body += "<h3>Consensus (\(HTML.escape(method)))</h3>\n"
+            body += HTML.table(Table(name: "consensus_annotators", title: "",
+                                     columns: ["annotator", "items", "quality", "agreement with consensus", "worst label"],
+                                     rows: try store.consensusAnnotators(run: run.id).map { name, row in
+                                         [.text(name), .int(row.items), row.quality.map { .real($0) } ?? .missing,
+                                          row.agreement.map { .real($0) } ?? .missing, .optional(row.worstLabel)]
+                                     },
+                                     note: "\(samples.count) items; \(samples.filter { $0.agreement == 1 }.count) unanimous. Least reliable annotators first."))
+        } else {
+            body += "<p class=\"note\">Not run yet: dq consensus --dataset \(HTML.escape(dataset.name))</p>\n"
+        }
+        return .init(title: "Annotators", provenance: provenances.isEmpty ? nil : provenances.joined(separator: " | "), body: body)
+    }
+
+    /// Multi-label data: each label's binary V-information from its latest one-vs-rest run, and
+    /// the latest multi-label label issues.
+    static func multiLabelSections(store: Store, dataset: ResolvedDataset) throws -> [HTMLReport.Section] {
+        var latest: [String: RunRecord] = [:]
+        for run in try store.runs(dataset: dataset.id, kind: .pvi) where run.status == .succeeded {
+            if let label = try run.parameters(PVIParameters.self).oneVsRest, latest[label] == nil { latest[label] = run }
+        }
+        let labels = try store.labels(dataset: dataset.id)
+        var sections: [HTMLReport.Section] = []
+        if labels.allSatisfy({ latest[$0] != nil }) {
+            var rows: [[Cell]] = [], histograms: [(String, [Double])] = []
+            for label in labels {
+                let pvi = try store.pviRows(run: latest[label]!.id)
+                let summary = PointwiseVInformation.summarise(pvi, group: label)
+                rows.append([.text(label), .int(pvi.filter { $0.label == label }.count), .real(summary.vInformation), .real(summary.meanHNull),
+                             .real(summary.meanHInput), .real(summary.accuracy), .int(Int(latest[label]!.id))])
+                histograms.append((label, pvi.map(\.pvi)))
+            }
+            sections.append(.init(title: "V-information of each label", provenance: provenance(latest[labels.last!]!), body:
+                HTML.table(Table(name: "v_labels", title: "", columns: ["label", "samples with it", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′", "run"],
+                                 rows: rows, note: "Multi-label: each label a binary problem (has it or not), one sigmoid per label."))
+                + "<h3>Binary PVI per label</h3>\n" + Charts.histograms(histograms, unit: "bits")))
+        } else {
+            sections.append(.init(title: "V-information of each label", body: nil, missing: "Not run yet: dq pvi --dataset \(dataset.name)"))
+        }
+        let issues = try store.runs(dataset: dataset.id, kind: .labelIssues).first { run in
+            run.status == .succeeded && (try? run.parameters(LabelIssuesParameters.self))?.multiLabel == true
+        }
+        if let issues, let summary = try store.summary(run: issues.id), case .object(let perLabel)? = summary["issues_per_label"] {
+            sections.append(.init(title: "Multi-label label issues", provenance: provenance(issues), body:
+                HTML.table(Table(name: "ml_issues", title: "", columns: ["label", "issues"],
+                                 rows: perLabel.map { [.text($0.key), $0.value.scalarText.flatMap { Int($0) }.map { .int($0) } ?? .missing] },
+                                 note: "\(summary["issues"]?.scalarText ?? "?") of \(summary["samples"]?.scalarText ?? "?") samples flagged, "
+                                     + "one label at a time as cleanlab's multi-label find_label_issues; the list: dq label-issues --multi-label --dataset \(dataset.name)"))))
+        } else {
+            sections.append(.init(title: "Multi-label label issues", body: nil, missing: "Not run yet: dq label-issues --multi-label --dataset \(dataset.name)"))
+        }
+        return sections
     }
 
     static func cartographySection(_ run: RunRecord, store: Store, dataset: String) throws -> HTMLReport.Section {

@@ -357,3 +357,16 @@ extension Store {
     }
 }
 
+
+extension Store {
+    /// A consensus run's annotator rows with the annotators' names, least reliable first.
+    public func consensusAnnotators(run: Int64) throws -> [(name: String, row: AnnotatorQualityRow)] {
+        try database.rows("""
+            SELECT c.annotator_id, n.name, c.quality, c.agreement, c.worst_label, c.items FROM consensus_annotators c
+            JOIN annotators n ON n.id = c.annotator_id WHERE c.run_id = ? ORDER BY c.quality IS NULL, c.quality, c.agreement
+            """, [.integer(run)]).map {
+            (try $0.string(1), AnnotatorQualityRow(annotatorID: try $0.int64(0), quality: try $0.optionalDouble(2), agreement: try $0.optionalDouble(3),
+                                                   worstLabel: try $0.optionalString(4), items: try $0.int(5)))
+        }
+    }
+}

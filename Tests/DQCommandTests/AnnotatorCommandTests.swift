@@ -71,7 +71,15 @@ private func moviesStore() throws -> String {
 
 @Test func suspectsHearTheAnnotators() throws {
     let db = try moviesStore()
+    let before = scratchPath("before.html")
+    #expect(try dq(["report", "--db", db, "--out", before]).status == 0)
+    #expect(try String(contentsOfFile: before, encoding: .utf8).contains("Not run yet: dq agreement --dataset movies"))
     #expect(try dq(["consensus", "--db", db, "--method", "majority"]).status == 0)
+    #expect(try dq(["agreement", "--db", db, "--resamples", "50"]).status == 0)
+    let after = scratchPath("after.html")
+    #expect(try dq(["report", "--db", db, "--out", after]).status == 0)
+    let html = try String(contentsOfFile: after, encoding: .utf8)
+    #expect(html.contains("<h2>Annotators</h2>") && html.contains("Krippendorff") && html.contains("Consensus (majority)"))
     let suspects = try dq(["suspects", "--dataset", "movies", "--db", db])
     #expect(suspects.status == 0, "\(suspects.stderr)")
     #expect(suspects.stdout.contains("annotators: "))
@@ -137,6 +145,12 @@ private func moviesStore() throws -> String {
     }
     let hits = flagged.filter(planted.contains).count
     #expect(flagged.count > 50 && Double(hits) / Double(flagged.count) > 0.7, "\(hits) of \(flagged.count) flagged were planted")
+
+    let report = scratchPath("topics.html")
+    #expect(try dq(["report", "--db", db, "--out", report]).status == 0)
+    let html = try String(contentsOfFile: report, encoding: .utf8)
+    #expect(html.contains("<h2>V-information of each label</h2>") && html.contains("<h2>Multi-label label issues</h2>"))
+    #expect(!html.contains("Not run yet: dq pvi") && !html.contains("Not run yet: dq label-issues"))
 
     let bad = temporaryFile(Array("id,text,labels\n1,x y,a\n2,y z,b\n3,z w,a|b\n".utf8), suffix: ".csv")
     let refused = try dq(["ingest", bad, "--multi-label", "--dataset", "bad", "--db", db])
