@@ -9,6 +9,13 @@ public enum IngestRun {
     public static func run(store: Store, files: [String], options: IngestOptions, observer: RunObserver = .silent) throws -> [IngestSummary] {
         // A Hugging Face save_to_disk folder stands for its Arrow files, each split as a dq split.
         let inputs = try files.flatMap { path -> [(file: String, options: IngestOptions)] in
+            // An unzipped doccano export: one .jsonl per annotator.
+            var isDirectory: ObjCBool = false
+            if options.format == .doccano, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+                guard !files.isEmpty else { throw InputError(file: path, message: "a folder without .jsonl files; expected doccano's export, one file per annotator") }
+                return files.map { (path + "/" + $0, options) }
+            }
             guard HuggingFaceFolder.isFolder(path) else { return [(path, options)] }
             let name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
             return try HuggingFaceFolder.dataFiles(path).map { data in

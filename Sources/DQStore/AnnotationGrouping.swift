@@ -107,7 +107,7 @@ final class AnnotationGrouping: @unchecked Sendable {
                         batch.removeAll()
                         for row in rows[start..<min(start + batchSize, rows.count)] {
                             if row.annotations.isEmpty {
-                                batch.append(.rejected(RejectedRow(line: row.line, reason: "task \(row.externalID ?? "?") has no annotation with a choice", raw: row.text)))
+                                batch.append(.rejected(RejectedRow(line: row.line, reason: "\(format == .doccano ? "document" : "task") \(row.externalID ?? "?") has no label", raw: row.text)))
                             } else {
                                 batch.append(.accepted(row))
                             }

@@ -79,7 +79,7 @@ extension Store {
         file: String, options: IngestOptions = IngestOptions(),
         progress: ((IngestProgress) throws -> Void)? = nil
     ) throws -> IngestSummary {
-        if options.columns.hasAnnotators || (options.format ?? InputFormat(path: file)) == .labelStudio {
+        if options.columns.hasAnnotators || [.labelStudio, .doccano].contains(options.format ?? InputFormat(path: file)) {
             return try ingestAnnotated(file: file, options: options, progress: progress)
         }
         let started = Date()

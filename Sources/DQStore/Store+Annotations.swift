@@ -25,9 +25,12 @@ extension Store {
             rowsRead: 0, rowsNew: 0, rowsDuplicate: 0, rowsRejected: 0, firstRejects: [], seconds: 0)
         // A Label Studio export is read whole (it is one JSON document); other files are read
         // on a second thread, which also groups rows into items, while this one stores.
-        let source: AnnotationGrouping.Source = format == .labelStudio
-            ? .rows(try LabelStudioExport.read(path: file, columns: options.columns))
-            : .reader(try LabelledRowReader(path: file, format: format, columns: options.columns))
+        let source: AnnotationGrouping.Source
+        switch format {
+        case .labelStudio: source = .rows(try LabelStudioExport.read(path: file, columns: options.columns))
+        case .doccano: source = .rows(try DoccanoExport.read(path: file, columns: options.columns))
+        default: source = .reader(try LabelledRowReader(path: file, format: format, columns: options.columns))
+        }
 
         try asBulkAppend { try database.inTransaction {
             let dataset = try ensureDataset(datasetName)

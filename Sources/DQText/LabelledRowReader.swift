@@ -3,6 +3,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case csv, tsv, jsonl, parquet, arrow
     /// A Label Studio JSON export: tasks with several annotators' choices.
     case labelStudio = "label-studio"
+    /// A doccano text-classification export: one JSON Lines file per annotator.
+    case doccano
 
     /// The format implied by a file's extension, or nil.
     public init?(path: String) {
@@ -131,8 +133,8 @@ public final class LabelledRowReader {
                 throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!); "
                                      + "name the columns to ingest with --text, --label and --meta")
             }
-        case .labelStudio:
-            throw InputError(file: path, message: "a Label Studio export holds annotations; it is read whole by LabelStudioExport")
+        case .labelStudio, .doccano:
+            throw InputError(file: path, message: "an annotation tool's export holds annotations; it is read whole by LabelStudioExport or DoccanoExport")
         case .arrow:
             let file = try ArrowFile(path: path)
             let resolved = try ResolvedColumns(request, columns: file.fields.map(\.name), file: path)
@@ -242,7 +244,7 @@ public final class LabelledRowReader {
         case .csv, .tsv: return try nextDelimited()
         case .jsonl: return try nextJSONLine()
         case .parquet, .arrow: return try nextColumnarRow()
-        case .labelStudio: return nil
+        case .labelStudio, .doccano: return nil
         }
     }
 

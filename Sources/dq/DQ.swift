@@ -91,7 +91,7 @@ enum Hints {
                 case .annotator: return "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
                 case .annotationTime: return "; name it with --annotation-time COLUMN"
                 }
-            case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow or label-studio"
+            case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"
             case nil: return nil
             }
         default: return nil

@@ -126,3 +126,18 @@ private func annotationTriples(_ store: Store, _ dataset: String) throws -> [Str
         try store.deriveDataset("trec_consensus", from: source, samples: [], labels: [:], origin: "test")
     }
 }
+
+/// doccano writes one file per annotator; ingested one after the other, the second file's
+/// annotations join the samples the first made (by id), and a document nobody labelled is
+/// rejected, not stored.
+@Test func doccanoExportsOneFilePerAnnotatorJoinBySampleID() throws {
+    let store = try freshStore()
+    let options = IngestOptions(dataset: "d", format: .doccano)
+    let admin = try store.ingest(file: fixture("annotations/doccano/admin.jsonl"), options: options)
+    #expect(admin.rowsNew == 2 && admin.rowsRejected == 1 && admin.annotationsNew == 2)
+    let alice = try store.ingest(file: fixture("annotations/doccano/alice.jsonl"), options: options)
+    #expect(alice.rowsNew == 1 && alice.rowsDuplicate == 2 && alice.annotationsNew == 3)
+    #expect(try annotationTriples(store, "d") == ["1 admin LOC", "1 alice LOC", "2 admin HUM", "2 alice ENTY", "3 alice NUM"])
+    let twoLabels = temporaryFile(Array(#"{"id": 9, "text": "x", "label": ["A", "B"]}"#.utf8), suffix: ".jsonl")
+    #expect(throws: InputError.self) { try store.ingest(file: twoLabels, options: options) }
+}

@@ -28,8 +28,9 @@ struct Ingest: ParsableCommand {
             Wide format, one column per annotator, an empty cell meaning not annotated:
               dq ingest votes_wide.csv --dataset sentiment --annotators ann_a,ann_b,ann_c
               dq ingest votes_wide.csv --dataset sentiment --annotator-prefix ann_
-            Label Studio (Export → JSON), with the choices of every annotator:
+            Label Studio (Export → JSON), with the choices of every annotator; doccano (one .jsonl per annotator, or the export's folder):
               dq ingest export.json --input-format label-studio --dataset sentiment
+              dq ingest doccano_export/ --input-format doccano --dataset sentiment
             A sample's given label is then the file's label column (wide format) or the most frequent annotation, ties going to the label \
             given first; dq consensus replaces it with a better estimate. One annotator may give one item only one label: a second label \
             is an error and nothing from the file is stored.
@@ -42,7 +43,7 @@ struct Ingest: ParsableCommand {
     @Argument(help: ArgumentHelp("Files to load (.csv, .tsv, .jsonl).", valueName: "file")) var files: [String]
     @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
     @Option(help: "The split the rows belong to (train, dev, test, …).") var split: String = "train"
-    @Option(help: "csv, tsv, jsonl, parquet, arrow or label-studio. Default: from the file extension.") var inputFormat: InputFormat?
+    @Option(help: "csv, tsv, jsonl, parquet, arrow, label-studio or doccano. Default: from the file extension.") var inputFormat: InputFormat?
     @Option(help: ArgumentHelp("The column holding the text.", valueName: "column")) var text: String?
     @Option(help: ArgumentHelp("The column holding the second text of a pair (e.g. an NLI hypothesis).", valueName: "column")) var textPair: String?
     @Option(help: ArgumentHelp("The column holding the label.", valueName: "column")) var label: String?
