@@ -104,8 +104,39 @@ public final class BertTrainer {
         if let bad = examples.first(where: { $0.label < 0 || $0.label >= model.labels }) {
             throw TrainingError.labelOutOfRange(bad.label, labels: model.labels)
         }
+        try train(inputs: examples.map { ($0.text, $0.pair) }, options: options, progress: progress, checkpointSteps: checkpointSteps,
+                  checkpoint: checkpoint) { members, logits in
+            let (loss, gradient, _) = CrossEntropy.evaluate(logits: logits, labels: members.map { examples[$0].label })
+            return (loss, gradient)
+        }
+    }
+
+    /// Trains K sigmoid outputs (one per label, `model.labels` = K) on multi-label targets with
+    /// binary cross-entropy: `labels[i]` holds the labels example i has (Hugging Face's
+    /// `problem_type="multi_label_classification"`).
+    public func trainMultiLabel(
+        _ inputs: [(text: String, pair: String?)], labels: [[Int]], options: BertTrainingOptions,
+        progress: ((TrainingProgress) throws -> Void)? = nil
+    ) throws {
+        precondition(inputs.count == labels.count)
+        if let bad = labels.joined().first(where: { $0 < 0 || $0 >= model.labels }) {
+            throw TrainingError.labelOutOfRange(bad, labels: model.labels)
+        }
+        try train(inputs: inputs, options: options, progress: progress, checkpointSteps: nil, checkpoint: nil) { members, logits in
+            let (loss, gradient, _) = BinaryCrossEntropy.evaluate(logits: logits, targets: members.map { labels[$0] })
+            return (loss, gradient)
+        }
+    }
+
+    /// The training loop, with the loss of a batch (its members' positions and the logits) given.
+    private func train(
+        inputs: [(text: String, pair: String?)], options: BertTrainingOptions,
+        progress: ((TrainingProgress) throws -> Void)?, checkpointSteps: Int?, checkpoint: ((Int) throws -> Void)?,
+        loss lossOf: ([Int], Matrix) -> (Double, Matrix)
+    ) throws {
+        let examples = inputs
         let maxLength = min(options.maxLength, model.config.maxPositionEmbeddings)
-        let encodings = examples.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: maxLength) }
+        let encodings = inputs.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: maxLength) }
         let stepsPerEpoch = (examples.count + options.batchSize - 1) / options.batchSize
         let totalSteps = stepsPerEpoch * options.epochs
         let schedule = LinearSchedule(
@@ -127,7 +158,7 @@ public final class BertTrainer {
                 let batch = BertTrainer.batch(members.map { encodings[$0] }, padID: tokenizer.padID)
                 model.zeroGradients()
                 let logits = model.forward(batch, training: true, rng: &dropout)
-                let (loss, gradient, _) = CrossEntropy.evaluate(logits: logits, labels: members.map { examples[$0].label })
+                let (loss, gradient) = lossOf(members, logits)
                 guard loss.isFinite else {
                     model.release()
                     throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, loss: loss)
@@ -156,6 +187,20 @@ public final class BertTrainer {
     /// p(label | text) for every example, in evaluation mode (no dropout). Texts are batched by
     /// length to waste little on padding; the result is in the order given.
     public func probabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
+        outputs(texts, maxLength: maxLength, batchSize: batchSize) { Softmax.inPlace($0.data, rows: $0.rows, count: $0.columns) }
+    }
+
+    /// σ(logit) of every label for every example (a multi-label model's probabilities).
+    public func sigmoidProbabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
+        outputs(texts, maxLength: maxLength, batchSize: batchSize) { logits in
+            for i in 0..<(logits.rows * logits.columns) {
+                let z = logits.data[i]
+                logits.data[i] = z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+            }
+        }
+    }
+
+    private func outputs(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int, transform: (Matrix) -> Void) -> [[Float]] {
         let maxLength = min(maxLength, model.config.maxPositionEmbeddings)
         let encodings = texts.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: maxLength) }
         var out = [[Float]](repeating: [], count: texts.count)
@@ -163,7 +208,7 @@ public final class BertTrainer {
         BertTrainer.forEachBatchByLength(encodings, batchSize: batchSize, padID: tokenizer.padID) { members, batch in
             let logits = model.forward(batch, training: false, rng: &rng)
             model.release()
-            Softmax.inPlace(logits.data, rows: logits.rows, count: logits.columns)
+            transform(logits)
             for (row, index) in members.enumerated() {
                 out[index] = Array(UnsafeBufferPointer(start: logits.row(row), count: logits.columns))
             }

@@ -25,3 +25,31 @@ public enum CrossEntropy {
         return (loss / Double(logits.rows), gradient, probabilities)
     }
 }
+
+/// Binary cross-entropy of K independent sigmoid outputs against 0/1 targets, averaged over all
+/// B × K entries (PyTorch's `BCEWithLogitsLoss()`, which Hugging Face's multi-label heads use):
+///
+///     L = (1/(B·K)) Σᵦₖ [max(z, 0) − z·y + log(1 + e^(−|z|))],   ∂L/∂z = (σ(z) − y) / (B·K)
+public enum BinaryCrossEntropy {
+    /// `targets[b]` holds the labels sample b has. Returns (loss, ∂L/∂logits, sigmoid probabilities).
+    public static func evaluate(logits: Matrix, targets: [[Int]]) -> (loss: Double, gradient: Matrix, probabilities: Matrix) {
+        precondition(targets.count == logits.rows)
+        let probabilities = logits.copy()
+        let gradient = logits.copy()
+        let scale = 1 / Float(logits.rows * logits.columns)
+        var loss = 0.0
+        for b in 0..<logits.rows {
+            let row = logits.row(b)
+            var has = [Bool](repeating: false, count: logits.columns)
+            for k in targets[b] { has[k] = true }
+            for k in 0..<logits.columns {
+                let z = Double(row[k]), y = has[k] ? 1.0 : 0.0
+                loss += max(z, 0) - z * y + log1p(exp(-abs(z)))
+                let p = z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+                probabilities[b, k] = Float(p)
+                gradient[b, k] = Float(p - y) * scale
+            }
+        }
+        return (loss / Double(logits.rows * logits.columns), gradient, probabilities)
+    }
+}
