@@ -237,9 +237,36 @@ public enum PVIRun {
         let progress = TrainingProgress(fits: labels.count * trainings * (options.null == .trained ? 2 : 1), observer: observer)
         let (family, modelParameters) = try options.model.family(observer: observer, store: store, onStep: progress.step)
         let members = samples.map { Set($0.label.split(separator: ";").map(String.init)) }
+        // BERT: one model with a sigmoid per label, trained once per fold for all labels.
+        if let bert = family as? BertFamily, case .crossFit(let k) = options.scheme {
+            progress.fits = k
+            let seed = options.model.seed
+            let perLabel = try MultiLabelPVIEstimation.run(
+                samples: samples, labels: labels, family: bert, folds: k, seed: seed, group: groups.map { keys in { keys[$0.id]! } },
+                progress: { message in
+                    try observer.checkInterrupt()
+                    progress.begin(message)
+                    observer.endProgress()
+                    observer.note(message)
+                })
+            for (label, results) in zip(labels, perLabel) {
+                var parameters = PVIParameters(labels: ["not " + label, label], model: modelParameters)
+                parameters.null = PVIEstimation.NullModel.prior.rawValue
+                parameters.folds = k
+                parameters.groupBy = groups == nil ? nil : options.groupBy
+                parameters.splits = dataset.splits
+                parameters.oneVsRest = label
+                let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: seed), compute: { _ in results },
+                                                   write: { run, results in try write(results, labels: ["not " + label, label], run: run, in: store) })
+                parts.append(LabelPart(label: label, run: run, results: results))
+            }
+            var outcome = Outcome(run: parts.last?.run ?? 0, results: [], labels: labels, familyDescription: family.name + ", one sigmoid per label")
+            outcome.perLabel = parts
+            return outcome
+        }
         for label in labels {
             let binaryLabels = ["not " + label, label]
-            let binary = zip(samples, members).map { sample, has in
+            let binary = zip(samples, members).map { sample, has -> Sample in
                 var copy = sample
                 copy.label = has.contains(label) ? label : "not " + label
                 return copy

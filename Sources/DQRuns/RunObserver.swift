@@ -33,7 +33,7 @@ public struct RunObserver {
 /// BERT step with the current fit, its epoch, step, loss and speed, the share of the whole run
 /// done and the time left for all of it. The interrupt is checked at each step.
 final class TrainingProgress {
-    let fits: Int
+    var fits: Int
     private let observer: RunObserver
     private(set) var label = ""
     private var fitsStarted = 0
