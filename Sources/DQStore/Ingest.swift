@@ -224,11 +224,12 @@ extension Store {
     static func describe(_ columns: ResolvedColumns) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("text", .string(columns.columns[columns.text])),
-            ("label", .string(columns.columns[columns.label])),
+            ("label", .string(columns.labelFromAnnotators ? "(the annotators' majority)" : columns.columns[columns.label])),
         ]
         if let pair = columns.textPair { members.append(("text_pair", .string(columns.columns[pair]))) }
         if let id = columns.id { members.append(("id", .string(columns.columns[id]))) }
         members.append(("meta", .array(columns.meta.map { .string(columns.columns[$0]) })))
+        if columns.multiLabel { members.append(("multi_label", .bool(true))) }
         if let annotator = columns.annotator { members.append(("annotator", .string(columns.columns[annotator]))) }
         if !columns.annotators.isEmpty { members.append(("annotators", .array(columns.annotators.map { .string(columns.columns[$0]) }))) }
         if let time = columns.annotationTime { members.append(("annotation_time", .string(columns.columns[time]))) }
