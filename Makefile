@@ -57,7 +57,16 @@ demo: release
 	$(DQ) export suspects --dataset trec --format csv --out $(DEMO_DIR)/review.csv --db $(DEMO_DB)
 	@echo "== dq report"
 	$(DQ) report --dataset trec --out $(DEMO_DIR)/report.html --db $(DEMO_DB)
-	@echo "== outputs in $(DEMO_DIR)/: report.html (open it in a browser), review.csv (for annotators), dq.sqlite (the store), stats.json, pvi-tiny-bert.csv, pvi-bow.csv, cartography.csv, data-map.svg, label-issues.csv"
+	@echo "== several annotators (a store of its own): Fleiss's psychiatric diagnoses, and four reviewers of planted reliability"
+	$(DQ) ingest Fixtures/annotations/fleiss_diagnoses.csv --dataset diagnoses --annotator-prefix rater_ --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) agreement --dataset diagnoses --table agreement --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) ingest Fixtures/annotations/movies_long.csv --dataset movies --id item --annotator worker --label answer --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) consensus --dataset movies --table consensus_annotators --db $(DEMO_DIR)/annotations.sqlite
+	@echo "== multi-label: news topics with 8% of label memberships flipped"
+	$(DQ) ingest Fixtures/annotations/topics.csv --multi-label --dataset topics --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) pvi --dataset topics --model bow --table v_information_labels --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) label-issues --dataset topics --multi-label --top 5 --db $(DEMO_DIR)/annotations.sqlite
+	@echo "== outputs in $(DEMO_DIR)/: report.html (open it in a browser), review.csv (for annotators), dq.sqlite (the store), stats.json, pvi-tiny-bert.csv, pvi-bow.csv, cartography.csv, data-map.svg, label-issues.csv; annotations.sqlite (annotators and multi-label)"
 
 test: check-deps
 	$(SWIFT) build --build-tests
