@@ -409,8 +409,9 @@ public final class LabelledRowReader {
                 return reject("no annotator labelled this row (columns \(columns.annotators.map { columns.columns[$0] }.joined(separator: ", ")) are empty)")
             }
         }
+        // Long format: the label column is the annotation's; the row has no label of its own.
         var row = LabelledRow(
-            line: line, text: text, textPair: pair, label: trimmedLabel,
+            line: line, text: text, textPair: pair, label: columns.annotator == nil ? trimmedLabel : "",
             externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata)
         row.annotations = annotations
         return .accepted(row)
@@ -445,11 +446,12 @@ public final class LabelledRowReader {
     /// appending nothing, for any other row; `delimitedOutcome()` decides those.
     private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
         let record = self.record
-        guard let columns, columns.annotators.isEmpty, !columns.multiLabel, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
+        guard let columns, !columns.multiLabel, !record.unterminatedQuote, record.count == columns.columns.count else { return false }
         return record.bytes.withUnsafeBufferPointer { bytes in
             func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: bytes[record.fieldRange(index)])
             }
+            if !columns.annotators.isEmpty { return appendPlainWideRecord(to: &batch, columns: columns, field: field) }
             let text = field(columns.text), label = field(columns.label)
             let pair = columns.textPair.map(field), id = columns.id.map(field)
             let annotator = columns.annotator.map(field), time = columns.annotationTime.map(field)
@@ -474,6 +476,39 @@ public final class LabelledRowReader {
             }
             return true
         }
+    }
+
+    /// The wide-format case of `appendPlainRecord`: one batch row per annotator who labelled the
+    /// record, when every field it uses is plain (as there) and every annotator cell is empty or
+    /// a plain label; false, appending nothing, otherwise.
+    private func appendPlainWideRecord(to batch: inout LabelledRowBatch, columns: ResolvedColumns,
+                                       field: (Int) -> UnsafeBufferPointer<UInt8>) -> Bool {
+        let text = field(columns.text)
+        let pair = columns.textPair.map(field), id = columns.id.map(field)
+        let given = columns.labelFromAnnotators ? nil : field(columns.label)
+        guard text.hasNonSpaceASCII, pair?.hasNonSpaceASCII ?? true, text.isValidUTF8, pair?.isValidUTF8 ?? true, id?.isValidUTF8 ?? true,
+              given.map({ $0.needsNoTrimming && $0.isPrintableASCII }) ?? true,
+              columns.meta.allSatisfy({ field($0).isValidUTF8 })
+        else { return false }
+        var labelled = 0
+        for index in columns.annotators {
+            let cell = field(index)
+            if cell.isEmpty { continue }
+            guard cell.needsNoTrimming, cell.isPrintableASCII else { return false }
+            labelled += 1
+        }
+        guard labelled > 0 else { return false }
+        let metadata = columns.meta.isEmpty ? nil : JSONValue.object(columns.meta.map {
+            (columns.columns[$0], .string(String(decoding: field($0), as: UTF8.self)))
+        }).jsonText
+        for (k, index) in columns.annotators.enumerated() {
+            let cell = field(index)
+            if cell.isEmpty { continue }
+            batch.appendAccepted(
+                line: record.line, text: text, textPair: pair, label: cell, externalID: id.flatMap { $0.isEmpty ? nil : $0 },
+                metadata: metadata?.utf8, annotator: columns.annotatorNames[k].utf8, annotationTime: nil as [UInt8]?, givenLabel: given)
+        }
+        return true
     }
 
     // MARK: JSON Lines

@@ -141,3 +141,21 @@ private func annotationTriples(_ store: Store, _ dataset: String) throws -> [Str
     let twoLabels = temporaryFile(Array(#"{"id": 9, "text": "x", "label": ["A", "B"]}"#.utf8), suffix: ".jsonl")
     #expect(throws: InputError.self) { try store.ingest(file: twoLabels, options: options) }
 }
+
+/// Rows read the slow way (a padded annotator name leaves the byte path) get the same given
+/// label as plain ones: the majority of the annotations, not the first row's.
+@Test func theGivenLabelIsTheMajorityWhicheverWayRowsAreRead() throws {
+    let store = try freshStore()
+    let file = temporaryFile(Array("""
+        id,text,who,label
+        1,Où est la tour Eiffel ?, a ,HUM
+        1,Où est la tour Eiffel ?,b,LOC
+        1,Où est la tour Eiffel ?,c,LOC
+        2,Where is Paris?,a,HUM
+        2,Where is Paris?,b,LOC
+        2,Where is Paris?,c,LOC
+
+        """.utf8), suffix: ".csv")
+    try store.ingest(file: file, options: IngestOptions(dataset: "d", columns: ColumnRequest(annotator: "who")))
+    #expect(try store.samples(dataset: try store.requireDataset("d")).map(\.label) == ["LOC", "LOC"])
+}

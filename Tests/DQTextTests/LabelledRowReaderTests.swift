@@ -215,3 +215,51 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
         #expect(error.message == "column 'c3' appears twice in the header (columns 6 and 20003)")
     }
 }
+
+/// With annotators, the byte path (`read(into:)`) gives one batch row per annotation, the same
+/// annotations `next()` returns, for long and wide files with plain, padded and empty cells.
+@Test func annotatedRowsReadByBatchEqualTheRowPath() throws {
+    let wide = temporaryFile(Array("""
+        id,text,gold,r1,r2,r3
+        1,first text,A,A,,B
+        2,second text,B, B ,B,
+        3,third text,A,,,
+        4,fourth text,A,A\u{200B},A,A
+        5,fifth text,C,C,C,C
+
+        """.utf8), suffix: ".csv")
+    let long = temporaryFile(Array("""
+        id,text,who,label
+        1,first text,ann1,A
+        1,first text, ann2 ,B
+        2,second text,,A
+        3,third text,ann1,C
+
+        """.utf8), suffix: ".csv")
+    for (path, request) in [(wide, ColumnRequest(label: "gold", annotators: ["r1", "r2", "r3"])), (wide, ColumnRequest(annotatorPrefix: "r")),
+                            (long, ColumnRequest(annotator: "who"))] {
+        var expected: [(line: Int, annotator: String, label: String, given: String?)] = []
+        var rejectedLines: [Int] = []
+        let reference = try LabelledRowReader(path: path, columns: request)
+        while let outcome = try reference.next() {
+            switch outcome {
+            case .accepted(let row):
+                for a in row.annotations { expected.append((row.line, a.annotator, a.label, row.label.isEmpty ? nil : row.label)) }
+            case .rejected(let reject): rejectedLines.append(reject.line)
+            }
+        }
+        var got: [(line: Int, annotator: String, label: String, given: String?)] = []
+        var gotRejected: [Int] = []
+        let reader = try LabelledRowReader(path: path, columns: request)
+        var batch = LabelledRowBatch()
+        while try reader.read(into: &batch, limit: 2) {
+            for row in 0..<batch.count {
+                if let reject = batch.rejected(row) { gotRejected.append(reject.line); continue }
+                got.append((batch.lines[row], batch.string(.annotator, of: row)!, batch.string(.label, of: row)!, batch.string(.givenLabel, of: row)))
+            }
+        }
+        #expect(got.map { "\($0.line) \($0.annotator) \($0.label) \($0.given ?? "-")" } == expected.map { "\($0.line) \($0.annotator) \($0.label) \($0.given ?? "-")" }, "\(path)")
+        #expect(gotRejected == rejectedLines)
+        #expect(!expected.isEmpty && !rejectedLines.isEmpty)
+    }
+}
