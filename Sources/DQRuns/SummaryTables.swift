@@ -14,7 +14,7 @@ public enum SummaryTables {
             rows: summaries.map { d in
                 [.text(d.name), .int(d.rowCount),
                  .text(d.splits.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
-                 .text("\(d.labels.count): " + d.labels.joined(separator: ", ")),
+                 .text("\(d.labels.count)\(d.multiLabel ? " (multi-label)" : ""): " + d.labels.joined(separator: ", ")),
                  .optional(d.lastIngestAt)]
             },
             note: summaries.isEmpty ? "The store is empty: add data with `dq ingest FILE`." : nil)

@@ -34,6 +34,9 @@ extension Store {
 
         try asBulkAppend { try database.inTransaction {
             let dataset = try ensureDataset(datasetName)
+            if try isMultiLabel(dataset: dataset) {
+                throw InputError(file: file, message: "dataset \(datasetName) holds multi-label samples; annotators' labels go into a single-label dataset")
+            }
             try database.run(
                 """
                 INSERT INTO ingests (dataset_id, split, file, format, columns, started_at, finished_at,
@@ -55,7 +58,7 @@ extension Store {
             // New samples get the ids after the store's last sample, in order of first appearance,
             // so that their annotations can be stored as they are read; the samples are written
             // at the end, when each one's majority label is known. (The bulk append checks no
-            // foreign keys per row; the check at the end of the test suite's ingests holds.)
+            // foreign keys; every annotation's sample is written before the transaction commits.)
             stored.firstNewID = (try database.row("SELECT coalesce(max(id), 0) FROM samples")?.int64(0) ?? 0) + 1
             let firstNewID = stored.firstNewID
 

@@ -8,6 +8,8 @@ public struct DatasetSummary: Sendable, Equatable {
     /// Labels in the order they were first seen.
     public var labels: [String]
     public var lastIngestAt: String?
+    /// Ingested with `--multi-label`.
+    public var multiLabel = false
 
     public var rowCount: Int { splits.reduce(0) { $0 + $1.count } }
 }
@@ -80,10 +82,12 @@ extension Store {
             """
         ).map { row in
             let id = try row.int64(0)
-            return DatasetSummary(
+            var summary = DatasetSummary(
                 id: id, name: try row.string(1), createdAt: try row.string(2),
                 splits: try splits(dataset: id), labels: try labels(dataset: id),
                 lastIngestAt: try row.optionalString(3))
+            summary.multiLabel = try isMultiLabel(dataset: id)
+            return summary
         }
     }
 }

@@ -127,7 +127,7 @@ private func moviesStore() throws -> String {
     let db = scratchPath("topics.sqlite")
     let ingest = try dq(["ingest", fixture("annotations/topics.csv"), "--multi-label", "--dataset", "topics", "--db", db])
     #expect(ingest.status == 0, "\(ingest.stderr)")
-    #expect(try dq(["datasets", "--db", db]).stdout.contains("5: "))
+    #expect(try dq(["datasets", "--db", db]).stdout.contains("5 (multi-label): "))
     let pvi = try dq(["pvi", "--model", "bow", "--folds", "3", "--db", db, "--out", scratchPath("pvi.csv")])
     #expect(pvi.status == 0 && pvi.stdout.contains("V-information of each label"), "\(pvi.stderr)")
     let single = try dq(["label-issues", "--db", db])
@@ -158,4 +158,7 @@ private func moviesStore() throws -> String {
     #expect(!(try dq(["datasets", "--db", db]).stdout.contains("bad")))
     let mixed = try dq(["ingest", bad, "--dataset", "topics", "--db", db])
     #expect(mixed.status != 0 && mixed.stderr.contains("holds multi-label samples"))
+    let annotated = try dq(["ingest", fixture("annotations/long.csv"), "--dataset", "topics", "--id", "item", "--annotator", "worker",
+                            "--label", "answer", "--db", db])
+    #expect(annotated.status != 0 && annotated.stderr.contains("holds multi-label samples"), "\(annotated.stderr)")
 }
