@@ -45,6 +45,8 @@ public struct DatasetStats: Sendable {
     public var exactDuplicates: [DuplicateGroup]
     /// Groups whose normalised texts are equal but whose labels differ.
     public var conflicts: [DuplicateGroup]
+    /// Multi-label data: `labels` counts each single label in every sample that carries it.
+    public var multiLabel = false
 }
 
 public enum DatasetStatsError: Error, CustomStringConvertible, Equatable {
@@ -78,14 +80,22 @@ extension DatasetStats {
         var normalisedLabels: [UInt64: String] = [:]
         var conflicting: Set<UInt64> = []
         var total = 0
+        var allLengths: [Int] = []
+        // Multi-label data: each single label is counted in every sample that carries it.
+        let multiLabel = try ids.contains { try store.isMultiLabel(dataset: $0) }
         for id in ids {
             try store.forEachSample(dataset: id, splits: splits) { sample in
                 total += 1
-                if labelCounts[sample.label] == nil { labelOrder.append(sample.label) }
-                labelCounts[sample.label, default: 0] += 1
                 let length = TextNormalisation.whitespaceTokenCount(sample.text)
                     + (sample.textPair.map(TextNormalisation.whitespaceTokenCount) ?? 0)
-                lengthsByLabel[sample.label, default: []].append(length)
+                let names = !multiLabel ? [sample.label]
+                    : sample.label.isEmpty ? ["(no label)"] : sample.label.split(separator: ";").map(String.init)
+                allLengths.append(length)
+                for name in names {
+                    if labelCounts[name] == nil { labelOrder.append(name) }
+                    labelCounts[name, default: 0] += 1
+                    lengthsByLabel[name, default: []].append(length)
+                }
                 exactCounts[exactKey(sample), default: 0] += 1
                 let key = normalisedKey(sample)
                 if let seen = normalisedLabels[key] {
@@ -128,11 +138,13 @@ extension DatasetStats {
             LabelCount(label: label, count: labelCounts[label]!, share: Double(labelCounts[label]!) / Double(max(total, 1)))
         }
         var lengths = labelOrder.map { summarise(lengthsByLabel[$0]!, label: $0) }
-        if total > 0 { lengths.append(summarise(lengthsByLabel.values.flatMap { $0 }, label: nil)) }
-        return DatasetStats(
+        if total > 0 { lengths.append(summarise(allLengths, label: nil)) }
+        var stats = DatasetStats(
             sampleCount: total, labels: labelRows, lengths: lengths,
             exactDuplicates: exactOrder.map { exactGroups[$0]! },
             conflicts: conflictOrder.map { conflictGroups[$0]! })
+        stats.multiLabel = multiLabel
+        return stats
     }
 
     static func exactKey(_ sample: Sample) -> UInt64 {

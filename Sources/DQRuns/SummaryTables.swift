@@ -42,7 +42,8 @@ public enum SummaryTables {
         let labels = Table(
             name: "labels", title: "Labels of \(scope) (\(stats.sampleCount.formatted(thousands: true)) samples)",
             columns: ["label", "count", "share"],
-            rows: stats.labels.map { [.text($0.label), .int($0.count), .real($0.share, digits: 3)] })
+            rows: stats.labels.map { [.text($0.label), .int($0.count), .real($0.share, digits: 3)] },
+            note: stats.multiLabel ? "Multi-label: each label counted in every sample that carries it; share = the share of samples with it." : nil)
         let lengths = Table(
             name: "lengths", title: "Text length in tokens",
             columns: ["label", "min", "median", "p95", "max"],
