@@ -50,6 +50,8 @@ public enum CartographyRun {
     public struct Options: Sendable {
         public var share = 0.33
         public var every = 1.0
+        /// Also summarise over each annotator's samples (`--by annotator`).
+        public var byAnnotator = false
         /// allenai/cartography dynamics files to map instead of training.
         public var importDirectory: String?
         public var model = ModelSettings(model: .tinyBert)
@@ -66,11 +68,21 @@ public enum CartographyRun {
         public var datasetName: String
         /// The family's name, or "imported dynamics".
         public var modelName: String
+        /// With `byAnnotator`: the annotators of each annotated sample.
+        public var annotatorsOf: [Int64: [String]]? = nil
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         let dataset = try store.resolve(selection)
+        // Checked before any training.
+        let annotatorsOf = options.byAnnotator ? try AnnotatorSlices.members(store: store, dataset: dataset.id, name: dataset.name) : nil
+        var outcome = try runUnsliced(store: store, dataset: dataset, options: options, observer: observer)
+        outcome.annotatorsOf = annotatorsOf
+        return outcome
+    }
+
+    private static func runUnsliced(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws -> Outcome {
         let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
         guard samples.count >= 2 else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
         let labels = try store.labels(dataset: dataset.id)
@@ -116,6 +128,22 @@ public enum CartographyRun {
 extension CartographyRun.Outcome {
     /// Region counts per label (regions overlap: ambiguous samples are often hard-to-learn too),
     /// then the `top` hardest and most ambiguous samples.
+    /// With `--by annotator`: the regions over each annotator's samples.
+    var annotatorTable: Table? {
+        guard let annotatorsOf else { return nil }
+        let slices = AnnotatorSlices.slices(results.map { Optional($0.sample.id) }, members: annotatorsOf)
+        return Table(
+            name: "regions_by_annotator", title: "Cartography regions by annotator (the samples each annotator labelled)",
+            columns: ["annotator", "samples", "easy-to-learn", "ambiguous", "hard-to-learn", "mean confidence"],
+            rows: slices.map { slice in
+                let members = slice.positions.map { results[$0] }
+                return [.text(slice.annotator), .int(members.count)]
+                    + CartographyRegion.allCases.map { region in .int(members.filter { $0.point.regions.contains(region) }.count) }
+                    + [.real(members.map(\.point.confidence).reduce(0, +) / Double(members.count), digits: 3)]
+            },
+            note: "A sample is in the slice of every annotator who labelled it; confidence is the model's in the sample's given label.")
+    }
+
     public func tables(top: Int) -> [Table] {
         var rows: [[Cell]] = []
         for label in labels + ["(all)"] {
@@ -141,6 +169,7 @@ extension CartographyRun.Outcome {
         tables.append(Self.sampleTable(Array(hardest.prefix(top)), name: "hard_to_learn",
                                        title: "Hard-to-learn (lowest confidence: likeliest mislabels)"))
         tables.append(Self.sampleTable(Array(mostVariable.prefix(top)), name: "ambiguous", title: "Ambiguous (most variable)"))
+        if let annotatorTable { tables.insert(annotatorTable, at: 1) }
         return tables
     }
 

@@ -36,6 +36,8 @@ public enum LabelIssuesRun {
         public var filter: ConfidentLearning.Filter = .pruneByNoiseRate
         public var rankBy: ConfidentLearning.RankBy = .selfConfidence
         public var minExamplesPerClass = 1
+        /// Also count the issues over each annotator's samples (`--by annotator`).
+        public var byAnnotator = false
 
         /// Confident learning with these settings.
         func find(in input: ConfidentLearning.Input) -> ConfidentLearning.Result {
@@ -59,9 +61,20 @@ public enum LabelIssuesRun {
         public var displayIDs: [String]
         public var labels: [String]
         public var samples: [Int64: Sample]
+        /// With `byAnnotator`: the annotators of each annotated sample.
+        public var annotatorsOf: [Int64: [String]]? = nil
     }
 
     public static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+        guard options.byAnnotator else { return try runUnsliced(store: store, dataset: selection, options: options, observer: observer) }
+        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let annotatorsOf = try AnnotatorSlices.members(store: store, dataset: dataset.id, name: dataset.name)
+        var outcome = try runUnsliced(store: store, dataset: selection, options: options, observer: observer)
+        outcome.annotatorsOf = annotatorsOf
+        return outcome
+    }
+
+    private static func runUnsliced(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver) throws -> Outcome {
         if let probs = options.probabilities, NumPyArray.isNumPy(path: probs) {
             guard selection.name == nil else {
                 throw InputError(file: probs, message: "a .npy array has no sample ids, so it is judged on its own: leave out --dataset")
@@ -310,12 +323,13 @@ extension LabelIssuesRun.Outcome {
                         .text(labels[result.suggested[i]]), .real(result.quality[i])] + (samples.isEmpty ? [] : [.text(sample?.text ?? "")])
             },
             note: result.ranked.isEmpty ? "No sample flagged." : "Every flagged sample: --out FILE. Merge with other signals: dq suspects.")
-        guard labels.count <= Self.matrixColumns else { return [summary, issues] }
+        let byAnnotator = annotatorTable.map { [$0] } ?? []
+        guard labels.count <= Self.matrixColumns else { return [summary] + byAnnotator + [issues] }
         let noise = Table(
             name: "noise_matrix", title: "Noise matrix P(given label | true label): columns are true labels",
             columns: ["given \\ true"] + labels,
             rows: labels.indices.map { i in [.text(labels[i])] + labels.indices.map { j in .real(result.noiseMatrix[i][j]) } })
-        return [summary, noise, issues]
+        return [summary] + byAnnotator + [noise, issues]
     }
 
     /// Label health lists every label up to this many, else those with the most flagged samples.
@@ -336,6 +350,21 @@ extension LabelIssuesRun.Outcome {
                 [.int(position + 1), .text(displayIDs[i]), .text(labels[given[i]]),
                  .text(labels[result.suggested[i]]), .real(result.quality[i])]
             })
+    }
+}
+
+extension LabelIssuesRun.Outcome {
+    /// With `--by annotator`: the flagged share of each annotator's samples.
+    var annotatorTable: Table? {
+        guard let annotatorsOf else { return nil }
+        return Table(
+            name: "issues_by_annotator", title: "Label issues by annotator (the samples each annotator labelled)",
+            columns: ["annotator", "samples", "flagged", "share flagged"],
+            rows: AnnotatorSlices.slices(sampleIDs, members: annotatorsOf).map { slice in
+                let flagged = slice.positions.filter { result.isIssue[$0] }.count
+                return [.text(slice.annotator), .int(slice.positions.count), .int(flagged), .real(Double(flagged) / Double(slice.positions.count))]
+            },
+            note: "A sample is in the slice of every annotator who labelled it; the issue is with the sample's given label.")
     }
 }
 

@@ -165,3 +165,26 @@ private func moviesStore() throws -> String {
                             "--label", "answer", "--db", db])
     #expect(annotated.status != 0 && annotated.stderr.contains("holds multi-label samples"), "\(annotated.stderr)")
 }
+
+/// `--by annotator` on the other per-sample analyses: confident learning's flags and the
+/// cartography regions over each annotator's samples.
+@Test func labelIssuesAndCartographySliceByAnnotator() throws {
+    let db = try moviesStore()
+    #expect(try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db]).status == 0)
+    let issues = try JSONValue.parse(try dq(["label-issues", "--by", "annotator", "--db", db, "--format", "json"]).stdout)
+    guard case .array(let rows)? = issues["issues_by_annotator"] else { Issue.record("no table: \(issues)"); return }
+    #expect(rows.compactMap { $0["annotator"]?.scalarText } == ["w1", "w2", "w3", "w4"])
+    #expect(rows.compactMap { $0["samples"]?.scalarText } == ["221", "228", "245", "236"])
+
+    // Three samples' dynamics, in allenai's format, mapped by annotator.
+    let directory = scratchPath("dynamics")
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for epoch in 0..<3 {
+        let lines = ["m0", "m1", "m2"].map { id in "{\"guid\": \"\(id)\", \"logits_epoch_\(epoch)\": [\(epoch), 0], \"gold\": 0}" }
+        try lines.joined(separator: "\n").write(toFile: "\(directory)/dynamics_epoch_\(epoch).jsonl", atomically: true, encoding: .utf8)
+    }
+    let carto = try dq(["cartography", "--import", directory, "--by", "annotator", "--db", db])
+    #expect(carto.status == 0 && carto.stdout.contains("Cartography regions by annotator"), "\(carto.stderr)")
+    let bad = try dq(["cartography", "--import", directory, "--by", "worker", "--db", db])
+    #expect(bad.status != 0 && bad.stderr.contains("--by takes annotator"))
+}

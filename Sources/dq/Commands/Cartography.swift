@@ -31,9 +31,12 @@ struct Cartography: ParsableCommand {
     var importDirectory: String?
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var store: StoreOptions
+    @Option(help: ArgumentHelp("Also summarise over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator"))
+    var by: String?
     @OptionGroup var output: SampleOutputOptions
 
     func validate() throws {
+        if let by, by != "annotator" { throw ValidationError("--by takes annotator (the regions over each annotator's samples)") }
         try OutputCheck.check(plot, option: "--plot")
         if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
         if !(every > 0 && every <= 1) { throw ValidationError("--every must be in (0, 1] epochs") }
@@ -43,8 +46,9 @@ struct Cartography: ParsableCommand {
     }
 
     func run() throws {
-        let options = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory,
+        var options = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory,
                                              model: modelOptions.settings(default: .tinyBert))
+        options.byAnnotator = by == "annotator"
         let store = try store.open()
         let outcome = try Interrupt.during {
             try CartographyRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

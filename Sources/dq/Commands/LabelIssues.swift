@@ -41,6 +41,8 @@ struct LabelIssues: ParsableCommand {
     @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = 1
     @Option(help: "How many flagged samples to print.") var top = 20
     @Flag(help: "Multi-label data: --probs is a CSV of id, labels (a;b) and one probability per label.") var multiLabel = false
+    @Option(help: ArgumentHelp("Also count the issues over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator"))
+    var by: String?
     @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
 
@@ -49,6 +51,8 @@ struct LabelIssues: ParsableCommand {
         if labels != nil && probs == nil { throw ValidationError("--labels goes with --probs FILE.npy") }
         if !(0...1_000_000_000).contains(minExamplesPerClass) { throw ValidationError("--min-examples-per-class must be between 0 and 1000000000") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
+        if let by, by != "annotator" { throw ValidationError("--by takes annotator (the issues over each annotator's samples)") }
+        if multiLabel && by != nil { throw ValidationError("--by annotator is for single-label data") }
         if multiLabel && (labels != nil || pviRun != nil || (probs == nil && selection.dataset == nil)) {
             throw ValidationError("--multi-label reads a CSV (--probs FILE with columns id, labels and one probability per label) or a multi-label dataset's PVI runs (--dataset NAME)")
         }
@@ -58,6 +62,7 @@ struct LabelIssues: ParsableCommand {
         var options = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy,
                                              minExamplesPerClass: minExamplesPerClass)
         options.labelsFile = labels
+        options.byAnnotator = by == "annotator"
         if multiLabel {
             let outcome = try LabelIssuesRun.multiLabel(probs, store: try store.open(), dataset: selection.selection, options: options)
             try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
