@@ -72,14 +72,8 @@ final class AnnotationGrouping: @unchecked Sendable {
     private let stored: StoredItems
     private let strict: Bool
 
-    // The hand-over between the threads.
-    private let condition = NSCondition()
-    private var ready: [Chunk] = []
-    private var finished = false
-    private var failure: Error?
-    private var stopped = false
-    private var joined = false
-    private let done = DispatchSemaphore(value: 0)
+    /// The hand-over between the threads.
+    private let handOff: ThreadHandOff<Chunk>
 
     init(source: Source, stored: StoredItems, file: String, format: InputFormat, strict: Bool, batchSize: Int = 4096, capacity: Int = 4) {
         self.stored = stored
@@ -88,39 +82,33 @@ final class AnnotationGrouping: @unchecked Sendable {
         self.strict = strict
         describedColumns = .object([("label_studio", .string("choices"))])
         if case .reader(let reader) = source { fileSize = reader.fileSize } else { fileSize = nil }
+        handOff = ThreadHandOff(capacity: capacity)
         nonisolated(unsafe) let source = source
-        let thread = Thread { [self] in
-            defer { done.signal() }
-            do {
-                var batch = LabelledRowBatch()
-                switch source {
-                case .reader(let reader):
-                    while try reader.read(into: &batch, limit: batchSize) {
-                        if columns == nil, let resolved = reader.columns {
-                            columns = resolved
-                            describedColumns = Store.describe(resolved)
-                        }
-                        guard try put(group(batch, bytesRead: reader.bytesConsumed)) else { return }
+        handOff.start { [self] in
+            var batch = LabelledRowBatch()
+            switch source {
+            case .reader(let reader):
+                while try reader.read(into: &batch, limit: batchSize) {
+                    if columns == nil, let resolved = reader.columns {
+                        columns = resolved
+                        describedColumns = Store.describe(resolved)
                     }
-                case .rows(let rows):
-                    for start in stride(from: 0, to: rows.count, by: batchSize) {
-                        batch.removeAll()
-                        for row in rows[start..<min(start + batchSize, rows.count)] {
-                            if row.annotations.isEmpty {
-                                batch.append(.rejected(RejectedRow(line: row.line, reason: "\(format == .doccano ? "document" : "task") \(row.externalID ?? "?") has no label", raw: row.text)))
-                            } else {
-                                batch.append(.accepted(row))
-                            }
-                        }
-                        guard try put(group(batch, bytesRead: 0)) else { return }
-                    }
+                    guard try handOff.put(group(batch, bytesRead: reader.bytesConsumed)) else { return }
                 }
-                finish(nil)
-            } catch {
-                finish(error)
+            case .rows(let rows):
+                for start in stride(from: 0, to: rows.count, by: batchSize) {
+                    batch.removeAll()
+                    for row in rows[start..<min(start + batchSize, rows.count)] {
+                        if row.annotations.isEmpty {
+                            batch.append(.rejected(RejectedRow(line: row.line, reason: "\(format == .doccano ? "document" : "task") \(row.externalID ?? "?") has no label", raw: row.text)))
+                        } else {
+                            batch.append(.accepted(row))
+                        }
+                    }
+                    guard try handOff.put(group(batch, bytesRead: 0)) else { return }
+                }
             }
         }
-        thread.start()
     }
 
     /// The 1-based column holding an annotator's label, for messages.
@@ -229,47 +217,11 @@ final class AnnotationGrouping: @unchecked Sendable {
         return chunk
     }
 
-    /// Queues a chunk for the caller; false once the caller has stopped the grouping.
-    private func put(_ chunk: Chunk) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while ready.count >= 4 && !stopped { condition.wait() }
-        if stopped { return false }
-        ready.append(chunk)
-        condition.broadcast()
-        return true
-    }
-
-    private func finish(_ error: Error?) {
-        condition.lock()
-        finished = true
-        failure = error
-        condition.broadcast()
-        condition.unlock()
-    }
-
     // MARK: Caller
 
     /// The next chunk in file order, nil at the end; an error of the reading thread is thrown here.
-    func next() throws -> Chunk? {
-        condition.lock()
-        defer { condition.unlock() }
-        while ready.isEmpty && !finished { condition.wait() }
-        if !ready.isEmpty {
-            let chunk = ready.removeFirst()
-            condition.broadcast()
-            return chunk
-        }
-        if let failure { throw failure }
-        return nil
-    }
+    func next() throws -> Chunk? { try handOff.next() }
 
     /// Stops the reading thread and waits for it; safe to call more than once.
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-        if !joined { done.wait(); joined = true }
-    }
+    func stop() { handOff.stop() }
 }
