@@ -28,18 +28,8 @@ public enum MultiLabelPVIEstimation {
             strata[key] = strata.count
             return strata.count - 1
         }
-        var groupIDs: [Int]?
-        if let group {
-            var ids: [String: Int] = [:]
-            groupIDs = samples.map { sample in
-                let key = group(sample)
-                if let id = ids[key] { return id }
-                ids[key] = ids.count
-                return ids.count - 1
-            }
-        }
         var rng = SplitMix64(seed: seed)
-        let fold = StratifiedFolds.assign(labels: stratum, groups: groupIDs, folds: folds, using: &rng)
+        let fold = StratifiedFolds.assign(labels: stratum, groups: group.map { PVIEstimation.groupIDs(samples, by: $0) }, folds: folds, using: &rng)
         let K = labels.count
         var results = [[PVIEstimation.Result?]](repeating: [PVIEstimation.Result?](repeating: nil, count: samples.count), count: K)
         for f in 0..<folds {

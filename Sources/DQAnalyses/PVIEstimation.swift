@@ -30,6 +30,18 @@ public enum PVIEstimation {
         public var probabilities: [Double]
     }
 
+    /// Each sample's group as a number, groups numbered in order of first appearance (for
+    /// `StratifiedFolds`, which keeps a group in one fold).
+    static func groupIDs(_ samples: [Sample], by group: (Sample) -> String) -> [Int] {
+        var ids: [String: Int] = [:]
+        return samples.map { sample in
+            let key = group(sample)
+            if let id = ids[key] { return id }
+            ids[key] = ids.count
+            return ids.count - 1
+        }
+    }
+
     public enum EstimationError: Error, CustomStringConvertible, Equatable {
         case tooFewSamples(Int, folds: Int)
         case emptySplit(String)
@@ -67,16 +79,7 @@ public enum PVIEstimation {
         case .crossFit(let k):
             guard samples.count >= 2 * k else { throw EstimationError.tooFewSamples(samples.count, folds: k) }
             var rng = SplitMix64(seed: seed)
-            var groupIDs: [Int]?
-            if let group {
-                var ids: [String: Int] = [:]
-                groupIDs = samples.map { sample in
-                    let key = group(sample)
-                    if let id = ids[key] { return id }
-                    ids[key] = ids.count
-                    return ids.count - 1
-                }
-            }
+            let groupIDs = group.map { Self.groupIDs(samples, by: $0) }
             let folds = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, groups: groupIDs, folds: k, using: &rng)
             for f in 0..<k {
                 jobs.append((samples.indices.filter { folds[$0] != f }, samples.indices.filter { folds[$0] == f }, f))

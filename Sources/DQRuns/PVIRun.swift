@@ -189,21 +189,12 @@ public enum PVIRun {
         if case .crossFit(let k) = options.scheme { trainings = k } else { trainings = 1 }
         let progress = TrainingProgress(fits: trainings * (options.null == .trained ? 2 : 1), observer: observer)
         let (family, modelParameters) = try options.model.family(observer: observer, store: store, onStep: progress.step)
-        var parameters = PVIParameters(labels: labels, model: modelParameters)
-        parameters.null = options.null.rawValue
-        switch options.scheme {
-        case .crossFit(let k): parameters.folds = k
-        case let .split(train, evaluate):
-            parameters.trainSplit = train.first
-            parameters.evalSplit = evaluate.first
-        }
+        var parameters = trainedParameters(labels: labels, model: modelParameters, options: options, dataset: dataset, groups: groups)
         parameters.transform = options.transform
         if case .dropTokens(let tokens)? = transform?.transform {
             parameters.tokensFile = options.tokensFile
             parameters.tokens = tokens.sorted()
         }
-        parameters.groupBy = groups == nil ? nil : options.groupBy
-        parameters.splits = dataset.splits
         let seed = options.model.seed
         let (run, results) = try store.recordRun(
             parameters, dataset: dataset.id, seed: Int64(bitPattern: seed),
@@ -250,11 +241,9 @@ public enum PVIRun {
                     observer.note(message)
                 })
             for (label, results) in zip(labels, perLabel) {
-                var parameters = PVIParameters(labels: ["not " + label, label], model: modelParameters)
-                parameters.null = PVIEstimation.NullModel.prior.rawValue
-                parameters.folds = k
-                parameters.groupBy = groups == nil ? nil : options.groupBy
-                parameters.splits = dataset.splits
+                var parameters = trainedParameters(labels: ["not " + label, label], model: modelParameters, options: options,
+                                                   dataset: dataset, groups: groups)
+                parameters.null = PVIEstimation.NullModel.prior.rawValue  // the training folds' label frequencies
                 parameters.oneVsRest = label
                 let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: seed), compute: { _ in results },
                                                    write: { run, results in try write(results, labels: ["not " + label, label], run: run, in: store) })
@@ -271,16 +260,7 @@ public enum PVIRun {
                 copy.label = has.contains(label) ? label : "not " + label
                 return copy
             }
-            var parameters = PVIParameters(labels: binaryLabels, model: modelParameters)
-            parameters.null = options.null.rawValue
-            switch options.scheme {
-            case .crossFit(let k): parameters.folds = k
-            case let .split(train, evaluate):
-                parameters.trainSplit = train.first
-                parameters.evalSplit = evaluate.first
-            }
-            parameters.groupBy = groups == nil ? nil : options.groupBy
-            parameters.splits = dataset.splits
+            var parameters = trainedParameters(labels: binaryLabels, model: modelParameters, options: options, dataset: dataset, groups: groups)
             parameters.oneVsRest = label
             let seed = options.model.seed
             observer.note("label \(label): \(members.filter { $0.contains(label) }.count) of \(samples.count) samples have it")
@@ -304,6 +284,22 @@ public enum PVIRun {
         var outcome = Outcome(run: parts.last?.run ?? 0, results: [], labels: labels, familyDescription: family.name + ", one label at a time")
         outcome.perLabel = parts
         return outcome
+    }
+
+    /// The parameters of a run that trains its models: labels, model, null model, scheme, grouping, splits.
+    static func trainedParameters(labels: [String], model: ModelParameters, options: Options, dataset: ResolvedDataset,
+                                  groups: [Int64: String]?) -> PVIParameters {
+        var parameters = PVIParameters(labels: labels, model: model)
+        parameters.null = options.null.rawValue
+        switch options.scheme {
+        case .crossFit(let k): parameters.folds = k
+        case let .split(train, evaluate):
+            parameters.trainSplit = train.first
+            parameters.evalSplit = evaluate.first
+        }
+        parameters.groupBy = groups == nil ? nil : options.groupBy
+        parameters.splits = dataset.splits
+        return parameters
     }
 
     /// PVI of the samples listed in a file of imported probabilities.
