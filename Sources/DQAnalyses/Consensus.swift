@@ -121,10 +121,9 @@ public enum Consensus {
     public static func majority(_ matrix: AnnotationMatrix, probabilities: [[Double]]? = nil) -> Result {
         let label = majorityVote(matrix, probabilities: probabilities)
         let agreement = agreementWithConsensus(matrix, label)
+        let stats = annotatorAgreement(matrix, label), worst = worstLabels(matrix, label, quality: agreement)
         let annotators = (0..<matrix.annotatorCount).map { a in
-            let stats = annotatorAgreement(matrix, label, annotator: a)
-            return AnnotatorQuality(annotator: a, quality: stats.onShared, agreement: stats.all,
-                                    worstLabel: worstLabel(matrix, label, quality: agreement, annotator: a), items: stats.items)
+            AnnotatorQuality(annotator: a, quality: stats[a].onShared, agreement: stats[a].all, worstLabel: worst[a], items: stats[a].items)
         }
         return Result(method: .majority, label: label, quality: agreement, agreement: agreement,
                       annotations: (0..<matrix.itemCount).map(matrix.count), posterior: nil, annotators: annotators)
@@ -240,13 +239,13 @@ public enum Consensus {
             quality[i] = probas[i * K + best]
         }
         let agreement = agreementWithConsensus(matrix, label)
+        let stats = annotatorAgreement(matrix, label), worst = worstLabels(matrix, label, quality: quality)
         let annotators = (0..<M).map { a in
             // Accuracy: Σ_c prior_c · P(says c | true c).
             var accuracy = 0.0
             for c in 0..<K where occurs[a * K + c] { accuracy += max(prior[c], eps) * errors[(a * K + c) * K + c] }
-            let stats = annotatorAgreement(matrix, label, annotator: a)
-            return AnnotatorQuality(annotator: a, quality: stats.items > 0 ? accuracy : nil, agreement: stats.all,
-                                    worstLabel: worstLabel(matrix, label, quality: quality, annotator: a), items: stats.items)
+            return AnnotatorQuality(annotator: a, quality: stats[a].items > 0 ? accuracy : nil, agreement: stats[a].all,
+                                    worstLabel: worst[a], items: stats[a].items)
         }
         return Result(method: .dawidSkene, label: label, quality: quality, agreement: agreement,
                       annotations: (0..<N).map(matrix.count), posterior: posterior, annotators: annotators, iterations: iterations)
@@ -288,11 +287,10 @@ public enum Consensus {
                 labelled[a] += 1
             }
         }
+        let stats = annotatorAgreement(matrix, consensus), worst = worstLabels(matrix, consensus, quality: itemQuality)
         let annotators = (0..<M).map { a in
-            let stats = annotatorAgreement(matrix, consensus, annotator: a)
-            let quality = stats.onShared.map { w * labelQuality[a] / labelled[a] + (1 - w) * $0 }
-            return AnnotatorQuality(annotator: a, quality: quality, agreement: stats.all,
-                                    worstLabel: worstLabel(matrix, consensus, quality: itemQuality, annotator: a), items: stats.items)
+            let quality = stats[a].onShared.map { w * labelQuality[a] / labelled[a] + (1 - w) * $0 }
+            return AnnotatorQuality(annotator: a, quality: quality, agreement: stats[a].all, worstLabel: worst[a], items: stats[a].items)
         }
         return Result(method: .crowdlab, label: consensus, quality: itemQuality, agreement: agreement, annotations: counts,
                       posterior: final.posterior, annotators: annotators, modelWeight: final.modelWeight,
@@ -367,45 +365,51 @@ public enum Consensus {
         }
     }
 
-    /// An annotator's agreement with the consensus over all their items and over items with
-    /// several annotators, and how many items they labelled.
-    static func annotatorAgreement(_ matrix: AnnotationMatrix, _ consensus: [Int], annotator a: Int)
-        -> (all: Double?, onShared: Double?, items: Int) {
-        var items = 0, agree = 0, shared = 0, sharedAgree = 0
+    /// Each annotator's agreement with the consensus over all their items and over items with
+    /// several annotators, and how many items they labelled, in one pass over the annotations.
+    static func annotatorAgreement(_ matrix: AnnotationMatrix, _ consensus: [Int]) -> [(all: Double?, onShared: Double?, items: Int)] {
+        let M = matrix.annotatorCount
+        var items = [Int](repeating: 0, count: M), agree = items, shared = items, sharedAgree = items
         for i in 0..<matrix.itemCount {
-            for k in matrix.offsets[i]..<matrix.offsets[i + 1] where Int(matrix.annotators[k]) == a {
-                items += 1
+            let several = matrix.count(i) > 1
+            for k in matrix.offsets[i]..<matrix.offsets[i + 1] {
+                let a = Int(matrix.annotators[k])
                 let same = Int(matrix.labels[k]) == consensus[i]
-                if same { agree += 1 }
-                if matrix.count(i) > 1 { shared += 1; if same { sharedAgree += 1 } }
+                items[a] += 1
+                if same { agree[a] += 1 }
+                if several { shared[a] += 1; if same { sharedAgree[a] += 1 } }
             }
         }
-        return (items > 0 ? Double(agree) / Double(items) : nil, shared > 0 ? Double(sharedAgree) / Double(shared) : nil, items)
+        return (0..<M).map { a in
+            (items[a] > 0 ? Double(agree[a]) / Double(items[a]) : nil, shared[a] > 0 ? Double(sharedAgree[a]) / Double(shared[a]) : nil, items[a])
+        }
     }
 
-    /// cleanlab's `_get_single_annotator_worst_class`: among the labels the annotator gave, the one
-    /// whose uses agree least with the consensus; ties: the one used more, then the one on items
-    /// of higher mean consensus quality, then the first.
-    static func worstLabel(_ matrix: AnnotationMatrix, _ consensus: [Int], quality: [Double], annotator a: Int) -> Int? {
-        var uses: [Int: (count: Int, agree: Int, quality: Double)] = [:]
+    /// cleanlab's `_get_single_annotator_worst_class` for every annotator: among the labels the
+    /// annotator gave, the one whose uses agree least with the consensus; ties: the one used
+    /// more, then the one on items of higher mean consensus quality, then the first.
+    static func worstLabels(_ matrix: AnnotationMatrix, _ consensus: [Int], quality: [Double]) -> [Int?] {
+        var uses = [[Int: (count: Int, agree: Int, quality: Double)]](repeating: [:], count: matrix.annotatorCount)
         for i in 0..<matrix.itemCount {
-            for k in matrix.offsets[i]..<matrix.offsets[i + 1] where Int(matrix.annotators[k]) == a {
-                let label = Int(matrix.labels[k])
-                var entry = uses[label] ?? (0, 0, 0)
+            for k in matrix.offsets[i]..<matrix.offsets[i + 1] {
+                let a = Int(matrix.annotators[k]), label = Int(matrix.labels[k])
+                var entry = uses[a][label] ?? (0, 0, 0)
                 entry.count += 1
                 if label == consensus[i] { entry.agree += 1 }
                 entry.quality += quality.isEmpty ? 0 : quality[i]
-                uses[label] = entry
+                uses[a][label] = entry
             }
         }
-        return uses.keys.sorted().min { x, y in
-            let (ux, uy) = (uses[x]!, uses[y]!)
-            let (ax, ay) = (Double(ux.agree) / Double(ux.count), Double(uy.agree) / Double(uy.count))
-            if ax != ay { return ax < ay }
-            if ux.count != uy.count { return ux.count > uy.count }
-            let (qx, qy) = (ux.quality / Double(ux.count), uy.quality / Double(uy.count))
-            if qx != qy { return qx > qy }
-            return x < y
+        return uses.map { uses in
+            uses.keys.sorted().min { x, y in
+                let (ux, uy) = (uses[x]!, uses[y]!)
+                let (ax, ay) = (Double(ux.agree) / Double(ux.count), Double(uy.agree) / Double(uy.count))
+                if ax != ay { return ax < ay }
+                if ux.count != uy.count { return ux.count > uy.count }
+                let (qx, qy) = (ux.quality / Double(ux.count), uy.quality / Double(uy.count))
+                if qx != qy { return qx > qy }
+                return x < y
+            }
         }
     }
 }
