@@ -2,18 +2,18 @@
 ///
 /// Items, annotators and labels are positions (0-based). An item holds at most one label per
 /// annotator (single-label data).
-public struct AnnotationMatrix: Sendable {
-    public let itemCount: Int
-    public let annotatorCount: Int
-    public let labelCount: Int
+package struct AnnotationMatrix: Sendable {
+    package let itemCount: Int
+    package let annotatorCount: Int
+    package let labelCount: Int
     /// Item `i`'s annotations are `offsets[i]..<offsets[i + 1]` of `annotators` and `labels`.
-    public let offsets: [Int]
-    public let annotators: [Int32]
-    public let labels: [Int32]
+    package let offsets: [Int]
+    package let annotators: [Int32]
+    package let labels: [Int32]
 
     /// `item`, `annotator` and `label` are parallel, one entry per annotation; entries of an item
     /// need not be adjacent.
-    public init(itemCount: Int, annotatorCount: Int, labelCount: Int, item: [Int32], annotator: [Int32], label: [Int32]) {
+    package init(itemCount: Int, annotatorCount: Int, labelCount: Int, item: [Int32], annotator: [Int32], label: [Int32]) {
         precondition(item.count == annotator.count && item.count == label.count)
         var offsets = [Int](repeating: 0, count: itemCount + 1)
         for i in item { offsets[Int(i) + 1] += 1 }
@@ -36,7 +36,7 @@ public struct AnnotationMatrix: Sendable {
     }
 
     /// From a wide table: `rows[i][a]` is annotator `a`'s label of item `i`, or nil.
-    public init(wide rows: [[Int?]], labelCount: Int) {
+    package init(wide rows: [[Int?]], labelCount: Int) {
         var item: [Int32] = [], annotator: [Int32] = [], label: [Int32] = []
         for (i, row) in rows.enumerated() {
             for (a, value) in row.enumerated() {
@@ -52,15 +52,15 @@ public struct AnnotationMatrix: Sendable {
     }
 
     /// The number of annotations of item `i`.
-    @inlinable public func count(_ i: Int) -> Int { offsets[i + 1] - offsets[i] }
+    @inlinable package func count(_ i: Int) -> Int { offsets[i + 1] - offsets[i] }
 
     /// Item `i`'s annotations as (annotator, label).
-    public func annotations(_ i: Int) -> [(annotator: Int, label: Int)] {
+    package func annotations(_ i: Int) -> [(annotator: Int, label: Int)] {
         (offsets[i]..<offsets[i + 1]).map { (Int(annotators[$0]), Int(labels[$0])) }
     }
 
     /// Per item, how many annotators gave each label: (label, count) pairs, labels ascending.
-    public func labelCounts(_ i: Int) -> [(label: Int, count: Int)] {
+    package func labelCounts(_ i: Int) -> [(label: Int, count: Int)] {
         var counts: [Int: Int] = [:]
         for k in offsets[i]..<offsets[i + 1] { counts[Int(labels[k]), default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

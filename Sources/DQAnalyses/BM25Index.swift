@@ -11,20 +11,20 @@ import Foundation
 /// avgdl the mean length. Lucene dropped the classic numerator factor (k1 + 1), which scales
 /// every score alike and changes no ranking. A term repeated in the query counts once per
 /// occurrence, as Lucene's boolean query sums its clauses. Tokens are `WordTokens`.
-public struct BM25Index: Sendable {
-    public struct Parameters: Sendable, Equatable {
-        public var k1: Double
-        public var b: Double
+package struct BM25Index: Sendable {
+    package struct Parameters: Sendable, Equatable {
+        package var k1: Double
+        package var b: Double
 
-        public init(k1: Double = 1.2, b: Double = 0.75) {
+        package init(k1: Double = 1.2, b: Double = 0.75) {
             self.k1 = k1
             self.b = b
         }
     }
 
-    public let parameters: Parameters
-    public let documentCount: Int
-    public let averageLength: Double
+    package let parameters: Parameters
+    package let documentCount: Int
+    package let averageLength: Double
     private let terms: TokenInterner
     /// Postings of term t: `postingDocuments[postingStarts[t]..<postingStarts[t + 1]]`, ascending,
     /// with the term's frequency in each.
@@ -35,7 +35,7 @@ public struct BM25Index: Sendable {
     private let lengthNorms: [Float]
 
     /// Indexes `documents` in order; document i is scored at index i.
-    public init(documents: some Sequence<String>, parameters: Parameters = Parameters()) {
+    package init(documents: some Sequence<String>, parameters: Parameters = Parameters()) {
         self.parameters = parameters
         let terms = TokenInterner()
         // Per document, its distinct terms with their frequencies.
@@ -88,13 +88,13 @@ public struct BM25Index: Sendable {
     }
 
     /// The number of documents containing `term` (0 for an unseen term).
-    public func documentFrequency(_ term: String) -> Int {
+    package func documentFrequency(_ term: String) -> Int {
         guard let id = terms.id(of: term) else { return 0 }
         return postingStarts[Int(id) + 1] - postingStarts[Int(id)]
     }
 
     /// idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)).
-    public func inverseDocumentFrequency(_ term: String) -> Double {
+    package func inverseDocumentFrequency(_ term: String) -> Double {
         idf(documentFrequency: documentFrequency(term))
     }
 
@@ -110,7 +110,7 @@ public struct BM25Index: Sendable {
     }
 
     /// The BM25 score of every document for `query`, in document order.
-    public func scores(query: String) -> [Double] {
+    package func scores(query: String) -> [Double] {
         var out = [Double](repeating: 0, count: documentCount)
         for term in queryTerms(query) {
             let range = postingStarts[Int(term)]..<postingStarts[Int(term) + 1]
@@ -131,7 +131,7 @@ public struct BM25Index: Sendable {
     }
 
     /// The BM25 score of one document for `query`.
-    public func score(query: String, document: Int) -> Double {
+    package func score(query: String, document: Int) -> Double {
         var total = 0.0
         for term in queryTerms(query) {
             let range = postingStarts[Int(term)]..<postingStarts[Int(term) + 1]
@@ -150,7 +150,7 @@ public struct BM25Index: Sendable {
     }
 
     /// The `k` best documents for `query`, best first (ties by document order), with their scores.
-    public func top(_ k: Int, query: String) -> [(document: Int, score: Double)] {
+    package func top(_ k: Int, query: String) -> [(document: Int, score: Double)] {
         let all = scores(query: query)
         var heap: [(document: Int, score: Double)] = []
         heap.reserveCapacity(k + 1)

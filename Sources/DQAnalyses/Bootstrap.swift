@@ -4,17 +4,17 @@ import DQLearning
 /// Bootstrap", 1993, ch. 13): the statistic is recomputed on `resamples` samples drawn with
 /// replacement (seeded), and the interval is the (1 − level)/2 and (1 + level)/2 quantiles of
 /// those values (linear interpolation, numpy's default).
-public enum Bootstrap {
-    public struct Interval: Sendable, Equatable {
-        public var estimate: Double
-        public var low: Double
-        public var high: Double
+package enum Bootstrap {
+    package struct Interval: Sendable, Equatable {
+        package var estimate: Double
+        package var low: Double
+        package var high: Double
 
-        public func contains(_ x: Double) -> Bool { low <= x && x <= high }
+        package func contains(_ x: Double) -> Bool { low <= x && x <= high }
     }
 
     /// The mean of `values` with its interval.
-    public static func mean(_ values: [Double], resamples: Int = 1000, level: Double = 0.95, seed: UInt64 = 13) -> Interval {
+    package static func mean(_ values: [Double], resamples: Int = 1000, level: Double = 0.95, seed: UInt64 = 13) -> Interval {
         precondition(!values.isEmpty && resamples > 0)
         var rng = SplitMix64(seed: seed)
         let n = values.count
@@ -27,13 +27,13 @@ public enum Bootstrap {
     }
 
     /// The mean of b − a over the same samples (paired: one resample of indices for both).
-    public static func pairedDifference(_ a: [Double], _ b: [Double], resamples: Int = 1000, level: Double = 0.95, seed: UInt64 = 13) -> Interval {
+    package static func pairedDifference(_ a: [Double], _ b: [Double], resamples: Int = 1000, level: Double = 0.95, seed: UInt64 = 13) -> Interval {
         precondition(a.count == b.count)
         return mean(zip(a, b).map { $1 - $0 }, resamples: resamples, level: level, seed: seed)
     }
 
     /// mean(b) − mean(a) for independent samples (each resampled on its own).
-    public static func difference(_ a: [Double], _ b: [Double], resamples: Int = 1000, level: Double = 0.95, seed: UInt64 = 13) -> Interval {
+    package static func difference(_ a: [Double], _ b: [Double], resamples: Int = 1000, level: Double = 0.95, seed: UInt64 = 13) -> Interval {
         precondition(!a.isEmpty && !b.isEmpty)
         var rng = SplitMix64(seed: seed)
         func resampledMean(_ values: [Double]) -> Double {

@@ -9,16 +9,16 @@ import Foundation
 /// Deviation from allenai/cartography, which logs the training-mode logits seen during each
 /// epoch: dq scores every sample in evaluation mode (no dropout) at the end of each epoch, so
 /// all samples are measured by the same weights; this costs one inference pass per epoch.
-public enum CartographyEstimation {
-    public struct Result: Sendable {
-        public var sample: Sample
-        public var goldProbabilities: [Double]
-        public var correct: [Bool]
-        public var point: DatasetCartography.Point
+package enum CartographyEstimation {
+    package struct Result: Sendable {
+        package var sample: Sample
+        package var goldProbabilities: [Double]
+        package var correct: [Bool]
+        package var point: DatasetCartography.Point
     }
 
     /// `every`: checkpoints per epoch as a fraction of it (1 = after each epoch, 0.5 = twice per epoch).
-    public static func run(samples: [Sample], labels: [String], family: BertFamily, share: Double, every: Double = 1,
+    package static func run(samples: [Sample], labels: [String], family: BertFamily, share: Double, every: Double = 1,
                            progress: @escaping (String) -> Void = { _ in }) throws -> [Result] {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let examples = samples.map { TextExample(text: $0.text, pair: $0.textPair, label: index[$0.label]!) }

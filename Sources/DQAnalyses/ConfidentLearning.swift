@@ -19,8 +19,8 @@
 ///
 /// Ties are broken by sample order (numpy's quicksort leaves them unspecified), the one place
 /// where dq and cleanlab can differ: only for exactly equal probabilities.
-public enum ConfidentLearning {
-    public enum Filter: String, CaseIterable, Sendable, Codable {
+package enum ConfidentLearning {
+    package enum Filter: String, CaseIterable, Sendable, Codable {
         case pruneByNoiseRate = "prune_by_noise_rate"
         case pruneByClass = "prune_by_class"
         case both
@@ -32,13 +32,13 @@ public enum ConfidentLearning {
 
     /// How flagged samples are ordered: by p̂ of the given label (`selfConfidence`), or by
     /// (p̂_given − max_{k ≠ given} p̂_k + 1) / 2 (`normalizedMargin`); lowest first.
-    public enum RankBy: String, CaseIterable, Sendable, Codable {
+    package enum RankBy: String, CaseIterable, Sendable, Codable {
         case selfConfidence = "self_confidence"
         case normalizedMargin = "normalized_margin"
     }
 
     /// Out-of-sample probabilities, n rows of K, read in blocks of whole rows, once per pass.
-    public protocol ProbabilityRows {
+    package protocol ProbabilityRows {
         var count: Int { get }
         var classes: Int { get }
         /// Calls `body` with each block's first row and its values, row-major, in row order.
@@ -49,62 +49,62 @@ public enum ConfidentLearning {
     }
 
     /// Given labels (0..<K) and row-major n × K probabilities.
-    public struct Input: Sendable, ProbabilityRows {
-        public var labels: [Int]
-        public var probabilities: [Double]
-        public var classes: Int
+    package struct Input: Sendable, ProbabilityRows {
+        package var labels: [Int]
+        package var probabilities: [Double]
+        package var classes: Int
 
-        public init(labels: [Int], probabilities: [Double], classes: Int) {
+        package init(labels: [Int], probabilities: [Double], classes: Int) {
             precondition(probabilities.count == labels.count * classes)
             self.labels = labels
             self.probabilities = probabilities
             self.classes = classes
         }
 
-        public var count: Int { labels.count }
-        public var singlePrecision: Bool { false }
+        package var count: Int { labels.count }
+        package var singlePrecision: Bool { false }
         func p(_ i: Int, _ k: Int) -> Double { probabilities[i * classes + k] }
 
-        public func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
+        package func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
             try probabilities.withUnsafeBufferPointer { try body(0, $0) }
         }
 
         /// First index of the largest probability of row i (numpy's argmax).
-        public func argmax(_ i: Int) -> Int {
+        package func argmax(_ i: Int) -> Int {
             probabilities.withUnsafeBufferPointer { ConfidentLearning.argmax($0, row: i * classes, classes: classes) }
         }
 
-        public var labelCounts: [Int] {
+        package var labelCounts: [Int] {
             var counts = [Int](repeating: 0, count: classes)
             for label in labels { counts[label] += 1 }
             return counts
         }
     }
 
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Whether each sample is flagged.
-        public var isIssue: [Bool]
+        package var isIssue: [Bool]
         /// Flagged samples, lowest quality first.
-        public var ranked: [Int]
+        package var ranked: [Int]
         /// Every sample's label quality (the `RankBy` score).
-        public var quality: [Double]
+        package var quality: [Double]
         /// The calibrated confident joint C[given][true].
-        public var confidentJoint: [[Int]]
+        package var confidentJoint: [[Int]]
         /// P(given = i | true = j): the calibrated joint normalised by column.
-        public var noiseMatrix: [[Double]]
+        package var noiseMatrix: [[Double]]
         /// cleanlab's `num_label_issues` (its default `off_diagonal` estimate): the samples off
         /// the confident joint's diagonal whose model prediction is not the given label, the
         /// same count as `filter_by="confident_learning"` flags, whatever `filter` was used.
-        public var estimatedIssues: Int
-        public var count: Int { isIssue.count }
+        package var estimatedIssues: Int
+        package var count: Int { isIssue.count }
         /// Each sample's most probable label (numpy's arg-max: the first of equals).
-        public var suggested: [Int]
+        package var suggested: [Int]
         /// cleanlab's `overall_label_health_score`: 1 − estimatedIssues / n.
-        public var health: Double { count > 0 ? 1 - Double(estimatedIssues) / Double(count) : 1 }
+        package var health: Double { count > 0 ? 1 - Double(estimatedIssues) / Double(count) : 1 }
     }
 
     /// Per-label thresholds t_k.
-    public static func thresholds(_ input: Input) -> [Double] {
+    package static func thresholds(_ input: Input) -> [Double] {
         thresholds(selfConfidence: (0..<input.count).map { input.p($0, input.labels[$0]) }, labels: input.labels, classes: input.classes,
                    single: false)
     }
@@ -160,7 +160,7 @@ public enum ConfidentLearning {
     }
 
     /// The confident joint C[given][true] (calibrated or not) and the samples off its diagonal.
-    public static func confidentJoint(_ input: Input, calibrate: Bool) -> (joint: [[Int]], offDiagonal: [Int]) {
+    package static func confidentJoint(_ input: Input, calibrate: Bool) -> (joint: [[Int]], offDiagonal: [Int]) {
         var tally = JointTally(cutoffs: cutoffs(thresholds(input), single: false), classes: input.classes)
         input.probabilities.withUnsafeBufferPointer { tally.add(rows: $0, first: 0, labels: input.labels) }
         let joint = tally.finished()
@@ -272,7 +272,7 @@ public enum ConfidentLearning {
     }
 
     /// Every sample's label quality, higher = likelier correct.
-    public static func quality(_ input: Input, rankBy: RankBy) -> [Double] {
+    package static func quality(_ input: Input, rankBy: RankBy) -> [Double] {
         (0..<input.count).map { i in
             let given = input.labels[i]
             let selfConfidence = input.p(i, given)
@@ -285,7 +285,7 @@ public enum ConfidentLearning {
 
     /// Finds label issues as cleanlab's `find_label_issues(labels, pred_probs, filter_by:,
     /// min_examples_per_class:)` does, with frac_noise = 1 and no per-class quotas.
-    public static func findLabelIssues(_ input: Input, filter: Filter = .pruneByNoiseRate, rankBy: RankBy = .selfConfidence,
+    package static func findLabelIssues(_ input: Input, filter: Filter = .pruneByNoiseRate, rankBy: RankBy = .selfConfidence,
                                        minExamplesPerClass: Int = 1) -> Result {
         // An in-memory input is one block; nothing it does can throw.
         try! findLabelIssues(rows: input, labels: input.labels, filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)
@@ -295,7 +295,7 @@ public enum ConfidentLearning {
     /// (sums for the thresholds; the confident joint; for the noise-rate filters, the largest
     /// margins), keeping O(n + K²) numbers: never the n × K probabilities. Identical to the
     /// in-memory result, which is this with one block.
-    public static func findLabelIssues<Rows: ProbabilityRows>(rows source: Rows, labels: [Int], filter: Filter = .pruneByNoiseRate,
+    package static func findLabelIssues<Rows: ProbabilityRows>(rows source: Rows, labels: [Int], filter: Filter = .pruneByNoiseRate,
                                                               rankBy: RankBy = .selfConfidence, minExamplesPerClass: Int = 1,
                                                               progress: (String) throws -> Void = { _ in }) throws -> Result {
         let K = source.classes

@@ -19,51 +19,51 @@ import Foundation
 ///   always guessing the most common class each one does; equal to cleanlab 2.9's
 ///   `get_label_quality_multiannotator` with its defaults (consensus "best_quality", quality
 ///   "crowdlab", no calibration).
-public enum Consensus {
-    public enum Method: String, Sendable, Codable, CaseIterable {
+package enum Consensus {
+    package enum Method: String, Sendable, Codable, CaseIterable {
         case majority
         case dawidSkene = "dawid-skene"
         case crowdlab
     }
 
-    public struct Result: Sendable {
-        public var method: Method
+    package struct Result: Sendable {
+        package var method: Method
         /// Per item: the consensus label.
-        public var label: [Int]
+        package var label: [Int]
         /// Per item: how sure the method is of the consensus (majority: share of annotators who gave
         /// it; Dawid–Skene: its posterior probability; CROWDLAB: cleanlab's consensus_quality_score).
-        public var quality: [Double]
+        package var quality: [Double]
         /// Per item: the share of its annotators who gave the consensus label.
-        public var agreement: [Double]
+        package var agreement: [Double]
         /// Per item: how many annotators labelled it.
-        public var annotations: [Int]
+        package var annotations: [Int]
         /// Per item, per label: the method's probabilities (nil for majority vote).
-        public var posterior: [[Double]]?
-        public var annotators: [AnnotatorQuality]
+        package var posterior: [[Double]]?
+        package var annotators: [AnnotatorQuality]
         /// CROWDLAB's weights (nil for the other methods).
-        public var modelWeight: Double?
-        public var annotatorWeights: [Double]?
+        package var modelWeight: Double?
+        package var annotatorWeights: [Double]?
         /// Dawid–Skene: the EM iterations run.
-        public var iterations: Int?
+        package var iterations: Int?
     }
 
-    public struct AnnotatorQuality: Sendable, Equatable {
-        public var annotator: Int
+    package struct AnnotatorQuality: Sendable, Equatable {
+        package var annotator: Int
         /// CROWDLAB: cleanlab's annotator_quality; Dawid–Skene: the annotator's estimated accuracy
         /// (Σ_c prior_c · P(label c | true c)); majority: agreement with the consensus on items
         /// with two or more annotations.
-        public var quality: Double?
+        package var quality: Double?
         /// The share of this annotator's labels that equal the consensus.
-        public var agreement: Double?
+        package var agreement: Double?
         /// The label this annotator gives least accurately (cleanlab's worst_class).
-        public var worstLabel: Int?
-        public var items: Int
+        package var worstLabel: Int?
+        package var items: Int
     }
 
     // MARK: Majority vote
 
     /// Majority vote, ties broken as cleanlab breaks them (see the type's documentation).
-    public static func majorityVote(_ matrix: AnnotationMatrix, probabilities: [[Double]]? = nil) -> [Int] {
+    package static func majorityVote(_ matrix: AnnotationMatrix, probabilities: [[Double]]? = nil) -> [Int] {
         let K = matrix.labelCount
         var counts = [[Int]](repeating: [Int](repeating: 0, count: K), count: matrix.itemCount)
         for i in 0..<matrix.itemCount {
@@ -118,7 +118,7 @@ public enum Consensus {
     }
 
     /// Majority vote with its agreement as quality, and each annotator's agreement with it.
-    public static func majority(_ matrix: AnnotationMatrix, probabilities: [[Double]]? = nil) -> Result {
+    package static func majority(_ matrix: AnnotationMatrix, probabilities: [[Double]]? = nil) -> Result {
         let label = majorityVote(matrix, probabilities: probabilities)
         let agreement = agreementWithConsensus(matrix, label)
         let stats = annotatorAgreement(matrix, label), worst = worstLabels(matrix, label, quality: agreement)
@@ -133,7 +133,7 @@ public enum Consensus {
 
     /// Dawid–Skene by EM over the labels that occur in the annotations (a label nobody gave gets
     /// probability 0), as crowd-kit fits it.
-    public static func dawidSkene(_ matrix: AnnotationMatrix, maxIterations: Int = 100, tolerance: Double = 1e-5) -> Result {
+    package static func dawidSkene(_ matrix: AnnotationMatrix, maxIterations: Int = 100, tolerance: Double = 1e-5) -> Result {
         let eps = 1e-10
         let N = matrix.itemCount, M = matrix.annotatorCount
         var present = [Bool](repeating: false, count: matrix.labelCount)
@@ -255,7 +255,7 @@ public enum Consensus {
 
     /// cleanlab's `get_label_quality_multiannotator(labels, pred_probs)` with its defaults.
     /// `probabilities[i]` are item i's out-of-sample probabilities over all `matrix.labelCount` labels.
-    public static func crowdlab(_ matrix: AnnotationMatrix, probabilities: [[Double]]) -> Result {
+    package static func crowdlab(_ matrix: AnnotationMatrix, probabilities: [[Double]]) -> Result {
         precondition(probabilities.count == matrix.itemCount)
         let N = matrix.itemCount, K = matrix.labelCount
         let counts = (0..<N).map(matrix.count)
@@ -357,7 +357,7 @@ public enum Consensus {
     // MARK: Shared
 
     /// Per item: the share of its annotators who gave `consensus`.
-    public static func agreementWithConsensus(_ matrix: AnnotationMatrix, _ consensus: [Int]) -> [Double] {
+    package static func agreementWithConsensus(_ matrix: AnnotationMatrix, _ consensus: [Int]) -> [Double] {
         (0..<matrix.itemCount).map { i in
             let range = matrix.offsets[i]..<matrix.offsets[i + 1]
             guard !range.isEmpty else { return .nan }

@@ -17,27 +17,27 @@ import Foundation
 /// (ambiguous: highest variability; hard-to-learn: lowest confidence; easy-to-learn: highest
 /// confidence). A sample can therefore be in two regions (ambiguous and hard-to-learn, say) or in
 /// none. Ties are broken by sample order (pandas' default sort leaves them unspecified).
-public enum DatasetCartography {
-    public typealias Region = CartographyRegion
-    public typealias Regions = CartographyRegions
+package enum DatasetCartography {
+    package typealias Region = CartographyRegion
+    package typealias Regions = CartographyRegions
 
-    public struct Point: Sendable, Equatable {
-        public var confidence: Double
-        public var variability: Double
-        public var correctness: Double
-        public var forgettingEvents: Int
+    package struct Point: Sendable, Equatable {
+        package var confidence: Double
+        package var variability: Double
+        package var correctness: Double
+        package var forgettingEvents: Int
         /// Never predicted correctly at any checkpoint.
-        public var neverLearned: Bool
-        public var regions: Regions
+        package var neverLearned: Bool
+        package var regions: Regions
     }
 
     /// How many samples a region holds: allenai's `head(n=int(fraction * len) + 1)`, at most n.
-    public static func regionSize(share: Double, count: Int) -> Int {
+    package static func regionSize(share: Double, count: Int) -> Int {
         min(count, Int(share * Double(count)) + 1)
     }
 
     /// `probabilities[i][e]` and `correct[i][e]`: sample i at checkpoint e.
-    public static func map(probabilities: [[Double]], correct: [[Bool]], share: Double = 0.33) -> [Point] {
+    package static func map(probabilities: [[Double]], correct: [[Bool]], share: Double = 0.33) -> [Point] {
         precondition(probabilities.count == correct.count)
         var points = zip(probabilities, correct).map { p, c -> Point in
             let e = Double(max(p.count, 1))

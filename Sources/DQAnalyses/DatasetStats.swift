@@ -2,57 +2,57 @@ import DQStore
 import DQText
 
 /// What `dq stats` reports about one or more datasets.
-public struct DatasetStats: Sendable {
-    public struct LabelCount: Sendable, Equatable {
-        public var label: String
-        public var count: Int
-        public var share: Double
+package struct DatasetStats: Sendable {
+    package struct LabelCount: Sendable, Equatable {
+        package var label: String
+        package var count: Int
+        package var share: Double
     }
 
     /// Text length in whitespace tokens (text and text pair together) for one label, or for
     /// all samples when `label` is nil. Quantiles interpolate linearly between order statistics
     /// (numpy's default, Hyndman & Fan type 7).
-    public struct LengthSummary: Sendable, Equatable {
-        public var label: String?
-        public var min: Int
-        public var median: Double
-        public var p95: Double
-        public var max: Int
+    package struct LengthSummary: Sendable, Equatable {
+        package var label: String?
+        package var min: Int
+        package var median: Double
+        package var p95: Double
+        package var max: Int
     }
 
     /// A sample as a member of a duplicate group.
-    public struct Member: Sendable, Equatable {
-        public var dataset: String
-        public var id: String
-        public var label: String
+    package struct Member: Sendable, Equatable {
+        package var dataset: String
+        package var id: String
+        package var label: String
     }
 
     /// Samples whose texts are equal: exactly (for exact duplicates), or after
     /// `TextNormalisation.duplicateKey` (for conflicts).
-    public struct DuplicateGroup: Sendable, Equatable {
-        public var text: String
-        public var textPair: String?
-        public var members: [Member]
+    package struct DuplicateGroup: Sendable, Equatable {
+        package var text: String
+        package var textPair: String?
+        package var members: [Member]
 
-        public var labels: [String] { members.map(\.label).uniqued() }
-        public var datasets: [String] { members.map(\.dataset).uniqued() }
+        package var labels: [String] { members.map(\.label).uniqued() }
+        package var datasets: [String] { members.map(\.dataset).uniqued() }
     }
 
-    public var sampleCount: Int
-    public var labels: [LabelCount]
-    public var lengths: [LengthSummary]
+    package var sampleCount: Int
+    package var labels: [LabelCount]
+    package var lengths: [LengthSummary]
     /// Groups of two or more samples with identical text (and text pair).
-    public var exactDuplicates: [DuplicateGroup]
+    package var exactDuplicates: [DuplicateGroup]
     /// Groups whose normalised texts are equal but whose labels differ.
-    public var conflicts: [DuplicateGroup]
+    package var conflicts: [DuplicateGroup]
     /// Multi-label data: `labels` counts each single label in every sample that carries it.
-    public var multiLabel = false
+    package var multiLabel = false
 }
 
-public enum DatasetStatsError: Error, CustomStringConvertible, Equatable {
+package enum DatasetStatsError: Error, CustomStringConvertible, Equatable {
     case noSharedLabels([String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noSharedLabels(let names):
             return "datasets \(names.joined(separator: ", ")) share no label, so conflicts across them mean nothing; compare datasets with a common label space"
@@ -64,7 +64,7 @@ extension DatasetStats {
     /// Computes the statistics of the given datasets (several: conflicts across them too),
     /// optionally only some splits. Reads the store twice, holding per sample only a length
     /// and two hashes, so memory grows with the number of samples, not with their text.
-    public static func compute(store: Store, datasets: [String], splits: [String]? = nil) throws -> DatasetStats {
+    package static func compute(store: Store, datasets: [String], splits: [String]? = nil) throws -> DatasetStats {
         let ids = try datasets.map { try store.requireDataset($0) }
         if ids.count > 1 {
             let labelSets = try ids.map { Set(try store.labels(dataset: $0)) }
@@ -170,14 +170,14 @@ extension DatasetStats {
 }
 
 /// Quantiles of sorted data.
-public enum Quantile {
+package enum Quantile {
     /// The q-quantile (0 ≤ q ≤ 1) of ascending `sorted` values by linear interpolation between
     /// order statistics at position q·(n−1): numpy's default (Hyndman & Fan type 7).
-    public static func linear<T: BinaryInteger>(_ sorted: [T], _ q: Double) -> Double {
+    package static func linear<T: BinaryInteger>(_ sorted: [T], _ q: Double) -> Double {
         linear(sorted.map(Double.init), q)
     }
 
-    public static func linear(_ sorted: [Double], _ q: Double) -> Double {
+    package static func linear(_ sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }
         let position = q * Double(sorted.count - 1)
         let lower = Int(position.rounded(.down))

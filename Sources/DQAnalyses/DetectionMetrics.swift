@@ -2,21 +2,21 @@ import Foundation
 
 /// How well a suspicion score finds known label errors (planted ones, in `dq evaluate`): the
 /// figures retrieval and label-noise papers report, defined as scikit-learn defines them.
-public enum DetectionMetrics {
-    public struct Scores: Sendable, Equatable, Codable {
+package enum DetectionMetrics {
+    package struct Scores: Sendable, Equatable, Codable {
         /// Share of planted errors among the k most suspect samples.
-        public var precisionAtK: Double
+        package var precisionAtK: Double
         /// Share of all planted errors found among the k most suspect samples.
-        public var recallAtK: Double
+        package var recallAtK: Double
         /// scikit-learn's `average_precision_score`: Σₙ (Rₙ − Rₙ₋₁) Pₙ over the distinct thresholds.
-        public var averagePrecision: Double
+        package var averagePrecision: Double
         /// The probability that a planted error is more suspect than a clean sample, ties one half.
-        public var auroc: Double
+        package var auroc: Double
     }
 
     /// `suspicion`: higher = more likely wrong; `planted`: which samples are known errors; `k`:
     /// the list length for precision and recall (ties at the cut by sample order).
-    public static func evaluate(suspicion: [Double], planted: [Bool], k: Int) -> Scores {
+    package static func evaluate(suspicion: [Double], planted: [Bool], k: Int) -> Scores {
         precondition(suspicion.count == planted.count)
         let positives = planted.filter { $0 }.count
         let order = suspicion.indices.sorted { suspicion[$0] > suspicion[$1] || (suspicion[$0] == suspicion[$1] && $0 < $1) }
@@ -29,7 +29,7 @@ public enum DetectionMetrics {
 
     /// scikit-learn's `average_precision_score` (no interpolation): the samples are taken in
     /// decreasing score, a tie group at a time; each group adds (recall gained) × (precision after it).
-    public static func averagePrecision(suspicion: [Double], planted: [Bool]) -> Double {
+    package static func averagePrecision(suspicion: [Double], planted: [Bool]) -> Double {
         let positives = planted.filter { $0 }.count
         guard positives > 0 else { return 0 }
         let order = suspicion.indices.sorted { suspicion[$0] > suspicion[$1] }
@@ -47,7 +47,7 @@ public enum DetectionMetrics {
     }
 
     /// The area under the ROC curve (Mann–Whitney, ties one half); nil without both classes.
-    public static func auroc(scores: [Double], positive: [Bool]) -> Double? {
+    package static func auroc(scores: [Double], positive: [Bool]) -> Double? {
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
         let positives = positive.filter { $0 }.count, negatives = positive.count - positives
         guard positives > 0, negatives > 0 else { return nil }
@@ -66,7 +66,7 @@ public enum DetectionMetrics {
 
     /// Each score's rank among all, ties averaged, scaled to (0, 1]: scores on different scales
     /// become comparable (the rank average that fuses independent sources).
-    public static func rankNormalised(_ scores: [Double]) -> [Double] {
+    package static func rankNormalised(_ scores: [Double]) -> [Double] {
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
         var out = [Double](repeating: 0, count: scores.count)
         var start = 0

@@ -12,15 +12,15 @@ import Foundation
 extension LabelDivergence {
     /// Every sample's tokens (interned ids) with its label, filtered as `pairs` filters counts
     /// (stopwords dropped before counting, then tokens seen fewer than `minCount` times in all).
-    public struct Bags: Sendable {
-        public var labels: [String] = []
+    package struct Bags: Sendable {
+        package var labels: [String] = []
         /// For each label, its samples' token ids.
-        public var samples: [String: [[Int32]]] = [:]
+        package var samples: [String: [[Int32]]] = [:]
         /// How many distinct tokens survive the filters (the global vocabulary).
-        public var vocabularySize = 0
+        package var vocabularySize = 0
     }
 
-    public static func bags(store: Store, dataset: Int64, splits: [String]?, options: Options,
+    package static func bags(store: Store, dataset: Int64, splits: [String]?, options: Options,
                             tokenize: ((String) -> [String])? = nil) throws -> Bags {
         let interner = TokenInterner()
         var raw: [(label: String, ids: [Int32])] = []
@@ -54,16 +54,16 @@ extension LabelDivergence {
         return bags
     }
 
-    public struct Baseline: Sendable, Equatable {
+    package struct Baseline: Sendable, Equatable {
         /// Mean JSD over the permutations.
-        public var mean: Double
+        package var mean: Double
         /// Permutations evaluated (every distinct split when there are no more than asked for).
-        public var permutations: Int
-        public var exact: Bool
+        package var permutations: Int
+        package var exact: Bool
     }
 
     /// The pair's JSD from the bags as labelled: the same value `pairs` computes from counts.
-    public static func divergence(_ bags: Bags, a: String, b: String, options: Options) -> Double {
+    package static func divergence(_ bags: Bags, a: String, b: String, options: Options) -> Double {
         var index: [Int32: Int] = [:]
         var countsA: [Int] = [], countsB: [Int] = []
         var totals = (0, 0)
@@ -83,7 +83,7 @@ extension LabelDivergence {
     /// The permutation baseline of the pair (a, b): the mean JSD, with the same α, base and
     /// vocabulary rule, over `permutations` random splits of the pooled samples into groups of
     /// the two labels' sizes; when there are no more distinct splits than that, over all of them.
-    public static func baseline(_ bags: Bags, a: String, b: String, options: Options, permutations: Int, seed: UInt64) -> Baseline {
+    package static func baseline(_ bags: Bags, a: String, b: String, options: Options, permutations: Int, seed: UInt64) -> Baseline {
         let pooled = bags.samples[a]! + bags.samples[b]!
         let na = bags.samples[a]!.count
         // Local dense ids for the pair's tokens; the pair vocabulary is the same for every split.

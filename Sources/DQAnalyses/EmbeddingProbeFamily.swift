@@ -16,21 +16,21 @@ import Foundation
 /// Each distinct text is embedded once per family value and kept, so the repeats of
 /// `dq evaluate` and the folds of a cross-fit reuse the embeddings; with `kept` (the store),
 /// later runs reuse them too.
-public final class EmbeddingProbeFamily: CrossFittingFamily {
-    public let directory: String
-    public let options: SoftmaxRegression.Options
+package final class EmbeddingProbeFamily: CrossFittingFamily {
+    package let directory: String
+    package let options: SoftmaxRegression.Options
     let embedder: SentenceEmbedder
     private var cache: [String: [Float]] = [:]
     /// Called while texts are embedded with (embedded, to embed); may throw to stop.
-    public var onEmbed: ((Int, Int) throws -> Void)?
+    package var onEmbed: ((Int, Int) throws -> Void)?
     /// Where embeddings are kept between runs (the store): `lookup` gives the vectors it has of
     /// some texts, `keep` is handed every vector embedded here.
-    public var kept: (lookup: ([String]) throws -> [String: [Float]], keep: ([(text: String, vector: [Float])]) throws -> Void)?
+    package var kept: (lookup: ([String]) throws -> [String: [Float]], keep: ([(text: String, vector: [Float])]) throws -> Void)?
     /// What identifies the encoder's vectors: the checkpoint's path, its weights file's size and
     /// modification time, and the input length. A changed checkpoint gets a new key.
-    public let encoderKey: String
+    package let encoderKey: String
 
-    public init(directory: String, maxLength: Int = 128, options: SoftmaxRegression.Options = .init()) throws {
+    package init(directory: String, maxLength: Int = 128, options: SoftmaxRegression.Options = .init()) throws {
         self.directory = directory
         self.options = options
         embedder = try SentenceEmbedder(directory: directory, maxLength: maxLength)
@@ -40,15 +40,15 @@ public final class EmbeddingProbeFamily: CrossFittingFamily {
         encoderKey = "\(directory)|\(size)|\(modified)|\(embedder.maxLength)"
     }
 
-    public var name: String { "embeddings" }
-    public var width: Int { embedder.checkpoint.model.config.hiddenSize }
-    public var maxLength: Int { embedder.maxLength }
+    package var name: String { "embeddings" }
+    package var width: Int { embedder.checkpoint.model.config.hiddenSize }
+    package var maxLength: Int { embedder.maxLength }
 
-    public static func describeFeatures(width: Int) -> String {
+    package static func describeFeatures(width: Int) -> String {
         "mean-pooled sentence embeddings, dimension \(width) (pairs: [u, v, |u−v|, u⊙v], \(4 * width))"
     }
 
-    public var parameters: [(key: String, value: JSONValue)] {
+    package var parameters: [(key: String, value: JSONValue)] {
         [("checkpoint", .string(directory)), ("features", .string(Self.describeFeatures(width: width))),
          ("max_length", .number(Double(maxLength))),
          ("l2", options.l2.map { .number($0) } ?? .string("1/n")),
@@ -81,7 +81,7 @@ public final class EmbeddingProbeFamily: CrossFittingFamily {
     static func dimension(width: Int, pairs: Bool) -> Int { pairs ? 4 * width : width }
 
     /// The probe's input: u, or [u, v, |u − v|, u ⊙ v] for a pair (dense, as sparse rows).
-    public static func features(_ u: [Float], _ v: [Float]?) -> SparseVector {
+    package static func features(_ u: [Float], _ v: [Float]?) -> SparseVector {
         guard let v else { return SparseVector(indices: (0..<Int32(u.count)).map { $0 }, values: u) }
         let values = u + v + zip(u, v).map { abs($0 - $1) } + zip(u, v).map { $0 * $1 }
         return SparseVector(indices: (0..<Int32(values.count)).map { $0 }, values: values)
@@ -100,7 +100,7 @@ public final class EmbeddingProbeFamily: CrossFittingFamily {
         return (rows, Self.dimension(width: width, pairs: pairs))
     }
 
-    public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+    package func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
         if examples.allSatisfy({ $0.text.isEmpty && ($0.pair ?? "").isEmpty }) {
             progress("the label frequencies (every input is empty, so its embedding is one constant)")
             return PriorClassifier(labels: examples.map(\.label), classes: classes)
@@ -111,7 +111,7 @@ public final class EmbeddingProbeFamily: CrossFittingFamily {
         return ProbeClassifier(model: fit.model, family: self, pairs: dimension != width)
     }
 
-    public func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+    package func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
                          willFit: (Int) throws -> Void, interrupt: () throws -> Void,
                          didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws {
         let (x, dimension) = try rows(examples.map { (text: $0.text, pair: $0.pair) })

@@ -1,7 +1,7 @@
 extension Sequence {
     /// The elements grouped by `key`: the groups in order of their first element, each group's
     /// elements in sequence order.
-    public func groupedInOrder<Key: Hashable>(by key: (Element) -> Key) -> [(key: Key, elements: [Element])] {
+    package func groupedInOrder<Key: Hashable>(by key: (Element) -> Key) -> [(key: Key, elements: [Element])] {
         var position: [Key: Int] = [:]
         var groups: [(key: Key, elements: [Element])] = []
         for element in self {

@@ -11,14 +11,14 @@ import Foundation
 /// Probabilities are softmax(logits); correctness is argmax = gold. `guid` is matched to the
 /// samples' ids as ingested. An epoch may come in shards, one per data-parallel process:
 /// `dynamics_epoch_<e>.<shard>.jsonl` (or `_<shard>`), each sample in exactly one shard.
-public enum ImportedDynamics {
-    public struct Dynamics: Sendable, Equatable {
-        public var goldProbabilities: [Double] = []
-        public var correct: [Bool] = []
+package enum ImportedDynamics {
+    package struct Dynamics: Sendable, Equatable {
+        package var goldProbabilities: [Double] = []
+        package var correct: [Bool] = []
     }
 
     /// Dynamics by guid, epochs in order.
-    public static func read(directory: String) throws -> [String: Dynamics] {
+    package static func read(directory: String) throws -> [String: Dynamics] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         // Epoch number, then the shard's name ("" for a whole epoch).
         let files = names.compactMap { name -> (epoch: Int, shard: String, name: String)? in
@@ -76,7 +76,7 @@ public enum ImportedDynamics {
     }
 
     /// Cartography of the samples whose ids the dynamics cover.
-    public static func map(_ dynamics: [String: Dynamics], samples: [Sample], share: Double, directory: String) throws -> [CartographyEstimation.Result] {
+    package static func map(_ dynamics: [String: Dynamics], samples: [Sample], share: Double, directory: String) throws -> [CartographyEstimation.Result] {
         let covered = samples.filter { dynamics[$0.displayID] != nil }
         guard !covered.isEmpty else {
             throw InputError(file: directory, message: "no guid matches a sample id of this dataset (first guids: \(dynamics.keys.sorted().prefix(3).joined(separator: ", ")))")

@@ -10,13 +10,13 @@ import Foundation
 /// and p(label | ∅) from the null-input model, for every label of the dataset (columns in any
 /// order). Each row's two vectors must each sum to 1 (within 10⁻³). `readGiven` reads the
 /// simpler file of confident learning: id, given label, and p̂(label | x) per label.
-public enum ImportedProbabilities {
-    public struct Row: Sendable, Equatable {
-        public var input: [Double]
-        public var null: [Double]
+package enum ImportedProbabilities {
+    package struct Row: Sendable, Equatable {
+        package var input: [Double]
+        package var null: [Double]
     }
 
-    public static func read(path: String, labels: [String]) throws -> [String: Row] {
+    package static func read(path: String, labels: [String]) throws -> [String: Row] {
         // A folder: the shards data-parallel processes wrote, one CSV each, every id in one of them.
         var directory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &directory), directory.boolValue {
@@ -43,7 +43,7 @@ public enum ImportedProbabilities {
     /// --probs`): columns `id`, `label`, and one probability column per class. The classes are
     /// the other columns, in the file's order: the order of cleanlab's `pred_probs` columns, on
     /// which confident learning's result depends. Rows come back in file order.
-    public static func readGiven(path: String) throws -> Given {
+    package static func readGiven(path: String) throws -> Given {
         let reader = try CSVReader(path: path)
         var record = CSVRecord()
         guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header") }
@@ -64,7 +64,7 @@ public enum ImportedProbabilities {
     /// label holding the probability that the sample has it (rows need not sum to 1). A label
     /// list naming a label without a column is an error naming the line and column, as is a
     /// probability outside [0, 1].
-    public static func readMultiLabel(path: String) throws -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double]) {
+    package static func readMultiLabel(path: String) throws -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double]) {
         let reader = try CSVReader(path: path)
         var record = CSVRecord()
         guard try reader.read(into: &record) else { throw InputError(file: path, line: 1, message: "the file is empty; expected a header") }
@@ -111,14 +111,14 @@ public enum ImportedProbabilities {
     }
 
     /// A file of given labels and out-of-sample probabilities.
-    public struct Given: Sendable {
+    package struct Given: Sendable {
         /// The probability columns, in file order.
-        public var classes: [String]
-        public var rows: [GivenRow]
-        public var path: String
+        package var classes: [String]
+        package var rows: [GivenRow]
+        package var path: String
 
         /// Each row's label as an index into `classes`; a label with no column is an error.
-        public func labelIndices() throws -> [Int] {
+        package func labelIndices() throws -> [Int] {
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
             return try rows.map { row in
                 guard let k = index[row.label] else {
@@ -129,10 +129,10 @@ public enum ImportedProbabilities {
         }
     }
 
-    public struct GivenRow: Sendable, Equatable {
-        public var id: String
-        public var label: String
-        public var probabilities: [Double]
+    package struct GivenRow: Sendable, Equatable {
+        package var id: String
+        package var label: String
+        package var probabilities: [Double]
     }
 
     /// Reads a CSV of probabilities by id: for each named group of columns, one probability vector
@@ -179,7 +179,7 @@ public enum ImportedProbabilities {
     }
 
     /// PVI of the samples the file lists. Ids in the file that are not samples are an error.
-    public static func score(_ rows: [String: Row], samples: [Sample], labels: [String], path: String) throws -> [PVIEstimation.Result] {
+    package static func score(_ rows: [String: Row], samples: [Sample], labels: [String], path: String) throws -> [PVIEstimation.Result] {
         let known = Set(samples.map(\.displayID))
         let unknown = rows.keys.filter { !known.contains($0) }.sorted()
         guard unknown.isEmpty else {
@@ -196,24 +196,24 @@ public enum ImportedProbabilities {
     }
 
     /// A NumPy array of probabilities as confident learning's row source, read about 8 MB at a time.
-    public struct NumPyRows: ConfidentLearning.ProbabilityRows {
-        public let array: NumPyArray
-        public var blockBytes = 8 << 20
+    package struct NumPyRows: ConfidentLearning.ProbabilityRows {
+        package let array: NumPyArray
+        package var blockBytes = 8 << 20
 
-        public init(array: NumPyArray) { self.array = array }
+        package init(array: NumPyArray) { self.array = array }
 
-        public var count: Int { array.rows }
-        public var classes: Int { array.columns }
-        public var singlePrecision: Bool { array.element == .float(bytes: 4) }
+        package var count: Int { array.rows }
+        package var classes: Int { array.columns }
+        package var singlePrecision: Bool { array.element == .float(bytes: 4) }
 
-        public func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
+        package func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
             try array.forEachBlock(blockBytes: blockBytes) { first, values in try values.withUnsafeBufferPointer { try body(first, $0) } }
         }
     }
 
     /// Given labels as class indices 0..<classes, one per row of the probabilities: a NumPy
     /// integer array, or a CSV or Parquet file whose `label` column holds the indices.
-    public static func readLabelIndices(path: String, rows: Int, classes: Int) throws -> [Int] {
+    package static func readLabelIndices(path: String, rows: Int, classes: Int) throws -> [Int] {
         var labels: [Int] = []
         if NumPyArray.isNumPy(path: path) {
             let array = try NumPyArray(path: path)

@@ -6,7 +6,7 @@ import DQText
 /// attribute of the input (Ethayarajh et al., ICML 2022, §4: "input attributes by
 /// transformation"): PVI on transformed inputs is the information the transformation keeps.
 /// Both g′ and g see the transformed data; g's input stays empty.
-public enum InputTransform: Sendable, Equatable {
+package enum InputTransform: Sendable, Equatable {
     /// Each text's whitespace-separated words in a seeded random order (word order removed).
     case shuffle(seed: UInt64)
     /// Text pairs: the first text only (NLI: premise only).
@@ -22,7 +22,7 @@ public enum InputTransform: Sendable, Equatable {
     /// Lower-cased text.
     case lowercase
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .shuffle: "shuffle"
         case .textOnly: "text-only"
@@ -34,7 +34,7 @@ public enum InputTransform: Sendable, Equatable {
     }
 
     /// The transformed sample (same id, label and metadata).
-    public func apply(_ sample: Sample) -> Sample {
+    package func apply(_ sample: Sample) -> Sample {
         var out = sample
         switch self {
         case .shuffle(let seed):

@@ -23,77 +23,77 @@ import Foundation
 ///   Fleiss κ is then Fleiss's own category κ_c.
 /// A statistic whose chance disagreement is zero (every annotation the same label) is undefined
 /// (nil), as the reference implementations give NaN.
-public enum InterAnnotatorAgreement {
-    public struct Statistic: Sendable, Equatable {
-        public var estimate: Double?
-        public var low: Double?
-        public var high: Double?
+package enum InterAnnotatorAgreement {
+    package struct Statistic: Sendable, Equatable {
+        package var estimate: Double?
+        package var low: Double?
+        package var high: Double?
 
-        public init(estimate: Double?, low: Double? = nil, high: Double? = nil) {
+        package init(estimate: Double?, low: Double? = nil, high: Double? = nil) {
             self.estimate = estimate
             self.low = low
             self.high = high
         }
     }
 
-    public struct LabelAgreement: Sendable {
-        public var label: Int
-        public var annotations: Int
-        public var alpha: Statistic
-        public var fleiss: Statistic
+    package struct LabelAgreement: Sendable {
+        package var label: Int
+        package var annotations: Int
+        package var alpha: Statistic
+        package var fleiss: Statistic
     }
 
-    public struct AnnotatorAgreement: Sendable {
-        public var annotator: Int
-        public var annotations: Int
+    package struct AnnotatorAgreement: Sendable {
+        package var annotator: Int
+        package var annotations: Int
         /// Items this annotator shares with at least one other annotator.
-        public var sharedItems: Int
+        package var sharedItems: Int
         /// The mean of this annotator's Cohen's κ with each other annotator.
-        public var meanCohen: Statistic
+        package var meanCohen: Statistic
         /// The share of (this annotator, other annotator) label pairs on shared items that agree.
-        public var pairAgreement: Double?
+        package var pairAgreement: Double?
         /// Krippendorff's α of the data without this annotator.
-        public var alphaWithout: Double?
+        package var alphaWithout: Double?
     }
 
-    public struct PairAgreement: Sendable {
-        public var a: Int
-        public var b: Int
-        public var overlap: Int
+    package struct PairAgreement: Sendable {
+        package var a: Int
+        package var b: Int
+        package var overlap: Int
         /// The share of shared items on which a and b gave the same label.
-        public var observed: Double
-        public var cohen: Statistic
+        package var observed: Double
+        package var cohen: Statistic
     }
 
-    public struct DisputedItem: Sendable {
-        public var item: Int
+    package struct DisputedItem: Sendable {
+        package var item: Int
         /// The share of annotator pairs on this item that disagree: 1 − P_u.
-        public var disagreement: Double
-        public var counts: [(label: Int, count: Int)]
+        package var disagreement: Double
+        package var counts: [(label: Int, count: Int)]
     }
 
-    public struct Result: Sendable {
-        public var items: Int
+    package struct Result: Sendable {
+        package var items: Int
         /// Items with at least two annotations (the ones agreement is measured on).
-        public var pairableItems: Int
-        public var annotations: Int
-        public var alpha: Statistic
-        public var fleiss: Statistic
+        package var pairableItems: Int
+        package var annotations: Int
+        package var alpha: Statistic
+        package var fleiss: Statistic
         /// Light's κ: the mean of the pairwise Cohen's κ.
-        public var meanCohen: Statistic
+        package var meanCohen: Statistic
         /// The share of annotator pairs on pairable items that agree (P̄ of Fleiss, unweighted by chance).
-        public var observedAgreement: Double?
-        public var perLabel: [LabelAgreement]
-        public var perAnnotator: [AnnotatorAgreement]
-        public var pairs: [PairAgreement]
+        package var observedAgreement: Double?
+        package var perLabel: [LabelAgreement]
+        package var perAnnotator: [AnnotatorAgreement]
+        package var pairs: [PairAgreement]
         /// Items by disagreement, most first (ties: more annotations first, then item order).
-        public var disputed: [DisputedItem]
-        public var resamples: Int
-        public var level: Double
+        package var disputed: [DisputedItem]
+        package var resamples: Int
+        package var level: Double
     }
 
     /// Everything above; `resamples` 0 gives no intervals. `disputedLimit` caps `disputed`.
-    public static func measure(_ matrix: AnnotationMatrix, resamples: Int = 1000, level: Double = 0.95,
+    package static func measure(_ matrix: AnnotationMatrix, resamples: Int = 1000, level: Double = 0.95,
                                seed: UInt64 = 13, disputedLimit: Int = 50) -> Result {
         let engine = Engine(matrix)
         let point = engine.statistics(weights: nil)
@@ -174,12 +174,12 @@ public enum InterAnnotatorAgreement {
     }
 
     /// Krippendorff's α (nominal) alone.
-    public static func krippendorffAlpha(_ matrix: AnnotationMatrix) -> Double? { Engine(matrix).statistics(weights: nil).alpha }
+    package static func krippendorffAlpha(_ matrix: AnnotationMatrix) -> Double? { Engine(matrix).statistics(weights: nil).alpha }
     /// Fleiss' κ alone.
-    public static func fleissKappa(_ matrix: AnnotationMatrix) -> Double? { Engine(matrix).statistics(weights: nil).fleiss }
+    package static func fleissKappa(_ matrix: AnnotationMatrix) -> Double? { Engine(matrix).statistics(weights: nil).fleiss }
 
     /// Cohen's κ of two label sequences over the same items (`nil` entries: not labelled there).
-    public static func cohenKappa(_ a: [Int?], _ b: [Int?], labelCount: Int) -> Double? {
+    package static func cohenKappa(_ a: [Int?], _ b: [Int?], labelCount: Int) -> Double? {
         var n = 0.0, agree = 0.0
         var ma = [Double](repeating: 0, count: labelCount), mb = ma
         for (x, y) in zip(a, b) {

@@ -13,52 +13,52 @@ import Foundation
 /// in bits by default (then 0 ≤ JSD ≤ 1). Lower divergence: the labels' texts look alike, so
 /// the pair is harder to tell apart. Each token's term of the sum is its contribution; tokens
 /// with P > Q pull toward A, the others toward B.
-public enum LabelDivergence {
-    public enum Vocabulary: String, Sendable, CaseIterable, Codable {
+package enum LabelDivergence {
+    package enum Vocabulary: String, Sendable, CaseIterable, Codable {
         /// The union of the two labels' tokens.
         case pair
         /// The union of every label's tokens.
         case global
     }
 
-    public enum Field: String, Sendable, CaseIterable, Codable {
+    package enum Field: String, Sendable, CaseIterable, Codable {
         case both, text
         case textPair = "text_pair"
     }
 
-    public struct Options: Sendable {
-        public var alpha: Double = 1
-        public var logBase: Double = 2
-        public var vocabulary: Vocabulary = .pair
+    package struct Options: Sendable {
+        package var alpha: Double = 1
+        package var logBase: Double = 2
+        package var vocabulary: Vocabulary = .pair
         /// Tokens seen fewer times than this in the whole dataset are left out.
-        public var minCount: Int = 1
-        public var stopwords: Set<String> = []
-        public var field: Field = .both
+        package var minCount: Int = 1
+        package var stopwords: Set<String> = []
+        package var field: Field = .both
         /// How many contributing tokens to keep per direction.
-        public var topTokens: Int = 5
+        package var topTokens: Int = 5
         /// From how many samples word counting is split between two threads.
         var parallelFrom = 100_000
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Pair: Sendable, Equatable {
-        public var a: String
-        public var b: String
-        public var divergence: Double
-        public var samplesA: Int
-        public var samplesB: Int
-        public var tokensA: Int
-        public var tokensB: Int
+    package struct Pair: Sendable, Equatable {
+        package var a: String
+        package var b: String
+        package var divergence: Double
+        package var samplesA: Int
+        package var samplesB: Int
+        package var tokensA: Int
+        package var tokensB: Int
         /// Tokens contributing most, more frequent in A (then in B), with their contribution.
-        public var towardA: [(token: String, contribution: Double)]
-        public var towardB: [(token: String, contribution: Double)]
+        package var towardA: [(token: String, contribution: Double)]
+        package var towardB: [(token: String, contribution: Double)]
         /// The permutation baseline (`baseline(_:a:b:options:permutations:seed:)`), when computed.
-        public var baseline: Baseline?
+        package var baseline: Baseline?
         /// JSD minus the baseline's mean: the divergence beyond what the labels' sizes alone give.
-        public var excess: Double? { baseline.map { divergence - $0.mean } }
+        package var excess: Double? { baseline.map { divergence - $0.mean } }
 
-        public static func == (l: Pair, r: Pair) -> Bool {
+        package static func == (l: Pair, r: Pair) -> Bool {
             l.a == r.a && l.b == r.b && l.divergence == r.divergence && l.samplesA == r.samplesA && l.samplesB == r.samplesB
                 && l.tokensA == r.tokensA && l.tokensB == r.tokensB
                 && l.towardA.map(\.token) == r.towardA.map(\.token) && l.towardB.map(\.token) == r.towardB.map(\.token)
@@ -66,14 +66,14 @@ public enum LabelDivergence {
     }
 
     /// Token counts per label, read one sample at a time.
-    public struct Counts: Sendable {
-        public var labels: [String] = []
-        public var samples: [String: Int] = [:]
-        public var tokens: [String: [String: Int]] = [:]
+    package struct Counts: Sendable {
+        package var labels: [String] = []
+        package var samples: [String: Int] = [:]
+        package var tokens: [String: [String: Int]] = [:]
 
-        public init() {}
+        package init() {}
 
-        public mutating func add(label: String, tokens list: [String]) {
+        package mutating func add(label: String, tokens list: [String]) {
             if samples[label] == nil {
                 labels.append(label)
                 tokens[label] = [:]
@@ -85,7 +85,7 @@ public enum LabelDivergence {
 
     /// Counts every label's tokens, streaming the samples from the store. With no `tokenize`,
     /// tokens are `WordTokens`, interned straight from the bytes SQLite returns.
-    public static func count(store: Store, dataset: Int64, splits: [String]?, options: Options,
+    package static func count(store: Store, dataset: Int64, splits: [String]?, options: Options,
                              tokenize: ((String) -> [String])? = nil) throws -> Counts {
         guard let tokenize else { return try countWords(store: store, dataset: dataset, splits: splits, options: options) }
         var counts = Counts()
@@ -196,7 +196,7 @@ public enum LabelDivergence {
     }
 
     /// Every label pair, hardest (lowest divergence) first.
-    public static func pairs(_ counts: Counts, options: Options) -> [Pair] {
+    package static func pairs(_ counts: Counts, options: Options) -> [Pair] {
         var totals: [String: Int] = [:]
         for label in counts.labels { for (t, c) in counts.tokens[label]! { totals[t, default: 0] += c } }
         let kept = Set(totals.filter { $0.value >= options.minCount }.keys)

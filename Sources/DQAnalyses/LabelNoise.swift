@@ -6,21 +6,21 @@ import Foundation
 /// of the samples, chosen uniformly, get another label, either any other label at random
 /// (`uniform`) or one the data makes plausible (`confusable`: drawn in proportion to how much an
 /// out-of-sample model's probability mass for the true label's samples goes to each other label).
-public enum LabelNoise {
-    public enum Mode: String, Sendable, Codable, CaseIterable {
+package enum LabelNoise {
+    package enum Mode: String, Sendable, Codable, CaseIterable {
         case uniform, confusable
     }
 
     /// The noisy labels and which samples were changed.
-    public struct Planted: Sendable, Equatable {
-        public var labels: [Int]
-        public var planted: [Bool]
-        public var count: Int { planted.filter { $0 }.count }
+    package struct Planted: Sendable, Equatable {
+        package var labels: [Int]
+        package var planted: [Bool]
+        package var count: Int { planted.filter { $0 }.count }
     }
 
     /// The soft confusion of out-of-sample probabilities: row y sums p̂(· | x) over the samples
     /// labelled y.
-    public static func confusion(labels: [Int], probabilities: [[Double]], classes: Int) -> [[Double]] {
+    package static func confusion(labels: [Int], probabilities: [[Double]], classes: Int) -> [[Double]] {
         var out = [[Double]](repeating: [Double](repeating: 0, count: classes), count: classes)
         for (y, p) in zip(labels, probabilities) { for k in 0..<classes { out[y][k] += p[k] } }
         return out
@@ -28,7 +28,7 @@ public enum LabelNoise {
 
     /// Changes round(rate · n) labels, chosen uniformly (seeded). `confusion` is needed for
     /// `confusable`; a label whose row has no mass off its diagonal falls back to uniform.
-    public static func plant(labels: [Int], classes: Int, rate: Double, mode: Mode, confusion: [[Double]]? = nil, seed: UInt64) -> Planted {
+    package static func plant(labels: [Int], classes: Int, rate: Double, mode: Mode, confusion: [[Double]]? = nil, seed: UInt64) -> Planted {
         precondition(classes >= 2 && rate > 0 && rate <= 1)
         var rng = SplitMix64(seed: seed)
         let n = labels.count

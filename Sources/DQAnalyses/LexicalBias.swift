@@ -21,33 +21,33 @@ import DQText
 ///
 /// A term matches a sample when its word tokens (`WordTokens`) occur consecutively in the
 /// sample's text or text pair.
-public enum LexicalBias {
-    public struct Term: Sendable, Equatable {
-        public var term: String
+package enum LexicalBias {
+    package struct Term: Sendable, Equatable {
+        package var term: String
         /// Positions of the samples containing the term.
-        public var samples: [Int]
+        package var samples: [Int]
         /// p(L | t) in the data.
-        public var dataRate: Double
+        package var dataRate: Double
         /// Mean p′(L | x) of g′ over the samples, when probabilities were given.
-        public var modelRate: Double?
+        package var modelRate: Double?
         /// Dixon et al.'s pinned AUC, when probabilities were given and the pinned set holds both classes.
-        public var pinnedAUC: Double?
+        package var pinnedAUC: Double?
     }
 
-    public struct Result: Sendable, Equatable {
-        public var phi: Double
-        public var terms: [Term]
+    package struct Result: Sendable, Equatable {
+        package var phi: Double
+        package var terms: [Term]
         /// Terms that no sample contains (left out of pB).
-        public var absent: [String]
-        public var pinnedData: Double
-        public var pinnedModel: Double?
+        package var absent: [String]
+        package var pinnedData: Double
+        package var pinnedModel: Double?
         /// The model's AUC over the whole dataset, and Σ_t |AUC − pAUC_t| over the terms with a pinned AUC.
-        public var auc: Double?
-        public var pinnedAUCEqualityDifference: Double?
+        package var auc: Double?
+        package var pinnedAUCEqualityDifference: Double?
     }
 
     /// The area under the ROC curve of `scores` for `positive` (`DetectionMetrics.auroc`).
-    public static func auc(scores: [Double], positive: [Bool]) -> Double? { DetectionMetrics.auroc(scores: scores, positive: positive) }
+    package static func auc(scores: [Double], positive: [Bool]) -> Double? { DetectionMetrics.auroc(scores: scores, positive: positive) }
 
     /// Whether `tokens` contains `term` as consecutive tokens.
     static func contains(_ tokens: [String], _ term: [String]) -> Bool {
@@ -63,7 +63,7 @@ public enum LexicalBias {
     ///   - labels: each sample's label.
     ///   - modelProbabilities: each sample's p′(L | x), or nil.
     ///   - phi: the reference rate; nil for the dataset's p(L).
-    public static func analyse(texts: [[String]], labels: [String], label: String, terms: [String],
+    package static func analyse(texts: [[String]], labels: [String], label: String, terms: [String],
                                modelProbabilities: [Double]?, phi: Double?, seed: UInt64 = 13) -> Result {
         precondition(texts.count == labels.count && (modelProbabilities?.count ?? labels.count) == labels.count)
         let tokens = texts.map { $0.flatMap(WordTokens.split) }

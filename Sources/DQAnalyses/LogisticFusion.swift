@@ -4,21 +4,21 @@ import Foundation
 /// fitted on planted errors (`dq evaluate`), with features the signals' rank-normalised
 /// suspicions. Few features and many samples: Newton's method (iteratively reweighted least
 /// squares) with a small L2 penalty on the weights (not the intercept), to a gradient of 10⁻⁹.
-public enum LogisticFusion {
-    public struct Model: Sendable, Equatable, Codable {
+package enum LogisticFusion {
+    package struct Model: Sendable, Equatable, Codable {
         /// Intercept first, then one weight per feature.
-        public var weights: [Double]
+        package var weights: [Double]
 
-        public init(weights: [Double]) { self.weights = weights }
+        package init(weights: [Double]) { self.weights = weights }
 
-        public func probability(_ x: [Double]) -> Double {
+        package func probability(_ x: [Double]) -> Double {
             var z = weights[0]
             for (w, v) in zip(weights.dropFirst(), x) { z += w * v }
             return 1 / (1 + exp(-z))
         }
     }
 
-    public static func fit(features: [[Double]], targets: [Bool], l2: Double = 1e-4, maxIterations: Int = 50) -> Model {
+    package static func fit(features: [[Double]], targets: [Bool], l2: Double = 1e-4, maxIterations: Int = 50) -> Model {
         let d = (features.first?.count ?? 0) + 1
         let n = Double(max(features.count, 1))
         var w = [Double](repeating: 0, count: d)

@@ -4,7 +4,7 @@ import Foundation
 
 /// A model family V of the V-information framework: it fits a classifier from labelled texts.
 /// The same family fitted on empty inputs is the null-input model g.
-public protocol ModelFamily {
+package protocol ModelFamily {
     /// How runs record the family (`bow`, `tiny-bert`, a checkpoint path).
     var name: String { get }
     /// Everything that changes what the family fits, for the run's parameters.
@@ -15,7 +15,7 @@ public protocol ModelFamily {
 
 /// A family that fits all of a cross-fitting's models over features computed once: each
 /// example is in one group (−1: none), and a job trains on some groups and scores another.
-public protocol CrossFittingFamily: ModelFamily {
+package protocol CrossFittingFamily: ModelFamily {
     /// Fits each job in turn; `willFit(job)` runs before each fit and `interrupt()` during it,
     /// and either may throw to stop; 
     /// `didFit` gets the job's model, p(· | x) of its scored group's examples in their order,
@@ -26,30 +26,30 @@ public protocol CrossFittingFamily: ModelFamily {
 }
 
 /// A fitted model: p(· | input) for each input.
-public protocol Classifier {
+package protocol Classifier {
     func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]]
 }
 
 /// The `bow` family: multinomial logistic regression on hashed word n-grams.
-public struct BowFamily: CrossFittingFamily, Sendable {
-    public var features: HashedNGrams
-    public var options: SoftmaxRegression.Options
+package struct BowFamily: CrossFittingFamily, Sendable {
+    package var features: HashedNGrams
+    package var options: SoftmaxRegression.Options
 
-    public init(features: HashedNGrams = HashedNGrams(), options: SoftmaxRegression.Options = .init()) {
+    package init(features: HashedNGrams = HashedNGrams(), options: SoftmaxRegression.Options = .init()) {
         self.features = features
         self.options = options
     }
 
-    public var name: String { "bow" }
+    package var name: String { "bow" }
 
-    public var parameters: [(key: String, value: JSONValue)] {
+    package var parameters: [(key: String, value: JSONValue)] {
         [("features", .string("hashed word 1..\(features.maxN)-grams, dimension \(features.dimension), signed, l2")),
          ("l2", options.l2.map { .number($0) } ?? .string("1/n")),
          ("gradient_tolerance", .number(options.solver.gradientTolerance)),
          ("held_out_tolerance", options.heldOutTolerance.map { .number($0) } ?? .null)]
     }
 
-    public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+    package func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
         let x = features.rows(examples.map { (text: $0.text, pair: $0.pair) })
         let fit = SoftmaxRegression.fit(rows: x, labels: examples.map(\.label), classes: classes,
                                         dimension: features.dimension, options: options)
@@ -57,7 +57,7 @@ public struct BowFamily: CrossFittingFamily, Sendable {
         return BowClassifier(model: fit.model, features: features)
     }
 
-    public func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+    package func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
                          willFit: (Int) throws -> Void, interrupt: () throws -> Void,
                          didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws {
         // The hashed rows live only until they are laid out by feature.
@@ -87,47 +87,47 @@ struct BowClassifier: Classifier {
 /// A classifier that ignores its input and answers the training label frequencies: the
 /// `--null prior` shortcut for g (the optimum of any family's null model whose only free
 /// parameters are a bias, such as `bow`).
-public struct PriorClassifier: Classifier {
-    public let prior: [Double]
+package struct PriorClassifier: Classifier {
+    package let prior: [Double]
 
-    public init(labels: [Int], classes: Int) {
+    package init(labels: [Int], classes: Int) {
         var counts = [Double](repeating: 0, count: classes)
         for y in labels { counts[y] += 1 }
         prior = counts.map { $0 / Double(max(labels.count, 1)) }
     }
 
-    public func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
+    package func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
         Array(repeating: prior, count: inputs.count)
     }
 }
 
 /// The BERT family: a `BertClassifier` fine-tuned from a checkpoint, or trained from random
 /// initialisation with a vocabulary built from the training texts.
-public struct BertFamily: ModelFamily {
-    public enum Initialisation: Equatable, Sendable {
+package struct BertFamily: ModelFamily {
+    package enum Initialisation: Equatable, Sendable {
         case checkpoint(String)
         case random(config: BertConfig, vocabularySize: Int)
 
         /// What `tiny-bert` trains from without pretrained weights: the tiny configuration and
         /// an 8,000-token vocabulary built from the training texts.
-        public static let randomTiny = Initialisation.random(config: .tiny(), vocabularySize: 8000)
+        package static let randomTiny = Initialisation.random(config: .tiny(), vocabularySize: 8000)
     }
 
-    public var initialisation: Initialisation
-    public var training: BertTrainingOptions
-    public var displayName: String
+    package var initialisation: Initialisation
+    package var training: BertTrainingOptions
+    package var displayName: String
     /// Called after every training step (may throw to stop).
-    public var onStep: ((TrainingProgress) throws -> Void)?
+    package var onStep: ((TrainingProgress) throws -> Void)?
 
-    public init(name: String, initialisation: Initialisation, training: BertTrainingOptions) {
+    package init(name: String, initialisation: Initialisation, training: BertTrainingOptions) {
         self.displayName = name
         self.initialisation = initialisation
         self.training = training
     }
 
-    public var name: String { displayName }
+    package var name: String { displayName }
 
-    public var parameters: [(key: String, value: JSONValue)] {
+    package var parameters: [(key: String, value: JSONValue)] {
         var out: [(key: String, value: JSONValue)] = []
         switch initialisation {
         case .checkpoint(let path): out.append(("initialisation", .string("checkpoint \(path)")))
@@ -141,7 +141,7 @@ public struct BertFamily: ModelFamily {
     }
 
     /// A fresh model and tokenizer for `classes` labels.
-    public func makeTrainer(texts: [String], classes: Int, seed: UInt64) throws -> BertTrainer {
+    package func makeTrainer(texts: [String], classes: Int, seed: UInt64) throws -> BertTrainer {
         switch initialisation {
         case .checkpoint(let path):
             let checkpoint = try BertCheckpoint.load(directory: path, labels: classes, seed: seed)
@@ -156,7 +156,7 @@ public struct BertFamily: ModelFamily {
         }
     }
 
-    public func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
+    package func fit(_ examples: [TextExample], classes: Int, seed: UInt64, progress: (String) -> Void) throws -> any Classifier {
         let texts = examples.flatMap { [$0.text] + ($0.pair.map { [$0] } ?? []) }
         let trainer = try makeTrainer(texts: texts, classes: classes, seed: seed)
         var options = training

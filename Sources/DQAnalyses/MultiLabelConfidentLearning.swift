@@ -9,22 +9,22 @@
 /// normalised margin (s − (1 − s') + 1)/2 of the two columns), then the scores of a sample sorted
 /// in descending order and folded by an exponential moving average, EMA₁ = s₁,
 /// EMA_t = α·s_t + (1 − α)·EMA_{t−1}, α = 0.8: the worst labels weigh most.
-public enum MultiLabelConfidentLearning {
-    public struct Input: Sendable {
+package enum MultiLabelConfidentLearning {
+    package struct Input: Sendable {
         /// Per sample, its labels (indices 0..<classes, each once).
-        public var labels: [[Int]]
+        package var labels: [[Int]]
         /// Row-major n × K: the probability that each sample has each label (rows need not sum to 1).
-        public var probabilities: [Double]
-        public var classes: Int
+        package var probabilities: [Double]
+        package var classes: Int
 
-        public init(labels: [[Int]], probabilities: [Double], classes: Int) {
+        package init(labels: [[Int]], probabilities: [Double], classes: Int) {
             precondition(probabilities.count == labels.count * classes)
             self.labels = labels
             self.probabilities = probabilities
             self.classes = classes
         }
 
-        public var count: Int { labels.count }
+        package var count: Int { labels.count }
 
         /// Per sample, 1 where it has the label: the one-hot matrix, column k.
         func has(_ k: Int) -> [Int] {
@@ -43,22 +43,22 @@ public enum MultiLabelConfidentLearning {
         }
     }
 
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Per sample: an issue in any label.
-        public var isIssue: [Bool]
+        package var isIssue: [Bool]
         /// Per sample: the labels flagged (whose presence or absence looks wrong).
-        public var flaggedLabels: [[Int]]
+        package var flaggedLabels: [[Int]]
         /// The issues, lowest quality first.
-        public var ranked: [Int]
+        package var ranked: [Int]
         /// Per sample: the multi-label quality score (higher = likelier all labels right).
-        public var quality: [Double]
+        package var quality: [Double]
         /// Per label: issues found in that label, and its binary (2 × 2) confident joint.
-        public var issuesPerLabel: [Int]
-        public var confidentJoints: [[[Int]]]
+        package var issuesPerLabel: [Int]
+        package var confidentJoints: [[[Int]]]
     }
 
     /// Per sample and label: the binary quality score of the label's presence or absence.
-    public static func classQuality(_ input: Input, rankBy: ConfidentLearning.RankBy = .selfConfidence) -> [[Double]] {
+    package static func classQuality(_ input: Input, rankBy: ConfidentLearning.RankBy = .selfConfidence) -> [[Double]] {
         var scores = [[Double]](repeating: [Double](repeating: 0, count: input.classes), count: input.count)
         for k in 0..<input.classes {
             let column = ConfidentLearning.quality(input.binary(k), rankBy: rankBy)
@@ -68,7 +68,7 @@ public enum MultiLabelConfidentLearning {
     }
 
     /// cleanlab's exponential moving average of a sample's label scores, sorted descending.
-    public static func exponentialMovingAverage(_ scores: [Double], alpha: Double = 0.8) -> Double {
+    package static func exponentialMovingAverage(_ scores: [Double], alpha: Double = 0.8) -> Double {
         let sorted = scores.sorted(by: >)
         guard var ema = sorted.first else { return .nan }
         for s in sorted.dropFirst() { ema = alpha * s + (1 - alpha) * ema }
@@ -76,13 +76,13 @@ public enum MultiLabelConfidentLearning {
     }
 
     /// Every sample's multi-label quality score (cleanlab's `get_label_quality_scores`).
-    public static func quality(_ input: Input, rankBy: ConfidentLearning.RankBy = .selfConfidence, alpha: Double = 0.8) -> [Double] {
+    package static func quality(_ input: Input, rankBy: ConfidentLearning.RankBy = .selfConfidence, alpha: Double = 0.8) -> [Double] {
         classQuality(input, rankBy: rankBy).map { exponentialMovingAverage($0, alpha: alpha) }
     }
 
     /// cleanlab's `multilabel_classification.filter.find_label_issues(labels, pred_probs,
     /// filter_by:, min_examples_per_class:, return_indices_ranked_by:)`.
-    public static func findLabelIssues(_ input: Input, filter: ConfidentLearning.Filter = .pruneByNoiseRate,
+    package static func findLabelIssues(_ input: Input, filter: ConfidentLearning.Filter = .pruneByNoiseRate,
                                        rankBy: ConfidentLearning.RankBy = .selfConfidence, minExamplesPerClass: Int = 1) -> Result {
         var isIssue = [Bool](repeating: false, count: input.count)
         var flagged = [[Int]](repeating: [], count: input.count)

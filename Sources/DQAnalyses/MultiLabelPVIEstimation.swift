@@ -11,10 +11,10 @@ import DQStore
 ///
 /// with g′(1 | x) = σ_k(x), g′(0 | x) = 1 − σ_k(x), and the same for g. Folds are stratified by
 /// each sample's label set (and kept whole by `group`, as single-label cross-fitting does).
-public enum MultiLabelPVIEstimation {
+package enum MultiLabelPVIEstimation {
     /// Per label (in `labels` order), every sample's binary PVI result; the binary label names
     /// are ["not " + label, label], as the one-vs-rest runs store them.
-    public static func run(
+    package static func run(
         samples: [Sample], labels: [String], family: BertFamily, folds: Int, seed: UInt64,
         group: ((Sample) -> String)? = nil, progress: (String) throws -> Void = { _ in }
     ) throws -> [[PVIEstimation.Result]] {

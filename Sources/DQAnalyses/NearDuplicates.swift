@@ -12,29 +12,29 @@ import DQText
 ///   Leskovec, Rajaraman & Ullman, "Mining of Massive Datasets", ch. 3): 128 hash functions in 32
 ///   bands of 4, so a pair with Jaccard s becomes a candidate with probability 1 − (1 − s⁴)³²
 ///   (0.9999 at s = 0.8, 0.99 at 0.6); every candidate's Jaccard is then computed exactly.
-public enum NearDuplicates {
-    public struct Item: Sendable {
-        public var text: String
-        public var label: String
+package enum NearDuplicates {
+    package struct Item: Sendable {
+        package var text: String
+        package var label: String
 
-        public init(text: String, label: String) {
+        package init(text: String, label: String) {
             self.text = text
             self.label = label
         }
     }
 
-    public struct Pair: Sendable, Equatable {
+    package struct Pair: Sendable, Equatable {
         /// Positions in the items, a < b.
-        public var a: Int
-        public var b: Int
-        public var exact: Bool
-        public var similarity: Double
+        package var a: Int
+        package var b: Int
+        package var exact: Bool
+        package var similarity: Double
     }
 
     static let bands = 32, rows = 4
 
     /// The shingle set of a text, as sorted distinct 64-bit hashes.
-    public static func shingles(_ text: String) -> [UInt64] {
+    package static func shingles(_ text: String) -> [UInt64] {
         shingles(normalised: TextNormalisation.duplicateKey(text))
     }
 
@@ -52,7 +52,7 @@ public enum NearDuplicates {
     }
 
     /// |A ∩ B| / |A ∪ B| of two sorted distinct sets.
-    public static func jaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {
+    package static func jaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {
         var i = 0, j = 0, common = 0
         while i < a.count && j < b.count {
             if a[i] == b[j] { common += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
@@ -63,7 +63,7 @@ public enum NearDuplicates {
 
     /// Every pair with different labels that is an exact duplicate or has Jaccard ≥ `threshold`;
     /// exact pairs first, then by similarity, highest first.
-    public static func conflicts(_ items: [Item], threshold: Double = 0.8, nearDuplicates: Bool = true) -> [Pair] {
+    package static func conflicts(_ items: [Item], threshold: Double = 0.8, nearDuplicates: Bool = true) -> [Pair] {
         var pairs: [Pair] = []
         var seen = Set<Int64>()
         func key(_ a: Int, _ b: Int) -> Int64 { Int64(a) << 32 | Int64(b) }

@@ -5,29 +5,29 @@ import Foundation
 
 /// Estimating PVI for every sample of a dataset: cross-fitted, so that each sample is scored by
 /// models that never saw it, or with the paper's protocol of one training split scored on another.
-public enum PVIEstimation {
+package enum PVIEstimation {
     /// How g, the null-input model, is made.
-    public enum NullModel: String, Sendable, CaseIterable, Codable {
+    package enum NullModel: String, Sendable, CaseIterable, Codable {
         /// The family fitted on (∅, y): empty texts, as in the paper.
         case trained
         /// The training label frequencies (exactly what `bow`'s trained null model converges to).
         case prior
     }
 
-    public enum Scheme: Sendable, Equatable {
+    package enum Scheme: Sendable, Equatable {
         /// K stratified folds; each is scored by models fitted on the other K − 1.
         case crossFit(folds: Int)
         /// Models fitted on samples of `train`, scoring samples of `evaluate`.
         case split(train: [String], evaluate: [String])
     }
 
-    public struct Result: Sendable {
-        public var sample: Sample
+    package struct Result: Sendable {
+        package var sample: Sample
         /// The fold that scored the sample (−1 under the train/evaluate protocol).
-        public var fold: Int
-        public var score: PointwiseVInformation.Score
+        package var fold: Int
+        package var score: PointwiseVInformation.Score
         /// p′(· | x) over all labels, out of sample.
-        public var probabilities: [Double]
+        package var probabilities: [Double]
     }
 
     /// Each sample's group as a number, groups numbered in order of first appearance (for
@@ -42,12 +42,12 @@ public enum PVIEstimation {
         }
     }
 
-    public enum EstimationError: Error, CustomStringConvertible, Equatable {
+    package enum EstimationError: Error, CustomStringConvertible, Equatable {
         case tooFewSamples(Int, folds: Int)
         case emptySplit(String)
         case unknownLabel(String, sample: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .tooFewSamples(n, folds): return "\(n) samples cannot be split into \(folds) folds"
             case let .emptySplit(what): return "no samples in \(what)"
@@ -61,7 +61,7 @@ public enum PVIEstimation {
     /// `inspect`, if given, sees each fitted g′ with the samples it scores (as `dq artefacts` does).
     /// `progress` hears of each fit as it starts and may throw to stop the run there (Ctrl-C);
     /// `interrupt` is asked during fits that can stop part-way (bow's iterations) and may throw too.
-    public static func run(
+    package static func run(
         samples: [Sample], labels: [String], family: any ModelFamily, scheme: Scheme,
         null: NullModel, seed: UInt64, group: ((Sample) -> String)? = nil, progress: (String) throws -> Void = { _ in },
         interrupt: () throws -> Void = {},

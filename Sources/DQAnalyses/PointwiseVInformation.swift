@@ -10,29 +10,29 @@ import Foundation
 /// V-information of a dataset is estimated by the mean PVI over it (their Definition 3 / Eq. 2),
 /// and likewise for any slice. Probabilities are clipped below at `minimumProbability` so that a
 /// model certain of the wrong label gives a large finite value instead of −∞.
-public enum PointwiseVInformation {
-    public static let minimumProbability = 1e-12
+package enum PointwiseVInformation {
+    package static let minimumProbability = 1e-12
 
     /// One scored sample.
-    public struct Score: Sendable, Equatable {
-        public var label: Int
+    package struct Score: Sendable, Equatable {
+        package var label: Int
         /// argmax of p′(· | x).
-        public var predicted: Int
+        package var predicted: Int
         /// p′(y | x), from the model that saw x.
-        public var inputProbability: Double
+        package var inputProbability: Double
         /// p(y | ∅), from the null-input model.
-        public var nullProbability: Double
+        package var nullProbability: Double
         /// −log₂ p(y | ∅).
-        public var hNull: Double
+        package var hNull: Double
         /// −log₂ p′(y | x).
-        public var hInput: Double
+        package var hInput: Double
         /// hNull − hInput, in bits.
-        public var pvi: Double
-        public var correct: Bool { predicted == label }
+        package var pvi: Double
+        package var correct: Bool { predicted == label }
     }
 
     /// Scores one sample from the two models' probability vectors over the labels.
-    public static func score(label: Int, inputProbabilities: [Double], nullProbabilities: [Double]) -> Score {
+    package static func score(label: Int, inputProbabilities: [Double], nullProbabilities: [Double]) -> Score {
         precondition(inputProbabilities.count == nullProbabilities.count && label < inputProbabilities.count)
         var predicted = 0
         for (i, p) in inputProbabilities.enumerated() where p > inputProbabilities[predicted] { predicted = i }
@@ -44,16 +44,16 @@ public enum PointwiseVInformation {
     }
 
     /// V-information of a group of samples: mean PVI, count, and the accuracy of g′.
-    public struct Summary: Sendable, Equatable {
-        public var group: String
-        public var count: Int
-        public var vInformation: Double
-        public var meanHNull: Double
-        public var meanHInput: Double
-        public var accuracy: Double
+    package struct Summary: Sendable, Equatable {
+        package var group: String
+        package var count: Int
+        package var vInformation: Double
+        package var meanHNull: Double
+        package var meanHInput: Double
+        package var accuracy: Double
     }
 
-    public static func summarise<S: PVIScored>(_ scores: [S], group: String) -> Summary {
+    package static func summarise<S: PVIScored>(_ scores: [S], group: String) -> Summary {
         let n = Double(max(scores.count, 1))
         return Summary(
             group: group, count: scores.count,
@@ -64,14 +64,14 @@ public enum PointwiseVInformation {
     }
 
     /// Summaries per value of `key` (e.g. the label, or a metadata column), in first-seen order.
-    public static func summarise<S: PVIScored>(_ scores: [S], by key: [String]) -> [Summary] {
+    package static func summarise<S: PVIScored>(_ scores: [S], by key: [String]) -> [Summary] {
         precondition(key.count == scores.count)
         return zip(scores, key).groupedInOrder(by: \.1).map { summarise($0.elements.map(\.0), group: $0.key) }
     }
 }
 
 /// A sample's PVI and its parts: a fresh `PointwiseVInformation.Score` or a stored `PVIRow`.
-public protocol PVIScored {
+package protocol PVIScored {
     var pvi: Double { get }
     var hNull: Double { get }
     var hInput: Double { get }

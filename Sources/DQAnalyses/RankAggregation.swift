@@ -12,11 +12,11 @@
 ///   scores are equal (Fox & Shaw, TREC-2 1994).
 /// - `combmnz`: CombSUM × the number of rankers that scored d above 0 (matched it at all).
 /// - `median`, `mean`: minus the median or mean rank (so that higher is better, as for the rest).
-public enum RankAggregation: String, CaseIterable, Sendable, Codable {
+package enum RankAggregation: String, CaseIterable, Sendable, Codable {
     case rrf, borda, combsum, combmnz, median, mean
 
     /// Modified competition ranks of `scores` (higher score = better = smaller rank).
-    public static func ranks(_ scores: [Double]) -> [Int] {
+    package static func ranks(_ scores: [Double]) -> [Int] {
         let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         var ranks = [Int](repeating: 0, count: scores.count)
         var end = order.count
@@ -29,7 +29,7 @@ public enum RankAggregation: String, CaseIterable, Sendable, Codable {
 
     /// Fuses rankers' `scores` (one array per ranker, each over the same documents) and their
     /// `ranks` into one fused score per document.
-    public func fuse(scores: [[Double]], ranks: [[Int]], rrfK: Double = 60) -> [Double] {
+    package func fuse(scores: [[Double]], ranks: [[Int]], rrfK: Double = 60) -> [Double] {
         precondition(scores.count == ranks.count && !scores.isEmpty)
         let count = scores[0].count
         switch self {

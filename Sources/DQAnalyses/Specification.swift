@@ -8,8 +8,8 @@ import Foundation
 ///       { "name": "praise", "label": "positive", "query": "great wonderful loved it" },
 ///       { "name": "refund", "label": "negative", "examples": ["I want my money back"] },
 ///       { "name": "no-recommend", "label": "negative", "pattern": "(?i)\\bwould not recommend" } ] }
-public struct Specification: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct Specification: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// Ranks by BM25 of the query.
         case query(String)
         /// Ranks by similarity to the examples.
@@ -17,7 +17,7 @@ public struct Specification: Sendable, Equatable {
         /// Ranks matches of a regular expression first.
         case pattern(String)
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .query: "query"
             case .examples: "examples"
@@ -26,11 +26,11 @@ public struct Specification: Sendable, Equatable {
         }
     }
 
-    public var name: String
-    public var label: String
-    public var kind: Kind
+    package var name: String
+    package var label: String
+    package var kind: Kind
 
-    public init(name: String, label: String, kind: Kind) {
+    package init(name: String, label: String, kind: Kind) {
         self.name = name
         self.label = label
         self.kind = kind
@@ -39,11 +39,11 @@ public struct Specification: Sendable, Equatable {
 
 /// A specs file that cannot be used, with where: the file, and the line and column or the JSON
 /// path of the problem.
-public struct SpecificationError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var location: String
-    public var message: String
-    public var description: String { "\(file): \(location): \(message)" }
+package struct SpecificationError: Error, CustomStringConvertible, Equatable {
+    package var file: String
+    package var location: String
+    package var message: String
+    package var description: String { "\(file): \(location): \(message)" }
 }
 
 extension Specification {
@@ -53,7 +53,7 @@ extension Specification {
     /// `file` and the spec's JSON path: malformed JSON, a missing or misspelt key, a label the
     /// dataset does not have (`labels`), an empty query, example or name, a repeated name, an
     /// invalid regular expression, or not exactly one of query, examples and pattern.
-    public static func parse(_ text: String, file: String, labels: [String]) throws(SpecificationError) -> [Specification] {
+    package static func parse(_ text: String, file: String, labels: [String]) throws(SpecificationError) -> [Specification] {
         let root: JSONValue
         do {
             root = try JSONValue.parse(text)

@@ -18,33 +18,33 @@ import Foundation
 /// embedding; `pattern` — 1 + BM25 of the matched text for samples the regular expression
 /// matches, 0 (tied last) for the rest. A specification "matches" a sample when its score is
 /// above 0.
-public enum SpecificationRanking {
-    public struct Options: Sendable {
-        public var bm25 = BM25Index.Parameters()
-        public var aggregation: RankAggregation = .rrf
-        public var rrfK: Double = 60
+package enum SpecificationRanking {
+    package struct Options: Sendable {
+        package var bm25 = BM25Index.Parameters()
+        package var aggregation: RankAggregation = .rrf
+        package var rrfK: Double = 60
         /// Suspects kept per label.
-        public var top = 20
-        public var minSpecs = 1
+        package var top = 20
+        package var minSpecs = 1
         /// Nil: each label's `depth(forLabelOfSize:)`.
-        public var depth: Int?
+        package var depth: Int?
         /// Seconds a `pattern` specification may spend matching all documents; a pattern that
         /// backtracks catastrophically (`(a+)+$`) is stopped with an error naming it.
-        public var patternTimeLimit = 10.0
+        package var patternTimeLimit = 10.0
 
-        public init() {}
+        package init() {}
 
-        public static let minimumDepth = 100
+        package static let minimumDepth = 100
 
         /// The depth used for a label with `size` samples.
-        public func depth(forLabelOfSize size: Int) -> Int { depth ?? max(Self.minimumDepth, size) }
+        package func depth(forLabelOfSize size: Int) -> Int { depth ?? max(Self.minimumDepth, size) }
     }
 
-    public enum RankingError: Error, Equatable, CustomStringConvertible {
+    package enum RankingError: Error, Equatable, CustomStringConvertible {
         /// A pattern ran past the time limit.
         case patternTooSlow(spec: String, seconds: Double, documents: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .patternTooSlow(spec, seconds, documents):
                 return "spec \"\(spec)\": its pattern was still matching after \(String(format: "%.0f", seconds)) s (at sample \(documents + 1)); "
@@ -54,29 +54,29 @@ public enum SpecificationRanking {
     }
 
     /// Embeds texts as unit vectors, for `examples` by cosine similarity.
-    public typealias Embedder = ([String]) throws -> [[Float]]
+    package typealias Embedder = ([String]) throws -> [[Float]]
 
     /// One sample that matches another label's specifications.
-    public struct Suspect: Sendable, Equatable {
+    package struct Suspect: Sendable, Equatable {
         /// The sample's position in the ranked texts.
-        public var index: Int
-        public var suggestedLabel: String
-        public var score: Double
+        package var index: Int
+        package var suggestedLabel: String
+        package var score: Double
         /// 1-based position among the suggested label's suspects.
-        public var position: Int
+        package var position: Int
         /// Each of the suggested label's specifications with the rank it gave the sample.
-        public var evidence: [Evidence]
+        package var evidence: [Evidence]
     }
 
-    public struct Evidence: Sendable, Equatable {
-        public var spec: String
-        public var rank: Int
-        public var score: Double
+    package struct Evidence: Sendable, Equatable {
+        package var spec: String
+        package var rank: Int
+        package var score: Double
     }
 
     /// The scores one specification gives every document of `index`. A pattern stops with
     /// `RankingError.patternTooSlow` after `timeLimit` seconds, and when `interrupted` turns true.
-    public static func scores(_ spec: Specification, index: BM25Index, documents: [String],
+    package static func scores(_ spec: Specification, index: BM25Index, documents: [String],
                               embedder: Embedder?, documentEmbeddings: [[Float]]?, timeLimit: Double = 10,
                               interrupted: () -> Bool = { false }) throws -> [Double] {
         switch spec.kind {
@@ -123,7 +123,7 @@ public enum SpecificationRanking {
 
     /// The suspects of every label that has specifications, label by label in the order of
     /// `specs`, each label's best first.
-    public static func suspects(documents: [String], labels: [String], specs: [Specification], options: Options,
+    package static func suspects(documents: [String], labels: [String], specs: [Specification], options: Options,
                                 embedder: Embedder? = nil, interrupted: () -> Bool = { false }) throws -> [Suspect] {
         precondition(documents.count == labels.count)
         let index = BM25Index(documents: documents, parameters: options.bm25)

@@ -8,8 +8,8 @@
 /// with three hypotheses, one per label, so a held-out pair's siblings in the training folds
 /// teach g′ its premise with the two other labels, and g′ scores below chance. When every group
 /// has one sample, the folds are the ungrouped ones.
-public enum StratifiedFolds {
-    public static func assign<G: RandomNumberGenerator>(labels: [Int], groups: [Int]? = nil, folds: Int, using rng: inout G) -> [Int] {
+package enum StratifiedFolds {
+    package static func assign<G: RandomNumberGenerator>(labels: [Int], groups: [Int]? = nil, folds: Int, using rng: inout G) -> [Int] {
         precondition(folds >= 2 && (groups?.count ?? labels.count) == labels.count)
         // Units: one per group (or per sample), in order of first appearance.
         var unitOf: [Int: Int] = [:]

@@ -15,45 +15,45 @@ import Foundation
 ///   not averaged in, because a mostly-zero rank pulls every sample to the middle (on TREC the
 ///   plain average of all sources found 0.40 of planted errors against 0.74 for confident
 ///   learning alone, docs/evaluation.md). With no dense source, the sparse ones are averaged.
-public enum SuspectScoring {
-    public struct Signal: Sendable {
-        public var name: String
+package enum SuspectScoring {
+    package struct Signal: Sendable {
+        package var name: String
         /// Signals from one fitted model share a source.
-        public var source: String
+        package var source: String
         /// Per sample; higher = more likely wrong.
-        public var suspicion: [Double]
+        package var suspicion: [Double]
         /// Zero for most samples (a match or a duplicate, or not).
-        public var sparse: Bool
+        package var sparse: Bool
         /// Per sample: why, for people.
-        public var reasons: [String]
+        package var reasons: [String]
 
-        public init(name: String, source: String, suspicion: [Double], sparse: Bool, reasons: [String]) {
+        package init(name: String, source: String, suspicion: [Double], sparse: Bool, reasons: [String]) {
             (self.name, self.source, self.suspicion, self.sparse, self.reasons) = (name, source, suspicion, sparse, reasons)
         }
     }
 
     /// A fusion fitted by `dq evaluate`: its feature names (a signal's name, or "<name>: tail") and model.
-    public struct Calibration: Sendable {
-        public var features: [String]
-        public var model: LogisticFusion.Model
+    package struct Calibration: Sendable {
+        package var features: [String]
+        package var model: LogisticFusion.Model
 
-        public init(features: [String], model: LogisticFusion.Model) {
+        package init(features: [String], model: LogisticFusion.Model) {
             self.features = features
             self.model = model
         }
     }
 
-    public struct Ranking: Sendable {
+    package struct Ranking: Sendable {
         /// Every sample's fused score (the probability when calibrated).
-        public var score: [Double]
+        package var score: [Double]
         /// Estimated probabilities that labels are wrong, when calibrated.
-        public var probability: [Double]?
+        package var probability: [Double]?
         /// Sample positions, most suspect first (ties by position).
-        public var order: [Int]
+        package var order: [Int]
     }
 
     /// The calibration's features for these signals; nil when a signal it needs is missing.
-    public static func features(_ signals: [Signal], for calibration: Calibration) -> [[Double]]? {
+    package static func features(_ signals: [Signal], for calibration: Calibration) -> [[Double]]? {
         var columns: [[Double]] = []
         for name in calibration.features {
             let tail = name.hasSuffix(": tail")
@@ -66,7 +66,7 @@ public enum SuspectScoring {
         return (0..<n).map { i in columns.map { $0[i] } }
     }
 
-    public static func rank(_ signals: [Signal], calibration: Calibration?) -> Ranking {
+    package static func rank(_ signals: [Signal], calibration: Calibration?) -> Ranking {
         let n = signals.first?.suspicion.count ?? 0
         var score: [Double]
         var probability: [Double]?

@@ -19,23 +19,23 @@ import Foundation
 /// `WordTokens`), where the reference uses a Hugging Face whitespace pre-tokenizer (case kept,
 /// punctuation runs as tokens); and both texts of a pair are searched, where the reference reads
 /// one input column.
-public enum TokenArtefacts {
-    public struct Token: Sendable, Equatable {
-        public var token: String
-        public var label: String
+package enum TokenArtefacts {
+    package struct Token: Sendable, Equatable {
+        package var token: String
+        package var label: String
         /// Occurrences of the token in the label's samples (each one removal).
-        public var count: Int
+        package var count: Int
         /// Mean Δ in bits.
-        public var meanContribution: Double
+        package var meanContribution: Double
     }
 
     /// Accumulates Δ(t, x) over the samples one fitted g′ scores.
-    public struct Accumulator: Sendable {
+    package struct Accumulator: Sendable {
         var sums: [String: [String: (total: Double, count: Int)]] = [:]
         /// Occurrences of each token in all labels.
         var totals: [String: Int] = [:]
 
-        public init() {}
+        package init() {}
 
         /// The sample with the `occurrence`-th word token (counting the text's, then the pair's) removed.
         static func removing(_ occurrence: (field: Int, range: Range<String.Index>), from sample: Sample) -> (text: String, pair: String?) {
@@ -47,7 +47,7 @@ public enum TokenArtefacts {
         /// Adds the contribution of every word-token occurrence of each sample, using `model`.
         /// Returns the model's probabilities for the samples as they are (the inputs without
         /// removals), in order.
-        public mutating func add(model: any Classifier, samples: [Sample], labels: [String]) -> [[Double]] {
+        package mutating func add(model: any Classifier, samples: [Sample], labels: [String]) -> [[Double]] {
             let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
             var inputs: [(text: String, pair: String?)] = []
             var owners: [(sample: Int, token: String?)] = []
@@ -85,7 +85,7 @@ public enum TokenArtefacts {
 
         /// Each label's tokens that occur more than `minCount` times in all labels, largest mean
         /// contribution first (ties by token).
-        public func ranked(minCount: Int) -> [String: [Token]] {
+        package func ranked(minCount: Int) -> [String: [Token]] {
             var out: [String: [Token]] = [:]
             for (label, tokens) in sums {
                 var list: [Token] = []

@@ -6,7 +6,7 @@
 /// `a[i·rowOffset + p·step]`, B is packed 32 values per step, C row-major with stride `ldc`.
 /// Twelve 16-lane accumulators.
 @inline(never)
-public func dqMicroKernel6x32(kc: Int, a: UnsafePointer<Float>, rowOffset: Int, step: Int, b: UnsafePointer<Float>,
+package func dqMicroKernel6x32(kc: Int, a: UnsafePointer<Float>, rowOffset: Int, step: Int, b: UnsafePointer<Float>,
                               c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, alpha: Float) {
     typealias V = SIMD16<Float>
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()

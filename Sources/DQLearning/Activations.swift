@@ -3,13 +3,13 @@ import Foundation
 /// GELU with the exact Gaussian CDF, as BERT uses it (`hidden_act: "gelu"`; Hendrycks & Gimpel 2016):
 ///
 ///     gelu(x) = x · Φ(x) = ½ x (1 + erf(x/√2)),   gelu′(x) = Φ(x) + x · φ(x),  φ(x) = e^(−x²/2)/√(2π)
-public final class GELU {
+package final class GELU {
     private var input: Matrix?
 
-    public init() {}
+    package init() {}
 
     /// gelu(x); with `keep`, keeps x for `backward` (without, writes no state).
-    public func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
+    package func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
         if keep { input = x }
         let y = Matrix(rows: x.rows, columns: x.columns, uninitialized: ())
         ParallelFor.rows(x.rows, width: x.columns) { rows in
@@ -20,7 +20,7 @@ public final class GELU {
         return y
     }
 
-    public func backward(_ dy: Matrix) -> Matrix {
+    package func backward(_ dy: Matrix) -> Matrix {
         guard let x = input else { preconditionFailure("GELU: backward before forward") }
         let dx = Matrix(rows: x.rows, columns: x.columns, uninitialized: ())
         ParallelFor.rows(x.rows, width: x.columns) { rows in
@@ -35,46 +35,46 @@ public final class GELU {
         return dx
     }
 
-    public func release() { input = nil }
+    package func release() { input = nil }
 }
 
 /// tanh, as BERT's pooler applies it: tanh′(x) = 1 − tanh²(x).
-public final class Tanh {
+package final class Tanh {
     private var output: Matrix?
 
-    public init() {}
+    package init() {}
 
     /// tanh(x); with `keep`, keeps the output for `backward` (without, writes no state).
-    public func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
+    package func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
         let y = Matrix(rows: x.rows, columns: x.columns)
         for i in 0..<x.count { y.data[i] = tanh(x.data[i]) }
         if keep { output = y }
         return y
     }
 
-    public func backward(_ dy: Matrix) -> Matrix {
+    package func backward(_ dy: Matrix) -> Matrix {
         guard let y = output else { preconditionFailure("Tanh: backward before forward") }
         let dx = Matrix(rows: y.rows, columns: y.columns)
         for i in 0..<y.count { dx.data[i] = dy.data[i] * (1 - y.data[i] * y.data[i]) }
         return dx
     }
 
-    public func release() { output = nil }
+    package func release() { output = nil }
 }
 
 /// Inverted dropout (Srivastava et al. 2014): in training each value is kept with probability
 /// 1 − p and scaled by 1/(1 − p), so evaluation needs no rescaling. The mask comes from the
 /// seeded generator the caller passes, so runs are reproducible.
-public final class Dropout {
-    public let probability: Float
+package final class Dropout {
+    package let probability: Float
     private var mask: [Float]?
 
-    public init(probability: Float) {
+    package init(probability: Float) {
         self.probability = probability
     }
 
     /// Without `training` the identity, writing no state.
-    public func forward(_ x: Matrix, training: Bool, rng: inout SplitMix64) -> Matrix {
+    package func forward(_ x: Matrix, training: Bool, rng: inout SplitMix64) -> Matrix {
         guard training, probability > 0 else { return x }
         let scale = 1 / (1 - probability)
         var m = [Float](repeating: 0, count: x.count)
@@ -87,12 +87,12 @@ public final class Dropout {
         return y
     }
 
-    public func backward(_ dy: Matrix) -> Matrix {
+    package func backward(_ dy: Matrix) -> Matrix {
         guard let mask else { return dy }
         let dx = Matrix(rows: dy.rows, columns: dy.columns)
         for i in 0..<dy.count { dx.data[i] = dy.data[i] * mask[i] }
         return dx
     }
 
-    public func release() { mask = nil }
+    package func release() { mask = nil }
 }

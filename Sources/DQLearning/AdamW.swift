@@ -9,19 +9,19 @@ import Foundation
 ///
 /// Every parameter is updated every step, as PyTorch does, including embedding rows without a
 /// gradient this step (their moments decay).
-public final class AdamW {
-    public var beta1: Float = 0.9
-    public var beta2: Float = 0.999
-    public var epsilon: Float = 1e-8
-    public var weightDecay: Float
-    public private(set) var step = 0
+package final class AdamW {
+    package var beta1: Float = 0.9
+    package var beta2: Float = 0.999
+    package var epsilon: Float = 1e-8
+    package var weightDecay: Float
+    package private(set) var step = 0
     private var moments: [ObjectIdentifier: (m: Matrix, v: Matrix)] = [:]
 
-    public init(weightDecay: Float = 0.01) {
+    package init(weightDecay: Float = 0.01) {
         self.weightDecay = weightDecay
     }
 
-    public func update(_ parameters: [Parameter], learningRate: Float) {
+    package func update(_ parameters: [Parameter], learningRate: Float) {
         step += 1
         let correction1 = 1 - pow(beta1, Float(step))
         let correction2Root = (1 - pow(beta2, Float(step))).squareRoot()
@@ -65,19 +65,19 @@ public final class AdamW {
 
 /// Linear warm-up from 0 to the peak over `warmupSteps`, then linear decay to 0 at
 /// `totalSteps` (Hugging Face's `get_linear_schedule_with_warmup`).
-public struct LinearSchedule: Sendable {
-    public var peak: Float
-    public var warmupSteps: Int
-    public var totalSteps: Int
+package struct LinearSchedule: Sendable {
+    package var peak: Float
+    package var warmupSteps: Int
+    package var totalSteps: Int
 
-    public init(peak: Float, warmupSteps: Int, totalSteps: Int) {
+    package init(peak: Float, warmupSteps: Int, totalSteps: Int) {
         self.peak = peak
         self.warmupSteps = warmupSteps
         self.totalSteps = totalSteps
     }
 
     /// The rate for step `step` (0-based, the step about to be taken).
-    public func rate(at step: Int) -> Float {
+    package func rate(at step: Int) -> Float {
         if step < warmupSteps { return peak * Float(step) / Float(max(1, warmupSteps)) }
         return peak * max(0, Float(totalSteps - step) / Float(max(1, totalSteps - warmupSteps)))
     }
@@ -87,7 +87,7 @@ public struct LinearSchedule: Sendable {
 /// `clip_grad_norm_`: factor maxNorm / (norm + 1e-6) when the norm exceeds maxNorm).
 /// Returns the norm before clipping.
 @discardableResult
-public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
+package func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
     var sum: Double = 0
     for p in parameters {
         // Eight Float lanes per block of 1,024, each block's total added in Double.

@@ -3,16 +3,16 @@ import Foundation
 
 /// Loading and saving BERT checkpoints in Hugging Face's directory layout: `config.json`,
 /// `vocab.txt` (and `tokenizer_config.json` for `do_lower_case`), `model.safetensors`.
-public struct BertCheckpoint {
-    public let model: BertClassifier
-    public let tokenizer: BertTokenizer
+package struct BertCheckpoint {
+    package let model: BertClassifier
+    package let tokenizer: BertTokenizer
     /// Tensors the checkpoint did not have and that were initialised at random (an encoder-only
     /// checkpoint has no classifier; some have no pooler).
-    public let initialisedRandomly: [String]
+    package let initialisedRandomly: [String]
 
     /// The tokenizer of a checkpoint folder: its vocab.txt, lower-casing as its
     /// tokenizer_config.json's `do_lower_case` says (true when absent, as for uncased BERT).
-    public static func tokenizer(directory: String) throws -> BertTokenizer {
+    package static func tokenizer(directory: String) throws -> BertTokenizer {
         let vocabulary = try Vocabulary(contentsOf: directory + "/vocab.txt")
         var lowercase = true
         if let data = FileManager.default.contents(atPath: directory + "/tokenizer_config.json"),
@@ -26,7 +26,7 @@ public struct BertCheckpoint {
     /// saved by `BertForSequenceClassification` (`bert.` prefix, `classifier.*`) and by
     /// `BertModel` (no prefix); LayerNorm `gamma`/`beta` of old checkpoints are accepted. A
     /// missing encoder tensor or a tensor of the wrong shape is an error naming it.
-    public static func load(directory: String, labels: Int, seed: UInt64) throws -> BertCheckpoint {
+    package static func load(directory: String, labels: Int, seed: UInt64) throws -> BertCheckpoint {
         let configPath = directory + "/config.json"
         guard let configData = FileManager.default.contents(atPath: configPath) else {
             throw CheckpointError.file(configPath, "cannot read (is \(directory) a Hugging Face model directory?)")
@@ -81,7 +81,7 @@ public struct BertCheckpoint {
     }
 
     /// Saves `model` so that `BertForSequenceClassification.from_pretrained(directory)` loads it.
-    public static func save(_ model: BertClassifier, tokenizer: BertTokenizer, labelNames: [String], to directory: String) throws {
+    package static func save(_ model: BertClassifier, tokenizer: BertTokenizer, labelNames: [String], to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let c = model.config
         let labels = labelNames.count == model.labels ? labelNames : (0..<model.labels).map { "LABEL_\($0)" }

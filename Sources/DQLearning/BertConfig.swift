@@ -2,22 +2,22 @@ import Foundation
 
 /// A BERT-family model's shape and hyper-parameters, decoded from a Hugging Face `config.json`
 /// with its key names (`hidden_size`, `num_attention_heads`, `layer_norm_eps`, …).
-public struct BertConfig: Codable, Equatable, Sendable {
-    public var vocabSize: Int
-    public var hiddenSize: Int
-    public var numHiddenLayers: Int
-    public var numAttentionHeads: Int
-    public var intermediateSize: Int
-    public var hiddenAct: String
-    public var hiddenDropoutProb: Float
-    public var attentionProbsDropoutProb: Float
-    public var maxPositionEmbeddings: Int
-    public var typeVocabSize: Int
-    public var initializerRange: Float
-    public var layerNormEps: Float
-    public var modelType: String?
+package struct BertConfig: Codable, Equatable, Sendable {
+    package var vocabSize: Int
+    package var hiddenSize: Int
+    package var numHiddenLayers: Int
+    package var numAttentionHeads: Int
+    package var intermediateSize: Int
+    package var hiddenAct: String
+    package var hiddenDropoutProb: Float
+    package var attentionProbsDropoutProb: Float
+    package var maxPositionEmbeddings: Int
+    package var typeVocabSize: Int
+    package var initializerRange: Float
+    package var layerNormEps: Float
+    package var modelType: String?
     /// Label names by class index, when the checkpoint has a classification head.
-    public var id2label: [String: String]?
+    package var id2label: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
@@ -29,7 +29,7 @@ public struct BertConfig: Codable, Equatable, Sendable {
         case id2label
     }
 
-    public init(vocabSize: Int, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int, intermediateSize: Int,
+    package init(vocabSize: Int, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int, intermediateSize: Int,
                 hiddenDropoutProb: Float = 0.1, attentionProbsDropoutProb: Float = 0.1, maxPositionEmbeddings: Int = 512,
                 typeVocabSize: Int = 2, initializerRange: Float = 0.02, layerNormEps: Float = 1e-12) {
         self.vocabSize = vocabSize
@@ -47,7 +47,7 @@ public struct BertConfig: Codable, Equatable, Sendable {
         self.modelType = "bert"
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         vocabSize = try c.decode(Int.self, forKey: .vocabSize)
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
@@ -75,7 +75,7 @@ public struct BertConfig: Codable, Equatable, Sendable {
     }
 
     /// prajjwal1/bert-tiny's shape (Turc et al. 2019): L=2, H=128, A=2, I=512.
-    public static func tiny(vocabSize: Int = 30522) -> BertConfig {
+    package static func tiny(vocabSize: Int = 30522) -> BertConfig {
         BertConfig(vocabSize: vocabSize, hiddenSize: 128, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 512)
     }
 }

@@ -2,14 +2,14 @@ import Foundation
 import DQText
 
 /// One batch of encoded texts, padded to a common length.
-public struct BertBatch: Sendable {
-    public var inputIDs: [Int32]
-    public var tokenTypeIDs: [Int32]
-    public var attentionMask: [Int32]
-    public var size: Int
-    public var length: Int
+package struct BertBatch: Sendable {
+    package var inputIDs: [Int32]
+    package var tokenTypeIDs: [Int32]
+    package var attentionMask: [Int32]
+    package var size: Int
+    package var length: Int
 
-    public init(inputIDs: [Int32], tokenTypeIDs: [Int32], attentionMask: [Int32], size: Int, length: Int) {
+    package init(inputIDs: [Int32], tokenTypeIDs: [Int32], attentionMask: [Int32], size: Int, length: Int) {
         precondition(inputIDs.count == size * length && tokenTypeIDs.count == size * length && attentionMask.count == size * length)
         self.inputIDs = inputIDs
         self.tokenTypeIDs = tokenTypeIDs
@@ -128,9 +128,9 @@ final class BertLayer: HasParameters {
 /// BERT for sequence classification (Devlin et al. 2019; Hugging Face's
 /// `BertForSequenceClassification`): encoder, pooler = tanh(W·h_[CLS] + b), dropout, and a
 /// linear classifier giving one logit per label.
-public final class BertClassifier: HasParameters {
-    public let config: BertConfig
-    public let labels: Int
+package final class BertClassifier: HasParameters {
+    package let config: BertConfig
+    package let labels: Int
     let embeddings: BertEmbeddings
     let layers: [BertLayer]
     let pooler: Linear
@@ -141,7 +141,7 @@ public final class BertClassifier: HasParameters {
 
     /// A model with BERT's initialisation: weights N(0, initializer_range²), biases 0,
     /// LayerNorm γ = 1, β = 0 (the padding row of the word embeddings is not zeroed).
-    public init(config: BertConfig, labels: Int, seed: UInt64) {
+    package init(config: BertConfig, labels: Int, seed: UInt64) {
         self.config = config
         self.labels = labels
         embeddings = BertEmbeddings(config: config)
@@ -153,14 +153,14 @@ public final class BertClassifier: HasParameters {
         for p in parameters where p.decays { p.initialiseNormal(std: config.initializerRange, rng: &rng) }
     }
 
-    public var parameters: [Parameter] {
+    package var parameters: [Parameter] {
         embeddings.parameters + layers.flatMap(\.parameters) + pooler.parameters + classifier.parameters
     }
 
     /// The encoder's last hidden states, [size·length × H] (what `BertModel` returns as
     /// `last_hidden_state`), e.g. for sentence embeddings by mean pooling. Without `training`,
     /// see `forward`.
-    public func encode(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
+    package func encode(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
         guard training else { return inParts(batch) { self.encodeOnce($0, training: false, rng: &$1) } }
         return encodeOnce(batch, training: true, rng: &rng)
     }
@@ -170,7 +170,7 @@ public final class BertClassifier: HasParameters {
     /// the cores, each part run on one core from start to end: no thread waits for another
     /// between the layers' steps (16% more tokens/s than splitting every step on two cores).
     /// Every sequence is computed exactly as in one batch, so the split changes no value.
-    public func forward(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
+    package func forward(_ batch: BertBatch, training: Bool, rng: inout SplitMix64) -> Matrix {
         guard training else { return inParts(batch) { self.classifyOnce($0, training: false, rng: &$1) } }
         return classifyOnce(batch, training: true, rng: &rng)
     }
@@ -220,7 +220,7 @@ public final class BertClassifier: HasParameters {
     }
 
     /// Back-propagates ∂L/∂logits through the whole model, accumulating every parameter's gradient.
-    public func backward(_ dLogits: Matrix) {
+    package func backward(_ dLogits: Matrix) {
         guard let shape else { preconditionFailure("BertClassifier: backward before forward") }
         let dCLS = pooler.backward(poolerActivation.backward(classifierDropout.backward(classifier.backward(dLogits))))
         let h = config.hiddenSize
@@ -232,7 +232,7 @@ public final class BertClassifier: HasParameters {
     }
 
     /// Frees the activations kept for the backward pass.
-    public func release() {
+    package func release() {
         for layer in layers { layer.release() }
         pooler.release()
         classifier.release()

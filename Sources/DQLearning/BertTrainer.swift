@@ -2,12 +2,12 @@ import DQText
 import Foundation
 
 /// One labelled training or evaluation example.
-public struct TextExample: Sendable {
-    public var text: String
-    public var pair: String?
-    public var label: Int
+package struct TextExample: Sendable {
+    package var text: String
+    package var pair: String?
+    package var label: Int
 
-    public init(text: String, pair: String? = nil, label: Int) {
+    package init(text: String, pair: String? = nil, label: Int) {
         self.text = text
         self.pair = pair
         self.label = label
@@ -16,19 +16,19 @@ public struct TextExample: Sendable {
 
 /// How `BertTrainer` trains. Defaults differ by initialisation (see `fineTuning` and
 /// `fromScratch`): a randomly initialised BERT learns nothing in an epoch at fine-tuning rates.
-public struct BertTrainingOptions: Sendable, Equatable {
-    public var epochs: Int
-    public var batchSize: Int
-    public var learningRate: Float
+package struct BertTrainingOptions: Sendable, Equatable {
+    package var epochs: Int
+    package var batchSize: Int
+    package var learningRate: Float
     /// Share of the steps spent warming the learning rate up from 0.
-    public var warmupFraction: Float
-    public var weightDecay: Float
-    public var maxGradientNorm: Float
+    package var warmupFraction: Float
+    package var weightDecay: Float
+    package var maxGradientNorm: Float
     /// Texts (pairs together) are truncated to this many tokens, specials included.
-    public var maxLength: Int
-    public var seed: UInt64
+    package var maxLength: Int
+    package var seed: UInt64
 
-    public init(epochs: Int, batchSize: Int = 32, learningRate: Float, warmupFraction: Float = 0.1,
+    package init(epochs: Int, batchSize: Int = 32, learningRate: Float, warmupFraction: Float = 0.1,
                 weightDecay: Float = 0.01, maxGradientNorm: Float = 1, maxLength: Int = 128, seed: UInt64 = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -42,36 +42,36 @@ public struct BertTrainingOptions: Sendable, Equatable {
 
     /// Fine-tuning pretrained weights: 3 epochs at 1e-4 (bert-tiny fine-tunes well at 1e-4 to
     /// 3e-4; BERT-base's 2e-5 to 5e-5 is too low for a model this small).
-    public static func fineTuning(seed: UInt64 = 0) -> BertTrainingOptions {
+    package static func fineTuning(seed: UInt64 = 0) -> BertTrainingOptions {
         BertTrainingOptions(epochs: 3, learningRate: 1e-4, seed: seed)
     }
 
     /// Training from random initialisation: 10 epochs at 1e-3.
-    public static func fromScratch(seed: UInt64 = 0) -> BertTrainingOptions {
+    package static func fromScratch(seed: UInt64 = 0) -> BertTrainingOptions {
         BertTrainingOptions(epochs: 10, learningRate: 1e-3, seed: seed)
     }
 }
 
 /// Where training is, for progress lines.
-public struct TrainingProgress: Sendable {
-    public var epoch: Int
-    public var epochs: Int
-    public var step: Int
-    public var totalSteps: Int
+package struct TrainingProgress: Sendable {
+    package var epoch: Int
+    package var epochs: Int
+    package var step: Int
+    package var totalSteps: Int
     /// Mean loss over the epoch so far.
-    public var loss: Double
-    public var samplesPerSecond: Double
-    public var elapsed: Double
+    package var loss: Double
+    package var samplesPerSecond: Double
+    package var elapsed: Double
 
     /// Seconds left at the current speed.
-    public var eta: Double { step > 0 ? elapsed / Double(step) * Double(totalSteps - step) : .nan }
+    package var eta: Double { step > 0 ? elapsed / Double(step) * Double(totalSteps - step) : .nan }
 }
 
-public enum TrainingError: Error, CustomStringConvertible, Equatable {
+package enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(epoch: Int, step: Int, loss: Double)
     case labelOutOfRange(Int, labels: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .nonFiniteLoss(epoch, step, loss):
             return "training diverged: the loss was \(loss) at step \(step) (epoch \(epoch))"
@@ -83,11 +83,11 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
 
 /// Fine-tunes or trains a `BertClassifier` with AdamW, linear warm-up and decay, gradient
 /// clipping and dropout, in seeded shuffled mini-batches padded to their longest member.
-public final class BertTrainer {
-    public let model: BertClassifier
-    public let tokenizer: BertTokenizer
+package final class BertTrainer {
+    package let model: BertClassifier
+    package let tokenizer: BertTokenizer
 
-    public init(model: BertClassifier, tokenizer: BertTokenizer) {
+    package init(model: BertClassifier, tokenizer: BertTokenizer) {
         self.model = model
         self.tokenizer = tokenizer
     }
@@ -95,7 +95,7 @@ public final class BertTrainer {
     /// Trains on `examples`. `progress` is called after every step and may throw to stop;
     /// `checkpoint(n)` (n counting from 1) is called every `checkpointSteps` steps, or after each
     /// epoch when `checkpointSteps` is nil, and after the last step if that was not one.
-    public func train(
+    package func train(
         _ examples: [TextExample], options: BertTrainingOptions,
         progress: ((TrainingProgress) throws -> Void)? = nil,
         checkpointSteps: Int? = nil,
@@ -114,7 +114,7 @@ public final class BertTrainer {
     /// Trains K sigmoid outputs (one per label, `model.labels` = K) on multi-label targets with
     /// binary cross-entropy: `labels[i]` holds the labels example i has (Hugging Face's
     /// `problem_type="multi_label_classification"`).
-    public func trainMultiLabel(
+    package func trainMultiLabel(
         _ inputs: [(text: String, pair: String?)], labels: [[Int]], options: BertTrainingOptions,
         progress: ((TrainingProgress) throws -> Void)? = nil
     ) throws {
@@ -186,12 +186,12 @@ public final class BertTrainer {
 
     /// p(label | text) for every example, in evaluation mode (no dropout). Texts are batched by
     /// length to waste little on padding; the result is in the order given.
-    public func probabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
+    package func probabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
         outputs(texts, maxLength: maxLength, batchSize: batchSize) { Softmax.inPlace($0.data, rows: $0.rows, count: $0.columns) }
     }
 
     /// σ(logit) of every label for every example (a multi-label model's probabilities).
-    public func sigmoidProbabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
+    package func sigmoidProbabilities(_ texts: [(text: String, pair: String?)], maxLength: Int, batchSize: Int = 64) -> [[Float]] {
         outputs(texts, maxLength: maxLength, batchSize: batchSize) { logits in
             for i in 0..<(logits.rows * logits.columns) {
                 let z = logits.data[i]

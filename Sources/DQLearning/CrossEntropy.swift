@@ -3,9 +3,9 @@ import Foundation
 /// Mean cross-entropy of logits against integer labels, and its gradient:
 ///
 ///     L = (1/B) Σᵦ −log softmax(zᵦ)[yᵦ],   ∂L/∂zᵦ = (softmax(zᵦ) − onehot(yᵦ)) / B
-public enum CrossEntropy {
+package enum CrossEntropy {
     /// Returns (loss, ∂L/∂logits, probabilities).
-    public static func evaluate(logits: Matrix, labels: [Int]) -> (loss: Double, gradient: Matrix, probabilities: Matrix) {
+    package static func evaluate(logits: Matrix, labels: [Int]) -> (loss: Double, gradient: Matrix, probabilities: Matrix) {
         precondition(labels.count == logits.rows)
         let probabilities = logits.copy()
         Softmax.inPlace(probabilities.data, rows: logits.rows, count: logits.columns)
@@ -30,9 +30,9 @@ public enum CrossEntropy {
 /// B × K entries (PyTorch's `BCEWithLogitsLoss()`, which Hugging Face's multi-label heads use):
 ///
 ///     L = (1/(B·K)) Σᵦₖ [max(z, 0) − z·y + log(1 + e^(−|z|))],   ∂L/∂z = (σ(z) − y) / (B·K)
-public enum BinaryCrossEntropy {
+package enum BinaryCrossEntropy {
     /// `targets[b]` holds the labels sample b has. Returns (loss, ∂L/∂logits, sigmoid probabilities).
-    public static func evaluate(logits: Matrix, targets: [[Int]]) -> (loss: Double, gradient: Matrix, probabilities: Matrix) {
+    package static func evaluate(logits: Matrix, targets: [[Int]]) -> (loss: Double, gradient: Matrix, probabilities: Matrix) {
         precondition(targets.count == logits.rows)
         let probabilities = logits.copy()
         let gradient = logits.copy()

@@ -18,7 +18,7 @@ import Foundation
 /// larger than `Threading.parallelThreshold` flops are split between the cores along their
 /// longer side. On CPUs with AVX-512 a 6×32 kernel of sixteen-lane registers
 /// (`DQKernels512`) replaces the 6×16 one; see `Threading.wideKernel`.
-public func gemm(
+package func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
@@ -56,10 +56,10 @@ public func gemm(
 }
 
 /// How dq's kernels use the cores.
-public enum Threading {
+package enum Threading {
     /// Cores the kernels called on this thread may use: all of `available`, unless a caller
     /// has lowered it with `withCores` (BERT inference runs one part of a batch per core).
-    public static var cores: Int { limit.map { min($0, available) } ?? available }
+    package static var cores: Int { limit.map { min($0, available) } ?? available }
 
     @TaskLocal static var limit: Int?
 
@@ -70,7 +70,7 @@ public enum Threading {
 
     /// The cores there are to use (at most 2 are assumed useful on the target machines; set
     /// `DQ_THREADS` to change).
-    public static let available: Int = {
+    package static let available: Int = {
         if let text = ProcessInfo.processInfo.environment["DQ_THREADS"], let value = Int(text), value >= 1 { return value }
         return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     }()
@@ -78,7 +78,7 @@ public enum Threading {
     /// The micro-kernel GEMM uses: 6×32 with AVX-512 when the CPU has it (x86-64 Linux, read
     /// from /proc/cpuinfo), else 6×16 with AVX2/FMA (or the host's baseline vectors).
     /// `DQ_GEMM_KERNEL=avx2` forces the portable kernel.
-    public static let wideKernel: Bool = {
+    package static let wideKernel: Bool = {
         #if arch(x86_64) && os(Linux)
         if ProcessInfo.processInfo.environment["DQ_GEMM_KERNEL"] == "avx2" { return false }
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
@@ -91,7 +91,7 @@ public enum Threading {
 
     /// Products of fewer flops than this stay on one thread: below it, waking a second
     /// thread costs more than it saves.
-    public static let parallelThreshold = 2.0 * 96 * 96 * 96
+    package static let parallelThreshold = 2.0 * 96 * 96 * 96
 }
 
 struct SendablePointers: @unchecked Sendable {

@@ -9,24 +9,24 @@ import Foundation
 /// overshot the minimum along the line and needed 1.5–1.7× the iterations of scipy's L-BFGS-B
 /// to reach the same gradient tolerance on bow models; with this search the paths agree to
 /// about 10⁻⁸ in the objective over the first 50 iterations.)
-public struct LBFGS: Sendable {
+package struct LBFGS: Sendable {
     /// Pairs of (step, gradient change) kept.
-    public var memory = 10
+    package var memory = 10
     /// Stop when the largest gradient component is at most this.
-    public var gradientTolerance = 1e-6
+    package var gradientTolerance = 1e-6
     /// Stop when an iteration lowers f by less than this fraction of |f| (scipy's `ftol` role).
-    public var relativeDecreaseTolerance = 1e-12
-    public var maxIterations = 1000
+    package var relativeDecreaseTolerance = 1e-12
+    package var maxIterations = 1000
     /// Sufficient-decrease and curvature constants of the strong Wolfe conditions, and the
     /// evaluations one line search may take: L-BFGS-B's values as scikit-learn calls it
     /// (ftol 10⁻³, gtol 0.9, maxls 50).
-    public var c1 = 1e-3
-    public var c2 = 0.9
-    public var maxLineSearchEvaluations = 50
+    package var c1 = 1e-3
+    package var c2 = 0.9
+    package var maxLineSearchEvaluations = 50
 
-    public init() {}
+    package init() {}
 
-    public enum Stop: String, Sendable {
+    package enum Stop: String, Sendable {
         case gradient = "gradient below tolerance"
         case decrease = "relative decrease below tolerance"
         case iterations = "iteration limit"
@@ -34,23 +34,23 @@ public struct LBFGS: Sendable {
         case settled = "the caller's convergence test was met"
     }
 
-    public struct Result: Sendable {
-        public var x: [Double]
-        public var value: Double
-        public var gradientNorm: Double
-        public var iterations: Int
-        public var evaluations: Int
-        public var stop: Stop
+    package struct Result: Sendable {
+        package var x: [Double]
+        package var value: Double
+        package var gradientNorm: Double
+        package var iterations: Int
+        package var evaluations: Int
+        package var stop: Stop
     }
 
     /// Minimises f from `start`. `evaluate(x, &gradient)` returns f(x) and writes ∇f(x).
-    public func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double) -> Result {
+    package func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double) -> Result {
         minimize(start: start, evaluate: evaluate, settled: { _ in false })
     }
 
     /// As `minimize(start:evaluate:)`; `settled(iteration)`, asked after each iteration (the accepted point is always the last
     /// one `evaluate` saw), may end the minimisation there with `.settled`, or throw to abandon it.
-    public func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double,
+    package func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double,
                          settled: (Int) throws -> Bool) rethrows -> Result {
         let n = start.count
         var x = start

@@ -7,27 +7,27 @@ import Foundation
 /// Backward, with x̂ = (x − μ)/√(σ² + ε) and g = γ ⊙ dy:
 ///
 ///     dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) / √(σ² + ε),   dγ = Σ dy ⊙ x̂,   dβ = Σ dy
-public final class LayerNorm: HasParameters {
-    public let gamma: Parameter
-    public let beta: Parameter
-    public let epsilon: Float
+package final class LayerNorm: HasParameters {
+    package let gamma: Parameter
+    package let beta: Parameter
+    package let epsilon: Float
     private var normalised: Matrix?
     private var inverseStd: Matrix?
 
-    public init(name: String, width: Int, epsilon: Float) {
+    package init(name: String, width: Int, epsilon: Float) {
         gamma = Parameter(name: name + ".weight", shape: [width], decays: false)
         beta = Parameter(name: name + ".bias", shape: [width], decays: false)
         gamma.fill(1)
         self.epsilon = epsilon
     }
 
-    public var parameters: [Parameter] { [gamma, beta] }
+    package var parameters: [Parameter] { [gamma, beta] }
 
     /// LN(x), or LN(x + residual) with `adding`: the residual connection and the norm after
     /// it in one pass (BERT's "Add & Norm"). Rows are split between the cores, and each row is
     /// summed, centred and scaled eight values at a time. With `keep`, x̂ and 1/σ are kept for
     /// `backward`; without, x̂ is formed in the output itself and no state is written.
-    public func forward(_ x: Matrix, adding residual: Matrix? = nil, keep: Bool = true) -> Matrix {
+    package func forward(_ x: Matrix, adding residual: Matrix? = nil, keep: Bool = true) -> Matrix {
         let width = x.columns
         precondition(residual.map { $0.rows == x.rows && $0.columns == width } ?? true, "\(gamma.name): residual shape")
         let y = Matrix(rows: x.rows, columns: width, uninitialized: ())
@@ -91,7 +91,7 @@ public final class LayerNorm: HasParameters {
         return y
     }
 
-    public func backward(_ dy: Matrix) -> Matrix {
+    package func backward(_ dy: Matrix) -> Matrix {
         guard let xhat = normalised, let rstd = inverseStd else { preconditionFailure("\(gamma.name): backward before forward") }
         let width = dy.columns
         let dx = Matrix(rows: dy.rows, columns: width, uninitialized: ())
@@ -122,7 +122,7 @@ public final class LayerNorm: HasParameters {
         return dx
     }
 
-    public func release() {
+    package func release() {
         normalised = nil
         inverseStd = nil
     }

@@ -1,21 +1,21 @@
 /// A fully connected layer, y = x·Wᵀ + b, with W stored [out, in] as in PyTorch.
-public final class Linear: HasParameters {
-    public let weight: Parameter
-    public let bias: Parameter
+package final class Linear: HasParameters {
+    package let weight: Parameter
+    package let bias: Parameter
     private var input: Matrix?
 
-    public init(name: String, inputs: Int, outputs: Int) {
+    package init(name: String, inputs: Int, outputs: Int) {
         weight = Parameter(name: name + ".weight", shape: [outputs, inputs], decays: true)
         bias = Parameter(name: name + ".bias", shape: [outputs], decays: false)
     }
 
-    public var parameters: [Parameter] { [weight, bias] }
-    public var inputs: Int { weight.shape[1] }
-    public var outputs: Int { weight.shape[0] }
+    package var parameters: [Parameter] { [weight, bias] }
+    package var inputs: Int { weight.shape[1] }
+    package var outputs: Int { weight.shape[0] }
 
     /// x: [n × in] → [n × out]. With `keep`, keeps x for `backward`; without, it writes no
     /// state, so several threads may run it at once (inference).
-    public func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
+    package func forward(_ x: Matrix, keep: Bool = true) -> Matrix {
         precondition(x.columns == inputs, "\(weight.name): expected \(inputs) input columns, got \(x.columns)")
         if keep { input = x }
         let y = Matrix(rows: x.rows, columns: outputs, uninitialized: ())
@@ -26,7 +26,7 @@ public final class Linear: HasParameters {
     }
 
     /// Given ∂L/∂y, accumulates ∂L/∂W += dyᵀ·x and ∂L/∂b += Σ dy, and returns ∂L/∂x = dy·W.
-    public func backward(_ dy: Matrix) -> Matrix {
+    package func backward(_ dy: Matrix) -> Matrix {
         guard let x = input else { preconditionFailure("\(weight.name): backward before forward") }
         gemm(transA: true, transB: false, m: outputs, n: inputs, k: x.rows, alpha: 1,
              a: dy.data, lda: outputs, b: x.data, ldb: inputs, beta: 1, c: weight.gradient.data, ldc: inputs)
@@ -42,5 +42,5 @@ public final class Linear: HasParameters {
     }
 
     /// Drops what `forward` kept.
-    public func release() { input = nil }
+    package func release() { input = nil }
 }

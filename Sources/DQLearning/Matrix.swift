@@ -2,28 +2,28 @@ import Foundation
 
 /// A row-major Float32 matrix in memory it owns. A class, so layers can hand activations to
 /// each other and keep them for the backward pass without copies.
-public final class Matrix: @unchecked Sendable {
-    public let rows: Int
-    public let columns: Int
-    public let data: UnsafeMutablePointer<Float>
+package final class Matrix: @unchecked Sendable {
+    package let rows: Int
+    package let columns: Int
+    package let data: UnsafeMutablePointer<Float>
 
-    public var count: Int { rows * columns }
+    package var count: Int { rows * columns }
 
     /// A zero matrix.
-    public convenience init(rows: Int, columns: Int) {
+    package convenience init(rows: Int, columns: Int) {
         self.init(rows: rows, columns: columns, uninitialized: ())
         data.initialize(repeating: 0, count: max(1, rows * columns))
     }
 
     /// A matrix whose values are garbage until written: for outputs that are written whole.
-    public init(rows: Int, columns: Int, uninitialized: Void) {
+    package init(rows: Int, columns: Int, uninitialized: Void) {
         precondition(rows >= 0 && columns >= 0)
         self.rows = rows
         self.columns = columns
         data = BufferPool.shared.take(max(1, rows * columns))
     }
 
-    public convenience init(rows: Int, columns: Int, values: [Float]) {
+    package convenience init(rows: Int, columns: Int, values: [Float]) {
         precondition(values.count == rows * columns, "expected \(rows * columns) values, got \(values.count)")
         self.init(rows: rows, columns: columns, uninitialized: ())
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
@@ -31,23 +31,23 @@ public final class Matrix: @unchecked Sendable {
 
     deinit { BufferPool.shared.give(data, count: max(1, count)) }
 
-    public subscript(row: Int, column: Int) -> Float {
+    package subscript(row: Int, column: Int) -> Float {
         get { data[row * columns + column] }
         set { data[row * columns + column] = newValue }
     }
 
-    public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+    package var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
 
-    public func zero() { data.update(repeating: 0, count: count) }
+    package func zero() { data.update(repeating: 0, count: count) }
 
-    public func copy() -> Matrix {
+    package func copy() -> Matrix {
         let out = Matrix(rows: rows, columns: columns, uninitialized: ())
         out.data.update(from: data, count: count)
         return out
     }
 
     /// Row `r` as a pointer to its first element.
-    public func row(_ r: Int) -> UnsafeMutablePointer<Float> { data + r * columns }
+    package func row(_ r: Int) -> UnsafeMutablePointer<Float> { data + r * columns }
 }
 
 /// Recycles the memory of freed matrices by exact size. A training step frees and allocates

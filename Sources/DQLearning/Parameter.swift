@@ -1,17 +1,17 @@
 /// A trainable tensor with its gradient, named as in Hugging Face checkpoints
 /// (`encoder.layer.0.attention.self.query.weight`). Shapes are as stored there: a linear
 /// layer's weight is [out, in].
-public final class Parameter: @unchecked Sendable {
-    public let name: String
-    public let shape: [Int]
-    public let value: Matrix
-    public let gradient: Matrix
+package final class Parameter: @unchecked Sendable {
+    package let name: String
+    package let shape: [Int]
+    package let value: Matrix
+    package let gradient: Matrix
     /// Whether AdamW's weight decay applies (not to biases and LayerNorm parameters, as in BERT).
-    public let decays: Bool
+    package let decays: Bool
     /// For embedding tables: the rows whose gradient may be non-zero since the last `zeroGradient`.
     var touchedRows: Set<Int>?
 
-    public init(name: String, shape: [Int], decays: Bool, sparseRows: Bool = false) {
+    package init(name: String, shape: [Int], decays: Bool, sparseRows: Bool = false) {
         self.name = name
         self.shape = shape
         let rows = shape.count == 2 ? shape[0] : 1
@@ -22,9 +22,9 @@ public final class Parameter: @unchecked Sendable {
         touchedRows = sparseRows ? [] : nil
     }
 
-    public var count: Int { value.count }
+    package var count: Int { value.count }
 
-    public func zeroGradient() {
+    package func zeroGradient() {
         if let touched = touchedRows {
             for r in touched { gradient.row(r).update(repeating: 0, count: gradient.columns) }
             touchedRows = []
@@ -43,12 +43,12 @@ public final class Parameter: @unchecked Sendable {
 
 /// Something with parameters: layers, models. Optimisers, checkpoints and gradient checks
 /// iterate over `parameters`.
-public protocol HasParameters {
+package protocol HasParameters {
     var parameters: [Parameter] { get }
 }
 
 extension HasParameters {
-    public func zeroGradients() {
+    package func zeroGradients() {
         for p in parameters { p.zeroGradient() }
     }
 }

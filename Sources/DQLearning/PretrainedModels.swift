@@ -5,27 +5,27 @@ import FoundationNetworking
 
 /// Where BERT weights come from: named models, dq's model cache, the Hugging Face cache, and
 /// downloading from the Hugging Face hub.
-public enum PretrainedModels {
+package enum PretrainedModels {
     /// Models dq knows by name, with their Hugging Face repository.
-    public static let known: [String: String] = ["tiny-bert": "prajjwal1/bert-tiny"]
+    package static let known: [String: String] = ["tiny-bert": "prajjwal1/bert-tiny"]
 
     /// The files a checkpoint directory needs.
-    public static let files = ["config.json", "vocab.txt", "model.safetensors"]
+    package static let files = ["config.json", "vocab.txt", "model.safetensors"]
 
     /// dq's model cache: `$DQ_CACHE/models`, else `~/.cache/dq/models`.
-    public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let root = environment["DQ_CACHE"], !root.isEmpty { return root + "/models" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/dq/models"
     }
 
     /// Where `repository` lives in dq's cache.
-    public static func cachePath(repository: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func cachePath(repository: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         cacheDirectory(environment: environment) + "/" + repository.replacingOccurrences(of: "/", with: "--")
     }
 
     /// The snapshot directories of `repository` in the Hugging Face cache
     /// (`$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`).
-    public static func huggingFaceSnapshots(repository: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    package static func huggingFaceSnapshots(repository: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         let hub = environment["HF_HUB_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HF_HOME"].map { $0 + "/hub" } ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/huggingface/hub")
         let snapshots = hub + "/models--" + repository.replacingOccurrences(of: "/", with: "--") + "/snapshots"
@@ -34,12 +34,12 @@ public enum PretrainedModels {
     }
 
     /// True when `directory` holds a complete checkpoint.
-    public static func isCheckpoint(_ directory: String) -> Bool {
+    package static func isCheckpoint(_ directory: String) -> Bool {
         files.allSatisfy { FileManager.default.fileExists(atPath: directory + "/" + $0) }
     }
 
     /// The result of looking for weights.
-    public enum Resolution: Equatable, Sendable {
+    package enum Resolution: Equatable, Sendable {
         /// A checkpoint directory, and where it was found.
         case checkpoint(String, origin: String)
         /// No weights: train from random initialisation. The text says where dq looked.
@@ -48,7 +48,7 @@ public enum PretrainedModels {
 
     /// Finds weights for `model` (a known name such as `tiny-bert`, or a checkpoint directory):
     /// `weights` if given, then dq's cache, then the Hugging Face cache.
-    public static func resolve(model: String, weights: String?,
+    package static func resolve(model: String, weights: String?,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Resolution {
         if let weights {
             guard isCheckpoint(weights) else {
@@ -76,7 +76,7 @@ public enum PretrainedModels {
     /// Downloads `repository`'s checkpoint files from the hub (`$HF_ENDPOINT`, default
     /// https://huggingface.co; a `file://` endpoint serves a local mirror) into dq's cache.
     /// Each file is written under a temporary name and moved into place when complete.
-    public static func fetch(repository: String, revision: String = "main",
+    package static func fetch(repository: String, revision: String = "main",
                              environment: [String: String] = ProcessInfo.processInfo.environment,
                              progress: (String) -> Void = { _ in }) throws -> String {
         let endpoint = environment["HF_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://huggingface.co"

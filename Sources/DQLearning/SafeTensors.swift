@@ -5,22 +5,22 @@ import Foundation
 /// JSON header mapping each tensor name to its dtype, shape and byte range, then the raw
 /// little-endian data. The file is memory-mapped; tensors are converted to Float32 on read
 /// (F32, F16 and BF16 are supported).
-public final class SafeTensorsFile {
-    public struct TensorInfo: Equatable, Sendable {
-        public var dtype: String
-        public var shape: [Int]
-        public var start: Int
-        public var end: Int
+package final class SafeTensorsFile {
+    package struct TensorInfo: Equatable, Sendable {
+        package var dtype: String
+        package var shape: [Int]
+        package var start: Int
+        package var end: Int
     }
 
-    public let path: String
-    public let tensors: [String: TensorInfo]
-    public let metadata: [String: String]
+    package let path: String
+    package let tensors: [String: TensorInfo]
+    package let metadata: [String: String]
     private let base: UnsafeMutableRawPointer
     private let size: Int
     private let dataStart: Int
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CheckpointError.file(path, "cannot open: \(String(cString: strerror(errno)))") }
@@ -87,7 +87,7 @@ public final class SafeTensorsFile {
     deinit { munmap(base, size) }
 
     /// The tensor `name` as Float32 values in row-major order.
-    public func floats(_ name: String) throws -> [Float] {
+    package func floats(_ name: String) throws -> [Float] {
         guard let info = tensors[name] else { throw CheckpointError.missingTensor(path, name) }
         let count = info.shape.reduce(1, *)  // checked against overflow when the header was read
         let bytes = info.end - info.start
@@ -116,7 +116,7 @@ public final class SafeTensorsFile {
     }
 
     /// Writes Float32 tensors as a `.safetensors` file, names sorted, data 8-byte aligned.
-    public static func write(_ tensors: [(name: String, shape: [Int], values: [Float])], metadata: [String: String] = [:],
+    package static func write(_ tensors: [(name: String, shape: [Int], values: [Float])], metadata: [String: String] = [:],
                              to path: String) throws {
         var header: [(key: String, value: JSONValue)] = []
         if !metadata.isEmpty {
@@ -148,12 +148,12 @@ public final class SafeTensorsFile {
 }
 
 /// Problems with a model checkpoint, naming the file and the tensor or key.
-public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+package enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case file(String, String)
     case missingTensor(String, String)
     case shapeMismatch(String, String, expected: [Int], found: [Int])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .file(path, message): return "\(path): \(message)"
         case let .missingTensor(path, name): return "\(path): no tensor named \(name)"

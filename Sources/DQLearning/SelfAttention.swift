@@ -13,18 +13,18 @@ import Foundation
 ///
 /// Sequences × heads run on the cores in parallel; each has its own dropout generator derived
 /// from one draw of the caller's, so results do not depend on the thread count.
-public final class ScaledDotProductAttention {
-    public let heads: Int
-    public let dropout: Float
+package final class ScaledDotProductAttention {
+    package let heads: Int
+    package let dropout: Float
     private var saved: (q: Matrix, k: Matrix, v: Matrix, probabilities: Matrix, dropped: Matrix?, batch: Int, length: Int)?
 
-    public init(heads: Int, dropout: Float) {
+    package init(heads: Int, dropout: Float) {
         self.heads = heads
         self.dropout = dropout
     }
 
     /// q, k, v: [batch·length × H]; `mask`: batch·length values, 1 for real tokens.
-    public func forward(q: Matrix, k: Matrix, v: Matrix, mask: [Int32], batch: Int, length: Int,
+    package func forward(q: Matrix, k: Matrix, v: Matrix, mask: [Int32], batch: Int, length: Int,
                         training: Bool, rng: inout SplitMix64) -> Matrix {
         let heads = self.heads, dropout = self.dropout
         let width = q.columns, d = width / heads
@@ -63,7 +63,7 @@ public final class ScaledDotProductAttention {
     }
 
     /// Returns (dQ, dK, dV) given ∂L/∂context.
-    public func backward(_ dContext: Matrix) -> (Matrix, Matrix, Matrix) {
+    package func backward(_ dContext: Matrix) -> (Matrix, Matrix, Matrix) {
         guard let s = saved else { preconditionFailure("attention: backward before forward") }
         let heads = self.heads, keep = 1 - dropout
         let width = s.q.columns, d = width / heads, length = s.length
@@ -107,7 +107,7 @@ public final class ScaledDotProductAttention {
         return (dq, dk, dv)
     }
 
-    public func release() { saved = nil }
+    package func release() { saved = nil }
 }
 
 /// Runs independent jobs on the cores, contiguous ranges of jobs per core.

@@ -2,23 +2,23 @@
 /// text's tokens (attention mask 1, [CLS] and [SEP] included), scaled to unit length — the
 /// pooling of sentence-transformers models such as all-MiniLM-L6-v2 (Reimers & Gurevych,
 /// "Sentence-BERT", EMNLP 2019). Cosine similarity of two embeddings is then their dot product.
-public struct SentenceEmbedder {
-    public let checkpoint: BertCheckpoint
-    public let maxLength: Int
+package struct SentenceEmbedder {
+    package let checkpoint: BertCheckpoint
+    package let maxLength: Int
 
-    public init(directory: String, maxLength: Int = 128) throws {
+    package init(directory: String, maxLength: Int = 128) throws {
         checkpoint = try BertCheckpoint.load(directory: directory, labels: 2, seed: 0)
         self.maxLength = min(maxLength, checkpoint.model.config.maxPositionEmbeddings)
     }
 
     /// Unit-length embeddings of `texts`, in order; texts are batched by length.
-    public func embed(_ texts: [String], batchSize: Int = 32) -> [[Float]] {
+    package func embed(_ texts: [String], batchSize: Int = 32) -> [[Float]] {
         embed(texts, batchSize: batchSize, progress: { _ in })
     }
 
     /// `embed`, telling `progress` the number of texts embedded so far after each batch;
     /// `progress` may throw to stop.
-    public func embed(_ texts: [String], batchSize: Int = 32, progress: (Int) throws -> Void) rethrows -> [[Float]] {
+    package func embed(_ texts: [String], batchSize: Int = 32, progress: (Int) throws -> Void) rethrows -> [[Float]] {
         let tokenizer = checkpoint.tokenizer
         let encodings = texts.map { tokenizer.encode($0, maxLength: maxLength) }
         var out = [[Float]](repeating: [], count: texts.count)

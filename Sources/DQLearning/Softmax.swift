@@ -6,9 +6,9 @@ import Foundation
 ///     log_softmax(z)ᵢ = zᵢ − max z − log Σⱼ exp(zⱼ − max z)
 ///
 /// Subtracting the maximum keeps every exponent ≤ 0, so nothing overflows for any finite input.
-public enum Softmax {
+package enum Softmax {
     /// Replaces each of `rows` rows of `count` values in place by its softmax.
-    public static func inPlace(_ x: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
+    package static func inPlace(_ x: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
         for r in 0..<rows {
             let row = x + r * count
             let maximum = VectorMath.maximum(row, count: count)
@@ -19,14 +19,14 @@ public enum Softmax {
     }
 
     /// The log-softmax of one row of Doubles.
-    public static func logSoftmax(_ z: [Double]) -> [Double] {
+    package static func logSoftmax(_ z: [Double]) -> [Double] {
         let maximum = z.max() ?? 0
         let logSum = log(z.reduce(0) { $0 + exp($1 - maximum) })
         return z.map { $0 - maximum - logSum }
     }
 
     /// The softmax of one row of Doubles.
-    public static func softmax(_ z: [Double]) -> [Double] {
+    package static func softmax(_ z: [Double]) -> [Double] {
         logSoftmax(z).map { exp($0) }
     }
 }

@@ -20,54 +20,54 @@ import Foundation
 ///
 /// The null-input model of the family is this model fitted on empty feature vectors: then only
 /// b is free and the optimum is softmax(b) = the training label frequencies.
-public struct SoftmaxRegression: Sendable {
-    public let classes: Int
+package struct SoftmaxRegression: Sendable {
+    package let classes: Int
     /// Column of each hashed feature index in `weights`, or −1 for features no row had.
     let columns: [Int32]
     /// Feature-major weights: the weight of column j for class c is `weights[j · classes + c]`.
     let weights: [Double]
-    public let bias: [Double]
+    package let bias: [Double]
 
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// λ; nil means 1/n.
-        public var l2: Double?
-        public var solver = LBFGS()
+        package var l2: Double?
+        package var solver = LBFGS()
         /// The held-out stopping rule of `crossFit`, in bits: stop once the watched rows' log₂
         /// p(y|x) have moved by less than this on average (mean absolute change per row) in each
         /// of the last `heldOutWindow` iterations. nil: solve to the solver's own tolerances.
         /// PVI needs about a thousandth of a bit; see docs/methods.md for how 10⁻³ over 5
         /// iterations was chosen.
-        public var heldOutTolerance: Double?
-        public var heldOutWindow = 5
+        package var heldOutTolerance: Double?
+        package var heldOutWindow = 5
         /// Solve in rescaled weights uⱼ = Wⱼ/sⱼ, sⱼ = 1/√(λ + ¼·mean of feature j's squared
         /// values over the training rows): a diagonal estimate of the Hessian, so frequent and
         /// rare features move on one scale. The optimum is the same; only the path differs.
-        public var precondition = true
+        package var precondition = true
 
-        public init(l2: Double? = nil) {
+        package init(l2: Double? = nil) {
             self.l2 = l2
         }
     }
 
-    public struct Fit: Sendable {
-        public var model: SoftmaxRegression
+    package struct Fit: Sendable {
+        package var model: SoftmaxRegression
         /// The objective at the solution.
-        public var objective: Double
-        public var iterations: Int
+        package var objective: Double
+        package var iterations: Int
         /// Objective evaluations (one per iteration, more when the line search backtracks).
-        public var evaluations: Int
-        public var stop: LBFGS.Stop
-        public var l2: Double
+        package var evaluations: Int
+        package var stop: LBFGS.Stop
+        package var l2: Double
     }
 
     /// Fits the model to `features` (vectors over `dimension` hashed indices) with labels in `0..<classes`.
-    public static func fit(features: [SparseVector], labels: [Int], classes: Int, dimension: Int,
+    package static func fit(features: [SparseVector], labels: [Int], classes: Int, dimension: Int,
                            options: Options = Options()) -> Fit {
         fit(rows: SparseRows(features), labels: labels, classes: classes, dimension: dimension, options: options)
     }
 
     /// Fits the model to every row of `rows`.
-    public static func fit(rows: SparseRows, labels: [Int], classes: Int, dimension: Int, options: Options = Options()) -> Fit {
+    package static func fit(rows: SparseRows, labels: [Int], classes: Int, dimension: Int, options: Options = Options()) -> Fit {
         let job = Job(train: [0], score: nil)
         return crossFit(rows: rows, labels: labels, groups: [Int](repeating: 0, count: rows.count), jobs: [job],
                         classes: classes, dimension: dimension, options: options, willFit: { _ in }, observe: nil)[0]
@@ -75,11 +75,11 @@ public struct SoftmaxRegression: Sendable {
 
     /// One fit of `crossFit`: trained on the rows of the `train` groups; the rows of the `score`
     /// group are the held-out rows its stopping rule watches (`Options.heldOutTolerance`).
-    public struct Job: Sendable, Equatable {
-        public var train: Set<Int>
-        public var score: Int?
+    package struct Job: Sendable, Equatable {
+        package var train: Set<Int>
+        package var score: Int?
 
-        public init(train: Set<Int>, score: Int?) {
+        package init(train: Set<Int>, score: Int?) {
             self.train = train
             self.score = score
         }
@@ -89,7 +89,7 @@ public struct SoftmaxRegression: Sendable {
     /// `groups` (a group per row, −1 for rows no job uses), and a job trains on some groups and
     /// may watch another. This is cross-fitting's shape: group k is fold k, job k trains on the
     /// other folds and watches fold k.
-    public static func crossFit(
+    package static func crossFit(
         rows: SparseRows, labels: [Int], groups: [Int], jobs: [Job], classes: Int, dimension: Int,
         options: Options = Options(), willFit: (Int) throws -> Void = { _ in },
         observe: ((_ job: Int, _ iteration: Int, _ heldOut: UnsafeBufferPointer<Double>) -> Void)? = nil
@@ -104,7 +104,7 @@ public struct SoftmaxRegression: Sendable {
     /// (so that no more than one model need be held at a time). `willFit(job)` is called before
     /// each fit and may throw to stop (Ctrl-C), as may `interrupt()` after every iteration.
     /// `observe(job, iteration, log p(y|x) of the watched rows)` sees each iteration's held-out fit.
-    public static func crossFit(
+    package static func crossFit(
         _ data: GroupedRows, jobs: [Job], options: Options = Options(), willFit: (Int) throws -> Void,
         interrupt: () throws -> Void = {},
         observe: ((_ job: Int, _ iteration: Int, _ heldOut: UnsafeBufferPointer<Double>) -> Void)? = nil,
@@ -140,7 +140,7 @@ public struct SoftmaxRegression: Sendable {
     }
 
     /// W·x + b.
-    public func logits(_ x: SparseVector) -> [Double] {
+    package func logits(_ x: SparseVector) -> [Double] {
         var z = bias
         for (index, value) in zip(x.indices, x.values) where Int(index) < columns.count {
             let column = Int(columns[Int(index)])
@@ -151,7 +151,7 @@ public struct SoftmaxRegression: Sendable {
     }
 
     /// p(· | x).
-    public func probabilities(_ x: SparseVector) -> [Double] {
+    package func probabilities(_ x: SparseVector) -> [Double] {
         Softmax.softmax(logits(x))
     }
 }
@@ -159,17 +159,17 @@ public struct SoftmaxRegression: Sendable {
 /// Labelled rows laid out by feature and grouped (by cross-fitting fold) for
 /// `SoftmaxRegression.crossFit`: made once, shared by every fit. The source rows are not
 /// needed afterwards.
-public struct GroupedRows: Sendable {
+package struct GroupedRows: Sendable {
     let design: Design
 
     /// `groups` gives each row's group, −1 for rows no fit uses.
-    public init(rows: SparseRows, labels: [Int], groups: [Int], dimension: Int, classes: Int) {
+    package init(rows: SparseRows, labels: [Int], groups: [Int], dimension: Int, classes: Int) {
         precondition(rows.count == labels.count && rows.count == groups.count && classes >= 2)
         design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
     }
 
     /// p(· | x) under `model` (fitted on these rows) of the rows of `group`, in their order.
-    public func probabilities(_ model: SoftmaxRegression, group: Int) -> [[Double]] {
+    package func probabilities(_ model: SoftmaxRegression, group: Int) -> [[Double]] {
         let classes = design.classes, range = design.groupRows[group]
         var z = [Double](repeating: 0, count: range.count * classes)
         for j in 0..<design.width {

@@ -2,10 +2,10 @@ import Foundation
 
 /// Small inline SVG charts for the HTML report: no script, no external assets, readable in any
 /// browser and in print.
-public enum Charts {
+package enum Charts {
     /// Horizontal bars, one per (label, value), scaled to the largest value; the value is
     /// printed after each bar with `format`.
-    public static func bars(_ items: [(label: String, value: Double)], format: (Double) -> String) -> String {
+    package static func bars(_ items: [(label: String, value: Double)], format: (Double) -> String) -> String {
         let rowHeight = 22.0, labelWidth = 130.0, barWidth = 360.0
         let height = Double(items.count) * rowHeight + 10
         let largest = max(items.map(\.value).max() ?? 1, 1e-12)
@@ -21,7 +21,7 @@ public enum Charts {
     }
 
     /// One histogram per group over a shared range (small multiples), with the mean marked.
-    public static func histograms(_ groups: [(label: String, values: [Double])], bins: Int = 24, unit: String) -> String {
+    package static func histograms(_ groups: [(label: String, values: [Double])], bins: Int = 24, unit: String) -> String {
         let all = groups.flatMap(\.values)
         guard let low = all.min(), let high = all.max(), high > low else { return "<p class=\"note\">Nothing to plot.</p>\n" }
         let panelWidth = 250.0, panelHeight = 120.0, columns = 3.0
@@ -54,7 +54,7 @@ public enum Charts {
 
     /// A symmetric label × label matrix as a heatmap: darker = smaller value (harder to tell
     /// apart), on a scale from the smallest to the largest off-diagonal value.
-    public static func heatmap(labels: [String], value: (Int, Int) -> Double) -> String {
+    package static func heatmap(labels: [String], value: (Int, Int) -> Double) -> String {
         let cell = 64.0, margin = 80.0
         let n = Double(labels.count)
         var smallest = Double.infinity, largest = -Double.infinity

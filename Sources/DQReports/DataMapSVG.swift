@@ -5,20 +5,20 @@ import Foundation
 /// drawn as dots; above that, as a 80×80 grid of cells whose colour is the cell's mean
 /// correctness and whose opacity grows with the log of its count, so 100k points stay readable
 /// and the file small.
-public enum DataMapSVG {
-    public struct Point: Sendable {
-        public var variability: Double
-        public var confidence: Double
-        public var correctness: Double
+package enum DataMapSVG {
+    package struct Point: Sendable {
+        package var variability: Double
+        package var confidence: Double
+        package var correctness: Double
 
-        public init(variability: Double, confidence: Double, correctness: Double) {
+        package init(variability: Double, confidence: Double, correctness: Double) {
             self.variability = variability
             self.confidence = confidence
             self.correctness = correctness
         }
     }
 
-    public static let pointLimit = 20_000
+    package static let pointLimit = 20_000
 
     /// Colour for a correctness in [0, 1]: red (never right) through amber to blue (always right).
     static func colour(_ correctness: Double) -> String {
@@ -30,7 +30,7 @@ public enum DataMapSVG {
         return String(format: "#%02x%02x%02x", rgb[0], rgb[1], rgb[2])
     }
 
-    public static func render(_ points: [Point], title: String) -> String {
+    package static func render(_ points: [Point], title: String) -> String {
         let width = 640.0, height = 520.0, left = 64.0, right = 150.0, top = 40.0, bottom = 56.0
         let plotW = width - left - right, plotH = height - top - bottom
         let maxX = max(0.5, (points.map(\.variability).max() ?? 0.5))

@@ -1,7 +1,7 @@
 /// Writing HTML and SVG safely.
-public enum HTML {
+package enum HTML {
     /// Escapes text for HTML and SVG element content and quoted attributes: &, <, >, " and '.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in text {
@@ -18,7 +18,7 @@ public enum HTML {
     }
 
     /// A `Table` as an HTML table, every cell escaped; numbers right-aligned.
-    public static func table(_ table: Table) -> String {
+    package static func table(_ table: Table) -> String {
         var out = "<table>\n<thead><tr>"
         for column in table.columns { out += "<th>\(escape(column))</th>" }
         out += "</tr></thead>\n<tbody>\n"

@@ -1,17 +1,17 @@
 /// A self-contained HTML report: inline CSS and SVG, no script, no external assets. Every piece
 /// of text handed in is escaped here or by `HTML`; only SVG made by `Charts` and `DataMapSVG`
 /// is inserted as markup.
-public struct HTMLReport {
-    public struct Section {
-        public var title: String
+package struct HTMLReport {
+    package struct Section {
+        package var title: String
         /// Which run produced it and with which parameters, or nil for a section without one.
-        public var provenance: String?
+        package var provenance: String?
         /// The section's markup, or nil when the analysis has not been run.
-        public var body: String?
+        package var body: String?
         /// The one-line note shown when `body` is nil.
-        public var missing: String
+        package var missing: String
 
-        public init(title: String, provenance: String? = nil, body: String?, missing: String = "") {
+        package init(title: String, provenance: String? = nil, body: String?, missing: String = "") {
             self.title = title
             self.provenance = provenance
             self.body = body
@@ -19,11 +19,11 @@ public struct HTMLReport {
         }
     }
 
-    public var title: String
-    public var subtitle: String
-    public var sections: [Section]
+    package var title: String
+    package var subtitle: String
+    package var sections: [Section]
 
-    public init(title: String, subtitle: String, sections: [Section]) {
+    package init(title: String, subtitle: String, sections: [Section]) {
         self.title = title
         self.subtitle = subtitle
         self.sections = sections
@@ -42,7 +42,7 @@ public struct HTMLReport {
         """
 
     /// The whole document.
-    public func render() -> String {
+    package func render() -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="en">

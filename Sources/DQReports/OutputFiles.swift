@@ -5,21 +5,21 @@ import Foundation
 /// `pandas.read_csv` and spreadsheets load as it is: several tables go to a folder, one
 /// `NAME.csv` each, or (on standard output) only the first, with a note naming the others.
 /// JSON is one document keyed by table name; terminal tables are printed one after another.
-public struct TableOutput: Sendable {
-    public var format: OutputFormat
+package struct TableOutput: Sendable {
+    package var format: OutputFormat
     /// Only the table of this name.
-    public var table: String?
+    package var table: String?
     /// A file, or with CSV and several tables a folder (made if missing); nil: standard output.
-    public var out: String?
+    package var out: String?
 
-    public init(format: OutputFormat, table: String? = nil, out: String? = nil) {
+    package init(format: OutputFormat, table: String? = nil, out: String? = nil) {
         self.format = format
         self.table = table
         self.out = out
     }
 
     /// Writes `tables`; returns notes for the person (files written, tables left out).
-    public func emit(_ all: [Table]) throws -> [String] {
+    package func emit(_ all: [Table]) throws -> [String] {
         var tables = all
         if let table {
             tables = all.filter { $0.name == table }
@@ -46,7 +46,7 @@ public struct TableOutput: Sendable {
 }
 
 /// What stops a file from being written.
-public enum OutputError: Error, Equatable, CustomStringConvertible {
+package enum OutputError: Error, Equatable, CustomStringConvertible {
     case unknownTable(String, known: [String])
     case isAFolder(String)
     case noFolder(String, folder: String)
@@ -55,7 +55,7 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
     case isADatabase(String)
     case severalTables(String, [String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unknownTable(name, known): return "--table \(name): no such table; this command has: \(known.joined(separator: ", "))"
         case let .isAFolder(path): return "\(path) is a folder; give a file name"
@@ -70,10 +70,10 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Files written whole or not at all, and standard output with its write errors reported.
-public enum OutputFiles {
+package enum OutputFiles {
     /// Checks, before any work, that a file can be written at `path`: its folder exists, and
     /// the path is not itself a folder (unless `folderAllowed`).
-    public static func check(_ path: String, folderAllowed: Bool = false) throws {
+    package static func check(_ path: String, folderAllowed: Bool = false) throws {
         try refuseDatabase(path)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
@@ -87,7 +87,7 @@ public enum OutputFiles {
     }
 
     /// Makes the folder `path` (its parent must exist); an existing file there is an error.
-    public static func makeFolder(_ path: String) throws {
+    package static func makeFolder(_ path: String) throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
             guard isFolder.boolValue else { throw OutputError.isAFile(path) }
@@ -101,12 +101,12 @@ public enum OutputFiles {
     }
 
     /// Writes `text` through a temporary sibling and a rename, so a reader never sees half a file.
-    public static func write(_ text: String, to path: String) throws {
+    package static func write(_ text: String, to path: String) throws {
         try write(bytes: Data(text.utf8), to: path)
     }
 
     /// Writes `bytes` through a temporary sibling and a rename, so a reader never sees half a file.
-    public static func write(bytes: Data, to path: String) throws {
+    package static func write(bytes: Data, to path: String) throws {
         try refuseDatabase(path)
         var status = stat()
         if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR {
@@ -130,7 +130,7 @@ public enum OutputFiles {
 
     /// Refuses `path` when it is an SQLite database, or the journal, write-ahead log or shared
     /// memory file of one: `--out` pointed at the store by mistake must not destroy it.
-    public static func refuseDatabase(_ path: String) throws {
+    package static func refuseDatabase(_ path: String) throws {
         if isDatabase(path) { throw OutputError.isADatabase(path) }
         for suffix in ["-wal", "-shm", "-journal"] where path.hasSuffix(suffix) && isDatabase(String(path.dropLast(suffix.count))) {
             throw OutputError.isADatabase(String(path.dropLast(suffix.count)))
@@ -168,7 +168,7 @@ public enum OutputFiles {
     }
 
     /// Writes to standard output, reporting a failed write (a full disk, a closed pipe).
-    public static func writeStandardOutput(_ text: String) throws {
+    package static func writeStandardOutput(_ text: String) throws {
         fflush(nil)
         try writeAll(text, to: STDOUT_FILENO, name: "standard output")
     }

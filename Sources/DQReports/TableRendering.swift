@@ -12,7 +12,7 @@ extension Table {
     /// - `json`: one document, an object from each table's name to its array of row objects.
     /// `guardFormulas` false writes text exactly as it is, for files meant to be read back by
     /// programs (`dq export dataset`), not opened in a spreadsheet.
-    public static func render(_ tables: [Table], as format: OutputFormat, maxCellWidth: Int = 60, guardFormulas: Bool = true) -> String {
+    package static func render(_ tables: [Table], as format: OutputFormat, maxCellWidth: Int = 60, guardFormulas: Bool = true) -> String {
         switch format {
         case .table:
             return tables.map { $0.terminalText(maxCellWidth: maxCellWidth) }.joined(separator: "\n")
@@ -58,7 +58,7 @@ extension Table {
     /// Text safe to print on a terminal: control characters (C0, DEL and C1, which include the
     /// escape sequences that move the cursor, retitle the window or clear the line) become
     /// visible symbols (U+2400…U+2421, or U+FFFD), so a hostile text cannot act on the terminal.
-    public static func visible(_ text: String) -> String {
+    package static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -129,11 +129,11 @@ extension Table {
 }
 
 /// Writing one CSV cell safely.
-public enum CSVCell {
+package enum CSVCell {
     /// Quotes a cell when it holds a comma, quote or line break (RFC 4180), and neutralises
     /// text that a spreadsheet would evaluate: a cell starting with `=`, `+`, `-`, `@`, a tab
     /// or a carriage return gets a leading `'` (OWASP, "CSV Injection").
-    public static func escape(_ text: String, guardFormulas: Bool = true) -> String {
+    package static func escape(_ text: String, guardFormulas: Bool = true) -> String {
         var s = text
         if guardFormulas, let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
             s = "'" + s
@@ -174,7 +174,7 @@ extension String {
 
 extension Int {
     /// `1234567` → `1,234,567`.
-    public func formatted(thousands: Bool) -> String {
+    package func formatted(thousands: Bool) -> String {
         let digits = String(self.magnitude)
         guard thousands, digits.count > 3 else { return self < 0 ? "-" + digits : digits }
         var out = ""
@@ -188,7 +188,7 @@ extension Int {
 
 extension Double {
     /// Fixed-point text with `digits` decimals (`-0.000` shown as `0.000`); `nan`, `inf` as such.
-    public func formatted(digits: Int) -> String {
+    package func formatted(digits: Int) -> String {
         guard isFinite else { return isNaN ? "nan" : (self < 0 ? "-inf" : "inf") }
         let text = String(format: "%.\(digits)f", self)
         return text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(text.dropFirst()) : text

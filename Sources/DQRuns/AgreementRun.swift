@@ -4,12 +4,12 @@ import DQStore
 import DQText
 
 /// The parameters of a `dq agreement` run.
-public struct AgreementParameters: RunParameters {
-    public static let kind = RunKind.agreement
-    public var splits: [String]?
-    public var resamples: Int
-    public var level: Double
-    public var seed: UInt64
+package struct AgreementParameters: RunParameters {
+    package static let kind = RunKind.agreement
+    package var splits: [String]?
+    package var resamples: Int
+    package var level: Double
+    package var seed: UInt64
 }
 
 /// A dataset's annotations as a matrix, with the samples they belong to.
@@ -47,30 +47,30 @@ struct AnnotatedSamples {
 }
 
 /// `dq agreement`: how far the annotators of a dataset agree beyond chance.
-public enum AgreementRun {
-    public struct Options: Sendable {
-        public var dataset: String?
-        public var splits: [String]?
-        public var resamples = 1000
-        public var level = 0.95
-        public var seed: UInt64 = 13
+package enum AgreementRun {
+    package struct Options: Sendable {
+        package var dataset: String?
+        package var splits: [String]?
+        package var resamples = 1000
+        package var level = 0.95
+        package var seed: UInt64 = 13
         /// Rows in the table of most disputed items.
-        public var top = 20
+        package var top = 20
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var dataset: String
-        public var result: InterAnnotatorAgreement.Result
-        public var annotators: [String]
-        public var labels: [String]
+    package struct Outcome {
+        package var run: Int64
+        package var dataset: String
+        package var result: InterAnnotatorAgreement.Result
+        package var annotators: [String]
+        package var labels: [String]
         /// The disputed items' samples and label counts, in `result.disputed` order.
-        public var disputed: [(sample: Sample, labels: String)]
+        package var disputed: [(sample: Sample, labels: String)]
     }
 
-    public static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+    package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         let (datasetID, name) = try store.defaultDataset(options.dataset)
         let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: options.splits, withSamples: false)
         let parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
@@ -113,7 +113,7 @@ extension AgreementRun.Outcome {
         [s.estimate.map { .real($0) } ?? .missing, s.low.map { .real($0) } ?? .missing, s.high.map { .real($0) } ?? .missing]
     }
 
-    public var tables: [Table] {
+    package var tables: [Table] {
         let level = Int((result.level * 100).rounded())
         let intervalColumns = ["estimate", "\(level)% low", "\(level)% high"]
         let summary = Table(

@@ -6,26 +6,26 @@ import DQText
 
 /// `dq artefacts`: refits the g′ models of a `dq pvi` run exactly and measures, for every
 /// scored sample and every word in it, how much PVI drops when the word is removed.
-public enum ArtefactsRun {
-    public struct Options: Sendable {
+package enum ArtefactsRun {
+    package struct Options: Sendable {
         /// The `dq pvi` run; nil: the dataset's latest on untransformed inputs.
-        public var pviRun: Int64?
+        package var pviRun: Int64?
         /// Only this label.
-        public var label: String?
+        package var label: String?
         /// Only tokens occurring more than this many times in all labels (the reference's min_freq).
-        public var minCount = 5
+        package var minCount = 5
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Outcome {
-        public var pviRun: Int64
+    package struct Outcome {
+        package var pviRun: Int64
         /// Per label (in the run's label order), its tokens, largest mean contribution first.
-        public var ranked: [(label: String, tokens: [TokenArtefacts.Token])]
-        public var minCount: Int
+        package var ranked: [(label: String, tokens: [TokenArtefacts.Token])]
+        package var minCount: Int
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let run = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
@@ -78,7 +78,7 @@ public enum ArtefactsRun {
 
 extension ArtefactsRun.Outcome {
     /// One table per label: its `top` tokens.
-    public func tables(top: Int) -> [Table] {
+    package func tables(top: Int) -> [Table] {
         ranked.map { label, tokens in
             Table(name: "artefacts_\(label)", title: "Tokens that carry \(label) for g′ (run \(pviRun))",
                   columns: ["token", "occurrences", "mean Δ PVI (bits)"],
@@ -88,7 +88,7 @@ extension ArtefactsRun.Outcome {
     }
 
     /// A specs.json draft for `dq inconsistent`: each label's five strongest tokens as a query.
-    public var specsDraft: String {
+    package var specsDraft: String {
         let specs: [JSONValue] = ranked.compactMap { label, tokens in
             let words = tokens.prefix(5).map(\.token)
             guard !words.isEmpty else { return nil }

@@ -5,25 +5,25 @@ import DQText
 import Foundation
 
 /// `dq bias`: a label's rate among samples with given terms, in the data and in g′'s predictions.
-public enum BiasRun {
-    public struct Options: Sendable {
+package enum BiasRun {
+    package struct Options: Sendable {
         /// The terms file, one term per line (`#` starts a comment line).
-        public var termsFile: String
-        public var label: String
+        package var termsFile: String
+        package var label: String
         /// The `dq pvi` run for the model's rates; nil: the latest, if any.
-        public var pviRun: Int64?
+        package var pviRun: Int64?
         /// The reference rate φ; nil: the label's overall rate.
-        public var phi: Double?
+        package var phi: Double?
         /// Sample ids listed per term.
-        public var examples = 3
+        package var examples = 3
 
-        public init(termsFile: String, label: String) {
+        package init(termsFile: String, label: String) {
             self.termsFile = termsFile
             self.label = label
         }
     }
 
-    public static func tables(store: Store, dataset selection: DatasetSelection, options: Options) throws -> [Table] {
+    package static func tables(store: Store, dataset selection: DatasetSelection, options: Options) throws -> [Table] {
         let dataset = try store.resolve(selection)
         let terms = options.termsFile
         guard let text = try? String(contentsOfFile: terms, encoding: .utf8) else { throw RunError.cannotRead(file: terms, what: "terms file") }

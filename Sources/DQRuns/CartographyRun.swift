@@ -5,17 +5,17 @@ import DQStore
 import DQText
 
 /// The parameters of a `dq cartography` run.
-public struct CartographyParameters: RunParameters {
-    public static let kind = RunKind.cartography
+package struct CartographyParameters: RunParameters {
+    package static let kind = RunKind.cartography
     /// Share of samples in each region.
-    public var share: Double
+    package var share: Double
     /// Dynamics recorded every this many epochs (nil: imported).
-    public var every: Double?
-    public var labels: [String]?
-    public var splits: [String]?
+    package var every: Double?
+    package var labels: [String]?
+    package var splits: [String]?
     /// For imported dynamics: the folder of allenai-format files.
-    public var directory: String?
-    public var model: ModelParameters
+    package var directory: String?
+    package var model: ModelParameters
 
     private enum CodingKeys: String, CodingKey { case share, every, labels, splits, directory }
 
@@ -24,7 +24,7 @@ public struct CartographyParameters: RunParameters {
         self.model = model
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         share = try c.decode(Double.self, forKey: .share)
         every = try c.decodeIfPresent(Double.self, forKey: .every)
@@ -34,7 +34,7 @@ public struct CartographyParameters: RunParameters {
         model = try ModelParameters(from: decoder)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(share, forKey: .share)
         try c.encodeIfPresent(every, forKey: .every)
@@ -46,33 +46,33 @@ public struct CartographyParameters: RunParameters {
 }
 
 /// `dq cartography`: training dynamics of a BERT-family g′, or imported ones, mapped into regions.
-public enum CartographyRun {
-    public struct Options: Sendable {
-        public var share = 0.33
-        public var every = 1.0
+package enum CartographyRun {
+    package struct Options: Sendable {
+        package var share = 0.33
+        package var every = 1.0
         /// Also summarise over each annotator's samples (`--by annotator`).
-        public var byAnnotator = false
+        package var byAnnotator = false
         /// allenai/cartography dynamics files to map instead of training.
-        public var importDirectory: String?
-        public var model = ModelSettings(model: .tinyBert)
+        package var importDirectory: String?
+        package var model = ModelSettings(model: .tinyBert)
 
-        public init(share: Double = 0.33, every: Double = 1, importDirectory: String? = nil, model: ModelSettings = ModelSettings(model: .tinyBert)) {
+        package init(share: Double = 0.33, every: Double = 1, importDirectory: String? = nil, model: ModelSettings = ModelSettings(model: .tinyBert)) {
             (self.share, self.every, self.importDirectory, self.model) = (share, every, importDirectory, model)
         }
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var results: [CartographyEstimation.Result]
-        public var labels: [String]
-        public var datasetName: String
+    package struct Outcome {
+        package var run: Int64
+        package var results: [CartographyEstimation.Result]
+        package var labels: [String]
+        package var datasetName: String
         /// The family's name, or "imported dynamics".
-        public var modelName: String
+        package var modelName: String
         /// With `byAnnotator`: the annotators of each annotated sample.
-        public var annotatorsOf: [Int64: [String]]? = nil
+        package var annotatorsOf: [Int64: [String]]? = nil
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         let dataset = try store.resolve(selection)
         // Checked before any training.
@@ -144,7 +144,7 @@ extension CartographyRun.Outcome {
             note: "A sample is in the slice of every annotator who labelled it; confidence is the model's in the sample's given label.")
     }
 
-    public func tables(top: Int) -> [Table] {
+    package func tables(top: Int) -> [Table] {
         var rows: [[Cell]] = []
         for label in labels + ["(all)"] {
             let members = results.filter { label == "(all)" || $0.sample.label == label }
@@ -182,7 +182,7 @@ extension CartographyRun.Outcome {
     }
 
     /// Every sample's point, as `--out` writes them.
-    public var sampleTable: Table {
+    package var sampleTable: Table {
         Table(
             name: "samples", title: "Cartography per sample",
             columns: ["id", "label", "confidence", "variability", "correctness", "forgetting", "easy_to_learn", "ambiguous",
@@ -195,7 +195,7 @@ extension CartographyRun.Outcome {
     }
 
     /// The data map as an SVG document.
-    public var dataMapSVG: String {
+    package var dataMapSVG: String {
         DataMapSVG.render(
             results.map { DataMapSVG.Point(variability: $0.point.variability, confidence: $0.point.confidence, correctness: $0.point.correctness) },
             title: "Data map: \(datasetName), \(modelName), run \(run)")

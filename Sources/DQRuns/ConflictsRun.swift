@@ -4,35 +4,35 @@ import DQStore
 import DQText
 
 /// The parameters of a `dq conflicts` run.
-public struct ConflictsParameters: RunParameters {
-    public static let kind = RunKind.conflicts
-    public var datasets: [String]
-    public var threshold: Double
-    public var exactOnly: Bool
-    public var shingles: String
-    public var minhash: String
+package struct ConflictsParameters: RunParameters {
+    package static let kind = RunKind.conflicts
+    package var datasets: [String]
+    package var threshold: Double
+    package var exactOnly: Bool
+    package var shingles: String
+    package var minhash: String
 }
 
 /// `dq conflicts`: (nearly) identical texts with different labels, within and across datasets.
-public enum ConflictsRun {
-    public struct Options: Sendable {
+package enum ConflictsRun {
+    package struct Options: Sendable {
         /// The datasets compared (nil: the store's only one); they must share their labels.
-        public var datasets: [String]?
+        package var datasets: [String]?
         /// Word-bigram Jaccard similarity from which two texts are near-duplicates.
-        public var threshold = 0.8
-        public var exactOnly = false
+        package var threshold = 0.8
+        package var exactOnly = false
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var pairs: [NearDuplicates.Pair]
-        public var samples: [(dataset: String, sample: Sample)]
-        public var datasets: [String]
+    package struct Outcome {
+        package var run: Int64
+        package var pairs: [NearDuplicates.Pair]
+        package var samples: [(dataset: String, sample: Sample)]
+        package var datasets: [String]
     }
 
-    public static func run(store: Store, options: Options) throws -> Outcome {
+    package static func run(store: Store, options: Options) throws -> Outcome {
         let names = try options.datasets ?? [store.defaultDataset(nil).name]
         let ids = try names.map { try store.requireDataset($0) }
         let labelSets = try ids.map { Set(try store.labels(dataset: $0)) }
@@ -58,7 +58,7 @@ public enum ConflictsRun {
 }
 
 extension ConflictsRun.Outcome {
-    public var table: Table {
+    package var table: Table {
         let many = datasets.count > 1
         func who(_ i: Int) -> String { many ? "\(samples[i].dataset):\(samples[i].sample.displayID)" : samples[i].sample.displayID }
         return Table(

@@ -4,55 +4,55 @@ import DQStore
 import DQText
 
 /// The parameters of a `dq consensus` run.
-public struct ConsensusParameters: RunParameters {
-    public static let kind = RunKind.consensus
-    public var method: Consensus.Method
-    public var splits: [String]?
+package struct ConsensusParameters: RunParameters {
+    package static let kind = RunKind.consensus
+    package var method: Consensus.Method
+    package var splits: [String]?
     /// CROWDLAB's probabilities: a file (`--probs`) or a PVI run's out-of-sample probabilities.
-    public var probs: String?
-    public var pviRun: Int64?
+    package var probs: String?
+    package var pviRun: Int64?
     /// The labels, in the probabilities' column order when there are probabilities.
-    public var labels: [String]
+    package var labels: [String]
     /// The dataset the consensus was saved as, if any.
-    public var savedAs: String?
+    package var savedAs: String?
 }
 
 /// `dq consensus`: one label per annotated sample from its annotators, with the quality of
 /// each consensus and of each annotator; optionally saved as a new dataset whose labels are the
 /// consensus, for every other analysis to use.
-public enum ConsensusRun {
-    public struct Options: Sendable {
-        public var dataset: String?
-        public var splits: [String]?
+package enum ConsensusRun {
+    package struct Options: Sendable {
+        package var dataset: String?
+        package var splits: [String]?
         /// nil: CROWDLAB when there are probabilities (--probs or --pvi-run), else Dawid–Skene.
-        public var method: Consensus.Method?
+        package var method: Consensus.Method?
         /// Out-of-sample probabilities in `dq label-issues --probs` format (id, label, one column per label).
-        public var probs: String?
+        package var probs: String?
         /// A PVI run whose probabilities CROWDLAB uses (nil with `method` crowdlab: the latest).
-        public var pviRun: Int64?
+        package var pviRun: Int64?
         /// Save the consensus as a new dataset of this name.
-        public var saveAs: String?
-        public var top = 20
+        package var saveAs: String?
+        package var top = 20
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var dataset: String
-        public var method: Consensus.Method
-        public var result: Consensus.Result
-        public var labels: [String]
-        public var annotators: [String]
-        public var samples: [Sample]
+    package struct Outcome {
+        package var run: Int64
+        package var dataset: String
+        package var method: Consensus.Method
+        package var result: Consensus.Result
+        package var labels: [String]
+        package var annotators: [String]
+        package var samples: [Sample]
         /// The annotations, for the labels given to each item.
         var annotations: AnnotatedSamples
-        public var savedAs: String?
-        public var top: Int
-        public var probabilitiesFrom: String?
+        package var savedAs: String?
+        package var top: Int
+        package var probabilitiesFrom: String?
     }
 
-    public static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+    package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         let (datasetID, name) = try store.defaultDataset(options.dataset)
         let dataset = ResolvedDataset(id: datasetID, name: name, splits: options.splits)
         var data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: options.splits)
@@ -159,7 +159,7 @@ extension ConsensusRun.Outcome {
     /// Item i's labels as given, "pos ×2, neg ×1".
     func given(_ i: Int) -> String { annotations.describeCounts(annotations.matrix.labelCounts(i)) }
 
-    public var tables: [Table] {
+    package var tables: [Table] {
         let changed = samples.indices.filter { labels[result.label[$0]] != samples[$0].label }
         let qualityName = method == .crowdlab ? "consensus quality" : method == .dawidSkene ? "posterior" : "agreement"
         let summary = Table(
@@ -201,7 +201,7 @@ extension ConsensusRun.Outcome {
     }
 
     /// Every annotated sample, as `--out` writes it.
-    public var sampleTable: Table {
+    package var sampleTable: Table {
         Table(name: "consensus_samples", title: "Consensus",
               columns: ["id", "given_label", "consensus", "quality", "agreement", "annotations", "labels_given"],
               rows: samples.indices.map { i in

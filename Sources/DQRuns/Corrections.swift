@@ -5,17 +5,17 @@ import Foundation
 
 /// Annotators' corrections: read from the files annotation tools write, checked against the
 /// store, and applied in one transaction with an audit trail (`dq corrections import`).
-public enum CorrectionsRun {
+package enum CorrectionsRun {
     /// One correction as read, before it is checked against the store.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// Where in the file ("line 3", "$[2].annotations[0]").
-        public var location: String
+        package var location: String
         /// The sample's id as the file gives it: its display id, or `#` and the store id.
-        public var id: String
-        public var label: String
-        public var annotator: String?
+        package var id: String
+        package var label: String
+        package var annotator: String?
 
-        public init(location: String, id: String, label: String, annotator: String?) {
+        package init(location: String, id: String, label: String, annotator: String?) {
             self.location = location
             self.id = id
             self.label = label
@@ -23,16 +23,16 @@ public enum CorrectionsRun {
         }
     }
 
-    public struct Outcome: Sendable, Equatable {
-        public var read: Int
-        public var applied: Int
-        public var dataset: String
+    package struct Outcome: Sendable, Equatable {
+        package var read: Int
+        package var applied: Int
+        package var dataset: String
     }
 
     /// Reads `file` (CSV, Label Studio .json or doccano .jsonl, by extension), checks every
     /// entry, and applies them all or, when any id or label is wrong, none: the error lists the
     /// problems.
-    public static func importFile(_ file: String, store: Store, dataset selection: DatasetSelection, annotator: String?) throws -> Outcome {
+    package static func importFile(_ file: String, store: Store, dataset selection: DatasetSelection, annotator: String?) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let lowercased = file.lowercased()
         let entries = lowercased.hasSuffix(".json") ? try readLabelStudio(file)
@@ -77,14 +77,14 @@ public enum CorrectionsRun {
 
     /// Undoes the formula neutralisation of `CSVCell.escape`, which spreadsheets may or may not
     /// have kept.
-    public static func restore(_ cell: String) -> String {
+    package static func restore(_ cell: String) -> String {
         guard cell.hasPrefix("'"), let next = cell.unicodeScalars.dropFirst().first, "=+-@\t\r".unicodeScalars.contains(next) else { return cell }
         return String(cell.dropFirst())
     }
 
     /// A filled CSV: columns id and corrected_label, optionally annotator; rows with an empty
     /// corrected_label are skipped.
-    public static func readCSV(_ file: String) throws -> [Entry] {
+    package static func readCSV(_ file: String) throws -> [Entry] {
         let reader = try CSVReader(path: file)
         var record = CSVRecord()
         guard try reader.read(into: &record) else { throw InputError(file: file, line: 1, message: "the file is empty; expected a header") }
@@ -108,7 +108,7 @@ public enum CorrectionsRun {
 
     /// A Label Studio export of tasks made by `dq export suspects --format labelstudio`: each
     /// task's latest non-cancelled annotation.
-    public static func readLabelStudio(_ file: String) throws -> [Entry] {
+    package static func readLabelStudio(_ file: String) throws -> [Entry] {
         guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
         let root: JSONValue
         do {
@@ -141,7 +141,7 @@ public enum CorrectionsRun {
 
     /// A doccano export of a project imported from `dq export suspects --format doccano`: each
     /// line's first label.
-    public static func readDoccano(_ file: String) throws -> [Entry] {
+    package static func readDoccano(_ file: String) throws -> [Entry] {
         guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
         var entries: [Entry] = []
         for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
@@ -162,7 +162,7 @@ public enum CorrectionsRun {
     }
 
     /// The audit trail of a dataset, oldest first.
-    public static func history(store: Store, dataset selection: DatasetSelection) throws -> Table {
+    package static func history(store: Store, dataset selection: DatasetSelection) throws -> Table {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let names = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0.displayID) })
         let history = try store.correctionHistory(dataset: dataset.id)

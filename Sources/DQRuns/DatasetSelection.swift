@@ -1,28 +1,28 @@
 import DQStore
 
 /// Which dataset, and which of its splits, a run works on. nil name: the store's only dataset.
-public struct DatasetSelection: Sendable, Equatable {
-    public var name: String?
-    public var splits: [String]?
+package struct DatasetSelection: Sendable, Equatable {
+    package var name: String?
+    package var splits: [String]?
 
-    public init(name: String? = nil, splits: [String]? = nil) {
+    package init(name: String? = nil, splits: [String]? = nil) {
         self.name = name
         self.splits = splits
     }
 }
 
 /// A dataset found in the store, with its splits checked.
-public struct ResolvedDataset: Sendable, Equatable {
-    public var id: Int64
-    public var name: String
+package struct ResolvedDataset: Sendable, Equatable {
+    package var id: Int64
+    package var name: String
     /// The splits asked for (each one the dataset has), or nil for all.
-    public var splits: [String]?
+    package var splits: [String]?
 }
 
 extension Store {
     /// The dataset a selection names (or the only one), with every split checked: a misspelt
     /// split is an error that names the dataset's splits, not an empty selection.
-    public func resolve(_ selection: DatasetSelection) throws -> ResolvedDataset {
+    package func resolve(_ selection: DatasetSelection) throws -> ResolvedDataset {
         let (id, name) = try defaultDataset(selection.name)
         if let splits = selection.splits {
             let known = try self.splits(dataset: id).map(\.name)
@@ -36,7 +36,7 @@ extension Store {
     /// The run an analysis builds on when the user names none: the dataset's latest finished
     /// run of `kind`; for `pvi`, the latest on untransformed inputs (a `--transform` run
     /// measures an attribute, not the dataset's labels).
-    public func defaultRun(dataset: Int64, kind: RunKind) throws -> RunRecord? {
+    package func defaultRun(dataset: Int64, kind: RunKind) throws -> RunRecord? {
         guard kind == .pvi else { return try latestRun(dataset: dataset, kind: kind) }
         return try runs(dataset: dataset, kind: .pvi).first { run in
             guard run.status == .succeeded else { return false }
@@ -46,7 +46,7 @@ extension Store {
 
     /// The run a command builds on: the one named (which must be a finished run of `kind` of
     /// this dataset), else `defaultRun`; nil when the dataset has none.
-    public func chosenRun(_ id: Int64?, kind: RunKind, dataset: ResolvedDataset) throws -> RunRecord? {
+    package func chosenRun(_ id: Int64?, kind: RunKind, dataset: ResolvedDataset) throws -> RunRecord? {
         guard let id else { return try defaultRun(dataset: dataset.id, kind: kind) }
         let run = try self.run(id)
         guard run.kind == kind, run.status == .succeeded, run.datasetID == dataset.id else {
@@ -56,7 +56,7 @@ extension Store {
     }
 
     /// `chosenRun`, required: an error naming the command to run when there is none.
-    public func requiredRun(_ id: Int64?, kind: RunKind, dataset: ResolvedDataset) throws -> RunRecord {
+    package func requiredRun(_ id: Int64?, kind: RunKind, dataset: ResolvedDataset) throws -> RunRecord {
         guard let run = try chosenRun(id, kind: kind, dataset: dataset) else { throw RunError.noRun(kind, dataset: dataset.name) }
         return run
     }

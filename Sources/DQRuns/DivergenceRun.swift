@@ -6,55 +6,55 @@ import DQText
 import Foundation
 
 /// The parameters of a `dq divergence` run.
-public struct DivergenceParameters: RunParameters {
-    public static let kind = RunKind.divergence
-    public var alpha: Double
+package struct DivergenceParameters: RunParameters {
+    package static let kind = RunKind.divergence
+    package var alpha: Double
     /// "2" (bits) or "e" (nats).
-    public var log: String
-    public var vocab: LabelDivergence.Vocabulary
-    public var minCount: Int
-    public var stopwords: String?
-    public var field: LabelDivergence.Field
-    public var tokens: DivergenceRun.TokenKind
-    public var tokenizer: String?
-    public var splits: [String]?
+    package var log: String
+    package var vocab: LabelDivergence.Vocabulary
+    package var minCount: Int
+    package var stopwords: String?
+    package var field: LabelDivergence.Field
+    package var tokens: DivergenceRun.TokenKind
+    package var tokenizer: String?
+    package var splits: [String]?
     /// Label permutations per pair for the baseline (nil: runs before it existed), and their seed.
-    public var permutations: Int?
-    public var seed: UInt64?
+    package var permutations: Int?
+    package var seed: UInt64?
 }
 
 /// `dq divergence`: Jensen–Shannon divergence of every two labels' token distributions.
-public enum DivergenceRun {
-    public enum TokenKind: String, Sendable, Codable, CaseIterable { case words, wordpiece }
+package enum DivergenceRun {
+    package enum TokenKind: String, Sendable, Codable, CaseIterable { case words, wordpiece }
 
-    public struct Options: Sendable {
-        public var divergence = LabelDivergence.Options()
+    package struct Options: Sendable {
+        package var divergence = LabelDivergence.Options()
         /// A file of words to leave out, one per line.
-        public var stopwordsFile: String?
-        public var tokens: TokenKind = .words
+        package var stopwordsFile: String?
+        package var tokens: TokenKind = .words
         /// For wordpiece tokens: a BERT checkpoint folder or its vocab.txt.
-        public var tokenizer: String?
+        package var tokenizer: String?
         /// Label permutations per pair for the baseline; 0: none.
-        public var permutations = 50
-        public var seed: UInt64 = 13
+        package var permutations = 50
+        package var seed: UInt64 = 13
 
-        public init() {}
+        package init() {}
     }
 
     /// Labels with fewer samples than this get a warning: their JSDs are inflated by their size.
-    public static let smallLabel = 100
+    package static let smallLabel = 100
 
-    public struct Outcome {
-        public var run: Int64
-        public var labels: [String]
-        public var pairs: [LabelDivergence.Pair]
+    package struct Outcome {
+        package var run: Int64
+        package var labels: [String]
+        package var pairs: [LabelDivergence.Pair]
         /// "bits" or "nats".
-        public var unit: String
+        package var unit: String
         /// Labels with fewer than `smallLabel` samples, with their counts.
-        public var smallLabels: [(label: String, samples: Int)]
+        package var smallLabels: [(label: String, samples: Int)]
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
         let dataset = try store.resolve(selection)
         var divergence = options.divergence
         if let file = options.stopwordsFile {
@@ -113,7 +113,7 @@ public enum DivergenceRun {
 
 extension DivergenceRun.Outcome {
     /// The pairs, hardest to tell apart first, with the words that pull toward each side.
-    public var pairTable: Table {
+    package var pairTable: Table {
         func words(_ list: [(token: String, contribution: Double)]) -> String { list.map(\.token).joined(separator: " ") }
         let baselines = pairs.first?.baseline != nil
         var note = "JSD 0: identical word distributions; 1 bit: no word in common."
@@ -139,7 +139,7 @@ extension DivergenceRun.Outcome {
     }
 
     /// The divergences as a label × label matrix.
-    public var matrixTable: Table {
+    package var matrixTable: Table {
         let rows: [[Cell]] = labels.map { a in
             [.text(a)] + labels.map { b -> Cell in
                 if a == b { return .real(0, digits: 3) }

@@ -6,20 +6,20 @@ import DQText
 import Foundation
 
 /// The parameters of a `dq evaluate` run.
-public struct EvaluateParameters: RunParameters {
-    public static let kind = RunKind.evaluate
-    public var mode: LabelNoise.Mode
-    public var rate: Double
-    public var repeats: Int
-    public var folds: Int
-    public var specsFile: String?
+package struct EvaluateParameters: RunParameters {
+    package static let kind = RunKind.evaluate
+    package var mode: LabelNoise.Mode
+    package var rate: Double
+    package var repeats: Int
+    package var folds: Int
+    package var specsFile: String?
     /// The checkpoint whose sentence embeddings a second, independent probe was fitted on.
-    public var embedModel: String?
+    package var embedModel: String?
     /// The BERT family whose training dynamics on each noisy copy gave the cartography signal.
-    public var cartography: ModelParameters?
-    public var labels: [String]
-    public var splits: [String]?
-    public var model: ModelParameters
+    package var cartography: ModelParameters?
+    package var labels: [String]
+    package var splits: [String]?
+    package var model: ModelParameters
 
     private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, embedModel, cartography, labels, splits }
 
@@ -29,7 +29,7 @@ public struct EvaluateParameters: RunParameters {
         (self.embedModel, self.labels, self.splits, self.model) = (embedModel, labels, splits, model)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         mode = try c.decode(LabelNoise.Mode.self, forKey: .mode)
         rate = try c.decode(Double.self, forKey: .rate)
@@ -43,7 +43,7 @@ public struct EvaluateParameters: RunParameters {
         model = try ModelParameters(from: decoder)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(mode, forKey: .mode)
         try c.encode(rate, forKey: .rate)
@@ -72,39 +72,39 @@ public struct EvaluateParameters: RunParameters {
 /// duplicate). The merged list is what `dq suspects` does without a calibration
 /// (`SuspectScoring.rank`); the calibrated one is a logistic regression on every signal's rank,
 /// fitted on the other repeats' planted errors.
-public enum EvaluateRun {
-    public struct Options: Sendable {
-        public var mode: LabelNoise.Mode = .uniform
-        public var rate = 0.1
-        public var repeats = 3
-        public var folds = 5
-        public var specsFile: String?
+package enum EvaluateRun {
+    package struct Options: Sendable {
+        package var mode: LabelNoise.Mode = .uniform
+        package var rate = 0.1
+        package var repeats = 3
+        package var folds = 5
+        package var specsFile: String?
         /// A BERT checkpoint (e.g. all-MiniLM-L6-v2): a linear probe on its sentence embeddings
         /// is cross-fitted too, an independent second model source.
-        public var embedModel: String?
+        package var embedModel: String?
         /// A BERT family (tiny-bert, a checkpoint) trained on each noisy copy: 1 − its
         /// cartography confidence is one more signal, as `dq cartography` gives `dq suspects`.
-        public var cartography: ModelSettings?
-        public var model = ModelSettings(model: .bow)
+        package var cartography: ModelSettings?
+        package var model = ModelSettings(model: .bow)
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var datasetName: String
+    package struct Outcome {
+        package var run: Int64
+        package var datasetName: String
         /// Each signal's figures in each repeat, as stored.
-        public var metrics: [EvaluationMetricRow]
+        package var metrics: [EvaluationMetricRow]
         /// Planted errors of each repeat: the sample and the label it was given.
-        public var planted: [[(sample: Sample, label: String)]]
-        public var options: Options
-        public var sampleCount: Int
+        package var planted: [[(sample: Sample, label: String)]]
+        package var options: Options
+        package var sampleCount: Int
     }
 
-    public static let merged = "merged (rank average)"
-    public static let calibrated = "merged (calibrated)"
+    package static let merged = "merged (rank average)"
+    package static let calibrated = "merged (calibrated)"
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         guard options.rate > 0 && options.rate <= 0.5 else { throw RunError.badRate(options.rate) }
         let dataset = try store.resolve(selection)
@@ -261,7 +261,7 @@ public enum EvaluateRun {
     }
 
     /// The figures of stored runs' rows, per signal in first-seen order.
-    public static func table(_ rows: [EvaluationMetricRow], run: Int64, title: String) -> Table {
+    package static func table(_ rows: [EvaluationMetricRow], run: Int64, title: String) -> Table {
         var order: [String] = []
         var bySignal: [String: [EvaluationMetricRow]] = [:]
         for row in rows {
@@ -286,14 +286,14 @@ public enum EvaluateRun {
 }
 
 extension EvaluateRun.Outcome {
-    public var tables: [Table] {
+    package var tables: [Table] {
         let planted = planted.first?.count ?? 0
         return [EvaluateRun.table(metrics, run: run, title: "Finding \(planted) planted \(options.mode.rawValue) label errors "
                                     + "(\(Int((options.rate * 100).rounded()))% of \(sampleCount)) in \(datasetName), \(options.repeats) repeats, run \(run)")]
     }
 
     /// Every planted error of every repeat, as `--out` writes them.
-    public var plantedTable: Table {
+    package var plantedTable: Table {
         Table(name: "planted", title: "Planted label errors", columns: ["repeat", "id", "given_label", "planted_label"],
               rows: planted.enumerated().flatMap { r, list in
                   list.map { [.int(r + 1), .text($0.sample.displayID), .text($0.sample.label), .text($0.label)] }

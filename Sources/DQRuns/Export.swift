@@ -3,19 +3,19 @@ import DQStore
 import DQText
 
 /// Files for annotators' tools, and the dataset as CSV (`dq export`).
-public enum ExportRun {
+package enum ExportRun {
     /// The formats annotators' tools read.
-    public enum AnnotationFormat: String, CaseIterable, Sendable { case csv, labelstudio, doccano }
+    package enum AnnotationFormat: String, CaseIterable, Sendable { case csv, labelstudio, doccano }
 
-    public struct SuspectsFile: Sendable {
+    package struct SuspectsFile: Sendable {
         /// The file's content.
-        public var text: String
-        public var count: Int
-        public var run: Int64
+        package var text: String
+        package var count: Int
+        package var run: Int64
     }
 
     /// The suspects of a `dq suspects` run (nil: the latest) as a file for annotators.
-    public static func suspects(store: Store, dataset selection: DatasetSelection, run id: Int64?, top: Int?,
+    package static func suspects(store: Store, dataset selection: DatasetSelection, run id: Int64?, top: Int?,
                                 format: AnnotationFormat) throws -> SuspectsFile {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let run = try store.requiredRun(id, kind: .suspects, dataset: dataset)
@@ -63,26 +63,26 @@ public enum ExportRun {
     }
 
     /// The file formats of `dq export dataset`.
-    public enum DatasetFormat: String, CaseIterable, Sendable {
+    package enum DatasetFormat: String, CaseIterable, Sendable {
         case csv, parquet
 
         /// The format a file name implies (`.parquet`, `.pq`), else CSV.
-        public init(path: String) {
+        package init(path: String) {
             let lower = path.lowercased()
             self = lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") ? .parquet : .csv
         }
     }
 
-    public struct DatasetFile: Sendable {
-        public var bytes: [UInt8]
-        public var samples: Int
-        public var corrected: Int
+    package struct DatasetFile: Sendable {
+        package var bytes: [UInt8]
+        package var samples: Int
+        package var corrected: Int
         /// The bytes as text (CSV).
-        public var csv: String { String(decoding: bytes, as: UTF8.self) }
+        package var csv: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// The dataset (optionally some splits) as CSV or Parquet, with its given or corrected labels.
-    public static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool,
+    package static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool,
                                format: DatasetFormat = .csv) throws -> DatasetFile {
         let dataset = try store.resolve(selection)
         let corrected = correctedLabels ? try store.correctedLabels(dataset: dataset.id) : [:]
@@ -111,7 +111,7 @@ public enum ExportRun {
     /// Samples as the dataset CSV: id, split, text, text_pair (only when some sample is a pair:
     /// `dq ingest` reads an empty text pair as a bad row), label; with `corrected` labels, the
     /// current label and then given_label and corrected.
-    public static func table(_ samples: [Sample], corrected: [Int64: String]?) -> Table {
+    package static func table(_ samples: [Sample], corrected: [Int64: String]?) -> Table {
         let pairs = samples.contains { $0.textPair != nil }
         var columns = ["id", "split", "text"] + (pairs ? ["text_pair"] : []) + ["label"]
         if corrected != nil { columns += ["given_label", "corrected"] }

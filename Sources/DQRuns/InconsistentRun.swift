@@ -6,50 +6,50 @@ import DQText
 import Foundation
 
 /// The parameters of a `dq inconsistent` run.
-public struct InconsistentParameters: RunParameters {
-    public static let kind = RunKind.inconsistent
-    public var specsFile: String
+package struct InconsistentParameters: RunParameters {
+    package static let kind = RunKind.inconsistent
+    package var specsFile: String
     /// The specifications' names, in file order.
-    public var specs: [String]
-    public var aggregate: RankAggregation
-    public var rrfK: Double
-    public var top: Int
-    public var minSpecs: Int
+    package var specs: [String]
+    package var aggregate: RankAggregation
+    package var rrfK: Double
+    package var top: Int
+    package var minSpecs: Int
     /// Nil: each label's size (at least 100); see `depths`.
-    public var depth: Int?
+    package var depth: Int?
     /// The depth each label's specifications were held to (absent in runs before it was recorded).
-    public var depths: [String: Int]?
-    public var k1: Double
-    public var b: Double
-    public var embedModel: String?
-    public var splits: [String]?
+    package var depths: [String: Int]?
+    package var k1: Double
+    package var b: Double
+    package var embedModel: String?
+    package var splits: [String]?
 }
 
 /// `dq inconsistent`: samples that match another label's specifications.
-public enum InconsistentRun {
-    public struct Options: Sendable {
+package enum InconsistentRun {
+    package struct Options: Sendable {
         /// The specifications file (JSON; docs/specs.schema.json).
-        public var specsFile: String
-        public var ranking = SpecificationRanking.Options()
+        package var specsFile: String
+        package var ranking = SpecificationRanking.Options()
         /// Rank `examples` by embeddings from this BERT checkpoint folder instead of BM25.
-        public var embedModel: String?
+        package var embedModel: String?
 
-        public init(specsFile: String) {
+        package init(specsFile: String) {
             self.specsFile = specsFile
         }
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var suspects: [SpecificationRanking.Suspect]
+    package struct Outcome {
+        package var run: Int64
+        package var suspects: [SpecificationRanking.Suspect]
         /// The ranked samples; a suspect's `index` points here.
-        public var samples: [Sample]
-        public var options: Options
+        package var samples: [Sample]
+        package var options: Options
         /// The depth each label's specifications were held to.
-        public var depths: [String: Int]
+        package var depths: [String: Int]
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         let dataset = try store.resolve(selection)
         guard let text = try? String(contentsOfFile: options.specsFile, encoding: .utf8) else {
@@ -93,7 +93,7 @@ public enum InconsistentRun {
 }
 
 extension InconsistentRun.Outcome {
-    public var table: Table {
+    package var table: Table {
         Table(
             name: "inconsistent", title: "Samples matching another label's specifications (\(options.ranking.aggregation.rawValue)), run \(run)",
             columns: ["suggested", "#", "id", "given", "score", "evidence (spec: rank)", "text"],

@@ -5,8 +5,8 @@ import DQText
 
 /// `dq ingest`: files into the store, each in its own transaction, with progress and the
 /// first rejected rows told to the observer.
-public enum IngestRun {
-    public static func run(store: Store, files: [String], options: IngestOptions, observer: RunObserver = .silent) throws -> [IngestSummary] {
+package enum IngestRun {
+    package static func run(store: Store, files: [String], options: IngestOptions, observer: RunObserver = .silent) throws -> [IngestSummary] {
         // A Hugging Face save_to_disk folder stands for its Arrow files, each split as a dq split.
         let inputs = try files.flatMap { path -> [(file: String, options: IngestOptions)] in
             // An unzipped doccano export: one .jsonl per annotator.

@@ -4,68 +4,68 @@ import DQStore
 import DQText
 
 /// The parameters of a `dq label-issues` run.
-public struct LabelIssuesParameters: RunParameters {
-    public static let kind = RunKind.labelIssues
+package struct LabelIssuesParameters: RunParameters {
+    package static let kind = RunKind.labelIssues
     /// The `dq pvi` run whose probabilities were used, or the file they came from.
-    public var pviRun: Int64?
-    public var probs: String?
+    package var pviRun: Int64?
+    package var probs: String?
     /// With a NumPy `probs`: the file of given labels.
-    public var labelsFile: String?
-    public var filterBy: ConfidentLearning.Filter
-    public var rankBy: ConfidentLearning.RankBy
-    public var minExamplesPerClass: Int
+    package var labelsFile: String?
+    package var filterBy: ConfidentLearning.Filter
+    package var rankBy: ConfidentLearning.RankBy
+    package var minExamplesPerClass: Int
     /// The label order of the probability columns.
-    public var labels: [String]
+    package var labels: [String]
     /// Multi-label data (`--multi-label`): one-vs-rest per label.
-    public var multiLabel: Bool?
+    package var multiLabel: Bool?
     /// On a multi-label dataset: the one-vs-rest PVI run of each label.
-    public var oneVsRestRuns: [String: Int64]?
+    package var oneVsRestRuns: [String: Int64]?
 }
 
 /// `dq label-issues`: confident learning on out-of-sample probabilities.
-public enum LabelIssuesRun {
-    public struct Options: Sendable {
+package enum LabelIssuesRun {
+    package struct Options: Sendable {
         /// The `dq pvi` run; nil: the dataset's latest on untransformed inputs.
-        public var pviRun: Int64?
+        package var pviRun: Int64?
         /// A CSV of probabilities (columns id, label, one per label) instead of a run, or a
         /// NumPy `.npy` array of n × K probabilities (float32 or float64), streamed.
-        public var probabilities: String?
+        package var probabilities: String?
         /// With a `.npy` `probabilities`: the given labels, 0..<K, as a `.npy` integer array or a
         /// CSV with a `label` column.
-        public var labelsFile: String?
-        public var filter: ConfidentLearning.Filter = .pruneByNoiseRate
-        public var rankBy: ConfidentLearning.RankBy = .selfConfidence
-        public var minExamplesPerClass = 1
+        package var labelsFile: String?
+        package var filter: ConfidentLearning.Filter = .pruneByNoiseRate
+        package var rankBy: ConfidentLearning.RankBy = .selfConfidence
+        package var minExamplesPerClass = 1
         /// Also count the issues over each annotator's samples (`--by annotator`).
-        public var byAnnotator = false
+        package var byAnnotator = false
 
         /// Confident learning with these settings.
         func find(in input: ConfidentLearning.Input) -> ConfidentLearning.Result {
             ConfidentLearning.findLabelIssues(input, filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)
         }
 
-        public init(pviRun: Int64? = nil, probabilities: String? = nil, filter: ConfidentLearning.Filter = .pruneByNoiseRate,
+        package init(pviRun: Int64? = nil, probabilities: String? = nil, filter: ConfidentLearning.Filter = .pruneByNoiseRate,
                     rankBy: ConfidentLearning.RankBy = .selfConfidence, minExamplesPerClass: Int = 1) {
             (self.pviRun, self.probabilities, self.filter, self.rankBy, self.minExamplesPerClass) = (pviRun, probabilities, filter, rankBy, minExamplesPerClass)
         }
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var result: ConfidentLearning.Result
+    package struct Outcome {
+        package var run: Int64
+        package var result: ConfidentLearning.Result
         /// Each row's given label, an index into `labels`.
-        public var given: [Int]
+        package var given: [Int]
         /// The store id of each row of `input`; nil for a file read without a dataset.
-        public var sampleIDs: [Int64?]
+        package var sampleIDs: [Int64?]
         /// Each row's id as the user knows it.
-        public var displayIDs: [String]
-        public var labels: [String]
-        public var samples: [Int64: Sample]
+        package var displayIDs: [String]
+        package var labels: [String]
+        package var samples: [Int64: Sample]
         /// With `byAnnotator`: the annotators of each annotated sample.
-        public var annotatorsOf: [Int64: [String]]? = nil
+        package var annotatorsOf: [Int64: [String]]? = nil
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         guard options.byAnnotator else { return try runUnsliced(store: store, dataset: selection, options: options, observer: observer) }
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let annotatorsOf = try AnnotatorSlices.members(store: store, dataset: dataset.id, name: dataset.name)
@@ -205,19 +205,19 @@ public enum LabelIssuesRun {
     static let matrixLimit = 100
 
     /// What `multiLabel` returns.
-    public struct MultiLabelOutcome {
-        public var run: Int64
-        public var result: MultiLabelConfidentLearning.Result
-        public var ids: [String]
-        public var labels: [String]
-        public var given: [[Int]]
-        public var probabilities: [Double]
+    package struct MultiLabelOutcome {
+        package var run: Int64
+        package var result: MultiLabelConfidentLearning.Result
+        package var ids: [String]
+        package var labels: [String]
+        package var given: [[Int]]
+        package var probabilities: [Double]
     }
 
     /// Multi-label confident learning (cleanlab's multi-label find_label_issues) on a file of
     /// label lists and per-label probabilities (`--probs FILE`), or on a multi-label dataset's
     /// latest one-vs-rest PVI runs (one per label). The run is recorded with its summary.
-    public static func multiLabel(_ probs: String?, store: Store, dataset selection: DatasetSelection, options: Options) throws -> MultiLabelOutcome {
+    package static func multiLabel(_ probs: String?, store: Store, dataset selection: DatasetSelection, options: Options) throws -> MultiLabelOutcome {
         let file: (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double])
         var runs: [String: Int64]?
         var datasetID: Int64?
@@ -295,7 +295,7 @@ public enum LabelIssuesRun {
 
 extension LabelIssuesRun.Outcome {
     /// Label health per label, the noise matrix, and the `top` flagged samples.
-    public func tables(top: Int) -> [Table] {
+    package func tables(top: Int) -> [Table] {
         var counts = [Int](repeating: 0, count: labels.count), flagged = counts
         for label in given { counts[label] += 1 }
         for i in result.ranked { flagged[given[i]] += 1 }
@@ -343,7 +343,7 @@ extension LabelIssuesRun.Outcome {
     }
 
     /// Every flagged sample, as `--out` writes them.
-    public var sampleTable: Table {
+    package var sampleTable: Table {
         Table(
             name: "label_issues", title: "Label issues", columns: ["rank", "id", "given", "suggested", "quality"],
             rows: result.ranked.enumerated().map { position, i in
@@ -377,7 +377,7 @@ extension LabelIssuesRun.MultiLabelOutcome {
         result.flaggedLabels[i].map { (given[i].contains($0) ? "−" : "+") + labels[$0] }.joined(separator: " ")
     }
 
-    public func tables(top: Int) -> [Table] {
+    package func tables(top: Int) -> [Table] {
         let n = ids.count
         let perLabel = Table(
             name: "label_issues_labels", title: "Multi-label confident learning, run \(run): \(result.ranked.count) of \(n) samples flagged",
@@ -397,7 +397,7 @@ extension LabelIssuesRun.MultiLabelOutcome {
     }
 
     /// Every sample, as `--out` writes it.
-    public var sampleTable: Table {
+    package var sampleTable: Table {
         Table(name: "label_issues", title: "Multi-label label issues", columns: ["id", "labels", "issue", "in_doubt", "quality"],
               rows: ids.indices.map { i in
                   [.text(ids[i]), .text(listed(i)), .int(result.isIssue[i] ? 1 : 0), .text(doubts(i)), .real(result.quality[i], digits: 6)]

@@ -5,15 +5,15 @@ import DQText
 
 /// The model family V a run fits: `bow`, `tiny-bert`, a Hugging Face BERT directory, or
 /// `embeddings:DIR` (a linear probe on that checkpoint's frozen sentence embeddings).
-public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
+package enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
     case bow
     case tinyBert
     case directory(String)
     case embeddings(String)
 
-    public static let embeddingsPrefix = "embeddings:"
+    package static let embeddingsPrefix = "embeddings:"
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         switch text {
         case "bow": self = .bow
         case "tiny-bert": self = .tinyBert
@@ -23,7 +23,7 @@ public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The name runs record and people type.
-    public var description: String {
+    package var description: String {
         switch self {
         case .bow: return "bow"
         case .tinyBert: return "tiny-bert"
@@ -33,7 +33,7 @@ public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the family trains in epochs (BERT), as cartography needs.
-    public var trainsInEpochs: Bool {
+    package var trainsInEpochs: Bool {
         switch self {
         case .bow, .embeddings: return false
         case .tinyBert, .directory: return true
@@ -43,24 +43,24 @@ public enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
 
 /// The model family and its training settings, as a command gives them. Unset BERT settings
 /// take the defaults of the initialisation found (see `BertTrainingOptions`).
-public struct ModelSettings: Sendable, Equatable {
-    public var model: ModelChoice
+package struct ModelSettings: Sendable, Equatable {
+    package var model: ModelChoice
     /// Pretrained weights for tiny-bert (a Hugging Face BERT directory).
-    public var weights: String?
-    public var epochs: Int?
-    public var batchSize = 32
-    public var learningRate: Float?
-    public var maxLength = 128
+    package var weights: String?
+    package var epochs: Int?
+    package var batchSize = 32
+    package var learningRate: Float?
+    package var maxLength = 128
     /// bow's L2 strength; nil: 1/n (scikit-learn's C = 1).
-    public var l2: Double?
+    package var l2: Double?
     /// bow's held-out stopping rule in bits (`SoftmaxRegression.Options.heldOutTolerance`);
     /// nil solves every fit to the gradient tolerance.
-    public var heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance
-    public var seed: UInt64 = 13
+    package var heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance
+    package var seed: UInt64 = 13
 
-    public static let defaultHeldOutTolerance = 1e-3
+    package static let defaultHeldOutTolerance = 1e-3
 
-    public init(model: ModelChoice, weights: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil,
+    package init(model: ModelChoice, weights: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil,
                 maxLength: Int = 128, l2: Double? = nil, heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance, seed: UInt64 = 13) {
         self.model = model
         self.weights = weights
@@ -134,30 +134,30 @@ public struct ModelSettings: Sendable, Equatable {
 
 /// A fitted family as a run records it: enough to fit it again exactly (`family()`). Stored
 /// flat among the run's other parameters, under the keys dq has always used.
-public struct ModelParameters: Codable, Equatable, Sendable {
+package struct ModelParameters: Codable, Equatable, Sendable {
     /// bow, tiny-bert, a checkpoint directory, or imported (probabilities or dynamics made elsewhere).
-    public var model: String
+    package var model: String
     // bow
-    public var features: String?
+    package var features: String?
     /// nil: 1/n.
-    public var l2: Double?
-    public var gradientTolerance: Double?
+    package var l2: Double?
+    package var gradientTolerance: Double?
     /// The held-out stopping rule's tolerance in bits; nil (and for runs before it): none.
-    public var heldOutTolerance: Double?
+    package var heldOutTolerance: Double?
     // BERT
     /// checkpoint or random (older dq recorded a description here).
-    public var initialisation: String?
-    public var checkpoint: String?
+    package var initialisation: String?
+    package var checkpoint: String?
     /// For random initialisation: the configuration and vocabulary built from the training texts.
-    public var architecture: String?
-    public var epochs: Int?
-    public var batchSize: Int?
-    public var learningRate: Double?
-    public var warmup: Double?
-    public var weightDecay: Double?
-    public var maxLength: Int?
+    package var architecture: String?
+    package var epochs: Int?
+    package var batchSize: Int?
+    package var learningRate: Double?
+    package var warmup: Double?
+    package var weightDecay: Double?
+    package var maxLength: Int?
 
-    public static let imported = ModelParameters(model: "imported")
+    package static let imported = ModelParameters(model: "imported")
 
     init(model: String) {
         self.model = model
@@ -202,10 +202,10 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     }
 
     /// Whether a model was trained (not imported).
-    public var isTrained: Bool { model != "imported" }
+    package var isTrained: Bool { model != "imported" }
 
     /// The family the run fitted, rebuilt from these parameters; `run` names the run in errors.
-    public func family(seed: UInt64, run: Int64) throws -> any ModelFamily {
+    package func family(seed: UInt64, run: Int64) throws -> any ModelFamily {
         guard isTrained else { throw RunError.notRefittable(run: run, reason: "it scored imported probabilities; there is no model to refit") }
         if model == "bow" {
             // Runs recorded before pair namespaces hashed both texts of a pair into one bag.
@@ -249,7 +249,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
              warmup, weightDecay, maxLength
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decode(String.self, forKey: .model)
         features = try c.decodeIfPresent(String.self, forKey: .features)

@@ -6,30 +6,30 @@ import DQText
 import Foundation
 
 /// The parameters of a `dq pvi` run.
-public struct PVIParameters: RunParameters {
-    public static let kind = RunKind.pvi
+package struct PVIParameters: RunParameters {
+    package static let kind = RunKind.pvi
     /// The null-input model g (`trained` or `prior`); nil for imported probabilities.
-    public var null: String?
+    package var null: String?
     /// The label order of the stored probability vectors.
-    public var labels: [String]
+    package var labels: [String]
     /// Cross-fitting folds, or the train/evaluate splits of the paper's protocol.
-    public var folds: Int?
-    public var trainSplit: String?
-    public var evalSplit: String?
-    public var transform: PVIRun.Transform?
-    public var tokensFile: String?
-    public var tokens: [String]?
+    package var folds: Int?
+    package var trainSplit: String?
+    package var evalSplit: String?
+    package var transform: PVIRun.Transform?
+    package var tokensFile: String?
+    package var tokens: [String]?
     /// Samples that share this stay in one fold (text, or a metadata column); nil: none.
-    public var groupBy: String?
-    public var splits: [String]?
+    package var groupBy: String?
+    package var splits: [String]?
     /// For imported probabilities: the file.
-    public var file: String?
+    package var file: String?
     /// Multi-label data: the label this binary run is about ("has it" against "has it not").
-    public var oneVsRest: String?
-    public var model: ModelParameters
+    package var oneVsRest: String?
+    package var model: ModelParameters
 
     /// How the run scored its samples.
-    public func scheme(run: Int64) throws -> PVIEstimation.Scheme {
+    package func scheme(run: Int64) throws -> PVIEstimation.Scheme {
         if let folds { return .crossFit(folds: folds) }
         if let trainSplit, let evalSplit { return .split(train: [trainSplit], evaluate: [evalSplit]) }
         throw RunError.notRefittable(run: run, reason: "it records neither folds nor train/eval splits")
@@ -44,7 +44,7 @@ public struct PVIParameters: RunParameters {
         self.model = model
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         null = try c.decodeIfPresent(String.self, forKey: .null)
         labels = try c.decode([String].self, forKey: .labels)
@@ -61,7 +61,7 @@ public struct PVIParameters: RunParameters {
         model = try ModelParameters(from: decoder)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(null, forKey: .null)
         try c.encode(labels, forKey: .labels)
@@ -81,55 +81,55 @@ public struct PVIParameters: RunParameters {
 
 /// `dq pvi`: pointwise V-information of every sample, cross-fitted or train/evaluate, on
 /// original or transformed inputs, or from imported probabilities.
-public enum PVIRun {
+package enum PVIRun {
     /// Transformations of the input that measure what one attribute of it carries.
-    public enum Transform: String, CaseIterable, Sendable, Codable {
+    package enum Transform: String, CaseIterable, Sendable, Codable {
         case shuffle, textOnly = "text-only", pairOnly = "pair-only", length, dropTokens = "drop-tokens", lowercase
     }
 
-    public struct Options: Sendable {
-        public var scheme: PVIEstimation.Scheme = .crossFit(folds: 5)
-        public var null: PVIEstimation.NullModel = .trained
+    package struct Options: Sendable {
+        package var scheme: PVIEstimation.Scheme = .crossFit(folds: 5)
+        package var null: PVIEstimation.NullModel = .trained
         /// text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.
-        public var groupBy = "text"
-        public var transform: Transform?
+        package var groupBy = "text"
+        package var transform: Transform?
         /// For `dropTokens`: the file of words to drop.
-        public var tokensFile: String?
+        package var tokensFile: String?
         /// Checked before any work: the column `tables(by:)` will summarise by.
-        public var by: String?
+        package var by: String?
         /// Probabilities made elsewhere instead of training (see docs/scale-out.md).
-        public var importProbabilities: String?
-        public var model = ModelSettings(model: .bow)
+        package var importProbabilities: String?
+        package var model = ModelSettings(model: .bow)
 
-        public init() {}
+        package init() {}
 
-        public init(scheme: PVIEstimation.Scheme, null: PVIEstimation.NullModel, groupBy: String, transform: Transform?, tokensFile: String?,
+        package init(scheme: PVIEstimation.Scheme, null: PVIEstimation.NullModel, groupBy: String, transform: Transform?, tokensFile: String?,
                     by: String?, importProbabilities: String?, model: ModelSettings) {
             (self.scheme, self.null, self.groupBy, self.transform, self.tokensFile) = (scheme, null, groupBy, transform, tokensFile)
             (self.by, self.importProbabilities, self.model) = (by, importProbabilities, model)
         }
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var results: [PVIEstimation.Result]
-        public var labels: [String]
+    package struct Outcome {
+        package var run: Int64
+        package var results: [PVIEstimation.Result]
+        package var labels: [String]
         /// The family as tables name it ("bow", "tiny-bert, shuffle inputs", "imported probabilities").
-        public var familyDescription: String
+        package var familyDescription: String
         /// With `--by annotator`: the annotators of each annotated sample.
-        public var annotatorsOf: [Int64: [String]]?
+        package var annotatorsOf: [Int64: [String]]?
         /// Multi-label data: one binary run per label (has it, has it not).
-        public var perLabel: [LabelPart]?
+        package var perLabel: [LabelPart]?
     }
 
     /// One label's binary PVI run on multi-label data.
-    public struct LabelPart {
-        public var label: String
-        public var run: Int64
-        public var results: [PVIEstimation.Result]
+    package struct LabelPart {
+        package var label: String
+        package var run: Int64
+        package var results: [PVIEstimation.Result]
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options,
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
         var outcome = try runUnsliced(store: store, dataset: selection, options: options, observer: observer)
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
@@ -370,7 +370,7 @@ public enum PVIRun {
     }
 
     /// The value of `column` for a sample: its label, split, or a metadata field.
-    public static func sliceKey(_ sample: Sample, column: String) throws -> String {
+    package static func sliceKey(_ sample: Sample, column: String) throws -> String {
         switch column {
         case "label": return sample.label
         case "split": return sample.split
@@ -386,7 +386,7 @@ public enum PVIRun {
 extension PVIRun.Outcome {
     /// The summary tables: V-information overall and per label, per `by` slice if asked, and
     /// the `top` lowest-PVI samples.
-    public func tables(by: String?, top: Int) throws -> [Table] {
+    package func tables(by: String?, top: Int) throws -> [Table] {
         if let perLabel { return perLabelTables(perLabel, top: top) }
         let scores = results.map(\.score)
         let columns = ["group", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"]
@@ -454,7 +454,7 @@ extension PVIRun.Outcome {
     }
 
     /// Every sample's scores, as `--out` writes them.
-    public var sampleTable: Table {
+    package var sampleTable: Table {
         if let perLabel {
             return Table(
                 name: "samples", title: "PVI per sample and label",
@@ -492,5 +492,5 @@ extension PVIRun {
 
 extension Sample {
     /// The text as tables show it: a pair joined by ⟂.
-    public var displayText: String { textPair.map { text + " ⟂ " + $0 } ?? text }
+    package var displayText: String { textPair.map { text + " ⟂ " + $0 } ?? text }
 }

@@ -4,9 +4,9 @@ import DQStore
 import DQText
 
 /// `dq report`: one self-contained HTML report of the latest run of every analysis.
-public enum ReportRun {
+package enum ReportRun {
     /// The report of a dataset; `top` suspects are listed.
-    public static func build(store: Store, dataset selection: DatasetSelection, top: Int) throws -> HTMLReport {
+    package static func build(store: Store, dataset selection: DatasetSelection, top: Int) throws -> HTMLReport {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let samples = try store.samples(dataset: dataset.id)
         let byID = Dictionary(uniqueKeysWithValues: samples.map { ($0.id, $0) })

@@ -2,7 +2,7 @@ import DQStore
 
 /// What stops a run, with the data to say why. The descriptions speak of datasets, runs and
 /// files; the command line adds which command or flag fixes it.
-public enum RunError: Error, Equatable, CustomStringConvertible {
+package enum RunError: Error, Equatable, CustomStringConvertible {
     case unknownSplit(String, dataset: String, known: [String])
     case noSamples(dataset: String, splits: [String]?)
     case tooFewSamples(dataset: String, count: Int)
@@ -33,7 +33,7 @@ public enum RunError: Error, Equatable, CustomStringConvertible {
     case notForMultiLabel(dataset: String)
     case needsMultiLabel(dataset: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unknownSplit(split, dataset, known):
             return "dataset \(dataset) has no split '\(split)' (its splits: \(known.joined(separator: ", ")))"

@@ -5,17 +5,17 @@ import Foundation
 /// What a run tells the person waiting for it, and how it learns that they want it to stop.
 /// The command line prints notes and progress on standard error and turns Ctrl-C into an
 /// error thrown by `checkInterrupt`; tests use `silent`.
-public struct RunObserver {
+package struct RunObserver {
     /// A line of information (not a result).
-    public var note: (String) -> Void
+    package var note: (String) -> Void
     /// Replaces the current progress line.
-    public var progress: (String) -> Void
+    package var progress: (String) -> Void
     /// Clears the progress line.
-    public var endProgress: () -> Void
+    package var endProgress: () -> Void
     /// Throws when the run should stop (Ctrl-C); called at every checkpoint of long work.
-    public var checkInterrupt: () throws -> Void
+    package var checkInterrupt: () throws -> Void
 
-    public init(note: @escaping (String) -> Void, progress: @escaping (String) -> Void, endProgress: @escaping () -> Void,
+    package init(note: @escaping (String) -> Void, progress: @escaping (String) -> Void, endProgress: @escaping () -> Void,
                 checkInterrupt: @escaping () throws -> Void) {
         self.note = note
         self.progress = progress
@@ -24,7 +24,7 @@ public struct RunObserver {
     }
 
     /// Says nothing and never stops a run.
-    public static var silent: RunObserver {
+    package static var silent: RunObserver {
         RunObserver(note: { _ in }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
     }
 }

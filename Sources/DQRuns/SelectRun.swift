@@ -3,25 +3,25 @@ import DQStore
 import DQText
 
 /// The parameters of a `dq select` run.
-public struct SelectionParameters: RunParameters {
-    public static let kind = RunKind.selection
-    public var sourceRun: Int64
-    public var sourceKind: RunKind
+package struct SelectionParameters: RunParameters {
+    package static let kind = RunKind.selection
+    package var sourceRun: Int64
+    package var sourceKind: RunKind
     /// The rule, for people ("drop the 545 lowest-PVI samples (10%)").
-    public var rule: String
-    public var kept: Int
-    public var out: String
+    package var rule: String
+    package var kept: Int
+    package var out: String
 }
 
 /// `dq select`: a training subset chosen by PVI or by cartography region, recorded.
-public enum SelectRun {
+package enum SelectRun {
     /// A share ("10%") or a number ("500") of samples.
-    public enum Amount: Sendable, Equatable, CustomStringConvertible {
+    package enum Amount: Sendable, Equatable, CustomStringConvertible {
         case share(Double)
         case count(Int)
 
         /// Parses "10%" (0–100) or "500"; nil otherwise.
-        public init?(_ text: String) {
+        package init?(_ text: String) {
             if text.hasSuffix("%"), let p = Double(text.dropLast()), p >= 0, p <= 100 {
                 self = .share(p / 100)
             } else if let n = Int(text), n >= 0 {
@@ -32,14 +32,14 @@ public enum SelectRun {
         }
 
         /// How many of `total` samples.
-        public func of(_ total: Int) -> Int {
+        package func of(_ total: Int) -> Int {
             switch self {
             case .share(let p): return Int((p * Double(total)).rounded())
             case .count(let n): return min(n, total)
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .share(let p): return "\((p * 100).formatted(digits: p * 100 == (p * 100).rounded() ? 0 : 2))%"
             case .count(let n): return String(n)
@@ -47,7 +47,7 @@ public enum SelectRun {
         }
     }
 
-    public enum Rule: Sendable, Equatable {
+    package enum Rule: Sendable, Equatable {
         /// Drop the lowest-PVI samples; keep the rest.
         case dropLowest(Amount)
         /// Keep only the lowest-PVI samples.
@@ -61,19 +61,19 @@ public enum SelectRun {
         }
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var sourceRun: Int64
-        public var sourceKind: RunKind
-        public var rule: String
+    package struct Outcome {
+        package var run: Int64
+        package var sourceRun: Int64
+        package var sourceKind: RunKind
+        package var rule: String
         /// The kept samples as the dataset CSV.
-        public var csv: String
-        public var kept: Int
+        package var csv: String
+        package var kept: Int
     }
 
     /// Chooses the samples; `write` receives the CSV inside the run's transaction, so the
     /// file and the stored selection exist together or not at all.
-    public static func run(store: Store, dataset selection: DatasetSelection, sourceRun: Int64?, rule: Rule, out: String,
+    package static func run(store: Store, dataset selection: DatasetSelection, sourceRun: Int64?, rule: Rule, out: String,
                            write: (String) throws -> Void) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let kind = rule.sourceKind

@@ -5,8 +5,8 @@ import DQStore
 
 /// The tables of the commands that only read: `dq datasets`, `dq stats`, `dq ingest`'s summary
 /// and `dq models list`.
-public enum SummaryTables {
-    public static func datasets(_ store: Store) throws -> Table {
+package enum SummaryTables {
+    package static func datasets(_ store: Store) throws -> Table {
         let summaries = try store.datasetSummaries()
         return Table(
             name: "datasets", title: "Datasets",
@@ -22,7 +22,7 @@ public enum SummaryTables {
 
     /// With annotated files, three more columns: annotators, new and duplicate annotations
     /// (`new` and `duplicate` then count samples).
-    public static func ingest(_ summaries: [IngestSummary]) -> Table {
+    package static func ingest(_ summaries: [IngestSummary]) -> Table {
         let annotated = summaries.contains { $0.annotators > 0 }
         return Table(
             name: "ingest", title: "Ingested",
@@ -37,7 +37,7 @@ public enum SummaryTables {
     }
 
     /// The tables of `dq stats`; with `complete` false at most `top` groups are listed.
-    public static func stats(_ stats: DatasetStats, datasets: [String], top: Int, complete: Bool) -> [Table] {
+    package static func stats(_ stats: DatasetStats, datasets: [String], top: Int, complete: Bool) -> [Table] {
         let scope = datasets.joined(separator: " + ")
         let labels = Table(
             name: "labels", title: "Labels of \(scope) (\(stats.sampleCount.formatted(thousands: true)) samples)",
@@ -81,7 +81,7 @@ public enum SummaryTables {
     }
 
     /// The runs of a dataset (nil: every run), newest first.
-    public static func runs(_ store: Store, dataset: String?) throws -> Table {
+    package static func runs(_ store: Store, dataset: String?) throws -> Table {
         let names = Dictionary(uniqueKeysWithValues: try store.datasetNames().map { (try store.requireDataset($0), $0) })
         let runs = try store.runs(dataset: try dataset.map { try store.requireDataset($0) })
         return Table(
@@ -94,7 +94,7 @@ public enum SummaryTables {
             note: runs.isEmpty ? "No runs yet." : "A run whose process ended before it finished is marked failed when the store is next opened.")
     }
 
-    public static func models() throws -> Table {
+    package static func models() throws -> Table {
         let rows: [[Cell]] = try PretrainedModels.known.keys.sorted().map { name in
             let repository = PretrainedModels.known[name]!
             switch try PretrainedModels.resolve(model: name, weights: nil) {

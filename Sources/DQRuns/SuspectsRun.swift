@@ -5,60 +5,60 @@ import DQText
 import Foundation
 
 /// The parameters of a `dq suspects` run.
-public struct SuspectsParameters: RunParameters {
-    public static let kind = RunKind.suspects
+package struct SuspectsParameters: RunParameters {
+    package static let kind = RunKind.suspects
     /// The run each signal came from, by kind (raw value).
-    public var sources: [String: Int64]
+    package var sources: [String: Int64]
     /// The `dq evaluate` run whose fitted fusion scored the samples; nil: the rank average.
-    public var calibratedBy: Int64?
+    package var calibratedBy: Int64?
     /// The list's length and the rule that set it.
-    public var length: Int?
-    public var lengthRule: String?
+    package var length: Int?
+    package var lengthRule: String?
     // Recorded by the earlier, flag-merging dq suspects.
-    public var minSignals: Int?
-    public var rrfK: Double?
+    package var minSignals: Int?
+    package var rrfK: Double?
 }
 
 /// `dq suspects`: the latest run of every label-finding analysis merged into one ranked list,
 /// as long as the number of label errors the data plausibly holds (`SuspectScoring`).
-public enum SuspectsRun {
-    public struct Options: Sendable {
+package enum SuspectsRun {
+    package struct Options: Sendable {
         /// The list's length; nil: the estimated number of label errors.
-        public var top: Int?
+        package var top: Int?
         /// Every sample, ranked.
-        public var all = false
+        package var all = false
 
-        public init() {}
+        package init() {}
     }
 
     /// The kinds of run whose results become signals, in signal order.
-    public static let sourceKinds: [RunKind] = [.pvi, .cartography, .inconsistent, .conflicts]
+    package static let sourceKinds: [RunKind] = [.pvi, .cartography, .inconsistent, .conflicts]
 
-    public struct Entry: Sendable {
-        public var sampleID: Int64
-        public var score: Double
+    package struct Entry: Sendable {
+        package var sampleID: Int64
+        package var score: Double
         /// The estimated probability that the label is wrong (calibrated fusion only).
-        public var probability: Double?
-        public var suggestedLabel: String?
+        package var probability: Double?
+        package var suggestedLabel: String?
         /// Every signal's word on the sample, in signal order.
-        public var reasons: [SuspectRow.Reason]
+        package var reasons: [SuspectRow.Reason]
     }
 
-    public struct Outcome {
-        public var run: Int64
-        public var suspects: [Entry]
+    package struct Outcome {
+        package var run: Int64
+        package var suspects: [Entry]
         /// The runs used, in signal order.
-        public var sources: [(kind: RunKind, run: Int64)]
+        package var sources: [(kind: RunKind, run: Int64)]
         /// Analyses not run yet.
-        public var missing: [RunKind]
-        public var samples: [Int64: Sample]
-        public var calibratedBy: Int64?
+        package var missing: [RunKind]
+        package var samples: [Int64: Sample]
+        package var calibratedBy: Int64?
         /// When a `dq evaluate` calibration exists but could not be used: its run and the signals it needs that are missing.
-        public var calibrationUnusable: (run: Int64, missing: [String])?
-        public var lengthRule: String
+        package var calibrationUnusable: (run: Int64, missing: [String])?
+        package var lengthRule: String
     }
 
-    public static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let all = try store.samples(dataset: dataset.id)
         let samples = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
@@ -299,7 +299,7 @@ public enum SuspectsRun {
 
 extension SuspectsRun.Outcome {
     /// The first `top` suspects with their reasons.
-    public func table(top: Int) -> Table {
+    package func table(top: Int) -> Table {
         let used = sources.map { "\($0.kind.rawValue) run \($0.run)" }.joined(separator: ", ")
         let method = calibratedBy.map { "scored by the fusion dq evaluate run \($0) fitted on planted errors; probability: that the label is wrong" }
             ?? calibrationUnusable.map {
@@ -321,7 +321,7 @@ extension SuspectsRun.Outcome {
     }
 
     /// The whole list, as `--out` writes it.
-    public var sampleTable: Table {
+    package var sampleTable: Table {
         Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "probability", "score", "reasons"],
               rows: suspects.enumerated().map { position, s in
                   let sample = samples[s.sampleID]

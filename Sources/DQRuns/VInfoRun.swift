@@ -4,19 +4,19 @@ import DQStore
 import DQText
 
 /// `dq vinfo compare`: V-information of `dq pvi` runs side by side with bootstrap intervals.
-public enum VInfoRun {
-    public struct Options: Sendable {
+package enum VInfoRun {
+    package struct Options: Sendable {
         /// Run ids; empty: the latest run of each model and transformation of `datasets`.
-        public var runs: [Int64] = []
+        package var runs: [Int64] = []
         /// Datasets whose runs to compare; nil: the store's only one.
-        public var datasets: [String]?
+        package var datasets: [String]?
         /// Only runs of these model families.
-        public var models: Set<String>?
-        public var perLabel = false
-        public var bootstrap = 1000
-        public var seed: UInt64 = 13
+        package var models: Set<String>?
+        package var perLabel = false
+        package var bootstrap = 1000
+        package var seed: UInt64 = 13
 
-        public init() {}
+        package init() {}
     }
 
     /// The runs compared, oldest first.
@@ -43,7 +43,7 @@ public enum VInfoRun {
         return chosen.sorted { $0.run.id < $1.run.id }
     }
 
-    public static func tables(store: Store, options: Options) throws -> [Table] {
+    package static func tables(store: Store, options: Options) throws -> [Table] {
         let selected = try selectedRuns(store, options: options)
         let names = Dictionary(uniqueKeysWithValues: try store.datasetNames().map { (try store.requireDataset($0), $0) })
         let resamples = options.bootstrap, seed = options.seed

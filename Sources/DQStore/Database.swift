@@ -3,9 +3,9 @@ import Foundation
 
 /// One SQLite connection. Statements are prepared from SQL text with `?` placeholders and
 /// values are always bound, never spliced into the SQL.
-public final class Database {
+package final class Database {
     let handle: OpaquePointer
-    public let path: String
+    package let path: String
     private var transactionDepth = 0
 
     /// Process-wide settings, applied once before the first connection opens.
@@ -14,7 +14,7 @@ public final class Database {
     }()
 
     /// Opens (creating if needed) the database file at `path`.
-    public init(path: String) throws {
+    package init(path: String) throws {
         Database.configured
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -32,10 +32,10 @@ public final class Database {
 
     /// How long a statement waits for another process's lock before failing with SQLITE_BUSY:
     /// long enough for an ingest of a few million rows to commit (see docs/store.md).
-    public static let busyTimeout = 30_000
+    package static let busyTimeout = 30_000
 
     /// Runs `body` waiting at most `milliseconds` for locks, then restores the usual timeout.
-    public func withBusyTimeout<T>(milliseconds: Int, _ body: () throws -> T) rethrows -> T {
+    package func withBusyTimeout<T>(milliseconds: Int, _ body: () throws -> T) rethrows -> T {
         sqlite3_busy_timeout(handle, Int32(milliseconds))
         defer { sqlite3_busy_timeout(handle, Int32(Database.busyTimeout)) }
         return try body()
@@ -48,7 +48,7 @@ public final class Database {
     }
 
     /// Runs one or more statements that take no parameters (schema changes, pragmas).
-    public func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
@@ -59,12 +59,12 @@ public final class Database {
     }
 
     /// Prepares `sql`; the statement is finalised when it is released.
-    public func prepare(_ sql: String) throws -> Statement {
+    package func prepare(_ sql: String) throws -> Statement {
         try Statement(database: self, sql: sql)
     }
 
     /// Runs `sql` once with `values` bound to its placeholders.
-    public func run(_ sql: String, _ values: [SQLValue] = []) throws {
+    package func run(_ sql: String, _ values: [SQLValue] = []) throws {
         let statement = try prepare(sql)
         try statement.bind(values)
         try statement.runToEnd()
@@ -72,7 +72,7 @@ public final class Database {
 
     /// Runs `sql` once per element of `rows`, with `values(row)` bound to its placeholders: one
     /// prepared statement for all of them (call inside a transaction for speed and atomicity).
-    public func runForEach<Rows: Sequence>(_ sql: String, _ rows: Rows, values: (Rows.Element) throws -> [SQLValue]) throws {
+    package func runForEach<Rows: Sequence>(_ sql: String, _ rows: Rows, values: (Rows.Element) throws -> [SQLValue]) throws {
         let statement = try prepare(sql)
         for row in rows {
             statement.reset()
@@ -82,7 +82,7 @@ public final class Database {
     }
 
     /// All rows of a query.
-    public func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
+    package func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
         let statement = try prepare(sql)
         try statement.bind(values)
         var rows: [Row] = []
@@ -91,22 +91,22 @@ public final class Database {
     }
 
     /// The first row of a query, or nil.
-    public func row(_ sql: String, _ values: [SQLValue] = []) throws -> Row? {
+    package func row(_ sql: String, _ values: [SQLValue] = []) throws -> Row? {
         let statement = try prepare(sql)
         try statement.bind(values)
         return try statement.step()
     }
 
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     /// Rows changed by the most recent INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Runs `body` inside a transaction: committed when it returns, rolled back when it throws.
     /// Nested calls use savepoints, so an inner failure undoes only the inner work. When the
     /// COMMIT (or RELEASE) itself fails, as it does on a deferred constraint violation, the
     /// work is rolled back and the error thrown: the connection is never left inside a
     /// transaction it thinks it has closed.
-    public func inTransaction<T>(_ body: () throws -> T) throws -> T {
+    package func inTransaction<T>(_ body: () throws -> T) throws -> T {
         let depth = transactionDepth
         let savepoint = "dq_\(depth)"
         try execute(depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT \(savepoint)")
@@ -128,11 +128,11 @@ public final class Database {
     }
 
     /// True while the connection has a transaction open (SQLite's autocommit is off).
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 }
 
 /// A value bound to, or read from, a statement.
-public enum SQLValue: Equatable, Sendable {
+package enum SQLValue: Equatable, Sendable {
     case null
     case integer(Int64)
     case real(Double)
@@ -141,54 +141,54 @@ public enum SQLValue: Equatable, Sendable {
 }
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(floatLiteral value: Double) { self = .real(value) }
-    public init(nilLiteral: ()) { self = .null }
+    package init(stringLiteral value: String) { self = .text(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(floatLiteral value: Double) { self = .real(value) }
+    package init(nilLiteral: ()) { self = .null }
 
-    public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
-    public init(_ value: Int?) { self = value.map { .integer(Int64($0)) } ?? .null }
-    public init(_ value: Double?) { self = value.map { .real($0) } ?? .null }
+    package init(_ value: String?) { self = value.map { .text($0) } ?? .null }
+    package init(_ value: Int?) { self = value.map { .integer(Int64($0)) } ?? .null }
+    package init(_ value: Double?) { self = value.map { .real($0) } ?? .null }
 }
 
 /// One result row, read by column position. Reading a column as a type it does not hold (a
 /// NULL where a value is required, text where a number is) throws `RowDecodingError` instead
 /// of making up a value.
-public struct Row: Sendable {
-    public var values: [SQLValue]
+package struct Row: Sendable {
+    package var values: [SQLValue]
     /// The result's column names, shared by every row of a statement.
-    public var names: [String]
+    package var names: [String]
 
-    public init(values: [SQLValue], names: [String] = []) {
+    package init(values: [SQLValue], names: [String] = []) {
         self.values = values
         self.names = names
     }
 
-    public subscript(index: Int) -> SQLValue { values[index] }
+    package subscript(index: Int) -> SQLValue { values[index] }
 
     func mismatch(_ index: Int, expected: String) -> RowDecodingError {
         RowDecodingError(column: index, name: index < names.count ? names[index] : nil, expected: expected, found: values[index])
     }
 
     /// An INTEGER column.
-    public func int(_ index: Int) throws -> Int {
+    package func int(_ index: Int) throws -> Int {
         guard case .integer(let v) = values[index] else { throw mismatch(index, expected: "an integer") }
         return Int(v)
     }
 
-    public func int64(_ index: Int) throws -> Int64 {
+    package func int64(_ index: Int) throws -> Int64 {
         guard case .integer(let v) = values[index] else { throw mismatch(index, expected: "an integer") }
         return v
     }
 
-    public func optionalInt(_ index: Int) throws -> Int? {
+    package func optionalInt(_ index: Int) throws -> Int? {
         if case .null = values[index] { return nil }
         return try int(index)
     }
 
     /// A REAL column (an INTEGER widens exactly for magnitudes below 2^53, as SQLite's own
     /// results such as sum() may give one).
-    public func double(_ index: Int) throws -> Double {
+    package func double(_ index: Int) throws -> Double {
         switch values[index] {
         case .real(let v): return v
         case .integer(let v) where v.magnitude < 1 << 53: return Double(v)
@@ -196,28 +196,28 @@ public struct Row: Sendable {
         }
     }
 
-    public func optionalDouble(_ index: Int) throws -> Double? {
+    package func optionalDouble(_ index: Int) throws -> Double? {
         if case .null = values[index] { return nil }
         return try double(index)
     }
 
-    public func bool(_ index: Int) throws -> Bool {
+    package func bool(_ index: Int) throws -> Bool {
         let v = try int(index)
         guard v == 0 || v == 1 else { throw mismatch(index, expected: "0 or 1") }
         return v == 1
     }
 
-    public func string(_ index: Int) throws -> String {
+    package func string(_ index: Int) throws -> String {
         guard case .text(let s) = values[index] else { throw mismatch(index, expected: "text") }
         return s
     }
 
-    public func optionalString(_ index: Int) throws -> String? {
+    package func optionalString(_ index: Int) throws -> String? {
         if case .null = values[index] { return nil }
         return try string(index)
     }
 
-    public func blob(_ index: Int) throws -> [UInt8] {
+    package func blob(_ index: Int) throws -> [UInt8] {
         guard case .blob(let b) = values[index] else { throw mismatch(index, expected: "a blob") }
         return b
     }
@@ -225,13 +225,13 @@ public struct Row: Sendable {
 
 /// A stored value that is not of the type its reader expects: a sign of a damaged or
 /// hand-edited store, reported rather than read as 0 or "".
-public struct RowDecodingError: Error, CustomStringConvertible, Equatable {
-    public var column: Int
-    public var name: String?
-    public var expected: String
-    public var found: SQLValue
+package struct RowDecodingError: Error, CustomStringConvertible, Equatable {
+    package var column: Int
+    package var name: String?
+    package var expected: String
+    package var found: SQLValue
 
-    public var description: String {
+    package var description: String {
         let what: String
         switch found {
         case .null: what = "NULL"

@@ -2,17 +2,17 @@ import DQText
 import Foundation
 
 /// What `Store.ingest` is asked to do with one file.
-public struct IngestOptions: Sendable {
+package struct IngestOptions: Sendable {
     /// The dataset to add to; nil means the file's stem (`reviews.csv` → `reviews`).
-    public var dataset: String?
-    public var split: String
+    package var dataset: String?
+    package var split: String
     /// nil: chosen by the file's extension.
-    public var format: InputFormat?
-    public var columns: ColumnRequest
+    package var format: InputFormat?
+    package var columns: ColumnRequest
     /// Abort (and change nothing) at the first bad row instead of recording it as rejected.
-    public var strict: Bool
+    package var strict: Bool
 
-    public init(dataset: String? = nil, split: String = "train", format: InputFormat? = nil,
+    package init(dataset: String? = nil, split: String = "train", format: InputFormat? = nil,
                 columns: ColumnRequest = ColumnRequest(), strict: Bool = false) {
         self.dataset = dataset
         self.split = split
@@ -23,41 +23,41 @@ public struct IngestOptions: Sendable {
 }
 
 /// How far an ingest has got; handed to the progress callback.
-public struct IngestProgress: Sendable {
-    public var rowsRead: Int
-    public var bytesRead: Int
-    public var fileSize: Int?
-    public var elapsed: Double
+package struct IngestProgress: Sendable {
+    package var rowsRead: Int
+    package var bytesRead: Int
+    package var fileSize: Int?
+    package var elapsed: Double
 }
 
 /// What one file's ingest did.
-public struct IngestSummary: Sendable {
-    public var file: String
-    public var dataset: String
-    public var split: String
-    public var format: InputFormat
-    public var rowsRead: Int
-    public var rowsNew: Int
-    public var rowsDuplicate: Int
-    public var rowsRejected: Int
+package struct IngestSummary: Sendable {
+    package var file: String
+    package var dataset: String
+    package var split: String
+    package var format: InputFormat
+    package var rowsRead: Int
+    package var rowsNew: Int
+    package var rowsDuplicate: Int
+    package var rowsRejected: Int
     /// The first rejected rows (at most 10), for the summary.
-    public var firstRejects: [RejectedRow]
-    public var seconds: Double
+    package var firstRejects: [RejectedRow]
+    package var seconds: Double
     /// False when no two samples of the dataset can share an id: it was empty before this file,
     /// and the file's new rows have distinct ids (`repeatedExternalIDs` need not be asked).
-    public var mayRepeatIDs = true
+    package var mayRepeatIDs = true
     /// Files with annotators: annotations added, annotations already stored, annotators seen.
     /// (`rowsNew` then counts new samples, `rowsDuplicate` items already stored.)
-    public var annotationsNew = 0
-    public var annotationsDuplicate = 0
-    public var annotators = 0
+    package var annotationsNew = 0
+    package var annotationsDuplicate = 0
+    package var annotators = 0
 }
 
 /// A failure that aborted an ingest; the store is as it was before the file.
-public enum IngestError: Error, CustomStringConvertible {
+package enum IngestError: Error, CustomStringConvertible {
     case strictReject(file: String, row: RejectedRow)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .strictReject(file, row):
             return "\(file):\(row.line): \(row.reason) (strict: nothing from this file was stored)"
@@ -75,7 +75,7 @@ extension Store {
     ///
     /// `progress` is called every few thousand rows; throwing from it aborts the ingest.
     @discardableResult
-    public func ingest(
+    package func ingest(
         file: String, options: IngestOptions = IngestOptions(),
         progress: ((IngestProgress) throws -> Void)? = nil
     ) throws -> IngestSummary {

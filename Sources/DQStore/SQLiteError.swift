@@ -2,12 +2,12 @@ import CSQLite
 import Foundation
 
 /// An error reported by SQLite, with its result code, message and the SQL that failed.
-public struct SQLiteError: Error, CustomStringConvertible {
-    public var code: Int32
-    public var message: String
-    public var sql: String?
+package struct SQLiteError: Error, CustomStringConvertible {
+    package var code: Int32
+    package var message: String
+    package var sql: String?
 
-    public var description: String {
+    package var description: String {
         var text = "SQLite error \(code): \(message)"
         if let sql { text += " (in: \(sql.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)))" }
         return text
@@ -15,8 +15,8 @@ public struct SQLiteError: Error, CustomStringConvertible {
 
     /// True for SQLITE_BUSY and its extended codes: another connection held a lock for longer
     /// than the busy timeout.
-    public var isBusy: Bool { code & 0xFF == SQLITE_BUSY }
+    package var isBusy: Bool { code & 0xFF == SQLITE_BUSY }
 
     /// True for SQLITE_CONSTRAINT and its extended codes.
-    public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+    package var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
 }

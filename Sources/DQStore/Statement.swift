@@ -5,10 +5,10 @@ import Foundation
 let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A prepared statement. Reuse one for many rows: `reset()`, bind, step.
-public final class Statement {
+package final class Statement {
     let handle: OpaquePointer
     unowned let database: Database
-    public let sql: String
+    package let sql: String
 
     init(database: Database, sql: String) throws {
         var handle: OpaquePointer?
@@ -26,15 +26,15 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     /// Makes the statement ready to run again. Bindings are kept: bind every parameter anew.
-    public func reset() {
+    package func reset() {
         sqlite3_reset(handle)
     }
 
-    public func bind(_ values: [SQLValue]) throws {
+    package func bind(_ values: [SQLValue]) throws {
         for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1)) }
     }
 
-    public func bind(_ value: SQLValue, at index: Int32) throws {
+    package func bind(_ value: SQLValue, at index: Int32) throws {
         let code: Int32
         switch value {
         case .null: code = sqlite3_bind_null(handle, index)
@@ -47,12 +47,12 @@ public final class Statement {
         guard code == SQLITE_OK else { throw database.error(code, sql: sql) }
     }
 
-    public func bind(_ value: Int64, at index: Int32) throws {
+    package func bind(_ value: Int64, at index: Int32) throws {
         let code = sqlite3_bind_int64(handle, index, value)
         guard code == SQLITE_OK else { throw database.error(code, sql: sql) }
     }
 
-    public func bind(_ value: String?, at index: Int32) throws {
+    package func bind(_ value: String?, at index: Int32) throws {
         let code = value.map { bindText($0, at: index) } ?? sqlite3_bind_null(handle, index)
         guard code == SQLITE_OK else { throw database.error(code, sql: sql) }
     }
@@ -60,13 +60,13 @@ public final class Statement {
     /// Binds UTF-8 text without copying it; nil binds NULL. SQLite reads the bytes whenever the
     /// statement steps, so they must stay valid and unchanged until the parameter is bound
     /// again or `clearBindings()` is called.
-    public func bindUnretained(_ bytes: UnsafeBufferPointer<UInt8>?, at index: Int32) throws {
+    package func bindUnretained(_ bytes: UnsafeBufferPointer<UInt8>?, at index: Int32) throws {
         let code = bytes.map { bindText($0, at: index, copy: false) } ?? sqlite3_bind_null(handle, index)
         guard code == SQLITE_OK else { throw database.error(code, sql: sql) }
     }
 
     /// Binds NULL to every parameter, letting go of text bound with `bindUnretained`.
-    public func clearBindings() {
+    package func clearBindings() {
         sqlite3_clear_bindings(handle)
     }
 
@@ -86,7 +86,7 @@ public final class Statement {
     }
 
     /// Steps once; returns the row, or nil when the statement is done.
-    public func step() throws -> Row? {
+    package func step() throws -> Row? {
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW:
@@ -99,7 +99,7 @@ public final class Statement {
     }
 
     /// Steps once without converting the row (read it with `textBytes`); false when done.
-    public func advance() throws -> Bool {
+    package func advance() throws -> Bool {
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         if code == SQLITE_DONE { return false }
@@ -109,13 +109,13 @@ public final class Statement {
     /// The UTF-8 bytes of a column of the current row, valid until the next step; nil for NULL
     /// (`sqlite3_column_text` returns a null pointer exactly for NULL, and a pointer to an empty
     /// string for an empty text).
-    public func textBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
+    package func textBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
         guard let text = sqlite3_column_text(handle, index) else { return nil }
         return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index)))
     }
 
     /// Steps until done (for statements that return no rows).
-    public func runToEnd() throws {
+    package func runToEnd() throws {
         while try step() != nil {}
     }
 

@@ -184,7 +184,7 @@ extension Store {
 
     /// The annotations of a dataset's samples (optionally some splits), grouped by sample in
     /// store order.
-    public func annotations(dataset: Int64, splits: [String]? = nil) throws -> StoredAnnotations {
+    package func annotations(dataset: Int64, splits: [String]? = nil) throws -> StoredAnnotations {
         var result = StoredAnnotations()
         var annotatorSlot: [Int64: Int32] = [:]
         for row in try database.rows("SELECT id, name FROM annotators WHERE dataset_id = ? ORDER BY id", [.integer(dataset)]) {
@@ -213,14 +213,14 @@ extension Store {
     }
 
     /// The number of annotations stored for a dataset.
-    public func annotationCount(dataset: Int64) throws -> Int {
+    package func annotationCount(dataset: Int64) throws -> Int {
         try database.row(
             "SELECT count(*) FROM annotations a JOIN annotators n ON n.id = a.annotator_id WHERE n.dataset_id = ?",
             [.integer(dataset)]).map { try $0.int(0) } ?? 0
     }
 
     /// Annotator ids of a dataset by name.
-    public func annotatorIDs(dataset: Int64) throws -> [String: Int64] {
+    package func annotatorIDs(dataset: Int64) throws -> [String: Int64] {
         var ids: [String: Int64] = [:]
         for row in try database.rows("SELECT id, name FROM annotators WHERE dataset_id = ?", [.integer(dataset)]) {
             ids[try row.string(1)] = try row.int64(0)
@@ -230,46 +230,46 @@ extension Store {
 }
 
 /// A dataset's annotations as parallel arrays, one entry per annotation, grouped by item.
-public struct StoredAnnotations: Sendable {
-    public var annotators: [String] = []
-    public var labels: [String] = []
+package struct StoredAnnotations: Sendable {
+    package var annotators: [String] = []
+    package var labels: [String] = []
     /// The store ids of the annotated samples, ascending; an item is a position here.
-    public var sampleIDs: [Int64] = []
-    public var item: [Int32] = []
-    public var annotator: [Int32] = []
-    public var label: [Int32] = []
+    package var sampleIDs: [Int64] = []
+    package var item: [Int32] = []
+    package var annotator: [Int32] = []
+    package var label: [Int32] = []
 
-    public init() {}
+    package init() {}
 }
 
 /// One sample's consensus in a `dq consensus` run.
-public struct ConsensusRow: Sendable, Equatable {
-    public var sampleID: Int64
-    public var label: String
-    public var quality: Double
-    public var agreement: Double
-    public var annotations: Int
+package struct ConsensusRow: Sendable, Equatable {
+    package var sampleID: Int64
+    package var label: String
+    package var quality: Double
+    package var agreement: Double
+    package var annotations: Int
 
-    public init(sampleID: Int64, label: String, quality: Double, agreement: Double, annotations: Int) {
+    package init(sampleID: Int64, label: String, quality: Double, agreement: Double, annotations: Int) {
         (self.sampleID, self.label, self.quality, self.agreement, self.annotations) = (sampleID, label, quality, agreement, annotations)
     }
 }
 
 /// One annotator's quality in a `dq consensus` run.
-public struct AnnotatorQualityRow: Sendable, Equatable {
-    public var annotatorID: Int64
-    public var quality: Double?
-    public var agreement: Double?
-    public var worstLabel: String?
-    public var items: Int
+package struct AnnotatorQualityRow: Sendable, Equatable {
+    package var annotatorID: Int64
+    package var quality: Double?
+    package var agreement: Double?
+    package var worstLabel: String?
+    package var items: Int
 
-    public init(annotatorID: Int64, quality: Double?, agreement: Double?, worstLabel: String?, items: Int) {
+    package init(annotatorID: Int64, quality: Double?, agreement: Double?, worstLabel: String?, items: Int) {
         (self.annotatorID, self.quality, self.agreement, self.worstLabel, self.items) = (annotatorID, quality, agreement, worstLabel, items)
     }
 }
 
 extension Store {
-    public func writeConsensus(run: Int64, samples: [ConsensusRow], annotators: [AnnotatorQualityRow]) throws {
+    package func writeConsensus(run: Int64, samples: [ConsensusRow], annotators: [AnnotatorQualityRow]) throws {
         let insert = try database.prepare(
             "INSERT INTO consensus_samples (run_id, sample_id, label, quality, agreement, annotations) VALUES (?, ?, ?, ?, ?, ?)")
         for row in samples {
@@ -288,7 +288,7 @@ extension Store {
         }
     }
 
-    public func consensusRows(run: Int64) throws -> [ConsensusRow] {
+    package func consensusRows(run: Int64) throws -> [ConsensusRow] {
         try database.rows("SELECT sample_id, label, quality, agreement, annotations FROM consensus_samples WHERE run_id = ? ORDER BY sample_id",
                           [.integer(run)]).map {
             ConsensusRow(sampleID: try $0.int64(0), label: try $0.string(1), quality: try $0.double(2), agreement: try $0.double(3),
@@ -300,7 +300,7 @@ extension Store {
     /// `source`, each with the label `labels` gives it, and their annotations: one ingest, one
     /// transaction. `origin` is recorded as the ingest's file.
     @discardableResult
-    public func deriveDataset(_ name: String, from source: Int64, samples: [Int64], labels: [Int64: String], origin: String) throws -> Int64 {
+    package func deriveDataset(_ name: String, from source: Int64, samples: [Int64], labels: [Int64: String], origin: String) throws -> Int64 {
         guard try datasetID(named: name) == nil else { throw StoreError.datasetExists(name) }
         return try database.inTransaction {
             let dataset = try ensureDataset(name)
@@ -366,7 +366,7 @@ extension Store {
 
 extension Store {
     /// A consensus run's annotator rows with the annotators' names, least reliable first.
-    public func consensusAnnotators(run: Int64) throws -> [(name: String, row: AnnotatorQualityRow)] {
+    package func consensusAnnotators(run: Int64) throws -> [(name: String, row: AnnotatorQualityRow)] {
         try database.rows("""
             SELECT c.annotator_id, n.name, c.quality, c.agreement, c.worst_label, c.items FROM consensus_annotators c
             JOIN annotators n ON n.id = c.annotator_id WHERE c.run_id = ? ORDER BY c.quality IS NULL, c.quality, c.agreement

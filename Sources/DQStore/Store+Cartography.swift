@@ -1,5 +1,5 @@
 /// A cartography region (Swayamdipta et al., EMNLP 2020), named as the paper names it.
-public enum CartographyRegion: String, Sendable, Codable, CaseIterable {
+package enum CartographyRegion: String, Sendable, Codable, CaseIterable {
     case easy = "easy-to-learn"
     case ambiguous
     case hard = "hard-to-learn"
@@ -7,14 +7,14 @@ public enum CartographyRegion: String, Sendable, Codable, CaseIterable {
 
 /// The regions a sample is in: regions are selected independently, so a sample can be in
 /// several or in none. Stored as one 0/1 column per region.
-public struct CartographyRegions: OptionSet, Sendable, Hashable {
-    public let rawValue: Int
-    public init(rawValue: Int) { self.rawValue = rawValue }
-    public static let easy = CartographyRegions(rawValue: 1)
-    public static let ambiguous = CartographyRegions(rawValue: 2)
-    public static let hard = CartographyRegions(rawValue: 4)
+package struct CartographyRegions: OptionSet, Sendable, Hashable {
+    package let rawValue: Int
+    package init(rawValue: Int) { self.rawValue = rawValue }
+    package static let easy = CartographyRegions(rawValue: 1)
+    package static let ambiguous = CartographyRegions(rawValue: 2)
+    package static let hard = CartographyRegions(rawValue: 4)
 
-    public init(_ region: CartographyRegion) {
+    package init(_ region: CartographyRegion) {
         switch region {
         case .easy: self = .easy
         case .ambiguous: self = .ambiguous
@@ -22,28 +22,28 @@ public struct CartographyRegions: OptionSet, Sendable, Hashable {
         }
     }
 
-    public func contains(_ region: CartographyRegion) -> Bool { contains(CartographyRegions(region)) }
+    package func contains(_ region: CartographyRegion) -> Bool { contains(CartographyRegions(region)) }
 
     /// The regions' names joined by "+" (ambiguous+hard-to-learn), or "-" for none.
-    public var names: String {
+    package var names: String {
         let names = CartographyRegion.allCases.filter { contains($0) }.map(\.rawValue)
         return names.isEmpty ? "-" : names.joined(separator: "+")
     }
 }
 
 /// One sample's cartography point and its per-checkpoint dynamics.
-public struct CartographyRow: Sendable, Equatable {
-    public var sampleID: Int64
-    public var goldProbabilities: [Double]
-    public var correct: [Bool]
-    public var confidence: Double
-    public var variability: Double
-    public var correctness: Double
-    public var forgettingEvents: Int
-    public var neverLearned: Bool
-    public var regions: CartographyRegions
+package struct CartographyRow: Sendable, Equatable {
+    package var sampleID: Int64
+    package var goldProbabilities: [Double]
+    package var correct: [Bool]
+    package var confidence: Double
+    package var variability: Double
+    package var correctness: Double
+    package var forgettingEvents: Int
+    package var neverLearned: Bool
+    package var regions: CartographyRegions
 
-    public init(sampleID: Int64, goldProbabilities: [Double], correct: [Bool], confidence: Double, variability: Double,
+    package init(sampleID: Int64, goldProbabilities: [Double], correct: [Bool], confidence: Double, variability: Double,
                 correctness: Double, forgettingEvents: Int, neverLearned: Bool, regions: CartographyRegions) {
         self.sampleID = sampleID
         self.goldProbabilities = goldProbabilities
@@ -59,7 +59,7 @@ public struct CartographyRow: Sendable, Equatable {
 
 extension Store {
     /// Writes a run's cartography (call inside the run's transaction).
-    public func writeCartography(run: Int64, rows: [CartographyRow]) throws {
+    package func writeCartography(run: Int64, rows: [CartographyRow]) throws {
         let dynamics = rows.flatMap { row in
             zip(row.goldProbabilities, row.correct).enumerated().map { (sample: row.sampleID, checkpoint: $0 + 1, p: $1.0, correct: $1.1) }
         }
@@ -82,7 +82,7 @@ extension Store {
 
     /// A run's cartography points, in sample order (`goldProbabilities` and `correct` are left
     /// empty: the per-checkpoint dynamics are not read).
-    public func cartographyPoints(run: Int64) throws -> [CartographyRow] {
+    package func cartographyPoints(run: Int64) throws -> [CartographyRow] {
         try database.rows("""
             SELECT sample_id, confidence, variability, correctness, forgetting_events, never_learned, easy, ambiguous, hard
             FROM cartography_points WHERE run_id = ? ORDER BY sample_id

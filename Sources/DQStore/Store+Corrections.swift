@@ -1,11 +1,11 @@
 /// A label change made by an annotator, applied on top of the ingested label.
-public struct Correction: Sendable, Equatable {
-    public var sampleID: Int64
-    public var newLabel: String
+package struct Correction: Sendable, Equatable {
+    package var sampleID: Int64
+    package var newLabel: String
     /// Who, if the file says (else the import's annotator).
-    public var annotator: String?
+    package var annotator: String?
 
-    public init(sampleID: Int64, newLabel: String, annotator: String? = nil) {
+    package init(sampleID: Int64, newLabel: String, annotator: String? = nil) {
         self.sampleID = sampleID
         self.newLabel = newLabel
         self.annotator = annotator
@@ -13,13 +13,13 @@ public struct Correction: Sendable, Equatable {
 }
 
 /// One entry of the corrections audit trail.
-public struct CorrectionRecord: Sendable, Equatable {
-    public var sampleID: Int64
-    public var oldLabel: String
-    public var newLabel: String
-    public var annotator: String?
-    public var file: String
-    public var importedAt: String
+package struct CorrectionRecord: Sendable, Equatable {
+    package var sampleID: Int64
+    package var oldLabel: String
+    package var newLabel: String
+    package var annotator: String?
+    package var file: String
+    package var importedAt: String
 }
 
 extension Store {
@@ -28,7 +28,7 @@ extension Store {
     /// (the sample's current label, itself possibly an earlier correction). Corrections that
     /// change nothing are skipped. Returns how many were applied.
     @discardableResult
-    public func importCorrections(_ corrections: [Correction], dataset: Int64, file: String, annotator: String?) throws -> Int {
+    package func importCorrections(_ corrections: [Correction], dataset: Int64, file: String, annotator: String?) throws -> Int {
         try database.inTransaction {
             try database.run("INSERT INTO correction_imports (dataset_id, file, annotator, imported_at) VALUES (?, ?, ?, ?)",
                              [.integer(dataset), .text(file), SQLValue(annotator), .text(Timestamp.now())])
@@ -50,7 +50,7 @@ extension Store {
     }
 
     /// A sample's label after every correction (its ingested label if none).
-    public func currentLabel(sample: Int64) throws -> String {
+    package func currentLabel(sample: Int64) throws -> String {
         guard let row = try database.row("""
             SELECT coalesce((SELECT new_label FROM corrections WHERE sample_id = s.id ORDER BY id DESC LIMIT 1), s.label)
             FROM samples s WHERE s.id = ?
@@ -59,7 +59,7 @@ extension Store {
     }
 
     /// The corrected label of every corrected sample of a dataset.
-    public func correctedLabels(dataset: Int64) throws -> [Int64: String] {
+    package func correctedLabels(dataset: Int64) throws -> [Int64: String] {
         var out: [Int64: String] = [:]
         for row in try database.rows("""
             SELECT c.sample_id, c.new_label FROM corrections c JOIN correction_imports i ON i.id = c.import_id
@@ -71,7 +71,7 @@ extension Store {
     }
 
     /// The audit trail of a dataset's corrections, oldest first.
-    public func correctionHistory(dataset: Int64) throws -> [CorrectionRecord] {
+    package func correctionHistory(dataset: Int64) throws -> [CorrectionRecord] {
         try database.rows("""
             SELECT c.sample_id, c.old_label, c.new_label, c.annotator, i.file, i.imported_at
             FROM corrections c JOIN correction_imports i ON i.id = c.import_id WHERE i.dataset_id = ? ORDER BY c.id

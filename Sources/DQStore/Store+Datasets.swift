@@ -1,24 +1,24 @@
 /// A dataset as listed by `dq datasets`.
-public struct DatasetSummary: Sendable, Equatable {
-    public var id: Int64
-    public var name: String
-    public var createdAt: String
+package struct DatasetSummary: Sendable, Equatable {
+    package var id: Int64
+    package var name: String
+    package var createdAt: String
     /// Splits with their row counts, by name.
-    public var splits: [SplitCount]
+    package var splits: [SplitCount]
     /// Labels in the order they were first seen.
-    public var labels: [String]
-    public var lastIngestAt: String?
+    package var labels: [String]
+    package var lastIngestAt: String?
     /// Ingested with `--multi-label`.
-    public var multiLabel = false
+    package var multiLabel = false
 
-    public var rowCount: Int { splits.reduce(0) { $0 + $1.count } }
+    package var rowCount: Int { splits.reduce(0) { $0 + $1.count } }
 }
 
-public struct SplitCount: Sendable, Equatable {
-    public var name: String
-    public var count: Int
+package struct SplitCount: Sendable, Equatable {
+    package var name: String
+    package var count: Int
 
-    public init(name: String, count: Int) {
+    package init(name: String, count: Int) {
         self.name = name
         self.count = count
     }
@@ -26,25 +26,25 @@ public struct SplitCount: Sendable, Equatable {
 
 extension Store {
     /// The id of the dataset called `name`, or nil.
-    public func datasetID(named name: String) throws -> Int64? {
+    package func datasetID(named name: String) throws -> Int64? {
         try database.row("SELECT id FROM datasets WHERE name = ?", [.text(name)]).map { try $0.int64(0) }
     }
 
     /// The id of the dataset called `name`; an error that lists the known datasets otherwise.
-    public func requireDataset(_ name: String) throws -> Int64 {
+    package func requireDataset(_ name: String) throws -> Int64 {
         if let id = try datasetID(named: name) { return id }
         throw StoreError.unknownDataset(name, known: try datasetNames())
     }
 
     /// The dataset to use when a command is not told: the only one, or an error that lists them.
-    public func defaultDataset(_ name: String?) throws -> (id: Int64, name: String) {
+    package func defaultDataset(_ name: String?) throws -> (id: Int64, name: String) {
         if let name { return (try requireDataset(name), name) }
         let names = try datasetNames()
         if names.count == 1 { return (try requireDataset(names[0]), names[0]) }
         throw StoreError.noDatasetChosen(known: names)
     }
 
-    public func datasetNames() throws -> [String] {
+    package func datasetNames() throws -> [String] {
         try database.rows("SELECT name FROM datasets ORDER BY name").map { try $0.string(0) }
     }
 
@@ -56,18 +56,18 @@ extension Store {
     }
 
     /// Whether the dataset was ingested with `--multi-label` (its samples' labels are lists, `a;b`).
-    public func isMultiLabel(dataset: Int64) throws -> Bool {
+    package func isMultiLabel(dataset: Int64) throws -> Bool {
         try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
     }
 
     /// The labels of a dataset in the order they were first seen.
-    public func labels(dataset: Int64) throws -> [String] {
+    package func labels(dataset: Int64) throws -> [String] {
         try database.rows("SELECT name FROM labels WHERE dataset_id = ? ORDER BY position", [.integer(dataset)])
             .map { try $0.string(0) }
     }
 
     /// The splits of a dataset with their row counts.
-    public func splits(dataset: Int64) throws -> [SplitCount] {
+    package func splits(dataset: Int64) throws -> [SplitCount] {
         try database.rows(
             "SELECT split, sum(rows_new) FROM ingests WHERE dataset_id = ? GROUP BY split HAVING sum(rows_new) > 0 ORDER BY min(id)",
             [.integer(dataset)]
@@ -75,7 +75,7 @@ extension Store {
     }
 
     /// Every dataset with its splits, labels and last ingest time.
-    public func datasetSummaries() throws -> [DatasetSummary] {
+    package func datasetSummaries() throws -> [DatasetSummary] {
         try database.rows("""
             SELECT d.id, d.name, d.created_at, (SELECT max(finished_at) FROM ingests i WHERE i.dataset_id = d.id)
             FROM datasets d ORDER BY d.name

@@ -1,44 +1,44 @@
 /// One label pair's divergence as stored (table `label_divergence`).
-public struct DivergenceRow: Sendable, Equatable {
+package struct DivergenceRow: Sendable, Equatable {
     /// A token and how much it pulls the divergence toward one label of the pair.
-    public struct Contribution: Sendable, Equatable, Codable {
-        public var token: String
-        public var contribution: Double
+    package struct Contribution: Sendable, Equatable, Codable {
+        package var token: String
+        package var contribution: Double
 
-        public init(token: String, contribution: Double) {
+        package init(token: String, contribution: Double) {
             self.token = token
             self.contribution = contribution
         }
 
         // Stored as [token, contribution] pairs.
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             var container = try decoder.unkeyedContainer()
             token = try container.decode(String.self)
             contribution = try container.decode(Double.self)
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.unkeyedContainer()
             try container.encode(token)
             try container.encode(contribution)
         }
     }
 
-    public var labelA: String
-    public var labelB: String
-    public var divergence: Double
-    public var samplesA: Int
-    public var samplesB: Int
-    public var tokensA: Int
-    public var tokensB: Int
+    package var labelA: String
+    package var labelB: String
+    package var divergence: Double
+    package var samplesA: Int
+    package var samplesB: Int
+    package var tokensA: Int
+    package var tokensB: Int
     /// The tokens contributing most toward each label.
-    public var towardA: [Contribution]
-    public var towardB: [Contribution]
+    package var towardA: [Contribution]
+    package var towardB: [Contribution]
     /// The permutation baseline (mean JSD with the pair's labels shuffled); nil for runs before schema 9.
-    public var baseline: Double?
-    public var excess: Double? { baseline.map { divergence - $0 } }
+    package var baseline: Double?
+    package var excess: Double? { baseline.map { divergence - $0 } }
 
-    public init(labelA: String, labelB: String, divergence: Double, samplesA: Int, samplesB: Int, tokensA: Int, tokensB: Int,
+    package init(labelA: String, labelB: String, divergence: Double, samplesA: Int, samplesB: Int, tokensA: Int, tokensB: Int,
                 towardA: [Contribution], towardB: [Contribution], baseline: Double? = nil) {
         self.baseline = baseline
         self.labelA = labelA
@@ -55,7 +55,7 @@ public struct DivergenceRow: Sendable, Equatable {
 
 extension Store {
     /// Writes a run's label-pair divergences (call inside the run's transaction).
-    public func writeDivergence(run: Int64, rows: [DivergenceRow]) throws {
+    package func writeDivergence(run: Int64, rows: [DivergenceRow]) throws {
         try database.runForEach("""
             INSERT INTO label_divergence (run_id, label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b,
                                           baseline)
@@ -69,7 +69,7 @@ extension Store {
 
     /// A run's label-pair divergences, hardest first: lowest excess over the baseline, or
     /// lowest divergence for runs without one.
-    public func divergences(run: Int64) throws -> [DivergenceRow] {
+    package func divergences(run: Int64) throws -> [DivergenceRow] {
         try database.rows("""
             SELECT label_a, label_b, divergence, samples_a, samples_b, tokens_a, tokens_b, toward_a, toward_b, baseline
             FROM label_divergence WHERE run_id = ? ORDER BY divergence - COALESCE(baseline, 0), label_a, label_b

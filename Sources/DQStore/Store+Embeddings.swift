@@ -5,7 +5,7 @@
 /// little-endian Float32.
 extension Store {
     /// The stored vectors of those `texts` this encoder has embedded before.
-    public func embeddings(encoder: String, texts: [String]) throws -> [String: [Float]] {
+    package func embeddings(encoder: String, texts: [String]) throws -> [String: [Float]] {
         var found: [String: [Float]] = [:]
         let statement = try database.prepare("SELECT vector FROM embeddings WHERE encoder = ? AND text = ?")
         for text in texts {
@@ -21,7 +21,7 @@ extension Store {
     }
 
     /// Keeps these vectors for `encoder`, in one transaction (an existing vector is replaced).
-    public func writeEmbeddings(encoder: String, _ vectors: [(text: String, vector: [Float])]) throws {
+    package func writeEmbeddings(encoder: String, _ vectors: [(text: String, vector: [Float])]) throws {
         try database.inTransaction {
             try database.runForEach("INSERT OR REPLACE INTO embeddings (encoder, text, vector) VALUES (?, ?, ?)", vectors) { item in
                 [.text(encoder), .text(item.text), .blob(PackedFloats.pack(item.vector))]

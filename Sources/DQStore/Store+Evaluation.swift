@@ -1,14 +1,14 @@
 /// One signal's figures in one repeat of a `dq evaluate` run (table `evaluation_metrics`).
-public struct EvaluationMetricRow: Sendable, Equatable {
-    public var repeatIndex: Int
-    public var signal: String
-    public var precisionAtK: Double
-    public var recallAtK: Double
-    public var averagePrecision: Double
-    public var auroc: Double
-    public var seconds: Double
+package struct EvaluationMetricRow: Sendable, Equatable {
+    package var repeatIndex: Int
+    package var signal: String
+    package var precisionAtK: Double
+    package var recallAtK: Double
+    package var averagePrecision: Double
+    package var auroc: Double
+    package var seconds: Double
 
-    public init(repeatIndex: Int, signal: String, precisionAtK: Double, recallAtK: Double, averagePrecision: Double, auroc: Double,
+    package init(repeatIndex: Int, signal: String, precisionAtK: Double, recallAtK: Double, averagePrecision: Double, auroc: Double,
                 seconds: Double) {
         (self.repeatIndex, self.signal, self.precisionAtK, self.recallAtK) = (repeatIndex, signal, precisionAtK, recallAtK)
         (self.averagePrecision, self.auroc, self.seconds) = (averagePrecision, auroc, seconds)
@@ -16,19 +16,19 @@ public struct EvaluationMetricRow: Sendable, Equatable {
 }
 
 /// A label error planted in one repeat (table `evaluation_planted`): the sample and the label it was given.
-public struct PlantedErrorRow: Sendable, Equatable {
-    public var repeatIndex: Int
-    public var sampleID: Int64
-    public var plantedLabel: String
+package struct PlantedErrorRow: Sendable, Equatable {
+    package var repeatIndex: Int
+    package var sampleID: Int64
+    package var plantedLabel: String
 
-    public init(repeatIndex: Int, sampleID: Int64, plantedLabel: String) {
+    package init(repeatIndex: Int, sampleID: Int64, plantedLabel: String) {
         (self.repeatIndex, self.sampleID, self.plantedLabel) = (repeatIndex, sampleID, plantedLabel)
     }
 }
 
 extension Store {
     /// Writes an evaluation's figures and planted errors (call inside the run's transaction).
-    public func writeEvaluation(run: Int64, metrics: [EvaluationMetricRow], planted: [PlantedErrorRow]) throws {
+    package func writeEvaluation(run: Int64, metrics: [EvaluationMetricRow], planted: [PlantedErrorRow]) throws {
         try database.runForEach("""
             INSERT INTO evaluation_metrics (run_id, repeat, position, signal, precision_at_k, recall_at_k, average_precision, auroc, seconds)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -42,7 +42,7 @@ extension Store {
     }
 
     /// A run's figures, by repeat, in the order written within a repeat.
-    public func evaluationMetrics(run: Int64) throws -> [EvaluationMetricRow] {
+    package func evaluationMetrics(run: Int64) throws -> [EvaluationMetricRow] {
         try database.rows("""
             SELECT repeat, signal, precision_at_k, recall_at_k, average_precision, auroc, seconds
             FROM evaluation_metrics WHERE run_id = ? ORDER BY repeat, position
@@ -53,7 +53,7 @@ extension Store {
     }
 
     /// A run's planted errors, by repeat and sample.
-    public func plantedErrors(run: Int64) throws -> [PlantedErrorRow] {
+    package func plantedErrors(run: Int64) throws -> [PlantedErrorRow] {
         try database.rows("SELECT repeat, sample_id, planted_label FROM evaluation_planted WHERE run_id = ? ORDER BY repeat, sample_id",
                           [.integer(run)]).map {
             PlantedErrorRow(repeatIndex: try $0.int(0), sampleID: try $0.int64(1), plantedLabel: try $0.string(2))

@@ -1,15 +1,15 @@
 /// One sample confident learning flags (table `label_issues`).
-public struct LabelIssueRow: Sendable, Equatable {
-    public var sampleID: Int64
+package struct LabelIssueRow: Sendable, Equatable {
+    package var sampleID: Int64
     /// 1-based place in the ranking, least likely correct first.
-    public var position: Int
-    public var givenLabel: String
+    package var position: Int
+    package var givenLabel: String
     /// The label the model prefers.
-    public var suggestedLabel: String
+    package var suggestedLabel: String
     /// cleanlab's label quality score of the given label.
-    public var quality: Double
+    package var quality: Double
 
-    public init(sampleID: Int64, position: Int, givenLabel: String, suggestedLabel: String, quality: Double) {
+    package init(sampleID: Int64, position: Int, givenLabel: String, suggestedLabel: String, quality: Double) {
         self.sampleID = sampleID
         self.position = position
         self.givenLabel = givenLabel
@@ -20,7 +20,7 @@ public struct LabelIssueRow: Sendable, Equatable {
 
 extension Store {
     /// Writes the label issues of a run, ranked (call inside the run's transaction).
-    public func writeLabelIssues(run: Int64, _ rows: [LabelIssueRow]) throws {
+    package func writeLabelIssues(run: Int64, _ rows: [LabelIssueRow]) throws {
         try database.runForEach(
             "INSERT INTO label_issues (run_id, position, sample_id, given_label, suggested_label, quality) VALUES (?, ?, ?, ?, ?, ?)", rows
         ) { row in
@@ -29,7 +29,7 @@ extension Store {
         }
     }
 
-    public func labelIssues(run: Int64) throws -> [LabelIssueRow] {
+    package func labelIssues(run: Int64) throws -> [LabelIssueRow] {
         try database.rows(
             "SELECT sample_id, position, given_label, suggested_label, quality FROM label_issues WHERE run_id = ? ORDER BY position",
             [.integer(run)]).map {

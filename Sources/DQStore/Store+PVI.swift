@@ -1,20 +1,20 @@
 /// One sample's PVI as stored (table `pvi_scores`), with its out-of-sample probabilities
 /// (table `sample_probabilities`, packed: see `PackedFloats`).
-public struct PVIRow: Sendable, Equatable {
-    public var sampleID: Int64
-    public var fold: Int
-    public var label: String
-    public var predicted: String
-    public var pInput: Double
-    public var pNull: Double
-    public var hNull: Double
-    public var hInput: Double
-    public var pvi: Double
-    public var correct: Bool
+package struct PVIRow: Sendable, Equatable {
+    package var sampleID: Int64
+    package var fold: Int
+    package var label: String
+    package var predicted: String
+    package var pInput: Double
+    package var pNull: Double
+    package var hNull: Double
+    package var hInput: Double
+    package var pvi: Double
+    package var correct: Bool
     /// p′(· | x) in the run's label order.
-    public var probabilities: [Double]
+    package var probabilities: [Double]
 
-    public init(sampleID: Int64, fold: Int, label: String, predicted: String, pInput: Double, pNull: Double,
+    package init(sampleID: Int64, fold: Int, label: String, predicted: String, pInput: Double, pNull: Double,
                 hNull: Double, hInput: Double, pvi: Double, correct: Bool, probabilities: [Double]) {
         self.sampleID = sampleID
         self.fold = fold
@@ -32,7 +32,7 @@ public struct PVIRow: Sendable, Equatable {
 
 extension Store {
     /// Writes a run's PVI rows (call inside the run's transaction: `recordRun`).
-    public func writePVI(run: Int64, rows: [PVIRow]) throws {
+    package func writePVI(run: Int64, rows: [PVIRow]) throws {
         try database.runForEach("""
             INSERT INTO pvi_scores (run_id, sample_id, fold, label, predicted, p_input, p_null, h_null, h_input, pvi, correct)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -46,7 +46,7 @@ extension Store {
     }
 
     /// A run's PVI rows with their probabilities, in sample order.
-    public func pviRows(run: Int64) throws -> [PVIRow] {
+    package func pviRows(run: Int64) throws -> [PVIRow] {
         try database.rows("""
             SELECT s.sample_id, s.fold, s.label, s.predicted, s.p_input, s.p_null, s.h_null, s.h_input, s.pvi, s.correct, p.probabilities
             FROM pvi_scores s JOIN sample_probabilities p ON p.run_id = s.run_id AND p.sample_id = s.sample_id
@@ -63,7 +63,7 @@ extension Store {
 }
 
 /// A floating-point type stored by its bit pattern (Float: 4 bytes, Double: 8).
-public protocol BitPatternFloat {
+package protocol BitPatternFloat {
     associatedtype Bits: FixedWidthInteger
     var bitPattern: Bits { get }
     init(bitPattern: Bits)
@@ -75,8 +75,8 @@ extension Double: BitPatternFloat {}
 /// Vectors stored as packed little-endian IEEE 754 values, exact and read without parsing:
 /// probability vectors as doubles (8 bytes a value; JSON text took about 20, see docs/store.md),
 /// sentence embeddings as floats (4 bytes).
-public enum PackedFloats {
-    public static func pack<T: BitPatternFloat>(_ values: [T]) -> [UInt8] {
+package enum PackedFloats {
+    package static func pack<T: BitPatternFloat>(_ values: [T]) -> [UInt8] {
         let width = T.Bits.bitWidth / 8
         var bytes: [UInt8] = []
         bytes.reserveCapacity(width * values.count)
@@ -87,7 +87,7 @@ public enum PackedFloats {
     }
 
     /// The values of `bytes`, or nil when its length is not a multiple of the type's width.
-    public static func unpack<T: BitPatternFloat>(_ bytes: [UInt8], as type: T.Type = Double.self) -> [T]? {
+    package static func unpack<T: BitPatternFloat>(_ bytes: [UInt8], as type: T.Type = Double.self) -> [T]? {
         let width = T.Bits.bitWidth / 8
         guard bytes.count % width == 0 else { return nil }
         return stride(from: 0, to: bytes.count, by: width).map { start in

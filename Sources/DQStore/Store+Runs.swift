@@ -2,7 +2,7 @@ import DQText
 import Foundation
 
 /// What a run computed. Stored as its raw value in `runs.kind`.
-public enum RunKind: String, Sendable, Codable, CaseIterable {
+package enum RunKind: String, Sendable, Codable, CaseIterable {
     case pvi
     case cartography
     case divergence
@@ -16,35 +16,35 @@ public enum RunKind: String, Sendable, Codable, CaseIterable {
     case consensus
 
     /// The command that makes a run of this kind, for people ("dq label-issues").
-    public var command: String { "dq \(rawValue)" }
+    package var command: String { "dq \(rawValue)" }
 }
 
 /// The parameters of one kind of run: everything that changes its result. Written to the run's
 /// row as JSON and read back by the same type, so a run can be reproduced or built on.
-public protocol RunParameters: Codable, Sendable {
+package protocol RunParameters: Codable, Sendable {
     static var kind: RunKind { get }
 }
 
 /// An analysis run: what was computed, with which parameters and seed, by which dq, when,
 /// and whether it finished. Every stored result points at its run.
-public struct RunRecord: Sendable, Equatable {
-    public enum Status: String, Sendable { case running, succeeded, failed }
+package struct RunRecord: Sendable, Equatable {
+    package enum Status: String, Sendable { case running, succeeded, failed }
 
-    public var id: Int64
-    public var kind: RunKind
-    public var datasetID: Int64?
+    package var id: Int64
+    package var kind: RunKind
+    package var datasetID: Int64?
     /// The parameters as stored (JSON text); `parameters(_:)` reads them as their type.
-    public var parametersJSON: String
-    public var seed: Int64?
-    public var dqVersion: String
-    public var startedAt: String
-    public var finishedAt: String?
-    public var status: Status
-    public var message: String?
+    package var parametersJSON: String
+    package var seed: Int64?
+    package var dqVersion: String
+    package var startedAt: String
+    package var finishedAt: String?
+    package var status: Status
+    package var message: String?
 
     /// The run's parameters as the type its kind records; an error if the run is of another
     /// kind or its parameters do not decode (a run recorded by an incompatible dq).
-    public func parameters<P: RunParameters>(_ type: P.Type) throws -> P {
+    package func parameters<P: RunParameters>(_ type: P.Type) throws -> P {
         guard kind == P.kind else { throw StoreError.wrongRunKind(run: id, kind: kind, expected: P.kind) }
         do {
             let decoder = JSONDecoder()
@@ -59,7 +59,7 @@ public struct RunRecord: Sendable, Equatable {
 extension RunParameters {
     /// The JSON text stored for these parameters: snake_case keys, sorted, so equal parameters
     /// give equal text.
-    public var jsonText: String {
+    package var jsonText: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -70,7 +70,7 @@ extension RunParameters {
 
 extension Store {
     /// Records the start of a run, with the process and machine running it; returns its id.
-    public func beginRun<P: RunParameters>(_ parameters: P, dataset: Int64?, seed: Int64?) throws -> Int64 {
+    package func beginRun<P: RunParameters>(_ parameters: P, dataset: Int64?, seed: Int64?) throws -> Int64 {
         try database.run(
             "INSERT INTO runs (kind, dataset_id, parameters, seed, dq_version, started_at, status, pid, host) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
             [.text(P.kind.rawValue), dataset.map { .integer($0) } ?? .null, .text(parameters.jsonText),
@@ -86,7 +86,7 @@ extension Store {
     /// or the machine restarted): its results were never written. Runs of other machines are
     /// left alone. Returns the ids marked.
     @discardableResult
-    public func markStaleRuns() throws -> [Int64] {
+    package func markStaleRuns() throws -> [Int64] {
         let running = try database.rows("SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?", [.text(Store.host)])
         var stale: [Int64] = []
         for row in running {
@@ -101,7 +101,7 @@ extension Store {
     }
 
     /// Records how a run ended.
-    public func finishRun(_ id: Int64, status: RunRecord.Status, message: String? = nil) throws {
+    package func finishRun(_ id: Int64, status: RunRecord.Status, message: String? = nil) throws {
         try database.run(
             "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE id = ?",
             [.text(status.rawValue), .text(Timestamp.now()), SQLValue(message), .integer(id)])
@@ -112,7 +112,7 @@ extension Store {
     /// transaction together with the run's success. Any error, including Ctrl-C handled as an
     /// error, leaves the run marked `failed` with the message and no partial results.
     @discardableResult
-    public func recordRun<P: RunParameters, T>(
+    package func recordRun<P: RunParameters, T>(
         _ parameters: P, dataset: Int64?, seed: Int64?,
         compute: (Int64) throws -> T, write: (Int64, T) throws -> Void
     ) throws -> (run: Int64, result: T) {
@@ -130,7 +130,7 @@ extension Store {
         }
     }
 
-    public func run(_ id: Int64) throws -> RunRecord {
+    package func run(_ id: Int64) throws -> RunRecord {
         guard let row = try database.row("SELECT \(Store.runColumns) FROM runs WHERE id = ?", [.integer(id)]) else {
             throw StoreError.unknownRun(Int(id))
         }
@@ -138,7 +138,7 @@ extension Store {
     }
 
     /// Runs of a dataset, newest first, optionally of one kind.
-    public func runs(dataset: Int64?, kind: RunKind? = nil) throws -> [RunRecord] {
+    package func runs(dataset: Int64?, kind: RunKind? = nil) throws -> [RunRecord] {
         var sql = "SELECT \(Store.runColumns) FROM runs WHERE 1"
         var values: [SQLValue] = []
         if let dataset { sql += " AND dataset_id = ?"; values.append(.integer(dataset)) }
@@ -148,18 +148,18 @@ extension Store {
     }
 
     /// The newest succeeded run of `kind` for a dataset, if any.
-    public func latestRun(dataset: Int64, kind: RunKind) throws -> RunRecord? {
+    package func latestRun(dataset: Int64, kind: RunKind) throws -> RunRecord? {
         try runs(dataset: dataset, kind: kind).first { $0.status == .succeeded }
     }
 
     /// A run's summary, if it stored one.
-    public func summary(run: Int64) throws -> JSONValue? {
+    package func summary(run: Int64) throws -> JSONValue? {
         guard let row = try database.row("SELECT summary FROM run_summaries WHERE run_id = ?", [.integer(run)]) else { return nil }
         return try JSONValue.parse(try row.string(0))
     }
 
     /// Stores a run's summary (JSON), such as confident learning's joint and noise matrix.
-    public func writeSummary(run: Int64, _ summary: JSONValue) throws {
+    package func writeSummary(run: Int64, _ summary: JSONValue) throws {
         try database.run("INSERT INTO run_summaries (run_id, summary) VALUES (?, ?)", [.integer(run), .text(summary.jsonText)])
     }
 

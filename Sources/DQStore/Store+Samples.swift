@@ -1,19 +1,19 @@
 /// One stored sample.
-public struct Sample: Sendable, Equatable {
+package struct Sample: Sendable, Equatable {
     /// The store's id of the sample.
-    public var id: Int64
-    public var split: String
+    package var id: Int64
+    package var split: String
     /// The line of its source file on which the sample's row starts.
-    public var sourceRow: Int
+    package var sourceRow: Int
     /// The id the source file gave it, if any.
-    public var externalID: String?
-    public var text: String
-    public var textPair: String?
-    public var label: String
+    package var externalID: String?
+    package var text: String
+    package var textPair: String?
+    package var label: String
     /// Metadata columns as a JSON object text, if any were kept.
-    public var metadata: String?
+    package var metadata: String?
 
-    public init(id: Int64, split: String, sourceRow: Int, externalID: String?, text: String, textPair: String?,
+    package init(id: Int64, split: String, sourceRow: Int, externalID: String?, text: String, textPair: String?,
                 label: String, metadata: String?) {
         self.id = id
         self.split = split
@@ -26,7 +26,7 @@ public struct Sample: Sendable, Equatable {
     }
 
     /// The id a user knows the sample by: the source's id, else `#` and the store's id.
-    public var displayID: String { externalID ?? "#\(id)" }
+    package var displayID: String { externalID ?? "#\(id)" }
 }
 
 extension Store {
@@ -55,7 +55,7 @@ extension Store {
     }
 
     /// The samples with these store ids, in the order given; an unknown id is an error.
-    public func samples(ids: [Int64]) throws -> [Sample] {
+    package func samples(ids: [Int64]) throws -> [Sample] {
         let statement = try database.prepare("SELECT \(Store.sampleColumns) FROM samples s JOIN ingests i ON i.id = s.ingest_id WHERE s.id = ?")
         return try ids.map { id in
             statement.reset()
@@ -67,7 +67,7 @@ extension Store {
 
     /// Calls `body` for every sample of a dataset (optionally only some splits) in store order,
     /// reading one row at a time so memory stays flat for large datasets.
-    public func forEachSample(dataset: Int64, splits: [String]? = nil, _ body: (Sample) throws -> Void) throws {
+    package func forEachSample(dataset: Int64, splits: [String]? = nil, _ body: (Sample) throws -> Void) throws {
         let scope = Store.scope(dataset: dataset, splits: splits)
         let statement = try database.prepare("SELECT \(Store.sampleColumns) \(scope.sql) ORDER BY i.id, s.id")
         try statement.bind(scope.values)
@@ -78,7 +78,7 @@ extension Store {
     /// store id lies in `ranges` (as `sampleIDRanges` gives them), in order, without making
     /// strings: the fastest way through a large dataset. Each range is a plain rowid range scan
     /// of the samples table. The buffers are valid only during the call.
-    public func forEachSampleBytes(ids ranges: [ClosedRange<Int64>],
+    package func forEachSampleBytes(ids ranges: [ClosedRange<Int64>],
                                    _ body: (_ text: UnsafeBufferPointer<UInt8>, _ textPair: UnsafeBufferPointer<UInt8>?,
                                             _ label: UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let statement = try database.prepare("SELECT text, text_pair, label FROM samples WHERE id BETWEEN ? AND ? ORDER BY id")
@@ -93,7 +93,7 @@ extension Store {
     }
 
     /// All samples of a dataset (optionally only some splits) in store order.
-    public func samples(dataset: Int64, splits: [String]? = nil) throws -> [Sample] {
+    package func samples(dataset: Int64, splits: [String]? = nil) throws -> [Sample] {
         var out: [Sample] = []
         try forEachSample(dataset: dataset, splits: splits) { out.append($0) }
         return out
@@ -102,7 +102,7 @@ extension Store {
     /// The store ids of a dataset's samples (optionally only some splits): one range per ingest
     /// (an ingest's samples get consecutive ids), in store order. Read from the ingests, without
     /// touching the samples.
-    public func sampleIDRanges(dataset: Int64, splits: [String]? = nil) throws -> [ClosedRange<Int64>] {
+    package func sampleIDRanges(dataset: Int64, splits: [String]? = nil) throws -> [ClosedRange<Int64>] {
         var sql = "SELECT first_sample_id, last_sample_id FROM ingests WHERE dataset_id = ? AND first_sample_id IS NOT NULL"
         var values: [SQLValue] = [.integer(dataset)]
         if let splits, !splits.isEmpty {
@@ -115,7 +115,7 @@ extension Store {
     /// How many ids of the source files name more than one sample of a dataset (a file that
     /// repeats an id with another text or label): such a sample is then known by `#` and its
     /// store id.
-    public func repeatedExternalIDs(dataset: Int64) throws -> Int {
+    package func repeatedExternalIDs(dataset: Int64) throws -> Int {
         let scope = Store.scope(dataset: dataset, splits: nil)
         return try database.row("""
             SELECT count(*) FROM (SELECT s.external_id \(scope.sql) AND s.external_id IS NOT NULL GROUP BY s.external_id HAVING count(*) > 1)
@@ -123,7 +123,7 @@ extension Store {
     }
 
     /// The number of samples of a dataset (optionally only some splits).
-    public func sampleCount(dataset: Int64, splits: [String]? = nil) throws -> Int {
+    package func sampleCount(dataset: Int64, splits: [String]? = nil) throws -> Int {
         let scope = Store.scope(dataset: dataset, splits: splits)
         return try database.row("SELECT count(*) \(scope.sql)", scope.values)?.int(0) ?? 0
     }

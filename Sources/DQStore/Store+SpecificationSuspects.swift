@@ -2,27 +2,27 @@ import DQText
 
 /// One sample that matches another label's specifications (table `spec_suspects`), from
 /// `dq inconsistent`.
-public struct SpecificationSuspectRow: Sendable, Equatable {
+package struct SpecificationSuspectRow: Sendable, Equatable {
     /// A specification that matched, and the sample's rank in its ranking (0 = best).
-    public struct Evidence: Sendable, Equatable {
-        public var spec: String
-        public var rank: Int
+    package struct Evidence: Sendable, Equatable {
+        package var spec: String
+        package var rank: Int
 
-        public init(spec: String, rank: Int) {
+        package init(spec: String, rank: Int) {
             self.spec = spec
             self.rank = rank
         }
     }
 
-    public var sampleID: Int64
+    package var sampleID: Int64
     /// The label whose specifications the sample matches.
-    public var suggestedLabel: String
+    package var suggestedLabel: String
     /// 1-based place among that label's suspects.
-    public var position: Int
-    public var score: Double
-    public var evidence: [Evidence]
+    package var position: Int
+    package var score: Double
+    package var evidence: [Evidence]
 
-    public init(sampleID: Int64, suggestedLabel: String, position: Int, score: Double, evidence: [Evidence]) {
+    package init(sampleID: Int64, suggestedLabel: String, position: Int, score: Double, evidence: [Evidence]) {
         self.sampleID = sampleID
         self.suggestedLabel = suggestedLabel
         self.position = position
@@ -34,7 +34,7 @@ public struct SpecificationSuspectRow: Sendable, Equatable {
 extension Store {
     /// Writes the specification suspects of a run (call inside the run's transaction). The
     /// evidence is stored as a JSON object from spec name to rank, in the evidence's order.
-    public func writeSpecificationSuspects(run: Int64, _ rows: [SpecificationSuspectRow]) throws {
+    package func writeSpecificationSuspects(run: Int64, _ rows: [SpecificationSuspectRow]) throws {
         try database.runForEach(
             "INSERT INTO spec_suspects (run_id, suggested_label, position, sample_id, score, evidence) VALUES (?, ?, ?, ?, ?, ?)", rows
         ) { row in
@@ -44,7 +44,7 @@ extension Store {
         }
     }
 
-    public func specificationSuspects(run: Int64) throws -> [SpecificationSuspectRow] {
+    package func specificationSuspects(run: Int64) throws -> [SpecificationSuspectRow] {
         try database.rows(
             "SELECT sample_id, suggested_label, position, score, evidence FROM spec_suspects WHERE run_id = ? ORDER BY suggested_label, position",
             [.integer(run)]).map { row in

@@ -1,26 +1,26 @@
 /// One sample of the merged suspects list (table `suspects`), from `dq suspects`.
-public struct SuspectRow: Sendable, Equatable {
+package struct SuspectRow: Sendable, Equatable {
     /// One signal's word on the sample.
-    public struct Reason: Sendable, Equatable, Codable {
-        public var signal: String
-        public var reason: String
+    package struct Reason: Sendable, Equatable, Codable {
+        package var signal: String
+        package var reason: String
 
-        public init(signal: String, reason: String) {
+        package init(signal: String, reason: String) {
             self.signal = signal
             self.reason = reason
         }
     }
 
-    public var sampleID: Int64
+    package var sampleID: Int64
     /// 1-based place in the list.
-    public var position: Int
-    public var score: Double
-    public var suggestedLabel: String?
-    public var reasons: [Reason]
+    package var position: Int
+    package var score: Double
+    package var suggestedLabel: String?
+    package var reasons: [Reason]
     /// The estimated probability that the label is wrong (calibrated lists; schema 11).
-    public var probability: Double?
+    package var probability: Double?
 
-    public init(sampleID: Int64, position: Int, score: Double, suggestedLabel: String?, reasons: [Reason], probability: Double? = nil) {
+    package init(sampleID: Int64, position: Int, score: Double, suggestedLabel: String?, reasons: [Reason], probability: Double? = nil) {
         self.probability = probability
         self.sampleID = sampleID
         self.position = position
@@ -30,12 +30,12 @@ public struct SuspectRow: Sendable, Equatable {
     }
 
     /// The reasons for people: "reason; reason".
-    public var reasonText: String { reasons.map(\.reason).joined(separator: "; ") }
+    package var reasonText: String { reasons.map(\.reason).joined(separator: "; ") }
 }
 
 extension Store {
     /// Writes the merged suspects list of a run (call inside the run's transaction).
-    public func writeSuspects(run: Int64, _ rows: [SuspectRow]) throws {
+    package func writeSuspects(run: Int64, _ rows: [SuspectRow]) throws {
         try database.runForEach(
             "INSERT INTO suspects (run_id, position, sample_id, score, suggested_label, reasons, probability) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
         ) { row in
@@ -44,7 +44,7 @@ extension Store {
         }
     }
 
-    public func suspects(run: Int64) throws -> [SuspectRow] {
+    package func suspects(run: Int64) throws -> [SuspectRow] {
         try database.rows(
             "SELECT sample_id, position, score, suggested_label, reasons, probability FROM suspects WHERE run_id = ? ORDER BY position",
             [.integer(run)]).map {

@@ -2,19 +2,19 @@ import CSQLite
 import Foundation
 
 /// The version of dq recorded with every run.
-public let dqVersion = "0.1.0"
+package let dqVersion = "0.1.0"
 
 /// dq's sample store: one SQLite file holding datasets, samples, ingest reports and every
 /// analysis run with its results.
-public final class Store {
-    public let database: Database
-    public var path: String { database.path }
+package final class Store {
+    package let database: Database
+    package var path: String { database.path }
 
     /// The store path used when neither `--db` nor `DQ_DB` is given.
-    public static let defaultPath = "dq.sqlite"
+    package static let defaultPath = "dq.sqlite"
 
     /// The store path from an explicit option, else `DQ_DB`, else `./dq.sqlite`.
-    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let option, !option.isEmpty { return option }
         if let fromEnvironment = environment["DQ_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
         return defaultPath
@@ -26,7 +26,7 @@ public final class Store {
     /// a bulk write's B-tree pages in memory; a connection that only reads a table through once
     /// touches each page once, so it is better served by a small cache (less memory, fewer
     /// page faults).
-    public init(path: String, pageCacheKiB: Int = 65536) throws {
+    package init(path: String, pageCacheKiB: Int = 65536) throws {
         database = try Database(path: path)
         try database.execute("PRAGMA page_size = 16384; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
         try useWriteAheadLog()
@@ -73,7 +73,7 @@ public final class Store {
     }
 
     /// The schema version of this store (the last migration applied).
-    public func schemaVersion() throws -> Int {
+    package func schemaVersion() throws -> Int {
         try database.row("SELECT coalesce(max(version), 0) FROM schema_migrations")?.int(0) ?? 0
     }
 
@@ -108,7 +108,7 @@ public final class Store {
 
 /// Problems with the store itself or with what is asked of it. Each case carries its data;
 /// the descriptions say what is wrong, and the command line adds how to fix it with its flags.
-public enum StoreError: Error, CustomStringConvertible, Equatable {
+package enum StoreError: Error, CustomStringConvertible, Equatable {
     case fromNewerVersion(path: String, storeVersion: Int, knownVersion: Int)
     case unknownDataset(String, known: [String])
     case noDatasetChosen(known: [String])
@@ -118,7 +118,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case inconsistent(String)
     case datasetExists(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .datasetExists(name):
             return "a dataset named '\(name)' exists already; choose another name"
@@ -141,12 +141,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 }
 
 /// ISO 8601 timestamps in UTC, as stored.
-public enum Timestamp {
-    public static func now() -> String {
+package enum Timestamp {
+    package static func now() -> String {
         string(from: Date())
     }
 
-    public static func string(from date: Date) -> String {
+    package static func string(from date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)

@@ -10,17 +10,17 @@ import Foundation
 ///    and lower-case;
 /// 4. split on whitespace, and make every punctuation character (ASCII punctuation or Unicode
 ///    category P*) a word of its own.
-public struct BasicTokenizer: Sendable {
-    public var lowercase: Bool
-    public var stripAccents: Bool
+package struct BasicTokenizer: Sendable {
+    package var lowercase: Bool
+    package var stripAccents: Bool
 
-    public init(lowercase: Bool = true, stripAccents: Bool? = nil) {
+    package init(lowercase: Bool = true, stripAccents: Bool? = nil) {
         self.lowercase = lowercase
         self.stripAccents = stripAccents ?? lowercase
     }
 
     /// The words of `text`.
-    public func words(_ text: String) -> [String] {
+    package func words(_ text: String) -> [String] {
         var cleaned = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             let v = scalar.value

@@ -1,10 +1,10 @@
 /// The model input for one text or text pair.
-public struct Encoding: Equatable, Sendable {
-    public var inputIDs: [Int32]
+package struct Encoding: Equatable, Sendable {
+    package var inputIDs: [Int32]
     /// 0 for `[CLS]`, the first text and its `[SEP]`; 1 for the second text and its `[SEP]`.
-    public var tokenTypeIDs: [Int32]
+    package var tokenTypeIDs: [Int32]
     /// 1 for real tokens, 0 for padding.
-    public var attentionMask: [Int32]
+    package var attentionMask: [Int32]
 }
 
 /// BERT's tokenizer, equal to Hugging Face's `BertTokenizer`: `BasicTokenizer` then
@@ -13,16 +13,16 @@ public struct Encoding: Equatable, Sendable {
 /// `truncatedLengths`), and optional padding. Special tokens written literally in a text
 /// (`[CLS]`, `[SEP]`, `[PAD]`, `[UNK]`, `[MASK]`, case-sensitive) stay single tokens, as
 /// Hugging Face's added-token matching keeps them.
-public struct BertTokenizer: Sendable {
-    public let basic: BasicTokenizer
-    public let wordPiece: WordPiece
-    public let clsID: Int32
-    public let sepID: Int32
-    public let padID: Int32
+package struct BertTokenizer: Sendable {
+    package let basic: BasicTokenizer
+    package let wordPiece: WordPiece
+    package let clsID: Int32
+    package let sepID: Int32
+    package let padID: Int32
     /// Special tokens matched literally in texts, with their ids.
     private let specials: [(token: String, id: Int32)]
 
-    public init(vocabulary: Vocabulary, lowercase: Bool = true) throws {
+    package init(vocabulary: Vocabulary, lowercase: Bool = true) throws {
         basic = BasicTokenizer(lowercase: lowercase)
         wordPiece = try WordPiece(vocabulary: vocabulary)
         func special(_ token: String) throws -> Int32 {
@@ -37,10 +37,10 @@ public struct BertTokenizer: Sendable {
         }
     }
 
-    public var vocabulary: Vocabulary { wordPiece.vocabulary }
+    package var vocabulary: Vocabulary { wordPiece.vocabulary }
 
     /// The WordPiece ids of `text`, without special tokens.
-    public func tokenIDs(_ text: String) -> [Int32] {
+    package func tokenIDs(_ text: String) -> [Int32] {
         var ids: [Int32] = []
         func encodePlain(_ part: Substring) {
             for word in basic.words(String(part)) { wordPiece.encode(word: word, into: &ids) }
@@ -67,7 +67,7 @@ public struct BertTokenizer: Sendable {
     }
 
     /// Encodes a text, or a text pair, for the model. `padTo` pads with `[PAD]` up to that length.
-    public func encode(_ text: String, pair: String? = nil, maxLength: Int? = nil, padTo: Int? = nil) -> Encoding {
+    package func encode(_ text: String, pair: String? = nil, maxLength: Int? = nil, padTo: Int? = nil) -> Encoding {
         var first = tokenIDs(text)
         var second = pair.map(tokenIDs)
         if let maxLength {
@@ -101,7 +101,7 @@ public struct BertTokenizer: Sendable {
     /// (tokenizers' `LongestFirst`): the shorter text keeps all of its tokens if that leaves at
     /// least as many for the longer one; otherwise both get half the budget, the longer text
     /// (the second on a tie) the odd token.
-    public static func truncatedLengths(_ a: Int, _ b: Int, budget: Int) -> (Int, Int) {
+    package static func truncatedLengths(_ a: Int, _ b: Int, budget: Int) -> (Int, Int) {
         guard a + b > budget else { return (a, b) }
         let swapped = a > b
         var (short, long) = swapped ? (b, a) : (a, b)

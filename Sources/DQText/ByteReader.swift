@@ -3,17 +3,17 @@ import Foundation
 /// Reads a file in fixed-size chunks so that memory stays flat whatever the file's size.
 ///
 /// A UTF-8 byte-order mark at the start of the file is skipped.
-public final class ByteReader {
-    public let path: String
+package final class ByteReader {
+    package let path: String
     private let fd: Int32
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     private var atEOF = false
     /// Bytes handed out so far (after the byte-order mark), for progress reports.
-    public private(set) var bytesConsumed = 0
+    package private(set) var bytesConsumed = 0
 
-    public init(path: String, chunkSize: Int = 1 << 20) throws {
+    package init(path: String, chunkSize: Int = 1 << 20) throws {
         self.path = path
         var status = stat()
         guard stat(path, &status) == 0 else {
@@ -37,7 +37,7 @@ public final class ByteReader {
     deinit { close(fd) }
 
     /// The size of the file in bytes, or nil when it cannot be known (a pipe).
-    public var fileSize: Int? {
+    package var fileSize: Int? {
         var status = stat()
         guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Int(status.st_size)
@@ -59,7 +59,7 @@ public final class ByteReader {
     /// Calls `body` with the next run of unread bytes; `body` returns how many it consumed
     /// (at least one unless it wants to stop). Returns false at end of file.
     @inline(__always)
-    public func withNextBytes(_ body: (UnsafeBufferPointer<UInt8>) throws -> Int) throws -> Bool {
+    package func withNextBytes(_ body: (UnsafeBufferPointer<UInt8>) throws -> Int) throws -> Bool {
         if start == end {
             try refill()
             if start == end { return false }
@@ -74,16 +74,16 @@ public final class ByteReader {
 }
 
 /// A problem with an input file as a whole, or at a place in it.
-public struct InputError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
-    public var message: String
+package struct InputError: Error, CustomStringConvertible, Equatable {
+    package var file: String
+    package var line: Int?
+    package var column: Int?
+    package var message: String
     /// What the person can change to get past it, when that is a setting rather than the file;
     /// the command line names the option.
-    public var remedy: InputRemedy?
+    package var remedy: InputRemedy?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, message: String, remedy: InputRemedy? = nil) {
+    package init(file: String, line: Int? = nil, column: Int? = nil, message: String, remedy: InputRemedy? = nil) {
         self.file = file
         self.line = line
         self.column = column
@@ -91,7 +91,7 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
         self.remedy = remedy
     }
 
-    public var description: String {
+    package var description: String {
         var place = file
         if let line { place += ":\(line)" }
         if let column { place += ":\(column)" }
@@ -100,7 +100,7 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
 }
 
 /// A setting that gets past an input error.
-public enum InputRemedy: Sendable, Equatable {
+package enum InputRemedy: Sendable, Equatable {
     /// Name the column that plays this role.
     case nameColumn(ColumnRole)
     /// Name the file's format.
@@ -108,7 +108,7 @@ public enum InputRemedy: Sendable, Equatable {
 }
 
 /// What a column of an input file is used for.
-public enum ColumnRole: String, Sendable, Equatable {
+package enum ColumnRole: String, Sendable, Equatable {
     case text
     case textPair = "text pair"
     case label

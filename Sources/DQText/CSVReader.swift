@@ -1,40 +1,40 @@
 /// One record of a delimited file: its fields' unescaped bytes, stored back to back.
-public struct CSVRecord {
+package struct CSVRecord {
     /// The bytes of every field, concatenated.
-    public internal(set) var bytes: [UInt8] = []
+    package internal(set) var bytes: [UInt8] = []
     /// `ends[i]` is the offset in `bytes` just past field `i`.
-    public internal(set) var ends: [Int] = []
+    package internal(set) var ends: [Int] = []
     /// The physical line (1-based) on which the record starts.
-    public internal(set) var line = 0
+    package internal(set) var line = 0
     /// True when the file ended inside a quoted field.
-    public internal(set) var unterminatedQuote = false
+    package internal(set) var unterminatedQuote = false
     /// Whether a field of the record was quoted: a line holding only `""` is a record of one
     /// empty field, as Python's csv reads it, not a blank line.
     var quoted = false
 
-    public var count: Int { ends.count }
+    package var count: Int { ends.count }
 
-    public init() {}
+    package init() {}
 
     /// Where field `index` lies in `bytes`.
-    public func fieldRange(_ index: Int) -> Range<Int> {
+    package func fieldRange(_ index: Int) -> Range<Int> {
         (index == 0 ? 0 : ends[index - 1])..<ends[index]
     }
 
     /// The bytes of field `index`.
-    public func fieldBytes(_ index: Int) -> ArraySlice<UInt8> {
+    package func fieldBytes(_ index: Int) -> ArraySlice<UInt8> {
         bytes[fieldRange(index)]
     }
 
     /// Field `index` as a string, or nil when its bytes are not valid UTF-8.
-    public func field(_ index: Int) -> String? {
+    package func field(_ index: Int) -> String? {
         let slice = fieldBytes(index)
         return slice.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
     }
 
     /// The record written back as one CSV line (fields quoted where needed, invalid UTF-8
     /// replaced by U+FFFD): how a rejected record is kept for the user to inspect.
-    public func rawText(delimiter: UInt8) -> String {
+    package func rawText(delimiter: UInt8) -> String {
         let separator = String(UnicodeScalar(delimiter))
         return (0..<count).map { index -> String in
             let text = String(decoding: fieldBytes(index), as: UTF8.self)
@@ -58,18 +58,18 @@ public struct CSVRecord {
 ///
 /// Lenient where Python's `csv` module is lenient: text after a closing quote is kept, and a
 /// quote inside an unquoted field is an ordinary character.
-public final class CSVReader {
-    public let delimiter: UInt8
-    public let maxRecordBytes: Int
+package final class CSVReader {
+    package let delimiter: UInt8
+    package let maxRecordBytes: Int
     private let input: ByteReader
     private var line = 1
     private var skipLineFeed = false
 
-    public var path: String { input.path }
-    public var bytesConsumed: Int { input.bytesConsumed }
-    public var fileSize: Int? { input.fileSize }
+    package var path: String { input.path }
+    package var bytesConsumed: Int { input.bytesConsumed }
+    package var fileSize: Int? { input.fileSize }
 
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 64 << 20) throws {
+    package init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 64 << 20) throws {
         self.input = try ByteReader(path: path)
         self.delimiter = delimiter
         self.maxRecordBytes = maxRecordBytes
@@ -78,7 +78,7 @@ public final class CSVReader {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
     /// Reads the next record into `record`; returns false at end of input.
-    public func read(into record: inout CSVRecord) throws -> Bool {
+    package func read(into record: inout CSVRecord) throws -> Bool {
         while true {
             guard try readRecord(into: &record) else { return false }
             let blank = record.count == 1 && record.ends[0] == 0 && !record.unterminatedQuote && !record.quoted

@@ -1,28 +1,28 @@
 /// Which columns of an input file hold the text, the optional second text of a pair, the
 /// label, the external id and the metadata. Columns left nil are recognised by name.
-public struct ColumnRequest: Sendable {
-    public var text: String?
-    public var textPair: String?
-    public var label: String?
-    public var id: String?
+package struct ColumnRequest: Sendable {
+    package var text: String?
+    package var textPair: String?
+    package var label: String?
+    package var id: String?
     /// Further columns kept as metadata.
-    public var meta: [String]
+    package var meta: [String]
     /// Keep every column that is not otherwise used as metadata.
-    public var allMeta: Bool
+    package var allMeta: Bool
     /// Long format: the column naming who gave the row's label. Each row is one annotation, and
     /// rows with the same id (or, without an id column, the same text) are one sample.
-    public var annotator: String?
+    package var annotator: String?
     /// Wide format: one column per annotator, holding that annotator's label; an empty cell
     /// means the annotator did not label the row.
-    public var annotators: [String]
+    package var annotators: [String]
     /// Wide format: every column whose name starts with this is an annotator's, named by the rest.
-    public var annotatorPrefix: String?
+    package var annotatorPrefix: String?
     /// Long format: when each annotation was made (kept as written).
-    public var annotationTime: String?
+    package var annotationTime: String?
     /// Multi-label data: the label column holds a list, `a;b` or a JSON array (`LabelList`).
-    public var multiLabel = false
+    package var multiLabel = false
 
-    public init(text: String? = nil, textPair: String? = nil, label: String? = nil, id: String? = nil,
+    package init(text: String? = nil, textPair: String? = nil, label: String? = nil, id: String? = nil,
                 meta: [String] = [], allMeta: Bool = false, annotator: String? = nil, annotators: [String] = [],
                 annotatorPrefix: String? = nil, annotationTime: String? = nil) {
         self.text = text
@@ -38,38 +38,38 @@ public struct ColumnRequest: Sendable {
     }
 
     /// True when rows carry annotations by named annotators (long or wide format).
-    public var hasAnnotators: Bool { annotator != nil || !annotators.isEmpty || annotatorPrefix != nil }
+    package var hasAnnotators: Bool { annotator != nil || !annotators.isEmpty || annotatorPrefix != nil }
 
     /// Names recognised (case-insensitively, first match wins) when a column is not named.
-    public static let textNames = ["text", "sentence", "review", "content", "document", "sentence1", "premise"]
-    public static let textPairNames = ["text_pair", "sentence2", "hypothesis"]
-    public static let labelNames = ["label", "class", "labels", "category", "gold_label", "target"]
-    public static let idNames = ["id", "guid", "uid", "idx"]
+    package static let textNames = ["text", "sentence", "review", "content", "document", "sentence1", "premise"]
+    package static let textPairNames = ["text_pair", "sentence2", "hypothesis"]
+    package static let labelNames = ["label", "class", "labels", "category", "gold_label", "target"]
+    package static let idNames = ["id", "guid", "uid", "idx"]
 }
 
 /// A `ColumnRequest` resolved against a file's columns: positions in the column list.
-public struct ResolvedColumns: Equatable, Sendable {
-    public var columns: [String]
-    public var text: Int
-    public var textPair: Int?
-    public var label: Int
-    public var id: Int?
-    public var meta: [Int]
+package struct ResolvedColumns: Equatable, Sendable {
+    package var columns: [String]
+    package var text: Int
+    package var textPair: Int?
+    package var label: Int
+    package var id: Int?
+    package var meta: [Int]
     /// Long format: the annotator column.
-    public var annotator: Int?
+    package var annotator: Int?
     /// Wide format: the annotators' columns, and each one's annotator name.
-    public var annotators: [Int] = []
-    public var annotatorNames: [String] = []
+    package var annotators: [Int] = []
+    package var annotatorNames: [String] = []
     /// Long format: the annotation-time column.
-    public var annotationTime: Int?
+    package var annotationTime: Int?
     /// Wide format without a label column: `label` is the first annotator's column, and a
     /// sample's given label is the majority of its annotations.
-    public var labelFromAnnotators = false
+    package var labelFromAnnotators = false
     /// The label column holds label lists.
-    public var multiLabel = false
+    package var multiLabel = false
 
     /// Resolves `request` against `columns`, the file's column names in order.
-    public init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
+    package init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
         var firstExact: [String: Int] = [:]
         for (index, column) in columns.enumerated().reversed() { firstExact[column] = index }
         func lookup(_ name: String, role: ColumnRole) throws(InputError) -> Int {
@@ -174,13 +174,13 @@ public struct ResolvedColumns: Equatable, Sendable {
     }
 
     /// True when rows carry annotations by named annotators (long or wide format).
-    public var hasAnnotators: Bool { annotator != nil || !annotators.isEmpty }
+    package var hasAnnotators: Bool { annotator != nil || !annotators.isEmpty }
 
     /// The annotator column (long format) or the annotators' columns (wide format).
-    public var annotatorColumns: [Int] { annotator.map { [$0] } ?? annotators }
+    package var annotatorColumns: [Int] { annotator.map { [$0] } ?? annotators }
 
     /// The columns the reader needs besides the metadata: text, label, pair, id, annotators, time.
-    public var roleColumns: [Int] {
+    package var roleColumns: [Int] {
         [text, label] + [textPair, id, annotator, annotationTime].compactMap { $0 } + annotators
     }
 

@@ -3,8 +3,8 @@
 /// a document, `{"id": 3, "text": "…", "label": ["positive"]}` (older versions: `labels`, and a
 /// `username` or `user` field). Each file's labels are its annotator's; the annotator is the
 /// line's `username`/`user` when present, else the file's name without extension.
-public enum DoccanoExport {
-    public static func read(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
+package enum DoccanoExport {
+    package static func read(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
         let reader = try ByteReader(path: path)
         let fileAnnotator = String((path.split(separator: "/").last ?? Substring(path)).split(separator: ".").first ?? "")
         var rows: [LabelledRow] = []

@@ -1,14 +1,14 @@
 /// A sparse feature vector: sorted distinct indices with their values.
-public struct SparseVector: Equatable, Sendable {
-    public var indices: [Int32]
-    public var values: [Float]
+package struct SparseVector: Equatable, Sendable {
+    package var indices: [Int32]
+    package var values: [Float]
 
-    public init(indices: [Int32] = [], values: [Float] = []) {
+    package init(indices: [Int32] = [], values: [Float] = []) {
         self.indices = indices
         self.values = values
     }
 
-    public var isEmpty: Bool { indices.isEmpty }
+    package var isEmpty: Bool { indices.isEmpty }
 }
 
 /// Hashed word n-gram features, defined exactly as scikit-learn's `HashingVectorizer` with
@@ -24,17 +24,17 @@ public struct SparseVector: Equatable, Sendable {
 /// For a text pair with `pairNamespace`, the second text's n-grams are hashed as
 /// `pair:<n-gram>` (no token contains ':'), so a word in the hypothesis is a different feature
 /// from the same word in the premise; the first text's features are those of a single text.
-public struct HashedNGrams: Sendable {
-    public var dimension: Int
-    public var maxN: Int
-    public var alternateSign: Bool
-    public var normalize: Bool
+package struct HashedNGrams: Sendable {
+    package var dimension: Int
+    package var maxN: Int
+    package var alternateSign: Bool
+    package var normalize: Bool
     /// Whether the text pair's n-grams get their own namespace (runs before issue 17: no).
-    public var pairNamespace: Bool
+    package var pairNamespace: Bool
 
-    public static let pairPrefix = "pair:"
+    package static let pairPrefix = "pair:"
 
-    public init(dimension: Int = 1 << 20, maxN: Int = 2, alternateSign: Bool = true, normalize: Bool = true, pairNamespace: Bool = true) {
+    package init(dimension: Int = 1 << 20, maxN: Int = 2, alternateSign: Bool = true, normalize: Bool = true, pairNamespace: Bool = true) {
         precondition(dimension > 0 && maxN >= 1)
         self.dimension = dimension
         self.maxN = maxN
@@ -44,7 +44,7 @@ public struct HashedNGrams: Sendable {
     }
 
     /// The tokens of `text` as the pattern `(?u)\b\w\w+\b` finds them after lower-casing.
-    public static func tokens(_ text: String) -> [String] {
+    package static func tokens(_ text: String) -> [String] {
         var tokens: [String] = []
         var current = String.UnicodeScalarView()
         var length = 0
@@ -82,7 +82,7 @@ public struct HashedNGrams: Sendable {
 
     /// The feature vector of one text (or a text pair: both texts' n-grams, no n-gram across them,
     /// the pair's in their own namespace when `pairNamespace`).
-    public func features(_ text: String, pair: String? = nil) -> SparseVector {
+    package func features(_ text: String, pair: String? = nil) -> SparseVector {
         var counts: [Int32: Float] = [:]
         for (k, part) in [text, pair].enumerated() {
             guard let part else { continue }

@@ -1,5 +1,5 @@
 /// A JSON value whose objects keep their keys in file order.
-public enum JSONValue: Equatable, Sendable {
+package enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -7,7 +7,7 @@ public enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -21,20 +21,20 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     /// The value of `key` in an object, or nil.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.key == key }?.value
     }
 
     /// Element `index` of an array, or nil.
-    public subscript(index: Int) -> JSONValue? {
+    package subscript(index: Int) -> JSONValue? {
         guard case .array(let items) = self, items.indices.contains(index) else { return nil }
         return items[index]
     }
 
     /// A scalar written as the text a CSV cell would hold: strings as they are, numbers without
     /// a trailing `.0` when integral, booleans as `true`/`false`; nil for null, arrays and objects.
-    public var scalarText: String? {
+    package var scalarText: String? {
         switch self {
         case .string(let s): return s
         case .bool(let b): return b ? "true" : "false"
@@ -49,7 +49,7 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     /// The name of the value's kind, for error messages.
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -65,13 +65,13 @@ public enum JSONValue: Equatable, Sendable {
 
 extension JSONValue {
     /// Compact JSON text (RFC 8259), keys in stored order.
-    public var jsonText: String {
+    package var jsonText: String {
         var out = ""
         write(to: &out)
         return out
     }
 
-    public func write(to out: inout String) {
+    package func write(to out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -97,7 +97,7 @@ extension JSONValue {
     }
 
     /// Writes `s` as a JSON string literal, escaping quotes, backslashes and control characters.
-    public static func writeString(_ s: String, to out: inout String) {
+    package static func writeString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -124,13 +124,13 @@ extension JSONValue {
 // MARK: - Parsing
 
 /// A JSON syntax error at a 1-based line and column of the parsed text.
-public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public var message: String
-    public var description: String { "line \(line), column \(column): \(message)" }
+package struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+    package var line: Int
+    package var column: Int
+    package var message: String
+    package var description: String { "line \(line), column \(column): \(message)" }
 
-    public init(line: Int, column: Int, message: String) {
+    package init(line: Int, column: Int, message: String) {
         self.line = line
         self.column = column
         self.message = message
@@ -139,12 +139,12 @@ public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
 
 extension JSONValue {
     /// Parses one JSON value (RFC 8259); the whole text must be that value and whitespace.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: Array(text.utf8))
         return try parser.parseDocument()
     }
 
-    public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         return try parser.parseDocument()
     }
@@ -383,7 +383,7 @@ private extension String {
 
 extension JSONValue {
     /// JSON text indented by two spaces per level, for files people read.
-    public func prettyText(indent: Int = 0) -> String {
+    package func prettyText(indent: Int = 0) -> String {
         let pad = String(repeating: "  ", count: indent + 1)
         let closePad = String(repeating: "  ", count: indent)
         switch self {

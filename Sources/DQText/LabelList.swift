@@ -1,8 +1,8 @@
 /// A sample's labels in multi-label data, written in one cell: `a;b` (semicolon-separated, each
 /// trimmed; empty means none) or a JSON array of strings or numbers, `["a", "b"]`.
-public enum LabelList {
+package enum LabelList {
     /// The labels of `cell`, in the order written, each once; nil when a JSON array is malformed.
-    public static func parse(_ cell: String) -> [String]? {
+    package static func parse(_ cell: String) -> [String]? {
         let trimmed = cell.trimmingWhitespace()
         var labels: [String]
         if trimmed.hasPrefix("[") {

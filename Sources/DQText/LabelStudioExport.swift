@@ -11,8 +11,8 @@
 /// the annotator is `completed_by` (its `email` when it is an object, else `user <id>`);
 /// cancelled annotations and annotations without a choice are skipped. With several choices
 /// controls, `--label` names the one (its `from_name`) to read.
-public enum LabelStudioExport {
-    public static func read(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
+package enum LabelStudioExport {
+    package static func read(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
         let bytes = try FileBytes.read(path: path)
         let root: JSONValue
         do {

@@ -6,13 +6,13 @@
 /// goes, and a free on the other thread); a batch of thousands of rows costs a few appends to
 /// buffers that are reused from batch to batch. Accepted rows hold their fields as UTF-8 bytes
 /// that `LabelledRowReader` has already checked; rejected rows keep their `RejectedRow`.
-public struct LabelledRowBatch: Sendable {
+package struct LabelledRowBatch: Sendable {
     /// The parts of an accepted row. `metadata` is the metadata columns as the text of a JSON
     /// object; it is absent when the row has none.
     /// With annotators, each row is one annotation: `label` is the annotator's label,
     /// `annotator` who gave it, `annotationTime` when, and `givenLabel` the file's own label
     /// column (wide format), if any.
-    public enum Field: Int, CaseIterable, Sendable {
+    package enum Field: Int, CaseIterable, Sendable {
         case text, textPair, label, externalID, metadata, annotator, annotationTime, givenLabel
     }
     static let fieldCount = Field.allCases.count
@@ -22,24 +22,24 @@ public struct LabelledRowBatch: Sendable {
     /// when the field is absent.
     private var bounds: [Int] = []
     /// Per row, the physical line (1-based) on which it starts.
-    public private(set) var lines: [Int] = []
+    package private(set) var lines: [Int] = []
     /// Per row, its index in `rejects`, or -1 for an accepted row.
     private var rejectIndices: [Int] = []
     private var rejects: [RejectedRow] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { lines.count }
-    public var isEmpty: Bool { lines.isEmpty }
+    package var count: Int { lines.count }
+    package var isEmpty: Bool { lines.isEmpty }
 
     /// Why row `row` was rejected, or nil when it was accepted.
-    public func rejected(_ row: Int) -> RejectedRow? {
+    package func rejected(_ row: Int) -> RejectedRow? {
         let index = rejectIndices[row]
         return index < 0 ? nil : rejects[index]
     }
 
     /// Empties the batch, keeping its buffers for the next rows.
-    public mutating func removeAll() {
+    package mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         bounds.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
@@ -49,7 +49,7 @@ public struct LabelledRowBatch: Sendable {
 
     /// Appends a row as `LabelledRowReader.next()` returns it; a row with annotations becomes one
     /// row per annotation.
-    public mutating func append(_ outcome: RowOutcome) {
+    package mutating func append(_ outcome: RowOutcome) {
         switch outcome {
         case .accepted(let row):
             let metadata = row.metadata.isEmpty ? nil : JSONValue.object(row.metadata).jsonText
@@ -111,24 +111,24 @@ public struct LabelledRowBatch: Sendable {
     }
 
     /// Calls `body` with a view of the fields' bytes; the view is valid only inside `body`.
-    public func withFields<R>(_ body: (Fields) throws -> R) rethrows -> R {
+    package func withFields<R>(_ body: (Fields) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { bytes in
             try bounds.withUnsafeBufferPointer { bounds in try body(Fields(bytes: bytes, bounds: bounds)) }
         }
     }
 
     /// Field `field` of row `row` as a string, or nil when it is absent (and for rejected rows).
-    public func string(_ field: Field, of row: Int) -> String? {
+    package func string(_ field: Field, of row: Int) -> String? {
         withFields { fields in fields[field, row].map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// The bytes of the batch's fields.
-    public struct Fields {
+    package struct Fields {
         let bytes: UnsafeBufferPointer<UInt8>
         let bounds: UnsafeBufferPointer<Int>
 
         /// The UTF-8 bytes of `field` in row `row`, or nil when it is absent.
-        public subscript(field: Field, row: Int) -> UnsafeBufferPointer<UInt8>? {
+        package subscript(field: Field, row: Int) -> UnsafeBufferPointer<UInt8>? {
             let at = (row * LabelledRowBatch.fieldCount + field.rawValue) * 2
             let start = bounds[at]
             guard start >= 0 else { return nil }

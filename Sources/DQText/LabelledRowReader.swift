@@ -1,5 +1,5 @@
 /// The input formats `dq ingest` reads.
-public enum InputFormat: String, CaseIterable, Sendable {
+package enum InputFormat: String, CaseIterable, Sendable {
     case csv, tsv, jsonl, parquet, arrow
     /// A Label Studio JSON export: tasks with several annotators' choices.
     case labelStudio = "label-studio"
@@ -7,7 +7,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case doccano
 
     /// The format implied by a file's extension, or nil.
-    public init?(path: String) {
+    package init?(path: String) {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: ".") else { return nil }
         switch name[name.index(after: dot)...].lowercased() {
@@ -22,28 +22,28 @@ public enum InputFormat: String, CaseIterable, Sendable {
 }
 
 /// One accepted row of an input file.
-public struct LabelledRow: Sendable {
+package struct LabelledRow: Sendable {
     /// The physical line (1-based) on which the row starts.
-    public var line: Int
-    public var text: String
-    public var textPair: String?
-    public var label: String
-    public var externalID: String?
+    package var line: Int
+    package var text: String
+    package var textPair: String?
+    package var label: String
+    package var externalID: String?
     /// Metadata columns in file order.
-    public var metadata: [(key: String, value: JSONValue)]
+    package var metadata: [(key: String, value: JSONValue)]
     /// With annotator columns: who gave which label (long format: one; wide format: one per
     /// annotator who labelled the row). `label` is then empty unless the file has a label column
     /// of its own.
-    public var annotations: [RowAnnotation] = []
+    package var annotations: [RowAnnotation] = []
 }
 
 /// One annotator's label for a row, with when it was given (as written) if the file says.
-public struct RowAnnotation: Sendable, Equatable {
-    public var annotator: String
-    public var label: String
-    public var time: String?
+package struct RowAnnotation: Sendable, Equatable {
+    package var annotator: String
+    package var label: String
+    package var time: String?
 
-    public init(annotator: String, label: String, time: String? = nil) {
+    package init(annotator: String, label: String, time: String? = nil) {
         self.annotator = annotator
         self.label = label
         self.time = time
@@ -51,19 +51,19 @@ public struct RowAnnotation: Sendable, Equatable {
 }
 
 /// A row that could not be used, with why and its content as read.
-public struct RejectedRow: Sendable, Equatable {
-    public var line: Int
-    public var reason: String
-    public var raw: String
+package struct RejectedRow: Sendable, Equatable {
+    package var line: Int
+    package var reason: String
+    package var raw: String
 
-    public init(line: Int, reason: String, raw: String) {
+    package init(line: Int, reason: String, raw: String) {
         self.line = line
         self.reason = reason
         self.raw = raw
     }
 }
 
-public enum RowOutcome: Sendable {
+package enum RowOutcome: Sendable {
     case accepted(LabelledRow)
     case rejected(RejectedRow)
 }
@@ -73,9 +73,9 @@ public enum RowOutcome: Sendable {
 /// File-level problems (unreadable file, missing columns) are thrown as `InputError`; problems
 /// with single rows (wrong field count, invalid UTF-8 or JSON, empty text, missing label) come
 /// back as `.rejected` with the line and the reason.
-public final class LabelledRowReader {
-    public let path: String
-    public let format: InputFormat
+package final class LabelledRowReader {
+    package let path: String
+    package let format: InputFormat
     private let request: ColumnRequest
     private var csv: CSVReader?
     private var record = CSVRecord()
@@ -83,9 +83,9 @@ public final class LabelledRowReader {
     private var lineNumber = 0
     private var pendingLine: [UInt8] = []
     /// The columns, once known (CSV: from the header; JSONL: from the first object).
-    public private(set) var columns: ResolvedColumns?
+    package private(set) var columns: ResolvedColumns?
 
-    public init(path: String, format: InputFormat? = nil, columns request: ColumnRequest) throws {
+    package init(path: String, format: InputFormat? = nil, columns request: ColumnRequest) throws {
         guard let format = format ?? InputFormat(path: path) else {
             throw InputError(file: path, message: "cannot tell the format (csv, tsv, jsonl, parquet or arrow) from the file name", remedy: .nameFormat)
         }
@@ -235,11 +235,11 @@ public final class LabelledRowReader {
         var line: Int { rowsBefore + row + 1 }
     }
 
-    public var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? columnar?.bytesConsumed ?? 0 }
-    public var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? columnar?.fileSize }
+    package var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? columnar?.bytesConsumed ?? 0 }
+    package var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? columnar?.fileSize }
 
     /// The next row, or nil at end of file.
-    public func next() throws -> RowOutcome? {
+    package func next() throws -> RowOutcome? {
         switch format {
         case .csv, .tsv: return try nextDelimited()
         case .jsonl: return try nextJSONLine()
@@ -421,7 +421,7 @@ public final class LabelledRowReader {
 
     /// Reads up to `limit` rows into `batch`, which is emptied first; false when the file has
     /// no more rows. The rows are those `next()` would return, in the same order.
-    public func read(into batch: inout LabelledRowBatch, limit: Int) throws -> Bool {
+    package func read(into batch: inout LabelledRowBatch, limit: Int) throws -> Bool {
         batch.removeAll()
         while batch.count < limit {
             if let csv {
@@ -640,7 +640,7 @@ extension UnsafeBufferPointer<UInt8> {
 
 extension String {
     /// True when the string is empty or only whitespace.
-    public var isBlank: Bool {
+    package var isBlank: Bool {
         for byte in utf8 {
             if byte >= 0x80 { return allSatisfy(\.isWhitespace) }
             if !byte.isASCIIWhitespace { return false }
@@ -649,7 +649,7 @@ extension String {
     }
 
     /// The string without leading and trailing whitespace (including line breaks).
-    public func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         if utf8.needsNoTrimming { return self }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!

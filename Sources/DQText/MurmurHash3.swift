@@ -1,7 +1,7 @@
 /// MurmurHash3, x86 32-bit variant (Austin Appleby, public domain), on UTF-8 bytes. The hash
 /// scikit-learn's `HashingVectorizer` uses, so dq's hashed features equal scikit-learn's.
-public enum MurmurHash3 {
-    public static func hash32(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt32 = 0) -> UInt32 {
+package enum MurmurHash3 {
+    package static func hash32(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt32 = 0) -> UInt32 {
         let c1: UInt32 = 0xCC9E_2D51, c2: UInt32 = 0x1B87_3593
         var h = seed
         let n = bytes.count
@@ -43,7 +43,7 @@ public enum MurmurHash3 {
     }
 
     /// The signed hash of a string's UTF-8 bytes, as scikit-learn's `murmurhash3_32(s, seed)`.
-    public static func signedHash(_ string: String, seed: UInt32 = 0) -> Int32 {
+    package static func signedHash(_ string: String, seed: UInt32 = 0) -> Int32 {
         var s = string
         return s.withUTF8 { Int32(bitPattern: hash32($0, seed: seed)) }
     }

@@ -12,14 +12,14 @@ import Darwin
 /// header's length (little-endian uint16 in 1.0, uint32 in 2.0 and 3.0), then the header, a
 /// Python dict literal such as `{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 5), }`,
 /// padded with spaces and a newline, then the data in C order.
-public final class NumPyArray {
-    public enum Element: Sendable, Equatable {
+package final class NumPyArray {
+    package enum Element: Sendable, Equatable {
         case float(bytes: Int)
         case signed(bytes: Int)
         case unsigned(bytes: Int)
         case bool
 
-        public var size: Int {
+        package var size: Int {
             switch self {
             case .float(let b), .signed(let b), .unsigned(let b): b
             case .bool: 1
@@ -27,22 +27,22 @@ public final class NumPyArray {
         }
     }
 
-    public let path: String
-    public let element: Element
-    public let bigEndian: Bool
-    public let shape: [Int]
+    package let path: String
+    package let element: Element
+    package let bigEndian: Bool
+    package let shape: [Int]
     /// Where the data starts.
-    public let dataOffset: Int
+    package let dataOffset: Int
     /// The descr as written, e.g. `<f4`.
-    public let descr: String
+    package let descr: String
     private let descriptor: Int32
 
     /// Rows of a 2-d array (elements of a 1-d one).
-    public var rows: Int { shape.first ?? 1 }
+    package var rows: Int { shape.first ?? 1 }
     /// Values per row: the product of the dimensions after the first.
-    public var columns: Int { shape.dropFirst().reduce(1, *) }
+    package var columns: Int { shape.dropFirst().reduce(1, *) }
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let (descriptor, size) = try FileBytes.openForReading(path)
         var ok = false
@@ -104,17 +104,17 @@ public final class NumPyArray {
     deinit { close(descriptor) }
 
     /// Whether the file starts with NumPy's magic string.
-    public static func isNumPy(path: String) -> Bool {
+    package static func isNumPy(path: String) -> Bool {
         FileBytes.prefix(path, count: 6) == [0x93] + Array("NUMPY".utf8)
     }
 
     static func describe(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")") }
 
     /// The shape as numpy prints it.
-    public var shapeDescription: String { Self.describe(shape) }
+    package var shapeDescription: String { Self.describe(shape) }
 
     /// Rows `range` as Double, row-major, appended to `out` (which is emptied first).
-    public func readRows(_ range: Range<Int>, into out: inout [Double]) throws {
+    package func readRows(_ range: Range<Int>, into out: inout [Double]) throws {
         out.removeAll(keepingCapacity: true)
         let count = range.count * columns
         guard count > 0 else { return }
@@ -151,7 +151,7 @@ public final class NumPyArray {
     }
 
     /// Every value, as Double.
-    public func readAll() throws -> [Double] {
+    package func readAll() throws -> [Double] {
         var out: [Double] = []
         try readRows(0..<rows, into: &out)
         return out
@@ -159,7 +159,7 @@ public final class NumPyArray {
 
     /// Calls `body` with consecutive blocks of whole rows (first row, values row-major), each
     /// at most about `blockBytes` of Doubles, so memory stays bounded however large the file.
-    public func forEachBlock(blockBytes: Int = 8 << 20, _ body: (Int, [Double]) throws -> Void) throws {
+    package func forEachBlock(blockBytes: Int = 8 << 20, _ body: (Int, [Double]) throws -> Void) throws {
         let perBlock = max(1, blockBytes / max(1, columns * 8))
         var buffer: [Double] = []
         var start = 0

@@ -5,39 +5,39 @@ import Foundation
 /// instead of two small arrays per row, so a million rows cost a few allocations, not millions.
 /// Row i's nonzeros are `columns[rowStart[i]..<rowStart[i + 1]]` with their `values`, its
 /// indices sorted and distinct (as in `SparseVector`).
-public struct SparseRows: Sendable, Equatable {
-    public private(set) var rowStart: [Int] = [0]
-    public private(set) var columns: [Int32] = []
-    public private(set) var values: [Float] = []
+package struct SparseRows: Sendable, Equatable {
+    package private(set) var rowStart: [Int] = [0]
+    package private(set) var columns: [Int32] = []
+    package private(set) var values: [Float] = []
 
-    public init() {}
+    package init() {}
 
-    public init(_ rows: [SparseVector]) {
+    package init(_ rows: [SparseVector]) {
         reserve(rows: rows.count, nonzeros: rows.reduce(0) { $0 + $1.indices.count })
         for row in rows { append(row) }
     }
 
-    public var count: Int { rowStart.count - 1 }
-    public var nonzeros: Int { columns.count }
+    package var count: Int { rowStart.count - 1 }
+    package var nonzeros: Int { columns.count }
 
-    public subscript(row: Int) -> SparseVector {
+    package subscript(row: Int) -> SparseVector {
         let range = rowStart[row]..<rowStart[row + 1]
         return SparseVector(indices: Array(columns[range]), values: Array(values[range]))
     }
 
-    public mutating func reserve(rows: Int, nonzeros: Int) {
+    package mutating func reserve(rows: Int, nonzeros: Int) {
         rowStart.reserveCapacity(rows + 1)
         columns.reserveCapacity(nonzeros)
         values.reserveCapacity(nonzeros)
     }
 
-    public mutating func append(_ row: SparseVector) {
+    package mutating func append(_ row: SparseVector) {
         columns.append(contentsOf: row.indices)
         values.append(contentsOf: row.values)
         rowStart.append(columns.count)
     }
 
-    public mutating func append(contentsOf other: SparseRows) {
+    package mutating func append(contentsOf other: SparseRows) {
         let offset = columns.count
         columns.append(contentsOf: other.columns)
         values.append(contentsOf: other.values)
@@ -48,7 +48,7 @@ public struct SparseRows: Sendable, Equatable {
 extension HashedNGrams {
     /// The feature vectors of many inputs as one matrix, hashed in chunks split between the
     /// cores (`cores`); row i is `features(inputs[i].text, pair: inputs[i].pair)`.
-    public func rows(_ inputs: [(text: String, pair: String?)], cores: Int = 2) -> SparseRows {
+    package func rows(_ inputs: [(text: String, pair: String?)], cores: Int = 2) -> SparseRows {
         let chunk = 4096
         let chunks = (inputs.count + chunk - 1) / chunk
         guard chunks > 1, cores > 1 else {
@@ -77,23 +77,23 @@ extension HashedNGrams {
 }
 
 /// Slots written by concurrent workers, one slot each, read after they have all finished.
-public final class ConcurrentSlots<Value>: @unchecked Sendable {
+package final class ConcurrentSlots<Value>: @unchecked Sendable {
     private var slots: [Value?]
     private let lock = NSLock()
 
-    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+    package init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    public func store(_ index: Int, _ value: Value) {
+    package func store(_ index: Int, _ value: Value) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
 
     /// The values stored, in slot order (empty slots left out).
-    public var values: [Value] { slots.compactMap { $0 } }
+    package var values: [Value] { slots.compactMap { $0 } }
 
     /// The value of a slot, leaving it empty.
-    public func take(_ index: Int) -> Value {
+    package func take(_ index: Int) -> Value {
         defer { slots[index] = nil }
         return slots[index]!
     }

@@ -5,11 +5,11 @@
 /// byte by byte, and the result is finished with SplitMix64's avalanche (Steele, Lea & Flood,
 /// "Fast splittable pseudorandom number generators", OOPSLA 2014). With n distinct inputs the
 /// chance of any collision is about n²/2⁶⁵ (3·10⁻⁸ for a million rows).
-public struct StableHash {
+package struct StableHash {
     private var state: UInt64
     private var length: UInt64 = 0
 
-    public init(seed: UInt64 = 0x243F_6A88_85A3_08D3) {
+    package init(seed: UInt64 = 0x243F_6A88_85A3_08D3) {
         state = seed
     }
 
@@ -20,7 +20,7 @@ public struct StableHash {
         return x
     }
 
-    public mutating func combine(buffer: UnsafeBufferPointer<UInt8>) {
+    package mutating func combine(buffer: UnsafeBufferPointer<UInt8>) {
         var h = state
         var i = 0
         let n = buffer.count
@@ -44,20 +44,20 @@ public struct StableHash {
         length &+= UInt64(n)
     }
 
-    public mutating func combine(_ string: String) {
+    package mutating func combine(_ string: String) {
         var s = string
         s.withUTF8 { combine(buffer: $0) }
     }
 
     /// Adds a field separator that cannot be confused with any string content, so that
     /// ("ab", "c") and ("a", "bc") hash differently.
-    public mutating func combineOptional(_ string: String?) {
+    package mutating func combineOptional(_ string: String?) {
         guard var string else { return combineOptional(utf8: nil) }
         string.withUTF8 { combineOptional(utf8: $0) }
     }
 
     /// `combineOptional` for a string given as its UTF-8 bytes.
-    public mutating func combineOptional(utf8 bytes: UnsafeBufferPointer<UInt8>?) {
+    package mutating func combineOptional(utf8 bytes: UnsafeBufferPointer<UInt8>?) {
         if let bytes {
             state = StableHash.mix(state, 1)
             combine(buffer: bytes)
@@ -66,7 +66,7 @@ public struct StableHash {
         }
     }
 
-    public func finalize() -> UInt64 {
+    package func finalize() -> UInt64 {
         var z = state ^ length
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
@@ -74,7 +74,7 @@ public struct StableHash {
     }
 
     /// The hash of one string.
-    public static func hash(_ string: String) -> UInt64 {
+    package static func hash(_ string: String) -> UInt64 {
         var h = StableHash()
         h.combine(string)
         return h.finalize()

@@ -1,9 +1,9 @@
 /// Normalisation used to find texts that are the same up to trivial differences.
-public enum TextNormalisation {
+package enum TextNormalisation {
     /// Folds case, drops punctuation and symbols, and collapses runs of whitespace, so that
     /// "John wrote books." and "john  wrote books" normalise alike. Letters, digits and marks
     /// are kept; every other character counts as a separator.
-    public static func duplicateKey(_ text: String) -> String {
+    package static func duplicateKey(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiDuplicateKey(text) }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
@@ -41,7 +41,7 @@ public enum TextNormalisation {
     }
 
     /// The number of whitespace-separated tokens in `text`.
-    public static func whitespaceTokenCount(_ text: String) -> Int {
+    package static func whitespaceTokenCount(_ text: String) -> Int {
         var count = 0
         var inToken = false
         for byte in text.utf8 {
@@ -57,7 +57,7 @@ extension String {
     /// The text as one word of a POSIX shell command: as it is when it holds only characters a
     /// shell leaves alone, else in single quotes (a quote inside written `'\''`), so a hint
     /// such as `dq stats --dataset NAME` is safe to paste whatever NAME holds.
-    public var shellQuoted: String {
+    package var shellQuoted: String {
         let plain = !isEmpty && unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./:,+@%=".unicodeScalars.contains($0)
         }

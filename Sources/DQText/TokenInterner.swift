@@ -6,7 +6,7 @@
 /// A class over manually managed buffers, so that the per-token path touches no reference
 /// counts (with Swift arrays, every buffer access retained and released its storage). Not safe
 /// for concurrent use while tokens are added; read-only use may be shared.
-public final class TokenInterner: @unchecked Sendable {
+package final class TokenInterner: @unchecked Sendable {
     /// Every token's bytes, one after another; token i is `arena[starts[i]..<starts[i + 1]]`.
     /// Allocated 8 bytes longer than `arenaCapacity`, so that tokens compare a word at a time.
     private var arena: UnsafeMutablePointer<UInt8>
@@ -18,9 +18,9 @@ public final class TokenInterner: @unchecked Sendable {
     private var slots: UnsafeMutablePointer<Int32>
     private var slotCount = 2048
     /// The number of distinct tokens seen.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {
+    package init() {
         arena = .allocate(capacity: arenaCapacity + 8)
         starts = .allocate(capacity: tokenCapacity + 1)
         starts[0] = 0
@@ -37,13 +37,13 @@ public final class TokenInterner: @unchecked Sendable {
     }
 
     /// The text of token `id`.
-    public func token(_ id: Int32) -> String {
+    package func token(_ id: Int32) -> String {
         let start = starts[Int(id)], end = starts[Int(id) + 1]
         return String(decoding: UnsafeBufferPointer(start: arena + start, count: end - start), as: UTF8.self)
     }
 
     /// The id of `token`, if it has been seen.
-    public func id(of token: String) -> Int32? {
+    package func id(of token: String) -> Int32? {
         var token = token
         return token.withUTF8 { bytes in
             withPadded(bytes) { padded in
@@ -54,7 +54,7 @@ public final class TokenInterner: @unchecked Sendable {
     }
 
     /// The id of `bytes`, added if new.
-    public func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    package func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         withPadded(bytes) { intern($0, hash: TokenInterner.hash($0)) }
     }
 
@@ -88,13 +88,13 @@ public final class TokenInterner: @unchecked Sendable {
     }
 
     /// Appends the ids of `text`'s word tokens to `ids`, adding new tokens.
-    public func appendIDs(of text: String, to ids: inout [Int32]) {
+    package func appendIDs(of text: String, to ids: inout [Int32]) {
         var text = text
         text.withUTF8 { appendIDs(ofUTF8: $0, to: &ids) }
     }
 
     /// Appends the ids of `text`'s word tokens that have been seen; unseen ones are skipped.
-    public func appendKnownIDs(of text: String, to ids: inout [Int32]) {
+    package func appendKnownIDs(of text: String, to ids: inout [Int32]) {
         var all: [Int32] = []
         var text = text
         text.withUTF8 { bytes in
@@ -107,14 +107,14 @@ public final class TokenInterner: @unchecked Sendable {
     }
 
     /// Appends the ids of the word tokens of UTF-8 `bytes`, adding new tokens.
-    public func appendIDs(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) {
+    package func appendIDs(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) {
         forEachToken(of: bytes) { token, hash in ids.append(intern(token, hash: hash)) }
     }
 
     /// Adds one to `counts[id]` for the id of each word token of UTF-8 `bytes`, adding new tokens;
     /// `counts` is first grown with zeros so that every id the text can produce has a place
     /// (it may end up longer than `count`).
-    public func countIDs(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
+    package func countIDs(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
         // A text of n bytes holds at most (n + 1) / 2 tokens, hence at most that many new ids.
         let needed = count + (bytes.count + 1) / 2
         if counts.count < needed { counts += repeatElement(0, count: needed - counts.count) }

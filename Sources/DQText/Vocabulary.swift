@@ -1,11 +1,11 @@
 import Foundation
 
 /// A WordPiece vocabulary: one token per line of `vocab.txt`, its id the line number (from 0).
-public struct Vocabulary: Sendable {
-    public let tokens: [String]
+package struct Vocabulary: Sendable {
+    package let tokens: [String]
     private let ids: [String: Int32]
 
-    public init(tokens: [String]) {
+    package init(tokens: [String]) {
         self.tokens = tokens
         var ids: [String: Int32] = [:]
         ids.reserveCapacity(tokens.count)
@@ -15,7 +15,7 @@ public struct Vocabulary: Sendable {
     }
 
     /// Reads `vocab.txt` (UTF-8, one token per line; trailing line breaks are not part of tokens).
-    public init(contentsOf path: String) throws {
+    package init(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, message: "cannot read the vocabulary file")
         }
@@ -27,12 +27,12 @@ public struct Vocabulary: Sendable {
         self.init(tokens: lines)
     }
 
-    public var count: Int { tokens.count }
+    package var count: Int { tokens.count }
 
-    public func id(_ token: String) -> Int32? { ids[token] }
+    package func id(_ token: String) -> Int32? { ids[token] }
 
     /// Writes the vocabulary in `vocab.txt` form.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         try Data((tokens.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
     }
 }

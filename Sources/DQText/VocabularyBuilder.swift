@@ -9,10 +9,10 @@
 ///    occurrences, until the vocabulary has `size` entries.
 ///
 /// Words are the `BasicTokenizer`'s, so casing and accent handling follow the tokenizer.
-public enum VocabularyBuilder {
-    public static let specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+package enum VocabularyBuilder {
+    package static let specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
-    public static func build<Texts: Sequence>(texts: Texts, basic: BasicTokenizer, size: Int = 8000, minCount: Int = 2)
+    package static func build<Texts: Sequence>(texts: Texts, basic: BasicTokenizer, size: Int = 8000, minCount: Int = 2)
         -> Vocabulary where Texts.Element == String {
         var wordCounts: [String: Int] = [:]
         for text in texts {

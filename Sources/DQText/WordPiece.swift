@@ -2,13 +2,13 @@
 /// longest vocabulary entries from its start, pieces after the first carrying the `##` prefix.
 /// A word with no such split, or longer than `maxCharactersPerWord` Unicode scalars, becomes
 /// the unknown token. Matches Hugging Face's `WordPiece` model.
-public struct WordPiece: Sendable {
-    public let vocabulary: Vocabulary
-    public let unknownID: Int32
-    public var maxCharactersPerWord: Int
-    public var continuationPrefix: String
+package struct WordPiece: Sendable {
+    package let vocabulary: Vocabulary
+    package let unknownID: Int32
+    package var maxCharactersPerWord: Int
+    package var continuationPrefix: String
 
-    public init(vocabulary: Vocabulary, unknownToken: String = "[UNK]", maxCharactersPerWord: Int = 100,
+    package init(vocabulary: Vocabulary, unknownToken: String = "[UNK]", maxCharactersPerWord: Int = 100,
                 continuationPrefix: String = "##") throws {
         guard let unknown = vocabulary.id(unknownToken) else {
             throw TokenizerError.missingSpecialToken(unknownToken)
@@ -20,7 +20,7 @@ public struct WordPiece: Sendable {
     }
 
     /// Appends the ids of `word`'s pieces to `ids`.
-    public func encode(word: String, into ids: inout [Int32]) {
+    package func encode(word: String, into ids: inout [Int32]) {
         let scalars = Array(word.unicodeScalars)
         if scalars.count > maxCharactersPerWord {
             ids.append(unknownID)
@@ -51,10 +51,10 @@ public struct WordPiece: Sendable {
     }
 }
 
-public enum TokenizerError: Error, CustomStringConvertible, Equatable {
+package enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case missingSpecialToken(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingSpecialToken(let token): return "the vocabulary has no \(token) token"
         }

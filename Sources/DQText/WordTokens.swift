@@ -1,9 +1,9 @@
 /// The word tokens dq uses outside BERT (label divergence, BM25 retrieval): maximal runs of
 /// letters and digits, lower-cased. "What's the U.S. 2nd-largest city?" gives
 /// what, s, the, u, s, 2nd, largest, city.
-public enum WordTokens {
+package enum WordTokens {
     /// Word tokens: maximal runs of letters and digits, lower-cased.
-    public static func split(_ text: String) -> [String] {
+    package static func split(_ text: String) -> [String] {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSplit(text) }
         var out: [String] = []
         var current = String.UnicodeScalarView()
@@ -21,7 +21,7 @@ public enum WordTokens {
     }
 
     /// Each word token of `text` with its place in `text` (the same tokens as `split`).
-    public static func occurrences(_ text: String) -> [(token: String, range: Range<String.Index>)] {
+    package static func occurrences(_ text: String) -> [(token: String, range: Range<String.Index>)] {
         var out: [(token: String, range: Range<String.Index>)] = []
         var start: String.Index?
         let scalars = text.unicodeScalars

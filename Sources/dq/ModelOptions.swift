@@ -2,7 +2,7 @@ import ArgumentParser
 import DQRuns
 
 extension ModelChoice: ExpressibleByArgument {
-    public init?(argument: String) {
+    package init?(argument: String) {
         self.init(argument)
     }
 }

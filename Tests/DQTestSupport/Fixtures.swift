@@ -1,7 +1,7 @@
 import Foundation
 
 /// The path of a file under the repository's Fixtures/ folder.
-public func fixture(_ name: String, file: String = #filePath) -> String {
+package func fixture(_ name: String, file: String = #filePath) -> String {
     URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures").appendingPathComponent(name).path
 }
@@ -16,12 +16,12 @@ private let scratchFolder: String = {
 }()
 
 /// A new, unused path in the scratch folder whose name ends with `name` (e.g. "store.sqlite").
-public func scratchPath(_ name: String) -> String {
+package func scratchPath(_ name: String) -> String {
     scratchFolder + "/\(UUID().uuidString)-\(name)"
 }
 
 /// Writes `bytes` to a new scratch file and returns its path.
-public func temporaryFile(_ bytes: [UInt8], suffix: String) -> String {
+package func temporaryFile(_ bytes: [UInt8], suffix: String) -> String {
     let path = scratchPath("data\(suffix)")
     FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path

@@ -102,31 +102,31 @@ struct FlatTable {
 /// body of buffers. Columns of strings, binaries, integers, floats, booleans and nulls, lists of
 /// those, and dictionary-encoded columns of them; buffers uncompressed or Zstandard-compressed.
 /// The Hugging Face `datasets` metadata (the schema's "huggingface" key) gives ClassLabel names.
-public final class ArrowFile {
-    public struct Field: Sendable {
-        public var name: String
+package final class ArrowFile {
+    package struct Field: Sendable {
+        package var name: String
         /// The Type union's id (2 Int, 3 FloatingPoint, 5 Utf8, 12 List, …).
-        public var type: Int
-        public var bitWidth = 0
-        public var signed = true
-        public var precision = 2
-        public var dictionary: Int?
-        public var dictionaryIndexWidth = 32
-        public var children: [Field] = []
+        package var type: Int
+        package var bitWidth = 0
+        package var signed = true
+        package var precision = 2
+        package var dictionary: Int?
+        package var dictionaryIndexWidth = 32
+        package var children: [Field] = []
     }
 
-    public let path: String
-    public private(set) var fields: [Field] = []
+    package let path: String
+    package private(set) var fields: [Field] = []
     /// Per top-level column: ClassLabel names from the Hugging Face metadata.
-    public private(set) var classLabels: [String: [String]] = [:]
+    package private(set) var classLabels: [String: [String]] = [:]
     private let descriptor: Int32
-    public let size: Int
+    package let size: Int
     private var position: Int
     private var dictionaries: [Int: [ParquetValue]] = [:]
     private var finished = false
     private var batchNumber = 0
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         (descriptor, size) = try FileBytes.openForReading(path)
         position = 0
@@ -154,7 +154,7 @@ public final class ArrowFile {
     deinit { close(descriptor) }
 
     /// Whether the file starts like an Arrow IPC file (`ARROW1`) or stream (a continuation marker).
-    public static func isArrow(path: String) -> Bool {
+    package static func isArrow(path: String) -> Bool {
         guard let head = FileBytes.prefix(path, count: 6) else { return false }
         return head == Array("ARROW1".utf8) || head.prefix(4) == [0xFF, 0xFF, 0xFF, 0xFF]
     }
@@ -217,7 +217,7 @@ public final class ArrowFile {
     }
 
     /// The next record batch's top-level columns, each as long as the batch; nil at the end.
-    public func nextBatch() throws -> [[ParquetValue]]? {
+    package func nextBatch() throws -> [[ParquetValue]]? {
         while let (header, type, body) = try nextMessage() {
             batchNumber += 1
             do {

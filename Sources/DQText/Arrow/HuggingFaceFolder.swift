@@ -4,20 +4,20 @@ import Foundation
 /// its Arrow files) or a DatasetDict (`dataset_dict.json` naming its splits, each a Dataset
 /// folder). Each split's files are Arrow IPC streams whose schema carries the features
 /// (ClassLabel names among them).
-public enum HuggingFaceFolder {
-    public struct DataFile: Sendable, Equatable {
-        public var path: String
+package enum HuggingFaceFolder {
+    package struct DataFile: Sendable, Equatable {
+        package var path: String
         /// The DatasetDict's split; nil for a lone Dataset.
-        public var split: String?
+        package var split: String?
     }
 
-    public static func isFolder(_ path: String) -> Bool {
+    package static func isFolder(_ path: String) -> Bool {
         var directory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
     /// The Arrow files of the folder, split by split in the DatasetDict's order.
-    public static func dataFiles(_ folder: String) throws -> [DataFile] {
+    package static func dataFiles(_ folder: String) throws -> [DataFile] {
         let dictionary = folder + "/dataset_dict.json"
         if FileManager.default.fileExists(atPath: dictionary) {
             guard case .array(let splits)? = try json(dictionary)["splits"] else {

@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// One value of a Parquet column, as a table of labelled texts needs it.
-public enum ParquetValue: Sendable, Equatable {
+package enum ParquetValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -17,7 +17,7 @@ public enum ParquetValue: Sendable, Equatable {
     case list([ParquetValue])
 
     /// The value as text (nil for null); lists as a JSON array of their elements' texts.
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .null: nil
         case .bool(let b): b ? "true" : "false"
@@ -38,36 +38,36 @@ public enum ParquetValue: Sendable, Equatable {
 /// columns of any physical type but INT96, optional or required, and lists of them (a LIST
 /// group, three-level or legacy two-level). Anything else is refused naming the file, row
 /// group and column.
-public final class ParquetFile {
-    public struct Column: Sendable {
+package final class ParquetFile {
+    package struct Column: Sendable {
         /// The top-level field's name.
-        public var name: String
+        package var name: String
         /// Its leaf's position among the row group's column chunks.
-        public var leaf: Int
-        public var type: Parquet.PhysicalType
-        public var typeLength: Int
-        public var maxDefinition: Int
-        public var maxRepetition: Int
+        package var leaf: Int
+        package var type: Parquet.PhysicalType
+        package var typeLength: Int
+        package var maxDefinition: Int
+        package var maxRepetition: Int
         /// For a list: the definition level at which the list is present (empty or not).
-        public var listDefinition: Int?
+        package var listDefinition: Int?
         /// Annotated as UTF-8 text (or an enum or JSON).
-        public var isText: Bool
+        package var isText: Bool
         /// Why the column cannot be read, if it cannot (a struct, a map, a nested list, INT96).
-        public var unsupported: String?
+        package var unsupported: String?
     }
 
-    public let path: String
-    public let metadata: Parquet.FileMetaData
+    package let path: String
+    package let metadata: Parquet.FileMetaData
     /// Top-level fields, in schema order.
-    public let columns: [Column]
+    package let columns: [Column]
     let descriptor: Int32
     /// The file's size in bytes.
-    public let size: Int
+    package let size: Int
 
-    public var rowGroupCount: Int { metadata.rowGroups.count }
-    public var rowCount: Int { Int(metadata.numRows) }
+    package var rowGroupCount: Int { metadata.rowGroups.count }
+    package var rowCount: Int { Int(metadata.numRows) }
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let (descriptor, size) = try FileBytes.openForReading(path)
         var ok = false
@@ -107,11 +107,11 @@ public final class ParquetFile {
     deinit { close(descriptor) }
 
     /// Whether the file starts with Parquet's magic.
-    public static func isParquet(path: String) -> Bool {
+    package static func isParquet(path: String) -> Bool {
         FileBytes.prefix(path, count: 4) == Array("PAR1".utf8)
     }
 
-    public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+    package func column(named name: String) -> Column? { columns.first { $0.name == name } }
 
     struct ChunkFailure: Error {
         var message: String
@@ -213,7 +213,7 @@ public final class ParquetFile {
 
     /// A column chunk read one page at a time: the next row's value on demand, holding only the
     /// current page (and the dictionary), however large the row group.
-    public final class ColumnCursor {
+    package final class ColumnCursor {
         let file: ParquetFile
         let column: Column
         let group: Int
@@ -248,7 +248,7 @@ public final class ParquetFile {
         }
 
         /// The next row's value.
-        public func nextValue() throws -> ParquetValue {
+        package func nextValue() throws -> ParquetValue {
             while next >= rows.count {
                 guard try loadPage() else {
                     // The chunk is done: a list left open is the last row.
@@ -423,7 +423,7 @@ public final class ParquetFile {
     }
 
     /// Every row of the given columns in row group `group` (tests; ingest reads with cursors).
-    public func readRowGroup(_ group: Int, columns wanted: [Column]) throws -> [[ParquetValue]] {
+    package func readRowGroup(_ group: Int, columns wanted: [Column]) throws -> [[ParquetValue]] {
         let rows = Int(metadata.rowGroups[group].numRows)
         return try wanted.map { column in
             let cursor = try cursor(group: group, column: column)
@@ -432,7 +432,7 @@ public final class ParquetFile {
     }
 
     /// A cursor over one column of row group `group`; errors name the file, row group and column.
-    public func cursor(group: Int, column: Column) throws -> ColumnCursor {
+    package func cursor(group: Int, column: Column) throws -> ColumnCursor {
         if let why = column.unsupported { throw InputError(file: path, message: "row group \(group), column '\(column.name)': \(why)") }
         do {
             return try ColumnCursor(file: self, group: group, column: column)
@@ -594,7 +594,7 @@ public final class ParquetFile {
 
 extension ParquetFile.ColumnCursor {
     /// The next row's value; errors name the file, row group and column.
-    public func nextValue(group: Int) throws -> ParquetValue {
+    package func nextValue(group: Int) throws -> ParquetValue {
         do {
             return try nextValue()
         } catch let error as ParquetFile.ChunkFailure {

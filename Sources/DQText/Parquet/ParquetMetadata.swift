@@ -1,18 +1,18 @@
 /// The parts of Parquet's metadata (apache/parquet-format, src/main/thrift/parquet.thrift) a
 /// reader of tables of text needs, with the format's field ids. Everything else is skipped.
-public enum Parquet {
-    public enum PhysicalType: Int32, Sendable {
+package enum Parquet {
+    package enum PhysicalType: Int32, Sendable {
         case boolean = 0, int32 = 1, int64 = 2, int96 = 3, float = 4, double = 5, byteArray = 6, fixedLenByteArray = 7
     }
 
-    public enum Repetition: Int32, Sendable {
+    package enum Repetition: Int32, Sendable {
         case required = 0, optional = 1, repeated = 2
     }
 
-    public enum Codec: Int32, Sendable {
+    package enum Codec: Int32, Sendable {
         case uncompressed = 0, snappy = 1, gzip = 2, lzo = 3, brotli = 4, lz4 = 5, zstd = 6, lz4Raw = 7
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .uncompressed: "UNCOMPRESSED"
             case .snappy: "SNAPPY"
@@ -26,11 +26,11 @@ public enum Parquet {
         }
     }
 
-    public enum Encoding: Int32, Sendable {
+    package enum Encoding: Int32, Sendable {
         case plain = 0, plainDictionary = 2, rle = 3, bitPacked = 4, deltaBinaryPacked = 5, deltaLengthByteArray = 6
         case deltaByteArray = 7, rleDictionary = 8, byteStreamSplit = 9
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .plain: "PLAIN"
             case .plainDictionary: "PLAIN_DICTIONARY"
@@ -45,41 +45,41 @@ public enum Parquet {
         }
     }
 
-    public struct SchemaElement: Sendable {
-        public var type: PhysicalType?
-        public var typeLength: Int32?
-        public var repetition: Repetition?
-        public var name = ""
-        public var numChildren: Int32?
-        public var convertedType: Int32?
+    package struct SchemaElement: Sendable {
+        package var type: PhysicalType?
+        package var typeLength: Int32?
+        package var repetition: Repetition?
+        package var name = ""
+        package var numChildren: Int32?
+        package var convertedType: Int32?
         /// The LogicalType union's field id (1 STRING, 3 LIST, …), if any.
-        public var logicalType: Int16?
+        package var logicalType: Int16?
     }
 
-    public struct ColumnMetaData: Sendable {
-        public var type: PhysicalType = .byteArray
-        public var path: [String] = []
-        public var codec: Int32 = 0
-        public var numValues: Int64 = 0
-        public var totalCompressedSize: Int64 = 0
-        public var dataPageOffset: Int64 = 0
-        public var dictionaryPageOffset: Int64?
+    package struct ColumnMetaData: Sendable {
+        package var type: PhysicalType = .byteArray
+        package var path: [String] = []
+        package var codec: Int32 = 0
+        package var numValues: Int64 = 0
+        package var totalCompressedSize: Int64 = 0
+        package var dataPageOffset: Int64 = 0
+        package var dictionaryPageOffset: Int64?
     }
 
-    public struct RowGroup: Sendable {
-        public var columns: [ColumnMetaData] = []
-        public var numRows: Int64 = 0
+    package struct RowGroup: Sendable {
+        package var columns: [ColumnMetaData] = []
+        package var numRows: Int64 = 0
     }
 
-    public struct FileMetaData: Sendable {
-        public var version: Int32 = 0
-        public var schema: [SchemaElement] = []
-        public var numRows: Int64 = 0
-        public var rowGroups: [RowGroup] = []
-        public var createdBy: String?
+    package struct FileMetaData: Sendable {
+        package var version: Int32 = 0
+        package var schema: [SchemaElement] = []
+        package var numRows: Int64 = 0
+        package var rowGroups: [RowGroup] = []
+        package var createdBy: String?
     }
 
-    public enum PageType: Int32 {
+    package enum PageType: Int32 {
         case dataPage = 0, indexPage = 1, dictionaryPage = 2, dataPageV2 = 3
     }
 

@@ -2,15 +2,15 @@
 /// type STRING) per column, data pages v1 of about 1 MB with PLAIN values and RLE definition
 /// levels, Snappy-compressed, row groups of up to `rowGroupSize` rows. What pandas, pyarrow,
 /// polars and DuckDB read, and what `dq ingest` reads back.
-public struct ParquetWriter {
-    public var columns: [String]
-    public var rowGroupSize = 100_000
-    public var pageSize = 1 << 20
+package struct ParquetWriter {
+    package var columns: [String]
+    package var rowGroupSize = 100_000
+    package var pageSize = 1 << 20
 
-    public init(columns: [String]) { self.columns = columns }
+    package init(columns: [String]) { self.columns = columns }
 
     /// The file's bytes for `rows` (each as long as `columns`; nil is null).
-    public func bytes(_ rows: [[String?]]) -> [UInt8] {
+    package func bytes(_ rows: [[String?]]) -> [UInt8] {
         var out: [UInt8] = Array("PAR1".utf8)
         var groups: [(numRows: Int, chunks: [(offset: Int, compressed: Int, uncompressed: Int, values: Int)])] = []
         var start = 0

@@ -43,7 +43,7 @@ struct Select: ParsableCommand {
 }
 
 extension SelectRun.Amount: ExpressibleByArgument {
-    public init?(argument: String) {
+    package init?(argument: String) {
         self.init(argument)
     }
 }
