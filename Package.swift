@@ -36,7 +36,7 @@ let package = Package(
         /// code runs orders of magnitude slower than the release build.
         .target(name: "DQLearning", dependencies: ["DQText", "DQKernels512"],
                 swiftSettings: vectorISA + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "DQAnalyses", dependencies: ["DQStore", "DQText", "DQLearning"]),
+        .target(name: "DQAnalyses", dependencies: ["DQText", "DQLearning"]),
         /// One function per command's work, with typed parameters and results; the CLI only parses and renders.
         .target(name: "DQRuns", dependencies: ["DQStore", "DQText", "DQAnalyses", "DQReports", "DQLearning"]),
         .executableTarget(
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "DQStoreTests", dependencies: ["DQStore", "DQTestSupport"]),
         .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
         .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQText", "DQStore", "DQTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DQRunsTests", dependencies: ["DQRuns", "DQStore", "DQAnalyses", "DQReports", "DQTestSupport"]),
         .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQRuns", "DQStore", "DQTestSupport"]),
     ]

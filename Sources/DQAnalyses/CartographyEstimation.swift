@@ -1,5 +1,5 @@
+import DQText
 import DQLearning
-import DQStore
 import Foundation
 
 /// Training a BERT-family model on a dataset and recording, after every epoch (or every given

@@ -1,4 +1,4 @@
-import DQStore
+import DQText
 import Foundation
 
 /// Dataset cartography (Swayamdipta et al., "Dataset Cartography: Mapping and Diagnosing

@@ -1,4 +1,3 @@
-import DQStore
 import DQText
 
 /// What `dq stats` reports about one or more datasets.
@@ -61,16 +60,11 @@ package enum DatasetStatsError: Error, CustomStringConvertible, Equatable {
 }
 
 extension DatasetStats {
-    /// Computes the statistics of the given datasets (several: conflicts across them too),
-    /// optionally only some splits. Reads the store twice, holding per sample only a length
-    /// and two hashes, so memory grows with the number of samples, not with their text.
-    package static func compute(store: Store, datasets: [String], splits: [String]? = nil) throws -> DatasetStats {
-        let ids = try datasets.map { try store.requireDataset($0) }
-        if ids.count > 1 {
-            let labelSets = try ids.map { Set(try store.labels(dataset: $0)) }
-            let shared = labelSets.dropFirst().reduce(labelSets[0]) { $0.intersection($1) }
-            if shared.isEmpty { throw DatasetStatsError.noSharedLabels(datasets) }
-        }
+    /// Computes the statistics of the given datasets' samples (several: conflicts across them
+    /// too). Reads each source twice, holding per sample only a length and two hashes, so
+    /// memory grows with the number of samples, not with their text. With `multiLabel`, a
+    /// label is a `;`-joined list and each single label is counted in every sample carrying it.
+    package static func compute(_ datasets: [(name: String, samples: any SampleSource)], multiLabel: Bool) throws -> DatasetStats {
 
         // Pass 1: label counts, lengths, and how often each exact and normalised text occurs.
         var labelOrder: [String] = []
@@ -81,10 +75,8 @@ extension DatasetStats {
         var conflicting: Set<UInt64> = []
         var total = 0
         var allLengths: [Int] = []
-        // Multi-label data: each single label is counted in every sample that carries it.
-        let multiLabel = try ids.contains { try store.isMultiLabel(dataset: $0) }
-        for id in ids {
-            try store.forEachSample(dataset: id, splits: splits) { sample in
+        for (_, samples) in datasets {
+            try samples.forEachSample { sample in
                 total += 1
                 let length = TextNormalisation.whitespaceTokenCount(sample.text)
                     + (sample.textPair.map(TextNormalisation.whitespaceTokenCount) ?? 0)
@@ -112,8 +104,8 @@ extension DatasetStats {
         var exactOrder: [UInt64] = []
         var conflictGroups: [UInt64: DuplicateGroup] = [:]
         var conflictOrder: [UInt64] = []
-        for (id, name) in zip(ids, datasets) {
-            try store.forEachSample(dataset: id, splits: splits) { sample in
+        for (name, samples) in datasets {
+            try samples.forEachSample { sample in
                 let member = Member(dataset: name, id: sample.displayID, label: sample.label)
                 let exact = exactKey(sample)
                 if exactCounts[exact, default: 0] > 1 {

@@ -1,5 +1,4 @@
 import DQLearning
-import DQStore
 import DQText
 import Foundation
 
@@ -20,11 +19,11 @@ extension LabelDivergence {
         package var vocabularySize = 0
     }
 
-    package static func bags(store: Store, dataset: Int64, splits: [String]?, options: Options,
+    package static func bags(_ samples: any SampleSource, options: Options,
                             tokenize: ((String) -> [String])? = nil) throws -> Bags {
         let interner = TokenInterner()
         var raw: [(label: String, ids: [Int32])] = []
-        try store.forEachSample(dataset: dataset, splits: splits) { sample in
+        try samples.forEachSample { sample in
             var parts: [String] = []
             if options.field != .textPair { parts.append(sample.text) }
             if options.field != .text, let pair = sample.textPair { parts.append(pair) }

@@ -1,5 +1,4 @@
 import DQLearning
-import DQStore
 import DQText
 import Foundation
 

@@ -1,4 +1,3 @@
-import DQStore
 import DQText
 import Foundation
 

@@ -1,5 +1,4 @@
 import DQLearning
-import DQStore
 import DQText
 
 /// A transformation of every input before a model sees it, to measure the V-information of an

@@ -1,4 +1,3 @@
-import DQStore
 import DQText
 import Foundation
 
@@ -37,7 +36,7 @@ package enum LabelDivergence {
         /// How many contributing tokens to keep per direction.
         package var topTokens: Int = 5
         /// From how many samples word counting is split between two threads.
-        var parallelFrom = 100_000
+        package var parallelFrom = 100_000
 
         package init() {}
     }
@@ -83,13 +82,13 @@ package enum LabelDivergence {
         }
     }
 
-    /// Counts every label's tokens, streaming the samples from the store. With no `tokenize`,
-    /// tokens are `WordTokens`, interned straight from the bytes SQLite returns.
-    package static func count(store: Store, dataset: Int64, splits: [String]?, options: Options,
+    /// Counts every label's tokens, streaming the samples. With no `tokenize`, tokens are
+    /// `WordTokens`, interned straight from the bytes the source gives.
+    package static func count(_ samples: any SampleSource, options: Options,
                              tokenize: ((String) -> [String])? = nil) throws -> Counts {
-        guard let tokenize else { return try countWords(store: store, dataset: dataset, splits: splits, options: options) }
+        guard let tokenize else { return try countWords(samples, options: options) }
         var counts = Counts()
-        try store.forEachSample(dataset: dataset, splits: splits) { sample in
+        try samples.forEachSample { sample in
             var parts: [String] = []
             if options.field != .textPair { parts.append(sample.text) }
             if options.field != .text, let pair = sample.textPair { parts.append(pair) }
@@ -104,11 +103,11 @@ package enum LabelDivergence {
         var perLabel: [[Int]] = []
         var samples: [Int] = []
 
-        mutating func read(store: Store, ids: [ClosedRange<Int64>], field: Field) throws {
+        mutating func read(_ source: any SampleSource, field: Field) throws {
             let words = self.words, labels = self.labels
             var perLabel = self.perLabel, samples = self.samples
             defer { (self.perLabel, self.samples) = (perLabel, samples) }
-            try store.forEachSampleBytes(ids: ids) { text, pair, label in
+            try source.forEachSampleBytes { text, pair, label in
                 let y = Int(labels.intern(label))
                 if y == perLabel.count {
                     perLabel.append([])
@@ -123,14 +122,13 @@ package enum LabelDivergence {
 
     /// `count` for word tokens: token and label ids from `TokenInterner`s, counts in arrays
     /// indexed by token id, and strings made once per distinct token at the end. A large
-    /// dataset is read by two threads, each over half of its store ids with its own connection
-    /// (with a small page cache: each page is read once); their counts are merged in store
-    /// order (labels in order of first sight).
-    static func countWords(store: Store, dataset: Int64, splits: [String]?, options: Options) throws -> Counts {
-        let ranges = try store.sampleIDRanges(dataset: dataset, splits: splits)
+    /// dataset is read by two threads, each over half of the samples (`SampleSource.shares`:
+    /// for the store, each with its own connection); their counts are merged in order (labels
+    /// in order of first sight).
+    static func countWords(_ samples: any SampleSource, options: Options) throws -> Counts {
         var shares: [WordCounts] = []
-        if ranges.reduce(0, { $0 + $1.count }) >= options.parallelFrom {
-            let parts = halves(ranges)
+        if try samples.count() >= options.parallelFrom {
+            let parts = try samples.shares(2)
             /// Each part's result, written by its own thread only.
             final class Results: @unchecked Sendable {
                 let parts = UnsafeMutablePointer<Result<WordCounts, Error>?>.allocate(capacity: 2)
@@ -141,11 +139,11 @@ package enum LabelDivergence {
                 }
             }
             let results = Results()
-            let path = store.path, field = options.field
+            let field = options.field
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 let result = Result {
                     var counts = WordCounts()
-                    try counts.read(store: try Store(path: path, pageCacheKiB: 2048), ids: parts[part], field: field)
+                    try counts.read(parts[part], field: field)
                     return counts
                 }
                 results.parts[part] = result
@@ -153,7 +151,7 @@ package enum LabelDivergence {
             shares = try (0..<2).map { try results.parts[$0]!.get() }
         } else {
             var counts = WordCounts()
-            try counts.read(store: store, ids: ranges, field: options.field)
+            try counts.read(samples, field: options.field)
             shares = [counts]
         }
         var counts = Counts()
@@ -173,26 +171,6 @@ package enum LabelDivergence {
             }
         }
         return counts
-    }
-
-    /// `ranges` cut into two lists of ranges holding half of the ids each (the first one the
-    /// smaller half), in order.
-    static func halves(_ ranges: [ClosedRange<Int64>]) -> [[ClosedRange<Int64>]] {
-        var left = Int64(ranges.reduce(0) { $0 + $1.count } / 2)
-        var first: [ClosedRange<Int64>] = [], second: [ClosedRange<Int64>] = []
-        for range in ranges {
-            let size = Int64(range.count)
-            if left >= size {
-                first.append(range)
-            } else if left > 0 {
-                first.append(range.lowerBound...(range.lowerBound + left - 1))
-                second.append((range.lowerBound + left)...range.upperBound)
-            } else {
-                second.append(range)
-            }
-            left = max(left - size, 0)
-        }
-        return [first, second]
     }
 
     /// Every label pair, hardest (lowest divergence) first.

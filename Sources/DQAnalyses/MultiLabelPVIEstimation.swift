@@ -1,5 +1,5 @@
+import DQText
 import DQLearning
-import DQStore
 
 /// PVI of every label of multi-label data from one model with a sigmoid per label (a BERT
 /// trained with binary cross-entropy), cross-fitted: for each fold, g′ is trained on the other

@@ -1,4 +1,4 @@
-import DQStore
+import DQText
 import Foundation
 
 /// Pointwise V-usable information (Ethayarajh, Choi & Swayamdipta, "Understanding Dataset
@@ -70,7 +70,7 @@ package enum PointwiseVInformation {
     }
 }
 
-/// A sample's PVI and its parts: a fresh `PointwiseVInformation.Score` or a stored `PVIRow`.
+/// A sample's PVI and its parts: a fresh `PointwiseVInformation.Score` or a stored row (DQRuns).
 package protocol PVIScored {
     var pvi: Double { get }
     var hNull: Double { get }
@@ -79,4 +79,3 @@ package protocol PVIScored {
 }
 
 extension PointwiseVInformation.Score: PVIScored {}
-extension PVIRow: PVIScored {}

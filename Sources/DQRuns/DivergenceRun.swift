@@ -61,12 +61,13 @@ package enum DivergenceRun {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RunError.cannotRead(file: file, what: "stopwords file") }
             divergence.stopwords = Set(text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace().lowercased() }.filter { !$0.isEmpty })
         }
-        let counts = try LabelDivergence.count(store: store, dataset: dataset.id, splits: dataset.splits, options: divergence,
+        let samples = StoreSamples(store: store, dataset: dataset)
+        let counts = try LabelDivergence.count(samples, options: divergence,
                                                tokenize: try tokenize(options))
         guard counts.labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
         var pairs = LabelDivergence.pairs(counts, options: divergence)
         if options.permutations > 0 {
-            let bags = try LabelDivergence.bags(store: store, dataset: dataset.id, splits: dataset.splits, options: divergence,
+            let bags = try LabelDivergence.bags(samples, options: divergence,
                                                 tokenize: try tokenize(options))
             for (k, pair) in pairs.enumerated() {
                 pairs[k].baseline = LabelDivergence.baseline(bags, a: pair.a, b: pair.b, options: divergence,

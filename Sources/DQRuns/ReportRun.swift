@@ -39,7 +39,7 @@ package enum ReportRun {
     }
 
     static func datasetSection(store: Store, dataset: ResolvedDataset) throws -> HTMLReport.Section {
-        let stats = try DatasetStats.compute(store: store, datasets: [dataset.name])
+        let stats = try StatsRun.run(store: store, dataset: DatasetSelection(name: dataset.name)).stats
         let splits = try store.splits(dataset: dataset.id)
         return .init(title: "Dataset", body:
             HTML.table(Table(name: "summary", title: "", columns: ["samples", "splits", "labels", "exact duplicate texts", "conflicting duplicates"],

@@ -1,34 +1,4 @@
-/// One stored sample.
-package struct Sample: Sendable, Equatable {
-    /// The store's id of the sample.
-    package var id: Int64
-    package var split: String
-    /// The line of its source file on which the sample's row starts.
-    package var sourceRow: Int
-    /// The id the source file gave it, if any.
-    package var externalID: String?
-    package var text: String
-    package var textPair: String?
-    package var label: String
-    /// Metadata columns as a JSON object text, if any were kept.
-    package var metadata: String?
-
-    package init(id: Int64, split: String, sourceRow: Int, externalID: String?, text: String, textPair: String?,
-                label: String, metadata: String?) {
-        self.id = id
-        self.split = split
-        self.sourceRow = sourceRow
-        self.externalID = externalID
-        self.text = text
-        self.textPair = textPair
-        self.label = label
-        self.metadata = metadata
-    }
-
-    /// The id a user knows the sample by: the source's id, else `#` and the store's id.
-    package var displayID: String { externalID ?? "#\(id)" }
-}
-
+import DQText
 extension Store {
     private static let sampleColumns = "s.id, i.split, s.source_row, s.external_id, s.text, s.text_pair, s.label, s.metadata"
 
@@ -72,6 +42,18 @@ extension Store {
         let statement = try database.prepare("SELECT \(Store.sampleColumns) \(scope.sql) ORDER BY i.id, s.id")
         try statement.bind(scope.values)
         while let row = try statement.step() { try body(try Store.sample(row)) }
+    }
+
+    /// Calls `body` for every sample whose store id lies in `ranges` (as `sampleIDRanges` gives
+    /// them), in order, one row at a time.
+    package func forEachSample(ids ranges: [ClosedRange<Int64>], _ body: (Sample) throws -> Void) throws {
+        let statement = try database.prepare(
+            "SELECT \(Store.sampleColumns) FROM samples s JOIN ingests i ON i.id = s.ingest_id WHERE s.id BETWEEN ? AND ? ORDER BY s.id")
+        for range in ranges {
+            statement.reset()
+            try statement.bind([.integer(range.lowerBound), .integer(range.upperBound)])
+            while let row = try statement.step() { try body(try Store.sample(row)) }
+        }
     }
 
     /// Calls `body` with the UTF-8 bytes of the text, text pair and label of every sample whose

@@ -4,17 +4,17 @@ import DQTestSupport
 import DQAnalyses
 import DQStore
 
-private func store(with files: [(String, String)]) throws -> Store {
+/// Each fixture file ingested as a dataset of that name, and its samples.
+private func datasets(_ files: [(String, String)]) throws -> [(name: String, samples: any SampleSource)] {
     let store = try Store(path: scratchPath("stats.sqlite"))
-    for (file, dataset) in files {
+    return try files.map { file, dataset in
         try store.ingest(file: fixture(file), options: IngestOptions(dataset: dataset))
+        return (dataset, try store.samples(dataset: try store.requireDataset(dataset)))
     }
-    return store
 }
 
 @Test func labelSharesAndLengthsAreComputed() throws {
-    let stats = try DatasetStats.compute(
-        store: try store(with: [("csv/conflicting-duplicates.csv", "d")]), datasets: ["d"])
+    let stats = try DatasetStats.compute(try datasets([("csv/conflicting-duplicates.csv", "d")]), multiLabel: false)
     #expect(stats.sampleCount == 6)
     #expect(stats.labels.map(\.label) == ["acceptable", "unacceptable"])
     #expect(stats.labels.map(\.count) == [4, 2])
@@ -26,8 +26,7 @@ private func store(with files: [(String, String)]) throws -> Store {
 }
 
 @Test func exactDuplicatesAndConflictsAreGrouped() throws {
-    let stats = try DatasetStats.compute(
-        store: try store(with: [("csv/conflicting-duplicates.csv", "d")]), datasets: ["d"])
+    let stats = try DatasetStats.compute(try datasets([("csv/conflicting-duplicates.csv", "d")]), multiLabel: false)
     #expect(stats.exactDuplicates.count == 1)
     #expect(stats.exactDuplicates[0].text == "The cat sat.")
     #expect(stats.exactDuplicates[0].members.map(\.id) == ["3", "4"])
@@ -37,20 +36,13 @@ private func store(with files: [(String, String)]) throws -> Store {
 }
 
 @Test func conflictsAcrossDatasetsAreFound() throws {
-    let s = try store(with: [("csv/conflicting-duplicates.csv", "a"), ("csv/conflicting-duplicates.csv", "b")])
-    let stats = try DatasetStats.compute(store: s, datasets: ["a", "b"])
+    let stats = try DatasetStats.compute(try datasets([("csv/conflicting-duplicates.csv", "a"), ("csv/conflicting-duplicates.csv", "b")]),
+                                         multiLabel: false)
     #expect(stats.sampleCount == 12)
     // "The cat sat." now repeats across datasets; "A different sentence" too, with one label.
     #expect(stats.conflicts.count == 1)
     #expect(stats.conflicts[0].datasets == ["a", "b"])
     #expect(stats.conflicts[0].members.count == 6)
-}
-
-@Test func datasetsWithoutSharedLabelsCannotBePooled() throws {
-    let s = try store(with: [("csv/conflicting-duplicates.csv", "a"), ("csv/byte-order-mark.csv", "b")])
-    #expect(throws: DatasetStatsError.noSharedLabels(["a", "b"])) {
-        try DatasetStats.compute(store: s, datasets: ["a", "b"])
-    }
 }
 
 @Test func quantilesInterpolateLikeNumpy() {

@@ -1,6 +1,6 @@
 import Testing
 import DQAnalyses
-import DQStore
+import DQText
 
 private func sample(_ text: String, _ pair: String? = nil, id: Int64 = 7) -> Sample {
     Sample(id: id, split: "train", sourceRow: 2, externalID: nil, text: text, textPair: pair, label: "a", metadata: nil)

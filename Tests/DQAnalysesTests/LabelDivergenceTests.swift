@@ -96,7 +96,7 @@ private struct Golden: Decodable {
     let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
     let store = try Store(path: scratchPath("jsd.sqlite"))
     try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
-    let counts = try LabelDivergence.count(store: store, dataset: try store.requireDataset("trec"), splits: nil, options: .init())
+    let counts = try LabelDivergence.count(try store.samples(dataset: try store.requireDataset("trec")), options: .init())
     #expect(golden.cases.count == 45)
     for c in golden.cases {
         var options = LabelDivergence.Options()
@@ -119,38 +119,3 @@ private struct Golden: Decodable {
     #expect(WordTokens.split("What's the U.S. 2nd-largest city? Café!") == ["what", "s", "the", "u", "s", "2nd", "largest", "city", "café"])
 }
 
-@Test func internedWordCountsEqualStringCountsWithPairsStopwordsAndNonASCII() throws {
-    let store = try Store(path: scratchPath("jsd.sqlite"))
-    try store.ingest(file: fixture("demo/trec/train.csv"), options: IngestOptions(dataset: "trec"))
-    try store.ingest(file: fixture("csv/sentence-pairs.csv"), options: IngestOptions(dataset: "pairs"))
-    // A second trec ingest after another dataset's: trec's store ids come in two ranges.
-    try store.ingest(file: fixture("demo/trec/test.csv"), options: IngestOptions(dataset: "trec", split: "test"))
-    let path = scratchPath("accents.csv")
-    try "text,label\nCafé déjà vu,a\nNAÏVE café,b\nplain words,a\n".write(toFile: path, atomically: true, encoding: .utf8)
-    try store.ingest(file: path, options: IngestOptions(dataset: "accents"))
-    for name in ["trec", "pairs", "accents"] {
-        for field in LabelDivergence.Field.allCases {
-            var options = LabelDivergence.Options()
-            options.field = field
-            options.stopwords = ["the", "what", "café"]
-            let dataset = try store.requireDataset(name)
-            for splits in [nil, ["test"]] {
-                let strings = try LabelDivergence.count(store: store, dataset: dataset, splits: splits, options: options, tokenize: WordTokens.split)
-                // One thread, and two threads each reading half of the samples.
-                for parallelFrom in [Int.max, 2] {
-                    options.parallelFrom = parallelFrom
-                    let interned = try LabelDivergence.count(store: store, dataset: dataset, splits: splits, options: options)
-                    #expect(interned.labels == strings.labels && interned.samples == strings.samples, "\(name) \(field)")
-                    #expect(interned.tokens == strings.tokens, "\(name) \(field)")
-                }
-            }
-        }
-    }
-}
-
-@Test func idRangesAreHalvedByCountInOrder() {
-    #expect(LabelDivergence.halves([1...10]) == [[1...5], [6...10]])
-    #expect(LabelDivergence.halves([1...3, 20...22, 40...41]) == [[1...3, 20...20], [21...22, 40...41]])
-    #expect(LabelDivergence.halves([1...4, 9...12]) == [[1...4], [9...12]])
-    #expect(LabelDivergence.halves([7...7]) == [[], [7...7]])
-}

@@ -1,7 +1,7 @@
 import Testing
 @testable import DQAnalyses
 import DQLearning
-import DQStore
+import DQText
 
 /// One small BERT with a sigmoid per label, cross-fitted: the labels its cues reveal get clearly
 /// positive V-information, the label no word reveals gets about none, and a sample's PVI of a

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DQAnalyses
+import DQText
 import DQLearning
 import DQStore
 

@@ -175,8 +175,9 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
         var divergence = LabelDivergence.Options()
         (divergence.vocabulary, divergence.minCount, divergence.stopwords) = (vocabulary, 2, ["the", "a"])
         let id = try store.requireDataset("reviews")
-        let pair = LabelDivergence.pairs(try LabelDivergence.count(store: store, dataset: id, splits: nil, options: divergence), options: divergence)[0]
-        let bags = try LabelDivergence.bags(store: store, dataset: id, splits: nil, options: divergence)
+        let samples = StoreSamples(store: store, dataset: id, splits: nil)
+        let pair = LabelDivergence.pairs(try LabelDivergence.count(samples, options: divergence), options: divergence)[0]
+        let bags = try LabelDivergence.bags(samples, options: divergence)
         #expect(abs(LabelDivergence.divergence(bags, a: pair.a, b: pair.b, options: divergence) - pair.divergence) < 1e-12)
     }
     #expect(stored[0].towardA.map(\.token) == outcome.pairs[0].towardA.map(\.token))

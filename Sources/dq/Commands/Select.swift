@@ -1,3 +1,4 @@
+import DQText
 import ArgumentParser
 import DQReports
 import DQRuns

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DQAnalyses
 import DQRuns
 
 struct Stats: ParsableCommand {
@@ -32,15 +31,8 @@ struct Stats: ParsableCommand {
     }
 
     func run() throws {
-        let store = try store.open()
-        let names: [String]
-        if let datasets {
-            names = datasets.split(separator: ",").map(String.init)
-        } else {
-            names = [try store.defaultDataset(dataset).name]
-        }
-        let splits = split.map { $0.split(separator: ",").map(String.init) }
-        let stats = try DatasetStats.compute(store: store, datasets: names, splits: splits)
+        let selection = DatasetSelection(name: dataset, splits: split.map { $0.split(separator: ",").map(String.init) })
+        let (stats, names) = try StatsRun.run(store: try store.open(), dataset: selection, pooled: datasets?.split(separator: ",").map(String.init))
         try output.emit(SummaryTables.stats(stats, datasets: names, top: top, complete: output.format != .table))
     }
 }
