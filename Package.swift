@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "dq",
             dependencies: [
-                "DQRuns", "DQStore", "DQText", "DQReports",
+                "DQRuns", "DQStore", "DQReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

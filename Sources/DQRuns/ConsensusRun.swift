@@ -21,6 +21,8 @@ package struct ConsensusParameters: RunParameters {
 /// each consensus and of each annotator; optionally saved as a new dataset whose labels are the
 /// consensus, for every other analysis to use.
 package enum ConsensusRun {
+    package typealias Method = Consensus.Method
+
     package struct Options: Sendable {
         package var dataset: String?
         package var splits: [String]?

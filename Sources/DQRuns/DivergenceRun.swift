@@ -25,6 +25,9 @@ package struct DivergenceParameters: RunParameters {
 
 /// `dq divergence`: Jensen–Shannon divergence of every two labels' token distributions.
 package enum DivergenceRun {
+    package typealias Vocabulary = LabelDivergence.Vocabulary
+    package typealias Field = LabelDivergence.Field
+
     package enum TokenKind: String, Sendable, Codable, CaseIterable { case words, wordpiece }
 
     package struct Options: Sendable {
@@ -106,7 +109,7 @@ package enum DivergenceRun {
             throw RunError.cannotRead(file: tokenizer, what: "tokenizer (no such file or folder)")
         }
         let bert = isDirectory.boolValue ? try BertCheckpoint.tokenizer(directory: tokenizer)
-            : try BertTokenizer(vocabulary: Vocabulary(contentsOf: tokenizer))
+            : try BertTokenizer(vocabulary: DQText.Vocabulary(contentsOf: tokenizer))
         let vocabulary = bert.vocabulary
         return { text in bert.tokenIDs(text).map { vocabulary.tokens[Int($0)] } }
     }

@@ -73,6 +73,9 @@ package struct EvaluateParameters: RunParameters {
 /// (`SuspectScoring.rank`); the calibrated one is a logistic regression on every signal's rank,
 /// fitted on the other repeats' planted errors.
 package enum EvaluateRun {
+    /// How planted errors pick their new labels.
+    package typealias PlantingMode = LabelNoise.Mode
+
     package struct Options: Sendable {
         package var mode: LabelNoise.Mode = .uniform
         package var rate = 0.1

@@ -27,6 +27,9 @@ package struct InconsistentParameters: RunParameters {
 
 /// `dq inconsistent`: samples that match another label's specifications.
 package enum InconsistentRun {
+    /// How a label's rankings are fused.
+    package typealias Aggregation = RankAggregation
+
     package struct Options: Sendable {
         /// The specifications file (JSON; docs/specs.schema.json).
         package var specsFile: String

@@ -6,6 +6,62 @@ import DQText
 /// `dq ingest`: files into the store, each in its own transaction, with progress and the
 /// first rejected rows told to the observer.
 package enum IngestRun {
+    package typealias Format = InputFormat
+
+    /// What to read and how: the columns by name (nil: recognised by name), where the rows go.
+    package struct Options: Sendable {
+        /// The dataset to add the rows to; nil: each file's name without extension.
+        package var dataset: String?
+        package var split = "train"
+        /// nil: from the file's extension.
+        package var format: Format?
+        package var text: String?
+        package var textPair: String?
+        package var label: String?
+        package var id: String?
+        /// Further columns kept as metadata.
+        package var meta: [String] = []
+        /// Every column not otherwise used is kept as metadata.
+        package var allMeta = false
+        /// The label column holds label lists (a;b or a JSON array).
+        package var multiLabel = false
+        /// Long format: the column naming each row's annotator.
+        package var annotator: String?
+        /// Wide format: the annotators' columns…
+        package var annotators: [String] = []
+        /// …or the prefix of every annotator's column.
+        package var annotatorPrefix: String?
+        /// Long format: when each annotation was made.
+        package var annotationTime: String?
+        /// Stop at the first bad row and store nothing from that file.
+        package var strict = false
+
+        package init() {}
+
+        package func validate() throws(OptionError) {
+            if !meta.isEmpty && allMeta { throw OptionError("give either {meta} or {allMeta}, not both") }
+            if split.isBlank || split.contains(",") { throw OptionError("{split} must be one name, not empty and without commas") }
+            if let dataset, dataset.isBlank { throw OptionError("{dataset} must not be empty") }
+            if annotator != nil && (!annotators.isEmpty || annotatorPrefix != nil) {
+                throw OptionError("give {annotator} (long format) or {annotators}/{annotatorPrefix} (wide format), not both")
+            }
+            if annotationTime != nil && annotator == nil { throw OptionError("{annotationTime} goes with {annotator} (long format)") }
+        }
+
+        /// The store's ingest options.
+        var ingest: IngestOptions {
+            var columns = ColumnRequest(text: text, textPair: textPair, label: label, id: id, meta: meta, allMeta: allMeta, annotator: annotator,
+                                        annotators: annotators, annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
+            columns.multiLabel = multiLabel
+            return IngestOptions(dataset: dataset, split: split, format: format, columns: columns, strict: strict)
+        }
+    }
+
+    package static func run(store: Store, files: [String], options: Options, observer: RunObserver = .silent) throws -> [IngestSummary] {
+        try options.validate()
+        return try run(store: store, files: files, options: options.ingest, observer: observer)
+    }
+
     package static func run(store: Store, files: [String], options: IngestOptions, observer: RunObserver = .silent) throws -> [IngestSummary] {
         // A Hugging Face save_to_disk folder stands for its Arrow files, each split as a dq split.
         let inputs = try files.flatMap { path -> [(file: String, options: IngestOptions)] in

@@ -24,6 +24,9 @@ package struct LabelIssuesParameters: RunParameters {
 
 /// `dq label-issues`: confident learning on out-of-sample probabilities.
 package enum LabelIssuesRun {
+    package typealias Filter = ConfidentLearning.Filter
+    package typealias RankBy = ConfidentLearning.RankBy
+
     package struct Options: Sendable {
         /// The `dq pvi` run; nil: the dataset's latest on untransformed inputs.
         package var pviRun: Int64?

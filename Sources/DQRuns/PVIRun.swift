@@ -82,6 +82,9 @@ package struct PVIParameters: RunParameters {
 /// `dq pvi`: pointwise V-information of every sample, cross-fitted or train/evaluate, on
 /// original or transformed inputs, or from imported probabilities.
 package enum PVIRun {
+    package typealias NullModel = PVIEstimation.NullModel
+    package typealias Scheme = PVIEstimation.Scheme
+
     /// Transformations of the input that measure what one attribute of it carries.
     package enum Transform: String, CaseIterable, Sendable, Codable {
         case shuffle, textOnly = "text-only", pairOnly = "pair-only", length, dropTokens = "drop-tokens", lowercase

@@ -15,6 +15,8 @@ package struct SelectionParameters: RunParameters {
 
 /// `dq select`: a training subset chosen by PVI or by cartography region, recorded.
 package enum SelectRun {
+    package typealias Region = CartographyRegion
+
     /// A share ("10%") or a number ("500") of samples.
     package enum Amount: Sendable, Equatable, CustomStringConvertible {
         case share(Double)

@@ -1,8 +1,5 @@
 import ArgumentParser
-import DQAnalyses
-import DQLearning
 import DQRuns
-import DQText
 import DQStore
 import Foundation
 
@@ -58,6 +55,7 @@ struct DQ: ParsableCommand {
 /// Library errors say what is wrong; here they gain the command or flag that fixes it.
 enum Hints {
     static func explain(_ error: any Error) -> any Error {
+        if let error = error as? OptionError { return ValidationError(error.message(naming: Flags.flag)) }
         if case RunError.needsEpochs = error { return ValidationError("\(error): use --model tiny-bert or a BERT directory") }
         return hint(for: error).map { CommandError("\(error)\($0)") } ?? error
     }
@@ -76,25 +74,24 @@ enum Hints {
         case RunError.noAnnotations: return "; ingest a file with --annotator COLUMN (one row per annotation), --annotators a,b,c (one column per annotator) or --input-format label-studio"
         case RunError.nothingToMerge: return ": run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first"
         case RunError.inSample: return ". Cross-fit instead (leave out --train-split and --eval-split), or evaluate on a held-out split."
-        case PVIEstimation.EstimationError.tooFewSamples: return "; use fewer --folds"
-        case TrainingError.nonFiniteLoss: return "; lower --lr or raise --batch-size"
         case let error as SQLiteError where error.isBusy: return " (another dq process is writing to this store; try again when it has finished)"
-        case let error as InputError:
-            switch error.remedy {
-            case .nameColumn(let role)?:
-                switch role {
-                case .text: return "; name it with --text COLUMN"
-                case .textPair: return "; name it with --text-pair COLUMN"
-                case .label: return "; name it with --label COLUMN"
-                case .id: return "; name it with --id COLUMN"
-                case .meta: return "; name it with --meta COLUMN"
-                case .annotator: return "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
-                case .annotationTime: return "; name it with --annotation-time COLUMN"
-                }
-            case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"
-            case nil: return nil
+        default: break
+        }
+        switch Remedy(error) {
+        case .fewerFolds?: return "; use fewer --folds"
+        case .gentlerTraining?: return "; lower --lr or raise --batch-size"
+        case .nameColumn(let column)?:
+            switch column {
+            case .text: return "; name it with --text COLUMN"
+            case .textPair: return "; name it with --text-pair COLUMN"
+            case .label: return "; name it with --label COLUMN"
+            case .id: return "; name it with --id COLUMN"
+            case .meta: return "; name it with --meta COLUMN"
+            case .annotator: return "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
+            case .annotationTime: return "; name it with --annotation-time COLUMN"
             }
-        default: return nil
+        case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"
+        case nil: return nil
         }
     }
 }

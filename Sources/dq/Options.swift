@@ -2,6 +2,7 @@ import ArgumentParser
 import DQReports
 import DQRuns
 import DQStore
+import Foundation
 
 /// `--db`, shared by every command that touches the store.
 struct StoreOptions: ParsableArguments {
@@ -73,5 +74,33 @@ struct CommandError: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
+    }
+}
+
+/// A comma-separated list of names (`--split train,dev`), blanks around names trimmed.
+struct CommaList: ExpressibleByArgument {
+    var values: [String]
+
+    init?(argument: String) {
+        values = argument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}
+
+/// Option names as the command line spells them: a run's `Options` property `trainSplit` is
+/// the flag `--train-split`, except where a flag is named otherwise.
+enum Flags {
+    static let renamed = ["importProbabilities": "--import-probs", "probabilities": "--probs", "embedModel": "--embed-model"]
+
+    static func flag(_ property: String) -> String {
+        renamed[property] ?? "--" + property.reduce(into: "") { out, c in out += c.isUppercase ? "-" + c.lowercased() : String(c) }
+    }
+
+    /// A run's checks of its options, as usage errors that name flags.
+    static func check(_ validate: () throws -> Void) throws {
+        do {
+            try validate()
+        } catch let error as OptionError {
+            throw ValidationError(error.message(naming: flag))
+        }
     }
 }

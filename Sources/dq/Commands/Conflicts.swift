@@ -1,6 +1,5 @@
 import ArgumentParser
 import DQRuns
-import DQText
 
 struct Conflicts: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,7 @@
 import ArgumentParser
-import DQAnalyses
 import DQRuns
 
-extension Consensus.Method: ExpressibleByArgument {}
+extension ConsensusRun.Method: ExpressibleByArgument {}
 
 struct ConsensusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +28,7 @@ struct ConsensusCommand: ParsableCommand {
     )
 
     @OptionGroup var data: DatasetOptions
-    @Option(help: "majority, dawid-skene or crowdlab.") var method: Consensus.Method?
+    @Option(help: "majority, dawid-skene or crowdlab.") var method: ConsensusRun.Method?
     @Option(help: ArgumentHelp("CROWDLAB's out-of-sample probabilities: a CSV with id, label and one column per label (as dq label-issues --probs).", valueName: "file"))
     var probs: String?
     @Option(help: ArgumentHelp("CROWDLAB: the PVI run whose probabilities to use.", valueName: "run")) var pviRun: Int64?

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DQAnalyses
 import DQRuns
 import Foundation
 
@@ -26,12 +25,12 @@ struct Divergence: ParsableCommand {
     @OptionGroup var selection: DatasetOptions
     @Option(help: "Add-α (Laplace) smoothing.") var alpha = 1.0
     @Option(help: ArgumentHelp("Logarithm base: 2 (bits; JSD between 0 and 1) or e (nats).", valueName: "2|e")) var log = "2"
-    @Option(help: "The vocabulary smoothed over: pair (the two labels' words) or global (every label's).") var vocab: LabelDivergence.Vocabulary = .pair
+    @Option(help: "The vocabulary smoothed over: pair (the two labels' words) or global (every label's).") var vocab: DivergenceRun.Vocabulary = .pair
     @Option(help: "Leave out words seen fewer times than this in the whole dataset.") var minCount = 1
     @Option(help: ArgumentHelp("A file of words to leave out, one per line.", valueName: "file")) var stopwords: String?
     @Option(help: "words (lower-cased letters and digits) or wordpiece (BERT tokens; needs --tokenizer).") var tokens: DivergenceRun.TokenKind = .words
     @Option(help: ArgumentHelp("For --tokens wordpiece: a BERT checkpoint folder or its vocab.txt.", valueName: "path")) var tokenizer: String?
-    @Option(help: "For text pairs: both texts, text only, or text_pair only.") var field: LabelDivergence.Field = .both
+    @Option(help: "For text pairs: both texts, text only, or text_pair only.") var field: DivergenceRun.Field = .both
     @Option(help: "How many contributing words to show toward each label.") var topTokens = 5
     @Option(help: "Label permutations per pair for the size baseline (0: none).") var permutations = 50
     @Flag(help: "Print the divergences as a label × label matrix instead of a list.") var matrix = false
@@ -65,6 +64,6 @@ struct Divergence: ParsableCommand {
     }
 }
 
-extension LabelDivergence.Vocabulary: ExpressibleByArgument {}
-extension LabelDivergence.Field: ExpressibleByArgument {}
+extension DivergenceRun.Vocabulary: ExpressibleByArgument {}
+extension DivergenceRun.Field: ExpressibleByArgument {}
 extension DivergenceRun.TokenKind: ExpressibleByArgument {}

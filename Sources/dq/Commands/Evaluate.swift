@@ -1,5 +1,4 @@
 import ArgumentParser
-import DQAnalyses
 import DQRuns
 
 struct Evaluate: ParsableCommand {
@@ -29,7 +28,7 @@ struct Evaluate: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "uniform or confusable.") var mode: LabelNoise.Mode = .uniform
+    @Option(help: "uniform or confusable.") var mode: EvaluateRun.PlantingMode = .uniform
     @Option(help: "Share of labels to change, in (0, 0.5].") var rate = 0.1
     @Option(help: "Repeats, each with its own seed.") var repeats = 3
     @Option(help: "Cross-fitting folds of the bow model.") var folds = 5
@@ -69,4 +68,4 @@ struct Evaluate: ParsableCommand {
     }
 }
 
-extension LabelNoise.Mode: ExpressibleByArgument {}
+extension EvaluateRun.PlantingMode: ExpressibleByArgument {}

@@ -2,7 +2,6 @@ import Foundation
 import ArgumentParser
 import DQReports
 import DQRuns
-import DQText
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(

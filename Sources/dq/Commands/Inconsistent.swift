@@ -1,5 +1,4 @@
 import ArgumentParser
-import DQAnalyses
 import DQRuns
 
 struct Inconsistent: ParsableCommand {
@@ -27,7 +26,7 @@ struct Inconsistent: ParsableCommand {
     @Option(help: ArgumentHelp("The specifications file (JSON).", valueName: "file")) var specs: String
     @OptionGroup var selection: DatasetOptions
     @Option(help: "Suspects to keep per label.") var top = 20
-    @Option(help: "How to fuse a label's rankings: rrf, borda, combsum, combmnz, median or mean.") var aggregate: RankAggregation = .rrf
+    @Option(help: "How to fuse a label's rankings: rrf, borda, combsum, combmnz, median or mean.") var aggregate: InconsistentRun.Aggregation = .rrf
     @Option(name: .customLong("rrf-k"), help: "The k of reciprocal rank fusion.") var rrfK = 60.0
     @Option(help: "A suspect must be matched within --depth by at least this many of the label's specifications.") var minSpecs = 1
     @Option(help: "The rank within which a specification counts as matching a sample (see --min-specs). Default: the label's sample count, at least 100.") var depth: Int?
@@ -62,4 +61,4 @@ struct Inconsistent: ParsableCommand {
     }
 }
 
-extension RankAggregation: ExpressibleByArgument {}
+extension InconsistentRun.Aggregation: ExpressibleByArgument {}

@@ -1,9 +1,8 @@
 import ArgumentParser
 import DQRuns
 import DQStore
-import DQText
 
-extension InputFormat: ExpressibleByArgument {}
+extension IngestRun.Format: ExpressibleByArgument {}
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,44 +41,38 @@ struct Ingest: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Files to load (.csv, .tsv, .jsonl).", valueName: "file")) var files: [String]
     @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
-    @Option(help: "The split the rows belong to (train, dev, test, …).") var split: String = "train"
-    @Option(help: "csv, tsv, jsonl, parquet, arrow, label-studio or doccano. Default: from the file extension.") var inputFormat: InputFormat?
+    @Option(help: "The split the rows belong to (train, dev, test, …).") var split = IngestRun.Options().split
+    @Option(help: "csv, tsv, jsonl, parquet, arrow, label-studio or doccano. Default: from the file extension.") var inputFormat: IngestRun.Format?
     @Option(help: ArgumentHelp("The column holding the text.", valueName: "column")) var text: String?
     @Option(help: ArgumentHelp("The column holding the second text of a pair (e.g. an NLI hypothesis).", valueName: "column")) var textPair: String?
     @Option(help: ArgumentHelp("The column holding the label.", valueName: "column")) var label: String?
     @Option(help: ArgumentHelp("The column holding each row's id.", valueName: "column")) var id: String?
-    @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b")) var meta: String?
+    @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b")) var meta: CommaList?
     @Flag(help: "Keep every other column as metadata.") var allMeta = false
     @Flag(help: "Multi-label data: the label column holds label lists, a;b or a JSON array.") var multiLabel = false
     @Option(help: ArgumentHelp("Long format: the column naming the annotator of each row.", valueName: "column")) var annotator: String?
-    @Option(help: ArgumentHelp("Wide format: the annotators' columns, comma-separated.", valueName: "a,b,c")) var annotators: String?
+    @Option(help: ArgumentHelp("Wide format: the annotators' columns, comma-separated.", valueName: "a,b,c")) var annotators: CommaList?
     @Option(help: ArgumentHelp("Wide format: every column starting with this is an annotator's.", valueName: "prefix")) var annotatorPrefix: String?
     @Option(help: ArgumentHelp("Long format: the column with when each annotation was made.", valueName: "column")) var annotationTime: String?
     @Flag(help: "Stop at the first bad row and store nothing from that file.") var strict = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
+    var options: IngestRun.Options {
+        var o = IngestRun.Options()
+        (o.dataset, o.split, o.format, o.strict) = (dataset, split, inputFormat, strict)
+        (o.text, o.textPair, o.label, o.id, o.meta, o.allMeta) = (text, textPair, label, id, meta?.values ?? [], allMeta)
+        (o.multiLabel, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime) = (multiLabel, annotator, annotators?.values ?? [], annotatorPrefix, annotationTime)
+        return o
+    }
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file, e.g. dq ingest reviews.csv") }
-        if meta != nil && allMeta { throw ValidationError("give either --meta or --all-meta, not both") }
-        if split.isBlank || split.contains(",") { throw ValidationError("--split must be one name, not empty and without commas") }
-        if let dataset, dataset.isBlank { throw ValidationError("--dataset must not be empty") }
-        if annotator != nil && (annotators != nil || annotatorPrefix != nil) {
-            throw ValidationError("give --annotator (long format) or --annotators/--annotator-prefix (wide format), not both")
-        }
-        if annotationTime != nil && annotator == nil { throw ValidationError("--annotation-time goes with --annotator (long format)") }
+        try Flags.check(options.validate)
     }
 
     func run() throws {
         let store = try store.open()
-        var columns = ColumnRequest(
-            text: text, textPair: textPair, label: label, id: id,
-            meta: meta.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } } ?? [],
-            allMeta: allMeta, annotator: annotator,
-            annotators: annotators.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } } ?? [],
-            annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
-        columns.multiLabel = multiLabel
-        let options = IngestOptions(dataset: dataset, split: split, format: inputFormat, columns: columns, strict: strict)
         let summaries = try Interrupt.during { try IngestRun.run(store: store, files: files, options: options, observer: Terminal.observer) }
         try output.emit([SummaryTables.ingest(summaries)])
         if output.format == .table, let first = summaries.first {

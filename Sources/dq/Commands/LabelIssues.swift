@@ -1,5 +1,4 @@
 import ArgumentParser
-import DQAnalyses
 import DQRuns
 
 struct LabelIssues: ParsableCommand {
@@ -36,8 +35,8 @@ struct LabelIssues: ParsableCommand {
     @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
     @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label), or stream them from an n × K .npy.", valueName: "file")) var probs: String?
     @Option(help: ArgumentHelp("With --probs FILE.npy: the given labels, a .npy of integers 0..K-1 or a CSV or Parquet file with a label column.", valueName: "file")) var labels: String?
-    @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).") var filter: ConfidentLearning.Filter = .pruneByNoiseRate
-    @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy: ConfidentLearning.RankBy = .selfConfidence
+    @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).") var filter: LabelIssuesRun.Filter = .pruneByNoiseRate
+    @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy: LabelIssuesRun.RankBy = .selfConfidence
     @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = 1
     @Option(help: "How many flagged samples to print.") var top = 20
     @Flag(help: "Multi-label data: --probs is a CSV of id, labels (a;b) and one probability per label.") var multiLabel = false
@@ -73,5 +72,5 @@ struct LabelIssues: ParsableCommand {
     }
 }
 
-extension ConfidentLearning.Filter: ExpressibleByArgument {}
-extension ConfidentLearning.RankBy: ExpressibleByArgument {}
+extension LabelIssuesRun.Filter: ExpressibleByArgument {}
+extension LabelIssuesRun.RankBy: ExpressibleByArgument {}

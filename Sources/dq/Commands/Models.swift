@@ -1,5 +1,4 @@
 import ArgumentParser
-import DQLearning
 import DQRuns
 
 struct Models: ParsableCommand {
@@ -33,11 +32,7 @@ struct Models: ParsableCommand {
         @Option(help: "The repository revision (branch, tag or commit).") var revision = "main"
 
         func run() throws {
-            let repository = PretrainedModels.known[model] ?? model
-            guard repository.contains("/") else {
-                throw ValidationError("unknown model '\(model)'; known: \(PretrainedModels.known.keys.sorted().joined(separator: ", ")), or give owner/name")
-            }
-            let directory = try PretrainedModels.fetch(repository: repository, revision: revision) { Terminal.note($0) }
+            let (repository, directory) = try ModelsRun.fetch(model, revision: revision, observer: Terminal.observer)
             Terminal.note("saved \(repository) to \(directory)")
         }
     }

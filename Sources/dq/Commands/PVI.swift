@@ -1,5 +1,4 @@
 import ArgumentParser
-import DQAnalyses
 import DQRuns
 
 struct PVI: ParsableCommand {
@@ -33,7 +32,7 @@ struct PVI: ParsableCommand {
     @Option(help: "Fit on this split instead of cross-fitting…") var trainSplit: String?
     @Option(help: "…and score this one.") var evalSplit: String?
     @Option(help: "The null-input model g: trained (the family fitted on empty inputs, as in the paper) or prior (the training label frequencies).")
-    var null: PVIEstimation.NullModel = .trained
+    var null: PVIRun.NullModel = .trained
     @Option(help: ArgumentHelp("Also summarise by this column: label, split, a metadata column, or annotator (each annotator's samples).", valueName: "column")) var by: String?
     @Option(help: "How many lowest-PVI samples to list.") var top = 10
     @Option(help: ArgumentHelp(
@@ -60,7 +59,7 @@ struct PVI: ParsableCommand {
     }
 
     func run() throws {
-        let scheme: PVIEstimation.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit ?? ""]) } ?? .crossFit(folds: folds)
+        let scheme: PVIRun.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit ?? ""]) } ?? .crossFit(folds: folds)
         let options = PVIRun.Options(scheme: scheme, null: null, groupBy: groupBy, transform: transform, tokensFile: tokensFile, by: by,
                                      importProbabilities: importProbs, model: modelOptions.settings(default: .bow))
         let store = try store.open()
@@ -71,5 +70,5 @@ struct PVI: ParsableCommand {
     }
 }
 
-extension PVIEstimation.NullModel: ExpressibleByArgument {}
+extension PVIRun.NullModel: ExpressibleByArgument {}
 extension PVIRun.Transform: ExpressibleByArgument {}

@@ -1,4 +1,3 @@
-import DQText
 import ArgumentParser
 import DQReports
 import DQRuns
@@ -23,7 +22,7 @@ struct Select: ParsableCommand {
     @Option(name: .customLong("run"), help: "The `dq pvi` or `dq cartography` run to select by. Default: the dataset's latest of the kind the rule needs.") var sourceRun: Int64?
     @Option(help: ArgumentHelp("Drop this share (10%) or number (500) of the lowest-PVI samples; keep the rest.", valueName: "p%|n")) var dropLowest: SelectRun.Amount?
     @Option(help: ArgumentHelp("Keep only this number (or share) of the lowest-PVI samples.", valueName: "n|p%")) var keepHardest: SelectRun.Amount?
-    @Option(help: "Keep one cartography region: easy-to-learn, ambiguous or hard-to-learn.") var region: CartographyRegion?
+    @Option(help: "Keep one cartography region: easy-to-learn, ambiguous or hard-to-learn.") var region: SelectRun.Region?
     @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
     @OptionGroup var store: StoreOptions
 
@@ -49,4 +48,4 @@ extension SelectRun.Amount: ExpressibleByArgument {
     }
 }
 
-extension CartographyRegion: ExpressibleByArgument {}
+extension SelectRun.Region: ExpressibleByArgument {}

@@ -1,6 +1,5 @@
 import ArgumentParser
 import DQRuns
-import DQText
 
 struct VInfo: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,41 @@
+import DQAnalyses
+import DQLearning
+import DQText
+
+/// What the person running dq can change to get past an error thrown below DQRuns, so that
+/// the command line can name the flag that does it without knowing the lower layers' errors.
+package enum Remedy: Equatable, Sendable {
+    /// Fewer cross-fitting folds (a fold would be too small).
+    case fewerFolds
+    /// A smaller learning rate or larger batches (training diverged).
+    case gentlerTraining
+    /// Name the column that plays this part in the input file.
+    case nameColumn(Column)
+    /// Name the input file's format.
+    case nameFormat
+
+    package enum Column: Sendable, Equatable { case text, textPair, label, id, meta, annotator, annotationTime }
+
+    package init?(_ error: any Error) {
+        switch error {
+        case PVIEstimation.EstimationError.tooFewSamples: self = .fewerFolds
+        case TrainingError.nonFiniteLoss: self = .gentlerTraining
+        case let error as InputError:
+            switch error.remedy {
+            case .nameColumn(let role)?:
+                switch role {
+                case .text: self = .nameColumn(.text)
+                case .textPair: self = .nameColumn(.textPair)
+                case .label: self = .nameColumn(.label)
+                case .id: self = .nameColumn(.id)
+                case .meta: self = .nameColumn(.meta)
+                case .annotator: self = .nameColumn(.annotator)
+                case .annotationTime: self = .nameColumn(.annotationTime)
+                }
+            case .nameFormat?: self = .nameFormat
+            case nil: return nil
+            }
+        default: return nil
+        }
+    }
+}
