@@ -51,11 +51,13 @@ let package = Package(
         /// Paths of fixtures and temporary files, shared by the test targets.
         .target(name: "DQTestSupport", path: "Tests/DQTestSupport"),
         .testTarget(name: "DQTextTests", dependencies: ["DQText", "DQTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DQStoreTests", dependencies: ["DQStore", "DQTestSupport"]),
-        .testTarget(name: "DQReportsTests", dependencies: ["DQReports"]),
+        .testTarget(name: "DQStoreTests", dependencies: ["DQStore", "DQText", "DQTestSupport"]),
+        .testTarget(name: "DQReportsTests", dependencies: ["DQReports", "DQText"]),
         .testTarget(name: "DQLearningTests", dependencies: ["DQLearning", "DQText", "DQTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DQAnalysesTests", dependencies: ["DQAnalyses", "DQLearning", "DQText", "DQStore", "DQTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "DQRunsTests", dependencies: ["DQRuns", "DQStore", "DQAnalyses", "DQReports", "DQTestSupport"]),
-        .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQRuns", "DQStore", "DQTestSupport"]),
+        .testTarget(name: "DQRunsTests", dependencies: ["DQRuns", "DQStore", "DQAnalyses", "DQLearning", "DQReports", "DQText", "DQTestSupport"]),
+        /// Reads Package.swift, the sources' import lines and docs/architecture.md: the layer rules.
+        .testTarget(name: "ArchitectureTests"),
+        .testTarget(name: "DQCommandTests", dependencies: ["dq", "DQRuns", "DQStore", "DQText", "DQTestSupport"]),
     ]
 )

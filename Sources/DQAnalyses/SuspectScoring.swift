@@ -17,9 +17,10 @@ import Foundation
 ///   learning alone, docs/evaluation.md). With no dense source, the sparse ones are averaged.
 package enum SuspectScoring {
     package struct Signal: Sendable {
-        package var name: String
+        package var id: SignalID
+        package var name: String { id.name }
         /// Signals from one fitted model share a source.
-        package var source: String
+        package var source: String { id.source }
         /// Per sample; higher = more likely wrong.
         package var suspicion: [Double]
         /// Zero for most samples (a match or a duplicate, or not).
@@ -27,17 +28,22 @@ package enum SuspectScoring {
         /// Per sample: why, for people.
         package var reasons: [String]
 
-        package init(name: String, source: String, suspicion: [Double], sparse: Bool, reasons: [String]) {
-            (self.name, self.source, self.suspicion, self.sparse, self.reasons) = (name, source, suspicion, sparse, reasons)
+        package init(id: SignalID, suspicion: [Double], sparse: Bool, reasons: [String]) {
+            (self.id, self.suspicion, self.sparse, self.reasons) = (id, suspicion, sparse, reasons)
         }
     }
 
-    /// A fusion fitted by `dq evaluate`: its feature names (a signal's name, or "<name>: tail") and model.
+    /// A fusion fitted by `dq evaluate`: its features and model.
     package struct Calibration: Sendable {
-        package var features: [String]
+        package var features: [Feature]
         package var model: LogisticFusion.Model
 
-        package init(features: [String], model: LogisticFusion.Model) {
+        /// The signals the features need, each once, in feature order.
+        package var signals: [SignalID] {
+            features.map(\.signal).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        }
+
+        package init(features: [Feature], model: LogisticFusion.Model) {
             self.features = features
             self.model = model
         }
@@ -55,12 +61,9 @@ package enum SuspectScoring {
     /// The calibration's features for these signals; nil when a signal it needs is missing.
     package static func features(_ signals: [Signal], for calibration: Calibration) -> [[Double]]? {
         var columns: [[Double]] = []
-        for name in calibration.features {
-            let tail = name.hasSuffix(": tail")
-            let base = tail ? String(name.dropLast(": tail".count)) : name
-            guard let signal = signals.first(where: { $0.name == base }) else { return nil }
-            let ranks = DetectionMetrics.rankNormalised(signal.suspicion)
-            columns.append(tail ? ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) } : ranks)
+        for feature in calibration.features {
+            guard let signal = signals.first(where: { $0.id == feature.signal }) else { return nil }
+            columns.append(feature.values(signal.suspicion))
         }
         let n = signals.first?.suspicion.count ?? 0
         return (0..<n).map { i in columns.map { $0[i] } }

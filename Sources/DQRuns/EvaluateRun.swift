@@ -91,6 +91,10 @@ package enum EvaluateRun {
         package var model = ModelSettings(model: .bow)
 
         package init() {}
+
+        package func validate() throws {
+            guard rate > 0 && rate <= 0.5 else { throw RunError.badRate(rate) }
+        }
     }
 
     package struct Outcome {
@@ -109,30 +113,78 @@ package enum EvaluateRun {
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
-        guard options.rate > 0 && options.rate <= 0.5 else { throw RunError.badRate(options.rate) }
+        try options.validate()
         let dataset = try store.resolve(selection)
-        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
-        guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
-        let labels = try store.labels(dataset: dataset.id)
-        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        guard labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
-        guard options.model.model == .bow else { throw RunError.evaluateNeedsBow(model: options.model.model.description) }
-        let specifications = try options.specsFile.map { file -> [Specification] in
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RunError.cannotRead(file: file, what: "specifications file") }
-            return try Specification.parse(text, file: file, labels: labels)
-        }
-        let (family, modelParameters) = try options.model.family(observer: observer, onStep: nil)
-        let groups = try PVIRun.groupKeys(samples, by: "text")
-        let given = samples.map { index[$0.label]! }
-        let documents = samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") }
+        let setup = try Setup(store: store, dataset: dataset, options: options, observer: observer)
+        var parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
+                                            specsFile: options.specsFile, embedModel: options.embedModel, labels: setup.labels,
+                                            splits: dataset.splits, model: setup.modelParameters)
+        parameters.cartography = setup.cartographyParameters
+        // Recorded before the repeats: `dq runs` shows it running, and a killed one is marked failed.
+        let (run, result) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
+            compute: { _ in try setup.evaluate() },
+            write: { run, result in
+                try store.writeEvaluation(run: run, metrics: result.metrics, planted: result.plantedRows)
+                try store.writeFusion(run: run, [FusionWeightRow(feature: "intercept", signal: nil, model: nil, weight: result.fusion.weights[0])]
+                    + zip(result.features, result.fusion.weights.dropFirst()).map { feature, weight in
+                        let (kind, model) = feature.signal.stored
+                        return FusionWeightRow(feature: { if case .rank = feature { "rank" } else { "tail" } }(), signal: kind, model: model, weight: weight)
+                    })
+            })
+        return Outcome(run: run, datasetName: dataset.name, metrics: result.metrics, planted: result.planted, options: options,
+                       sampleCount: setup.samples.count)
+    }
 
-        let probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
-        if let cartography = options.cartography, !cartography.model.trainsInEpochs {
-            throw RunError.needsEpochs(model: cartography.model.description)
+    /// What every repeat works from, prepared (and checked) before the run is recorded.
+    struct Setup {
+        let options: Options
+        let observer: RunObserver
+        let samples: [Sample]
+        let labels: [String]
+        let given: [Int]
+        let documents: [String]
+        let specifications: [Specification]?
+        let family: any ModelFamily
+        let modelParameters: ModelParameters
+        let probe: (any ModelFamily)?
+        let cartographyParameters: ModelParameters?
+        let groups: [Int64: String]?
+
+        init(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws {
+            (self.options, self.observer) = (options, observer)
+            samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+            guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
+            labels = try store.labels(dataset: dataset.id)
+            guard labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
+            guard options.model.model == .bow else { throw RunError.evaluateNeedsBow(model: options.model.model.description) }
+            let labels = labels
+            let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+            given = samples.map { index[$0.label]! }
+            documents = samples.map { [$0.text, $0.textPair].compactMap { $0 }.joined(separator: "\n") }
+            specifications = try options.specsFile.map { file -> [Specification] in
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RunError.cannotRead(file: file, what: "specifications file") }
+                return try Specification.parse(text, file: file, labels: labels)
+            }
+            (family, modelParameters) = try options.model.family(observer: observer, onStep: nil)
+            groups = try PVIRun.groupKeys(samples, by: "text")
+            probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
+            if let cartography = options.cartography, !cartography.model.trainsInEpochs {
+                throw RunError.needsEpochs(model: cartography.model.description)
+            }
+            // The family made once for its recorded parameters (and to fail early on a bad checkpoint).
+            cartographyParameters = try options.cartography.map { try $0.family(observer: observer, onStep: nil).1 }
         }
-        // The family made once for its recorded parameters (and to fail early on a bad checkpoint).
-        let cartographyParameters = try options.cartography.map { try $0.family(observer: observer, onStep: nil).1 }
-        func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily = family) throws -> [PVIEstimation.Result] {
+
+        struct Result {
+            var metrics: [EvaluationMetricRow] = []
+            var planted: [[(sample: Sample, label: String)]] = []
+            var plantedRows: [PlantedErrorRow] = []
+            var features: [Feature] = []
+            var fusion = LogisticFusion.Model(weights: [0])
+        }
+
+        func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily) throws -> [PVIEstimation.Result] {
             try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
                                   seed: seed, group: groups.map { keys in { keys[$0.id]! } },
                                   progress: { message in
@@ -141,51 +193,65 @@ package enum EvaluateRun {
                                   },
                                   interrupt: observer.checkInterrupt)
         }
-        var confusion: [[Double]]?
-        if options.mode == .confusable {
-            let clean = try crossFit(samples, seed: options.model.seed, what: "confusions of the given labels")
-            confusion = LabelNoise.confusion(labels: given, probabilities: clean.map(\.probabilities), classes: labels.count)
+
+        /// Every repeat: plant errors, score each signal's ranking of them, then the calibrated
+        /// fusion on each repeat by a model fitted on the others (so never on its own planted
+        /// errors), and the fusion fitted on all of them for `dq suspects`.
+        func evaluate() throws -> Result {
+            var confusion: [[Double]]?
+            if options.mode == .confusable {
+                let clean = try crossFit(samples, seed: options.model.seed, what: "confusions of the given labels", family: family)
+                confusion = LabelNoise.confusion(labels: given, probabilities: clean.map(\.probabilities), classes: labels.count)
+            }
+            var result = Result()
+            var features: [[[Double]]] = [], targets: [[Bool]] = []
+            for r in 0..<options.repeats {
+                let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
+                let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: options.rate, mode: options.mode, confusion: confusion, seed: seed)
+                let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
+                let start = Date()
+                let signals = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r)
+                for (signal, seconds) in signals {
+                    result.metrics.append(Self.metrics(signal.name, repeat: r, suspicion: signal.suspicion, planted: noise.planted, seconds: seconds))
+                }
+                // What `dq suspects` does without a calibration.
+                result.metrics.append(Self.metrics(merged, repeat: r, suspicion: SuspectScoring.rank(signals.map(\.signal), calibration: nil).score,
+                                                   planted: noise.planted, seconds: Date().timeIntervalSince(start)))
+                if r == 0 { result.features = signals.flatMap { Feature.both($0.signal.id) } }
+                let columns = signals.flatMap { s in Feature.both(s.signal.id).map { $0.values(s.signal.suspicion) } }
+                features.append((0..<samples.count).map { i in columns.map { $0[i] } })
+                targets.append(noise.planted)
+                let planted = samples.indices.filter { noise.planted[$0] }
+                result.planted.append(planted.map { (samples[$0], labels[noise.labels[$0]]) })
+                result.plantedRows += planted.map { PlantedErrorRow(repeatIndex: r + 1, sampleID: samples[$0].id, plantedLabel: labels[noise.labels[$0]]) }
+            }
+            if options.repeats >= 2 {
+                for r in 0..<options.repeats {
+                    let start = Date()
+                    let others = (0..<options.repeats).filter { $0 != r }
+                    let model = LogisticFusion.fit(features: others.flatMap { features[$0] }, targets: others.flatMap { targets[$0] })
+                    result.metrics.append(Self.metrics(calibrated, repeat: r, suspicion: features[r].map(model.probability), planted: targets[r],
+                                                       seconds: Date().timeIntervalSince(start)))
+                }
+            }
+            result.fusion = LogisticFusion.fit(features: features.flatMap { $0 }, targets: targets.flatMap { $0 })
+            return result
         }
 
-        var metricRows: [EvaluationMetricRow] = []
-        func record(_ signal: String, repeat r: Int, suspicion: [Double], planted: [Bool], seconds: Double) {
-            let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: planted, k: planted.filter { $0 }.count)
-            metricRows.append(EvaluationMetricRow(repeatIndex: r + 1, signal: signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
-                                                  averagePrecision: scores.averagePrecision, auroc: scores.auroc, seconds: seconds))
-        }
-        var plantedRows: [PlantedErrorRow] = []
-        var plantedLists: [[(sample: Sample, label: String)]] = []
-        // Per repeat: each signal's rank-normalised suspicion (the calibrated fusion's features) and the planted errors.
-        var featureNames: [String] = []
-        var features: [[[Double]]] = []
-        var targets: [[Bool]] = []
-        for r in 0..<options.repeats {
-            let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
-            let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: options.rate, mode: options.mode, confusion: confusion, seed: seed)
-            let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
-            var signals: [SuspectScoring.Signal] = []
-            var columns: [[Double]] = []
-            func score(_ signal: String, source: String, sparse: Bool = false, _ suspicion: [Double], seconds: Double) {
-                // The rank, and how far into the suspect tail it is: log(1 / (1 − rank + 1/n)).
-                if r == 0 { featureNames += [signal, signal + ": tail"] }
-                let ranks = DetectionMetrics.rankNormalised(suspicion)
-                columns.append(ranks)
-                columns.append(ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) })
-                record(signal, repeat: r, suspicion: suspicion, planted: noise.planted, seconds: seconds)
-                signals.append(SuspectScoring.Signal(name: signal, source: source, suspicion: suspicion, sparse: sparse, reasons: []))
-            }
-            let repeatStart = Date()
-            // PVI and confident learning from each cross-fitted model family: one source per model.
-            for (model, fitting) in [("bow", family as any ModelFamily)] + (probe.map { [("embeddings", $0 as any ModelFamily)] } ?? []) {
+        /// One repeat's signals on the noisy copy, each with the seconds it took: PVI and
+        /// confident learning from each cross-fitted model family (one source per model), the
+        /// cartography of a BERT family trained on the copy, specifications, conflicting duplicates.
+        func signals(_ noisy: [Sample], noisy labelIndex: [Int], seed: UInt64, repeat r: Int) throws -> [(signal: SuspectScoring.Signal, seconds: Double)] {
+            var out: [(signal: SuspectScoring.Signal, seconds: Double)] = []
+            for (model, fitting) in [("bow", family)] + (probe.map { [("embeddings", $0)] } ?? []) {
                 let start = Date()
                 let results = try crossFit(noisy, seed: seed, what: "repeat \(r + 1) of \(options.repeats), \(model)", family: fitting)
                 observer.endProgress()
                 let fitted = Date().timeIntervalSince(start)
-                score("\(model) PVI", source: model, results.map { -$0.score.pvi }, seconds: fitted)
-                let clStart = Date()
-                let input = ConfidentLearning.Input(labels: noise.labels, probabilities: results.flatMap(\.probabilities), classes: labels.count)
-                let selfConfidence = ConfidentLearning.quality(input, rankBy: .selfConfidence).map { 1 - $0 }
-                score("confident learning (\(model))", source: model, selfConfidence, seconds: fitted + Date().timeIntervalSince(clStart))
+                let view = SuspectScoring.Signal.ModelView(model: model, labels: labels, given: labelIndex, probabilities: results.flatMap(\.probabilities),
+                                                           pvi: results.map(\.score.pvi))
+                let pair = SuspectScoring.Signal.model(view, explain: false)
+                out += [(pair[0], fitted), (pair[1], Date().timeIntervalSince(start))]
             }
             if var cartography = options.cartography {
                 let start = Date()
@@ -200,59 +266,33 @@ package enum EvaluateRun {
                 }
                 let results = try CartographyEstimation.run(samples: noisy, labels: labels, family: bert, share: 0.33)
                 observer.endProgress()
-                score("cartography", source: "cartography", results.map { 1 - $0.point.confidence }, seconds: Date().timeIntervalSince(start))
+                out.append((.cartography(confidence: results.map(\.point.confidence), regions: [], explain: false), Date().timeIntervalSince(start)))
             }
             if let specifications {
                 let start = Date()
-                var suspicion = [Double](repeating: 0, count: samples.count)
+                var score = [Double](repeating: 0, count: samples.count)
                 var ranking = SpecificationRanking.Options()
                 ranking.top = samples.count
                 for s in try SpecificationRanking.suspects(documents: documents, labels: noisy.map(\.label), specs: specifications, options: ranking) {
-                    suspicion[s.index] = max(suspicion[s.index], s.score)
+                    score[s.index] = max(score[s.index], s.score)
                 }
-                score("specifications", source: "specifications", sparse: true, suspicion, seconds: Date().timeIntervalSince(start))
+                out.append((.specifications(score: score, reasons: [], explain: false), Date().timeIntervalSince(start)))
             }
             let start = Date()
-            var conflict = [Double](repeating: 0, count: samples.count)
+            var similarity = [Double](repeating: 0, count: samples.count)
             for pair in NearDuplicates.conflicts(zip(documents, noisy).map { NearDuplicates.Item(text: $0, label: $1.label) }) {
-                conflict[pair.a] = max(conflict[pair.a], pair.similarity)
-                conflict[pair.b] = max(conflict[pair.b], pair.similarity)
+                similarity[pair.a] = max(similarity[pair.a], pair.similarity)
+                similarity[pair.b] = max(similarity[pair.b], pair.similarity)
             }
-            score("conflicting duplicates", source: "conflicts", sparse: true, conflict, seconds: Date().timeIntervalSince(start))
-            // What `dq suspects` does without a calibration.
-            record(merged, repeat: r, suspicion: SuspectScoring.rank(signals, calibration: nil).score, planted: noise.planted,
-                   seconds: Date().timeIntervalSince(repeatStart))
-            features.append((0..<samples.count).map { i in columns.map { $0[i] } })
-            targets.append(noise.planted)
-            let planted = samples.indices.filter { noise.planted[$0] }
-            plantedLists.append(planted.map { (samples[$0], labels[noise.labels[$0]]) })
-            plantedRows += planted.map { PlantedErrorRow(repeatIndex: r + 1, sampleID: samples[$0].id, plantedLabel: labels[noise.labels[$0]]) }
+            out.append((.conflicts(similarity: similarity, reasons: [], explain: false), Date().timeIntervalSince(start)))
+            return out
         }
-        // The calibrated fusion, scored on each repeat by a model fitted on the others (so never on its own planted errors).
-        if options.repeats >= 2 {
-            for r in 0..<options.repeats {
-                let start = Date()
-                let others = (0..<options.repeats).filter { $0 != r }
-                let model = LogisticFusion.fit(features: others.flatMap { features[$0] }, targets: others.flatMap { targets[$0] })
-                record(calibrated, repeat: r, suspicion: features[r].map(model.probability), planted: targets[r],
-                       seconds: Date().timeIntervalSince(start))
-            }
+
+        static func metrics(_ signal: String, repeat r: Int, suspicion: [Double], planted: [Bool], seconds: Double) -> EvaluationMetricRow {
+            let scores = DetectionMetrics.evaluate(suspicion: suspicion, planted: planted, k: planted.filter { $0 }.count)
+            return EvaluationMetricRow(repeatIndex: r + 1, signal: signal, precisionAtK: scores.precisionAtK, recallAtK: scores.recallAtK,
+                                       averagePrecision: scores.averagePrecision, auroc: scores.auroc, seconds: seconds)
         }
-        let fusion = LogisticFusion.fit(features: features.flatMap { $0 }, targets: targets.flatMap { $0 })
-        var parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
-                                            specsFile: options.specsFile, embedModel: options.embedModel, labels: labels, splits: dataset.splits, model: modelParameters)
-        parameters.cartography = cartographyParameters
-        let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
-                                           compute: { _ in () },
-                                           write: { run, _ in
-                                               try store.writeEvaluation(run: run, metrics: metricRows, planted: plantedRows)
-                                               try store.writeSummary(run: run, .object([
-                                                   ("fusion_features", .array(featureNames.map { .string($0) })),
-                                                   ("fusion_weights", .array(fusion.weights.map { .number($0) })),
-                                               ]))
-                                           })
-        return Outcome(run: run, datasetName: dataset.name, metrics: metricRows, planted: plantedLists,
-                       options: options, sampleCount: samples.count)
     }
 
     /// Mean ± sample standard deviation, as text.

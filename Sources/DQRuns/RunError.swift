@@ -5,6 +5,8 @@ import DQStore
 package enum RunError: Error, Equatable, CustomStringConvertible {
     case unknownSplit(String, dataset: String, known: [String])
     case noSamples(dataset: String, splits: [String]?)
+    /// The run whose samples an analysis judges scored none of the splits asked for.
+    case splitNotScored(splits: [String], dataset: String, kind: RunKind, run: Int64)
     case tooFewSamples(dataset: String, count: Int)
     case tooFewLabels(dataset: String)
     /// The dataset has no finished run of this kind to build on.
@@ -39,6 +41,8 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
             return "dataset \(dataset) has no split '\(split)' (its splits: \(known.joined(separator: ", ")))"
         case let .noSamples(dataset, splits):
             return "dataset \(dataset) has no samples" + (splits.map { " in split \($0.joined(separator: ","))" } ?? "")
+        case let .splitNotScored(splits, dataset, kind, run):
+            return "run \(run) (\(kind.command)) scored no sample of split \(splits.joined(separator: ",")) of dataset \(dataset)"
         case let .tooFewSamples(dataset, count):
             return "dataset \(dataset) has too few samples (\(count))"
         case let .tooFewLabels(dataset):

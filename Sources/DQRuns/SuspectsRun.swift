@@ -1,26 +1,11 @@
 import DQAnalyses
-import DQReports
 import DQStore
 import DQText
 import Foundation
 
-/// The parameters of a `dq suspects` run.
-package struct SuspectsParameters: RunParameters {
-    package static let kind = RunKind.suspects
-    /// The run each signal came from, by kind (raw value).
-    package var sources: [String: Int64]
-    /// The `dq evaluate` run whose fitted fusion scored the samples; nil: the rank average.
-    package var calibratedBy: Int64?
-    /// The list's length and the rule that set it.
-    package var length: Int?
-    package var lengthRule: String?
-    // Recorded by the earlier, flag-merging dq suspects.
-    package var minSignals: Int?
-    package var rrfK: Double?
-}
-
-/// `dq suspects`: the latest run of every label-finding analysis merged into one ranked list,
-/// as long as the number of label errors the data plausibly holds (`SuspectScoring`).
+/// `dq suspects`: the latest run of every label-finding analysis merged into one ranked list
+/// (`SuspectScoring`), as long as confident learning's estimate of the label errors. The runs'
+/// rows are loaded once (`Inputs`), the list is built from them, and recorded as a run.
 package enum SuspectsRun {
     package struct Options: Sendable {
         /// The list's length; nil: the estimated number of label errors.
@@ -29,6 +14,11 @@ package enum SuspectsRun {
         package var all = false
 
         package init() {}
+
+        package func validate() throws(OptionError) {
+            if let top { try OptionError.check(top, atLeast: 1, "top") }
+            if top != nil && all { throw OptionError("{top} and {all} do not go together") }
+        }
     }
 
     /// The kinds of run whose results become signals, in signal order.
@@ -59,151 +49,164 @@ package enum SuspectsRun {
     }
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
-        let dataset = try store.resolve(DatasetSelection(name: selection.name))
-        let all = try store.samples(dataset: dataset.id)
-        let samples = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
-        var runs: [RunKind: Int64] = [:]
+        try options.validate()
+        let dataset = try store.resolve(selection)
+        let inputs = try Inputs.load(store: store, dataset: dataset)
+        var parameters = SuspectsParameters(sources: inputs.sourceKeys)
+        let (run, list) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: nil,
+            compute: { _ in try inputs.list(options) },
+            write: { run, list in
+                (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (list.calibratedBy, list.entries.count, list.rule)
+                try store.updateParameters(run: run, parameters)
+                try store.writeSuspects(run: run, list.entries.enumerated().map { position, s in
+                    SuspectRow(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel, reasons: s.reasons,
+                               probability: s.probability)
+                })
+            })
+        return Outcome(run: run, suspects: list.entries, sources: inputs.sources, missing: inputs.missing, samples: inputs.samples,
+                       calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable, lengthRule: list.rule)
+    }
+}
+
+extension SuspectsRun {
+    /// Everything a suspects list is built from, read from the store once: the samples judged
+    /// (those the model run scored, else those the data map covers, else all; only the splits
+    /// asked for), and each source run's rows as signals aligned to them.
+    struct Inputs {
+        var samples: [Int64: Sample]
+        /// The samples judged, in order: signal position i is `ids[i]`.
+        var ids: [Int64]
+        var sources: [(kind: RunKind, run: Int64)] = []
         var missing: [RunKind] = []
-        for kind in sourceKinds {
-            if let run = try store.defaultRun(dataset: dataset.id, kind: kind) { runs[kind] = run.id } else { missing.append(kind) }
-        }
-        let annotated = try store.annotationCount(dataset: dataset.id) > 0
-        guard !runs.isEmpty || annotated else { throw RunError.nothingToMerge(dataset: dataset.name) }
-
-        // The samples judged: those the model run scored, else those the data map covers, else all.
-        let pviRows = try runs[.pvi].map { try store.pviRows(run: $0) } ?? []
-        let points = try runs[.cartography].map { try store.cartographyPoints(run: $0) } ?? []
-        let ids = !pviRows.isEmpty ? pviRows.map(\.sampleID) : !points.isEmpty ? points.map(\.sampleID) : all.map(\.id)
-        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        let n = ids.count
+        var views: [SuspectScoring.Signal.ModelView] = []
         var signals: [SuspectScoring.Signal] = []
+        /// Suggested labels, one list per signal that suggests, the first that has one wins.
         var suggestions: [[String?]] = []
+        /// Whether the dataset has annotations (then annotators' majorities also lengthen the list).
+        var annotated = false
+        var calibration: (fusion: SuspectScoring.Calibration, run: Int64, rate: Double)?
 
-        // Every model family's latest PVI run on the same samples is a source of its own (bow,
-        // embeddings, BERT): independent models are what lifts the fused list above each one.
-        var modelRuns: [(run: Int64, rows: [PVIRow])] = []
-        if let run = runs[.pvi] {
-            modelRuns.append((run, pviRows))
-            var seen: Set<String> = [try store.run(run).parameters(PVIParameters.self).model.model]
-            for other in try store.runs(dataset: dataset.id, kind: .pvi) where other.status == .succeeded && other.id != run {
+        static func load(store: Store, dataset: ResolvedDataset) throws -> Inputs {
+            let all = try store.samples(dataset: dataset.id)
+            let samples = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+            var runs: [RunKind: RunRecord] = [:]
+            var missing: [RunKind] = []
+            for kind in SuspectsRun.sourceKinds {
+                if let run = try store.defaultRun(dataset: dataset.id, kind: kind) { runs[kind] = run } else { missing.append(kind) }
+            }
+            let annotated = try store.annotationCount(dataset: dataset.id) > 0
+            guard !runs.isEmpty || annotated else { throw RunError.nothingToMerge(dataset: dataset.name) }
+            let pviRows = try runs[.pvi].map { try store.pviRows(run: $0.id) } ?? []
+            let points = try runs[.cartography].map { try store.cartographyPoints(run: $0.id) } ?? []
+            let scored = !pviRows.isEmpty ? pviRows.map(\.sampleID) : !points.isEmpty ? points.map(\.sampleID) : all.map(\.id)
+            let ids = dataset.splits.map { splits in scored.filter { samples[$0].map { splits.contains($0.split) } ?? false } } ?? scored
+            if ids.isEmpty, let splits = dataset.splits {
+                guard let run = runs[.pvi] ?? runs[.cartography] else { throw RunError.noSamples(dataset: dataset.name, splits: splits) }
+                throw RunError.splitNotScored(splits: splits, dataset: dataset.name, kind: run.kind, run: run.id)
+            }
+            var inputs = Inputs(samples: samples, ids: ids, missing: missing, annotated: annotated)
+            let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+            if let run = runs[.pvi] { try inputs.addModels(store: store, dataset: dataset.id, first: (run, pviRows), position: position) }
+            if let run = runs[.cartography] { inputs.addCartography(points, run: run.id, position: position) }
+            if let run = runs[.inconsistent] { try inputs.addSpecifications(try store.specificationSuspects(run: run.id), run: run.id, position: position) }
+            if let run = runs[.conflicts] { try inputs.addConflicts(try store.conflicts(run: run.id), run: run.id, position: position) }
+            if annotated { try inputs.addAnnotators(store: store, dataset: dataset.id, position: position) }
+            inputs.calibration = try calibration(store: store, dataset: dataset.id)
+            return inputs
+        }
+
+        /// Every model family's latest PVI run on the same samples is a source of its own (bow,
+        /// embeddings, BERT): independent models are what lifts the fused list above each one.
+        mutating func addModels(store: Store, dataset: Int64, first: (run: RunRecord, rows: [PVIRow]), position: [Int64: Int]) throws {
+            var modelRuns = [first]
+            var seen: Set<String> = [try first.run.parameters(PVIParameters.self).model.model]
+            for other in try store.runs(dataset: dataset, kind: .pvi) where other.status == .succeeded && other.id != first.run.id {
                 let parameters = try other.parameters(PVIParameters.self)
                 guard parameters.transform == nil, parameters.model.isTrained, seen.insert(parameters.model.model).inserted else { continue }
                 let rows = try store.pviRows(run: other.id)
-                guard rows.count == n, rows.allSatisfy({ position[$0.sampleID] != nil }) else { continue }
-                modelRuns.append((other.id, rows))
+                guard rows.count == first.rows.count, Set(rows.map(\.sampleID)) == Set(first.rows.map(\.sampleID)) else { continue }
+                modelRuns.append((other, rows))
+            }
+            for (run, rows) in modelRuns {
+                let parameters = try run.parameters(PVIParameters.self)
+                let view = try Self.view(rows, run: run.id, model: parameters.model.model, labels: parameters.labels, position: position)
+                signals += SuspectScoring.Signal.model(view, explain: true)
+                suggestions.append(view.runnerUp.map { view.labels[$0] })
+                views.append(view)
+                sources.append((.pvi, run.id))
             }
         }
-        // The list's length: confident learning's count of label errors on each model's
-        // probabilities and on their mean, whichever is smallest. A model's confusions inflate
-        // the count (a weak model's confident joint counts many correct labels as errors), so
-        // the smallest count is the least inflated: on MultiNLI the mean of bow and the
-        // embeddings probe counts fewest, on TREC with a from-scratch tiny-bert, bow alone.
-        // Per model run: its labels, and each sample's given label and probabilities in its order (sample positions).
-        var probabilitiesOf: [(model: String, labels: [String], given: [Int], probabilities: [Double])] = []
-        for (run, rows) in modelRuns {
-            let parameters = try store.run(run).parameters(PVIParameters.self)
-            let labels = parameters.labels
-            let model = parameters.model.model
-            var selfConfidence = [Double](repeating: 0, count: n), pvi = selfConfidence
-            var pviReasons = [String](repeating: "", count: n), clReasons = pviReasons
-            var suggested = [String?](repeating: nil, count: n)
-            var given = [Int](repeating: 0, count: n), probabilities = [Double](repeating: 0, count: n * labels.count)
+
+        /// One model run's rows in signal positions (rows of samples outside the selection are left out).
+        static func view(_ rows: [PVIRow], run: Int64, model: String, labels: [String], position: [Int64: Int]) throws -> SuspectScoring.Signal.ModelView {
+            let n = position.count, k = labels.count
+            var view = SuspectScoring.Signal.ModelView(model: model, labels: labels, given: .init(repeating: 0, count: n),
+                                                       probabilities: .init(repeating: 0, count: n * k), pvi: .init(repeating: 0, count: n))
             for row in rows {
-                let i = position[row.sampleID]!
-                guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
+                guard let i = position[row.sampleID] else { continue }
+                guard let y = labels.firstIndex(of: row.label), row.probabilities.count == k else {
                     throw StoreError.inconsistent("run \(run): sample \(row.sampleID) has label \(row.label) or probabilities outside the run's labels")
                 }
-                pvi[i] = -row.pvi
-                selfConfidence[i] = 1 - row.probabilities[y]
-                let other = (0..<labels.count).filter { $0 != y }.max { row.probabilities[$0] < row.probabilities[$1] }!
-                suggested[i] = labels[other]
-                pviReasons[i] = String(format: "%@ PVI %.2f bits", model, row.pvi)
-                clReasons[i] = String(format: "%@: p(%@) %.3f, p(%@) %.3f", model, row.label, row.probabilities[y], labels[other], row.probabilities[other])
-                given[i] = y
-                probabilities.replaceSubrange(i * labels.count..<(i + 1) * labels.count, with: row.probabilities)
+                (view.given[i], view.pvi[i]) = (y, row.pvi)
+                view.probabilities.replaceSubrange(i * k..<(i + 1) * k, with: row.probabilities)
             }
-            signals.append(.init(name: "\(model) PVI", source: model, suspicion: pvi, sparse: false, reasons: pviReasons))
-            signals.append(.init(name: "confident learning (\(model))", source: model, suspicion: selfConfidence, sparse: false, reasons: clReasons))
-            suggestions.append(suggested)
-            probabilitiesOf.append((model, labels, given, probabilities))
+            return view
         }
-        func labelIssues(given: [Int], probabilities: [Double], classes: Int) -> Int {
-            ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: classes)).estimatedIssues
-        }
-        var estimates: [(count: Int, what: String)] = []
-        if let first = probabilitiesOf.first, first.labels.count >= 2 && n > 0 {
-            estimates = probabilitiesOf.map { (labelIssues(given: $0.given, probabilities: $0.probabilities, classes: $0.labels.count), "\($0.model)'s probabilities") }
-            if probabilitiesOf.count > 1 {
-                // The mean, in the first run's label order.
-                let k = first.labels.count
-                var mean = [Double](repeating: 0, count: n * k)
-                for run in probabilitiesOf {
-                    let column = run.labels.map { first.labels.firstIndex(of: $0) }
-                    for i in 0..<n {
-                        for (j, c) in column.enumerated() { if let c { mean[i * k + c] += run.probabilities[i * run.labels.count + j] / Double(probabilitiesOf.count) } }
-                    }
-                }
-                estimates.append((labelIssues(given: first.given, probabilities: mean, classes: k), "the \(probabilitiesOf.count) models' mean probabilities"))
-            }
-        }
-        var sources = sourceKinds.flatMap { kind -> [(kind: RunKind, run: Int64)] in
-            kind == .pvi ? modelRuns.map { (kind: .pvi, run: $0.run) } : runs[kind].map { [(kind: kind, run: $0)] } ?? []
-        }
-        if !points.isEmpty {
-            var suspicion = [Double](repeating: 0, count: n)
-            var reasons = [String](repeating: "not in the data map", count: n)
+
+        mutating func addCartography(_ points: [CartographyRow], run: Int64, position: [Int64: Int]) {
+            var confidence = [Double?](repeating: nil, count: ids.count), regions = [String?](repeating: nil, count: ids.count)
             for p in points {
                 guard let i = position[p.sampleID] else { continue }
-                suspicion[i] = 1 - p.confidence
-                reasons[i] = String(format: "cartography confidence %.2f", p.confidence) + (p.regions.isEmpty ? "" : " (\(p.regions.names))")
+                (confidence[i], regions[i]) = (p.confidence, p.regions.isEmpty ? nil : p.regions.names)
             }
-            signals.append(.init(name: "cartography", source: "cartography", suspicion: suspicion, sparse: false, reasons: reasons))
+            signals.append(.cartography(confidence: confidence, regions: regions, explain: true))
+            sources.append((.cartography, run))
         }
-        if let run = runs[.inconsistent] {
-            var suspicion = [Double](repeating: 0, count: n)
-            var reasons = [String](repeating: "no other label's specifications match", count: n)
-            var suggested = [String?](repeating: nil, count: n)
-            for row in try store.specificationSuspects(run: run) {
-                guard let i = position[row.sampleID], row.score > suspicion[i] else { continue }
-                suspicion[i] = row.score
-                suggested[i] = row.suggestedLabel
+
+        mutating func addSpecifications(_ rows: [SpecificationSuspectRow], run: Int64, position: [Int64: Int]) throws {
+            var score = [Double](repeating: 0, count: ids.count)
+            var reasons = [String?](repeating: nil, count: ids.count), suggested = [String?](repeating: nil, count: ids.count)
+            for row in rows {
+                guard let i = position[row.sampleID], row.score > score[i] else { continue }
+                (score[i], suggested[i]) = (row.score, row.suggestedLabel)
                 reasons[i] = "matches \(row.suggestedLabel)'s specifications (" + row.evidence.map { "\($0.spec): rank \($0.rank)" }.joined(separator: ", ") + ")"
             }
-            signals.append(.init(name: "specifications", source: "specifications", suspicion: suspicion, sparse: true, reasons: reasons))
+            signals.append(.specifications(score: score, reasons: reasons, explain: true))
             suggestions.insert(suggested, at: 0)
+            sources.append((.inconsistent, run))
         }
-        if let run = runs[.conflicts] {
-            var suspicion = [Double](repeating: 0, count: n)
-            var reasons = [String](repeating: "no conflicting duplicate", count: n)
-            var suggested = [String?](repeating: nil, count: n)
-            for pair in try store.conflicts(run: run) {
+
+        mutating func addConflicts(_ pairs: [ConflictRow], run: Int64, position: [Int64: Int]) throws {
+            var similarity = [Double](repeating: 0, count: ids.count)
+            var reasons = [String?](repeating: nil, count: ids.count), suggested = [String?](repeating: nil, count: ids.count)
+            for pair in pairs {
                 for (me, other) in [(pair.sampleA, pair.sampleB), (pair.sampleB, pair.sampleA)] {
-                    guard let i = position[me], pair.similarity > suspicion[i], let partner = samples[other] else { continue }
-                    suspicion[i] = pair.similarity
-                    suggested[i] = partner.label
+                    guard let i = position[me], pair.similarity > similarity[i], let partner = samples[other] else { continue }
+                    (similarity[i], suggested[i]) = (pair.similarity, partner.label)
                     reasons[i] = String(format: "%@ duplicate of %@ labelled %@ (similarity %.2f)", pair.kind.rawValue, partner.displayID, partner.label, pair.similarity)
                 }
             }
-            signals.append(.init(name: "conflicting duplicates", source: "conflicts", suspicion: suspicion, sparse: true, reasons: reasons))
+            signals.append(.conflicts(similarity: similarity, reasons: reasons, explain: true))
             suggestions.append(suggested)
+            sources.append((.conflicts, run))
         }
 
-        // Annotators who gave another label than the sample's: the share of them is the
-        // suspicion (dense when every judged sample has two or more annotations).
-        if annotated {
-            let stored = try store.annotations(dataset: dataset.id)
-            var consensus: [Int64: String] = [:]
-            var consensusMethod = ""
-            if let run = try store.latestRun(dataset: dataset.id, kind: .consensus) {
-                consensusMethod = try run.parameters(ConsensusParameters.self).method.rawValue
+        /// Annotators who gave another label than the sample's: the share of them is the
+        /// suspicion (dense when every judged sample has two or more annotations); the latest
+        /// consensus run's label, else the annotators' majority, is the suggestion.
+        mutating func addAnnotators(store: Store, dataset: Int64, position: [Int64: Int]) throws {
+            let stored = try store.annotations(dataset: dataset)
+            var consensus: [Int64: String] = [:], method = ""
+            if let run = try store.latestRun(dataset: dataset, kind: .consensus) {
+                method = try run.parameters(ConsensusParameters.self).method.rawValue
                 for row in try store.consensusRows(run: run.id) { consensus[row.sampleID] = row.label }
                 sources.append((.consensus, run.id))
             }
-            var suspicion = [Double](repeating: 0, count: n)
-            var reasons = [String](repeating: "no annotations", count: n)
+            let n = ids.count
+            var suspicion = [Double](repeating: 0, count: n), reasons = [String](repeating: "no annotations", count: n)
             var suggested = [String?](repeating: nil, count: n)
-            var multiply = 0
-            var start = 0
+            var several = 0, start = 0
             for (item, sampleID) in stored.sampleIDs.enumerated() {
                 var end = start
                 while end < stored.item.count && Int(stored.item[end]) == item { end += 1 }
@@ -211,122 +214,91 @@ package enum SuspectsRun {
                 guard let i = position[sampleID], let sample = samples[sampleID] else { continue }
                 var counts: [String: Int] = [:]
                 for k in start..<end { counts[stored.labels[Int(stored.label[k])], default: 0] += 1 }
-                let m = end - start
-                if m >= 2 { multiply += 1 }
-                let agreeing = counts[sample.label] ?? 0
-                suspicion[i] = 1 - Double(agreeing) / Double(m)
+                if end - start >= 2 { several += 1 }
+                suspicion[i] = 1 - Double(counts[sample.label] ?? 0) / Double(end - start)
                 let described = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 reasons[i] = "annotators: " + described.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
                 if let label = consensus[sampleID] {
-                    reasons[i] += " (\(consensusMethod) consensus \(label))"
+                    reasons[i] += " (\(method) consensus \(label))"
                     if label != sample.label { suggested[i] = label }
                 } else if let top = described.first, top.key != sample.label {
                     suggested[i] = top.key
                 }
             }
-            signals.append(.init(name: "annotator disagreement", source: "annotators", suspicion: suspicion, sparse: multiply < n, reasons: reasons))
+            signals.append(.init(id: .annotators, suspicion: suspicion, sparse: several < n, reasons: reasons))
             suggestions.insert(suggested, at: 0)
         }
 
-        let (calibration, evaluateRun) = try Self.calibration(store: store, dataset: dataset.id)
-        let ranking = SuspectScoring.rank(signals, calibration: calibration)
-        let calibratedBy = ranking.probability == nil ? nil : evaluateRun
-        let unusable = calibration.flatMap { c -> (run: Int64, missing: [String])? in
-            guard calibratedBy == nil, let evaluateRun else { return nil }
-            let names = c.features.map { $0.hasSuffix(": tail") ? String($0.dropLast(": tail".count)) : $0 }
-            return (evaluateRun, names.filter { name in !signals.contains { $0.name == name } }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
-        }
-        // A calibrated fusion adds its own estimate: the sum of the probabilities that labels are
-        // wrong. It assumes errors at about the share dq evaluate planted, so it is the smaller
-        // where the models are too weak for confident learning's count (MultiNLI: about 1,000
-        // against 3,500 for 982 planted) and the larger where they read the labels well.
-        if let probability = ranking.probability, let evaluateRun, !estimates.isEmpty {
-            let rate = try store.run(evaluateRun).parameters(EvaluateParameters.self).rate
-            estimates.append((Int(probability.reduce(0, +).rounded()),
-                              "the calibrated probabilities' sum (it assumes about the \((rate * 100).formatted(digits: 0))% of errors dq evaluate run \(evaluateRun) planted)"))
-        }
-        let estimate = estimates.min { $0.count < $1.count }
-        let annotatorSuggestions = annotated ? suggestions[0] : []
-        let flaggedBySparse = (0..<n).filter { i in
-            signals.contains { $0.sparse && $0.source != "annotators" && $0.suspicion[i] > 0 } || (annotated && annotatorSuggestions[i] != nil)
-        }.count
-        let (length, rule): (Int, String) = options.all ? (n, "every sample (--all)")
-            : options.top.map { (min($0, n), "--top \($0)") }
-            ?? estimate.map { estimate in
-                (estimate.count, estimates.count == 1
-                    ? "confident learning's estimate of the label errors (cleanlab's num_label_issues) on \(estimate.what)"
-                    : "the smallest estimate of the label errors, \(estimate.count): " + estimates.map { "\($0.count) by "
-                        + ($0.what.hasPrefix("the calibrated") ? $0.what : "confident learning (cleanlab's num_label_issues) on \($0.what)") }
-                        .joined(separator: "; "))
+        /// The fusion the dataset's latest `dq evaluate` run fitted, with that run and its planting rate.
+        static func calibration(store: Store, dataset: Int64) throws -> (fusion: SuspectScoring.Calibration, run: Int64, rate: Double)? {
+            guard let run = try store.defaultRun(dataset: dataset, kind: .evaluate) else { return nil }
+            let rows = try store.fusion(run: run.id)
+            guard let intercept = rows.first, intercept.feature == "intercept" else { return nil }
+            let features = try rows.dropFirst().map { row -> Feature in
+                guard let signal = SignalID(kind: row.signal ?? "", model: row.model), row.feature == "rank" || row.feature == "tail" else {
+                    throw StoreError.inconsistent("run \(run.id): unknown fusion feature \(row.feature) of \(row.signal ?? "no signal")")
+                }
+                return row.feature == "rank" ? .rank(signal) : .tail(signal)
             }
-            ?? (flaggedBySparse, annotated ? "the samples a specification or a duplicate flags, or whose annotators' consensus (or majority) is another label"
-                : "the samples a specification or a duplicate flags")
-        let suspects = ranking.order.prefix(length).map { i in
-            Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
-                  suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,
-                  reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
+            let fusion = SuspectScoring.Calibration(features: features, model: LogisticFusion.Model(weights: rows.map(\.weight)))
+            return (fusion, run.id, try run.parameters(EvaluateParameters.self).rate)
         }
-        // The default run under its kind; further model runs under "pvi 2", "pvi 3", ….
-        var keys: [String: Int] = [:]
-        var parameters = SuspectsParameters(sources: Dictionary(uniqueKeysWithValues: sources.map { source in
-            keys[source.kind.rawValue, default: 0] += 1
-            let count = keys[source.kind.rawValue]!
-            return (count == 1 ? source.kind.rawValue : "\(source.kind.rawValue) \(count)", source.run)
-        }))
-        (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (calibratedBy, length, rule)
-        let (run, _) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil, compute: { _ in () },
-            write: { run, _ in
-                try store.writeSuspects(run: run, suspects.enumerated().map { position, s in
-                    SuspectRow(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel, reasons: s.reasons,
-                               probability: s.probability)
-                })
+
+        /// The list: ranked by the calibrated fusion when every signal it needs is here, else by
+        /// the rank average, and as long as `options` say, else confident learning's smallest
+        /// estimate of the label errors, else what the sparse signals flag.
+        func list(_ options: Options) throws -> List {
+            let ranking = SuspectScoring.rank(signals, calibration: calibration?.fusion)
+            let calibratedBy = ranking.probability == nil ? nil : calibration?.run
+            let unusable = calibration.flatMap { c -> (run: Int64, missing: [String])? in
+                calibratedBy != nil ? nil : (c.run, c.fusion.signals.filter { id in !signals.contains { $0.id == id } }.map(\.name))
+            }
+            var estimates = SuspectScoring.ListLength.estimates(views)
+            // A calibrated fusion adds its own estimate: the sum of the probabilities that labels are
+            // wrong. It assumes errors at about the share dq evaluate planted, so it is the smaller
+            // where the models are too weak for confident learning's count.
+            if let probability = ranking.probability, let calibration, !estimates.isEmpty {
+                estimates.append((Int(probability.reduce(0, +).rounded()), "the calibrated probabilities' sum (it assumes about the "
+                                  + "\((calibration.rate * 100).formatted(digits: 0))% of errors dq evaluate run \(calibration.run) planted)"))
+            }
+            let n = ids.count
+            let length: Int, rule: String
+            if options.all {
+                (length, rule) = (n, "every sample (--all)")
+            } else if let top = options.top {
+                (length, rule) = (min(top, n), "--top \(top)")
+            } else if let estimate = estimates.min(by: { $0.count < $1.count }) {
+                (length, rule) = (estimate.count, SuspectScoring.ListLength.rule(estimates, chosen: estimate.count))
+            } else {
+                let flagged = (0..<n).filter { i in
+                    signals.contains { $0.sparse && $0.id != .annotators && $0.suspicion[i] > 0 } || (annotated && suggestions[0][i] != nil)
+                }.count
+                (length, rule) = (flagged, annotated ? "the samples a specification or a duplicate flags, or whose annotators' consensus (or majority) is another label"
+                    : "the samples a specification or a duplicate flags")
+            }
+            let entries = ranking.order.prefix(length).map { i in
+                Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
+                      suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,
+                      reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
+            }
+            return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule)
+        }
+
+        struct List {
+            var entries: [Entry]
+            var calibratedBy: Int64?
+            var unusable: (run: Int64, missing: [String])?
+            var rule: String
+        }
+
+        /// The runs used, each under its kind; further model runs under "pvi 2", "pvi 3", ….
+        var sourceKeys: [String: Int64] {
+            var keys: [String: Int] = [:]
+            return Dictionary(uniqueKeysWithValues: sources.map { source in
+                keys[source.kind.rawValue, default: 0] += 1
+                let count = keys[source.kind.rawValue]!
+                return (count == 1 ? source.kind.rawValue : "\(source.kind.rawValue) \(count)", source.run)
             })
-        return Outcome(run: run, suspects: suspects, sources: sources, missing: missing, samples: samples, calibratedBy: calibratedBy,
-                       calibrationUnusable: unusable, lengthRule: rule)
-    }
-
-    /// The fusion the dataset's latest `dq evaluate` run fitted, with that run's id.
-    static func calibration(store: Store, dataset: Int64) throws -> (SuspectScoring.Calibration?, Int64?) {
-        guard let run = try store.defaultRun(dataset: dataset, kind: .evaluate), let summary = try store.summary(run: run.id),
-              case .array(let names)? = summary["fusion_features"], case .array(let weights)? = summary["fusion_weights"] else { return (nil, nil) }
-        let features = names.compactMap(\.scalarText)
-        let values = weights.compactMap { if case .number(let w) = $0 { w } else { nil } }
-        guard features.count == names.count, values.count == features.count + 1 else { return (nil, nil) }
-        return (SuspectScoring.Calibration(features: features, model: LogisticFusion.Model(weights: values)), run.id)
-    }
-}
-
-extension SuspectsRun.Outcome {
-    /// The first `top` suspects with their reasons.
-    package func table(top: Int) -> Table {
-        let used = sources.map { "\($0.kind.rawValue) run \($0.run)" }.joined(separator: ", ")
-        let method = calibratedBy.map { "scored by the fusion dq evaluate run \($0) fitted on planted errors; probability: that the label is wrong" }
-            ?? calibrationUnusable.map {
-                "scored by the rank average of the model-based signals: dq evaluate run \($0.run) fitted its fusion on signals this dataset has no run for "
-                    + "(\($0.missing.joined(separator: ", "))); run the analyses it used (for embeddings: dq pvi --model embeddings:DIR) or dq evaluate again"
-            }
-            ?? "scored by the rank average of the model-based signals (no dq evaluate run to calibrate on: run it for probabilities)"
-        return Table(
-            name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",
-            columns: ["#", "id", "given", "suggested", calibratedBy == nil ? "score" : "probability", "reasons", "text"],
-            rows: suspects.prefix(top).enumerated().map { position, s in
-                let sample = samples[s.sampleID]
-                return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                        .real(s.probability ?? s.score, digits: 3), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
-            },
-            note: "The list's length: \(lengthRule). Samples \(method). "
-                + (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
-                + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")
-    }
-
-    /// The whole list, as `--out` writes it.
-    package var sampleTable: Table {
-        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "probability", "score", "reasons"],
-              rows: suspects.enumerated().map { position, s in
-                  let sample = samples[s.sampleID]
-                  return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                          s.probability.map { .real($0) } ?? .missing, .real(s.score), .text(s.reasons.map(\.reason).joined(separator: "; "))]
-              })
+        }
     }
 }

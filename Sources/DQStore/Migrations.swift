@@ -306,7 +306,67 @@ enum Migrations {
                 PRIMARY KEY (run_id, annotator_id)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 14, name: "the fusion dq evaluate fits, as typed rows", sql: """
+            CREATE TABLE fusion_weights (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                feature TEXT NOT NULL CHECK (feature IN ('intercept', 'rank', 'tail')),
+                signal TEXT,
+                model TEXT,
+                weight REAL NOT NULL,
+                PRIMARY KEY (run_id, position)
+            ) WITHOUT ROWID;
+            """, convert: Migrations.fusionRows),
     ]
+
+    /// Migration 14: the fusion an evaluate run kept in its summary as JSON keys
+    /// (`fusion_features`: "bow PVI", "bow PVI: tail", …; `fusion_weights`: intercept first)
+    /// becomes rows of `fusion_weights`, and the keys leave the summary.
+    static func fusionRows(_ database: Database) throws {
+        let insert = try database.prepare("INSERT INTO fusion_weights (run_id, position, feature, signal, model, weight) VALUES (?, ?, ?, ?, ?, ?)")
+        for row in try database.rows("SELECT run_id, summary FROM run_summaries WHERE run_id IN (SELECT id FROM runs WHERE kind = 'evaluate')") {
+            let run = try row.int64(0)
+            guard case .object(let entries)? = try? JSONValue.parse(try row.string(1)),
+                  case .array(let names)? = entries.first(where: { $0.0 == "fusion_features" })?.1,
+                  case .array(let weights)? = entries.first(where: { $0.0 == "fusion_weights" })?.1 else { continue }
+            let features = try names.map { name -> (feature: String, signal: String, model: String?) in
+                guard let text = name.scalarText, let parsed = legacyFeature(text) else {
+                    throw StoreError.inconsistent("run \(run): unknown fusion feature \(name.jsonText)")
+                }
+                return parsed
+            }
+            let values = weights.compactMap { if case .number(let w) = $0 { w } else { nil } }
+            guard values.count == features.count + 1 else { throw StoreError.inconsistent("run \(run): \(values.count) fusion weights for \(features.count) features") }
+            let rows: [[SQLValue]] = [[.text("intercept"), .null, .null, .real(values[0])]]
+                + zip(features, values.dropFirst()).map { f, w in [.text(f.feature), .text(f.signal), SQLValue(f.model), .real(w)] }
+            for (position, values) in rows.enumerated() {
+                insert.reset()
+                try insert.bind([.integer(run), .integer(Int64(position))] + values)
+                try insert.runToEnd()
+            }
+            let rest = JSONValue.object(entries.filter { $0.0 != "fusion_features" && $0.0 != "fusion_weights" })
+            try database.run("UPDATE run_summaries SET summary = ? WHERE run_id = ?", [.text(rest.jsonText), .integer(run)])
+        }
+    }
+
+    /// A feature as the earlier dq named it: "<signal>" or "<signal>: tail", with the signal's display name.
+    static func legacyFeature(_ name: String) -> (feature: String, signal: String, model: String?)? {
+        let tail = name.hasSuffix(": tail")
+        let signal = tail ? String(name.dropLast(": tail".count)) : name
+        let feature = tail ? "tail" : "rank"
+        switch signal {
+        case "cartography": return (feature, "cartography", nil)
+        case "specifications": return (feature, "specifications", nil)
+        case "conflicting duplicates": return (feature, "conflicts", nil)
+        case "annotator disagreement": return (feature, "annotators", nil)
+        default:
+            if signal.hasSuffix(" PVI") { return (feature, "pvi", String(signal.dropLast(" PVI".count))) }
+            if signal.hasPrefix("confident learning ("), signal.hasSuffix(")") {
+                return (feature, "confident-learning", String(signal.dropFirst("confident learning (".count).dropLast()))
+            }
+            return nil
+        }
+    }
 
     /// Migration 6: every probability vector stored as JSON text is rewritten as packed
     /// doubles (`PackedFloats`), the same values bit for bit; the old table is replaced.

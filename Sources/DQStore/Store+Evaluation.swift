@@ -26,7 +26,36 @@ package struct PlantedErrorRow: Sendable, Equatable {
     }
 }
 
+/// One weight of the fusion an evaluate run fitted (table `fusion_weights`): the intercept
+/// (`feature` "intercept", no signal), or a signal's "rank" or "tail" feature, the signal
+/// named by its stored kind and model.
+package struct FusionWeightRow: Sendable, Equatable {
+    package var feature: String
+    package var signal: String?
+    package var model: String?
+    package var weight: Double
+
+    package init(feature: String, signal: String?, model: String?, weight: Double) {
+        (self.feature, self.signal, self.model, self.weight) = (feature, signal, model, weight)
+    }
+}
+
 extension Store {
+    /// Writes a fitted fusion's weights, in order (call inside the run's transaction).
+    package func writeFusion(run: Int64, _ weights: [FusionWeightRow]) throws {
+        try database.runForEach("INSERT INTO fusion_weights (run_id, position, feature, signal, model, weight) VALUES (?, ?, ?, ?, ?, ?)",
+                                Array(weights.enumerated())) { position, w in
+            [.integer(run), .integer(Int64(position)), .text(w.feature), SQLValue(w.signal), SQLValue(w.model), .real(w.weight)]
+        }
+    }
+
+    /// A run's fusion weights in order; empty when it stored none.
+    package func fusion(run: Int64) throws -> [FusionWeightRow] {
+        try database.rows("SELECT feature, signal, model, weight FROM fusion_weights WHERE run_id = ? ORDER BY position", [.integer(run)]).map {
+            FusionWeightRow(feature: try $0.string(0), signal: try $0.optionalString(1), model: try $0.optionalString(2), weight: try $0.double(3))
+        }
+    }
+
     /// Writes an evaluation's figures and planted errors (call inside the run's transaction).
     package func writeEvaluation(run: Int64, metrics: [EvaluationMetricRow], planted: [PlantedErrorRow]) throws {
         try database.runForEach("""

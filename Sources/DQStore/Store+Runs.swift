@@ -100,6 +100,12 @@ extension Store {
         return stale
     }
 
+    /// Replaces a run's parameters: for what a run learns about itself while it works (a
+    /// suspects list's length), recorded with its results.
+    package func updateParameters<P: RunParameters>(run: Int64, _ parameters: P) throws {
+        try database.run("UPDATE runs SET parameters = ? WHERE id = ? AND kind = ?", [.text(parameters.jsonText), .integer(run), .text(P.kind.rawValue)])
+    }
+
     /// Records how a run ended.
     package func finishRun(_ id: Int64, status: RunRecord.Status, message: String? = nil) throws {
         try database.run(

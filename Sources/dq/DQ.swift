@@ -69,6 +69,9 @@ enum Hints {
         case RunError.noRun(let kind, let dataset):
             let extra = kind == .pvi ? " --model bow" : kind == .inconsistent ? " --specs FILE" : ""
             return "; run `\(kind.command) --dataset \(dataset.shellQuoted)\(extra)` first"
+        case RunError.splitNotScored(let splits, let dataset, let kind, _):
+            let extra = kind == .pvi ? " --model bow" : ""
+            return "; run `\(kind.command) --dataset \(dataset.shellQuoted) --split \(splits.joined(separator: ",").shellQuoted)\(extra)` (or on every split) first"
         case RunError.noMetadata(let column, _): return "; ingest it with --meta \(column.shellQuoted)"
         case RunError.needsMultiLabel: return "; add --multi-label (after dq pvi on it)"
         case RunError.noAnnotations: return "; ingest a file with --annotator COLUMN (one row per annotation), --annotators a,b,c (one column per annotator) or --input-format label-studio"

@@ -1,0 +1,197 @@
+import Foundation
+
+/// Which analysis a suspicion comes from. Model-based signals name their model family (bow,
+/// embeddings, tiny-bert, a checkpoint): each model is a source of its own.
+package enum SignalID: Hashable, Sendable {
+    case pvi(model: String)
+    case confidentLearning(model: String)
+    case cartography
+    case specifications
+    case conflicts
+    case annotators
+
+    /// How tables, reasons and `dq evaluate`'s figures name the signal.
+    package var name: String {
+        switch self {
+        case .pvi(let model): "\(model) PVI"
+        case .confidentLearning(let model): "confident learning (\(model))"
+        case .cartography: "cartography"
+        case .specifications: "specifications"
+        case .conflicts: "conflicting duplicates"
+        case .annotators: "annotator disagreement"
+        }
+    }
+
+    /// Signals from one fitted model share a source: the rank average counts a source once.
+    package var source: String {
+        switch self {
+        case .pvi(let model), .confidentLearning(let model): model
+        case .cartography: "cartography"
+        case .specifications: "specifications"
+        case .conflicts: "conflicts"
+        case .annotators: "annotators"
+        }
+    }
+
+    /// The kind as the store records it, and the model when the signal has one.
+    package var stored: (kind: String, model: String?) {
+        switch self {
+        case .pvi(let model): ("pvi", model)
+        case .confidentLearning(let model): ("confident-learning", model)
+        case .cartography: ("cartography", nil)
+        case .specifications: ("specifications", nil)
+        case .conflicts: ("conflicts", nil)
+        case .annotators: ("annotators", nil)
+        }
+    }
+
+    /// The signal a stored kind and model name; nil for a kind this dq does not know.
+    package init?(kind: String, model: String?) {
+        switch (kind, model) {
+        case ("pvi", let model?): self = .pvi(model: model)
+        case ("confident-learning", let model?): self = .confidentLearning(model: model)
+        case ("cartography", nil): self = .cartography
+        case ("specifications", nil): self = .specifications
+        case ("conflicts", nil): self = .conflicts
+        case ("annotators", nil): self = .annotators
+        default: return nil
+        }
+    }
+}
+
+/// A feature of the calibrated fusion: a signal's rank r among the samples (0 to 1), or how
+/// far into the suspect tail it is, −log(1 − r + 1/n).
+package enum Feature: Hashable, Sendable {
+    case rank(SignalID)
+    case tail(SignalID)
+
+    package var signal: SignalID {
+        switch self { case .rank(let s), .tail(let s): s }
+    }
+
+    /// The feature of every sample, from its signal's suspicions.
+    package func values(_ suspicion: [Double]) -> [Double] {
+        let ranks = DetectionMetrics.rankNormalised(suspicion)
+        switch self {
+        case .rank: return ranks
+        case .tail: return ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) }
+        }
+    }
+
+    /// Both features of a signal, in the order the fusion uses them.
+    package static func both(_ signal: SignalID) -> [Feature] { [.rank(signal), .tail(signal)] }
+}
+
+/// Signals built from per-sample values aligned to the samples judged (position i is the
+/// i-th sample), shared by `dq suspects` and `dq evaluate`. With `explain`, each sample gets
+/// a reason for people; without, reasons are empty (evaluate scores rankings only).
+extension SuspectScoring.Signal {
+    /// One model's out-of-sample view of the labels: its labels, each sample's given label (an
+    /// index into `labels`), its probabilities (n × labels, row-major) and PVI.
+    package struct ModelView: Sendable {
+        package var model: String
+        package var labels: [String]
+        package var given: [Int]
+        package var probabilities: [Double]
+        package var pvi: [Double]
+
+        package init(model: String, labels: [String], given: [Int], probabilities: [Double], pvi: [Double]) {
+            (self.model, self.labels, self.given, self.probabilities, self.pvi) = (model, labels, given, probabilities, pvi)
+        }
+
+        /// The likeliest label other than the given one, for each sample.
+        package var runnerUp: [Int] {
+            let k = labels.count
+            return given.indices.map { i in
+                (0..<k).filter { $0 != given[i] }.max { probabilities[i * k + $0] < probabilities[i * k + $1] } ?? given[i]
+            }
+        }
+
+        /// Confident learning's estimate of the number of label errors (cleanlab's num_label_issues).
+        package var estimatedIssues: Int {
+            ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)).estimatedIssues
+        }
+
+        /// The mean of several models' probabilities, in the first model's label order.
+        package static func mean(_ views: [ModelView]) -> ModelView {
+            let first = views[0], k = first.labels.count, n = first.given.count
+            var mean = [Double](repeating: 0, count: n * k)
+            for view in views {
+                let column = view.labels.map { first.labels.firstIndex(of: $0) }
+                for i in 0..<n {
+                    for (j, c) in column.enumerated() {
+                        if let c { mean[i * k + c] += view.probabilities[i * view.labels.count + j] / Double(views.count) }
+                    }
+                }
+            }
+            return ModelView(model: "the \(views.count) models' mean probabilities", labels: first.labels, given: first.given, probabilities: mean,
+                             pvi: first.pvi)
+        }
+    }
+
+    /// −PVI and confident learning's self-confidence (1 − p̂(given label)) from one model.
+    package static func model(_ view: ModelView, explain: Bool) -> [SuspectScoring.Signal] {
+        let k = view.labels.count, n = view.given.count
+        let confidence = (0..<n).map { 1 - view.probabilities[$0 * k + view.given[$0]] }
+        var pviReasons: [String] = [], clReasons: [String] = []
+        if explain {
+            let other = view.runnerUp
+            for i in 0..<n {
+                let (y, o) = (view.given[i], other[i])
+                pviReasons.append(String(format: "%@ PVI %.2f bits", view.model, view.pvi[i]))
+                clReasons.append(String(format: "%@: p(%@) %.3f, p(%@) %.3f", view.model, view.labels[y], view.probabilities[i * k + y],
+                                        view.labels[o], view.probabilities[i * k + o]))
+            }
+        }
+        return [.init(id: .pvi(model: view.model), suspicion: view.pvi.map { -$0 }, sparse: false, reasons: pviReasons),
+                .init(id: .confidentLearning(model: view.model), suspicion: confidence, sparse: false, reasons: clReasons)]
+    }
+
+    /// 1 − the data-map confidence; samples not in the map get 0. `regions`: each sample's
+    /// region names, shown in the reason.
+    package static func cartography(confidence: [Double?], regions: [String?], explain: Bool) -> SuspectScoring.Signal {
+        .init(id: .cartography, suspicion: confidence.map { $0.map { 1 - $0 } ?? 0 }, sparse: false,
+              reasons: !explain ? [] : zip(confidence, regions).map { c, r in
+                  c.map { String(format: "cartography confidence %.2f", $0) + (r.map { " (\($0))" } ?? "") } ?? "not in the data map"
+              })
+    }
+
+    /// The best fused score of another label's specifications (0 when none matches).
+    package static func specifications(score: [Double], reasons: [String?], explain: Bool) -> SuspectScoring.Signal {
+        .init(id: .specifications, suspicion: score, sparse: true,
+              reasons: explain ? reasons.map { $0 ?? "no other label's specifications match" } : [])
+    }
+
+    /// The similarity of the closest differently labelled near-duplicate (0 when none).
+    package static func conflicts(similarity: [Double], reasons: [String?], explain: Bool) -> SuspectScoring.Signal {
+        .init(id: .conflicts, suspicion: similarity, sparse: true, reasons: explain ? reasons.map { $0 ?? "no conflicting duplicate" } : [])
+    }
+}
+
+extension SuspectScoring {
+    /// How long the list handed to reviewers is, and why.
+    package enum ListLength {
+        /// Confident learning's count of label errors on each model's probabilities and, with
+        /// several models, on their mean; plus any further estimates. The smallest wins: a
+        /// model's confusions inflate the count (a weak model's confident joint counts many
+        /// correct labels as errors), so the smallest count is the least inflated.
+        package static func estimates(_ views: [Signal.ModelView]) -> [(count: Int, what: String)] {
+            guard let first = views.first, first.labels.count >= 2, !first.given.isEmpty else { return [] }
+            var out = views.map { ($0.estimatedIssues, "\($0.model)'s probabilities") }
+            if views.count > 1 {
+                let mean = Signal.ModelView.mean(views)
+                out.append((mean.estimatedIssues, mean.model))
+            }
+            return out
+        }
+
+        /// The rule's text for people.
+        package static func rule(_ estimates: [(count: Int, what: String)], chosen: Int) -> String {
+            estimates.count == 1
+                ? "confident learning's estimate of the label errors (cleanlab's num_label_issues) on \(estimates[0].what)"
+                : "the smallest estimate of the label errors, \(chosen): " + estimates.map { "\($0.count) by "
+                    + ($0.what.hasPrefix("the calibrated") ? $0.what : "confident learning (cleanlab's num_label_issues) on \($0.what)") }
+                    .joined(separator: "; ")
+        }
+    }
+}

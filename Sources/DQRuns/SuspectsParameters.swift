@@ -1,0 +1,16 @@
+import DQStore
+
+/// The parameters of a `dq suspects` run.
+package struct SuspectsParameters: RunParameters {
+    package static let kind = RunKind.suspects
+    /// The run each signal came from, by kind (raw value).
+    package var sources: [String: Int64]
+    /// The `dq evaluate` run whose fitted fusion scored the samples; nil: the rank average.
+    package var calibratedBy: Int64?
+    /// The list's length and the rule that set it.
+    package var length: Int?
+    package var lengthRule: String?
+    // Recorded by the earlier, flag-merging dq suspects.
+    package var minSignals: Int?
+    package var rrfK: Double?
+}
