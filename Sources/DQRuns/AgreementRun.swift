@@ -71,8 +71,9 @@ package enum AgreementRun {
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
-        let (datasetID, name) = try store.defaultDataset(options.dataset)
-        let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: options.splits, withSamples: false)
+        let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
+        let (datasetID, name) = (dataset.id, dataset.name)
+        let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits, withSamples: false)
         let parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
         observer.progress("agreement: \(data.matrix.labels.count) annotations of \(data.matrix.itemCount) items, \(options.resamples) resamples")
         defer { observer.endProgress() }

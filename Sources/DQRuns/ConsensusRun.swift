@@ -55,9 +55,9 @@ package enum ConsensusRun {
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
-        let (datasetID, name) = try store.defaultDataset(options.dataset)
-        let dataset = ResolvedDataset(id: datasetID, name: name, splits: options.splits)
-        var data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: options.splits)
+        let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
+        let (datasetID, name) = (dataset.id, dataset.name)
+        var data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits)
         let method = options.method ?? (options.probs != nil || options.pviRun != nil ? .crowdlab : .dawidSkene)
         var parameters = ConsensusParameters(method: method, splits: options.splits, labels: data.stored.labels, savedAs: options.saveAs)
         if let saveAs = options.saveAs, try store.datasetID(named: saveAs) != nil { throw StoreError.datasetExists(saveAs) }
@@ -66,42 +66,7 @@ package enum ConsensusRun {
         var probabilities: [[Double]]?
         var probabilitiesFrom: String?
         if method == .crowdlab {
-            var labels: [String]
-            var byID: [Int64: [Double]] = [:]
-            if let probs = options.probs {
-                let file = try ImportedProbabilities.readGiven(path: probs)
-                labels = file.classes
-                let idOf = Dictionary(data.samples.map { ($0.displayID, $0.id) }) { a, _ in a }
-                for row in file.rows { if let id = idOf[row.id] { byID[id] = row.probabilities } }
-                parameters.probs = probs
-                probabilitiesFrom = probs
-            } else {
-                let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
-                labels = try record.parameters(PVIParameters.self).labels
-                for row in try store.pviRows(run: record.id) { byID[row.sampleID] = row.probabilities }
-                parameters.pviRun = record.id
-                probabilitiesFrom = "PVI run \(record.id)"
-            }
-            let missing = data.samples.filter { byID[$0.id] == nil }
-            guard missing.isEmpty else {
-                throw InputError(file: options.probs ?? "PVI run \(parameters.pviRun!)",
-                                 message: "no probabilities for \(missing.count) of the \(data.samples.count) annotated samples (first: "
-                                     + missing.prefix(5).map(\.displayID).joined(separator: ", ") + "); CROWDLAB needs one row per annotated sample")
-            }
-            let unknown = Set(data.stored.labels).subtracting(labels)
-            let used = Set(data.stored.label.map { data.stored.labels[Int($0)] })
-            if let label = used.intersection(unknown).sorted().first {
-                throw InputError(file: options.probs ?? "PVI run \(parameters.pviRun!)",
-                                 message: "annotators gave the label '\(label)', which has no probability column (columns: \(labels.joined(separator: ", ")))")
-            }
-            // Relabel the annotations in the probabilities' order.
-            let slot = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
-            data.stored.label = data.stored.label.map { slot[data.stored.labels[Int($0)]]! }
-            data.stored.labels = labels
-            data.matrix = AnnotationMatrix(itemCount: data.stored.sampleIDs.count, annotatorCount: data.stored.annotators.count,
-                                           labelCount: labels.count, item: data.stored.item, annotator: data.stored.annotator, label: data.stored.label)
-            probabilities = data.samples.map { byID[$0.id]! }
-            parameters.labels = labels
+            (probabilities, probabilitiesFrom) = try crowdlabProbabilities(store: store, dataset: dataset, options: options, data: &data, parameters: &parameters)
         }
         let matrix = data.matrix
         observer.progress("consensus (\(method.rawValue)): \(matrix.labels.count) annotations of \(matrix.itemCount) items")
@@ -146,6 +111,48 @@ package enum ConsensusRun {
         return Outcome(run: run, dataset: name, method: method, result: result, labels: labels, annotators: data.stored.annotators,
                        samples: data.samples, annotations: data,
                        savedAs: options.saveAs, top: options.top, probabilitiesFrom: probabilitiesFrom)
+    }
+
+    /// CROWDLAB's probabilities for each annotated sample, from `--probs` or a PVI run, with
+    /// the annotations relabelled in the probabilities' label order; and where they came from.
+    static func crowdlabProbabilities(store: Store, dataset: ResolvedDataset, options: Options, data: inout AnnotatedSamples,
+                                      parameters: inout ConsensusParameters) throws -> ([[Double]], String) {
+        var labels: [String], probabilitiesFrom: String
+        var byID: [Int64: [Double]] = [:]
+        if let probs = options.probs {
+            let file = try ImportedProbabilities.readGiven(path: probs)
+            labels = file.classes
+            let idOf = Dictionary(data.samples.map { ($0.displayID, $0.id) }) { a, _ in a }
+            for row in file.rows { if let id = idOf[row.id] { byID[id] = row.probabilities } }
+            parameters.probs = probs
+            probabilitiesFrom = probs
+        } else {
+            let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
+            labels = try record.parameters(PVIParameters.self).labels
+            for row in try store.pviRows(run: record.id) { byID[row.sampleID] = row.probabilities }
+            parameters.pviRun = record.id
+            probabilitiesFrom = "PVI run \(record.id)"
+        }
+        let missing = data.samples.filter { byID[$0.id] == nil }
+        guard missing.isEmpty else {
+            throw InputError(file: options.probs ?? "PVI run \(parameters.pviRun!)",
+                             message: "no probabilities for \(missing.count) of the \(data.samples.count) annotated samples (first: "
+                                 + missing.prefix(5).map(\.displayID).joined(separator: ", ") + "); CROWDLAB needs one row per annotated sample")
+        }
+        let unknown = Set(data.stored.labels).subtracting(labels)
+        let used = Set(data.stored.label.map { data.stored.labels[Int($0)] })
+        if let label = used.intersection(unknown).sorted().first {
+            throw InputError(file: options.probs ?? "PVI run \(parameters.pviRun!)",
+                             message: "annotators gave the label '\(label)', which has no probability column (columns: \(labels.joined(separator: ", ")))")
+        }
+        // Relabel the annotations in the probabilities' order.
+        let slot = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
+        data.stored.label = data.stored.label.map { slot[data.stored.labels[Int($0)]]! }
+        data.stored.labels = labels
+        data.matrix = AnnotationMatrix(itemCount: data.stored.sampleIDs.count, annotatorCount: data.stored.annotators.count,
+                                       labelCount: labels.count, item: data.stored.item, annotator: data.stored.annotator, label: data.stored.label)
+        parameters.labels = labels
+        return (data.samples.map { byID[$0.id]! }, probabilitiesFrom)
     }
 }
 

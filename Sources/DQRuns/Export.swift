@@ -17,10 +17,12 @@ package enum ExportRun {
     /// The suspects of a `dq suspects` run (nil: the latest) as a file for annotators.
     package static func suspects(store: Store, dataset selection: DatasetSelection, run id: Int64?, top: Int?,
                                 format: AnnotationFormat) throws -> SuspectsFile {
-        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let dataset = try store.resolve(selection)
         let run = try store.requiredRun(id, kind: .suspects, dataset: dataset)
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
-        let suspects = try store.suspects(run: run.id).prefix(top ?? .max).map { (row: $0, sample: samples[$0.sampleID]!) }
+        // With --split: the run's suspects of those splits, in the run's order.
+        let suspects = try store.suspects(run: run.id).filter { row in dataset.splits.map { $0.contains(samples[row.sampleID]!.split) } ?? true }
+            .prefix(top ?? .max).map { (row: $0, sample: samples[$0.sampleID]!) }
         var text = ""
         switch format {
         case .csv:

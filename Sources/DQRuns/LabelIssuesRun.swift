@@ -20,6 +20,8 @@ package struct LabelIssuesParameters: RunParameters {
     package var multiLabel: Bool?
     /// On a multi-label dataset: the one-vs-rest PVI run of each label.
     package var oneVsRestRuns: [String: Int64]?
+    /// Only these splits' samples were judged; nil: all.
+    package var splits: [String]?
 }
 
 /// `dq label-issues`: confident learning on out-of-sample probabilities.
@@ -94,9 +96,11 @@ package enum LabelIssuesRun {
                 return try standalone(probs, store: store, options: options)
             }
         }
-        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let dataset = try store.resolve(selection)
         if try store.isMultiLabel(dataset: dataset.id) { throw RunError.needsMultiLabel(dataset: dataset.name) }
-        let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
+        // Only the splits asked for are judged; ids of the file are checked against the whole dataset.
+        let all = try store.samples(dataset: dataset.id)
+        let samples = Dictionary(uniqueKeysWithValues: all.filter { dataset.splits?.contains($0.split) ?? true }.map { ($0.id, $0) })
         var labels = try store.labels(dataset: dataset.id)
         var ids: [Int64] = []
         var given: [Int] = []
@@ -105,7 +109,7 @@ package enum LabelIssuesRun {
                                                minExamplesPerClass: options.minExamplesPerClass, labels: labels)
         if let probs = options.probabilities {
             let file = try ImportedProbabilities.readGiven(path: probs)
-            let byDisplayID = Dictionary(samples.values.map { ($0.displayID, $0.id) }) { a, _ in a }
+            let byDisplayID = Dictionary(all.map { ($0.displayID, $0.id) }) { a, _ in a }
             let unknown = file.rows.map(\.id).filter { byDisplayID[$0] == nil }
             guard unknown.isEmpty else {
                 throw InputError(file: probs, message: "\(unknown.count) ids are not samples of \(dataset.name) (first: \(unknown.prefix(5).joined(separator: ", ")))")
@@ -113,7 +117,8 @@ package enum LabelIssuesRun {
             // The class order is the file's column order, which confident learning depends on.
             labels = file.classes
             let indices = try file.labelIndices()
-            for (row, y) in zip(file.rows, indices).sorted(by: { byDisplayID[$0.0.id]! < byDisplayID[$1.0.id]! }) {
+            for (row, y) in zip(file.rows, indices).sorted(by: { byDisplayID[$0.0.id]! < byDisplayID[$1.0.id]! })
+            where samples[byDisplayID[row.id]!] != nil {
                 ids.append(byDisplayID[row.id]!)
                 given.append(y)
                 probabilities += row.probabilities
@@ -123,7 +128,7 @@ package enum LabelIssuesRun {
         } else {
             let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
             labels = try record.parameters(PVIParameters.self).labels
-            for row in try store.pviRows(run: record.id) {
+            for row in try store.pviRows(run: record.id) where samples[row.sampleID] != nil {
                 guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {
                     throw StoreError.inconsistent("run \(record.id): sample \(row.sampleID) has label \(row.label) or probabilities outside the run's labels")
                 }
@@ -133,7 +138,11 @@ package enum LabelIssuesRun {
             }
             parameters.pviRun = record.id
             parameters.labels = labels
+            if ids.isEmpty, let splits = dataset.splits {
+                throw RunError.splitNotScored(splits: splits, dataset: dataset.name, kind: .pvi, run: record.id)
+            }
         }
+        parameters.splits = dataset.splits
         guard labels.count >= 2, !ids.isEmpty else { throw RunError.tooFewLabels(dataset: dataset.name) }
         if ids.count < samples.count {
             observer.note("the probabilities cover \(ids.count) of the \(samples.count) samples of \(dataset.name); only those are judged")
@@ -224,6 +233,7 @@ package enum LabelIssuesRun {
         let file: (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double])
         var runs: [String: Int64]?
         var datasetID: Int64?
+        if selection.splits != nil { throw OptionError("{split} applies to single-label data; with {multiLabel} every sample is judged") }
         if let probs {
             file = try ImportedProbabilities.readMultiLabel(path: probs)
         } else {

@@ -5,10 +5,12 @@ import DQText
 
 /// `dq report`: one self-contained HTML report of the latest run of every analysis.
 package enum ReportRun {
-    /// The report of a dataset; `top` suspects are listed.
+    /// The report of a dataset; `top` suspects are listed. With splits, the dataset section
+    /// counts only those splits and the suspects listed are theirs; the analyses' sections
+    /// show their runs as they are.
     package static func build(store: Store, dataset selection: DatasetSelection, top: Int) throws -> HTMLReport {
-        let dataset = try store.resolve(DatasetSelection(name: selection.name))
-        let samples = try store.samples(dataset: dataset.id)
+        let dataset = try store.resolve(selection)
+        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
         let byID = Dictionary(uniqueKeysWithValues: samples.map { ($0.id, $0) })
         func missing(_ kind: RunKind) -> String { "Not run yet: \(kind.command) --dataset \(dataset.name)" }
         var sections = [try datasetSection(store: store, dataset: dataset)]
@@ -29,7 +31,8 @@ package enum ReportRun {
             ?? .init(title: "Suspects", body: nil, missing: missing(.suspects)))
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .evaluate).map { try evaluationSection($0, store: store) }
             ?? .init(title: "Finding planted errors", body: nil, missing: missing(.evaluate)))
-        return HTMLReport(title: "dq report: \(dataset.name)", subtitle: "\(samples.count) samples · written \(Timestamp.now()) by dq \(dqVersion)",
+        let splits = dataset.splits.map { " of split \($0.joined(separator: ", "))" } ?? ""
+        return HTMLReport(title: "dq report: \(dataset.name)", subtitle: "\(samples.count) samples\(splits) · written \(Timestamp.now()) by dq \(dqVersion)",
                           sections: sections)
     }
 
@@ -39,8 +42,8 @@ package enum ReportRun {
     }
 
     static func datasetSection(store: Store, dataset: ResolvedDataset) throws -> HTMLReport.Section {
-        let stats = try StatsRun.run(store: store, dataset: DatasetSelection(name: dataset.name)).stats
-        let splits = try store.splits(dataset: dataset.id)
+        let stats = try StatsRun.run(store: store, dataset: DatasetSelection(name: dataset.name, splits: dataset.splits)).stats
+        let splits = try store.splits(dataset: dataset.id).filter { dataset.splits?.contains($0.name) ?? true }
         return .init(title: "Dataset", body:
             HTML.table(Table(name: "summary", title: "", columns: ["samples", "splits", "labels", "exact duplicate texts", "conflicting duplicates"],
                              rows: [[.int(stats.sampleCount), .text(splits.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
@@ -190,7 +193,8 @@ package enum ReportRun {
     }
 
     static func suspectsSection(_ run: RunRecord, store: Store, samples: [Int64: Sample], top: Int) throws -> HTMLReport.Section {
-        let suspects = try store.suspects(run: run.id)
+        // Only the samples of the report's splits.
+        let suspects = try store.suspects(run: run.id).filter { samples[$0.sampleID] != nil }
         return .init(title: "Suspects", provenance: provenance(run), body:
             HTML.table(Table(name: "suspects", title: "", columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],
                              rows: suspects.prefix(top).map { s in

@@ -77,22 +77,24 @@ package enum SelectRun {
     /// file and the stored selection exist together or not at all.
     package static func run(store: Store, dataset selection: DatasetSelection, sourceRun: Int64?, rule: Rule, out: String,
                            write: (String) throws -> Void) throws -> Outcome {
-        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let dataset = try store.resolve(selection)
         let kind = rule.sourceKind
         let source = try store.requiredRun(sourceRun, kind: kind, dataset: dataset)
+        // With --split, only the run's samples of those splits are candidates.
+        let inSplits = try dataset.splits.map { Set(try store.samples(dataset: dataset.id, splits: $0).map(\.id)) }
         let kept: [Int64]
         let description: String
         switch rule {
         case .region(let region):
-            kept = try store.cartographyPoints(run: source.id).filter { $0.regions.contains(region) }.map(\.sampleID)
+            kept = try store.cartographyPoints(run: source.id).filter { $0.regions.contains(region) && inSplits?.contains($0.sampleID) ?? true }.map(\.sampleID)
             description = "region \(region.rawValue)"
         case .dropLowest(let amount):
-            let rows = try store.pviRows(run: source.id).sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
+            let rows = try store.pviRows(run: source.id).filter { inSplits?.contains($0.sampleID) ?? true }.sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
             let n = amount.of(rows.count)
             kept = rows.dropFirst(n).map(\.sampleID)
             description = "drop the \(n) lowest-PVI samples (\(amount))"
         case .keepHardest(let amount):
-            let rows = try store.pviRows(run: source.id).sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
+            let rows = try store.pviRows(run: source.id).filter { inSplits?.contains($0.sampleID) ?? true }.sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
             let n = amount.of(rows.count)
             kept = rows.prefix(n).map(\.sampleID)
             description = "keep the \(n) lowest-PVI samples (\(amount))"

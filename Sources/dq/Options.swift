@@ -24,6 +24,13 @@ struct DatasetOptions: ParsableArguments {
     }
 }
 
+/// `--dataset` alone, for commands whose work is not a selection of splits (corrections name
+/// samples by id; artefacts refit a run on the samples it scored).
+struct DatasetNameOptions: ParsableArguments {
+    @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
+    var selection: DatasetSelection { DatasetSelection(name: dataset) }
+}
+
 /// `--format`, `--table` and `--out`, shared by every reporting command.
 struct OutputOptions: ParsableArguments {
     @Option(help: "How to print results: table (aligned, for a terminal), csv or json.") var format: OutputFormat = .table

@@ -49,18 +49,51 @@ import DQAnalyses
 
 @Test func suspectScoringAveragesDenseSourcesAndUsesACalibrationOnlyWhenItsSignalsAreThere() {
     // Two signals of one model, and a sparse one that flags only sample 0.
-    let pvi = SuspectScoring.Signal(name: "bow PVI", source: "model", suspicion: [0.1, 0.9, 0.5, 0.2], sparse: false, reasons: ["", "", "", ""])
-    let cl = SuspectScoring.Signal(name: "confident learning (bow)", source: "model", suspicion: [0.2, 0.8, 0.6, 0.1], sparse: false,
+    let pvi = SuspectScoring.Signal(id: .pvi(model: "bow"), suspicion: [0.1, 0.9, 0.5, 0.2], sparse: false, reasons: ["", "", "", ""])
+    let cl = SuspectScoring.Signal(id: .confidentLearning(model: "bow"), suspicion: [0.2, 0.8, 0.6, 0.1], sparse: false,
                                    reasons: ["", "", "", ""])
-    let specs = SuspectScoring.Signal(name: "specifications", source: "specifications", suspicion: [1, 0, 0, 0], sparse: true, reasons: ["", "", "", ""])
+    let specs = SuspectScoring.Signal(id: .specifications, suspicion: [1, 0, 0, 0], sparse: true, reasons: ["", "", "", ""])
     let plain = SuspectScoring.rank([pvi, cl, specs], calibration: nil)
     // The sparse signal is not averaged in: the model's order stands.
     #expect(plain.order == [1, 2, 0, 3] && plain.probability == nil)  // 0 and 3 tie: by position
     #expect(plain.score == [0.375, 1, 0.75, 0.375])
     // A calibration that weighs only the specifications puts sample 0 first, with probabilities.
-    let calibration = SuspectScoring.Calibration(features: ["specifications", "specifications: tail"], model: .init(weights: [-2, 4, 0]))
+    let calibration = SuspectScoring.Calibration(features: Feature.both(.specifications), model: .init(weights: [-2, 4, 0]))
     let calibrated = SuspectScoring.rank([pvi, cl, specs], calibration: calibration)
     #expect(calibrated.order.first == 0 && calibrated.probability != nil)
     // Without a signal it needs, the calibration is not used.
     #expect(SuspectScoring.rank([pvi, cl], calibration: calibration).probability == nil)
+}
+
+@Test func signalsKeepTheirNamesAndSourcesAndRoundTripThroughTheirStoredForm() {
+    let all: [SignalID] = [.pvi(model: "bow"), .confidentLearning(model: "embeddings"), .cartography, .specifications, .conflicts, .annotators]
+    #expect(all.map(\.name) == ["bow PVI", "confident learning (embeddings)", "cartography", "specifications", "conflicting duplicates",
+                                 "annotator disagreement"])
+    #expect(all.map(\.source) == ["bow", "embeddings", "cartography", "specifications", "conflicts", "annotators"])
+    for id in all { #expect(SignalID(kind: id.stored.kind, model: id.stored.model) == id) }
+    #expect(SignalID(kind: "pvi", model: nil) == nil && SignalID(kind: "nonsense", model: nil) == nil)
+}
+
+@Test func aFeatureIsTheRankOrHowFarIntoTheTailItIs() {
+    // Ranks of [0.1, 0.9, 0.5] among 3: 1/3, 1, 2/3; tail −log(1 − r + 1/3).
+    let suspicion = [0.1, 0.9, 0.5]
+    let ranks = [1.0 / 3, 1, 2.0 / 3]
+    for (f, r) in zip(Feature.rank(.cartography).values(suspicion), ranks) { #expect(abs(f - r) < 1e-12) }
+    let tail = Feature.tail(.cartography).values(suspicion)
+    for (t, r) in zip(tail, ranks) { #expect(abs(t - -log(1 - r + 1.0 / 3)) < 1e-12) }
+    #expect(abs(tail[1] - log(3)) < 1e-12)
+}
+
+@Test func theModelSignalsAreMinusPVIAndOneMinusTheGivenLabelsProbability() {
+    let view = SuspectScoring.Signal.ModelView(model: "bow", labels: ["a", "b", "c"], given: [0, 2],
+                                                probabilities: [0.7, 0.2, 0.1, 0.5, 0.3, 0.2], pvi: [1.5, -0.25])
+    let signals = SuspectScoring.Signal.model(view, explain: true)
+    #expect(signals.map(\.id) == [.pvi(model: "bow"), .confidentLearning(model: "bow")])
+    #expect(signals[0].suspicion == [-1.5, 0.25])
+    #expect(abs(signals[1].suspicion[0] - 0.3) < 1e-12 && abs(signals[1].suspicion[1] - 0.8) < 1e-12)
+    #expect(view.runnerUp == [1, 0])
+    #expect(signals[1].reasons[1] == "bow: p(c) 0.200, p(a) 0.500")
+    // The mean of two models, in the first one's label order.
+    let other = SuspectScoring.Signal.ModelView(model: "e", labels: ["c", "b", "a"], given: [2, 0], probabilities: [0.1, 0.2, 0.7, 0.2, 0.3, 0.5], pvi: [0, 0])
+    #expect(SuspectScoring.Signal.ModelView.mean([view, other]).probabilities == view.probabilities)
 }

@@ -75,3 +75,23 @@ private func count(_ store: Store, _ sql: String, _ values: [SQLValue] = []) thr
         #expect(imports == 0 || applied == current, "trial \(trial): every correction of the file or none")
     }
 }
+
+@Test func anEvaluateKilledWhileItWorksIsShownAsFailedByTheNextCommand() throws {
+    let db = scratchPath("evaluate-killed.sqlite")
+    #expect(try dq(["ingest", fixture("demo/trec/train.csv"), "--dataset", "trec", "--db", db]).status == 0)
+    let process = try startDQ(["evaluate", "--dataset", "trec", "--repeats", "5", "--db", db])
+    // The run is recorded before its repeats: wait until the store shows it running, then kill it.
+    var running: Int64?
+    for _ in 0..<3000 where running == nil && process.isRunning {
+        running = try Store(path: db).runs(dataset: nil, kind: .evaluate).first { $0.status == .running }?.id
+        if running == nil { usleep(10_000) }
+    }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    let id = try #require(running, "dq evaluate never showed as running")
+    let runs = try dq(["runs", "--format", "csv", "--db", db])
+    #expect(runs.status == 0)
+    let row = try #require(runs.stdout.split(separator: "\n").first { $0.hasPrefix("\(id),") }, "\(runs.stdout)")
+    #expect(row.contains(",failed,"), "\(row)")
+    #expect(try Store(path: db).run(id).message?.contains("ended before it finished") == true)
+}

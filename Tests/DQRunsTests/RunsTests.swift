@@ -428,9 +428,11 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     #expect(evaluation.metrics.filter { $0.signal == "cartography" }.count == 2)
     let recorded = try store.run(evaluation.run).parameters(EvaluateParameters.self)
     #expect(recorded.cartography?.checkpoint == fixture("bert/random-tiny") && recorded.cartography?.epochs == 2)
-    let fusion = try #require(try store.summary(run: evaluation.run)?["fusion_features"])
-    #expect(fusion == .array(["bow PVI", "bow PVI: tail", "confident learning (bow)", "confident learning (bow): tail", "cartography",
-                              "cartography: tail", "conflicting duplicates", "conflicting duplicates: tail"].map { .string($0) }))
+    let fusion = try store.fusion(run: evaluation.run)
+    #expect(fusion.map(\.feature) == ["intercept"] + Array(repeating: ["rank", "tail"], count: 4).flatMap { $0 })
+    #expect(fusion.map { $0.signal ?? "-" } == ["-", "pvi", "pvi", "confident-learning", "confident-learning", "cartography", "cartography",
+                                                 "conflicts", "conflicts"])
+    #expect(fusion.map { $0.model ?? "-" } == ["-", "bow", "bow", "bow", "bow", "-", "-", "-", "-"])
     // No data map yet: the calibration cannot be used, and the output says which signal is missing.
     let before = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
     #expect(before.calibratedBy == nil && before.calibrationUnusable?.missing == ["cartography", "conflicting duplicates"])

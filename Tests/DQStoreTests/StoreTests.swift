@@ -10,7 +10,7 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == Migrations.all.last!.version && Migrations.all.last!.version == 13)
+    #expect(try store.schemaVersion() == Migrations.all.last!.version && Migrations.all.last!.version == 14)
     let tables = ["pvi_scores", "cartography_points", "label_divergence", "spec_suspects", "label_issues", "conflicts", "suspects", "corrections", "selections", "embeddings"]
     #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map { try $0.string(0) }.filter(tables.contains).count == tables.count)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
@@ -421,4 +421,35 @@ private func storeAtSchema(_ version: Int, path: String) throws -> Database {
     #expect(try store.embeddings(encoder: "model-a|1|3|128", texts: ["a text"]).isEmpty)
     try store.writeEmbeddings(encoder: "model-a|1|2|128", [("a text", [9, 9, 9, 9])])
     #expect(try store.embeddings(encoder: "model-a|1|2|128", texts: ["a text"])["a text"] == [9, 9, 9, 9])
+}
+
+@Test func migration14TurnsAnEvaluationsFusionKeysIntoTypedRows() throws {
+    #expect(Migrations.legacyFeature("bow PVI") ?? ("", "", nil) == ("rank", "pvi", "bow"))
+    #expect(Migrations.legacyFeature("confident learning (embeddings): tail") ?? ("", "", nil) == ("tail", "confident-learning", "embeddings"))
+    #expect(Migrations.legacyFeature("conflicting duplicates: tail") ?? ("", "", nil) == ("tail", "conflicts", nil))
+    #expect(Migrations.legacyFeature("annotator disagreement") ?? ("", "", nil) == ("rank", "annotators", nil))
+    #expect(Migrations.legacyFeature("something else") == nil)
+    // A store at version 13 with an evaluate run whose summary holds the fusion as JSON keys.
+    let path = scratchPath("v13.sqlite")
+    let database = try Database(path: path)
+    try database.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for migration in Migrations.all where migration.version <= 13 {
+        try database.inTransaction {
+            try database.execute(migration.sql)
+            try migration.convert?(database)
+            try database.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 'then')", [.integer(Int64(migration.version)), .text(migration.name)])
+        }
+    }
+    try database.run("""
+        INSERT INTO runs (id, kind, parameters, dq_version, started_at, status) VALUES (1, 'evaluate', '{}', 'old', 'then', 'succeeded')
+        """)
+    try database.run("INSERT INTO run_summaries (run_id, summary) VALUES (1, ?)",
+                     [.text(#"{"fusion_features":["bow PVI","bow PVI: tail"],"fusion_weights":[-1.5,0.25,2],"other":3}"#)])
+    let store = try Store(path: path)
+    #expect(try store.fusion(run: 1) == [
+        FusionWeightRow(feature: "intercept", signal: nil, model: nil, weight: -1.5),
+        FusionWeightRow(feature: "rank", signal: "pvi", model: "bow", weight: 0.25),
+        FusionWeightRow(feature: "tail", signal: "pvi", model: "bow", weight: 2),
+    ])
+    #expect(try store.summary(run: 1)?.jsonText == #"{"other":3}"#)
 }

@@ -19,7 +19,7 @@ struct Artefacts: ParsableCommand {
             """
     )
 
-    @OptionGroup var selection: DatasetOptions
+    @OptionGroup var selection: DatasetNameOptions
     @Option(name: .customLong("run"), help: "The `dq pvi` run. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
     @Option(help: "Only this label.") var label: String?
     @Option(help: "Tokens listed per label.") var top = 30

@@ -29,7 +29,7 @@ struct CorrectionsImport: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The filled CSV or Label Studio JSON export.", valueName: "file")) var file: String
     @Option(help: "Who made the corrections (when the file does not say).") var annotator: String?
-    @OptionGroup var selection: DatasetOptions
+    @OptionGroup var selection: DatasetNameOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -45,7 +45,7 @@ struct CorrectionsList: ParsableCommand {
         abstract: "The audit trail: every label change, with the old and new label, who, when and from which file."
     )
 
-    @OptionGroup var selection: DatasetOptions
+    @OptionGroup var selection: DatasetNameOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
