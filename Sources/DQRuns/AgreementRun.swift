@@ -58,6 +58,12 @@ package enum AgreementRun {
         package var top = 20
 
         package init() {}
+
+        package func validate() throws(OptionError) {
+            try OptionError.check(resamples, atLeast: 0, "resamples")
+            if !(level > 0 && level < 1) { throw OptionError("{level} must be between 0 and 1, e.g. 0.95") }
+            try OptionError.check(top, atLeast: 0, "top")
+        }
     }
 
     package struct Outcome {
@@ -71,6 +77,7 @@ package enum AgreementRun {
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+        try options.validate()
         let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
         let (datasetID, name) = (dataset.id, dataset.name)
         let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits, withSamples: false)

@@ -59,6 +59,15 @@ package enum CartographyRun {
         package init(share: Double = 0.33, every: Double = 1, importDirectory: String? = nil, model: ModelSettings = ModelSettings(model: .tinyBert)) {
             (self.share, self.every, self.importDirectory, self.model) = (share, every, importDirectory, model)
         }
+
+        package func validate() throws(OptionError) {
+            if !(share > 0 && share <= 0.5) { throw OptionError("{share} must be in (0, 0.5]") }
+            if !(every > 0 && every <= 1) { throw OptionError("{every} must be in (0, 1] epochs") }
+            if !model.model.trainsInEpochs && importDirectory == nil {
+                throw OptionError("cartography needs a model trained in epochs: use {model} tiny-bert (the default) or a BERT directory")
+            }
+            try model.validate()
+        }
     }
 
     package struct Outcome {
@@ -74,6 +83,7 @@ package enum CartographyRun {
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
+        try options.validate()
         let dataset = try store.resolve(selection)
         // Checked before any training.
         let annotatorsOf = options.byAnnotator ? try AnnotatorSlices.members(store: store, dataset: dataset.id, name: dataset.name) : nil

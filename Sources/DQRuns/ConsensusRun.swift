@@ -37,6 +37,15 @@ package enum ConsensusRun {
         package var top = 20
 
         package init() {}
+
+        package func validate() throws(OptionError) {
+            if probs != nil && pviRun != nil { throw OptionError("give {probs} or {pviRun}, not both") }
+            if let method, method != .crowdlab, probs != nil || pviRun != nil {
+                throw OptionError("{probs} and {pviRun} are CROWDLAB's; leave them out with {method} \(method.rawValue)")
+            }
+            if let saveAs, saveAs.isBlank { throw OptionError("{saveAs} must not be empty") }
+            try OptionError.check(top, atLeast: 0, "top")
+        }
     }
 
     package struct Outcome {
@@ -55,6 +64,7 @@ package enum ConsensusRun {
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
+        try options.validate()
         let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
         let (datasetID, name) = (dataset.id, dataset.name)
         var data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits)

@@ -42,6 +42,17 @@ package enum DivergenceRun {
         package var seed: UInt64 = 13
 
         package init() {}
+
+        package func validate() throws(OptionError) {
+            if !(divergence.alpha >= 0 && divergence.alpha.isFinite) { throw OptionError("{alpha} must be a finite number, 0 or more") }
+            try OptionError.check(divergence.minCount, atLeast: 1, "minCount")
+            if divergence.topTokens < 0 || !(0...100_000).contains(permutations) {
+                throw OptionError("{topTokens} and {permutations} (at most 100000) must be 0 or more")
+            }
+            if tokens == .wordpiece && tokenizer == nil {
+                throw OptionError("{tokens} wordpiece needs {tokenizer}: a BERT checkpoint folder (dq models list shows the downloaded ones) or a vocab.txt")
+            }
+        }
     }
 
     /// Labels with fewer samples than this get a warning: their JSDs are inflated by their size.
@@ -58,6 +69,7 @@ package enum DivergenceRun {
     }
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
+        try options.validate()
         let dataset = try store.resolve(selection)
         var divergence = options.divergence
         if let file = options.stopwordsFile {

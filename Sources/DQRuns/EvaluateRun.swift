@@ -92,8 +92,15 @@ package enum EvaluateRun {
 
         package init() {}
 
-        package func validate() throws {
-            guard rate > 0 && rate <= 0.5 else { throw RunError.badRate(rate) }
+        package func validate() throws(OptionError) {
+            if !(rate > 0 && rate <= 0.5) { throw OptionError("{rate} must be in (0, 0.5]") }
+            if !(1...100).contains(repeats) || !(2...100).contains(folds) { throw OptionError("{repeats} must be 1 to 100 and {folds} 2 to 100") }
+            if let cartography {
+                guard cartography.model.trainsInEpochs else {
+                    throw OptionError("{cartography} needs a model trained in epochs: tiny-bert or a BERT checkpoint directory, not \(cartography.model)")
+                }
+                try cartography.validate()
+            }
         }
     }
 

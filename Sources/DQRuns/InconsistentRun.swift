@@ -40,6 +40,16 @@ package enum InconsistentRun {
         package init(specsFile: String) {
             self.specsFile = specsFile
         }
+
+        package func validate() throws(OptionError) {
+            try OptionError.check(ranking.top, atLeast: 1, "top")
+            try OptionError.check(ranking.minSpecs, atLeast: 1, "minSpecs")
+            if let depth = ranking.depth { try OptionError.check(depth, atLeast: 1, "depth") }
+            if !(ranking.rrfK >= 0 && ranking.rrfK.isFinite) { throw OptionError("{rrfK} must be a finite number, 0 or more") }
+            if !(ranking.bm25.k1 >= 0 && ranking.bm25.k1.isFinite) || !(ranking.bm25.b >= 0 && ranking.bm25.b <= 1) {
+                throw OptionError("{k1} must be 0 or more and {b} between 0 and 1")
+            }
+        }
     }
 
     package struct Outcome {
@@ -54,6 +64,7 @@ package enum InconsistentRun {
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
+        try options.validate()
         let dataset = try store.resolve(selection)
         guard let text = try? String(contentsOfFile: options.specsFile, encoding: .utf8) else {
             throw RunError.cannotRead(file: options.specsFile, what: "specifications file")

@@ -44,6 +44,20 @@ package enum LabelIssuesRun {
         /// Also count the issues over each annotator's samples (`--by annotator`).
         package var byAnnotator = false
 
+        /// With `multiLabel`: the samples' label lists and per-label probabilities (a CSV, or a
+        /// multi-label dataset's one-vs-rest PVI runs).
+        package var multiLabel = false
+
+        package func validate(dataset: String?) throws(OptionError) {
+            if pviRun != nil && probabilities != nil { throw OptionError("give {pviRun} or {probabilities}, not both") }
+            if labelsFile != nil && probabilities == nil { throw OptionError("{labelsFile} goes with {probabilities} FILE.npy") }
+            try OptionError.check(minExamplesPerClass, in: 0...1_000_000_000, "minExamplesPerClass")
+            if multiLabel && byAnnotator { throw OptionError("{byAnnotator} is for single-label data") }
+            if multiLabel && (labelsFile != nil || pviRun != nil || (probabilities == nil && dataset == nil)) {
+                throw OptionError("{multiLabel} reads a CSV ({probabilities} FILE with columns id, labels and one probability per label) or a multi-label dataset's PVI runs ({dataset} NAME)")
+            }
+        }
+
         /// Confident learning with these settings.
         func find(in input: ConfidentLearning.Input) -> ConfidentLearning.Result {
             ConfidentLearning.findLabelIssues(input, filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)

@@ -73,6 +73,21 @@ package struct ModelSettings: Sendable, Equatable {
         self.seed = seed
     }
 
+    /// Each setting in its range, and the weights only where a family takes them.
+    package func validate() throws(OptionError) {
+        if let epochs { try OptionError.check(epochs, in: 1...10_000, "epochs") }
+        try OptionError.check(batchSize, in: 1...65_536, "batchSize")
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw OptionError("{learningRate} must be a positive number") }
+        try OptionError.check(maxLength, in: 8...100_000, "maxLength")
+        if let l2, !(l2 >= 0 && l2.isFinite) { throw OptionError("{l2} must be a finite number, 0 or more") }
+        if let heldOutTolerance, !(heldOutTolerance >= 0 && heldOutTolerance < 1) { throw OptionError("{heldOutTolerance} must be at least 0 and below 1 (bits)") }
+        if model == .bow && weights != nil { throw OptionError("{weights} applies to BERT models, not bow") }
+        if case .embeddings(let directory) = model {
+            if directory.isEmpty { throw OptionError("{model} embeddings:DIR needs the checkpoint directory after the colon") }
+            if weights != nil { throw OptionError("{weights} applies to BERT models; embeddings:DIR names its checkpoint itself") }
+        }
+    }
+
     /// The `embeddings` family on the checkpoint in `directory`, with this bow solver's settings.
     /// The observer sees the embedding's progress and may stop it; `store` keeps the embeddings
     /// for later runs.

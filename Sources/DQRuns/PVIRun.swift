@@ -91,7 +91,7 @@ package enum PVIRun {
     }
 
     package struct Options: Sendable {
-        package var scheme: PVIEstimation.Scheme = .crossFit(folds: 5)
+        package var scheme: PVIEstimation.Scheme = .crossFit(folds: Options.folds)
         package var null: PVIEstimation.NullModel = .trained
         /// text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.
         package var groupBy = "text"
@@ -105,6 +105,20 @@ package enum PVIRun {
         package var model = ModelSettings(model: .bow)
 
         package init() {}
+
+        /// The default number of cross-fitting folds.
+        package static let folds = 5
+
+        /// `splits`: the samples cross-fitting selects, which a train/evaluate scheme names itself.
+        package func validate(splits: [String]? = nil) throws(OptionError) {
+            switch scheme {
+            case .crossFit(let folds): try OptionError.check(folds, in: 2...1000, "folds")
+            case .split: if splits != nil { throw OptionError("{split} selects samples for cross-fitting; with {trainSplit}/{evalSplit} leave it out") }
+            }
+            if (transform == .dropTokens) != (tokensFile != nil) { throw OptionError("{transform} drop-tokens needs {tokensFile} FILE (and {tokensFile} needs it)") }
+            if transform != nil && importProbabilities != nil { throw OptionError("{transform} applies to models dq trains, not to {importProbabilities}") }
+            try model.validate()
+        }
 
         package init(scheme: PVIEstimation.Scheme, null: PVIEstimation.NullModel, groupBy: String, transform: Transform?, tokensFile: String?,
                     by: String?, importProbabilities: String?, model: ModelSettings) {
@@ -134,6 +148,7 @@ package enum PVIRun {
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
+        try options.validate(splits: selection.splits)
         var outcome = try runUnsliced(store: store, dataset: selection, options: options, observer: observer)
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         if options.by == "annotator", try store.annotationCount(dataset: dataset.id) > 0 {

@@ -29,7 +29,6 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
     /// Training and evaluation on the same split: PVI would be in sample.
     case inSample(split: String)
     /// A planting rate outside (0, 0.5].
-    case badRate(Double)
     case evaluateNeedsBow(model: String)
     case noAnnotations(dataset: String)
     case notForMultiLabel(dataset: String)
@@ -73,8 +72,6 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
             return "\(file) holds no sample of \(dataset)"
         case let .nothingStored(file, rows):
             return "\(file): none of its \(rows) rows could be stored (each was rejected; the reasons are above and in the store's rejected_rows)"
-        case let .badRate(rate):
-            return "a rate of \(rate) planted errors is outside (0, 0.5]: above half, the planted labels would be the majority"
         case let .needsMultiLabel(dataset):
             return "dataset \(dataset) is multi-label: its label issues are judged one label at a time"
         case let .notForMultiLabel(dataset):

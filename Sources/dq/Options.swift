@@ -96,18 +96,22 @@ struct CommaList: ExpressibleByArgument {
 /// Option names as the command line spells them: a run's `Options` property `trainSplit` is
 /// the flag `--train-split`, except where a flag is named otherwise.
 enum Flags {
-    static let renamed = ["importProbabilities": "--import-probs", "probabilities": "--probs", "embedModel": "--embed-model"]
+    static let renamed = ["importProbabilities": "--import-probs", "probabilities": "--probs", "learningRate": "--lr", "labelsFile": "--labels",
+                          "byAnnotator": "--by annotator", "specsFile": "--specs"]
 
-    static func flag(_ property: String) -> String {
-        renamed[property] ?? "--" + property.reduce(into: "") { out, c in out += c.isUppercase ? "-" + c.lowercased() : String(c) }
+    static func flag(_ property: String) -> String { flag(property, renamed: [:]) }
+
+    static func flag(_ property: String, renamed extra: [String: String]) -> String {
+        extra[property] ?? renamed[property] ?? "--" + property.reduce(into: "") { out, c in out += c.isUppercase ? "-" + c.lowercased() : String(c) }
     }
 
-    /// A run's checks of its options, as usage errors that name flags.
-    static func check(_ validate: () throws -> Void) throws {
+    /// A run's checks of its options, as usage errors that name flags; `renamed`: this
+    /// command's flags that are not spelt after their property.
+    static func check(renamed: [String: String] = [:], _ validate: () throws -> Void) throws {
         do {
             try validate()
         } catch let error as OptionError {
-            throw ValidationError(error.message(naming: flag))
+            throw ValidationError(error.message { flag($0, renamed: renamed) })
         }
     }
 }

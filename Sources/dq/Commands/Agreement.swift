@@ -19,27 +19,22 @@ struct Agreement: ParsableCommand {
     )
 
     @OptionGroup var data: DatasetOptions
-    @Option(help: "Bootstrap resamples over items for the intervals (0: none).") var resamples = 1000
-    @Option(help: "The intervals' confidence level.") var level = 0.95
-    @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 13
-    @Option(help: "How many of the most disputed items to list.") var top = 20
+    @Option(help: "Bootstrap resamples over items for the intervals (0: none).") var resamples = AgreementRun.Options().resamples
+    @Option(help: "The intervals' confidence level.") var level = AgreementRun.Options().level
+    @Option(help: "Seed of the bootstrap.") var seed = AgreementRun.Options().seed
+    @Option(help: "How many of the most disputed items to list.") var top = AgreementRun.Options().top
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        if resamples < 0 { throw ValidationError("--resamples must be 0 or more") }
-        if !(level > 0 && level < 1) { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
-        if top < 0 { throw ValidationError("--top must be 0 or more") }
+    var options: AgreementRun.Options {
+        var o = AgreementRun.Options()
+        (o.dataset, o.splits, o.resamples, o.level, o.seed, o.top) = (data.dataset, data.selection.splits, resamples, level, seed, top)
+        return o
     }
 
+    func validate() throws { try Flags.check(options.validate) }
+
     func run() throws {
-        var options = AgreementRun.Options()
-        options.dataset = data.dataset
-        options.splits = data.selection.splits
-        options.resamples = resamples
-        options.level = level
-        options.seed = seed
-        options.top = top
         let outcome = try Interrupt.during { try AgreementRun.run(store: try store.open(), options: options, observer: Terminal.observer) }
         try output.emit(outcome.tables)
     }

@@ -21,8 +21,8 @@ struct Cartography: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "Share of samples in each region (0–0.5).") var share = 0.33
-    @Option(help: "Record the dynamics every this many epochs (1: after each epoch; 0.25: four times per epoch).") var every = 1.0
+    @Option(help: "Share of samples in each region (0–0.5).") var share = CartographyRun.Options().share
+    @Option(help: "Record the dynamics every this many epochs (1: after each epoch; 0.25: four times per epoch).") var every = CartographyRun.Options().every
     @Option(help: "How many samples of each region to list.") var top = 8
     @Option(help: ArgumentHelp("Write the data map as an SVG file.", valueName: "file.svg")) var plot: String?
     @Option(name: .customLong("import"), help: ArgumentHelp(
@@ -35,20 +35,19 @@ struct Cartography: ParsableCommand {
     var by: String?
     @OptionGroup var output: SampleOutputOptions
 
+    var options: CartographyRun.Options {
+        var o = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory, model: modelOptions.settings(default: .tinyBert))
+        o.byAnnotator = by == "annotator"
+        return o
+    }
+
     func validate() throws {
         if let by, by != "annotator" { throw ValidationError("--by takes annotator (the regions over each annotator's samples)") }
         try OutputCheck.check(plot, option: "--plot")
-        if !(share > 0 && share <= 0.5) { throw ValidationError("--share must be in (0, 0.5]") }
-        if !(every > 0 && every <= 1) { throw ValidationError("--every must be in (0, 1] epochs") }
-        if modelOptions.model == .bow && importDirectory == nil {
-            throw ValidationError("cartography needs a model trained in epochs: use --model tiny-bert (the default) or a BERT directory")
-        }
+        try Flags.check(options.validate)
     }
 
     func run() throws {
-        var options = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory,
-                                             model: modelOptions.settings(default: .tinyBert))
-        options.byAnnotator = by == "annotator"
         let store = try store.open()
         let outcome = try Interrupt.during {
             try CartographyRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

@@ -33,27 +33,19 @@ struct ConsensusCommand: ParsableCommand {
     var probs: String?
     @Option(help: ArgumentHelp("CROWDLAB: the PVI run whose probabilities to use.", valueName: "run")) var pviRun: Int64?
     @Option(help: ArgumentHelp("Save the consensus as a new dataset of this name.", valueName: "name")) var saveAs: String?
-    @Option(help: "How many items to list.") var top = 20
+    @Option(help: "How many items to list.") var top = ConsensusRun.Options().top
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: SampleOutputOptions
 
-    func validate() throws {
-        if probs != nil && pviRun != nil { throw ValidationError("give --probs or --pvi-run, not both") }
-        if let method, method != .crowdlab, probs != nil || pviRun != nil {
-            throw ValidationError("--probs and --pvi-run are CROWDLAB's; leave them out with --method \(method.rawValue)")
-        }
-        if let saveAs, saveAs.isBlank { throw ValidationError("--save-as must not be empty") }
+    var options: ConsensusRun.Options {
+        var o = ConsensusRun.Options()
+        (o.dataset, o.splits, o.method, o.probs, o.pviRun, o.saveAs, o.top) = (data.dataset, data.selection.splits, method, probs, pviRun, saveAs, top)
+        return o
     }
 
+    func validate() throws { try Flags.check(options.validate) }
+
     func run() throws {
-        var options = ConsensusRun.Options()
-        options.dataset = data.dataset
-        options.splits = data.selection.splits
-        options.method = method
-        options.probs = probs
-        options.pviRun = pviRun
-        options.saveAs = saveAs
-        options.top = top
         let outcome = try Interrupt.during { try ConsensusRun.run(store: try store.open(), options: options, observer: Terminal.observer) }
         try output.emit(outcome.tables, samples: outcome.sampleTable)
         if let saved = outcome.savedAs { Terminal.note("next: dq pvi --dataset \(saved.shellQuoted) --model bow") }

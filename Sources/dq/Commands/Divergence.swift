@@ -23,42 +23,34 @@ struct Divergence: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "Add-α (Laplace) smoothing.") var alpha = 1.0
+    @Option(help: "Add-α (Laplace) smoothing.") var alpha = DivergenceRun.Options().divergence.alpha
     @Option(help: ArgumentHelp("Logarithm base: 2 (bits; JSD between 0 and 1) or e (nats).", valueName: "2|e")) var log = "2"
-    @Option(help: "The vocabulary smoothed over: pair (the two labels' words) or global (every label's).") var vocab: DivergenceRun.Vocabulary = .pair
-    @Option(help: "Leave out words seen fewer times than this in the whole dataset.") var minCount = 1
+    @Option(help: "The vocabulary smoothed over: pair (the two labels' words) or global (every label's).") var vocab = DivergenceRun.Options().divergence.vocabulary
+    @Option(help: "Leave out words seen fewer times than this in the whole dataset.") var minCount = DivergenceRun.Options().divergence.minCount
     @Option(help: ArgumentHelp("A file of words to leave out, one per line.", valueName: "file")) var stopwords: String?
-    @Option(help: "words (lower-cased letters and digits) or wordpiece (BERT tokens; needs --tokenizer).") var tokens: DivergenceRun.TokenKind = .words
+    @Option(help: "words (lower-cased letters and digits) or wordpiece (BERT tokens; needs --tokenizer).") var tokens = DivergenceRun.Options().tokens
     @Option(help: ArgumentHelp("For --tokens wordpiece: a BERT checkpoint folder or its vocab.txt.", valueName: "path")) var tokenizer: String?
-    @Option(help: "For text pairs: both texts, text only, or text_pair only.") var field: DivergenceRun.Field = .both
-    @Option(help: "How many contributing words to show toward each label.") var topTokens = 5
-    @Option(help: "Label permutations per pair for the size baseline (0: none).") var permutations = 50
+    @Option(help: "For text pairs: both texts, text only, or text_pair only.") var field = DivergenceRun.Options().divergence.field
+    @Option(help: "How many contributing words to show toward each label.") var topTokens = DivergenceRun.Options().divergence.topTokens
+    @Option(help: "Label permutations per pair for the size baseline (0: none).") var permutations = DivergenceRun.Options().permutations
     @Flag(help: "Print the divergences as a label × label matrix instead of a list.") var matrix = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
+    var options: DivergenceRun.Options {
+        var o = DivergenceRun.Options()
+        (o.divergence.alpha, o.divergence.logBase, o.divergence.vocabulary, o.divergence.minCount) = (alpha, log == "e" ? M_E : 2, vocab, minCount)
+        (o.divergence.field, o.divergence.topTokens, o.stopwordsFile) = (field, topTokens, stopwords)
+        (o.tokens, o.tokenizer, o.permutations) = (tokens, tokenizer, permutations)
+        return o
+    }
+
     func validate() throws {
-        if !(alpha >= 0 && alpha.isFinite) { throw ValidationError("--alpha must be a finite number, 0 or more") }
         if log != "2" && log != "e" { throw ValidationError("--log must be 2 or e") }
-        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
-        if topTokens < 0 || !(0...100_000).contains(permutations) { throw ValidationError("--top-tokens and --permutations (at most 100000) must be 0 or more") }
-        if tokens == .wordpiece && tokenizer == nil {
-            throw ValidationError("--tokens wordpiece needs --tokenizer: a BERT checkpoint folder (dq models list shows the downloaded ones) or a vocab.txt")
-        }
+        try Flags.check(options.validate)
     }
 
     func run() throws {
-        var options = DivergenceRun.Options()
-        options.divergence.alpha = alpha
-        options.divergence.logBase = log == "e" ? M_E : 2
-        options.divergence.vocabulary = vocab
-        options.divergence.minCount = minCount
-        options.divergence.field = field
-        options.divergence.topTokens = topTokens
-        options.stopwordsFile = stopwords
-        options.tokens = tokens
-        options.tokenizer = tokenizer
-        options.permutations = permutations
         let outcome = try DivergenceRun.run(store: try store.open(), dataset: selection.selection, options: options)
         try output.emit([matrix ? outcome.matrixTable : outcome.pairTable])
     }

@@ -28,38 +28,34 @@ struct Evaluate: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "uniform or confusable.") var mode: EvaluateRun.PlantingMode = .uniform
-    @Option(help: "Share of labels to change, in (0, 0.5].") var rate = 0.1
-    @Option(help: "Repeats, each with its own seed.") var repeats = 3
-    @Option(help: "Cross-fitting folds of the bow model.") var folds = 5
+    @Option(help: "uniform or confusable.") var mode = EvaluateRun.Options().mode
+    @Option(help: "Share of labels to change, in (0, 0.5].") var rate = EvaluateRun.Options().rate
+    @Option(help: "Repeats, each with its own seed.") var repeats = EvaluateRun.Options().repeats
+    @Option(help: "Cross-fitting folds of the bow model.") var folds = EvaluateRun.Options().folds
     @Option(help: ArgumentHelp("Also score these specifications (as dq inconsistent).", valueName: "file")) var specs: String?
     @Option(help: ArgumentHelp("Also cross-fit a linear probe on this BERT checkpoint's sentence embeddings.", valueName: "dir")) var embedModel: String?
     @Option(help: ArgumentHelp("Also train this BERT family on each noisy copy and score its cartography confidence (as dq cartography).",
                                valueName: "tiny-bert|dir")) var cartography: ModelChoice?
     @Option(help: ArgumentHelp("Pretrained weights for --cartography tiny-bert.", valueName: "dir")) var weights: String?
     @Option(help: "--cartography's training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.") var epochs: Int?
-    @Option(help: "--cartography's input length in tokens, specials included.") var maxLength = 128
-    @Option(help: "Seed of the first repeat.") var seed: UInt64 = 13
+    @Option(help: "--cartography's input length in tokens, specials included.") var maxLength = ModelSettings(model: .tinyBert).maxLength
+    @Option(help: "Seed of the first repeat.") var seed = EvaluateRun.Options().model.seed
     @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
 
+    var options: EvaluateRun.Options {
+        var o = EvaluateRun.Options()
+        (o.mode, o.rate, o.repeats, o.folds, o.specsFile, o.embedModel, o.model.seed) = (mode, rate, repeats, folds, specs, embedModel, seed)
+        o.cartography = cartography.map { ModelSettings(model: $0, weights: weights, epochs: epochs, maxLength: maxLength, seed: seed) }
+        return o
+    }
+
     func validate() throws {
-        if !(rate > 0 && rate <= 0.5) { throw ValidationError("--rate must be in (0, 0.5]") }
-        if !(1...100).contains(repeats) || !(2...100).contains(folds) { throw ValidationError("--repeats must be 1 to 100 and --folds 2 to 100") }
-        if let epochs, !(1...10_000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 10000") }
-        if !(8...100_000).contains(maxLength) { throw ValidationError("--max-length must be between 8 and 100000") }
         if cartography == nil && (weights != nil || epochs != nil) { throw ValidationError("--weights and --epochs apply to --cartography's model; name it") }
-        if let cartography, !cartography.trainsInEpochs {
-            throw ValidationError("--cartography needs a model trained in epochs: tiny-bert or a BERT checkpoint directory, not \(cartography)")
-        }
+        try Flags.check(options.validate)
     }
 
     func run() throws {
-        var options = EvaluateRun.Options()
-        (options.mode, options.rate, options.repeats, options.folds, options.specsFile) = (mode, rate, repeats, folds, specs)
-        options.model.seed = seed
-        options.embedModel = embedModel
-        options.cartography = cartography.map { ModelSettings(model: $0, weights: weights, epochs: epochs, maxLength: maxLength, seed: seed) }
         let store = try store.open()
         let outcome = try Interrupt.during {
             try EvaluateRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

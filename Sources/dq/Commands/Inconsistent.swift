@@ -25,34 +25,27 @@ struct Inconsistent: ParsableCommand {
 
     @Option(help: ArgumentHelp("The specifications file (JSON).", valueName: "file")) var specs: String
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "Suspects to keep per label.") var top = 20
-    @Option(help: "How to fuse a label's rankings: rrf, borda, combsum, combmnz, median or mean.") var aggregate: InconsistentRun.Aggregation = .rrf
-    @Option(name: .customLong("rrf-k"), help: "The k of reciprocal rank fusion.") var rrfK = 60.0
-    @Option(help: "A suspect must be matched within --depth by at least this many of the label's specifications.") var minSpecs = 1
+    @Option(help: "Suspects to keep per label.") var top = InconsistentRun.Options(specsFile: "").ranking.top
+    @Option(help: "How to fuse a label's rankings: rrf, borda, combsum, combmnz, median or mean.") var aggregate = InconsistentRun.Options(specsFile: "").ranking.aggregation
+    @Option(name: .customLong("rrf-k"), help: "The k of reciprocal rank fusion.") var rrfK = InconsistentRun.Options(specsFile: "").ranking.rrfK
+    @Option(help: "A suspect must be matched within --depth by at least this many of the label's specifications.") var minSpecs = InconsistentRun.Options(specsFile: "").ranking.minSpecs
     @Option(help: "The rank within which a specification counts as matching a sample (see --min-specs). Default: the label's sample count, at least 100.") var depth: Int?
-    @Option(help: "BM25 term-frequency saturation.") var k1 = 1.2
-    @Option(help: "BM25 length normalisation (0: none, 1: full).") var b = 0.75
+    @Option(help: "BM25 term-frequency saturation.") var k1 = InconsistentRun.Options(specsFile: "").ranking.bm25.k1
+    @Option(help: "BM25 length normalisation (0: none, 1: full).") var b = InconsistentRun.Options(specsFile: "").ranking.bm25.b
     @Option(help: ArgumentHelp("Rank `examples` by cosine similarity of mean-pooled embeddings from this BERT checkpoint folder instead of BM25.", valueName: "dir")) var embedModel: String?
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        if top < 1 { throw ValidationError("--top must be at least 1") }
-        if minSpecs < 1 { throw ValidationError("--min-specs must be at least 1") }
-        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
-        if !(rrfK >= 0 && rrfK.isFinite) { throw ValidationError("--rrf-k must be a finite number, 0 or more") }
-        if !(k1 >= 0 && k1.isFinite) || !(b >= 0 && b <= 1) { throw ValidationError("--k1 must be 0 or more and --b between 0 and 1") }
+    var options: InconsistentRun.Options {
+        var o = InconsistentRun.Options(specsFile: specs)
+        (o.ranking.bm25, o.ranking.aggregation, o.ranking.rrfK, o.ranking.top) = (.init(k1: k1, b: b), aggregate, rrfK, top)
+        (o.ranking.minSpecs, o.ranking.depth, o.embedModel) = (minSpecs, depth, embedModel)
+        return o
     }
 
+    func validate() throws { try Flags.check(options.validate) }
+
     func run() throws {
-        var options = InconsistentRun.Options(specsFile: specs)
-        options.ranking.bm25 = .init(k1: k1, b: b)
-        options.ranking.aggregation = aggregate
-        options.ranking.rrfK = rrfK
-        options.ranking.top = top
-        options.ranking.minSpecs = minSpecs
-        options.ranking.depth = depth
-        options.embedModel = embedModel
         let store = try store.open()
         let outcome = try Interrupt.during {
             try InconsistentRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

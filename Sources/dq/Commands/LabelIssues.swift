@@ -35,9 +35,9 @@ struct LabelIssues: ParsableCommand {
     @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
     @Option(help: ArgumentHelp("Read probabilities from this CSV instead (columns: id, label, one per label), or stream them from an n × K .npy.", valueName: "file")) var probs: String?
     @Option(help: ArgumentHelp("With --probs FILE.npy: the given labels, a .npy of integers 0..K-1 or a CSV or Parquet file with a label column.", valueName: "file")) var labels: String?
-    @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).") var filter: LabelIssuesRun.Filter = .pruneByNoiseRate
-    @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy: LabelIssuesRun.RankBy = .selfConfidence
-    @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = 1
+    @Option(help: "prune_by_noise_rate, prune_by_class, both or confident_learning (cleanlab's filter_by).") var filter = LabelIssuesRun.Options().filter
+    @Option(help: "Order of the flagged samples: self_confidence or normalized_margin.") var rankBy = LabelIssuesRun.Options().rankBy
+    @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = LabelIssuesRun.Options().minExamplesPerClass
     @Option(help: "How many flagged samples to print.") var top = 20
     @Flag(help: "Multi-label data: --probs is a CSV of id, labels (a;b) and one probability per label.") var multiLabel = false
     @Option(help: ArgumentHelp("Also count the issues over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator"))
@@ -45,29 +45,25 @@ struct LabelIssues: ParsableCommand {
     @OptionGroup var output: SampleOutputOptions
     @OptionGroup var store: StoreOptions
 
+    var options: LabelIssuesRun.Options {
+        var o = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)
+        (o.labelsFile, o.byAnnotator, o.multiLabel) = (labels, by == "annotator", multiLabel)
+        return o
+    }
+
     func validate() throws {
-        if pviRun != nil && probs != nil { throw ValidationError("give --run or --probs, not both") }
-        if labels != nil && probs == nil { throw ValidationError("--labels goes with --probs FILE.npy") }
-        if !(0...1_000_000_000).contains(minExamplesPerClass) { throw ValidationError("--min-examples-per-class must be between 0 and 1000000000") }
-        if top < 0 { throw ValidationError("--top must be 0 or more") }
         if let by, by != "annotator" { throw ValidationError("--by takes annotator (the issues over each annotator's samples)") }
-        if multiLabel && by != nil { throw ValidationError("--by annotator is for single-label data") }
-        if multiLabel && (labels != nil || pviRun != nil || (probs == nil && selection.dataset == nil)) {
-            throw ValidationError("--multi-label reads a CSV (--probs FILE with columns id, labels and one probability per label) or a multi-label dataset's PVI runs (--dataset NAME)")
-        }
+        if top < 0 { throw ValidationError("--top must be 0 or more") }
+        try Flags.check(renamed: ["pviRun": "--run"]) { try options.validate(dataset: selection.dataset) }
     }
 
     func run() throws {
-        var options = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy,
-                                             minExamplesPerClass: minExamplesPerClass)
-        options.labelsFile = labels
-        options.byAnnotator = by == "annotator"
+        let store = try store.open()
         if multiLabel {
-            let outcome = try LabelIssuesRun.multiLabel(probs, store: try store.open(), dataset: selection.selection, options: options)
-            try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
-            return
+            let outcome = try LabelIssuesRun.multiLabel(probs, store: store, dataset: selection.selection, options: options)
+            return try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
         }
-        let outcome = try LabelIssuesRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: Terminal.observer)
+        let outcome = try LabelIssuesRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
         try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
     }
 }

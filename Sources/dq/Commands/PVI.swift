@@ -28,17 +28,17 @@ struct PVI: ParsableCommand {
     )
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "Folds for cross-fitting.") var folds = 5
+    @Option(help: "Folds for cross-fitting.") var folds = PVIRun.Options.folds
     @Option(help: "Fit on this split instead of cross-fitting…") var trainSplit: String?
     @Option(help: "…and score this one.") var evalSplit: String?
     @Option(help: "The null-input model g: trained (the family fitted on empty inputs, as in the paper) or prior (the training label frequencies).")
-    var null: PVIRun.NullModel = .trained
+    var null = PVIRun.Options().null
     @Option(help: ArgumentHelp("Also summarise by this column: label, split, a metadata column, or annotator (each annotator's samples).", valueName: "column")) var by: String?
     @Option(help: "How many lowest-PVI samples to list.") var top = 10
     @Option(help: ArgumentHelp(
         "Keep samples sharing this in one fold: text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.",
         valueName: "text|none|column"))
-    var groupBy = "text"
+    var groupBy = PVIRun.Options().groupBy
     @Option(help: ArgumentHelp("Train and score on transformed inputs: shuffle, text-only, pair-only, length, drop-tokens, lowercase.", valueName: "name")) var transform: PVIRun.Transform?
     @Option(help: ArgumentHelp("For --transform drop-tokens: the words to drop, one per line.", valueName: "file")) var tokensFile: String?
     @Option(help: ArgumentHelp(
@@ -49,19 +49,19 @@ struct PVI: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: SampleOutputOptions
 
+    var options: PVIRun.Options {
+        let scheme: PVIRun.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit ?? ""]) } ?? .crossFit(folds: folds)
+        return PVIRun.Options(scheme: scheme, null: null, groupBy: groupBy, transform: transform, tokensFile: tokensFile, by: by,
+                              importProbabilities: importProbs, model: modelOptions.settings(default: .bow))
+    }
+
     func validate() throws {
-        if !(2...1000).contains(folds) { throw ValidationError("--folds must be between 2 and 1000") }
         if (trainSplit == nil) != (evalSplit == nil) { throw ValidationError("give both --train-split and --eval-split, or neither") }
-        if trainSplit != nil && selection.split != nil { throw ValidationError("--split selects samples for cross-fitting; with --train-split/--eval-split leave it out") }
-        if (transform == .dropTokens) != (tokensFile != nil) { throw ValidationError("--transform drop-tokens needs --tokens-file FILE (and --tokens-file needs it)") }
-        if transform != nil && importProbs != nil { throw ValidationError("--transform applies to models dq trains, not to --import-probs") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
+        try Flags.check { try options.validate(splits: selection.selection.splits) }
     }
 
     func run() throws {
-        let scheme: PVIRun.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit ?? ""]) } ?? .crossFit(folds: folds)
-        let options = PVIRun.Options(scheme: scheme, null: null, groupBy: groupBy, transform: transform, tokensFile: tokensFile, by: by,
-                                     importProbabilities: importProbs, model: modelOptions.settings(default: .bow))
         let store = try store.open()
         let outcome = try Interrupt.during {
             try PVIRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
