@@ -21,9 +21,15 @@ package enum BiasRun {
             self.termsFile = termsFile
             self.label = label
         }
+
+        package func validate() throws(OptionError) {
+            try OptionError.check(examples, atLeast: 0, "examples")
+            if let phi, !(phi >= 0 && phi <= 1) { throw OptionError("{phi} must be dataset or a number between 0 and 1") }
+        }
     }
 
     package static func tables(store: Store, dataset selection: DatasetSelection, options: Options) throws -> [Table] {
+        try options.validate()
         let dataset = try store.resolve(selection)
         let terms = options.termsFile
         guard let text = try? String(contentsOfFile: terms, encoding: .utf8) else { throw RunError.cannotRead(file: terms, what: "terms file") }

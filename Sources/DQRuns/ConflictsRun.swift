@@ -23,6 +23,10 @@ package enum ConflictsRun {
         package var exactOnly = false
 
         package init() {}
+
+        package func validate() throws(OptionError) {
+            if !(threshold > 0 && threshold <= 1) { throw OptionError("{threshold} must be in (0, 1]") }
+        }
     }
 
     package struct Outcome {
@@ -33,6 +37,7 @@ package enum ConflictsRun {
     }
 
     package static func run(store: Store, options: Options) throws -> Outcome {
+        try options.validate()
         let names = try options.datasets ?? [store.defaultDataset(nil).name]
         let ids = try names.map { try store.requireDataset($0) }
         let labelSets = try ids.map { Set(try store.labels(dataset: $0)) }

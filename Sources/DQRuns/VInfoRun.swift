@@ -17,6 +17,11 @@ package enum VInfoRun {
         package var seed: UInt64 = 13
 
         package init() {}
+
+        package func validate() throws(OptionError) {
+            try OptionError.check(bootstrap, in: 100...100_000, "bootstrap")
+            if !runs.isEmpty && (datasets != nil || models != nil) { throw OptionError("give run ids, or {dataset}/{model}, not both") }
+        }
     }
 
     /// The runs compared, oldest first.
@@ -44,6 +49,7 @@ package enum VInfoRun {
     }
 
     package static func tables(store: Store, options: Options) throws -> [Table] {
+        try options.validate()
         let selected = try selectedRuns(store, options: options)
         let names = Dictionary(uniqueKeysWithValues: try store.datasetNames().map { (try store.requireDataset($0), $0) })
         let resamples = options.bootstrap, seed = options.seed

@@ -18,10 +18,8 @@ extension OutputFormat: ExpressibleByArgument {}
 /// `--dataset` and `--split`, for commands that analyse one dataset.
 struct DatasetOptions: ParsableArguments {
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
-    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split")) var split: String?
-    var selection: DatasetSelection {
-        DatasetSelection(name: dataset, splits: split.map { $0.split(separator: ",").map(String.init) })
-    }
+    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split")) var split: CommaList?
+    var selection: DatasetSelection { DatasetSelection(name: dataset, splits: split?.values) }
 }
 
 /// `--dataset` alone, for commands whose work is not a selection of splits (corrections name
@@ -84,12 +82,13 @@ struct CommandError: Error, CustomStringConvertible {
     }
 }
 
-/// A comma-separated list of names (`--split train,dev`), blanks around names trimmed.
+/// A comma-separated list of names (`--split train,dev`), blanks around names trimmed and
+/// empty names dropped.
 struct CommaList: ExpressibleByArgument {
     var values: [String]
 
     init?(argument: String) {
-        values = argument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        values = argument.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 

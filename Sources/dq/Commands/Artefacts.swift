@@ -23,7 +23,7 @@ struct Artefacts: ParsableCommand {
     @Option(name: .customLong("run"), help: "The `dq pvi` run. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
     @Option(help: "Only this label.") var label: String?
     @Option(help: "Tokens listed per label.") var top = 30
-    @Option(help: "Only tokens occurring more than this many times in all labels (the reference's min_freq).") var minCount = 5
+    @Option(help: "Only tokens occurring more than this many times in all labels (the reference's min_freq).") var minCount = ArtefactsRun.Options().minCount
     @Option(help: ArgumentHelp("Also write the top tokens of each label as a specs.json draft.", valueName: "file")) var asSpecs: String?
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -32,9 +32,7 @@ struct Artefacts: ParsableCommand {
 
     func run() throws {
         var options = ArtefactsRun.Options()
-        options.pviRun = pviRun
-        options.label = label
-        options.minCount = minCount
+        (options.pviRun, options.label, options.minCount) = (pviRun, label, minCount)
         let store = try store.open()
         let outcome = try Interrupt.during {
             try ArtefactsRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)

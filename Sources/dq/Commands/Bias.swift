@@ -21,22 +21,22 @@ struct Bias: ParsableCommand {
     @OptionGroup var selection: DatasetOptions
     @Option(name: .customLong("run"), help: "The `dq pvi` run for the model's rates. Default: the dataset's latest on untransformed inputs, if any.") var pviRun: Int64?
     @Option(help: ArgumentHelp("The reference rate φ: dataset (the label's overall rate) or a number such as 0.5.", valueName: "dataset|p")) var phi = "dataset"
-    @Option(help: "Sample ids listed per term.") var examples = 3
+    @Option(help: "Sample ids listed per term.") var examples = BiasRun.Options(termsFile: "", label: "").examples
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if examples < 0 { throw ValidationError("--examples must be 0 or more") }
-        if phi != "dataset" && !(Double(phi).map { $0 >= 0 && $0 <= 1 } ?? false) {
-            throw ValidationError("--phi must be dataset or a number between 0 and 1")
-        }
+        if phi != "dataset" && Double(phi) == nil { throw ValidationError("--phi must be dataset or a number between 0 and 1") }
+        try Flags.check(renamed: ["pviRun": "--run", "termsFile": "--terms"], options.validate)
+    }
+
+    var options: BiasRun.Options {
+        var o = BiasRun.Options(termsFile: terms, label: label)
+        (o.pviRun, o.phi, o.examples) = (pviRun, phi == "dataset" ? nil : Double(phi), examples)
+        return o
     }
 
     func run() throws {
-        var options = BiasRun.Options(termsFile: terms, label: label)
-        options.pviRun = pviRun
-        options.phi = phi == "dataset" ? nil : Double(phi)
-        options.examples = examples
         try output.emit(try BiasRun.tables(store: try store.open(), dataset: selection.selection, options: options))
     }
 }

@@ -16,22 +16,24 @@ struct Conflicts: ParsableCommand {
     )
 
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
-    @Option(help: ArgumentHelp("Compare these datasets, within and across (comma-separated; they must share their labels).", valueName: "a,b")) var datasets: String?
-    @Option(help: "The Jaccard similarity of word bigrams from which two texts count as near-duplicates.") var threshold = 0.8
+    @Option(help: ArgumentHelp("Compare these datasets, within and across (comma-separated; they must share their labels).", valueName: "a,b")) var datasets: CommaList?
+    @Option(help: "The Jaccard similarity of word bigrams from which two texts count as near-duplicates.") var threshold = ConflictsRun.Options().threshold
     @Flag(help: "Only exact (normalised) duplicates.") var exactOnly = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be in (0, 1]") }
         if dataset != nil && datasets != nil { throw ValidationError("give --dataset or --datasets, not both") }
+        try Flags.check(options.validate)
+    }
+
+    var options: ConflictsRun.Options {
+        var o = ConflictsRun.Options()
+        (o.datasets, o.threshold, o.exactOnly) = (datasets?.values ?? dataset.map { [$0] }, threshold, exactOnly)
+        return o
     }
 
     func run() throws {
-        var options = ConflictsRun.Options()
-        options.datasets = datasets.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() } } ?? dataset.map { [$0] }
-        options.threshold = threshold
-        options.exactOnly = exactOnly
         try output.emit([try ConflictsRun.run(store: try store.open(), options: options).table])
     }
 }

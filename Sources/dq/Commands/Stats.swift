@@ -19,8 +19,8 @@ struct Stats: ParsableCommand {
     )
 
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
-    @Option(help: ArgumentHelp("Several datasets with the same labels, comma-separated, pooled.", valueName: "a,b")) var datasets: String?
-    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split")) var split: String?
+    @Option(help: ArgumentHelp("Several datasets with the same labels, comma-separated, pooled.", valueName: "a,b")) var datasets: CommaList?
+    @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split")) var split: CommaList?
     @Option(help: "How many duplicate and conflict groups to list.") var top = 20
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -31,8 +31,7 @@ struct Stats: ParsableCommand {
     }
 
     func run() throws {
-        let selection = DatasetSelection(name: dataset, splits: split.map { $0.split(separator: ",").map(String.init) })
-        let (stats, names) = try StatsRun.run(store: try store.open(), dataset: selection, pooled: datasets?.split(separator: ",").map(String.init))
+        let (stats, names) = try StatsRun.run(store: try store.open(), dataset: DatasetSelection(name: dataset, splits: split?.values), pooled: datasets?.values)
         try output.emit(SummaryTables.stats(stats, datasets: names, top: top, complete: output.format != .table))
     }
 }

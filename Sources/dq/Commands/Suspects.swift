@@ -26,13 +26,17 @@ struct Suspects: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
-        if show < 0 || (top != nil && all) { throw ValidationError("--show must be 0 or more, and --top and --all do not go together") }
+        if show < 0 { throw ValidationError("--show must be 0 or more") }
+        try Flags.check(options.validate)
+    }
+
+    var options: SuspectsRun.Options {
+        var o = SuspectsRun.Options()
+        (o.top, o.all) = (top, all)
+        return o
     }
 
     func run() throws {
-        var options = SuspectsRun.Options()
-        (options.top, options.all) = (top, all)
         let outcome = try SuspectsRun.run(store: try store.open(), dataset: selection.selection, options: options)
         try output.emit([outcome.table(top: show)], samples: outcome.sampleTable)
     }

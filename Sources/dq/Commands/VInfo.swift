@@ -26,27 +26,24 @@ struct VInfoCompare: ParsableCommand {
     )
 
     @Argument(help: "`dq pvi` run ids. Default: the latest run of each model and transformation of --dataset.") var runs: [Int64] = []
-    @Option(help: ArgumentHelp("Datasets whose runs to compare (comma-separated). Default: the only one.", valueName: "a,b")) var dataset: String?
-    @Option(help: ArgumentHelp("Only runs of these model families (comma-separated).", valueName: "bow,tiny-bert")) var model: String?
+    @Option(help: ArgumentHelp("Datasets whose runs to compare (comma-separated). Default: the only one.", valueName: "a,b")) var dataset: CommaList?
+    @Option(help: ArgumentHelp("Only runs of these model families (comma-separated).", valueName: "bow,tiny-bert")) var model: CommaList?
     @Flag(help: "Also each label's V-information.") var perLabel = false
-    @Option(help: "Bootstrap resamples.") var bootstrap = 1000
-    @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 13
+    @Option(help: "Bootstrap resamples.") var bootstrap = VInfoRun.Options().bootstrap
+    @Option(help: "Seed of the bootstrap.") var seed = VInfoRun.Options().seed
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        if !(100...100_000).contains(bootstrap) { throw ValidationError("--bootstrap must be between 100 and 100000") }
-        if !runs.isEmpty && (dataset != nil || model != nil) { throw ValidationError("give run ids, or --dataset/--model, not both") }
+    var options: VInfoRun.Options {
+        var o = VInfoRun.Options()
+        (o.runs, o.datasets, o.models) = (runs, dataset?.values, model.map { Set($0.values) })
+        (o.perLabel, o.bootstrap, o.seed) = (perLabel, bootstrap, seed)
+        return o
     }
 
+    func validate() throws { try Flags.check(options.validate) }
+
     func run() throws {
-        var options = VInfoRun.Options()
-        options.runs = runs
-        options.datasets = dataset.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() } }
-        options.models = model.map { Set($0.split(separator: ",").map { String($0).trimmingWhitespace() }) }
-        options.perLabel = perLabel
-        options.bootstrap = bootstrap
-        options.seed = seed
         try output.emit(try VInfoRun.tables(store: try store.open(), options: options))
     }
 }
