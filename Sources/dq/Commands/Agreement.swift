@@ -2,21 +2,15 @@ import ArgumentParser
 import DQRuns
 
 struct Agreement: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "How far the annotators of a dataset agree beyond chance.",
-        discussion: """
-            Krippendorff's α (nominal), Fleiss' κ and Light's κ (the mean of every pair's Cohen's κ), overall, per label (that label against \
-            the rest) and per annotator, each with a percentile bootstrap interval over items; Cohen's κ for every pair of annotators (and, \
-            with up to 12 annotators, as a matrix); and the items with the most disagreement. Only items with two or more annotations count. \
-            1 is perfect agreement and 0 is what chance gives. The formulas and their sources are in docs/methods.md.
+    static let configuration = CommandConfiguration(abstract: "How far the annotators of a dataset agree beyond chance.", discussion: """
+        Krippendorff's α (nominal), Fleiss' κ and Light's κ, overall, per label and per annotator, with bootstrap intervals over items; \
+        Cohen's κ for every pair of annotators; and the most disputed items. 1 is perfect agreement, 0 what chance gives. The dataset \
+        needs annotations (ingest with --annotator, --annotators or --input-format label-studio). More: docs/commands/agreement.md.
 
-            The dataset needs annotations: ingest with --annotator, --annotators or --input-format label-studio.
-
-            Examples:
-              dq agreement --dataset sentiment
-              dq agreement --dataset sentiment --resamples 0 --table agreement_pairs --format csv
-            """
-    )
+        Examples:
+          dq agreement --dataset sentiment
+          dq agreement --dataset sentiment --resamples 0 --table agreement_pairs --format csv
+        """)
 
     @OptionGroup var data: DatasetOptions
     @Option(help: "Bootstrap resamples over items for the intervals (0: none).") var resamples = AgreementRun.Options().resamples
@@ -35,7 +29,7 @@ struct Agreement: ParsableCommand {
     func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let outcome = try Interrupt.during { try AgreementRun.run(store: try store.open(), options: options, observer: Terminal.observer) }
+        let outcome = try Terminal.run { try AgreementRun.run(store: try store.open(), options: options, observer: $0) }
         try output.emit(outcome.tables)
     }
 }

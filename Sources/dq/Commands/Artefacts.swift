@@ -3,21 +3,16 @@ import DQReports
 import DQRuns
 
 struct Artefacts: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Token-level artefacts: the tokens whose presence gives the model its information about each label.",
-        discussion: """
-            Refits the g′ models of a `dq pvi` run exactly (same samples, folds, seed and training settings; checked against the stored \
-            probabilities: a bow run refits in seconds, a BERT run takes its training time again) and, for every scored sample and every word in it, \
-            measures how much PVI drops when the word is removed: Δ = log2 g′(y|x) − log2 g′(y|x without the word). The tokens with the largest mean \
-            Δ over a label's samples are what the model relies on for that label: candidate spurious cues (Ethayarajh et al., ICML 2022, §4.3) and \
-            candidate specifications for `dq inconsistent` (--as-specs writes a draft).
+    static let configuration = CommandConfiguration(abstract: "Token-level artefacts: the tokens whose presence gives the model its information about each label.", discussion: """
+        Refits a `dq pvi` run's g′ models exactly (checked against the stored probabilities) and measures, for every word of every \
+        sample, how much PVI drops when it is removed (Ethayarajh et al., ICML 2022, §4.3): candidate spurious cues, and candidate \
+        specifications for `dq inconsistent` (--as-specs). More: docs/commands/artefacts.md.
 
-            Examples:
-              dq artefacts --dataset trec
-              dq artefacts --run 3 --label HUM --top 20 --min-count 10
-              dq artefacts --as-specs specs-draft.json
-            """
-    )
+        Examples:
+          dq artefacts --dataset trec
+          dq artefacts --run 3 --label HUM --top 20 --min-count 10
+          dq artefacts --as-specs specs-draft.json
+        """)
 
     @OptionGroup var selection: DatasetNameOptions
     @Option(name: .customLong("run"), help: "The `dq pvi` run. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?
@@ -33,10 +28,7 @@ struct Artefacts: ParsableCommand {
     func run() throws {
         var options = ArtefactsRun.Options()
         (options.pviRun, options.label, options.minCount) = (pviRun, label, minCount)
-        let store = try store.open()
-        let outcome = try Interrupt.during {
-            try ArtefactsRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
-        }
+        let outcome = try Terminal.run { try ArtefactsRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit(outcome.tables(top: top))
         if let asSpecs {
             try OutputFiles.write(outcome.specsDraft, to: asSpecs)

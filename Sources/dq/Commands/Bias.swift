@@ -2,19 +2,14 @@ import ArgumentParser
 import DQRuns
 
 struct Bias: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Lexical bias: how a label's rate among samples with given terms departs from its overall rate.",
-        discussion: """
-            For each term of the list (one per line; a line of several words matches them in a row), p(L | term) in the data and under g′'s \
-            out-of-sample predictions (the mean p′(L | x) of a `dq pvi` run), the samples behind it, and the pinned bias pB = Σ_t |p(L | t) − φ| / \
-            |T| over the terms that occur, with φ the dataset's overall p(L) (or --phi 0.5). Used to audit toxicity datasets for identity terms that \
-            the labels (or the model) tie to a label.
+    static let configuration = CommandConfiguration(abstract: "Lexical bias: how a label's rate among samples with given terms departs from its overall rate.", discussion: """
+        For each term (one per line), p(L | term) in the data and under a `dq pvi` run's out-of-sample predictions, and the pinned bias \
+        pB = Σ_t |p(L | t) − φ| / |T|, φ the overall p(L) (or --phi). More: docs/commands/bias.md.
 
-            Examples:
-              dq bias --terms identity-terms.txt --label toxic --dataset civil
-              dq bias --terms terms.txt --label HUM --dataset trec --phi 0.5 --run 3
-            """
-    )
+        Examples:
+          dq bias --terms identity-terms.txt --label toxic --dataset civil
+          dq bias --terms terms.txt --label HUM --dataset trec --phi 0.5 --run 3
+        """)
 
     @Option(help: ArgumentHelp("The terms, one per line.", valueName: "file")) var terms: String
     @Option(help: "The label whose rate is measured.") var label: String

@@ -3,22 +3,16 @@ import DQReports
 import DQRuns
 
 struct Cartography: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Dataset cartography: map samples by training dynamics into easy, ambiguous and hard-to-learn.",
-        discussion: """
-            Trains g′ (a BERT-family model) on the dataset and records, after every epoch, each sample's gold-label probability and correctness \
-            (Swayamdipta et al., EMNLP 2020). confidence = mean gold-label probability, variability = its standard deviation across epochs, \
-            correctness = share of epochs predicted right, forgetting = right-then-wrong transitions. The --share (default 33%) most variable \
-            samples are ambiguous; of the rest, the --share least confident are hard-to-learn (often mislabelled) and the --share most confident \
-            easy-to-learn.
+    static let configuration = CommandConfiguration(abstract: "Dataset cartography: map samples by training dynamics into easy, ambiguous and hard-to-learn.", discussion: """
+        Trains g′ (a BERT-family model) and records each sample's gold-label probability after every epoch (Swayamdipta et al., EMNLP \
+        2020): confidence is its mean, variability its standard deviation. The --share most variable samples are ambiguous; of the \
+        rest, the --share least confident are hard-to-learn (often mislabelled) and the most confident easy-to-learn. tiny-bert uses \
+        pretrained weights if dq finds them (dq models list). More: docs/commands/cartography.md.
 
-            The default model is tiny-bert: pretrained weights if dq finds them (dq models list), else trained from random initialisation.
-
-            Examples:
-              dq cartography --dataset trec --epochs 6 --plot map.svg
-              dq cartography --dataset cola --weights ./bert-tiny --out carto.csv
-            """
-    )
+        Examples:
+          dq cartography --dataset trec --epochs 6 --plot map.svg
+          dq cartography --dataset cola --weights ./bert-tiny --out carto.csv
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "Share of samples in each region (0–0.5).") var share = CartographyRun.Options().share
@@ -48,10 +42,7 @@ struct Cartography: ParsableCommand {
     }
 
     func run() throws {
-        let store = try store.open()
-        let outcome = try Interrupt.during {
-            try CartographyRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
-        }
+        let outcome = try Terminal.run { try CartographyRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
         if let plot {
             try OutputFiles.write(outcome.dataMapSVG, to: plot)

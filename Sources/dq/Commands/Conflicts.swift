@@ -2,18 +2,14 @@ import ArgumentParser
 import DQRuns
 
 struct Conflicts: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Pairs of (nearly) identical texts that carry different labels, within or across datasets.",
-        discussion: """
-            Exact conflicts are texts equal after folding case, punctuation and spacing. Near conflicts have a Jaccard similarity of at least \
-            --threshold between their word-bigram sets (found with MinHash LSH, then checked exactly). Across datasets with the same labels, a \
-            conflict means the two datasets were labelled by different criteria.
+    static let configuration = CommandConfiguration(abstract: "Pairs of (nearly) identical texts that carry different labels, within or across datasets.", discussion: """
+        Exact conflicts are equal after folding case, punctuation and spacing; near conflicts share at least --threshold of their word \
+        bigrams (Jaccard, via MinHash LSH, then checked exactly). More: docs/commands/conflicts.md.
 
-            Examples:
-              dq conflicts --dataset trec
-              dq conflicts --datasets trec,trec_relabelled --threshold 0.7
-            """
-    )
+        Examples:
+          dq conflicts --dataset trec
+          dq conflicts --datasets trec,trec_relabelled --threshold 0.7
+        """)
 
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
     @Option(help: ArgumentHelp("Compare these datasets, within and across (comma-separated; they must share their labels).", valueName: "a,b")) var datasets: CommaList?

@@ -4,28 +4,18 @@ import DQRuns
 extension ConsensusRun.Method: ExpressibleByArgument {}
 
 struct ConsensusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "consensus",
-        abstract: "One label per sample from its annotators, with the quality of each consensus and each annotator.",
-        discussion: """
-            Methods:
-              majority      the most frequent label (ties broken as cleanlab breaks them);
-              dawid-skene   each annotator's confusion matrix fitted by EM (Dawid & Skene 1979), as crowd-kit fits it;
-              crowdlab      annotators and a model's out-of-sample probabilities weighted by how reliable each one is \
-            (cleanlab's get_label_quality_multiannotator, to 1e-12).
-            The default is crowdlab when probabilities are given (--probs, or --pvi-run), else dawid-skene. With --method crowdlab alone, \
-            the probabilities of the dataset's latest PVI run are used.
+    static let configuration = CommandConfiguration(commandName: "consensus", abstract: "One label per sample from its annotators, with the quality of each consensus and each annotator.", discussion: """
+        Methods: majority (ties broken as cleanlab breaks them), dawid-skene (each annotator's confusion matrix by EM, as crowd-kit \
+        fits it), crowdlab (annotators and a model's out-of-sample probabilities, as cleanlab's get_label_quality_multiannotator). The \
+        default is crowdlab with --probs or --pvi-run, else dawid-skene. --save-as NAME stores a dataset whose labels are the consensus, \
+        for the other analyses. More: docs/commands/consensus.md.
 
-            --save-as NAME stores a new dataset whose labels are the consensus (with the same texts and annotations), so that PVI, \
-            cartography, label-issues and suspects can use the consensus: run them with --dataset NAME.
-
-            Examples:
-              dq consensus --dataset sentiment
-              dq consensus --dataset sentiment --method majority --save-as sentiment_majority
-              dq pvi --dataset sentiment --model bow && dq consensus --dataset sentiment --method crowdlab
-              dq consensus --dataset sentiment --probs probs.csv --out consensus.csv
-            """
-    )
+        Examples:
+          dq consensus --dataset sentiment
+          dq consensus --dataset sentiment --method majority --save-as sentiment_majority
+          dq pvi --dataset sentiment --model bow && dq consensus --dataset sentiment --method crowdlab
+          dq consensus --dataset sentiment --probs probs.csv --out consensus.csv
+        """)
 
     @OptionGroup var data: DatasetOptions
     @Option(help: "majority, dawid-skene or crowdlab.") var method: ConsensusRun.Method?
@@ -46,7 +36,7 @@ struct ConsensusCommand: ParsableCommand {
     func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let outcome = try Interrupt.during { try ConsensusRun.run(store: try store.open(), options: options, observer: Terminal.observer) }
+        let outcome = try Terminal.run { try ConsensusRun.run(store: try store.open(), options: options, observer: $0) }
         try output.emit(outcome.tables, samples: outcome.sampleTable)
         if let saved = outcome.savedAs { Terminal.note("next: dq pvi --dataset \(saved.shellQuoted) --model bow") }
     }

@@ -2,30 +2,21 @@ import ArgumentParser
 import DQRuns
 
 struct Corrections: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Bring annotators' corrections back into the store, with an audit trail.",
-        subcommands: [CorrectionsImport.self, CorrectionsList.self]
-    )
+    static let configuration = CommandConfiguration(abstract: "Bring annotators' corrections back into the store, with an audit trail.",
+                                                    subcommands: [CorrectionsImport.self, CorrectionsList.self])
 }
 
 struct CorrectionsImport: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import",
-        abstract: "Apply the labels annotators chose: a filled CSV from `dq export suspects` or a Label Studio export.",
-        discussion: """
-            CSV: columns id and corrected_label (an optional annotator column names who); rows with an empty corrected_label are skipped. Label \
-            Studio (.json): the export of tasks made by `dq export suspects --format labelstudio`; each task's latest non-cancelled annotation is \
-            taken. doccano (.jsonl): the export of a project imported from `dq export suspects --format doccano`; each line's first label is taken.
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Apply the labels annotators chose: a filled CSV from `dq export suspects` or a Label Studio export.", discussion: """
+        CSV: columns id and corrected_label (an optional annotator column names who); empty corrected_label rows are skipped. Label \
+        Studio (.json) and doccano (.jsonl) exports of tasks made by `dq export suspects`. Every id must be a sample of the dataset and \
+        every label one of its labels, else nothing is applied. Ingested labels are never overwritten: each change is recorded (`dq \
+        corrections list`). More: docs/commands/corrections.md.
 
-            Every id must be a sample of the dataset and every label one of its labels; otherwise the problems are listed and nothing is applied. \
-            Ingested labels are never overwritten: each change is recorded with the old label, the new one, who, when and from which file (see `dq \
-            corrections list`), and `dq export dataset --labels corrected` writes the result.
-
-            Examples:
-              dq corrections import review.csv --annotator alice
-              dq corrections import label-studio-export.json
-            """
-    )
+        Examples:
+          dq corrections import review.csv --annotator alice
+          dq corrections import label-studio-export.json
+        """)
 
     @Argument(help: ArgumentHelp("The filled CSV or Label Studio JSON export.", valueName: "file")) var file: String
     @Option(help: "Who made the corrections (when the file does not say).") var annotator: String?
@@ -40,10 +31,7 @@ struct CorrectionsImport: ParsableCommand {
 }
 
 struct CorrectionsList: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list",
-        abstract: "The audit trail: every label change, with the old and new label, who, when and from which file."
-    )
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The audit trail: every label change, with the old and new label, who, when and from which file.")
 
     @OptionGroup var selection: DatasetNameOptions
     @OptionGroup var store: StoreOptions

@@ -3,24 +3,17 @@ import DQRuns
 import Foundation
 
 struct Divergence: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Label-pair difficulty: Jensen–Shannon divergence of every two labels' word distributions.",
-        discussion: """
-            For each label, the distribution of its texts' words; for each pair of labels, the Jensen–Shannon divergence after add-α smoothing over \
-            the pair's vocabulary (Masud et al., KDD 2023). Lower divergence means the two labels' texts look alike: the pair is harder to tell \
-            apart, and the likeliest to be confused by annotators and models. Pairs are listed hardest first, with the words that pull most toward \
-            each side.
+    static let configuration = CommandConfiguration(abstract: "Label-pair difficulty: Jensen–Shannon divergence of every two labels' word distributions.", discussion: """
+        For each pair of labels, the Jensen–Shannon divergence of their texts' word distributions after add-α smoothing (Masud et al., \
+        KDD 2023). Lower means the texts look alike: the pair is harder to tell apart and likelier to be confused. Pairs are listed \
+        hardest first, with the words that pull most toward each side. More: docs/commands/divergence.md.
 
-            Tokens are words (lower-cased runs of letters and digits) by default, or BERT WordPiece tokens with --tokens wordpiece --tokenizer DIR \
-            (a checkpoint folder or a vocab.txt). Text pairs count both texts unless --field says otherwise.
-
-            Examples:
-              dq divergence --dataset trec
-              dq divergence --dataset trec --alpha 0.5 --vocab global --format csv
-              dq divergence --dataset trec --matrix
-              dq divergence --dataset trec --tokens wordpiece --tokenizer ./bert-tiny
-            """
-    )
+        Examples:
+          dq divergence --dataset trec
+          dq divergence --dataset trec --alpha 0.5 --vocab global --format csv
+          dq divergence --dataset trec --matrix
+          dq divergence --dataset trec --tokens wordpiece --tokenizer ./bert-tiny
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "Add-α (Laplace) smoothing.") var alpha = DivergenceRun.Options().divergence.alpha

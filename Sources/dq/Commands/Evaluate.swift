@@ -2,30 +2,20 @@ import ArgumentParser
 import DQRuns
 
 struct Evaluate: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "How well dq finds label errors in this dataset: plant known errors, rerun the analyses, score each signal.",
-        discussion: """
-            A share of the labels (--rate) is changed in a copy (the store's labels are untouched): to any other label (uniform), or to the \
-            labels an out-of-sample bow model confuses them with (confusable). Cross-fitted bow PVI, confident learning, conflicting \
-            duplicates and, with --specs, specifications then rank every sample, and each ranking is scored against the planted errors: \
-            precision and recall in the top k (k = the number planted), average precision and AUROC, mean ± sd over --repeats seeds. \
-            Errors already in the data count against precision. --out writes the planted errors of every repeat.
+    static let configuration = CommandConfiguration(abstract: "How well dq finds label errors in this dataset: plant known errors, rerun the analyses, score each signal.", discussion: """
+        A share of the labels (--rate) is changed in a copy (the store's labels are untouched): to any other label (uniform), or to the \
+        labels an out-of-sample bow model confuses them with (confusable). Cross-fitted bow PVI, confident learning, conflicting \
+        duplicates and, with --specs, specifications then rank every sample, scored against the planted errors: precision and recall in \
+        the top k (k = the number planted), average precision and AUROC, mean ± sd over --repeats seeds. --embed-model DIR adds a linear \
+        probe on a BERT checkpoint's frozen sentence embeddings as a second model; --cartography MODEL trains a BERT family on each copy \
+        (slow). The fusion fitted here is stored with the run, and dq suspects uses it. More: docs/commands/evaluate.md.
 
-            --embed-model DIR adds a second, independent model: a linear probe on the frozen sentence embeddings of a BERT checkpoint (e.g. all-MiniLM-L6-v2), cross-fitted like bow, with its own PVI and confident learning. Texts are embedded once for all repeats. Two independent models find more planted errors together than either alone (docs/evaluation.md); for dq suspects to use the fusion fitted here, run `dq pvi --model embeddings:DIR` on the dataset too.
-
-            --cartography MODEL trains that BERT family (tiny-bert, or a checkpoint directory) on each noisy copy, as dq cartography \
-            would, and scores 1 − its data-map confidence: slow (one BERT training per repeat), and weighed by dq suspects only when the \
-            dataset has a dq cartography run too.
-
-            The fitted fusion is stored with the run; dq suspects uses it to give each suspect a probability that its label is wrong.
-
-            Examples:
-              dq evaluate --dataset trec
-              dq evaluate --dataset trec --mode confusable --rate 0.05 --repeats 5 --out planted.csv
-              dq evaluate --dataset trec --embed-model ./all-MiniLM-L6-v2
-              dq evaluate --dataset trec --cartography tiny-bert --epochs 4 --max-length 64
-            """
-    )
+        Examples:
+          dq evaluate --dataset trec
+          dq evaluate --dataset trec --mode confusable --rate 0.05 --repeats 5 --out planted.csv
+          dq evaluate --dataset trec --embed-model ./all-MiniLM-L6-v2
+          dq evaluate --dataset trec --cartography tiny-bert --epochs 4 --max-length 64
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "uniform or confusable.") var mode = EvaluateRun.Options().mode
@@ -56,10 +46,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let store = try store.open()
-        let outcome = try Interrupt.during {
-            try EvaluateRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
-        }
+        let outcome = try Terminal.run { try EvaluateRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit(outcome.tables, samples: outcome.plantedTable)
     }
 }

@@ -4,32 +4,23 @@ import DQReports
 import DQRuns
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Write suspects for annotators, or the dataset with its corrected labels.",
-        subcommands: [ExportSuspects.self, ExportDataset.self]
-    )
+    static let configuration = CommandConfiguration(abstract: "Write suspects for annotators, or the dataset with its corrected labels.",
+                                                    subcommands: [ExportSuspects.self, ExportDataset.self])
 }
 
 extension ExportRun.AnnotationFormat: ExpressibleByArgument {}
 extension ExportRun.DatasetFormat: ExpressibleByArgument {}
 
 struct ExportSuspects: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "suspects",
-        abstract: "Write the latest `dq suspects` list for review: CSV, Label Studio tasks or doccano JSONL.",
-        discussion: """
-            csv: id, text, text_pair, given_label, suggested_label, reasons, score and an empty corrected_label column to fill in (cells a \
-            spreadsheet would run as formulas are prefixed with '). labelstudio: a JSON task list, the text in `data` and the suggested label as a \
-            prediction (labelling config in docs/commands/export.md). doccano: JSONL for text classification, the given label as `label`, the rest \
-            as metadata.
+    static let configuration = CommandConfiguration(commandName: "suspects", abstract: "Write the latest `dq suspects` list for review: CSV, Label Studio tasks or doccano JSONL.", discussion: """
+        csv: id, text, text_pair, given_label, suggested_label, reasons, score and an empty corrected_label column to fill in (cells a \
+        spreadsheet would run as formulas are prefixed with '). Bring the corrections back with `dq corrections import FILE`. \
+        More: docs/commands/export.md.
 
-            Bring the corrections back with `dq corrections import FILE`.
-
-            Examples:
-              dq export suspects --format csv --out review.csv
-              dq export suspects --format labelstudio --top 200 --out tasks.json
-            """
-    )
+        Examples:
+          dq export suspects --format csv --out review.csv
+          dq export suspects --format labelstudio --top 200 --out tasks.json
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "csv, labelstudio or doccano.") var format: ExportRun.AnnotationFormat = .csv
@@ -48,20 +39,15 @@ struct ExportSuspects: ParsableCommand {
 }
 
 struct ExportDataset: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dataset",
-        abstract: "Write the dataset as CSV or Parquet, with its given or corrected labels.",
-        discussion: """
-            Columns: id, split, text, text_pair, label, and with --labels corrected also given_label and corrected (whether an annotator changed the \
-            label). Parquet (--format parquet, or an --out ending in .parquet): Snappy-compressed text columns that pandas, pyarrow, polars, DuckDB \
-            and dq ingest read.
+    static let configuration = CommandConfiguration(commandName: "dataset", abstract: "Write the dataset as CSV or Parquet, with its given or corrected labels.", discussion: """
+        Columns: id, split, text, text_pair, label, and with --labels corrected also given_label and corrected. Parquet (--format \
+        parquet, or an --out ending in .parquet) opens in pandas, pyarrow, polars, DuckDB and dq ingest.
 
-            Examples:
-              dq export dataset --labels corrected --out clean.csv
-              dq export dataset --dataset trec --split train --out train.csv
-              dq export dataset --dataset trec --labels corrected --out trec-clean.parquet
-            """
-    )
+        Examples:
+          dq export dataset --labels corrected --out clean.csv
+          dq export dataset --dataset trec --split train --out train.csv
+          dq export dataset --dataset trec --labels corrected --out trec-clean.parquet
+        """)
 
     enum Labels: String, ExpressibleByArgument { case given, corrected }
 

@@ -2,26 +2,20 @@ import ArgumentParser
 import DQRuns
 
 struct Inconsistent: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Find samples that match a label's specifications but carry another label.",
-        discussion: """
-            A specification is something you know holds for one label: a query (ranked by BM25), example texts (ranked by similarity to them), or a \
-            regular expression (matches first). Each specification of label L ranks every sample; L's rankings are fused into one (rank \
-            aggregation); the best-ranked samples that are not labelled L are the suspects, with L as the suggested label and each specification's \
-            rank as the evidence.
+    static let configuration = CommandConfiguration(abstract: "Find samples that match a label's specifications but carry another label.", discussion: """
+        A specification is something you know holds for one label: a query (ranked by BM25), example texts, or a regular expression. \
+        Each label's specifications rank every sample; their rankings are fused (rank aggregation), and the best-ranked samples with \
+        another label are the suspects. specs.json (schema: docs/specs.schema.json):
+          { "specs": [
+            { "name": "praise", "label": "positive", "query": "great wonderful loved it" },
+            { "name": "refund", "label": "negative", "examples": ["I want my money back"] },
+            { "name": "no-recommend", "label": "negative", "pattern": "(?i)\\\\bwould not recommend" } ] }
 
-            specs.json (schema: docs/specs.schema.json):
-              { "specs": [
-                { "name": "praise", "label": "positive", "query": "great wonderful loved it" },
-                { "name": "refund", "label": "negative", "examples": ["I want my money back"] },
-                { "name": "no-recommend", "label": "negative", "pattern": "(?i)\\\\bwould not recommend" } ] }
-
-            Examples:
-              dq inconsistent --specs Fixtures/demo/trec-specs.json --dataset trec
-              dq inconsistent --specs specs.json --aggregate borda --min-specs 2
-              dq inconsistent --specs specs.json --embed-model ./all-MiniLM-L6-v2
-            """
-    )
+        Examples:
+          dq inconsistent --specs Fixtures/demo/trec-specs.json --dataset trec
+          dq inconsistent --specs specs.json --aggregate borda --min-specs 2
+          dq inconsistent --specs specs.json --embed-model ./all-MiniLM-L6-v2
+        """)
 
     @Option(help: ArgumentHelp("The specifications file (JSON).", valueName: "file")) var specs: String
     @OptionGroup var selection: DatasetOptions
@@ -46,10 +40,7 @@ struct Inconsistent: ParsableCommand {
     func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let store = try store.open()
-        let outcome = try Interrupt.during {
-            try InconsistentRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
-        }
+        let outcome = try Terminal.run { try InconsistentRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit([outcome.table])
     }
 }

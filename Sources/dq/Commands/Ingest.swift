@@ -5,39 +5,25 @@ import DQStore
 extension IngestRun.Format: ExpressibleByArgument {}
 
 struct Ingest: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Load labelled texts from CSV, TSV or JSON Lines files into the store.",
-        discussion: """
-            Each file is added in one transaction: an error or Ctrl-C leaves the store as it was before that file. Rows already in the store (same \
-            split, id or line, text and label) are skipped, so ingesting a file twice adds nothing. Bad rows (wrong field count, invalid UTF-8 or \
-            JSON, empty text, missing label) are kept aside as rejected, with their line and reason, unless --strict is given.
+    static let configuration = CommandConfiguration(abstract: "Load labelled texts from CSV, TSV, JSON Lines, Parquet, Arrow or annotation-tool exports into the store.", discussion: """
+        Each file is added in one transaction: an error or Ctrl-C leaves the store as it was. Rows already stored are skipped, so \
+        ingesting a file twice adds nothing; bad rows are kept aside as rejected, with line and reason, unless --strict. Columns are \
+        recognised by name when not given (text, sentence, premise, …; label, class, gold_label, …; id, guid, …). \
+        More: docs/commands/ingest.md.
 
-            Columns are recognised by name when not given: text (text, sentence, review, content, document, sentence1, premise), text pair \
-            (text_pair, sentence2, hypothesis), label (label, class, labels, category, gold_label, target) and id (id, guid, uid, idx).
-
-            Examples:
-              dq ingest reviews.csv --dataset reviews --text review --label stars
-              dq ingest dev.jsonl --dataset reviews --split dev
-              dq ingest mnli.csv --text premise --text-pair hypothesis --meta genre
-              dq ingest a.csv b.csv --all-meta
-
-            Several annotators per text. Long format, one row per annotation; rows with the same id (or, without an id column, \
-            the same text) are one sample:
-              dq ingest votes.csv --dataset sentiment --id item --annotator worker --label answer
-            Wide format, one column per annotator, an empty cell meaning not annotated:
-              dq ingest votes_wide.csv --dataset sentiment --annotators ann_a,ann_b,ann_c
-              dq ingest votes_wide.csv --dataset sentiment --annotator-prefix ann_
-            Label Studio (Export → JSON), with the choices of every annotator; doccano (one .jsonl per annotator, or the export's folder):
-              dq ingest export.json --input-format label-studio --dataset sentiment
-              dq ingest doccano_export/ --input-format doccano --dataset sentiment
-            A sample's given label is then the file's label column (wide format) or the most frequent annotation, ties going to the label \
-            given first; dq consensus replaces it with a better estimate. One annotator may give one item only one label: a second label \
-            is an error and nothing from the file is stored.
-
-            Multi-label data, each text with a list of labels (a;b, or a JSON array; empty for none):
-              dq ingest topics.csv --dataset topics --multi-label
-            """
-    )
+        Examples:
+          dq ingest reviews.csv --dataset reviews --text review --label stars
+          dq ingest dev.jsonl --dataset reviews --split dev
+          dq ingest mnli.csv --text premise --text-pair hypothesis --meta genre
+          dq ingest a.csv b.csv --all-meta
+        Several annotators, one row per annotation (long) or one column per annotator (wide):
+          dq ingest votes.csv --dataset sentiment --id item --annotator worker --label answer
+          dq ingest votes_wide.csv --dataset sentiment --annotator-prefix ann_
+          dq ingest export.json --input-format label-studio --dataset sentiment
+          dq ingest doccano_export/ --input-format doccano --dataset sentiment
+        Multi-label data (a;b, or a JSON array):
+          dq ingest topics.csv --dataset topics --multi-label
+        """)
 
     @Argument(help: ArgumentHelp("Files to load (.csv, .tsv, .jsonl).", valueName: "file")) var files: [String]
     @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
@@ -73,7 +59,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let store = try store.open()
-        let summaries = try Interrupt.during { try IngestRun.run(store: store, files: files, options: options, observer: Terminal.observer) }
+        let summaries = try Terminal.run { try IngestRun.run(store: store, files: files, options: options, observer: $0) }
         try output.emit([SummaryTables.ingest(summaries)])
         if output.format == .table, let first = summaries.first {
             Terminal.note("next: dq stats --dataset \(first.dataset.shellQuoted)")

@@ -2,34 +2,20 @@ import ArgumentParser
 import DQRuns
 
 struct LabelIssues: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "label-issues",
-        abstract: "Confident learning: the samples whose given label the out-of-sample model confidently contradicts.",
-        discussion: """
-            Confident learning (Northcutt, Jiang & Chuang, JAIR 2021), flagging exactly what cleanlab's find_label_issues flags with the same \
-            settings. It needs out-of-sample probabilities: those a `dq pvi` run stored (every sample scored by a model that never saw it), or a CSV \
-            from elsewhere with columns id, label and one per class, in the order of cleanlab's pred_probs (no ingest needed when the store has no dataset).
+    static let configuration = CommandConfiguration(commandName: "label-issues", abstract: "Confident learning: the samples whose given label the out-of-sample model confidently contradicts.", discussion: """
+        Confident learning (Northcutt et al., JAIR 2021), flagging what cleanlab's find_label_issues flags with the same settings, on \
+        out-of-sample probabilities: a `dq pvi` run's, a CSV from elsewhere (id, label, one column per class), or an n × K .npy with \
+        --labels, streamed. Printed: each label's estimated noise, the noise matrix and the flagged samples, least likely correct \
+        first. --multi-label judges one label at a time, as cleanlab's multilabel_classification does. More: docs/commands/label-issues.md.
 
-            At scale: --probs FILE.npy (an n × K float32 or float64 NumPy array, as numpy.save writes cleanlab's pred_probs) with --labels \
-            (a .npy of integer labels 0..K-1, or a CSV or Parquet file with a label column) is streamed in three passes and never held in memory: \
-            the flags are cleanlab's, exactly; rows are named by their index and labels by their column.
-
-            Printed: each label's estimated noise, the noise matrix P(given | true), and the flagged samples, least likely correct first, with the \
-            label the model prefers.
-
-            Examples:
-              dq pvi --model bow --dataset trec && dq label-issues --dataset trec
-              dq label-issues --run 3 --filter both --out issues.csv
-              dq label-issues --probs cross_val_probs.csv --dataset reviews
-              dq label-issues --probs pred_probs.npy --labels labels.npy --out issues.csv
-
-            Multi-label data (--multi-label): a CSV with columns id, labels (a;b or a JSON array) and one column per label holding the \
-            probability that the sample has it, judged one label at a time as cleanlab's multilabel_classification.find_label_issues does:
-              dq label-issues --multi-label --probs multilabel_probs.csv --out issues.csv
-            On a dataset ingested with --multi-label, after dq pvi (which runs one label at a time there):
-              dq pvi --dataset topics --model bow && dq label-issues --dataset topics --multi-label
-            """
-    )
+        Examples:
+          dq pvi --model bow --dataset trec && dq label-issues --dataset trec
+          dq label-issues --run 3 --filter both --out issues.csv
+          dq label-issues --probs cross_val_probs.csv --dataset reviews
+          dq label-issues --probs pred_probs.npy --labels labels.npy --out issues.csv
+          dq label-issues --multi-label --probs multilabel_probs.csv --out issues.csv
+          dq pvi --dataset topics --model bow && dq label-issues --dataset topics --multi-label
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(name: .customLong("run"), help: "The `dq pvi` run whose out-of-sample probabilities to use. Default: the dataset's latest on untransformed inputs.") var pviRun: Int64?

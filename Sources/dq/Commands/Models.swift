@@ -2,19 +2,14 @@ import ArgumentParser
 import DQRuns
 
 struct Models: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List and download the pretrained BERT weights dq can use.",
-        discussion: """
-            `--model tiny-bert` (prajjwal1/bert-tiny: 2 layers, H=128) looks for weights in this order: --weights DIR, dq's model cache \
-            ($DQ_CACHE/models or ~/.cache/dq/models), the Hugging Face cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub). Without \
-            weights, dq trains from random initialisation and says so. `dq models fetch` needs internet; HF_ENDPOINT selects a mirror.
+    static let configuration = CommandConfiguration(abstract: "List and download the pretrained BERT weights dq can use.", discussion: """
+        tiny-bert looks for weights in --weights DIR, dq's model cache ($DQ_CACHE/models or ~/.cache/dq/models), then the Hugging Face \
+        cache; without any, dq trains from random initialisation and says so. `dq models fetch` needs internet (HF_ENDPOINT: a mirror).
 
-            Examples:
-              dq models list
-              dq models fetch tiny-bert
-            """,
-        subcommands: [List.self, Fetch.self]
-    )
+        Examples:
+          dq models list
+          dq models fetch tiny-bert
+        """, subcommands: [List.self, Fetch.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show each known model and where its weights are.")

@@ -2,30 +2,20 @@ import ArgumentParser
 import DQRuns
 
 struct PVI: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pvi",
-        abstract: "Pointwise V-information: how much usable information each input carries about its label.",
-        discussion: """
-            Fits g′ on (text, label) and g on (empty input, label) from the same model family and scores every sample: PVI = −log2 g(y|∅) + log2 \
-            g′(y|x), in bits (Ethayarajh et al., ICML 2022). Low or negative PVI marks the hardest samples and likely mislabels; the mean PVI is the \
-            dataset's V-information. By default every sample is scored out of sample by K-fold cross-fitting; --train-split/--eval-split reproduces \
-            the paper's protocol.
+    static let configuration = CommandConfiguration(commandName: "pvi", abstract: "Pointwise V-information: how much usable information each input carries about its label.", discussion: """
+        Fits g′ on (text, label) and g on (empty input, label) from one model family and scores every sample out of sample: PVI = \
+        −log2 g(y|∅) + log2 g′(y|x), in bits (Ethayarajh et al., ICML 2022). Low or negative PVI marks the hardest samples and likely \
+        mislabels; the mean is the dataset's V-information. Cross-fitting keeps samples with the same text (for pairs, the same premise) \
+        in one fold (--group-by). --transform measures what an attribute of the input carries; compare runs with `dq vinfo compare`. \
+        More: docs/commands/pvi.md.
 
-            Examples:
-              dq pvi --dataset trec --model bow
-              dq pvi --dataset trec --model bow --folds 5 --by fine_label --out pvi.csv
-              dq pvi --dataset cola --model tiny-bert --train-split train --eval-split dev
-              dq pvi --dataset mnli --model bow --transform pair-only
-              dq pvi --dataset trec --model embeddings:./all-MiniLM-L6-v2
-
-            Cross-fitting keeps samples with the same text (for pairs, the same premise) in one fold (--group-by), so no input is scored by a model \
-            trained on its own copy.
-
-            --transform measures what an attribute of the input carries: shuffle (word order removed), text-only / pair-only (one text of a pair), \
-            length (only the length bucket), drop-tokens with --tokens-file FILE (listed words removed), lowercase. Compare runs with `dq vinfo \
-            compare`.
-            """
-    )
+        Examples:
+          dq pvi --dataset trec --model bow
+          dq pvi --dataset trec --model bow --folds 5 --by fine_label --out pvi.csv
+          dq pvi --dataset cola --model tiny-bert --train-split train --eval-split dev
+          dq pvi --dataset mnli --model bow --transform pair-only
+          dq pvi --dataset trec --model embeddings:./all-MiniLM-L6-v2
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "Folds for cross-fitting.") var folds = PVIRun.Options.folds
@@ -62,10 +52,7 @@ struct PVI: ParsableCommand {
     }
 
     func run() throws {
-        let store = try store.open()
-        let outcome = try Interrupt.during {
-            try PVIRun.run(store: store, dataset: selection.selection, options: options, observer: Terminal.observer)
-        }
+        let outcome = try Terminal.run { try PVIRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit(try outcome.tables(by: by, top: top), samples: outcome.sampleTable)
     }
 }

@@ -3,19 +3,14 @@ import DQReports
 import DQRuns
 
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Write one self-contained HTML report of everything dq knows about a dataset.",
-        discussion: """
-            The report gathers the latest run of each analysis: the dataset summary and label distribution, V-information per label with a PVI \
-            histogram per label (`dq pvi`), the data map (`dq cartography`), the label-pair JSD heatmap (`dq divergence`) and the suspects table \
-            (`dq suspects`). Each section names the run and parameters that produced it; an analysis not run yet is a one-line note saying which \
-            command to run. One file: inline CSS and SVG, no script, no external assets; every text is escaped.
+    static let configuration = CommandConfiguration(abstract: "Write one self-contained HTML report of everything dq knows about a dataset.", discussion: """
+        The latest run of each analysis, each section naming the run and parameters behind it; an analysis not run yet is a line saying \
+        which command to run. One file: inline CSS and SVG, no script, every text escaped. More: docs/commands/report.md.
 
-            Examples:
-              dq report --dataset trec --out report.html
-              dq report --dataset cola --out cola.html --top 100
-            """
-    )
+        Examples:
+          dq report --dataset trec --out report.html
+          dq report --dataset cola --out cola.html --top 100
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String

@@ -2,9 +2,8 @@ import ArgumentParser
 import DQRuns
 
 struct Runs: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List the recorded runs: kind, dataset, status, when, and why a run failed.",
-        discussion: "Examples:\n  dq runs\n  dq runs --dataset trec --format csv")
+    static let configuration = CommandConfiguration(abstract: "List the recorded runs: kind, dataset, status, when, and why a run failed.",
+                                                    discussion: "Examples:\n  dq runs\n  dq runs --dataset trec --format csv")
 
     @Option(help: "Only the runs of this dataset.") var dataset: String?
     @OptionGroup var store: StoreOptions

@@ -4,19 +4,16 @@ import DQRuns
 import DQStore
 
 struct Select: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Write a training subset chosen by PVI or by cartography region, and record the rule.",
-        discussion: """
-            The two papers' data-selection uses: drop the lowest-PVI samples (likely mislabels; Ethayarajh et al. 2022), keep the hardest by PVI, or \
-            keep a cartography region (Swayamdipta et al. 2020 train on the ambiguous third). The subset is written as CSV (id, split, text, \
-            text_pair, label) to retrain on, and stored as a run with its rule and the ids it kept.
+    static let configuration = CommandConfiguration(abstract: "Write a training subset chosen by PVI or by cartography region, and record the rule.", discussion: """
+        Drop the lowest-PVI samples (likely mislabels; Ethayarajh et al. 2022), keep the hardest by PVI, or keep a cartography region \
+        (Swayamdipta et al. 2020). The subset is written as CSV (id, split, text, text_pair, label) and stored as a run with its rule. \
+        More: docs/commands/select.md.
 
-            Examples:
-              dq select --drop-lowest 10% --out clean.csv
-              dq select --run 3 --keep-hardest 1000 --out hard.csv
-              dq select --region ambiguous --out ambiguous.csv
-            """
-    )
+        Examples:
+          dq select --drop-lowest 10% --out clean.csv
+          dq select --run 3 --keep-hardest 1000 --out hard.csv
+          dq select --region ambiguous --out ambiguous.csv
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(name: .customLong("run"), help: "The `dq pvi` or `dq cartography` run to select by. Default: the dataset's latest of the kind the rule needs.") var sourceRun: Int64?

@@ -2,21 +2,16 @@ import ArgumentParser
 import DQRuns
 
 struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Label distribution, text lengths, exact duplicates and conflicting duplicates.",
-        discussion: """
-            Conflicting duplicates are texts that are the same after folding case, whitespace and punctuation but carry different labels: either a \
-            labelling mistake or a genuinely ambiguous input. With --datasets a,b the datasets are pooled (they must share labels) and conflicts \
-            across them are found too.
+    static let configuration = CommandConfiguration(abstract: "Label distribution, text lengths, exact duplicates and conflicting duplicates.", discussion: """
+        Conflicting duplicates are texts equal after folding case, whitespace and punctuation that carry different labels. With \
+        --datasets a,b the datasets are pooled (they must share labels). Lengths count whitespace-separated tokens; median and p95 \
+        interpolate as numpy does. More: docs/commands/stats.md.
 
-            Lengths count whitespace-separated tokens (text and text pair together); median and p95 interpolate linearly, as numpy does.
-
-            Examples:
-              dq stats --dataset cola
-              dq stats --dataset cola --split dev --format json
-              dq stats --datasets cola,cola_extra
-            """
-    )
+        Examples:
+          dq stats --dataset cola
+          dq stats --dataset cola --split dev --format json
+          dq stats --datasets cola,cola_extra
+        """)
 
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
     @Option(help: ArgumentHelp("Several datasets with the same labels, comma-separated, pooled.", valueName: "a,b")) var datasets: CommaList?

@@ -2,21 +2,17 @@ import ArgumentParser
 import DQRuns
 
 struct Suspects: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "One ranked list of the samples most likely mislabelled, from every analysis run so far.",
-        discussion: """
-            Scores every sample with the latest run of each analysis: PVI and confident learning on the `dq pvi` run's out-of-sample \
-            probabilities (one source: one model), cartography confidence, specification matches and conflicting duplicates. After `dq \
-            evaluate`, the fusion it fitted on planted errors gives each sample the probability that its label is wrong; otherwise the model \
-            signals' ranks are averaged. The list is as long as confident learning's estimate of the label errors. Each row gives every \
-            signal's value and a suggested label; the list is stored as a run for `dq export suspects`.
+    static let configuration = CommandConfiguration(abstract: "One ranked list of the samples most likely mislabelled, from every analysis run so far.", discussion: """
+        Scores every sample with the latest run of each analysis: each model's PVI and confident learning, cartography confidence, \
+        specifications, conflicting duplicates, annotator disagreement. After `dq evaluate`, the fusion it fitted on planted errors \
+        scores the samples; otherwise the model signals' ranks are averaged. The list is as long as confident learning's estimate of \
+        the label errors; it is stored as a run for `dq export suspects`. More: docs/commands/suspects.md.
 
-            Examples:
-              dq suspects --dataset trec
-              dq suspects --dataset trec --top 100 --format csv
-              dq suspects --dataset trec --all --out ranked.csv
-            """
-    )
+        Examples:
+          dq suspects --dataset trec
+          dq suspects --dataset trec --split test --top 100 --format csv
+          dq suspects --dataset trec --all --out ranked.csv
+        """)
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "List this many suspects instead of the estimated number of label errors.") var top: Int?

@@ -2,28 +2,20 @@ import ArgumentParser
 import DQRuns
 
 struct VInfo: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "vinfo",
-        abstract: "Compare V-information across datasets, models, input transformations and slices.",
-        subcommands: [VInfoCompare.self]
-    )
+    static let configuration = CommandConfiguration(commandName: "vinfo", abstract: "Compare V-information across datasets, models, input transformations and slices.",
+                                                    subcommands: [VInfoCompare.self])
 }
 
 struct VInfoCompare: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compare",
-        abstract: "One table of V-information of `dq pvi` runs, with bootstrap confidence intervals.",
-        discussion: """
-            Each run's V-information (mean PVI, in bits) with a 95% percentile-bootstrap interval and g′'s accuracy, and each run's difference from \
-            the first with its own interval (paired when both runs scored the same samples). Answers: which dataset is harder for this model, how \
-            much word order carries (--transform shuffle), whether one model extracts more usable information than another.
+    static let configuration = CommandConfiguration(commandName: "compare", abstract: "One table of V-information of `dq pvi` runs, with bootstrap confidence intervals.", discussion: """
+        Each run's V-information (mean PVI, in bits) with a 95% bootstrap interval and g′'s accuracy, and its difference from the first \
+        run (paired when both scored the same samples). More: docs/commands/vinfo.md.
 
-            Examples:
-              dq vinfo compare 3 5 7
-              dq vinfo compare --dataset mnli
-              dq vinfo compare --dataset snli,mnli --model bow --per-label
-            """
-    )
+        Examples:
+          dq vinfo compare 3 5 7
+          dq vinfo compare --dataset mnli
+          dq vinfo compare --dataset snli,mnli --model bow --per-label
+        """)
 
     @Argument(help: "`dq pvi` run ids. Default: the latest run of each model and transformation of --dataset.") var runs: [Int64] = []
     @Option(help: ArgumentHelp("Datasets whose runs to compare (comma-separated). Default: the only one.", valueName: "a,b")) var dataset: CommaList?

@@ -1,45 +1,45 @@
 import DQReports
-import DQRuns
 import Foundation
 
-/// Messages for people on standard error, kept apart from results on standard output.
-enum Terminal {
-    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+/// Messages for people on standard error, kept apart from results on standard output: what a
+/// run tells the person waiting for it at a terminal (progress only when standard error is one).
+package enum Terminal {
+    package static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
 
     /// A line of information (not a result).
-    static func note(_ message: String) {
+    package static func note(_ message: String) {
         fflush(nil)
         FileHandle.standardError.write(Data((Table.visible(message) + "\n").utf8))
     }
 
     /// Rewrites the current progress line (only on a terminal).
-    static func progress(_ message: String) {
+    package static func progress(_ message: String) {
         guard stderrIsTerminal else { return }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + Table.visible(message)).utf8))
     }
 
     /// Clears the progress line.
-    static func endProgress() {
+    package static func endProgress() {
         guard stderrIsTerminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
     /// A run's notes and progress on standard error; Ctrl-C stops it at its next checkpoint.
-    static var observer: RunObserver {
+    package static var observer: RunObserver {
         RunObserver(note: note, progress: progress, endProgress: endProgress, checkInterrupt: Interrupt.check)
     }
 }
 
 /// Ctrl-C while long work runs: the first press asks the work to stop at its next checkpoint
 /// (which rolls back what it had not committed); the default behaviour is restored afterwards.
-enum Interrupt {
+package enum Interrupt {
     nonisolated(unsafe) private static var requested: sig_atomic_t = 0
 
-    struct Requested: Error, CustomStringConvertible {
-        var description: String { "interrupted; nothing from the unfinished step was stored" }
+    package struct Requested: Error, CustomStringConvertible {
+        package var description: String { "interrupted; nothing from the unfinished step was stored" }
     }
 
-    static func during<T>(_ body: () throws -> T) throws -> T {
+    package static func during<T>(_ body: () throws -> T) throws -> T {
         requested = 0
         signal(SIGINT) { _ in Interrupt.requested = 1 }
         defer { signal(SIGINT, SIG_DFL) }
@@ -54,7 +54,14 @@ enum Interrupt {
     }
 
     /// Throws when Ctrl-C was pressed.
-    static func check() throws {
+    package static func check() throws {
         if requested != 0 { throw Requested() }
+    }
+}
+
+extension Terminal {
+    /// Runs `body` with the terminal's observer, Ctrl-C stopping it at its next checkpoint.
+    package static func run<T>(_ body: (RunObserver) throws -> T) throws -> T {
+        try Interrupt.during { try body(observer) }
     }
 }
