@@ -59,6 +59,10 @@ package enum AgreementRun {
 
         package init() {}
 
+        package init(dataset: String?, splits: [String]?, resamples: Int, level: Double, seed: UInt64, top: Int) {
+            (self.dataset, self.splits, self.resamples, self.level, self.seed, self.top) = (dataset, splits, resamples, level, seed, top)
+        }
+
         package func validate() throws(OptionError) {
             try OptionError.check(resamples, atLeast: 0, "resamples")
             if !(level > 0 && level < 1) { throw OptionError("{level} must be between 0 and 1, e.g. 0.95") }

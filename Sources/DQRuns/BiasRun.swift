@@ -26,6 +26,13 @@ package enum BiasRun {
             try OptionError.check(examples, atLeast: 0, "examples")
             if let phi, !(phi >= 0 && phi <= 1) { throw OptionError("{phi} must be dataset or a number between 0 and 1") }
         }
+
+        /// φ as written: "dataset" (the label's overall rate, nil) or a number.
+        package static func phi(_ text: String) throws(OptionError) -> Double? {
+            if text == "dataset" { return nil }
+            guard let value = Double(text) else { throw OptionError("{phi} must be dataset or a number between 0 and 1") }
+            return value
+        }
     }
 
     package static func tables(store: Store, dataset selection: DatasetSelection, options: Options) throws -> [Table] {

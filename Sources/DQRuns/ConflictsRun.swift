@@ -24,6 +24,10 @@ package enum ConflictsRun {
 
         package init() {}
 
+        package init(datasets: [String]?, threshold: Double, exactOnly: Bool) {
+            (self.datasets, self.threshold, self.exactOnly) = (datasets, threshold, exactOnly)
+        }
+
         package func validate() throws(OptionError) {
             if !(threshold > 0 && threshold <= 1) { throw OptionError("{threshold} must be in (0, 1]") }
         }

@@ -38,6 +38,10 @@ package enum ConsensusRun {
 
         package init() {}
 
+        package init(dataset: String?, splits: [String]?, method: Consensus.Method?, probs: String?, pviRun: Int64?, saveAs: String?, top: Int) {
+            (self.dataset, self.splits, self.method, self.probs, self.pviRun, self.saveAs, self.top) = (dataset, splits, method, probs, pviRun, saveAs, top)
+        }
+
         package func validate() throws(OptionError) {
             if probs != nil && pviRun != nil { throw OptionError("give {probs} or {pviRun}, not both") }
             if let method, method != .crowdlab, probs != nil || pviRun != nil {

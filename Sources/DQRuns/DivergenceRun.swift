@@ -28,6 +28,12 @@ package enum DivergenceRun {
     package typealias Vocabulary = LabelDivergence.Vocabulary
     package typealias Field = LabelDivergence.Field
 
+    /// The logarithm's base: 2 (bits) or e (nats).
+    package enum LogBase: String, CaseIterable, Sendable {
+        case two = "2", e
+        package var value: Double { self == .two ? 2 : M_E }
+    }
+
     package enum TokenKind: String, Sendable, Codable, CaseIterable { case words, wordpiece }
 
     package struct Options: Sendable {

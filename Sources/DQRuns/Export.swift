@@ -84,6 +84,12 @@ package enum ExportRun {
     }
 
     /// The dataset (optionally some splits) as CSV or Parquet, with its given or corrected labels.
+    /// `format` nil: the one `path`'s extension implies.
+    package static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool,
+                               format: DatasetFormat?, path: String) throws -> DatasetFile {
+        try dataset(store: store, dataset: selection, correctedLabels: correctedLabels, format: format ?? DatasetFormat(path: path))
+    }
+
     package static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool,
                                format: DatasetFormat = .csv) throws -> DatasetFile {
         let dataset = try store.resolve(selection)

@@ -109,6 +109,16 @@ package enum PVIRun {
         /// The default number of cross-fitting folds.
         package static let folds = 5
 
+        /// Cross-fitting in `folds` folds, or, with both splits named, fitting on `trainSplit`
+        /// and scoring `evalSplit` (one without the other is an error).
+        package static func scheme(folds: Int, trainSplit: String?, evalSplit: String?) throws(OptionError) -> Scheme {
+            switch (trainSplit, evalSplit) {
+            case (nil, nil): return .crossFit(folds: folds)
+            case let (train?, evaluate?): return .split(train: [train], evaluate: [evaluate])
+            default: throw OptionError("give both {trainSplit} and {evalSplit}, or neither")
+            }
+        }
+
         /// `splits`: the samples cross-fitting selects, which a train/evaluate scheme names itself.
         package func validate(splits: [String]? = nil) throws(OptionError) {
             switch scheme {

@@ -14,7 +14,7 @@ package enum Remedy: Equatable, Sendable {
     /// Name the input file's format.
     case nameFormat
 
-    package enum Column: Sendable, Equatable { case text, textPair, label, id, meta, annotator, annotationTime }
+    package enum Column: Sendable, Hashable { case text, textPair, label, id, meta, annotator, annotationTime }
 
     package init?(_ error: any Error) {
         switch error {

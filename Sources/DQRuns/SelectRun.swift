@@ -61,6 +61,16 @@ package enum SelectRun {
             if case .region = self { return .cartography }
             return .pvi
         }
+
+        /// The one rule given; none or several is an error.
+        package init(dropLowest: Amount?, keepHardest: Amount?, region: CartographyRegion?) throws(OptionError) {
+            switch (dropLowest, keepHardest, region) {
+            case let (amount?, nil, nil): self = .dropLowest(amount)
+            case let (nil, amount?, nil): self = .keepHardest(amount)
+            case let (nil, nil, region?): self = .region(region)
+            default: throw OptionError("give exactly one rule: {dropLowest}, {keepHardest} or {region}")
+            }
+        }
     }
 
     package struct Outcome {

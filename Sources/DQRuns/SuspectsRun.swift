@@ -15,6 +15,10 @@ package enum SuspectsRun {
 
         package init() {}
 
+        package init(top: Int?, all: Bool) {
+            (self.top, self.all) = (top, all)
+        }
+
         package func validate() throws(OptionError) {
             if let top { try OptionError.check(top, atLeast: 1, "top") }
             if top != nil && all { throw OptionError("{top} and {all} do not go together") }

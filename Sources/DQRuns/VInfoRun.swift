@@ -18,6 +18,10 @@ package enum VInfoRun {
 
         package init() {}
 
+        package init(runs: [Int64], datasets: [String]?, models: Set<String>?, perLabel: Bool, bootstrap: Int, seed: UInt64) {
+            (self.runs, self.datasets, self.models, self.perLabel, self.bootstrap, self.seed) = (runs, datasets, models, perLabel, bootstrap, seed)
+        }
+
         package func validate() throws(OptionError) {
             try OptionError.check(bootstrap, in: 100...100_000, "bootstrap")
             if !runs.isEmpty && (datasets != nil || models != nil) { throw OptionError("give run ids, or {dataset}/{model}, not both") }

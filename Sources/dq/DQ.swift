@@ -1,7 +1,6 @@
 import ArgumentParser
 import DQRuns
 import DQStore
-import Foundation
 
 @main
 struct DQ: ParsableCommand {
@@ -16,9 +15,8 @@ struct DQ: ParsableCommand {
               dq datasets
               dq stats --dataset reviews
 
-            Then find what is hard and what is wrong: V-information per sample and label, the data map (easy, ambiguous, hard-to-learn), the \
-            labels that look alike, confident learning, samples that fit another label's specifications (specs.json), all of it in one list, and how \
-            well each signal finds errors planted into a copy of the labels:
+            Then find what is hard and what is wrong (V-information, the data map, labels that look alike, confident learning, specifications), \
+            merge it into one list, and measure how well each signal finds errors planted into a copy of the labels:
               dq pvi --dataset reviews --model bow
               dq cartography --dataset reviews --epochs 3
               dq divergence --dataset reviews
@@ -84,15 +82,10 @@ enum Hints {
         case .fewerFolds?: return "; use fewer --folds"
         case .gentlerTraining?: return "; lower --lr or raise --batch-size"
         case .nameColumn(let column)?:
-            switch column {
-            case .text: return "; name it with --text COLUMN"
-            case .textPair: return "; name it with --text-pair COLUMN"
-            case .label: return "; name it with --label COLUMN"
-            case .id: return "; name it with --id COLUMN"
-            case .meta: return "; name it with --meta COLUMN"
-            case .annotator: return "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
-            case .annotationTime: return "; name it with --annotation-time COLUMN"
-            }
+            let flags: [Remedy.Column: String] = [.text: "--text", .textPair: "--text-pair", .label: "--label", .id: "--id", .meta: "--meta",
+                                                  .annotationTime: "--annotation-time"]
+            return flags[column].map { "; name it with \($0) COLUMN" }
+                ?? "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
         case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"
         case nil: return nil
         }

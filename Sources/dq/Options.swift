@@ -2,31 +2,32 @@ import ArgumentParser
 import DQReports
 import DQRuns
 import DQStore
-import Foundation
 
 /// `--db`, shared by every command that touches the store.
 struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The store file. Default: $DQ_DB, else ./dq.sqlite.", valueName: "path")) var db: String?
 
-    func open() throws -> Store {
-        try Store(path: Store.resolvePath(db))
-    }
+    func open() throws -> Store { try Store(path: Store.resolvePath(db)) }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// `--dataset` and `--split`, for commands that analyse one dataset.
+/// `--dataset`, `--split` and `--db`, for commands that analyse one dataset of a store.
 struct DatasetOptions: ParsableArguments {
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
     @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split")) var split: CommaList?
+    @OptionGroup var store: StoreOptions
     var selection: DatasetSelection { DatasetSelection(name: dataset, splits: split?.values) }
+    func open() throws -> Store { try store.open() }
 }
 
 /// `--dataset` alone, for commands whose work is not a selection of splits (corrections name
 /// samples by id; artefacts refit a run on the samples it scored).
 struct DatasetNameOptions: ParsableArguments {
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
+    @OptionGroup var store: StoreOptions
     var selection: DatasetSelection { DatasetSelection(name: dataset) }
+    func open() throws -> Store { try store.open() }
 }
 
 /// `--format`, `--table` and `--out`, shared by every reporting command.
@@ -64,11 +65,7 @@ struct SampleOutputOptions: ParsableArguments {
 enum OutputCheck {
     static func check(_ path: String?, option: String, folderAllowed: Bool = false) throws {
         guard let path else { return }
-        do {
-            try OutputFiles.check(path, folderAllowed: folderAllowed)
-        } catch {
-            throw ValidationError("\(option) \(error)")
-        }
+        do { try OutputFiles.check(path, folderAllowed: folderAllowed) } catch { throw ValidationError("\(option) \(error)") }
     }
 }
 
@@ -76,11 +73,11 @@ enum OutputCheck {
 /// it was called — printed as `Error: …` without the usage text; the exit status is 1.
 struct CommandError: Error, CustomStringConvertible {
     let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
+    init(_ description: String) { self.description = description }
 }
+
+/// `--by annotator`: results over each annotator's samples as well.
+enum Slices: String, ExpressibleByArgument { case annotator }
 
 /// A comma-separated list of names (`--split train,dev`), blanks around names trimmed and
 /// empty names dropped.
@@ -107,10 +104,6 @@ enum Flags {
     /// A run's checks of its options, as usage errors that name flags; `renamed`: this
     /// command's flags that are not spelt after their property.
     static func check(renamed: [String: String] = [:], _ validate: () throws -> Void) throws {
-        do {
-            try validate()
-        } catch let error as OptionError {
-            throw ValidationError(error.message { flag($0, renamed: renamed) })
-        }
+        do { try validate() } catch let error as OptionError { throw ValidationError(error.message { flag($0, renamed: renamed) }) }
     }
 }

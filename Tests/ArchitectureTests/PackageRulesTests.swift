@@ -45,6 +45,11 @@ private let targets = { () -> [PackageRules.Target] in
     }
 }
 
+@Test func theCommandLineHoldsUnder1100Lines() throws {
+    let lines = try swiftFiles(under: "Sources/dq").reduce(0) { $0 + $1.source.split(separator: "\n", omittingEmptySubsequences: false).count - 1 }
+    #expect(lines > 500 && lines < 1100, "Sources/dq holds \(lines) lines: it names flags and renders, and the runs do the rest")
+}
+
 @Test func noPackageFunctionOfTheRunsIsLongerThan80Lines() throws {
     let long = try swiftFiles(under: "Sources/DQRuns").flatMap { PackageRules.longFunctions(in: $0.source, path: $0.path, limit: 80) }
     #expect(long.isEmpty, "\(long.joined(separator: "\n"))")

@@ -17,19 +17,16 @@ struct Agreement: ParsableCommand {
     @Option(help: "The intervals' confidence level.") var level = AgreementRun.Options().level
     @Option(help: "Seed of the bootstrap.") var seed = AgreementRun.Options().seed
     @Option(help: "How many of the most disputed items to list.") var top = AgreementRun.Options().top
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     var options: AgreementRun.Options {
-        var o = AgreementRun.Options()
-        (o.dataset, o.splits, o.resamples, o.level, o.seed, o.top) = (data.dataset, data.selection.splits, resamples, level, seed, top)
-        return o
+        AgreementRun.Options(dataset: data.dataset, splits: data.selection.splits, resamples: resamples, level: level, seed: seed, top: top)
     }
 
     func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let outcome = try Terminal.run { try AgreementRun.run(store: try store.open(), options: options, observer: $0) }
+        let outcome = try Terminal.run { try AgreementRun.run(store: try data.open(), options: options, observer: $0) }
         try output.emit(outcome.tables)
     }
 }

@@ -20,7 +20,6 @@ struct Artefacts: ParsableCommand {
     @Option(help: "Tokens listed per label.") var top = 30
     @Option(help: "Only tokens occurring more than this many times in all labels (the reference's min_freq).") var minCount = ArtefactsRun.Options().minCount
     @Option(help: ArgumentHelp("Also write the top tokens of each label as a specs.json draft.", valueName: "file")) var asSpecs: String?
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws { try OutputCheck.check(asSpecs, option: "--as-specs") }
@@ -28,7 +27,7 @@ struct Artefacts: ParsableCommand {
     func run() throws {
         var options = ArtefactsRun.Options()
         (options.pviRun, options.label, options.minCount) = (pviRun, label, minCount)
-        let outcome = try Terminal.run { try ArtefactsRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
+        let outcome = try Terminal.run { try ArtefactsRun.run(store: try selection.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit(outcome.tables(top: top))
         if let asSpecs {
             try OutputFiles.write(outcome.specsDraft, to: asSpecs)

@@ -17,21 +17,17 @@ struct Bias: ParsableCommand {
     @Option(name: .customLong("run"), help: "The `dq pvi` run for the model's rates. Default: the dataset's latest on untransformed inputs, if any.") var pviRun: Int64?
     @Option(help: ArgumentHelp("The reference rate φ: dataset (the label's overall rate) or a number such as 0.5.", valueName: "dataset|p")) var phi = "dataset"
     @Option(help: "Sample ids listed per term.") var examples = BiasRun.Options(termsFile: "", label: "").examples
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        if phi != "dataset" && Double(phi) == nil { throw ValidationError("--phi must be dataset or a number between 0 and 1") }
-        try Flags.check(renamed: ["pviRun": "--run", "termsFile": "--terms"], options.validate)
-    }
+    func validate() throws { try Flags.check(renamed: ["pviRun": "--run", "termsFile": "--terms"]) { try options().validate() } }
 
-    var options: BiasRun.Options {
+    func options() throws -> BiasRun.Options {
         var o = BiasRun.Options(termsFile: terms, label: label)
-        (o.pviRun, o.phi, o.examples) = (pviRun, phi == "dataset" ? nil : Double(phi), examples)
+        (o.pviRun, o.phi, o.examples) = (pviRun, try BiasRun.Options.phi(phi), examples)
         return o
     }
 
     func run() throws {
-        try output.emit(try BiasRun.tables(store: try store.open(), dataset: selection.selection, options: options))
+        try output.emit(try BiasRun.tables(store: try selection.open(), dataset: selection.selection, options: try options()))
     }
 }

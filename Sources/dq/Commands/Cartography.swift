@@ -19,30 +19,24 @@ struct Cartography: ParsableCommand {
     @Option(help: "Record the dynamics every this many epochs (1: after each epoch; 0.25: four times per epoch).") var every = CartographyRun.Options().every
     @Option(help: "How many samples of each region to list.") var top = 8
     @Option(help: ArgumentHelp("Write the data map as an SVG file.", valueName: "file.svg")) var plot: String?
-    @Option(name: .customLong("import"), help: ArgumentHelp(
-        "Map training dynamics recorded elsewhere (allenai/cartography's dynamics_epoch_<e>.jsonl files) instead of training.",
-        valueName: "dir"))
-    var importDirectory: String?
+    @Option(name: .customLong("import"), help: ArgumentHelp("Map training dynamics recorded elsewhere (allenai/cartography's dynamics_epoch_<e>.jsonl files) instead of training.", valueName: "dir")) var importDirectory: String?
     @OptionGroup var modelOptions: ModelOptions
-    @OptionGroup var store: StoreOptions
-    @Option(help: ArgumentHelp("Also summarise over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator"))
-    var by: String?
+    @Option(help: ArgumentHelp("Also summarise over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator")) var by: Slices?
     @OptionGroup var output: SampleOutputOptions
 
     var options: CartographyRun.Options {
         var o = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory, model: modelOptions.settings(default: .tinyBert))
-        o.byAnnotator = by == "annotator"
+        o.byAnnotator = by == .annotator
         return o
     }
 
     func validate() throws {
-        if let by, by != "annotator" { throw ValidationError("--by takes annotator (the regions over each annotator's samples)") }
         try OutputCheck.check(plot, option: "--plot")
         try Flags.check(options.validate)
     }
 
     func run() throws {
-        let outcome = try Terminal.run { try CartographyRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
+        let outcome = try Terminal.run { try CartographyRun.run(store: try selection.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)
         if let plot {
             try OutputFiles.write(outcome.dataMapSVG, to: plot)

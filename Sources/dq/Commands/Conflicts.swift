@@ -23,11 +23,7 @@ struct Conflicts: ParsableCommand {
         try Flags.check(options.validate)
     }
 
-    var options: ConflictsRun.Options {
-        var o = ConflictsRun.Options()
-        (o.datasets, o.threshold, o.exactOnly) = (datasets?.values ?? dataset.map { [$0] }, threshold, exactOnly)
-        return o
-    }
+    var options: ConflictsRun.Options { ConflictsRun.Options(datasets: datasets?.values ?? dataset.map { [$0] }, threshold: threshold, exactOnly: exactOnly) }
 
     func run() throws {
         try output.emit([try ConflictsRun.run(store: try store.open(), options: options).table])

@@ -19,24 +19,20 @@ struct ConsensusCommand: ParsableCommand {
 
     @OptionGroup var data: DatasetOptions
     @Option(help: "majority, dawid-skene or crowdlab.") var method: ConsensusRun.Method?
-    @Option(help: ArgumentHelp("CROWDLAB's out-of-sample probabilities: a CSV with id, label and one column per label (as dq label-issues --probs).", valueName: "file"))
-    var probs: String?
+    @Option(help: ArgumentHelp("CROWDLAB's out-of-sample probabilities: a CSV with id, label and one column per label (as dq label-issues --probs).", valueName: "file")) var probs: String?
     @Option(help: ArgumentHelp("CROWDLAB: the PVI run whose probabilities to use.", valueName: "run")) var pviRun: Int64?
     @Option(help: ArgumentHelp("Save the consensus as a new dataset of this name.", valueName: "name")) var saveAs: String?
     @Option(help: "How many items to list.") var top = ConsensusRun.Options().top
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: SampleOutputOptions
 
     var options: ConsensusRun.Options {
-        var o = ConsensusRun.Options()
-        (o.dataset, o.splits, o.method, o.probs, o.pviRun, o.saveAs, o.top) = (data.dataset, data.selection.splits, method, probs, pviRun, saveAs, top)
-        return o
+        ConsensusRun.Options(dataset: data.dataset, splits: data.selection.splits, method: method, probs: probs, pviRun: pviRun, saveAs: saveAs, top: top)
     }
 
     func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let outcome = try Terminal.run { try ConsensusRun.run(store: try store.open(), options: options, observer: $0) }
+        let outcome = try Terminal.run { try ConsensusRun.run(store: try data.open(), options: options, observer: $0) }
         try output.emit(outcome.tables, samples: outcome.sampleTable)
         if let saved = outcome.savedAs { Terminal.note("next: dq pvi --dataset \(saved.shellQuoted) --model bow") }
     }

@@ -21,10 +21,9 @@ struct CorrectionsImport: ParsableCommand {
     @Argument(help: ArgumentHelp("The filled CSV or Label Studio JSON export.", valueName: "file")) var file: String
     @Option(help: "Who made the corrections (when the file does not say).") var annotator: String?
     @OptionGroup var selection: DatasetNameOptions
-    @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let outcome = try CorrectionsRun.importFile(file, store: try store.open(), dataset: selection.selection, annotator: annotator)
+        let outcome = try CorrectionsRun.importFile(file, store: try selection.open(), dataset: selection.selection, annotator: annotator)
         Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied (\(outcome.read - outcome.applied) already had that label)")
         print("next: dq export dataset --dataset \(outcome.dataset.shellQuoted) --labels corrected --out clean.csv")
     }
@@ -34,10 +33,9 @@ struct CorrectionsList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "The audit trail: every label change, with the old and new label, who, when and from which file.")
 
     @OptionGroup var selection: DatasetNameOptions
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try output.emit([try CorrectionsRun.history(store: try store.open(), dataset: selection.selection)])
+        try output.emit([try CorrectionsRun.history(store: try selection.open(), dataset: selection.selection)])
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import DQRuns
-import Foundation
 
 struct Divergence: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Label-pair difficulty: Jensen–Shannon divergence of every two labels' word distributions.", discussion: """
@@ -17,7 +16,7 @@ struct Divergence: ParsableCommand {
 
     @OptionGroup var selection: DatasetOptions
     @Option(help: "Add-α (Laplace) smoothing.") var alpha = DivergenceRun.Options().divergence.alpha
-    @Option(help: ArgumentHelp("Logarithm base: 2 (bits; JSD between 0 and 1) or e (nats).", valueName: "2|e")) var log = "2"
+    @Option(help: ArgumentHelp("Logarithm base: 2 (bits; JSD between 0 and 1) or e (nats).", valueName: "2|e")) var log = DivergenceRun.LogBase.two
     @Option(help: "The vocabulary smoothed over: pair (the two labels' words) or global (every label's).") var vocab = DivergenceRun.Options().divergence.vocabulary
     @Option(help: "Leave out words seen fewer times than this in the whole dataset.") var minCount = DivergenceRun.Options().divergence.minCount
     @Option(help: ArgumentHelp("A file of words to leave out, one per line.", valueName: "file")) var stopwords: String?
@@ -27,28 +26,25 @@ struct Divergence: ParsableCommand {
     @Option(help: "How many contributing words to show toward each label.") var topTokens = DivergenceRun.Options().divergence.topTokens
     @Option(help: "Label permutations per pair for the size baseline (0: none).") var permutations = DivergenceRun.Options().permutations
     @Flag(help: "Print the divergences as a label × label matrix instead of a list.") var matrix = false
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     var options: DivergenceRun.Options {
         var o = DivergenceRun.Options()
-        (o.divergence.alpha, o.divergence.logBase, o.divergence.vocabulary, o.divergence.minCount) = (alpha, log == "e" ? M_E : 2, vocab, minCount)
+        (o.divergence.alpha, o.divergence.logBase, o.divergence.vocabulary, o.divergence.minCount) = (alpha, log.value, vocab, minCount)
         (o.divergence.field, o.divergence.topTokens, o.stopwordsFile) = (field, topTokens, stopwords)
         (o.tokens, o.tokenizer, o.permutations) = (tokens, tokenizer, permutations)
         return o
     }
 
-    func validate() throws {
-        if log != "2" && log != "e" { throw ValidationError("--log must be 2 or e") }
-        try Flags.check(options.validate)
-    }
+    func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let outcome = try DivergenceRun.run(store: try store.open(), dataset: selection.selection, options: options)
+        let outcome = try DivergenceRun.run(store: try selection.open(), dataset: selection.selection, options: options)
         try output.emit([matrix ? outcome.matrixTable : outcome.pairTable])
     }
 }
 
 extension DivergenceRun.Vocabulary: ExpressibleByArgument {}
+extension DivergenceRun.LogBase: ExpressibleByArgument {}
 extension DivergenceRun.Field: ExpressibleByArgument {}
 extension DivergenceRun.TokenKind: ExpressibleByArgument {}

@@ -3,12 +3,10 @@ import DQRuns
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "How well dq finds label errors in this dataset: plant known errors, rerun the analyses, score each signal.", discussion: """
-        A share of the labels (--rate) is changed in a copy (the store's labels are untouched): to any other label (uniform), or to the \
-        labels an out-of-sample bow model confuses them with (confusable). Cross-fitted bow PVI, confident learning, conflicting \
-        duplicates and, with --specs, specifications then rank every sample, scored against the planted errors: precision and recall in \
-        the top k (k = the number planted), average precision and AUROC, mean ± sd over --repeats seeds. --embed-model DIR adds a linear \
-        probe on a BERT checkpoint's frozen sentence embeddings as a second model; --cartography MODEL trains a BERT family on each copy \
-        (slow). The fusion fitted here is stored with the run, and dq suspects uses it. More: docs/commands/evaluate.md.
+        A share of the labels (--rate) is changed in a copy (the store's labels are untouched); every signal then ranks the samples and \
+        is scored against the planted errors: precision and recall in the top k (k = the number planted), average precision and AUROC, \
+        mean ± sd over --repeats seeds. --embed-model adds a second model; --cartography trains a BERT family on each copy (slow). The \
+        fusion fitted here is stored with the run, and dq suspects uses it. More: docs/commands/evaluate.md.
 
         Examples:
           dq evaluate --dataset trec
@@ -24,14 +22,12 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Cross-fitting folds of the bow model.") var folds = EvaluateRun.Options().folds
     @Option(help: ArgumentHelp("Also score these specifications (as dq inconsistent).", valueName: "file")) var specs: String?
     @Option(help: ArgumentHelp("Also cross-fit a linear probe on this BERT checkpoint's sentence embeddings.", valueName: "dir")) var embedModel: String?
-    @Option(help: ArgumentHelp("Also train this BERT family on each noisy copy and score its cartography confidence (as dq cartography).",
-                               valueName: "tiny-bert|dir")) var cartography: ModelChoice?
+    @Option(help: ArgumentHelp("Also train this BERT family on each noisy copy and score its cartography confidence (as dq cartography).", valueName: "tiny-bert|dir")) var cartography: ModelChoice?
     @Option(help: ArgumentHelp("Pretrained weights for --cartography tiny-bert.", valueName: "dir")) var weights: String?
     @Option(help: "--cartography's training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.") var epochs: Int?
     @Option(help: "--cartography's input length in tokens, specials included.") var maxLength = ModelSettings(model: .tinyBert).maxLength
     @Option(help: "Seed of the first repeat.") var seed = EvaluateRun.Options().model.seed
     @OptionGroup var output: SampleOutputOptions
-    @OptionGroup var store: StoreOptions
 
     var options: EvaluateRun.Options {
         var o = EvaluateRun.Options()
@@ -46,7 +42,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let outcome = try Terminal.run { try EvaluateRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
+        let outcome = try Terminal.run { try EvaluateRun.run(store: try selection.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit(outcome.tables, samples: outcome.plantedTable)
     }
 }

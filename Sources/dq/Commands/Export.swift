@@ -27,12 +27,11 @@ struct ExportSuspects: ParsableCommand {
     @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
     @Option(help: "Only the first N suspects.") var top: Int?
     @Option(name: .customLong("run"), help: "The `dq suspects` run. Default: the dataset's latest.") var suspectsRun: Int64?
-    @OptionGroup var store: StoreOptions
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let file = try ExportRun.suspects(store: try store.open(), dataset: selection.selection, run: suspectsRun, top: top, format: format)
+        let file = try ExportRun.suspects(store: try selection.open(), dataset: selection.selection, run: suspectsRun, top: top, format: format)
         try OutputFiles.write(file.text, to: out)
         Terminal.note("wrote \(file.count) suspects of run \(file.run) to \(out); bring corrections back with: dq corrections import \(out.shellQuoted)")
     }
@@ -55,13 +54,11 @@ struct ExportDataset: ParsableCommand {
     @Option(help: "given (as ingested) or corrected (after `dq corrections import`).") var labels: Labels = .given
     @Option(help: ArgumentHelp("csv or parquet. Default: from --out's extension (.parquet, .pq), else csv.", valueName: "format")) var format: ExportRun.DatasetFormat?
     @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
-    @OptionGroup var store: StoreOptions
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let file = try ExportRun.dataset(store: try store.open(), dataset: selection.selection, correctedLabels: labels == .corrected,
-                                         format: format ?? ExportRun.DatasetFormat(path: out))
+        let file = try ExportRun.dataset(store: try selection.open(), dataset: selection.selection, correctedLabels: labels == .corrected, format: format, path: out)
         try OutputFiles.write(bytes: Data(file.bytes), to: out)
         Terminal.note("wrote \(file.samples) samples (\(file.corrected) with corrected labels) to \(out)")
     }

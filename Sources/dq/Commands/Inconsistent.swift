@@ -5,11 +5,8 @@ struct Inconsistent: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Find samples that match a label's specifications but carry another label.", discussion: """
         A specification is something you know holds for one label: a query (ranked by BM25), example texts, or a regular expression. \
         Each label's specifications rank every sample; their rankings are fused (rank aggregation), and the best-ranked samples with \
-        another label are the suspects. specs.json (schema: docs/specs.schema.json):
-          { "specs": [
-            { "name": "praise", "label": "positive", "query": "great wonderful loved it" },
-            { "name": "refund", "label": "negative", "examples": ["I want my money back"] },
-            { "name": "no-recommend", "label": "negative", "pattern": "(?i)\\\\bwould not recommend" } ] }
+        another label are the suspects. specs.json: docs/specs.schema.json and docs/commands/inconsistent.md say how to write one;
+        Fixtures/demo/trec-specs.json is one.
 
         Examples:
           dq inconsistent --specs Fixtures/demo/trec-specs.json --dataset trec
@@ -27,7 +24,6 @@ struct Inconsistent: ParsableCommand {
     @Option(help: "BM25 term-frequency saturation.") var k1 = InconsistentRun.Options(specsFile: "").ranking.bm25.k1
     @Option(help: "BM25 length normalisation (0: none, 1: full).") var b = InconsistentRun.Options(specsFile: "").ranking.bm25.b
     @Option(help: ArgumentHelp("Rank `examples` by cosine similarity of mean-pooled embeddings from this BERT checkpoint folder instead of BM25.", valueName: "dir")) var embedModel: String?
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     var options: InconsistentRun.Options {
@@ -40,7 +36,7 @@ struct Inconsistent: ParsableCommand {
     func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let outcome = try Terminal.run { try InconsistentRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
+        let outcome = try Terminal.run { try InconsistentRun.run(store: try selection.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit([outcome.table])
     }
 }

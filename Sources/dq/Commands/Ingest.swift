@@ -1,15 +1,12 @@
 import ArgumentParser
 import DQRuns
-import DQStore
 
 extension IngestRun.Format: ExpressibleByArgument {}
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load labelled texts from CSV, TSV, JSON Lines, Parquet, Arrow or annotation-tool exports into the store.", discussion: """
-        Each file is added in one transaction: an error or Ctrl-C leaves the store as it was. Rows already stored are skipped, so \
-        ingesting a file twice adds nothing; bad rows are kept aside as rejected, with line and reason, unless --strict. Columns are \
-        recognised by name when not given (text, sentence, premise, …; label, class, gold_label, …; id, guid, …). \
-        More: docs/commands/ingest.md.
+        Each file is added in one transaction; rows already stored are skipped, and bad rows are kept aside as rejected (line and \
+        reason) unless --strict. Columns are recognised by name when not given. More: docs/commands/ingest.md.
 
         Examples:
           dq ingest reviews.csv --dataset reviews --text review --label stars
@@ -25,7 +22,7 @@ struct Ingest: ParsableCommand {
           dq ingest topics.csv --dataset topics --multi-label
         """)
 
-    @Argument(help: ArgumentHelp("Files to load (.csv, .tsv, .jsonl).", valueName: "file")) var files: [String]
+    @Argument(help: ArgumentHelp("Files or folders to load (.csv, .tsv, .jsonl, .parquet, .arrow, Hugging Face folders, annotation-tool exports).", valueName: "file")) var files: [String]
     @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
     @Option(help: "The split the rows belong to (train, dev, test, …).") var split = IngestRun.Options().split
     @Option(help: "csv, tsv, jsonl, parquet, arrow, label-studio or doccano. Default: from the file extension.") var inputFormat: IngestRun.Format?
@@ -52,14 +49,10 @@ struct Ingest: ParsableCommand {
         return o
     }
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("name at least one file, e.g. dq ingest reviews.csv") }
-        try Flags.check(options.validate)
-    }
+    func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        let store = try store.open()
-        let summaries = try Terminal.run { try IngestRun.run(store: store, files: files, options: options, observer: $0) }
+        let summaries = try Terminal.run { try IngestRun.run(store: try store.open(), files: files, options: options, observer: $0) }
         try output.emit([SummaryTables.ingest(summaries)])
         if output.format == .table, let first = summaries.first {
             Terminal.note("next: dq stats --dataset \(first.dataset.shellQuoted)")

@@ -26,25 +26,22 @@ struct LabelIssues: ParsableCommand {
     @Option(help: "Labels with this many samples or fewer are not pruned.") var minExamplesPerClass = LabelIssuesRun.Options().minExamplesPerClass
     @Option(help: "How many flagged samples to print.") var top = 20
     @Flag(help: "Multi-label data: --probs is a CSV of id, labels (a;b) and one probability per label.") var multiLabel = false
-    @Option(help: ArgumentHelp("Also count the issues over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator"))
-    var by: String?
+    @Option(help: ArgumentHelp("Also count the issues over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator")) var by: Slices?
     @OptionGroup var output: SampleOutputOptions
-    @OptionGroup var store: StoreOptions
 
     var options: LabelIssuesRun.Options {
         var o = LabelIssuesRun.Options(pviRun: pviRun, probabilities: probs, filter: filter, rankBy: rankBy, minExamplesPerClass: minExamplesPerClass)
-        (o.labelsFile, o.byAnnotator, o.multiLabel) = (labels, by == "annotator", multiLabel)
+        (o.labelsFile, o.byAnnotator, o.multiLabel) = (labels, by == .annotator, multiLabel)
         return o
     }
 
     func validate() throws {
-        if let by, by != "annotator" { throw ValidationError("--by takes annotator (the issues over each annotator's samples)") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
         try Flags.check(renamed: ["pviRun": "--run"]) { try options.validate(dataset: selection.dataset) }
     }
 
     func run() throws {
-        let store = try store.open()
+        let store = try selection.open()
         if multiLabel {
             let outcome = try LabelIssuesRun.multiLabel(probs, store: store, dataset: selection.selection, options: options)
             return try output.emit(outcome.tables(top: top), samples: outcome.sampleTable)

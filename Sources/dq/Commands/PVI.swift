@@ -21,38 +21,28 @@ struct PVI: ParsableCommand {
     @Option(help: "Folds for cross-fitting.") var folds = PVIRun.Options.folds
     @Option(help: "Fit on this split instead of cross-fitting…") var trainSplit: String?
     @Option(help: "…and score this one.") var evalSplit: String?
-    @Option(help: "The null-input model g: trained (the family fitted on empty inputs, as in the paper) or prior (the training label frequencies).")
-    var null = PVIRun.Options().null
+    @Option(help: "The null-input model g: trained (the family fitted on empty inputs, as in the paper) or prior (the training label frequencies).") var null = PVIRun.Options().null
     @Option(help: ArgumentHelp("Also summarise by this column: label, split, a metadata column, or annotator (each annotator's samples).", valueName: "column")) var by: String?
     @Option(help: "How many lowest-PVI samples to list.") var top = 10
-    @Option(help: ArgumentHelp(
-        "Keep samples sharing this in one fold: text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.",
-        valueName: "text|none|column"))
-    var groupBy = PVIRun.Options().groupBy
+    @Option(help: ArgumentHelp("Keep samples sharing this in one fold: text (the same text up to case and punctuation; for pairs, the same premise), none, or a metadata column.", valueName: "text|none|column")) var groupBy = PVIRun.Options().groupBy
     @Option(help: ArgumentHelp("Train and score on transformed inputs: shuffle, text-only, pair-only, length, drop-tokens, lowercase.", valueName: "name")) var transform: PVIRun.Transform?
     @Option(help: ArgumentHelp("For --transform drop-tokens: the words to drop, one per line.", valueName: "file")) var tokensFile: String?
-    @Option(help: ArgumentHelp(
-        "Compute PVI from probabilities made elsewhere instead of training (CSV: id, p_input:<label>…, p_null:<label>…; see docs/scale-out.md).",
-        valueName: "file"))
-    var importProbs: String?
+    @Option(help: ArgumentHelp("Compute PVI from probabilities made elsewhere instead of training (CSV: id, p_input:<label>…, p_null:<label>…; see docs/scale-out.md).", valueName: "file")) var importProbs: String?
     @OptionGroup var modelOptions: ModelOptions
-    @OptionGroup var store: StoreOptions
     @OptionGroup var output: SampleOutputOptions
 
-    var options: PVIRun.Options {
-        let scheme: PVIRun.Scheme = trainSplit.map { .split(train: [$0], evaluate: [evalSplit ?? ""]) } ?? .crossFit(folds: folds)
-        return PVIRun.Options(scheme: scheme, null: null, groupBy: groupBy, transform: transform, tokensFile: tokensFile, by: by,
-                              importProbabilities: importProbs, model: modelOptions.settings(default: .bow))
+    func options() throws -> PVIRun.Options {
+        PVIRun.Options(scheme: try PVIRun.Options.scheme(folds: folds, trainSplit: trainSplit, evalSplit: evalSplit), null: null, groupBy: groupBy,
+                       transform: transform, tokensFile: tokensFile, by: by, importProbabilities: importProbs, model: modelOptions.settings(default: .bow))
     }
 
     func validate() throws {
-        if (trainSplit == nil) != (evalSplit == nil) { throw ValidationError("give both --train-split and --eval-split, or neither") }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
-        try Flags.check { try options.validate(splits: selection.selection.splits) }
+        try Flags.check(renamed: ["importProbabilities": "--import-probs"]) { try options().validate(splits: selection.selection.splits) }
     }
 
     func run() throws {
-        let outcome = try Terminal.run { try PVIRun.run(store: try store.open(), dataset: selection.selection, options: options, observer: $0) }
+        let outcome = try Terminal.run { try PVIRun.run(store: try selection.open(), dataset: selection.selection, options: try options(), observer: $0) }
         try output.emit(try outcome.tables(by: by, top: top), samples: outcome.sampleTable)
     }
 }

@@ -15,12 +15,11 @@ struct Report: ParsableCommand {
     @OptionGroup var selection: DatasetOptions
     @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var out: String
     @Option(help: "Suspects shown in the table.") var top = 50
-    @OptionGroup var store: StoreOptions
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let report = try ReportRun.build(store: try store.open(), dataset: selection.selection, top: top)
+        let report = try ReportRun.build(store: try selection.open(), dataset: selection.selection, top: top)
         try OutputFiles.write(report.render(), to: out)
         Terminal.note("wrote \(out) (\(report.sections.filter { $0.body != nil }.count) of \(report.sections.count) sections; open it in a browser)")
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DQReports
 import DQRuns
-import DQStore
 
 struct Select: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write a training subset chosen by PVI or by cartography region, and record the rule.", discussion: """
@@ -21,28 +20,22 @@ struct Select: ParsableCommand {
     @Option(help: ArgumentHelp("Keep only this number (or share) of the lowest-PVI samples.", valueName: "n|p%")) var keepHardest: SelectRun.Amount?
     @Option(help: "Keep one cartography region: easy-to-learn, ambiguous or hard-to-learn.") var region: SelectRun.Region?
     @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
-    @OptionGroup var store: StoreOptions
+
+    var rule: SelectRun.Rule { get throws { try SelectRun.Rule(dropLowest: dropLowest, keepHardest: keepHardest, region: region) } }
 
     func validate() throws {
         try OutputCheck.check(out, option: "--out")
-        if [dropLowest != nil, keepHardest != nil, region != nil].filter({ $0 }).count != 1 {
-            throw ValidationError("give exactly one rule: --drop-lowest, --keep-hardest or --region")
-        }
+        try Flags.check { _ = try rule }
     }
 
     func run() throws {
-        let rule: SelectRun.Rule = region.map { .region($0) } ?? dropLowest.map { .dropLowest($0) } ?? .keepHardest(keepHardest!)
-        let outcome = try SelectRun.run(store: try store.open(), dataset: selection.selection, sourceRun: sourceRun, rule: rule, out: out) {
+        let outcome = try SelectRun.run(store: try selection.open(), dataset: selection.selection, sourceRun: sourceRun, rule: try rule, out: out) {
             try OutputFiles.write($0, to: out)
         }
         Terminal.note("run \(outcome.run): \(outcome.rule) of \(outcome.sourceKind.rawValue) run \(outcome.sourceRun): kept \(outcome.kept) samples, wrote \(out)")
     }
 }
 
-extension SelectRun.Amount: ExpressibleByArgument {
-    package init?(argument: String) {
-        self.init(argument)
-    }
-}
+extension SelectRun.Amount: ExpressibleByArgument { package init?(argument: String) { self.init(argument) } }
 
 extension SelectRun.Region: ExpressibleByArgument {}

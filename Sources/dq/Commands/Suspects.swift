@@ -19,21 +19,16 @@ struct Suspects: ParsableCommand {
     @Flag(help: "List every sample, ranked.") var all = false
     @Option(help: "How many to print (the whole list is stored, and written by --out).") var show = 20
     @OptionGroup var output: SampleOutputOptions
-    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         if show < 0 { throw ValidationError("--show must be 0 or more") }
         try Flags.check(options.validate)
     }
 
-    var options: SuspectsRun.Options {
-        var o = SuspectsRun.Options()
-        (o.top, o.all) = (top, all)
-        return o
-    }
+    var options: SuspectsRun.Options { SuspectsRun.Options(top: top, all: all) }
 
     func run() throws {
-        let outcome = try SuspectsRun.run(store: try store.open(), dataset: selection.selection, options: options)
+        let outcome = try SuspectsRun.run(store: try selection.open(), dataset: selection.selection, options: options)
         try output.emit([outcome.table(top: show)], samples: outcome.sampleTable)
     }
 }

@@ -27,10 +27,7 @@ struct VInfoCompare: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     var options: VInfoRun.Options {
-        var o = VInfoRun.Options()
-        (o.runs, o.datasets, o.models) = (runs, dataset?.values, model.map { Set($0.values) })
-        (o.perLabel, o.bootstrap, o.seed) = (perLabel, bootstrap, seed)
-        return o
+        VInfoRun.Options(runs: runs, datasets: dataset?.values, models: model.map { Set($0.values) }, perLabel: perLabel, bootstrap: bootstrap, seed: seed)
     }
 
     func validate() throws { try Flags.check(options.validate) }
