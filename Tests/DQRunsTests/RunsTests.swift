@@ -249,7 +249,9 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     let store = try reviewsStore()
     var options = CartographyRun.Options()
     options.model = ModelSettings(model: .bow)
-    #expect(throws: RunError.needsEpochs(model: "bow")) { try CartographyRun.run(store: store, dataset: reviews, options: options) }
+    #expect(throws: OptionError("cartography needs a model trained in epochs: use {model} tiny-bert (the default) or a BERT directory")) {
+        try CartographyRun.run(store: store, dataset: reviews, options: options)
+    }
     #expect(try store.runs(dataset: nil).isEmpty)
 }
 
@@ -447,6 +449,8 @@ private func bowOptions(folds: Int = 2) -> PVIRun.Options {
     let store = try reviewsStore()
     var evaluate = EvaluateRun.Options()
     evaluate.cartography = ModelSettings(model: .bow)
-    #expect(throws: RunError.needsEpochs(model: "bow")) { try EvaluateRun.run(store: store, dataset: reviews, options: evaluate) }
+    #expect(throws: OptionError("{cartography} needs a model trained in epochs: tiny-bert or a BERT checkpoint directory, not bow")) {
+        try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
+    }
     #expect(try store.runs(dataset: nil).isEmpty)
 }
