@@ -3,15 +3,6 @@ import DQReports
 import DQStore
 import DQText
 
-/// The parameters of a `dq agreement` run.
-package struct AgreementParameters: RunParameters {
-    package static let kind = RunKind.agreement
-    package var splits: [String]?
-    package var resamples: Int
-    package var level: Double
-    package var seed: UInt64
-}
-
 /// A dataset's annotations as a matrix, with the samples they belong to.
 struct AnnotatedSamples {
     var stored: StoredAnnotations
@@ -117,70 +108,5 @@ package enum AgreementRun {
                          ("overlap", .number(Double($0.overlap))), ("cohen", stat($0.cohen))])
             })),
         ])
-    }
-}
-
-extension AgreementRun.Outcome {
-    private func interval(_ s: InterAnnotatorAgreement.Statistic) -> [Cell] {
-        [s.estimate.map { .real($0) } ?? .missing, s.low.map { .real($0) } ?? .missing, s.high.map { .real($0) } ?? .missing]
-    }
-
-    package var tables: [Table] {
-        let level = Int((result.level * 100).rounded())
-        let intervalColumns = ["estimate", "\(level)% low", "\(level)% high"]
-        let summary = Table(
-            name: "agreement", title: "Agreement of \(annotators.count) annotators on \(dataset), run \(run)",
-            columns: ["statistic"] + intervalColumns,
-            rows: [
-                [.text("Krippendorff's α (nominal)")] + interval(result.alpha),
-                [.text("Fleiss' κ")] + interval(result.fleiss),
-                [.text("Light's κ (mean pairwise Cohen's κ)")] + interval(result.meanCohen),
-                [.text("observed pair agreement"), result.observedAgreement.map { .real($0) } ?? .missing, .missing, .missing],
-            ],
-            note: "\(result.annotations.formatted(thousands: true)) annotations of \(result.items.formatted(thousands: true)) items; "
-                + "\(result.pairableItems.formatted(thousands: true)) items have two or more and are measured. "
-                + (result.resamples > 0 ? "Intervals: percentile bootstrap over items, \(result.resamples) resamples. " : "")
-                + "1 is perfect agreement, 0 what chance gives; α ≥ 0.8 is Krippendorff's bar for relying on the labels, 0.667 for tentative conclusions.")
-        let perLabel = Table(
-            name: "agreement_labels", title: "Agreement per label (that label against the rest)",
-            columns: ["label", "annotations", "α", "α low", "α high", "Fleiss κ", "κ low", "κ high"],
-            rows: result.perLabel.map { [.text(labels[$0.label]), .int($0.annotations)] + interval($0.alpha) + interval($0.fleiss) })
-        let perAnnotator = Table(
-            name: "agreement_annotators", title: "Agreement per annotator",
-            columns: ["annotator", "annotations", "shared items", "mean Cohen κ", "κ low", "κ high", "pair agreement", "α without"],
-            rows: result.perAnnotator.map {
-                [.text(annotators[$0.annotator]), .int($0.annotations), .int($0.sharedItems)] + interval($0.meanCohen)
-                    + [$0.pairAgreement.map { .real($0) } ?? .missing, $0.alphaWithout.map { .real($0) } ?? .missing]
-            },
-            note: "α without: Krippendorff's α of the rest; above the overall α, this annotator lowers agreement.")
-        let pairs = Table(
-            name: "agreement_pairs", title: "Cohen's κ of each pair of annotators",
-            columns: ["annotator A", "annotator B", "shared items", "observed", "Cohen κ", "κ low", "κ high"],
-            rows: result.pairs.map {
-                [.text(annotators[$0.a]), .text(annotators[$0.b]), .int($0.overlap), .real($0.observed)] + interval($0.cohen)
-            })
-        var tables = [summary, perLabel, perAnnotator, pairs]
-        if annotators.count <= 12 && annotators.count > 1 {
-            var kappa: [Int: Double] = [:]
-            for pair in result.pairs { if let k = pair.cohen.estimate { kappa[pair.a * annotators.count + pair.b] = k } }
-            tables.append(Table(
-                name: "agreement_matrix", title: "Annotator × annotator Cohen's κ",
-                columns: [""] + annotators,
-                rows: annotators.indices.map { a in
-                    [.text(annotators[a])] + annotators.indices.map { b in
-                        if a == b { return .text("–") }
-                        return kappa[min(a, b) * annotators.count + max(a, b)].map { .real($0) } ?? .missing
-                    }
-                }))
-        }
-        tables.append(Table(
-            name: "agreement_disputed", title: "Most disputed items",
-            columns: ["id", "disagreement", "labels given", "label", "text"],
-            rows: zip(result.disputed, disputed).map { item, shown in
-                [.text(shown.sample.displayID), .real(item.disagreement), .text(shown.labels), .text(shown.sample.label),
-                 .text(shown.sample.text + (shown.sample.textPair.map { " ‖ " + $0 } ?? ""))]
-            },
-            note: result.disputed.isEmpty ? "Every annotator agrees on every item." : "Disagreement: the share of annotator pairs on the item that gave different labels."))
-        return tables
     }
 }

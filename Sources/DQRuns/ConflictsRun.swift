@@ -3,16 +3,6 @@ import DQReports
 import DQStore
 import DQText
 
-/// The parameters of a `dq conflicts` run.
-package struct ConflictsParameters: RunParameters {
-    package static let kind = RunKind.conflicts
-    package var datasets: [String]
-    package var threshold: Double
-    package var exactOnly: Bool
-    package var shingles: String
-    package var minhash: String
-}
-
 /// `dq conflicts`: (nearly) identical texts with different labels, within and across datasets.
 package enum ConflictsRun {
     package struct Options: Sendable {
@@ -63,20 +53,5 @@ package enum ConflictsRun {
                 })
             })
         return Outcome(run: run, pairs: pairs, samples: samples, datasets: names)
-    }
-}
-
-extension ConflictsRun.Outcome {
-    package var table: Table {
-        let many = datasets.count > 1
-        func who(_ i: Int) -> String { many ? "\(samples[i].dataset):\(samples[i].sample.displayID)" : samples[i].sample.displayID }
-        return Table(
-            name: "conflicts", title: "Near-duplicate texts with different labels, run \(run) (\(pairs.count) pairs)",
-            columns: ["kind", "similarity", "id A", "label A", "id B", "label B", "text A", "text B"],
-            rows: pairs.map { p in
-                [.text(p.exact ? "exact" : "near"), .real(p.similarity), .text(who(p.a)), .text(samples[p.a].sample.label),
-                 .text(who(p.b)), .text(samples[p.b].sample.label), .text(samples[p.a].sample.text), .text(samples[p.b].sample.text)]
-            },
-            note: pairs.isEmpty ? "No conflicting duplicates." : "Similarity: Jaccard of word bigrams (1 for exact duplicates after folding case, punctuation and spacing).")
     }
 }

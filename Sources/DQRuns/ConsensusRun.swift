@@ -3,20 +3,6 @@ import DQReports
 import DQStore
 import DQText
 
-/// The parameters of a `dq consensus` run.
-package struct ConsensusParameters: RunParameters {
-    package static let kind = RunKind.consensus
-    package var method: Consensus.Method
-    package var splits: [String]?
-    /// CROWDLAB's probabilities: a file (`--probs`) or a PVI run's out-of-sample probabilities.
-    package var probs: String?
-    package var pviRun: Int64?
-    /// The labels, in the probabilities' column order when there are probabilities.
-    package var labels: [String]
-    /// The dataset the consensus was saved as, if any.
-    package var savedAs: String?
-}
-
 /// `dq consensus`: one label per annotated sample from its annotators, with the quality of
 /// each consensus and of each annotator; optionally saved as a new dataset whose labels are the
 /// consensus, for every other analysis to use.
@@ -167,69 +153,5 @@ package enum ConsensusRun {
                                        labelCount: labels.count, item: data.stored.item, annotator: data.stored.annotator, label: data.stored.label)
         parameters.labels = labels
         return (data.samples.map { byID[$0.id]! }, probabilitiesFrom)
-    }
-}
-
-extension ConsensusRun.Outcome {
-    private var methodName: String {
-        switch method {
-        case .majority: "majority vote"
-        case .dawidSkene: "Dawid–Skene"
-        case .crowdlab: "CROWDLAB"
-        }
-    }
-
-    /// Item i's labels as given, "pos ×2, neg ×1".
-    func given(_ i: Int) -> String { annotations.describeCounts(annotations.matrix.labelCounts(i)) }
-
-    package var tables: [Table] {
-        let changed = samples.indices.filter { labels[result.label[$0]] != samples[$0].label }
-        let qualityName = method == .crowdlab ? "consensus quality" : method == .dawidSkene ? "posterior" : "agreement"
-        let summary = Table(
-            name: "consensus", title: "Consensus of \(annotators.count) annotators on \(dataset) by \(methodName), run \(run)",
-            columns: ["items", "annotations", "consensus ≠ given label", "mean \(qualityName)", "unanimous"],
-            rows: [[.int(samples.count), .int(result.annotations.reduce(0, +)), .int(changed.count),
-                    .real(result.quality.reduce(0, +) / Double(max(result.quality.count, 1))),
-                    .int(result.agreement.filter { $0 == 1 }.count)]],
-            note: (probabilitiesFrom.map { "Model probabilities: \($0). " } ?? "")
-                + (savedAs.map { "Saved as dataset \($0): its labels are the consensus; analyse it with --dataset \($0). " }
-                    ?? "To analyse the consensus labels: dq consensus --save-as NAME, then --dataset NAME."))
-        let order = result.annotators.indices.sorted {
-            let (a, b) = (result.annotators[$0], result.annotators[$1])
-            if (a.quality ?? .infinity) != (b.quality ?? .infinity) { return (a.quality ?? .infinity) < (b.quality ?? .infinity) }
-            return (a.agreement ?? .infinity) < (b.agreement ?? .infinity)
-        }
-        let annotatorTable = Table(
-            name: "consensus_annotators", title: "Annotators, least reliable first",
-            columns: ["annotator", "items", "quality", "agreement with consensus", "worst label"],
-            rows: order.map { k in
-                let a = result.annotators[k]
-                return [.text(annotators[a.annotator]), .int(a.items), a.quality.map { .real($0) } ?? .missing,
-                        a.agreement.map { .real($0) } ?? .missing, .optional(a.worstLabel.map { labels[$0] })]
-            },
-            note: method == .crowdlab ? "Quality: cleanlab's annotator_quality (the model-weighted quality of their labels and their agreement with the consensus)."
-                : method == .dawidSkene ? "Quality: the annotator's estimated accuracy, Σ prior(c) · P(says c | truth c)."
-                : "Quality: agreement with the consensus on items with two or more annotators.")
-        let shown = (changed + samples.indices.filter { labels[result.label[$0]] == samples[$0].label }.sorted { result.quality[$0] < result.quality[$1] })
-            .prefix(top)
-        let items = Table(
-            name: "consensus_items", title: "Items whose consensus differs from the given label, then the least certain",
-            columns: ["id", "given label", "consensus"] + (method == .majority ? [] : [qualityName]) + ["agreement", "labels given", "text"],
-            rows: shown.map { i in
-                [.text(samples[i].displayID), .text(samples[i].label), .text(labels[result.label[i]])]
-                    + (method == .majority ? [] : [.real(result.quality[i])])
-                    + [.real(result.agreement[i]), .text(given(i)), .text(samples[i].text)]
-            })
-        return [summary, annotatorTable, items]
-    }
-
-    /// Every annotated sample, as `--out` writes it.
-    package var sampleTable: Table {
-        Table(name: "consensus_samples", title: "Consensus",
-              columns: ["id", "given_label", "consensus", "quality", "agreement", "annotations", "labels_given"],
-              rows: samples.indices.map { i in
-                  [.text(samples[i].displayID), .text(samples[i].label), .text(labels[result.label[i]]), .real(result.quality[i], digits: 6),
-                   .real(result.agreement[i], digits: 6), .int(result.annotations[i]), .text(given(i))]
-              })
     }
 }

@@ -5,59 +5,6 @@ import DQStore
 import DQText
 import Foundation
 
-/// The parameters of a `dq evaluate` run.
-package struct EvaluateParameters: RunParameters {
-    package static let kind = RunKind.evaluate
-    package var mode: LabelNoise.Mode
-    package var rate: Double
-    package var repeats: Int
-    package var folds: Int
-    package var specsFile: String?
-    /// The checkpoint whose sentence embeddings a second, independent probe was fitted on.
-    package var embedModel: String?
-    /// The BERT family whose training dynamics on each noisy copy gave the cartography signal.
-    package var cartography: ModelParameters?
-    package var labels: [String]
-    package var splits: [String]?
-    package var model: ModelParameters
-
-    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, embedModel, cartography, labels, splits }
-
-    init(mode: LabelNoise.Mode, rate: Double, repeats: Int, folds: Int, specsFile: String?, embedModel: String?, labels: [String],
-         splits: [String]?, model: ModelParameters) {
-        (self.mode, self.rate, self.repeats, self.folds, self.specsFile) = (mode, rate, repeats, folds, specsFile)
-        (self.embedModel, self.labels, self.splits, self.model) = (embedModel, labels, splits, model)
-    }
-
-    package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        mode = try c.decode(LabelNoise.Mode.self, forKey: .mode)
-        rate = try c.decode(Double.self, forKey: .rate)
-        repeats = try c.decode(Int.self, forKey: .repeats)
-        folds = try c.decode(Int.self, forKey: .folds)
-        specsFile = try c.decodeIfPresent(String.self, forKey: .specsFile)
-        embedModel = try c.decodeIfPresent(String.self, forKey: .embedModel)
-        cartography = try c.decodeIfPresent(ModelParameters.self, forKey: .cartography)
-        labels = try c.decode([String].self, forKey: .labels)
-        splits = try c.decodeIfPresent([String].self, forKey: .splits)
-        model = try ModelParameters(from: decoder)
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mode, forKey: .mode)
-        try c.encode(rate, forKey: .rate)
-        try c.encode(repeats, forKey: .repeats)
-        try c.encode(folds, forKey: .folds)
-        try c.encodeIfPresent(specsFile, forKey: .specsFile)
-        try c.encodeIfPresent(embedModel, forKey: .embedModel)
-        try c.encodeIfPresent(cartography, forKey: .cartography)
-        try c.encode(labels, forKey: .labels)
-        try c.encodeIfPresent(splits, forKey: .splits)
-        try model.encode(to: encoder)
-    }
-}
-
 /// `dq evaluate`: how well can dq find label errors in this dataset, and which signal should be
 /// trusted? Known errors are planted into a copy of the labels (the store's labels are not
 /// touched), the analyses are rerun on the noisy copy, and each signal's ranking of the samples
@@ -332,21 +279,5 @@ package enum EvaluateRun {
                 + "repeat's. The calibrated list is a logistic regression on every signal's rank and log tail, fitted on the other repeats' "
                 + "planted errors and scored on this one's; dq suspects uses the one fitted on all repeats. A model's first repeat includes "
                 + "embedding the texts, which later repeats reuse.")
-    }
-}
-
-extension EvaluateRun.Outcome {
-    package var tables: [Table] {
-        let planted = planted.first?.count ?? 0
-        return [EvaluateRun.table(metrics, run: run, title: "Finding \(planted) planted \(options.mode.rawValue) label errors "
-                                    + "(\(Int((options.rate * 100).rounded()))% of \(sampleCount)) in \(datasetName), \(options.repeats) repeats, run \(run)")]
-    }
-
-    /// Every planted error of every repeat, as `--out` writes them.
-    package var plantedTable: Table {
-        Table(name: "planted", title: "Planted label errors", columns: ["repeat", "id", "given_label", "planted_label"],
-              rows: planted.enumerated().flatMap { r, list in
-                  list.map { [.int(r + 1), .text($0.sample.displayID), .text($0.sample.label), .text($0.label)] }
-              })
     }
 }

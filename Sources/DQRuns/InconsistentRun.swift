@@ -5,26 +5,6 @@ import DQStore
 import DQText
 import Foundation
 
-/// The parameters of a `dq inconsistent` run.
-package struct InconsistentParameters: RunParameters {
-    package static let kind = RunKind.inconsistent
-    package var specsFile: String
-    /// The specifications' names, in file order.
-    package var specs: [String]
-    package var aggregate: RankAggregation
-    package var rrfK: Double
-    package var top: Int
-    package var minSpecs: Int
-    /// Nil: each label's size (at least 100); see `depths`.
-    package var depth: Int?
-    /// The depth each label's specifications were held to (absent in runs before it was recorded).
-    package var depths: [String: Int]?
-    package var k1: Double
-    package var b: Double
-    package var embedModel: String?
-    package var splits: [String]?
-}
-
 /// `dq inconsistent`: samples that match another label's specifications.
 package enum InconsistentRun {
     /// How a label's rankings are fused.
@@ -103,25 +83,5 @@ package enum InconsistentRun {
                 })
             })
         return Outcome(run: run, suspects: suspects, samples: samples, options: options, depths: parameters.depths ?? [:])
-    }
-}
-
-extension InconsistentRun.Outcome {
-    package var table: Table {
-        Table(
-            name: "inconsistent", title: "Samples matching another label's specifications (\(options.ranking.aggregation.rawValue)), run \(run)",
-            columns: ["suggested", "#", "id", "given", "score", "evidence (spec: rank)", "text"],
-            rows: suspects.map { s in
-                let sample = samples[s.index]
-                return [.text(s.suggestedLabel), .int(s.position), .text(sample.displayID), .text(sample.label),
-                        .real(s.score, digits: 4), .text(s.evidence.map { "\($0.spec): \($0.rank)" }.joined(separator: ", ")),
-                        .text(sample.text)]
-            },
-            note: (suspects.isEmpty
-                ? "No sample outside a label matches its specifications within its depth."
-                : "Ranks start at 0 (best); tied samples share the last rank of their tie, so unmatched ones rank last. Review them: dq suspects, then dq export suspects.")
-                + " Depth (the rank within which a specification counts as matching): "
-                + depths.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                + (options.ranking.depth == nil ? " (each label's size, at least \(SpecificationRanking.Options.minimumDepth))." : "."))
     }
 }

@@ -1,0 +1,13 @@
+import DQAnalyses
+import DQReports
+import DQStore
+import DQText
+
+/// The parameters of a `dq agreement` run.
+package struct AgreementParameters: RunParameters {
+    package static let kind = RunKind.agreement
+    package var splits: [String]?
+    package var resamples: Int
+    package var level: Double
+    package var seed: UInt64
+}
