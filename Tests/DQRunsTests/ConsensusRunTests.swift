@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import DQRuns
+import DQStore
+import DQTestSupport
+
+/// Movie reviews, each labelled by four workers of planted reliability (long format).
+private func moviesStore() throws -> Store {
+    let store = try Store(path: scratchPath("consensus.sqlite"))
+    var options = IngestRun.Options()
+    (options.dataset, options.id, options.annotator, options.label) = ("movies", "item", "worker", "answer")
+    _ = try IngestRun.run(store: store, files: [fixture("annotations/movies_long.csv")], options: options)
+    return store
+}
+
+@Test func aConsensusRunStoresWhatItReturnsForEverySampleAndAnnotator() throws {
+    let store = try moviesStore()
+    for method in [ConsensusRun.Method.majority, .dawidSkene] {
+        var options = ConsensusRun.Options()
+        (options.dataset, options.method) = ("movies", method)
+        let outcome = try ConsensusRun.run(store: store, options: options)
+        let rows = try store.consensusRows(run: outcome.run)
+        #expect(rows.count == outcome.samples.count && !rows.isEmpty)
+        for (i, sample) in outcome.samples.enumerated() {
+            let row = try #require(rows.first { $0.sampleID == sample.id })
+            #expect(row.label == outcome.labels[outcome.result.label[i]] && row.quality == outcome.result.quality[i])
+        }
+        #expect(try store.consensusAnnotators(run: outcome.run).count == outcome.annotators.count)
+        #expect(try store.run(outcome.run).parameters(ConsensusParameters.self).method == method)
+    }
+}
+
+@Test func aConsensusSavedAsADatasetCarriesTheConsensusLabels() throws {
+    let store = try moviesStore()
+    var options = ConsensusRun.Options()
+    (options.dataset, options.method, options.saveAs) = ("movies", .majority, "movies_majority")
+    let outcome = try ConsensusRun.run(store: store, options: options)
+    let saved = try store.samples(dataset: try store.requireDataset("movies_majority"))
+    #expect(saved.count == outcome.samples.count)
+    let consensus = Dictionary(uniqueKeysWithValues: try store.consensusRows(run: outcome.run).map { ($0.sampleID, $0.label) })
+    let original = try store.samples(dataset: try store.requireDataset("movies"))
+    for (copy, sample) in zip(saved, original) {
+        #expect(copy.text == sample.text && copy.label == consensus[sample.id])
+    }
+    // A second save under the same name is refused, and records nothing.
+    let before = try store.runs(dataset: nil, kind: .consensus).count
+    #expect(throws: StoreError.datasetExists("movies_majority")) { try ConsensusRun.run(store: store, options: options) }
+    #expect(try store.runs(dataset: nil, kind: .consensus).count == before)
+}
+
+@Test func crowdlabTakesTheLatestPVIRunsProbabilities() throws {
+    let store = try moviesStore()
+    var pvi = PVIRun.Options()
+    (pvi.scheme, pvi.null) = (.crossFit(folds: 2), .prior)
+    let pviRun = try PVIRun.run(store: store, dataset: DatasetSelection(name: "movies"), options: pvi).run
+    var options = ConsensusRun.Options()
+    (options.dataset, options.method) = ("movies", .crowdlab)
+    let outcome = try ConsensusRun.run(store: store, options: options)
+    #expect(outcome.probabilitiesFrom == "PVI run \(pviRun)")
+    #expect(try store.run(outcome.run).parameters(ConsensusParameters.self).pviRun == pviRun)
+    #expect(outcome.result.modelWeight != nil)
+}
+
+@Test func consensusRefusesContradictoryOptionsBeforeRecordingARun() throws {
+    let store = try moviesStore()
+    var options = ConsensusRun.Options()
+    (options.dataset, options.probs, options.pviRun) = ("movies", "p.csv", 1)
+    #expect(throws: OptionError("give {probs} or {pviRun}, not both")) { try ConsensusRun.run(store: store, options: options) }
+    (options.probs, options.method) = (nil, .majority)
+    #expect(throws: OptionError("{probs} and {pviRun} are CROWDLAB's; leave them out with {method} majority")) {
+        try ConsensusRun.run(store: store, options: options)
+    }
+    #expect(try store.runs(dataset: nil, kind: .consensus).isEmpty)
+}

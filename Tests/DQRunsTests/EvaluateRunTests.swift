@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import DQAnalyses
+import DQReports
+@testable import DQRuns
+import DQStore
+import DQTestSupport
+import DQText
+
+@Test func evaluateScoresCartographyOnEachNoisyCopyAndSuspectsWeighItOnlyWithACartographyRun() throws {
+    let store = try reviewsStore()
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    var bert = ModelSettings(model: .tinyBert, weights: fixture("bert/random-tiny"), epochs: 2, maxLength: 16)
+    bert.learningRate = 3e-4
+    var evaluate = EvaluateRun.Options()
+    (evaluate.repeats, evaluate.folds, evaluate.cartography) = (2, 2, bert)
+    let evaluation = try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
+    #expect(evaluation.metrics.filter { $0.signal == "cartography" }.count == 2)
+    let recorded = try store.run(evaluation.run).parameters(EvaluateParameters.self)
+    #expect(recorded.cartography?.checkpoint == fixture("bert/random-tiny") && recorded.cartography?.epochs == 2)
+    let fusion = try store.fusion(run: evaluation.run)
+    #expect(fusion.map(\.feature) == ["intercept"] + Array(repeating: ["rank", "tail"], count: 4).flatMap { $0 })
+    #expect(fusion.map { $0.signal ?? "-" } == ["-", "pvi", "pvi", "confident-learning", "confident-learning", "cartography", "cartography",
+                                                 "conflicts", "conflicts"])
+    #expect(fusion.map { $0.model ?? "-" } == ["-", "bow", "bow", "bow", "bow", "-", "-", "-", "-"])
+    // No data map yet: the calibration cannot be used, and the output says which signal is missing.
+    let before = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(before.calibratedBy == nil && before.calibrationUnusable?.missing == ["cartography", "conflicting duplicates"])
+    _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
+    _ = try CartographyRun.run(store: store, dataset: reviews, options: CartographyRun.Options(model: bert))
+    let after = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    #expect(after.calibratedBy == evaluation.run && after.suspects.allSatisfy { $0.probability != nil })
+    #expect(after.suspects.first?.reasons.map(\.signal) == ["bow PVI", "confident learning (bow)", "cartography", "conflicting duplicates"])
+}
+
+@Test func evaluateRefusesACartographyModelThatDoesNotTrainInEpochs() throws {
+    let store = try reviewsStore()
+    var evaluate = EvaluateRun.Options()
+    evaluate.cartography = ModelSettings(model: .bow)
+    #expect(throws: OptionError("{cartography} needs a model trained in epochs: tiny-bert or a BERT checkpoint directory, not bow")) {
+        try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
+    }
+    #expect(try store.runs(dataset: nil).isEmpty)
+}

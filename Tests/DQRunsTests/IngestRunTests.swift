@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import DQAnalyses
+import DQReports
+@testable import DQRuns
+import DQStore
+import DQTestSupport
+import DQText
+
+@Test func ingestTellsTheObserverAboutRejectedRows() throws {
+    let store = try Store(path: scratchPath("ingest.sqlite"))
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    let summaries = try IngestRun.run(store: store, files: [fixture("csv/ragged-rows.csv")], options: IngestOptions(dataset: "r"), observer: observer)
+    #expect(summaries.count == 1 && summaries[0].rowsRejected == 2)
+    #expect(notes.first?.hasSuffix("ragged-rows.csv:3: rejected: expected 3 fields, found 2") == true)
+    #expect(SummaryTables.ingest(summaries).rows[0][5] == .int(2))
+}
+
+@Test func ingestSaysWhenAnIdNamesSeveralSamples() throws {
+    let store = try Store(path: scratchPath("ids.sqlite"))
+    let data = scratchPath("ids.csv")
+    try "id,text,label\na1,first text,x\na1,another text,y\nb2,third,x\n".write(toFile: data, atomically: true, encoding: .utf8)
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    _ = try IngestRun.run(store: store, files: [data], options: IngestOptions(dataset: "d"), observer: observer)
+    #expect(notes.contains { $0.hasPrefix("d: 1 ids name more than one sample") }, "\(notes)")
+    // Distinct ids in a new dataset: the ingest knows there is no repeat and does not count.
+    let unique = scratchPath("unique.csv")
+    try "id,text,label\nc1,one,x\nc2,two,y\n".write(toFile: unique, atomically: true, encoding: .utf8)
+    notes = []
+    let first = try IngestRun.run(store: store, files: [unique], options: IngestOptions(dataset: "e"), observer: observer)
+    #expect(first.first?.mayRepeatIDs == false && !notes.contains { $0.contains("ids name more than one sample") })
+    // A later file repeating an id of an earlier one (another split) is still found, dataset-wide.
+    let later = scratchPath("later.csv")
+    try "id,text,label\nc9,nine,x\nc1,one again,y\n".write(toFile: later, atomically: true, encoding: .utf8)
+    let second = try IngestRun.run(store: store, files: [later], options: IngestOptions(dataset: "e", split: "test"), observer: observer)
+    #expect(second.first?.mayRepeatIDs == true)
+    #expect(notes.contains { $0.hasPrefix("e: 1 ids name more than one sample") }, "\(notes)")
+}
