@@ -7,21 +7,8 @@ import Foundation
 /// store, and applied in one transaction with an audit trail (`dq corrections import`).
 package enum CorrectionsRun {
     /// One correction as read, before it is checked against the store.
-    package struct Entry: Sendable, Equatable {
-        /// Where in the file ("line 3", "$[2].annotations[0]").
-        package var location: String
-        /// The sample's id as the file gives it: its display id, or `#` and the store id.
-        package var id: String
-        package var label: String
-        package var annotator: String?
-
-        package init(location: String, id: String, label: String, annotator: String?) {
-            self.location = location
-            self.id = id
-            self.label = label
-            self.annotator = annotator
-        }
-    }
+    /// One correction as the file gives it.
+    package typealias Entry = ReviewedLabel
 
     package struct Outcome: Sendable, Equatable {
         package var read: Int
@@ -35,8 +22,8 @@ package enum CorrectionsRun {
     package static func importFile(_ file: String, store: Store, dataset selection: DatasetSelection, annotator: String?) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let lowercased = file.lowercased()
-        let entries = lowercased.hasSuffix(".json") ? try readLabelStudio(file)
-            : lowercased.hasSuffix(".jsonl") ? try readDoccano(file) : try readCSV(file)
+        let entries = lowercased.hasSuffix(".json") ? try LabelStudio.readReviews(path: file)
+            : lowercased.hasSuffix(".jsonl") ? try Doccano.readReviews(path: file) : try readCSV(file)
         // A display id may name several samples (a file that repeats an id with another text);
         // `#` and the store id always names one.
         var byID: [String: [Int64]] = [:]
@@ -102,61 +89,6 @@ package enum CorrectionsRun {
             }
             let who = annotatorColumn.flatMap { record.field($0)?.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
             entries.append(Entry(location: "line \(record.line)", id: id, label: label, annotator: who))
-        }
-        return entries
-    }
-
-    /// A Label Studio export of tasks made by `dq export suspects --format labelstudio`: each
-    /// task's latest non-cancelled annotation.
-    package static func readLabelStudio(_ file: String) throws -> [Entry] {
-        guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
-        let root: JSONValue
-        do {
-            root = try JSONValue.parse(bytes: [UInt8](data))
-        } catch {
-            throw InputError(file: file, line: error.line, column: error.column, message: error.message)
-        }
-        guard case .array(let tasks) = root else { throw InputError(file: file, message: "$: expected a Label Studio export (an array of tasks)") }
-        var entries: [Entry] = []
-        for (i, task) in tasks.enumerated() {
-            let path = "$[\(i)]"
-            let id: String
-            if case .number(let sample)? = task["data"]?["dq_sample"] {
-                id = "#\(Int64(sample))"
-            } else if let external = task["data"]?["id"]?.scalarText {
-                id = external
-            } else {
-                throw InputError(file: file, message: "\(path).data: expected dq_sample or id (tasks from `dq export suspects --format labelstudio`)")
-            }
-            guard case .array(let annotations)? = task["annotations"] else { continue }
-            guard let (a, annotation) = annotations.enumerated().reversed().first(where: { $0.element["was_cancelled"] != .bool(true) }) else { continue }
-            guard case .array(let results)? = annotation["result"],
-                  let choice = results.lazy.compactMap({ $0["value"]?["choices"]?[0]?.scalarText }).first else { continue }
-            var who: String?
-            if let by = annotation["completed_by"] { who = by["email"]?.scalarText ?? by.scalarText }
-            entries.append(Entry(location: "\(path).annotations[\(a)]", id: id, label: choice, annotator: who))
-        }
-        return entries
-    }
-
-    /// A doccano export of a project imported from `dq export suspects --format doccano`: each
-    /// line's first label.
-    package static func readDoccano(_ file: String) throws -> [Entry] {
-        guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
-        var entries: [Entry] = []
-        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
-            let object: JSONValue
-            do {
-                object = try JSONValue.parse(bytes: [UInt8](line))
-            } catch {
-                throw InputError(file: file, line: i + 1, column: error.column, message: error.message)
-            }
-            guard case .number(let sample)? = object["dq_sample"] else {
-                throw InputError(file: file, line: i + 1, message: "expected dq_sample (lines from `dq export suspects --format doccano`)")
-            }
-            guard let label = object["label"]?[0]?.scalarText ?? object["label"]?.scalarText else { continue }
-            entries.append(Entry(location: "line \(i + 1)", id: "#\(Int64(sample))", label: label, annotator: nil))
         }
         return entries
     }

@@ -22,7 +22,12 @@ package enum ExportRun {
         let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
         // With --split: the run's suspects of those splits, in the run's order.
         let suspects = try store.suspects(run: run.id).filter { row in dataset.splits.map { $0.contains(samples[row.sampleID]!.split) } ?? true }
-            .prefix(top ?? .max).map { (row: $0, sample: samples[$0.sampleID]!) }
+            .prefix(top ?? .max).map { row in
+                let sample = samples[row.sampleID]!
+                return (row: row, sample: sample, task: ReviewTask(id: sample.displayID, sample: sample.id, text: sample.text, textPair: sample.textPair,
+                                                                   givenLabel: sample.label, suggestedLabel: row.suggestedLabel, reasons: row.reasonText,
+                                                                   score: row.score))
+            }
         var text = ""
         switch format {
         case .csv:
@@ -34,32 +39,9 @@ package enum ExportRun {
                      .optional(s.row.suggestedLabel), .text(s.row.reasonText), .real(s.row.score), .missing]
                 })], as: .csv)
         case .labelstudio:
-            let tasks: [JSONValue] = suspects.map { s in
-                var data: [(key: String, value: JSONValue)] = [("text", .string(s.sample.text))]
-                if let pair = s.sample.textPair { data.append(("text_pair", .string(pair))) }
-                data += [("id", .string(s.sample.displayID)), ("dq_sample", .number(Double(s.sample.id))), ("given_label", .string(s.sample.label)),
-                         ("reasons", .string(s.row.reasonText))]
-                var task: [(key: String, value: JSONValue)] = [("data", .object(data))]
-                if let suggested = s.row.suggestedLabel {
-                    task.append(("predictions", .array([.object([
-                        ("model_version", .string("dq suspects run \(run.id)")), ("score", .number(s.row.score)),
-                        ("result", .array([.object([
-                            ("from_name", .string("label")), ("to_name", .string("text")), ("type", .string("choices")),
-                            ("value", .object([("choices", .array([.string(suggested)]))])),
-                        ])])),
-                    ])])))
-                }
-                return .object(task)
-            }
-            text = JSONValue.array(tasks).jsonText + "\n"
+            text = LabelStudio.tasks(suspects.map(\.task), modelVersion: "dq suspects run \(run.id)")
         case .doccano:
-            for s in suspects {
-                var line: [(key: String, value: JSONValue)] = [("text", .string(s.sample.text)), ("label", .array([.string(s.sample.label)]))]
-                if let pair = s.sample.textPair { line.append(("text_pair", .string(pair))) }
-                line += [("id", .string(s.sample.displayID)), ("dq_sample", .number(Double(s.sample.id))),
-                         ("suggested_label", s.row.suggestedLabel.map { .string($0) } ?? .null), ("reasons", .string(s.row.reasonText))]
-                text += JSONValue.object(line).jsonText + "\n"
-            }
+            text = Doccano.lines(suspects.map(\.task))
         }
         return SuspectsFile(text: text, count: suspects.count, run: run.id)
     }

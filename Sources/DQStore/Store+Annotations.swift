@@ -27,8 +27,8 @@ extension Store {
         // on a second thread, which also groups rows into items, while this one stores.
         let source: AnnotationGrouping.Source
         switch format {
-        case .labelStudio: source = .rows(try LabelStudioExport.read(path: file, columns: options.columns))
-        case .doccano: source = .rows(try DoccanoExport.read(path: file, columns: options.columns))
+        case .labelStudio: source = .rows(try LabelStudio.readExport(path: file, columns: options.columns))
+        case .doccano: source = .rows(try Doccano.readExport(path: file, columns: options.columns))
         default: source = .reader(try LabelledRowReader(path: file, format: format, columns: options.columns))
         }
 

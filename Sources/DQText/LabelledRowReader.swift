@@ -134,7 +134,7 @@ package final class LabelledRowReader {
                                      + "name the columns to ingest with --text, --label and --meta")
             }
         case .labelStudio, .doccano:
-            throw InputError(file: path, message: "an annotation tool's export holds annotations; it is read whole by LabelStudioExport or DoccanoExport")
+            throw InputError(file: path, message: "an annotation tool's export holds annotations; it is read whole by LabelStudio.readExport or Doccano.readExport")
         case .arrow:
             let file = try ArrowFile(path: path)
             let resolved = try ResolvedColumns(request, columns: file.fields.map(\.name), file: path)

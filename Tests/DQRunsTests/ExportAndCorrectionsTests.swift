@@ -25,7 +25,7 @@ import DQText
     list[0] = .object(first)
     let path = scratchPath("export.json")
     try JSONValue.array(list).jsonText.write(toFile: path, atomically: true, encoding: .utf8)
-    let entries = try CorrectionsRun.readLabelStudio(path)
+    let entries = try LabelStudio.readReviews(path: path)
     #expect(entries.count == 1 && entries[0].label == "negative" && entries[0].annotator == "ann@example.org")
     #expect(entries[0].location == "$[0].annotations[0]")
 
@@ -33,7 +33,7 @@ import DQText
     let lines = try ExportRun.suspects(store: store, dataset: reviews, run: nil, top: 2, format: .doccano).text
     let doccano = scratchPath("export.jsonl")
     try lines.write(toFile: doccano, atomically: true, encoding: .utf8)
-    #expect(try CorrectionsRun.readDoccano(doccano).count == 2)
+    #expect(try Doccano.readReviews(path: doccano).count == 2)
 
     // CSV: a spreadsheet's formula guard is undone; an unknown label applies nothing.
     let csv = scratchPath("review.csv")

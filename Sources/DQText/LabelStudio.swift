@@ -1,18 +1,22 @@
-/// Reads a Label Studio JSON export (Export → JSON): one row per task, with each annotator's
-/// choice as an annotation.
-///
-/// The export is a JSON array of tasks:
-///
-///     [{"id": 7, "data": {"text": "…"},
-///       "annotations": [{"completed_by": 2, "created_at": "2024-03-01T10:00:00Z", "was_cancelled": false,
-///                        "result": [{"type": "choices", "from_name": "sentiment", "value": {"choices": ["Positive"]}}]}]}]
-///
-/// The text is the `data` field named by `--text` (or the first of `ColumnRequest.textNames`);
-/// the annotator is `completed_by` (its `email` when it is an object, else `user <id>`);
-/// cancelled annotations and annotations without a choice are skipped. With several choices
-/// controls, `--label` names the one (its `from_name`) to read.
-package enum LabelStudioExport {
-    package static func read(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
+import Foundation
+
+/// Label Studio, both ways: its JSON export read as annotations at ingest (`readExport`) or as
+/// the corrections of a review (`readReviews`), and review tasks written for it (`tasks`).
+package enum LabelStudio {
+    /// Reads a Label Studio JSON export (Export → JSON): one row per task, with each annotator's
+    /// choice as an annotation.
+    ///
+    /// The export is a JSON array of tasks:
+    ///
+    ///     [{"id": 7, "data": {"text": "…"},
+    ///       "annotations": [{"completed_by": 2, "created_at": "2024-03-01T10:00:00Z", "was_cancelled": false,
+    ///                        "result": [{"type": "choices", "from_name": "sentiment", "value": {"choices": ["Positive"]}}]}]}]
+    ///
+    /// The text is the `data` field named by `--text` (or the first of `ColumnRequest.textNames`);
+    /// the annotator is `completed_by` (its `email` when it is an object, else `user <id>`);
+    /// cancelled annotations and annotations without a choice are skipped. With several choices
+    /// controls, `--label` names the one (its `from_name`) to read.
+    package static func readExport(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
         let bytes = try FileBytes.read(path: path)
         let root: JSONValue
         do {
@@ -103,5 +107,61 @@ package enum LabelStudioExport {
             throw InputError(file: path, message: "no choices control named '\(wanted)'; the export has \(controls.sorted().joined(separator: ", "))")
         }
         return rows
+    }
+
+    /// A Label Studio export of tasks made by `dq export suspects --format labelstudio`: each
+    /// task's latest non-cancelled annotation.
+    package static func readReviews(path file: String) throws -> [ReviewedLabel] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(bytes: [UInt8](data))
+        } catch {
+            throw InputError(file: file, line: error.line, column: error.column, message: error.message)
+        }
+        guard case .array(let tasks) = root else { throw InputError(file: file, message: "$: expected a Label Studio export (an array of tasks)") }
+        var entries: [ReviewedLabel] = []
+        for (i, task) in tasks.enumerated() {
+            let path = "$[\(i)]"
+            let id: String
+            if case .number(let sample)? = task["data"]?["dq_sample"] {
+                id = "#\(Int64(sample))"
+            } else if let external = task["data"]?["id"]?.scalarText {
+                id = external
+            } else {
+                throw InputError(file: file, message: "\(path).data: expected dq_sample or id (tasks from `dq export suspects --format labelstudio`)")
+            }
+            guard case .array(let annotations)? = task["annotations"] else { continue }
+            guard let (a, annotation) = annotations.enumerated().reversed().first(where: { $0.element["was_cancelled"] != .bool(true) }) else { continue }
+            guard case .array(let results)? = annotation["result"],
+                  let choice = results.lazy.compactMap({ $0["value"]?["choices"]?[0]?.scalarText }).first else { continue }
+            var who: String?
+            if let by = annotation["completed_by"] { who = by["email"]?.scalarText ?? by.scalarText }
+            entries.append(ReviewedLabel(location: "\(path).annotations[\(a)]", id: id, label: choice, annotator: who))
+        }
+        return entries
+    }
+
+    /// Label Studio tasks (Import → JSON) for review: the text in `data` with the sample's ids,
+    /// given label and reasons, and the suggested label as a prediction of `modelVersion`.
+    package static func tasks(_ reviews: [ReviewTask], modelVersion: String) -> String {
+        let tasks: [JSONValue] = reviews.map { s in
+            var data: [(key: String, value: JSONValue)] = [("text", .string(s.text))]
+            if let pair = s.textPair { data.append(("text_pair", .string(pair))) }
+            data += [("id", .string(s.id)), ("dq_sample", .number(Double(s.sample))), ("given_label", .string(s.givenLabel)),
+                     ("reasons", .string(s.reasons))]
+            var task: [(key: String, value: JSONValue)] = [("data", .object(data))]
+            if let suggested = s.suggestedLabel {
+                task.append(("predictions", .array([.object([
+                    ("model_version", .string(modelVersion)), ("score", .number(s.score)),
+                    ("result", .array([.object([
+                        ("from_name", .string("label")), ("to_name", .string("text")), ("type", .string("choices")),
+                        ("value", .object([("choices", .array([.string(suggested)]))])),
+                    ])])),
+                ])])))
+            }
+            return .object(task)
+        }
+        return JSONValue.array(tasks).jsonText + "\n"
     }
 }

@@ -1,10 +1,14 @@
-/// Reads a doccano export of a text-classification project, in which doccano writes one JSON
-/// Lines file per annotator (`admin.jsonl`, `alice.jsonl`, …; unzip the export first): each line
-/// a document, `{"id": 3, "text": "…", "label": ["positive"]}` (older versions: `labels`, and a
-/// `username` or `user` field). Each file's labels are its annotator's; the annotator is the
-/// line's `username`/`user` when present, else the file's name without extension.
-package enum DoccanoExport {
-    package static func read(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
+import Foundation
+
+/// doccano, both ways: an export read as annotations at ingest (`readExport`) or as the
+/// corrections of a review (`readReviews`), and review lines written for it (`lines`).
+package enum Doccano {
+    /// Reads a doccano export of a text-classification project, in which doccano writes one JSON
+    /// Lines file per annotator (`admin.jsonl`, `alice.jsonl`, …; unzip the export first): each line
+    /// a document, `{"id": 3, "text": "…", "label": ["positive"]}` (older versions: `labels`, and a
+    /// `username` or `user` field). Each file's labels are its annotator's; the annotator is the
+    /// line's `username`/`user` when present, else the file's name without extension.
+    package static func readExport(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
         let reader = try ByteReader(path: path)
         let fileAnnotator = String((path.split(separator: "/").last ?? Substring(path)).split(separator: ".").first ?? "")
         var rows: [LabelledRow] = []
@@ -74,5 +78,41 @@ package enum DoccanoExport {
             rows.append(row)
         }
         return rows
+    }
+
+    /// A doccano export of a project imported from `dq export suspects --format doccano`: each
+    /// line's first label.
+    package static func readReviews(path file: String) throws -> [ReviewedLabel] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
+        var entries: [ReviewedLabel] = []
+        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
+            let object: JSONValue
+            do {
+                object = try JSONValue.parse(bytes: [UInt8](line))
+            } catch {
+                throw InputError(file: file, line: i + 1, column: error.column, message: error.message)
+            }
+            guard case .number(let sample)? = object["dq_sample"] else {
+                throw InputError(file: file, line: i + 1, message: "expected dq_sample (lines from `dq export suspects --format doccano`)")
+            }
+            guard let label = object["label"]?[0]?.scalarText ?? object["label"]?.scalarText else { continue }
+            entries.append(ReviewedLabel(location: "line \(i + 1)", id: "#\(Int64(sample))", label: label, annotator: nil))
+        }
+        return entries
+    }
+
+    /// doccano JSON Lines for review (a text-classification project's import): the given
+    /// label as `label`, the rest as metadata.
+    package static func lines(_ reviews: [ReviewTask]) -> String {
+        var text = ""
+        for s in reviews {
+            var line: [(key: String, value: JSONValue)] = [("text", .string(s.text)), ("label", .array([.string(s.givenLabel)]))]
+            if let pair = s.textPair { line.append(("text_pair", .string(pair))) }
+            line += [("id", .string(s.id)), ("dq_sample", .number(Double(s.sample))),
+                     ("suggested_label", s.suggestedLabel.map { .string($0) } ?? .null), ("reasons", .string(s.reasons))]
+            text += JSONValue.object(line).jsonText + "\n"
+        }
+        return text
     }
 }
