@@ -4,7 +4,7 @@ DEMO_DIR ?= demo-out
 DQ := .build/release/dq
 DEMO_DB := $(DEMO_DIR)/dq.sqlite
 
-.PHONY: all build release demo test bench fuzz check-deps clean
+.PHONY: all build release demo test bench fuzz check-deps clean docs
 
 all: build
 
@@ -86,3 +86,8 @@ fuzz: check-deps
 
 clean:
 	rm -rf .build $(DEMO_DIR)
+
+# The option tables of docs/commands, made from the commands' parsers (checked by make test).
+docs:
+	$(SWIFT) build --build-tests
+	DQ_UPDATE_DOCS=1 $(SWIFT) test --skip-build --filter everyCommandPageHasTheOptionTableItsParserGives
