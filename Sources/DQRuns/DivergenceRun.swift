@@ -68,15 +68,17 @@ package enum DivergenceRun {
         let counts = try LabelDivergence.count(samples, options: divergence,
                                                tokenize: try tokenize(options))
         guard counts.labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
-        var pairs = LabelDivergence.pairs(counts, options: divergence)
-        if options.permutations > 0 {
-            let bags = try LabelDivergence.bags(samples, options: divergence,
-                                                tokenize: try tokenize(options))
+        let tokenizer = try tokenize(options)
+        // The permutation baseline, the slow part, runs inside the recorded run.
+        func withBaseline() throws -> [LabelDivergence.Pair] {
+            var pairs = LabelDivergence.pairs(counts, options: divergence)
+            guard options.permutations > 0 else { return pairs }
+            let bags = try LabelDivergence.bags(samples, options: divergence, tokenize: tokenizer)
             for (k, pair) in pairs.enumerated() {
                 pairs[k].baseline = LabelDivergence.baseline(bags, a: pair.a, b: pair.b, options: divergence,
                                                              permutations: options.permutations, seed: options.seed &+ UInt64(k))
             }
-            pairs.sort { ($0.excess!, $0.a, $0.b) < ($1.excess!, $1.a, $1.b) }
+            return pairs.sorted { ($0.excess!, $0.a, $0.b) < ($1.excess!, $1.a, $1.b) }
         }
         let natural = divergence.logBase != 2
         var parameters = DivergenceParameters(
@@ -87,8 +89,8 @@ package enum DivergenceRun {
         func contributions(_ list: [(token: String, contribution: Double)]) -> [DivergenceRow.Contribution] {
             list.map { DivergenceRow.Contribution(token: $0.token, contribution: $0.contribution) }
         }
-        let (run, _) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil, compute: { _ in pairs },
+        let (run, pairs) = try store.recordRun(
+            parameters, dataset: dataset.id, seed: nil, compute: { _ in try withBaseline() },
             write: { run, pairs in
                 try store.writeDivergence(run: run, rows: pairs.map { p in
                     DivergenceRow(labelA: p.a, labelB: p.b, divergence: p.divergence, samplesA: p.samplesA, samplesB: p.samplesB,

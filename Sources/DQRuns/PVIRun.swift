@@ -186,23 +186,28 @@ package enum PVIRun {
         if let bert = family as? BertFamily, case .crossFit(let k) = options.scheme {
             progress.fits = k
             let seed = options.model.seed
-            let perLabel = try MultiLabelPVIEstimation.run(
-                samples: samples, labels: labels, family: bert, folds: k, seed: seed, group: groups.map { keys in { keys[$0.id]! } },
-                progress: { message in
-                    try observer.checkInterrupt()
-                    progress.begin(message)
-                    observer.endProgress()
-                    observer.note(message)
-                })
-            for (label, results) in zip(labels, perLabel) {
+            let parameters = labels.map { label in
                 var parameters = trainedParameters(labels: ["not " + label, label], model: modelParameters, options: options,
                                                    dataset: dataset, groups: groups)
                 parameters.null = PVIEstimation.NullModel.prior.rawValue  // the training folds' label frequencies
                 parameters.oneVsRest = label
-                let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: Int64(bitPattern: seed), compute: { _ in results },
-                                                   write: { run, results in try write(results, labels: ["not " + label, label], run: run, in: store) })
-                parts.append(LabelPart(label: label, run: run, results: results))
+                return parameters
             }
+            // Every label's run is recorded before the one training they share.
+            let (runs, perLabel) = try store.recordRuns(
+                parameters, dataset: dataset.id, seed: Int64(bitPattern: seed),
+                compute: { _ in
+                    try MultiLabelPVIEstimation.run(
+                        samples: samples, labels: labels, family: bert, folds: k, seed: seed, group: groups.map { keys in { keys[$0.id]! } },
+                        progress: { message in
+                            try observer.checkInterrupt()
+                            progress.begin(message)
+                            observer.endProgress()
+                            observer.note(message)
+                        })
+                },
+                write: { run, position, perLabel in try write(perLabel[position], labels: ["not " + labels[position], labels[position]], run: run, in: store) })
+            for (position, label) in labels.enumerated() { parts.append(LabelPart(label: label, run: runs[position], results: perLabel[position])) }
             var outcome = Outcome(run: parts.last?.run ?? 0, results: [], labels: labels, familyDescription: family.name + ", one sigmoid per label")
             outcome.perLabel = parts
             return outcome

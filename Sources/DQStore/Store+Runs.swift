@@ -136,6 +136,31 @@ extension Store {
         }
     }
 
+    /// `recordRun` for several runs made by one piece of work (one model trained for every
+    /// label, a run per label): all are stored as `running` before `compute`, and `write`
+    /// stores each one's results (given its position) in one transaction with their success.
+    @discardableResult
+    package func recordRuns<P: RunParameters, T>(
+        _ parameters: [P], dataset: Int64?, seed: Int64?,
+        compute: ([Int64]) throws -> T, write: (_ run: Int64, _ position: Int, T) throws -> Void
+    ) throws -> (runs: [Int64], result: T) {
+        var ids: [Int64] = []
+        do {
+            for p in parameters { ids.append(try beginRun(p, dataset: dataset, seed: seed)) }
+            let result = try compute(ids)
+            try database.inTransaction {
+                for (position, id) in ids.enumerated() {
+                    try write(id, position, result)
+                    try finishRun(id, status: .succeeded)
+                }
+            }
+            return (ids, result)
+        } catch {
+            for id in ids { try? finishRun(id, status: .failed, message: "\(error)") }
+            throw error
+        }
+    }
+
     package func run(_ id: Int64) throws -> RunRecord {
         guard let row = try database.row("SELECT \(Store.runColumns) FROM runs WHERE id = ?", [.integer(id)]) else {
             throw StoreError.unknownRun(Int(id))

@@ -64,3 +64,27 @@ import DQText
     #expect(!messages.contains { $0.contains("embedding texts") }, "\(messages)")
     #expect(first.results.map(\.score.pvi) == second.results.map(\.score.pvi))
 }
+
+@Test func multiLabelBERTRecordsEveryLabelsRunBeforeItsOneTraining() throws {
+    let store = try Store(path: scratchPath("multilabel-bert.sqlite"))
+    let lines = try String(contentsOfFile: fixture("annotations/topics.csv"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let small = scratchPath("topics60.csv")
+    try lines.prefix(61).joined(separator: "\n").write(toFile: small, atomically: true, encoding: .utf8)
+    var ingest = IngestRun.Options()
+    (ingest.dataset, ingest.multiLabel) = ("topics", true)
+    _ = try IngestRun.run(store: store, files: [small], options: ingest)
+    let labels = try store.labels(dataset: try store.requireDataset("topics")).filter { !$0.contains(";") && !$0.isEmpty }
+    var options = PVIRun.Options()
+    options.scheme = .crossFit(folds: 2)
+    options.model = ModelSettings(model: .tinyBert, weights: fixture("bert/random-tiny"), epochs: 1, maxLength: 16)
+    var runningDuringTraining: [Int] = []
+    var observer = RunObserver.silent
+    observer.note = { _ in runningDuringTraining.append((try? store.runs(dataset: nil, kind: .pvi).filter { $0.status == .running }.count) ?? -1) }
+    let outcome = try PVIRun.run(store: store, dataset: DatasetSelection(name: "topics"), options: options, observer: observer)
+    // A note per fold, while the one training runs: every label's run is there, running.
+    #expect(runningDuringTraining.suffix(2) == [labels.count, labels.count], "\(runningDuringTraining) for \(labels)")
+    let runs = try store.runs(dataset: nil, kind: .pvi)
+    #expect(runs.count == labels.count && runs.allSatisfy { $0.status == .succeeded })
+    #expect(Set(try runs.map { try $0.parameters(PVIParameters.self).oneVsRest ?? "" }) == Set(labels))
+    #expect(runs.contains { $0.id == outcome.run })
+}
