@@ -54,13 +54,13 @@ package enum PretrainedModels {
             guard isCheckpoint(weights) else {
                 throw CheckpointError.file(weights, "is not a checkpoint directory (it needs \(files.joined(separator: ", ")))")
             }
-            return .checkpoint(weights, origin: "--weights")
+            return .checkpoint(weights, origin: "the weights folder given")
         }
         guard let repository = known[model] else {
             guard isCheckpoint(model) else {
                 throw CheckpointError.file(model, "is neither a model dq knows (\(known.keys.sorted().joined(separator: ", "))) nor a checkpoint directory with \(files.joined(separator: ", "))")
             }
-            return .checkpoint(model, origin: "--model")
+            return .checkpoint(model, origin: "the model folder given")
         }
         var looked: [String] = []
         let cached = cachePath(repository: repository, environment: environment)
@@ -109,7 +109,7 @@ package enum PretrainedModels {
         let task = URLSession.shared.dataTask(with: url) { data, response, error in
             if let error {
                 let reason = (error as NSError).localizedDescription
-                box.result = .failure(CheckpointError.file(url.absoluteString, "download failed: \(reason) (no internet? dq works offline with --weights DIR)"))
+                box.result = .failure(CheckpointError.file(url.absoluteString, "download failed: \(reason) (no internet? dq works offline with a checkpoint folder of its own)"))
             } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
                 box.result = .failure(CheckpointError.file(url.absoluteString, "HTTP \(http.statusCode)"))
             } else {

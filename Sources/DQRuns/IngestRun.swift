@@ -46,6 +46,9 @@ package enum IngestRun {
                 throw OptionError("give {annotator} (long format) or {annotators}/{annotatorPrefix} (wide format), not both")
             }
             if annotationTime != nil && annotator == nil { throw OptionError("{annotationTime} goes with {annotator} (long format)") }
+            if multiLabel && (annotator != nil || !annotators.isEmpty || annotatorPrefix != nil) {
+                throw OptionError("multi-label data with several annotators is not read yet: give {multiLabel} or annotators, not both")
+            }
         }
 
         /// The store's ingest options.

@@ -13,6 +13,10 @@ package enum Remedy: Equatable, Sendable {
     case nameColumn(Column)
     /// Name the input file's format.
     case nameFormat
+    /// Name the columns to keep instead of keeping every column.
+    case nameColumns
+    /// Read the file as multi-label data (true) or as single labels (false), or into another dataset.
+    case multiLabel(Bool)
 
     package enum Column: Sendable, Hashable { case text, textPair, label, id, meta, annotator, annotationTime }
 
@@ -33,6 +37,8 @@ package enum Remedy: Equatable, Sendable {
                 case .annotationTime: self = .nameColumn(.annotationTime)
                 }
             case .nameFormat?: self = .nameFormat
+            case .nameColumns?: self = .nameColumns
+            case .multiLabel(let on)?: self = .multiLabel(on)
             case nil: return nil
             }
         default: return nil

@@ -128,7 +128,7 @@ final class AnnotationGrouping: @unchecked Sendable {
         }
         for (k, column) in columns.annotators.enumerated() where annotatorIndex[columns.annotatorNames[k]] == nil {
             throw InputError(file: file, column: column + 1,
-                             message: "the annotator column '\(columns.columns[column])' is empty on every row; leave it out of --annotators (nothing was stored)")
+                             message: "the annotator column '\(columns.columns[column])' is empty on every row (nothing was stored)", remedy: .nameColumn(.annotator))
         }
     }
 

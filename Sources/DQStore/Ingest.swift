@@ -108,8 +108,8 @@ extension Store {
             let multiLabel = options.columns.multiLabel
             let storedMultiLabel = try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
             if storedMultiLabel != multiLabel, try sampleCount(dataset: dataset) > 0 {
-                throw InputError(file: file, message: "dataset \(datasetName) holds \(storedMultiLabel ? "multi-label" : "single-label") samples; "
-                                     + (storedMultiLabel ? "add --multi-label" : "leave out --multi-label") + ", or ingest into another dataset")
+                throw InputError(file: file, message: "dataset \(datasetName) holds \(storedMultiLabel ? "multi-label" : "single-label") samples",
+                                 remedy: .multiLabel(storedMultiLabel))
             }
             if multiLabel { try database.run("UPDATE datasets SET multi_label = 1 WHERE id = ?", [.integer(dataset)]) }
             var knownLabels = Set(try labels(dataset: dataset))

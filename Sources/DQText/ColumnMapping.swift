@@ -169,7 +169,7 @@ package struct ResolvedColumns: Equatable, Sendable {
         self.labelFromAnnotators = labelFromAnnotators
         multiLabel = request.multiLabel
         if multiLabel && (annotator != nil || !annotators.isEmpty) {
-            throw InputError(file: file, message: "multi-label data with several annotators is not read yet: give --multi-label or annotators, not both")
+            throw InputError(file: file, message: "multi-label data with several annotators is not read yet: read the labels as multi-label or the annotators, not both")
         }
     }
 

@@ -30,6 +30,10 @@ package enum InputRemedy: Sendable, Equatable {
     case nameColumn(ColumnRole)
     /// Name the file's format.
     case nameFormat
+    /// Name the columns to keep instead of keeping every column.
+    case nameColumns
+    /// Read the file as multi-label data (true) or as single labels (false).
+    case multiLabel(Bool)
 }
 
 /// What a column of an input file is used for.

@@ -32,8 +32,8 @@ package enum LabelStudio {
         rows.reserveCapacity(tasks.count)
         for (t, task) in tasks.enumerated() {
             let place = "[\(t)]"
-            func fail(_ at: String, _ message: String) -> InputError {
-                InputError(file: path, line: t + 1, message: "\(place)\(at): \(message)")
+            func fail(_ at: String, _ message: String, remedy: InputRemedy? = nil) -> InputError {
+                InputError(file: path, line: t + 1, message: "\(place)\(at): \(message)", remedy: remedy)
             }
             guard case .object = task else { throw fail("", "expected a task object, found \(task.kindName)") }
             guard case .object(let data)? = task["data"] else { throw fail(".data", "missing; expected the task's data object") }
@@ -48,7 +48,7 @@ package enum LabelStudio {
                 textKey = found
             } else {
                 throw fail(".data", "cannot tell which field holds the text (looked for \(ColumnRequest.textNames.joined(separator: ", "))); "
-                               + "the task's data has \(keys.joined(separator: ", ")); name it with --text")
+                               + "the task's data has \(keys.joined(separator: ", "))", remedy: .nameColumn(.text))
             }
             guard let text = task["data"]?[textKey]?.scalarText, !text.isBlank else {
                 throw fail(".data.\(textKey)", "expected the text as a non-empty string")
@@ -78,7 +78,7 @@ package enum LabelStudio {
                             controls.insert(name)
                             if let wanted = request.label, name != wanted { continue }
                             if let from, from != name {
-                                throw fail(at + ".result[\(r)]", "choices from two controls ('\(from)' and '\(name)'); name the one to read with --label")
+                                throw fail(at + ".result[\(r)]", "choices from two controls ('\(from)' and '\(name)'); name the one to read", remedy: .nameColumn(.label))
                             }
                             from = name
                             guard case .array(let picked)? = result["value"]?["choices"] else {

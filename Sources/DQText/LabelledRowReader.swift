@@ -130,8 +130,8 @@ package final class LabelledRowReader {
             columns = resolved
             columnar = ParquetRows(file: file, wanted: resolved.roleColumns + resolved.meta.filter { file.columns[$0].unsupported == nil })
             if let skipped = resolved.meta.first(where: { file.columns[$0].unsupported != nil }) {
-                throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!); "
-                                     + "name the columns to ingest with --text, --label and --meta")
+                throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!)",
+                                 remedy: .nameColumns)
             }
         case .labelStudio, .doccano:
             throw InputError(file: path, message: "an annotation tool's export holds annotations; it is read whole by LabelStudio.readExport or Doccano.readExport")
