@@ -75,12 +75,12 @@ package enum LabelIssuesRun {
     private static func runUnsliced(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver) throws -> Outcome {
         if let probs = options.probabilities, NumPyArray.isNumPy(path: probs) {
             guard selection.name == nil else {
-                throw InputError(file: probs, message: "a .npy array has no sample ids, so it is judged on its own: leave out --dataset")
+                throw OptionError("\(probs): a .npy array has no sample ids, so it is judged on its own: leave out {dataset}")
             }
             return try streamed(probs, store: store, options: options, observer: observer)
         }
         if options.labelsFile != nil {
-            throw InputError(file: options.labelsFile!, message: "--labels goes with --probs FILE.npy (a CSV of probabilities has its own label column)")
+            throw OptionError("{labelsFile} goes with {probabilities} FILE.npy (a CSV of probabilities has its own label column)")
         }
         if let probs = options.probabilities {
             // Labels and probabilities are enough: with no dataset named and none in the store,
@@ -182,7 +182,7 @@ package enum LabelIssuesRun {
             throw InputError(file: probs, message: "expected a 2-d float32 or float64 array of n samples × K ≥ 2 classes, found \(array.descr) of shape \(array.shapeDescription)")
         }
         guard let labelsFile = options.labelsFile else {
-            throw InputError(file: probs, message: "a .npy of probabilities needs the given labels: --labels labels.npy (integers 0..<\(array.columns)) or a CSV with a label column")
+            throw OptionError("\(probs): a .npy of probabilities needs the given labels: {labelsFile} labels.npy (integers 0..<\(array.columns)) or a CSV with a label column")
         }
         let given = try ImportedProbabilities.readLabelIndices(path: labelsFile, rows: array.rows, classes: array.columns)
         let labels = (0..<array.columns).map(String.init)
