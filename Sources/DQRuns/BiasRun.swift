@@ -35,7 +35,7 @@ package enum BiasRun {
         }
     }
 
-    package static func tables(store: Store, dataset selection: DatasetSelection, options: Options) throws -> [Table] {
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> [Table] {
         try options.validate()
         let dataset = try store.resolve(selection)
         let terms = options.termsFile

@@ -19,7 +19,7 @@ package enum CorrectionsRun {
     /// Reads `file` (CSV, Label Studio .json or doccano .jsonl, by extension), checks every
     /// entry, and applies them all or, when any id or label is wrong, none: the error lists the
     /// problems.
-    package static func importFile(_ file: String, store: Store, dataset selection: DatasetSelection, annotator: String?) throws -> Outcome {
+    package static func run(store: Store, file: String, dataset selection: DatasetSelection, annotator: String?) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let lowercased = file.lowercased()
         let entries = lowercased.hasSuffix(".json") ? try LabelStudio.readReviews(path: file)
@@ -94,7 +94,7 @@ package enum CorrectionsRun {
     }
 
     /// The audit trail of a dataset, oldest first.
-    package static func history(store: Store, dataset selection: DatasetSelection) throws -> Table {
+    package static func list(store: Store, dataset selection: DatasetSelection) throws -> Table {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let names = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0.displayID) })
         let history = try store.correctionHistory(dataset: dataset.id)

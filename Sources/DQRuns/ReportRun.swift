@@ -8,7 +8,7 @@ package enum ReportRun {
     /// The report of a dataset; `top` suspects are listed. With splits, the dataset section
     /// counts only those splits and the suspects listed are theirs; the analyses' sections
     /// show their runs as they are.
-    package static func build(store: Store, dataset selection: DatasetSelection, top: Int) throws -> HTMLReport {
+    package static func run(store: Store, dataset selection: DatasetSelection, top: Int) throws -> HTMLReport {
         let dataset = try store.resolve(selection)
         let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
         let byID = Dictionary(uniqueKeysWithValues: samples.map { ($0.id, $0) })

@@ -52,7 +52,7 @@ package enum VInfoRun {
         return chosen.sorted { $0.run.id < $1.run.id }
     }
 
-    package static func tables(store: Store, options: Options) throws -> [Table] {
+    package static func run(store: Store, options: Options) throws -> [Table] {
         try options.validate()
         let selected = try selectedRuns(store, options: options)
         let names = Dictionary(uniqueKeysWithValues: try store.datasetNames().map { (try store.requireDataset($0), $0) })

@@ -39,10 +39,10 @@ import DQText
     let csv = scratchPath("review.csv")
     try "id,corrected_label\np01,negative\np02,'-neutral\n".write(toFile: csv, atomically: true, encoding: .utf8)
     #expect(try CorrectionsRun.readCSV(csv).map(\.label) == ["negative", "-neutral"])
-    #expect(throws: InputError.self) { try CorrectionsRun.importFile(csv, store: store, dataset: reviews, annotator: "alice") }
+    #expect(throws: InputError.self) { try CorrectionsRun.run(store: store, file: csv, dataset: reviews, annotator: "alice") }
     #expect(try store.correctionHistory(dataset: try store.requireDataset("reviews")).isEmpty)
     try "id,corrected_label\np01,negative\np02,\n".write(toFile: csv, atomically: true, encoding: .utf8)
-    let outcome = try CorrectionsRun.importFile(csv, store: store, dataset: reviews, annotator: "alice")
+    let outcome = try CorrectionsRun.run(store: store, file: csv, dataset: reviews, annotator: "alice")
     #expect(outcome == CorrectionsRun.Outcome(read: 1, applied: 1, dataset: "reviews"))
     let exported = try ExportRun.dataset(store: store, dataset: reviews, correctedLabels: true)
     #expect(exported.corrected == 1 && exported.csv.contains("p01,train,It broke after two days so I want my money back,negative,positive,true"))
@@ -58,7 +58,7 @@ import DQText
     let csv = scratchPath("fix.csv")
     try "id,corrected_label\na1,y\nb2,y\nb2,x\n".write(toFile: csv, atomically: true, encoding: .utf8)
     do {
-        _ = try CorrectionsRun.importFile(csv, store: store, dataset: DatasetSelection(name: "d"), annotator: nil)
+        _ = try CorrectionsRun.run(store: store, file: csv, dataset: DatasetSelection(name: "d"), annotator: nil)
         Issue.record("expected an error")
     } catch let error as InputError {
         #expect(error.message.contains("line 2: id a1 names 2 samples of d (#\(samples[0].id), #\(samples[1].id)); write one of those ids instead"), "\(error)")
@@ -66,7 +66,7 @@ import DQText
     }
     #expect(try store.correctionHistory(dataset: try store.requireDataset("d")).isEmpty)
     try "id,corrected_label\n#\(samples[1].id),x\n".write(toFile: csv, atomically: true, encoding: .utf8)
-    #expect(try CorrectionsRun.importFile(csv, store: store, dataset: DatasetSelection(name: "d"), annotator: nil).applied == 1)
+    #expect(try CorrectionsRun.run(store: store, file: csv, dataset: DatasetSelection(name: "d"), annotator: nil).applied == 1)
     #expect(try store.currentLabel(sample: samples[1].id) == "x" && store.currentLabel(sample: samples[0].id) == "x")
 }
 

@@ -11,7 +11,7 @@ import DQText
     let store = try reviewsStore()
     _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
     _ = try DivergenceRun.run(store: store, dataset: reviews, options: DivergenceRun.Options())
-    let report = try ReportRun.build(store: store, dataset: reviews, top: 5)
+    let report = try ReportRun.run(store: store, dataset: reviews, top: 5)
     #expect(report.sections.map(\.title) == ["Dataset", "V-information", "Data map", "Label-pair difficulty", "Suspects", "Finding planted errors"])
     #expect(report.sections.map { $0.body != nil } == [true, true, false, true, false, false])
     #expect(report.sections[2].missing == "Not run yet: dq cartography --dataset reviews")

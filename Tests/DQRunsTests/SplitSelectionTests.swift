@@ -40,7 +40,7 @@ private func trecStore() throws -> (Store, trainIDs: Set<Int64>, testIDs: Set<In
     // The latest suspects run holds test samples only; exported for train, nothing is left.
     let exported = try ExportRun.suspects(store: store, dataset: DatasetSelection(name: "trec", splits: ["train"]), run: nil, top: nil, format: .csv)
     #expect(exported.count == 0)
-    let report = try ReportRun.build(store: store, dataset: testOnly, top: 5)
+    let report = try ReportRun.run(store: store, dataset: testOnly, top: 5)
     #expect(report.subtitle.hasPrefix("500 samples of split test"))
 }
 
@@ -50,7 +50,7 @@ private func trecStore() throws -> (Store, trainIDs: Set<Int64>, testIDs: Set<In
     let expected = RunError.unknownSplit("tset", dataset: "trec", known: ["train", "test"])
     #expect(throws: expected) { try SuspectsRun.run(store: store, dataset: wrong, options: .init()) }
     #expect(throws: expected) { try LabelIssuesRun.run(store: store, dataset: wrong, options: .init()) }
-    #expect(throws: expected) { try ReportRun.build(store: store, dataset: wrong, top: 5) }
+    #expect(throws: expected) { try ReportRun.run(store: store, dataset: wrong, top: 5) }
     var agreement = AgreementRun.Options()
     (agreement.dataset, agreement.splits) = ("trec", ["tset"])
     #expect(throws: expected) { try AgreementRun.run(store: store, options: agreement) }

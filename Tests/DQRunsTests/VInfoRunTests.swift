@@ -15,7 +15,7 @@ import DQText
     _ = try PVIRun.run(store: store, dataset: reviews, options: shuffled)
     var options = VInfoRun.Options()
     options.bootstrap = 200
-    let tables = try VInfoRun.tables(store: store, options: options)
+    let tables = try VInfoRun.run(store: store, options: options)
     #expect(tables.map(\.name) == ["v_information", "differences"])
     #expect(tables[0].rows.map { $0[3] } == [.text("original"), .text("shuffle")])
     #expect(tables[1].rows[0][5] == .text("paired"))

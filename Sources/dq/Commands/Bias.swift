@@ -28,6 +28,6 @@ struct Bias: ParsableCommand {
     }
 
     func run() throws {
-        try output.emit(try BiasRun.tables(store: try selection.open(), dataset: selection.selection, options: try options()))
+        try output.emit(try BiasRun.run(store: try selection.open(), dataset: selection.selection, options: try options()))
     }
 }

@@ -23,7 +23,7 @@ struct CorrectionsImport: ParsableCommand {
     @OptionGroup var selection: DatasetNameOptions
 
     func run() throws {
-        let outcome = try CorrectionsRun.importFile(file, store: try selection.open(), dataset: selection.selection, annotator: annotator)
+        let outcome = try CorrectionsRun.run(store: try selection.open(), file: file, dataset: selection.selection, annotator: annotator)
         Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied (\(outcome.read - outcome.applied) already had that label)")
         print("next: dq export dataset --dataset \(outcome.dataset.shellQuoted) --labels corrected --out clean.csv")
     }
@@ -36,6 +36,6 @@ struct CorrectionsList: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try output.emit([try CorrectionsRun.history(store: try selection.open(), dataset: selection.selection)])
+        try output.emit([try CorrectionsRun.list(store: try selection.open(), dataset: selection.selection)])
     }
 }

@@ -19,7 +19,7 @@ struct Report: ParsableCommand {
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let report = try ReportRun.build(store: try selection.open(), dataset: selection.selection, top: top)
+        let report = try ReportRun.run(store: try selection.open(), dataset: selection.selection, top: top)
         try OutputFiles.write(report.render(), to: out)
         Terminal.note("wrote \(out) (\(report.sections.filter { $0.body != nil }.count) of \(report.sections.count) sections; open it in a browser)")
     }

@@ -33,6 +33,6 @@ struct VInfoCompare: ParsableCommand {
     func validate() throws { try Flags.check(options.validate) }
 
     func run() throws {
-        try output.emit(try VInfoRun.tables(store: try store.open(), options: options))
+        try output.emit(try VInfoRun.run(store: try store.open(), options: options))
     }
 }
