@@ -78,8 +78,9 @@ package enum Consensus {
             if modes.count == 1 { result[i] = modes[0]; untied.append(i) } else { tied[i] = modes }
         }
         func narrow(_ i: Int, _ modes: [Int], by score: (Int) -> Double, largest: Bool) {
+            // A rule with no score (no untied item to rate annotators on: NaN) leaves the tie to the next.
             let scores = modes.map(score)
-            let best = largest ? scores.max()! : scores.min()!
+            guard let best = largest ? scores.filter({ !$0.isNaN }).max() : scores.filter({ !$0.isNaN }).min() else { return }
             let kept = zip(modes, scores).filter { $0.1 == best }.map(\.0)
             if kept.count == 1 { result[i] = kept[0]; tied[i] = nil } else { tied[i] = kept }
         }

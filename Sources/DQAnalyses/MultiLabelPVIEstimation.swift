@@ -29,7 +29,9 @@ package enum MultiLabelPVIEstimation {
             return strata.count - 1
         }
         var rng = SplitMix64(seed: seed)
-        let fold = StratifiedFolds.assign(labels: stratum, groups: group.map { PVIEstimation.groupIDs(samples, by: $0) }, folds: folds, using: &rng)
+        let groupIDs = group.map { PVIEstimation.groupIDs(samples, by: $0) }
+        if let groupIDs { try PVIEstimation.checkGroups(groupIDs, folds: folds) }
+        let fold = StratifiedFolds.assign(labels: stratum, groups: groupIDs, folds: folds, using: &rng)
         let K = labels.count
         var results = [[PVIEstimation.Result?]](repeating: [PVIEstimation.Result?](repeating: nil, count: samples.count), count: K)
         for f in 0..<folds {

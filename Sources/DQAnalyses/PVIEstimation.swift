@@ -31,6 +31,12 @@ package enum PVIEstimation {
 
     /// Each sample's group as a number, groups numbered in order of first appearance (for
     /// `StratifiedFolds`, which keeps a group in one fold).
+    /// An error unless there are at least `folds` groups: a fold without a group would be empty.
+    static func checkGroups(_ groupIDs: [Int], folds: Int) throws(EstimationError) {
+        let groups = Set(groupIDs).count
+        guard groups >= folds else { throw EstimationError.tooFewGroups(groups, folds: folds) }
+    }
+
     static func groupIDs(_ samples: [Sample], by group: (Sample) -> String) -> [Int] {
         var ids: [String: Int] = [:]
         return samples.map { sample in
@@ -43,12 +49,17 @@ package enum PVIEstimation {
 
     package enum EstimationError: Error, CustomStringConvertible, Equatable {
         case tooFewSamples(Int, folds: Int)
+        /// Samples that share a group stay in one fold, so there must be a group per fold.
+        case tooFewGroups(Int, folds: Int)
         case emptySplit(String)
         case unknownLabel(String, sample: String)
 
         package var description: String {
             switch self {
             case let .tooFewSamples(n, folds): return "\(n) samples cannot be split into \(folds) folds"
+            case let .tooFewGroups(n, folds):
+                return "the samples fall into \(n) group\(n == 1 ? "" : "s") of samples that must share a fold (the same text, or the same grouping value), "
+                    + "fewer than the \(folds) folds"
             case let .emptySplit(what): return "no samples in \(what)"
             case let .unknownLabel(label, sample): return "sample \(sample) has label '\(label)', which the training samples never have"
             }
@@ -79,6 +90,7 @@ package enum PVIEstimation {
             guard samples.count >= 2 * k else { throw EstimationError.tooFewSamples(samples.count, folds: k) }
             var rng = SplitMix64(seed: seed)
             let groupIDs = group.map { Self.groupIDs(samples, by: $0) }
+            if let groupIDs { try Self.checkGroups(groupIDs, folds: k) }
             let folds = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, groups: groupIDs, folds: k, using: &rng)
             for f in 0..<k {
                 jobs.append((samples.indices.filter { folds[$0] != f }, samples.indices.filter { folds[$0] == f }, f))

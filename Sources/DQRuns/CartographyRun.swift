@@ -54,6 +54,7 @@ package enum CartographyRun {
     private static func runUnsliced(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws -> Outcome {
         let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
         guard samples.count >= 2 else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
+        guard Set(samples.map(\.label)).count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
         let labels = try store.labels(dataset: dataset.id)
         if let directory = options.importDirectory {
             let results = try ImportedDynamics.map(try ImportedDynamics.read(directory: directory), samples: samples,

@@ -107,6 +107,7 @@ package enum EvaluateRun {
 
         init(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws {
             (self.options, self.observer) = (options, observer)
+            if try store.isMultiLabel(dataset: dataset.id) { throw RunError.singleLabelOnly(.evaluate, dataset: dataset.name) }
             samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
             guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
             labels = try store.labels(dataset: dataset.id)
@@ -122,6 +123,9 @@ package enum EvaluateRun {
             }
             (family, modelParameters) = try options.model.family(observer: observer, onStep: nil)
             groups = try PVIRun.groupKeys(samples, by: "text")
+            if let groups, Set(groups.values).count < options.folds {
+                throw PVIEstimation.EstimationError.tooFewGroups(Set(groups.values).count, folds: options.folds)
+            }
             probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
             if let cartography = options.cartography, !cartography.model.trainsInEpochs {
                 throw RunError.needsEpochs(model: cartography.model.description)

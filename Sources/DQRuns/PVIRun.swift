@@ -118,6 +118,10 @@ package enum PVIRun {
             samples = samples.map(transform.transform.apply)
         }
         guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
+        // Checked before a run is recorded: a fold without a group of samples would be empty.
+        if case .crossFit(let k) = options.scheme, options.importProbabilities == nil, let groups, Set(groups.values).count < k {
+            throw PVIEstimation.EstimationError.tooFewGroups(Set(groups.values).count, folds: k)
+        }
         if case let .split(train, evaluate) = options.scheme {
             let shared = sharedTexts(samples, train: train, evaluate: evaluate)
             if shared > 0 {
@@ -136,6 +140,8 @@ package enum PVIRun {
             guard options.importProbabilities == nil && options.transform == nil else { throw RunError.notForMultiLabel(dataset: dataset.name) }
             return try runOneVsRest(store: store, dataset: dataset, samples: samples, labels: labels, groups: groups, options: options, observer: observer)
         }
+        // One label leaves nothing to tell apart: PVI would be 0 for every sample.
+        guard Set(samples.map(\.label)).count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
         if let file = options.importProbabilities {
             return try runImported(file, store: store, dataset: dataset, samples: samples, labels: labels, observer: observer)
         }

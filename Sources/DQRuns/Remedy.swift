@@ -5,8 +5,9 @@ import DQText
 /// What the person running dq can change to get past an error thrown below DQRuns, so that
 /// the command line can name the flag that does it without knowing the lower layers' errors.
 package enum Remedy: Equatable, Sendable {
-    /// Fewer cross-fitting folds (a fold would be too small).
-    case fewerFolds
+    /// Fewer cross-fitting folds (a fold would be too small), or, when `grouped`, another
+    /// grouping of the samples (a fold would get no group).
+    case fewerFolds(grouped: Bool)
     /// A smaller learning rate or larger batches (training diverged).
     case gentlerTraining
     /// Name the column that plays this part in the input file.
@@ -22,7 +23,8 @@ package enum Remedy: Equatable, Sendable {
 
     package init?(_ error: any Error) {
         switch error {
-        case PVIEstimation.EstimationError.tooFewSamples: self = .fewerFolds
+        case PVIEstimation.EstimationError.tooFewSamples: self = .fewerFolds(grouped: false)
+        case PVIEstimation.EstimationError.tooFewGroups: self = .fewerFolds(grouped: true)
         case TrainingError.nonFiniteLoss: self = .gentlerTraining
         case let error as InputError:
             switch error.remedy {

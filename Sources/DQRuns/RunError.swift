@@ -33,6 +33,8 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
     case noAnnotations(dataset: String)
     case notForMultiLabel(dataset: String)
     case needsMultiLabel(dataset: String)
+    /// A kind of run that does not take multi-label data (yet).
+    case singleLabelOnly(RunKind, dataset: String)
 
     package var description: String {
         switch self {
@@ -76,6 +78,8 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
             return "dataset \(dataset) is multi-label: its label issues are judged one label at a time"
         case let .notForMultiLabel(dataset):
             return "dataset \(dataset) is multi-label: PVI runs one label at a time there, on the stored texts (no --import-probs or --transform yet)"
+        case let .singleLabelOnly(kind, dataset):
+            return "\(kind.command) does not take multi-label data yet, and dataset \(dataset) is multi-label"
         case let .noAnnotations(dataset):
             return "dataset \(dataset) has no annotations by named annotators"
         case let .evaluateNeedsBow(model):

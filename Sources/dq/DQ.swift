@@ -72,6 +72,7 @@ enum Hints {
             return "; run `\(kind.command) --dataset \(dataset.shellQuoted) --split \(splits.joined(separator: ",").shellQuoted)\(extra)` (or on every split) first"
         case RunError.noMetadata(let column, _): return "; ingest it with --meta \(column.shellQuoted)"
         case RunError.needsMultiLabel: return "; add --multi-label (after dq pvi on it)"
+        case RunError.singleLabelOnly: return "; dq pvi and dq label-issues --multi-label judge it one label at a time"
         case RunError.noAnnotations: return "; ingest a file with --annotator COLUMN (one row per annotation), --annotators a,b,c (one column per annotator) or --input-format label-studio"
         case RunError.nothingToMerge: return ": run dq pvi, dq cartography, dq label-issues, dq inconsistent or dq conflicts first"
         case RunError.inSample: return ". Cross-fit instead (leave out --train-split and --eval-split), or evaluate on a held-out split."
@@ -79,7 +80,7 @@ enum Hints {
         default: break
         }
         switch Remedy(error) {
-        case .fewerFolds?: return "; use fewer --folds"
+        case .fewerFolds(let grouped)?: return "; use fewer --folds" + (grouped ? ", or group otherwise (--group-by none or a column)" : "")
         case .gentlerTraining?: return "; lower --lr or raise --batch-size"
         case .nameColumn(let column)?:
             let flags: [Remedy.Column: String] = [.text: "--text", .textPair: "--text-pair", .label: "--label", .id: "--id", .meta: "--meta",

@@ -105,3 +105,12 @@ private func consensusGolden() throws -> ConsensusGolden {
     let quality = ds.annotators.map { $0.quality! }
     #expect(quality[0] > quality[1] && quality[0] > quality[2])
 }
+
+@Test func majorityVoteWhenEveryItemIsTiedTakesTheFirstLabelInsteadOfCrashing() {
+    // Two items, each with one annotator for each label: no untied item to rate the annotators on,
+    // and both labels equally frequent, so every tie-break but the last has nothing to go on.
+    let matrix = AnnotationMatrix(itemCount: 2, annotatorCount: 2, labelCount: 2, item: [0, 0, 1, 1], annotator: [0, 1, 0, 1], label: [0, 1, 1, 0])
+    #expect(Consensus.majorityVote(matrix) == [0, 0])
+    let result = Consensus.majority(matrix)
+    #expect(result.label == [0, 0] && result.quality == [0.5, 0.5])
+}

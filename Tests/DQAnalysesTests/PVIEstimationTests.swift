@@ -113,3 +113,13 @@ struct OneFitAtATime: ModelFamily {
         #expect(fits.first?.contains("fitting g′") == true && fits.dropFirst().first?.contains("fitted in") == true)
     }
 }
+
+@Test func crossFittingRefusesFewerGroupsThanFolds() throws {
+    let samples = (0..<30).map { i in
+        Sample(id: Int64(i + 1), split: "train", sourceRow: i + 2, externalID: nil, text: "text \(i)", textPair: nil, label: i % 2 == 0 ? "a" : "b", metadata: nil)
+    }
+    #expect(throws: PVIEstimation.EstimationError.tooFewGroups(3, folds: 5)) {
+        try PVIEstimation.run(samples: samples, labels: ["a", "b"], family: smallBow, scheme: .crossFit(folds: 5), null: .prior, seed: 1,
+                              group: { "\($0.id % 3)" })
+    }
+}

@@ -88,3 +88,40 @@ import DQText
     #expect(Set(try runs.map { try $0.parameters(PVIParameters.self).oneVsRest ?? "" }) == Set(labels))
     #expect(runs.contains { $0.id == outcome.run })
 }
+
+@Test func degenerateDataIsRefusedWithAReasonBeforeARunIsRecorded() throws {
+    let store = try Store(path: scratchPath("degenerate.sqlite"))
+    let one = scratchPath("one-label.csv"), grouped = scratchPath("three-groups.csv"), same = scratchPath("same-text.csv")
+    try ("text,label\n" + (0..<30).map { "text \($0),only" }.joined(separator: "\n")).write(toFile: one, atomically: true, encoding: .utf8)
+    try ("text,label,g\n" + (0..<30).map { "text \($0),\($0 % 2),\($0 % 3)" }.joined(separator: "\n")).write(toFile: grouped, atomically: true, encoding: .utf8)
+    try ("text,label\n" + (0..<30).map { "same text,\($0 % 2)" }.joined(separator: "\n")).write(toFile: same, atomically: true, encoding: .utf8)
+    try store.ingest(file: one, options: IngestOptions(dataset: "one"))
+    var columns = ColumnRequest()
+    columns.meta = ["g"]
+    try store.ingest(file: grouped, options: IngestOptions(dataset: "grouped", columns: columns))
+    try store.ingest(file: same, options: IngestOptions(dataset: "same"))
+    #expect(throws: RunError.tooFewLabels(dataset: "one")) { try PVIRun.run(store: store, dataset: DatasetSelection(name: "one"), options: bowOptions()) }
+    var byColumn = bowOptions(folds: 5)
+    byColumn.groupBy = "g"
+    #expect(throws: PVIEstimation.EstimationError.tooFewGroups(3, folds: 5)) {
+        try PVIRun.run(store: store, dataset: DatasetSelection(name: "grouped"), options: byColumn)
+    }
+    #expect(throws: PVIEstimation.EstimationError.tooFewGroups(1, folds: 2)) {
+        try PVIRun.run(store: store, dataset: DatasetSelection(name: "same"), options: bowOptions())
+    }
+    #expect(throws: PVIEstimation.EstimationError.tooFewGroups(1, folds: 5)) {
+        try EvaluateRun.run(store: store, dataset: DatasetSelection(name: "same"), options: .init())
+    }
+    #expect(try store.runs(dataset: nil).isEmpty)
+}
+
+@Test func evaluateRefusesMultiLabelDataWithAReason() throws {
+    let store = try Store(path: scratchPath("evaluate-multilabel.sqlite"))
+    var ingest = IngestRun.Options()
+    (ingest.dataset, ingest.multiLabel) = ("topics", true)
+    _ = try IngestRun.run(store: store, files: [fixture("annotations/topics.csv")], options: ingest)
+    #expect(throws: RunError.singleLabelOnly(.evaluate, dataset: "topics")) {
+        try EvaluateRun.run(store: store, dataset: DatasetSelection(name: "topics"), options: .init())
+    }
+    #expect(try store.runs(dataset: nil).isEmpty)
+}

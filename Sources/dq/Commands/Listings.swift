@@ -1,8 +1,6 @@
 import ArgumentParser
 import DQRuns
 
-// The store's listings: its datasets and its recorded runs.
-
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the recorded runs: kind, dataset, status, when, and why a run failed.",
                                                     discussion: "Examples:\n  dq runs\n  dq runs --dataset trec --format csv")
