@@ -31,8 +31,21 @@ extension ImportedProbabilities {
         package var classes: Int { array.columns }
         package var singlePrecision: Bool { array.element == .float(bytes: 4) }
 
+        /// Each block of rows, checked as the CSV path checks its rows: every value a probability
+        /// in [0, 1] (no NaN or infinity), every row summing to 1 within 10⁻³.
         package func forEachBlock(_ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) throws {
-            try array.forEachBlock(blockBytes: blockBytes) { first, values in try values.withUnsafeBufferPointer { try body(first, $0) } }
+            let k = array.columns
+            try array.forEachBlock(blockBytes: blockBytes) { first, values in
+                for start in stride(from: 0, to: values.count, by: max(k, 1)) {
+                    let row = values[start..<min(start + k, values.count)]
+                    if let bad = row.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+                        throw InputError(file: array.path, message: "row \(first + start / k), column \(bad - start): \(row[bad]) is not a probability in [0, 1]")
+                    }
+                    let sum = row.reduce(0, +)
+                    if abs(sum - 1) > 1e-3 { throw InputError(file: array.path, message: "row \(first + start / k) sums to \(sum), expected 1") }
+                }
+                try values.withUnsafeBufferPointer { try body(first, $0) }
+            }
         }
     }
 }

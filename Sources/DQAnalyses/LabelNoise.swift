@@ -28,11 +28,14 @@ package enum LabelNoise {
 
     /// Changes round(rate · n) labels, chosen uniformly (seeded). `confusion` is needed for
     /// `confusable`; a label whose row has no mass off its diagonal falls back to uniform.
+    /// How many labels `plant` changes among `n` at `rate`.
+    package static func plantedCount(_ n: Int, rate: Double) -> Int { min(n, Int((rate * Double(n)).rounded())) }
+
     package static func plant(labels: [Int], classes: Int, rate: Double, mode: Mode, confusion: [[Double]]? = nil, seed: UInt64) -> Planted {
         precondition(classes >= 2 && rate > 0 && rate <= 1)
         var rng = SplitMix64(seed: seed)
         let n = labels.count
-        let count = min(n, Int((rate * Double(n)).rounded()))
+        let count = plantedCount(n, rate: rate)
         var order = Array(0..<n)
         order.shufflePrefix(count, using: &rng)
         var out = Planted(labels: labels, planted: [Bool](repeating: false, count: n))

@@ -110,6 +110,7 @@ package enum EvaluateRun {
             if try store.isMultiLabel(dataset: dataset.id) { throw RunError.singleLabelOnly(.evaluate, dataset: dataset.name) }
             samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
             guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
+            guard LabelNoise.plantedCount(samples.count, rate: options.rate) > 0 else { throw RunError.plantsNothing(rate: options.rate, samples: samples.count) }
             labels = try store.labels(dataset: dataset.id)
             guard labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
             guard options.model.model == .bow else { throw RunError.evaluateNeedsBow(model: options.model.model.description) }

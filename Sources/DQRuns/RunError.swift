@@ -35,6 +35,8 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
     case needsMultiLabel(dataset: String)
     /// A kind of run that does not take multi-label data (yet).
     case singleLabelOnly(RunKind, dataset: String)
+    /// A planting rate that changes no label of the samples.
+    case plantsNothing(rate: Double, samples: Int)
 
     package var description: String {
         switch self {
@@ -78,6 +80,8 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
             return "dataset \(dataset) is multi-label: its label issues are judged one label at a time"
         case let .notForMultiLabel(dataset):
             return "dataset \(dataset) is multi-label: PVI runs one label at a time there, on the stored texts (no --import-probs or --transform yet)"
+        case let .plantsNothing(rate, samples):
+            return "a rate of \(rate) changes no label of \(samples) samples, so there would be no planted error to find"
         case let .singleLabelOnly(kind, dataset):
             return "\(kind.command) does not take multi-label data yet, and dataset \(dataset) is multi-label"
         case let .noAnnotations(dataset):

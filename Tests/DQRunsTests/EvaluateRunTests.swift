@@ -42,3 +42,11 @@ import DQText
     }
     #expect(try store.runs(dataset: nil).isEmpty)
 }
+
+@Test func evaluateRefusesARateThatPlantsNothing() throws {
+    let store = try reviewsStore()
+    var options = EvaluateRun.Options()
+    options.rate = 0.01
+    #expect(throws: RunError.plantsNothing(rate: 0.01, samples: 25)) { try EvaluateRun.run(store: store, dataset: reviews, options: options) }
+    #expect(try store.runs(dataset: nil).isEmpty)
+}
