@@ -105,14 +105,46 @@ package enum OutputFiles {
         try write(bytes: Data(text.utf8), to: path)
     }
 
-    /// Writes `bytes` through a temporary sibling and a rename, so a reader never sees half a file.
-    package static func write(bytes: Data, to path: String) throws {
-        try refuseDatabase(path)
-        var status = stat()
-        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR {
-            return try writeSpecial(String(decoding: bytes, as: UTF8.self), to: path)
+    /// Where a write to a path really goes.
+    package enum Destination: Equatable {
+        /// A standard stream the path names (`/dev/stdout`, `/dev/fd/2`, …), written as it is.
+        case stream(Int32)
+        /// A device, FIFO or socket, written in place.
+        case inPlace(String)
+        /// A regular file, new or not: a symbolic link's final target, never the link itself.
+        case file(String)
+    }
+
+    package static func destination(_ path: String) -> Destination {
+        switch path {
+        case "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1": return .stream(STDOUT_FILENO)
+        case "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2": return .stream(STDERR_FILENO)
+        default: break
         }
-        let url = URL(fileURLWithPath: path)
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR { return .inPlace(path) }
+        // A link (or a chain of them, at most 40 as the kernel allows) is followed to its target,
+        // which a dangling link names too.
+        var current = path
+        for _ in 0..<40 {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { break }
+            current = target.hasPrefix("/") ? target : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(target).path
+        }
+        return .file(current)
+    }
+
+    /// Writes `bytes` through a temporary sibling and a rename, so a reader never sees half a
+    /// file; a standard stream, device or pipe is written in place, and a symbolic link's target
+    /// is written, the link kept.
+    package static func write(bytes: Data, to path: String) throws {
+        let target: String
+        switch destination(path) {
+        case .stream(let fd): return try writeAll(String(decoding: bytes, as: UTF8.self), to: fd, name: path)
+        case .inPlace(let device): return try writeSpecial(String(decoding: bytes, as: UTF8.self), to: device)
+        case .file(let file): target = file
+        }
+        try refuseDatabase(target)
+        let url = URL(fileURLWithPath: target)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
@@ -137,8 +169,11 @@ package enum OutputFiles {
         }
     }
 
-    /// True when the file at `path` starts with SQLite's header.
+    /// True when the file at `path` is a regular file that starts with SQLite's header. Nothing
+    /// else is opened: opening a FIFO for reading would wait for a writer.
     static func isDatabase(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 16)) ?? Data()

@@ -125,3 +125,56 @@ private let table = Table(
     var status = stat()
     #expect(stat("/dev/full", &status) == 0 && (status.st_mode & S_IFMT) == S_IFCHR)
 }
+
+/// A fresh folder for one test's files.
+private func folder(_ name: String) throws -> String {
+    let path = NSTemporaryDirectory() + "dq-out-\(name)-\(getpid())"
+    try? FileManager.default.removeItem(atPath: path)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Test func writingThroughASymbolicLinkWritesItsTargetAndKeepsTheLink() throws {
+    let dir = try folder("link")
+    try "old".write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: dir + "/l.csv", withDestinationPath: "t.csv")
+    try OutputFiles.write("new\n", to: dir + "/l.csv")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/l.csv") == "t.csv")
+    #expect(try String(contentsOfFile: dir + "/t.csv", encoding: .utf8) == "new\n")
+    // A dangling link: its target is made, the link kept.
+    try FileManager.default.createSymbolicLink(atPath: dir + "/d.csv", withDestinationPath: dir + "/made.csv")
+    try OutputFiles.write("made\n", to: dir + "/d.csv")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/d.csv") == dir + "/made.csv")
+    #expect(try String(contentsOfFile: dir + "/made.csv", encoding: .utf8) == "made\n")
+}
+
+@Test func aFIFOIsCheckedWithoutOpeningItAndWrittenInPlace() throws {
+    let fifo = try folder("fifo") + "/pipe"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    // Opening the FIFO for reading would wait for a writer: bounded here, so a regression fails fast.
+    let checked = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async { _ = try? OutputFiles.check(fifo); checked.signal() }
+    if checked.wait(timeout: .now() + 10) == .timedOut {
+        Issue.record("checking a FIFO waits for a writer")
+        close(open(fifo, O_WRONLY | O_NONBLOCK))
+    }
+    #expect(OutputFiles.destination(fifo) == .inPlace(fifo))
+    let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+    #expect(reader >= 0)
+    defer { close(reader) }
+    try OutputFiles.write("through the pipe\n", to: fifo)
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let count = read(reader, &buffer, 64)
+    #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self) == "through the pipe\n")
+    var status = stat()
+    #expect(lstat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO, "the FIFO is still a FIFO")
+}
+
+@Test func theStandardStreamsAreWrittenAsTheyAreAndAFullDeviceIsAnError() {
+    // `--out /dev/stdout` with standard output redirected to a file must never rename over /dev/stdout.
+    #expect(OutputFiles.destination("/dev/stdout") == .stream(STDOUT_FILENO))
+    #expect(OutputFiles.destination("/proc/self/fd/1") == .stream(STDOUT_FILENO))
+    #expect(OutputFiles.destination("/dev/stderr") == .stream(STDERR_FILENO))
+    #expect(OutputFiles.destination("/dev/full") == .inPlace("/dev/full"))
+    #expect(throws: OutputError.self) { try OutputFiles.write("x", to: "/dev/full") }
+}
