@@ -34,6 +34,7 @@ package enum ConsensusRun {
                 throw OptionError("{probs} and {pviRun} are CROWDLAB's; leave them out with {method} \(method.rawValue)")
             }
             if let saveAs, saveAs.isBlank { throw OptionError("{saveAs} must not be empty") }
+            if let saveAs, let problem = Names.problem(saveAs) { throw OptionError("{saveAs} '\(saveAs.visibleEscaped)' cannot be a dataset's name: \(problem)") }
             try OptionError.check(top, atLeast: 0, "top")
         }
     }

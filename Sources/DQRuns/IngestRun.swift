@@ -41,7 +41,9 @@ package enum IngestRun {
         package func validate() throws(OptionError) {
             if !meta.isEmpty && allMeta { throw OptionError("give either {meta} or {allMeta}, not both") }
             if split.isBlank || split.contains(",") { throw OptionError("{split} must be one name, not empty and without commas") }
+            if let problem = Names.problem(split) { throw OptionError("{split} '\(split.visibleEscaped)' cannot be a split: \(problem)") }
             if let dataset, dataset.isBlank { throw OptionError("{dataset} must not be empty") }
+            if let dataset, let problem = Names.problem(dataset) { throw OptionError("{dataset} '\(dataset.visibleEscaped)' cannot be a dataset's name: \(problem)") }
             if annotator != nil && (!annotators.isEmpty || annotatorPrefix != nil) {
                 throw OptionError("give {annotator} (long format) or {annotators}/{annotatorPrefix} (wide format), not both")
             }

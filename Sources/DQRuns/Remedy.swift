@@ -18,6 +18,8 @@ package enum Remedy: Equatable, Sendable {
     case nameColumns
     /// Read the file as multi-label data (true) or as single labels (false), or into another dataset.
     case multiLabel(Bool)
+    /// Name the dataset to ingest into.
+    case nameDataset
 
     package enum Column: Sendable, Hashable { case text, textPair, label, id, meta, annotator, annotationTime }
 
@@ -41,6 +43,7 @@ package enum Remedy: Equatable, Sendable {
             case .nameFormat?: self = .nameFormat
             case .nameColumns?: self = .nameColumns
             case .multiLabel(let on)?: self = .multiLabel(on)
+            case .nameDataset?: self = .nameDataset
             case nil: return nil
             }
         default: return nil

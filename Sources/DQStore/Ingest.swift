@@ -85,6 +85,9 @@ extension Store {
         let started = Date()
         let reader = try LabelledRowReader(path: file, format: options.format, columns: options.columns)
         let datasetName = options.dataset ?? Store.stem(of: file)
+        if let problem = Names.problem(datasetName) {
+            throw InputError(file: file, message: "'\(datasetName.visibleEscaped)' cannot be a dataset's name: \(problem)", remedy: .nameDataset)
+        }
         let fileSize = reader.fileSize
         var summary = IngestSummary(
             file: file, dataset: datasetName, split: options.split, format: reader.format,

@@ -20,6 +20,9 @@ extension Store {
         let started = Date()
         let format = options.format ?? InputFormat(path: file) ?? .csv
         let datasetName = options.dataset ?? Store.stem(of: file)
+        if let problem = Names.problem(datasetName) {
+            throw InputError(file: file, message: "'\(datasetName.visibleEscaped)' cannot be a dataset's name: \(problem)", remedy: .nameDataset)
+        }
         var summary = IngestSummary(
             file: file, dataset: datasetName, split: options.split, format: format,
             rowsRead: 0, rowsNew: 0, rowsDuplicate: 0, rowsRejected: 0, firstRejects: [], seconds: 0)

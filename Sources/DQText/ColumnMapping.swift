@@ -115,6 +115,11 @@ package struct ResolvedColumns: Equatable, Sendable {
             annotators.append(try lookup(name, role: .annotator))
             annotatorNames.append(name)
         }
+        for (name, column) in zip(annotatorNames, annotators) {
+            if let problem = Names.problem(name) {
+                throw InputError(file: file, column: column + 1, message: "the annotator '\(name.visibleEscaped)' (column '\(columns[column].visibleEscaped)') cannot be an annotator's name: \(problem)")
+            }
+        }
         var labelFromAnnotators = false
         if let name = request.label {
             label = try lookup(name, role: .label)

@@ -34,6 +34,8 @@ package enum InputRemedy: Sendable, Equatable {
     case nameColumns
     /// Read the file as multi-label data (true) or as single labels (false).
     case multiLabel(Bool)
+    /// Name the dataset (its file's name cannot be one).
+    case nameDataset
 }
 
 /// What a column of an input file is used for.

@@ -397,6 +397,7 @@ package final class LabelledRowReader {
         if let index = columns.annotator {
             let name = (annotators.first ?? nil)?.trimmingWhitespace() ?? ""
             if name.isEmpty { return reject("no annotator in column '\(columns.columns[index])'") }
+            if let problem = Names.problem(name) { return reject("annotator '\(name.visibleEscaped)' in column '\(columns.columns[index])': \(problem)") }
             annotations = [RowAnnotation(annotator: name, label: trimmedLabel, time: time.flatMap { $0.isEmpty ? nil : $0 })]
         } else {
             for (k, index) in columns.annotators.enumerated() {

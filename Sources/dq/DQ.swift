@@ -89,6 +89,7 @@ enum Hints {
                 ?? "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
         case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"
         case .nameColumns?: return "; name the columns to ingest with --text, --label and --meta"
+        case .nameDataset?: return "; name the dataset with --dataset NAME"
         case .multiLabel(let on)?: return on ? "; add --multi-label, or ingest into another dataset" : "; leave out --multi-label, or ingest into another dataset"
         case nil: return nil
         }

@@ -38,3 +38,39 @@ import DQText
     #expect(second.first?.mayRepeatIDs == true)
     #expect(notes.contains { $0.hasPrefix("e: 1 ids name more than one sample") }, "\(notes)")
 }
+
+@Test func datasetSplitAndAnnotatorNamesAreCheckedAsLabelsAre() throws {
+    let store = try Store(path: scratchPath("names.sqlite"))
+    var options = IngestRun.Options()
+    options.dataset = "a,b"
+    #expect(throws: OptionError("{dataset} 'a,b' cannot be a dataset's name: it holds a comma, which separates names in lists")) {
+        try IngestRun.run(store: store, files: [fixture("demo/trec/test.csv")], options: options)
+    }
+    options = IngestRun.Options()
+    (options.dataset, options.split) = ("trec", "te\u{202E}st")
+    #expect(throws: OptionError("{split} 'te\\u{202E}st' cannot be a split: it holds the invisible character U+202E")) {
+        try IngestRun.run(store: store, files: [fixture("demo/trec/test.csv")], options: options)
+    }
+    // A file whose name cannot be a dataset's name is refused unless the dataset is named.
+    let odd = scratchPath("odd,name.csv")
+    try "text,label\nhello,a\nworld,b\n".write(toFile: odd, atomically: true, encoding: .utf8)
+    let stem = URL(fileURLWithPath: odd).deletingPathExtension().lastPathComponent
+    #expect(throws: InputError(file: odd, message: "'\(stem)' cannot be a dataset's name: it holds a comma, which separates names in lists", remedy: .nameDataset)) {
+        try IngestRun.run(store: store, files: [odd], options: IngestRun.Options())
+    }
+    // Long and wide format: an annotator with an invisible character.
+    let long = scratchPath("long-names.csv")
+    try "item,text,worker,answer\n1,hi,bob\u{200B},a\n1,hi,ann,b\n".write(toFile: long, atomically: true, encoding: .utf8)
+    (options.dataset, options.split, options.id, options.annotator, options.label, options.strict) = ("long", "train", "item", "worker", "answer", true)
+    #expect { try IngestRun.run(store: store, files: [long], options: options) } throws: { error in
+        "\(error)".contains("annotator 'bob\\u{200B}' in column 'worker': it holds the invisible character U+200B")
+    }
+    let wide = scratchPath("wide-names.csv")
+    try "text,ann_x\u{1B},ann_y\nhi,a,b\n".write(toFile: wide, atomically: true, encoding: .utf8)
+    options = IngestRun.Options()
+    (options.dataset, options.annotatorPrefix) = ("wide", "ann_")
+    #expect(throws: InputError(file: wide, column: 2, message: "the annotator 'x\\u{1B}' (column 'ann_x\\u{1B}') cannot be an annotator's name: it holds the invisible character U+001B")) {
+        try IngestRun.run(store: store, files: [wide], options: options)
+    }
+    #expect(try store.datasetNames().isEmpty)
+}

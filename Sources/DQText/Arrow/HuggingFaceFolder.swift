@@ -23,28 +23,41 @@ package enum HuggingFaceFolder {
             guard case .array(let splits)? = try json(dictionary)["splits"] else {
                 throw InputError(file: dictionary, message: "expected {\"splits\": [names]}")
             }
-            return try splits.compactMap(\.scalarText).flatMap { split in
-                try files(of: folder + "/" + split).map { DataFile(path: $0, split: split) }
+            return try splits.enumerated().flatMap { k, value in
+                guard let split = value.scalarText else { throw InputError(file: dictionary, message: "$.splits[\(k)]: expected a split name") }
+                if let problem = Names.componentProblem(split) {
+                    throw InputError(file: dictionary, message: "$.splits[\(k)]: the split name '\(split.visibleEscaped)' cannot be a split: \(problem)")
+                }
+                return try files(of: folder + "/" + split, within: folder).map { DataFile(path: $0, split: split) }
             }
         }
         guard FileManager.default.fileExists(atPath: folder + "/state.json") else {
             throw InputError(file: folder, message: "a folder, but not one Hugging Face datasets' save_to_disk wrote "
                                  + "(no dataset_dict.json or state.json); give dq ingest the files instead")
         }
-        return try files(of: folder).map { DataFile(path: $0, split: nil) }
+        return try files(of: folder, within: folder).map { DataFile(path: $0, split: nil) }
     }
 
-    /// A Dataset folder's Arrow files, from its state.json.
-    static func files(of folder: String) throws -> [String] {
+    /// A Dataset folder's Arrow files, from its state.json: plain file names of that folder,
+    /// each a regular file that stays inside `root` once links are followed.
+    static func files(of folder: String, within root: String) throws -> [String] {
         let state = folder + "/state.json"
         guard case .array(let files)? = try json(state)["_data_files"] else {
             throw InputError(file: state, message: "expected \"_data_files\": [{\"filename\": …}]")
         }
-        return try files.map { entry in
-            guard let name = entry["filename"]?.scalarText, !name.contains("/") || !name.hasPrefix("/") else {
-                throw InputError(file: state, message: "a data file without a filename")
+        let inside = URL(fileURLWithPath: root).resolvingSymlinksInPath().path + "/"
+        return try files.enumerated().map { k, entry in
+            guard let name = entry["filename"]?.scalarText else {
+                throw InputError(file: state, message: "$._data_files[\(k)]: a data file without a filename")
             }
-            return folder + "/" + name
+            guard Names.componentProblem(name) == nil, !name.hasPrefix("/") else {
+                throw InputError(file: state, message: "$._data_files[\(k)].filename: '\(name.visibleEscaped)' is not a file name of this folder")
+            }
+            let path = folder + "/" + name
+            guard URL(fileURLWithPath: path).resolvingSymlinksInPath().path.hasPrefix(inside) else {
+                throw InputError(file: state, message: "$._data_files[\(k)].filename: '\(name.visibleEscaped)' leads out of the dataset's folder")
+            }
+            return path
         }
     }
 
