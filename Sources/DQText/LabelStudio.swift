@@ -3,6 +3,12 @@ import Foundation
 /// Label Studio, both ways: its JSON export read as annotations at ingest (`readExport`) or as
 /// the corrections of a review (`readReviews`), and review tasks written for it (`tasks`).
 package enum LabelStudio {
+    /// Exports saved by editors on Windows may start with a UTF-8 byte-order mark, which CSV and
+    /// JSON Lines input skip too.
+    static func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+    }
+
     /// Reads a Label Studio JSON export (Export → JSON): one row per task, with each annotator's
     /// choice as an annotation.
     ///
@@ -17,7 +23,7 @@ package enum LabelStudio {
     /// cancelled annotations and annotations without a choice are skipped. With several choices
     /// controls, `--label` names the one (its `from_name`) to read.
     package static func readExport(path: String, columns request: ColumnRequest) throws -> [LabelledRow] {
-        let bytes = try FileBytes.read(path: path)
+        let bytes = withoutByteOrderMark(try FileBytes.read(path: path))
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes: bytes)
@@ -115,7 +121,7 @@ package enum LabelStudio {
         guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, message: "cannot read the file") }
         let root: JSONValue
         do {
-            root = try JSONValue.parse(bytes: [UInt8](data))
+            root = try JSONValue.parse(bytes: withoutByteOrderMark([UInt8](data)))
         } catch {
             throw InputError(file: file, line: error.line, column: error.column, message: error.message)
         }

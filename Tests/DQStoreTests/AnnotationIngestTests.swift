@@ -74,6 +74,15 @@ private func annotationTriples(_ store: Store, _ dataset: String) throws -> [Str
     #expect(try store.database.row("SELECT annotated_at FROM annotations WHERE label = 'ENTY'")?.string(0) == "2024-03-01T11:00:00Z")
 }
 
+@Test func aLabelStudioExportStartingWithAByteOrderMarkReadsTheSame() throws {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture("annotations/label_studio.json"))))
+    let marked = temporaryFile([0xEF, 0xBB, 0xBF] + bytes, suffix: ".json")
+    let store = try freshStore()
+    let summary = try store.ingest(file: marked, options: IngestOptions(dataset: "ls", format: .labelStudio))
+    #expect(summary.rowsNew == 2 && summary.rowsRejected == 1)
+    #expect(try annotationTriples(store, "ls") == ["101 bo@example.com ENTY", "101 user 1 LOC", "102 user 1 HUM"])
+}
+
 /// Bad input: a clear message with file, line and column, and nothing stored.
 @Test func badAnnotationFilesAreRefusedWholeWithWhereAndWhy() throws {
     let store = try freshStore()
