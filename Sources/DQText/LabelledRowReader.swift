@@ -218,6 +218,11 @@ package final class LabelledRowReader {
                 rowsBefore += rowsInBatch
                 batch = next
                 rowsInBatch = next.first?.count ?? 0
+                // A column of another length than the batch's first is a corrupt file, not a crash.
+                if let short = next.firstIndex(where: { $0.count != rowsInBatch }) {
+                    throw InputError(file: file.path, message: "corrupt record batch: column '\(file.fields[short].name)' has \(next[short].count) values, "
+                                         + "the batch \(rowsInBatch) rows")
+                }
                 row = 0
             }
             return true

@@ -156,3 +156,29 @@ private func readAll(_ file: ParquetFile) throws -> [[ParquetValue]] {
     }
     #expect(failures > 20)
 }
+
+// Crafted footers that trapped (SIGILL) before their lengths and counts were bounded.
+
+@Test func aThriftLengthBeyondAnyFileIsAnErrorNotATrap() {
+    // A binary field whose varint length is 2^63 + 1: ten bytes, the last one's high bits set.
+    let bytes: [UInt8] = [0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x41]
+    bytes.withUnsafeBytes { raw in
+        var reader = ThriftCompactReader(raw)
+        #expect(throws: ThriftCompactReader.Failure.self) { _ = try reader.binary() }
+        var list = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: raw[0...]))
+        #expect(throws: ThriftCompactReader.Failure.self) { _ = try list.count() }
+    }
+}
+
+@Test func aSchemaWithANegativeChildCountIsRefused() {
+    var root = Parquet.SchemaElement()
+    root.numChildren = -1
+    #expect(throws: InputError.self) { _ = try ParquetFile.flatten([root], path: "crafted.parquet") }
+    var group = Parquet.SchemaElement()
+    (group.name, group.numChildren) = ("g", -3)
+    root.numChildren = 1
+    #expect(throws: InputError.self) { _ = try ParquetFile.flatten([root, group], path: "crafted.parquet") }
+    var column = Parquet.SchemaElement()
+    (column.name, column.typeLength) = ("c", -8)
+    #expect(throws: InputError.self) { _ = try ParquetFile.flatten([root, column], path: "crafted.parquet") }
+}

@@ -126,6 +126,9 @@ package final class ParquetFile {
     /// The top-level fields with their leaves' levels. Groups other than lists are marked unsupported.
     static func flatten(_ schema: [Parquet.SchemaElement], path: String) throws -> [Column] {
         guard let root = schema.first else { throw InputError(file: path, message: "the schema is empty") }
+        if let bad = schema.first(where: { ($0.numChildren ?? 0) < 0 }) {
+            throw InputError(file: path, message: "corrupt schema: element '\(bad.name.visibleEscaped)' has \(bad.numChildren!) children")
+        }
         var index = 1
         var leaf = 0
         var columns: [Column] = []
@@ -136,6 +139,7 @@ package final class ParquetFile {
         }
         /// Skips a subtree, counting its leaves; returns the number of leaves.
         func skipChildren(_ count: Int) throws -> Int {
+            guard count >= 0 else { throw InputError(file: path, message: "corrupt schema: an element with \(count) children") }
             var leaves = 0
             for _ in 0..<count {
                 let e = try element()
@@ -150,12 +154,17 @@ package final class ParquetFile {
             case .repeated: (1, 1)
             }
         }
-        for _ in 0..<Int(root.numChildren ?? 0) {
+        let children = Int(root.numChildren ?? 0)
+        guard children >= 0 && children <= schema.count else {
+            throw InputError(file: path, message: "corrupt schema: the root claims \(children) columns, the footer describes \(schema.count) elements")
+        }
+        for _ in 0..<children {
             let top = try element()
             let (d0, r0) = levels(top)
             func isText(_ e: Parquet.SchemaElement) -> Bool {
                 e.logicalType == 1 || e.logicalType == 4 || e.logicalType == 12 || e.convertedType == 0 || e.convertedType == 4 || e.convertedType == 19
             }
+            guard (top.typeLength ?? 0) >= 0 else { throw InputError(file: path, message: "corrupt schema: column '\(top.name)' has a negative type length") }
             var column = Column(name: top.name, leaf: leaf, type: top.type ?? .byteArray, typeLength: Int(top.typeLength ?? 0),
                                 maxDefinition: d0, maxRepetition: r0, listDefinition: nil, isText: isText(top), unsupported: nil)
             if let children = top.numChildren, children > 0 {

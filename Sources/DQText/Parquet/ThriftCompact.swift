@@ -42,6 +42,13 @@ struct ThriftCompactReader {
         }
     }
 
+    /// A varint used as a length or count: one that does not fit an Int is an error, not a trap.
+    mutating func count() throws -> Int {
+        let v = try varint()
+        guard let n = Int(exactly: v) else { throw Failure(offset: position, message: "a length of \(v) is beyond any file") }
+        return n
+    }
+
     mutating func zigzag() throws -> Int64 {
         let v = try varint()
         return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
@@ -54,7 +61,7 @@ struct ThriftCompactReader {
     }
 
     mutating func binary() throws -> UnsafeRawBufferPointer {
-        let length = Int(try varint())
+        let length = try count()
         guard length <= bytes.count - position else { throw Failure(offset: position, message: "a \(length)-byte string runs past the metadata") }
         defer { position += length }
         return UnsafeRawBufferPointer(rebasing: bytes[position..<position + length])
@@ -72,7 +79,7 @@ struct ThriftCompactReader {
     mutating func listHeader() throws -> (FieldType, Int) {
         let header = try byte()
         guard let type = FieldType(rawValue: header & 0x0F) else { throw Failure(offset: position - 1, message: "unknown element type \(header & 0x0F)") }
-        let count = header >> 4 == 0x0F ? Int(try varint()) : Int(header >> 4)
+        let count = header >> 4 == 0x0F ? try self.count() : Int(header >> 4)
         guard count <= bytes.count - position else { throw Failure(offset: position, message: "a list of \(count) elements runs past the metadata") }
         return (type, count)
     }
@@ -121,7 +128,7 @@ struct ThriftCompactReader {
                 if element == .booleanTrue || element == .booleanFalse { _ = try byte() } else { try skip(element) }
             }
         case .map:
-            let count = Int(try varint())
+            let count = try self.count()
             guard count > 0 else { return }
             let types = try byte()
             guard let key = FieldType(rawValue: types >> 4), let value = FieldType(rawValue: types & 0x0F) else {
