@@ -111,7 +111,8 @@ extension Store {
             let multiLabel = options.columns.multiLabel
             let storedMultiLabel = try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
             if storedMultiLabel != multiLabel, try sampleCount(dataset: dataset) > 0 {
-                throw InputError(file: file, message: "dataset \(datasetName) holds \(storedMultiLabel ? "multi-label" : "single-label") samples",
+                throw InputError(file: file, message: "dataset \(datasetName) holds \(storedMultiLabel ? "multi-label" : "single-label") samples, so the file's labels must be read "
+                                     + "\(storedMultiLabel ? "as lists" : "as single labels") too, or the file ingested into another dataset",
                                  remedy: .multiLabel(storedMultiLabel))
             }
             if multiLabel { try database.run("UPDATE datasets SET multi_label = 1 WHERE id = ?", [.integer(dataset)]) }

@@ -118,13 +118,13 @@ package final class LabelledRowReader {
             lines = try ByteReader(path: path)
         case .parquet:
             let file = try ParquetFile(path: path)
+            try Self.refuseRepeatedNames(file.columns.map(\.name), path: path)
             let resolved = try ResolvedColumns(request, columns: file.columns.map(\.name), file: path)
             for index in resolved.roleColumns {
                 let column = file.columns[index]
                 if let why = column.unsupported { throw InputError(file: path, message: "column '\(column.name)': \(why)") }
-                if column.listDefinition != nil {
-                    throw InputError(file: path, message: "column '\(column.name)' holds lists (several values per row); the text, label and id "
-                                         + "columns need one value per row (multi-label data is not ingested yet)")
+                if column.listDefinition != nil && !(request.multiLabel && index == resolved.label) {
+                    throw Self.listColumn(column.name, isLabel: index == resolved.label, path: path)
                 }
             }
             columns = resolved
@@ -137,12 +137,12 @@ package final class LabelledRowReader {
             throw InputError(file: path, message: "an annotation tool's export holds annotations; it is read whole by LabelStudio.readExport or Doccano.readExport")
         case .arrow:
             let file = try ArrowFile(path: path)
+            try Self.refuseRepeatedNames(file.fields.map(\.name), path: path)
             let resolved = try ResolvedColumns(request, columns: file.fields.map(\.name), file: path)
             for index in resolved.roleColumns {
                 let field = file.fields[index]
-                if field.type == 12 || field.type == 21 {
-                    throw InputError(file: path, message: "column '\(field.name)' holds lists (several values per row); the text, label and id "
-                                         + "columns need one value per row (multi-label data is not ingested yet)")
+                if (field.type == 12 || field.type == 21) && !(request.multiLabel && index == resolved.label) {
+                    throw Self.listColumn(field.name, isLabel: index == resolved.label, path: path)
                 }
             }
             columns = resolved
@@ -151,6 +151,23 @@ package final class LabelledRowReader {
     }
 
     // MARK: Columnar files (Parquet, Arrow)
+
+    /// Two columns of one name are refused, as in a CSV header: which one a role would take is a guess.
+    static func refuseRepeatedNames(_ names: [String], path: String) throws {
+        var seen: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
+            if let earlier = seen.updateValue(i, forKey: name) {
+                throw InputError(file: path, message: "column '\(name.visibleEscaped)' appears twice (columns \(earlier + 1) and \(i + 1))")
+            }
+        }
+    }
+
+    /// A column of lists where one value per row is needed; a label column of lists is
+    /// multi-label data.
+    static func listColumn(_ name: String, isLabel: Bool, path: String) -> InputError {
+        InputError(file: path, message: "column '\(name.visibleEscaped)' holds lists (several values per row); the text and id columns need one value per row"
+                       + (isLabel ? ", and a label column of lists is multi-label data" : ""), remedy: isLabel ? .multiLabel(true) : nil)
+    }
 
     /// A columnar file's rows, read a block at a time.
     protocol ColumnarRows: AnyObject {

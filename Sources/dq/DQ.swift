@@ -90,7 +90,7 @@ enum Hints {
         case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"
         case .nameColumns?: return "; name the columns to ingest with --text, --label and --meta"
         case .nameDataset?: return "; name the dataset with --dataset NAME"
-        case .multiLabel(let on)?: return on ? "; add --multi-label, or ingest into another dataset" : "; leave out --multi-label, or ingest into another dataset"
+        case .multiLabel(let on)?: return on ? "; add --multi-label" : "; leave out --multi-label"
         case nil: return nil
         }
     }

@@ -182,3 +182,30 @@ private func readAll(_ file: ParquetFile) throws -> [[ParquetValue]] {
     (column.name, column.typeLength) = ("c", -8)
     #expect(throws: InputError.self) { _ = try ParquetFile.flatten([root, column], path: "crafted.parquet") }
 }
+
+@Test func aListLabelColumnIsReadAsMultiLabelDataWhenAsked() throws {
+    var request = ColumnRequest(label: "tags")
+    #expect { _ = try LabelledRowReader(path: fixture("parquet/pyarrow-none-v1-plain.parquet"), columns: request) } throws: { error in
+        (error as? InputError)?.remedy == .multiLabel(true) && "\(error)".contains("column 'tags' holds lists")
+    }
+    request.multiLabel = true
+    let reader = try LabelledRowReader(path: fixture("parquet/pyarrow-none-v1-plain.parquet"), columns: request)
+    var labels: [String] = []
+    while let outcome = try reader.next() {
+        if case .accepted(let row) = outcome { labels.append(row.label) }
+    }
+    // pyarrow's rows (golden.json): [], ["sports"], ["sports", "world"], …; stored sorted, ';'-joined.
+    #expect(Array(labels.prefix(3)) == ["", "sports", "sports;world"], "\(labels.prefix(5))")
+}
+
+@Test func aColumnarFileWithTwoColumnsOfOneNameIsRefused() throws {
+    let path = temporaryFile(ParquetWriter(columns: ["text", "label", "text"]).bytes([["a", "x", "b"], ["c", "y", "d"]]), suffix: ".parquet")
+    #expect { _ = try LabelledRowReader(path: path, columns: ColumnRequest()) } throws: { error in
+        "\(error)".contains("column 'text' appears twice (columns 1 and 3)")
+    }
+}
+
+@Test func aNaNFloatIsAMissingValueNotTheTextNan() {
+    #expect(ParquetValue.double(.nan).text == nil)
+    #expect(ParquetValue.double(2).text == "2.0" && ParquetValue.double(0.5).text == "0.5")
+}

@@ -22,7 +22,8 @@ package enum ParquetValue: Sendable, Equatable {
         case .null: nil
         case .bool(let b): b ? "true" : "false"
         case .int(let i): String(i)
-        case .double(let d): d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
+        // NaN is a missing value (pandas writes it for one), not the text "nan".
+        case .double(let d): d.isNaN ? nil : d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
         case .string(let s): s
         case .bytes(let b): b.map { String(format: "%02x", $0) }.joined()
         case .list(let items): JSONValue.array(items.map { item -> JSONValue in item.text.map { .string($0) } ?? .null }).jsonText
