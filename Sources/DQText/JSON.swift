@@ -300,6 +300,12 @@ private struct JSONParser {
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number \(text)", at: start) }
+        // An integer of 16 digits or more (beyond ±2^53 a Double cannot hold it exactly, and from
+        // 10^15 it would print with an exponent) is kept as its literal text, so that ids such as
+        // tweet ids stay distinct and print as written.
+        if intDigits >= 16 && i - start == intDigits + (bytes[start] == UInt8(ascii: "-") ? 1 : 0) {
+            return .string(text)
+        }
         return .number(value)
     }
 

@@ -52,3 +52,12 @@ import DQText
         if case .accepted(let row) = outcome { #expect(row.text != "third" || row.line != 3) }
     }
 }
+
+@Test func integersBeyondTwoToThe53KeepTheirDigits() throws {
+    // Two tweet ids that one Double cannot tell apart.
+    let value = try JSONValue.parse(#"{"a": 1598765432109876543, "b": 1598765432109876544, "c": -9007199254740993, "d": 123456789012345, "e": 1.5e300}"#)
+    #expect(value["a"]?.scalarText == "1598765432109876543" && value["b"]?.scalarText == "1598765432109876544")
+    #expect(value["c"]?.scalarText == "-9007199254740993")
+    // Up to 15 digits, and numbers with a fraction or exponent, stay numbers.
+    #expect(value["d"] == .number(123_456_789_012_345) && value["e"] == .number(1.5e300))
+}
