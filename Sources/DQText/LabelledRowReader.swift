@@ -309,9 +309,11 @@ package final class LabelledRowReader {
                 group += 1
                 guard group < file.rowGroupCount else { return false }
                 rowsBefore += rowsInGroup
-                cursors = try wanted.map { try file.cursor(group: group, column: file.columns[$0]) }
                 rowsInGroup = Int(file.metadata.rowGroups[group].numRows)
                 row = 0
+                // A row group without rows (pyarrow writes one for an empty table) has nothing to read.
+                guard rowsInGroup > 0 else { continue }
+                cursors = try wanted.map { try file.cursor(group: group, column: file.columns[$0]) }
             }
             for (i, cursor) in cursors.enumerated() { values[i] = try cursor.nextValue(group: group) }
             return true

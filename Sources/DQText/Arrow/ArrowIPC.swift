@@ -312,7 +312,11 @@ package final class ArrowFile {
                 if field.type == 3 && width == 2 { throw FlatTable.Failure(message: "column '\(field.name)': half floats are not supported") }
                 return (0..<length).map { i in
                     guard valid(i) else { return .null }
-                    if field.type == 2 { return .int(Int64(Self.integer(data, i, width: width, signed: field.signed))) }
+                    if field.type == 2 {
+                        // An unsigned 64-bit value above Int64.max, as text, exactly as pyarrow prints it.
+                        let v = Self.integer(data, i, width: width, signed: field.signed)
+                        return !field.signed && v < 0 ? .string(String(UInt64(bitPattern: Int64(v)))) : .int(Int64(v))
+                    }
                     return data.withUnsafeBytes { raw in
                         width == 4 ? .double(Double(Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian)))
                             : .double(Double(bitPattern: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian))

@@ -53,8 +53,11 @@ package final class ParquetFile {
         package var listDefinition: Int?
         /// Annotated as UTF-8 text (or an enum or JSON).
         package var isText: Bool
-        /// Why the column cannot be read, if it cannot (a struct, a map, a nested list, INT96).
+        /// Why the column cannot be read, if it cannot (a struct, a map, a nested list, INT96,
+        /// a decimal, date, time, timestamp, interval, float16 or UUID).
         package var unsupported: String?
+        /// Annotated as an unsigned integer (UINT_8 … UINT_64): its bits are read unsigned.
+        package var unsigned = false
     }
 
     package let path: String
@@ -120,6 +123,19 @@ package final class ParquetFile {
 
     // MARK: Schema
 
+    /// Converted types UINT_8, UINT_16, UINT_32 and UINT_64.
+    static func isUnsigned(_ e: Parquet.SchemaElement) -> Bool { (11...14).contains(e.convertedType ?? -1) }
+
+    /// Why a leaf's annotated type is not read: dq would print a decimal's unscaled integer, a
+    /// date's day number or a timestamp's ticks where pyarrow prints the value itself.
+    static func unreadType(_ e: Parquet.SchemaElement) -> String? {
+        let logical: [Int16: String] = [5: "DECIMAL", 6: "DATE", 7: "TIME", 8: "TIMESTAMP", 14: "UUID", 15: "FLOAT16"]
+        let converted: [Int32: String] = [5: "DECIMAL", 6: "DATE", 7: "TIME_MILLIS", 8: "TIME_MICROS", 9: "TIMESTAMP_MILLIS",
+                                          10: "TIMESTAMP_MICROS", 21: "INTERVAL"]
+        guard let name = e.logicalType.flatMap({ logical[$0] }) ?? e.convertedType.flatMap({ converted[$0] }) else { return nil }
+        return "\(name) values, which dq does not read yet; cast the column to text, or leave it out"
+    }
+
     static func leafCount(_ schema: [Parquet.SchemaElement]) -> Int {
         schema.dropFirst().filter { ($0.numChildren ?? 0) == 0 }.count
     }
@@ -178,6 +194,7 @@ package final class ParquetFile {
                         let item = try element()
                         let (d2, r2) = levels(item)
                         if (item.numChildren ?? 0) == 0 {
+                            (column.unsigned, column.unsupported) = (isUnsigned(item), unreadType(item))
                             column.type = item.type ?? .byteArray
                             column.typeLength = Int(item.typeLength ?? 0)
                             (column.maxDefinition, column.maxRepetition) = (d0 + d1 + d2, r0 + r1 + r2)
@@ -190,6 +207,7 @@ package final class ParquetFile {
                         }
                     } else if repeated.repetition == .repeated, (repeated.numChildren ?? 0) == 0 {
                         // Legacy two-level list: the repeated field is the element.
+                        (column.unsigned, column.unsupported) = (isUnsigned(repeated), unreadType(repeated))
                         column.type = repeated.type ?? .byteArray
                         column.typeLength = Int(repeated.typeLength ?? 0)
                         (column.maxDefinition, column.maxRepetition) = (d0 + d1, r0 + r1)
@@ -209,6 +227,7 @@ package final class ParquetFile {
                     // A bare repeated leaf is a list of its values.
                     column.listDefinition = d0
                 }
+                (column.unsigned, column.unsupported) = (isUnsigned(top), unreadType(top))
                 leaf += 1
             }
             if column.unsupported == nil && column.type == .int96 {
@@ -491,11 +510,18 @@ package final class ParquetFile {
             at = (count + 7) / 8
         case .int32:
             try need(4 * count)
-            for i in 0..<count { out.append(.int(Int64(Int32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))))) }
+            for i in 0..<count {
+                let v = Int32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
+                out.append(.int(column.unsigned ? Int64(UInt32(bitPattern: v)) : Int64(v)))
+            }
             at = 4 * count
         case .int64:
             try need(8 * count)
-            for i in 0..<count { out.append(.int(Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))) }
+            for i in 0..<count {
+                let v = Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
+                // Above Int64.max, the value as text, exactly as pyarrow prints it.
+                out.append(column.unsigned && v < 0 ? .string(String(UInt64(bitPattern: v))) : .int(v))
+            }
             at = 8 * count
         case .float:
             try need(4 * count)
