@@ -30,5 +30,11 @@ pq.write_table(empty, here / "empty.parquet")
 with ipc.new_stream(here / "empty.arrow", empty.schema) as w:
     w.write_table(empty)
 
+binary = pa.table({
+    "text": pa.array([b"plain text", b"bad \xff\xfe bytes", b"more text"], type=pa.binary()),
+    "label": ["a", "b", "a"],
+})
+pq.write_table(binary, here / "binary-text.parquet")
+
 expected = {"unsigned": unsigned.to_pylist(), "dated_columns": dated.column_names}
 (here / "expected.json").write_text(json.dumps(expected, indent=1, default=str) + "\n")

@@ -28,7 +28,7 @@ package enum IngestRun {
         /// Long format: the column naming each row's annotator.
         package var annotator: String?
         /// Wide format: the annotators' columns…
-        package var annotators: [String] = []
+        package var annotators: [String]?
         /// …or the prefix of every annotator's column.
         package var annotatorPrefix: String?
         /// Long format: when each annotation was made.
@@ -44,11 +44,12 @@ package enum IngestRun {
             if let problem = Names.problem(split) { throw OptionError("{split} '\(split.visibleEscaped)' cannot be a split: \(problem)") }
             if let dataset, dataset.isBlank { throw OptionError("{dataset} must not be empty") }
             if let dataset, let problem = Names.problem(dataset) { throw OptionError("{dataset} '\(dataset.visibleEscaped)' cannot be a dataset's name: \(problem)") }
-            if annotator != nil && (!annotators.isEmpty || annotatorPrefix != nil) {
+            if let annotators, annotators.isEmpty { throw OptionError("{annotators} names no column; give the annotators' columns, a,b,c") }
+            if annotator != nil && (annotators != nil || annotatorPrefix != nil) {
                 throw OptionError("give {annotator} (long format) or {annotators}/{annotatorPrefix} (wide format), not both")
             }
             if annotationTime != nil && annotator == nil { throw OptionError("{annotationTime} goes with {annotator} (long format)") }
-            if multiLabel && (annotator != nil || !annotators.isEmpty || annotatorPrefix != nil) {
+            if multiLabel && (annotator != nil || annotators != nil || annotatorPrefix != nil) {
                 throw OptionError("multi-label data with several annotators is not read yet: give {multiLabel} or annotators, not both")
             }
         }
@@ -56,7 +57,7 @@ package enum IngestRun {
         /// The store's ingest options.
         var ingest: IngestOptions {
             var columns = ColumnRequest(text: text, textPair: textPair, label: label, id: id, meta: meta, allMeta: allMeta, annotator: annotator,
-                                        annotators: annotators, annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
+                                        annotators: annotators ?? [], annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
             columns.multiLabel = multiLabel
             return IngestOptions(dataset: dataset, split: split, format: format, columns: columns, strict: strict)
         }

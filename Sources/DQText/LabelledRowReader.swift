@@ -1,3 +1,4 @@
+import Foundation
 /// The input formats `dq ingest` reads.
 package enum InputFormat: String, CaseIterable, Sendable {
     case csv, tsv, jsonl, parquet, arrow
@@ -117,6 +118,7 @@ package final class LabelledRowReader {
         case .jsonl:
             lines = try ByteReader(path: path)
         case .parquet:
+            try Self.refuseStream(path, format: "Parquet")
             let file = try ParquetFile(path: path)
             try Self.refuseRepeatedNames(file.columns.map(\.name), path: path)
             let resolved = try ResolvedColumns(request, columns: file.columns.map(\.name), file: path)
@@ -136,6 +138,7 @@ package final class LabelledRowReader {
         case .labelStudio, .doccano:
             throw InputError(file: path, message: "an annotation tool's export holds annotations; it is read whole by LabelStudio.readExport or Doccano.readExport")
         case .arrow:
+            try Self.refuseStream(path, format: "Arrow")
             let file = try ArrowFile(path: path)
             try Self.refuseRepeatedNames(file.fields.map(\.name), path: path)
             let resolved = try ResolvedColumns(request, columns: file.fields.map(\.name), file: path)
@@ -151,6 +154,14 @@ package final class LabelledRowReader {
     }
 
     // MARK: Columnar files (Parquet, Arrow)
+
+    /// A pipe or device is refused with what to do: the columnar readers seek in the file.
+    static func refuseStream(_ path: String, format: String) throws {
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+            throw InputError(file: path, message: "\(format) is read from a file, not from a pipe or device: save it to a file first")
+        }
+    }
 
     /// Two columns of one name are refused, as in a CSV header: which one a role would take is a guess.
     static func refuseRepeatedNames(_ names: [String], path: String) throws {
@@ -190,6 +201,11 @@ package final class LabelledRowReader {
         func reject(_ reason: String) -> RowOutcome {
             let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
             return .rejected(RejectedRow(line: rows.line, reason: reason, raw: raw.joined(separator: "\t")))
+        }
+        // Bytes in a column that must hold text are not UTF-8: rejected, as CSV rejects such a row.
+        let roles = [columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 } + columns.annotatorColumns
+        if let binary = roles.first(where: { if case .bytes = value($0) { true } else { false } }) {
+            return reject("column '\(columns.columns[binary].visibleEscaped)' holds bytes that are not UTF-8 text")
         }
         let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
         return validate(line: rows.line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },

@@ -74,3 +74,9 @@ import DQText
     }
     #expect(try store.datasetNames().isEmpty)
 }
+
+@Test func annotatorsThatNameNoColumnAreAnError() throws {
+    var options = IngestRun.Options()
+    options.annotators = []
+    #expect(throws: OptionError("{annotators} names no column; give the annotators' columns, a,b,c")) { try options.validate() }
+}

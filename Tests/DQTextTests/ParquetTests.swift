@@ -253,3 +253,24 @@ private func labels(_ path: String, _ request: ColumnRequest = ColumnRequest()) 
     }
     for file in ["empty.parquet", "empty.arrow"] { #expect(try labels(fixture("columnar-types/\(file)")).isEmpty, "\(file)") }
 }
+
+@Test func bytesThatAreNotUTF8InATextColumnRejectTheRow() throws {
+    let reader = try LabelledRowReader(path: fixture("columnar-types/binary-text.parquet"), columns: ColumnRequest())
+    var accepted: [String] = [], rejected: [String] = []
+    while let outcome = try reader.next() {
+        switch outcome {
+        case .accepted(let row): accepted.append(row.text)
+        case .rejected(let row): rejected.append(row.reason)
+        }
+    }
+    #expect(accepted == ["plain text", "more text"])
+    #expect(rejected == ["column 'text' holds bytes that are not UTF-8 text"])
+}
+
+@Test func parquetAndArrowFromAPipeAreRefusedWithWhatToDo() throws {
+    let fifo = scratchPath("stream.parquet")
+    #expect(mkfifo(fifo, 0o600) == 0)
+    #expect { _ = try LabelledRowReader(path: fifo, columns: ColumnRequest()) } throws: { error in
+        "\(error)".contains("Parquet is read from a file, not from a pipe or device: save it to a file first")
+    }
+}

@@ -45,7 +45,7 @@ struct Ingest: ParsableCommand {
         var o = IngestRun.Options()
         (o.dataset, o.split, o.format, o.strict) = (dataset, split, inputFormat, strict)
         (o.text, o.textPair, o.label, o.id, o.meta, o.allMeta) = (text, textPair, label, id, meta?.values ?? [], allMeta)
-        (o.multiLabel, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime) = (multiLabel, annotator, annotators?.values ?? [], annotatorPrefix, annotationTime)
+        (o.multiLabel, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime) = (multiLabel, annotator, annotators?.values, annotatorPrefix, annotationTime)
         return o
     }
 
