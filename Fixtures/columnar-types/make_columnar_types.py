@@ -36,5 +36,16 @@ binary = pa.table({
 })
 pq.write_table(binary, here / "binary-text.parquet")
 
+def class_labels(names, values, file):
+    """An Arrow stream as Hugging Face datasets writes one: a ClassLabel in the schema's metadata."""
+    features = {"text": {"dtype": "string", "_type": "Value"}, "label": {"names": names, "_type": "ClassLabel"}}
+    table = pa.table({"text": [f"text {i}" for i in range(len(values))], "label": pa.array(values, type=pa.int64())})
+    table = table.replace_schema_metadata({"huggingface": json.dumps({"info": {"features": features}})})
+    with ipc.new_stream(here / file, table.schema) as w:
+        w.write_table(table)
+
+class_labels(["neg", "pos"], [0, 1, 5, -1], "class-out-of-range.arrow")
+class_labels(["neg", "neg"], [0, 1], "class-named-twice.arrow")
+
 expected = {"unsigned": unsigned.to_pylist(), "dated_columns": dated.column_names}
 (here / "expected.json").write_text(json.dumps(expected, indent=1, default=str) + "\n")

@@ -188,6 +188,9 @@ package final class LabelledRowReader {
         func value(_ index: Int) -> ParquetValue
         /// The current row's number in the file (1-based): its "line" in messages.
         var line: Int { get }
+        /// Why the current row's value of column `index` is not a value (a class index outside
+        /// its ClassLabel's names), or nil.
+        func problem(_ index: Int) -> String?
         var bytesConsumed: Int { get }
         var fileSize: Int? { get }
     }
@@ -204,6 +207,7 @@ package final class LabelledRowReader {
         }
         // Bytes in a column that must hold text are not UTF-8: rejected, as CSV rejects such a row.
         let roles = [columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 } + columns.annotatorColumns
+        if let problem = roles.lazy.compactMap({ rows.problem($0) }).first { return reject(problem) }
         if let binary = roles.first(where: { if case .bytes = value($0) { true } else { false } }) {
             return reject("column '\(columns.columns[binary].visibleEscaped)' holds bytes that are not UTF-8 text")
         }
@@ -261,6 +265,11 @@ package final class LabelledRowReader {
             return true
         }
 
+        func problem(_ index: Int) -> String? {
+            guard let labels = names[index], case .int(let i) = batch[index][row], i != -1, !(i >= 0 && Int(i) < labels.count) else { return nil }
+            return "class \(i) of column '\(file.fields[index].name.visibleEscaped)' is outside its ClassLabel's \(labels.count) names"
+        }
+
         /// The current row's value of column `index`; a ClassLabel's name for its integer (-1: no label).
         func value(_ index: Int) -> ParquetValue {
             let value = batch[index][row]
@@ -290,6 +299,7 @@ package final class LabelledRowReader {
 
     /// A Parquet file's rows, read through one cursor per column, a page at a time.
     final class ParquetRows: ColumnarRows {
+        func problem(_ index: Int) -> String? { nil }
         let file: ParquetFile
         /// Top-level column indices to read.
         let wanted: [Int]

@@ -274,3 +274,18 @@ private func labels(_ path: String, _ request: ColumnRequest = ColumnRequest()) 
         "\(error)".contains("Parquet is read from a file, not from a pipe or device: save it to a file first")
     }
 }
+
+@Test func aClassOutsideItsClassLabelIsNamedAndAClassLabelNamingAClassTwiceIsRefused() throws {
+    let reader = try LabelledRowReader(path: fixture("columnar-types/class-out-of-range.arrow"), columns: ColumnRequest())
+    var outcomes: [String] = []
+    while let outcome = try reader.next() {
+        switch outcome {
+        case .accepted(let row): outcomes.append(row.label)
+        case .rejected(let row): outcomes.append("rejected: " + row.reason)
+        }
+    }
+    #expect(outcomes == ["neg", "pos", "rejected: class 5 of column 'label' is outside its ClassLabel's 2 names", "rejected: missing label in column 'label'"])
+    #expect { _ = try LabelledRowReader(path: fixture("columnar-types/class-named-twice.arrow"), columns: ColumnRequest()) } throws: { error in
+        "\(error)".contains("the ClassLabel of column 'label' names 'neg' twice")
+    }
+}

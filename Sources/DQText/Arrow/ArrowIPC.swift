@@ -142,7 +142,14 @@ package final class ArrowFile {
                 if let text = try keyValue.string(1), let json = try? JSONValue.parse(text),
                    case .object(let features)? = json["info"]?["features"] {
                     for (name, feature) in features where feature["_type"]?.scalarText == "ClassLabel" {
-                        if case .array(let names)? = feature["names"] { classLabels[name] = names.compactMap(\.scalarText) }
+                        if case .array(let names)? = feature["names"] {
+                            let labels = names.compactMap(\.scalarText)
+                            // Two classes of one name would silently become one label.
+                            if let twice = labels.enumerated().first(where: { labels[..<$0.offset].contains($0.element) }) {
+                                throw InputError(file: path, message: "the ClassLabel of column '\(name.visibleEscaped)' names '\(twice.element.visibleEscaped)' twice")
+                            }
+                            classLabels[name] = labels
+                        }
                     }
                 }
             }
