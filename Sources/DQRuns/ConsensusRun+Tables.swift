@@ -25,7 +25,7 @@ extension ConsensusRun.Outcome {
                     .real(result.quality.reduce(0, +) / Double(max(result.quality.count, 1))),
                     .int(result.agreement.filter { $0 == 1 }.count)]],
             note: (probabilitiesFrom.map { "Model probabilities: \($0). " } ?? "")
-                + (savedAs.map { "Saved as dataset \($0): its labels are the consensus; analyse it with --dataset \($0). " }
+                + (savedAs.map { "Saved as dataset \($0): its labels are the consensus; analyse it with --dataset \($0.shellQuoted). " }
                     ?? "To analyse the consensus labels: dq consensus --save-as NAME, then --dataset NAME."))
         let order = result.annotators.indices.sorted {
             let (a, b) = (result.annotators[$0], result.annotators[$1])
