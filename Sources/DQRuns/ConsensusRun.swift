@@ -70,6 +70,15 @@ package enum ConsensusRun {
             (probabilities, probabilitiesFrom) = try crowdlabProbabilities(store: store, dataset: dataset, options: options, data: &data, parameters: &parameters)
         }
         let matrix = data.matrix
+        // With one annotation an item, annotators cannot be compared: CROWDLAB is refused (as in
+        // cleanlab), and Dawid–Skene's posteriors of 1.0 say nothing.
+        if (0..<matrix.itemCount).allSatisfy({ matrix.count($0) == 1 }) {
+            if method == .crowdlab { throw RunError.oneAnnotationPerItem(dataset: name, method: "CROWDLAB") }
+            if method == .dawidSkene {
+                observer.note("every item has one annotation: Dawid–Skene cannot tell an annotator's errors from the items' labels there, "
+                              + "so its posteriors (all 1.0) mean nothing")
+            }
+        }
         observer.progress("consensus (\(method.rawValue)): \(matrix.labels.count) annotations of \(matrix.itemCount) items")
         defer { observer.endProgress() }
         let labels = data.stored.labels

@@ -37,6 +37,8 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
     case singleLabelOnly(RunKind, dataset: String)
     /// A planting rate that changes no label of the samples.
     case plantsNothing(rate: Double, samples: Int)
+    /// Every annotated item has a single annotation: nothing to weigh annotators by.
+    case oneAnnotationPerItem(dataset: String, method: String)
 
     package var description: String {
         switch self {
@@ -80,6 +82,9 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
             return "dataset \(dataset) is multi-label: its label issues are judged one label at a time"
         case let .notForMultiLabel(dataset):
             return "dataset \(dataset) is multi-label: PVI runs one label at a time there, on the stored texts (no --import-probs or --transform yet)"
+        case let .oneAnnotationPerItem(dataset, method):
+            return "every item of dataset \(dataset) has one annotation, so \(method) has no agreement to weigh annotators by (cleanlab refuses "
+                + "the same); judge the labels with a model instead: dq label-issues"
         case let .plantsNothing(rate, samples):
             return "a rate of \(rate) changes no label of \(samples) samples, so there would be no planted error to find"
         case let .singleLabelOnly(kind, dataset):

@@ -72,3 +72,26 @@ private func moviesStore() throws -> Store {
     }
     #expect(try store.runs(dataset: nil, kind: .consensus).isEmpty)
 }
+
+@Test func oneAnnotationPerItemRefusesCROWDLABAndWarnsThatDawidSkeneSaysNothing() throws {
+    let store = try Store(path: scratchPath("one-annotation.sqlite"))
+    let file = scratchPath("one-annotation.csv")
+    try ("item,text,worker,answer\n" + (1...40).map { "\($0),text number \($0) word\($0 % 4),w\($0 % 3),l\($0 % 2)" }.joined(separator: "\n"))
+        .write(toFile: file, atomically: true, encoding: .utf8)
+    var ingest = IngestRun.Options()
+    (ingest.dataset, ingest.id, ingest.annotator, ingest.label) = ("one", "item", "worker", "answer")
+    _ = try IngestRun.run(store: store, files: [file], options: ingest)
+    var pvi = PVIRun.Options()
+    (pvi.scheme, pvi.null) = (.crossFit(folds: 2), .prior)
+    _ = try PVIRun.run(store: store, dataset: DatasetSelection(name: "one"), options: pvi)
+    var options = ConsensusRun.Options()
+    (options.dataset, options.method) = ("one", .crowdlab)
+    #expect(throws: RunError.oneAnnotationPerItem(dataset: "one", method: "CROWDLAB")) { try ConsensusRun.run(store: store, options: options) }
+    #expect(try store.runs(dataset: nil, kind: .consensus).isEmpty)
+    var notes: [String] = []
+    var observer = RunObserver.silent
+    observer.note = { notes.append($0) }
+    options.method = .dawidSkene
+    _ = try ConsensusRun.run(store: store, options: options, observer: observer)
+    #expect(notes.contains { $0.hasPrefix("every item has one annotation: Dawid–Skene cannot tell") }, "\(notes)")
+}
