@@ -1,4 +1,5 @@
 import Foundation
+
 /// The input formats `dq ingest` reads.
 package enum InputFormat: String, CaseIterable, Sendable {
     case csv, tsv, jsonl, parquet, arrow
