@@ -32,8 +32,8 @@ package enum PVIEstimation {
     /// Each sample's group as a number, groups numbered in order of first appearance (for
     /// `StratifiedFolds`, which keeps a group in one fold).
     /// An error unless there are at least `folds` groups: a fold without a group would be empty.
-    static func checkGroups(_ groupIDs: [Int], folds: Int) throws(EstimationError) {
-        let groups = Set(groupIDs).count
+    package static func checkGroups<Key: Hashable>(_ groupKeys: some Collection<Key>, folds: Int) throws(EstimationError) {
+        let groups = Set(groupKeys).count
         guard groups >= folds else { throw EstimationError.tooFewGroups(groups, folds: folds) }
     }
 

@@ -60,11 +60,7 @@ package enum SuspectScoring {
 
     /// The calibration's features for these signals; nil when a signal it needs is missing.
     package static func features(_ signals: [Signal], for calibration: Calibration) -> [[Double]]? {
-        var columns: [[Double]] = []
-        for feature in calibration.features {
-            guard let signal = signals.first(where: { $0.id == feature.signal }) else { return nil }
-            columns.append(feature.values(signal.suspicion))
-        }
+        guard let columns = Feature.columns(calibration.features, suspicion: { id in signals.first { $0.id == id }?.suspicion }) else { return nil }
         let n = signals.first?.suspicion.count ?? 0
         return (0..<n).map { i in columns.map { $0[i] } }
     }

@@ -71,11 +71,26 @@ package enum Feature: Hashable, Sendable {
 
     /// The feature of every sample, from its signal's suspicions.
     package func values(_ suspicion: [Double]) -> [Double] {
-        let ranks = DetectionMetrics.rankNormalised(suspicion)
-        switch self {
-        case .rank: return ranks
-        case .tail: return ranks.map { -log(1 - $0 + 1 / Double(ranks.count)) }
+        Self.columns([self], suspicion: { _ in suspicion })![0]
+    }
+
+    /// Each feature's values, each signal ranked once however many of its features there are;
+    /// nil when `suspicion` has no values for a signal a feature needs.
+    package static func columns(_ features: [Feature], suspicion: (SignalID) -> [Double]?) -> [[Double]]? {
+        var ranks: [SignalID: [Double]] = [:]
+        var out: [[Double]] = []
+        for feature in features {
+            if ranks[feature.signal] == nil {
+                guard let values = suspicion(feature.signal) else { return nil }
+                ranks[feature.signal] = DetectionMetrics.rankNormalised(values)
+            }
+            let r = ranks[feature.signal]!
+            switch feature {
+            case .rank: out.append(r)
+            case .tail: out.append(r.map { -log(1 - $0 + 1 / Double(r.count)) })
+            }
         }
+        return out
     }
 
     /// Both features of a signal, in the order the fusion uses them.
@@ -108,12 +123,14 @@ extension SuspectScoring.Signal {
         }
 
         /// Confident learning's estimate of the number of label errors (cleanlab's num_label_issues).
-        package var estimatedIssues: Int {
-            ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)).estimatedIssues
+        package var estimatedIssues: Int { Self.estimatedIssues(given: given, probabilities: probabilities, classes: labels.count) }
+
+        static func estimatedIssues(given: [Int], probabilities: [Double], classes: Int) -> Int {
+            ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: classes)).estimatedIssues
         }
 
         /// The mean of several models' probabilities, in the first model's label order.
-        package static func mean(_ views: [ModelView]) -> ModelView {
+        package static func meanProbabilities(_ views: [ModelView]) -> [Double] {
             let first = views[0], k = first.labels.count, n = first.given.count
             var mean = [Double](repeating: 0, count: n * k)
             for view in views {
@@ -124,18 +141,18 @@ extension SuspectScoring.Signal {
                     }
                 }
             }
-            return ModelView(model: "the \(views.count) models' mean probabilities", labels: first.labels, given: first.given, probabilities: mean,
-                             pvi: first.pvi)
+            return mean
         }
     }
 
-    /// −PVI and confident learning's self-confidence (1 − p̂(given label)) from one model.
-    package static func model(_ view: ModelView, explain: Bool) -> [SuspectScoring.Signal] {
+    /// −PVI and confident learning's self-confidence (1 − p̂(given label)) from one model. With
+    /// `runnerUp` (each sample's likeliest other label, `ModelView.runnerUp`), each sample gets
+    /// reasons that name it.
+    package static func model(_ view: ModelView, runnerUp: [Int]?) -> [SuspectScoring.Signal] {
         let k = view.labels.count, n = view.given.count
         let confidence = (0..<n).map { 1 - view.probabilities[$0 * k + view.given[$0]] }
         var pviReasons: [String] = [], clReasons: [String] = []
-        if explain {
-            let other = view.runnerUp
+        if let other = runnerUp {
             for i in 0..<n {
                 let (y, o) = (view.given[i], other[i])
                 pviReasons.append(String(format: "%@ PVI %.2f bits", view.model, view.pvi[i]))
@@ -179,8 +196,9 @@ extension SuspectScoring {
             guard let first = views.first, first.labels.count >= 2, !first.given.isEmpty else { return [] }
             var out = views.map { ($0.estimatedIssues, "\($0.model)'s probabilities") }
             if views.count > 1 {
-                let mean = Signal.ModelView.mean(views)
-                out.append((mean.estimatedIssues, mean.model))
+                let mean = Signal.ModelView.meanProbabilities(views)
+                out.append((Signal.ModelView.estimatedIssues(given: first.given, probabilities: mean, classes: first.labels.count),
+                            "the \(views.count) models' mean probabilities"))
             }
             return out
         }

@@ -124,9 +124,7 @@ package enum EvaluateRun {
             }
             (family, modelParameters) = try options.model.family(observer: observer, onStep: nil)
             groups = try PVIRun.groupKeys(samples, by: "text")
-            if let groups, Set(groups.values).count < options.folds {
-                throw PVIEstimation.EstimationError.tooFewGroups(Set(groups.values).count, folds: options.folds)
-            }
+            if let groups { try PVIEstimation.checkGroups(groups.values, folds: options.folds) }
             probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
             if let cartography = options.cartography, !cartography.model.trainsInEpochs {
                 throw RunError.needsEpochs(model: cartography.model.description)
@@ -177,7 +175,9 @@ package enum EvaluateRun {
                 result.metrics.append(Self.metrics(merged, repeat: r, suspicion: SuspectScoring.rank(signals.map(\.signal), calibration: nil).score,
                                                    planted: noise.planted, seconds: Date().timeIntervalSince(start)))
                 if r == 0 { result.features = signals.flatMap { Feature.both($0.signal.id) } }
-                let columns = signals.flatMap { s in Feature.both(s.signal.id).map { $0.values(s.signal.suspicion) } }
+                let columns = Feature.columns(signals.flatMap { Feature.both($0.signal.id) }, suspicion: { id in
+                    signals.first { $0.signal.id == id }?.signal.suspicion
+                })!
                 features.append((0..<samples.count).map { i in columns.map { $0[i] } })
                 targets.append(noise.planted)
                 let planted = samples.indices.filter { noise.planted[$0] }
@@ -209,7 +209,7 @@ package enum EvaluateRun {
                 let fitted = Date().timeIntervalSince(start)
                 let view = SuspectScoring.Signal.ModelView(model: model, labels: labels, given: labelIndex, probabilities: results.flatMap(\.probabilities),
                                                            pvi: results.map(\.score.pvi))
-                let pair = SuspectScoring.Signal.model(view, explain: false)
+                let pair = SuspectScoring.Signal.model(view, runnerUp: nil)
                 out += [(pair[0], fitted), (pair[1], Date().timeIntervalSince(start))]
             }
             if var cartography = options.cartography {

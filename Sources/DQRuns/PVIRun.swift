@@ -119,8 +119,8 @@ package enum PVIRun {
         }
         guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
         // Checked before a run is recorded: a fold without a group of samples would be empty.
-        if case .crossFit(let k) = options.scheme, options.importProbabilities == nil, let groups, Set(groups.values).count < k {
-            throw PVIEstimation.EstimationError.tooFewGroups(Set(groups.values).count, folds: k)
+        if case .crossFit(let k) = options.scheme, options.importProbabilities == nil, let groups {
+            try PVIEstimation.checkGroups(groups.values, folds: k)
         }
         if case let .split(train, evaluate) = options.scheme {
             let shared = sharedTexts(samples, train: train, evaluate: evaluate)

@@ -123,20 +123,21 @@ extension SuspectsRun {
         /// Every model family's latest PVI run on the same samples is a source of its own (bow,
         /// embeddings, BERT): independent models are what lifts the fused list above each one.
         mutating func addModels(store: Store, dataset: Int64, first: (run: RunRecord, rows: [PVIRow]), position: [Int64: Int]) throws {
-            var modelRuns = [first]
-            var seen: Set<String> = [try first.run.parameters(PVIParameters.self).model.model]
+            var modelRuns = [(first.run, try first.run.parameters(PVIParameters.self), first.rows)]
+            var seen: Set<String> = [modelRuns[0].1.model.model]
+            let scored = Set(first.rows.map(\.sampleID))
             for other in try store.runs(dataset: dataset, kind: .pvi) where other.status == .succeeded && other.id != first.run.id {
                 let parameters = try other.parameters(PVIParameters.self)
                 guard parameters.transform == nil, parameters.model.isTrained, seen.insert(parameters.model.model).inserted else { continue }
                 let rows = try store.pviRows(run: other.id)
-                guard rows.count == first.rows.count, Set(rows.map(\.sampleID)) == Set(first.rows.map(\.sampleID)) else { continue }
-                modelRuns.append((other, rows))
+                guard rows.count == first.rows.count, Set(rows.map(\.sampleID)) == scored else { continue }
+                modelRuns.append((other, parameters, rows))
             }
-            for (run, rows) in modelRuns {
-                let parameters = try run.parameters(PVIParameters.self)
+            for (run, parameters, rows) in modelRuns {
                 let view = try Self.view(rows, run: run.id, model: parameters.model.model, labels: parameters.labels, position: position)
-                signals += SuspectScoring.Signal.model(view, explain: true)
-                suggestions.append(view.runnerUp.map { view.labels[$0] })
+                let runnerUp = view.runnerUp
+                signals += SuspectScoring.Signal.model(view, runnerUp: runnerUp)
+                suggestions.append(runnerUp.map { view.labels[$0] })
                 views.append(view)
                 sources.append((.pvi, run.id))
             }

@@ -87,7 +87,7 @@ import DQAnalyses
 @Test func theModelSignalsAreMinusPVIAndOneMinusTheGivenLabelsProbability() {
     let view = SuspectScoring.Signal.ModelView(model: "bow", labels: ["a", "b", "c"], given: [0, 2],
                                                 probabilities: [0.7, 0.2, 0.1, 0.5, 0.3, 0.2], pvi: [1.5, -0.25])
-    let signals = SuspectScoring.Signal.model(view, explain: true)
+    let signals = SuspectScoring.Signal.model(view, runnerUp: view.runnerUp)
     #expect(signals.map(\.id) == [.pvi(model: "bow"), .confidentLearning(model: "bow")])
     #expect(signals[0].suspicion == [-1.5, 0.25])
     #expect(abs(signals[1].suspicion[0] - 0.3) < 1e-12 && abs(signals[1].suspicion[1] - 0.8) < 1e-12)
@@ -95,5 +95,5 @@ import DQAnalyses
     #expect(signals[1].reasons[1] == "bow: p(c) 0.200, p(a) 0.500")
     // The mean of two models, in the first one's label order.
     let other = SuspectScoring.Signal.ModelView(model: "e", labels: ["c", "b", "a"], given: [2, 0], probabilities: [0.1, 0.2, 0.7, 0.2, 0.3, 0.5], pvi: [0, 0])
-    #expect(SuspectScoring.Signal.ModelView.mean([view, other]).probabilities == view.probabilities)
+    #expect(SuspectScoring.Signal.ModelView.meanProbabilities([view, other]) == view.probabilities)
 }
