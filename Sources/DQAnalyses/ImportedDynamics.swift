@@ -13,10 +13,9 @@ package enum ImportedDynamics {
 
     /// Dynamics by guid, epochs in order.
     package static func read(directory: String) throws -> [String: Dynamics] {
-        try TrainingDynamicsFiles.read(directory: directory).mapValues { epochs in
-            Dynamics(goldProbabilities: epochs.map { Softmax.softmax($0.logits)[$0.gold] },
-                     correct: epochs.map { e in e.logits.indices.max { e.logits[$0] < e.logits[$1] } == e.gold })
-        }
+        try TrainingDynamicsFiles.read(directory: directory) { logits, gold in
+            (probability: Softmax.softmax(logits)[gold], correct: logits.indices.max { logits[$0] < logits[$1] } == gold)
+        }.mapValues { epochs in Dynamics(goldProbabilities: epochs.map(\.probability), correct: epochs.map(\.correct)) }
     }
 
     /// Cartography of the samples whose ids the dynamics cover.

@@ -9,14 +9,10 @@ import Foundation
 /// samples' ids as ingested. An epoch may come in shards, one per data-parallel process:
 /// `dynamics_epoch_<e>.<shard>.jsonl` (or `_<shard>`), each sample in exactly one shard.
 package enum TrainingDynamicsFiles {
-    /// One sample's record of one epoch.
-    package struct Epoch: Sendable, Equatable {
-        package var logits: [Double]
-        package var gold: Int
-    }
 
-    /// Each guid's logits and gold label, epochs in order.
-    package static func read(directory: String) throws -> [String: [Epoch]] {
+    /// Each guid's records, epochs in order, each reduced by `record` from its logits and gold
+    /// label index as it is read (so the logits are not all held).
+    package static func read<Record>(directory: String, record: (_ logits: [Double], _ gold: Int) -> Record) throws -> [String: [Record]] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         // Epoch number, then the shard's name ("" for a whole epoch).
         let files = names.compactMap { name -> (epoch: Int, shard: String, name: String)? in
@@ -31,7 +27,7 @@ package enum TrainingDynamicsFiles {
         }
         let epochNumbers = files.map(\.epoch).reduce(into: [Int]()) { if $0.last != $1 { $0.append($1) } }
         let epochs = epochNumbers.map { e in (e, files.filter { $0.epoch == e }.map(\.name)) }
-        var out: [String: [Epoch]] = [:]
+        var out: [String: [Record]] = [:]
         for (k, (epoch, shards)) in epochs.enumerated() {
           for name in shards {
             let path = directory + "/" + name
@@ -60,7 +56,7 @@ package enum TrainingDynamicsFiles {
                 guard seen.count == k else {
                     throw InputError(file: path, line: n + 1, message: "guid \(guid) is missing from an earlier epoch or appears twice")
                 }
-                seen.append(Epoch(logits: logits, gold: gold))
+                seen.append(record(logits, gold))
                 out[guid] = seen
             }
           }
