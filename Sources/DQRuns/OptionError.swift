@@ -25,10 +25,10 @@ package struct OptionError: Error, CustomStringConvertible, Equatable {
         guard range.contains(value) else { throw OptionError("{\(option)} must be between \(range.lowerBound) and \(range.upperBound)") }
     }
 
-    /// Throws `{option} must be at least …` when `value` is below `minimum`.
-    package static func check<T: Comparable>(_ value: T, atLeast minimum: T, _ option: String) throws(OptionError) {
+    /// Throws `{option} must be at least …` (`… 0 or more` for 0) when `value` is below `minimum`.
+    package static func check(_ value: Int, atLeast minimum: Int, _ option: String) throws(OptionError) {
         guard value >= minimum else {
-            throw OptionError(minimum == 0 as? T ? "{\(option)} must be 0 or more" : "{\(option)} must be at least \(minimum)")
+            throw OptionError(minimum == 0 ? "{\(option)} must be 0 or more" : "{\(option)} must be at least \(minimum)")
         }
     }
 }
