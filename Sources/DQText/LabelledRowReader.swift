@@ -407,10 +407,7 @@ package final class LabelledRowReader {
     private static func labelProblem(_ label: String, column: String) -> String? {
         if label.isEmpty { return "missing label in column '\(column)'" }
         // `B`, `B` + NUL and `B` + a zero-width space would be three labels that all print as B.
-        // (Printable ASCII needs no look at Unicode categories.)
-        if !label.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
-           let hidden = label.unicodeScalars.first(where: { [.control, .format].contains($0.properties.generalCategory) }) {
-            let code = "U+" + String(hidden.value, radix: 16, uppercase: true).leftPadded(to: 4)
+        if let code = Names.hiddenCharacter(in: label, Names.invisible) {
             return "invisible character \(code) in the label in column '\(column)'; labels must be visible text"
         }
         return nil

@@ -3,13 +3,24 @@
 /// override would make two names print alike, or a terminal misbehave), without a comma
 /// (names are given in comma-separated lists), and not blank.
 package enum Names {
+    /// Characters that print as nothing, or as something else than themselves: controls
+    /// (escapes), format characters (zero-width, bidi overrides); `breaking` adds the line and
+    /// paragraph separators.
+    package static let invisible: Set<Unicode.GeneralCategory> = [.control, .format]
+    package static let breaking = invisible.union([.lineSeparator, .paragraphSeparator])
+
+    /// The first character of `text` of one of `categories`, as `U+XXXX`; nil when there is none
+    /// (printable ASCII is not looked at further).
+    package static func hiddenCharacter(in text: String, _ categories: Set<Unicode.GeneralCategory>) -> String? {
+        guard !text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
+              let hidden = text.unicodeScalars.first(where: { categories.contains($0.properties.generalCategory) }) else { return nil }
+        return "U+" + String(hidden.value, radix: 16, uppercase: true).leftPadded(to: 4)
+    }
+
     /// Why `name` cannot be a name, or nil when it can.
     package static func problem(_ name: String) -> String? {
         if name.trimmingWhitespace().isEmpty { return "it is empty" }
-        if !name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
-           let hidden = name.unicodeScalars.first(where: { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }) {
-            return "it holds the invisible character U+" + String(hidden.value, radix: 16, uppercase: true).leftPadded(to: 4)
-        }
+        if let hidden = hiddenCharacter(in: name, breaking) { return "it holds the invisible character \(hidden)" }
         if name.contains(",") { return "it holds a comma, which separates names in lists" }
         return nil
     }
@@ -27,7 +38,7 @@ extension String {
     /// in a message (no escape sequence or bidi override reaches the terminal).
     package var visibleEscaped: String {
         unicodeScalars.map { scalar in
-            [.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory)
+            Names.breaking.contains(scalar.properties.generalCategory)
                 ? "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}" : String(scalar)
         }.joined()
     }
