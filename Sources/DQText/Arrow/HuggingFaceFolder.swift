@@ -50,7 +50,7 @@ package enum HuggingFaceFolder {
             guard let name = entry["filename"]?.scalarText else {
                 throw InputError(file: state, message: "$._data_files[\(k)]: a data file without a filename")
             }
-            guard Names.componentProblem(name) == nil, !name.hasPrefix("/") else {
+            guard Names.componentProblem(name) == nil else {
                 throw InputError(file: state, message: "$._data_files[\(k)].filename: '\(name.visibleEscaped)' is not a file name of this folder")
             }
             let path = folder + "/" + name
