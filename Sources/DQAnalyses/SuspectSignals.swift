@@ -122,12 +122,8 @@ extension SuspectScoring.Signal {
             }
         }
 
-        /// Confident learning's estimate of the number of label errors (cleanlab's num_label_issues).
-        package var estimatedIssues: Int { Self.estimatedIssues(given: given, probabilities: probabilities, classes: labels.count) }
-
-        static func estimatedIssues(given: [Int], probabilities: [Double], classes: Int) -> Int {
-            ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: classes)).estimatedIssues
-        }
+        /// How much the model learned about the labels.
+        package var strength: ModelStrength { ModelStrength(given: given, probabilities: probabilities, classes: labels.count, pvi: pvi) }
 
         /// The mean of several models' probabilities, in the first model's label order.
         package static func meanProbabilities(_ views: [ModelView]) -> [Double] {
@@ -182,34 +178,5 @@ extension SuspectScoring.Signal {
     /// The similarity of the closest differently labelled near-duplicate (0 when none).
     package static func conflicts(similarity: [Double], reasons: [String?], explain: Bool) -> SuspectScoring.Signal {
         .init(id: .conflicts, suspicion: similarity, sparse: true, reasons: explain ? reasons.map { $0 ?? "no conflicting duplicate" } : [])
-    }
-}
-
-extension SuspectScoring {
-    /// How long the list handed to reviewers is, and why.
-    package enum ListLength {
-        /// Confident learning's count of label errors on each model's probabilities and, with
-        /// several models, on their mean; plus any further estimates. The smallest wins: a
-        /// model's confusions inflate the count (a weak model's confident joint counts many
-        /// correct labels as errors), so the smallest count is the least inflated.
-        package static func estimates(_ views: [Signal.ModelView]) -> [(count: Int, what: String)] {
-            guard let first = views.first, first.labels.count >= 2, !first.given.isEmpty else { return [] }
-            var out = views.map { ($0.estimatedIssues, "\($0.model)'s probabilities") }
-            if views.count > 1 {
-                let mean = Signal.ModelView.meanProbabilities(views)
-                out.append((Signal.ModelView.estimatedIssues(given: first.given, probabilities: mean, classes: first.labels.count),
-                            "the \(views.count) models' mean probabilities"))
-            }
-            return out
-        }
-
-        /// The rule's text for people.
-        package static func rule(_ estimates: [(count: Int, what: String)], chosen: Int) -> String {
-            estimates.count == 1
-                ? "confident learning's estimate of the label errors (cleanlab's num_label_issues) on \(estimates[0].what)"
-                : "the smallest estimate of the label errors, \(chosen): " + estimates.map { "\($0.count) by "
-                    + ($0.what.hasPrefix("the calibrated") ? $0.what : "confident learning (cleanlab's num_label_issues) on \($0.what)") }
-                    .joined(separator: "; ")
-        }
     }
 }

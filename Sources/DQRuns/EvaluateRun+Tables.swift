@@ -39,11 +39,40 @@ extension EvaluateRun {
     }
 }
 
+extension EvaluateRun {
+    /// How confident learning's count of label errors rose with the errors planted, per repeat.
+    package static func countTable(_ counts: [EvaluationCountRow], classes: Int, run: Int64) -> Table {
+        let clean = counts.first { $0.repeatIndex == 0 }
+        let response = ErrorCount.Response(clean: clean?.counted ?? 0, samples: clean?.samples ?? 0, classes: classes,
+                                           repeats: counts.filter { $0.repeatIndex > 0 }.map { ($0.rate, $0.planted, $0.counted) })
+        let slopes = response.slopes
+        let found = response.slope.map { a in
+            a < ErrorCount.Response.weakSlope
+                ? "The count found \(a.formatted(digits: 2)) of the errors planted: the models miss most errors they are shown, too weak to "
+                    + "count them; dq suspects says so, and --top N sets a list's length."
+                : "The count found \(a.formatted(digits: 2)) of the errors planted, on average; dq suspects divides its count by this."
+        } ?? ""
+        return Table(
+            name: "error_counts", title: "Confident learning's count of label errors, run \(run)",
+            columns: ["repeat", "rate", "planted", "counted", "share found"],
+            rows: counts.map { c in
+                [c.repeatIndex == 0 ? .text("given labels") : .int(c.repeatIndex), .real(c.rate, digits: 3), .int(c.planted), .int(c.counted),
+                 c.repeatIndex > 0 && c.repeatIndex <= slopes.count ? .real(slopes[c.repeatIndex - 1], digits: 2) : .missing]
+            },
+            note: "The count is cleanlab's num_label_issues on the mean of the cross-fitted models' probabilities. Share found: the rise of "
+                + "the count per planted error, plus the share of flips that land on labels already wrong (they add no error; docs/methods.md). \(found)")
+    }
+}
+
 extension EvaluateRun.Outcome {
     package var tables: [Table] {
-        let planted = planted.first?.count ?? 0
-        return [EvaluateRun.table(metrics, run: run, title: "Finding \(planted) planted \(options.mode.rawValue) label errors "
-                                    + "(\(Int((options.rate * 100).rounded()))% of \(sampleCount)) in \(datasetName), \(options.repeats) repeats, run \(run)")]
+        let rates = options.rates.map { rate in
+            let percent = rate * 100
+            return percent == percent.rounded() ? "\(Int(percent))%" : "\(percent.formatted(digits: 1))%"
+        }.joined(separator: ", ")
+        return [EvaluateRun.table(metrics, run: run, title: "Finding planted \(options.mode.rawValue) label errors at \(rates) of \(sampleCount) "
+                                    + "(in turn) in \(datasetName), \(options.repeats) repeats, run \(run)"),
+                EvaluateRun.countTable(counts, classes: classes, run: run)]
     }
 
     /// Every planted error of every repeat, as `--out` writes them.

@@ -39,6 +39,16 @@ package enum EvaluateRun {
 
         package init() {}
 
+        /// The planting rates the repeats take in turn: `rate`, half of it and twice it (at
+        /// most 0.5), so that how confident learning's count rises with planted errors is
+        /// measured at several rates, and no figure echoes one rate.
+        package var rates: [Double] {
+            [rate, rate / 2, min(2 * rate, 0.5)].reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        }
+
+        /// The rate of repeat `r` (from 0).
+        package func rate(ofRepeat r: Int) -> Double { rates[r % rates.count] }
+
         package func validate() throws(OptionError) {
             if !(rate > 0 && rate <= 0.5) { throw OptionError("{rate} must be in (0, 0.5]") }
             if !(1...100).contains(repeats) || !(2...100).contains(folds) { throw OptionError("{repeats} must be 1 to 100 and {folds} 2 to 100") }
@@ -60,6 +70,9 @@ package enum EvaluateRun {
         package var planted: [[(sample: Sample, label: String)]]
         package var options: Options
         package var sampleCount: Int
+        /// Confident learning's count on the given labels and on each noisy copy.
+        package var counts: [EvaluationCountRow]
+        package var classes: Int
     }
 
     package static let merged = "merged (rank average)"
@@ -80,6 +93,7 @@ package enum EvaluateRun {
             compute: { _ in try setup.evaluate() },
             write: { run, result in
                 try store.writeEvaluation(run: run, metrics: result.metrics, planted: result.plantedRows)
+                try store.writeEvaluationCounts(run: run, result.counts)
                 try store.writeFusion(run: run, [FusionWeightRow(feature: "intercept", signal: nil, model: nil, weight: result.fusion.weights[0])]
                     + zip(result.features, result.fusion.weights.dropFirst()).map { feature, weight in
                         let (kind, model) = feature.signal.stored
@@ -87,7 +101,8 @@ package enum EvaluateRun {
                     })
             })
         return Outcome(run: run, datasetName: dataset.name, metrics: result.metrics, planted: result.planted, options: options,
-                       sampleCount: setup.samples.count)
+                       sampleCount: setup.samples.count, counts: result.counts,
+                       classes: setup.labels.count)
     }
 
     /// What every repeat works from, prepared (and checked) before the run is recorded.
@@ -110,7 +125,8 @@ package enum EvaluateRun {
             if try store.isMultiLabel(dataset: dataset.id) { throw RunError.singleLabelOnly(.evaluate, dataset: dataset.name) }
             samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
             guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
-            guard LabelNoise.plantedCount(samples.count, rate: options.rate) > 0 else { throw RunError.plantsNothing(rate: options.rate, samples: samples.count) }
+            let lowest = options.rates.min()!
+            guard LabelNoise.plantedCount(samples.count, rate: lowest) > 0 else { throw RunError.plantsNothing(rate: lowest, samples: samples.count) }
             labels = try store.labels(dataset: dataset.id)
             guard labels.count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
             guard options.model.model == .bow else { throw RunError.evaluateNeedsBow(model: options.model.model.description) }
@@ -139,6 +155,17 @@ package enum EvaluateRun {
             var plantedRows: [PlantedErrorRow] = []
             var features: [Feature] = []
             var fusion = LogisticFusion.Model(weights: [0])
+            var counts: [EvaluationCountRow] = []
+        }
+
+        /// The model families cross-fitted in every repeat, by name: bow, and the embeddings probe.
+        var families: [(name: String, family: any ModelFamily)] { [("bow", family)] + (probe.map { [("embeddings", $0)] } ?? []) }
+
+        /// Confident learning's count on the mean of the families' probabilities (`models`, n × labels each).
+        func count(_ models: [[Double]], labels given: [Int]) -> Int {
+            var mean = [Double](repeating: 0, count: models[0].count)
+            for model in models { for j in mean.indices { mean[j] += model[j] / Double(models.count) } }
+            return ErrorCount.count(given: given, probabilities: mean, classes: labels.count)
         }
 
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily) throws -> [PVIEstimation.Result] {
@@ -155,19 +182,32 @@ package enum EvaluateRun {
         /// fusion on each repeat by a model fitted on the others (so never on its own planted
         /// errors), and the fusion fitted on all of them for `dq suspects`.
         func evaluate() throws -> Result {
+            // Every family on the given labels: the count the planted errors' counts are compared
+            // with, and the confusions `confusable` planting draws from.
+            var clean: [[Double]] = []
             var confusion: [[Double]]?
-            if options.mode == .confusable {
-                let clean = try crossFit(samples, seed: options.model.seed, what: "confusions of the given labels", family: family)
-                confusion = LabelNoise.confusion(labels: given, probabilities: clean.map(\.probabilities), classes: labels.count)
+            for (name, fitting) in families {
+                let results = try crossFit(samples, seed: options.model.seed, what: "the given labels, \(name)", family: fitting)
+                observer.endProgress()
+                if name == "bow" && options.mode == .confusable {
+                    confusion = LabelNoise.confusion(labels: given, probabilities: results.map(\.probabilities), classes: labels.count)
+                }
+                clean.append(results.flatMap(\.probabilities))
             }
             var result = Result()
+            result.counts = [EvaluationCountRow(repeatIndex: 0, samples: samples.count, rate: 0, planted: 0, counted: count(clean, labels: given))]
             var features: [[[Double]]] = [], targets: [[Bool]] = []
             for r in 0..<options.repeats {
+                // Folds and planting have seeds of their own: the errors planted do not follow the folds.
                 let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
-                let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: options.rate, mode: options.mode, confusion: confusion, seed: seed)
+                let rate = options.rate(ofRepeat: r)
+                let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: rate, mode: options.mode, confusion: confusion,
+                                             seed: seed ^ 0xD1B5_4A32_D192_ED03)
                 let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
                 let start = Date()
-                let signals = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r)
+                let (signals, models) = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r)
+                result.counts.append(EvaluationCountRow(repeatIndex: r + 1, samples: samples.count, rate: rate, planted: noise.count,
+                                                        counted: count(models, labels: noise.labels)))
                 for (signal, seconds) in signals {
                     result.metrics.append(Self.metrics(signal.name, repeat: r, suspicion: signal.suspicion, planted: noise.planted, seconds: seconds))
                 }
@@ -200,9 +240,12 @@ package enum EvaluateRun {
         /// One repeat's signals on the noisy copy, each with the seconds it took: PVI and
         /// confident learning from each cross-fitted model family (one source per model), the
         /// cartography of a BERT family trained on the copy, specifications, conflicting duplicates.
-        func signals(_ noisy: [Sample], noisy labelIndex: [Int], seed: UInt64, repeat r: Int) throws -> [(signal: SuspectScoring.Signal, seconds: Double)] {
+        /// Also returns each family's probabilities (n × labels).
+        func signals(_ noisy: [Sample], noisy labelIndex: [Int], seed: UInt64, repeat r: Int) throws
+            -> (signals: [(signal: SuspectScoring.Signal, seconds: Double)], models: [[Double]]) {
             var out: [(signal: SuspectScoring.Signal, seconds: Double)] = []
-            for (model, fitting) in [("bow", family)] + (probe.map { [("embeddings", $0)] } ?? []) {
+            var models: [[Double]] = []
+            for (model, fitting) in families {
                 let start = Date()
                 let results = try crossFit(noisy, seed: seed, what: "repeat \(r + 1) of \(options.repeats), \(model)", family: fitting)
                 observer.endProgress()
@@ -211,6 +254,7 @@ package enum EvaluateRun {
                                                            pvi: results.map(\.score.pvi))
                 let pair = SuspectScoring.Signal.model(view, runnerUp: nil)
                 out += [(pair[0], fitted), (pair[1], Date().timeIntervalSince(start))]
+                models.append(view.probabilities)
             }
             if var cartography = options.cartography {
                 let start = Date()
@@ -244,7 +288,7 @@ package enum EvaluateRun {
                 similarity[pair.b] = max(similarity[pair.b], pair.similarity)
             }
             out.append((.conflicts(similarity: similarity, reasons: [], explain: false), Date().timeIntervalSince(start)))
-            return out
+            return (out, models)
         }
 
         static func metrics(_ signal: String, repeat r: Int, suspicion: [Double], planted: [Bool], seconds: Double) -> EvaluationMetricRow {

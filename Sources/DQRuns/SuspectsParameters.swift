@@ -10,6 +10,8 @@ package struct SuspectsParameters: RunParameters {
     /// The list's length and the rule that set it.
     package var length: Int?
     package var lengthRule: String?
+    /// The estimated number of label errors and its 95% interval: [estimate, low, high].
+    package var estimate: [Int]?
     // Recorded by the earlier, flag-merging dq suspects.
     package var minSignals: Int?
     package var rrfK: Double?

@@ -4,7 +4,10 @@ extension SuspectsRun.Outcome {
     /// The first `top` suspects with their reasons.
     package func table(top: Int) -> Table {
         let used = sources.map { "\($0.kind.rawValue) run \($0.run)" }.joined(separator: ", ")
-        let method = calibratedBy.map { "scored by the fusion dq evaluate run \($0) fitted on planted errors; probability: that the label is wrong" }
+        let method = calibratedBy.map {
+            "scored by the fusion dq evaluate run \($0) fitted on planted errors: a suspicion score, higher is likelier wrong; it is not "
+                + "the probability that the label is wrong (it was fitted to find planted errors at the rates evaluate planted)"
+        }
             ?? calibrationUnusable.map {
                 "scored by the rank average of the model-based signals: dq evaluate run \($0.run) fitted its fusion on signals this dataset has no run for "
                     + "(\($0.missing.joined(separator: ", "))); run the analyses it used (for embeddings: dq pvi --model embeddings:DIR) or dq evaluate again"
@@ -12,24 +15,38 @@ extension SuspectsRun.Outcome {
             ?? "scored by the rank average of the model-based signals (no dq evaluate run to calibrate on: run it for probabilities)"
         return Table(
             name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",
-            columns: ["#", "id", "given", "suggested", calibratedBy == nil ? "score" : "probability", "reasons", "text"],
+            columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],
             rows: suspects.prefix(top).enumerated().map { position, s in
                 let sample = samples[s.sampleID]
                 return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
                         .real(s.probability ?? s.score, digits: 3), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
             },
-            note: "The list's length: \(lengthRule). Samples \(method). "
+            note: weakModels.map { $0 + " " }.joined() + "The list's length: \(lengthRule). Samples \(method). "
                 + (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
                 + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")
     }
 
+    /// A sentence for each model source too weak to judge labels, and what to do.
+    package var weakModels: [String] {
+        strengths.compactMap { model, s in
+            let figures = "accuracy \(s.accuracy.formatted(digits: 3)) against \(s.priorAccuracy.formatted(digits: 3)) for always "
+                + "predicting the commonest label; V-information \(s.vInformation.formatted(digits: 3)) bits, 95% interval "
+                + "\(s.low.formatted(digits: 3)) to \(s.high.formatted(digits: 3))"
+            if s.learnedNothing {
+                return "Warning: \(model) learned nothing usable about the labels (\(figures)): its suspicions are noise and it does not size the "
+                    + "list. Check that the label column is the right one, or use a stronger model (dq pvi --model embeddings:DIR); --top N ranks anyway."
+            }
+            return s.nearPrior ? "Warning: \(model) barely beats always predicting the commonest label (\(figures)); its suspicions are weak evidence." : nil
+        }
+    }
+
     /// The whole list, as `--out` writes it.
     package var sampleTable: Table {
-        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "probability", "score", "reasons"],
+        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "score", "reasons"],
               rows: suspects.enumerated().map { position, s in
                   let sample = samples[s.sampleID]
                   return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                          s.probability.map { .real($0) } ?? .missing, .real(s.score), .text(s.reasons.map(\.reason).joined(separator: "; "))]
+                          .real(s.score), .text(s.reasons.map(\.reason).joined(separator: "; "))]
               })
     }
 }

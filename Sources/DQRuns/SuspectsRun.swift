@@ -4,8 +4,10 @@ import DQText
 import Foundation
 
 /// `dq suspects`: the latest run of every label-finding analysis merged into one ranked list
-/// (`SuspectScoring`), as long as confident learning's estimate of the label errors. The runs'
-/// rows are loaded once (`Inputs`), the list is built from them, and recorded as a run.
+/// (`SuspectScoring`), as long as the estimated number of label errors (`ErrorCount`:
+/// confident learning's count on the mean of the usable models, corrected by how it rose with
+/// `dq evaluate`'s planted errors). The runs' rows are loaded once (`Inputs`), the list is built
+/// from them, and recorded as a run.
 package enum SuspectsRun {
     package struct Options: Sendable {
         /// The list's length; nil: the estimated number of label errors.
@@ -50,6 +52,12 @@ package enum SuspectsRun {
         /// When a `dq evaluate` calibration exists but could not be used: its run and the signals it needs that are missing.
         package var calibrationUnusable: (run: Int64, missing: [String])?
         package var lengthRule: String
+        /// The estimated number of label errors (nil: no model run, or the length was given).
+        package var estimate: ErrorCount.Estimate?
+        /// Each model source's strength, in source order.
+        package var strengths: [(model: String, strength: ModelStrength)]
+        /// The `dq evaluate` run whose planted errors corrected the count.
+        package var countCheckedBy: Int64?
     }
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
@@ -62,6 +70,7 @@ package enum SuspectsRun {
             compute: { _ in try inputs.list(options) },
             write: { run, list in
                 (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (list.calibratedBy, list.entries.count, list.rule)
+                parameters.estimate = list.estimate.map { [$0.count, $0.low, $0.high] }
                 try store.updateParameters(run: run, parameters)
                 try store.writeSuspects(run: run, list.entries.enumerated().map { position, s in
                     SuspectRow(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel, reasons: s.reasons,
@@ -69,7 +78,8 @@ package enum SuspectsRun {
                 })
             })
         return Outcome(run: run, suspects: list.entries, sources: inputs.sources, missing: inputs.missing, samples: inputs.samples,
-                       calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable, lengthRule: list.rule)
+                       calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable, lengthRule: list.rule, estimate: list.estimate,
+                       strengths: inputs.views.map { ($0.model, $0.strength) }, countCheckedBy: inputs.response?.run)
     }
 }
 
@@ -90,6 +100,8 @@ extension SuspectsRun {
         /// Whether the dataset has annotations (then annotators' majorities also lengthen the list).
         var annotated = false
         var calibration: (fusion: SuspectScoring.Calibration, run: Int64, rate: Double)?
+        /// How confident learning's count rose with the latest `dq evaluate` run's planted errors.
+        var response: (response: ErrorCount.Response, run: Int64)?
 
         static func load(store: Store, dataset: ResolvedDataset) throws -> Inputs {
             let all = try store.samples(dataset: dataset.id)
@@ -117,6 +129,14 @@ extension SuspectsRun {
             if let run = runs[.conflicts] { try inputs.addConflicts(try store.conflicts(run: run.id), run: run.id, position: position) }
             if annotated { try inputs.addAnnotators(store: store, dataset: dataset.id, position: position) }
             inputs.calibration = try calibration(store: store, dataset: dataset.id)
+            if let run = try store.defaultRun(dataset: dataset.id, kind: .evaluate) {
+                let counts = try store.evaluationCounts(run: run.id)
+                if let clean = counts.first(where: { $0.repeatIndex == 0 }), counts.count > 1 {
+                    let classes = try run.parameters(EvaluateParameters.self).labels.count
+                    inputs.response = (ErrorCount.Response(clean: clean.counted, samples: clean.samples, classes: classes,
+                                                           repeats: counts.dropFirst().map { ($0.rate, $0.planted, $0.counted) }), run.id)
+                }
+            }
             return inputs
         }
 
@@ -258,22 +278,14 @@ extension SuspectsRun {
             let unusable = calibration.flatMap { c -> (run: Int64, missing: [String])? in
                 calibratedBy != nil ? nil : (c.run, c.fusion.signals.filter { id in !signals.contains { $0.id == id } }.map(\.name))
             }
-            var estimates = SuspectScoring.ListLength.estimates(views)
-            // A calibrated fusion adds its own estimate: the sum of the probabilities that labels are
-            // wrong. It assumes errors at about the share dq evaluate planted, so it is the smaller
-            // where the models are too weak for confident learning's count.
-            if let probability = ranking.probability, let calibration, !estimates.isEmpty {
-                estimates.append((Int(probability.reduce(0, +).rounded()), "the calibrated probabilities' sum (it assumes about the "
-                                  + "\((calibration.rate * 100).formatted(digits: 0))% of errors dq evaluate run \(calibration.run) planted)"))
-            }
             let n = ids.count
-            let length: Int, rule: String
+            var length: Int, rule: String, estimate: ErrorCount.Estimate?
             if options.all {
                 (length, rule) = (n, "every sample (--all)")
             } else if let top = options.top {
                 (length, rule) = (min(top, n), "--top \(top)")
-            } else if let estimate = estimates.min(by: { $0.count < $1.count }) {
-                (length, rule) = (estimate.count, SuspectScoring.ListLength.rule(estimates, chosen: estimate.count))
+            } else if !views.isEmpty {
+                (length, rule, estimate) = errorCount()
             } else {
                 let flagged = (0..<n).filter { i in
                     signals.contains { $0.sparse && $0.id != .annotators && $0.suspicion[i] > 0 } || (annotated && suggestions[0][i] != nil)
@@ -286,7 +298,33 @@ extension SuspectsRun {
                       suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,
                       reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
             }
-            return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule)
+            return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule, estimate: estimate)
+        }
+
+        /// The estimated number of label errors: confident learning's count on the mean of the
+        /// models that learned something usable, with a bootstrap interval, corrected by the
+        /// latest `dq evaluate` run's planted errors. No usable model: an empty list.
+        func errorCount() -> (length: Int, rule: String, estimate: ErrorCount.Estimate?) {
+            let usable = views.filter { !$0.strength.learnedNothing }
+            guard let first = usable.first, first.labels.count >= 2 else {
+                return (0, "none: no model learned anything usable about the labels (the interval of its V-information includes 0), "
+                        + "so its suspicions are noise", nil)
+            }
+            let probabilities = usable.count == 1 ? first.probabilities : SuspectScoring.Signal.ModelView.meanProbabilities(usable)
+            let raw = ErrorCount.bootstrap(given: first.given, probabilities: probabilities, classes: first.labels.count)
+            let estimate = ErrorCount.estimate(raw: raw, response: response?.response)
+            let on = usable.count == 1 ? "\(first.model)'s probabilities" : "the mean of \(usable.map(\.model).joined(separator: ", "))'s probabilities"
+            var rule = "the estimated number of label errors, \(estimate.count) (95% interval \(estimate.low)–\(estimate.high)): confident learning's "
+                + "count (cleanlab's num_label_issues) on \(on), \(raw.count)"
+            if let correction = estimate.correction, let run = response?.run {
+                let rise = "rose by \(correction.slope.formatted(digits: 2)) per error dq evaluate run \(run) planted"
+                rule += estimate.tooWeakToCount
+                    ? ", which only \(rise): the models are too weak to count errors, so the length is a guess; set it with --top N"
+                    : ", divided by \(correction.slope.formatted(digits: 2)), the rise of the count per error dq evaluate run \(run) planted"
+            } else {
+                rule += "; dq evaluate checks how the count follows planted errors"
+            }
+            return (estimate.count, rule, estimate)
         }
 
         struct List {
@@ -294,6 +332,7 @@ extension SuspectsRun {
             var calibratedBy: Int64?
             var unusable: (run: Int64, missing: [String])?
             var rule: String
+            var estimate: ErrorCount.Estimate?
         }
 
         /// The runs used, each under its kind; further model runs under "pvi 2", "pvi 3", ….

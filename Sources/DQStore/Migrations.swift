@@ -317,6 +317,17 @@ enum Migrations {
                 PRIMARY KEY (run_id, position)
             ) WITHOUT ROWID;
             """, convert: Migrations.fusionRows),
+        Migration(version: 15, name: "confident learning's count of label errors in each evaluate repeat", sql: """
+            CREATE TABLE evaluation_counts (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                repeat INTEGER NOT NULL,
+                samples INTEGER NOT NULL,
+                rate REAL NOT NULL,
+                planted INTEGER NOT NULL,
+                counted INTEGER NOT NULL,
+                PRIMARY KEY (run_id, repeat)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Migration 14: the fusion an evaluate run kept in its summary as JSON keys

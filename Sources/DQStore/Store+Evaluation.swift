@@ -40,7 +40,40 @@ package struct FusionWeightRow: Sendable, Equatable {
     }
 }
 
+/// Confident learning's count of label errors in one repeat of a `dq evaluate` run (table
+/// `evaluation_counts`): repeat 0 is the given labels (nothing planted), later repeats the noisy
+/// copies, with the samples judged and the rate and number of errors planted.
+package struct EvaluationCountRow: Sendable, Equatable {
+    package var repeatIndex: Int
+    package var samples: Int
+    package var rate: Double
+    package var planted: Int
+    package var counted: Int
+
+    package init(repeatIndex: Int, samples: Int, rate: Double, planted: Int, counted: Int) {
+        (self.repeatIndex, self.samples, self.rate, self.planted, self.counted) = (repeatIndex, samples, rate, planted, counted)
+    }
+}
+
 extension Store {
+    /// Writes an evaluation's counts of label errors (call inside the run's transaction).
+    package func writeEvaluationCounts(run: Int64, _ counts: [EvaluationCountRow]) throws {
+        try database.runForEach("INSERT INTO evaluation_counts (run_id, repeat, samples, rate, planted, counted) VALUES (?, ?, ?, ?, ?, ?)",
+                                counts) { c in
+            [.integer(run), .integer(Int64(c.repeatIndex)), .integer(Int64(c.samples)), .real(c.rate), .integer(Int64(c.planted)),
+             .integer(Int64(c.counted))]
+        }
+    }
+
+    /// A run's counts of label errors by repeat (repeat 0: the given labels); empty for runs made
+    /// before dq counted them.
+    package func evaluationCounts(run: Int64) throws -> [EvaluationCountRow] {
+        try database.rows("SELECT repeat, samples, rate, planted, counted FROM evaluation_counts WHERE run_id = ? ORDER BY repeat",
+                          [.integer(run)]).map {
+            EvaluationCountRow(repeatIndex: try $0.int(0), samples: try $0.int(1), rate: try $0.double(2), planted: try $0.int(3), counted: try $0.int(4))
+        }
+    }
+
     /// Writes a fitted fusion's weights, in order (call inside the run's transaction).
     package func writeFusion(run: Int64, _ weights: [FusionWeightRow]) throws {
         try database.runForEach("INSERT INTO fusion_weights (run_id, position, feature, signal, model, weight) VALUES (?, ?, ?, ?, ?, ?)",

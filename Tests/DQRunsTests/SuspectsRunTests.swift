@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DQAnalyses
+import DQLearning
 import DQReports
 @testable import DQRuns
 import DQStore
@@ -31,72 +32,84 @@ import DQText
 }
 
 @Test func afterEvaluateSuspectsCarryCalibratedProbabilitiesAndTheEstimatedLength() throws {
-    let store = try reviewsStore()
-    let pvi = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    let store = try questionsStore()
+    let pvi = try PVIRun.run(store: store, dataset: questions, options: bowOptions())
     _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
-    let plain = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    let plain = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
     #expect(plain.calibratedBy == nil && plain.suspects.allSatisfy { $0.probability == nil })
-    // The default length is cleanlab's num_label_issues on the pvi run's probabilities.
+    // The default length is cleanlab's num_label_issues on the pvi run's probabilities, the model having learned something.
     let rows = try store.pviRows(run: pvi.run)
     let labels = try store.run(pvi.run).parameters(PVIParameters.self).labels
-    let input = ConfidentLearning.Input(labels: rows.map { labels.firstIndex(of: $0.label)! }, probabilities: rows.flatMap(\.probabilities),
-                                        classes: labels.count)
-    #expect(plain.suspects.count == ConfidentLearning.findLabelIssues(input).estimatedIssues)
+    let given = rows.map { labels.firstIndex(of: $0.label)! }
+    let input = ConfidentLearning.Input(labels: given, probabilities: rows.flatMap(\.probabilities), classes: labels.count)
+    #expect(plain.strengths.map(\.model) == ["bow"] && plain.strengths.allSatisfy { !$0.strength.learnedNothing })
+    let raw = ConfidentLearning.findLabelIssues(input).estimatedIssues
+    #expect(raw > 0 && plain.suspects.count == raw && plain.estimate?.count == raw && plain.estimate?.correction == nil)
+    #expect(plain.lengthRule.contains("confident learning's count (cleanlab's num_label_issues) on bow's probabilities, \(raw);"), "\(plain.lengthRule)")
     // Every signal gives a reason for every suspect.
     #expect(plain.suspects.allSatisfy { $0.reasons.map(\.signal) == ["bow PVI", "confident learning (bow)", "conflicting duplicates"] })
     var evaluate = EvaluateRun.Options()
     (evaluate.repeats, evaluate.folds) = (2, 2)
-    let evaluation = try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
-    let calibrated = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    let evaluation = try EvaluateRun.run(store: store, dataset: questions, options: evaluate)
+    let calibrated = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
     #expect(calibrated.calibratedBy == evaluation.run)
     let probabilities = calibrated.suspects.compactMap(\.probability)
     #expect(probabilities.count == calibrated.suspects.count && probabilities == probabilities.sorted(by: >))
-    // The length: the smaller of confident learning's count and the calibrated probabilities' sum.
-    var every = SuspectsRun.Options()
-    every.all = true
-    let sum = try SuspectsRun.run(store: store, dataset: reviews, options: every).suspects.compactMap(\.probability).reduce(0, +)
-    #expect(calibrated.suspects.count == min(plain.suspects.count, Int(sum.rounded())), "\(calibrated.lengthRule)")
+    // Evaluate counted label errors on the given labels and on each noisy copy, planted at 10% then 5%.
+    let counts = try store.evaluationCounts(run: evaluation.run)
+    #expect(counts.map(\.repeatIndex) == [0, 1, 2] && counts.map(\.rate) == [0, 0.1, 0.05])
+    #expect(counts.map(\.planted) == [0, LabelNoise.plantedCount(rows.count, rate: 0.1), LabelNoise.plantedCount(rows.count, rate: 0.05)])
+    #expect(evaluation.planted.map(\.count) == Array(counts.dropFirst().map(\.planted)))
+    // The length: the count divided by its rise per planted error (or left as it is, when the rise says the model cannot count).
+    #expect(counts.allSatisfy { $0.samples == rows.count })
+    let response = ErrorCount.Response(clean: counts[0].counted, samples: rows.count, classes: labels.count,
+                                       repeats: counts.dropFirst().map { ($0.rate, $0.planted, $0.counted) })
+    let expected = ErrorCount.estimate(raw: ErrorCount.bootstrap(given: given, probabilities: input.probabilities, classes: labels.count),
+                                       response: response)
+    #expect(calibrated.estimate == expected && calibrated.suspects.count == expected.count, "\(calibrated.lengthRule)")
+    #expect(try store.run(calibrated.run).parameters(SuspectsParameters.self).estimate == [expected.count, expected.low, expected.high])
+    #expect(calibrated.lengthRule.contains("dq evaluate run \(evaluation.run) planted"), "\(calibrated.lengthRule)")
     #expect(try store.suspects(run: calibrated.run).map(\.probability) == calibrated.suspects.map(\.probability))
     var top = SuspectsRun.Options()
     top.top = 3
-    #expect(try SuspectsRun.run(store: store, dataset: reviews, options: top).suspects.count == 3)
+    #expect(try SuspectsRun.run(store: store, dataset: questions, options: top).suspects.count == 3)
     top.top = nil
     top.all = true
-    #expect(try SuspectsRun.run(store: store, dataset: reviews, options: top).suspects.count == rows.count)
+    #expect(try SuspectsRun.run(store: store, dataset: questions, options: top).suspects.count == rows.count)
 }
 
 @Test func anEmbeddingsProbeIsASecondModelSourceForEvaluateAndSuspects() throws {
-    let store = try reviewsStore()
+    let store = try questionsStore()
     let checkpoint = fixture("bert/random-tiny")
-    let bow = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    let bow = try PVIRun.run(store: store, dataset: questions, options: bowOptions())
     _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
     var evaluate = EvaluateRun.Options()
     (evaluate.repeats, evaluate.folds, evaluate.embedModel) = (2, 2, checkpoint)
-    let evaluation = try EvaluateRun.run(store: store, dataset: reviews, options: evaluate)
+    let evaluation = try EvaluateRun.run(store: store, dataset: questions, options: evaluate)
     let signals = Set(evaluation.metrics.map(\.signal))
     #expect(signals.isSuperset(of: ["bow PVI", "confident learning (bow)", "embeddings PVI", "confident learning (embeddings)",
                                     EvaluateRun.merged, EvaluateRun.calibrated]))
     #expect(try store.run(evaluation.run).parameters(EvaluateParameters.self).embedModel == checkpoint)
     // The fusion needs the embeddings signals, which no stored run has yet: suspects fall back and say why.
-    let fallback = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    let fallback = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
     #expect(fallback.calibratedBy == nil && fallback.calibrationUnusable?.run == evaluation.run)
     #expect(fallback.calibrationUnusable?.missing == ["embeddings PVI", "confident learning (embeddings)"])
     #expect(fallback.table(top: 1).note?.contains("dq pvi --model embeddings:DIR") == true)
 
     var probeOptions = bowOptions()
     probeOptions.model = ModelSettings(model: ModelChoice("embeddings:" + checkpoint))
-    let probe = try PVIRun.run(store: store, dataset: reviews, options: probeOptions)
+    let probe = try PVIRun.run(store: store, dataset: questions, options: probeOptions)
     let recorded = try store.run(probe.run).parameters(PVIParameters.self).model
     #expect(recorded.model == "embeddings" && recorded.checkpoint == checkpoint && recorded.features?.contains("mean-pooled") == true)
     let rebuilt = try recorded.family(seed: 13, run: probe.run)
     #expect(rebuilt is EmbeddingProbeFamily)
-    let both = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options())
+    let both = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
     #expect(both.sources.filter { $0.kind == .pvi }.map(\.run) == [probe.run, bow.run])
     #expect(both.calibratedBy == evaluation.run && both.calibrationUnusable == nil)
     #expect(both.suspects.first?.reasons.map(\.signal) == ["embeddings PVI", "confident learning (embeddings)", "bow PVI", "confident learning (bow)",
                                                          "conflicting duplicates"])
     #expect(try store.run(both.run).parameters(SuspectsParameters.self).sources["pvi 2"] == bow.run)
-    // The default length: the smallest of cleanlab's num_label_issues on each model's probabilities and on their mean.
+    // The default length: cleanlab's num_label_issues on the mean of the models that learned something, corrected by evaluate's planted errors.
     let labels = try store.run(bow.run).parameters(PVIParameters.self).labels
     let bowRows = try store.pviRows(run: bow.run), probeRows = Dictionary(uniqueKeysWithValues: try store.pviRows(run: probe.run).map { ($0.sampleID, $0) })
     let given = bowRows.map { labels.firstIndex(of: $0.label)! }
@@ -104,12 +117,35 @@ import DQText
         ConfidentLearning.findLabelIssues(ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)).estimatedIssues
     }
     let mean = bowRows.flatMap { row in zip(row.probabilities, probeRows[row.sampleID]!.probabilities).map { ($0 + $1) / 2 } }
-    let counts = [count(bowRows.flatMap(\.probabilities)), count(bowRows.flatMap { probeRows[$0.sampleID]!.probabilities }), count(mean)]
-    // With a calibration, the sum of its probabilities over every sample is one more estimate.
-    var every = SuspectsRun.Options()
-    every.all = true
-    let calibratedSum = Int(try SuspectsRun.run(store: store, dataset: reviews, options: every).suspects.compactMap(\.probability).reduce(0, +).rounded())
-    #expect(both.suspects.count == (counts + [calibratedSum]).min()!, "\(counts) \(calibratedSum) \(both.lengthRule)")
-    #expect(both.lengthRule.hasPrefix("the smallest estimate of the label errors, \(both.suspects.count): \(counts[1]) by confident learning")
-            && both.lengthRule.contains("; \(calibratedSum) by the calibrated probabilities' sum"), "\(both.lengthRule)")
+    let usable = both.strengths.filter { !$0.strength.learnedNothing }.map(\.model)
+    let raw = usable == ["embeddings", "bow"] ? count(mean) : usable == ["bow"] ? count(bowRows.flatMap(\.probabilities)) : -1
+    #expect(both.estimate?.raw.count == raw, "\(usable) \(both.lengthRule)")
+    let stored = try store.evaluationCounts(run: evaluation.run)
+    let response = ErrorCount.Response(clean: stored[0].counted, samples: stored[0].samples, classes: labels.count,
+                                       repeats: stored.dropFirst().map { ($0.rate, $0.planted, $0.counted) })
+    #expect(both.suspects.count == ErrorCount.estimate(raw: both.estimate!.raw, response: response).count, "\(both.lengthRule)")
+}
+
+@Test func labelsTheTextsSayNothingAboutGetAWarningInsteadOfAList() throws {
+    // 300 texts of random words with random labels: nothing in a text tells its label.
+    var rng = SplitMix64(seed: 3)
+    let words = (0..<60).map { "w\($0)" }
+    let csv = "id,text,label\n" + (0..<300).map { i in
+        let text = (0..<6).map { _ in words[Int(rng.next() % 60)] }.joined(separator: " ")
+        return "s\(i),\(text),\(["red", "green", "blue"][Int(rng.next() % 3)])"
+    }.joined(separator: "\n") + "\n"
+    let path = scratchPath("noise.csv")
+    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    let store = try Store(path: scratchPath("noise.sqlite"))
+    try store.ingest(file: path, options: IngestOptions(dataset: "noise"))
+    let noise = DatasetSelection(name: "noise")
+    _ = try PVIRun.run(store: store, dataset: noise, options: bowOptions(folds: 5))
+    let outcome = try SuspectsRun.run(store: store, dataset: noise, options: SuspectsRun.Options())
+    let strength = try #require(outcome.strengths.first?.strength)
+    #expect(strength.learnedNothing && outcome.suspects.isEmpty && outcome.estimate == nil)
+    #expect(outcome.weakModels.count == 1 && outcome.weakModels[0].hasPrefix("Warning: bow learned nothing usable about the labels"))
+    #expect(outcome.table(top: 5).note?.hasPrefix("Warning: bow learned nothing usable") == true)
+    #expect(outcome.lengthRule.hasPrefix("none: no model learned anything usable"))
+    // Asked for, the ranking is still there.
+    #expect(try SuspectsRun.run(store: store, dataset: noise, options: SuspectsRun.Options(top: 10, all: false)).suspects.count == 10)
 }
