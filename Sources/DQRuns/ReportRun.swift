@@ -185,11 +185,15 @@ package enum ReportRun {
 
     static func evaluationSection(_ run: RunRecord, store: Store) throws -> HTMLReport.Section {
         let parameters = try run.parameters(EvaluateParameters.self)
-        let planted = try store.plantedErrors(run: run.id).filter { $0.repeatIndex == 1 }.count
+        let counts = try store.evaluationCounts(run: run.id)
+        let perRepeat = Dictionary(grouping: try store.plantedErrors(run: run.id), by: \.repeatIndex).sorted { $0.key < $1.key }
+            .map { "\($0.value.count)" }.joined(separator: ", ")
         return .init(title: "Finding planted errors", provenance: provenance(run), body:
-            "<p class=\"note\">\(planted) \(parameters.mode.rawValue) label errors (\(Int((parameters.rate * 100).rounded()))%) planted into a copy of "
-            + "the labels, \(parameters.repeats) times: how well each signal ranks them first.</p>\n"
-            + HTML.table(EvaluateRun.table(try store.evaluationMetrics(run: run.id), run: run.id, title: "")))
+            "<p class=\"note\">\(parameters.mode.rawValue.capitalized) label errors planted into a copy of the labels "
+            + "(\(perRepeat) in the \(parameters.repeats) repeats): "
+            + "how well each signal ranks them first.</p>\n"
+            + HTML.table(EvaluateRun.table(try store.evaluationMetrics(run: run.id), run: run.id, title: ""))
+            + (counts.isEmpty ? "" : HTML.table(EvaluateRun.countTable(counts, classes: parameters.labels.count, run: run.id))))
     }
 
     static func suspectsSection(_ run: RunRecord, store: Store, samples: [Int64: Sample], top: Int) throws -> HTMLReport.Section {

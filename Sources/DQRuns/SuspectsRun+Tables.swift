@@ -12,7 +12,7 @@ extension SuspectsRun.Outcome {
                 "scored by the rank average of the model-based signals: dq evaluate run \($0.run) fitted its fusion on signals this dataset has no run for "
                     + "(\($0.missing.joined(separator: ", "))); run the analyses it used (for embeddings: dq pvi --model embeddings:DIR) or dq evaluate again"
             }
-            ?? "scored by the rank average of the model-based signals (no dq evaluate run to calibrate on: run it for probabilities)"
+            ?? "scored by the rank average of the model-based signals (no dq evaluate run: run it to calibrate the fusion and to check the count)"
         return Table(
             name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",
             columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],

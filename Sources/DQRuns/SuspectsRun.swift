@@ -317,10 +317,11 @@ extension SuspectsRun {
             var rule = "the estimated number of label errors, \(estimate.count) (95% interval \(estimate.low)–\(estimate.high)): confident learning's "
                 + "count (cleanlab's num_label_issues) on \(on), \(raw.count)"
             if let correction = estimate.correction, let run = response?.run {
-                let rise = "rose by \(correction.slope.formatted(digits: 2)) per error dq evaluate run \(run) planted"
+                let share = correction.slope.formatted(digits: 2)
                 rule += estimate.tooWeakToCount
-                    ? ", which only \(rise): the models are too weak to count errors, so the length is a guess; set it with --top N"
-                    : ", divided by \(correction.slope.formatted(digits: 2)), the rise of the count per error dq evaluate run \(run) planted"
+                    ? ", which found only \(share) of the errors dq evaluate run \(run) planted: the models are too weak to count errors, "
+                        + "so the length is a guess; set it with --top N"
+                    : ", divided by \(share), the share of the errors dq evaluate run \(run) planted that the count found"
             } else {
                 rule += "; dq evaluate checks how the count follows planted errors"
             }
