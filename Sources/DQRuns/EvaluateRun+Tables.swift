@@ -34,7 +34,9 @@ extension EvaluateRun {
                 + "a signal that finds a real mislabel scores it as a false alarm. The merged list is dq suspects' default without calibration: "
                 + "the rank average of the model sources (each model's PVI and confident learning count as one); its seconds are the whole "
                 + "repeat's. The calibrated list is a logistic regression on every signal's rank and log tail, fitted on the other repeats' "
-                + "planted errors and scored on this one's; dq suspects uses the one fitted on all repeats. A model's first repeat includes "
+                + "planted errors and scored on this one's; dq suspects uses the one fitted on all repeats, but only when its average precision "
+                + "here is at least the rank average's. With several models, confident learning on the mean of their probabilities is the plain "
+                + "baseline. A model's first repeat includes "
                 + "embedding the texts, which later repeats reuse.")
     }
 }

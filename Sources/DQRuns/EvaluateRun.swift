@@ -77,6 +77,7 @@ package enum EvaluateRun {
 
     package static let merged = "merged (rank average)"
     package static let calibrated = "merged (calibrated)"
+    package static let ensemble = "confident learning (mean of models)"
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options,
                            observer: RunObserver = .silent) throws -> Outcome {
@@ -214,6 +215,12 @@ package enum EvaluateRun {
                 // What `dq suspects` does without a calibration.
                 result.metrics.append(Self.metrics(merged, repeat: r, suspicion: SuspectScoring.rank(signals.map(\.signal), calibration: nil).score,
                                                    planted: noise.planted, seconds: Date().timeIntervalSince(start)))
+                // The plain baseline of several models: confident learning's self-confidence on their mean.
+                if models.count > 1 {
+                    let k = labels.count
+                    let suspicion = noise.labels.indices.map { i in 1 - models.reduce(0) { $0 + $1[i * k + noise.labels[i]] } / Double(models.count) }
+                    result.metrics.append(Self.metrics(EvaluateRun.ensemble, repeat: r, suspicion: suspicion, planted: noise.planted, seconds: 0))
+                }
                 if r == 0 { result.features = signals.flatMap { Feature.both($0.signal.id) } }
                 let columns = Feature.columns(signals.flatMap { Feature.both($0.signal.id) }, suspicion: { id in
                     signals.first { $0.signal.id == id }?.signal.suspicion

@@ -8,6 +8,11 @@ extension SuspectsRun.Outcome {
             "scored by the fusion dq evaluate run \($0) fitted on planted errors: a suspicion score, higher is likelier wrong; it is not "
                 + "the probability that the label is wrong (it was fitted to find planted errors at the rates evaluate planted)"
         }
+            ?? calibrationBeaten.map {
+                "scored by the rank average of the model-based signals: the fusion dq evaluate run \($0.run) fitted ranked its held-out planted "
+                    + "errors less well than the rank average (average precision \($0.fusion.formatted(digits: 3)) against "
+                    + "\($0.rankAverage.formatted(digits: 3)))"
+            }
             ?? calibrationUnusable.map {
                 "scored by the rank average of the model-based signals: dq evaluate run \($0.run) fitted its fusion on signals this dataset has no run for "
                     + "(\($0.missing.joined(separator: ", "))); run the analyses it used (for embeddings: dq pvi --model embeddings:DIR) or dq evaluate again"

@@ -51,6 +51,9 @@ package enum SuspectsRun {
         package var calibratedBy: Int64?
         /// When a `dq evaluate` calibration exists but could not be used: its run and the signals it needs that are missing.
         package var calibrationUnusable: (run: Int64, missing: [String])?
+        /// When the fusion found evaluate's held-out planted errors less well than the rank
+        /// average (mean average precision of each), and so was not used.
+        package var calibrationBeaten: (run: Int64, fusion: Double, rankAverage: Double)?
         package var lengthRule: String
         /// The estimated number of label errors (nil: no model run, or the length was given).
         package var estimate: ErrorCount.Estimate?
@@ -78,7 +81,8 @@ package enum SuspectsRun {
                 })
             })
         return Outcome(run: run, suspects: list.entries, sources: inputs.sources, missing: inputs.missing, samples: inputs.samples,
-                       calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable, lengthRule: list.rule, estimate: list.estimate,
+                       calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable,
+                       calibrationBeaten: inputs.calibrationBeaten, lengthRule: list.rule, estimate: list.estimate,
                        strengths: inputs.views.map { ($0.model, $0.strength) }, countCheckedBy: inputs.response?.run)
     }
 }
@@ -99,7 +103,9 @@ extension SuspectsRun {
         var suggestions: [[String?]] = []
         /// Whether the dataset has annotations (then annotators' majorities also lengthen the list).
         var annotated = false
-        var calibration: (fusion: SuspectScoring.Calibration, run: Int64, rate: Double)?
+        var calibration: (fusion: SuspectScoring.Calibration, run: Int64, heldOut: (fusion: Double, rankAverage: Double)?)?
+        /// A fusion not used because the rank average found held-out planted errors better.
+        var calibrationBeaten: (run: Int64, fusion: Double, rankAverage: Double)?
         /// How confident learning's count rose with the latest `dq evaluate` run's planted errors.
         var response: (response: ErrorCount.Response, run: Int64)?
 
@@ -129,6 +135,9 @@ extension SuspectsRun {
             if let run = runs[.conflicts] { try inputs.addConflicts(try store.conflicts(run: run.id), run: run.id, position: position) }
             if annotated { try inputs.addAnnotators(store: store, dataset: dataset.id, position: position) }
             inputs.calibration = try calibration(store: store, dataset: dataset.id)
+            if let c = inputs.calibration, let held = c.heldOut, held.fusion < held.rankAverage {
+                (inputs.calibration, inputs.calibrationBeaten) = (nil, (c.run, held.fusion, held.rankAverage))
+            }
             if let run = try store.defaultRun(dataset: dataset.id, kind: .evaluate) {
                 let counts = try store.evaluationCounts(run: run.id)
                 if let clean = counts.first(where: { $0.repeatIndex == 0 }), counts.count > 1 {
@@ -255,7 +264,10 @@ extension SuspectsRun {
         }
 
         /// The fusion the dataset's latest `dq evaluate` run fitted, with that run and its planting rate.
-        static func calibration(store: Store, dataset: Int64) throws -> (fusion: SuspectScoring.Calibration, run: Int64, rate: Double)? {
+        /// `heldOut`: the mean average precision of the fusion and of the rank average on the
+        /// planted errors of repeats the fusion was not fitted on (nil with one repeat).
+        static func calibration(store: Store, dataset: Int64) throws
+            -> (fusion: SuspectScoring.Calibration, run: Int64, heldOut: (fusion: Double, rankAverage: Double)?)? {
             guard let run = try store.defaultRun(dataset: dataset, kind: .evaluate) else { return nil }
             let rows = try store.fusion(run: run.id)
             guard let intercept = rows.first, intercept.feature == "intercept" else { return nil }
@@ -266,7 +278,13 @@ extension SuspectsRun {
                 return row.feature == "rank" ? .rank(signal) : .tail(signal)
             }
             let fusion = SuspectScoring.Calibration(features: features, model: LogisticFusion.Model(weights: rows.map(\.weight)))
-            return (fusion, run.id, try run.parameters(EvaluateParameters.self).rate)
+            let metrics = try store.evaluationMetrics(run: run.id)
+            func meanAP(_ signal: String) -> Double? {
+                let values = metrics.filter { $0.signal == signal }.map(\.averagePrecision)
+                return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+            }
+            let heldOut = meanAP(EvaluateRun.calibrated).flatMap { f in meanAP(EvaluateRun.merged).map { (f, $0) } }
+            return (fusion, run.id, heldOut)
         }
 
         /// The list: ranked by the calibrated fusion when every signal it needs is here, else by

@@ -88,7 +88,7 @@ import DQText
     let evaluation = try EvaluateRun.run(store: store, dataset: questions, options: evaluate)
     let signals = Set(evaluation.metrics.map(\.signal))
     #expect(signals.isSuperset(of: ["bow PVI", "confident learning (bow)", "embeddings PVI", "confident learning (embeddings)",
-                                    EvaluateRun.merged, EvaluateRun.calibrated]))
+                                    EvaluateRun.merged, EvaluateRun.calibrated, EvaluateRun.ensemble]))
     #expect(try store.run(evaluation.run).parameters(EvaluateParameters.self).embedModel == checkpoint)
     // The fusion needs the embeddings signals, which no stored run has yet: suspects fall back and say why.
     let fallback = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
@@ -148,4 +148,21 @@ import DQText
     #expect(outcome.lengthRule.hasPrefix("none: no model learned anything usable"))
     // Asked for, the ranking is still there.
     #expect(try SuspectsRun.run(store: store, dataset: noise, options: SuspectsRun.Options(top: 10, all: false)).suspects.count == 10)
+}
+
+@Test func aFusionThatRanksHeldOutErrorsWorseThanTheRankAverageIsNotUsed() throws {
+    let store = try questionsStore()
+    _ = try PVIRun.run(store: store, dataset: questions, options: bowOptions())
+    _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
+    var evaluate = EvaluateRun.Options()
+    (evaluate.repeats, evaluate.folds) = (2, 2)
+    let evaluation = try EvaluateRun.run(store: store, dataset: questions, options: evaluate)
+    #expect(!evaluation.metrics.contains { $0.signal == EvaluateRun.ensemble }, "one model: its own confident learning is the baseline")
+    #expect(try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options()).calibratedBy == evaluation.run)
+    // The same run, had its fusion found the held-out errors less well than the rank average.
+    try store.database.run("UPDATE evaluation_metrics SET average_precision = 0.1 WHERE run_id = ? AND signal = ?",
+                           [.integer(evaluation.run), .text(EvaluateRun.calibrated)])
+    let outcome = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
+    #expect(outcome.calibratedBy == nil && outcome.calibrationBeaten?.run == evaluation.run && outcome.calibrationBeaten?.fusion == 0.1)
+    #expect(outcome.table(top: 1).note?.contains("ranked its held-out planted errors less well than the rank average (average precision 0.100") == true)
 }
