@@ -15,6 +15,31 @@ extension ConsensusRun.Outcome {
     /// Item i's labels as given, "pos ×2, neg ×1".
     func given(_ i: Int) -> String { annotations.describeCounts(annotations.matrix.labelCounts(i)) }
 
+    /// Items with two or more annotators, all of one label, whose consensus is another label.
+    package var overturnedUnanimous: [Int] {
+        samples.indices.filter { i in
+            let counts = annotations.matrix.labelCounts(i)
+            return counts.count == 1 && counts[0].count >= 2 && counts[0].label != result.label[i]
+        }
+    }
+
+    /// CROWDLAB: the model's weight against the annotators', and a warning when the model
+    /// overturned unanimous annotators.
+    private var modelNote: String {
+        guard method == .crowdlab, let model = result.modelWeight else { return "" }
+        let weights = result.annotatorWeights ?? []
+        let mean = weights.isEmpty ? 0 : weights.reduce(0, +) / Double(weights.count)
+        var note = "CROWDLAB weighed the model \(model.formatted(digits: 3)) and an annotator \(mean.formatted(digits: 3)) on average "
+            + "(cleanlab's model_weight and annotator weights). "
+        let overturned = overturnedUnanimous
+        if let first = overturned.first {
+            note = "Warning: the model overturned \(overturned.count) item\(overturned.count == 1 ? "" : "s") whose annotators were unanimous "
+                + "(\(samples[first].displayID): \(given(first)), consensus \(labels[result.label[first]])). A model too weak for the task "
+                + "outweighs them; check its accuracy (dq pvi) or use --method dawid-skene. " + note
+        }
+        return note
+    }
+
     package var tables: [Table] {
         let changed = samples.indices.filter { labels[result.label[$0]] != samples[$0].label }
         let qualityName = method == .crowdlab ? "consensus quality" : method == .dawidSkene ? "posterior" : "agreement"
@@ -24,7 +49,7 @@ extension ConsensusRun.Outcome {
             rows: [[.int(samples.count), .int(result.annotations.reduce(0, +)), .int(changed.count),
                     .real(result.quality.reduce(0, +) / Double(max(result.quality.count, 1))),
                     .int(result.agreement.filter { $0 == 1 }.count)]],
-            note: (probabilitiesFrom.map { "Model probabilities: \($0). " } ?? "")
+            note: modelNote + (probabilitiesFrom.map { "Model probabilities: \($0). " } ?? "")
                 + (savedAs.map { "Saved as dataset \($0): its labels are the consensus; analyse it with --dataset \($0.shellQuoted). " }
                     ?? "To analyse the consensus labels: dq consensus --save-as NAME, then --dataset NAME."))
         let order = result.annotators.indices.sorted {

@@ -95,3 +95,28 @@ private func moviesStore() throws -> Store {
     _ = try ConsensusRun.run(store: store, options: options, observer: observer)
     #expect(notes.contains { $0.hasPrefix("every item has one annotation: Dawid–Skene cannot tell") }, "\(notes)")
 }
+
+@Test func crowdlabSaysHowMuchItWeighedTheModelAndWhichUnanimousItemsItOverturned() throws {
+    let store = try moviesStore()
+    var pvi = PVIRun.Options()
+    (pvi.scheme, pvi.null) = (.crossFit(folds: 2), .prior)
+    _ = try PVIRun.run(store: store, dataset: DatasetSelection(name: "movies"), options: pvi)
+    var options = ConsensusRun.Options()
+    (options.dataset, options.method) = ("movies", .crowdlab)
+    let outcome = try ConsensusRun.run(store: store, options: options)
+    let note = try #require(outcome.tables[0].note)
+    let weight = try #require(outcome.result.modelWeight)
+    #expect(note.contains("CROWDLAB weighed the model \(weight.formatted(digits: 3))"), "\(note)")
+    // Overturned unanimous items, counted from the stored annotations.
+    let annotations = try store.annotations(dataset: try store.requireDataset("movies"))
+    let consensus = Dictionary(uniqueKeysWithValues: try store.consensusRows(run: outcome.run).map { ($0.sampleID, $0.label) })
+    var byItem: [Int64: Set<String>] = [:], votes: [Int64: Int] = [:]
+    for (k, item) in annotations.item.enumerated() {
+        let sample = annotations.sampleIDs[Int(item)]
+        byItem[sample, default: []].insert(annotations.labels[Int(annotations.label[k])])
+        votes[sample, default: 0] += 1
+    }
+    let overturned = byItem.filter { sample, labels in labels.count == 1 && votes[sample]! >= 2 && consensus[sample] != labels.first }.count
+    #expect(outcome.overturnedUnanimous.count == overturned)
+    #expect(note.hasPrefix("Warning: the model overturned") == (overturned > 0), "\(overturned) \(note)")
+}
