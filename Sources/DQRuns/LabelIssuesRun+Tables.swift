@@ -87,6 +87,30 @@ extension LabelIssuesRun.MultiLabelOutcome {
         result.flaggedLabels[i].map { (given[i].contains($0) ? "−" : "+") + labels[$0] }.joined(separator: " ")
     }
 
+    /// The share of a label's rarer side (samples with it, or without it) whose flags make the
+    /// label's flags implausible as errors.
+    package static let implausibleShare = 0.5
+
+    /// Labels whose issues reach `implausibleShare` of their rarer side: their one-vs-rest model
+    /// cannot tell the label from its absence, so it flags them wholesale.
+    package var implausibleLabels: [Int] {
+        labels.indices.filter { k in
+            let with = given.filter { $0.contains(k) }.count
+            let rarer = min(with, ids.count - with)
+            return rarer > 0 && Double(result.issuesPerLabel[k]) >= Self.implausibleShare * Double(rarer)
+        }
+    }
+
+    /// A warning naming the implausible labels, when there are any.
+    package var implausibleWarning: String? {
+        let weak = implausibleLabels
+        guard !weak.isEmpty else { return nil }
+        return "Warning: the issues of \(weak.map { labels[$0] }.joined(separator: ", ")) reach half of the samples on the label's rarer side "
+            + "(with it or without it): its model cannot tell the label from its absence, so these flags are mostly its confusion, not label "
+            + "errors (\(result.ranked.count) of \(ids.count) samples flagged in all). Check each label's model (dq pvi --table "
+            + "v_information_labels) before reviewing, or review the top of the list only. "
+    }
+
     package func tables(top: Int) -> [Table] {
         let n = ids.count
         let perLabel = Table(
@@ -97,7 +121,8 @@ extension LabelIssuesRun.MultiLabelOutcome {
                 return [.text(labels[k]), .int(given.filter { $0.contains(k) }.count), .int(result.issuesPerLabel[k]),
                         .int(joint[0][1]), .int(joint[1][0])]
             },
-            note: "One-vs-rest per label, as cleanlab's multilabel_classification.find_label_issues; the last two columns are each label's confident joint off its diagonal.")
+            note: (implausibleWarning ?? "") + "One-vs-rest per label, as cleanlab's multilabel_classification.find_label_issues; the last two "
+                + "columns are each label's confident joint off its diagonal.")
         let flagged = Table(
             name: "label_issues", title: "Flagged samples, least likely correct first",
             columns: ["id", "labels", "in doubt", "quality"],

@@ -109,6 +109,10 @@ private func moviesStore() throws -> String {
     let result = try dq(["label-issues", "--multi-label", "--probs", fixture("annotations/multilabel_probs.csv"), "--db", db, "--out", out])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("204 of 400 samples flagged"))
+    // Random probabilities flag half the samples: implausible as label errors for the labels flagged most, and said so
+    // (politics: 62 issues among 94 samples with it; tech 56 of 110; health 56 of 91.)
+    #expect(result.stdout.contains("Warning: the issues of politics, tech, health reach half of the samples on the label's rarer side"),
+            "\(result.stdout)")
     let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
     #expect(lines.first == "id,labels,issue,in_doubt,quality" && lines.count == 401)
     #expect(lines[1].hasPrefix("doc0,tech;health,"))
@@ -138,6 +142,7 @@ private func moviesStore() throws -> String {
     let out = scratchPath("issues.csv")
     let issues = try dq(["label-issues", "--multi-label", "--dataset", "topics", "--db", db, "--out", out])
     #expect(issues.status == 0, "\(issues.stderr)")
+    #expect(!issues.stdout.contains("Warning:"), "a plausible share of flips gets no warning: \(issues.stdout)")
     let plantedLines = try String(contentsOfFile: fixture("annotations/planted_topics.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
     let planted = Set(plantedLines.map { line -> String in String(line.split(separator: ",")[0]) })
     var flagged: [String] = []
