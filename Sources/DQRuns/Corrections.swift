@@ -13,6 +13,8 @@ package enum CorrectionsRun {
     package struct Outcome: Sendable, Equatable {
         package var read: Int
         package var applied: Int
+        /// Decisions to keep the label a sample already had.
+        package var kept: Int
         package var dataset: String
     }
 
@@ -58,8 +60,8 @@ package enum CorrectionsRun {
             throw InputError(file: file, message: "\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was applied:\n  "
                              + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  …" : ""))
         }
-        let applied = try store.importCorrections(corrections, dataset: dataset.id, file: file, annotator: annotator)
-        return Outcome(read: entries.count, applied: applied, dataset: dataset.name)
+        let (applied, kept) = try store.importCorrections(corrections, dataset: dataset.id, file: file, annotator: annotator)
+        return Outcome(read: entries.count, applied: applied, kept: kept, dataset: dataset.name)
     }
 
     /// Undoes the formula neutralisation of `CSVCell.escape`, which spreadsheets may or may not
@@ -103,6 +105,7 @@ package enum CorrectionsRun {
             columns: ["id", "old label", "new label", "annotator", "file", "imported at"],
             rows: history.map { [.text(names[$0.sampleID] ?? "#\($0.sampleID)"), .text($0.oldLabel), .text($0.newLabel),
                                  .optional($0.annotator), .text($0.file), .text($0.importedAt)] },
-            note: history.isEmpty ? "No corrections yet: dq corrections import FILE." : nil)
+            note: history.isEmpty ? "No corrections yet: dq corrections import FILE."
+                : "A row whose old and new labels are equal is a reviewer's decision to keep the label.")
     }
 }

@@ -1,3 +1,4 @@
+import DQAnalyses
 import DQReports
 
 extension SuspectsRun.Outcome {
@@ -29,6 +30,28 @@ extension SuspectsRun.Outcome {
             note: weakModels.map { $0 + " " }.joined() + "The list's length: \(lengthRule). Samples \(method). "
                 + (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
                 + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")
+    }
+
+    /// What the reviews of the latest audit sample say, when there is one.
+    package var auditTable: Table? {
+        guard let report = auditReport else { return nil }
+        let e = report.estimate
+        func row(_ name: String, _ s: Audit.Stratum) -> [Cell] {
+            [.text(name), .int(s.size), .int(s.reviewed), .int(s.wrong), s.reviewed > 0 ? .real(s.share, digits: 3) : .missing]
+        }
+        let total = report.list.size + report.rest.size
+        let rate = { (x: Double) in (x / Double(max(total, 1)) * 100).formatted(digits: 1) + "%" }
+        let verdict = e.complete
+            ? "Estimated wrong labels: \(Int(e.errors.rounded())) of \(total) (\(rate(e.errors)); 95% interval \(Int(e.low.rounded()))–"
+                + "\(Int(e.high.rounded())), \(rate(e.low))–\(rate(e.high))). The list of run \(report.run): precision "
+                + "\(e.precision.formatted(digits: 2))" + (e.recall.map { ", recall \($0.formatted(digits: 2))" } ?? "") + "."
+            : "Not every part of the sample has a review yet: import the reviews of both parts (dq corrections import) for an estimate."
+        return Table(
+            name: "audit", title: "Audit of suspects run \(report.run): reviewed samples drawn at random",
+            columns: ["part", "samples", "reviewed", "wrong", "share wrong"],
+            rows: [row("the list", report.list), row("the rest", report.rest)],
+            note: verdict + " Stratified estimate (each part's share wrong times its size), normal interval; a review counts when it was "
+                + "imported after the audit was drawn, kept labels included.")
     }
 
     /// A sentence for each model source too weak to judge labels, and what to do.

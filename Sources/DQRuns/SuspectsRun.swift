@@ -14,16 +14,22 @@ package enum SuspectsRun {
         package var top: Int?
         /// Every sample, ranked.
         package var all = false
+        /// Instead of the list: a random sample of this many, half from the list and half from
+        /// the rest, for people to review (`Audit`).
+        package var audit: Int?
+        /// The seed of the audit's draw.
+        package static let auditSeed: UInt64 = 13
 
         package init() {}
 
-        package init(top: Int?, all: Bool) {
-            (self.top, self.all) = (top, all)
+        package init(top: Int?, all: Bool, audit: Int? = nil) {
+            (self.top, self.all, self.audit) = (top, all, audit)
         }
 
         package func validate() throws(OptionError) {
             if let top { try OptionError.check(top, atLeast: 1, "top") }
-            if top != nil && all { throw OptionError("{top} and {all} do not go together") }
+            if let audit { try OptionError.check(audit, atLeast: 1, "audit") }
+            if [top != nil, all, audit != nil].filter({ $0 }).count > 1 { throw OptionError("{top}, {all} and {audit} do not go together") }
         }
     }
 
@@ -61,6 +67,18 @@ package enum SuspectsRun {
         package var strengths: [(model: String, strength: ModelStrength)]
         /// The `dq evaluate` run whose planted errors corrected the count.
         package var countCheckedBy: Int64?
+        /// This run is an audit sample: what was drawn.
+        package var audit: AuditParameters?
+        /// The latest earlier audit, and what its reviews say.
+        package var auditReport: AuditReport?
+    }
+
+    /// What the reviews of an audit sample say.
+    package struct AuditReport: Sendable {
+        package var run: Int64
+        package var list: Audit.Stratum
+        package var rest: Audit.Stratum
+        package var estimate: Audit.Estimate
     }
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
@@ -68,12 +86,14 @@ package enum SuspectsRun {
         let dataset = try store.resolve(selection)
         let inputs = try Inputs.load(store: store, dataset: dataset)
         var parameters = SuspectsParameters(sources: inputs.sourceKeys)
+        let auditReport = try latestAudit(store: store, dataset: dataset.id)
         let (run, list) = try store.recordRun(
             parameters, dataset: dataset.id, seed: nil,
             compute: { _ in try inputs.list(options) },
             write: { run, list in
                 (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (list.calibratedBy, list.entries.count, list.rule)
                 parameters.estimate = list.estimate.map { [$0.count, $0.low, $0.high] }
+                parameters.audit = list.audit
                 try store.updateParameters(run: run, parameters)
                 try store.writeSuspects(run: run, list.entries.enumerated().map { position, s in
                     SuspectRow(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel, reasons: s.reasons,
@@ -83,7 +103,23 @@ package enum SuspectsRun {
         return Outcome(run: run, suspects: list.entries, sources: inputs.sources, missing: inputs.missing, samples: inputs.samples,
                        calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable,
                        calibrationBeaten: inputs.calibrationBeaten, lengthRule: list.rule, estimate: list.estimate,
-                       strengths: inputs.views.map { ($0.model, $0.strength) }, countCheckedBy: inputs.response?.run)
+                       strengths: inputs.views.map { ($0.model, $0.strength) }, countCheckedBy: inputs.response?.run, audit: list.audit,
+                       auditReport: auditReport)
+    }
+
+    /// The latest audit sample of the dataset, with its reviews: those imported since it was drawn.
+    static func latestAudit(store: Store, dataset: Int64) throws -> AuditReport? {
+        for run in try store.runs(dataset: dataset, kind: .suspects) where run.status == .succeeded {
+            guard let audit = try run.parameters(SuspectsParameters.self).audit else { continue }
+            let decisions = try store.reviewDecisions(dataset: dataset, samples: Set(audit.fromList + audit.fromRest), since: run.startedAt)
+            func stratum(_ ids: [Int64], size: Int) -> Audit.Stratum {
+                let reviewed = ids.compactMap { decisions[$0] }
+                return Audit.Stratum(size: size, reviewed: reviewed.count, wrong: reviewed.filter { $0 }.count)
+            }
+            let (list, rest) = (stratum(audit.fromList, size: audit.listSize), stratum(audit.fromRest, size: audit.restSize))
+            return AuditReport(run: run.id, list: list, rest: rest, estimate: Audit.estimate(list: list, rest: rest))
+        }
+        return nil
     }
 }
 
@@ -302,7 +338,7 @@ extension SuspectsRun {
                 (length, rule) = (n, "every sample (--all)")
             } else if let top = options.top {
                 (length, rule) = (min(top, n), "--top \(top)")
-            } else if !views.isEmpty {
+            } else if !views.isEmpty && options.audit == nil {
                 (length, rule, estimate) = errorCount()
             } else {
                 let flagged = (0..<n).filter { i in
@@ -311,12 +347,25 @@ extension SuspectsRun {
                 (length, rule) = (flagged, annotated ? "the samples a specification or a duplicate flags, or whose annotators' consensus (or majority) is another label"
                     : "the samples a specification or a duplicate flags")
             }
-            let entries = ranking.order.prefix(length).map { i in
+            var chosen = Array(ranking.order.prefix(length))
+            var audit: AuditParameters?
+            if let count = options.audit {
+                // The list as it would be by default, then a random sample of it and of the rest.
+                let listLength = views.isEmpty ? length : errorCount().length
+                let draw = Audit.draw(list: listLength, total: n, count: count, seed: Options.auditSeed)
+                chosen = (draw.list + draw.rest).map { ranking.order[$0] }
+                audit = AuditParameters(listSize: listLength, restSize: n - listLength, fromList: draw.list.map { ids[ranking.order[$0]] },
+                                        fromRest: draw.rest.map { ids[ranking.order[$0]] }, seed: Options.auditSeed)
+                rule = "an audit sample: \(draw.list.count) drawn at random from the \(listLength) samples of the list and \(draw.rest.count) from "
+                    + "the other \(n - listLength) (seed \(Options.auditSeed)). Review every one, without looking at the scores, and import the "
+                    + "decisions, kept labels included (dq corrections import); dq suspects then estimates the error rate and the list's precision and recall"
+            }
+            let entries = chosen.map { i in
                 Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
                       suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,
                       reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
             }
-            return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule, estimate: estimate)
+            return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule, estimate: estimate, audit: audit)
         }
 
         /// The estimated number of label errors: confident learning's count on the mean of the
@@ -352,6 +401,7 @@ extension SuspectsRun {
             var unusable: (run: Int64, missing: [String])?
             var rule: String
             var estimate: ErrorCount.Estimate?
+            var audit: AuditParameters?
         }
 
         /// The runs used, each under its kind; further model runs under "pvi 2", "pvi 3", ….

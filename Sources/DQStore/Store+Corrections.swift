@@ -25,27 +25,28 @@ package struct CorrectionRecord: Sendable, Equatable {
 extension Store {
     /// Applies corrections in one transaction, as one import of `file`. The ingested labels are
     /// never changed: each correction is appended to the audit trail with the label it replaces
-    /// (the sample's current label, itself possibly an earlier correction). Corrections that
-    /// change nothing are skipped. Returns how many were applied.
+    /// (the sample's current label, itself possibly an earlier correction). A correction to the
+    /// label the sample already has is a decision to keep it, recorded as a row whose old and
+    /// new labels are equal (an audit counts it as a label found right). Returns how many
+    /// changed a label and how many kept one.
     @discardableResult
-    package func importCorrections(_ corrections: [Correction], dataset: Int64, file: String, annotator: String?) throws -> Int {
+    package func importCorrections(_ corrections: [Correction], dataset: Int64, file: String, annotator: String?) throws -> (applied: Int, kept: Int) {
         try database.inTransaction {
             try database.run("INSERT INTO correction_imports (dataset_id, file, annotator, imported_at) VALUES (?, ?, ?, ?)",
                              [.integer(dataset), .text(file), SQLValue(annotator), .text(Timestamp.now())])
             let importID = database.lastInsertRowID
             let insert = try database.prepare(
                 "INSERT INTO corrections (import_id, sample_id, old_label, new_label, annotator) VALUES (?, ?, ?, ?, ?)")
-            var applied = 0
+            var applied = 0, kept = 0
             for correction in corrections {
                 let old = try currentLabel(sample: correction.sampleID)
-                guard old != correction.newLabel else { continue }
+                if old == correction.newLabel { kept += 1 } else { applied += 1 }
                 insert.reset()
                 try insert.bind([.integer(importID), .integer(correction.sampleID), .text(old), .text(correction.newLabel),
                                  SQLValue(correction.annotator ?? annotator)])
                 try insert.runToEnd()
-                applied += 1
             }
-            return applied
+            return (applied, kept)
         }
     }
 
@@ -58,12 +59,13 @@ extension Store {
         return try row.string(0)
     }
 
-    /// The corrected label of every corrected sample of a dataset.
+    /// The corrected label of every corrected sample of a dataset (decisions to keep a label are
+    /// not corrections).
     package func correctedLabels(dataset: Int64) throws -> [Int64: String] {
         var out: [Int64: String] = [:]
         for row in try database.rows("""
             SELECT c.sample_id, c.new_label FROM corrections c JOIN correction_imports i ON i.id = c.import_id
-            WHERE i.dataset_id = ? ORDER BY c.id
+            WHERE i.dataset_id = ? AND c.old_label <> c.new_label ORDER BY c.id
             """, [.integer(dataset)]) {
             out[try row.int64(0)] = try row.string(1)
         }
@@ -79,5 +81,19 @@ extension Store {
             CorrectionRecord(sampleID: try $0.int64(0), oldLabel: try $0.string(1), newLabel: try $0.string(2),
                              annotator: try $0.optionalString(3), file: try $0.string(4), importedAt: try $0.string(5))
         }
+    }
+
+    /// For each of `samples` reviewed in an import at or after `since` (a timestamp): whether its
+    /// first such review changed the label (true) or kept it (false).
+    package func reviewDecisions(dataset: Int64, samples: Set<Int64>, since: String) throws -> [Int64: Bool] {
+        var out: [Int64: Bool] = [:]
+        for row in try database.rows("""
+            SELECT c.sample_id, c.old_label <> c.new_label FROM corrections c JOIN correction_imports i ON i.id = c.import_id
+            WHERE i.dataset_id = ? AND i.imported_at >= ? ORDER BY c.id
+            """, [.integer(dataset), .text(since)]) {
+            let sample = try row.int64(0)
+            if samples.contains(sample) && out[sample] == nil { out[sample] = try row.int(1) != 0 }
+        }
+        return out
     }
 }

@@ -64,12 +64,11 @@ enum Hints {
             return "; add one with `dq ingest FILE`"
         case StoreError.noDatasetChosen: return "; choose one with --dataset NAME"
         case StoreError.fromNewerVersion: return ". Upgrade dq, or use another store with --db."
-        case RunError.noRun(let kind, let dataset):
+        case RunError.noRun(let kind, let dataset), RunError.splitNotScored(_, let dataset, let kind, _):
+            var split = ""
+            if case RunError.splitNotScored(let splits, _, _, _) = error { split = " --split \(splits.joined(separator: ",").shellQuoted)" }
             let extra = kind == .pvi ? " --model bow" : kind == .inconsistent ? " --specs FILE" : ""
-            return "; run `\(kind.command) --dataset \(dataset.shellQuoted)\(extra)` first"
-        case RunError.splitNotScored(let splits, let dataset, let kind, _):
-            let extra = kind == .pvi ? " --model bow" : ""
-            return "; run `\(kind.command) --dataset \(dataset.shellQuoted) --split \(splits.joined(separator: ",").shellQuoted)\(extra)` (or on every split) first"
+            return "; run `\(kind.command) --dataset \(dataset.shellQuoted)\(split)\(extra)` \(split.isEmpty ? "" : "(or on every split) ")first"
         case RunError.noMetadata(let column, _): return "; ingest it with --meta \(column.shellQuoted)"
         case RunError.needsMultiLabel: return "; add --multi-label (after dq pvi on it)"
         case RunError.singleLabelOnly: return "; dq pvi and dq label-issues --multi-label judge it one label at a time"

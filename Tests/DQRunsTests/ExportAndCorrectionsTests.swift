@@ -43,7 +43,7 @@ import DQText
     #expect(try store.correctionHistory(dataset: try store.requireDataset("reviews")).isEmpty)
     try "id,corrected_label\np01,negative\np02,\n".write(toFile: csv, atomically: true, encoding: .utf8)
     let outcome = try CorrectionsRun.run(store: store, file: csv, dataset: reviews, annotator: "alice")
-    #expect(outcome == CorrectionsRun.Outcome(read: 1, applied: 1, dataset: "reviews"))
+    #expect(outcome == CorrectionsRun.Outcome(read: 1, applied: 1, kept: 0, dataset: "reviews"))
     let exported = try ExportRun.dataset(store: store, dataset: reviews, correctedLabels: true)
     #expect(exported.corrected == 1 && exported.csv.contains("p01,train,It broke after two days so I want my money back,negative,positive,true"))
 }

@@ -166,3 +166,40 @@ import DQText
     #expect(outcome.calibratedBy == nil && outcome.calibrationBeaten?.run == evaluation.run && outcome.calibrationBeaten?.fusion == 0.1)
     #expect(outcome.table(top: 1).note?.contains("ranked its held-out planted errors less well than the rank average (average precision 0.100") == true)
 }
+
+@Test func anAuditSampleComesBackReviewedAsAnEstimatedErrorRateAndTheListsPrecisionAndRecall() throws {
+    let store = try questionsStore()
+    _ = try PVIRun.run(store: store, dataset: questions, options: bowOptions())
+    let plain = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
+    #expect(plain.auditReport == nil && plain.audit == nil)
+    #expect(throws: OptionError("{top}, {all} and {audit} do not go together")) {
+        try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options(top: 3, all: false, audit: 10))
+    }
+    let drawn = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options(top: nil, all: false, audit: 20))
+    let audit = try #require(drawn.audit)
+    #expect(audit.fromList.count == 10 && audit.fromRest.count == 10 && drawn.suspects.map(\.sampleID) == audit.fromList + audit.fromRest)
+    #expect(audit.listSize == plain.suspects.count && audit.listSize + audit.restSize == 500)
+    let listed = Set(plain.suspects.map(\.sampleID))
+    #expect(audit.fromList.allSatisfy(listed.contains) && !audit.fromRest.contains(where: listed.contains))
+    #expect(try store.run(drawn.run).parameters(SuspectsParameters.self).audit == audit)
+    // Reviewers find 8 of the 10 listed labels wrong and 1 of the 10 others; the rest they keep.
+    let labels = try store.labels(dataset: try store.requireDataset("questions"))
+    let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: try store.requireDataset("questions")).map { ($0.id, $0) })
+    func decision(_ id: Int64, wrong: Bool) -> String {
+        let sample = samples[id]!
+        return "\(sample.displayID),\(wrong ? labels.first { $0 != sample.label }! : sample.label)"
+    }
+    let csv = scratchPath("audit.csv")
+    try (["id,corrected_label"] + audit.fromList.enumerated().map { decision($1, wrong: $0 < 8) }
+         + audit.fromRest.enumerated().map { decision($1, wrong: $0 == 0) }).joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+    let imported = try CorrectionsRun.run(store: store, file: csv, dataset: questions, annotator: "alice")
+    #expect(imported.applied == 9 && imported.kept == 11)
+    let after = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
+    let report = try #require(after.auditReport)
+    #expect(report.run == drawn.run && report.list == Audit.Stratum(size: audit.listSize, reviewed: 10, wrong: 8))
+    #expect(report.rest == Audit.Stratum(size: audit.restSize, reviewed: 10, wrong: 1))
+    #expect(report.estimate == Audit.estimate(list: report.list, rest: report.rest) && report.estimate.precision == 0.8)
+    #expect(after.auditTable?.note?.hasPrefix("Estimated wrong labels: \(Int(report.estimate.errors.rounded())) of 500") == true)
+    // A keep is a decision, not a correction.
+    #expect(try store.correctedLabels(dataset: try store.requireDataset("questions")).count == 9)
+}

@@ -24,7 +24,7 @@ struct CorrectionsImport: ParsableCommand {
 
     func run() throws {
         let outcome = try CorrectionsRun.run(store: try selection.open(), file: file, dataset: selection.selection, annotator: annotator)
-        Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied (\(outcome.read - outcome.applied) already had that label)")
+        Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied, \(outcome.kept) kept (the sample already had that label; recorded as a decision)")
         print("next: dq export dataset --dataset \(outcome.dataset.shellQuoted) --labels corrected --out clean.csv")
     }
 }

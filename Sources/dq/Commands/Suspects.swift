@@ -17,6 +17,7 @@ struct Suspects: ParsableCommand {
     @OptionGroup var selection: DatasetOptions
     @Option(help: "List this many suspects instead of the estimated number of label errors.") var top: Int?
     @Flag(help: "List every sample, ranked.") var all = false
+    @Option(help: "Draw N samples at random for review instead (half from the list, half from the rest); once reviewed, suspects estimate the error rate.") var audit: Int?
     @Option(help: "How many to print (the whole list is stored, and written by --out).") var show = 20
     @OptionGroup var output: SampleOutputOptions
 
@@ -25,10 +26,10 @@ struct Suspects: ParsableCommand {
         try Flags.check(options.validate)
     }
 
-    var options: SuspectsRun.Options { SuspectsRun.Options(top: top, all: all) }
+    var options: SuspectsRun.Options { SuspectsRun.Options(top: top, all: all, audit: audit) }
 
     func run() throws {
         let outcome = try SuspectsRun.run(store: try selection.open(), dataset: selection.selection, options: options)
-        try output.emit([outcome.table(top: show)], samples: outcome.sampleTable)
+        try output.emit([outcome.auditTable, outcome.table(top: show)].compactMap { $0 }, samples: outcome.sampleTable)
     }
 }
