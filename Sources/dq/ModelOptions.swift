@@ -12,7 +12,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "BERT mini-batch size.") var batchSize = ModelSettings(model: .bow).batchSize
     @Option(help: "BERT peak learning rate. Default: 1e-4 fine-tuning, 1e-3 from random initialisation.") var lr: Float?
     @Option(help: "BERT input length in tokens, specials included.") var maxLength = ModelSettings(model: .bow).maxLength
-    @Option(help: "bow and embeddings: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1).") var l2: Double?
+    @Option(help: "bow and embeddings: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective. Default 1/n (scikit-learn's C=1; C=2 with two labels, docs/methods.md).") var l2: Double?
     @Option(help: ArgumentHelp("bow and embeddings: stop each fit once its held-out log2 p(y|x) move by less than this many bits per sample on average, 5 iterations running; 0 solves every fit to convergence.", valueName: "bits")) var heldOutTolerance = ModelSettings.defaultHeldOutTolerance
     @Option(help: "Seed for folds, initialisation, shuffling and dropout.") var seed = ModelSettings(model: .bow).seed
 
