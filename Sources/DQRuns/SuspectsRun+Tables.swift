@@ -21,13 +21,14 @@ extension SuspectsRun.Outcome {
             ?? "scored by the rank average of the model-based signals (no dq evaluate run: run it to calibrate the fusion and to check the count)"
         return Table(
             name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",
-            columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],
+            columns: ["#", "id", "given", "suggested", "score", "ambiguity", "reasons", "text"],
             rows: suspects.prefix(top).enumerated().map { position, s in
                 let sample = samples[s.sampleID]
                 return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                        .real(s.probability ?? s.score, digits: 3), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
+                        .real(s.probability ?? s.score, digits: 3), .text(s.group == .ambiguous ? "\(s.ambiguity.formatted(digits: 2)) ambiguous"
+                            : s.ambiguity.formatted(digits: 2)), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
             },
-            note: weakModels.map { $0 + " " }.joined() + "The list's length: \(lengthRule). Samples \(method). "
+            note: weakModels.map { $0 + " " }.joined() + "The list's length: \(lengthRule). Samples \(method). " + ambiguityNote
                 + (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
                 + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")
     }
@@ -54,6 +55,15 @@ extension SuspectsRun.Outcome {
                 + "imported after the audit was drawn, kept labels included.")
     }
 
+    /// How many listed samples are ambiguous rather than likely errors, and what that means.
+    private var ambiguityNote: String {
+        let ambiguous = suspects.filter { $0.group == .ambiguous }.count
+        return "Ambiguity: how evenly the models split between the given label and its strongest rival (and the annotators and the data map, "
+            + "where there are any), "
+            + "0 to 1; \(ambiguous) of the \(suspects.count) are at \(Ambiguity.threshold.formatted(digits: 2)) or above: two labels are "
+            + "plausible there, so review them as ambiguous items, not as errors to correct. "
+    }
+
     /// A sentence for each model source too weak to judge labels, and what to do.
     package var weakModels: [String] {
         strengths.compactMap { model, s in
@@ -70,11 +80,11 @@ extension SuspectsRun.Outcome {
 
     /// The whole list, as `--out` writes it.
     package var sampleTable: Table {
-        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "score", "reasons"],
+        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "score", "ambiguity", "group", "reasons"],
               rows: suspects.enumerated().map { position, s in
                   let sample = samples[s.sampleID]
                   return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                          .real(s.score), .text(s.reasons.map(\.reason).joined(separator: "; "))]
+                          .real(s.score), .real(s.ambiguity), .text(s.group.rawValue), .text(s.reasons.map(\.reason).joined(separator: "; "))]
               })
     }
 }

@@ -42,10 +42,16 @@ package enum SuspectsRun {
         /// The estimated probability that the label is wrong (calibrated fusion only).
         package var probability: Double?
         package var suggestedLabel: String?
+        /// How ambiguous the sample is (`Ambiguity`): 1 when the models or annotators split evenly.
+        package var ambiguity: Double
         /// Every signal's word on the sample, in signal order.
         package var reasons: [SuspectRow.Reason]
-    }
 
+        package enum Group: String, Sendable { case likelyError = "likely error", ambiguous }
+
+        /// Ambiguous samples are shown apart from likely errors.
+        package var group: Group { ambiguity >= Ambiguity.threshold ? .ambiguous : .likelyError }
+    }
     package struct Outcome {
         package var run: Int64
         package var suspects: [Entry]
@@ -97,7 +103,7 @@ package enum SuspectsRun {
                 try store.updateParameters(run: run, parameters)
                 try store.writeSuspects(run: run, list.entries.enumerated().map { position, s in
                     SuspectRow(sampleID: s.sampleID, position: position + 1, score: s.score, suggestedLabel: s.suggestedLabel, reasons: s.reasons,
-                               probability: s.probability)
+                               probability: s.probability, ambiguity: s.ambiguity)
                 })
             })
         return Outcome(run: run, suspects: list.entries, sources: inputs.sources, missing: inputs.missing, samples: inputs.samples,
@@ -139,6 +145,8 @@ extension SuspectsRun {
         var suggestions: [[String?]] = []
         /// Whether the dataset has annotations (then annotators' majorities also lengthen the list).
         var annotated = false
+        /// Each sample's ambiguity from the annotators and the data map (the models' is added in `list`).
+        var ambiguitySources: [[Double?]] = []
         var calibration: (fusion: SuspectScoring.Calibration, run: Int64, heldOut: (fusion: Double, rankAverage: Double)?)?
         /// A fusion not used because the rank average found held-out planted errors better.
         var calibrationBeaten: (run: Int64, fusion: Double, rankAverage: Double)?
@@ -231,6 +239,9 @@ extension SuspectsRun {
                 (confidence[i], regions[i]) = (p.confidence, p.regions.isEmpty ? nil : p.regions.names)
             }
             signals.append(.cartography(confidence: confidence, regions: regions, explain: true))
+            var variability = [Double?](repeating: nil, count: ids.count)
+            for p in points { if let i = position[p.sampleID] { variability[i] = p.variability } }
+            ambiguitySources.append(Ambiguity.dataMap(variability: variability))
             sources.append((.cartography, run))
         }
 
@@ -277,6 +288,7 @@ extension SuspectsRun {
             var suspicion = [Double](repeating: 0, count: n), reasons = [String](repeating: "no annotations", count: n)
             var suggested = [String?](repeating: nil, count: n)
             var several = 0, start = 0
+            var labelCounts = [[Int]](repeating: [], count: n)
             for (item, sampleID) in stored.sampleIDs.enumerated() {
                 var end = start
                 while end < stored.item.count && Int(stored.item[end]) == item { end += 1 }
@@ -285,6 +297,7 @@ extension SuspectsRun {
                 var counts: [String: Int] = [:]
                 for k in start..<end { counts[stored.labels[Int(stored.label[k])], default: 0] += 1 }
                 if end - start >= 2 { several += 1 }
+                labelCounts[i] = Array(counts.values)
                 suspicion[i] = 1 - Double(counts[sample.label] ?? 0) / Double(end - start)
                 let described = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 reasons[i] = "annotators: " + described.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
@@ -296,6 +309,7 @@ extension SuspectsRun {
                 }
             }
             signals.append(.init(id: .annotators, suspicion: suspicion, sparse: several < n, reasons: reasons))
+            ambiguitySources.append(Ambiguity.annotators(counts: labelCounts))
             suggestions.insert(suggested, at: 0)
         }
 
@@ -360,12 +374,25 @@ extension SuspectsRun {
                     + "the other \(n - listLength) (seed \(Options.auditSeed)). Review every one, without looking at the scores, and import the "
                     + "decisions, kept labels included (dq corrections import); dq suspects then estimates the error rate and the list's precision and recall"
             }
+            let ambiguity = self.ambiguity()
             let entries = chosen.map { i in
                 Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
-                      suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first,
+                      suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first, ambiguity: ambiguity[i],
                       reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
             }
             return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule, estimate: estimate, audit: audit)
+        }
+
+        /// Each sample's ambiguity: from the mean of the usable models' probabilities, the
+        /// annotators and the data map.
+        func ambiguity() -> [Double] {
+            let usable = views.filter { !$0.strength.learnedNothing }
+            var sources = ambiguitySources
+            if let first = usable.first {
+                let mean = usable.count == 1 ? first.probabilities : SuspectScoring.Signal.ModelView.meanProbabilities(usable)
+                sources.append(Ambiguity.models(probabilities: mean, given: first.given, classes: first.labels.count))
+            }
+            return sources.isEmpty ? [Double](repeating: 0, count: ids.count) : Ambiguity.combine(sources)
         }
 
         /// The estimated number of label errors: confident learning's count on the mean of the

@@ -328,6 +328,9 @@ enum Migrations {
                 PRIMARY KEY (run_id, repeat)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 16, name: "how ambiguous a suspect is", sql: """
+            ALTER TABLE suspects ADD COLUMN ambiguity REAL;
+            """),
     ]
 
     /// Migration 14: the fusion an evaluate run kept in its summary as JSON keys

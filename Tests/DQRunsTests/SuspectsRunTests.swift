@@ -46,6 +46,12 @@ import DQText
     let raw = ConfidentLearning.findLabelIssues(input).estimatedIssues
     #expect(raw > 0 && plain.suspects.count == raw && plain.estimate?.count == raw && plain.estimate?.correction == nil)
     #expect(plain.lengthRule.contains("confident learning's count (cleanlab's num_label_issues) on bow's probabilities, \(raw);"), "\(plain.lengthRule)")
+    // Each suspect's ambiguity: how evenly bow splits between its label and the strongest rival; stored with it.
+    let ambiguity = Dictionary(uniqueKeysWithValues: zip(rows.map(\.sampleID), Ambiguity.models(probabilities: input.probabilities, given: given,
+                                                                                                   classes: labels.count)))
+    #expect(plain.suspects.allSatisfy { abs($0.ambiguity - ambiguity[$0.sampleID]!) < 1e-12 })
+    #expect(try store.suspects(run: plain.run).map(\.ambiguity) == plain.suspects.map(\.ambiguity))
+    #expect(plain.suspects.allSatisfy { ($0.group == .ambiguous) == ($0.ambiguity >= Ambiguity.threshold) })
     // Every signal gives a reason for every suspect.
     #expect(plain.suspects.allSatisfy { $0.reasons.map(\.signal) == ["bow PVI", "confident learning (bow)", "conflicting duplicates"] })
     var evaluate = EvaluateRun.Options()

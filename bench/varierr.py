@@ -1,0 +1,72 @@
+"""Real label errors against legitimate ambiguity: VariErr NLI (shared/datasets/varierr).
+
+Ingests MultiNLI validation-matched (9,815 pairs, the 500 VariErr items among them), runs
+`dq pvi` (bow, and with --embed-model a probe on that checkpoint's sentence embeddings), then
+`dq suspects --all`, and scores the 500 items:
+
+- errors: average precision of the 38 labels VariErr judged wrong (random: 38/500 = 0.076),
+  and AUROC of errors against the 231 ambiguous-only items (0.5: no better than chance at
+  telling a wrong label from a legitimately ambiguous one);
+- ambiguity: AUROC of dq's ambiguity for VariErr's ambiguity flag (236 of 500).
+
+    bench/.venv/bin/python bench/varierr.py --dq .build/release/dq [--embed-model DIR]
+
+Prints one JSON line.
+"""
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "..", "shared", "datasets")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dq", required=True)
+    parser.add_argument("--embed-model")
+    parser.add_argument("--keep", help="a folder to keep the store and the ranked list in")
+    args = parser.parse_args()
+    items = pd.read_csv(os.path.join(DATA, "varierr", "items.csv"), dtype={"id": str})
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.keep or scratch
+        os.makedirs(work, exist_ok=True)
+        db = os.path.join(work, "dq.sqlite")
+
+        def dq(*command):
+            subprocess.run([args.dq, *command, "--db", db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        dq("ingest", os.path.join(DATA, "mnli", "validation_matched.csv"), "--dataset", "mnli", "--text-pair", "text_pair")
+        dq("pvi", "--dataset", "mnli", "--model", "bow")
+        if args.embed_model:
+            dq("pvi", "--dataset", "mnli", "--model", "embeddings:" + args.embed_model)
+        ranked_path = os.path.join(work, "ranked.csv")
+        dq("suspects", "--dataset", "mnli", "--all", "--format", "csv", "--out", ranked_path)
+        ranked = pd.read_csv(ranked_path, dtype={"id": str}).set_index("id")
+    joined = items.join(ranked, on="id")
+    score = joined["score"].to_numpy()
+    ambiguity = joined["ambiguity"].to_numpy()
+    error = joined["mnli_label_is_error"].to_numpy() == 1
+    ambiguous = joined["has_ambiguity"].to_numpy() == 1
+    ambiguous_only = ambiguous & ~error
+    pick = error | ambiguous_only
+    print(json.dumps({
+        "embed_model": bool(args.embed_model),
+        "errors": int(error.sum()), "ambiguous_only": int(ambiguous_only.sum()),
+        "error_average_precision": float(average_precision_score(error, score)),
+        "error_auroc_all": float(roc_auc_score(error, score)),
+        "error_vs_ambiguous_auroc": float(roc_auc_score(error[pick], score[pick])),
+        "ambiguity_auroc_for_ambiguity_flag": float(roc_auc_score(ambiguous, ambiguity)),
+        "ambiguity_auroc_ambiguous_only_vs_errors": float(roc_auc_score(ambiguous_only[pick], ambiguity[pick])),
+        "listed_ambiguous_share": float((joined["group"] == "ambiguous").mean()),
+    }))
+
+
+if __name__ == "__main__":
+    main()
