@@ -9,6 +9,9 @@ import Foundation
 package enum LabelNoise {
     package enum Mode: String, Sendable, Codable, CaseIterable {
         case uniform, confusable
+        /// Samples chosen with probability rising with their ambiguity (`plantHard`), the way
+        /// real errors fall on hard texts; new labels in proportion to the labels' frequencies.
+        case hard
     }
 
     /// The noisy labels and which samples were changed.
@@ -48,6 +51,39 @@ package enum LabelNoise {
             }
             let total = weights.reduce(0, +)
             var u = Double(rng.next() >> 11) * 0x1p-53 * total
+            var pick = (0..<classes).last { weights[$0] > 0 }!
+            for k in 0..<classes where weights[k] > 0 {
+                if u < weights[k] { pick = k; break }
+                u -= weights[k]
+            }
+            out.labels[i] = pick
+            out.planted[i] = true
+        }
+        return out
+    }
+
+    /// `hard` planting: round(rate · n) samples drawn without replacement with probability in
+    /// proportion to 0.05 + `ambiguity` (Efraimidis and Spirakis's keys u^(1/w)), so a sample
+    /// the models split over is about 20 times likelier to be flipped than one they are sure
+    /// of; each gets another label in proportion to the labels' frequencies among the given
+    /// labels, from no model that `dq evaluate` scores.
+    package static func plantHard(labels: [Int], classes: Int, rate: Double, ambiguity: [Double], seed: UInt64) -> Planted {
+        precondition(classes >= 2 && rate > 0 && rate <= 1 && ambiguity.count == labels.count)
+        var rng = SplitMix64(seed: seed)
+        let n = labels.count, count = plantedCount(n, rate: rate)
+        let keys = (0..<n).map { i -> Double in
+            let u = (Double(rng.next() >> 11) + 1) * 0x1p-53
+            return log(u) / (0.05 + max(0, ambiguity[i]))
+        }
+        let chosen = (0..<n).sorted { keys[$0] > keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }.prefix(count)
+        var frequency = [Double](repeating: 0, count: classes)
+        for y in labels { frequency[y] += 1 }
+        var out = Planted(labels: labels, planted: [Bool](repeating: false, count: n))
+        for i in chosen {
+            let y = labels[i]
+            var weights = (0..<classes).map { $0 == y ? 0 : frequency[$0] }
+            if weights.reduce(0, +) == 0 { weights = (0..<classes).map { $0 == y ? 0 : 1 } }
+            var u = Double(rng.next() >> 11) * 0x1p-53 * weights.reduce(0, +)
             var pick = (0..<classes).last { weights[$0] > 0 }!
             for k in 0..<classes where weights[k] > 0 {
                 if u < weights[k] { pick = k; break }

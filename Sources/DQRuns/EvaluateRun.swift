@@ -164,9 +164,14 @@ package enum EvaluateRun {
 
         /// Confident learning's count on the mean of the families' probabilities (`models`, n × labels each).
         func count(_ models: [[Double]], labels given: [Int]) -> Int {
+            ErrorCount.count(given: given, probabilities: Self.mean(models), classes: labels.count)
+        }
+
+        /// The element-wise mean of several models' probabilities.
+        static func mean(_ models: [[Double]]) -> [Double] {
             var mean = [Double](repeating: 0, count: models[0].count)
             for model in models { for j in mean.indices { mean[j] += model[j] / Double(models.count) } }
-            return ErrorCount.count(given: given, probabilities: mean, classes: labels.count)
+            return mean
         }
 
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily) throws -> [PVIEstimation.Result] {
@@ -195,6 +200,8 @@ package enum EvaluateRun {
                 }
                 clean.append(results.flatMap(\.probabilities))
             }
+            // `hard`: flips fall where the models split between the given label and another.
+            let ambiguity = options.mode == .hard ? Ambiguity.models(probabilities: Self.mean(clean), given: given, classes: labels.count) : []
             var result = Result()
             result.counts = [EvaluationCountRow(repeatIndex: 0, samples: samples.count, rate: 0, planted: 0, counted: count(clean, labels: given))]
             var features: [[[Double]]] = [], targets: [[Bool]] = []
@@ -202,8 +209,10 @@ package enum EvaluateRun {
                 // Folds and planting have seeds of their own: the errors planted do not follow the folds.
                 let seed = options.model.seed &+ UInt64(r) &* 0x9E37_79B9
                 let rate = options.rate(ofRepeat: r)
-                let noise = LabelNoise.plant(labels: given, classes: labels.count, rate: rate, mode: options.mode, confusion: confusion,
-                                             seed: seed ^ 0xD1B5_4A32_D192_ED03)
+                let noise = options.mode == .hard
+                    ? LabelNoise.plantHard(labels: given, classes: labels.count, rate: rate, ambiguity: ambiguity, seed: seed ^ 0xD1B5_4A32_D192_ED03)
+                    : LabelNoise.plant(labels: given, classes: labels.count, rate: rate, mode: options.mode, confusion: confusion,
+                                       seed: seed ^ 0xD1B5_4A32_D192_ED03)
                 let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
                 let start = Date()
                 let (signals, models) = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r)

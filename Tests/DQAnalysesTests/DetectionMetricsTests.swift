@@ -97,3 +97,18 @@ import DQAnalyses
     let other = SuspectScoring.Signal.ModelView(model: "e", labels: ["c", "b", "a"], given: [2, 0], probabilities: [0.1, 0.2, 0.7, 0.2, 0.3, 0.5], pvi: [0, 0])
     #expect(SuspectScoring.Signal.ModelView.meanProbabilities([view, other]) == view.probabilities)
 }
+
+@Test func hardPlantingFlipsTheSamplesTheModelsSplitOver() {
+    // 1,000 samples of 3 labels (frequencies 600, 300, 100); the first 500 are ambiguous (1), the rest not (0).
+    let labels = (0..<1000).map { $0 % 10 < 6 ? 0 : $0 % 10 < 9 ? 1 : 2 }
+    let ambiguity = (0..<1000).map { $0 < 500 ? 1.0 : 0.0 }
+    let noise = LabelNoise.plantHard(labels: labels, classes: 3, rate: 0.1, ambiguity: ambiguity, seed: 5)
+    #expect(noise.count == 100 && zip(labels, noise.labels).enumerated().allSatisfy { i, pair in noise.planted[i] == (pair.0 != pair.1) })
+    // Weights 1.05 against 0.05: about 95% of the flips fall on the ambiguous half.
+    let ambiguous = (0..<500).filter { noise.planted[$0] }.count
+    #expect(ambiguous >= 85, "\(ambiguous) of 100 on the ambiguous half")
+    #expect(LabelNoise.plantHard(labels: labels, classes: 3, rate: 0.1, ambiguity: ambiguity, seed: 5) == noise)
+    // New labels follow the labels' frequencies: a flipped 1 becomes 0 six times as often as 2.
+    let fromOne = (0..<1000).filter { noise.planted[$0] && labels[$0] == 1 }.map { noise.labels[$0] }
+    #expect(fromOne.filter { $0 == 0 }.count > fromOne.filter { $0 == 2 }.count, "\(fromOne)")
+}

@@ -52,3 +52,20 @@ import DQText
     #expect(throws: RunError.plantsNothing(rate: 0.01, samples: 25)) { try EvaluateRun.run(store: store, dataset: reviews, options: options) }
     #expect(try store.runs(dataset: nil).isEmpty)
 }
+
+@Test func hardPlantingPutsFlipsWhereBowIsTornAndIsHarderToFind() throws {
+    let store = try questionsStore()
+    var options = EvaluateRun.Options()
+    (options.repeats, options.folds) = (2, 3)
+    let uniform = try EvaluateRun.run(store: store, dataset: questions, options: options)
+    options.mode = .hard
+    let hard = try EvaluateRun.run(store: store, dataset: questions, options: options)
+    #expect(try store.run(hard.run).parameters(EvaluateParameters.self).mode == .hard)
+    #expect(hard.planted.map(\.count) == uniform.planted.map(\.count))
+    // Errors on texts bow is torn over are harder for bow's confident learning to find.
+    func meanAP(_ outcome: EvaluateRun.Outcome) -> Double {
+        let rows = outcome.metrics.filter { $0.signal == "confident learning (bow)" }
+        return rows.map(\.averagePrecision).reduce(0, +) / Double(rows.count)
+    }
+    #expect(meanAP(hard) < meanAP(uniform), "hard \(meanAP(hard)), uniform \(meanAP(uniform))")
+}

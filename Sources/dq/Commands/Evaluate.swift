@@ -16,7 +16,7 @@ struct Evaluate: ParsableCommand {
         """)
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "uniform or confusable.") var mode = EvaluateRun.Options().mode
+    @Option(help: "uniform, confusable, or hard (flips where the models split, as real errors fall).") var mode = EvaluateRun.Options().mode
     @Option(help: "Share of labels to change, in (0, 0.5]; the repeats plant this, half of it and twice it (at most 0.5) in turn.") var rate = EvaluateRun.Options().rate
     @Option(help: "Repeats, each with its own seed.") var repeats = EvaluateRun.Options().repeats
     @Option(help: "Cross-fitting folds of the bow model.") var folds = EvaluateRun.Options().folds
