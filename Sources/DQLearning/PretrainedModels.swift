@@ -6,8 +6,24 @@ import FoundationNetworking
 /// Where BERT weights come from: named models, dq's model cache, the Hugging Face cache, and
 /// downloading from the Hugging Face hub.
 package enum PretrainedModels {
-    /// Models dq knows by name, with their Hugging Face repository.
-    package static let known: [String: String] = ["tiny-bert": "prajjwal1/bert-tiny"]
+    /// Models dq knows by name, with their Hugging Face repository: tiny-bert to fine-tune, and
+    /// two sentence encoders with mean pooling for `embeddings:NAME`.
+    package static let known: [String: String] = [
+        "tiny-bert": "prajjwal1/bert-tiny",
+        "minilm": "sentence-transformers/all-MiniLM-L6-v2",
+        "minilm-l3": "sentence-transformers/paraphrase-MiniLM-L3-v2",
+    ]
+
+    /// The checkpoint directory for an encoder named by `name`: a checkpoint directory as it is;
+    /// a known name (`minilm`) or a repository (`owner/name`) from dq's cache, else the Hugging
+    /// Face cache. nil when it is none of these, or not downloaded yet.
+    package static func encoder(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if isCheckpoint(name) { return name }
+        guard let repository = known[name] ?? (name.contains("/") && !name.hasPrefix("/") && !name.hasPrefix(".") ? name : nil) else { return nil }
+        let cached = cachePath(repository: repository, environment: environment)
+        if isCheckpoint(cached) { return cached }
+        return huggingFaceSnapshots(repository: repository, environment: environment).first(where: isCheckpoint)
+    }
 
     /// The files a checkpoint directory needs.
     package static let files = ["config.json", "vocab.txt", "model.safetensors"]

@@ -91,10 +91,15 @@ package struct ModelSettings: Sendable, Equatable {
     /// The `embeddings` family on the checkpoint in `directory`, with this bow solver's settings.
     /// The observer sees the embedding's progress and may stop it; `store` keeps the embeddings
     /// for later runs.
-    func probe(directory: String, observer: RunObserver, store: Store?) throws -> EmbeddingProbeFamily {
-        guard PretrainedModels.isCheckpoint(directory) else {
-            throw CheckpointError.file(directory, "is not a checkpoint directory for embeddings:DIR (it needs \(PretrainedModels.files.joined(separator: ", ")))")
+    func probe(directory name: String, observer: RunObserver, store: Store?) throws -> EmbeddingProbeFamily {
+        guard let directory = PretrainedModels.encoder(name) else {
+            if PretrainedModels.known[name] != nil {
+                throw CheckpointError.file(name, "is not downloaded yet: run `dq models fetch \(name)` (or pass embeddings:DIR, a checkpoint directory)")
+            }
+            throw CheckpointError.file(name, "is not a checkpoint directory for embeddings:DIR (it needs \(PretrainedModels.files.joined(separator: ", "))), "
+                                       + "nor an encoder dq knows (\(PretrainedModels.known.keys.sorted().joined(separator: ", ")))")
         }
+        if directory != name { observer.note("embeddings:\(name): the checkpoint in \(directory)") }
         var options = SoftmaxRegression.Options(l2: l2)
         options.heldOutTolerance = heldOutTolerance
         let family = try EmbeddingProbeFamily(directory: directory, maxLength: maxLength, options: options)

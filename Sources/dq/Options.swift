@@ -34,8 +34,7 @@ struct DatasetNameOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Option(help: "How to print results: table (aligned, for a terminal), csv or json.") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Only this table (its name is the key in --format json).", valueName: "name")) var table: String?
-    @Option(help: ArgumentHelp("Write the results here instead of standard output; with --format csv and several tables, a folder that gets one NAME.csv per table.", valueName: "path"))
-    var out: String?
+    @Option(help: ArgumentHelp("Write the results here instead of standard output; with --format csv and several tables, a folder that gets one NAME.csv per table.", valueName: "path")) var out: String?
 
     func validate() throws { try OutputCheck.check(out, option: "--out", folderAllowed: format == .csv) }
 

@@ -271,6 +271,10 @@ private struct LabelOrderGolden: Decodable {
     #expect(encoder.status != 0 && encoder.stderr.contains(folder) && encoder.stderr.contains("config.json"), "\(encoder.stderr)")
     let model = try dq(["pvi", "--model", "embeddings:", "--db", db])
     #expect(model.status != 0 && model.stderr.contains("needs the checkpoint directory"), "\(model.stderr)")
+    // A known encoder not downloaded yet: the command that fetches it.
+    let empty = ["DQ_CACHE": scratchPath("empty-cache"), "HF_HUB_CACHE": scratchPath("empty-hub")]
+    let unfetched = try dq(["pvi", "--model", "embeddings:minilm", "--db", db], environment: empty)
+    #expect(unfetched.status != 0 && unfetched.stderr.contains("minilm: is not downloaded yet: run `dq models fetch minilm`"), "\(unfetched.stderr)")
     let cartography = try dq(["evaluate", "--cartography", "bow", "--db", db])
     #expect(cartography.status != 0 && cartography.stderr.contains("--cartography needs a model trained in epochs"), "\(cartography.stderr)")
     let epochs = try dq(["evaluate", "--epochs", "3", "--db", db])

@@ -44,3 +44,19 @@ private func sandbox() -> [String: String] {
     #expect(throws: CheckpointError.self) { try PretrainedModels.resolve(model: "tiny-bert", weights: "/nonexistent", environment: sandbox()) }
     #expect(throws: CheckpointError.self) { try PretrainedModels.resolve(model: "no-such-model", weights: nil, environment: sandbox()) }
 }
+
+@Test func anEncoderIsFoundByItsNameOnceFetchedAndNotBefore() throws {
+    let env = sandbox()
+    #expect(PretrainedModels.encoder("minilm", environment: env) == nil)
+    #expect(PretrainedModels.encoder("no-such-encoder", environment: env) == nil && PretrainedModels.encoder("./nowhere", environment: env) == nil)
+    let cached = PretrainedModels.cachePath(repository: "sentence-transformers/all-MiniLM-L6-v2", environment: env)
+    #expect(cached.hasSuffix("/models/sentence-transformers--all-MiniLM-L6-v2"))
+    try FileManager.default.createDirectory(atPath: cached, withIntermediateDirectories: true)
+    for name in PretrainedModels.files {
+        try FileManager.default.copyItem(atPath: fixture("bert/random-tiny/" + name), toPath: cached + "/" + name)
+    }
+    #expect(PretrainedModels.encoder("minilm", environment: env) == cached)
+    #expect(PretrainedModels.encoder("sentence-transformers/all-MiniLM-L6-v2", environment: env) == cached)
+    // A checkpoint directory is itself.
+    #expect(PretrainedModels.encoder(fixture("bert/random-tiny"), environment: env) == fixture("bert/random-tiny"))
+}

@@ -4,11 +4,12 @@ import DQRuns
 struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List and download the pretrained BERT weights dq can use.", discussion: """
         tiny-bert looks for weights in --weights DIR, dq's model cache ($DQ_CACHE/models or ~/.cache/dq/models), then the Hugging Face \
-        cache; without any, dq trains from random initialisation and says so. `dq models fetch` needs internet (HF_ENDPOINT: a mirror).
+        cache; without any, dq trains from random initialisation and says so. Fetched encoders (minilm, minilm-l3) serve --model \
+        embeddings:NAME. `dq models fetch` needs internet (HF_ENDPOINT: a mirror).
 
         Examples:
           dq models list
-          dq models fetch tiny-bert
+          dq models fetch minilm && dq pvi --dataset trec --model embeddings:minilm
         """, subcommands: [List.self, Fetch.self])
 
     struct List: ParsableCommand {
@@ -23,7 +24,7 @@ struct Models: ParsableCommand {
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Download a model's weights into dq's model cache.")
 
-        @Argument(help: "A model name (tiny-bert) or a Hugging Face repository (owner/name).") var model: String
+        @Argument(help: "A model name (tiny-bert, minilm, minilm-l3) or a Hugging Face repository (owner/name).") var model: String
         @Option(help: "The repository revision (branch, tag or commit).") var revision = "main"
 
         func run() throws {
