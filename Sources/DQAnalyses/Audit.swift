@@ -73,4 +73,45 @@ package enum Audit {
                         recall: errors > 0 ? inList / errors : nil,
                         complete: strata.allSatisfy { $0.size == 0 || $0.reviewed > 0 })
     }
+
+    /// P(label wrong) as a function of a sample's suspicion rank, fitted on reviewed samples.
+    package struct Calibration: Sendable, Equatable {
+        package var model: LogisticFusion.Model
+        /// Expected calibration error of leave-one-out predictions: the weighted mean, over 5
+        /// equal-width bins of the prediction, of |mean prediction − share wrong|.
+        package var error: Double
+        package var reviewed: Int
+
+        /// The features of a rank r in [0, 1] among `n` samples: r and its log tail.
+        package static func features(rank r: Double, n: Int) -> [Double] { [r, -log(1 - r + 1 / Double(max(n, 1)))] }
+
+        package func probability(rank: Double, n: Int) -> Double { model.probability(Self.features(rank: rank, n: n)) }
+    }
+
+    /// A logistic regression of the reviews' verdicts on the rank (and its log tail) of each
+    /// reviewed sample among the `n` judged, each weighted by the samples it stands for (its
+    /// part's size over the part's reviews). nil with fewer than 10 reviews, or without both a
+    /// wrong and a right label among them.
+    package static func calibrate(rank: [Double], wrong: [Bool], weight: [Double], n: Int) -> Calibration? {
+        guard rank.count >= 10, wrong.contains(true), wrong.contains(false) else { return nil }
+        let x = rank.map { Calibration.features(rank: $0, n: n) }
+        let model = LogisticFusion.fit(features: x, targets: wrong, weights: weight, l2: 1e-2)
+        // Leave-one-out predictions for the calibration error.
+        var predicted = [Double](repeating: 0, count: rank.count)
+        for i in rank.indices {
+            let keep = rank.indices.filter { $0 != i }
+            let fold = LogisticFusion.fit(features: keep.map { x[$0] }, targets: keep.map { wrong[$0] }, weights: keep.map { weight[$0] }, l2: 1e-2)
+            predicted[i] = fold.probability(x[i])
+        }
+        var (sumW, sumP, sumY) = ([Double](repeating: 0, count: 5), [Double](repeating: 0, count: 5), [Double](repeating: 0, count: 5))
+        for i in rank.indices {
+            let bin = min(4, Int(predicted[i] * 5))
+            sumW[bin] += weight[i]
+            sumP[bin] += weight[i] * predicted[i]
+            sumY[bin] += weight[i] * (wrong[i] ? 1 : 0)
+        }
+        let total = sumW.reduce(0, +)
+        let error = (0..<5).reduce(0.0) { $0 + (sumW[$1] > 0 ? abs(sumP[$1] - sumY[$1]) / total : 0) }
+        return Calibration(model: model, error: error, reviewed: rank.count)
+    }
 }

@@ -18,19 +18,21 @@ package enum LogisticFusion {
         }
     }
 
-    package static func fit(features: [[Double]], targets: [Bool], l2: Double = 1e-4, maxIterations: Int = 50) -> Model {
+    /// `weights`: each sample's weight in the mean log-loss (nil: all 1).
+    package static func fit(features: [[Double]], targets: [Bool], weights: [Double]? = nil, l2: Double = 1e-4, maxIterations: Int = 50) -> Model {
         let d = (features.first?.count ?? 0) + 1
-        let n = Double(max(features.count, 1))
+        let sampleWeights = weights ?? [Double](repeating: 1, count: features.count)
+        let n = max(sampleWeights.reduce(0, +), 1e-300)
         var w = [Double](repeating: 0, count: d)
         for _ in 0..<maxIterations {
             var gradient = [Double](repeating: 0, count: d)
             var hessian = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
-            for (x, y) in zip(features, targets) {
+            for ((x, y), weight) in zip(zip(features, targets), sampleWeights) {
                 let row = [1.0] + x
                 var z = 0.0
                 for k in 0..<d { z += w[k] * row[k] }
                 let p = 1 / (1 + exp(-z))
-                let r = p - (y ? 1 : 0), s = max(p * (1 - p), 1e-12)
+                let r = weight * (p - (y ? 1 : 0)), s = weight * max(p * (1 - p), 1e-12)
                 for a in 0..<d {
                     gradient[a] += r * row[a] / n
                     for b in 0...a { hessian[a][b] += s * row[a] * row[b] / n }

@@ -21,14 +21,20 @@ extension SuspectsRun.Outcome {
             ?? "scored by the rank average of the model-based signals (no dq evaluate run: run it to calibrate the fusion and to check the count)"
         return Table(
             name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",
-            columns: ["#", "id", "given", "suggested", "score", "ambiguity", "reasons", "text"],
+            columns: ["#", "id", "given", "suggested", "score"] + (calibratedOnAudit == nil ? [] : ["P(wrong)"]) + ["ambiguity", "reasons", "text"],
             rows: suspects.prefix(top).enumerated().map { position, s in
                 let sample = samples[s.sampleID]
                 return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                        .real(s.probability ?? s.score, digits: 3), .text(s.group == .ambiguous ? "\(s.ambiguity.formatted(digits: 2)) ambiguous"
+                        .real(s.score, digits: 3)] + (calibratedOnAudit == nil ? [] : [s.probability.map { .real($0, digits: 3) } ?? .missing])
+                    + [.text(s.group == .ambiguous ? "\(s.ambiguity.formatted(digits: 2)) ambiguous"
                             : s.ambiguity.formatted(digits: 2)), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
             },
             note: weakModels.map { $0 + " " }.joined() + "The list's length: \(lengthRule). Samples \(method). " + ambiguityNote
+                + (calibratedOnAudit.map { c in
+                    "P(wrong): the probability that the label is wrong, calibrated on the \(c.reviewed) reviewed samples of audit run "
+                        + "\(auditReport?.run ?? 0) (a logistic regression on the score's rank, each review weighted by the samples it stands for); "
+                        + "its leave-one-out calibration error is \(c.error.formatted(digits: 3)). "
+                } ?? "")
                 + (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
                 + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")
     }
@@ -80,11 +86,11 @@ extension SuspectsRun.Outcome {
 
     /// The whole list, as `--out` writes it.
     package var sampleTable: Table {
-        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "score", "ambiguity", "group", "reasons"],
+        Table(name: "suspects", title: "Suspects", columns: ["rank", "id", "given", "suggested", "score", "p_wrong", "ambiguity", "group", "reasons"],
               rows: suspects.enumerated().map { position, s in
                   let sample = samples[s.sampleID]
                   return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
-                          .real(s.score), .real(s.ambiguity), .text(s.group.rawValue), .text(s.reasons.map(\.reason).joined(separator: "; "))]
+                          .real(s.score), s.probability.map { .real($0) } ?? .missing, .real(s.ambiguity), .text(s.group.rawValue), .text(s.reasons.map(\.reason).joined(separator: "; "))]
               })
     }
 }

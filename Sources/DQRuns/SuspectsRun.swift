@@ -39,7 +39,7 @@ package enum SuspectsRun {
     package struct Entry: Sendable {
         package var sampleID: Int64
         package var score: Double
-        /// The estimated probability that the label is wrong (calibrated fusion only).
+        /// The probability that the label is wrong, calibrated on an audit's reviews (else nil).
         package var probability: Double?
         package var suggestedLabel: String?
         /// How ambiguous the sample is (`Ambiguity`): 1 when the models or annotators split evenly.
@@ -77,6 +77,8 @@ package enum SuspectsRun {
         package var audit: AuditParameters?
         /// The latest earlier audit, and what its reviews say.
         package var auditReport: AuditReport?
+        /// P(label wrong) calibrated on that audit's reviews (then each entry's `probability`).
+        package var calibratedOnAudit: Audit.Calibration?
     }
 
     /// What the reviews of an audit sample say.
@@ -85,6 +87,8 @@ package enum SuspectsRun {
         package var list: Audit.Stratum
         package var rest: Audit.Stratum
         package var estimate: Audit.Estimate
+        /// Each reviewed sample: whether its label was wrong, and how many samples it stands for.
+        package var reviews: [Int64: (wrong: Bool, weight: Double)]
     }
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
@@ -95,7 +99,7 @@ package enum SuspectsRun {
         let auditReport = try latestAudit(store: store, dataset: dataset.id)
         let (run, list) = try store.recordRun(
             parameters, dataset: dataset.id, seed: nil,
-            compute: { _ in try inputs.list(options) },
+            compute: { _ in try inputs.list(options, audit: auditReport) },
             write: { run, list in
                 (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (list.calibratedBy, list.entries.count, list.rule)
                 parameters.estimate = list.estimate.map { [$0.count, $0.low, $0.high] }
@@ -110,7 +114,7 @@ package enum SuspectsRun {
                        calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable,
                        calibrationBeaten: inputs.calibrationBeaten, lengthRule: list.rule, estimate: list.estimate,
                        strengths: inputs.views.map { ($0.model, $0.strength) }, countCheckedBy: inputs.response?.run, audit: list.audit,
-                       auditReport: auditReport)
+                       auditReport: auditReport, calibratedOnAudit: list.calibratedOnAudit)
     }
 
     /// The latest audit sample of the dataset, with its reviews: those imported since it was drawn.
@@ -123,7 +127,11 @@ package enum SuspectsRun {
                 return Audit.Stratum(size: size, reviewed: reviewed.count, wrong: reviewed.filter { $0 }.count)
             }
             let (list, rest) = (stratum(audit.fromList, size: audit.listSize), stratum(audit.fromRest, size: audit.restSize))
-            return AuditReport(run: run.id, list: list, rest: rest, estimate: Audit.estimate(list: list, rest: rest))
+            var reviews: [Int64: (wrong: Bool, weight: Double)] = [:]
+            for (ids, part) in [(audit.fromList, list), (audit.fromRest, rest)] {
+                for id in ids { if let wrong = decisions[id] { reviews[id] = (wrong, Double(part.size) / Double(part.reviewed)) } }
+            }
+            return AuditReport(run: run.id, list: list, rest: rest, estimate: Audit.estimate(list: list, rest: rest), reviews: reviews)
         }
         return nil
     }
@@ -340,8 +348,15 @@ extension SuspectsRun {
         /// The list: ranked by the calibrated fusion when every signal it needs is here, else by
         /// the rank average, and as long as `options` say, else confident learning's smallest
         /// estimate of the label errors, else what the sparse signals flag.
-        func list(_ options: Options) throws -> List {
+        func list(_ options: Options, audit: AuditReport? = nil) throws -> List {
             let ranking = SuspectScoring.rank(signals, calibration: calibration?.fusion)
+            // With reviews of an audit sample: P(label wrong) from each sample's rank.
+            let ranks = DetectionMetrics.rankNormalised(ranking.score)
+            let reviewed = audit.map { a in ids.indices.filter { a.reviews[ids[$0]] != nil } } ?? []
+            let onAudit = audit.flatMap { a in
+                Audit.calibrate(rank: reviewed.map { ranks[$0] }, wrong: reviewed.map { a.reviews[ids[$0]]!.wrong },
+                                weight: reviewed.map { a.reviews[ids[$0]]!.weight }, n: ids.count)
+            }
             let calibratedBy = ranking.probability == nil ? nil : calibration?.run
             let unusable = calibration.flatMap { c -> (run: Int64, missing: [String])? in
                 calibratedBy != nil ? nil : (c.run, c.fusion.signals.filter { id in !signals.contains { $0.id == id } }.map(\.name))
@@ -362,13 +377,13 @@ extension SuspectsRun {
                     : "the samples a specification or a duplicate flags")
             }
             var chosen = Array(ranking.order.prefix(length))
-            var audit: AuditParameters?
+            var drawn: AuditParameters?
             if let count = options.audit {
                 // The list as it would be by default, then a random sample of it and of the rest.
                 let listLength = views.isEmpty ? length : errorCount().length
                 let draw = Audit.draw(list: listLength, total: n, count: count, seed: Options.auditSeed)
                 chosen = (draw.list + draw.rest).map { ranking.order[$0] }
-                audit = AuditParameters(listSize: listLength, restSize: n - listLength, fromList: draw.list.map { ids[ranking.order[$0]] },
+                drawn = AuditParameters(listSize: listLength, restSize: n - listLength, fromList: draw.list.map { ids[ranking.order[$0]] },
                                         fromRest: draw.rest.map { ids[ranking.order[$0]] }, seed: Options.auditSeed)
                 rule = "an audit sample: \(draw.list.count) drawn at random from the \(listLength) samples of the list and \(draw.rest.count) from "
                     + "the other \(n - listLength) (seed \(Options.auditSeed)). Review every one, without looking at the scores, and import the "
@@ -376,11 +391,12 @@ extension SuspectsRun {
             }
             let ambiguity = self.ambiguity()
             let entries = chosen.map { i in
-                Entry(sampleID: ids[i], score: ranking.score[i], probability: ranking.probability?[i],
+                Entry(sampleID: ids[i], score: ranking.score[i], probability: onAudit?.probability(rank: ranks[i], n: ids.count),
                       suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first, ambiguity: ambiguity[i],
                       reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
             }
-            return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule, estimate: estimate, audit: audit)
+            return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule, estimate: estimate, audit: drawn,
+                        calibratedOnAudit: onAudit)
         }
 
         /// Each sample's ambiguity: from the mean of the usable models' probabilities, the
@@ -429,6 +445,7 @@ extension SuspectsRun {
             var rule: String
             var estimate: ErrorCount.Estimate?
             var audit: AuditParameters?
+            var calibratedOnAudit: Audit.Calibration?
         }
 
         /// The runs used, each under its kind; further model runs under "pvi 2", "pvi 3", ….

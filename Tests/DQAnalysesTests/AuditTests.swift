@@ -34,3 +34,22 @@ import DQAnalyses
     // Nothing reviewed in the rest: the estimate is incomplete.
     #expect(!Audit.estimate(list: .init(size: 5, reviewed: 5, wrong: 4), rest: .init(size: 10, reviewed: 0, wrong: 0)).complete)
 }
+
+@Test func reviewsCalibrateTheProbabilityThatALabelIsWrongAndSayHowWell() {
+    // 40 reviews: wrong at the top of the ranking, right below; ranks spread over [0, 1].
+    let rank = (0..<40).map { Double($0) / 39 }
+    let wrong = rank.map { $0 > 0.8 }
+    let calibration = Audit.calibrate(rank: rank, wrong: wrong, weight: [Double](repeating: 1, count: 40), n: 1000)!
+    #expect(calibration.probability(rank: 0.99, n: 1000) > 0.8 && calibration.probability(rank: 0.1, n: 1000) < 0.1)
+    #expect(calibration.reviewed == 40 && calibration.error < 0.15, "\(calibration.error)")
+    // Verdicts unrelated to the rank: flat probabilities near the share wrong, 0.5.
+    let noise = Audit.calibrate(rank: rank, wrong: rank.indices.map { $0 % 2 == 0 }, weight: [Double](repeating: 1, count: 40), n: 1000)!
+    #expect(abs(noise.probability(rank: 0.9, n: 1000) - 0.5) < 0.2 && abs(noise.probability(rank: 0.1, n: 1000) - 0.5) < 0.2)
+    // Too few reviews, or only one verdict: no calibration.
+    #expect(Audit.calibrate(rank: Array(rank.prefix(9)), wrong: Array(wrong.prefix(9)), weight: [Double](repeating: 1, count: 9), n: 1000) == nil)
+    #expect(Audit.calibrate(rank: rank, wrong: [Bool](repeating: false, count: 40), weight: [Double](repeating: 1, count: 40), n: 1000) == nil)
+    // A weight counts like that many copies of the review.
+    let weighted = LogisticFusion.fit(features: [[0], [1]], targets: [false, true], weights: [3, 1], l2: 0)
+    let copies = LogisticFusion.fit(features: [[0], [0], [0], [1]], targets: [false, false, false, true], l2: 0)
+    #expect(zip(weighted.weights, copies.weights).allSatisfy { abs($0 - $1) < 1e-6 }, "\(weighted.weights) \(copies.weights)")
+}

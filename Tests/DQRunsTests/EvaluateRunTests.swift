@@ -30,7 +30,7 @@ import DQText
     _ = try CartographyRun.run(store: store, dataset: reviews, options: CartographyRun.Options(model: bert))
     // bow on 25 reviews learns nothing usable, so the default list would be empty: rank them all.
     let after = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options(top: nil, all: true))
-    #expect(after.calibratedBy == evaluation.run && after.suspects.count == 25 && after.suspects.allSatisfy { $0.probability != nil })
+    #expect(after.calibratedBy == evaluation.run && after.suspects.count == 25)
     #expect(after.suspects.first?.reasons.map(\.signal) == ["bow PVI", "confident learning (bow)", "cartography", "conflicting duplicates"])
 }
 

@@ -31,7 +31,7 @@ import DQText
     #expect(outcome.table(top: 2).note?.contains("Not run yet: pvi, cartography.") == true)
 }
 
-@Test func afterEvaluateSuspectsCarryCalibratedProbabilitiesAndTheEstimatedLength() throws {
+@Test func afterEvaluateSuspectsAreRankedByTheFusionAndSizedByTheCorrectedCount() throws {
     let store = try questionsStore()
     let pvi = try PVIRun.run(store: store, dataset: questions, options: bowOptions())
     _ = try ConflictsRun.run(store: store, options: ConflictsRun.Options())
@@ -59,8 +59,9 @@ import DQText
     let evaluation = try EvaluateRun.run(store: store, dataset: questions, options: evaluate)
     let calibrated = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
     #expect(calibrated.calibratedBy == evaluation.run)
-    let probabilities = calibrated.suspects.compactMap(\.probability)
-    #expect(probabilities.count == calibrated.suspects.count && probabilities == probabilities.sorted(by: >))
+    // The fusion orders the list; it gives no probability that a label is wrong (only an audit's reviews do).
+    let scores = calibrated.suspects.map(\.score)
+    #expect(scores == scores.sorted(by: >) && calibrated.suspects.allSatisfy { $0.probability == nil })
     // Evaluate counted label errors on the given labels and on each noisy copy, planted at 10% then 5%.
     let counts = try store.evaluationCounts(run: evaluation.run)
     #expect(counts.map(\.repeatIndex) == [0, 1, 2] && counts.map(\.rate) == [0, 0.1, 0.05])
@@ -75,7 +76,7 @@ import DQText
     #expect(calibrated.estimate == expected && calibrated.suspects.count == expected.count, "\(calibrated.lengthRule)")
     #expect(try store.run(calibrated.run).parameters(SuspectsParameters.self).estimate == [expected.count, expected.low, expected.high])
     #expect(calibrated.lengthRule.contains("dq evaluate run \(evaluation.run) planted"), "\(calibrated.lengthRule)")
-    #expect(try store.suspects(run: calibrated.run).map(\.probability) == calibrated.suspects.map(\.probability))
+    #expect(try store.suspects(run: calibrated.run).map(\.score) == calibrated.suspects.map(\.score))
     var top = SuspectsRun.Options()
     top.top = 3
     #expect(try SuspectsRun.run(store: store, dataset: questions, options: top).suspects.count == 3)
@@ -206,6 +207,12 @@ import DQText
     #expect(report.rest == Audit.Stratum(size: audit.restSize, reviewed: 10, wrong: 1))
     #expect(report.estimate == Audit.estimate(list: report.list, rest: report.rest) && report.estimate.precision == 0.8)
     #expect(after.auditTable?.note?.hasPrefix("Estimated wrong labels: \(Int(report.estimate.errors.rounded())) of 500") == true)
+    // The 20 reviews calibrate P(label wrong) on the score's rank: high on the list, where 8 of 10 were wrong.
+    let calibration = try #require(after.calibratedOnAudit)
+    #expect(calibration.reviewed == 20 && calibration.error >= 0 && calibration.error <= 1)
+    #expect(after.suspects.allSatisfy { $0.probability != nil } && after.suspects.first!.probability! > 0.5, "\(after.suspects.first!)")
+    #expect(try store.suspects(run: after.run).map(\.probability) == after.suspects.map(\.probability))
+    #expect(after.table(top: 3).columns.contains("P(wrong)") && after.table(top: 3).note?.contains("calibrated on the 20 reviewed samples") == true)
     // A keep is a decision, not a correction.
     #expect(try store.correctedLabels(dataset: try store.requireDataset("questions")).count == 9)
 }
