@@ -32,7 +32,7 @@ struct DQ: ParsableCommand {
             """,
         version: "dq \(dqVersion)",
         groupedSubcommands: [
-            CommandGroup(name: "Load and look", subcommands: [Ingest.self, Datasets.self, Stats.self, Runs.self, Models.self]),
+            CommandGroup(name: "Load and look", subcommands: [Check.self, Ingest.self, Datasets.self, Stats.self, Runs.self, Models.self]),
             CommandGroup(name: "Analyse", subcommands: [PVI.self, Cartography.self, Divergence.self, Inconsistent.self, LabelIssues.self,
                                                         Conflicts.self, Suspects.self, Evaluate.self, VInfo.self, Artefacts.self, Bias.self,
                                                         Agreement.self, ConsensusCommand.self]),

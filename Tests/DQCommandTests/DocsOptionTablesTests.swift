@@ -10,7 +10,7 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 
 /// Each page of docs/commands and the commands it documents.
 private let pages: [(page: String, commands: [[String]])] = [
-    ("agreement", [["agreement"]]), ("artefacts", [["artefacts"]]), ("bias", [["bias"]]), ("cartography", [["cartography"]]),
+    ("agreement", [["agreement"]]), ("artefacts", [["artefacts"]]), ("check", [["check"]]), ("bias", [["bias"]]), ("cartography", [["cartography"]]),
     ("conflicts", [["conflicts"]]), ("consensus", [["consensus"]]), ("corrections", [["corrections", "import"], ["corrections", "list"]]),
     ("datasets", [["datasets"]]), ("divergence", [["divergence"]]), ("evaluate", [["evaluate"]]),
     ("export", [["export", "suspects"], ["export", "dataset"]]), ("inconsistent", [["inconsistent"]]), ("ingest", [["ingest"]]),
@@ -69,6 +69,9 @@ private func generated(_ text: String, commands: [[String]]) throws -> String {
 @Test func everyCommandPageHasTheOptionTableItsParserGives() throws {
     let update = ProcessInfo.processInfo.environment["DQ_UPDATE_DOCS"] == "1"
     var stale: [String] = []
+    // Every page is in the list, so none is left out of the check.
+    let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs/commands").path).filter { $0.hasSuffix(".md") }
+    #expect(Set(files.map { String($0.dropLast(3)) }) == Set(pages.map(\.page)), "docs/commands pages and the list here differ")
     for (page, commands) in pages {
         let path = root.appendingPathComponent("docs/commands/\(page).md").path
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# `dq \(commands[0].joined(separator: " "))`\n"

@@ -23,6 +23,25 @@ struct Ingest: ParsableCommand {
         """)
 
     @Argument(help: ArgumentHelp("Files or folders to load (.csv, .tsv, .jsonl, .parquet, .arrow, Hugging Face folders, annotation-tool exports).", valueName: "file")) var files: [String]
+    @OptionGroup var flags: IngestFlags
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    var options: IngestRun.Options { flags.options }
+
+    func validate() throws { try Flags.check(options.validate) }
+
+    func run() throws {
+        let summaries = try Terminal.run { try IngestRun.run(store: try store.open(), files: files, options: options, observer: $0) }
+        try output.emit([SummaryTables.ingest(summaries)])
+        if output.format == .table, let first = summaries.first {
+            Terminal.note("next: dq stats --dataset \(first.dataset.shellQuoted)")
+        }
+    }
+}
+
+/// What to read from the files and into which dataset, shared by `dq ingest` and `dq check`.
+struct IngestFlags: ParsableArguments {
     @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
     @Option(help: "The split the rows belong to (train, dev, test, …).") var split = IngestRun.Options().split
     @Option(help: "csv, tsv, jsonl, parquet, arrow, label-studio or doccano. Default: from the file extension.") var inputFormat: IngestRun.Format?
@@ -38,8 +57,6 @@ struct Ingest: ParsableCommand {
     @Option(help: ArgumentHelp("Wide format: every column starting with this is an annotator's.", valueName: "prefix")) var annotatorPrefix: String?
     @Option(help: ArgumentHelp("Long format: the column with when each annotation was made.", valueName: "column")) var annotationTime: String?
     @Flag(help: "Stop at the first bad row and store nothing from that file.") var strict = false
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: OutputOptions
 
     var options: IngestRun.Options {
         var o = IngestRun.Options()
@@ -47,15 +64,5 @@ struct Ingest: ParsableCommand {
         (o.text, o.textPair, o.label, o.id, o.meta, o.allMeta) = (text, textPair, label, id, meta?.values ?? [], allMeta)
         (o.multiLabel, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime) = (multiLabel, annotator, annotators?.values, annotatorPrefix, annotationTime)
         return o
-    }
-
-    func validate() throws { try Flags.check(options.validate) }
-
-    func run() throws {
-        let summaries = try Terminal.run { try IngestRun.run(store: try store.open(), files: files, options: options, observer: $0) }
-        try output.emit([SummaryTables.ingest(summaries)])
-        if output.format == .table, let first = summaries.first {
-            Terminal.note("next: dq stats --dataset \(first.dataset.shellQuoted)")
-        }
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import DQStore
+import DQTestSupport
+import DQText
+
+/// `dq check` on 400 TREC questions: every step runs, the report and the review file are
+/// written next to the store, and a second check reuses every run; bad input stores nothing.
+@Test func checkRunsTheMainJobInOneCommandAndReusesItsRuns() throws {
+    let folder = scratchPath("check")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let lines = try String(contentsOfFile: fixture("demo/trec/train.csv"), encoding: .utf8).split(separator: "\r\n", omittingEmptySubsequences: false)
+    try lines.prefix(401).joined(separator: "\n").write(toFile: folder + "/questions.csv", atomically: true, encoding: .utf8)
+    let empty = ["DQ_CACHE": folder + "/cache", "HF_HUB_CACHE": folder + "/hub"]
+    func steps(_ result: CommandResult) throws -> [String] {
+        guard case .array(let rows)? = try JSONValue.parse(result.stdout)["check_steps"] else { return [] }
+        return rows.map { "\($0["step"]?.scalarText ?? ""),\($0["run"]?.scalarText ?? ""),\($0["status"]?.scalarText ?? "")" }
+    }
+    let first = try dq(["check", "questions.csv", "--fast", "--format", "json"], environment: empty, directory: folder)
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(try steps(first) == ["pvi (bow),1,ran", "divergence,2,ran", "label-issues,3,ran", "conflicts,4,ran", "evaluate,5,ran", "suspects,6,ran"])
+    #expect(first.stdout.contains("\"likely wrong labels\"") && first.stdout.contains("\"hardest label pairs\""), "\(first.stdout)")
+    for file in ["questions-report.html", "questions-review.csv", "dq.sqlite"] {
+        #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file)")
+    }
+    let store = try Store(path: folder + "/dq.sqlite")
+    let suspects = try store.suspects(run: 6).count
+    let review = try String(contentsOfFile: folder + "/questions-review.csv", encoding: .utf8).split(separator: "\n")
+    #expect(review.first?.hasPrefix("id,text,") == true && review.count == suspects + 1)
+    // Again on the same file: nothing new is ingested, every analysis is reused, the list is made anew.
+    let second = try dq(["check", "questions.csv", "--fast", "--format", "json"], environment: empty, directory: folder)
+    #expect(second.status == 0)
+    #expect(try steps(second) == ["pvi (bow),1,reused", "divergence,2,reused", "label-issues,3,reused", "conflicts,4,reused", "evaluate,5,reused",
+                                  "suspects,7,ran"])
+    #expect(second.stderr.contains("pvi (bow): run 1 of "), "it says which run it reuses: \(second.stderr)")
+
+    // A file without a label column: ingest's message, status 1, no sample stored.
+    try "text,foo\nhello,1\n".write(toFile: folder + "/nolabel.csv", atomically: true, encoding: .utf8)
+    let bad = try dq(["check", "nolabel.csv", "--db", "bad.sqlite"], directory: folder)
+    #expect(bad.status == 1 && bad.stderr.contains("cannot tell which column holds the label"), "\(bad.stderr)")
+    #expect(try Store(path: folder + "/bad.sqlite").database.row("SELECT count(*) FROM samples")?.int(0) == 0)
+    let missing = try dq(["check", "absent.csv", "--db", "bad.sqlite"], directory: folder)
+    #expect(missing.status == 1 && missing.stderr.contains("absent.csv"), "\(missing.stderr)")
+}
