@@ -120,6 +120,8 @@ package enum EvaluateRun {
         let probe: (any ModelFamily)?
         let cartographyParameters: ModelParameters?
         let groups: [Int64: String]?
+        /// Every cross-fit's fits (the given labels, then each repeat; g′ and g per fold), for the progress line.
+        let fits: TrainingProgress
 
         init(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws {
             (self.options, self.observer) = (options, observer)
@@ -140,6 +142,7 @@ package enum EvaluateRun {
                 return try Specification.parse(text, file: file, labels: labels)
             }
             (family, modelParameters) = try options.model.family(observer: observer, onStep: nil)
+            fits = TrainingProgress(fits: (options.repeats + 1) * (options.embedModel == nil ? 1 : 2) * options.folds * 2, observer: observer)
             groups = try PVIRun.groupKeys(samples, by: "text")
             if let groups { try PVIEstimation.checkGroups(groups.values, folds: options.folds) }
             probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
@@ -179,7 +182,9 @@ package enum EvaluateRun {
                                   seed: seed, group: groups.map { keys in { keys[$0.id]! } },
                                   progress: { message in
                                       try observer.checkInterrupt()
-                                      if message.contains(": fitting g′") { observer.progress("\(what): \(message)") }
+                                      if message.contains(": fitting") { fits.begin("\(what): \(message)") }
+                                      observer.detail("\(what): \(message)")
+                                      fits.show(fits.label)
                                   },
                                   interrupt: observer.checkInterrupt)
         }

@@ -166,8 +166,9 @@ package enum PVIRun {
                     progress: { message in
                         try observer.checkInterrupt()
                         if message.contains(": fitting") { progress.begin(message) }
-                        observer.endProgress()
-                        observer.note(message)
+                        // Each fit's solver detail only for whoever asked (DQ_VERBOSE); the line shows where the run is.
+                        observer.detail(message)
+                        progress.show(message)
                     },
                     interrupt: observer.checkInterrupt)
             },

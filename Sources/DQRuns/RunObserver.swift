@@ -14,6 +14,8 @@ package struct RunObserver {
     package var endProgress: () -> Void
     /// Throws when the run should stop (Ctrl-C); called at every checkpoint of long work.
     package var checkInterrupt: () throws -> Void
+    /// A line of detail (each fit's solver iterations), for whoever asked for it.
+    package var detail: (String) -> Void = { _ in }
 
     package init(note: @escaping (String) -> Void, progress: @escaping (String) -> Void, endProgress: @escaping () -> Void,
                 checkInterrupt: @escaping () throws -> Void) {
@@ -48,6 +50,21 @@ final class TrainingProgress {
     func begin(_ label: String) {
         fitsStarted += 1
         self.label = label
+    }
+
+    /// A progress line for a fit that reports no steps (bow, the embeddings probe): `message`,
+    /// the share of the run's fits begun, and the time left at the pace so far.
+    func show(_ message: String) {
+        let done = Double(max(fitsStarted, 1) - 1) / Double(fits)
+        let elapsed = Date().timeIntervalSince(started)
+        let left = done > 0 ? " · about \(Self.duration(elapsed * (1 - done) / done)) left" : ""
+        observer.progress("\(message) · fit \(max(fitsStarted, 1)) of \(fits), \(Self.duration(elapsed)) so far\(left)")
+    }
+
+    /// "42s", "3m05s".
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s < 60 ? "\(s)s" : "\(s / 60)m" + String(format: "%02d", s % 60) + "s"
     }
 
     func step(_ progress: DQLearning.TrainingProgress) throws {

@@ -26,8 +26,13 @@ package enum Terminal {
 
     /// A run's notes and progress on standard error; Ctrl-C stops it at its next checkpoint.
     package static var observer: RunObserver {
-        RunObserver(note: note, progress: progress, endProgress: endProgress, checkInterrupt: Interrupt.check)
+        var observer = RunObserver(note: note, progress: progress, endProgress: endProgress, checkInterrupt: Interrupt.check)
+        if verbose { observer.detail = { endProgress(); note($0) } }
+        return observer
     }
+
+    /// `DQ_VERBOSE=1`: each fit's detail (folds, solver iterations) as notes too.
+    package static let verbose = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["DQ_VERBOSE"]?.lowercased() ?? "")
 }
 
 /// Ctrl-C while long work runs: the first press asks the work to stop at its next checkpoint

@@ -42,3 +42,27 @@ import DQText
     let missing = try dq(["check", "absent.csv", "--db", "bad.sqlite"], directory: folder)
     #expect(missing.status == 1 && missing.stderr.contains("absent.csv"), "\(missing.stderr)")
 }
+
+/// Under a terminal, long work shows where it is and the time left; piped, it prints no progress
+/// (and no per-fit detail unless DQ_VERBOSE asks for it). `script` gives the command a terminal.
+@Test func progressWithATimeEstimateOnATerminalAndNoneWhenPiped() throws {
+    let db = try trecStore()
+    let script = "/usr/bin/script"
+    try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux's script gives dq a terminal here")
+    for command in [["pvi", "--model", "bow"], ["evaluate", "--repeats", "2"]] {
+        let line = ([dqExecutable.path] + command + ["--db", db]).map { "'\($0)'" }.joined(separator: " ") + " > /dev/null"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["-q", "-e", "-c", line, "/dev/null"]
+        let out = Pipe()
+        (process.standardOutput, process.standardError) = (out, Pipe())
+        try process.run()
+        let shown = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && shown.contains(" of ") && shown.contains("left"), "\(command): \(shown.suffix(300))")
+        let piped = try dq(command + ["--db", db])
+        #expect(piped.status == 0 && !piped.stderr.contains("left") && !piped.stderr.contains("L-BFGS"), "\(command): \(piped.stderr)")
+    }
+    let verbose = try dq(["pvi", "--model", "bow", "--db", db], environment: ["DQ_VERBOSE": "1"])
+    #expect(verbose.stderr.contains("L-BFGS iterations"), "\(verbose.stderr)")
+}

@@ -31,5 +31,5 @@ import DQTestSupport
 }
 
 @Test func fetchingAModelThatIsNeitherKnownNorARepositoryIsRefusedWithoutTheNetwork() throws {
-    #expect(throws: OptionError("unknown model 'bert-huge'; known: tiny-bert, or give owner/name")) { try ModelsRun.fetch("bert-huge", revision: "main") }
+    #expect(throws: OptionError("unknown model 'bert-huge'; known: minilm, minilm-l3, tiny-bert, or give owner/name")) { try ModelsRun.fetch("bert-huge", revision: "main") }
 }
