@@ -1,4 +1,5 @@
 import DQStore
+import DQText
 
 /// Which dataset, and which of its splits, a run works on. nil name: the store's only dataset.
 package struct DatasetSelection: Sendable, Equatable {
@@ -59,5 +60,29 @@ extension Store {
     package func requiredRun(_ id: Int64?, kind: RunKind, dataset: ResolvedDataset) throws -> RunRecord {
         guard let run = try chosenRun(id, kind: kind, dataset: dataset) else { throw RunError.noRun(kind, dataset: dataset.name) }
         return run
+    }
+}
+
+extension RunRecord {
+    /// What a run was made on, read from its stored parameters whatever its kind: its model
+    /// (with the checkpoint of an embeddings probe), the splits it covered (nil: all), and the
+    /// transform of its inputs.
+    package var made: (model: String?, splits: [String]?, transform: String?) {
+        let json = try? JSONValue.parse(parametersJSON)
+        var model = json?["model"]?.scalarText
+        if model == "embeddings", let checkpoint = json?["checkpoint"]?.scalarText { model = "embeddings:" + checkpoint }
+        var splits: [String]?
+        if case .array(let list)? = json?["splits"] { splits = list.compactMap(\.scalarText) }
+        if let train = json?["train_split"]?.scalarText, let evaluate = json?["eval_split"]?.scalarText { splits = ["\(train)→\(evaluate)"] }
+        return (model, splits, json?["transform"]?.scalarText)
+    }
+
+    /// "pvi run 2 (bow; split train; started 2026-12-06T08:19:11Z)", for the line a command
+    /// prints about the run it used.
+    package var described: String {
+        let m = made
+        let parts = [m.model, m.splits.map { "split \($0.joined(separator: ","))" } ?? "every split", m.transform.map { "\($0) inputs" },
+                     "started \(startedAt)"].compactMap { $0 }
+        return "\(kind.rawValue) run \(id) (\(parts.joined(separator: "; ")))"
     }
 }

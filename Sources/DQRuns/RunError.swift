@@ -7,6 +7,9 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
     case noSamples(dataset: String, splits: [String]?)
     /// The run whose samples an analysis judges scored none of the splits asked for.
     case splitNotScored(splits: [String], dataset: String, kind: RunKind, run: Int64)
+    /// A selection asked for some splits, but the run it would build on also scored other splits'
+    /// samples (their PVI or data map was fitted with those samples).
+    case runCoversOtherSplits(run: String, splits: [String], others: [String])
     case tooFewSamples(dataset: String, count: Int)
     case tooFewLabels(dataset: String)
     /// The dataset has no finished run of this kind to build on.
@@ -48,6 +51,9 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
             return "dataset \(dataset) has no samples" + (splits.map { " in split \($0.joined(separator: ","))" } ?? "")
         case let .splitNotScored(splits, dataset, kind, run):
             return "run \(run) (\(kind.command)) scored no sample of split \(splits.joined(separator: ",")) of dataset \(dataset)"
+        case let .runCoversOtherSplits(run, splits, others):
+            return "\(run) also scored split \(others.joined(separator: ",")), so its scores of split \(splits.joined(separator: ",")) were fitted "
+                + "with those samples; make a run on split \(splits.joined(separator: ",")) alone (--split) and pass it with --run"
         case let .tooFewSamples(dataset, count):
             return "dataset \(dataset) has too few samples (\(count))"
         case let .tooFewLabels(dataset):

@@ -67,6 +67,8 @@ package enum SelectRun {
         package var sourceRun: Int64
         package var sourceKind: RunKind
         package var rule: String
+        /// The run the selection was made from, described.
+        package var sourceDescribed: String
         /// The kept samples as the dataset CSV.
         package var csv: String
         package var kept: Int
@@ -79,8 +81,15 @@ package enum SelectRun {
         let dataset = try store.resolve(selection)
         let kind = rule.sourceKind
         let source = try store.requiredRun(sourceRun, kind: kind, dataset: dataset)
-        // With --split, only the run's samples of those splits are candidates.
+        // With --split, the run must have scored those splits alone: a PVI or data map fitted with
+        // other splits' samples would carry them into the selection.
         let inSplits = try dataset.splits.map { Set(try store.samples(dataset: dataset.id, splits: $0).map(\.id)) }
+        if let splits = dataset.splits {
+            let scored = kind == .pvi ? try store.pviRows(run: source.id).map(\.sampleID) : try store.cartographyPoints(run: source.id).map(\.sampleID)
+            let bySample = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0.split) })
+            let others = Set(scored.compactMap { bySample[$0] }).subtracting(splits).sorted()
+            if !others.isEmpty { throw RunError.runCoversOtherSplits(run: source.described, splits: splits, others: others) }
+        }
         let kept: [Int64]
         let description: String
         switch rule {
@@ -108,6 +117,7 @@ package enum SelectRun {
                 try store.writeSelection(run: run, samples: samples.map(\.id))
                 try write(csv)
             })
-        return Outcome(run: run, sourceRun: source.id, sourceKind: kind, rule: description, csv: csv, kept: samples.count)
+        return Outcome(run: run, sourceRun: source.id, sourceKind: kind, rule: description, sourceDescribed: source.described, csv: csv,
+                       kept: samples.count)
     }
 }

@@ -5,6 +5,7 @@ extension SuspectsRun.Outcome {
     /// The first `top` suspects with their reasons.
     package func table(top: Int) -> Table {
         let used = sources.map { "\($0.kind.rawValue) run \($0.run)" }.joined(separator: ", ")
+        let runsUsed = sourceRuns.isEmpty ? "" : "Runs used (the latest of each kind): " + sourceRuns.joined(separator: "; ") + ". "
         let method = calibratedBy.map {
             "scored by the fusion dq evaluate run \($0) fitted on planted errors: a suspicion score, higher is likelier wrong; it is not "
                 + "the probability that the label is wrong (it was fitted to find planted errors at the rates evaluate planted)"
@@ -29,7 +30,7 @@ extension SuspectsRun.Outcome {
                     + [.text(s.group == .ambiguous ? "\(s.ambiguity.formatted(digits: 2)) ambiguous"
                             : s.ambiguity.formatted(digits: 2)), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
             },
-            note: weakModels.map { $0 + " " }.joined() + "The list's length: \(lengthRule). Samples \(method). " + ambiguityNote
+            note: weakModels.map { $0 + " " }.joined() + runsUsed + "The list's length: \(lengthRule). Samples \(method). " + ambiguityNote
                 + (calibratedOnAudit.map { c in
                     "P(wrong): the probability that the label is wrong, calibrated on the \(c.reviewed) reviewed samples of audit run "
                         + "\(auditReport?.run ?? 0) (a logistic regression on the score's rank, each review weighted by the samples it stands for); "

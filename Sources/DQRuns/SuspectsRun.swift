@@ -57,6 +57,8 @@ package enum SuspectsRun {
         package var suspects: [Entry]
         /// The runs used, in signal order.
         package var sources: [(kind: RunKind, run: Int64)]
+        /// Each of them described: model, splits, start.
+        package var sourceRuns: [String]
         /// Analyses not run yet.
         package var missing: [RunKind]
         package var samples: [Int64: Sample]
@@ -110,7 +112,8 @@ package enum SuspectsRun {
                                probability: s.probability, ambiguity: s.ambiguity)
                 })
             })
-        return Outcome(run: run, suspects: list.entries, sources: inputs.sources, missing: inputs.missing, samples: inputs.samples,
+        return Outcome(run: run, suspects: list.entries, sources: inputs.sources, sourceRuns: try inputs.sources.map { try store.run($0.run).described },
+                       missing: inputs.missing, samples: inputs.samples,
                        calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable,
                        calibrationBeaten: inputs.calibrationBeaten, lengthRule: list.rule, estimate: list.estimate,
                        strengths: inputs.views.map { ($0.model, $0.strength) }, countCheckedBy: inputs.response?.run, audit: list.audit,

@@ -70,3 +70,25 @@ private func trecStore() throws -> (Store, trainIDs: Set<Int64>, testIDs: Set<In
         try SuspectsRun.run(store: store, dataset: DatasetSelection(name: "trec", splits: ["dev"]), options: .init())
     }
 }
+
+@Test func aSelectionOfOneSplitRefusesARunFittedOnOthersAndRunsSayWhatTheyWereMadeOn() throws {
+    let (store, train, _) = try trecStore()
+    let trainOnly = DatasetSelection(name: "trec", splits: ["train"])
+    let rule = try SelectRun.Rule(dropLowest: .count(10), keepHardest: nil, region: nil)
+    let both = try #require(try store.latestRun(dataset: try store.requireDataset("trec"), kind: .pvi))
+    #expect(both.made.model == "bow" && both.made.splits == nil && both.described.hasPrefix("pvi run \(both.id) (bow; every split; started "))
+    // The latest PVI run was fitted on train and test: its train scores carry the test rows.
+    #expect(throws: RunError.runCoversOtherSplits(run: both.described, splits: ["train"], others: ["test"])) {
+        try SelectRun.run(store: store, dataset: trainOnly, sourceRun: nil, rule: rule, out: "kept.csv") { _ in }
+    }
+    var pvi = PVIRun.Options()
+    (pvi.scheme, pvi.null) = (.crossFit(folds: 3), .prior)
+    let trainRun = try PVIRun.run(store: store, dataset: trainOnly, options: pvi).run
+    let selected = try SelectRun.run(store: store, dataset: trainOnly, sourceRun: nil, rule: rule, out: "kept.csv") { _ in }
+    #expect(selected.sourceRun == trainRun && selected.kept == train.count - 10 && selected.sourceDescribed.contains("split train"))
+    // dq runs shows each run's model, splits and transform.
+    let runs = try SummaryTables.runs(store, dataset: "trec")
+    #expect(runs.columns.prefix(6) == ["run", "kind", "dataset", "model", "splits", "transform"])
+    let pviRows = runs.rows.filter { $0[1] == .text("pvi") }
+    #expect(pviRows.map { $0[4] } == [.text("train"), .text("all")] && pviRows.allSatisfy { $0[3] == .text("bow") })
+}
