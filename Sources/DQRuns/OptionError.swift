@@ -32,3 +32,32 @@ package struct OptionError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+/// "Did you mean": the closest of some names to a misspelt one.
+package enum Suggestion {
+    /// The name nearest `word` by edit distance, when it is near enough to be a slip (at most a
+    /// third of its letters, and at least 1, wrong) and `word` is not one of them.
+    package static func closest(_ word: String, among names: [String]) -> String? {
+        guard !names.contains(word) else { return nil }
+        let limit = max(1, word.count / 3)
+        let scored = names.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance, with a transposition of two neighbours counted as one edit.
+    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+}

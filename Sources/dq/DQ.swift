@@ -41,6 +41,10 @@ struct DQ: ParsableCommand {
     )
 
     static func main() {
+        let names = configuration.groupedSubcommands.flatMap(\.subcommands).map { $0._commandName }
+        if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-"), let near = Suggestion.closest(first, among: names) {
+            exit(withError: ValidationError("unknown command '\(first)'; did you mean `dq \(near)`?"))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

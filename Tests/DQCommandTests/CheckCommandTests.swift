@@ -66,3 +66,13 @@ import DQText
     let verbose = try dq(["pvi", "--model", "bow", "--db", db], environment: ["DQ_VERBOSE": "1"])
     #expect(verbose.stderr.contains("L-BFGS iterations"), "\(verbose.stderr)")
 }
+
+@Test func aMisspeltCommandGetsTheNearestOne() throws {
+    let result = try dq(["sucpects", "--db", scratchPath("typo.sqlite")])
+    #expect(result.status != 0 && result.stderr.contains("unknown command 'sucpects'; did you mean `dq suspects`?"), "\(result.stderr)")
+    let swapped = try dq(["ingset", "x.csv"])
+    #expect(swapped.stderr.contains("did you mean `dq ingest`?"), "\(swapped.stderr)")
+    // Nothing near: the parser's own message.
+    let far = try dq(["frobnicate"])
+    #expect(far.status != 0 && !far.stderr.contains("did you mean"), "\(far.stderr)")
+}
