@@ -57,7 +57,7 @@ package enum BiasRun {
             let byID = Dictionary(uniqueKeysWithValues: try store.pviRows(run: run.id).map { ($0.sampleID, $0.probabilities[k]) })
             samples = samples.filter { byID[$0.id] != nil }
             probabilities = samples.map { byID[$0.id]! }
-            source = "model rates: mean p′(\(label) | x) of pvi run \(run.id) (\(samples.count) samples it scored)"
+            source = "model rates: mean p′(\(label) | x) of \(run.described) (\(samples.count) samples it scored)"
         }
         let result = LexicalBias.analyse(
             texts: samples.map { [$0.text, $0.textPair].compactMap { $0 } }, labels: samples.map(\.label), label: label,

@@ -23,7 +23,9 @@ package enum CheckRun {
         /// The folder for the report and the review file; nil: the store's folder.
         package var outputDirectory: String?
 
-        package init() {}
+        package init(ingest: IngestRun.Options = IngestRun.Options(), preset: Preset = .standard) {
+            (self.ingest, self.preset) = (ingest, preset)
+        }
 
         package func validate(files: [String]) throws(OptionError) {
             try ingest.validate()

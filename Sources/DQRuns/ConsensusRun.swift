@@ -12,7 +12,7 @@ package enum ConsensusRun {
     package struct Options: Sendable {
         package var dataset: String?
         package var splits: [String]?
-        /// nil: CROWDLAB when there are probabilities (--probs or --pvi-run), else Dawid–Skene.
+        /// nil: CROWDLAB when there are probabilities (--probs or --run), else Dawid–Skene.
         package var method: Consensus.Method?
         /// Out-of-sample probabilities in `dq label-issues --probs` format (id, label, one column per label).
         package var probs: String?
@@ -141,7 +141,7 @@ package enum ConsensusRun {
             labels = try record.parameters(PVIParameters.self).labels
             for row in try store.pviRows(run: record.id) { byID[row.sampleID] = row.probabilities }
             parameters.pviRun = record.id
-            probabilitiesFrom = "PVI run \(record.id)"
+            probabilitiesFrom = record.described
         }
         let missing = data.samples.filter { byID[$0.id] == nil }
         guard missing.isEmpty else {

@@ -120,6 +120,7 @@ package enum LabelIssuesRun {
             parameters.labels = labels
         } else {
             let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
+            observer.note("the probabilities of \(record.described)")
             labels = try record.parameters(PVIParameters.self).labels
             for row in try store.pviRows(run: record.id) where samples[row.sampleID] != nil {
                 guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {

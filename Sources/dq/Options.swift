@@ -92,7 +92,7 @@ struct CommaList: ExpressibleByArgument {
 /// the flag `--train-split`, except where a flag is named otherwise.
 enum Flags {
     static let renamed = ["importProbabilities": "--import-probs", "probabilities": "--probs", "learningRate": "--lr", "labelsFile": "--labels",
-                          "byAnnotator": "--by annotator", "specsFile": "--specs"]
+                          "byAnnotator": "--by annotator", "specsFile": "--specs", "pviRun": "--run"]
 
     static func flag(_ property: String) -> String { flag(property, renamed: [:]) }
 

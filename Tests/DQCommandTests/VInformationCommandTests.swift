@@ -58,9 +58,12 @@ private func trecWithPVI() throws -> String {
     #expect(try run.parameters(LabelIssuesParameters.self).pviRun == 1)
     // A run set up unlike the first is named, with what differs.
     #expect(try dq(["pvi", "--model", "bow", "--folds", "3", "--null", "prior", "--db", db]).status == 0)
-    let mixed = try dq(["vinfo", "compare", "1", "5", "--db", db, "--bootstrap", "100"])
+    let mixed = try dq(["vinfo", "compare", "--runs", "1,5", "--db", db, "--bootstrap", "100"])
     #expect(mixed.stdout.contains("Warning: run 5 differs from run 1 in null model (trained vs prior), folds (2 vs 3)"), "\(mixed.stdout)")
     #expect(mixed.stdout.contains("leave out training variance"))
+    // Run ids go in a comma list, as everywhere; a word among them is an error that says so.
+    let word = try dq(["vinfo", "compare", "--runs", "1,five", "--db", db])
+    #expect(word.status != 0 && word.stderr.contains("--runs takes run ids, comma-separated; 'five' is not one"), "\(word.stderr)")
 }
 
 @Test func biasReportsTermRatesAndThePinnedBias() throws {

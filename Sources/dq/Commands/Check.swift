@@ -22,11 +22,7 @@ struct Check: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    var options: CheckRun.Options {
-        var o = CheckRun.Options()
-        (o.ingest, o.preset) = (flags.options, preset)
-        return o
-    }
+    var options: CheckRun.Options { CheckRun.Options(ingest: flags.options, preset: preset) }
 
     func validate() throws { try Flags.check { () throws(OptionError) in try options.validate(files: files) } }
 

@@ -7,7 +7,7 @@ struct ConsensusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "consensus", abstract: "One label per sample from its annotators, with the quality of each consensus and each annotator.", discussion: """
         Methods: majority (ties broken as cleanlab breaks them), dawid-skene (each annotator's confusion matrix by EM, as crowd-kit \
         fits it), crowdlab (annotators and a model's out-of-sample probabilities, as cleanlab's get_label_quality_multiannotator). The \
-        default is crowdlab with --probs or --pvi-run, else dawid-skene. --save-as NAME stores a dataset whose labels are the consensus, \
+        default is crowdlab with --probs or --run, else dawid-skene. --save-as NAME stores a dataset whose labels are the consensus, \
         for the other analyses. More: docs/commands/consensus.md.
 
         Examples:
@@ -20,7 +20,7 @@ struct ConsensusCommand: ParsableCommand {
     @OptionGroup var data: DatasetOptions
     @Option(help: "majority, dawid-skene or crowdlab.") var method: ConsensusRun.Method?
     @Option(help: ArgumentHelp("CROWDLAB's out-of-sample probabilities: a CSV with id, label and one column per label (as dq label-issues --probs).", valueName: "file")) var probs: String?
-    @Option(help: ArgumentHelp("CROWDLAB: the PVI run whose probabilities to use.", valueName: "run")) var pviRun: Int64?
+    @Option(name: .customLong("run"), help: ArgumentHelp("CROWDLAB: the `dq pvi` run whose probabilities to use. Default: the dataset's latest.", valueName: "run")) var pviRun: Int64?
     @Option(help: ArgumentHelp("Save the consensus as a new dataset of this name.", valueName: "name")) var saveAs: String?
     @Option(help: "How many items to list.") var top = ConsensusRun.Options().top
     @OptionGroup var output: SampleOutputOptions

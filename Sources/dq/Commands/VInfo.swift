@@ -12,12 +12,12 @@ struct VInfoCompare: ParsableCommand {
         run (paired when both scored the same samples). More: docs/commands/vinfo.md.
 
         Examples:
-          dq vinfo compare 3 5 7
+          dq vinfo compare --runs 3,5,7
           dq vinfo compare --dataset mnli
           dq vinfo compare --dataset snli,mnli --model bow --per-label
         """)
 
-    @Argument(help: "`dq pvi` run ids. Default: the latest run of each model and transformation of --dataset.") var runs: [Int64] = []
+    @Option(help: ArgumentHelp("`dq pvi` runs, comma-separated. Default: the latest run of each model and transformation of --dataset.", valueName: "a,b")) var runs: CommaList?
     @Option(help: ArgumentHelp("Datasets whose runs to compare (comma-separated). Default: the only one.", valueName: "a,b")) var dataset: CommaList?
     @Option(help: ArgumentHelp("Only runs of these model families (comma-separated).", valueName: "bow,tiny-bert")) var model: CommaList?
     @Flag(help: "Also each label's V-information.") var perLabel = false
@@ -27,10 +27,13 @@ struct VInfoCompare: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     var options: VInfoRun.Options {
-        VInfoRun.Options(runs: runs, datasets: dataset?.values, models: model.map { Set($0.values) }, perLabel: perLabel, bootstrap: bootstrap, seed: seed)
+        VInfoRun.Options(runs: runs?.values.compactMap { Int64($0) } ?? [], datasets: dataset?.values, models: model.map { Set($0.values) }, perLabel: perLabel, bootstrap: bootstrap, seed: seed)
     }
 
-    func validate() throws { try Flags.check(options.validate) }
+    func validate() throws {
+        if let bad = runs?.values.first(where: { Int64($0) == nil }) { throw ValidationError("--runs takes run ids, comma-separated; '\(bad)' is not one") }
+        try Flags.check(options.validate)
+    }
 
     func run() throws {
         try output.emit(try VInfoRun.run(store: try store.open(), options: options))
