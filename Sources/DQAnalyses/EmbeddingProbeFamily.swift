@@ -77,6 +77,15 @@ package final class EmbeddingProbeFamily: CrossFittingFamily {
         try kept?.keep(Array(zip(missing, vectors)).map { (text: $0, vector: $1) })
     }
 
+    /// Each input's sentence vector, embedding the texts not embedded yet: its text's, or in a
+    /// pair dataset its two texts' side by side (a missing second text is the empty text's).
+    package func vectors(_ inputs: [(text: String, pair: String?)]) throws -> [[Float]] {
+        let pairs = inputs.contains { $0.pair != nil }
+        let inputs = pairs ? inputs.map { (text: $0.text, pair: $0.pair ?? "") } : inputs
+        try embedMissing(inputs)
+        return inputs.map { cache[$0.text]! + ($0.pair.map { cache[$0]! } ?? []) }
+    }
+
     /// The dimension of the features of these inputs: pairs have four blocks.
     static func dimension(width: Int, pairs: Bool) -> Int { pairs ? 4 * width : width }
 

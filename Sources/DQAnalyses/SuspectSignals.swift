@@ -9,6 +9,8 @@ package enum SignalID: Hashable, Sendable {
     case specifications
     case conflicts
     case annotators
+    /// The labels of a sample's nearest neighbours in a sentence encoder's space (`Neighbours`).
+    case neighbours
 
     /// How tables, reasons and `dq evaluate`'s figures name the signal.
     package var name: String {
@@ -19,6 +21,7 @@ package enum SignalID: Hashable, Sendable {
         case .specifications: "specifications"
         case .conflicts: "conflicting duplicates"
         case .annotators: "annotator disagreement"
+        case .neighbours: "embedding neighbours"
         }
     }
 
@@ -30,6 +33,7 @@ package enum SignalID: Hashable, Sendable {
         case .specifications: "specifications"
         case .conflicts: "conflicts"
         case .annotators: "annotators"
+        case .neighbours: "neighbours"
         }
     }
 
@@ -42,6 +46,7 @@ package enum SignalID: Hashable, Sendable {
         case .specifications: ("specifications", nil)
         case .conflicts: ("conflicts", nil)
         case .annotators: ("annotators", nil)
+        case .neighbours: ("neighbours", nil)
         }
     }
 
@@ -54,6 +59,7 @@ package enum SignalID: Hashable, Sendable {
         case ("specifications", nil): self = .specifications
         case ("conflicts", nil): self = .conflicts
         case ("annotators", nil): self = .annotators
+        case ("neighbours", nil): self = .neighbours
         default: return nil
         }
     }
@@ -173,6 +179,11 @@ extension SuspectScoring.Signal {
     package static func specifications(score: [Double], reasons: [String?], explain: Bool) -> SuspectScoring.Signal {
         .init(id: .specifications, suspicion: score, sparse: true,
               reasons: explain ? reasons.map { $0 ?? "no other label's specifications match" } : [])
+    }
+
+    /// The similarity-weighted share of the nearest neighbours with another label (`Neighbours.disagreement`).
+    package static func neighbours(suspicion: [Double], reasons: [String], explain: Bool) -> SuspectScoring.Signal {
+        .init(id: .neighbours, suspicion: suspicion, sparse: false, reasons: explain ? reasons : [])
     }
 
     /// The similarity of the closest differently labelled near-duplicate (0 when none).

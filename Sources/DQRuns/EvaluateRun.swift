@@ -117,7 +117,7 @@ package enum EvaluateRun {
         let specifications: [Specification]?
         let family: any ModelFamily
         let modelParameters: ModelParameters
-        let probe: (any ModelFamily)?
+        let probe: EmbeddingProbeFamily?
         let cartographyParameters: ModelParameters?
         let groups: [Int64: String]?
         /// Every cross-fit's fits (the given labels, then each repeat; g′ and g per fold), for the progress line.
@@ -207,6 +207,8 @@ package enum EvaluateRun {
             }
             // `hard`: flips fall where the models split between the given label and another.
             let ambiguity = options.mode == .hard ? Ambiguity.models(probabilities: Self.mean(clean), given: given, classes: labels.count) : []
+            // With an encoder: each text's nearest neighbours, found once; their labels change per repeat.
+            let nearest = try probe.map { try Neighbours.nearest($0.vectors(samples.map { ($0.text, $0.textPair) }), k: Neighbours.defaultK) }
             var result = Result()
             result.counts = [EvaluationCountRow(repeatIndex: 0, samples: samples.count, rate: 0, planted: 0, counted: count(clean, labels: given))]
             var features: [[[Double]]] = [], targets: [[Bool]] = []
@@ -220,7 +222,7 @@ package enum EvaluateRun {
                                        seed: seed ^ 0xD1B5_4A32_D192_ED03)
                 let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
                 let start = Date()
-                let (signals, models) = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r)
+                let (signals, models) = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r, nearest: nearest)
                 result.counts.append(EvaluationCountRow(repeatIndex: r + 1, samples: samples.count, rate: rate, planted: noise.count,
                                                         counted: count(models, labels: noise.labels)))
                 for (signal, seconds) in signals {
@@ -262,7 +264,8 @@ package enum EvaluateRun {
         /// confident learning from each cross-fitted model family (one source per model), the
         /// cartography of a BERT family trained on the copy, specifications, conflicting duplicates.
         /// Also returns each family's probabilities (n × labels).
-        func signals(_ noisy: [Sample], noisy labelIndex: [Int], seed: UInt64, repeat r: Int) throws
+        func signals(_ noisy: [Sample], noisy labelIndex: [Int], seed: UInt64, repeat r: Int,
+                     nearest: [[(index: Int, similarity: Float)]]?) throws
             -> (signals: [(signal: SuspectScoring.Signal, seconds: Double)], models: [[Double]]) {
             var out: [(signal: SuspectScoring.Signal, seconds: Double)] = []
             var models: [[Double]] = []
@@ -276,6 +279,11 @@ package enum EvaluateRun {
                 let pair = SuspectScoring.Signal.model(view, runnerUp: nil)
                 out += [(pair[0], fitted), (pair[1], Date().timeIntervalSince(start))]
                 models.append(view.probabilities)
+            }
+            if let nearest {
+                let start = Date()
+                let disagreement = Neighbours.disagreement(nearest, labels: labelIndex, classes: labels.count)
+                out.append((.neighbours(suspicion: disagreement.suspicion, reasons: [], explain: false), Date().timeIntervalSince(start)))
             }
             if var cartography = options.cartography {
                 let start = Date()

@@ -225,6 +225,34 @@ extension SuspectsRun {
                 views.append(view)
                 sources.append((.pvi, run.id))
             }
+            if let (run, parameters, _) = modelRuns.first(where: { $0.1.model.model == "embeddings" }) {
+                try addNeighbours(store: store, run: run, parameters: parameters)
+            }
+        }
+
+        /// The labels of each sample's nearest neighbours in the space of the encoder an
+        /// embeddings PVI run used, from the vectors that run stored; nothing when they are gone.
+        mutating func addNeighbours(store: Store, run: RunRecord, parameters: PVIParameters) throws {
+            guard let probe = try? parameters.model.family(seed: 0, run: run.id) as? EmbeddingProbeFamily else { return }
+            let key = probe.encoderKey
+            probe.kept = (lookup: { try store.embeddings(encoder: key, texts: $0) }, keep: { _ in })
+            // Only stored vectors: a suspects list never embeds texts.
+            probe.onEmbed = { _, _ in throw RunError.cannotRead(file: probe.directory, what: "stored embeddings of") }
+            guard let vectors = try? probe.vectors(ids.map { (samples[$0]!.text, samples[$0]!.textPair) }) else { return }
+            let labelIndex = Dictionary(uniqueKeysWithValues: parameters.labels.enumerated().map { ($1, $0) })
+            let given = ids.map { labelIndex[samples[$0]!.label] ?? 0 }
+            let nearest = Neighbours.nearest(vectors, k: Neighbours.defaultK)
+            let (suspicion, rival) = Neighbours.disagreement(nearest, labels: given, classes: parameters.labels.count)
+            let reasons = ids.indices.map { i -> String in
+                guard let r = rival[i], let near = nearest[i].first(where: { given[$0.index] == r }), let neighbour = samples[ids[near.index]] else {
+                    return String(format: "embedding neighbours: %.0f%% carry another label", suspicion[i] * 100)
+                }
+                let count = nearest[i].filter { given[$0.index] == r }.count
+                return String(format: "%d of %d nearest texts are %@ (%@: \"%@\", similarity %.2f)", count, nearest[i].count, parameters.labels[r],
+                              neighbour.displayID, String(neighbour.text.prefix(60)), near.similarity)
+            }
+            signals.append(.neighbours(suspicion: suspicion, reasons: reasons, explain: true))
+            suggestions.append(rival.map { $0.map { parameters.labels[$0] } })
         }
 
         /// One model run's rows in signal positions (rows of samples outside the selection are left out).

@@ -95,12 +95,12 @@ import DQText
     let evaluation = try EvaluateRun.run(store: store, dataset: questions, options: evaluate)
     let signals = Set(evaluation.metrics.map(\.signal))
     #expect(signals.isSuperset(of: ["bow PVI", "confident learning (bow)", "embeddings PVI", "confident learning (embeddings)",
-                                    EvaluateRun.merged, EvaluateRun.calibrated, EvaluateRun.ensemble]))
+                                    "embedding neighbours", EvaluateRun.merged, EvaluateRun.calibrated, EvaluateRun.ensemble]))
     #expect(try store.run(evaluation.run).parameters(EvaluateParameters.self).embedModel == checkpoint)
     // The fusion needs the embeddings signals, which no stored run has yet: suspects fall back and say why.
     let fallback = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
     #expect(fallback.calibratedBy == nil && fallback.calibrationUnusable?.run == evaluation.run)
-    #expect(fallback.calibrationUnusable?.missing == ["embeddings PVI", "confident learning (embeddings)"])
+    #expect(fallback.calibrationUnusable?.missing == ["embeddings PVI", "confident learning (embeddings)", "embedding neighbours"])
     #expect(fallback.table(top: 1).note?.contains("dq pvi --model embeddings:DIR") == true)
 
     var probeOptions = bowOptions()
@@ -114,7 +114,11 @@ import DQText
     #expect(both.sources.filter { $0.kind == .pvi }.map(\.run) == [probe.run, bow.run])
     #expect(both.calibratedBy == evaluation.run && both.calibrationUnusable == nil)
     #expect(both.suspects.first?.reasons.map(\.signal) == ["embeddings PVI", "confident learning (embeddings)", "bow PVI", "confident learning (bow)",
-                                                         "conflicting duplicates"])
+                                                         "embedding neighbours", "conflicting duplicates"])
+    // The neighbours' reason names the nearest text with the rival label, when there is a rival.
+    let neighbourReasons = both.suspects.compactMap { $0.reasons.first { $0.signal == "embedding neighbours" }?.reason }
+    #expect(neighbourReasons.count == both.suspects.count && neighbourReasons.contains { $0.contains("nearest texts are") && $0.contains("similarity") },
+            "\(neighbourReasons.prefix(3))")
     #expect(try store.run(both.run).parameters(SuspectsParameters.self).sources["pvi 2"] == bow.run)
     // The default length: cleanlab's num_label_issues on the mean of the models that learned something, corrected by evaluate's planted errors.
     let labels = try store.run(bow.run).parameters(PVIParameters.self).labels
