@@ -9,6 +9,8 @@ import Foundation
 package enum Neighbours {
     /// How many neighbours vote (SimiFeat's default is 10).
     package static let defaultK = 10
+    /// Cosine similarity from which two texts count as near-duplicates by embedding.
+    package static let duplicateSimilarity: Float = 0.95
 
     /// Each vector's `k` most similar others by cosine similarity, most similar first (ties by
     /// index). Exact: the similarities are computed block by block with GEMM, never all at once.

@@ -248,8 +248,10 @@ extension SuspectsRun {
                     return String(format: "embedding neighbours: %.0f%% carry another label", suspicion[i] * 100)
                 }
                 let count = nearest[i].filter { given[$0.index] == r }.count
-                return String(format: "%d of %d nearest texts are %@ (%@: \"%@\", similarity %.2f)", count, nearest[i].count, parameters.labels[r],
-                              neighbour.displayID, String(neighbour.text.prefix(60)), near.similarity)
+                // At 0.95 or more the two texts say the same thing: a near-duplicate with another label.
+                let duplicate = near.similarity >= Neighbours.duplicateSimilarity ? "a near-duplicate by embedding has another label; " : ""
+                return duplicate + String(format: "%d of %d nearest texts are %@ (%@: \"%@\", similarity %.2f)", count, nearest[i].count,
+                                          parameters.labels[r], neighbour.displayID, String(neighbour.text.prefix(60)), near.similarity)
             }
             signals.append(.neighbours(suspicion: suspicion, reasons: reasons, explain: true))
             suggestions.append(rival.map { $0.map { parameters.labels[$0] } })
