@@ -2,6 +2,7 @@ import DQAnalyses
 import DQLearning
 import DQStore
 import DQText
+import Foundation
 
 /// The model family V a run fits: `bow`, `tiny-bert`, a Hugging Face BERT directory, or
 /// `embeddings:DIR` (a linear probe on that checkpoint's frozen sentence embeddings).
@@ -103,9 +104,12 @@ package struct ModelSettings: Sendable, Equatable {
         var options = SoftmaxRegression.Options(l2: l2)
         options.heldOutTolerance = heldOutTolerance
         let family = try EmbeddingProbeFamily(directory: directory, maxLength: maxLength, options: options)
+        let started = Date()
         family.onEmbed = { done, total in
             try observer.checkInterrupt()
-            observer.progress("embedding texts with \(directory): \(done) of \(total)")
+            let elapsed = Date().timeIntervalSince(started)
+            let left = done > 0 ? " · about \(TrainingProgress.duration(elapsed * Double(total - done) / Double(done))) left" : ""
+            observer.progress("embedding texts with \(directory): \(done) of \(total), \(TrainingProgress.duration(elapsed)) so far\(left)")
             if done == total { observer.endProgress() }
         }
         if let store {

@@ -6,7 +6,7 @@ extension ModelChoice: ExpressibleByArgument { package init?(argument: String) {
 /// The model family and its training settings, shared by `dq pvi` and `dq cartography`; each
 /// command has its own default family.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The model family V: bow (logistic regression on hashed n-grams), tiny-bert (BERT L=2, H=128), a Hugging Face BERT directory (fine-tuned), or embeddings:DIR (logistic regression on that checkpoint's frozen sentence embeddings; DIR may be a fetched encoder's name, e.g. minilm). Default: bow for pvi, tiny-bert for cartography.", valueName: "bow|tiny-bert|dir|embeddings:dir")) var model: ModelChoice?
+    @Option(help: ArgumentHelp("The model family V: bow (logistic regression on hashed n-grams), tiny-bert (BERT L=2, H=128), a Hugging Face BERT directory (fine-tuned), or embeddings:DIR (logistic regression on that checkpoint's frozen sentence embeddings; DIR may be a fetched encoder's name, e.g. minilm). cartography trains in epochs: tiny-bert or a BERT directory only. Default: bow for pvi, tiny-bert for cartography.", valueName: "bow|tiny-bert|dir|embeddings:dir")) var model: ModelChoice?
     @Option(help: ArgumentHelp("Pretrained weights for tiny-bert (a Hugging Face BERT directory).", valueName: "dir")) var weights: String?
     @Option(help: "BERT training epochs. Default: 3 fine-tuning pretrained weights, 10 from random initialisation.") var epochs: Int?
     @Option(help: "BERT mini-batch size.") var batchSize = ModelSettings(model: .bow).batchSize
