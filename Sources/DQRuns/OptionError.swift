@@ -37,12 +37,29 @@ package struct OptionError: Error, CustomStringConvertible, Equatable {
 package enum Suggestion {
     /// The name nearest `word` by edit distance, when it is near enough to be a slip (at most a
     /// third of its letters, and at least 1, wrong) and `word` is not one of them.
-    package static func closest(_ word: String, among names: [String]) -> String? {
+    package static func closest(_ word: String, among names: [String], limit: Int? = nil) -> String? {
         guard !names.contains(word) else { return nil }
-        let limit = max(1, word.count / 3)
+        let limit = limit ?? max(1, word.count / 3)
         let scored = names.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }
         return best.0
+    }
+
+    /// The message for a misspelt command or option in `words` (the arguments after `dq`):
+    /// a first word near one of `commands` but not one of them, or a `--name` that `help` (the
+    /// command's help text) does not list but lists one near. nil when nothing is near.
+    package static func misspelt(_ words: [String], commands: [String], help: String?) -> String? {
+        if let first = words.first, !first.hasPrefix("-"), let near = closest(first, among: commands) {
+            return "unknown command '\(first)'; did you mean `dq \(near)`?"
+        }
+        guard let help else { return nil }
+        let known = help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.hasPrefix("--") && $0.count > 2 }.map(String.init)
+        for word in words where word.hasPrefix("--") && word.count > 2 {
+            let name = String(word.split(separator: "=", maxSplits: 1)[0])
+            // At most two edits: option names are long, and a third of one is a different option.
+            if !known.contains(name), let near = closest(name, among: known, limit: 2) { return "unknown option '\(name)'; did you mean \(near)?" }
+        }
+        return nil
     }
 
     /// Levenshtein distance, with a transposition of two neighbours counted as one edit.

@@ -41,9 +41,11 @@ struct DQ: ParsableCommand {
     )
 
     static func main() {
-        let names = configuration.groupedSubcommands.flatMap(\.subcommands).map { $0._commandName }
-        if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-"), let near = Suggestion.closest(first, among: names) {
-            exit(withError: ValidationError("unknown command '\(first)'; did you mean `dq \(near)`?"))
+        let commands = configuration.groupedSubcommands.flatMap(\.subcommands), words = Array(CommandLine.arguments.dropFirst())
+        let command = commands.first { $0._commandName == words.first }
+        let nested = command?.configuration.subcommands.first { words.count > 1 && $0._commandName == words[1] }
+        if let message = Suggestion.misspelt(words, commands: commands.map { $0._commandName }, help: (nested ?? command)?.helpMessage()) {
+            exit(withError: ValidationError(message))
         }
         do {
             var command = try parseAsRoot()

@@ -72,6 +72,11 @@ import DQText
     #expect(result.status != 0 && result.stderr.contains("unknown command 'sucpects'; did you mean `dq suspects`?"), "\(result.stderr)")
     let swapped = try dq(["ingset", "x.csv"])
     #expect(swapped.stderr.contains("did you mean `dq ingest`?"), "\(swapped.stderr)")
+    // An option: the nearest the command has, also after a subcommand's own subcommand.
+    let option = try dq(["suspects", "--datset", "trec"])
+    #expect(option.status != 0 && option.stderr.contains("unknown option '--datset'; did you mean --dataset?"), "\(option.stderr)")
+    let nested = try dq(["export", "suspects", "--fromat=csv"])
+    #expect(nested.stderr.contains("did you mean --format?"), "\(nested.stderr)")
     // Nothing near: the parser's own message.
     let far = try dq(["frobnicate"])
     #expect(far.status != 0 && !far.stderr.contains("did you mean"), "\(far.stderr)")
