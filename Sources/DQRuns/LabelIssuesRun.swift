@@ -121,6 +121,13 @@ package enum LabelIssuesRun {
         } else {
             let record = try store.requiredRun(options.pviRun, kind: .pvi, dataset: dataset)
             observer.note("the probabilities of \(record.described)")
+            if let asked = dataset.splits, let covered = record.made.splits, !Set(covered).isSubset(of: asked) {
+                observer.note("warning: that run also scored split \(Set(covered).subtracting(asked).sorted().joined(separator: ",")); its models "
+                              + "were fitted with those samples too (dq pvi --split \(asked.joined(separator: ",")) makes a run of these alone)")
+            } else if let asked = dataset.splits, record.made.splits == nil {
+                observer.note("warning: that run scored every split; its models were fitted with samples outside split "
+                              + "\(asked.joined(separator: ",")) too (dq pvi --split \(asked.joined(separator: ",")) makes a run of these alone)")
+            }
             labels = try record.parameters(PVIParameters.self).labels
             for row in try store.pviRows(run: record.id) where samples[row.sampleID] != nil {
                 guard let y = labels.firstIndex(of: row.label), row.probabilities.count == labels.count else {

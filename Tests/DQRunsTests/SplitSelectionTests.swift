@@ -92,3 +92,16 @@ private func trecStore() throws -> (Store, trainIDs: Set<Int64>, testIDs: Set<In
     let pviRows = runs.rows.filter { $0[1] == .text("pvi") }
     #expect(pviRows.map { $0[4] } == [.text("train"), .text("all")] && pviRows.allSatisfy { $0[3] == .text("bow") })
 }
+
+@Test func labelIssuesOfOneSplitWarnWhenTheirRunWasFittedOnOthersToo() throws {
+    let (store, _, _) = try trecStore()
+    var notes: [String] = []
+    var observer = RunObserver.silent
+    observer.note = { notes.append($0) }
+    _ = try LabelIssuesRun.run(store: store, dataset: DatasetSelection(name: "trec", splits: ["test"]), options: .init(), observer: observer)
+    #expect(notes.contains { $0.hasPrefix("the probabilities of pvi run 1 (bow; every split;") }, "\(notes)")
+    #expect(notes.contains { $0.hasPrefix("warning: that run scored every split") }, "\(notes)")
+    notes = []
+    _ = try LabelIssuesRun.run(store: store, dataset: DatasetSelection(name: "trec"), options: .init(), observer: observer)
+    #expect(!notes.contains { $0.hasPrefix("warning") }, "\(notes)")
+}
