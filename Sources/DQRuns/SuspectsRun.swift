@@ -354,7 +354,7 @@ extension SuspectsRun {
             suggestions.insert(suggested, at: 0)
         }
 
-        /// The fusion the dataset's latest `dq evaluate` run fitted, with that run and its planting rate.
+        /// The fusion the dataset's latest `dq evaluate` run fitted, with that run.
         /// `heldOut`: the mean average precision of the fusion and of the rank average on the
         /// planted errors of repeats the fusion was not fitted on (nil with one repeat).
         static func calibration(store: Store, dataset: Int64) throws
@@ -378,9 +378,11 @@ extension SuspectsRun {
             return (fusion, run.id, heldOut)
         }
 
-        /// The list: ranked by the calibrated fusion when every signal it needs is here, else by
-        /// the rank average, and as long as `options` say, else confident learning's smallest
-        /// estimate of the label errors, else what the sparse signals flag.
+        /// The list: ranked by the calibrated fusion when every signal it needs is here (and it
+        /// was not beaten on held-out repeats), else by the rank average; as long as `options`
+        /// say, else the estimated number of label errors (`errorCount`), else what the sparse
+        /// signals flag; or, with `options.audit`, a random sample of the list and of the rest.
+        /// With `audit`'s reviews, each entry gets P(label wrong).
         func list(_ options: Options, audit: AuditReport? = nil) throws -> List {
             let ranking = SuspectScoring.rank(signals, calibration: calibration?.fusion)
             // With reviews of an audit sample: P(label wrong) from each sample's rank.
