@@ -97,7 +97,9 @@ package enum IngestRun {
                     let rate = Double(progress.rowsRead) / max(progress.elapsed, 1e-9)
                     var line = "\(file): \(progress.rowsRead.formatted(thousands: true)) rows, \(Int(rate).formatted(thousands: true)) rows/s"
                     if let size = progress.fileSize, size > 0 {
-                        line += ", \(Int(100 * Double(progress.bytesRead) / Double(size)))%"
+                        let done = Double(progress.bytesRead) / Double(size)
+                        line += ", \(Int(100 * done))%"
+                        if done > 0.01 { line += " · about \(TrainingProgress.duration(progress.elapsed * (1 - done) / done)) left" }
                     }
                     observer.progress(line)
                 }
