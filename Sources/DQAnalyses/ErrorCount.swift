@@ -19,31 +19,47 @@ package enum ErrorCount {
     }
 
     /// The count and its 95% percentile-bootstrap interval over `resamples` resamples of the
-    /// samples (seeded, so the same data gives the same interval).
+    /// samples. Each resample has a seed of its own (from `seed`), so the interval is the same
+    /// however many cores draw them; the cores share the resamples.
     package static func bootstrap(given: [Int], probabilities: [Double], classes: Int, resamples: Int = 100,
                                   seed: UInt64 = 0x5EED) -> (count: Int, low: Int, high: Int) {
         let n = given.count
         let whole = count(given: given, probabilities: probabilities, classes: classes)
         guard n >= 2, resamples >= 2 else { return (whole, whole, whole) }
-        var rng = SplitMix64(seed: seed)
-        var counts: [Int] = []
-        var y = [Int](repeating: 0, count: n), p = [Double](repeating: 0, count: n * classes)
-        for _ in 0..<resamples {
-            for i in 0..<n {
-                let j = Int(rng.next() % UInt64(n))
-                y[i] = given[j]
-                for c in 0..<classes { p[i * classes + c] = probabilities[j * classes + c] }
+        let labelsPresent = Set(given).count
+        let workers = max(1, min(Threading.cores, resamples))
+        let results = Results(count: resamples)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var y = [Int](repeating: 0, count: n), p = [Double](repeating: 0, count: n * classes)
+            for r in stride(from: w, to: resamples, by: workers) {
+                // Seeds r·γ apart would give SplitMix64 streams that are one stream shifted by r
+                // steps (γ is its own increment): each resample's seed is mixed first.
+                var seeder = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
+                var rng = SplitMix64(seed: seeder.next())
+                for i in 0..<n {
+                    let j = Int(rng.next() % UInt64(n))
+                    y[i] = given[j]
+                    for c in 0..<classes { p[i * classes + c] = probabilities[j * classes + c] }
+                }
+                // A resample that lost a label altogether has no threshold for it; cleanlab would
+                // count its samples differently, so it is skipped.
+                guard Set(y).count == labelsPresent else { continue }
+                results.set(r, count(given: y, probabilities: p, classes: classes))
             }
-            // A resample that lost a label altogether has no threshold for it; cleanlab would
-            // count its samples differently, so it is skipped.
-            guard Set(y).count == Set(given).count else { continue }
-            counts.append(count(given: y, probabilities: p, classes: classes))
         }
+        let counts = results.values.compactMap { $0 }.sorted()
         guard counts.count >= 2 else { return (whole, whole, whole) }
-        counts.sort()
         let low = counts[Int((0.025 * Double(counts.count - 1)).rounded())]
         let high = counts[Int((0.975 * Double(counts.count - 1)).rounded())]
         return (whole, min(low, whole), max(high, whole))
+    }
+
+    /// The resamples' counts, each written by one worker.
+    private final class Results: @unchecked Sendable {
+        private(set) var values: [Int?]
+        private let lock = NSLock()
+        init(count: Int) { values = [Int?](repeating: nil, count: count) }
+        func set(_ r: Int, _ value: Int) { lock.lock(); values[r] = value; lock.unlock() }
     }
 
     /// How confident learning's count responded to errors planted by `dq evaluate`: the count

@@ -25,6 +25,11 @@ private func confidentData(n: Int, wrong: Int) -> (given: [Int], probabilities: 
     // Binomial sampling of 20 in 200: the 95% interval is about 20 ± 2·√18 ≈ 12 to 28.
     #expect(boot.low >= 10 && boot.high <= 30, "\(boot)")
     #expect(ErrorCount.bootstrap(given: given, probabilities: probabilities, classes: 2, resamples: 200, seed: 7) == boot)
+    // Independent resamples: 1,000 of them put the interval where the binomial one is,
+    // 20 ± 1.96·√(200 · 0.1 · 0.9) ≈ 12 to 28 (resamples drawn from one shifted stream gave
+    // nearly the same count each time).
+    let wide = ErrorCount.bootstrap(given: given, probabilities: probabilities, classes: 2, resamples: 1000, seed: 3)
+    #expect(wide.low >= 11 && wide.low <= 14 && wide.high >= 26 && wide.high <= 29, "\(wide)")
     let clean = confidentData(n: 200, wrong: 0)
     let none = ErrorCount.bootstrap(given: clean.given, probabilities: clean.probabilities, classes: 2)
     #expect(none == (0, 0, 0))
