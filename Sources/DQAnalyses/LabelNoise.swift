@@ -49,14 +49,7 @@ package enum LabelNoise {
                 let off = (0..<classes).map { $0 == y ? 0 : max(row[$0], 0) }
                 if off.reduce(0, +) > 0 { weights = off }
             }
-            let total = weights.reduce(0, +)
-            var u = Double(rng.next() >> 11) * 0x1p-53 * total
-            var pick = (0..<classes).last { weights[$0] > 0 }!
-            for k in 0..<classes where weights[k] > 0 {
-                if u < weights[k] { pick = k; break }
-                u -= weights[k]
-            }
-            out.labels[i] = pick
+            out.labels[i] = draw(weights, using: &rng)
             out.planted[i] = true
         }
         return out
@@ -83,15 +76,20 @@ package enum LabelNoise {
             let y = labels[i]
             var weights = (0..<classes).map { $0 == y ? 0 : frequency[$0] }
             if weights.reduce(0, +) == 0 { weights = (0..<classes).map { $0 == y ? 0 : 1 } }
-            var u = Double(rng.next() >> 11) * 0x1p-53 * weights.reduce(0, +)
-            var pick = (0..<classes).last { weights[$0] > 0 }!
-            for k in 0..<classes where weights[k] > 0 {
-                if u < weights[k] { pick = k; break }
-                u -= weights[k]
-            }
-            out.labels[i] = pick
+            out.labels[i] = draw(weights, using: &rng)
             out.planted[i] = true
         }
         return out
+    }
+
+    /// A class drawn in proportion to `weights` (some positive), with one draw of `rng`.
+    static func draw(_ weights: [Double], using rng: inout SplitMix64) -> Int {
+        var u = Double(rng.next() >> 11) * 0x1p-53 * weights.reduce(0, +)
+        var pick = weights.indices.last { weights[$0] > 0 }!
+        for k in weights.indices where weights[k] > 0 {
+            if u < weights[k] { pick = k; break }
+            u -= weights[k]
+        }
+        return pick
     }
 }
