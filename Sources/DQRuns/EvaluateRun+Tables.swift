@@ -42,13 +42,19 @@ extension EvaluateRun {
 }
 
 extension EvaluateRun {
+    /// How confident learning's count followed the errors planted, from a run's stored counts
+    /// (repeat 0: the given labels); nil without the given labels' count or a repeat.
+    package static func response(_ counts: [EvaluationCountRow], classes: Int) -> ErrorCount.Response? {
+        guard let clean = counts.first(where: { $0.repeatIndex == 0 }), counts.contains(where: { $0.repeatIndex > 0 }) else { return nil }
+        return ErrorCount.Response(clean: clean.counted, samples: clean.samples, classes: classes,
+                                   repeats: counts.filter { $0.repeatIndex > 0 }.map { ($0.rate, $0.planted, $0.counted) })
+    }
+
     /// How confident learning's count of label errors rose with the errors planted, per repeat.
     package static func countTable(_ counts: [EvaluationCountRow], classes: Int, run: Int64) -> Table {
-        let clean = counts.first { $0.repeatIndex == 0 }
-        let response = ErrorCount.Response(clean: clean?.counted ?? 0, samples: clean?.samples ?? 0, classes: classes,
-                                           repeats: counts.filter { $0.repeatIndex > 0 }.map { ($0.rate, $0.planted, $0.counted) })
-        let slopes = response.slopes
-        let found = response.slope.map { a in
+        let response = Self.response(counts, classes: classes)
+        let slopes = response?.slopes ?? []
+        let found = response?.slope.map { a in
             a < ErrorCount.Response.weakSlope
                 ? "The count found \(a.formatted(digits: 2)) of the errors planted: the models miss most errors they are shown, too weak to "
                     + "count them; dq suspects says so, and --top N sets a list's length."

@@ -165,16 +165,10 @@ package enum EvaluateRun {
         /// The model families cross-fitted in every repeat, by name: bow, and the embeddings probe.
         var families: [(name: String, family: any ModelFamily)] { [("bow", family)] + (probe.map { [("embeddings", $0)] } ?? []) }
 
-        /// Confident learning's count on the mean of the families' probabilities (`models`, n × labels each).
-        func count(_ models: [[Double]], labels given: [Int]) -> Int {
-            ErrorCount.count(given: given, probabilities: Self.mean(models), classes: labels.count)
-        }
-
-        /// The element-wise mean of several models' probabilities.
-        static func mean(_ models: [[Double]]) -> [Double] {
-            var mean = [Double](repeating: 0, count: models[0].count)
-            for model in models { for j in mean.indices { mean[j] += model[j] / Double(models.count) } }
-            return mean
+        /// One family's out-of-sample view of `labelIndex`, from its cross-fit.
+        func view(_ model: String, _ results: [PVIEstimation.Result], labels labelIndex: [Int]) -> SuspectScoring.Signal.ModelView {
+            SuspectScoring.Signal.ModelView(model: model, labels: labels, given: labelIndex, probabilities: results.flatMap(\.probabilities),
+                                            pvi: results.map(\.score.pvi))
         }
 
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily) throws -> [PVIEstimation.Result] {
@@ -195,7 +189,7 @@ package enum EvaluateRun {
         func evaluate() throws -> Result {
             // Every family on the given labels: the count the planted errors' counts are compared
             // with, and the confusions `confusable` planting draws from.
-            var clean: [[Double]] = []
+            var clean: [SuspectScoring.Signal.ModelView] = []
             var confusion: [[Double]]?
             for (name, fitting) in families {
                 let results = try crossFit(samples, seed: options.model.seed, what: "the given labels, \(name)", family: fitting)
@@ -203,14 +197,16 @@ package enum EvaluateRun {
                 if name == "bow" && options.mode == .confusable {
                     confusion = LabelNoise.confusion(labels: given, probabilities: results.map(\.probabilities), classes: labels.count)
                 }
-                clean.append(results.flatMap(\.probabilities))
+                clean.append(view(name, results, labels: given))
             }
+            let cleanMean = SuspectScoring.Signal.ModelView.meanProbabilities(clean)
             // `hard`: flips fall where the models split between the given label and another.
-            let ambiguity = options.mode == .hard ? Ambiguity.models(probabilities: Self.mean(clean), given: given, classes: labels.count) : []
+            let ambiguity = options.mode == .hard ? Ambiguity.models(probabilities: cleanMean, given: given, classes: labels.count) : []
             // With an encoder: each text's nearest neighbours, found once; their labels change per repeat.
             let nearest = try probe.map { try Neighbours.nearest($0.vectors(samples.map { ($0.text, $0.textPair) }), k: Neighbours.defaultK) }
             var result = Result()
-            result.counts = [EvaluationCountRow(repeatIndex: 0, samples: samples.count, rate: 0, planted: 0, counted: count(clean, labels: given))]
+            result.counts = [EvaluationCountRow(repeatIndex: 0, samples: samples.count, rate: 0, planted: 0,
+                                                counted: ErrorCount.count(given: given, probabilities: cleanMean, classes: labels.count))]
             var features: [[[Double]]] = [], targets: [[Bool]] = []
             for r in 0..<options.repeats {
                 // Folds and planting have seeds of their own: the errors planted do not follow the folds.
@@ -222,9 +218,10 @@ package enum EvaluateRun {
                                        seed: seed ^ 0xD1B5_4A32_D192_ED03)
                 let noisy = zip(samples, noise.labels).map { s, y -> Sample in var s = s; s.label = labels[y]; return s }
                 let start = Date()
-                let (signals, models) = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r, nearest: nearest)
+                let (signals, views) = try self.signals(noisy, noisy: noise.labels, seed: seed, repeat: r, nearest: nearest)
+                let mean = SuspectScoring.Signal.ModelView.meanProbabilities(views)
                 result.counts.append(EvaluationCountRow(repeatIndex: r + 1, samples: samples.count, rate: rate, planted: noise.count,
-                                                        counted: count(models, labels: noise.labels)))
+                                                        counted: ErrorCount.count(given: noise.labels, probabilities: mean, classes: labels.count)))
                 for (signal, seconds) in signals {
                     result.metrics.append(Self.metrics(signal.name, repeat: r, suspicion: signal.suspicion, planted: noise.planted, seconds: seconds))
                 }
@@ -232,9 +229,9 @@ package enum EvaluateRun {
                 result.metrics.append(Self.metrics(merged, repeat: r, suspicion: SuspectScoring.rank(signals.map(\.signal), calibration: nil).score,
                                                    planted: noise.planted, seconds: Date().timeIntervalSince(start)))
                 // The plain baseline of several models: confident learning's self-confidence on their mean.
-                if models.count > 1 {
+                if views.count > 1 {
                     let k = labels.count
-                    let suspicion = noise.labels.indices.map { i in 1 - models.reduce(0) { $0 + $1[i * k + noise.labels[i]] } / Double(models.count) }
+                    let suspicion = noise.labels.indices.map { i in 1 - mean[i * k + noise.labels[i]] }
                     result.metrics.append(Self.metrics(EvaluateRun.ensemble, repeat: r, suspicion: suspicion, planted: noise.planted, seconds: 0))
                 }
                 if r == 0 { result.features = signals.flatMap { Feature.both($0.signal.id) } }
@@ -263,22 +260,21 @@ package enum EvaluateRun {
         /// One repeat's signals on the noisy copy, each with the seconds it took: PVI and
         /// confident learning from each cross-fitted model family (one source per model), the
         /// cartography of a BERT family trained on the copy, specifications, conflicting duplicates.
-        /// Also returns each family's probabilities (n × labels).
+        /// Also returns each family's view of the noisy labels.
         func signals(_ noisy: [Sample], noisy labelIndex: [Int], seed: UInt64, repeat r: Int,
                      nearest: [[(index: Int, similarity: Float)]]?) throws
-            -> (signals: [(signal: SuspectScoring.Signal, seconds: Double)], models: [[Double]]) {
+            -> (signals: [(signal: SuspectScoring.Signal, seconds: Double)], views: [SuspectScoring.Signal.ModelView]) {
             var out: [(signal: SuspectScoring.Signal, seconds: Double)] = []
-            var models: [[Double]] = []
+            var views: [SuspectScoring.Signal.ModelView] = []
             for (model, fitting) in families {
                 let start = Date()
                 let results = try crossFit(noisy, seed: seed, what: "repeat \(r + 1) of \(options.repeats), \(model)", family: fitting)
                 observer.endProgress()
                 let fitted = Date().timeIntervalSince(start)
-                let view = SuspectScoring.Signal.ModelView(model: model, labels: labels, given: labelIndex, probabilities: results.flatMap(\.probabilities),
-                                                           pvi: results.map(\.score.pvi))
+                let view = self.view(model, results, labels: labelIndex)
                 let pair = SuspectScoring.Signal.model(view, runnerUp: nil)
                 out += [(pair[0], fitted), (pair[1], Date().timeIntervalSince(start))]
-                models.append(view.probabilities)
+                views.append(view)
             }
             if let nearest {
                 let start = Date()
@@ -317,7 +313,7 @@ package enum EvaluateRun {
                 similarity[pair.b] = max(similarity[pair.b], pair.similarity)
             }
             out.append((.conflicts(similarity: similarity, reasons: [], explain: false), Date().timeIntervalSince(start)))
-            return (out, models)
+            return (out, views)
         }
 
         static func metrics(_ signal: String, repeat r: Int, suspicion: [Double], planted: [Bool], seconds: Double) -> EvaluationMetricRow {

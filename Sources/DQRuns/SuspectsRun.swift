@@ -193,13 +193,9 @@ extension SuspectsRun {
             if let c = inputs.calibration, let held = c.heldOut, held.fusion < held.rankAverage {
                 (inputs.calibration, inputs.calibrationBeaten) = (nil, (c.run, held.fusion, held.rankAverage))
             }
-            if let run = try store.defaultRun(dataset: dataset.id, kind: .evaluate) {
-                let counts = try store.evaluationCounts(run: run.id)
-                if let clean = counts.first(where: { $0.repeatIndex == 0 }), counts.count > 1 {
-                    let classes = try run.parameters(EvaluateParameters.self).labels.count
-                    inputs.response = (ErrorCount.Response(clean: clean.counted, samples: clean.samples, classes: classes,
-                                                           repeats: counts.dropFirst().map { ($0.rate, $0.planted, $0.counted) }), run.id)
-                }
+            if let run = try store.defaultRun(dataset: dataset.id, kind: .evaluate),
+               let response = EvaluateRun.response(try store.evaluationCounts(run: run.id), classes: try run.parameters(EvaluateParameters.self).labels.count) {
+                inputs.response = (response, run.id)
             }
             return inputs
         }
@@ -397,13 +393,14 @@ extension SuspectsRun {
                 calibratedBy != nil ? nil : (c.run, c.fusion.signals.filter { id in !signals.contains { $0.id == id } }.map(\.name))
             }
             let n = ids.count
+            let usable = usableModels()
             var length: Int, rule: String, estimate: ErrorCount.Estimate?
             if options.all {
                 (length, rule) = (n, "every sample (--all)")
             } else if let top = options.top {
                 (length, rule) = (min(top, n), "--top \(top)")
             } else if !views.isEmpty && options.audit == nil {
-                (length, rule, estimate) = errorCount()
+                (length, rule, estimate) = errorCount(usable)
             } else {
                 let flagged = (0..<n).filter { i in
                     signals.contains { $0.sparse && $0.id != .annotators && $0.suspicion[i] > 0 } || (annotated && suggestions[0][i] != nil)
@@ -415,7 +412,7 @@ extension SuspectsRun {
             var drawn: AuditParameters?
             if let count = options.audit {
                 // The list as it would be by default, then a random sample of it and of the rest.
-                let listLength = views.isEmpty ? length : errorCount().length
+                let listLength = views.isEmpty ? length : errorCount(usable).length
                 let draw = Audit.draw(list: listLength, total: n, count: count, seed: Options.auditSeed)
                 chosen = (draw.list + draw.rest).map { ranking.order[$0] }
                 drawn = AuditParameters(listSize: listLength, restSize: n - listLength, fromList: draw.list.map { ids[ranking.order[$0]] },
@@ -424,7 +421,7 @@ extension SuspectsRun {
                     + "the other \(n - listLength) (seed \(Options.auditSeed)). Review every one, without looking at the scores, and import the "
                     + "decisions, kept labels included (dq corrections import); dq suspects then estimates the error rate and the list's precision and recall"
             }
-            let ambiguity = self.ambiguity()
+            let ambiguity = self.ambiguity(usable)
             let entries = chosen.map { i in
                 Entry(sampleID: ids[i], score: ranking.score[i], probability: onAudit?.probability(rank: ranks[i], n: ids.count),
                       suggestedLabel: suggestions.lazy.compactMap { $0[i] }.first, ambiguity: ambiguity[i],
@@ -434,14 +431,19 @@ extension SuspectsRun {
                         calibratedOnAudit: onAudit)
         }
 
+        /// The model views that learned something usable about the labels, and the mean of their
+        /// probabilities; nil when none did.
+        func usableModels() -> (views: [SuspectScoring.Signal.ModelView], mean: [Double])? {
+            let usable = views.filter { !$0.strength.learnedNothing }
+            return usable.isEmpty ? nil : (usable, SuspectScoring.Signal.ModelView.meanProbabilities(usable))
+        }
+
         /// Each sample's ambiguity: from the mean of the usable models' probabilities, the
         /// annotators and the data map.
-        func ambiguity() -> [Double] {
-            let usable = views.filter { !$0.strength.learnedNothing }
+        func ambiguity(_ usable: (views: [SuspectScoring.Signal.ModelView], mean: [Double])?) -> [Double] {
             var sources = ambiguitySources
-            if let first = usable.first {
-                let mean = usable.count == 1 ? first.probabilities : SuspectScoring.Signal.ModelView.meanProbabilities(usable)
-                sources.append(Ambiguity.models(probabilities: mean, given: first.given, classes: first.labels.count))
+            if let usable, let first = usable.views.first {
+                sources.append(Ambiguity.models(probabilities: usable.mean, given: first.given, classes: first.labels.count))
             }
             return sources.isEmpty ? [Double](repeating: 0, count: ids.count) : Ambiguity.combine(sources)
         }
@@ -449,16 +451,15 @@ extension SuspectsRun {
         /// The estimated number of label errors: confident learning's count on the mean of the
         /// models that learned something usable, with a bootstrap interval, corrected by the
         /// latest `dq evaluate` run's planted errors. No usable model: an empty list.
-        func errorCount() -> (length: Int, rule: String, estimate: ErrorCount.Estimate?) {
-            let usable = views.filter { !$0.strength.learnedNothing }
-            guard let first = usable.first, first.labels.count >= 2 else {
+        func errorCount(_ usable: (views: [SuspectScoring.Signal.ModelView], mean: [Double])?) -> (length: Int, rule: String, estimate: ErrorCount.Estimate?) {
+            guard let usable, let first = usable.views.first, first.labels.count >= 2 else {
                 return (0, "none: no model learned anything usable about the labels (the interval of its V-information includes 0), "
                         + "so its suspicions are noise", nil)
             }
-            let probabilities = usable.count == 1 ? first.probabilities : SuspectScoring.Signal.ModelView.meanProbabilities(usable)
-            let raw = ErrorCount.bootstrap(given: first.given, probabilities: probabilities, classes: first.labels.count)
+            let raw = ErrorCount.bootstrap(given: first.given, probabilities: usable.mean, classes: first.labels.count)
             let estimate = ErrorCount.estimate(raw: raw, response: response?.response)
-            let on = usable.count == 1 ? "\(first.model)'s probabilities" : "the mean of \(usable.map(\.model).joined(separator: ", "))'s probabilities"
+            let on = usable.views.count == 1 ? "\(first.model)'s probabilities"
+                : "the mean of \(usable.views.map(\.model).joined(separator: ", "))'s probabilities"
             var rule = "the estimated number of label errors, \(estimate.count) (95% interval \(estimate.low)–\(estimate.high)): confident learning's "
                 + "count (cleanlab's num_label_issues) on \(on), \(raw.count)"
             if let correction = estimate.correction, let run = response?.run {
