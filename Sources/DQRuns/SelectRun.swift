@@ -81,34 +81,34 @@ package enum SelectRun {
         let dataset = try store.resolve(selection)
         let kind = rule.sourceKind
         let source = try store.requiredRun(sourceRun, kind: kind, dataset: dataset)
+        let all = try store.samples(dataset: dataset.id)
+        let points = kind == .cartography ? try store.cartographyPoints(run: source.id) : []
+        // Lowest PVI first, ties by sample.
+        let rows = kind == .pvi ? try store.pviRows(run: source.id).sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) } : []
         // With --split, the run must have scored those splits alone: a PVI or data map fitted with
-        // other splits' samples would carry them into the selection.
-        let inSplits = try dataset.splits.map { Set(try store.samples(dataset: dataset.id, splits: $0).map(\.id)) }
+        // other splits' samples would carry them into the selection. So every candidate is of them.
         if let splits = dataset.splits {
-            let scored = kind == .pvi ? try store.pviRows(run: source.id).map(\.sampleID) : try store.cartographyPoints(run: source.id).map(\.sampleID)
-            let bySample = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0.split) })
-            let others = Set(scored.compactMap { bySample[$0] }).subtracting(splits).sorted()
+            let split = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.split) })
+            let others = Set((rows.map(\.sampleID) + points.map(\.sampleID)).compactMap { split[$0] }).subtracting(splits).sorted()
             if !others.isEmpty { throw RunError.runCoversOtherSplits(run: source.described, splits: splits, others: others) }
         }
         let kept: [Int64]
         let description: String
         switch rule {
         case .region(let region):
-            kept = try store.cartographyPoints(run: source.id).filter { $0.regions.contains(region) && inSplits?.contains($0.sampleID) ?? true }.map(\.sampleID)
+            kept = points.filter { $0.regions.contains(region) }.map(\.sampleID)
             description = "region \(region.rawValue)"
         case .dropLowest(let amount):
-            let rows = try store.pviRows(run: source.id).filter { inSplits?.contains($0.sampleID) ?? true }.sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
             let n = amount.of(rows.count)
             kept = rows.dropFirst(n).map(\.sampleID)
             description = "drop the \(n) lowest-PVI samples (\(amount))"
         case .keepHardest(let amount):
-            let rows = try store.pviRows(run: source.id).filter { inSplits?.contains($0.sampleID) ?? true }.sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) }
             let n = amount.of(rows.count)
             kept = rows.prefix(n).map(\.sampleID)
             description = "keep the \(n) lowest-PVI samples (\(amount))"
         }
         let keep = Set(kept)
-        let samples = try store.samples(dataset: dataset.id).filter { keep.contains($0.id) }
+        let samples = all.filter { keep.contains($0.id) }
         let csv = Table.render([ExportRun.table(samples, corrected: nil)], as: .csv, guardFormulas: false)
         let parameters = SelectionParameters(sourceRun: source.id, sourceKind: kind, rule: description, kept: samples.count, out: out)
         let (run, _) = try store.recordRun(
