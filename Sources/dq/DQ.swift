@@ -41,18 +41,17 @@ struct DQ: ParsableCommand {
     )
 
     static func main() {
+        var command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: misspelt() ?? Hints.explain(error)) }
+        do { try command.run() } catch { exit(withError: Hints.explain(error)) }
+    }
+
+    /// When the arguments do not parse: the nearest command or option to a misspelt one.
+    static func misspelt() -> ValidationError? {
         let commands = configuration.groupedSubcommands.flatMap(\.subcommands), words = Array(CommandLine.arguments.dropFirst())
         let command = commands.first { $0._commandName == words.first }
         let nested = command?.configuration.subcommands.first { words.count > 1 && $0._commandName == words[1] }
-        if let message = Suggestion.misspelt(words, commands: commands.map { $0._commandName }, help: (nested ?? command)?.helpMessage()) {
-            exit(withError: ValidationError(message))
-        }
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: Hints.explain(error))
-        }
+        return Suggestion.misspelt(words, commands: commands.map { $0._commandName }, help: (nested ?? command)?.helpMessage()).map(ValidationError.init)
     }
 }
 
