@@ -8,11 +8,15 @@ package struct OptionError: Error, CustomStringConvertible, Equatable {
         self.template = template
     }
 
-    /// The message, with each `{name}` replaced by `name(name)`.
+    /// The message, with each `{name}` replaced by `name(name)`. Only a property's name (a
+    /// lowercase letter, then letters and digits) is a placeholder: braces inside a quoted
+    /// value, such as an escaped invisible character `\u{202E}`, are left as they are.
     package func message(naming name: (String) -> String) -> String {
         var out = "", rest = Substring(template)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open] + name(String(rest[rest.index(after: open)..<close]))
+            let inner = rest[rest.index(after: open)..<close]
+            let isProperty = inner.first.map { $0.isASCII && $0.isLowercase } == true && inner.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            out += rest[..<open] + (isProperty ? name(String(inner)) : String(rest[open...close]))
             rest = rest[rest.index(after: close)...]
         }
         return out + rest

@@ -490,7 +490,8 @@ package final class LabelledRowReader {
     /// Appends the delimited record in `record` to `batch` when it is a plain row, decided on its
     /// bytes without making a String: the right number of fields, every field it uses valid
     /// UTF-8, its text (and text pair) holding an ASCII character other than whitespace, its
-    /// label starting and ending with an ASCII character above the space. Such a row is accepted by the rules of
+    /// label starting and ending with an ASCII character above the space, its annotator (if
+    /// any) printable ASCII without a comma. Such a row is accepted by the rules of
     /// `delimitedOutcome()` with the same fields (its label needs no trimming). Returns false,
     /// appending nothing, for any other row; `delimitedOutcome()` decides those.
     private func appendPlainRecord(to batch: inout LabelledRowBatch) -> Bool {
@@ -508,7 +509,7 @@ package final class LabelledRowReader {
                   label.needsNoTrimming, label.isPrintableASCII,
                   text.isValidUTF8, label.isValidUTF8, pair?.isValidUTF8 ?? true, id?.isValidUTF8 ?? true,
                   columns.meta.allSatisfy({ field($0).isValidUTF8 }),
-                  annotator?.needsNoTrimming ?? true, annotator?.isValidUTF8 ?? true,
+                  annotator.map({ !$0.isEmpty && $0.needsNoTrimming && $0.isPrintableASCII && !$0.contains(UInt8(ascii: ",")) }) ?? true,
                   time.map { $0.isEmpty || ($0.needsNoTrimming && $0.isValidUTF8) } ?? true
             else { return false }
             let metadata = columns.meta.isEmpty ? nil : JSONValue.object(columns.meta.map {

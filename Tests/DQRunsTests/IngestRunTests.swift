@@ -51,6 +51,8 @@ import DQText
     #expect(throws: OptionError("{split} 'te\\u{202E}st' cannot be a split: it holds the invisible character U+202E")) {
         try IngestRun.run(store: store, files: [fixture("demo/trec/test.csv")], options: options)
     }
+    // The escape's braces are not taken for an option's placeholder when the message is rendered.
+    #expect(OptionError("{split} 'te\\u{202E}st' cannot be a split").message { "--" + $0 } == "--split 'te\\u{202E}st' cannot be a split")
     // A file whose name cannot be a dataset's name is refused unless the dataset is named.
     let odd = scratchPath("odd,name.csv")
     try "text,label\nhello,a\nworld,b\n".write(toFile: odd, atomically: true, encoding: .utf8)
