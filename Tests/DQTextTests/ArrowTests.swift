@@ -55,3 +55,15 @@ import DQTestSupport
         #expect(error.description.contains("cut.arrows") && error.description.contains("truncated"), "\(error)")
     }
 }
+
+/// A fuzz finding: a record batch whose columns agree with each other but not with the batch's
+/// own row count was read as if nothing were wrong; pyarrow refuses it, and so does dq now.
+@Test func aColumnOfAnotherLengthThanItsBatchIsCorrupt() throws {
+    let file = try ArrowFile(path: fixture("fuzz/column-longer-than-batch.arrows"))
+    do {
+        while try file.nextBatch() != nil {}
+        Issue.record("a batch whose columns disagree with its row count was read")
+    } catch let error as InputError {
+        #expect(error.description.contains("column 'text' has 3 values, its record batch 131 rows: corrupt"), "\(error)")
+    }
+}

@@ -362,7 +362,13 @@ package final class ArrowFile {
                                             + "(it reads strings, binaries, integers, floats, booleans, nulls and lists of them)")
             }
         }
-        return try fields.map(column)
+        // A top-level column has as many values as its batch has rows (pyarrow: "Array length
+        // did not match record batch length").
+        let columns = try fields.map(column)
+        if let k = columns.firstIndex(where: { $0.count != rows }) {
+            throw FlatTable.Failure(message: "column '\(fields[k].name)' has \(columns[k].count) values, its record batch \(rows) rows: corrupt")
+        }
+        return columns
     }
 
     static func integer(_ bytes: [UInt8], _ i: Int, width: Int, signed: Bool) -> Int {

@@ -157,8 +157,57 @@ func checkJSONLines(bytes: [UInt8], outcomes: [RowOutcome], columns: ResolvedCol
     }
 }
 
+/// Reads a Parquet or Arrow file with `LabelledRowReader` both ways (row by row and in batches,
+/// every other column kept as metadata, so every type is converted) and compares the lines the
+/// two paths give. Returns dq's accepted rows (text, label, id) when the file was read, nil when
+/// dq refused it.
+func checkColumnar(_ path: String, format: InputFormat, counts: inout FuzzCounts, report: (String) -> Void) -> [[String?]]? {
+    var request = ColumnRequest()
+    request.allMeta = true
+    var outcomes: [RowOutcome] = []
+    do {
+        let reader = try LabelledRowReader(path: path, format: format, columns: request)
+        while let outcome = try reader.next() { outcomes.append(outcome) }
+    } catch {
+        counts.refusedFiles += 1
+        return nil
+    }
+    var lines: [Int] = [], batchRefused = false
+    do {
+        let batchReader = try LabelledRowReader(path: path, format: format, columns: request)
+        var batch = LabelledRowBatch()
+        while try batchReader.read(into: &batch, limit: 7) { lines += batch.lines }
+    } catch { batchRefused = true }
+    let expected = outcomes.map { outcome -> Int in
+        switch outcome { case .accepted(let row): row.line; case .rejected(let row): row.line }
+    }
+    if batchRefused || lines != expected {
+        counts.mismatches += 1
+        report(batchRefused ? "the batch path refused a file the row path read" : "batch path lines \(lines.prefix(8)) != row path \(expected.prefix(8))")
+    }
+    var rows: [[String?]] = []
+    for outcome in outcomes {
+        guard case .accepted(let row) = outcome else { counts.rejectedRows += 1; continue }
+        counts.acceptedRows += 1
+        rows.append([String(row.line), row.text, row.label, row.externalID])
+    }
+    return rows
+}
+
+/// A mutated input dq read, kept with dq's rows for `bench/fuzz_pyarrow.py`, which reads it
+/// with pyarrow and compares; or one dq refused, to count the files pyarrow reads that dq does not.
+func keepForPyarrow(_ input: [UInt8], ext: String, rows: [[String?]]?, folder: String, index: Int) {
+    let stem = folder + "/\(index)"
+    try? Data(input).write(to: URL(fileURLWithPath: stem + "." + ext))
+    let json = JSONValue.object([
+        ("refused", .bool(rows == nil)),
+        ("rows", .array((rows ?? []).map { row in .array(row.map { $0.map(JSONValue.string) ?? .null }) })),
+    ])
+    try? Data(json.jsonText.utf8).write(to: URL(fileURLWithPath: stem + ".json"))
+}
+
 /// `dq-bench fuzz [INPUTS] [SEED]`: mutated fixture files through every reader.
-func fuzz(inputs total: Int, seed: UInt64, fixtures: String, findings: String) throws {
+func fuzz(inputs total: Int, seed: UInt64, fixtures: String, findings: String, only: Set<String>? = nil) throws {
     let fm = FileManager.default
     func files(_ folder: String, _ extensions: [String]) -> [(path: String, bytes: [UInt8])] {
         ((try? fm.contentsOfDirectory(atPath: fixtures + "/" + folder)) ?? []).sorted()
@@ -171,7 +220,15 @@ func fuzz(inputs total: Int, seed: UInt64, fixtures: String, findings: String) t
         ("jsonl", "jsonl", files("jsonl", [".jsonl"])),
         ("specs", "json", files("specs", [".json"]) + files("demo", [".json"]) + files("help", [".json"])),
         ("safetensors", "safetensors", [("tiny.safetensors", try tinySafeTensors())]),
-    ]
+        ("parquet", "parquet", files("parquet", [".parquet"]) + files("columnar-types", [".parquet"])),
+        ("arrow", "arrow", files("arrow", [".arrow", ".arrows"]) + files("columnar-types", [".arrow"])),
+        ("feather", "feather", files("arrow", [".feather"])),
+        // A Hugging Face folder: one of its files mutated, the others as saved.
+        ("hf", "hf", files("arrow/hf", [".json"]) + files("arrow/hf/train", [".json", ".arrow"]) + files("arrow/hf/test", [".json", ".arrow"])),
+    ].filter { only?.contains($0.name) ?? true }
+    // At most this many inputs per binary target are kept for the pyarrow comparison.
+    let pyarrowQuota = 2_000
+    var pyarrowKept: [String: (read: Int, refused: Int)] = [:]
     // Inputs are written to memory (/dev/shm); a crashing input is moved by rename(2) to a
     // folder there (the same file system) and copied to `findings` by the next run.
     let scratch = "/dev/shm/dq-fuzz-\(getpid())"
@@ -184,6 +241,12 @@ func fuzz(inputs total: Int, seed: UInt64, fixtures: String, findings: String) t
     }
     try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     defer { try? fm.removeItem(atPath: scratch) }
+    // The Hugging Face folder's pristine copy; each input replaces one file, restored after.
+    let hfFolder = scratch + "/hf"
+    try fm.copyItem(atPath: fixtures + "/arrow/hf", toPath: hfFolder)
+    for target in targets where ["parquet", "arrow", "feather", "hf"].contains(target.name) {
+        try fm.createDirectory(atPath: findings + "/pyarrow/" + target.name, withIntermediateDirectories: true)
+    }
     installCrashHandler()
     // Watchdog: no progress for 10 s is a hang; the input is kept and the process stops.
     Thread.detachNewThread {
@@ -207,10 +270,14 @@ func fuzz(inputs total: Int, seed: UInt64, fixtures: String, findings: String) t
         guard !target.seeds.isEmpty else { continue }
         let seedFile = target.seeds[mutator.below(target.seeds.count)]
         let input = mutator.mutate(seedFile.bytes, other: target.seeds[mutator.below(target.seeds.count)].bytes)
-        let path = scratch + "/input." + target.ext
-        let keep = findings + "/\(target.name)-\(seed)-\(n).\(target.ext)"
+        // A Hugging Face input is one of the folder's files, written over its pristine copy.
+        let path = target.name == "hf"
+            ? hfFolder + "/" + String(seedFile.path.dropFirst("arrow/hf/".count)) : scratch + "/input." + target.ext
+        // Kept inputs are named by target, seed and number (and, in a folder, the file mutated).
+        let name = "\(target.name)-\(seed)-\(n)." + (target.name == "hf" ? seedFile.path.replacingOccurrences(of: "/", with: "_") : target.ext)
+        let keep = findings + "/" + name
         free(fuzzInputPath); free(fuzzKeepPath)
-        fuzzInputPath = strdup(path); fuzzKeepPath = strdup(kept + "/\(target.name)-\(seed)-\(n).\(target.ext)")
+        fuzzInputPath = strdup(path); fuzzKeepPath = strdup(kept + "/" + name)
         fm.createFile(atPath: path, contents: Data(input))
         var c = counts[target.name] ?? FuzzCounts()
         c.inputs += 1
@@ -224,6 +291,25 @@ func fuzz(inputs total: Int, seed: UInt64, fixtures: String, findings: String) t
             let text = String(decoding: input, as: UTF8.self)
             if (try? Specification.parse(text, file: path, labels: ["positive", "negative", "1", "5", "DESC", "HUM", "LOC"])) == nil { c.refusedFiles += 1 }
             _ = try? JSONValue.parse(bytes: input)
+        case "parquet", "arrow", "feather":
+            let rows = checkColumnar(path, format: target.name == "parquet" ? .parquet : .arrow, counts: &c) { notes.append($0) }
+            var kept = pyarrowKept[target.name] ?? (0, 0)
+            if rows.map({ !$0.isEmpty && kept.read < pyarrowQuota }) ?? (kept.refused < pyarrowQuota / 2) {
+                keepForPyarrow(input, ext: target.ext, rows: rows, folder: findings + "/pyarrow/" + target.name, index: n)
+                if rows == nil { kept.refused += 1 } else { kept.read += 1 }
+            }
+            pyarrowKept[target.name] = kept
+        case "hf":
+            defer { fm.createFile(atPath: path, contents: Data(seedFile.bytes)) }
+            guard let dataFiles = try? HuggingFaceFolder.dataFiles(hfFolder) else { c.refusedFiles += 1; break }
+            for data in dataFiles {
+                guard data.path.hasPrefix(hfFolder + "/") else {
+                    c.mismatches += 1
+                    notes.append("a data file outside the folder: \(data.path)")
+                    continue
+                }
+                _ = checkColumnar(data.path, format: .arrow, counts: &c) { notes.append($0) }
+            }
         default:
             if let file = try? SafeTensorsFile(path: path) {
                 for name in file.tensors.keys.sorted() { _ = try? file.floats(name) }

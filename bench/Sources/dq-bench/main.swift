@@ -187,10 +187,12 @@ case "gemm-shape":
     let t = best(20) { gemm(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: k, beta: 0, c: &c, ldc: n) }
     print("gemm \(m)x\(n)x\(k) transB: \(2 * Double(m * n * k) / t / 1e9) GFLOP/s")
 case "fuzz":
-    // dq-bench fuzz [INPUTS [SEED [FINDINGS]]]: mutated fixtures through dq's readers.
+    // dq-bench fuzz [INPUTS [SEED [FINDINGS [TARGETS]]]]: mutated fixtures through dq's readers;
+    // TARGETS a comma list (csv,tsv,jsonl,specs,safetensors,parquet,arrow,feather,hf), default all.
     let rest = Array(arguments.dropFirst())
     try fuzz(inputs: rest.first.flatMap { Int($0) } ?? 1_000_000, seed: rest.count > 1 ? UInt64(rest[1])! : 1,
-             fixtures: "Fixtures", findings: rest.count > 2 ? rest[2] : "fuzz-findings")
+             fixtures: "Fixtures", findings: rest.count > 2 ? rest[2] : "fuzz-findings",
+             only: rest.count > 3 ? Set(rest[3].split(separator: ",").map(String.init)) : nil)
 case "gemm":
     gemmBenchmark(sizes: arguments.dropFirst().compactMap { Int($0) }.isEmpty
         ? [64, 128, 256, 512, 1024, 2048] : arguments.dropFirst().compactMap { Int($0) })
