@@ -98,18 +98,36 @@ package enum ExportRun {
         return DatasetFile(bytes: bytes, samples: samples.count, corrected: samples.filter { corrected[$0.id] != nil }.count)
     }
 
-    /// Samples as the dataset CSV: id, split, text, text_pair (only when some sample is a pair:
-    /// `dq ingest` reads an empty text pair as a bad row), label; with `corrected` labels, the
-    /// current label and then given_label and corrected.
+    /// Samples as the dataset CSV, a file `dq ingest` reads back as the same samples: id (the
+    /// file's own id, empty when the sample had none), split (read back as each row's split),
+    /// text, text_pair (only when some sample is a pair: `dq ingest` reads an empty text pair as
+    /// a bad row), label, then one column per metadata key (strings as they are, other values
+    /// as JSON; a key that is one of these column names gets the prefix `meta_`). With
+    /// `corrected` labels, label is the current label, then given_label and corrected.
     package static func table(_ samples: [Sample], corrected: [Int64: String]?) -> Table {
         let pairs = samples.contains { $0.textPair != nil }
         var columns = ["id", "split", "text"] + (pairs ? ["text_pair"] : []) + ["label"]
         if corrected != nil { columns += ["given_label", "corrected"] }
-        return Table(name: "dataset", title: "", columns: columns, rows: samples.map { s in
-            var row: [Cell] = [.text(s.displayID), .text(s.split), .text(s.text)] + (pairs ? [.optional(s.textPair)] : [])
+        // Metadata keys in order of first appearance.
+        var keys: [String] = [], seen: Set<String> = []
+        let metadata = samples.map { sample -> [String: JSONValue] in
+            guard let text = sample.metadata, case .object(let members)? = try? JSONValue.parse(text) else { return [:] }
+            for (key, _) in members where seen.insert(key).inserted { keys.append(key) }
+            return Dictionary(members, uniquingKeysWith: { _, last in last })
+        }
+        let reserved = Set(columns)
+        columns += keys.map { reserved.contains($0) ? "meta_" + $0 : $0 }
+        return Table(name: "dataset", title: "", columns: columns, rows: zip(samples, metadata).map { s, meta in
+            var row: [Cell] = [.optional(s.externalID), .text(s.split), .text(s.text)] + (pairs ? [.optional(s.textPair)] : [])
                 + [.text(corrected?[s.id] ?? s.label)]
             if let corrected { row += [.text(s.label), .text(corrected[s.id] == nil ? "false" : "true")] }
-            return row
+            return row + keys.map { key in
+                switch meta[key] {
+                case nil, .null?: .missing
+                case .string(let text)?: .text(text)
+                case let value?: .text(value.jsonText)
+                }
+            }
         })
     }
 }

@@ -12,7 +12,11 @@ package enum IngestRun {
     package struct Options: Sendable {
         /// The dataset to add the rows to; nil: each file's name without extension.
         package var dataset: String?
-        package var split = "train"
+        /// Every row's split; nil: each row's from the file's split column if it has one (named
+        /// by `splitColumn`, or a column named `split`), else `train`.
+        package var split: String?
+        /// The column naming each row's split.
+        package var splitColumn: String?
         /// nil: from the file's extension.
         package var format: Format?
         package var text: String?
@@ -40,8 +44,14 @@ package enum IngestRun {
 
         package func validate() throws(OptionError) {
             if !meta.isEmpty && allMeta { throw OptionError("give either {meta} or {allMeta}, not both") }
-            if split.isBlank || split.contains(",") { throw OptionError("{split} must be one name, not empty and without commas") }
-            if let problem = Names.problem(split) { throw OptionError("{split} '\(split.visibleEscaped)' cannot be a split: \(problem)") }
+            if let split {
+                if split.isBlank || split.contains(",") { throw OptionError("{split} must be one name, not empty and without commas") }
+                if let problem = Names.problem(split) { throw OptionError("{split} '\(split.visibleEscaped)' cannot be a split: \(problem)") }
+            }
+            if split != nil && splitColumn != nil { throw OptionError("give {split} (every row in one split) or {splitColumn} (each row's split from a column), not both") }
+            if splitColumn != nil && (format == .labelStudio || format == .doccano) {
+                throw OptionError("{splitColumn} reads tables (CSV, TSV, JSON Lines, Parquet, Arrow), not annotation tools' exports")
+            }
             if let dataset, dataset.isBlank { throw OptionError("{dataset} must not be empty") }
             if let dataset, let problem = Names.problem(dataset) { throw OptionError("{dataset} '\(dataset.visibleEscaped)' cannot be a dataset's name: \(problem)") }
             if let annotators, annotators.isEmpty { throw OptionError("{annotators} names no column; give the annotators' columns, a,b,c") }
@@ -59,7 +69,10 @@ package enum IngestRun {
             var columns = ColumnRequest(text: text, textPair: textPair, label: label, id: id, meta: meta, allMeta: allMeta, annotator: annotator,
                                         annotators: annotators ?? [], annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
             columns.multiLabel = multiLabel
-            return IngestOptions(dataset: dataset, split: split, format: format, columns: columns, strict: strict)
+            columns.split = splitColumn
+            var options = IngestOptions(dataset: dataset, split: split ?? "train", format: format, columns: columns, strict: strict)
+            options.recogniseSplitColumn = split == nil && splitColumn == nil
+            return options
         }
     }
 
@@ -78,21 +91,32 @@ package enum IngestRun {
                 guard !files.isEmpty else { throw InputError(file: path, message: "a folder without .jsonl files; expected doccano's export, one file per annotator") }
                 return files.map { (path + "/" + $0, options) }
             }
-            guard HuggingFaceFolder.isFolder(path) else { return [(path, options)] }
+            guard HuggingFaceFolder.isFolder(path) else {
+                var options = options
+                if options.columns.split != nil && FileManager.default.fileExists(atPath: path) && !isRegularFile(path) {
+                    throw InputError(file: path, message: "a split column needs a file dq can read twice (once to list the splits), not a pipe; give --split NAME instead")
+                }
+                if options.recogniseSplitColumn, let column = splitColumn(of: path, options: options) {
+                    options.columns.split = column
+                    observer.note("\(path): each row's split is read from its column '\(column)' (--split NAME puts every row in one split)")
+                }
+                return [(path, options)]
+            }
             let name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
             return try HuggingFaceFolder.dataFiles(path).map { data in
                 var options = options
                 options.dataset = options.dataset ?? name
                 options.split = data.split ?? options.split
+                options.recogniseSplitColumn = false
                 options.format = .arrow
                 return (data.path, options)
             }
         }
-        return try inputs.map { file, options in
-            let summary: IngestSummary
+        return try inputs.flatMap { file, options in
+            let summaries: [IngestSummary]
             do {
                 defer { observer.endProgress() }
-                summary = try store.ingest(file: file, options: options) { progress in
+                summaries = try store.ingestBySplit(file: file, options: options) { progress in
                     try observer.checkInterrupt()
                     let rate = Double(progress.rowsRead) / max(progress.elapsed, 1e-9)
                     var line = "\(file): \(progress.rowsRead.formatted(thousands: true)) rows, \(Int(rate).formatted(thousands: true)) rows/s"
@@ -104,23 +128,49 @@ package enum IngestRun {
                     observer.progress(line)
                 }
             }
-            for reject in summary.firstRejects {
-                observer.note("\(file):\(reject.line): rejected: \(reject.reason)")
+            if let unused = summaries.first?.unusedColumns, !unused.isEmpty {
+                observer.note("\(file): columns not kept: \(unused.joined(separator: ", ")) (keep them with --meta \(unused.joined(separator: ",").shellQuoted), or every one with --all-meta)")
             }
-            if summary.rowsRejected > summary.firstRejects.count {
-                observer.note("\(file): \(summary.rowsRejected - summary.firstRejects.count) more rejected rows are in the store (table rejected_rows)")
-            }
-            // A file that yields no row at all (every row rejected, or read in the wrong format)
-            // is an error, not a success that stored nothing.
-            if summary.rowsRead > 0 && summary.rowsNew == 0 && summary.rowsDuplicate == 0 {
-                throw RunError.nothingStored(file: file, rows: summary.rowsRead)
-            }
-            // Counting repeated ids reads the whole dataset; skipped when the ingest knows there are none.
-            let repeated = summary.mayRepeatIDs ? try store.repeatedExternalIDs(dataset: try store.requireDataset(summary.dataset)) : 0
-            if repeated > 0 && summary.rowsNew > 0 {
-                observer.note("\(summary.dataset): \(repeated) ids name more than one sample (the same id with another text or label); corrections name those samples by # and their store id")
-            }
-            return summary
+            return try summaries.map { try report(summary: $0, file: file, store: store, observer: observer) }
         }
+    }
+
+    /// A file's (or one split of it) rejected rows and repeated ids told to the observer.
+    static func report(summary: IngestSummary, file: String, store: Store, observer: RunObserver) throws -> IngestSummary {
+        for reject in summary.firstRejects {
+            observer.note("\(file):\(reject.line): rejected: \(reject.reason)")
+        }
+        if summary.rowsRejected > summary.firstRejects.count {
+            observer.note("\(file): \(summary.rowsRejected - summary.firstRejects.count) more rejected rows are in the store (table rejected_rows)")
+        }
+        // A file that yields no row at all (every row rejected, or read in the wrong format)
+        // is an error, not a success that stored nothing.
+        if summary.rowsRead > 0 && summary.rowsNew == 0 && summary.rowsDuplicate == 0 {
+            throw RunError.nothingStored(file: file, rows: summary.rowsRead)
+        }
+        // Counting repeated ids reads the whole dataset; skipped when the ingest knows there are none.
+        let repeated = summary.mayRepeatIDs ? try store.repeatedExternalIDs(dataset: try store.requireDataset(summary.dataset)) : 0
+        if repeated > 0 && summary.rowsNew > 0 {
+            observer.note("\(summary.dataset): \(repeated) ids name more than one sample (the same id with another text or label); corrections name those samples by # and their store id")
+        }
+        return summary
+    }
+
+    /// The column named `split` (in any case) of a table file, when no other role uses it; nil
+    /// for annotation tools' exports, and for files the reader refuses (the ingest says why).
+    /// A pipe is not looked at: it can be read only once.
+    static func splitColumn(of file: String, options: IngestOptions) -> String? {
+        guard isRegularFile(file), ![.labelStudio, .doccano].contains(options.format ?? InputFormat(path: file)),
+              let reader = try? LabelledRowReader(path: file, format: options.format, columns: options.columns) else { return nil }
+        if reader.columns == nil { _ = try? reader.next() }  // JSON Lines: the columns of the first object
+        guard let columns = reader.columns,
+              let index = columns.columns.firstIndex(where: { $0.lowercased() == ColumnRequest.splitName }),
+              !columns.roleColumns.contains(index) else { return nil }
+        return columns.columns[index]
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
 }

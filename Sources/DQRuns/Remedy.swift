@@ -21,7 +21,7 @@ package enum Remedy: Equatable, Sendable {
     /// Name the dataset to ingest into.
     case nameDataset
 
-    package enum Column: Sendable, Hashable { case text, textPair, label, id, meta, annotator, annotationTime }
+    package enum Column: Sendable, Hashable { case text, textPair, label, id, meta, annotator, annotationTime, split }
 
     package init?(_ error: any Error) {
         switch error {
@@ -39,6 +39,7 @@ package enum Remedy: Equatable, Sendable {
                 case .meta: self = .nameColumn(.meta)
                 case .annotator: self = .nameColumn(.annotator)
                 case .annotationTime: self = .nameColumn(.annotationTime)
+                case .split: self = .nameColumn(.split)
                 }
             case .nameFormat?: self = .nameFormat
             case .nameColumns?: self = .nameColumns

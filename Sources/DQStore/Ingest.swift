@@ -11,6 +11,9 @@ package struct IngestOptions: Sendable {
     package var columns: ColumnRequest
     /// Abort (and change nothing) at the first bad row instead of recording it as rejected.
     package var strict: Bool
+    /// Without a split column named (`columns.split`) or a split given: a column named `split`
+    /// names each row's split (`IngestRun` looks for it).
+    package var recogniseSplitColumn = false
 
     package init(dataset: String? = nil, split: String = "train", format: InputFormat? = nil,
                 columns: ColumnRequest = ColumnRequest(), strict: Bool = false) {
@@ -51,6 +54,8 @@ package struct IngestSummary: Sendable {
     package var annotationsNew = 0
     package var annotationsDuplicate = 0
     package var annotators = 0
+    /// The file's columns that no role uses and that are not kept as metadata.
+    package var unusedColumns: [String] = []
 }
 
 /// A failure that aborted an ingest; the store is as it was before the file.
@@ -199,6 +204,8 @@ extension Store {
             try triage.hashes.save(database: database, dataset: dataset, ingest: ingestID)
             summary.mayRepeatIDs = triage.mayRepeatIDs
             if let columns = reader.columns {
+                let used = Set(columns.roleColumns + columns.meta + columns.annotators)
+                summary.unusedColumns = columns.columns.indices.filter { !used.contains($0) }.map { columns.columns[$0] }
                 try database.run("UPDATE ingests SET columns = ? WHERE id = ?",
                                  [.text(Store.describe(columns).jsonText), .integer(ingestID)])
             }
@@ -219,6 +226,31 @@ extension Store {
         return summary
     }
 
+    /// Adds the rows of a file with a split column (`options.columns.split`): a first reading
+    /// lists the splits in order of first appearance, then each split is one ingest (a split's
+    /// samples have consecutive ids), all in one transaction. Rows whose split cell is empty or
+    /// cannot be a split's name are rejected, with the reason, in the first split's ingest.
+    package func ingestBySplit(
+        file: String, options: IngestOptions, progress: ((IngestProgress) throws -> Void)? = nil
+    ) throws -> [IngestSummary] {
+        guard let column = options.columns.split else { return [try ingest(file: file, options: options, progress: progress)] }
+        var listing = options.columns
+        listing.splitFilter = SplitFilter.none
+        let reader = try LabelledRowReader(path: file, format: options.format, columns: listing)
+        while try reader.next() != nil {}
+        guard !reader.splitsSeen.isEmpty else {
+            throw InputError(file: file, message: "no row names a split in column '\(column)'; leave the column out with --split NAME", remedy: .nameColumn(.split))
+        }
+        return try database.inTransaction {
+            try reader.splitsSeen.enumerated().map { k, split in
+                var options = options
+                options.split = split
+                options.columns.splitFilter = .only(split, unsplit: k == 0)
+                return try ingest(file: file, options: options, progress: progress)
+            }
+        }
+    }
+
     static func stem(of path: String) -> String {
         let name = URL(fileURLWithPath: path).lastPathComponent
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
@@ -235,6 +267,7 @@ extension Store {
         members.append(("meta", .array(columns.meta.map { .string(columns.columns[$0]) })))
         if columns.multiLabel { members.append(("multi_label", .bool(true))) }
         if let annotator = columns.annotator { members.append(("annotator", .string(columns.columns[annotator]))) }
+        if let split = columns.split { members.append(("split", .string(columns.columns[split]))) }
         if !columns.annotators.isEmpty { members.append(("annotators", .array(columns.annotators.map { .string(columns.columns[$0]) }))) }
         if let time = columns.annotationTime { members.append(("annotation_time", .string(columns.columns[time]))) }
         return .object(members)

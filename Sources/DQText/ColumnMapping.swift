@@ -21,6 +21,10 @@ package struct ColumnRequest: Sendable {
     package var annotationTime: String?
     /// Multi-label data: the label column holds a list, `a;b` or a JSON array (`LabelList`).
     package var multiLabel = false
+    /// The column naming each row's split (`train`, `test`, …); nil: the file is one split.
+    package var split: String?
+    /// With a split column: which rows this reading takes (nil: every row).
+    package var splitFilter: SplitFilter?
 
     package init(text: String? = nil, textPair: String? = nil, label: String? = nil, id: String? = nil,
                 meta: [String] = [], allMeta: Bool = false, annotator: String? = nil, annotators: [String] = [],
@@ -40,11 +44,25 @@ package struct ColumnRequest: Sendable {
     /// True when rows carry annotations by named annotators (long or wide format).
     package var hasAnnotators: Bool { annotator != nil || !annotators.isEmpty || annotatorPrefix != nil }
 
+    /// The name a split column is recognised by when none is named.
+    package static let splitName = "split"
+
     /// Names recognised (case-insensitively, first match wins) when a column is not named.
     package static let textNames = ["text", "sentence", "review", "content", "document", "sentence1", "premise"]
     package static let textPairNames = ["text_pair", "sentence2", "hypothesis"]
     package static let labelNames = ["label", "class", "labels", "category", "gold_label", "target"]
     package static let idNames = ["id", "guid", "uid", "idx"]
+}
+
+/// Which rows of a file with a split column one reading takes. A file with a split column is
+/// read once per split, each reading one ingest of one split (a split's samples have
+/// consecutive ids in the store).
+package enum SplitFilter: Sendable, Equatable {
+    /// The rows whose split is this name; with `unsplit`, also the rows whose split cell is
+    /// empty or cannot be a split's name, which are rejected with the reason.
+    case only(String, unsplit: Bool)
+    /// No row: the reading only lists the splits (`LabelledRowReader.splitsSeen`).
+    case none
 }
 
 /// A `ColumnRequest` resolved against a file's columns: positions in the column list.
@@ -67,6 +85,8 @@ package struct ResolvedColumns: Equatable, Sendable {
     package var labelFromAnnotators = false
     /// The label column holds label lists.
     package var multiLabel = false
+    /// The column naming each row's split.
+    package var split: Int?
 
     /// Resolves `request` against `columns`, the file's column names in order.
     package init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
@@ -141,10 +161,11 @@ package struct ResolvedColumns: Equatable, Sendable {
         if let name = request.id { id = try lookup(name, role: .id) }
         let annotator = try request.annotator.map { name throws(InputError) in try lookup(name, role: .annotator) }
         let annotationTime = try request.annotationTime.map { name throws(InputError) in try lookup(name, role: .annotationTime) }
+        let split = try request.split.map { name throws(InputError) in try lookup(name, role: .split) }
         if annotator != nil && !annotators.isEmpty {
             throw InputError(file: file, message: "name either an annotator column (long format) or annotators' columns (wide format), not both")
         }
-        let roles = [textPair, id, annotator, annotationTime].compactMap { $0 } + (labelFromAnnotators ? [] : annotators)
+        let roles = [textPair, id, annotator, annotationTime, split].compactMap { $0 } + (labelFromAnnotators ? [] : annotators)
         var used = Set([text, label] + roles)
         if used.count != 2 + roles.count || text == label {
             var seen = Set<Int>()
@@ -172,6 +193,7 @@ package struct ResolvedColumns: Equatable, Sendable {
         self.annotatorNames = annotatorNames
         self.annotationTime = annotationTime
         self.labelFromAnnotators = labelFromAnnotators
+        self.split = split
         multiLabel = request.multiLabel
         if multiLabel && (annotator != nil || !annotators.isEmpty) {
             throw InputError(file: file, message: "multi-label data with several annotators is not read yet: read the labels as multi-label or the annotators, not both")
@@ -184,9 +206,10 @@ package struct ResolvedColumns: Equatable, Sendable {
     /// The annotator column (long format) or the annotators' columns (wide format).
     package var annotatorColumns: [Int] { annotator.map { [$0] } ?? annotators }
 
-    /// The columns the reader needs besides the metadata: text, label, pair, id, annotators, time.
+    /// The columns the reader needs besides the metadata: text, label, pair, id, annotators,
+    /// time, split.
     package var roleColumns: [Int] {
-        [text, label] + [textPair, id, annotator, annotationTime].compactMap { $0 } + annotators
+        [text, label] + [textPair, id, annotator, annotationTime, split].compactMap { $0 } + annotators
     }
 
     static func list(_ columns: [String]) -> String {

@@ -47,4 +47,5 @@ package enum ColumnRole: String, Sendable, Equatable {
     case meta = "metadata"
     case annotator
     case annotationTime = "annotation time"
+    case split
 }

@@ -86,6 +86,10 @@ package final class LabelledRowReader {
     private var pendingLine: [UInt8] = []
     /// The columns, once known (CSV: from the header; JSONL: from the first object).
     package private(set) var columns: ResolvedColumns?
+    /// With a split column and a `SplitFilter`: the splits of the rows read so far, in order of
+    /// first appearance (rows whose split cell cannot be a split's name left out).
+    package private(set) var splitsSeen: [String] = []
+    private var splitsSeenSet: Set<String> = []
 
     package init(path: String, format: InputFormat? = nil, columns request: ColumnRequest) throws {
         guard let format = format ?? InputFormat(path: path) else {
@@ -200,7 +204,10 @@ package final class LabelledRowReader {
 
     /// The next row of a Parquet or Arrow file, checked as a CSV row is.
     private func nextColumnarRow() throws -> RowOutcome? {
-        guard let rows = columnar, let columns, try rows.advance() else { return nil }
+        guard let rows = columnar, let columns else { return nil }
+        repeat {
+            guard try rows.advance() else { return nil }
+        } while !inThisReading(columns.split.flatMap { rows.value($0).text })
         func value(_ index: Int) -> ParquetValue { rows.value(index) }
         func reject(_ reason: String) -> RowOutcome {
             let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
@@ -216,7 +223,7 @@ package final class LabelledRowReader {
         return validate(line: rows.line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
                         label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata,
                         annotators: columns.annotatorColumns.map { value($0).text }, time: columns.annotationTime.flatMap { value($0).text },
-                        reject: reject)
+                        split: columns.split.flatMap { value($0).text }, reject: reject)
     }
 
     /// A columnar value as metadata keeps it: numbers, booleans, lists and nulls as JSON has them.
@@ -350,7 +357,10 @@ package final class LabelledRowReader {
     // MARK: Delimited
 
     private func nextDelimited() throws -> RowOutcome? {
-        guard let csv, try csv.read(into: &record) else { return nil }
+        guard let csv else { return nil }
+        repeat {
+            guard try csv.read(into: &record) else { return nil }
+        } while !inThisReading(delimitedSplit)
         return delimitedOutcome()
     }
 
@@ -400,7 +410,7 @@ package final class LabelledRowReader {
             time = v
         }
         return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata,
-                        annotators: annotators, time: time, reject: reject)
+                        annotators: annotators, time: time, split: columns.split.flatMap(value), reject: reject)
     }
 
     /// Why `label` (trimmed) cannot be a label, or nil when it can.
@@ -413,14 +423,37 @@ package final class LabelledRowReader {
         return nil
     }
 
+    /// With a split column and a filter: whether the row whose split cell is `cell` (nil: not
+    /// readable) belongs to this reading. Records the splits seen.
+    private func inThisReading(_ cell: String?) -> Bool {
+        guard request.split != nil, let filter = request.splitFilter else { return true }
+        let name = cell?.trimmingWhitespace()
+        let valid = name.map { Names.problem($0) == nil } ?? false
+        if valid, let name, splitsSeenSet.insert(name).inserted { splitsSeen.append(name) }
+        switch filter {
+        case .none: return false
+        case .only(let split, let unsplit): return valid ? name == split : unsplit
+        }
+    }
+
+    /// The split cell of the delimited record in `record`; nil when there is none or it is not UTF-8.
+    private var delimitedSplit: String? {
+        columns?.split.flatMap { $0 < record.count ? record.field($0) : nil }
+    }
+
     /// `annotators`: with annotator columns, the annotator column's value (long format) or each
     /// annotator's cell (wide format), in `ResolvedColumns.annotatorColumns` order.
     private func validate(
         line: Int, text: String, pair: String?, label: String, id: String?,
-        metadata: [(key: String, value: JSONValue)], annotators: [String?] = [], time: String? = nil,
+        metadata: [(key: String, value: JSONValue)], annotators: [String?] = [], time: String? = nil, split: String? = nil,
         reject: (String) -> RowOutcome
     ) -> RowOutcome {
         guard let columns else { return reject("no columns") }
+        if let index = columns.split {
+            let name = split?.trimmingWhitespace() ?? ""
+            if name.isEmpty { return reject("no split in column '\(columns.columns[index])'") }
+            if let problem = Names.problem(name) { return reject("split '\(name.visibleEscaped)' in column '\(columns.columns[index])' cannot be a split: \(problem)") }
+        }
         if text.isBlank { return reject("empty text in column '\(columns.columns[columns.text])'") }
         if let pair, pair.isBlank, let index = columns.textPair {
             return reject("empty text pair in column '\(columns.columns[index])'")
@@ -475,6 +508,7 @@ package final class LabelledRowReader {
         while batch.count < limit {
             if let csv {
                 guard try csv.read(into: &record) else { break }
+                if !inThisReading(delimitedSplit) { continue }
                 if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
             } else if columnar != nil {
                 guard let outcome = try nextColumnarRow() else { break }
@@ -501,6 +535,9 @@ package final class LabelledRowReader {
             func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: bytes[record.fieldRange(index)])
             }
+            // A split cell that is not plain goes the row path, which rejects it with the reason.
+            if let split = columns.split.map(field),
+               split.isEmpty || !split.needsNoTrimming || !split.isPrintableASCII || split.contains(UInt8(ascii: ",")) { return false }
             if !columns.annotators.isEmpty { return appendPlainWideRecord(to: &batch, columns: columns, field: field) }
             let text = field(columns.text), label = field(columns.label)
             let pair = columns.textPair.map(field), id = columns.id.map(field)
@@ -601,14 +638,17 @@ package final class LabelledRowReader {
             do {
                 value = try JSONValue.parse(bytes: pendingLine)
             } catch {
+                if !inThisReading(nil) { continue }
                 return reject("invalid JSON at column \(error.column): \(error.message)")
             }
             guard case .object(let members) = value else {
+                if !inThisReading(nil) { continue }
                 return reject("expected a JSON object, found \(value.kindName)")
             }
             if columns == nil {
                 columns = try ResolvedColumns(request, columns: members.map(\.key), file: path)
             }
+            if let split = request.split, !inThisReading(members.first(where: { $0.key == split })?.value.scalarText) { continue }
             return jsonRow(members, line: line, reject: reject)
         }
     }
@@ -642,8 +682,9 @@ package final class LabelledRowReader {
                 let wanted = columns.meta.map { columns.columns[$0] }
                 metadata = members.filter { wanted.contains($0.key) }
             }
+            let split = try columns.split.flatMap { try scalar($0, required: false).get() }
             return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata,
-                            annotators: annotators, time: time, reject: reject)
+                            annotators: annotators, time: time, split: split, reject: reject)
         } catch let error as RejectionReason {
             return reject(error.reason)
         } catch {

@@ -88,7 +88,7 @@ enum Hints {
         case .gentlerTraining?: return "; lower --lr or raise --batch-size"
         case .nameColumn(let column)?:
             let flags: [Remedy.Column: String] = [.text: "--text", .textPair: "--text-pair", .label: "--label", .id: "--id", .meta: "--meta",
-                                                  .annotationTime: "--annotation-time"]
+                                                  .annotationTime: "--annotation-time", .split: "--split-column"]
             return flags[column].map { "; name it with \($0) COLUMN" }
                 ?? "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
         case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"

@@ -289,3 +289,17 @@ private func labels(_ path: String, _ request: ColumnRequest = ColumnRequest()) 
         "\(error)".contains("the ClassLabel of column 'label' names 'neg' twice")
     }
 }
+
+/// A fuzz finding: levels that put an element into a list its row declared null trapped on a
+/// forced unwrap; they are a corrupt column, named with its row group.
+@Test func anElementInANullListIsACorruptColumn() throws {
+    var request = ColumnRequest()
+    request.allMeta = true
+    let reader = try LabelledRowReader(path: fixture("fuzz/element-in-null-list.parquet"), columns: request)
+    do {
+        while try reader.next() != nil {}
+        Issue.record("corrupt list levels were read")
+    } catch let error as InputError {
+        #expect(error.description.hasSuffix("row group 1, column 'tags': an element in a list that is null"), "\(error)")
+    }
+}

@@ -441,7 +441,8 @@ package final class ParquetFile {
                     throw ChunkFailure(message: "a list continues a row that never started")
                 }
                 if d >= listDefinition {
-                    var list = current!!
+                    // An element of a list its row declared null is corrupt levels (a fuzz finding).
+                    guard case .some(.some(var list)) = current else { throw ChunkFailure(message: "an element in a list that is null") }
                     list.append(d == maxDefinition ? take() : .null)
                     current = .some(list)
                 }

@@ -39,7 +39,8 @@ struct ExportSuspects: ParsableCommand {
 
 struct ExportDataset: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dataset", abstract: "Write the dataset as CSV or Parquet, with its given or corrected labels.", discussion: """
-        Columns: id, split, text, text_pair, label, and with --labels corrected also given_label and corrected. Parquet (--format \
+        Columns: id, split, text, text_pair, label, and with --labels corrected also given_label and corrected, then one column \
+        per metadata key. `dq ingest FILE --all-meta` reads it back as the same samples, each in its split. Parquet (--format \
         parquet, or an --out ending in .parquet) opens in pandas, pyarrow, polars, DuckDB and dq ingest.
 
         Examples:

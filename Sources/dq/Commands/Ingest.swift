@@ -11,6 +11,7 @@ struct Ingest: ParsableCommand {
         Examples:
           dq ingest reviews.csv --dataset reviews --text review --label stars
           dq ingest dev.jsonl --dataset reviews --split dev
+          dq ingest all.csv --dataset reviews --split-column fold
           dq ingest mnli.csv --text premise --text-pair hypothesis --meta genre
           dq ingest a.csv b.csv --all-meta
         Several annotators, one row per annotation (long) or one column per annotator (wide):
@@ -43,7 +44,8 @@ struct Ingest: ParsableCommand {
 /// What to read from the files and into which dataset, shared by `dq ingest` and `dq check`.
 struct IngestFlags: ParsableArguments {
     @Option(help: "The dataset to add the rows to. Default: each file's name without extension.") var dataset: String?
-    @Option(help: "The split the rows belong to (train, dev, test, …).") var split = IngestRun.Options().split
+    @Option(help: "The split every row belongs to (train, dev, test, …). Default: each row's from a column named split if the file has one, else train.") var split: String?
+    @Option(help: ArgumentHelp("The column naming each row's split.", valueName: "column")) var splitColumn: String?
     @Option(help: "csv, tsv, jsonl, parquet, arrow, label-studio or doccano. Default: from the file extension.") var inputFormat: IngestRun.Format?
     @Option(help: ArgumentHelp("The column holding the text.", valueName: "column")) var text: String?
     @Option(help: ArgumentHelp("The column holding the second text of a pair (e.g. an NLI hypothesis).", valueName: "column")) var textPair: String?
@@ -60,7 +62,7 @@ struct IngestFlags: ParsableArguments {
 
     var options: IngestRun.Options {
         var o = IngestRun.Options()
-        (o.dataset, o.split, o.format, o.strict) = (dataset, split, inputFormat, strict)
+        (o.dataset, o.split, o.splitColumn, o.format, o.strict) = (dataset, split, splitColumn, inputFormat, strict)
         (o.text, o.textPair, o.label, o.id, o.meta, o.allMeta) = (text, textPair, label, id, meta?.values ?? [], allMeta)
         (o.multiLabel, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime) = (multiLabel, annotator, annotators?.values, annotatorPrefix, annotationTime)
         return o
