@@ -67,3 +67,16 @@ import DQTestSupport
         #expect(error.description.contains("column 'text' has 3 values, its record batch 131 rows: corrupt"), "\(error)")
     }
 }
+
+/// A fuzz finding: a validity bitmap shorter than its column was read out of range (a trap).
+@Test func aValidityBitmapShorterThanItsColumnIsCorrupt() throws {
+    var request = ColumnRequest()
+    request.allMeta = true
+    let reader = try LabelledRowReader(path: fixture("fuzz/short-validity-bitmap.feather"), columns: request)
+    do {
+        while try reader.next() != nil {}
+        Issue.record("a short validity bitmap was read")
+    } catch let error as InputError {
+        #expect(error.description.contains("validity bitmap too short"), "\(error)")
+    }
+}

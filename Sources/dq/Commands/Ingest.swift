@@ -6,12 +6,11 @@ extension IngestRun.Format: ExpressibleByArgument {}
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load labelled texts from CSV, TSV, JSON Lines, Parquet, Arrow or annotation-tool exports into the store.", discussion: """
         Each file is added in one transaction; rows already stored are skipped, and bad rows are kept aside as rejected (line and \
-        reason) unless --strict. Columns are recognised by name when not given. More: docs/commands/ingest.md.
+        reason) unless --strict. Columns are recognised by name when not given; a column named split gives each row's split. More: docs/commands/ingest.md.
 
         Examples:
           dq ingest reviews.csv --dataset reviews --text review --label stars
           dq ingest dev.jsonl --dataset reviews --split dev
-          dq ingest all.csv --dataset reviews --split-column fold
           dq ingest mnli.csv --text premise --text-pair hypothesis --meta genre
           dq ingest a.csv b.csv --all-meta
         Several annotators, one row per annotation (long) or one column per annotator (wide):
