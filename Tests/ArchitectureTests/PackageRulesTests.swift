@@ -51,6 +51,20 @@ private let targets = { () -> [PackageRules.Target] in
     #expect(lines > 500 && lines < 1150, "Sources/dq holds \(lines) lines: it names flags and renders, and the runs do the rest")
 }
 
+/// A command's outputs (`--out`, `--plot`, the report, the review file) go through
+/// `OutputFiles`, which follows symbolic links, writes FIFOs and devices in place, and renames
+/// a temporary file over a regular one; a direct write would bypass all three.
+@Test func commandOutputsAreWrittenOnlyThroughOutputFiles() throws {
+    let writes = ["write(toFile", ".write(to: URL", "createFile(atPath", "FileHandle(forWritingAtPath", "fopen("]
+    var offenders: [String] = []
+    for folder in ["Sources/dq", "Sources/DQRuns", "Sources/DQReports"] {
+        for file in try swiftFiles(under: folder) where !file.path.hasSuffix("OutputFiles.swift") {
+            offenders += writes.filter { file.source.contains($0) }.map { "\(file.path): \($0)" }
+        }
+    }
+    #expect(offenders.isEmpty, "\(offenders)")
+}
+
 @Test func noPackageFunctionOfTheRunsIsLongerThan80Lines() throws {
     let long = try swiftFiles(under: "Sources/DQRuns").flatMap { PackageRules.longFunctions(in: $0.source, path: $0.path, limit: 80) }
     #expect(long.isEmpty, "\(long.joined(separator: "\n"))")

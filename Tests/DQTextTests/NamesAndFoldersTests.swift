@@ -43,3 +43,17 @@ private func folder(_ name: String, dict: String, state: String, split: String =
     try FileManager.default.createSymbolicLink(atPath: linked + "/train/out.arrow", withDestinationPath: "/etc/hostname")
     #expect(refusal(linked) == "$._data_files[0].filename: 'out.arrow' leads out of the dataset's folder")
 }
+
+/// A data file that is not Arrow is refused without its bytes in the message: its first four
+/// bytes were once printed as "a message of 1380140371 bytes" ("SECR").
+@Test func aFileThatIsNotArrowIsRefusedWithoutShowingItsBytes() throws {
+    let path = scratchPath("secret.arrow")
+    try "SECRET contents".write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+        _ = try ArrowFile(path: path)
+        Issue.record("a text file was read as Arrow")
+    } catch let error as InputError {
+        #expect(error.message == "not an Arrow IPC file or stream: it starts with neither ARROW1 nor a continuation marker")
+        #expect(!error.description.contains(String(UInt32(littleEndian: 0x5243_4553))))
+    }
+}

@@ -132,6 +132,11 @@ package final class ArrowFile {
         position = 0
         let head = try read(0, min(8, size))
         if head.starts(with: Array("ARROW1".utf8)) { position = 8 }
+        // Anything else is refused before a length is read from it: an error message must not
+        // show a refused file's bytes (as "a message of N bytes" would).
+        else if !head.starts(with: [0xFF, 0xFF, 0xFF, 0xFF]) {
+            throw InputError(file: path, message: "not an Arrow IPC file or stream: it starts with neither ARROW1 nor a continuation marker")
+        }
         // The schema comes first.
         guard let (header, type, _) = try nextMessage(), type == 1 else {
             throw InputError(file: path, message: "not an Arrow IPC file or stream: no schema message at its start")
