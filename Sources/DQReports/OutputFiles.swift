@@ -25,7 +25,10 @@ package struct TableOutput: Sendable {
             tables = all.filter { $0.name == table }
             guard !tables.isEmpty else { throw OutputError.unknownTable(table, known: all.map(\.name)) }
         }
-        guard format == .csv, tables.count > 1 else { return try write(Table.render(tables, as: format), to: out) }
+        // A folder (`out/`, or one that exists) gets one CSV file per table, even for one table.
+        var isFolder: ObjCBool = false
+        let toFolder = out.map { $0.hasSuffix("/") || (FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) && isFolder.boolValue) } ?? false
+        guard format == .csv, tables.count > 1 || toFolder else { return try write(Table.render(tables, as: format), to: out) }
         guard let out else {
             return try write(Table.render([tables[0]], as: .csv), to: nil)
                 + ["printed table \(tables[0].name); the others (\(tables.dropFirst().map(\.name).joined(separator: ", "))): --table NAME, or --out DIR for one CSV file each"]
@@ -80,6 +83,8 @@ package enum OutputFiles {
             if folderAllowed { return }
             throw OutputError.isAFolder(path)
         }
+        // `out/` names a folder even before it exists: never a file named `out`.
+        if path.hasSuffix("/") && !folderAllowed { throw OutputError.isAFolder(path) }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw OutputError.noFolder(path, folder: folder)
@@ -137,6 +142,7 @@ package enum OutputFiles {
     /// file; a standard stream, device or pipe is written in place, and a symbolic link's target
     /// is written, the link kept.
     package static func write(bytes: Data, to path: String) throws {
+        if path.hasSuffix("/") { throw OutputError.isAFolder(path) }
         let target: String
         switch destination(path) {
         case .stream(let fd): return try writeAll(String(decoding: bytes, as: UTF8.self), to: fd, name: path)

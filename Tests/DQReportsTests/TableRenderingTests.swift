@@ -178,3 +178,16 @@ private func folder(_ name: String) throws -> String {
     #expect(OutputFiles.destination("/dev/full") == .inPlace("/dev/full"))
     #expect(throws: OutputError.self) { try OutputFiles.write("x", to: "/dev/full") }
 }
+
+/// `out/` names a folder even before it exists: a file named `out` was written instead.
+@Test func aPathEndingInASlashIsAFolderNeverAFile() throws {
+    let folder = NSTemporaryDirectory() + "dq-slash-\(UUID().uuidString)/"
+    #expect(throws: OutputError.isAFolder(folder)) { try OutputFiles.check(folder) }
+    #expect(throws: OutputError.isAFolder(folder)) { try OutputFiles.write("x", to: folder) }
+    #expect(!FileManager.default.fileExists(atPath: String(folder.dropLast())))
+    // A table with CSV to such a path goes into the folder, one file per table.
+    try OutputFiles.check(folder, folderAllowed: true)
+    let notes = try TableOutput(format: .csv, out: folder).emit([Table(name: "labels", title: "", columns: ["a"], rows: [[.int(1)]])])
+    #expect(notes == ["wrote \(folder)labels.csv"])
+    #expect(try String(contentsOfFile: folder + "labels.csv", encoding: .utf8) == "a\n1\n")
+}
