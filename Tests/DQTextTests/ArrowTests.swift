@@ -80,3 +80,11 @@ import DQTestSupport
         #expect(error.description.contains("validity bitmap too short"), "\(error)")
     }
 }
+
+/// A fuzz finding: a dictionary index width of -6,029,312 bits trapped on a negative range.
+@Test func anImpossibleIntegerWidthIsACorruptSchema() throws {
+    #expect(throws: InputError.self) { _ = try ArrowFile(path: fixture("fuzz/dictionary-index-width.arrow")) }
+    do { _ = try ArrowFile(path: fixture("fuzz/dictionary-index-width.arrow")) } catch let error as InputError {
+        #expect(error.message == "corrupt schema: column 'label': dictionary indices of -6029312 bits")
+    }
+}

@@ -186,6 +186,13 @@ package final class ArrowFile {
             field.dictionary = try dictionary.int(0, bytes: 8)
             field.dictionaryIndexWidth = try dictionary.table(1).map { try $0.int(0, bytes: 4) } ?? 32
         }
+        // A fuzz finding: a dictionary index width of 0 or less made a negative byte count.
+        guard field.type != 2 || [8, 16, 32, 64].contains(field.bitWidth) else {
+            throw FlatTable.Failure(message: "column '\(field.name)': an integer of \(field.bitWidth) bits")
+        }
+        guard field.dictionary == nil || [8, 16, 32, 64].contains(field.dictionaryIndexWidth) else {
+            throw FlatTable.Failure(message: "column '\(field.name)': dictionary indices of \(field.dictionaryIndexWidth) bits")
+        }
         field.children = try table.tables(5).map(Self.field)
         return field
     }
