@@ -88,3 +88,16 @@ import DQTestSupport
         #expect(error.message == "corrupt schema: column 'label': dictionary indices of -6029312 bits")
     }
 }
+
+/// A fuzz finding: a buffer offset and length whose sum overflows trapped in the bounds check.
+@Test func aBufferBeyondEveryBoundIsOutsideTheBody() throws {
+    var request = ColumnRequest()
+    request.allMeta = true
+    let reader = try LabelledRowReader(path: fixture("fuzz/buffer-offset-overflow.arrow"), columns: request)
+    do {
+        while try reader.next() != nil {}
+        Issue.record("a buffer outside the body was read")
+    } catch let error as InputError {
+        #expect(error.description.hasSuffix("record batch 1: a buffer lies outside the body"), "\(error)")
+    }
+}

@@ -289,7 +289,10 @@ package final class ArrowFile {
             guard bufferIndex < bufferCount else { throw FlatTable.Failure(message: "fewer buffers than the schema needs") }
             defer { bufferIndex += 1 }
             let offset = batch.int64(at: bufferStart + 16 * bufferIndex), length = batch.int64(at: bufferStart + 16 * bufferIndex + 8)
-            guard offset >= 0, length >= 0, offset + length <= body.count else { throw FlatTable.Failure(message: "a buffer lies outside the body") }
+            // Compared without adding: two huge values would overflow (a fuzz finding).
+            guard offset >= 0, length >= 0, offset <= body.count, length <= body.count - offset else {
+                throw FlatTable.Failure(message: "a buffer lies outside the body")
+            }
             let raw = Array(body[offset..<offset + length])
             guard let codec, length > 0 else { return raw }
             // Compressed buffers: the uncompressed length (-1: stored as is), then the data.

@@ -270,8 +270,9 @@ package final class ParquetFile {
             var start = Int(chunk.dataPageOffset)
             if let dictionary = chunk.dictionaryPageOffset, dictionary > 0, Int(dictionary) < start { start = Int(dictionary) }
             let length = Int(chunk.totalCompressedSize)
-            guard start >= 4, length > 0, start + length <= file.size - 8 else {
-                throw ChunkFailure(message: "its bytes (\(start)..<\(start + length)) lie outside the file's \(file.size) bytes: truncated or corrupt")
+            // Compared without adding: two huge 64-bit values would overflow.
+            guard start >= 4, length > 0, start <= file.size - 8, length <= file.size - 8 - start else {
+                throw ChunkFailure(message: "its \(length) bytes from byte \(start) lie outside the file's \(file.size) bytes: truncated or corrupt")
             }
             (offset, end, total) = (start, start + length, Int(chunk.numValues))
         }
