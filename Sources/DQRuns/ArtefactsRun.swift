@@ -39,7 +39,7 @@ package enum ArtefactsRun {
         }
         let scheme = try parameters.scheme(run: run.id)
         var family = try parameters.model.family(seed: UInt64(bitPattern: seed), run: run.id)
-        let samples = try store.samples(dataset: dataset.id, splits: parameters.splits)
+        let samples = try store.samples(dataset: dataset.id, splits: parameters.splits, labelVersion: run.labelVersion)
         let groups = try PVIRun.groupKeys(samples, by: parameters.groupBy ?? "none")
         let stored = Dictionary(uniqueKeysWithValues: try store.pviRows(run: run.id).map { ($0.sampleID, $0.probabilities) })
         var accumulator = TokenArtefacts.Accumulator()

@@ -48,7 +48,7 @@ package enum BiasRun {
         let label = options.label
         let labels = try store.labels(dataset: dataset.id)
         guard labels.contains(label) else { throw RunError.unknownLabel(label, dataset: dataset.name, known: labels) }
-        var samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        var samples = try store.samples(dataset)
         var probabilities: [Double]?
         var source = "no `dq pvi` run: model rates left out"
         if let run = try store.chosenRun(options.pviRun, kind: .pvi, dataset: dataset) {

@@ -52,7 +52,7 @@ package enum CartographyRun {
     }
 
     private static func runUnsliced(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws -> Outcome {
-        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        let samples = try store.samples(dataset)
         guard samples.count >= 2 else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
         guard Set(samples.map(\.label)).count >= 2 else { throw RunError.tooFewLabels(dataset: dataset.name) }
         let labels = try store.labels(dataset: dataset.id)
@@ -61,7 +61,7 @@ package enum CartographyRun {
                                                    share: options.share, directory: directory)
             var parameters = CartographyParameters(share: options.share, model: .imported)
             parameters.directory = directory
-            let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: nil,
+            let (run, _) = try store.recordRun(parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil,
                                                compute: { _ in results }, write: { run, results in try write(results, run: run, in: store) })
             return Outcome(run: run, results: results, labels: labels, datasetName: dataset.name, modelName: "imported dynamics")
         }
@@ -75,7 +75,7 @@ package enum CartographyRun {
         parameters.labels = labels
         parameters.splits = dataset.splits
         let (run, results) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: Int64(bitPattern: options.model.seed),
             compute: { _ in
                 defer { observer.endProgress() }
                 return try CartographyEstimation.run(samples: samples, labels: labels, family: family, share: options.share,

@@ -39,7 +39,7 @@ package enum ConflictsRun {
             throw RunError.differentLabels(names[0], name, labelSets[0].sorted(), labels.sorted())
         }
         var samples: [(dataset: String, sample: Sample)] = []
-        for (name, id) in zip(names, ids) { samples += try store.samples(dataset: id).map { (name, $0) } }
+        for name in names { samples += try store.samples(try store.resolve(DatasetSelection(name: name)), allSplits: true).map { (name, $0) } }
         let items = samples.map { NearDuplicates.Item(text: [$0.sample.text, $0.sample.textPair].compactMap { $0 }.joined(separator: "\n"), label: $0.sample.label) }
         let parameters = ConflictsParameters(datasets: names, threshold: options.threshold, exactOnly: options.exactOnly,
                                              shingles: "word bigrams", minhash: "32 bands x 4 rows")

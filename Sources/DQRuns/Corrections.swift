@@ -16,6 +16,9 @@ package enum CorrectionsRun {
         /// Decisions to keep the label a sample already had.
         package var kept: Int
         package var dataset: String
+        /// Samples an earlier review had decided on: the latest review now stands (both are kept
+        /// in the audit trail).
+        package var reviewedBefore = 0
     }
 
     /// Reads `file` (CSV, Label Studio .json or doccano .jsonl, by extension), checks every
@@ -60,8 +63,10 @@ package enum CorrectionsRun {
             throw InputError(file: file, message: "\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was applied:\n  "
                              + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  …" : ""))
         }
+        let earlier = try store.reviewedSamples(dataset: dataset.id)
         let (applied, kept) = try store.importCorrections(corrections, dataset: dataset.id, file: file, annotator: annotator)
-        return Outcome(read: entries.count, applied: applied, kept: kept, dataset: dataset.name)
+        return Outcome(read: entries.count, applied: applied, kept: kept, dataset: dataset.name,
+                       reviewedBefore: corrections.count { earlier.contains($0.sampleID) })
     }
 
     /// Undoes the formula neutralisation of `CSVCell.escape`, which spreadsheets may or may not

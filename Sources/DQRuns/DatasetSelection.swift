@@ -1,23 +1,41 @@
 import DQStore
 import DQText
 
-/// Which dataset, and which of its splits, a run works on. nil name: the store's only dataset.
+/// Which labels an analysis reads: as ingested, or with every imported correction applied.
+package enum LabelChoice: String, Sendable, Equatable, CaseIterable {
+    case given, current
+}
+
+/// Which dataset, which of its splits and which labels a run works on. nil name: the store's
+/// only dataset.
 package struct DatasetSelection: Sendable, Equatable {
     package var name: String?
     package var splits: [String]?
+    package var labels: LabelChoice
 
-    package init(name: String? = nil, splits: [String]? = nil) {
+    package init(name: String? = nil, splits: [String]? = nil, labels: LabelChoice = .current) {
         self.name = name
         self.splits = splits
+        self.labels = labels
     }
 }
 
-/// A dataset found in the store, with its splits checked.
+/// A dataset found in the store, with its splits checked and its labels' version.
 package struct ResolvedDataset: Sendable, Equatable {
     package var id: Int64
     package var name: String
     /// The splits asked for (each one the dataset has), or nil for all.
     package var splits: [String]?
+    /// The label version read (the latest correction import applied); nil: the given labels.
+    package var labelVersion: Int64? = nil
+    /// The samples whose label in that version is not the given one, with that label.
+    package var relabelled: [Int64: String] = [:]
+
+    /// "the given labels" or "the labels after 3 corrections (import 2)", for the line that
+    /// says what a run read.
+    package var labelsRead: String {
+        labelVersion.map { "the labels after \(relabelled.count) correction\(relabelled.count == 1 ? "" : "s") (import \($0))" } ?? "the given labels"
+    }
 }
 
 extension Store {
@@ -31,7 +49,31 @@ extension Store {
                 throw RunError.unknownSplit(split, dataset: name, known: known)
             }
         }
-        return ResolvedDataset(id: id, name: name, splits: selection.splits)
+        var dataset = ResolvedDataset(id: id, name: name, splits: selection.splits)
+        if selection.labels == .current, let version = try labelVersion(dataset: id) {
+            dataset.labelVersion = version
+            dataset.relabelled = try relabelled(dataset: id, version: version)
+        }
+        return dataset
+    }
+
+    /// The samples of `dataset` (its selected splits, or all with `allSplits`) with the labels
+    /// of its label version.
+    package func samples(_ dataset: ResolvedDataset, allSplits: Bool = false) throws -> [Sample] {
+        Self.relabel(try samples(dataset: dataset.id, splits: allSplits ? nil : dataset.splits), dataset.relabelled)
+    }
+
+    /// The samples of some splits with the labels of label version `version` (nil: given), as a
+    /// recorded run read them.
+    package func samples(dataset: Int64, splits: [String]?, labelVersion version: Int64?) throws -> [Sample] {
+        Self.relabel(try samples(dataset: dataset, splits: splits), try version.map { try relabelled(dataset: dataset, version: $0) } ?? [:])
+    }
+
+    static func relabel(_ samples: [Sample], _ labels: [Int64: String]) -> [Sample] {
+        guard !labels.isEmpty else { return samples }
+        var samples = samples
+        for k in samples.indices { if let label = labels[samples[k].id] { samples[k].label = label } }
+        return samples
     }
 
     /// The run an analysis builds on when the user names none: the dataset's latest finished

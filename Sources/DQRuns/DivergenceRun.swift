@@ -90,7 +90,7 @@ package enum DivergenceRun {
             list.map { DivergenceRow.Contribution(token: $0.token, contribution: $0.contribution) }
         }
         let (run, pairs) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil, compute: { _ in try withBaseline() },
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil, compute: { _ in try withBaseline() },
             write: { run, pairs in
                 try store.writeDivergence(run: run, rows: pairs.map { p in
                     DivergenceRow(labelA: p.a, labelB: p.b, divergence: p.divergence, samplesA: p.samplesA, samplesB: p.samplesB,

@@ -90,7 +90,7 @@ package enum EvaluateRun {
         parameters.cartography = setup.cartographyParameters
         // Recorded before the repeats: `dq runs` shows it running, and a killed one is marked failed.
         let (run, result) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: Int64(bitPattern: options.model.seed),
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: Int64(bitPattern: options.model.seed),
             compute: { _ in try setup.evaluate() },
             write: { run, result in
                 try store.writeEvaluation(run: run, metrics: result.metrics, planted: result.plantedRows)
@@ -126,7 +126,7 @@ package enum EvaluateRun {
         init(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws {
             (self.options, self.observer) = (options, observer)
             if try store.isMultiLabel(dataset: dataset.id) { throw RunError.singleLabelOnly(.evaluate, dataset: dataset.name) }
-            samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+            samples = try store.samples(dataset)
             guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
             let lowest = options.rates.min()!
             guard LabelNoise.plantedCount(samples.count, rate: lowest) > 0 else { throw RunError.plantsNothing(rate: lowest, samples: samples.count) }

@@ -12,16 +12,23 @@ package enum ExportRun {
         package var text: String
         package var count: Int
         package var run: Int64
+        /// Suspects left out because a review decided on them after the run.
+        package var reviewedLeftOut = 0
     }
 
-    /// The suspects of a `dq suspects` run (nil: the latest) as a file for annotators.
+    /// The suspects of a `dq suspects` run (nil: the latest) as a file for annotators; those a
+    /// review decided on since the run are left out unless `includeReviewed`.
     package static func suspects(store: Store, dataset selection: DatasetSelection, run id: Int64?, top: Int?,
-                                format: AnnotationFormat) throws -> SuspectsFile {
+                                format: AnnotationFormat, includeReviewed: Bool = false) throws -> SuspectsFile {
         let dataset = try store.resolve(selection)
         let run = try store.requiredRun(id, kind: .suspects, dataset: dataset)
-        let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id).map { ($0.id, $0) })
+        let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset, allSplits: true).map { ($0.id, $0) })
         // With --split: the run's suspects of those splits, in the run's order.
-        let suspects = try store.suspects(run: run.id).filter { row in dataset.splits.map { $0.contains(samples[row.sampleID]!.split) } ?? true }
+        var rows = try store.suspects(run: run.id).filter { row in dataset.splits.map { $0.contains(samples[row.sampleID]!.split) } ?? true }
+        let decided = includeReviewed ? [:] : try store.reviewDecisions(dataset: dataset.id, samples: Set(rows.map(\.sampleID)), since: run.startedAt)
+        let before = rows.count
+        rows.removeAll { decided[$0.sampleID] != nil }
+        let suspects = rows
             .prefix(top ?? .max).map { row in
                 let sample = samples[row.sampleID]!
                 return (row: row, sample: sample, task: ReviewTask(id: sample.displayID, sample: sample.id, text: sample.text, textPair: sample.textPair,
@@ -43,7 +50,7 @@ package enum ExportRun {
         case .doccano:
             text = Doccano.lines(suspects.map(\.task))
         }
-        return SuspectsFile(text: text, count: suspects.count, run: run.id)
+        return SuspectsFile(text: text, count: suspects.count, run: run.id, reviewedLeftOut: before - rows.count)
     }
 
     /// The file formats of `dq export dataset`.
@@ -65,19 +72,19 @@ package enum ExportRun {
         package var csv: String { String(decoding: bytes, as: UTF8.self) }
     }
 
-    /// The dataset (optionally some splits) as CSV or Parquet, with its given or corrected labels.
-    /// `format` nil: the one `path`'s extension implies.
-    package static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool,
-                               format: DatasetFormat?, path: String) throws -> DatasetFile {
-        try dataset(store: store, dataset: selection, correctedLabels: correctedLabels, format: format ?? DatasetFormat(path: path))
+    /// The dataset (optionally some splits) as CSV or Parquet, with the labels the selection
+    /// asks for (given, or current: with every imported correction, and then, when there is a
+    /// correction, the given label and whether it was corrected beside each). `format` nil: the
+    /// one `path`'s extension implies.
+    package static func dataset(store: Store, dataset selection: DatasetSelection, format: DatasetFormat?, path: String) throws -> DatasetFile {
+        try dataset(store: store, dataset: selection, format: format ?? DatasetFormat(path: path))
     }
 
-    package static func dataset(store: Store, dataset selection: DatasetSelection, correctedLabels: Bool,
-                               format: DatasetFormat = .csv) throws -> DatasetFile {
+    package static func dataset(store: Store, dataset selection: DatasetSelection, format: DatasetFormat = .csv) throws -> DatasetFile {
         let dataset = try store.resolve(selection)
-        let corrected = correctedLabels ? try store.correctedLabels(dataset: dataset.id) : [:]
+        let corrected = dataset.relabelled
         let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
-        let table = table(samples, corrected: correctedLabels ? corrected : nil)
+        let table = table(samples, corrected: dataset.labelVersion == nil ? nil : corrected)
         let bytes: [UInt8]
         switch format {
         case .csv:

@@ -50,7 +50,7 @@ package enum InconsistentRun {
             throw RunError.cannotRead(file: options.specsFile, what: "specifications file")
         }
         let specifications = try Specification.parse(text, file: options.specsFile, labels: try store.labels(dataset: dataset.id))
-        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        let samples = try store.samples(dataset)
         guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
         let embedder = try options.embedModel.map { try SentenceEmbedder(directory: $0) }
         let r = options.ranking
@@ -62,7 +62,7 @@ package enum InconsistentRun {
             (spec.label, r.depth(forLabelOfSize: labels.count { $0 == spec.label }))
         }) { a, _ in a }
         let (run, suspects) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil,
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil,
             compute: { _ in
                 observer.progress("ranking \(samples.count) samples by \(specifications.count) specifications")
                 defer { observer.endProgress() }

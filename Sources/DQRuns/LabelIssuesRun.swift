@@ -65,7 +65,7 @@ package enum LabelIssuesRun {
 
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         guard options.byAnnotator else { return try runUnsliced(store: store, dataset: selection, options: options, observer: observer) }
-        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let dataset = try store.resolve(DatasetSelection(name: selection.name, labels: selection.labels))
         let annotatorsOf = try AnnotatorSlices.members(store: store, dataset: dataset.id, name: dataset.name)
         var outcome = try runUnsliced(store: store, dataset: selection, options: options, observer: observer)
         outcome.annotatorsOf = annotatorsOf
@@ -92,7 +92,7 @@ package enum LabelIssuesRun {
         let dataset = try store.resolve(selection)
         if try store.isMultiLabel(dataset: dataset.id) { throw RunError.needsMultiLabel(dataset: dataset.name) }
         // Only the splits asked for are judged; ids of the file are checked against the whole dataset.
-        let all = try store.samples(dataset: dataset.id)
+        let all = try store.samples(dataset, allSplits: true)
         let samples = Dictionary(uniqueKeysWithValues: all.filter { dataset.splits?.contains($0.split) ?? true }.map { ($0.id, $0) })
         var labels = try store.labels(dataset: dataset.id)
         var ids: [Int64] = []
@@ -150,7 +150,7 @@ package enum LabelIssuesRun {
         }
         let input = ConfidentLearning.Input(labels: given, probabilities: probabilities, classes: labels.count)
         let (run, result) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil,
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil,
             compute: { _ in options.find(in: input) },
             write: { run, result in
                 try store.writeLabelIssues(run: run, result.ranked.enumerated().map { position, i in
@@ -238,7 +238,7 @@ package enum LabelIssuesRun {
         if let probs {
             file = try ImportedProbabilities.readMultiLabel(path: probs)
         } else {
-            let dataset = try store.resolve(DatasetSelection(name: selection.name))
+            let dataset = try store.resolve(DatasetSelection(name: selection.name, labels: selection.labels))
             let stored = try storedOneVsRest(store: store, dataset: dataset)
             file = (stored.classes, stored.ids, stored.labels, stored.probabilities)
             runs = stored.runs
@@ -278,7 +278,7 @@ package enum LabelIssuesRun {
             if let label = try run.parameters(PVIParameters.self).oneVsRest, latest[label] == nil { latest[label] = run.id }
         }
         guard classes.allSatisfy({ latest[$0] != nil }) else { throw RunError.noRun(.pvi, dataset: dataset.name) }
-        let samples = try store.samples(dataset: dataset.id)
+        let samples = try store.samples(dataset, allSplits: true)
         let position = Dictionary(uniqueKeysWithValues: samples.enumerated().map { ($1.id, $0) })
         var probabilities = [Double](repeating: .nan, count: samples.count * classes.count)
         for (k, label) in classes.enumerated() {

@@ -86,7 +86,7 @@ package enum PVIRun {
                            observer: RunObserver = .silent) throws -> Outcome {
         try options.validate(splits: selection.splits)
         var outcome = try runUnsliced(store: store, dataset: selection, options: options, observer: observer)
-        let dataset = try store.resolve(DatasetSelection(name: selection.name))
+        let dataset = try store.resolve(DatasetSelection(name: selection.name, labels: selection.labels))
         if options.by == "annotator", try store.annotationCount(dataset: dataset.id) > 0 {
             // A sample is in the slice of every annotator who labelled it.
             let stored = try store.annotations(dataset: dataset.id)
@@ -107,8 +107,8 @@ package enum PVIRun {
             if let shared = train.first(where: evaluate.contains) { throw RunError.inSample(split: shared) }
             splits = train + evaluate
         }
-        let dataset = try store.resolve(DatasetSelection(name: selection.name, splits: splits))
-        var samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        let dataset = try store.resolve(DatasetSelection(name: selection.name, splits: splits, labels: selection.labels))
+        var samples = try store.samples(dataset)
         let groups = try groupKeys(samples, by: options.groupBy)
         let transform = try inputTransform(options)
         if let transform {
@@ -157,7 +157,7 @@ package enum PVIRun {
         }
         let seed = options.model.seed
         let (run, results) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: Int64(bitPattern: seed),
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: Int64(bitPattern: seed),
             compute: { _ in
                 defer { observer.endProgress() }
                 return try PVIEstimation.run(
@@ -202,7 +202,7 @@ package enum PVIRun {
             }
             // Every label's run is recorded before the one training they share.
             let (runs, perLabel) = try store.recordRuns(
-                parameters, dataset: dataset.id, seed: Int64(bitPattern: seed),
+                parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: Int64(bitPattern: seed),
                 compute: { _ in
                     try MultiLabelPVIEstimation.run(
                         samples: samples, labels: labels, family: bert, folds: k, seed: seed, group: groups.map { keys in { keys[$0.id]! } },
@@ -231,7 +231,7 @@ package enum PVIRun {
             let seed = options.model.seed
             observer.note("label \(label): \(members.filter { $0.contains(label) }.count) of \(samples.count) samples have it")
             let (run, results) = try store.recordRun(
-                parameters, dataset: dataset.id, seed: Int64(bitPattern: seed),
+                parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: Int64(bitPattern: seed),
                 compute: { _ in
                     defer { observer.endProgress() }
                     return try PVIEstimation.run(
@@ -279,7 +279,7 @@ package enum PVIRun {
         }
         var parameters = PVIParameters(labels: labels, model: .imported)
         parameters.file = path
-        let (run, _) = try store.recordRun(parameters, dataset: dataset.id, seed: nil,
+        let (run, _) = try store.recordRun(parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil,
                                            compute: { _ in results }, write: { run, results in try write(results, labels: labels, run: run, in: store) })
         return Outcome(run: run, results: results, labels: labels, familyDescription: "imported probabilities")
     }

@@ -10,7 +10,7 @@ package enum ReportRun {
     /// show their runs as they are.
     package static func run(store: Store, dataset selection: DatasetSelection, top: Int) throws -> HTMLReport {
         let dataset = try store.resolve(selection)
-        let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
+        let samples = try store.samples(dataset)
         let byID = Dictionary(uniqueKeysWithValues: samples.map { ($0.id, $0) })
         func missing(_ kind: RunKind) -> String { "Not run yet: \(kind.command) --dataset \(dataset.name)" }
         var sections = [try datasetSection(store: store, dataset: dataset)]
@@ -42,7 +42,7 @@ package enum ReportRun {
     }
 
     static func datasetSection(store: Store, dataset: ResolvedDataset) throws -> HTMLReport.Section {
-        let stats = try StatsRun.run(store: store, dataset: DatasetSelection(name: dataset.name, splits: dataset.splits)).stats
+        let stats = try StatsRun.run(store: store, dataset: DatasetSelection(name: dataset.name, splits: dataset.splits, labels: dataset.labelVersion == nil ? .given : .current)).stats
         let splits = try store.splits(dataset: dataset.id).filter { dataset.splits?.contains($0.name) ?? true }
         return .init(title: "Dataset", body:
             HTML.table(Table(name: "summary", title: "", columns: ["samples", "splits", "labels", "exact duplicate texts", "conflicting duplicates"],

@@ -81,7 +81,7 @@ package enum SelectRun {
         let dataset = try store.resolve(selection)
         let kind = rule.sourceKind
         let source = try store.requiredRun(sourceRun, kind: kind, dataset: dataset)
-        let all = try store.samples(dataset: dataset.id)
+        let all = try store.samples(dataset, allSplits: true)
         let points = kind == .cartography ? try store.cartographyPoints(run: source.id) : []
         // Lowest PVI first, ties by sample.
         let rows = kind == .pvi ? try store.pviRows(run: source.id).sorted { ($0.pvi, $0.sampleID) < ($1.pvi, $1.sampleID) } : []
@@ -112,7 +112,7 @@ package enum SelectRun {
         let csv = Table.render([ExportRun.table(samples, corrected: nil)], as: .csv, guardFormulas: false)
         let parameters = SelectionParameters(sourceRun: source.id, sourceKind: kind, rule: description, kept: samples.count, out: out)
         let (run, _) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil, compute: { _ in samples },
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil, compute: { _ in samples },
             write: { run, samples in
                 try store.writeSelection(run: run, samples: samples.map(\.id))
                 try write(csv)

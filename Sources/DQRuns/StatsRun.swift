@@ -8,7 +8,7 @@ package enum StatsRun {
     /// splits `dataset.splits` names; every split is checked against every dataset.
     package static func run(store: Store, dataset selection: DatasetSelection, pooled: [String]? = nil) throws -> (stats: DatasetStats, datasets: [String]) {
         let resolved = try (pooled ?? [selection.name].compactMap { $0 }).nilIfEmpty.map { names in
-            try names.map { try store.resolve(DatasetSelection(name: $0, splits: selection.splits)) }
+            try names.map { try store.resolve(DatasetSelection(name: $0, splits: selection.splits, labels: selection.labels)) }
         } ?? [try store.resolve(selection)]
         if resolved.count > 1 {
             let labelSets = try resolved.map { Set(try store.labels(dataset: $0.id)) }

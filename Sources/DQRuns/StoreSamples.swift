@@ -5,13 +5,16 @@ import DQText
 /// A dataset's selected splits in the store, as the `SampleSource` that analyses stream.
 /// Each share reads its own range of store ids through a connection of its own (with a small
 /// page cache: each page is read once), so shares can be read on separate threads.
+/// With corrected labels (`relabelled`), each sample's label is its corrected one, and the byte
+/// path goes through `Sample`s (corrections are few; the plain path stays fast).
 struct StoreSamples: SampleSource {
     let store: Store
     let dataset: Int64
     let splits: [String]?
+    var relabelled: [Int64: String] = [:]
 
     init(store: Store, dataset: ResolvedDataset) {
-        (self.store, self.dataset, self.splits) = (store, dataset.id, dataset.splits)
+        (self.store, self.dataset, self.splits, relabelled) = (store, dataset.id, dataset.splits, dataset.relabelled)
     }
 
     init(store: Store, dataset: Int64, splits: [String]?) {
@@ -19,10 +22,15 @@ struct StoreSamples: SampleSource {
     }
 
     func forEachSample(_ body: (Sample) throws -> Void) throws {
-        try store.forEachSample(dataset: dataset, splits: splits, body)
+        try store.forEachSample(dataset: dataset, splits: splits) { sample in
+            var sample = sample
+            if let label = relabelled[sample.id] { sample.label = label }
+            try body(sample)
+        }
     }
 
     func forEachSampleBytes(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        guard relabelled.isEmpty else { return try bytesThroughSamples(body) }
         try store.forEachSampleBytes(ids: try store.sampleIDRanges(dataset: dataset, splits: splits), body)
     }
 
@@ -31,7 +39,7 @@ struct StoreSamples: SampleSource {
     }
 
     func shares(_ parts: Int) throws -> [any SampleSource & Sendable] {
-        StoreSamples.cut(try store.sampleIDRanges(dataset: dataset, splits: splits), into: parts).map { Share(path: store.path, ranges: $0) }
+        StoreSamples.cut(try store.sampleIDRanges(dataset: dataset, splits: splits), into: parts).map { Share(path: store.path, ranges: $0, relabelled: relabelled) }
     }
 
     /// `ranges` cut into `parts` lists of ranges holding about equal numbers of ids, in order
@@ -63,21 +71,41 @@ struct StoreSamples: SampleSource {
     struct Share: SampleSource, Sendable {
         let path: String
         let ranges: [ClosedRange<Int64>]
+        var relabelled: [Int64: String] = [:]
 
         private func open() throws -> Store { try Store(path: path, pageCacheKiB: 2048) }
 
         func forEachSample(_ body: (Sample) throws -> Void) throws {
-            try open().forEachSample(ids: ranges, body)
+            try open().forEachSample(ids: ranges) { sample in
+                var sample = sample
+                if let label = relabelled[sample.id] { sample.label = label }
+                try body(sample)
+            }
         }
 
         func forEachSampleBytes(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            guard relabelled.isEmpty else { return try bytesThroughSamples(body) }
             try open().forEachSampleBytes(ids: ranges, body)
         }
 
         func count() throws -> Int { ranges.reduce(0) { $0 + $1.count } }
 
         func shares(_ parts: Int) throws -> [any SampleSource & Sendable] {
-            StoreSamples.cut(ranges, into: parts).map { Share(path: path, ranges: $0) }
+            StoreSamples.cut(ranges, into: parts).map { Share(path: path, ranges: $0, relabelled: relabelled) }
+        }
+    }
+}
+
+extension SampleSource {
+    /// The byte path through `forEachSample`: each sample's text, text pair and label as UTF-8.
+    func bytesThroughSamples(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        try forEachSample { sample in
+            let text = Array(sample.text.utf8), pair = sample.textPair.map { Array($0.utf8) }, label = Array(sample.label.utf8)
+            try text.withUnsafeBufferPointer { t in
+                try label.withUnsafeBufferPointer { l in
+                    if let pair { try pair.withUnsafeBufferPointer { try body(t, $0, l) } } else { try body(t, nil, l) }
+                }
+            }
         }
     }
 }

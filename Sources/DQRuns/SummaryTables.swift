@@ -86,14 +86,17 @@ package enum SummaryTables {
         let runs = try store.runs(dataset: try dataset.map { try store.requireDataset($0) })
         return Table(
             name: "runs", title: "Runs" + (dataset.map { " of \($0)" } ?? ""),
-            columns: ["run", "kind", "dataset", "model", "splits", "transform", "status", "started", "finished", "message"],
+            columns: ["run", "kind", "dataset", "model", "splits", "transform", "labels", "status", "started", "finished", "message"],
             rows: runs.map { run in
                 let made = run.made
                 return [.int(Int(run.id)), .text(run.kind.rawValue), .optional(run.datasetID.flatMap { names[$0] }), .optional(made.model),
-                        .text(made.splits?.joined(separator: ",") ?? "all"), .optional(made.transform), .text(run.status.rawValue),
+                        .text(made.splits?.joined(separator: ",") ?? "all"), .optional(made.transform),
+                        .text(run.labelVersion.map { "import \($0)" } ?? "given"), .text(run.status.rawValue),
                         .text(run.startedAt), .optional(run.finishedAt), .optional(run.message)]
             },
-            note: runs.isEmpty ? "No runs yet." : "A run whose process ended before it finished is marked failed when the store is next opened.")
+            note: runs.isEmpty ? "No runs yet."
+                : "labels: the labels a run read, as ingested (given) or with every correction import up to the one named (dq corrections list). "
+                + "A run whose process ended before it finished is marked failed when the store is next opened.")
     }
 
     package static func models() throws -> Table {

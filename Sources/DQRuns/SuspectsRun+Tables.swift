@@ -30,7 +30,10 @@ extension SuspectsRun.Outcome {
                     + [.text(s.group == .ambiguous ? "\(s.ambiguity.formatted(digits: 2)) ambiguous"
                             : s.ambiguity.formatted(digits: 2)), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
             },
-            note: weakModels.map { $0 + " " }.joined() + runsUsed + "The list's length: \(lengthRule). Samples \(method). " + ambiguityNote
+            note: weakModels.map { $0 + " " }.joined() + runsUsed + "Labels judged: \(labelsRead). The list's length: \(lengthRule). "
+                + (reviewedLeftOut == 0 ? "" : "\(reviewedLeftOut) sample\(reviewedLeftOut == 1 ? "" : "s") a review already decided on "
+                    + "(corrected or kept) left out (--include-reviewed lists them). ")
+                + "Samples \(method). " + ambiguityNote
                 + (calibratedOnAudit.map { c in
                     "P(wrong): the probability that the label is wrong, calibrated on the \(c.reviewed) reviewed samples of audit run "
                         + "\(auditReport?.run ?? 0) (a logistic regression on the score's rank, each review weighted by the samples it stands for); "

@@ -19,14 +19,19 @@ package enum SuspectsRun {
         package var audit: Int?
         /// The seed of the audit's draw.
         package static let auditSeed: UInt64 = 13
+        /// List samples a review has already decided on (corrected or kept) too.
+        package var includeReviewed = false
+        /// How many suspects the command prints (all are stored).
+        package var show = 20
 
         package init() {}
 
-        package init(top: Int?, all: Bool, audit: Int? = nil) {
-            (self.top, self.all, self.audit) = (top, all, audit)
+        package init(top: Int?, all: Bool, audit: Int? = nil, includeReviewed: Bool = false, show: Int = 20) {
+            (self.top, self.all, self.audit, self.includeReviewed, self.show) = (top, all, audit, includeReviewed, show)
         }
 
         package func validate() throws(OptionError) {
+            try OptionError.check(show, atLeast: 0, "show")
             if let top { try OptionError.check(top, atLeast: 1, "top") }
             if let audit { try OptionError.check(audit, atLeast: 1, "audit") }
             if [top != nil, all, audit != nil].filter({ $0 }).count > 1 { throw OptionError("{top}, {all} and {audit} do not go together") }
@@ -81,6 +86,10 @@ package enum SuspectsRun {
         package var auditReport: AuditReport?
         /// P(label wrong) calibrated on that audit's reviews (then each entry's `probability`).
         package var calibratedOnAudit: Audit.Calibration?
+        /// Samples the list left out because a review already decided on them.
+        package var reviewedLeftOut = 0
+        /// The labels the list judged (`ResolvedDataset.labelsRead`).
+        package var labelsRead = "the given labels"
     }
 
     /// What the reviews of an audit sample say.
@@ -100,7 +109,7 @@ package enum SuspectsRun {
         var parameters = SuspectsParameters(sources: inputs.sourceKeys)
         let auditReport = try latestAudit(store: store, dataset: dataset.id)
         let (run, list) = try store.recordRun(
-            parameters, dataset: dataset.id, seed: nil,
+            parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil,
             compute: { _ in try inputs.list(options, audit: auditReport) },
             write: { run, list in
                 (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (list.calibratedBy, list.entries.count, list.rule)
@@ -117,7 +126,8 @@ package enum SuspectsRun {
                        calibratedBy: list.calibratedBy, calibrationUnusable: list.unusable,
                        calibrationBeaten: inputs.calibrationBeaten, lengthRule: list.rule, estimate: list.estimate,
                        strengths: inputs.views.map { ($0.model, $0.strength) }, countCheckedBy: inputs.response?.run, audit: list.audit,
-                       auditReport: auditReport, calibratedOnAudit: list.calibratedOnAudit)
+                       auditReport: auditReport, calibratedOnAudit: list.calibratedOnAudit, reviewedLeftOut: list.reviewedLeftOut,
+                       labelsRead: dataset.labelsRead)
     }
 
     /// The latest audit sample of the dataset, with its reviews: those imported since it was drawn.
@@ -163,9 +173,11 @@ extension SuspectsRun {
         var calibrationBeaten: (run: Int64, fusion: Double, rankAverage: Double)?
         /// How confident learning's count rose with the latest `dq evaluate` run's planted errors.
         var response: (response: ErrorCount.Response, run: Int64)?
+        /// Samples a review has decided on (corrected or kept).
+        var reviewed: Set<Int64> = []
 
         static func load(store: Store, dataset: ResolvedDataset) throws -> Inputs {
-            let all = try store.samples(dataset: dataset.id)
+            let all = try store.samples(dataset, allSplits: true)
             let samples = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
             var runs: [RunKind: RunRecord] = [:]
             var missing: [RunKind] = []
@@ -183,6 +195,7 @@ extension SuspectsRun {
                 throw RunError.splitNotScored(splits: splits, dataset: dataset.name, kind: run.kind, run: run.id)
             }
             var inputs = Inputs(samples: samples, ids: ids, missing: missing, annotated: annotated)
+            inputs.reviewed = try store.reviewedSamples(dataset: dataset.id)
             let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
             if let run = runs[.pvi] { try inputs.addModels(store: store, dataset: dataset.id, first: (run, pviRows), position: position) }
             if let run = runs[.cartography] { inputs.addCartography(points, run: run.id, position: position) }
@@ -383,10 +396,10 @@ extension SuspectsRun {
             let ranking = SuspectScoring.rank(signals, calibration: calibration?.fusion)
             // With reviews of an audit sample: P(label wrong) from each sample's rank.
             let ranks = DetectionMetrics.rankNormalised(ranking.score)
-            let reviewed = audit.map { a in ids.indices.filter { a.reviews[ids[$0]] != nil } } ?? []
+            let audited = audit.map { a in ids.indices.filter { a.reviews[ids[$0]] != nil } } ?? []
             let onAudit = audit.flatMap { a in
-                Audit.calibrate(rank: reviewed.map { ranks[$0] }, wrong: reviewed.map { a.reviews[ids[$0]]!.wrong },
-                                weight: reviewed.map { a.reviews[ids[$0]]!.weight }, n: ids.count)
+                Audit.calibrate(rank: audited.map { ranks[$0] }, wrong: audited.map { a.reviews[ids[$0]]!.wrong },
+                                weight: audited.map { a.reviews[ids[$0]]!.weight }, n: ids.count)
             }
             let calibratedBy = ranking.probability == nil ? nil : calibration?.run
             let unusable = calibration.flatMap { c -> (run: Int64, missing: [String])? in
@@ -408,7 +421,16 @@ extension SuspectsRun {
                 (length, rule) = (flagged, annotated ? "the samples a specification or a duplicate flags, or whose annotators' consensus (or majority) is another label"
                     : "the samples a specification or a duplicate flags")
             }
+            // Samples a review decided on leave the list (the default length shrinks; --top and
+            // --all count the others), unless asked for.
             var chosen = Array(ranking.order.prefix(length))
+            var reviewedLeftOut = 0
+            if !options.includeReviewed && !reviewed.isEmpty {
+                let open = ranking.order.filter { !reviewed.contains(ids[$0]) }
+                let kept = options.all || options.top != nil ? Array(open.prefix(length)) : chosen.filter { !reviewed.contains(ids[$0]) }
+                reviewedLeftOut = options.all || options.top != nil ? ids.count { reviewed.contains($0) } : chosen.count - kept.count
+                chosen = kept
+            }
             var drawn: AuditParameters?
             if let count = options.audit {
                 // The list as it would be by default, then a random sample of it and of the rest.
@@ -428,7 +450,7 @@ extension SuspectsRun {
                       reasons: signals.map { SuspectRow.Reason(signal: $0.name, reason: $0.reasons[i]) })
             }
             return List(entries: entries, calibratedBy: calibratedBy, unusable: unusable, rule: rule, estimate: estimate, audit: drawn,
-                        calibratedOnAudit: onAudit)
+                        calibratedOnAudit: onAudit, reviewedLeftOut: drawn == nil ? reviewedLeftOut : 0)
         }
 
         /// The model views that learned something usable about the labels, and the mean of their
@@ -482,6 +504,7 @@ extension SuspectsRun {
             var estimate: ErrorCount.Estimate?
             var audit: AuditParameters?
             var calibratedOnAudit: Audit.Calibration?
+            var reviewedLeftOut = 0
         }
 
         /// The runs used, each under its kind; further model runs under "pvi 2", "pvi 3", ….

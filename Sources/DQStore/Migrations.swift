@@ -331,6 +331,11 @@ enum Migrations {
         Migration(version: 16, name: "how ambiguous a suspect is", sql: """
             ALTER TABLE suspects ADD COLUMN ambiguity REAL;
             """),
+        // The labels a run used: the given labels with every correction import up to this id
+        // applied; NULL, the given labels.
+        Migration(version: 17, name: "the label version of each run", sql: """
+            ALTER TABLE runs ADD COLUMN label_version INTEGER;
+            """),
     ]
 
     /// Migration 14: the fusion an evaluate run kept in its summary as JSON keys

@@ -59,17 +59,30 @@ extension Store {
         return try row.string(0)
     }
 
-    /// The corrected label of every corrected sample of a dataset (decisions to keep a label are
-    /// not corrections).
-    package func correctedLabels(dataset: Int64) throws -> [Int64: String] {
-        var out: [Int64: String] = [:]
+    /// The current label version of a dataset: the id of its latest correction import, or nil
+    /// when it has none (its labels are the given ones).
+    package func labelVersion(dataset: Int64) throws -> Int64? {
+        try database.row("SELECT max(id) FROM correction_imports WHERE dataset_id = ?", [.integer(dataset)])?.optionalInt(0).map(Int64.init)
+    }
+
+    /// The labels of version `version` that differ from the given ones: for each sample whose
+    /// latest review in an import up to `version` changed its label, that label.
+    package func relabelled(dataset: Int64, version: Int64) throws -> [Int64: String] {
+        var latest: [Int64: (given: String, label: String)] = [:]
         for row in try database.rows("""
-            SELECT c.sample_id, c.new_label FROM corrections c JOIN correction_imports i ON i.id = c.import_id
-            WHERE i.dataset_id = ? AND c.old_label <> c.new_label ORDER BY c.id
-            """, [.integer(dataset)]) {
-            out[try row.int64(0)] = try row.string(1)
+            SELECT c.sample_id, s.label, c.new_label FROM corrections c JOIN correction_imports i ON i.id = c.import_id
+            JOIN samples s ON s.id = c.sample_id WHERE i.dataset_id = ? AND i.id <= ? ORDER BY c.id
+            """, [.integer(dataset), .integer(version)]) {
+            latest[try row.int64(0)] = (try row.string(1), try row.string(2))
         }
-        return out
+        return latest.filter { $0.value.label != $0.value.given }.mapValues(\.label)
+    }
+
+    /// The samples of a dataset that a review has decided on (corrected or kept).
+    package func reviewedSamples(dataset: Int64) throws -> Set<Int64> {
+        Set(try database.rows("""
+            SELECT DISTINCT c.sample_id FROM corrections c JOIN correction_imports i ON i.id = c.import_id WHERE i.dataset_id = ?
+            """, [.integer(dataset)]).map { try $0.int64(0) })
     }
 
     /// The audit trail of a dataset's corrections, oldest first.

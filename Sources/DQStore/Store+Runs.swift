@@ -41,6 +41,9 @@ package struct RunRecord: Sendable, Equatable {
     package var finishedAt: String?
     package var status: Status
     package var message: String?
+    /// The labels the run used: the given labels with every correction import up to this id
+    /// applied (`Store.currentLabels`); nil, the given labels.
+    package var labelVersion: Int64?
 
     /// The run's parameters as the type its kind records; an error if the run is of another
     /// kind or its parameters do not decode (a run recorded by an incompatible dq).
@@ -70,12 +73,12 @@ extension RunParameters {
 
 extension Store {
     /// Records the start of a run, with the process and machine running it; returns its id.
-    package func beginRun<P: RunParameters>(_ parameters: P, dataset: Int64?, seed: Int64?) throws -> Int64 {
+    package func beginRun<P: RunParameters>(_ parameters: P, dataset: Int64?, seed: Int64?, labelVersion: Int64? = nil) throws -> Int64 {
         try database.run(
-            "INSERT INTO runs (kind, dataset_id, parameters, seed, dq_version, started_at, status, pid, host) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+            "INSERT INTO runs (kind, dataset_id, parameters, seed, dq_version, started_at, status, pid, host, label_version) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
             [.text(P.kind.rawValue), dataset.map { .integer($0) } ?? .null, .text(parameters.jsonText),
              seed.map { .integer($0) } ?? .null, .text(dqVersion), .text(Timestamp.now()), .integer(Int64(getpid())),
-             .text(Store.host)])
+             .text(Store.host), labelVersion.map { .integer($0) } ?? .null])
         return database.lastInsertRowID
     }
 
@@ -119,10 +122,10 @@ extension Store {
     /// error, leaves the run marked `failed` with the message and no partial results.
     @discardableResult
     package func recordRun<P: RunParameters, T>(
-        _ parameters: P, dataset: Int64?, seed: Int64?,
+        _ parameters: P, dataset: Int64?, labelVersion: Int64? = nil, seed: Int64?,
         compute: (Int64) throws -> T, write: (Int64, T) throws -> Void
     ) throws -> (run: Int64, result: T) {
-        let id = try beginRun(parameters, dataset: dataset, seed: seed)
+        let id = try beginRun(parameters, dataset: dataset, seed: seed, labelVersion: labelVersion)
         do {
             let result = try compute(id)
             try database.inTransaction {
@@ -141,12 +144,12 @@ extension Store {
     /// stores each one's results (given its position) in one transaction with their success.
     @discardableResult
     package func recordRuns<P: RunParameters, T>(
-        _ parameters: [P], dataset: Int64?, seed: Int64?,
+        _ parameters: [P], dataset: Int64?, labelVersion: Int64? = nil, seed: Int64?,
         compute: ([Int64]) throws -> T, write: (_ run: Int64, _ position: Int, T) throws -> Void
     ) throws -> (runs: [Int64], result: T) {
         var ids: [Int64] = []
         do {
-            for p in parameters { ids.append(try beginRun(p, dataset: dataset, seed: seed)) }
+            for p in parameters { ids.append(try beginRun(p, dataset: dataset, seed: seed, labelVersion: labelVersion)) }
             let result = try compute(ids)
             try database.inTransaction {
                 for (position, id) in ids.enumerated() {
@@ -194,7 +197,7 @@ extension Store {
         try database.run("INSERT INTO run_summaries (run_id, summary) VALUES (?, ?)", [.integer(run), .text(summary.jsonText)])
     }
 
-    private static let runColumns = "id, kind, dataset_id, parameters, seed, dq_version, started_at, finished_at, status, message"
+    private static let runColumns = "id, kind, dataset_id, parameters, seed, dq_version, started_at, finished_at, status, message, label_version"
 
     private static func runRecord(_ row: Row) throws -> RunRecord {
         let id = try row.int64(0)
@@ -206,7 +209,8 @@ extension Store {
         return RunRecord(
             id: id, kind: kind, datasetID: try row.optionalInt(2).map(Int64.init), parametersJSON: try row.string(3),
             seed: try row.optionalInt(4).map(Int64.init), dqVersion: try row.string(5), startedAt: try row.string(6),
-            finishedAt: try row.optionalString(7), status: status, message: try row.optionalString(9))
+            finishedAt: try row.optionalString(7), status: status, message: try row.optionalString(9),
+            labelVersion: try row.optionalInt(10).map(Int64.init))
     }
 }
 

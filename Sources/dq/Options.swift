@@ -11,13 +11,15 @@ struct StoreOptions: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension LabelChoice: ExpressibleByArgument {}
 
 /// `--dataset`, `--split` and `--db`, for commands that analyse one dataset of a store.
 struct DatasetOptions: ParsableArguments {
     @Option(help: "The dataset. Default: the only one in the store.") var dataset: String?
     @Option(help: ArgumentHelp("Only these splits, comma-separated.", valueName: "split")) var split: CommaList?
+    @Option(help: "given (as ingested) or current (with every imported correction).") var labels: LabelChoice = .current
     @OptionGroup var store: StoreOptions
-    var selection: DatasetSelection { DatasetSelection(name: dataset, splits: split?.values) }
+    var selection: DatasetSelection { DatasetSelection(name: dataset, splits: split?.values, labels: labels) }
     func open() throws -> Store { try store.open() }
 }
 
@@ -91,7 +93,7 @@ struct CommaList: ExpressibleByArgument {
 /// Option names as the command line spells them: a run's `Options` property `trainSplit` is
 /// the flag `--train-split`, except where a flag is named otherwise.
 enum Flags {
-    static let renamed = ["importProbabilities": "--import-probs", "probabilities": "--probs", "learningRate": "--lr", "labelsFile": "--labels",
+    static let renamed = ["importProbabilities": "--import-probs", "probabilities": "--probs", "learningRate": "--lr", "labelsFile": "--given-labels",
                           "byAnnotator": "--by annotator", "specsFile": "--specs", "pviRun": "--run"]
 
     static func flag(_ property: String) -> String { flag(property, renamed: [:]) }

@@ -177,12 +177,14 @@ private struct LabelOrderGolden: Decodable {
 
     // The corrected dataset keeps the ingested label beside the current one.
     let clean = scratchPath("clean.csv")
-    #expect(try dq(["export", "dataset", "--labels", "corrected", "--out", clean, "--db", db]).status == 0)
+    #expect(try dq(["export", "dataset", "--labels", "current", "--out", clean, "--db", db]).status == 0)
     let cleanRows = try String(contentsOfFile: clean, encoding: .utf8).split(separator: "\n")
     #expect(cleanRows[0] == "id,split,text,label,given_label,corrected")
     #expect(cleanRows.count == 26)
+    // Two samples were corrected, and bob's Label Studio review put the first back to its given
+    // label: one label differs from the given one now.
     let changed = cleanRows.filter { $0.hasSuffix(",true") }
-    #expect(changed.count == 2)
+    #expect(changed.count == 1)
 }
 
 @Test func theReportIsOneEscapedFileWithEverySectionOrItsNote() throws {
@@ -292,7 +294,7 @@ private func trecLabels(_ rows: Int) throws -> [String] {
     struct Golden: Decodable { var results: [String: [Int]] }
     let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: URL(fileURLWithPath: fixture("npy/golden.json"))))
     let db = newStorePath(), out = scratchPath("npy-issues.csv")
-    let result = try dq(["label-issues", "--probs", fixture("npy/probs32.npy"), "--labels", fixture("npy/labels.npy"), "--out", out, "--db", db])
+    let result = try dq(["label-issues", "--probs", fixture("npy/probs32.npy"), "--given-labels", fixture("npy/labels.npy"), "--out", out, "--db", db])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("cleanlab's overall_label_health_score: \(golden.results["float32/num_label_issues"]![0]) estimated issues"))
     let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -301,14 +303,14 @@ private func trecLabels(_ rows: Int) throws -> [String] {
     // Bad input: a clear message, nothing stored.
     let bad = newStorePath()
     let noLabels = try dq(["label-issues", "--probs", fixture("npy/probs64.npy"), "--db", bad])
-    #expect(noLabels.status != 0 && noLabels.stderr.contains("probs64.npy") && noLabels.stderr.contains("--labels"), "\(noLabels.stderr)")
+    #expect(noLabels.status != 0 && noLabels.stderr.contains("probs64.npy") && noLabels.stderr.contains("--given-labels"), "\(noLabels.stderr)")
     let wrongCount = scratchPath("three-labels.csv")
     try "label\n0\n1\n2\n".write(toFile: wrongCount, atomically: true, encoding: .utf8)
-    let mismatch = try dq(["label-issues", "--probs", fixture("npy/probs64.npy"), "--labels", wrongCount, "--db", bad])
+    let mismatch = try dq(["label-issues", "--probs", fixture("npy/probs64.npy"), "--given-labels", wrongCount, "--db", bad])
     #expect(mismatch.status != 0 && mismatch.stderr.contains("3 labels for 400 rows"), "\(mismatch.stderr)")
-    let fortran = try dq(["label-issues", "--probs", fixture("npy/probs_fortran.npy"), "--labels", fixture("npy/labels.npy"), "--db", bad])
+    let fortran = try dq(["label-issues", "--probs", fixture("npy/probs_fortran.npy"), "--given-labels", fixture("npy/labels.npy"), "--db", bad])
     #expect(fortran.status != 0 && fortran.stderr.contains("Fortran order"), "\(fortran.stderr)")
-    let labelsAsProbs = try dq(["label-issues", "--probs", fixture("npy/labels.npy"), "--labels", fixture("npy/labels.npy"), "--db", bad])
+    let labelsAsProbs = try dq(["label-issues", "--probs", fixture("npy/labels.npy"), "--given-labels", fixture("npy/labels.npy"), "--db", bad])
     #expect(labelsAsProbs.status != 0 && labelsAsProbs.stderr.contains("expected a 2-d float32 or float64 array"), "\(labelsAsProbs.stderr)")
     #expect(try dq(["runs", "--db", bad, "--format", "csv"]).stdout.contains("label-issues") == false)
 }

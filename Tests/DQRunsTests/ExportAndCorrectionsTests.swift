@@ -44,7 +44,7 @@ import DQText
     try "id,corrected_label\np01,negative\np02,\n".write(toFile: csv, atomically: true, encoding: .utf8)
     let outcome = try CorrectionsRun.run(store: store, file: csv, dataset: reviews, annotator: "alice")
     #expect(outcome == CorrectionsRun.Outcome(read: 1, applied: 1, kept: 0, dataset: "reviews"))
-    let exported = try ExportRun.dataset(store: store, dataset: reviews, correctedLabels: true)
+    let exported = try ExportRun.dataset(store: store, dataset: reviews)
     #expect(exported.corrected == 1 && exported.csv.contains("p01,train,It broke after two days so I want my money back,negative,positive,true"))
 }
 
@@ -76,7 +76,7 @@ import DQText
     try "id,text,label\nt1,-5 degrees outside,-1\nt2,=SUM(A1:A2) is a formula,+1\nt3,\"@mention, with a comma\",0\n"
         .write(toFile: data, atomically: true, encoding: .utf8)
     try store.ingest(file: data, options: IngestOptions(dataset: "signs"))
-    let exported = try ExportRun.dataset(store: store, dataset: DatasetSelection(name: "signs"), correctedLabels: false)
+    let exported = try ExportRun.dataset(store: store, dataset: DatasetSelection(name: "signs", labels: .given))
     let path = scratchPath("exported.csv")
     try exported.csv.write(toFile: path, atomically: true, encoding: .utf8)
     let summary = try store.ingest(file: path, options: IngestOptions(dataset: "again"))

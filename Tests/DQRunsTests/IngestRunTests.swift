@@ -152,7 +152,7 @@ import DQText
     #expect(original.count == 4 && original.contains { $0.hasPrefix("train | <none> | no id here | LOC |") })
     for format in [ExportRun.DatasetFormat.csv, .parquet] {
         let path = scratchPath("rt-export." + format.rawValue)
-        try Data(try ExportRun.dataset(store: store, dataset: DatasetSelection(name: "rt"), correctedLabels: false, format: format).bytes)
+        try Data(try ExportRun.dataset(store: store, dataset: DatasetSelection(name: "rt"), format: format).bytes)
             .write(to: URL(fileURLWithPath: path))
         let again = try Store(path: scratchPath("rt-again-\(format.rawValue).sqlite"))
         var back = IngestRun.Options()

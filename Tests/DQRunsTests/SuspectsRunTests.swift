@@ -218,5 +218,52 @@ import DQText
     #expect(try store.suspects(run: after.run).map(\.probability) == after.suspects.map(\.probability))
     #expect(after.table(top: 3).columns.contains("P(wrong)") && after.table(top: 3).note?.contains("calibrated on the 20 reviewed samples") == true)
     // A keep is a decision, not a correction.
-    #expect(try store.correctedLabels(dataset: try store.requireDataset("questions")).count == 9)
+    let id = try store.requireDataset("questions")
+    #expect(try store.relabelled(dataset: id, version: try #require(try store.labelVersion(dataset: id))).count == 9)
+}
+
+/// The review loop closes: after corrections are imported, the next pvi run trains on and
+/// judges the corrected labels (and records which labels it read), suspects leave the reviewed
+/// samples out unless asked, and `--labels given` still reads the labels as ingested.
+@Test func correctionsFeedTheNextRunAndReviewedSamplesLeaveTheList() throws {
+    let store = try questionsStore()
+    let first = try PVIRun.run(store: store, dataset: questions, options: bowOptions())
+    #expect(try store.run(first.run).labelVersion == nil)
+    let before = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
+    #expect(before.reviewedLeftOut == 0 && before.suspects.count >= 3)
+    let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: try store.requireDataset("questions")).map { ($0.id, $0) })
+    // The first suspect is corrected to its suggestion (or another label), the second kept.
+    let (changed, kept) = (samples[before.suspects[0].sampleID]!, samples[before.suspects[1].sampleID]!)
+    let labels = try store.labels(dataset: try store.requireDataset("questions"))
+    let newLabel = before.suspects[0].suggestedLabel ?? labels.first { $0 != changed.label }!
+    let csv = scratchPath("loop.csv")
+    try "id,corrected_label\n\(changed.displayID),\(newLabel)\n\(kept.displayID),\(kept.label)\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    let imported = try CorrectionsRun.run(store: store, file: csv, dataset: questions, annotator: "alice")
+    #expect(imported.applied == 1 && imported.kept == 1 && imported.reviewedBefore == 0)
+
+    let second = try PVIRun.run(store: store, dataset: questions, options: bowOptions())
+    let version = try #require(try store.run(second.run).labelVersion)
+    #expect(try store.labelVersion(dataset: try store.requireDataset("questions")) == version)
+    let rows = Dictionary(uniqueKeysWithValues: try store.pviRows(run: second.run).map { ($0.sampleID, $0) })
+    #expect(rows[changed.id]?.label == newLabel && rows[kept.id]?.label == kept.label)
+    #expect(try store.pviRows(run: first.run).first { $0.sampleID == changed.id }?.label == changed.label)
+
+    let after = try SuspectsRun.run(store: store, dataset: questions, options: SuspectsRun.Options())
+    let listed = Set(after.suspects.map(\.sampleID))
+    #expect(!listed.contains(changed.id) && !listed.contains(kept.id))
+    #expect(after.table(top: 3).note?.contains("Labels judged: the labels after 1 correction (import \(version)).") == true)
+    var everyone = SuspectsRun.Options(top: nil, all: true)
+    #expect(try SuspectsRun.run(store: store, dataset: questions, options: everyone).reviewedLeftOut == 2)
+    everyone.includeReviewed = true
+    #expect(Set(try SuspectsRun.run(store: store, dataset: questions, options: everyone).suspects.map(\.sampleID)).isSuperset(of: [changed.id, kept.id]))
+
+    // The given labels, when asked for, and the run records that it read them.
+    let given = try PVIRun.run(store: store, dataset: DatasetSelection(name: "questions", labels: .given), options: bowOptions())
+    #expect(try store.run(given.run).labelVersion == nil)
+    #expect(try store.pviRows(run: given.run).first { $0.sampleID == changed.id }?.label == changed.label)
+
+    // A second review of the same sample is counted, and the latest stands.
+    try "id,corrected_label\n\(changed.displayID),\(changed.label)\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    #expect(try CorrectionsRun.run(store: store, file: csv, dataset: questions, annotator: "bob").reviewedBefore == 1)
+    #expect(try store.samples(try store.resolve(questions)).first { $0.id == changed.id }?.label == changed.label)
 }

@@ -24,8 +24,9 @@ struct CorrectionsImport: ParsableCommand {
 
     func run() throws {
         let outcome = try CorrectionsRun.run(store: try selection.open(), file: file, dataset: selection.selection, annotator: annotator)
-        Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied, \(outcome.kept) kept (the sample already had that label; recorded as a decision)")
-        print("next: dq export dataset --dataset \(outcome.dataset.shellQuoted) --labels corrected --out clean.csv")
+        Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied, \(outcome.kept) kept (the sample already had that label; recorded as a decision)"
+                      + (outcome.reviewedBefore > 0 ? "; \(outcome.reviewedBefore) had been reviewed before: the latest review stands (dq corrections list shows every one)" : ""))
+        print("next: analyses now read the corrected labels (dq pvi --dataset \(outcome.dataset.shellQuoted) --model bow, then dq suspects); the file: dq export dataset --out clean.csv")
     }
 }
 

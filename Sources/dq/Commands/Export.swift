@@ -27,39 +27,39 @@ struct ExportSuspects: ParsableCommand {
     @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
     @Option(help: "Only the first N suspects.") var top: Int?
     @Option(name: .customLong("run"), help: "The `dq suspects` run. Default: the dataset's latest.") var suspectsRun: Int64?
+    @Flag(help: "Keep suspects a review decided on (corrected or kept) since the run.") var includeReviewed = false
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let file = try ExportRun.suspects(store: try selection.open(), dataset: selection.selection, run: suspectsRun, top: top, format: format)
+        let file = try ExportRun.suspects(store: try selection.open(), dataset: selection.selection, run: suspectsRun, top: top, format: format,
+                                          includeReviewed: includeReviewed)
         try OutputFiles.write(file.text, to: out)
-        Terminal.note("wrote \(file.count) suspects of run \(file.run) to \(out); bring corrections back with: dq corrections import \(out.shellQuoted)")
+        Terminal.note("wrote \(file.count) suspects of run \(file.run) to \(out)" + (file.reviewedLeftOut > 0 ? " (\(file.reviewedLeftOut) reviewed since left out)" : "")
+                      + "; bring corrections back with: dq corrections import \(out.shellQuoted)")
     }
 }
 
 struct ExportDataset: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dataset", abstract: "Write the dataset as CSV or Parquet, with its given or corrected labels.", discussion: """
-        Columns: id, split, text, text_pair, label, and with --labels corrected also given_label and corrected, then one column \
+        Columns: id, split, text, text_pair, label (current: after imported corrections), given_label and corrected once reviews were imported, then one column \
         per metadata key. `dq ingest FILE --all-meta` reads it back as the same samples, each in its split. Parquet (--format \
         parquet, or an --out ending in .parquet) opens in pandas, pyarrow, polars, DuckDB and dq ingest.
 
         Examples:
-          dq export dataset --labels corrected --out clean.csv
+          dq export dataset --out clean.csv
           dq export dataset --dataset trec --split train --out train.csv
-          dq export dataset --dataset trec --labels corrected --out trec-clean.parquet
+          dq export dataset --dataset trec --out trec-clean.parquet
         """)
 
-    enum Labels: String, ExpressibleByArgument { case given, corrected }
-
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "given (as ingested) or corrected (after `dq corrections import`).") var labels: Labels = .given
     @Option(help: ArgumentHelp("csv or parquet. Default: from --out's extension (.parquet, .pq), else csv.", valueName: "format")) var format: ExportRun.DatasetFormat?
     @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let file = try ExportRun.dataset(store: try selection.open(), dataset: selection.selection, correctedLabels: labels == .corrected, format: format, path: out)
+        let file = try ExportRun.dataset(store: try selection.open(), dataset: selection.selection, format: format, path: out)
         try OutputFiles.write(bytes: Data(file.bytes), to: out)
         Terminal.note("wrote \(file.samples) samples (\(file.corrected) with corrected labels) to \(out)")
     }

@@ -18,15 +18,12 @@ struct Suspects: ParsableCommand {
     @Option(help: "List this many suspects instead of the estimated number of label errors.") var top: Int?
     @Flag(help: "List every sample, ranked.") var all = false
     @Option(help: "Draw N samples at random for review instead (half from the list, half from the rest); once reviewed, suspects estimate the error rate.") var audit: Int?
-    @Option(help: "How many to print (the whole list is stored, and written by --out).") var show = 20
+    @Option(help: "How many to print (the whole list is stored, and written by --out).") var show = SuspectsRun.Options().show
+    @Flag(help: "List samples a review already decided on (corrected or kept) too.") var includeReviewed = false
     @OptionGroup var output: SampleOutputOptions
 
-    func validate() throws {
-        if show < 0 { throw ValidationError("--show must be 0 or more") }
-        try Flags.check(options.validate)
-    }
-
-    var options: SuspectsRun.Options { SuspectsRun.Options(top: top, all: all, audit: audit) }
+    func validate() throws { try Flags.check(options.validate) }
+    var options: SuspectsRun.Options { SuspectsRun.Options(top: top, all: all, audit: audit, includeReviewed: includeReviewed, show: show) }
 
     func run() throws {
         let outcome = try SuspectsRun.run(store: try selection.open(), dataset: selection.selection, options: options)
