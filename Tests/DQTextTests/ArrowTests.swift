@@ -101,3 +101,19 @@ import DQTestSupport
         #expect(error.description.hasSuffix("record batch 1: a buffer lies outside the body"), "\(error)")
     }
 }
+
+/// A fuzz finding by the pyarrow comparison: an IPC file keeps its schema twice, and dq read the
+/// first copy where pyarrow reads the footer's. Copies that differ are a corrupt file.
+@Test func anArrowFileWhoseFooterSchemaDiffersIsCorrupt() throws {
+    do {
+        _ = try ArrowFile(path: fixture("fuzz/footer-schema-differs.arrow"))
+        Issue.record("a file with two different schemas was read")
+    } catch let error as InputError {
+        #expect(error.message == "corrupt Arrow IPC file: the schema in its footer differs from the one at its start")
+    }
+    // Cut off its footer: refused too.
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture("arrow/table.arrow")))
+    let cut = scratchPath("no-footer.arrow")
+    try bytes.dropLast(10).write(to: URL(fileURLWithPath: cut))
+    #expect(throws: InputError.self) { _ = try ArrowFile(path: cut) }
+}

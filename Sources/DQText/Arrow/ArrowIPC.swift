@@ -103,7 +103,7 @@ struct FlatTable {
 /// those, and dictionary-encoded columns of them; buffers uncompressed or Zstandard-compressed.
 /// The Hugging Face `datasets` metadata (the schema's "huggingface" key) gives ClassLabel names.
 package final class ArrowFile {
-    package struct Field: Sendable {
+    package struct Field: Sendable, Equatable {
         package var name: String
         /// The Type union's id (2 Int, 3 FloatingPoint, 5 Utf8, 12 List, …).
         package var type: Int
@@ -160,6 +160,23 @@ package final class ArrowFile {
             }
         } catch let error as FlatTable.Failure {
             throw InputError(file: path, message: "corrupt schema: \(error.message)")
+        }
+        if head.starts(with: Array("ARROW1".utf8)) { try checkFooter() }
+    }
+
+    /// An IPC file keeps a second copy of its schema in its footer, which pyarrow reads: a file
+    /// whose copies differ (or whose footer is gone) is corrupt, not a file read two ways.
+    private func checkFooter() throws {
+        func corrupt(_ why: String) -> InputError { InputError(file: path, message: "corrupt Arrow IPC file: \(why)") }
+        guard size >= 18, try read(size - 6, 6) == Array("ARROW1".utf8) else { throw corrupt("no ARROW1 at its end (truncated?)") }
+        let length = Int(Int32(bitPattern: FlatTable.u32(try read(size - 10, 4), 0)))
+        guard length > 0, length <= size - 18 else { throw corrupt("its footer's length does not fit the file") }
+        do {
+            let footer = try FlatTable.root(try read(size - 10 - length, length))
+            guard let schema = try footer.table(1) else { throw corrupt("its footer has no schema") }
+            guard try schema.tables(1).map(Self.field) == fields else { throw corrupt("the schema in its footer differs from the one at its start") }
+        } catch let error as FlatTable.Failure {
+            throw corrupt("footer: \(error.message)")
         }
     }
 
