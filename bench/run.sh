@@ -86,7 +86,7 @@ if selected divergence; then
   done
   "$PY" - "$WORK/div-dq.json" "$WORK/div-dq-times.jsonl" "$WORK/div-peers.jsonl" <<'PY'
 import json, sys
-dq = {f"{min(r['label A'], r['label B'])}|{max(r['label A'], r['label B'])}": r["JSD"] for r in json.load(open(sys.argv[1]))}
+dq = {f"{min(r['label_a'], r['label_b'])}|{max(r['label_a'], r['label_b'])}": r["JSD"] for r in json.load(open(sys.argv[1]))}
 runs = [json.loads(line) for line in open(sys.argv[2])]
 best = min(r["seconds"] for r in runs)
 rounds = ", ".join(f"{r['seconds']:.3f}" for r in runs)

@@ -10,8 +10,9 @@ extension Table {
     ///   neutralised (see `CSVCell`). A CSV holds one table: give exactly one (several tables
     ///   are several files);
     /// - `json`: one document, an object from each table's name to its array of row objects.
-    /// `guardFormulas` false writes text exactly as it is, for files meant to be read back by
-    /// programs (`dq export dataset`), not opened in a spreadsheet.
+    /// CSV headers and JSON keys are identifiers (`keys`). `guardFormulas` false writes text and
+    /// column names exactly as they are, for files meant to be read back by programs
+    /// (`dq export dataset`), not opened in a spreadsheet.
     package static func render(_ tables: [Table], as format: OutputFormat, maxCellWidth: Int = 60, guardFormulas: Bool = true) -> String {
         switch format {
         case .table:
@@ -96,7 +97,8 @@ extension Table {
     // MARK: CSV
 
     func csvText(guardFormulas: Bool) -> String {
-        var out = columns.map { CSVCell.escape($0, guardFormulas: guardFormulas) }.joined(separator: ",") + "\n"
+        // A faithful copy (no formula guard, `dq export dataset`) keeps its names as they are.
+        var out = (guardFormulas ? keys : columns).map { CSVCell.escape($0, guardFormulas: guardFormulas) }.joined(separator: ",") + "\n"
         for row in rows {
             out += row.map { cell -> String in
                 switch cell {
@@ -113,8 +115,9 @@ extension Table {
     // MARK: JSON
 
     var jsonValue: JSONValue {
-        .array(rows.map { row in
-            .object(columns.enumerated().map { i, name in
+        let keys = self.keys
+        return .array(rows.map { row in
+            .object(keys.enumerated().map { i, name in
                 let value: JSONValue
                 switch i < row.count ? row[i] : .missing {
                 case .text(let s): value = .string(s)
@@ -125,6 +128,47 @@ extension Table {
                 return (name, value)
             })
         })
+    }
+}
+
+extension Table {
+    /// The columns' names for programs (CSV headers, JSON keys): a name that is already an
+    /// identifier (`text_pair`, a label such as `HUM`) as it is, any other the snake_case
+    /// identifier of its words (`consensus ≠ given label` → `consensus_not_given_label`,
+    /// `95% low` → `low_95`, `accuracy g′` → `accuracy_g_prime`); a name met twice gets `_2`.
+    package var keys: [String] {
+        var seen: [String: Int] = [:]
+        return columns.map { column in
+            let key = Table.identifier(column)
+            seen[key, default: 0] += 1
+            return seen[key]! == 1 ? key : "\(key)_\(seen[key]!)"
+        }
+    }
+
+    package static func identifier(_ name: String) -> String {
+        let isIdentifier = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        if isIdentifier { return name }
+        var words = name
+        for (symbol, word) in [("≠", " not "), ("′", " prime "), ("Δ", " delta "), ("%", " pct "), ("±", " pm "), ("→", " to "),
+                               ("×", " x "), ("#", " rank "), ("≥", " min "), ("≤", " max "), ("+", " plus "),
+                               ("α", " alpha "), ("κ", " kappa "), ("ρ", " rho "), ("σ", " sigma "), ("μ", " mu "), ("π", " pi ")] {
+            words = words.replacingOccurrences(of: symbol, with: word)
+        }
+        // "95 pct low" → "low 95": an identifier starts with a letter.
+        if let match = words.firstMatch(of: /^\s*(\d+)\s+pct\s+(\w+)\s*$/) { words = "\(match.2) \(match.1)" }
+        var out = "", gap = false
+        for scalar in words.lowercased().unicodeScalars {
+            if scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) {
+                if gap && !out.isEmpty { out += "_" }
+                out.unicodeScalars.append(scalar)
+                gap = false
+            } else {
+                gap = true
+            }
+        }
+        if out.isEmpty { return "column" }
+        return out.first!.isNumber ? "n_" + out : out
     }
 }
 

@@ -67,7 +67,7 @@ import DQText
     // train-0: −log2 0.25 + log2 0.5 = 1 bit; train-1: −log2 0.25 + log2 0.1.
     let all = try #require(json["v_information"]?[0])
     #expect(all["samples"] == .number(2))
-    guard case .number(let v)? = all["V-info (bits)"] else { Issue.record("no V-info"); return }
+    guard case .number(let v)? = all["v_info_bits"] else { Issue.record("no V-info"); return }
     #expect(abs(v - (1 + (2 + log2(0.1))) / 2) < 1e-9)
 
     try text.replacingOccurrences(of: "train-1,0.5", with: "train-1,0.7").write(toFile: path, atomically: true, encoding: .utf8)
@@ -140,9 +140,9 @@ import DQText
     #expect(result.status == 0, "\(result.stderr)")
     guard case .array(let rows)? = try JSONValue.parse(result.stdout)["divergence"] else { Issue.record("not an array"); return }
     // The fixture's small vocabulary cuts words into pieces: continuation tokens appear.
-    #expect(rows.contains { ($0["more in A"]?.scalarText ?? "").contains("##") || ($0["more in B"]?.scalarText ?? "").contains("##") })
+    #expect(rows.contains { ($0["more_in_a"]?.scalarText ?? "").contains("##") || ($0["more_in_b"]?.scalarText ?? "").contains("##") })
     let words = try JSONValue.parse(try dq(["divergence", "--db", db, "--format", "json"]).stdout)["divergence"]
-    #expect(words?[0]?["tokens A"] != rows[0]["tokens A"])
+    #expect(words?[0]?["tokens_a"] != rows[0]["tokens_a"])
     let missing = try dq(["divergence", "--db", db, "--tokens", "wordpiece"])
     #expect(missing.status != 0 && missing.stderr.contains("--tokens wordpiece needs --tokenizer"))
 }

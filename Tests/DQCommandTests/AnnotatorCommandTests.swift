@@ -22,7 +22,7 @@ private func moviesStore() throws -> String {
     let json = try JSONValue.parse(result.stdout)
     let rows = json["agreement"]!
     #expect(rows[0]?["statistic"] == .string("Krippendorff's α (nominal)"))
-    guard case .number(let alpha)? = rows[0]?["estimate"], case .number(let low)? = rows[0]?["95% low"], case .number(let high)? = rows[0]?["95% high"] else {
+    guard case .number(let alpha)? = rows[0]?["estimate"], case .number(let low)? = rows[0]?["low_95"], case .number(let high)? = rows[0]?["high_95"] else {
         Issue.record("no alpha with an interval: \(rows)")
         return
     }
@@ -31,11 +31,11 @@ private func moviesStore() throws -> String {
     let annotators = json["agreement_annotators"]!
     guard case .array(let list) = annotators else { Issue.record("no annotator table"); return }
     let without = list.compactMap { row -> (String, Double)? in
-        guard case .string(let name)? = row["annotator"], case .number(let value)? = row["α without"] else { return nil }
+        guard case .string(let name)? = row["annotator"], case .number(let value)? = row["alpha_without"] else { return nil }
         return (name, value)
     }
     #expect(without.max { $0.1 < $1.1 }?.0 == "w4")
-    #expect(json["agreement_disputed"]?[0]?["labels given"] != nil)
+    #expect(json["agreement_disputed"]?[0]?["labels_given"] != nil)
 
     let text = try dq(["agreement", "--db", db, "--resamples", "0"])
     #expect(text.stdout.contains("Annotator × annotator Cohen's κ") && text.stdout.contains("Most disputed items"))
@@ -64,7 +64,7 @@ private func moviesStore() throws -> String {
     let crowdlab = try dq(["consensus", "--dataset", "movies", "--method", "crowdlab", "--db", db, "--out", scratchPath("c.csv")])
     #expect(crowdlab.status == 0 && crowdlab.stdout.contains("Model probabilities: pvi run "), "\(crowdlab.stderr)")
     let majority = try dq(["consensus", "--dataset", "movies", "--method", "majority", "--db", db, "--table", "consensus_items", "--format", "csv"])
-    #expect(majority.stdout.hasPrefix("id,given label,consensus,agreement,labels given,text"))
+    #expect(majority.stdout.hasPrefix("id,given_label,consensus,agreement,labels_given,text"))
     let clash = try dq(["consensus", "--dataset", "movies", "--save-as", "movies_ds", "--db", db])
     #expect(clash.status != 0 && clash.stderr.contains("a dataset named 'movies_ds' exists already"))
 }

@@ -47,7 +47,7 @@ import DQText
     let db = newStorePath()
     #expect(try dq(["ingest", fixture("csv/byte-order-mark.csv")], environment: ["DQ_DB": db]).status == 0)
     let listed = try dq(["datasets", "--format", "csv", "--db", db])
-    #expect(listed.stdout.hasPrefix("dataset,rows,splits,labels,last ingest\nbyte-order-mark,2,train 2,\"2: a, b\","))
+    #expect(listed.stdout.hasPrefix("dataset,rows,splits,labels,last_ingest\nbyte-order-mark,2,train 2,\"2: a, b\","))
 }
 
 @Test func severalFilesAndFormatsGoInOneCall() throws {
@@ -113,7 +113,7 @@ private func ingestStopped(by signal: Int32) throws -> (db: String, status: Int3
 /// The store after a stopped ingest: as it was before the file, and sound.
 private func expectUntouched(_ db: String) throws {
     let listed = try dq(["datasets", "--db", db, "--format", "csv"])
-    #expect(listed.stdout.hasPrefix("dataset,rows,splits,labels,last ingest\nkept,2,"), "\(listed.stdout)")
+    #expect(listed.stdout.hasPrefix("dataset,rows,splits,labels,last_ingest\nkept,2,"), "\(listed.stdout)")
     #expect(!listed.stdout.contains("half"))
     let store = try Store(path: db)
     #expect(try store.database.row("PRAGMA integrity_check")?.string(0) == "ok")

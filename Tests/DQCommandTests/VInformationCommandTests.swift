@@ -36,7 +36,7 @@ private func trecWithPVI() throws -> String {
     }
     #expect(rows.compactMap { $0["input"]?.scalarText } == ["original", "shuffle", "length"])
     for row in rows {
-        guard case .number(let v)? = row["V-info"], case .number(let low)? = row["95% low"], case .number(let high)? = row["95% high"] else {
+        guard case .number(let v)? = row["v_info"], case .number(let low)? = row["low_95"], case .number(let high)? = row["high_95"] else {
             Issue.record("no interval")
             continue
         }
@@ -44,7 +44,7 @@ private func trecWithPVI() throws -> String {
     }
     #expect(differences.allSatisfy { $0["bootstrap"]?.scalarText == "paired" })
     // Length alone carries much less about TREC's answer types than the words.
-    guard case .number(let drop)? = differences.last?["Δ V-info"], case .number(let high)? = differences.last?["95% high"] else {
+    guard case .number(let drop)? = differences.last?["delta_v_info"], case .number(let high)? = differences.last?["high_95"] else {
         Issue.record("no difference")
         return
     }
@@ -76,9 +76,9 @@ private func trecWithPVI() throws -> String {
     guard case .array(let rows)? = json["terms"] else { Issue.record("no terms table"); return }
     #expect(rows.compactMap { $0["term"]?.scalarText } == ["who", "how many"])
     // Nearly every "who" question is HUM; no "how many" question is.
-    guard case .number(let who)? = rows[0]["p(L|t) data"], case .number(let howMany)? = rows[1]["p(L|t) data"] else { Issue.record("no rates"); return }
+    guard case .number(let who)? = rows[0]["p_l_t_data"], case .number(let howMany)? = rows[1]["p_l_t_data"] else { Issue.record("no rates"); return }
     #expect(who > 0.9 && howMany == 0)
-    #expect(json["pinned_bias"]?[0]?["pB model"] != .null)
+    #expect(json["pinned_bias"]?[0]?["pb_model"] != .null)
     let bad = try dq(["bias", "--terms", terms, "--label", "PERSON", "--db", db])
     #expect(bad.status != 0 && bad.stderr.contains("has no label 'PERSON'"))
 }
@@ -136,7 +136,7 @@ private func plantedStore() throws -> String {
     #expect(result.status == 0, "\(result.stderr)")
     let json = try JSONValue.parse(result.stdout)["artefacts_A"]
     #expect(json?[0]?["token"]?.scalarText == "zork", "\(result.stdout)")
-    guard case .number(let delta)? = json?[0]?["mean Δ PVI (bits)"] else { Issue.record("no Δ"); return }
+    guard case .number(let delta)? = json?[0]?["mean_delta_pvi_bits"] else { Issue.record("no Δ"); return }
     #expect(delta > 0.5)
     let draft = try JSONValue.parse(try String(contentsOfFile: specs, encoding: .utf8))
     #expect(draft["specs"]?[0]?["query"]?.scalarText?.hasPrefix("zork") == true)

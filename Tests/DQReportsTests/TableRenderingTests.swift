@@ -191,3 +191,24 @@ private func folder(_ name: String) throws -> String {
     #expect(notes == ["wrote \(folder)labels.csv"])
     #expect(try String(contentsOfFile: folder + "labels.csv", encoding: .utf8) == "a\n1\n")
 }
+
+/// CSV headers and JSON keys are identifiers that pandas, R and SQL take as they are; the
+/// terminal keeps the display names.
+@Test func columnNamesForProgramsAreIdentifiers() throws {
+    let cases = [("consensus ≠ given label", "consensus_not_given_label"), ("95% low", "low_95"), ("95% high", "high_95"),
+                 ("accuracy g′", "accuracy_g_prime"), ("mean Δ PVI (bits)", "mean_delta_pvi_bits"), ("α without", "alpha_without"),
+                 ("p(L|t) data", "p_l_t_data"), ("#", "rank"), ("last ingest", "last_ingest"), ("text_pair", "text_pair"),
+                 ("HUM", "HUM"), ("Sci/Tech", "sci_tech"), ("V-info (bits)", "v_info_bits"), ("2nd label", "n_2nd_label"), ("—", "column")]
+    for (name, key) in cases { #expect(Table.identifier(name) == key, "\(name)") }
+    // Whatever the name, the key is an identifier; a key met twice gets a suffix.
+    var rng = SystemRandomNumberGenerator()
+    let alphabet = Array("aZ9 _-%#≠′Δα(),./|é😀\t\"'=+")
+    for _ in 0..<1_000 {
+        let name = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+        #expect(Table.identifier(name).wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]*/) != nil, "\(name.debugDescription)")
+    }
+    let table = Table(name: "t", title: "", columns: ["95% low", "95 % low", "given label"], rows: [[.int(1), .int(2), .text("a")]])
+    #expect(Table.render([table], as: .csv).hasPrefix("low_95,low_95_2,given_label\n"))
+    #expect(try JSONValue.parse(Table.render([table], as: .json))["t"]?[0]?["given_label"] == .string("a"))
+    #expect(Table.render([table], as: .table).contains("given label"))
+}
