@@ -303,3 +303,17 @@ private func labels(_ path: String, _ request: ColumnRequest = ColumnRequest()) 
         #expect(error.description.hasSuffix("row group 1, column 'tags': an element in a list that is null"), "\(error)")
     }
 }
+
+/// A fuzz finding (a hang): a Thrift map claiming 133 million entries that take no byte each.
+@Test func aThriftMapLongerThanItsBytesIsCorruptAtOnce() throws {
+    var request = ColumnRequest()
+    request.allMeta = true
+    let reader = try LabelledRowReader(path: fixture("fuzz/thrift-map-of-empty-entries.parquet"), columns: request)
+    // The message shows the count is refused before any entry is read.
+    do {
+        while try reader.next() != nil {}
+        Issue.record("corrupt metadata was read")
+    } catch let error as InputError {
+        #expect(error.description.contains("a map of 133412273 entries runs past the metadata"), "\(error)")
+    }
+}

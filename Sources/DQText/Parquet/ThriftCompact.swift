@@ -122,23 +122,36 @@ struct ThriftCompactReader {
         case .double: _ = try double()
         case .binary: _ = try binary()
         case .list, .set:
+            // Lists of lists nest as structs do, and as deep (the stack is a thread's).
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < 64 else { throw Failure(offset: position, message: "lists nested too deep") }
             let (element, count) = try listHeader()
-            for _ in 0..<count {
-                // In lists, booleans take a byte each.
-                if element == .booleanTrue || element == .booleanFalse { _ = try byte() } else { try skip(element) }
-            }
+            guard element != .stop || count == 0 else { throw Failure(offset: position, message: "a list of stop elements") }
+            for _ in 0..<count { try skipElement(element) }
         case .map:
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < 64 else { throw Failure(offset: position, message: "maps nested too deep") }
+            // Every entry takes at least two bytes, so a larger count cannot fit (a fuzz finding:
+            // a map of 2^40 entries of types that take no byte spun for minutes).
             let count = try self.count()
             guard count > 0 else { return }
+            guard count <= (bytes.count - position) / 2 else { throw Failure(offset: position, message: "a map of \(count) entries runs past the metadata") }
             let types = try byte()
-            guard let key = FieldType(rawValue: types >> 4), let value = FieldType(rawValue: types & 0x0F) else {
+            guard let key = FieldType(rawValue: types >> 4), let value = FieldType(rawValue: types & 0x0F), key != .stop, value != .stop else {
                 throw Failure(offset: position - 1, message: "unknown map types")
             }
             for _ in 0..<count {
-                try skip(key)
-                try skip(value)
+                try skipElement(key)
+                try skipElement(value)
             }
         case .structure: try structure { _, _, _ in false }
         }
+    }
+
+    /// An element of a list or map: there a boolean takes a byte of its own.
+    private mutating func skipElement(_ type: FieldType) throws {
+        if type == .booleanTrue || type == .booleanFalse { _ = try byte() } else { try skip(type) }
     }
 }
