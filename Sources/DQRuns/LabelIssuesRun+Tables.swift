@@ -59,7 +59,7 @@ extension LabelIssuesRun.Outcome {
             rows: result.ranked.enumerated().map { position, i in
                 [.int(position + 1), .text(displayIDs[i]), .text(labels[given[i]]),
                  .text(labels[result.suggested[i]]), .real(result.quality[i])]
-            })
+            }).withTexts(result.ranked.map { i in sampleIDs[i].flatMap { samples[$0] } })
     }
 }
 

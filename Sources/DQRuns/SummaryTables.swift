@@ -2,6 +2,7 @@ import DQAnalyses
 import DQLearning
 import DQReports
 import DQStore
+import DQText
 
 /// The tables of the commands that only read: `dq datasets`, `dq stats`, `dq ingest`'s summary
 /// and `dq models list`.
@@ -110,5 +111,20 @@ package enum SummaryTables {
             }
         }
         return Table(name: "models", title: "Models", columns: ["model", "repository", "weights"], rows: rows)
+    }
+}
+
+extension Table {
+    /// The table with each row's sample text appended (and its text pair, when some sample has
+    /// one): a per-sample file carries what was judged. `samples` align with `rows`; nil: none.
+    func withTexts(_ samples: [Sample?]) -> Table {
+        guard samples.contains(where: { $0 != nil }) else { return self }
+        let pairs = samples.contains { $0?.textPair != nil }
+        var table = self
+        table.columns += ["text"] + (pairs ? ["text_pair"] : [])
+        table.rows = zip(rows, samples).map { row, sample in
+            row + [sample.map { .text($0.text) } ?? .missing] + (pairs ? [.optional(sample?.textPair)] : [])
+        }
+        return table
     }
 }

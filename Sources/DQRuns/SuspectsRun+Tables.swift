@@ -95,6 +95,6 @@ extension SuspectsRun.Outcome {
                   let sample = samples[s.sampleID]
                   return [.int(position + 1), .text(sample?.displayID ?? "#\(s.sampleID)"), .text(sample?.label ?? ""), .optional(s.suggestedLabel),
                           .real(s.score), s.probability.map { .real($0) } ?? .missing, .real(s.ambiguity), .text(s.group.rawValue), .text(s.reasons.map(\.reason).joined(separator: "; "))]
-              })
+              }).withTexts(suspects.map { samples[$0.sampleID] })
     }
 }

@@ -14,7 +14,7 @@ import DQText
     #expect(result.stdout.contains("V-information by fine_label"))
     #expect(result.stdout.contains("Lowest PVI"))
     let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-    #expect(lines.first == "id,label,predicted,p_input,p_null,H_yb,H_yx,PVI,correct,fold")
+    #expect(lines.first == "id,label,predicted,p_input,p_null,H_yb,H_yx,PVI,correct,fold,text")
     #expect(lines.count == 401)
     let json = try JSONValue.parse(try dq(["pvi", "--model", "bow", "--null", "prior", "--folds", "2", "--db", db, "--format", "json"]).stdout)
     #expect(json["v_information"]?[0]?["group"] == .string("all"))
@@ -97,7 +97,8 @@ import DQText
     let out = scratchPath("carto.csv")
     let result = try dq(["cartography", "--import", directory, "--share", "0.34", "--db", db, "--out", out])
     #expect(result.status == 0, "\(result.stderr)")
-    let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    // The sample's text ends each row (these hold no comma).
+    let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init).dropLast() }
     #expect(rows.count == 4)
     #expect(rows[0].suffix(3) == ["easy_to_learn", "ambiguous", "hard_to_learn"])
     // Each region takes ⌊0.34 · 3⌋ + 1 = 2 samples by its own metric; train-2 (flipping) is in all three.
