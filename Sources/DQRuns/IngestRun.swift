@@ -1,4 +1,5 @@
 import Foundation
+import DQAnalyses
 import DQReports
 import DQStore
 import DQText
@@ -131,7 +132,24 @@ package enum IngestRun {
             if let unused = summaries.first?.unusedColumns, !unused.isEmpty {
                 observer.note("\(file): columns not kept: \(unused.joined(separator: ", ")) (keep them with --meta \(unused.joined(separator: ",").shellQuoted), or every one with --all-meta)")
             }
+            try warnOfLookalikes(summaries, file: file, store: store, observer: observer)
             return try summaries.map { try report(summary: $0, file: file, store: store, observer: observer) }
+        }
+    }
+
+    /// Labels this file brought that look like a slip for a more frequent label of the dataset
+    /// (`Sprots` beside `Sports`, `world` beside `World`), told with counts and the line of the
+    /// first: they would silently become classes of their own.
+    static func warnOfLookalikes(_ summaries: [IngestSummary], file: String, store: Store, observer: RunObserver) throws {
+        let brought = Dictionary(summaries.flatMap(\.newLabels), uniquingKeysWith: min)
+        guard let dataset = summaries.first?.dataset, !brought.isEmpty else { return }
+        for lookalike in LabelLookalikes.find(try store.labelCounts(dataset: try store.requireDataset(dataset)))
+        where brought[lookalike.label] != nil || brought[lookalike.like] != nil {
+            let line = brought[lookalike.label].map { ", first at \(file):\($0)" } ?? ""
+            observer.note("warning: \(dataset): label '\(lookalike.label.visibleEscaped)' (\(lookalike.count.formatted(thousands: true)) "
+                          + "sample\(lookalike.count == 1 ? "" : "s")\(line)) looks like '\(lookalike.like.visibleEscaped)' "
+                          + "(\(lookalike.likeCount.formatted(thousands: true))): \(lookalike.sameLetters ? "the same letters in another case or punctuation" : "a slip of a letter or two"); "
+                          + "if it is one, correct those samples (dq corrections import) or the file, else ignore this")
         }
     }
 

@@ -1,3 +1,4 @@
+import DQAnalyses
 /// An option value a run cannot work with. The message names each option as `{name}`, the
 /// name of its property in the run's `Options`; the command line writes the flag instead
 /// (`{trainSplit}` → `--train-split`), and the library writes the property's name.
@@ -44,7 +45,7 @@ package enum Suggestion {
     package static func closest(_ word: String, among names: [String], limit: Int? = nil) -> String? {
         guard !names.contains(word) else { return nil }
         let limit = limit ?? max(1, word.count / 3)
-        let scored = names.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }
+        let scored = names.map { ($0, LabelLookalikes.distance(Array(word.lowercased()), Array($0.lowercased()))) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }
         return best.0
     }
@@ -64,21 +65,5 @@ package enum Suggestion {
             if !known.contains(name), let near = closest(name, among: known, limit: 2) { return "unknown option '\(name)'; did you mean \(near)?" }
         }
         return nil
-    }
-
-    /// Levenshtein distance, with a transposition of two neighbours counted as one edit.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
-        }
-        return d[a.count][b.count]
     }
 }

@@ -56,6 +56,8 @@ package struct IngestSummary: Sendable {
     package var annotators = 0
     /// The file's columns that no role uses and that are not kept as metadata.
     package var unusedColumns: [String] = []
+    /// Labels the dataset did not have before this file, with the line that brought each.
+    package var newLabels: [(label: String, line: Int)] = []
 }
 
 /// A failure that aborted an ingest; the store is as it was before the file.
@@ -201,6 +203,7 @@ extension Store {
                     }
                 }
             }
+            summary.newLabels = firstLine.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
             try triage.hashes.save(database: database, dataset: dataset, ingest: ingestID)
             summary.mayRepeatIDs = triage.mayRepeatIDs
             if let columns = reader.columns {

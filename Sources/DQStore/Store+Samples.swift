@@ -81,6 +81,21 @@ extension Store {
         return out
     }
 
+    /// How many samples of a dataset carry each label (each label of a multi-label sample's
+    /// list), most frequent first, then by name.
+    package func labelCounts(dataset: Int64) throws -> [(label: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        let multiLabel = try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
+        for range in try sampleIDRanges(dataset: dataset) {
+            for row in try database.rows("SELECT label, count(*) FROM samples WHERE id BETWEEN ? AND ? GROUP BY label",
+                                         [.integer(range.lowerBound), .integer(range.upperBound)]) {
+                let label = try row.string(0), count = try row.int(1)
+                for name in multiLabel ? label.split(separator: ";").map(String.init) : [label] { counts[name, default: 0] += count }
+            }
+        }
+        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
+    }
+
     /// The store ids of a dataset's samples (optionally only some splits): one range per ingest
     /// (an ingest's samples get consecutive ids), in store order. Read from the ingests, without
     /// touching the samples.

@@ -166,3 +166,24 @@ import DQText
         #expect(got == want, "\(format): \(got) != \(want)")
     }
 }
+
+/// Labels a file brings that look like a slip for a frequent label are warned of, with counts
+/// and the line of the first; a file that brings no new label is not looked at again.
+@Test func ingestWarnsOfLabelsThatLookLikeASlip() throws {
+    let data = scratchPath("slips.csv")
+    let rows = (0..<40).map { "text number \($0),\(["Sports", "World"][$0 % 2])" } + ["a typo,Sprots", "another,world"]
+    try (["text,label"] + rows).joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    let store = try Store(path: scratchPath("slips.sqlite"))
+    var options = IngestRun.Options()
+    options.dataset = "news"
+    _ = try IngestRun.run(store: store, files: [data], options: options, observer: observer)
+    let warnings = notes.filter { $0.hasPrefix("warning:") }
+    #expect(warnings.count == 2, "\(notes)")
+    #expect(warnings.contains { $0.hasPrefix("warning: news: label 'Sprots' (1 sample, first at \(data):42) looks like 'Sports' (20): a slip of a letter or two") })
+    #expect(warnings.contains { $0.contains("label 'world' (1 sample, first at \(data):43) looks like 'World' (20): the same letters in another case or punctuation") })
+    notes = []
+    _ = try IngestRun.run(store: store, files: [data], options: options, observer: observer)
+    #expect(!notes.contains { $0.hasPrefix("warning:") })
+}
