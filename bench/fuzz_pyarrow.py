@@ -108,7 +108,7 @@ def compare(folder):
             k = int(line) - 1
             row = rows[k] if 0 <= k < len(rows) else None
             same = row is not None and column(row, "text", names) == dq_text and column(row, "label", names) == dq_label \
-                and column(row, "id", names) == dq_id
+                and (column(row, "id", names) or None) == dq_id  # dq reads an empty id as none
             if not same:
                 counts["rows_differing"] += 1
                 if len(examples) < 5:

@@ -30,6 +30,10 @@ package enum IngestRun {
         package var allMeta = false
         /// The label column holds label lists (a;b or a JSON array).
         package var multiLabel = false
+        /// Multi-label data as one 0/1 column per label: these columns…
+        package var labelColumns: [String]?
+        /// …or every column starting with this prefix.
+        package var labelPrefix: String?
         /// Long format: the column naming each row's annotator.
         package var annotator: String?
         /// Wide format: the annotators' columns…
@@ -60,6 +64,13 @@ package enum IngestRun {
                 throw OptionError("give {annotator} (long format) or {annotators}/{annotatorPrefix} (wide format), not both")
             }
             if annotationTime != nil && annotator == nil { throw OptionError("{annotationTime} goes with {annotator} (long format)") }
+            if labelColumns != nil || labelPrefix != nil {
+                if label != nil { throw OptionError("give {label} (one column of labels) or {labelColumns}/{labelPrefix} (a 0/1 column per label), not both") }
+                if labelColumns?.isEmpty == true { throw OptionError("{labelColumns} names no column; give the labels' columns, a,b,c") }
+                if annotator != nil || annotators != nil || annotatorPrefix != nil {
+                    throw OptionError("multi-label data with several annotators is not read yet: give {labelColumns} or annotators, not both")
+                }
+            }
             if multiLabel && (annotator != nil || annotators != nil || annotatorPrefix != nil) {
                 throw OptionError("multi-label data with several annotators is not read yet: give {multiLabel} or annotators, not both")
             }
@@ -69,7 +80,8 @@ package enum IngestRun {
         var ingest: IngestOptions {
             var columns = ColumnRequest(text: text, textPair: textPair, label: label, id: id, meta: meta, allMeta: allMeta, annotator: annotator,
                                         annotators: annotators ?? [], annotatorPrefix: annotatorPrefix, annotationTime: annotationTime)
-            columns.multiLabel = multiLabel
+            columns.multiLabel = multiLabel || labelColumns != nil || labelPrefix != nil
+            (columns.labelColumns, columns.labelPrefix) = (labelColumns ?? [], labelPrefix)
             columns.split = splitColumn
             var options = IngestOptions(dataset: dataset, split: split ?? "train", format: format, columns: columns, strict: strict)
             options.recogniseSplitColumn = split == nil && splitColumn == nil

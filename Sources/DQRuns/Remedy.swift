@@ -21,7 +21,8 @@ package enum Remedy: Equatable, Sendable {
     /// Name the dataset to ingest into.
     case nameDataset
 
-    package enum Column: Sendable, Hashable { case text, textPair, label, id, meta, annotator, annotationTime, split }
+    /// Named as the ingest option's property (`textPair` is `--text-pair`).
+    package enum Column: String, Sendable, Hashable { case text, textPair, label, id, meta, annotator, annotationTime, splitColumn, labelColumns }
 
     package init?(_ error: any Error) {
         switch error {
@@ -39,7 +40,8 @@ package enum Remedy: Equatable, Sendable {
                 case .meta: self = .nameColumn(.meta)
                 case .annotator: self = .nameColumn(.annotator)
                 case .annotationTime: self = .nameColumn(.annotationTime)
-                case .split: self = .nameColumn(.split)
+                case .split: self = .nameColumn(.splitColumn)
+                case .labelColumns: self = .nameColumn(.labelColumns)
                 }
             case .nameFormat?: self = .nameFormat
             case .nameColumns?: self = .nameColumns

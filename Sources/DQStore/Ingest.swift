@@ -189,6 +189,11 @@ extension Store {
                 pipeline.recycle(batch)
             }
             pipeline.stop()  // the reader and the triage belong to the pipeline's thread until then
+            if multiLabel, let columns = reader.columns, columns.indicators.isEmpty, !knownLabels.isEmpty, knownLabels.isSubset(of: ["0", "1"]) {
+                throw InputError(file: file, column: columns.label + 1,
+                                 message: "column '\(columns.columns[columns.label])' holds only 0 and 1, which as label lists are the labels '0' and '1'; "
+                                     + "for one 0/1 column per label, name them with --label-columns a,b,c or --label-prefix P (nothing was stored)")
+            }
             if multiLabel, let columns = reader.columns {
                 // A label that is other labels joined by a separator dq does not read ("a|b" where
                 // "a" and "b" are labels) is a list written wrong: refuse the file.

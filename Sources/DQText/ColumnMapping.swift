@@ -23,6 +23,10 @@ package struct ColumnRequest: Sendable {
     package var multiLabel = false
     /// The column naming each row's split (`train`, `test`, …); nil: the file is one split.
     package var split: String?
+    /// Multi-label data as one 0/1 column per label (SemEval E-c, Jigsaw): these columns…
+    package var labelColumns: [String] = []
+    /// …or every column whose name starts with this, the label named by the rest.
+    package var labelPrefix: String?
     /// With a split column: which rows this reading takes (nil: every row).
     package var splitFilter: SplitFilter?
 
@@ -87,6 +91,10 @@ package struct ResolvedColumns: Equatable, Sendable {
     package var multiLabel = false
     /// The column naming each row's split.
     package var split: Int?
+    /// Multi-label data as indicator columns: each label's 0/1 column, and the label it names.
+    /// `label` is then the first of them, and a row's labels are those whose cell is 1.
+    package var indicators: [Int] = []
+    package var indicatorNames: [String] = []
 
     /// Resolves `request` against `columns`, the file's column names in order.
     package init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
@@ -140,8 +148,29 @@ package struct ResolvedColumns: Equatable, Sendable {
                 throw InputError(file: file, column: column + 1, message: "the annotator '\(name.visibleEscaped)' (column '\(columns[column].visibleEscaped)') cannot be an annotator's name: \(problem)")
             }
         }
+        // Indicator columns: one 0/1 column per label, by name or by prefix.
+        var indicators: [Int] = [], indicatorNames: [String] = []
+        if let prefix = request.labelPrefix {
+            for (index, column) in columns.enumerated() where column.hasPrefix(prefix) && column.count > prefix.count {
+                indicators.append(index)
+                indicatorNames.append(String(column.dropFirst(prefix.count)))
+            }
+            if indicators.isEmpty {
+                throw InputError(file: file, message: "no column name starts with '\(prefix)' (the label prefix); the file has columns: \(ResolvedColumns.list(columns))",
+                                 remedy: .nameColumn(.labelColumns))
+            }
+        }
+        for name in request.labelColumns where !indicatorNames.contains(name) {
+            indicators.append(try lookup(name, role: .labelColumns))
+            indicatorNames.append(name)
+        }
+        for (name, column) in zip(indicatorNames, indicators) where name.contains(";") || Names.hiddenCharacter(in: name, Names.invisible) != nil || name.isBlank {
+            throw InputError(file: file, column: column + 1, message: "the label column '\(name.visibleEscaped)' cannot name a label: it is blank, holds ';' or an invisible character")
+        }
         var labelFromAnnotators = false
-        if let name = request.label {
+        if let first = indicators.first {
+            label = first
+        } else if let name = request.label {
             label = try lookup(name, role: .label)
         } else if let found = recognise(ColumnRequest.labelNames), !annotators.contains(found) {
             label = found
@@ -167,11 +196,12 @@ package struct ResolvedColumns: Equatable, Sendable {
         }
         let roles = [textPair, id, annotator, annotationTime, split].compactMap { $0 } + (labelFromAnnotators ? [] : annotators)
         var used = Set([text, label] + roles)
-        if used.count != 2 + roles.count || text == label {
+        if used.count != 2 + roles.count || text == label || indicators.contains(where: { $0 == text || roles.contains($0) }) {
             var seen = Set<Int>()
-            let clash = ([text, label] + roles).first { !seen.insert($0).inserted }!
+            let clash = ([text] + indicators + roles).first { !seen.insert($0).inserted } ?? label
             throw InputError(file: file, message: "column '\(columns[clash])' is asked to play two roles")
         }
+        used.formUnion(indicators)
         used.formUnion(annotators)
         var meta: [Int] = []
         if request.allMeta {
@@ -194,7 +224,9 @@ package struct ResolvedColumns: Equatable, Sendable {
         self.annotationTime = annotationTime
         self.labelFromAnnotators = labelFromAnnotators
         self.split = split
-        multiLabel = request.multiLabel
+        self.indicators = indicators
+        self.indicatorNames = indicatorNames
+        multiLabel = request.multiLabel || !indicators.isEmpty
         if multiLabel && (annotator != nil || !annotators.isEmpty) {
             throw InputError(file: file, message: "multi-label data with several annotators is not read yet: read the labels as multi-label or the annotators, not both")
         }
@@ -209,7 +241,7 @@ package struct ResolvedColumns: Equatable, Sendable {
     /// The columns the reader needs besides the metadata: text, label, pair, id, annotators,
     /// time, split.
     package var roleColumns: [Int] {
-        [text, label] + [textPair, id, annotator, annotationTime, split].compactMap { $0 } + annotators
+        [text, label] + [textPair, id, annotator, annotationTime, split].compactMap { $0 } + annotators + indicators.dropFirst()
     }
 
     static func list(_ columns: [String]) -> String {

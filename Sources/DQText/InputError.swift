@@ -48,4 +48,5 @@ package enum ColumnRole: String, Sendable, Equatable {
     case annotator
     case annotationTime = "annotation time"
     case split
+    case labelColumns = "label columns"
 }

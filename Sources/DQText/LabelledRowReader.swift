@@ -220,8 +220,15 @@ package final class LabelledRowReader {
             return reject("column '\(columns.columns[binary].visibleEscaped)' holds bytes that are not UTF-8 text")
         }
         let metadata = columns.meta.map { (key: columns.columns[$0], value: Self.json(value($0))) }
+        var label = value(columns.label).text ?? ""
+        if !columns.indicators.isEmpty {
+            switch Self.indicatorLabels(columns, { value($0).text }) {
+            case .success(let list): label = list
+            case .failure(let why): return reject(why.reason)
+            }
+        }
         return validate(line: rows.line, text: value(columns.text).text ?? "", pair: columns.textPair.map { value($0).text ?? "" },
-                        label: value(columns.label).text ?? "", id: columns.id.flatMap { value($0).text }, metadata: metadata,
+                        label: label, id: columns.id.flatMap { value($0).text }, metadata: metadata,
                         annotators: columns.annotatorColumns.map { value($0).text }, time: columns.annotationTime.flatMap { value($0).text },
                         split: columns.split.flatMap { value($0).text }, reject: reject)
     }
@@ -382,7 +389,16 @@ package final class LabelledRowReader {
         func invalid(_ index: Int) -> RowOutcome { reject("invalid UTF-8 in column '\(columns.columns[index])'") }
 
         guard let text = value(columns.text) else { return invalid(columns.text) }
-        guard let label = value(columns.label) else { return invalid(columns.label) }
+        let label: String
+        if columns.indicators.isEmpty {
+            guard let cell = value(columns.label) else { return invalid(columns.label) }
+            label = cell
+        } else {
+            switch Self.indicatorLabels(columns, value) {
+            case .success(let list): label = list
+            case .failure(let why): return reject(why.reason)
+            }
+        }
         var pair: String?
         if let index = columns.textPair {
             guard let v = value(index) else { return invalid(index) }
@@ -411,6 +427,22 @@ package final class LabelledRowReader {
         }
         return validate(line: line, text: text, pair: pair, label: label, id: id, metadata: metadata,
                         annotators: annotators, time: time, split: columns.split.flatMap(value), reject: reject)
+    }
+
+    /// With indicator columns: the row's labels, `a;b`, those whose cell is 1 (`1`, `1.0`,
+    /// `true`); a cell that is neither 1 nor 0 is the reason the row is rejected.
+    private static func indicatorLabels(_ columns: ResolvedColumns, _ cell: (Int) -> String?) -> Result<String, RejectionReason> {
+        var on: [String] = []
+        for (index, name) in zip(columns.indicators, columns.indicatorNames) {
+            let value = cell(index)?.trimmingWhitespace() ?? ""
+            switch value.lowercased() {
+            case "1", "1.0", "true": on.append(name)
+            case "0", "0.0", "false": continue
+            default:
+                return .failure(RejectionReason("column '\(columns.columns[index].visibleEscaped)' holds '\(value.visibleEscaped)'; a label column holds 0 or 1"))
+            }
+        }
+        return .success(on.joined(separator: ";"))
     }
 
     /// Why `label` (trimmed) cannot be a label, or nil when it can.
@@ -669,7 +701,8 @@ package final class LabelledRowReader {
         }
         do {
             let text = try scalar(columns.text, required: true).get()!
-            let label = try scalar(columns.label, required: !columns.labelFromAnnotators).get() ?? ""
+            let label = columns.indicators.isEmpty ? try scalar(columns.label, required: !columns.labelFromAnnotators).get() ?? ""
+                : try Self.indicatorLabels(columns) { (try? scalar($0, required: false).get()) ?? nil }.get()
             let pair = try columns.textPair.flatMap { try scalar($0, required: true).get() }
             let id = try columns.id.flatMap { try scalar($0, required: false).get() }
             let annotators = try columns.annotatorColumns.map { try scalar($0, required: false).get() }

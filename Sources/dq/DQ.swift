@@ -87,10 +87,8 @@ enum Hints {
         case .fewerFolds(let grouped)?: return "; use fewer --folds" + (grouped ? ", or group otherwise (--group-by none or a column)" : "")
         case .gentlerTraining?: return "; lower --lr or raise --batch-size"
         case .nameColumn(let column)?:
-            let flags: [Remedy.Column: String] = [.text: "--text", .textPair: "--text-pair", .label: "--label", .id: "--id", .meta: "--meta",
-                                                  .annotationTime: "--annotation-time", .split: "--split-column"]
-            return flags[column].map { "; name it with \($0) COLUMN" }
-                ?? "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
+            return column == .annotator ? "; name the annotators' columns with --annotators a,b,c or --annotator-prefix PREFIX"
+                : "; name it with \(Flags.flag(column.rawValue)) COLUMN"
         case .nameFormat?: return "; use --input-format csv, tsv, jsonl, parquet, arrow, label-studio or doccano"
         case .nameColumns?: return "; name the columns to ingest with --text, --label and --meta"
         case .nameDataset?: return "; name the dataset with --dataset NAME"

@@ -187,3 +187,53 @@ import DQText
     _ = try IngestRun.run(store: store, files: [data], options: options, observer: observer)
     #expect(!notes.contains { $0.hasPrefix("warning:") })
 }
+
+/// SemEval-2018 E-c ships one 0/1 column per emotion: read as indicator columns (by name or by
+/// prefix), each tweet gets the same label set as the `;`-joined copy Python made; a cell that
+/// is not 0 or 1 rejects its row with the reason; `--multi-label` on one 0/1 column is refused,
+/// naming the indicator options.
+@Test func indicatorColumnsReadAsTheJoinedLabelLists() throws {
+    let store = try Store(path: scratchPath("indicators.sqlite"))
+    let emotions = ["anger", "anticipation", "disgust", "fear", "joy", "love", "optimism", "pessimism", "sadness", "surprise", "trust"]
+    var byName = IngestRun.Options()
+    (byName.dataset, byName.id, byName.text, byName.labelColumns) = ("ec", "ID", "Tweet", emotions)
+    _ = try IngestRun.run(store: store, files: [fixture("multilabel/semeval-ec-dev-40.tsv")], options: byName)
+    var joined = IngestRun.Options()
+    (joined.dataset, joined.id, joined.text, joined.label, joined.multiLabel) = ("joined", "ID", "Tweet", "labels", true)
+    _ = try IngestRun.run(store: store, files: [fixture("multilabel/semeval-ec-dev-40-joined.csv")], options: joined)
+    func labelSets(_ name: String) throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try store.samples(dataset: try store.requireDataset(name)).map { ($0.externalID!, $0.label) })
+    }
+    let fromIndicators = try labelSets("ec")
+    let fromJoined = try labelSets("joined")
+    #expect(fromIndicators.count == 40 && fromIndicators == fromJoined)
+    #expect(fromIndicators["2018-En-02590"] == "joy;love;optimism")
+
+    // By prefix: columns e_anger, e_joy, … name the labels anger, joy, ….
+    let prefixed = scratchPath("prefixed.csv")
+    try "text,e_anger,e_joy\nso angry,1,0\nso happy,0,1\nboth,1,1\nneither,0,0\nbad cell,2,0\n".write(toFile: prefixed, atomically: true, encoding: .utf8)
+    var byPrefix = IngestRun.Options()
+    (byPrefix.dataset, byPrefix.labelPrefix) = ("prefixed", "e_")
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    let summary = try IngestRun.run(store: store, files: [prefixed], options: byPrefix, observer: observer)
+    #expect(summary[0].rowsNew == 4 && summary[0].rowsRejected == 1)
+    #expect(notes.contains { $0.hasSuffix("prefixed.csv:6: rejected: column 'e_anger' holds '2'; a label column holds 0 or 1") }, "\(notes)")
+    #expect(try store.samples(dataset: try store.requireDataset("prefixed")).map(\.label) == ["anger", "joy", "anger;joy", ""])
+
+    // One 0/1 column read as label lists: refused, nothing stored.
+    let single = scratchPath("single.csv")
+    try "text,anger\nso angry,1\ncalm,0\n".write(toFile: single, atomically: true, encoding: .utf8)
+    var wrong = IngestRun.Options()
+    (wrong.dataset, wrong.label, wrong.multiLabel) = ("wrong", "anger", true)
+    #expect(throws: InputError.self) { try IngestRun.run(store: store, files: [single], options: wrong) }
+    do { _ = try IngestRun.run(store: store, files: [single], options: wrong) } catch let error as InputError {
+        #expect(error.message.contains("holds only 0 and 1") && error.message.contains("--label-columns a,b,c or --label-prefix P"))
+    }
+    let names = try store.datasetNames()
+    #expect(try !names.contains("wrong") || store.samples(dataset: store.requireDataset("wrong")).isEmpty)
+    // A label column that does not exist names the file's columns.
+    byName.labelColumns = ["anger", "rage"]
+    byName.dataset = "missing"
+    #expect(throws: InputError.self) { try IngestRun.run(store: store, files: [fixture("multilabel/semeval-ec-dev-40.tsv")], options: byName) }
+}

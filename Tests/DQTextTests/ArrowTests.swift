@@ -117,3 +117,14 @@ import DQTestSupport
     try bytes.dropLast(10).write(to: URL(fileURLWithPath: cut))
     #expect(throws: InputError.self) { _ = try ArrowFile(path: cut) }
 }
+
+/// A fuzz finding by the pyarrow comparison: a ClassLabel name that is not UTF-8 became a
+/// label holding U+FFFD; schema names and metadata are strict UTF-8 now.
+@Test func schemaNamesAndMetadataAreStrictUTF8() throws {
+    do {
+        _ = try ArrowFile(path: fixture("fuzz/class-label-not-utf8.arrow"))
+        Issue.record("metadata that is not UTF-8 was read")
+    } catch let error as InputError {
+        #expect(error.message == "corrupt schema: a name or metadata value that is not UTF-8")
+    }
+}

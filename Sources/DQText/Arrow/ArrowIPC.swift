@@ -71,7 +71,12 @@ struct FlatTable {
         try check(at, 4)
         let length = Int(Self.u32(buffer, at))
         try check(at + 4, length)
-        return String(decoding: buffer[at + 4..<at + 4 + length], as: UTF8.self)
+        // Strict, as CSV is: a column name or metadata (ClassLabel names) that is not UTF-8 would
+        // otherwise become a name holding U+FFFD (a fuzz finding, beside pyarrow's reading).
+        guard let text = String(validating: buffer[at + 4..<at + 4 + length], as: UTF8.self) else {
+            throw Failure(message: "a name or metadata value that is not UTF-8")
+        }
+        return text
     }
 
     func tables(_ slot: Int) throws -> [FlatTable] {

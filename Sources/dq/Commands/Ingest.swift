@@ -53,6 +53,8 @@ struct IngestFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Other columns to keep as metadata, comma-separated (e.g. annotator,source).", valueName: "a,b")) var meta: CommaList?
     @Flag(help: "Keep every other column as metadata.") var allMeta = false
     @Flag(help: "Multi-label data: the label column holds label lists, a;b or a JSON array.") var multiLabel = false
+    @Option(help: ArgumentHelp("Multi-label data as one 0/1 column per label: these columns, comma-separated (or --label-prefix P).", valueName: "a,b,c")) var labelColumns: CommaList?
+    @Option(help: ArgumentHelp("Multi-label data as one 0/1 column per label: every column starting with this.", valueName: "prefix")) var labelPrefix: String?
     @Option(help: ArgumentHelp("Long format: the column naming the annotator of each row.", valueName: "column")) var annotator: String?
     @Option(help: ArgumentHelp("Wide format: the annotators' columns, comma-separated.", valueName: "a,b,c")) var annotators: CommaList?
     @Option(help: ArgumentHelp("Wide format: every column starting with this is an annotator's.", valueName: "prefix")) var annotatorPrefix: String?
@@ -61,9 +63,9 @@ struct IngestFlags: ParsableArguments {
 
     var options: IngestRun.Options {
         var o = IngestRun.Options()
-        (o.dataset, o.split, o.splitColumn, o.format, o.strict) = (dataset, split, splitColumn, inputFormat, strict)
-        (o.text, o.textPair, o.label, o.id, o.meta, o.allMeta) = (text, textPair, label, id, meta?.values ?? [], allMeta)
-        (o.multiLabel, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime) = (multiLabel, annotator, annotators?.values, annotatorPrefix, annotationTime)
+        (o.dataset, o.split, o.splitColumn, o.format, o.strict, o.text) = (dataset, split, splitColumn, inputFormat, strict, text)
+        (o.textPair, o.label, o.id, o.meta, o.allMeta, o.multiLabel) = (textPair, label, id, meta?.values ?? [], allMeta, multiLabel)
+        (o.labelColumns, o.labelPrefix, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime) = (labelColumns?.values, labelPrefix, annotator, annotators?.values, annotatorPrefix, annotationTime)
         return o
     }
 }
