@@ -317,3 +317,16 @@ private func labels(_ path: String, _ request: ColumnRequest = ColumnRequest()) 
         #expect(error.description.contains("a map of 133412273 entries runs past the metadata"), "\(error)")
     }
 }
+
+/// A fuzz finding: width-0 dictionary indices into an empty dictionary read out of range.
+@Test func indicesIntoAnEmptyDictionaryAreACorruptColumn() throws {
+    var request = ColumnRequest()
+    request.allMeta = true
+    let reader = try LabelledRowReader(path: fixture("fuzz/empty-dictionary.parquet"), columns: request)
+    do {
+        while try reader.next() != nil {}
+        Issue.record("indices into an empty dictionary were read")
+    } catch let error as InputError {
+        #expect(error.description.hasSuffix("row group 0, column 'text': dictionary-encoded values but an empty dictionary"), "\(error)")
+    }
+}

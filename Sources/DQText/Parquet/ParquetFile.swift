@@ -484,6 +484,8 @@ package final class ParquetFile {
         case .plainDictionary, .rleDictionary:
             guard let dictionary else { throw ChunkFailure(message: "dictionary-encoded values but no dictionary page") }
             guard count > 0 else { return [] }
+            // A fuzz finding: indices of width 0 (all 0) into an empty dictionary read out of range.
+            guard !dictionary.isEmpty else { throw ChunkFailure(message: "dictionary-encoded values but an empty dictionary") }
             guard data.count >= 1 else { throw ChunkFailure(message: "dictionary indices missing") }
             let width = Int(data[0])
             guard width <= 32 else { throw ChunkFailure(message: "dictionary index width \(width) bits is invalid") }
@@ -582,7 +584,10 @@ package final class ParquetFile {
         var out: [Int32] = []
         out.reserveCapacity(count)
         var at = 0
-        if width == 0 { return [Int32](repeating: 0, count: count) }
+        if width == 0 {
+            guard max >= 0 else { throw ChunkFailure(message: "level or index 0 exceeds its maximum \(max)") }
+            return [Int32](repeating: 0, count: count)
+        }
         let valueBytes = (width + 7) / 8
         while out.count < count {
             var header = 0, shift = 0
