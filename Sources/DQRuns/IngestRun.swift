@@ -145,6 +145,10 @@ package enum IngestRun {
                 observer.note("\(file): columns not kept: \(unused.joined(separator: ", ")) (keep them with --meta \(unused.joined(separator: ",").shellQuoted), or every one with --all-meta)")
             }
             try warnOfLookalikes(summaries, file: file, store: store, observer: observer)
+            if let varying = summaries.lazy.compactMap(\.varyingMetadata).first {
+                observer.note("warning: \(file): column '\(varying.column)' differs between rows of one sample ('\(varying.sample.visibleEscaped)', lines "
+                              + "\(varying.firstLine) and \(varying.line)); a sample keeps its first row's value, so it is not a per-annotation value here")
+            }
             return try summaries.map { try report(summary: $0, file: file, store: store, observer: observer) }
         }
     }

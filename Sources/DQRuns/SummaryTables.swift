@@ -43,8 +43,10 @@ package enum SummaryTables {
         let labels = Table(
             name: "labels", title: "Labels of \(scope) (\(stats.sampleCount.formatted(thousands: true)) samples)",
             columns: ["label", "count", "share"],
-            rows: stats.labels.map { [.text($0.label), .int($0.count), .real($0.share, digits: 3)] },
-            note: stats.multiLabel ? "Multi-label: each label counted in every sample that carries it; share = the share of samples with it." : nil)
+            rows: stats.labels.sorted { ($0.label == "(no label)" ? -1 : $0.count, $1.label) > ($1.label == "(no label)" ? -1 : $1.count, $0.label) }
+                .map { [.text($0.label), .int($0.count), .real($0.share, digits: 3)] },
+            note: (stats.multiLabel ? "Multi-label: each label counted in every sample that carries it; share = the share of samples with it. " : "")
+                + "Most frequent first.")
         let lengths = Table(
             name: "lengths", title: "Text length in tokens",
             columns: ["label", "min", "median", "p95", "max"],

@@ -61,6 +61,9 @@ final class AnnotationGrouping: @unchecked Sendable {
     private var annotatorIndex: [String: Int32] = [:], labelIndex: [String: Int32] = [:]
     private var labelNames: [String] = []
     private(set) var duplicatesInFile = 0
+    /// The first metadata column whose value differs between two rows of one sample (a sample
+    /// keeps its first row's): the column, the sample, and the two lines.
+    private(set) var varyingMetadata: IngestSummary.VaryingMetadata?
     private var emptyAnnotatorRows = 0
     private var rowsRead = 0
     private(set) var describedColumns: JSONValue
@@ -177,12 +180,17 @@ final class AnnotationGrouping: @unchecked Sendable {
                             item: found!, line: line, externalID: externalID, text: textString, textPair: pairString,
                             givenLabel: string(.givenLabel, row) ?? "", metadata: string(.metadata, row)))
                     }
-                } else if externalID != nil, itemSample[found!] >= stored.firstNewID {
+                } else if itemSample[found!] >= stored.firstNewID {
                     let first = pending[Int(itemSample[found!] - stored.firstNewID)]
                     let samePair = first.textPair.map { given in pair.map { given.utf8.elementsEqual($0) } ?? false } ?? (pair == nil)
-                    if !first.text.utf8.elementsEqual(text) || !samePair {
-                        throw InputError(file: file, line: line, message: "id '\(externalID!)' was given a different text on line \(first.line); "
+                    if let externalID, !first.text.utf8.elementsEqual(text) || !samePair {
+                        throw InputError(file: file, line: line, message: "id '\(externalID)' was given a different text on line \(first.line); "
                                              + "rows with the same id are annotations of one sample and must agree on its text")
+                    }
+                    if varyingMetadata == nil, let metadata = string(.metadata, row), metadata != first.metadata,
+                       case .object(let now)? = try? JSONValue.parse(metadata), case .object(let then)? = first.metadata.flatMap({ try? JSONValue.parse($0) }),
+                       let key = now.first(where: { member in then.first { $0.key == member.key }?.value != member.value })?.key {
+                        varyingMetadata = .init(column: key, sample: externalID ?? String(first.text.prefix(40)), line: line, firstLine: first.line)
                     }
                 }
                 let item = found!

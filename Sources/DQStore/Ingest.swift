@@ -58,6 +58,16 @@ package struct IngestSummary: Sendable {
     package var unusedColumns: [String] = []
     /// Labels the dataset did not have before this file, with the line that brought each.
     package var newLabels: [(label: String, line: Int)] = []
+    /// With annotators: a metadata column whose value differs between rows of one sample.
+    package var varyingMetadata: VaryingMetadata?
+
+    package struct VaryingMetadata: Sendable, Equatable {
+        package var column: String
+        /// The sample's id (or the start of its text).
+        package var sample: String
+        package var line: Int
+        package var firstLine: Int
+    }
 }
 
 /// A failure that aborted an ingest; the store is as it was before the file.
@@ -249,14 +259,16 @@ extension Store {
         guard !reader.splitsSeen.isEmpty else {
             throw InputError(file: file, message: "no row names a split in column '\(column)'; leave the column out with --split NAME", remedy: .nameColumn(.split))
         }
-        return try database.inTransaction {
+        // Bulk-append settings (foreign keys off while annotations wait for their samples) are
+        // set before the transaction: inside one, SQLite ignores them.
+        return try asBulkAppend { try database.inTransaction {
             try reader.splitsSeen.enumerated().map { k, split in
                 var options = options
                 options.split = split
                 options.columns.splitFilter = .only(split, unsplit: k == 0)
                 return try ingest(file: file, options: options, progress: progress)
             }
-        }
+        } }
     }
 
     static func stem(of path: String) -> String {

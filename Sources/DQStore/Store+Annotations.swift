@@ -132,6 +132,7 @@ extension Store {
             grouping.stop()  // the grouping's state is this thread's from here on
             try grouping.checkEveryAnnotatorColumnUsed()
             summary.annotationsDuplicate += grouping.duplicatesInFile
+            summary.varyingMetadata = grouping.varyingMetadata
             summary.annotators = annotatorNames.count
 
             // The new samples, with the ids their annotations already carry.

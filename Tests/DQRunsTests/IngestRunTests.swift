@@ -237,3 +237,30 @@ import DQText
     byName.dataset = "missing"
     #expect(throws: InputError.self) { try IngestRun.run(store: store, files: [fixture("multilabel/semeval-ec-dev-40.tsv")], options: byName) }
 }
+
+/// Annotations (long format) with a split column, as ConvAbuse and ArMIS ship: each item in its
+/// split, every annotation kept (the annotations of later splits waited for their samples with
+/// foreign keys on, and failed); a --meta column that differs within an item is warned of.
+@Test func annotationsWithASplitColumnAndAVaryingMetaColumn() throws {
+    let data = scratchPath("armis-like.csv")
+    try """
+        id,split,text,annotator,annotator_profile,label
+        t1,train,first text,Ann1,Moderate_Female,yes
+        t1,train,first text,Ann2,Liberal_Female,no
+        d1,dev,second text,Ann1,Moderate_Female,no
+        d1,dev,second text,Ann3,Conservative_Male,no
+        s1,test,third text,Ann2,Liberal_Female,yes
+
+        """.write(toFile: data, atomically: true, encoding: .utf8)
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    let store = try Store(path: scratchPath("armis-like.sqlite"))
+    var options = IngestRun.Options()
+    (options.dataset, options.id, options.annotator, options.meta) = ("armis", "id", "annotator", ["annotator_profile"])
+    let summaries = try IngestRun.run(store: store, files: [data], options: options, observer: observer)
+    #expect(summaries.map(\.split) == ["train", "dev", "test"] && summaries.map(\.rowsNew) == [1, 1, 1])
+    #expect(summaries.map(\.annotationsNew) == [2, 2, 1])
+    #expect(try store.database.row("PRAGMA foreign_key_check") == nil)
+    #expect(notes.contains { $0.hasSuffix("column 'annotator_profile' differs between rows of one sample ('t1', lines 2 and 3); "
+                                            + "a sample keeps its first row's value, so it is not a per-annotation value here") }, "\(notes)")
+}
