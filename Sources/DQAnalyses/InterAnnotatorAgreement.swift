@@ -90,13 +90,21 @@ package enum InterAnnotatorAgreement {
         package var disputed: [DisputedItem]
         package var resamples: Int
         package var level: Double
+        /// Krippendorff's α at the ordered level asked for (`measure`'s `scale`), else nil.
+        package var scaledAlpha: Statistic?
     }
 
+    /// The level of measurement of the labels, which sets how far apart two labels are.
+    package enum Metric: String, CaseIterable, Sendable { case nominal, ordinal, interval, ratio }
+
     /// Everything above; `resamples` 0 gives no intervals. `disputedLimit` caps `disputed`.
+    /// `scale`: a level of measurement other than nominal and the number each label stands
+    /// for; its α is measured too, on the same resamples.
     package static func measure(_ matrix: AnnotationMatrix, resamples: Int = 1000, level: Double = 0.95,
-                               seed: UInt64 = 13, disputedLimit: Int = 50) -> Result {
+                               seed: UInt64 = 13, disputedLimit: Int = 50, scale: (metric: Metric, values: [Double])? = nil) -> Result {
         let engine = Engine(matrix)
-        let point = engine.statistics(weights: nil)
+        var point = engine.statistics(weights: nil)
+        if let scale { point.scaled = krippendorffAlpha(matrix, metric: scale.metric, values: scale.values) }
         var draws: [Snapshot] = []
         if resamples > 0 && engine.pairable.count > 1 {
             // Each resample draws from its own stream, started at a random point of SplitMix64's
@@ -113,7 +121,9 @@ package enum InterAnnotatorAgreement {
                     var weights = [Double](repeating: 0, count: matrix.itemCount)
                     let n = UInt64(engine.pairable.count)
                     for _ in 0..<engine.pairable.count { weights[engine.pairable[Int(rng.next() % n)]] += 1 }
-                    mine.append(engine.statistics(weights: weights))
+                    var snapshot = engine.statistics(weights: weights)
+                    if let scale { snapshot.scaled = krippendorffAlpha(matrix, metric: scale.metric, values: scale.values, itemWeights: weights) }
+                    mine.append(snapshot)
                 }
                 results.set(t, mine)
             }
@@ -170,7 +180,70 @@ package enum InterAnnotatorAgreement {
             alpha: stat(point.alpha) { $0.alpha }, fleiss: stat(point.fleiss) { $0.fleiss },
             meanCohen: stat(point.meanCohen) { $0.meanCohen }, observedAgreement: point.observed,
             perLabel: perLabel, perAnnotator: perAnnotator, pairs: pairs, disputed: disputed,
-            resamples: draws.count, level: level)
+            resamples: draws.count, level: level, scaledAlpha: scale.map { _ in stat(point.scaled) { $0.scaled } })
+    }
+
+    /// Krippendorff's α with the difference function of `metric`, the labels standing for
+    /// `values` (Krippendorff, "Computing Krippendorff's Alpha-Reliability", 2011). From the
+    /// coincidence matrix o_ck = Σ_u (ordered pairs of annotations of item u with labels c, k)
+    /// / (m_u − 1), over items with m_u ≥ 2, n_c = Σ_k o_ck and n = Σ_c n_c:
+    /// α = 1 − (n − 1) Σ_ck o_ck δ²_ck / Σ_ck n_c n_k δ²_ck, where δ²_ck is 1 for c ≠ k (nominal);
+    /// (Σ_g n_g − (n_c + n_k)/2)² over the labels g ranked from c to k by value (ordinal);
+    /// (v_c − v_k)² (interval); ((v_c − v_k)/(v_c + v_k))² (ratio). `itemWeights`: how often each
+    /// item counts (a bootstrap resample).
+    package static func krippendorffAlpha(_ matrix: AnnotationMatrix, metric: Metric, values: [Double], itemWeights: [Double]? = nil) -> Double? {
+        let K = matrix.labelCount
+        precondition(values.count == K)
+        var coincidence = [Double](repeating: 0, count: K * K)
+        var counts = [Double](repeating: 0, count: K)
+        var present: [Int] = []
+        for item in 0..<matrix.itemCount {
+            let weight = itemWeights?[item] ?? 1
+            let slots = matrix.offsets[item]..<matrix.offsets[item + 1]
+            guard weight > 0, slots.count >= 2 else { continue }
+            for slot in slots {
+                let c = Int(matrix.labels[slot])
+                if counts[c] == 0 { present.append(c) }
+                counts[c] += 1
+            }
+            let share = weight / Double(slots.count - 1)
+            for c in present {
+                for k in present { coincidence[c * K + k] += share * (c == k ? counts[c] * (counts[c] - 1) : counts[c] * counts[k]) }
+            }
+            for c in present { counts[c] = 0 }
+            present.removeAll(keepingCapacity: true)
+        }
+        let marginal = (0..<K).map { c in (0..<K).reduce(0.0) { $0 + coincidence[c * K + $1] } }
+        let n = marginal.reduce(0, +)
+        guard n > 1 else { return nil }
+        // Ordinal: the labels in order of value, each one's rank.
+        let order = (0..<K).sorted { values[$0] < values[$1] }
+        var rank = [Int](repeating: 0, count: K)
+        for (r, c) in order.enumerated() { rank[c] = r }
+        func difference(_ c: Int, _ k: Int) -> Double {
+            guard c != k else { return 0 }
+            switch metric {
+            case .nominal: return 1
+            case .ordinal:
+                let (low, high) = (min(rank[c], rank[k]), max(rank[c], rank[k]))
+                let between = order[low...high].reduce(0.0) { $0 + marginal[$1] } - (marginal[c] + marginal[k]) / 2
+                return between * between
+            case .interval: return (values[c] - values[k]) * (values[c] - values[k])
+            case .ratio:
+                let sum = values[c] + values[k]
+                return sum == 0 ? 0 : ((values[c] - values[k]) / sum) * ((values[c] - values[k]) / sum)
+            }
+        }
+        var observed = 0.0, expected = 0.0
+        for c in 0..<K {
+            for k in 0..<K where c != k {
+                let d = difference(c, k)
+                observed += coincidence[c * K + k] * d
+                expected += marginal[c] * marginal[k] * d
+            }
+        }
+        guard expected > 1e-12 * n * n else { return nil }
+        return 1 - (n - 1) * observed / expected
     }
 
     /// Krippendorff's α (nominal) alone.
@@ -223,6 +296,8 @@ package enum InterAnnotatorAgreement {
         var pairObserved: [Double]
         var annotatorCohen: [Double?]
         var annotatorAgreement: [Double?]
+        /// Krippendorff's α at an ordered level, when asked for.
+        var scaled: Double? = nil
     }
 
     /// What is fixed across resamples: the pairable items, their label counts and their annotator pairs.

@@ -10,4 +10,6 @@ package struct AgreementParameters: RunParameters {
     package var resamples: Int
     package var level: Double
     package var seed: UInt64
+    /// The ordered level of measurement α was also measured at (nil: nominal only).
+    package var metric: String?
 }

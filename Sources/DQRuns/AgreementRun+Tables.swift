@@ -14,7 +14,7 @@ extension AgreementRun.Outcome {
         let summary = Table(
             name: "agreement", title: "Agreement of \(annotators.count) annotators on \(dataset), run \(run)",
             columns: ["statistic"] + intervalColumns,
-            rows: [
+            rows: (result.scaledAlpha.map { [[.text("Krippendorff's α (\(metric))")] + interval($0)] } ?? []) + [
                 [.text("Krippendorff's α (nominal)")] + interval(result.alpha),
                 [.text("Fleiss' κ")] + interval(result.fleiss),
                 [.text("Light's κ (mean pairwise Cohen's κ)")] + interval(result.meanCohen),
@@ -23,6 +23,8 @@ extension AgreementRun.Outcome {
             note: "\(result.annotations.formatted(thousands: true)) annotations of \(result.items.formatted(thousands: true)) items; "
                 + "\(result.pairableItems.formatted(thousands: true)) items have two or more and are measured. "
                 + (result.resamples > 0 ? "Intervals: percentile bootstrap over items, \(result.resamples) resamples. " : "")
+                + (result.scaledAlpha == nil ? "" : "The \(metric) α reads the labels as numbers: a disagreement between near labels costs less "
+                    + "than one between far ones; the κ statistics, the per-label table and α without an annotator are nominal. ")
                 + "1 is perfect agreement, 0 what chance gives; α ≥ 0.8 is Krippendorff's bar for relying on the labels, 0.667 for tentative conclusions.")
         let perLabel = Table(
             name: "agreement_labels", title: "Agreement per label (that label against the rest)",

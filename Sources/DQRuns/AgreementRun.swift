@@ -39,6 +39,9 @@ struct AnnotatedSamples {
 
 /// `dq agreement`: how far the annotators of a dataset agree beyond chance.
 package enum AgreementRun {
+    /// The labels' level of measurement (`--metric`).
+    package typealias Metric = InterAnnotatorAgreement.Metric
+
     package struct Options: Sendable {
         package var dataset: String?
         package var splits: [String]?
@@ -47,11 +50,15 @@ package enum AgreementRun {
         package var seed: UInt64 = 13
         /// Rows in the table of most disputed items.
         package var top = 20
+        /// The labels' level of measurement: beyond nominal, Krippendorff's α is also measured
+        /// with the labels as numbers (ordinal, interval or ratio).
+        package var metric = InterAnnotatorAgreement.Metric.nominal
 
         package init() {}
 
-        package init(dataset: String?, splits: [String]?, resamples: Int, level: Double, seed: UInt64, top: Int) {
-            (self.dataset, self.splits, self.resamples, self.level, self.seed, self.top) = (dataset, splits, resamples, level, seed, top)
+        package init(dataset: String?, splits: [String]?, resamples: Int, level: Double, seed: UInt64, top: Int,
+                     metric: InterAnnotatorAgreement.Metric = .nominal) {
+            (self.dataset, self.splits, self.resamples, self.level, self.seed, self.top, self.metric) = (dataset, splits, resamples, level, seed, top, metric)
         }
 
         package func validate() throws(OptionError) {
@@ -69,6 +76,8 @@ package enum AgreementRun {
         package var labels: [String]
         /// The disputed items' samples and label counts, in `result.disputed` order.
         package var disputed: [(sample: Sample, labels: String)]
+        /// The ordered level α was also measured at ("ordinal"), when it was.
+        package var metric = "nominal"
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
@@ -76,19 +85,30 @@ package enum AgreementRun {
         let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
         let (datasetID, name) = (dataset.id, dataset.name)
         let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits, withSamples: false)
-        let parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
+        // Ordered levels read each label as the number it stands for (ConvAbuse's severities 1 … −3).
+        var scale: (metric: InterAnnotatorAgreement.Metric, values: [Double])?
+        if options.metric != .nominal {
+            let values = data.stored.labels.map { Double($0.trimmingWhitespace()) }
+            if let bad = zip(data.stored.labels, values).first(where: { $0.1 == nil || !$0.1!.isFinite }) {
+                throw OptionError("{metric} \(options.metric.rawValue) reads the labels as numbers, and '\(bad.0.visibleEscaped)' is not one; use nominal")
+            }
+            if options.metric == .ratio, values.contains(where: { $0! < 0 }) { throw OptionError("{metric} ratio needs labels of 0 or more; use interval") }
+            scale = (options.metric, values.map { $0! })
+        }
+        var parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
+        parameters.metric = options.metric == .nominal ? nil : options.metric.rawValue
         observer.progress("agreement: \(data.matrix.labels.count) annotations of \(data.matrix.itemCount) items, \(options.resamples) resamples")
         defer { observer.endProgress() }
         let (run, result) = try store.recordRun(
             parameters, dataset: datasetID, seed: Int64(bitPattern: options.seed),
             compute: { _ in
                 InterAnnotatorAgreement.measure(data.matrix, resamples: options.resamples, level: options.level,
-                                                seed: options.seed, disputedLimit: options.top)
+                                                seed: options.seed, disputedLimit: options.top, scale: scale)
             },
             write: { run, result in try store.writeSummary(run: run, summaryJSON(result, data: data)) })
         let shown = try store.samples(ids: result.disputed.map { data.stored.sampleIDs[$0.item] })
         return Outcome(run: run, dataset: name, result: result, annotators: data.stored.annotators, labels: data.stored.labels,
-                       disputed: zip(shown, result.disputed).map { ($0, data.describeCounts($1.counts)) })
+                       disputed: zip(shown, result.disputed).map { ($0, data.describeCounts($1.counts)) }, metric: options.metric.rawValue)
     }
 
     static func summaryJSON(_ result: InterAnnotatorAgreement.Result, data: AnnotatedSamples) -> JSONValue {
@@ -99,7 +119,8 @@ package enum AgreementRun {
         return .object([
             ("items", .number(Double(result.items))), ("pairable_items", .number(Double(result.pairableItems))),
             ("annotations", .number(Double(result.annotations))),
-            ("krippendorff_alpha", stat(result.alpha)), ("fleiss_kappa", stat(result.fleiss)), ("light_kappa", stat(result.meanCohen)),
+            ("krippendorff_alpha", stat(result.alpha)), ("krippendorff_alpha_scaled", result.scaledAlpha.map(stat) ?? .null),
+            ("fleiss_kappa", stat(result.fleiss)), ("light_kappa", stat(result.meanCohen)),
             ("per_label", .array(result.perLabel.map {
                 .object([("label", .string(data.stored.labels[$0.label])), ("alpha", stat($0.alpha)), ("fleiss", stat($0.fleiss))])
             })),

@@ -4,6 +4,12 @@ import DQStore
 /// `dq stats`: label distribution, lengths, exact and conflicting duplicates of one dataset, or
 /// of several pooled (conflicts across them too). Not a recorded run: it reads the samples only.
 package enum StatsRun {
+    /// The checks of `dq stats`'s options: one dataset or several, and a count of groups to list.
+    package static func check(dataset: String?, datasets: [String]?, top: Int) throws(OptionError) {
+        if dataset != nil && datasets != nil { throw OptionError("give {dataset} or {datasets}, not both") }
+        try OptionError.check(top, atLeast: 0, "top")
+    }
+
     /// One dataset (`dataset`) or several with a shared label space (`pooled`), each with the
     /// splits `dataset.splits` names; every split is checked against every dataset.
     package static func run(store: Store, dataset selection: DatasetSelection, pooled: [String]? = nil) throws -> (stats: DatasetStats, datasets: [String]) {

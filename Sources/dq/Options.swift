@@ -12,6 +12,7 @@ struct StoreOptions: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 extension LabelChoice: ExpressibleByArgument {}
+extension AgreementRun.Metric: ExpressibleByArgument {}
 
 /// `--dataset`, `--split` and `--db`, for commands that analyse one dataset of a store.
 struct DatasetOptions: ParsableArguments {

@@ -105,3 +105,37 @@ private func agreementGolden() throws -> AgreementGolden {
     let smallAlpha = InterAnnotatorAgreement.measure(small, resamples: 200, seed: 5).alpha
     #expect(smallAlpha.high! - smallAlpha.low! > alpha.high! - alpha.low!)
 }
+
+private struct MetricGolden: Decodable {
+    struct Case: Decodable {
+        var name: String
+        var values: [Double]
+        var wide: [[Int?]]
+        var nominal: Double
+        var ordinal: Double
+        var interval: Double
+        var ratio: Double?
+    }
+    var cases: [Case]
+}
+
+/// Krippendorff's α for ordered labels equals the `krippendorff` package's at every level of
+/// measurement (make_krippendorff_metrics_golden.py), on the paper's example (0.743, 0.815,
+/// 0.849, 0.797), ConvAbuse-like severities listed out of order, and ratio data; the nominal
+/// metric equals the nominal engine's α; the bootstrap gives the ordered α an interval.
+@Test func orderedAlphaEqualsTheKrippendorffPackage() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/krippendorff_metrics.json")
+    let golden = try JSONDecoder().decode(MetricGolden.self, from: Data(contentsOf: url))
+    #expect(golden.cases.map(\.name) == ["krippendorff2011", "severity", "ratio"])
+    for c in golden.cases {
+        let matrix = AnnotationMatrix(wide: c.wide, labelCount: c.values.count)
+        for (metric, expected) in [(InterAnnotatorAgreement.Metric.nominal, c.nominal), (.ordinal, c.ordinal), (.interval, c.interval)] + (c.ratio.map { [(.ratio, $0)] } ?? []) {
+            let alpha = try #require(InterAnnotatorAgreement.krippendorffAlpha(matrix, metric: metric, values: c.values))
+            #expect(abs(alpha - expected) < 1e-9, "\(c.name) \(metric): \(alpha) vs \(expected)")
+        }
+        #expect(abs(InterAnnotatorAgreement.krippendorffAlpha(matrix, metric: .nominal, values: c.values)! - InterAnnotatorAgreement.krippendorffAlpha(matrix)!) < 1e-12)
+        let measured = InterAnnotatorAgreement.measure(matrix, resamples: 200, scale: (.ordinal, c.values))
+        let scaled = try #require(measured.scaledAlpha)
+        #expect(abs(scaled.estimate! - c.ordinal) < 1e-9 && scaled.low! <= scaled.estimate! && scaled.estimate! <= scaled.high!)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DQRuns
+import DQAnalyses
 import DQStore
 import DQTestSupport
 
@@ -54,4 +55,45 @@ private func diagnosesStore() throws -> Store {
     let store = try Store(path: scratchPath("agreement-none.sqlite"))
     try store.ingest(file: fixture("demo/trec/test.csv"), options: IngestOptions(dataset: "trec"))
     #expect(throws: RunError.noAnnotations(dataset: "trec")) { try AgreementRun.run(store: store, options: .init()) }
+}
+
+/// `--metric ordinal` reads the labels as numbers (ConvAbuse-like severities 1 … −3): the run's
+/// ordered α is the coincidence-matrix α of the same annotations, first in the table, and
+/// recorded; labels that are not numbers are an option error before any run is recorded.
+@Test func anOrderedMetricAddsAnAlphaThatReadsLabelsAsNumbers() throws {
+    let store = try Store(path: scratchPath("severity.sqlite"))
+    let severities = scratchPath("severities.csv")
+    var rows = ["id,text,who,label"]
+    for item in 0..<40 {
+        // Half the annotations are the item's severity, the others one step off (a fixed pattern).
+        let truth = [1, 0, -1, -2, -3][item % 5]
+        for (k, who) in ["a", "b", "c"].enumerated() { rows.append("\(item),text \(item),\(who),\(max(-3, min(1, truth + [0, 0, 1, -1][(item + k) % 4])))") }
+    }
+    try rows.joined(separator: "\n").write(toFile: severities, atomically: true, encoding: .utf8)
+    var ingest = IngestRun.Options()
+    (ingest.dataset, ingest.annotator) = ("severity", "who")
+    _ = try IngestRun.run(store: store, files: [severities], options: ingest)
+    var options = AgreementRun.Options()
+    (options.dataset, options.resamples, options.metric) = ("severity", 100, .ordinal)
+    let outcome = try AgreementRun.run(store: store, options: options)
+    let scaled = try #require(outcome.result.scaledAlpha?.estimate)
+    let annotations = try store.annotations(dataset: try store.requireDataset("severity"))
+    let matrix = AnnotationMatrix(itemCount: annotations.sampleIDs.count, annotatorCount: annotations.annotators.count,
+                                  labelCount: annotations.labels.count, item: annotations.item, annotator: annotations.annotator, label: annotations.label)
+    let expected = try #require(InterAnnotatorAgreement.krippendorffAlpha(matrix, metric: .ordinal, values: annotations.labels.map { Double($0)! }))
+    // Near misses cost less than far ones: the ordinal α is above the nominal one here.
+    #expect(abs(scaled - expected) < 1e-12 && scaled > outcome.result.alpha.estimate!)
+    #expect(outcome.tables[0].rows[0].first == .text("Krippendorff's α (ordinal)"))
+    #expect(try store.run(outcome.run).parameters(AgreementParameters.self).metric == "ordinal")
+
+    let words = scratchPath("words.csv")
+    try "id,text,who,label\n1,a text,x,yes\n1,a text,y,no\n2,b text,x,no\n2,b text,y,no\n".write(toFile: words, atomically: true, encoding: .utf8)
+    (ingest.dataset, ingest.annotator) = ("words", "who")
+    _ = try IngestRun.run(store: store, files: [words], options: ingest)
+    (options.dataset, options.metric) = ("words", .interval)
+    let before = try store.runs(dataset: nil).count
+    #expect(throws: OptionError("{metric} interval reads the labels as numbers, and 'yes' is not one; use nominal")) {
+        try AgreementRun.run(store: store, options: options)
+    }
+    #expect(try store.runs(dataset: nil).count == before)
 }

@@ -3,7 +3,7 @@ import DQRuns
 
 struct Agreement: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "How far the annotators of a dataset agree beyond chance.", discussion: """
-        Krippendorff's α (nominal), Fleiss' κ and Light's κ, overall, per label and per annotator, with bootstrap intervals over items; \
+        Krippendorff's α (nominal; --metric ordinal|interval|ratio adds it for labels that are numbers), Fleiss' κ and Light's κ, overall, per label and per annotator, with bootstrap intervals over items; \
         Cohen's κ for every pair of annotators; and the most disputed items. 1 is perfect agreement, 0 what chance gives. The dataset \
         needs annotations (ingest with --annotator, --annotators or --input-format label-studio). More: docs/commands/agreement.md.
 
@@ -17,10 +17,11 @@ struct Agreement: ParsableCommand {
     @Option(help: "The intervals' confidence level.") var level = AgreementRun.Options().level
     @Option(help: "Seed of the bootstrap.") var seed = AgreementRun.Options().seed
     @Option(help: "How many of the most disputed items to list.") var top = AgreementRun.Options().top
+    @Option(help: "The labels' level of measurement: nominal, or ordinal, interval or ratio (labels that are numbers) for an α that weighs how far apart labels are.") var metric = AgreementRun.Options().metric
     @OptionGroup var output: OutputOptions
 
     var options: AgreementRun.Options {
-        AgreementRun.Options(dataset: data.dataset, splits: data.selection.splits, resamples: resamples, level: level, seed: seed, top: top)
+        AgreementRun.Options(dataset: data.dataset, splits: data.selection.splits, resamples: resamples, level: level, seed: seed, top: top, metric: metric)
     }
 
     func validate() throws { try Flags.check(options.validate) }

@@ -20,10 +20,7 @@ struct Stats: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        if dataset != nil && datasets != nil { throw ValidationError("give --dataset or --datasets, not both") }
-        if top < 0 { throw ValidationError("--top must be 0 or more") }
-    }
+    func validate() throws { try Flags.check { try StatsRun.check(dataset: dataset, datasets: datasets?.values, top: top) } }
 
     func run() throws {
         let (stats, names) = try StatsRun.run(store: try store.open(), dataset: DatasetSelection(name: dataset, splits: split?.values), pooled: datasets?.values)
