@@ -112,6 +112,10 @@ package enum IngestRun {
                 if options.recogniseSplitColumn, let column = splitColumn(of: path, options: options) {
                     options.columns.split = column
                     observer.note("\(path): each row's split is read from its column '\(column)' (--split NAME puts every row in one split)")
+                } else if options.recogniseSplitColumn, let named = splitNamed(by: path, dataset: options.dataset) {
+                    (options.split, options.dataset) = (named.split, named.dataset)
+                    observer.note("\(path): named like a split, so its rows go to split '\(named.split)' of dataset '\(named.dataset)'"
+                                  + (named.fromFolder ? " (its folder's name)" : "") + "; --dataset and --split choose otherwise")
                 }
                 return [(path, options)]
             }
@@ -192,6 +196,21 @@ package enum IngestRun {
 
     /// The column named `split` (in any case) of a table file, when no other role uses it; nil
     /// for annotation tools' exports, and for files the reader refuses (the ingest says why).
+    /// The names of files that hold one split (`test.csv`, `validation.jsonl`).
+    static let splitFileNames: Set<String> = ["train", "training", "dev", "valid", "validation", "val", "test", "eval"]
+
+    /// For a file named like a split (`data/trec/test.csv`): that split, and, unless `dataset`
+    /// is given, a dataset named after its folder (`trec`).
+    static func splitNamed(by file: String, dataset: String?) -> (split: String, dataset: String, fromFolder: Bool)? {
+        let url = URL(fileURLWithPath: file).standardizedFileURL
+        let stem = url.deletingPathExtension().lastPathComponent
+        guard splitFileNames.contains(stem.lowercased()) else { return nil }
+        if let dataset { return (stem, dataset, false) }
+        let folder = url.deletingLastPathComponent().lastPathComponent
+        guard !folder.isEmpty, folder != "/", Names.problem(folder) == nil else { return nil }
+        return (stem, folder, true)
+    }
+
     /// A pipe is not looked at: it can be read only once.
     static func splitColumn(of file: String, options: IngestOptions) -> String? {
         guard isRegularFile(file), ![.labelStudio, .doccano].contains(options.format ?? InputFormat(path: file)),

@@ -264,3 +264,23 @@ import DQText
     #expect(notes.contains { $0.hasSuffix("column 'annotator_profile' differs between rows of one sample ('t1', lines 2 and 3); "
                                             + "a sample keeps its first row's value, so it is not a per-annotation value here") }, "\(notes)")
 }
+
+/// A file named like a split (`trec/test.csv`) goes to that split of a dataset named after its
+/// folder, said aloud; --dataset keeps the split, --split keeps everything as given.
+@Test func aFileNamedLikeASplitIsThatSplit() throws {
+    let folder = scratchPath("mytrec")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let test = folder + "/test.csv"
+    try "text,label\nWho is he ?,HUM\nWhere is it ?,LOC\n".write(toFile: test, atomically: true, encoding: .utf8)
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    let store = try Store(path: scratchPath("named.sqlite"))
+    let folderName = URL(fileURLWithPath: folder).lastPathComponent
+    #expect(try IngestRun.run(store: store, files: [test], options: IngestRun.Options(), observer: observer).map { "\($0.dataset)/\($0.split)" } == ["\(folderName)/test"])
+    #expect(notes.contains { $0.hasSuffix("named like a split, so its rows go to split 'test' of dataset '\(folderName)' (its folder's name); --dataset and --split choose otherwise") })
+    var named = IngestRun.Options()
+    named.dataset = "trec"
+    #expect(try IngestRun.run(store: store, files: [test], options: named).map { "\($0.dataset)/\($0.split)" } == ["trec/test"])
+    named.split = "held-out"
+    #expect(try IngestRun.run(store: store, files: [test], options: named).map { "\($0.dataset)/\($0.split)" } == ["trec/held-out"])
+}

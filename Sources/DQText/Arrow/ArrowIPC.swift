@@ -335,8 +335,10 @@ package final class ArrowFile {
                 return [ParquetValue](repeating: .null, count: length)
             }
             let validity = try buffer()
-            // A fuzz finding: a validity bitmap shorter than its column read out of range.
-            guard nulls == 0 || validity.isEmpty || validity.count * 8 >= length else {
+            // A fuzz finding: a validity bitmap shorter than its column read out of range. An
+            // empty bitmap means no nulls; a short one is corrupt even when no value is null
+            // (pyarrow: "Buffer #0 too small").
+            guard validity.isEmpty || validity.count * 8 >= length else {
                 throw FlatTable.Failure(message: "column '\(field.name)': validity bitmap too short")
             }
             func valid(_ i: Int) -> Bool { nulls == 0 || validity.isEmpty || validity[i >> 3] >> (i & 7) & 1 == 1 }
