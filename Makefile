@@ -78,12 +78,15 @@ bench: release
 	bash bench/run.sh
 
 # Mutated fixture files through dq's readers: crashes, hangs, and rows that differ from a
-# reference parser (FUZZ_INPUTS, FUZZ_SEED; findings in fuzz-findings/). See docs/store.md.
+# reference parser, then the kept binary inputs against pyarrow (FUZZ_INPUTS, FUZZ_SEED;
+# findings in fuzz-findings/). See docs/store.md.
 FUZZ_INPUTS ?= 10000000
 FUZZ_SEED ?= 1
 fuzz: check-deps
 	$(SWIFT) build -c release --product dq-bench
 	.build/release/dq-bench fuzz $(FUZZ_INPUTS) $(FUZZ_SEED) fuzz-findings
+	@if [ -x bench/.venv/bin/python ]; then bench/.venv/bin/python bench/fuzz_pyarrow.py fuzz-findings; \
+	else echo "the comparison with pyarrow needs bench/.venv (make bench makes it): bench/.venv/bin/python bench/fuzz_pyarrow.py fuzz-findings"; fi
 
 clean:
 	rm -rf .build $(DEMO_DIR)
