@@ -44,7 +44,22 @@ extension AgreementRun.Outcome {
             rows: result.pairs.map {
                 [.text(annotators[$0.a]), .text(annotators[$0.b]), .int($0.overlap), .real($0.observed)] + interval($0.cohen)
             })
-        var tables = [summary, perLabel, perAnnotator, pairs]
+        // Who gives which label how often: each annotator's share of each label, with Wilson's interval.
+        let rates = Table(
+            name: "agreement_label_rates", title: "How often each annotator gives each label",
+            columns: ["annotator", "label", "count", "annotations", "share", "\(level)% low", "\(level)% high"],
+            rows: labelCounts.indices.flatMap { a in
+                let total = labelCounts[a].reduce(0, +)
+                return labels.indices.map { c -> [Cell] in
+                    let interval = Proportion.wilson(labelCounts[a][c], of: total, level: result.level)
+                    return [.text(annotators[a]), .text(labels[c]), .int(labelCounts[a][c]), .int(total),
+                            .real(total == 0 ? .nan : Double(labelCounts[a][c]) / Double(total)),
+                            interval.map { .real($0.low) } ?? .missing, interval.map { .real($0.high) } ?? .missing]
+                }
+            },
+            note: "Share: the annotator's annotations with that label; interval: Wilson's score interval. Annotators see different items, "
+                + "so a share that differs may be the items as much as the annotator.")
+        var tables = [summary, perLabel, perAnnotator, rates, pairs]
         if annotators.count <= 12 && annotators.count > 1 {
             var kappa: [Int: Double] = [:]
             for pair in result.pairs { if let k = pair.cohen.estimate { kappa[pair.a * annotators.count + pair.b] = k } }

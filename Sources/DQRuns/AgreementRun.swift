@@ -78,6 +78,8 @@ package enum AgreementRun {
         package var disputed: [(sample: Sample, labels: String)]
         /// The ordered level α was also measured at ("ordinal"), when it was.
         package var metric = "nominal"
+        /// How many times each annotator gave each label: `labelCounts[annotator][label]`.
+        package var labelCounts: [[Int]] = []
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
@@ -108,7 +110,15 @@ package enum AgreementRun {
             write: { run, result in try store.writeSummary(run: run, summaryJSON(result, data: data)) })
         let shown = try store.samples(ids: result.disputed.map { data.stored.sampleIDs[$0.item] })
         return Outcome(run: run, dataset: name, result: result, annotators: data.stored.annotators, labels: data.stored.labels,
-                       disputed: zip(shown, result.disputed).map { ($0, data.describeCounts($1.counts)) }, metric: options.metric.rawValue)
+                       disputed: zip(shown, result.disputed).map { ($0, data.describeCounts($1.counts)) }, metric: options.metric.rawValue,
+                       labelCounts: labelCounts(data.matrix))
+    }
+
+    /// How many times each annotator gave each label.
+    static func labelCounts(_ matrix: AnnotationMatrix) -> [[Int]] {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: matrix.labelCount), count: matrix.annotatorCount)
+        for (annotator, label) in zip(matrix.annotators, matrix.labels) { counts[Int(annotator)][Int(label)] += 1 }
+        return counts
     }
 
     static func summaryJSON(_ result: InterAnnotatorAgreement.Result, data: AnnotatedSamples) -> JSONValue {

@@ -97,3 +97,20 @@ private func diagnosesStore() throws -> Store {
     }
     #expect(try store.runs(dataset: nil).count == before)
 }
+
+/// Each annotator's label rates: counts that add up to the annotator's annotations, shares with
+/// Wilson's interval around them.
+@Test func agreementListsHowOftenEachAnnotatorGivesEachLabel() throws {
+    let store = try diagnosesStore()
+    var options = AgreementRun.Options()
+    (options.dataset, options.resamples) = ("diagnoses", 0)
+    let outcome = try AgreementRun.run(store: store, options: options)
+    let rates = try #require(outcome.tables.first { $0.name == "agreement_label_rates" })
+    #expect(rates.rows.count == outcome.annotators.count * outcome.labels.count)
+    #expect(outcome.labelCounts.allSatisfy { $0.reduce(0, +) == 30 })  // every rater saw all 30 patients
+    for row in rates.rows {
+        guard case .int(let count) = row[2], case .int(let total) = row[3], case .real(let share, _) = row[4],
+              case .real(let low, _) = row[5], case .real(let high, _) = row[6] else { Issue.record("\(row)"); continue }
+        #expect(abs(share - Double(count) / Double(total)) < 1e-12 && low <= share && share <= high)
+    }
+}
