@@ -12,4 +12,6 @@ package struct AgreementParameters: RunParameters {
     package var seed: UInt64
     /// The ordered level of measurement α was also measured at (nil: nominal only).
     package var metric: String?
+    /// The annotator attribute the annotators were grouped by.
+    package var by: String?
 }

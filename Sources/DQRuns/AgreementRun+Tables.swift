@@ -8,6 +8,27 @@ extension AgreementRun.Outcome {
         [s.estimate.map { .real($0) } ?? .missing, s.low.map { .real($0) } ?? .missing, s.high.map { .real($0) } ?? .missing]
     }
 
+    /// With `--by`: each attribute value's annotators, their labels' shares, the α among them and
+    /// their mean Cohen's κ with the annotators of other values.
+    func groupTable(_ groups: (attribute: String, values: [String?])) -> Table {
+        let values = Set(groups.values.compactMap { $0 }).sorted()
+        return Table(
+            name: "agreement_by", title: "Annotators by \(groups.attribute)",
+            columns: [groups.attribute, "annotators", "annotations"] + labels.map { "share \($0)" } + ["α within", "mean κ with others"],
+            rows: values.map { value in
+                let members = groups.values.indices.filter { groups.values[$0] == value }
+                let counts = labels.indices.map { c in members.reduce(0) { $0 + labelCounts[$1][c] } }
+                let total = counts.reduce(0, +)
+                let across = result.pairs.filter { (members.contains($0.a) != members.contains($0.b)) }.compactMap(\.cohen.estimate)
+                return [.text(value), .text(members.map { annotators[$0] }.joined(separator: ", ")), .int(total)]
+                    + counts.map { .real(total == 0 ? .nan : Double($0) / Double(total)) }
+                    + [(groupAlpha[value] ?? nil).map { .real($0) } ?? .missing,
+                       across.isEmpty ? .missing : .real(across.reduce(0, +) / Double(across.count))]
+            },
+            note: "α within: Krippendorff's α (nominal) among the group's annotators (– with one annotator); mean κ with others: "
+                + "the mean Cohen's κ of each pair of one annotator of the group and one of another group. Annotators without the attribute are left out.")
+    }
+
     package var tables: [Table] {
         let level = Int((result.level * 100).rounded())
         let intervalColumns = ["estimate", "\(level)% low", "\(level)% high"]
@@ -60,6 +81,7 @@ extension AgreementRun.Outcome {
             note: "Share: the annotator's annotations with that label; interval: Wilson's score interval. Annotators see different items, "
                 + "so a share that differs may be the items as much as the annotator.")
         var tables = [summary, perLabel, perAnnotator, rates, pairs]
+        if let groups { tables.insert(groupTable(groups), at: 3) }
         if annotators.count <= 12 && annotators.count > 1 {
             var kappa: [Int: Double] = [:]
             for pair in result.pairs { if let k = pair.cohen.estimate { kappa[pair.a * annotators.count + pair.b] = k } }

@@ -53,12 +53,14 @@ package enum AgreementRun {
         /// The labels' level of measurement: beyond nominal, Krippendorff's α is also measured
         /// with the labels as numbers (ordinal, interval or ratio).
         package var metric = InterAnnotatorAgreement.Metric.nominal
+        /// An annotator attribute (`dq ingest --annotator-meta`) to group the annotators by.
+        package var by: String?
 
         package init() {}
 
         package init(dataset: String?, splits: [String]?, resamples: Int, level: Double, seed: UInt64, top: Int,
-                     metric: InterAnnotatorAgreement.Metric = .nominal) {
-            (self.dataset, self.splits, self.resamples, self.level, self.seed, self.top, self.metric) = (dataset, splits, resamples, level, seed, top, metric)
+                     metric: InterAnnotatorAgreement.Metric = .nominal, by: String? = nil) {
+            (self.dataset, self.splits, self.resamples, self.level, self.seed, self.top, self.metric, self.by) = (dataset, splits, resamples, level, seed, top, metric, by)
         }
 
         package func validate() throws(OptionError) {
@@ -80,6 +82,10 @@ package enum AgreementRun {
         package var metric = "nominal"
         /// How many times each annotator gave each label: `labelCounts[annotator][label]`.
         package var labelCounts: [[Int]] = []
+        /// With `by`: the attribute, and each annotator's value of it (nil: none recorded).
+        package var groups: (attribute: String, values: [String?])?
+        /// With `by`: Krippendorff's α (nominal) among each group's annotators, by value.
+        package var groupAlpha: [String: Double?] = [:]
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
@@ -87,6 +93,17 @@ package enum AgreementRun {
         let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
         let (datasetID, name) = (dataset.id, dataset.name)
         let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits, withSamples: false)
+        var groups: (attribute: String, values: [String?])?
+        if let by = options.by {
+            let attributes = try store.annotatorAttributes(dataset: datasetID)
+            let values = data.stored.annotators.map { attributes[$0]?[by] }
+            guard values.contains(where: { $0 != nil }) else {
+                let known = Set(attributes.values.flatMap(\.keys)).sorted()
+                throw OptionError("{by} \(by): no annotator of \(name) has that attribute"
+                                  + (known.isEmpty ? "; ingest them with --annotator-meta COLUMN" : " (known: \(known.joined(separator: ", ")))"))
+            }
+            groups = (by, values)
+        }
         // Ordered levels read each label as the number it stands for (ConvAbuse's severities 1 … −3).
         var scale: (metric: InterAnnotatorAgreement.Metric, values: [Double])?
         if options.metric != .nominal {
@@ -99,6 +116,7 @@ package enum AgreementRun {
         }
         var parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
         parameters.metric = options.metric == .nominal ? nil : options.metric.rawValue
+        parameters.by = options.by
         observer.progress("agreement: \(data.matrix.labels.count) annotations of \(data.matrix.itemCount) items, \(options.resamples) resamples")
         defer { observer.endProgress() }
         let (run, result) = try store.recordRun(
@@ -111,7 +129,27 @@ package enum AgreementRun {
         let shown = try store.samples(ids: result.disputed.map { data.stored.sampleIDs[$0.item] })
         return Outcome(run: run, dataset: name, result: result, annotators: data.stored.annotators, labels: data.stored.labels,
                        disputed: zip(shown, result.disputed).map { ($0, data.describeCounts($1.counts)) }, metric: options.metric.rawValue,
-                       labelCounts: labelCounts(data.matrix))
+                       labelCounts: labelCounts(data.matrix), groups: groups,
+                       groupAlpha: groups.map { groupAlphas(data.matrix, values: $0.values) } ?? [:])
+    }
+
+    /// Krippendorff's α (nominal) among the annotators of each attribute value (nil: fewer than
+    /// two annotators there, or no disagreement to measure).
+    static func groupAlphas(_ matrix: AnnotationMatrix, values: [String?]) -> [String: Double?] {
+        var out: [String: Double?] = [:]
+        for value in Set(values.compactMap { $0 }) {
+            let members = Set(values.indices.filter { values[$0] == value }.map(Int32.init))
+            var item: [Int32] = [], annotator: [Int32] = [], label: [Int32] = []
+            for i in 0..<matrix.itemCount {
+                for slot in matrix.offsets[i]..<matrix.offsets[i + 1] where members.contains(matrix.annotators[slot]) {
+                    item.append(Int32(i)); annotator.append(matrix.annotators[slot]); label.append(matrix.labels[slot])
+                }
+            }
+            let sub = AnnotationMatrix(itemCount: matrix.itemCount, annotatorCount: matrix.annotatorCount, labelCount: matrix.labelCount,
+                                       item: item, annotator: annotator, label: label)
+            out[value] = members.count < 2 ? .some(nil) : .some(InterAnnotatorAgreement.krippendorffAlpha(sub))
+        }
+        return out
     }
 
     /// How many times each annotator gave each label.

@@ -42,6 +42,8 @@ package enum IngestRun {
         package var annotatorPrefix: String?
         /// Long format: when each annotation was made.
         package var annotationTime: String?
+        /// Long format: columns describing each row's annotator (a profile), kept per annotator.
+        package var annotatorMeta: [String]?
         /// Stop at the first bad row and store nothing from that file.
         package var strict = false
 
@@ -64,6 +66,7 @@ package enum IngestRun {
                 throw OptionError("give {annotator} (long format) or {annotators}/{annotatorPrefix} (wide format), not both")
             }
             if annotationTime != nil && annotator == nil { throw OptionError("{annotationTime} goes with {annotator} (long format)") }
+            if annotatorMeta != nil && annotator == nil { throw OptionError("{annotatorMeta} goes with {annotator} (long format: one row per annotation)") }
             if labelColumns != nil || labelPrefix != nil {
                 if label != nil { throw OptionError("give {label} (one column of labels) or {labelColumns}/{labelPrefix} (a 0/1 column per label), not both") }
                 if labelColumns?.isEmpty == true { throw OptionError("{labelColumns} names no column; give the labels' columns, a,b,c") }
@@ -83,7 +86,9 @@ package enum IngestRun {
             columns.multiLabel = multiLabel || labelColumns != nil || labelPrefix != nil
             (columns.labelColumns, columns.labelPrefix) = (labelColumns ?? [], labelPrefix)
             columns.split = splitColumn
+            columns.meta += (annotatorMeta ?? []).filter { !columns.meta.contains($0) }
             var options = IngestOptions(dataset: dataset, split: split ?? "train", format: format, columns: columns, strict: strict)
+            options.annotatorMeta = annotatorMeta ?? []
             options.recogniseSplitColumn = split == nil && splitColumn == nil
             return options
         }
@@ -149,6 +154,10 @@ package enum IngestRun {
                 observer.note("\(file): columns not kept: \(unused.joined(separator: ", ")) (keep them with --meta \(unused.joined(separator: ",").shellQuoted), or every one with --all-meta)")
             }
             try warnOfLookalikes(summaries, file: file, store: store, observer: observer)
+            if let varying = summaries.lazy.compactMap(\.varyingAttribute).first {
+                observer.note("warning: \(file): annotator '\(varying.sample.visibleEscaped)' has two values of '\(varying.column)' (lines "
+                              + "\(varying.firstLine) and \(varying.line)); the first is kept")
+            }
             if let varying = summaries.lazy.compactMap(\.varyingMetadata).first {
                 observer.note("warning: \(file): column '\(varying.column)' differs between rows of one sample ('\(varying.sample.visibleEscaped)', lines "
                               + "\(varying.firstLine) and \(varying.line)); a sample keeps its first row's value, so it is not a per-annotation value here")

@@ -64,6 +64,12 @@ final class AnnotationGrouping: @unchecked Sendable {
     /// The first metadata column whose value differs between two rows of one sample (a sample
     /// keeps its first row's): the column, the sample, and the two lines.
     private(set) var varyingMetadata: IngestSummary.VaryingMetadata?
+    /// Annotator attributes (`IngestOptions.annotatorMeta`) by annotator, from their first row;
+    /// the first that differs on a later row (`sample` names the annotator there).
+    private(set) var attributes: [String: [(key: String, value: JSONValue)]] = [:]
+    private(set) var varyingAttribute: IngestSummary.VaryingMetadata?
+    private var attributeLines: [String: Int] = [:]
+    private let annotatorMeta: Set<String>
     private var emptyAnnotatorRows = 0
     private var rowsRead = 0
     private(set) var describedColumns: JSONValue
@@ -78,7 +84,9 @@ final class AnnotationGrouping: @unchecked Sendable {
     /// The hand-over between the threads.
     private let handOff: ThreadHandOff<Chunk>
 
-    init(source: Source, stored: StoredItems, file: String, format: InputFormat, strict: Bool, batchSize: Int = 4096, capacity: Int = 4) {
+    init(source: Source, stored: StoredItems, file: String, format: InputFormat, strict: Bool, annotatorMeta: [String] = [],
+         batchSize: Int = 4096, capacity: Int = 4) {
+        self.annotatorMeta = Set(annotatorMeta)
         self.stored = stored
         self.file = file
         self.format = format
@@ -155,6 +163,20 @@ final class AnnotationGrouping: @unchecked Sendable {
                     continue
                 }
                 guard let annotatorName = string(.annotator, row), let labelName = string(.label, row) else { continue }
+                // Annotator attributes leave the sample's metadata and stay with the annotator.
+                var metadataText = string(.metadata, row)
+                if !annotatorMeta.isEmpty, let text = metadataText, case .object(let members)? = try? JSONValue.parse(text) {
+                    let mine = members.filter { annotatorMeta.contains($0.key) }
+                    let rest = members.filter { !annotatorMeta.contains($0.key) }
+                    metadataText = rest.isEmpty ? nil : JSONValue.object(rest).jsonText
+                    if let known = attributes[annotatorName] {
+                        if varyingAttribute == nil, let differs = mine.first(where: { m in known.first { $0.key == m.key }?.value != m.value }) {
+                            varyingAttribute = .init(column: differs.key, sample: annotatorName, line: line, firstLine: attributeLines[annotatorName] ?? line)
+                        }
+                    } else {
+                        (attributes[annotatorName], attributeLines[annotatorName]) = (mine, line)
+                    }
+                }
                 let externalID = string(.externalID, row)
                 let text = fields[.text, row]!, pair = fields[.textPair, row]
                 var textKey = ""
@@ -178,7 +200,7 @@ final class AnnotationGrouping: @unchecked Sendable {
                         itemSample.append(stored.firstNewID + Int64(pending.count))
                         pending.append(PendingItem(
                             item: found!, line: line, externalID: externalID, text: textString, textPair: pairString,
-                            givenLabel: string(.givenLabel, row) ?? "", metadata: string(.metadata, row)))
+                            givenLabel: string(.givenLabel, row) ?? "", metadata: metadataText))
                     }
                 } else if itemSample[found!] >= stored.firstNewID {
                     let first = pending[Int(itemSample[found!] - stored.firstNewID)]
@@ -187,7 +209,7 @@ final class AnnotationGrouping: @unchecked Sendable {
                         throw InputError(file: file, line: line, message: "id '\(externalID)' was given a different text on line \(first.line); "
                                              + "rows with the same id are annotations of one sample and must agree on its text")
                     }
-                    if varyingMetadata == nil, let metadata = string(.metadata, row), metadata != first.metadata,
+                    if varyingMetadata == nil, let metadata = metadataText, metadata != first.metadata,
                        case .object(let now)? = try? JSONValue.parse(metadata), case .object(let then)? = first.metadata.flatMap({ try? JSONValue.parse($0) }),
                        let key = now.first(where: { member in then.first { $0.key == member.key }?.value != member.value })?.key {
                         varyingMetadata = .init(column: key, sample: externalID ?? String(first.text.prefix(40)), line: line, firstLine: first.line)

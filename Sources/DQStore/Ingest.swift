@@ -14,6 +14,9 @@ package struct IngestOptions: Sendable {
     /// Without a split column named (`columns.split`) or a split given: a column named `split`
     /// names each row's split (`IngestRun` looks for it).
     package var recogniseSplitColumn = false
+    /// Long format: metadata columns that describe the row's annotator (a profile), kept as the
+    /// annotator's attributes instead of the sample's metadata; they must be in `columns.meta`.
+    package var annotatorMeta: [String] = []
 
     package init(dataset: String? = nil, split: String = "train", format: InputFormat? = nil,
                 columns: ColumnRequest = ColumnRequest(), strict: Bool = false) {
@@ -60,6 +63,8 @@ package struct IngestSummary: Sendable {
     package var newLabels: [(label: String, line: Int)] = []
     /// With annotators: a metadata column whose value differs between rows of one sample.
     package var varyingMetadata: VaryingMetadata?
+    /// An annotator attribute that differs between two rows of one annotator (the first is kept).
+    package var varyingAttribute: VaryingMetadata?
 
     package struct VaryingMetadata: Sendable, Equatable {
         package var column: String

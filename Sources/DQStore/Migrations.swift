@@ -336,6 +336,10 @@ enum Migrations {
         Migration(version: 17, name: "the label version of each run", sql: """
             ALTER TABLE runs ADD COLUMN label_version INTEGER;
             """),
+        // What is known about an annotator (ArMIS's profile): a JSON object of text values.
+        Migration(version: 18, name: "annotator attributes", sql: """
+            ALTER TABLE annotators ADD COLUMN attributes TEXT;
+            """),
     ]
 
     /// Migration 14: the fusion an evaluate run kept in its summary as JSON keys

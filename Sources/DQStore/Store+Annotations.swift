@@ -82,7 +82,8 @@ extension Store {
             let storedAnnotation = try database.prepare("SELECT label FROM annotations WHERE sample_id = ? AND annotator_id = ?")
             var rejects: [RejectedRow] = []
 
-            let grouping = AnnotationGrouping(source: source, stored: stored, file: file, format: format, strict: options.strict)
+            let grouping = AnnotationGrouping(source: source, stored: stored, file: file, format: format, strict: options.strict,
+                                              annotatorMeta: options.annotatorMeta)
             defer { grouping.stop() }
             while let chunk = try grouping.next() {
                 for name in chunk.newLabels {
@@ -133,6 +134,13 @@ extension Store {
             try grouping.checkEveryAnnotatorColumnUsed()
             summary.annotationsDuplicate += grouping.duplicatesInFile
             summary.varyingMetadata = grouping.varyingMetadata
+            summary.varyingAttribute = grouping.varyingAttribute
+            let setAttributes = try database.prepare("UPDATE annotators SET attributes = ? WHERE dataset_id = ? AND name = ?")
+            for (name, attributes) in grouping.attributes.sorted(by: { $0.key < $1.key }) where !attributes.isEmpty {
+                setAttributes.reset()
+                try setAttributes.bind([.text(JSONValue.object(attributes).jsonText), .integer(dataset), .text(name)])
+                try setAttributes.runToEnd()
+            }
             summary.annotators = annotatorNames.count
 
             // The new samples, with the ids their annotations already carry.
@@ -378,5 +386,17 @@ extension Store {
             (try $0.string(1), AnnotatorQualityRow(annotatorID: try $0.int64(0), quality: try $0.optionalDouble(2), agreement: try $0.optionalDouble(3),
                                                    worstLabel: try $0.optionalString(4), items: try $0.int(5)))
         }
+    }
+}
+
+extension Store {
+    /// Each annotator's attributes (`dq ingest --annotator-meta`), as text, by annotator name.
+    package func annotatorAttributes(dataset: Int64) throws -> [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for row in try database.rows("SELECT name, attributes FROM annotators WHERE dataset_id = ? AND attributes IS NOT NULL", [.integer(dataset)]) {
+            guard case .object(let members)? = try? JSONValue.parse(try row.string(1)) else { continue }
+            out[try row.string(0)] = Dictionary(members.map { ($0.key, $0.value.scalarText ?? $0.value.jsonText) }, uniquingKeysWith: { first, _ in first })
+        }
+        return out
     }
 }

@@ -114,3 +114,42 @@ private func diagnosesStore() throws -> Store {
         #expect(abs(share - Double(count) / Double(total)) < 1e-12 && low <= share && share <= high)
     }
 }
+
+/// An ArMIS-style file (one row per annotation, a profile column describing the annotator):
+/// `--annotator-meta annotator_profile` keeps the profile per annotator, not per sample, and
+/// `--by annotator_profile` groups the annotators: two profiles of two annotators each get an
+/// α among them, and each group its label shares.
+@Test func annotatorAttributesGroupTheAnnotators() throws {
+    let data = scratchPath("profiles.csv")
+    var rows = ["id,text,annotator,annotator_profile,label"]
+    let profiles = ["a1": "Liberal_Female", "a2": "Liberal_Female", "c1": "Conservative_Male", "c2": "Conservative_Male"]
+    for item in 0..<20 {
+        for who in ["a1", "a2", "c1", "c2"] {
+            // The liberal pair agrees with each other on every item; the conservative pair half the time.
+            let label = who.hasPrefix("a") ? (item % 3 == 0 ? "yes" : "no") : (who == "c1" || item % 2 == 0 ? "yes" : "no")
+            rows.append("\(item),text \(item),\(who),\(profiles[who]!),\(label)")
+        }
+    }
+    try rows.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+    let store = try Store(path: scratchPath("profiles.sqlite"))
+    var ingest = IngestRun.Options()
+    (ingest.dataset, ingest.id, ingest.annotator, ingest.annotatorMeta) = ("profiles", "id", "annotator", ["annotator_profile"])
+    _ = try IngestRun.run(store: store, files: [data], options: ingest)
+    let dataset = try store.requireDataset("profiles")
+    #expect(try store.annotatorAttributes(dataset: dataset)["c2"] == ["annotator_profile": "Conservative_Male"])
+    #expect(try store.samples(dataset: dataset).allSatisfy { $0.metadata == nil })
+    var options = AgreementRun.Options()
+    (options.dataset, options.resamples, options.by) = ("profiles", 0, "annotator_profile")
+    let outcome = try AgreementRun.run(store: store, options: options)
+    #expect(outcome.groupAlpha["Liberal_Female"] == .some(1.0))
+    let conservative = try #require(outcome.groupAlpha["Conservative_Male"] ?? nil)
+    #expect(conservative < 0.5)
+    let table = try #require(outcome.tables.first { $0.name == "agreement_by" })
+    #expect(table.rows.map { $0[0] } == [.text("Conservative_Male"), .text("Liberal_Female")])
+    #expect(table.rows[0][1] == .text("c1, c2") && table.rows[0][2] == .int(40))
+    #expect(try store.run(outcome.run).parameters(AgreementParameters.self).by == "annotator_profile")
+    options.by = "age"
+    #expect(throws: OptionError("{by} age: no annotator of profiles has that attribute (known: annotator_profile)")) {
+        try AgreementRun.run(store: store, options: options)
+    }
+}
