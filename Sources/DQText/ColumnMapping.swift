@@ -126,44 +126,35 @@ package struct ResolvedColumns: Equatable, Sendable {
                     + "the file has columns: \(ResolvedColumns.list(columns))",
                 remedy: .nameColumn(.text))
         }
+        // Columns that each stand for a name (an annotator, a label): those starting with
+        // `prefix`, named by the rest, then those named in `names`.
+        func columnsNamed(_ names: [String], prefix: String?, role: ColumnRole, prefixName: String) throws(InputError) -> ([Int], [String]) {
+            var found: [Int] = [], foundNames: [String] = []
+            if let prefix {
+                for (index, column) in columns.enumerated() where column.hasPrefix(prefix) && column.count > prefix.count {
+                    found.append(index)
+                    foundNames.append(String(column.dropFirst(prefix.count)))
+                }
+                if found.isEmpty {
+                    throw InputError(file: file, message: "no column name starts with '\(prefix)' (the \(prefixName)); the file has columns: \(ResolvedColumns.list(columns))",
+                                     remedy: .nameColumn(role))
+                }
+            }
+            for name in names where !foundNames.contains(name) {
+                found.append(try lookup(name, role: role))
+                foundNames.append(name)
+            }
+            return (found, foundNames)
+        }
         // Wide format: the annotators' columns, by name or by prefix.
-        var annotators: [Int] = []
-        var annotatorNames: [String] = []
-        if let prefix = request.annotatorPrefix {
-            for (index, column) in columns.enumerated() where column.hasPrefix(prefix) && column.count > prefix.count {
-                annotators.append(index)
-                annotatorNames.append(String(column.dropFirst(prefix.count)))
-            }
-            if annotators.isEmpty {
-                throw InputError(file: file, message: "no column name starts with '\(prefix)' (the annotator prefix); the file has columns: \(ResolvedColumns.list(columns))",
-                                 remedy: .nameColumn(.annotator))
-            }
-        }
-        for name in request.annotators where !annotatorNames.contains(name) {
-            annotators.append(try lookup(name, role: .annotator))
-            annotatorNames.append(name)
-        }
+        let (annotators, annotatorNames) = try columnsNamed(request.annotators, prefix: request.annotatorPrefix, role: .annotator, prefixName: "annotator prefix")
         for (name, column) in zip(annotatorNames, annotators) {
             if let problem = Names.problem(name) {
                 throw InputError(file: file, column: column + 1, message: "the annotator '\(name.visibleEscaped)' (column '\(columns[column].visibleEscaped)') cannot be an annotator's name: \(problem)")
             }
         }
         // Indicator columns: one 0/1 column per label, by name or by prefix.
-        var indicators: [Int] = [], indicatorNames: [String] = []
-        if let prefix = request.labelPrefix {
-            for (index, column) in columns.enumerated() where column.hasPrefix(prefix) && column.count > prefix.count {
-                indicators.append(index)
-                indicatorNames.append(String(column.dropFirst(prefix.count)))
-            }
-            if indicators.isEmpty {
-                throw InputError(file: file, message: "no column name starts with '\(prefix)' (the label prefix); the file has columns: \(ResolvedColumns.list(columns))",
-                                 remedy: .nameColumn(.labelColumns))
-            }
-        }
-        for name in request.labelColumns where !indicatorNames.contains(name) {
-            indicators.append(try lookup(name, role: .labelColumns))
-            indicatorNames.append(name)
-        }
+        let (indicators, indicatorNames) = try columnsNamed(request.labelColumns, prefix: request.labelPrefix, role: .labelColumns, prefixName: "label prefix")
         for (name, column) in zip(indicatorNames, indicators) where name.contains(";") || Names.hiddenCharacter(in: name, Names.invisible) != nil || name.isBlank {
             throw InputError(file: file, column: column + 1, message: "the label column '\(name.visibleEscaped)' cannot name a label: it is blank, holds ';' or an invisible character")
         }

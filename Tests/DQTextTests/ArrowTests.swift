@@ -70,15 +70,8 @@ import DQTestSupport
 
 /// A fuzz finding: a validity bitmap shorter than its column was read out of range (a trap).
 @Test func aValidityBitmapShorterThanItsColumnIsCorrupt() throws {
-    var request = ColumnRequest()
-    request.allMeta = true
-    let reader = try LabelledRowReader(path: fixture("fuzz/short-validity-bitmap.feather"), columns: request)
-    do {
-        while try reader.next() != nil {}
-        Issue.record("a short validity bitmap was read")
-    } catch let error as InputError {
-        #expect(error.description.contains("validity bitmap too short"), "\(error)")
-    }
+    let error = try #require(try errorReadingEveryRow(of: "fuzz/short-validity-bitmap.feather"), "a short validity bitmap was read")
+    #expect(error.description.contains("validity bitmap too short"), "\(error)")
 }
 
 /// A fuzz finding: a dictionary index width of -6,029,312 bits trapped on a negative range.
@@ -91,15 +84,8 @@ import DQTestSupport
 
 /// A fuzz finding: a buffer offset and length whose sum overflows trapped in the bounds check.
 @Test func aBufferBeyondEveryBoundIsOutsideTheBody() throws {
-    var request = ColumnRequest()
-    request.allMeta = true
-    let reader = try LabelledRowReader(path: fixture("fuzz/buffer-offset-overflow.arrow"), columns: request)
-    do {
-        while try reader.next() != nil {}
-        Issue.record("a buffer outside the body was read")
-    } catch let error as InputError {
-        #expect(error.description.hasSuffix("record batch 1: a buffer lies outside the body"), "\(error)")
-    }
+    let error = try #require(try errorReadingEveryRow(of: "fuzz/buffer-offset-overflow.arrow"), "a buffer outside the body was read")
+    #expect(error.description.hasSuffix("record batch 1: a buffer lies outside the body"), "\(error)")
 }
 
 /// A fuzz finding by the pyarrow comparison: an IPC file keeps its schema twice, and dq read the

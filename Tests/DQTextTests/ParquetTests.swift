@@ -293,40 +293,19 @@ private func labels(_ path: String, _ request: ColumnRequest = ColumnRequest()) 
 /// A fuzz finding: levels that put an element into a list its row declared null trapped on a
 /// forced unwrap; they are a corrupt column, named with its row group.
 @Test func anElementInANullListIsACorruptColumn() throws {
-    var request = ColumnRequest()
-    request.allMeta = true
-    let reader = try LabelledRowReader(path: fixture("fuzz/element-in-null-list.parquet"), columns: request)
-    do {
-        while try reader.next() != nil {}
-        Issue.record("corrupt list levels were read")
-    } catch let error as InputError {
-        #expect(error.description.hasSuffix("row group 1, column 'tags': an element in a list that is null"), "\(error)")
-    }
+    let error = try #require(try errorReadingEveryRow(of: "fuzz/element-in-null-list.parquet"), "corrupt list levels were read")
+    #expect(error.description.hasSuffix("row group 1, column 'tags': an element in a list that is null"), "\(error)")
 }
 
 /// A fuzz finding (a hang): a Thrift map claiming 133 million entries that take no byte each.
 @Test func aThriftMapLongerThanItsBytesIsCorruptAtOnce() throws {
-    var request = ColumnRequest()
-    request.allMeta = true
-    let reader = try LabelledRowReader(path: fixture("fuzz/thrift-map-of-empty-entries.parquet"), columns: request)
     // The message shows the count is refused before any entry is read.
-    do {
-        while try reader.next() != nil {}
-        Issue.record("corrupt metadata was read")
-    } catch let error as InputError {
-        #expect(error.description.contains("a map of 133412273 entries runs past the metadata"), "\(error)")
-    }
+    let error = try #require(try errorReadingEveryRow(of: "fuzz/thrift-map-of-empty-entries.parquet"), "corrupt metadata was read")
+    #expect(error.description.contains("a map of 133412273 entries runs past the metadata"), "\(error)")
 }
 
 /// A fuzz finding: width-0 dictionary indices into an empty dictionary read out of range.
 @Test func indicesIntoAnEmptyDictionaryAreACorruptColumn() throws {
-    var request = ColumnRequest()
-    request.allMeta = true
-    let reader = try LabelledRowReader(path: fixture("fuzz/empty-dictionary.parquet"), columns: request)
-    do {
-        while try reader.next() != nil {}
-        Issue.record("indices into an empty dictionary were read")
-    } catch let error as InputError {
-        #expect(error.description.hasSuffix("row group 0, column 'text': dictionary-encoded values but an empty dictionary"), "\(error)")
-    }
+    let error = try #require(try errorReadingEveryRow(of: "fuzz/empty-dictionary.parquet"), "indices into an empty dictionary were read")
+    #expect(error.description.hasSuffix("row group 0, column 'text': dictionary-encoded values but an empty dictionary"), "\(error)")
 }
