@@ -60,20 +60,16 @@ extension Store {
     /// The samples of `dataset` (its selected splits, or all with `allSplits`) with the labels
     /// of its label version.
     package func samples(_ dataset: ResolvedDataset, allSplits: Bool = false) throws -> [Sample] {
-        Self.relabel(try samples(dataset: dataset.id, splits: allSplits ? nil : dataset.splits), dataset.relabelled)
+        let samples = try samples(dataset: dataset.id, splits: allSplits ? nil : dataset.splits)
+        return dataset.relabelled.isEmpty ? samples : samples.map { $0.relabelled(by: dataset.relabelled) }
     }
 
     /// The samples of some splits with the labels of label version `version` (nil: given), as a
     /// recorded run read them.
     package func samples(dataset: Int64, splits: [String]?, labelVersion version: Int64?) throws -> [Sample] {
-        Self.relabel(try samples(dataset: dataset, splits: splits), try version.map { try relabelled(dataset: dataset, version: $0) } ?? [:])
-    }
-
-    static func relabel(_ samples: [Sample], _ labels: [Int64: String]) -> [Sample] {
-        guard !labels.isEmpty else { return samples }
-        var samples = samples
-        for k in samples.indices { if let label = labels[samples[k].id] { samples[k].label = label } }
-        return samples
+        let labels = try version.map { try relabelled(dataset: dataset, version: $0) } ?? [:]
+        let samples = try samples(dataset: dataset, splits: splits)
+        return labels.isEmpty ? samples : samples.map { $0.relabelled(by: labels) }
     }
 
     /// The run an analysis builds on when the user names none: the dataset's latest finished

@@ -22,11 +22,7 @@ struct StoreSamples: SampleSource {
     }
 
     func forEachSample(_ body: (Sample) throws -> Void) throws {
-        try store.forEachSample(dataset: dataset, splits: splits) { sample in
-            var sample = sample
-            if let label = relabelled[sample.id] { sample.label = label }
-            try body(sample)
-        }
+        try store.forEachSample(dataset: dataset, splits: splits) { try body($0.relabelled(by: relabelled)) }
     }
 
     func forEachSampleBytes(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
@@ -76,11 +72,7 @@ struct StoreSamples: SampleSource {
         private func open() throws -> Store { try Store(path: path, pageCacheKiB: 2048) }
 
         func forEachSample(_ body: (Sample) throws -> Void) throws {
-            try open().forEachSample(ids: ranges) { sample in
-                var sample = sample
-                if let label = relabelled[sample.id] { sample.label = label }
-                try body(sample)
-            }
+            try open().forEachSample(ids: ranges) { try body($0.relabelled(by: relabelled)) }
         }
 
         func forEachSampleBytes(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
@@ -107,6 +99,16 @@ extension SampleSource {
                 }
             }
         }
+    }
+}
+
+extension Sample {
+    /// The sample with its label in a label version's `labels`, when it has one there.
+    func relabelled(by labels: [Int64: String]) -> Sample {
+        guard let label = labels[id] else { return self }
+        var sample = self
+        sample.label = label
+        return sample
     }
 }
 
