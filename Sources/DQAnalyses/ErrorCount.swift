@@ -20,9 +20,10 @@ package enum ErrorCount {
 
     /// The count and its 95% percentile-bootstrap interval over `resamples` resamples of the
     /// samples. Each resample has a seed of its own (from `seed`), so the interval is the same
-    /// however many cores draw them; the cores share the resamples.
+    /// however many cores draw them; the cores share the resamples. `progress` hears about how
+    /// many resamples are done, from one worker.
     package static func bootstrap(given: [Int], probabilities: [Double], classes: Int, resamples: Int = 100,
-                                  seed: UInt64 = 0x5EED) -> (count: Int, low: Int, high: Int) {
+                                  seed: UInt64 = 0x5EED, progress: (@Sendable (Int) -> Void)? = nil) -> (count: Int, low: Int, high: Int) {
         let n = given.count
         let whole = count(given: given, probabilities: probabilities, classes: classes)
         guard n >= 2, resamples >= 2 else { return (whole, whole, whole) }
@@ -43,6 +44,7 @@ package enum ErrorCount {
                 }
                 // A resample that lost a label altogether has no threshold for it; cleanlab would
                 // count its samples differently, so it is skipped.
+                if w == 0 { progress?(min(r + workers, resamples)) }
                 guard Set(y).count == labelsPresent else { continue }
                 results.set(r, count(given: y, probabilities: p, classes: classes))
             }

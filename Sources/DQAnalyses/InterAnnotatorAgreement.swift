@@ -99,9 +99,11 @@ package enum InterAnnotatorAgreement {
 
     /// Everything above; `resamples` 0 gives no intervals. `disputedLimit` caps `disputed`.
     /// `scale`: a level of measurement other than nominal and the number each label stands
-    /// for; its α is measured too, on the same resamples.
+    /// for; its α is measured too, on the same resamples. `progress` hears about how many
+    /// resamples are done, from one worker.
     package static func measure(_ matrix: AnnotationMatrix, resamples: Int = 1000, level: Double = 0.95,
-                               seed: UInt64 = 13, disputedLimit: Int = 50, scale: (metric: Metric, values: [Double])? = nil) -> Result {
+                               seed: UInt64 = 13, disputedLimit: Int = 50, scale: (metric: Metric, values: [Double])? = nil,
+                               progress: (@Sendable (Int) -> Void)? = nil) -> Result {
         let engine = Engine(matrix)
         var point = engine.statistics(weights: nil)
         if let scale { point.scaled = krippendorffAlpha(matrix, metric: scale.metric, values: scale.values) }
@@ -124,6 +126,7 @@ package enum InterAnnotatorAgreement {
                     var snapshot = engine.statistics(weights: weights)
                     if let scale { snapshot.scaled = krippendorffAlpha(matrix, metric: scale.metric, values: scale.values, itemWeights: weights) }
                     mine.append(snapshot)
+                    if t == 0 { progress?(min(r + threads, resamples)) }
                 }
                 results.set(t, mine)
             }

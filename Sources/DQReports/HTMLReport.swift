@@ -2,16 +2,25 @@
 /// of text handed in is escaped here or by `HTML`; only SVG made by `Charts` and `DataMapSVG`
 /// is inserted as markup.
 package struct HTMLReport {
+    /// A run behind a section: the run in words (kind, id, model, splits, start), and its
+    /// parameters as stored, shown folded.
+    package struct Provenance {
+        package var run: String
+        package var parameters: String
+
+        package init(run: String, parameters: String) { (self.run, self.parameters) = (run, parameters) }
+    }
+
     package struct Section {
         package var title: String
-        /// Which run produced it and with which parameters, or nil for a section without one.
-        package var provenance: String?
+        /// The runs that produced it, none for a section without one.
+        package var provenance: [Provenance]
         /// The section's markup, or nil when the analysis has not been run.
         package var body: String?
         /// The one-line note shown when `body` is nil.
         package var missing: String
 
-        package init(title: String, provenance: String? = nil, body: String?, missing: String = "") {
+        package init(title: String, provenance: [Provenance] = [], body: String?, missing: String = "") {
             self.title = title
             self.provenance = provenance
             self.body = body
@@ -33,13 +42,20 @@ package struct HTMLReport {
         body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
         h1 { margin-bottom: 0.1em; } .subtitle { color: #555; margin-top: 0; }
         section { border-top: 1px solid #ddd; margin-top: 1.5em; padding-top: 0.5em; }
-        .provenance { color: #555; font-size: 0.85em; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+        .provenance { color: #555; font-size: 0.85em; } .provenance code { display: block; overflow-wrap: anywhere; margin: 0.3em 0 0.5em 1em; }
         .missing { color: #8a6d00; background: #fff8e1; padding: 0.4em 0.8em; border-radius: 4px; }
         table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
         th, td { border-bottom: 1px solid #e5e5e5; padding: 3px 8px; text-align: left; vertical-align: top; }
         th { background: #f5f5f5; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
         .note { color: #555; font-size: 0.85em; } nav a { margin-right: 1em; }
         """
+
+    /// What a command prints once the report is written to `path`: the sections it holds and
+    /// the runs behind each.
+    package func written(to path: String) -> [String] {
+        ["wrote \(path) (\(sections.filter { $0.body != nil }.count) of \(sections.count) sections; open it in a browser), from:"]
+            + sections.filter { $0.body != nil }.flatMap { section in section.provenance.map { "  \(section.title): \($0.run)" } }
+    }
 
     /// The whole document.
     package func render() -> String {
@@ -64,7 +80,9 @@ package struct HTMLReport {
         for (i, section) in sections.enumerated() {
             html += "<section id=\"s\(i)\">\n<h2>\(HTML.escape(section.title))</h2>\n"
             if let body = section.body {
-                if let provenance = section.provenance { html += "<p class=\"provenance\">\(HTML.escape(provenance))</p>\n" }
+                for source in section.provenance {
+                    html += "<details class=\"provenance\"><summary>\(HTML.escape(source.run))</summary><code>\(HTML.escape(source.parameters))</code></details>\n"
+                }
                 html += body
             } else {
                 html += "<p class=\"missing\">\(HTML.escape(section.missing))</p>\n"

@@ -117,13 +117,15 @@ package enum AgreementRun {
         var parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
         parameters.metric = options.metric == .nominal ? nil : options.metric.rawValue
         parameters.by = options.by
-        observer.progress("agreement: \(data.matrix.labels.count) annotations of \(data.matrix.itemCount) items, \(options.resamples) resamples")
+        let progress = CountProgress("agreement of \(data.matrix.labels.count.formatted(thousands: true)) annotations on \(data.matrix.itemCount.formatted(thousands: true)) items: bootstrap resamples",
+                                     total: options.resamples, observer: observer)
+        progress.show(0)
         defer { observer.endProgress() }
         let (run, result) = try store.recordRun(
             parameters, dataset: datasetID, seed: Int64(bitPattern: options.seed),
             compute: { _ in
                 InterAnnotatorAgreement.measure(data.matrix, resamples: options.resamples, level: options.level,
-                                                seed: options.seed, disputedLimit: options.top, scale: scale)
+                                                seed: options.seed, disputedLimit: options.top, scale: scale, progress: { progress.show($0) })
             },
             write: { run, result in try store.writeSummary(run: run, summaryJSON(result, data: data)) })
         let shown = try store.samples(ids: result.disputed.map { data.stored.sampleIDs[$0.item] })

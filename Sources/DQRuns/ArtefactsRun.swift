@@ -38,6 +38,7 @@ package enum ArtefactsRun {
             throw RunError.unknownLabel(label, dataset: dataset.name, known: labels)
         }
         let scheme = try parameters.scheme(run: run.id)
+        observer.note("refitting the g′ models of \(run.described)")
         var family = try parameters.model.family(seed: UInt64(bitPattern: seed), run: run.id)
         let samples = try store.samples(dataset: dataset.id, splits: parameters.splits, labelVersion: run.labelVersion)
         let groups = try PVIRun.groupKeys(samples, by: parameters.groupBy ?? "none")

@@ -124,7 +124,7 @@ package enum CheckRun {
             }
             outcome.weakestAnnotators = Array(kappas.sorted { $0.kappa < $1.kappa }.prefix(3))
         }
-        let suspects = try SuspectsRun.run(store: store, dataset: selection, options: SuspectsRun.Options())
+        let suspects = try SuspectsRun.run(store: store, dataset: selection, options: SuspectsRun.Options(), observer: observer)
         check.steps.append(Step(name: "suspects", run: suspects.run, reused: false, seconds: 0))
         outcome.suspects = suspects
         let review = try ExportRun.suspects(store: store, dataset: selection, run: suspects.run, top: nil, format: .csv)

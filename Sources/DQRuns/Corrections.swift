@@ -19,6 +19,13 @@ package enum CorrectionsRun {
         /// Samples an earlier review had decided on: the latest review now stands (both are kept
         /// in the audit trail).
         package var reviewedBefore = 0
+
+        /// What was done to `file`, and what to run next.
+        package func summary(file: String) -> [String] {
+            ["\(file): \(read) corrections read, \(applied) applied, \(kept) kept (the sample already had that label; recorded as a decision)"
+                + (reviewedBefore > 0 ? "; \(reviewedBefore) had been reviewed before: the latest review stands (dq corrections list shows every one)" : ""),
+             "next: analyses now read the corrected labels (dq pvi --dataset \(dataset.shellQuoted) --model bow, then dq suspects); the file: dq export dataset --out clean.csv"]
+        }
     }
 
     /// Reads `file` (CSV, Label Studio .json or doccano .jsonl, by extension), checks every

@@ -12,6 +12,8 @@ package enum ExportRun {
         package var text: String
         package var count: Int
         package var run: Int64
+        /// The run in words: "suspects run 7 (every split; started …)".
+        package var runDescribed: String
         /// Suspects left out because a review decided on them after the run.
         package var reviewedLeftOut = 0
     }
@@ -50,7 +52,7 @@ package enum ExportRun {
         case .doccano:
             text = Doccano.lines(suspects.map(\.task))
         }
-        return SuspectsFile(text: text, count: suspects.count, run: run.id, reviewedLeftOut: before - rows.count)
+        return SuspectsFile(text: text, count: suspects.count, run: run.id, runDescribed: run.described, reviewedLeftOut: before - rows.count)
     }
 
     /// The file formats of `dq export dataset`.

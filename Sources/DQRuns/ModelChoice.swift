@@ -104,12 +104,11 @@ package struct ModelSettings: Sendable, Equatable {
         var options = SoftmaxRegression.Options(l2: l2)
         options.heldOutTolerance = heldOutTolerance
         let family = try EmbeddingProbeFamily(directory: directory, maxLength: maxLength, options: options)
-        let started = Date()
+        var progress: CountProgress?  // one per batch of texts to embed
         family.onEmbed = { done, total in
-            try observer.checkInterrupt()
-            let elapsed = Date().timeIntervalSince(started)
-            let left = done > 0 ? " · about \(TrainingProgress.duration(elapsed * Double(total - done) / Double(done))) left" : ""
-            observer.progress("embedding texts with \(directory): \(done) of \(total), \(TrainingProgress.duration(elapsed)) so far\(left)")
+            let line = progress ?? CountProgress("embedding texts with \(directory)", total: total, observer: observer)
+            progress = done < total ? line : nil
+            try line.update(done)
             if done == total { observer.endProgress() }
         }
         if let store {

@@ -32,13 +32,13 @@ package enum ReportRun {
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .evaluate).map { try evaluationSection($0, store: store) }
             ?? .init(title: "Finding planted errors", body: nil, missing: missing(.evaluate)))
         let splits = dataset.splits.map { " of split \($0.joined(separator: ", "))" } ?? ""
-        return HTMLReport(title: "dq report: \(dataset.name)", subtitle: "\(samples.count) samples\(splits) · written \(Timestamp.now()) by dq \(dqVersion)",
+        return HTMLReport(title: "dq report: \(dataset.name)", subtitle: "\(samples.count.formatted(thousands: true)) samples\(splits) · written \(Timestamp.now()) by dq \(dqVersion)",
                           sections: sections)
     }
 
-    /// Which run made a section, with its parameters.
-    static func provenance(_ run: RunRecord) -> String {
-        "run \(run.id) · \(run.kind.rawValue) · dq \(run.dqVersion) · \(run.finishedAt ?? run.startedAt) · parameters \(run.parametersJSON)"
+    /// Which run made a section, in words, with its parameters.
+    static func provenance(_ run: RunRecord) -> HTMLReport.Provenance {
+        HTMLReport.Provenance(run: "\(run.described) · dq \(run.dqVersion)", parameters: run.parametersJSON)
     }
 
     static func datasetSection(store: Store, dataset: ResolvedDataset) throws -> HTMLReport.Section {
@@ -58,7 +58,7 @@ package enum ReportRun {
     static func pviSection(_ run: RunRecord, store: Store) throws -> HTMLReport.Section {
         let rows = try store.pviRows(run: run.id)
         let summaries = [PointwiseVInformation.summarise(rows, group: "all")] + PointwiseVInformation.summarise(rows, by: rows.map(\.label))
-        return .init(title: "V-information", provenance: provenance(run), body:
+        return .init(title: "V-information", provenance: [provenance(run)], body:
             HTML.table(Table(name: "v", title: "", columns: ["label", "samples", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′"],
                              rows: PVIRun.summaryRows(summaries),
                              note: "V-information: mean PVI, the bits the input gives about the label beyond the label prior (Ethayarajh et al., ICML 2022)."))
@@ -69,7 +69,7 @@ package enum ReportRun {
     /// Agreement and consensus, from the latest run of each.
     static func annotatorsSection(store: Store, dataset: ResolvedDataset) throws -> HTMLReport.Section {
         var body = ""
-        var provenances: [String] = []
+        var provenances: [HTMLReport.Provenance] = []
         if let run = try store.latestRun(dataset: dataset.id, kind: .agreement), let summary = try store.summary(run: run.id) {
             provenances.append(provenance(run))
             func cells(_ value: JSONValue?) -> [Cell] {
@@ -108,7 +108,7 @@ package enum ReportRun {
         } else {
             body += "<p class=\"note\">Not run yet: dq consensus --dataset \(HTML.escape(dataset.name))</p>\n"
         }
-        return .init(title: "Annotators", provenance: provenances.isEmpty ? nil : provenances.joined(separator: " | "), body: body)
+        return .init(title: "Annotators", provenance: provenances, body: body)
     }
 
     /// Multi-label data: each label's binary V-information from its latest one-vs-rest run, and
@@ -129,7 +129,7 @@ package enum ReportRun {
                              .real(summary.meanHInput), .real(summary.accuracy), .int(Int(latest[label]!.id))])
                 histograms.append((label, pvi.map(\.pvi)))
             }
-            sections.append(.init(title: "V-information of each label", provenance: provenance(latest[labels.last!]!), body:
+            sections.append(.init(title: "V-information of each label", provenance: labels.map { provenance(latest[$0]!) }, body:
                 HTML.table(Table(name: "v_labels", title: "", columns: ["label", "samples with it", "V-info (bits)", "mean H(y|∅)", "mean H(y|x)", "accuracy g′", "run"],
                                  rows: rows, note: "Multi-label: each label a binary problem (has it or not), one sigmoid per label."))
                 + "<h3>Binary PVI per label</h3>\n" + Charts.histograms(histograms, unit: "bits")))
@@ -140,7 +140,7 @@ package enum ReportRun {
             run.status == .succeeded && (try? run.parameters(LabelIssuesParameters.self))?.multiLabel == true
         }
         if let issues, let summary = try store.summary(run: issues.id), case .object(let perLabel)? = summary["issues_per_label"] {
-            sections.append(.init(title: "Multi-label label issues", provenance: provenance(issues), body:
+            sections.append(.init(title: "Multi-label label issues", provenance: [provenance(issues)], body:
                 HTML.table(Table(name: "ml_issues", title: "", columns: ["label", "issues"],
                                  rows: perLabel.map { [.text($0.key), $0.value.scalarText.flatMap { Int($0) }.map { .int($0) } ?? .missing] },
                                  note: "\(summary["issues"]?.scalarText ?? "?") of \(summary["samples"]?.scalarText ?? "?") samples flagged, "
@@ -154,7 +154,7 @@ package enum ReportRun {
     static func cartographySection(_ run: RunRecord, store: Store, dataset: String) throws -> HTMLReport.Section {
         let points = try store.cartographyPoints(run: run.id)
         let counts = CartographyRegion.allCases.map { region in points.filter { $0.regions.contains(region) }.count }
-        return .init(title: "Data map", provenance: provenance(run), body:
+        return .init(title: "Data map", provenance: [provenance(run)], body:
             DataMapSVG.render(points.map { .init(variability: $0.variability, confidence: $0.confidence, correctness: $0.correctness) },
                               title: "Data map of \(dataset)")
             + HTML.table(Table(name: "regions", title: "", columns: ["region", "samples"],
@@ -171,7 +171,7 @@ package enum ReportRun {
         var value: [String: Double] = [:]
         for p in pairs { value[p.labelA + "\u{0}" + p.labelB] = p.divergence; value[p.labelB + "\u{0}" + p.labelA] = p.divergence }
         func words(_ list: [DivergenceRow.Contribution]) -> String { list.map(\.token).joined(separator: " ") }
-        return .init(title: "Label-pair difficulty", provenance: provenance(run), body:
+        return .init(title: "Label-pair difficulty", provenance: [provenance(run)], body:
             "<p class=\"note\">Jensen–Shannon divergence of the two labels' word distributions (Masud et al., KDD 2023): darker = lower = harder to tell apart.</p>\n"
             + Charts.heatmap(labels: labels) { value[labels[$0] + "\u{0}" + labels[$1]] ?? 0 }
             + HTML.table(Table(name: "pairs", title: "", columns: ["label A", "label B", "JSD", "baseline", "excess", "samples A", "samples B", "more in A", "more in B"],
@@ -188,7 +188,7 @@ package enum ReportRun {
         let counts = try store.evaluationCounts(run: run.id)
         let perRepeat = Dictionary(grouping: try store.plantedErrors(run: run.id), by: \.repeatIndex).sorted { $0.key < $1.key }
             .map { "\($0.value.count)" }.joined(separator: ", ")
-        return .init(title: "Finding planted errors", provenance: provenance(run), body:
+        return .init(title: "Finding planted errors", provenance: [provenance(run)], body:
             "<p class=\"note\">\(parameters.mode.rawValue.capitalized) label errors planted into a copy of the labels "
             + "(\(perRepeat) in the \(parameters.repeats) repeats): "
             + "how well each signal ranks them first.</p>\n"
@@ -199,7 +199,7 @@ package enum ReportRun {
     static func suspectsSection(_ run: RunRecord, store: Store, samples: [Int64: Sample], top: Int) throws -> HTMLReport.Section {
         // Only the samples of the report's splits.
         let suspects = try store.suspects(run: run.id).filter { samples[$0.sampleID] != nil }
-        return .init(title: "Suspects", provenance: provenance(run), body:
+        return .init(title: "Suspects", provenance: [provenance(run)], body:
             HTML.table(Table(name: "suspects", title: "", columns: ["#", "id", "given", "suggested", "score", "reasons", "text"],
                              rows: suspects.prefix(top).map { s in
                                  let sample = samples[s.sampleID]

@@ -75,3 +75,34 @@ final class TrainingProgress {
         observer.progress("\(label) epoch \(progress.epoch)/\(progress.epochs), step \(progress.step)/\(progress.totalSteps), loss \(progress.loss.formatted(digits: 4)), \(Int(progress.samplesPerSecond)) samples/s; run \(Int(100 * done))%, ETA \(eta / 60)m\(eta % 60)s")
     }
 }
+
+/// A progress line for work counted in equal parts (texts embedded, resamples drawn): the
+/// stage, how many of how many, the time so far and the time left at the pace so far. At most
+/// ten lines a second; the interrupt is checked at each update. Sendable for work on worker
+/// threads, of which one at a time reports.
+final class CountProgress: @unchecked Sendable {
+    private let stage: String
+    private let total: Int
+    private let observer: RunObserver
+    private let started = Date()
+    private var shown = Date.distantPast
+
+    init(_ stage: String, total: Int, observer: RunObserver) {
+        (self.stage, self.total, self.observer) = (stage, max(total, 1), observer)
+    }
+
+    func update(_ done: Int) throws {
+        try observer.checkInterrupt()
+        show(done)
+    }
+
+    /// The line alone, for work that cannot stop midway (a worker thread's resamples).
+    func show(_ done: Int) {
+        let now = Date()
+        guard now.timeIntervalSince(shown) >= 0.1 || done >= total else { return }
+        shown = now
+        let elapsed = now.timeIntervalSince(started)
+        let left = done > 0 ? " · about \(TrainingProgress.duration(elapsed * Double(total - done) / Double(done))) left" : ""
+        observer.progress("\(stage): \(done.formatted(thousands: true)) of \(total.formatted(thousands: true)), \(TrainingProgress.duration(elapsed)) so far\(left)")
+    }
+}

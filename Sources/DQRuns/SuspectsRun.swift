@@ -102,7 +102,7 @@ package enum SuspectsRun {
         package var reviews: [Int64: (wrong: Bool, weight: Double)]
     }
 
-    package static func run(store: Store, dataset selection: DatasetSelection, options: Options) throws -> Outcome {
+    package static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         try options.validate()
         let dataset = try store.resolve(selection)
         let inputs = try Inputs.load(store: store, dataset: dataset)
@@ -110,7 +110,7 @@ package enum SuspectsRun {
         let auditReport = try latestAudit(store: store, dataset: dataset.id)
         let (run, list) = try store.recordRun(
             parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil,
-            compute: { _ in try inputs.list(options, audit: auditReport) },
+            compute: { _ in try inputs.list(options, audit: auditReport, observer: observer) },
             write: { run, list in
                 (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (list.calibratedBy, list.entries.count, list.rule)
                 parameters.estimate = list.estimate.map { [$0.count, $0.low, $0.high] }
@@ -392,7 +392,7 @@ extension SuspectsRun {
         /// say, else the estimated number of label errors (`errorCount`), else what the sparse
         /// signals flag; or, with `options.audit`, a random sample of the list and of the rest.
         /// With `audit`'s reviews, each entry gets P(label wrong).
-        func list(_ options: Options, audit: AuditReport? = nil) throws -> List {
+        func list(_ options: Options, audit: AuditReport? = nil, observer: RunObserver = .silent) throws -> List {
             let ranking = SuspectScoring.rank(signals, calibration: calibration?.fusion)
             // With reviews of an audit sample: P(label wrong) from each sample's rank.
             let ranks = DetectionMetrics.rankNormalised(ranking.score)
@@ -413,7 +413,7 @@ extension SuspectsRun {
             } else if let top = options.top {
                 (length, rule) = (min(top, n), "--top \(top)")
             } else if !views.isEmpty && options.audit == nil {
-                (length, rule, estimate) = errorCount(usable)
+                (length, rule, estimate) = errorCount(usable, observer: observer)
             } else {
                 let flagged = (0..<n).filter { i in
                     signals.contains { $0.sparse && $0.id != .annotators && $0.suspicion[i] > 0 } || (annotated && suggestions[0][i] != nil)
@@ -434,7 +434,7 @@ extension SuspectsRun {
             var drawn: AuditParameters?
             if let count = options.audit {
                 // The list as it would be by default, then a random sample of it and of the rest.
-                let listLength = views.isEmpty ? length : errorCount(usable).length
+                let listLength = views.isEmpty ? length : errorCount(usable, observer: observer).length
                 let draw = Audit.draw(list: listLength, total: n, count: count, seed: Options.auditSeed)
                 chosen = (draw.list + draw.rest).map { ranking.order[$0] }
                 drawn = AuditParameters(listSize: listLength, restSize: n - listLength, fromList: draw.list.map { ids[ranking.order[$0]] },
@@ -473,12 +473,14 @@ extension SuspectsRun {
         /// The estimated number of label errors: confident learning's count on the mean of the
         /// models that learned something usable, with a bootstrap interval, corrected by the
         /// latest `dq evaluate` run's planted errors. No usable model: an empty list.
-        func errorCount(_ usable: (views: [SuspectScoring.Signal.ModelView], mean: [Double])?) -> (length: Int, rule: String, estimate: ErrorCount.Estimate?) {
+        func errorCount(_ usable: (views: [SuspectScoring.Signal.ModelView], mean: [Double])?, observer: RunObserver) -> (length: Int, rule: String, estimate: ErrorCount.Estimate?) {
             guard let usable, let first = usable.views.first, first.labels.count >= 2 else {
                 return (0, "none: no model learned anything usable about the labels (the interval of its V-information includes 0), "
                         + "so its suspicions are noise", nil)
             }
-            let raw = ErrorCount.bootstrap(given: first.given, probabilities: usable.mean, classes: first.labels.count)
+            let progress = CountProgress("counting label errors: bootstrap resamples", total: 100, observer: observer)
+            defer { observer.endProgress() }
+            let raw = ErrorCount.bootstrap(given: first.given, probabilities: usable.mean, classes: first.labels.count, progress: { progress.show($0) })
             let estimate = ErrorCount.estimate(raw: raw, response: response?.response)
             let on = usable.views.count == 1 ? "\(first.model)'s probabilities"
                 : "the mean of \(usable.views.map(\.model).joined(separator: ", "))'s probabilities"

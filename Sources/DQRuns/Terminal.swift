@@ -6,6 +6,21 @@ import Foundation
 package enum Terminal {
     package static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
 
+    /// How much a run says on standard error besides its notes.
+    package enum Chatter: Sendable {
+        /// No progress line.
+        case quiet
+        /// A progress line on a terminal.
+        case normal
+        /// The progress line, and each fit's detail (folds, solver iterations) as notes.
+        case verbose
+    }
+
+    /// Set once from `--quiet` / `--verbose` before the run starts; `DQ_VERBOSE=1` asks for
+    /// `verbose` when neither flag is given.
+    nonisolated(unsafe) package static var chatter: Chatter =
+        ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["DQ_VERBOSE"]?.lowercased() ?? "") ? .verbose : .normal
+
     /// A line of information (not a result).
     package static func note(_ message: String) {
         fflush(nil)
@@ -14,25 +29,22 @@ package enum Terminal {
 
     /// Rewrites the current progress line (only on a terminal).
     package static func progress(_ message: String) {
-        guard stderrIsTerminal else { return }
+        guard stderrIsTerminal, chatter != .quiet else { return }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + Table.visible(message)).utf8))
     }
 
     /// Clears the progress line.
     package static func endProgress() {
-        guard stderrIsTerminal else { return }
+        guard stderrIsTerminal, chatter != .quiet else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
     /// A run's notes and progress on standard error; Ctrl-C stops it at its next checkpoint.
     package static var observer: RunObserver {
         var observer = RunObserver(note: note, progress: progress, endProgress: endProgress, checkInterrupt: Interrupt.check)
-        if verbose { observer.detail = { endProgress(); note($0) } }
+        if chatter == .verbose { observer.detail = { endProgress(); note($0) } }
         return observer
     }
-
-    /// `DQ_VERBOSE=1`: each fit's detail (folds, solver iterations) as notes too.
-    package static let verbose = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["DQ_VERBOSE"]?.lowercased() ?? "")
 }
 
 /// Ctrl-C while long work runs: the first press asks the work to stop at its next checkpoint

@@ -6,6 +6,10 @@ import DQStore
 /// `--db`, shared by every command that touches the store.
 struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The store file. Default: $DQ_DB, else ./dq.sqlite.", valueName: "path")) var db: String?
+    @Flag(name: .shortAndLong, help: "No progress line on standard error (it shows only on a terminal).") var quiet = false
+    @Flag(help: "Each fit's detail (folds, solver iterations) on standard error; also $DQ_VERBOSE=1.") var verbose = false
+
+    func validate() throws { if quiet || verbose { Terminal.chatter = quiet ? .quiet : .verbose } }
 
     func open() throws -> Store { try Store(path: Store.resolvePath(db)) }
 }

@@ -43,28 +43,44 @@ import DQText
     #expect(missing.status == 1 && missing.stderr.contains("absent.csv"), "\(missing.stderr)")
 }
 
-/// Under a terminal, long work shows where it is and the time left; piped, it prints no progress
-/// (and no per-fit detail unless DQ_VERBOSE asks for it). `script` gives the command a terminal.
+/// Under a terminal, long work shows where it is and the time left; piped, or with --quiet, it
+/// prints no progress (and no per-fit detail unless --verbose or DQ_VERBOSE asks for it).
+/// `script` gives the command a terminal.
 @Test func progressWithATimeEstimateOnATerminalAndNoneWhenPiped() throws {
     let db = try trecStore()
     let script = "/usr/bin/script"
     try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux's script gives dq a terminal here")
-    for command in [["pvi", "--model", "bow"], ["evaluate", "--repeats", "2"]] {
-        let line = ([dqExecutable.path] + command + ["--db", db]).map { "'\($0)'" }.joined(separator: " ") + " > /dev/null"
+    func underTerminal(_ arguments: [String]) throws -> (status: Int32, shown: String) {
+        let line = ([dqExecutable.path] + arguments).map { "'\($0)'" }.joined(separator: " ") + " > /dev/null"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
         process.arguments = ["-q", "-e", "-c", line, "/dev/null"]
+        process.currentDirectoryURL = URL(fileURLWithPath: scratchPath("progress-\(arguments[0])"))
+        try FileManager.default.createDirectory(at: process.currentDirectoryURL!, withIntermediateDirectories: true)
         let out = Pipe()
         (process.standardOutput, process.standardError) = (out, Pipe())
         try process.run()
         let shown = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && shown.contains(" of ") && shown.contains("left"), "\(command): \(shown.suffix(300))")
-        let piped = try dq(command + ["--db", db])
-        #expect(piped.status == 0 && !piped.stderr.contains("left") && !piped.stderr.contains("L-BFGS"), "\(command): \(piped.stderr)")
+        return (process.terminationStatus, shown)
+    }
+    let questions = fixture("demo/trec/test.csv")
+    let commands = [["pvi", "--model", "bow", "--db", db], ["evaluate", "--repeats", "2", "--db", db], ["suspects", "--db", db],
+                    ["ingest", questions, "--db", "ingest.sqlite"], ["check", questions, "--fast", "--db", "check.sqlite"]]
+    for command in commands {
+        let (status, shown) = try underTerminal(command)
+        #expect(status == 0 && shown.contains(" of ") && shown.contains("left"), "\(command): \(shown.suffix(300))")
+        let quiet = try underTerminal(command + ["--quiet"])
+        #expect(quiet.status == 0 && !quiet.shown.contains("left"), "\(command) --quiet: \(quiet.shown.suffix(300))")
+        if command[0] == "pvi" || command[0] == "evaluate" {
+            let piped = try dq(command)
+            #expect(piped.status == 0 && !piped.stderr.contains("left") && !piped.stderr.contains("L-BFGS"), "\(command): \(piped.stderr)")
+        }
     }
     let verbose = try dq(["pvi", "--model", "bow", "--db", db], environment: ["DQ_VERBOSE": "1"])
     #expect(verbose.stderr.contains("L-BFGS iterations"), "\(verbose.stderr)")
+    let flag = try dq(["pvi", "--model", "bow", "--verbose", "--db", db])
+    #expect(flag.stderr.contains("L-BFGS iterations"), "\(flag.stderr)")
 }
 
 @Test func aMisspeltCommandGetsTheNearestOne() throws {

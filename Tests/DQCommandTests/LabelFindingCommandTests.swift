@@ -203,7 +203,7 @@ private struct LabelOrderGolden: Decodable {
     html = try String(contentsOfFile: out, encoding: .utf8)
     #expect(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>") && !html.contains("<i>"))
     #expect(!html.contains("Not run yet: dq pvi") && html.contains("Not run yet: dq cartography --dataset markup"))
-    #expect(html.contains("run 1 · pvi"))
+    #expect(html.contains("<summary>pvi run 1 (bow; every split; started "))
     #expect(html.contains("Label-pair difficulty") && html.contains("0.") && html.contains("<svg"))
     // The label "<i>neg</i>" is in every section (distribution, V-information, heatmap, pairs).
     #expect(html.components(separatedBy: "&lt;i&gt;neg&lt;/i&gt;").count > 5)

@@ -12,13 +12,13 @@ import DQReports
 
 @Test func aReportSaysWhichAnalysesAreMissingAndEscapesItsTitles() {
     let report = HTMLReport(title: "dq report: <x>", subtitle: "s", sections: [
-        .init(title: "Present", provenance: "run 1 · {\"a\":\"<b>\"}", body: "<p>body</p>\n"),
+        .init(title: "Present", provenance: [.init(run: "pvi run 1 <m>", parameters: "{\"a\":\"<b>\"}")], body: "<p>body</p>\n"),
         .init(title: "Absent", body: nil, missing: "Not run yet: dq pvi --dataset <x>"),
     ]).render()
     #expect(report.hasPrefix("<!DOCTYPE html>"))
     #expect(!report.contains("<script") && !report.contains("src=") && !report.contains("href=\"http"))
     #expect(report.contains("<title>dq report: &lt;x&gt;</title>"))
-    #expect(report.contains("run 1 · {&quot;a&quot;:&quot;&lt;b&gt;&quot;}"))
+    #expect(report.contains("<summary>pvi run 1 &lt;m&gt;</summary><code>{&quot;a&quot;:&quot;&lt;b&gt;&quot;}</code>"))
     #expect(report.contains("<p class=\"missing\">Not run yet: dq pvi --dataset &lt;x&gt;</p>"))
     #expect(report.contains("<p>body</p>"))
 }

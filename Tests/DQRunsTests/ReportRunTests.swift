@@ -15,5 +15,7 @@ import DQText
     #expect(report.sections.map(\.title) == ["Dataset", "V-information", "Data map", "Label-pair difficulty", "Suspects", "Finding planted errors"])
     #expect(report.sections.map { $0.body != nil } == [true, true, false, true, false, false])
     #expect(report.sections[2].missing == "Not run yet: dq cartography --dataset reviews")
-    #expect(report.sections[1].provenance?.hasPrefix("run 1 · pvi · dq ") == true)
+    #expect(report.sections[1].provenance.map(\.run).first?.hasPrefix("pvi run 1 (bow; every split; started ") == true, "\(report.sections[1].provenance)")
+    #expect(report.sections[1].provenance.first?.parameters.contains("\"model\":\"bow\"") == true)
+    #expect(report.written(to: "r.html").contains { $0.hasPrefix("  V-information: pvi run 1 (bow") })
 }

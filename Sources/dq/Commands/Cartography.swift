@@ -20,12 +20,13 @@ struct Cartography: ParsableCommand {
     @Option(help: "How many samples of each region to list.") var top = 8
     @Option(help: ArgumentHelp("Write the data map as an SVG file.", valueName: "file.svg")) var plot: String?
     @Option(name: .customLong("import"), help: ArgumentHelp("Map training dynamics recorded elsewhere (allenai/cartography's dynamics_epoch_<e>.jsonl files) instead of training.", valueName: "dir")) var importDirectory: String?
+    @Option(help: ArgumentHelp("The model, trained in epochs: tiny-bert (BERT L=2, H=128) or a Hugging Face BERT directory (fine-tuned). Default: tiny-bert.", valueName: "tiny-bert|dir")) var model: ModelChoice?
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: ArgumentHelp("Also summarise over each annotator's samples: annotator (datasets ingested with annotators).", valueName: "annotator")) var by: Slices?
     @OptionGroup var output: SampleOutputOptions
 
     var options: CartographyRun.Options {
-        var o = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory, model: modelOptions.settings(default: .tinyBert))
+        var o = CartographyRun.Options(share: share, every: every, importDirectory: importDirectory, model: modelOptions.settings(model: model ?? .tinyBert))
         o.byAnnotator = by == .annotator
         return o
     }

@@ -24,9 +24,7 @@ struct CorrectionsImport: ParsableCommand {
 
     func run() throws {
         let outcome = try CorrectionsRun.run(store: try selection.open(), file: file, dataset: selection.selection, annotator: annotator)
-        Terminal.note("\(file): \(outcome.read) corrections read, \(outcome.applied) applied, \(outcome.kept) kept (the sample already had that label; recorded as a decision)"
-                      + (outcome.reviewedBefore > 0 ? "; \(outcome.reviewedBefore) had been reviewed before: the latest review stands (dq corrections list shows every one)" : ""))
-        print("next: analyses now read the corrected labels (dq pvi --dataset \(outcome.dataset.shellQuoted) --model bow, then dq suspects); the file: dq export dataset --out clean.csv")
+        outcome.summary(file: file).forEach(Terminal.note)
     }
 }
 

@@ -35,7 +35,7 @@ struct ExportSuspects: ParsableCommand {
         let file = try ExportRun.suspects(store: try selection.open(), dataset: selection.selection, run: suspectsRun, top: top, format: format,
                                           includeReviewed: includeReviewed)
         try OutputFiles.write(file.text, to: out)
-        Terminal.note("wrote \(file.count) suspects of run \(file.run) to \(out)" + (file.reviewedLeftOut > 0 ? " (\(file.reviewedLeftOut) reviewed since left out)" : "")
+        Terminal.note("wrote \(file.count) suspects of \(file.runDescribed) to \(out)" + (file.reviewedLeftOut > 0 ? " (\(file.reviewedLeftOut) reviewed since left out)" : "")
                       + "; bring corrections back with: dq corrections import \(out.shellQuoted)")
     }
 }

@@ -21,6 +21,6 @@ struct Report: ParsableCommand {
     func run() throws {
         let report = try ReportRun.run(store: try selection.open(), dataset: selection.selection, top: top)
         try OutputFiles.write(report.render(), to: out)
-        Terminal.note("wrote \(out) (\(report.sections.filter { $0.body != nil }.count) of \(report.sections.count) sections; open it in a browser)")
+        report.written(to: out).forEach(Terminal.note)
     }
 }

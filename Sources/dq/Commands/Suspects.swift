@@ -26,7 +26,7 @@ struct Suspects: ParsableCommand {
     var options: SuspectsRun.Options { SuspectsRun.Options(top: top, all: all, audit: audit, includeReviewed: includeReviewed, show: show) }
 
     func run() throws {
-        let outcome = try SuspectsRun.run(store: try selection.open(), dataset: selection.selection, options: options)
+        let outcome = try Terminal.run { try SuspectsRun.run(store: try selection.open(), dataset: selection.selection, options: options, observer: $0) }
         try output.emit([outcome.auditTable, outcome.table(top: show)].compactMap { $0 }, samples: outcome.sampleTable)
     }
 }
