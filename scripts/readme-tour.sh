@@ -21,6 +21,7 @@ step ingest Fixtures/demo/trec/test.csv --dataset trec --split test --meta fine_
 step datasets
 step stats --dataset trec --top 3
 step pvi --dataset trec --split train --model bow --top 4
+step divergence --dataset trec --top-tokens 4
 step label-issues --dataset trec --top 3
 step inconsistent --dataset trec --split train --specs Fixtures/demo/trec-specs.json --top 2
 step conflicts --dataset trec
@@ -29,10 +30,6 @@ step suspects --dataset trec --show 3
 step cartography --dataset trec --split test --model tiny-bert --epochs 8 --lr 3e-3 --batch-size 16 --max-length 32 --top 3 --plot data-map.svg
 step report --dataset trec --out report.html
 cp data-map.svg "$root/docs/images/data-map-trec.svg"
-if command -v chromium >/dev/null; then
-    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1500 \
-        --screenshot="$root/docs/images/report-trec.png" "file://$out/work/report.html" 2>/dev/null
-else
-    echo "chromium not found: docs/images/report-trec.png was not redrawn" >&2
-fi
+bash "$root/bench/screenshot_report.sh" "$out/work/report.html" "$root/docs/images/report-trec.png" \
+    || echo "docs/images/report-trec.png was not redrawn" >&2
 echo "outputs in $out"

@@ -20,7 +20,7 @@ private func folderWithFixtures(_ name: String) throws -> String {
 @Test func theReadmeShowsWhatDqPrints() throws {
     let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
     let folder = try folderWithFixtures("readme-tour")
-    let fast: Set<String> = ["ingest", "datasets", "stats", "pvi", "label-issues", "inconsistent", "conflicts", "evaluate", "suspects"]
+    let fast: Set<String> = ["ingest", "datasets", "stats", "pvi", "divergence", "label-issues", "inconsistent", "conflicts", "evaluate", "suspects"]
     var checked = 0, ran: [String] = []
     for (command, shown) in tourSegments(readme) {
         let words = command.split(separator: " ").map(String.init)
