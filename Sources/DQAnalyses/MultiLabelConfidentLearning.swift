@@ -103,4 +103,53 @@ package enum MultiLabelConfidentLearning {
         let ranked = (0..<input.count).filter { isIssue[$0] }.sorted { quality[$0] < quality[$1] || (quality[$0] == quality[$1] && $0 < $1) }
         return Result(isIssue: isIssue, flaggedLabels: flagged, ranked: ranked, quality: quality, issuesPerLabel: perLabel, confidentJoints: joints)
     }
+
+    /// The share of a label's rarer side (samples with it, or without it) whose flags make the
+    /// label's flags implausible as errors.
+    package static let implausibleShare = 0.5
+
+    /// Labels whose issues reach `implausibleShare` of their rarer side: their one-vs-rest model
+    /// cannot tell the label from its absence, so it flags them wholesale.
+    package static func implausibleLabels(_ input: Input, result: Result) -> [Int] {
+        (0..<input.classes).filter { k in
+            let with = input.labels.count { $0.contains(k) }
+            let rarer = min(with, input.count - with)
+            return rarer > 0 && Double(result.issuesPerLabel[k]) >= implausibleShare * Double(rarer)
+        }
+    }
+
+    /// A sample of multi-label data as a suspect: the labels whose presence or absence looks wrong.
+    package struct Suspect: Sendable, Equatable {
+        /// The sample's index in the input.
+        package var sample: Int
+        /// 1 − the multi-label quality score: higher is likelier wrong.
+        package var score: Double
+        /// Labels the sample lacks that the model finds likely, and labels it has that the
+        /// model finds unlikely (the flagged ones; empty for a sample with no issue).
+        package var add: [Int]
+        package var remove: [Int]
+        /// How close the model is to even on the doubted labels, 0 to 1: 1 − |2p − 1| for the
+        /// doubted label whose probability p is nearest ½ (0 for a sample with no issue).
+        package var ambiguity: Double
+
+        /// The sample's labels with the doubted ones added or removed.
+        package func suggested(given: [Int]) -> [Int] {
+            (given.filter { !remove.contains($0) } + add).sorted()
+        }
+    }
+
+    /// The issues as suspects, lowest quality first, then, with `all`, every other sample by
+    /// quality (no label doubted). Flags in the labels `ignoring` (say, `implausibleLabels`)
+    /// doubt nothing: a sample flagged only in them is not an issue here.
+    package static func suspects(_ input: Input, result: Result, all: Bool = false, ignoring: Set<Int> = []) -> [Suspect] {
+        let flagged = result.flaggedLabels.map { $0.filter { !ignoring.contains($0) } }
+        let issues = result.ranked.filter { !flagged[$0].isEmpty }
+        let listed = Set(issues)
+        let rest = all ? (0..<input.count).filter { !listed.contains($0) }.sorted { (result.quality[$0], $0) < (result.quality[$1], $1) } : []
+        return (issues + rest).map { i in
+            let ambiguity = flagged[i].map { 1 - abs(2 * input.probabilities[i * input.classes + $0] - 1) }.max() ?? 0
+            return Suspect(sample: i, score: 1 - result.quality[i], add: flagged[i].filter { !input.labels[i].contains($0) },
+                           remove: flagged[i].filter { input.labels[i].contains($0) }, ambiguity: ambiguity)
+        }
+    }
 }

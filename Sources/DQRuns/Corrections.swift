@@ -45,6 +45,8 @@ package enum CorrectionsRun {
         }
         var seen: [Int64: String] = [:]
         let labels = Set(try store.labels(dataset: dataset.id))
+        // Multi-label data: a corrected label is a list, a;b, stored as ingest stores lists (sorted).
+        let multiLabel = try store.isMultiLabel(dataset: dataset.id)
         var problems: [String] = []
         var corrections: [Correction] = []
         for entry in entries {
@@ -60,11 +62,14 @@ package enum CorrectionsRun {
                 problems.append("\(entry.location): sample \(entry.id) is corrected twice in this file (also at \(earlier))")
                 continue
             }
-            guard labels.contains(entry.label) else {
-                problems.append("\(entry.location): '\(entry.label)' is not a label of \(dataset.name) (\(labels.sorted().joined(separator: ", ")))")
+            let parts = multiLabel ? Set(entry.label.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                : [entry.label]
+            if let unknown = parts.sorted().first(where: { !labels.contains($0) }) {
+                problems.append("\(entry.location): '\(unknown)' is not a label of \(dataset.name) (\(labels.sorted().joined(separator: ", ")))"
+                                + (multiLabel ? "; write a sample's labels as a;b" : ""))
                 continue
             }
-            corrections.append(Correction(sampleID: id, newLabel: entry.label, annotator: entry.annotator))
+            corrections.append(Correction(sampleID: id, newLabel: parts.sorted().joined(separator: ";"), annotator: entry.annotator))
         }
         guard problems.isEmpty else {
             throw InputError(file: file, message: "\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was applied:\n  "

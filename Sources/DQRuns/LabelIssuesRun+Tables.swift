@@ -87,18 +87,9 @@ extension LabelIssuesRun.MultiLabelOutcome {
         result.flaggedLabels[i].map { (given[i].contains($0) ? "−" : "+") + labels[$0] }.joined(separator: " ")
     }
 
-    /// The share of a label's rarer side (samples with it, or without it) whose flags make the
-    /// label's flags implausible as errors.
-    package static let implausibleShare = 0.5
-
-    /// Labels whose issues reach `implausibleShare` of their rarer side: their one-vs-rest model
-    /// cannot tell the label from its absence, so it flags them wholesale.
+    /// Labels whose issues reach `MultiLabelConfidentLearning.implausibleShare` of their rarer side.
     package var implausibleLabels: [Int] {
-        labels.indices.filter { k in
-            let with = given.filter { $0.contains(k) }.count
-            let rarer = min(with, ids.count - with)
-            return rarer > 0 && Double(result.issuesPerLabel[k]) >= Self.implausibleShare * Double(rarer)
-        }
+        MultiLabelConfidentLearning.implausibleLabels(.init(labels: given, probabilities: probabilities, classes: labels.count), result: result)
     }
 
     /// A warning naming the implausible labels, when there are any.

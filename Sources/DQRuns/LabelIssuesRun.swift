@@ -270,7 +270,7 @@ package enum LabelIssuesRun {
 
     /// A multi-label dataset's probabilities from its latest one-vs-rest PVI run of each label.
     static func storedOneVsRest(store: Store, dataset: ResolvedDataset) throws
-        -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double], runs: [String: Int64]) {
+        -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double], runs: [String: Int64], sampleIDs: [Int64]) {
         guard try store.isMultiLabel(dataset: dataset.id) else { throw RunError.needsMultiLabel(dataset: dataset.name) }
         let classes = try store.labels(dataset: dataset.id)
         var latest: [String: Int64] = [:]
@@ -292,7 +292,7 @@ package enum LabelIssuesRun {
         }
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let given = samples.map { sample in sample.label.split(separator: ";").compactMap { index[String($0)] }.sorted() }
-        return (classes, samples.map(\.displayID), given, probabilities, latest)
+        return (classes, samples.map(\.displayID), given, probabilities, latest, samples.map(\.id))
     }
 
     static func summary(_ result: ConfidentLearning.Result, samples: Int) -> JSONValue {

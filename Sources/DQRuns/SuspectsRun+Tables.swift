@@ -5,8 +5,9 @@ extension SuspectsRun.Outcome {
     /// The first `top` suspects with their reasons.
     package func table(top: Int) -> Table {
         let used = sources.map { "\($0.kind.rawValue) run \($0.run)" }.joined(separator: ", ")
-        let runsUsed = sourceRuns.isEmpty ? "" : "Runs used (the latest of each kind): " + sourceRuns.joined(separator: "; ") + ". "
-        let method = calibratedBy.map {
+        let runsUsed = sourceRuns.isEmpty ? "" : "Runs used (the latest of each \(multiLabelNotes == nil ? "kind" : "label")): "
+            + sourceRuns.joined(separator: "; ") + ". "
+        let fused: String = calibratedBy.map {
             "scored by the fusion dq evaluate run \($0) fitted on planted errors: a suspicion score, higher is likelier wrong; it is not "
                 + "the probability that the label is wrong (it was fitted to find planted errors at the rates evaluate planted)"
         }
@@ -20,8 +21,9 @@ extension SuspectsRun.Outcome {
                     + "(\($0.missing.joined(separator: ", "))); run the analyses it used (for embeddings: dq pvi --model embeddings:DIR) or dq evaluate again"
             }
             ?? "scored by the rank average of the model-based signals (no dq evaluate run: run it to calibrate the fusion and to check the count)"
+        let method = multiLabelNotes?.scoring ?? fused
         return Table(
-            name: "suspects", title: "Suspects, run \(run): \(suspects.count) samples (from \(used))",
+            name: "suspects", title: "Suspects, run \(run): \(suspects.count.formatted(thousands: true)) samples (from \(used))",
             columns: ["#", "id", "given", "suggested", "score"] + (calibratedOnAudit == nil ? [] : ["P(wrong)"]) + ["ambiguity", "reasons", "text"],
             rows: suspects.prefix(top).enumerated().map { position, s in
                 let sample = samples[s.sampleID]
@@ -30,7 +32,7 @@ extension SuspectsRun.Outcome {
                     + [.text(s.group == .ambiguous ? "\(s.ambiguity.formatted(digits: 2)) ambiguous"
                             : s.ambiguity.formatted(digits: 2)), .text(s.reasons.map(\.reason).joined(separator: "; ")), .text(sample?.text ?? "")]
             },
-            note: weakModels.map { $0 + " " }.joined() + runsUsed + "Labels judged: \(labelsRead). The list's length: \(lengthRule). "
+            note: (weakModels + warnings).map { $0 + " " }.joined() + runsUsed + "Labels judged: \(labelsRead). The list's length: \(lengthRule). "
                 + (reviewedLeftOut == 0 ? "" : "\(reviewedLeftOut) sample\(reviewedLeftOut == 1 ? "" : "s") a review already decided on "
                     + "(corrected or kept) left out (--include-reviewed lists them). ")
                 + "Samples \(method). " + ambiguityNote
@@ -67,6 +69,7 @@ extension SuspectsRun.Outcome {
 
     /// How many listed samples are ambiguous rather than likely errors, and what that means.
     private var ambiguityNote: String {
+        if let multiLabelNotes { return multiLabelNotes.ambiguity }
         let ambiguous = suspects.filter { $0.group == .ambiguous }.count
         return "Ambiguity: how evenly the models split between the given label and its strongest rival (and the annotators and the data map, "
             + "where there are any), "

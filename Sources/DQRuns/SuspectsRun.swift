@@ -90,6 +90,10 @@ package enum SuspectsRun {
         package var reviewedLeftOut = 0
         /// The labels the list judged (`ResolvedDataset.labelsRead`).
         package var labelsRead = "the given labels"
+        /// Warnings about the sources beyond the models' strengths (multi-label labels too weak to judge).
+        package var warnings: [String] = []
+        /// Multi-label data: how the list was scored and what its ambiguity means (else nil).
+        package var multiLabelNotes: (scoring: String, ambiguity: String)?
     }
 
     /// What the reviews of an audit sample say.
@@ -105,6 +109,7 @@ package enum SuspectsRun {
     package static func run(store: Store, dataset selection: DatasetSelection, options: Options, observer: RunObserver = .silent) throws -> Outcome {
         try options.validate()
         let dataset = try store.resolve(selection)
+        if try store.isMultiLabel(dataset: dataset.id) { return try multiLabel(store: store, dataset: dataset, options: options) }
         let inputs = try Inputs.load(store: store, dataset: dataset)
         var parameters = SuspectsParameters(sources: inputs.sourceKeys)
         let auditReport = try latestAudit(store: store, dataset: dataset.id)

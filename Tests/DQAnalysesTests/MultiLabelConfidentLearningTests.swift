@@ -48,3 +48,22 @@ private struct MultiLabelGolden: Decodable {
     #expect(abs(MultiLabelConfidentLearning.exponentialMovingAverage([0.9, 0.9, 0.3]) - 0.42) < 1e-12)
     #expect(abs(MultiLabelConfidentLearning.exponentialMovingAverage([0.4, 0.9, 0.6]) - 0.452) < 1e-12)
 }
+
+/// Suspects from a hand-made result: the flagged labels split into those to remove (the sample
+/// has them) and to add, the score is 1 − quality, the ambiguity is 1 − |2p − 1| of the doubted
+/// label nearest ½, and `all` appends the unflagged samples by quality with nothing doubted.
+@Test func multiLabelSuspectsAddAndRemoveTheDoubtedLabels() {
+    let input = MultiLabelConfidentLearning.Input(labels: [[0], [1, 2], []], probabilities: [0.9, 0.2, 0.1, 0.3, 0.6, 0.45, 0.5, 0.5, 0.5], classes: 3)
+    let result = MultiLabelConfidentLearning.Result(isIssue: [false, true, false], flaggedLabels: [[], [0, 2], []], ranked: [1],
+                                                    quality: [0.9, 0.4, 0.5], issuesPerLabel: [1, 0, 1], confidentJoints: [])
+    let flagged = MultiLabelConfidentLearning.suspects(input, result: result)
+    #expect(flagged == [.init(sample: 1, score: 0.6, add: [0], remove: [2], ambiguity: 0.9)])
+    #expect(flagged[0].suggested(given: [1, 2]) == [0, 1])
+    let all = MultiLabelConfidentLearning.suspects(input, result: result, all: true)
+    #expect(all.map(\.sample) == [1, 2, 0] && all[1].add.isEmpty && all[1].remove.isEmpty && all[1].ambiguity == 0)
+    #expect(abs(all[2].score - 0.1) < 1e-12)
+    // Label 2's flags ignored: sample 1 is still doubted in label 0; label 0 ignored too, no issue is left.
+    #expect(MultiLabelConfidentLearning.suspects(input, result: result, ignoring: [2]) == [.init(sample: 1, score: 0.6, add: [0], remove: [], ambiguity: 0.6)])
+    #expect(MultiLabelConfidentLearning.suspects(input, result: result, ignoring: [0, 2]).isEmpty)
+    #expect(MultiLabelConfidentLearning.suspects(input, result: result, all: true, ignoring: [0, 2]).map(\.sample) == [1, 2, 0])
+}

@@ -155,10 +155,51 @@ private func moviesStore() throws -> String {
     let hits = flagged.filter(planted.contains).count
     #expect(flagged.count > 50 && Double(hits) / Double(flagged.count) > 0.7, "\(hits) of \(flagged.count) flagged were planted")
 
+    // Suspects draw on every label's run: the flagged samples, each with its doubted labels
+    // added or removed; the planted flips among them are undone by the suggestion.
+    let suspectsOut = scratchPath("topics-suspects.csv")
+    let suspects = try dq(["suspects", "--db", db, "--out", suspectsOut])
+    #expect(suspects.status == 0 && suspects.stdout.contains("Runs used (the latest of each label)"), "\(suspects.stderr)")
+    #expect(["arts", "tech", "health", "sports", "politics"].allSatisfy { suspects.stdout.contains(" for \($0)") }, "\(suspects.stdout)")
+    let suggested = Dictionary(uniqueKeysWithValues: try String(contentsOfFile: suspectsOut, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)  // rank,id,given,suggested,…
+        return (String(fields[1]), (given: Set(fields[2].split(separator: ";").map(String.init)), suggested: Set(fields[3].split(separator: ";").map(String.init))))
+    })
+    #expect(Set(suggested.keys) == Set(flagged), "the list is the samples confident learning flags")
+    var undone = 0, listed = 0
+    for line in plantedLines {
+        let f = line.split(separator: ",").map(String.init)
+        guard let s = suggested[f[0]] else { continue }
+        listed += 1
+        if s.given.contains(f[1]) == (f[2] == "1") && s.suggested.contains(f[1]) != (f[2] == "1") { undone += 1 }
+    }
+    #expect(listed > 50 && Double(undone) / Double(listed) > 0.7, "\(undone) of the \(listed) planted flips listed are undone by the suggestion")
+    // Reviewed through a file: a list of labels per sample, and the next list leaves them out.
+    let review = scratchPath("topics-review.csv")
+    #expect(try dq(["export", "suspects", "--top", "5", "--out", review, "--db", db]).status == 0)
+    let rows = try String(contentsOfFile: review, encoding: .utf8).split(separator: "\n")
+    let filled = [rows[0]] + rows.dropFirst().map { row in row.hasSuffix(",") ? row + "politics;arts" : row }
+    try filled.joined(separator: "\n").write(toFile: review, atomically: true, encoding: .utf8)
+    let imported = try dq(["corrections", "import", review, "--annotator", "alice", "--db", db])
+    #expect(imported.status == 0 && imported.stderr.contains("5 applied"), "\(imported.stderr)")
+    let clean = scratchPath("topics-clean.csv")
+    #expect(try dq(["export", "dataset", "--out", clean, "--db", db]).status == 0)
+    #expect(try String(contentsOfFile: clean, encoding: .utf8).contains(",arts;politics,"), "stored sorted, as ingest stores lists")
+    let reviewedIDs = rows.dropFirst().map { String($0.split(separator: ",")[0]) }
+    let againOut = scratchPath("topics-suspects-again.csv")
+    let again = try dq(["suspects", "--all", "--show", "0", "--out", againOut, "--db", db])
+    let relisted = try String(contentsOfFile: againOut, encoding: .utf8).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+    #expect(relisted.count == 400 - 5 && Set(relisted).isDisjoint(with: reviewedIDs), "\(reviewedIDs)")
+    #expect(again.stdout.contains("5 samples a review already decided on"), "\(again.stdout.suffix(600))")
+    let wrong = temporaryFile(Array("id,corrected_label\nt0,arts;poetry\n".utf8), suffix: ".csv")
+    let refusedList = try dq(["corrections", "import", wrong, "--db", db])
+    #expect(refusedList.status != 0 && refusedList.stderr.contains("'poetry' is not a label of topics"), "\(refusedList.stderr)")
+
     let report = scratchPath("topics.html")
     #expect(try dq(["report", "--db", db, "--out", report]).status == 0)
     let html = try String(contentsOfFile: report, encoding: .utf8)
     #expect(html.contains("<h2>V-information of each label</h2>") && html.contains("<h2>Multi-label label issues</h2>"))
+    #expect(html.contains("remove?") && html.contains("add?"), "the suspects section lists items with their doubted labels")
     #expect(!html.contains("Not run yet: dq pvi") && !html.contains("Not run yet: dq label-issues"))
 
     let bad = temporaryFile(Array("id,text,labels\n1,x y,a\n2,y z,b\n3,z w,a|b\n".utf8), suffix: ".csv")
