@@ -14,7 +14,7 @@ extension CheckRun.Outcome {
         }
         if let suspects {
             rows.append([.text("listed for review"), .text("\(suspects.suspects.count), \(suspects.suspects.filter { $0.group == .ambiguous }.count) of them ambiguous")])
-            rows += suspects.weakModels.map { [.text("warning"), .text($0)] }
+            rows += (suspects.weakModels + suspects.warnings).map { [.text("warning"), .text($0)] }
         }
         if let flagged = multiLabelFlagged {
             rows.append([.text("samples with a label in doubt"), .text("\(flagged.flagged) of \(flagged.of) (multi-label confident learning)")])
@@ -33,7 +33,8 @@ extension CheckRun.Outcome {
         let summary = Table(
             name: "check", title: "What is wrong with \(dataset)", columns: ["finding", "detail"], rows: rows,
             note: "Open the report in a browser. " + (reviewPath.map { "Fill corrected_label in \($0) (keep a label by writing it again), then: "
-                + "dq corrections import \($0.shellQuoted). To measure the error rate instead of estimating it: dq suspects --audit 100." } ?? ""))
+                + "dq corrections import \($0.shellQuoted)."
+                + (multiLabelFlagged == nil ? " To measure the error rate instead of estimating it: dq suspects --audit 100." : "") } ?? ""))
         return [steps, summary]
     }
 }

@@ -10,8 +10,8 @@ import Foundation
 /// has a run of it and the ingest added nothing: bow PVI, the MiniLM probe when that encoder is
 /// on the machine (`dq models fetch minilm`), label-pair divergence, confident learning,
 /// conflicting duplicates, `dq evaluate`, agreement when there are annotators, and
-/// `dq suspects`; then the report and the review file. Multi-label data gets PVI and
-/// multi-label confident learning.
+/// `dq suspects`; then the report and the review file. Multi-label data gets PVI,
+/// multi-label confident learning and its suspects.
 package enum CheckRun {
     /// How much work: `fast` skips the encoder and the permutation baselines and evaluates twice;
     /// `thorough` evaluates five times, with the encoder too.
@@ -75,6 +75,7 @@ package enum CheckRun {
             let issues = try LabelIssuesRun.multiLabel(nil, store: store, dataset: selection, options: LabelIssuesRun.Options())
             check.steps.append(Step(name: "label-issues (multi-label)", run: issues.run, reused: false, seconds: 0))
             outcome.multiLabelFlagged = (issues.result.ranked.count, issues.ids.count)
+            try suspectsAndReview(&check, selection: selection, outcome: &outcome)
         } else {
             try singleLabel(&check, selection: selection, preset: options.preset, outcome: &outcome)
         }
@@ -124,10 +125,15 @@ package enum CheckRun {
             }
             outcome.weakestAnnotators = Array(kappas.sorted { $0.kappa < $1.kappa }.prefix(3))
         }
-        let suspects = try SuspectsRun.run(store: store, dataset: selection, options: SuspectsRun.Options(), observer: observer)
+        try suspectsAndReview(&check, selection: selection, outcome: &outcome)
+    }
+
+    /// The suspects list, made anew, and the review file of it beside the report.
+    static func suspectsAndReview(_ check: inout Work, selection: DatasetSelection, outcome: inout Outcome) throws {
+        let suspects = try SuspectsRun.run(store: check.store, dataset: selection, options: SuspectsRun.Options(), observer: check.observer)
         check.steps.append(Step(name: "suspects", run: suspects.run, reused: false, seconds: 0))
         outcome.suspects = suspects
-        let review = try ExportRun.suspects(store: store, dataset: selection, run: suspects.run, top: nil, format: .csv)
+        let review = try ExportRun.suspects(store: check.store, dataset: selection, run: suspects.run, top: nil, format: .csv)
         let reviewPath = URL(fileURLWithPath: outcome.reportPath).deletingLastPathComponent().path + "/" + check.dataset.name + "-review.csv"
         try OutputFiles.write(review.text, to: reviewPath)
         outcome.reviewPath = reviewPath

@@ -57,8 +57,9 @@ extension SuspectsRun {
             + "list leaves them out (dq pvi --table v_information_labels shows each label's model; a stronger one, --model embeddings:DIR, may judge them)."]
         if options.top == nil && !options.all && 3 * (entries.count + reviewedLeftOut) > ids.count {
             warning.append("Warning: the list holds \((entries.count + reviewedLeftOut).formatted(thousands: true)) of the \(ids.count.formatted(thousands: true)) samples; error rates that high are rare in "
-                + "curated data (Northcutt et al., 2021, found 3.3% on average in ten benchmark test sets), so most of these flags are the "
-                + "one-vs-rest models' confusion: review the top of the list (--top N), or judge with a stronger model (dq pvi --model embeddings:DIR).")
+                + "curated data (Northcutt et al., 2021, found 3.3% on average in ten benchmark test sets), so unless this data is known to be that "
+                + "noisy, many of these flags are the one-vs-rest models' confusion: review the top of the list (--top N), or judge with a stronger "
+                + "model (dq pvi --model embeddings:DIR).")
         }
         return Outcome(run: run, suspects: entries, sources: sources.map { (.pvi, $0.run) },
                        sourceRuns: try sources.map { try store.run($0.run).described + " for \($0.label)" }, missing: [], samples: samples,

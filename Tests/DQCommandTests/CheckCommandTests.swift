@@ -43,6 +43,19 @@ import DQText
     #expect(missing.status == 1 && missing.stderr.contains("absent.csv"), "\(missing.stderr)")
 }
 
+/// `dq check` on multi-label data: a PVI run per label, multi-label confident learning and its
+/// suspects, with the report and a review file whose suggestions are label lists.
+@Test func checkOnMultiLabelDataListsSuspectsWithLabelLists() throws {
+    let folder = scratchPath("check-multi")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: fixture("annotations/topics.csv"), toPath: folder + "/topics.csv")
+    let result = try dq(["check", "topics.csv", "--multi-label", "--fast"], directory: folder)
+    #expect(result.status == 0 && result.stdout.contains("suspects") && result.stdout.contains("review file"), "\(result.stderr)")
+    let review = try String(contentsOfFile: folder + "/topics-review.csv", encoding: .utf8).split(separator: "\n")
+    #expect(review.count == 148 && review.dropFirst().allSatisfy { $0.contains("remove?") || $0.contains("add?") }, "\(review.prefix(3))")
+    #expect(FileManager.default.fileExists(atPath: folder + "/topics-report.html"))
+}
+
 /// Under a terminal, long work shows where it is and the time left; piped, or with --quiet, it
 /// prints no progress (and no per-fit detail unless --verbose or DQ_VERBOSE asks for it).
 /// `script` gives the command a terminal.
