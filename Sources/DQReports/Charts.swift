@@ -52,14 +52,15 @@ package enum Charts {
         return svg + "</svg>\n"
     }
 
-    /// A symmetric label × label matrix as a heatmap: darker = smaller value (harder to tell
-    /// apart), on a scale from the smallest to the largest off-diagonal value.
-    package static func heatmap(labels: [String], value: (Int, Int) -> Double) -> String {
+    /// A label × label matrix as a heatmap, the diagonal left grey: darker = smaller value (harder
+    /// to tell apart; with `darkerWhenLarger`, darker = larger), on a scale from the smallest to
+    /// the largest off-diagonal value; a NaN cell (nothing to measure) is grey with a dash.
+    package static func heatmap(labels: [String], darkerWhenLarger: Bool = false, value: (Int, Int) -> Double) -> String {
         let cell = 64.0, margin = 80.0
         let n = Double(labels.count)
         var smallest = Double.infinity, largest = -Double.infinity
         for i in labels.indices {
-            for j in labels.indices where i != j {
+            for j in labels.indices where i != j && !value(i, j).isNaN {
                 smallest = min(smallest, value(i, j))
                 largest = max(largest, value(i, j))
             }
@@ -73,12 +74,14 @@ package enum Charts {
         for i in labels.indices {
             for j in labels.indices {
                 let x = margin + Double(j) * cell, y = margin + Double(i) * cell
-                if i == j {
+                let v = value(i, j)
+                if i == j || v.isNaN {
                     svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"#f2f2f2\" stroke=\"white\"/>"
+                    if i != j { svg += "<text x=\"\(f(x + cell / 2))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"middle\">–</text>\n" }
                     continue
                 }
-                let v = value(i, j)
-                let t = largest > smallest ? (v - smallest) / (largest - smallest) : 0.5
+                let scaled = largest > smallest ? (v - smallest) / (largest - smallest) : 0.5
+                let t = darkerWhenLarger ? 1 - scaled : scaled
                 let shade = Int(40 + 200 * t)
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"rgb(\(shade / 3),\(shade / 2 + 20),\(min(255, shade + 30)))\" stroke=\"white\"/>"
                 svg += "<text x=\"\(f(x + cell / 2))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"middle\" fill=\"\(t < 0.6 ? "white" : "black")\">\(String(format: "%.3f", v))</text>\n"

@@ -27,10 +27,17 @@ package enum ReportRun {
             ?? .init(title: "Data map", body: nil, missing: missing(.cartography)))
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .divergence).map { try divergenceSection($0, store: store) }
             ?? .init(title: "Label-pair difficulty", body: nil, missing: missing(.divergence)))
+        if !(try store.isMultiLabel(dataset: dataset.id)), let run = try store.defaultRun(dataset: dataset.id, kind: .labelIssues),
+           try run.parameters(LabelIssuesParameters.self).multiLabel != true {
+            sections.append(try labelIssuesSection(run, store: store))
+        }
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .suspects).map { try suspectsSection($0, store: store, samples: byID, top: top) }
             ?? .init(title: "Suspects", body: nil, missing: missing(.suspects)))
+        let corrections = try store.correctionHistory(dataset: dataset.id)
+        if !corrections.isEmpty { sections.append(correctionsSection(corrections, samples: byID)) }
         sections.append(try store.defaultRun(dataset: dataset.id, kind: .evaluate).map { try evaluationSection($0, store: store) }
             ?? .init(title: "Finding planted errors", body: nil, missing: missing(.evaluate)))
+        sections.insert(try summarySection(store: store, dataset: dataset, corrections: corrections.count), at: 0)
         let splits = dataset.splits.map { " of split \($0.joined(separator: ", "))" } ?? ""
         return HTMLReport(title: "dq report: \(dataset.name)", subtitle: "\(samples.count.formatted(thousands: true)) samples\(splits) · written \(Timestamp.now()) by dq \(dqVersion)",
                           sections: sections)
@@ -90,6 +97,11 @@ package enum ReportRun {
             }
             body += HTML.table(Table(name: "agreement", title: "", columns: ["statistic", "estimate", "low", "high"], rows: rows,
                                      note: "Agreement beyond chance: 1 perfect, 0 chance; intervals from a bootstrap over items (dq agreement)."))
+            let pairs = pairwiseKappa(summary)
+            if pairs.annotators.count > 1 {
+                body += "<h3>Cohen's κ of each pair of annotators</h3>\n<p class=\"note\">Darker = lower agreement; – : the pair shares no item.</p>\n"
+                    + Charts.heatmap(labels: pairs.annotators) { pairs.kappa[$0][$1] }
+            }
         } else {
             body += "<p class=\"note\">Not run yet: dq agreement --dataset \(HTML.escape(dataset.name))</p>\n"
         }
@@ -208,5 +220,95 @@ package enum ReportRun {
                                          .text([sample?.text, sample?.textPair].compactMap { $0 }.joined(separator: " ⟂ "))]
                              },
                              note: "\(suspects.count) samples flagged in all; hand them to annotators with dq export suspects.")))
+    }
+
+    /// Each annotator pair's Cohen's κ from an agreement run's summary (NaN: no shared item), annotators sorted.
+    static func pairwiseKappa(_ summary: JSONValue) -> (annotators: [String], kappa: [[Double]]) {
+        guard case .array(let pairs)? = summary["pairs"] else { return ([], []) }
+        let names = Set(pairs.flatMap { [$0["a"]?.scalarText, $0["b"]?.scalarText].compactMap { $0 } }).sorted()
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        var kappa = [[Double]](repeating: [Double](repeating: .nan, count: names.count), count: names.count)
+        for pair in pairs {
+            guard let a = pair["a"]?.scalarText.flatMap({ index[$0] }), let b = pair["b"]?.scalarText.flatMap({ index[$0] }),
+                  case .number(let value)? = pair["cohen"]?["estimate"] else { continue }
+            (kappa[a][b], kappa[b][a]) = (value, value)
+        }
+        return (names, kappa)
+    }
+
+    /// What the report found and what to do next, from the latest runs: the estimated label
+    /// errors, the hardest label pairs, the weakest annotators, and the next command.
+    static func summarySection(store: Store, dataset: ResolvedDataset, corrections: Int) throws -> HTMLReport.Section {
+        var rows: [[Cell]] = []
+        let name = dataset.name.shellQuoted
+        let suspects = try store.defaultRun(dataset: dataset.id, kind: .suspects)
+        if let run = suspects {
+            let parameters = try run.parameters(SuspectsParameters.self)
+            let count = try store.suspects(run: run.id).count
+            let estimate = parameters.estimate.map { e in "about \(e[0]) (95% interval \(e[1])–\(e[2])); " } ?? ""
+            rows.append([.text("likely wrong labels"), .text(estimate + "\(count) listed under Suspects (suspects run \(run.id))")])
+        }
+        if let run = try store.defaultRun(dataset: dataset.id, kind: .divergence) {
+            let hardest = try store.divergences(run: run.id).sorted { ($0.excess ?? $0.divergence) < ($1.excess ?? $1.divergence) }.prefix(3)
+            rows.append([.text("hardest label pairs"), .text(hardest.map { "\($0.labelA)–\($0.labelB)" }.joined(separator: ", ") + " (Label-pair difficulty)")])
+        }
+        if let run = try store.latestRun(dataset: dataset.id, kind: .agreement), let summary = try store.summary(run: run.id) {
+            let pairs = pairwiseKappa(summary)
+            let means = pairs.annotators.indices.compactMap { i -> (String, Double)? in
+                let values = pairs.kappa[i].filter { !$0.isNaN }
+                return values.isEmpty ? nil : (pairs.annotators[i], values.reduce(0, +) / Double(values.count))
+            }.sorted { $0.1 < $1.1 }.prefix(3)
+            if !means.isEmpty {
+                rows.append([.text("weakest annotators"), .text(means.map { "\($0.0) (mean Cohen's κ \($0.1.formatted(digits: 2)))" }.joined(separator: ", "))])
+            }
+        }
+        let analysed = try store.defaultRun(dataset: dataset.id, kind: .pvi)
+        if corrections > 0 {
+            rows.append([.text("corrections"), .text("\(corrections) review decisions imported (Corrections)")])
+        }
+        let next: String
+        if analysed == nil {
+            next = "dq check FILE (or dq pvi --dataset \(name) --model bow, then dq suspects --dataset \(name))"
+        } else if let analysed, dataset.labelVersion != nil, analysed.labelVersion != dataset.labelVersion {
+            next = "labels were corrected after pvi run \(analysed.id): dq pvi --dataset \(name) --model bow, then dq suspects --dataset \(name), to judge the current labels"
+        } else if suspects == nil {
+            next = "dq suspects --dataset \(name) (after dq evaluate --dataset \(name), which sizes and calibrates the list)"
+        } else {
+            next = "dq export suspects --dataset \(name) --out review.csv; fill corrected_label; dq corrections import review.csv"
+        }
+        rows.append([.text("next"), .text(next)])
+        return .init(title: "Summary", body: HTML.table(Table(name: "summary", title: "", columns: ["finding", "detail"], rows: rows)))
+    }
+
+    /// Confident learning's noise matrix as a heatmap, and each label's flags.
+    static func labelIssuesSection(_ run: RunRecord, store: Store) throws -> HTMLReport.Section {
+        let labels = try run.parameters(LabelIssuesParameters.self).labels
+        var body = ""
+        if let summary = try store.summary(run: run.id), case .array(let matrix)? = summary["noise_matrix"] {
+            let noise = matrix.map { row -> [Double] in
+                guard case .array(let cells) = row else { return [] }
+                return cells.map { if case .number(let x) = $0 { return x } else { return .nan } }
+            }
+            if noise.count == labels.count, noise.allSatisfy({ $0.count == labels.count }) {
+                body += "<p class=\"note\">Noise matrix P(given label | true label), rows the given label, columns the true one: how often "
+                    + "confident learning finds each label given in place of another (cleanlab's noise_matrix). Darker = more.</p>\n"
+                    + Charts.heatmap(labels: labels, darkerWhenLarger: true) { noise[$0][$1] }
+            }
+            if case .number(let issues)? = summary["issues"], case .number(let estimated)? = summary["estimated_issues"] {
+                body += "<p class=\"note\">\(Int(issues)) samples flagged; cleanlab's count of label issues: \(Int(estimated)).</p>\n"
+            }
+        }
+        return .init(title: "Confident learning", provenance: [provenance(run)], body: body.isEmpty ? nil : body,
+                     missing: "Run dq label-issues again: this run kept no noise matrix")
+    }
+
+    /// The review decisions imported, latest first.
+    static func correctionsSection(_ history: [CorrectionRecord], samples: [Int64: Sample]) -> HTMLReport.Section {
+        .init(title: "Corrections", body: HTML.table(Table(
+            name: "corrections", title: "", columns: ["id", "old label", "new label", "annotator", "file", "imported at"],
+            rows: history.reversed().prefix(200).map { [.text(samples[$0.sampleID]?.displayID ?? "#\($0.sampleID)"), .text($0.oldLabel), .text($0.newLabel),
+                                                        .optional($0.annotator), .text($0.file), .text($0.importedAt)] },
+            note: "\(history.count) review decisions, latest first (the first 200; dq corrections list has them all). Equal old and new labels: a "
+                + "reviewer kept the label.")))
     }
 }
