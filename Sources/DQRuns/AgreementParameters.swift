@@ -14,4 +14,6 @@ package struct AgreementParameters: RunParameters {
     package var metric: String?
     /// The annotator attribute the annotators were grouped by.
     package var by: String?
+    /// The reviewers of `dq corrections import` were measured, not the ingested annotators.
+    package var reviews: Bool?
 }

@@ -11,8 +11,11 @@ struct AnnotatedSamples {
     var samples: [Sample]
 
     /// `withSamples` false leaves `samples` empty (fetch the few shown with `Store.samples(ids:)`).
-    init(store: Store, dataset: Int64, name: String, splits: [String]?, withSamples: Bool = true) throws {
-        stored = try store.annotations(dataset: dataset, splits: splits)
+    /// `reviews`: the review decisions of `dq corrections import` as the annotations, each
+    /// reviewer an annotator.
+    init(store: Store, dataset: Int64, name: String, splits: [String]?, withSamples: Bool = true, reviews: Bool = false) throws {
+        stored = reviews ? try store.reviewAnnotations(dataset: dataset, splits: splits) : try store.annotations(dataset: dataset, splits: splits)
+        if reviews && stored.sampleIDs.isEmpty { throw OptionError("{reviews}: \(name) has no review decisions yet; import them with dq corrections import FILE") }
         guard !stored.sampleIDs.isEmpty else { throw RunError.noAnnotations(dataset: name) }
         matrix = AnnotationMatrix(itemCount: stored.sampleIDs.count, annotatorCount: stored.annotators.count,
                                   labelCount: stored.labels.count, item: stored.item, annotator: stored.annotator, label: stored.label)
@@ -55,15 +58,19 @@ package enum AgreementRun {
         package var metric = InterAnnotatorAgreement.Metric.nominal
         /// An annotator attribute (`dq ingest --annotator-meta`) to group the annotators by.
         package var by: String?
+        /// Measure the reviewers of `dq corrections import` instead of the ingested annotators.
+        package var reviews = false
 
         package init() {}
 
         package init(dataset: String?, splits: [String]?, resamples: Int, level: Double, seed: UInt64, top: Int,
-                     metric: InterAnnotatorAgreement.Metric = .nominal, by: String? = nil) {
+                     metric: InterAnnotatorAgreement.Metric = .nominal, by: String? = nil, reviews: Bool = false) {
             (self.dataset, self.splits, self.resamples, self.level, self.seed, self.top, self.metric, self.by) = (dataset, splits, resamples, level, seed, top, metric, by)
+            self.reviews = reviews
         }
 
         package func validate() throws(OptionError) {
+            if reviews && by != nil { throw OptionError("{by} groups ingested annotators; reviewers have no attributes") }
             try OptionError.check(resamples, atLeast: 0, "resamples")
             if !(level > 0 && level < 1) { throw OptionError("{level} must be between 0 and 1, e.g. 0.95") }
             try OptionError.check(top, atLeast: 0, "top")
@@ -92,7 +99,7 @@ package enum AgreementRun {
         try options.validate()
         let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
         let (datasetID, name) = (dataset.id, dataset.name)
-        let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits, withSamples: false)
+        let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits, withSamples: false, reviews: options.reviews)
         var groups: (attribute: String, values: [String?])?
         if let by = options.by {
             let attributes = try store.annotatorAttributes(dataset: datasetID)
@@ -117,6 +124,7 @@ package enum AgreementRun {
         var parameters = AgreementParameters(splits: options.splits, resamples: options.resamples, level: options.level, seed: options.seed)
         parameters.metric = options.metric == .nominal ? nil : options.metric.rawValue
         parameters.by = options.by
+        parameters.reviews = options.reviews ? true : nil
         let progress = CountProgress("agreement of \(data.matrix.labels.count.formatted(thousands: true)) annotations on \(data.matrix.itemCount.formatted(thousands: true)) items: bootstrap resamples",
                                      total: options.resamples, observer: observer)
         progress.show(0)

@@ -20,10 +20,16 @@ package enum CorrectionsRun {
         /// in the audit trail).
         package var reviewedBefore = 0
 
+        /// Samples another reviewer had decided otherwise: "train-12 (bob: Business; alice: Sci/Tech)".
+        package var disagreements: [String] = []
+
         /// What was done to `file`, and what to run next.
         package func summary(file: String) -> [String] {
             ["\(file): \(read) corrections read, \(applied) applied, \(kept) kept (the sample already had that label; recorded as a decision)"
-                + (reviewedBefore > 0 ? "; \(reviewedBefore) had been reviewed before: the latest review stands (dq corrections list shows every one)" : ""),
+                + (reviewedBefore > 0 ? "; \(reviewedBefore) had been reviewed before: the latest review stands (dq corrections list shows every one)" : "")]
+            + (disagreements.isEmpty ? [] : ["\(disagreements.count) of them another reviewer had decided otherwise: "
+                + disagreements.prefix(5).joined(separator: ", ") + (disagreements.count > 5 ? ", …" : "")
+                + ". Both decisions are kept; dq agreement --reviews measures how far the reviewers agree."]) + [
              "next: analyses now read the corrected labels (dq pvi --dataset \(dataset.shellQuoted) --model bow, then dq suspects); the file: dq export dataset --out clean.csv"]
         }
     }
@@ -76,9 +82,19 @@ package enum CorrectionsRun {
                              + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  …" : ""))
         }
         let earlier = try store.reviewedSamples(dataset: dataset.id)
+        // Each sample's latest decision by each reviewer, to show where this file's reviewer differs.
+        var decided: [Int64: [String: String]] = [:]
+        for record in try store.correctionHistory(dataset: dataset.id) { decided[record.sampleID, default: [:]][record.annotator ?? "(unnamed)"] = record.newLabel }
+        let names = Dictionary(byID.compactMap { key, ids in ids.count == 1 && !key.hasPrefix("#") ? (ids[0], key) : nil }, uniquingKeysWith: { a, _ in a })
+        let disagreements = corrections.compactMap { c -> String? in
+            let reviewer = c.annotator ?? annotator ?? "(unnamed)"
+            let others = (decided[c.sampleID] ?? [:]).filter { $0.key != reviewer && $0.value != c.newLabel }.sorted { $0.key < $1.key }
+            guard !others.isEmpty else { return nil }
+            return "\(names[c.sampleID] ?? "#\(c.sampleID)") (" + (others.map { "\($0.key): \($0.value)" } + ["\(reviewer): \(c.newLabel)"]).joined(separator: "; ") + ")"
+        }
         let (applied, kept) = try store.importCorrections(corrections, dataset: dataset.id, file: file, annotator: annotator)
         return Outcome(read: entries.count, applied: applied, kept: kept, dataset: dataset.name,
-                       reviewedBefore: corrections.count { earlier.contains($0.sampleID) })
+                       reviewedBefore: corrections.count { earlier.contains($0.sampleID) }, disagreements: disagreements)
     }
 
     /// Undoes the formula neutralisation of `CSVCell.escape`, which spreadsheets may or may not

@@ -94,6 +94,11 @@ package enum IngestRun {
         }
     }
 
+    /// What to run after an ingest.
+    package static func nextStep(_ summaries: [IngestSummary]) -> String? {
+        summaries.first.map { "next: dq stats --dataset \($0.dataset.shellQuoted)" }
+    }
+
     package static func run(store: Store, files: [String], options: Options, observer: RunObserver = .silent) throws -> [IngestSummary] {
         try options.validate()
         return try run(store: store, files: files, options: options.ingest, observer: observer)

@@ -96,6 +96,32 @@ extension Store {
         }
     }
 
+    /// The review decisions as annotations: each reviewer's latest label for each sample they
+    /// reviewed (a reviewer is the import's annotator, "(unnamed)" when it named none), for
+    /// measuring how far reviewers agree; only samples of `splits` when given.
+    package func reviewAnnotations(dataset: Int64, splits: [String]? = nil) throws -> StoredAnnotations {
+        let ranges = try sampleIDRanges(dataset: dataset, splits: splits)
+        var latest: [Int64: [String: String]] = [:]
+        for record in try correctionHistory(dataset: dataset) where ranges.contains(where: { $0.contains(record.sampleID) }) {
+            latest[record.sampleID, default: [:]][record.annotator ?? "(unnamed)"] = record.newLabel
+        }
+        var result = StoredAnnotations()
+        result.labels = try labels(dataset: dataset)
+        result.annotators = Set(latest.values.flatMap(\.keys)).sorted()
+        let labelSlot = Dictionary(uniqueKeysWithValues: result.labels.enumerated().map { ($1, Int32($0)) })
+        let reviewerSlot = Dictionary(uniqueKeysWithValues: result.annotators.enumerated().map { ($1, Int32($0)) })
+        for sample in latest.keys.sorted() {
+            result.sampleIDs.append(sample)
+            for (reviewer, label) in latest[sample]!.sorted(by: { $0.key < $1.key }) {
+                guard let slot = labelSlot[label] else { throw StoreError.inconsistent("review of sample \(sample) with an unknown label") }
+                result.item.append(Int32(result.sampleIDs.count - 1))
+                result.annotator.append(reviewerSlot[reviewer]!)
+                result.label.append(slot)
+            }
+        }
+        return result
+    }
+
     /// For each of `samples` reviewed in an import at or after `since` (a timestamp): whether its
     /// first such review changed the label (true) or kept it (false).
     package func reviewDecisions(dataset: Int64, samples: Set<Int64>, since: String) throws -> [Int64: Bool] {

@@ -85,3 +85,33 @@ import DQText
     let after = try store.samples(dataset: try store.requireDataset("again")).map { [$0.externalID, $0.text, $0.label] }
     #expect(before == after)
 }
+
+/// Several reviewers of one sample: both decisions are kept, an import names the samples another
+/// reviewer decided otherwise, and `dq agreement --reviews` measures the reviewers as annotators
+/// (each one's latest decision per sample).
+@Test func severalReviewersAreKeptShownAndMeasured() throws {
+    let store = try reviewsStore()
+    let bob = scratchPath("bob.csv"), alice = scratchPath("alice.csv")
+    try "id,corrected_label\nr01,negative\nr02,positive\nr03,positive\nr04,negative\n".write(toFile: bob, atomically: true, encoding: .utf8)
+    try "id,corrected_label\nr01,positive\nr02,positive\nr03,negative\nr04,negative\n".write(toFile: alice, atomically: true, encoding: .utf8)
+    #expect(try CorrectionsRun.run(store: store, file: bob, dataset: reviews, annotator: "bob").disagreements.isEmpty)
+    let second = try CorrectionsRun.run(store: store, file: alice, dataset: reviews, annotator: "alice")
+    #expect(second.disagreements == ["r01 (bob: negative; alice: positive)", "r03 (bob: positive; alice: negative)"])
+    #expect(second.summary(file: "alice.csv")[1].hasPrefix("2 of them another reviewer had decided otherwise: r01 (bob: negative; alice: positive)"))
+    #expect(try store.correctionHistory(dataset: try store.requireDataset("reviews")).count == 8, "both reviewers' decisions are kept")
+
+    var options = AgreementRun.Options()
+    (options.dataset, options.resamples, options.reviews) = ("reviews", 0, true)
+    let outcome = try AgreementRun.run(store: store, options: options)
+    #expect(outcome.annotators == ["alice", "bob"])
+    // 4 items, 2 agree: observed agreement 0.5; both give 2 × negative and 2 × positive, so chance is 0.5 and Cohen's κ is 0.
+    let kappa = try #require(outcome.result.meanCohen.estimate)
+    #expect(abs(kappa) < 1e-12, "\(kappa)")
+    #expect(try store.latestRun(dataset: try store.requireDataset("reviews"), kind: .agreement)?.parametersJSON.contains("\"reviews\":true") == true)
+    options.by = "profile"
+    #expect(throws: OptionError("{by} groups ingested annotators; reviewers have no attributes")) { try AgreementRun.run(store: store, options: options) }
+    let fresh = try reviewsStore()
+    #expect(throws: OptionError("{reviews}: reviews has no review decisions yet; import them with dq corrections import FILE")) {
+        try AgreementRun.run(store: fresh, options: AgreementRun.Options(dataset: "reviews", splits: nil, resamples: 0, level: 0.95, seed: 1, top: 5, reviews: true))
+    }
+}

@@ -19,9 +19,10 @@ struct Agreement: ParsableCommand {
     @Option(help: "How many of the most disputed items to list.") var top = AgreementRun.Options().top
     @Option(help: "The labels' level of measurement: nominal, or ordinal, interval or ratio (labels that are numbers) for an α that weighs how far apart labels are.") var metric = AgreementRun.Options().metric
     @Option(help: ArgumentHelp("Group the annotators by this attribute (dq ingest --annotator-meta).", valueName: "attribute")) var by: String?
+    @Flag(help: "Measure the reviewers of dq corrections import (each one's latest decision per sample) instead of the ingested annotators.") var reviews = false
     @OptionGroup var output: OutputOptions
 
-    var options: AgreementRun.Options { AgreementRun.Options(dataset: data.dataset, splits: data.selection.splits, resamples: resamples, level: level, seed: seed, top: top, metric: metric, by: by) }
+    var options: AgreementRun.Options { AgreementRun.Options(dataset: data.dataset, splits: data.selection.splits, resamples: resamples, level: level, seed: seed, top: top, metric: metric, by: by, reviews: reviews) }
 
     func validate() throws { try Flags.check(options.validate) }
 

@@ -34,9 +34,7 @@ struct Ingest: ParsableCommand {
     func run() throws {
         let summaries = try Terminal.run { try IngestRun.run(store: try store.open(), files: files, options: options, observer: $0) }
         try output.emit([SummaryTables.ingest(summaries)])
-        if output.format == .table, let first = summaries.first {
-            Terminal.note("next: dq stats --dataset \(first.dataset.shellQuoted)")
-        }
+        if output.format == .table, let next = IngestRun.nextStep(summaries) { Terminal.note(next) }
     }
 }
 

@@ -29,9 +29,7 @@ struct Select: ParsableCommand {
     }
 
     func run() throws {
-        let outcome = try SelectRun.run(store: try selection.open(), dataset: selection.selection, sourceRun: sourceRun, rule: try rule, out: out) {
-            try OutputFiles.write($0, to: out)
-        }
+        let outcome = try SelectRun.run(store: try selection.open(), dataset: selection.selection, sourceRun: sourceRun, rule: try rule, out: out) { try OutputFiles.write($0, to: out) }
         Terminal.note("run \(outcome.run): \(outcome.rule) of \(outcome.sourceDescribed): kept \(outcome.kept) samples, wrote \(out)")
     }
 }
