@@ -54,6 +54,17 @@ package struct AnnotationMatrix: Sendable {
     /// The number of annotations of item `i`.
     @inlinable package func count(_ i: Int) -> Int { offsets[i + 1] - offsets[i] }
 
+    /// The same items, annotators and labels with only the annotations of `members`.
+    package func restricted(to members: Set<Int32>) -> AnnotationMatrix {
+        var item: [Int32] = [], annotator: [Int32] = [], label: [Int32] = []
+        for i in 0..<itemCount {
+            for slot in offsets[i]..<offsets[i + 1] where members.contains(annotators[slot]) {
+                item.append(Int32(i)); annotator.append(annotators[slot]); label.append(labels[slot])
+            }
+        }
+        return AnnotationMatrix(itemCount: itemCount, annotatorCount: annotatorCount, labelCount: labelCount, item: item, annotator: annotator, label: label)
+    }
+
     /// Item `i`'s annotations as (annotator, label).
     package func annotations(_ i: Int) -> [(annotator: Int, label: Int)] {
         (offsets[i]..<offsets[i + 1]).map { (Int(annotators[$0]), Int(labels[$0])) }

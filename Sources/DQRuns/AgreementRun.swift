@@ -102,14 +102,7 @@ package enum AgreementRun {
         let data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits, withSamples: false, reviews: options.reviews)
         var groups: (attribute: String, values: [String?])?
         if let by = options.by {
-            let attributes = try store.annotatorAttributes(dataset: datasetID)
-            let values = data.stored.annotators.map { attributes[$0]?[by] }
-            guard values.contains(where: { $0 != nil }) else {
-                let known = Set(attributes.values.flatMap(\.keys)).sorted()
-                throw OptionError("{by} \(by): no annotator of \(name) has that attribute"
-                                  + (known.isEmpty ? "; ingest them with --annotator-meta COLUMN" : " (known: \(known.joined(separator: ", ")))"))
-            }
-            groups = (by, values)
+            groups = (by, try annotatorGroups(store: store, dataset: datasetID, name: name, annotators: data.stored.annotators, by: by))
         }
         // Ordered levels read each label as the number it stands for (ConvAbuse's severities 1 … −3).
         var scale: (metric: InterAnnotatorAgreement.Metric, values: [Double])?
@@ -149,17 +142,22 @@ package enum AgreementRun {
         var out: [String: Double?] = [:]
         for value in Set(values.compactMap { $0 }) {
             let members = Set(values.indices.filter { values[$0] == value }.map(Int32.init))
-            var item: [Int32] = [], annotator: [Int32] = [], label: [Int32] = []
-            for i in 0..<matrix.itemCount {
-                for slot in matrix.offsets[i]..<matrix.offsets[i + 1] where members.contains(matrix.annotators[slot]) {
-                    item.append(Int32(i)); annotator.append(matrix.annotators[slot]); label.append(matrix.labels[slot])
-                }
-            }
-            let sub = AnnotationMatrix(itemCount: matrix.itemCount, annotatorCount: matrix.annotatorCount, labelCount: matrix.labelCount,
-                                       item: item, annotator: annotator, label: label)
-            out[value] = members.count < 2 ? .some(nil) : .some(InterAnnotatorAgreement.krippendorffAlpha(sub))
+            out[value] = members.count < 2 ? .some(nil) : .some(InterAnnotatorAgreement.krippendorffAlpha(matrix.restricted(to: members)))
         }
         return out
+    }
+
+    /// Each annotator's value of the attribute `by` (`dq ingest --annotator-meta`), or an error
+    /// naming the attributes the annotators have when none has `by`.
+    static func annotatorGroups(store: Store, dataset: Int64, name: String, annotators: [String], by: String) throws -> [String?] {
+        let attributes = try store.annotatorAttributes(dataset: dataset)
+        let values = annotators.map { attributes[$0]?[by] }
+        guard values.contains(where: { $0 != nil }) else {
+            let known = Set(attributes.values.flatMap(\.keys)).sorted()
+            throw OptionError("{by} \(by): no annotator of \(name) has that attribute"
+                              + (known.isEmpty ? "; ingest them with --annotator-meta COLUMN" : " (known: \(known.joined(separator: ", ")))"))
+        }
+        return values
     }
 
     /// How many times each annotator gave each label.

@@ -15,4 +15,6 @@ package struct ConsensusParameters: RunParameters {
     package var labels: [String]
     /// The dataset the consensus was saved as, if any.
     package var savedAs: String?
+    /// The annotator attribute whose groups' majorities were compared with the consensus.
+    package var by: String?
 }

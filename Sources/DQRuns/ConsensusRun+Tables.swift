@@ -78,7 +78,23 @@ extension ConsensusRun.Outcome {
                     + (method == .majority ? [] : [.real(result.quality[i])])
                     + [.real(result.agreement[i]), .text(given(i)), .text(samples[i].text)]
             })
-        return [summary, annotatorTable, items]
+        return [summary, annotatorTable] + (groupTable.map { [$0] } ?? []) + [items]
+    }
+
+    /// With `--by`: each group's own majority, its label shares, and how often it is the consensus.
+    private var groupTable: Table? {
+        guard let groups else { return nil }
+        return Table(
+            name: "consensus_by", title: "Each \(groups.attribute)'s majority",
+            columns: [groups.attribute, "annotators", "items", "majority = consensus"] + labels.map { "share \($0)" },
+            rows: groups.groups.map { g in
+                [.text(g.value), .int(g.annotators), .int(g.items), g.agreement.isNaN ? .missing : .real(g.agreement, digits: 3)]
+                    + g.labelShares.map { .real($0, digits: 3) }
+            },
+            note: "A group's majority: the label most of its annotators gave an item (ties broken as cleanlab breaks them), on the items "
+                + "it labelled; majority = consensus: the share of those items where it is the \(methodName) consensus of all annotators. "
+                + "Groups whose majorities differ label the same items differently; on a subjective task that can be a difference "
+                + "of perspective rather than of care.")
     }
 
     /// Every annotated sample, as `--out` writes it.

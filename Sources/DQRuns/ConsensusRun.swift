@@ -21,11 +21,15 @@ package enum ConsensusRun {
         /// Save the consensus as a new dataset of this name.
         package var saveAs: String?
         package var top = 20
+        /// An annotator attribute (`dq ingest --annotator-meta`): each group's own majority too.
+        package var by: String?
 
         package init() {}
 
-        package init(dataset: String?, splits: [String]?, method: Consensus.Method?, probs: String?, pviRun: Int64?, saveAs: String?, top: Int) {
+        package init(dataset: String?, splits: [String]?, method: Consensus.Method?, probs: String?, pviRun: Int64?, saveAs: String?, top: Int,
+                     by: String? = nil) {
             (self.dataset, self.splits, self.method, self.probs, self.pviRun, self.saveAs, self.top) = (dataset, splits, method, probs, pviRun, saveAs, top)
+            self.by = by
         }
 
         package func validate() throws(OptionError) {
@@ -52,6 +56,35 @@ package enum ConsensusRun {
         package var savedAs: String?
         package var top: Int
         package var probabilitiesFrom: String?
+        /// With `by`: the attribute, and each group's majority against the consensus.
+        package var groups: (attribute: String, groups: [Group])?
+    }
+
+    /// A group of annotators sharing an attribute value, and the majority of their own labels.
+    package struct Group: Sendable {
+        package var value: String
+        package var annotators: Int
+        /// Items the group labelled, and the share whose group majority is the consensus.
+        package var items: Int
+        package var agreement: Double
+        /// Each label's share of the group's majorities.
+        package var labelShares: [Double]
+    }
+
+    /// Each group's majority vote (cleanlab's tie-breaking) on the items it labelled, against
+    /// the consensus of all annotators.
+    static func groupConsensus(_ matrix: AnnotationMatrix, values: [String?], consensus: [Int]) -> [Group] {
+        Set(values.compactMap { $0 }).sorted().map { value in
+            let members = Set(values.indices.filter { values[$0] == value }.map(Int32.init))
+            let sub = matrix.restricted(to: members)
+            let vote = Consensus.majorityVote(sub)
+            let items = (0..<sub.itemCount).filter { sub.count($0) > 0 }
+            var counts = [Int](repeating: 0, count: matrix.labelCount)
+            for i in items { counts[vote[i]] += 1 }
+            let share = { (count: Int) in items.isEmpty ? Double.nan : Double(count) / Double(items.count) }
+            return Group(value: value, annotators: members.count, items: items.count, agreement: share(items.count { vote[$0] == consensus[$0] }),
+                         labelShares: counts.map(share))
+        }
     }
 
     package static func run(store: Store, options: Options, observer: RunObserver = .silent) throws -> Outcome {
@@ -59,8 +92,10 @@ package enum ConsensusRun {
         let dataset = try store.resolve(DatasetSelection(name: options.dataset, splits: options.splits))
         let (datasetID, name) = (dataset.id, dataset.name)
         var data = try AnnotatedSamples(store: store, dataset: datasetID, name: name, splits: dataset.splits)
+        let groupValues = try options.by.map { try AgreementRun.annotatorGroups(store: store, dataset: datasetID, name: name, annotators: data.stored.annotators, by: $0) }
         let method = options.method ?? (options.probs != nil || options.pviRun != nil ? .crowdlab : .dawidSkene)
         var parameters = ConsensusParameters(method: method, splits: options.splits, labels: data.stored.labels, savedAs: options.saveAs)
+        parameters.by = options.by
         if let saveAs = options.saveAs, try store.datasetID(named: saveAs) != nil { throw StoreError.datasetExists(saveAs) }
 
         // CROWDLAB's probabilities, over the labels in their column order.
@@ -120,7 +155,8 @@ package enum ConsensusRun {
         }
         return Outcome(run: run, dataset: name, method: method, result: result, labels: labels, annotators: data.stored.annotators,
                        samples: data.samples, annotations: data,
-                       savedAs: options.saveAs, top: options.top, probabilitiesFrom: probabilitiesFrom)
+                       savedAs: options.saveAs, top: options.top, probabilitiesFrom: probabilitiesFrom,
+                       groups: options.by.flatMap { by in groupValues.map { (by, groupConsensus(matrix, values: $0, consensus: result.label)) } })
     }
 
     /// CROWDLAB's probabilities for each annotated sample, from `--probs` or a PVI run, with

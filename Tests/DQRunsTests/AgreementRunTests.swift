@@ -148,6 +148,17 @@ private func diagnosesStore() throws -> Store {
     #expect(table.rows.map { $0[0] } == [.text("Conservative_Male"), .text("Liberal_Female")])
     #expect(table.rows[0][1] == .text("c1, c2") && table.rows[0][2] == .int(40))
     #expect(try store.run(outcome.run).parameters(AgreementParameters.self).by == "annotator_profile")
+    // Consensus by profile: each profile's own majority against the consensus of all four.
+    let consensus = try ConsensusRun.run(store: store, options: ConsensusRun.Options(dataset: "profiles", splits: nil, method: .majority, probs: nil,
+                                                                                   pviRun: nil, saveAs: nil, top: 5, by: "annotator_profile"))
+    let groups = try #require(consensus.groups)
+    #expect(groups.attribute == "annotator_profile" && groups.groups.map(\.value) == ["Conservative_Male", "Liberal_Female"])
+    #expect(groups.groups.allSatisfy { $0.annotators == 2 && $0.items == 20 })
+    // The liberal pair says yes on the 7 items whose number is a multiple of 3; the consensus agrees on those 7 and on the 7 odd others (3 of 4 say no).
+    let liberal = groups.groups[1]
+    #expect(consensus.labels.firstIndex(of: "yes").map { liberal.labelShares[$0] } == 0.35 && liberal.agreement >= 0.7, "\(liberal)")
+    #expect(consensus.tables.contains { $0.name == "consensus_by" })
+    #expect(try store.run(consensus.run).parameters(ConsensusParameters.self).by == "annotator_profile")
     options.by = "age"
     #expect(throws: OptionError("{by} age: no annotator of profiles has that attribute (known: annotator_profile)")) {
         try AgreementRun.run(store: store, options: options)

@@ -23,10 +23,11 @@ struct ConsensusCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: ArgumentHelp("CROWDLAB: the `dq pvi` run whose probabilities to use. Default: the dataset's latest.", valueName: "run")) var pviRun: Int64?
     @Option(help: ArgumentHelp("Save the consensus as a new dataset of this name.", valueName: "name")) var saveAs: String?
     @Option(help: "How many items to list.") var top = ConsensusRun.Options().top
+    @Option(help: ArgumentHelp("Also each group of annotators' own majority, by this attribute (dq ingest --annotator-meta).", valueName: "attribute")) var by: String?
     @OptionGroup var output: SampleOutputOptions
 
     var options: ConsensusRun.Options {
-        ConsensusRun.Options(dataset: data.dataset, splits: data.selection.splits, method: method, probs: probs, pviRun: pviRun, saveAs: saveAs, top: top)
+        ConsensusRun.Options(dataset: data.dataset, splits: data.selection.splits, method: method, probs: probs, pviRun: pviRun, saveAs: saveAs, top: top, by: by)
     }
 
     func validate() throws { try Flags.check(options.validate) }
