@@ -70,6 +70,8 @@ package enum ExportRun {
         package var bytes: [UInt8]
         package var samples: Int
         package var corrected: Int
+        /// With indicators: the 0/1 columns, one per label, for `dq ingest --label-columns`.
+        package var labelColumns: [String]?
         /// The bytes as text (CSV).
         package var csv: String { String(decoding: bytes, as: UTF8.self) }
     }
@@ -78,15 +80,19 @@ package enum ExportRun {
     /// asks for (given, or current: with every imported correction, and then, when there is a
     /// correction, the given label and whether it was corrected beside each). `format` nil: the
     /// one `path`'s extension implies.
-    package static func dataset(store: Store, dataset selection: DatasetSelection, format: DatasetFormat?, path: String) throws -> DatasetFile {
-        try dataset(store: store, dataset: selection, format: format ?? DatasetFormat(path: path))
+    package static func dataset(store: Store, dataset selection: DatasetSelection, format: DatasetFormat?, path: String,
+                                indicators: Bool = false) throws -> DatasetFile {
+        try dataset(store: store, dataset: selection, format: format ?? DatasetFormat(path: path), indicators: indicators)
     }
 
-    package static func dataset(store: Store, dataset selection: DatasetSelection, format: DatasetFormat = .csv) throws -> DatasetFile {
+    /// `indicators`: multi-label data as one 0/1 column per label instead of the label list.
+    package static func dataset(store: Store, dataset selection: DatasetSelection, format: DatasetFormat = .csv, indicators: Bool = false) throws -> DatasetFile {
         let dataset = try store.resolve(selection)
+        let labels = indicators ? try store.labels(dataset: dataset.id).sorted() : nil
+        if indicators, try !store.isMultiLabel(dataset: dataset.id) { throw OptionError("{indicators} is for multi-label data; \(dataset.name) has one label per sample") }
         let corrected = dataset.relabelled
         let samples = try store.samples(dataset: dataset.id, splits: dataset.splits)
-        let table = table(samples, corrected: dataset.labelVersion == nil ? nil : corrected)
+        let table = table(samples, corrected: dataset.labelVersion == nil ? nil : corrected, indicators: labels)
         let bytes: [UInt8]
         switch format {
         case .csv:
@@ -104,7 +110,10 @@ package enum ExportRun {
                 }
             })
         }
-        return DatasetFile(bytes: bytes, samples: samples.count, corrected: samples.filter { corrected[$0.id] != nil }.count)
+        // The indicator columns follow id, split, text and text_pair.
+        let start = (table.columns.firstIndex(of: "text_pair") ?? 2) + 1
+        return DatasetFile(bytes: bytes, samples: samples.count, corrected: samples.filter { corrected[$0.id] != nil }.count,
+                           labelColumns: labels.map { Array(table.columns[start..<(start + $0.count)]) })
     }
 
     /// Samples as the dataset CSV, a file `dq ingest` reads back as the same samples: id (the
@@ -112,10 +121,14 @@ package enum ExportRun {
     /// text, text_pair (only when some sample is a pair: `dq ingest` reads an empty text pair as
     /// a bad row), label, then one column per metadata key (strings as they are, other values
     /// as JSON; a key that is one of these column names gets the prefix `meta_`). With
-    /// `corrected` labels, label is the current label, then given_label and corrected.
-    package static func table(_ samples: [Sample], corrected: [Int64: String]?) -> Table {
+    /// `corrected` labels, label is the current label, then given_label and corrected. With
+    /// `indicators` (a multi-label dataset's labels), one 0/1 column per label, named after
+    /// it, takes the place of label.
+    package static func table(_ samples: [Sample], corrected: [Int64: String]?, indicators: [String]? = nil) -> Table {
         let pairs = samples.contains { $0.textPair != nil }
-        var columns = ["id", "split", "text"] + (pairs ? ["text_pair"] : []) + ["label"]
+        let base = ["id", "split", "text"] + (pairs ? ["text_pair"] : [])
+        let indicatorColumns = indicators?.map { base.contains($0) || ["given_label", "corrected"].contains($0) ? "label_" + $0 : $0 }
+        var columns = base + (indicatorColumns ?? ["label"])
         if corrected != nil { columns += ["given_label", "corrected"] }
         // Metadata keys in order of first appearance.
         var keys: [String] = [], seen: Set<String> = []
@@ -127,8 +140,10 @@ package enum ExportRun {
         let reserved = Set(columns)
         columns += keys.map { reserved.contains($0) ? "meta_" + $0 : $0 }
         return Table(name: "dataset", title: "", columns: columns, rows: zip(samples, metadata).map { s, meta in
+            let label = corrected?[s.id] ?? s.label
+            let members = Set(label.split(separator: ";").map(String.init))
             var row: [Cell] = [.optional(s.externalID), .text(s.split), .text(s.text)] + (pairs ? [.optional(s.textPair)] : [])
-                + [.text(corrected?[s.id] ?? s.label)]
+                + (indicators.map { $0.map { .text(members.contains($0) ? "1" : "0") } } ?? [.text(label)])
             if let corrected { row += [.text(s.label), .text(corrected[s.id] == nil ? "false" : "true")] }
             return row + keys.map { key in
                 switch meta[key] {

@@ -209,6 +209,26 @@ import DQText
     #expect(fromIndicators.count == 40 && fromIndicators == fromJoined)
     #expect(fromIndicators["2018-En-02590"] == "joy;love;optimism")
 
+    // Back out as indicator columns, and in again: the same label sets (labels absent from every
+    // sample of the 40 have no column, as the store knows only the labels that occur).
+    let exported = try ExportRun.dataset(store: store, dataset: DatasetSelection(name: "ec"), indicators: true)
+    let columns = try #require(exported.labelColumns)
+    #expect(exported.csv.hasPrefix("id,split,text," + columns.joined(separator: ",") + "\n") && columns == columns.sorted() && columns.contains("joy"))
+    let back = scratchPath("indicators-back.csv")
+    try exported.csv.write(toFile: back, atomically: true, encoding: .utf8)
+    var again = IngestRun.Options()
+    (again.dataset, again.labelColumns) = ("back", columns)
+    _ = try IngestRun.run(store: store, files: [back], options: again)
+    #expect(try labelSets("back") == fromIndicators)
+    #expect(throws: OptionError("{indicators} is for multi-label data; single has one label per sample")) {
+        let single = scratchPath("single-label.csv")
+        try "text,label\na,x\nb,y\n".write(toFile: single, atomically: true, encoding: .utf8)
+        var options = IngestRun.Options()
+        options.dataset = "single"
+        _ = try IngestRun.run(store: store, files: [single], options: options)
+        _ = try ExportRun.dataset(store: store, dataset: DatasetSelection(name: "single"), indicators: true)
+    }
+
     // By prefix: columns e_anger, e_joy, … name the labels anger, joy, ….
     let prefixed = scratchPath("prefixed.csv")
     try "text,e_anger,e_joy\nso angry,1,0\nso happy,0,1\nboth,1,1\nneither,0,0\nbad cell,2,0\n".write(toFile: prefixed, atomically: true, encoding: .utf8)

@@ -55,12 +55,14 @@ struct ExportDataset: ParsableCommand {
     @OptionGroup var selection: DatasetOptions
     @Option(help: ArgumentHelp("csv or parquet. Default: from --out's extension (.parquet, .pq), else csv.", valueName: "format")) var format: ExportRun.DatasetFormat?
     @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
+    @Flag(help: "Multi-label data: one 0/1 column per label instead of the label list (as SemEval E-c ships).") var indicators = false
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
     func run() throws {
-        let file = try ExportRun.dataset(store: try selection.open(), dataset: selection.selection, format: format, path: out)
+        let file = try ExportRun.dataset(store: try selection.open(), dataset: selection.selection, format: format, path: out, indicators: indicators)
         try OutputFiles.write(bytes: Data(file.bytes), to: out)
-        Terminal.note("wrote \(file.samples) samples (\(file.corrected) with corrected labels) to \(out)")
+        Terminal.note("wrote \(file.samples) samples (\(file.corrected) with corrected labels) to \(out)"
+                      + (file.labelColumns.map { "; read it back with: dq ingest \(out.shellQuoted) --label-columns \($0.joined(separator: ",").shellQuoted) --all-meta" } ?? ""))
     }
 }
