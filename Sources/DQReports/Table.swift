@@ -16,6 +16,15 @@ package struct Table: Sendable {
         self.rows = rows
         self.note = note
     }
+
+    /// The table without the columns named `names`.
+    package func without(_ names: Set<String>) -> Table {
+        let kept = columns.indices.filter { !names.contains(columns[$0]) }
+        var table = self
+        table.columns = kept.map { columns[$0] }
+        table.rows = rows.map { row in kept.map { row[$0] } }
+        return table
+    }
 }
 
 /// One value of a table.

@@ -55,7 +55,8 @@ struct OutputOptions: ParsableArguments {
 struct SampleOutputOptions: ParsableArguments {
     @Option(help: "How to print the summary tables: table, csv or json.") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Print only this summary table.", valueName: "name")) var table: String?
-    @Option(help: ArgumentHelp("Write every sample's results to this file (CSV, or JSON when it ends in .json).", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp("Write every sample's results to this file (CSV, or JSON when it ends in .json), with each sample's text.", valueName: "file")) var out: String?
+    @Flag(help: "Leave the text and text_pair columns out of --out's file.") var noText = false
 
     func validate() throws { try OutputCheck.check(out, option: "--out") }
 
@@ -63,7 +64,7 @@ struct SampleOutputOptions: ParsableArguments {
     func emit(_ tables: [Table], samples: Table) throws {
         try TableOutput(format: format, table: table).emit(tables).forEach(Terminal.note)
         guard let out else { return }
-        try TableOutput(format: out.hasSuffix(".json") ? .json : .csv, out: out).emit([samples]).forEach(Terminal.note)
+        try TableOutput(format: out.hasSuffix(".json") ? .json : .csv, out: out).emit([noText ? samples.without(["text", "text_pair"]) : samples]).forEach(Terminal.note)
     }
 }
 

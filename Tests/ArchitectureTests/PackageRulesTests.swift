@@ -45,10 +45,12 @@ private let targets = { () -> [PackageRules.Target] in
     }
 }
 
-/// Raised from 1,100 to 1,150 for `dq check`; the next command makes room.
-@Test func theCommandLineHoldsUnder1150Lines() throws {
+/// Raised from 1,100 to 1,150 for `dq check`, and to 1,175 for flags (`--quiet`, `--verbose`,
+/// `--reviews`, `--indicators`, `--no-text`, `--by` on consensus, each command's own `--model`
+/// help) once notes and checks had moved into the runs to make room; the next command makes room.
+@Test func theCommandLineHoldsUnder1175Lines() throws {
     let lines = try swiftFiles(under: "Sources/dq").reduce(0) { $0 + $1.source.split(separator: "\n", omittingEmptySubsequences: false).count - 1 }
-    #expect(lines > 500 && lines < 1150, "Sources/dq holds \(lines) lines: it names flags and renders, and the runs do the rest")
+    #expect(lines > 500 && lines < 1175, "Sources/dq holds \(lines) lines: it names flags and renders, and the runs do the rest")
 }
 
 /// A command's outputs (`--out`, `--plot`, the report, the review file) go through

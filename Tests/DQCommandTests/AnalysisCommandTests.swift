@@ -16,6 +16,9 @@ import DQText
     let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
     #expect(lines.first == "id,label,predicted,p_input,p_null,H_yb,H_yx,PVI,correct,fold,text")
     #expect(lines.count == 401)
+    let bare = scratchPath("pvi-bare.csv")
+    #expect(try dq(["pvi", "--model", "bow", "--folds", "2", "--db", db, "--out", bare, "--no-text"]).status == 0)
+    #expect(try String(contentsOfFile: bare, encoding: .utf8).split(separator: "\n").first == "id,label,predicted,p_input,p_null,H_yb,H_yx,PVI,correct,fold")
     let json = try JSONValue.parse(try dq(["pvi", "--model", "bow", "--null", "prior", "--folds", "2", "--db", db, "--format", "json"]).stdout)
     #expect(json["v_information"]?[0]?["group"] == .string("all"))
 }
