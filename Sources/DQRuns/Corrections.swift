@@ -40,7 +40,7 @@ package enum CorrectionsRun {
     package static func run(store: Store, file: String, dataset selection: DatasetSelection, annotator: String?) throws -> Outcome {
         let dataset = try store.resolve(DatasetSelection(name: selection.name))
         let lowercased = file.lowercased()
-        let entries = lowercased.hasSuffix(".json") ? try LabelStudio.readReviews(path: file)
+        let entries = lowercased.hasSuffix(".json") ? try readJSON(file)
             : lowercased.hasSuffix(".jsonl") ? try Doccano.readReviews(path: file) : try readCSV(file)
         // A display id may name several samples (a file that repeats an id with another text);
         // `#` and the store id always names one.
@@ -49,7 +49,7 @@ package enum CorrectionsRun {
             byID[sample.displayID, default: []].append(sample.id)
             if sample.externalID != nil { byID["#\(sample.id)"] = [sample.id] }
         }
-        var seen: [Int64: String] = [:]
+        var seen: [String: String] = [:]  // sample and reviewer → where
         let labels = Set(try store.labels(dataset: dataset.id))
         // Multi-label data: a corrected label is a list, a;b, stored as ingest stores lists (sorted).
         let multiLabel = try store.isMultiLabel(dataset: dataset.id)
@@ -64,7 +64,8 @@ package enum CorrectionsRun {
                 problems.append("\(entry.location): id \(entry.id) names \(ids.count) samples of \(dataset.name) (\(ids.map { "#\($0)" }.joined(separator: ", "))); write one of those ids instead")
                 continue
             }
-            if let earlier = seen.updateValue(entry.location, forKey: id) {
+            // Several reviewers of a sample may share a file (an Argilla export); one reviewer, once.
+            if let earlier = seen.updateValue(entry.location, forKey: "\(id)\u{0}\(entry.annotator ?? annotator ?? "")") {
                 problems.append("\(entry.location): sample \(entry.id) is corrected twice in this file (also at \(earlier))")
                 continue
             }
@@ -89,12 +90,19 @@ package enum CorrectionsRun {
         let disagreements = corrections.compactMap { c -> String? in
             let reviewer = c.annotator ?? annotator ?? "(unnamed)"
             let others = (decided[c.sampleID] ?? [:]).filter { $0.key != reviewer && $0.value != c.newLabel }.sorted { $0.key < $1.key }
+            decided[c.sampleID, default: [:]][reviewer] = c.newLabel  // reviewers later in this file see this one
             guard !others.isEmpty else { return nil }
             return "\(names[c.sampleID] ?? "#\(c.sampleID)") (" + (others.map { "\($0.key): \($0.value)" } + ["\(reviewer): \(c.newLabel)"]).joined(separator: "; ") + ")"
         }
         let (applied, kept) = try store.importCorrections(corrections, dataset: dataset.id, file: file, annotator: annotator)
         return Outcome(read: entries.count, applied: applied, kept: kept, dataset: dataset.name,
                        reviewedBefore: corrections.count { earlier.contains($0.sampleID) }, disagreements: disagreements)
+    }
+
+    /// A JSON export: Argilla's records, or Label Studio's tasks.
+    static func readJSON(_ file: String) throws -> [ReviewedLabel] {
+        let root = try Argilla.parse(file)
+        return Argilla.isExport(root) ? try Argilla.readReviews(path: file, root: root) : try LabelStudio.readReviews(path: file)
     }
 
     /// Undoes the formula neutralisation of `CSVCell.escape`, which spreadsheets may or may not

@@ -5,7 +5,7 @@ import DQText
 /// Files for annotators' tools, and the dataset as CSV (`dq export`).
 package enum ExportRun {
     /// The formats annotators' tools read.
-    package enum AnnotationFormat: String, CaseIterable, Sendable { case csv, labelstudio, doccano }
+    package enum AnnotationFormat: String, CaseIterable, Sendable { case csv, labelstudio, doccano, argilla }
 
     package struct SuspectsFile: Sendable {
         /// The file's content.
@@ -51,6 +51,8 @@ package enum ExportRun {
             text = LabelStudio.tasks(suspects.map(\.task), modelVersion: "dq suspects run \(run.id)")
         case .doccano:
             text = Doccano.lines(suspects.map(\.task))
+        case .argilla:
+            text = Argilla.records(suspects.map(\.task), agent: "dq suspects run \(run.id)")
         }
         return SuspectsFile(text: text, count: suspects.count, run: run.id, runDescribed: run.described, reviewedLeftOut: before - rows.count)
     }

@@ -42,7 +42,7 @@ extension SuspectsRun.Outcome {
                         + "its leave-one-out calibration error is \(c.error.formatted(digits: 3)). "
                 } ?? "")
                 + (missing.isEmpty ? "" : "Not run yet: \(missing.map(\.rawValue).joined(separator: ", ")). ")
-                + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano --out FILE")
+                + "Hand them to annotators: dq export suspects --format csv|labelstudio|doccano|argilla --out FILE")
     }
 
     /// What the reviews of the latest audit sample say, when there is one.

@@ -115,3 +115,48 @@ import DQText
         try AgreementRun.run(store: fresh, options: AgreementRun.Options(dataset: "reviews", splits: nil, resamples: 0, level: 0.95, seed: 1, top: 5, reviews: true))
     }
 }
+
+/// Argilla: dq's records are what Argilla's own `Record.from_dict` read to make
+/// Fixtures/argilla/reviewed.json (make_reviewed.py, argilla 2.8.0), and that export's responses
+/// come back as one review per user: alice's and bob's, bob's disagreement on the second record
+/// named, both kept, and the reviewers measurable.
+@Test func argillaRecordsGoOutAndEveryUsersResponseComesBack() throws {
+    let store = try reviewsStore()
+    _ = try PVIRun.run(store: store, dataset: reviews, options: bowOptions())
+    _ = try SuspectsRun.run(store: store, dataset: reviews, options: SuspectsRun.Options(top: 4, all: false))
+    let exported = try JSONValue.parse(try ExportRun.suspects(store: store, dataset: reviews, run: nil, top: nil, format: .argilla).text)
+    let written = try JSONValue.parse(try String(contentsOfFile: fixture("argilla/records.json"), encoding: .utf8))
+    func summary(_ records: JSONValue) -> [String] {
+        guard case .array(let list) = records else { return [] }
+        return list.map { r in
+            [r["id"], r["fields"]?["text"], r["metadata"]?["dq_id"], r["metadata"]?["given_label"], r["suggestions"]?["label"]?["value"]]
+                .map { $0?.scalarText ?? "-" }.joined(separator: "|")
+        }
+    }
+    #expect(summary(exported) == summary(written) && summary(exported).count == 4, "regenerate Fixtures/argilla (README) when the export changes")
+
+    let outcome = try CorrectionsRun.run(store: store, file: fixture("argilla/reviewed.json"), dataset: reviews, annotator: nil)
+    #expect(outcome.read == 8)
+    let (alice, bob) = ("5a1ce000-0000-4000-8000-000000000001", "b0b00000-0000-4000-8000-000000000002")
+    guard case .array(let reviewed) = try JSONValue.parse(try String(contentsOfFile: fixture("argilla/reviewed.json"), encoding: .utf8)) else { return }
+    let second = reviewed[1]
+    let (id, given, suggested) = (second["metadata"]!["dq_id"]!.scalarText!, second["metadata"]!["given_label"]!.scalarText!,
+                                  second["suggestions"]!["label"]!["value"]!.scalarText!)
+    #expect(outcome.disagreements == ["\(id) (\(alice): \(suggested); \(bob): \(given))"])
+    let history = try store.correctionHistory(dataset: try store.requireDataset("reviews"))
+    #expect(history.count == 8 && Set(history.compactMap(\.annotator)) == [alice, bob])
+    var options = AgreementRun.Options()
+    (options.dataset, options.resamples, options.reviews) = ("reviews", 0, true)
+    #expect(try AgreementRun.run(store: store, options: options).annotators == [alice, bob])
+
+    // A response whose label the dataset lacks: its JSON path, nothing applied.
+    let bad = scratchPath("argilla-bad.json")
+    try ##"[{"id": "#1", "fields": {"text": "x"}, "responses": {"label": [{"value": "neutral", "user_id": "u"}]}}]"##
+        .write(toFile: bad, atomically: true, encoding: .utf8)
+    do {
+        _ = try CorrectionsRun.run(store: store, file: bad, dataset: reviews, annotator: nil)
+        Issue.record("an unknown label was applied")
+    } catch let error as InputError {
+        #expect("\(error)".contains("$[0].responses.label[0]: 'neutral' is not a label of reviews"), "\(error)")
+    }
+}

@@ -7,9 +7,10 @@ struct Corrections: ParsableCommand {
 }
 
 struct CorrectionsImport: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Apply the labels annotators chose: a filled CSV from `dq export suspects` or a Label Studio export.", discussion: """
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Apply the labels annotators chose: a filled CSV from `dq export suspects`, or a Label Studio, doccano or Argilla export.", discussion: """
         CSV: columns id and corrected_label (an optional annotator column names who); empty corrected_label rows are skipped. Label \
-        Studio (.json) and doccano (.jsonl) exports of tasks made by `dq export suspects`. Every id must be a sample of the dataset and \
+        Studio and Argilla (.json) and doccano (.jsonl) exports of tasks made by `dq export suspects` (Argilla: every user's response, \
+        each user a reviewer). Every id must be a sample of the dataset and \
         every label one of its labels, else nothing is applied. Ingested labels are never overwritten: each change is recorded (`dq \
         corrections list`). More: docs/commands/corrections.md.
 
@@ -18,7 +19,7 @@ struct CorrectionsImport: ParsableCommand {
           dq corrections import label-studio-export.json
         """)
 
-    @Argument(help: ArgumentHelp("The filled CSV or Label Studio JSON export.", valueName: "file")) var file: String
+    @Argument(help: ArgumentHelp("The filled CSV, or the Label Studio or Argilla JSON export, or the doccano JSONL export.", valueName: "file")) var file: String
     @Option(help: "Who made the corrections (when the file does not say).") var annotator: String?
     @OptionGroup var selection: DatasetNameOptions
 

@@ -12,7 +12,7 @@ extension ExportRun.AnnotationFormat: ExpressibleByArgument {}
 extension ExportRun.DatasetFormat: ExpressibleByArgument {}
 
 struct ExportSuspects: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "suspects", abstract: "Write the latest `dq suspects` list for review: CSV, Label Studio tasks or doccano JSONL.", discussion: """
+    static let configuration = CommandConfiguration(commandName: "suspects", abstract: "Write the latest `dq suspects` list for review: CSV, Label Studio tasks, doccano JSONL or Argilla records.", discussion: """
         csv: id, text, text_pair, given_label, suggested_label, reasons, score and an empty corrected_label column to fill in (cells a \
         spreadsheet would run as formulas are prefixed with '). Bring the corrections back with `dq corrections import FILE`. \
         More: docs/commands/export.md.
@@ -20,10 +20,11 @@ struct ExportSuspects: ParsableCommand {
         Examples:
           dq export suspects --format csv --out review.csv
           dq export suspects --format labelstudio --top 200 --out tasks.json
+          dq export suspects --format argilla --out records.json
         """)
 
     @OptionGroup var selection: DatasetOptions
-    @Option(help: "csv, labelstudio or doccano.") var format: ExportRun.AnnotationFormat = .csv
+    @Option(help: "csv, labelstudio, doccano or argilla.") var format: ExportRun.AnnotationFormat = .csv
     @Option(help: ArgumentHelp("The file to write.", valueName: "file")) var out: String
     @Option(help: "Only the first N suspects.") var top: Int?
     @Option(name: .customLong("run"), help: "The `dq suspects` run. Default: the dataset's latest.") var suspectsRun: Int64?
