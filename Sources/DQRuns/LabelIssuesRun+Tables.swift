@@ -98,14 +98,14 @@ extension LabelIssuesRun.MultiLabelOutcome {
         guard !weak.isEmpty else { return nil }
         return "Warning: the issues of \(weak.map { labels[$0] }.joined(separator: ", ")) reach half of the samples on the label's rarer side "
             + "(with it or without it): its model cannot tell the label from its absence, so these flags are mostly its confusion, not label "
-            + "errors (\(result.ranked.count) of \(ids.count) samples flagged in all). Check each label's model (dq pvi --table "
+            + "errors (\(result.ranked.count.formatted(thousands: true)) of \(ids.count.formatted(thousands: true)) samples flagged in all). Check each label's model (dq pvi --table "
             + "v_information_labels) before reviewing, or review the top of the list only. "
     }
 
     package func tables(top: Int) -> [Table] {
         let n = ids.count
         let perLabel = Table(
-            name: "label_issues_labels", title: "Multi-label confident learning, run \(run): \(result.ranked.count) of \(n) samples flagged",
+            name: "label_issues_labels", title: "Multi-label confident learning, run \(run): \(result.ranked.count.formatted(thousands: true)) of \(n.formatted(thousands: true)) samples flagged",
             columns: ["label", "samples with it", "issues", "given no, true yes", "given yes, true no"],
             rows: labels.indices.map { k in
                 let joint = result.confidentJoints[k]
