@@ -12,10 +12,17 @@ private struct Golden: Decodable {
         var probabilities_first_20: [[Double]]
         var intercept: [Double]
     }
+    struct Binary: Decodable {
+        var labels: [String]
+        /// Positions among the first `rows` questions.
+        var rows: [Int]
+        var fits: [Fit]
+    }
     var rows: Int
     var dimension: Int
     var labels: [String]
     var fits: [Fit]
+    var binary: Binary
 
     static func load(file: String = #filePath) throws -> Golden {
         let url = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("Golden/softmax_regression_golden.json")
@@ -46,6 +53,29 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
         let fit = SoftmaxRegression.fit(features: features, labels: labels, classes: golden.labels.count,
                                         dimension: golden.dimension, options: options)
         // Same objective, so the same optimum (the problem is strictly convex in W).
+        #expect(abs(fit.objective - reference.objective) <= 1e-6 * reference.objective, "C=\(reference.C): \(fit.objective) vs \(reference.objective)")
+        for (i, want) in reference.probabilities_first_20.enumerated() {
+            let got = fit.model.probabilities(features[i])
+            for (a, b) in zip(got, want) { #expect(abs(a - b) < 1e-5, "C=\(reference.C) row \(i)") }
+        }
+    }
+}
+
+/// Two labels: dq's two penalised weight vectors at l2 equal scikit-learn's one vector at
+/// C = 2 / (l2 n): the default l2 = 1/n is C = 2 (docs/methods.md). Same objective, same
+/// probabilities.
+@Test func binaryBowEqualsScikitLearnAtTwiceC() throws {
+    let golden = try Golden.load()
+    let rows = try trec(golden.rows)
+    let hashing = HashedNGrams(dimension: golden.dimension, maxN: 2)
+    let features = golden.binary.rows.map { hashing.features(rows[$0].0) }
+    let labels = golden.binary.rows.map { golden.binary.labels.firstIndex(of: rows[$0].1)! }
+    #expect(golden.binary.fits.first.map { abs($0.l2 - 1 / Double(features.count)) < 1e-15 } == true, "C = 2 is dq's default λ = 1/n")
+    for reference in golden.binary.fits {
+        var options = SoftmaxRegression.Options(l2: reference.l2)
+        options.solver.gradientTolerance = 1e-9
+        options.solver.relativeDecreaseTolerance = 0
+        let fit = SoftmaxRegression.fit(features: features, labels: labels, classes: 2, dimension: golden.dimension, options: options)
         #expect(abs(fit.objective - reference.objective) <= 1e-6 * reference.objective, "C=\(reference.C): \(fit.objective) vs \(reference.objective)")
         for (i, want) in reference.probabilities_first_20.enumerated() {
             let got = fit.model.probabilities(features[i])
