@@ -44,6 +44,8 @@ package enum IngestRun {
         package var annotationTime: String?
         /// Long format: columns describing each row's annotator (a profile), kept per annotator.
         package var annotatorMeta: [String]?
+        /// Long format: columns describing each annotation (ConvAbuse's abuse types), kept per annotation.
+        package var annotationMeta: [String]?
         /// Stop at the first bad row and store nothing from that file.
         package var strict = false
 
@@ -67,6 +69,10 @@ package enum IngestRun {
             }
             if annotationTime != nil && annotator == nil { throw OptionError("{annotationTime} goes with {annotator} (long format)") }
             if annotatorMeta != nil && annotator == nil { throw OptionError("{annotatorMeta} goes with {annotator} (long format: one row per annotation)") }
+            if annotationMeta != nil && annotator == nil { throw OptionError("{annotationMeta} goes with {annotator} (long format: one row per annotation)") }
+            if let both = annotationMeta?.first(where: { annotatorMeta?.contains($0) == true }) {
+                throw OptionError("{annotatorMeta} and {annotationMeta} both name '\(both)'; a column describes the annotator or the annotation")
+            }
             if labelColumns != nil || labelPrefix != nil {
                 if label != nil { throw OptionError("give {label} (one column of labels) or {labelColumns}/{labelPrefix} (a 0/1 column per label), not both") }
                 if labelColumns?.isEmpty == true { throw OptionError("{labelColumns} names no column; give the labels' columns, a,b,c") }
@@ -87,8 +93,10 @@ package enum IngestRun {
             (columns.labelColumns, columns.labelPrefix) = (labelColumns ?? [], labelPrefix)
             columns.split = splitColumn
             columns.meta += (annotatorMeta ?? []).filter { !columns.meta.contains($0) }
+            columns.meta += (annotationMeta ?? []).filter { !columns.meta.contains($0) }
             var options = IngestOptions(dataset: dataset, split: split ?? "train", format: format, columns: columns, strict: strict)
             options.annotatorMeta = annotatorMeta ?? []
+            options.annotationMeta = annotationMeta ?? []
             options.recogniseSplitColumn = split == nil && splitColumn == nil
             return options
         }

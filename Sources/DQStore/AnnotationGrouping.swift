@@ -29,6 +29,8 @@ final class AnnotationGrouping: @unchecked Sendable {
         var label: Int32
         var line: Int32
         var time: String?
+        /// The annotation's own metadata (`annotationMeta`), a JSON object.
+        var metadata: String?
     }
 
     struct Chunk {
@@ -70,6 +72,7 @@ final class AnnotationGrouping: @unchecked Sendable {
     private(set) var varyingAttribute: IngestSummary.VaryingMetadata?
     private var attributeLines: [String: Int] = [:]
     private let annotatorMeta: Set<String>
+    private let annotationMeta: Set<String>
     private var emptyAnnotatorRows = 0
     private var rowsRead = 0
     private(set) var describedColumns: JSONValue
@@ -84,9 +87,10 @@ final class AnnotationGrouping: @unchecked Sendable {
     /// The hand-over between the threads.
     private let handOff: ThreadHandOff<Chunk>
 
-    init(source: Source, stored: StoredItems, file: String, format: InputFormat, strict: Bool, annotatorMeta: [String] = [],
+    init(source: Source, stored: StoredItems, file: String, format: InputFormat, strict: Bool, annotatorMeta: [String] = [], annotationMeta: [String] = [],
          batchSize: Int = 4096, capacity: Int = 4) {
         self.annotatorMeta = Set(annotatorMeta)
+        self.annotationMeta = Set(annotationMeta)
         self.stored = stored
         self.file = file
         self.format = format
@@ -163,8 +167,16 @@ final class AnnotationGrouping: @unchecked Sendable {
                     continue
                 }
                 guard let annotatorName = string(.annotator, row), let labelName = string(.label, row) else { continue }
-                // Annotator attributes leave the sample's metadata and stay with the annotator.
+                // Annotator attributes leave the sample's metadata and stay with the annotator;
+                // an annotation's own metadata stays with the annotation.
                 var metadataText = string(.metadata, row)
+                var annotationText: String?
+                if !annotationMeta.isEmpty, let text = metadataText, case .object(let members)? = try? JSONValue.parse(text) {
+                    let mine = members.filter { annotationMeta.contains($0.key) }
+                    let rest = members.filter { !annotationMeta.contains($0.key) }
+                    metadataText = rest.isEmpty ? nil : JSONValue.object(rest).jsonText
+                    annotationText = mine.isEmpty ? nil : JSONValue.object(mine).jsonText
+                }
                 if !annotatorMeta.isEmpty, let text = metadataText, case .object(let members)? = try? JSONValue.parse(text) {
                     let mine = members.filter { annotatorMeta.contains($0.key) }
                     let rest = members.filter { !annotatorMeta.contains($0.key) }
@@ -239,7 +251,7 @@ final class AnnotationGrouping: @unchecked Sendable {
                 }
                 itemAnnotations[item].append((annotator, label, Int32(line)))
                 chunk.records.append(Record(sampleID: itemSample[item], annotator: annotator, label: label, line: Int32(line),
-                                            time: string(.annotationTime, row)))
+                                            time: string(.annotationTime, row), metadata: annotationText))
             }
         }
         chunk.rowsRead = rowsRead

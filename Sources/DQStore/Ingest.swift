@@ -17,6 +17,9 @@ package struct IngestOptions: Sendable {
     /// Long format: metadata columns that describe the row's annotator (a profile), kept as the
     /// annotator's attributes instead of the sample's metadata; they must be in `columns.meta`.
     package var annotatorMeta: [String] = []
+    /// Long format: metadata columns that describe each annotation (they leave the sample's
+    /// metadata and are kept with the annotation).
+    package var annotationMeta: [String] = []
 
     package init(dataset: String? = nil, split: String = "train", format: InputFormat? = nil,
                 columns: ColumnRequest = ColumnRequest(), strict: Bool = false) {

@@ -340,6 +340,10 @@ enum Migrations {
         Migration(version: 18, name: "annotator attributes", sql: """
             ALTER TABLE annotators ADD COLUMN attributes TEXT;
             """),
+        // What is known about one annotation (ConvAbuse's abuse types per annotator): a JSON object.
+        Migration(version: 19, name: "annotation metadata", sql: """
+            ALTER TABLE annotations ADD COLUMN metadata TEXT;
+            """),
     ]
 
     /// Migration 14: the fusion an evaluate run kept in its summary as JSON keys

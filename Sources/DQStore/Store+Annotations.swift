@@ -78,12 +78,12 @@ extension Store {
             let insertAnnotator = try database.prepare("INSERT OR IGNORE INTO annotators (dataset_id, name) VALUES (?, ?)")
             let findAnnotator = try database.prepare("SELECT id FROM annotators WHERE dataset_id = ? AND name = ?")
             let insertAnnotation = try database.prepare(
-                "INSERT OR IGNORE INTO annotations (sample_id, annotator_id, label, annotated_at, ingest_id) VALUES (?, ?, ?, ?, ?)")
+                "INSERT OR IGNORE INTO annotations (sample_id, annotator_id, label, annotated_at, ingest_id, metadata) VALUES (?, ?, ?, ?, ?, ?)")
             let storedAnnotation = try database.prepare("SELECT label FROM annotations WHERE sample_id = ? AND annotator_id = ?")
             var rejects: [RejectedRow] = []
 
             let grouping = AnnotationGrouping(source: source, stored: stored, file: file, format: format, strict: options.strict,
-                                              annotatorMeta: options.annotatorMeta)
+                                              annotatorMeta: options.annotatorMeta, annotationMeta: options.annotationMeta)
             defer { grouping.stop() }
             while let chunk = try grouping.next() {
                 for name in chunk.newLabels {
@@ -120,6 +120,7 @@ extension Store {
                     try insertAnnotation.bind(label, at: 3)
                     try insertAnnotation.bind(record.time, at: 4)
                     try insertAnnotation.bind(ingestID, at: 5)
+                    try insertAnnotation.bind(record.metadata, at: 6)
                     try insertAnnotation.runToEnd()
                     summary.annotationsNew += 1
                 }
@@ -222,6 +223,19 @@ extension Store {
             }
         }
         return result
+    }
+
+    /// Each annotation's own metadata (`IngestOptions.annotationMeta`), by sample and annotator
+    /// name, for the annotations that have any.
+    package func annotationMetadata(dataset: Int64) throws -> [Int64: [String: String]] {
+        var out: [Int64: [String: String]] = [:]
+        for row in try database.rows("""
+            SELECT a.sample_id, n.name, a.metadata FROM annotations a JOIN annotators n ON n.id = a.annotator_id
+            WHERE n.dataset_id = ? AND a.metadata IS NOT NULL
+            """, [.integer(dataset)]) {
+            out[try row.int64(0), default: [:]][try row.string(1)] = try row.string(2)
+        }
+        return out
     }
 
     /// The number of annotations stored for a dataset.
@@ -342,8 +356,8 @@ extension Store {
                 SELECT ?, source_row, external_id, text, text_pair, coalesce(?, label), metadata FROM samples WHERE id = ?
                 """)
             let copyAnnotations = try database.prepare("""
-                INSERT INTO annotations (sample_id, annotator_id, label, annotated_at, ingest_id)
-                SELECT ?, m.id, a.label, a.annotated_at, ? FROM annotations a
+                INSERT INTO annotations (sample_id, annotator_id, label, annotated_at, ingest_id, metadata)
+                SELECT ?, m.id, a.label, a.annotated_at, ?, a.metadata FROM annotations a
                 JOIN annotators o ON o.id = a.annotator_id JOIN annotators m ON m.dataset_id = ? AND m.name = o.name
                 WHERE a.sample_id = ?
                 """)

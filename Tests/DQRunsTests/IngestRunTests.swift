@@ -304,3 +304,35 @@ import DQText
     named.split = "held-out"
     #expect(try IngestRun.run(store: store, files: [test], options: named).map { "\($0.dataset)/\($0.split)" } == ["trec/held-out"])
 }
+
+/// ConvAbuse-style rows (one per annotation, each with the annotator's own abuse types):
+/// `--annotation-meta abuse_types` keeps each row's value with its annotation, out of the
+/// sample's metadata, so nothing varies within a sample and no value is lost.
+@Test func annotationMetadataStaysWithItsAnnotation() throws {
+    let data = scratchPath("annotation-meta.csv")
+    try """
+        id,text,annotator,abuse_types,severity
+        t1,you are useless,A,insult,-1
+        t1,you are useless,B,insult;ableism,-2
+        t2,hello there,A,,1
+        t2,hello there,B,,1
+        """.write(toFile: data, atomically: true, encoding: .utf8)
+    let store = try Store(path: scratchPath("annotation-meta.sqlite"))
+    var options = IngestRun.Options()
+    (options.dataset, options.id, options.annotator, options.label, options.annotationMeta) = ("conv", "id", "annotator", "severity", ["abuse_types"])
+    var notes: [String] = []
+    let observer = RunObserver(note: { notes.append($0) }, progress: { _ in }, endProgress: {}, checkInterrupt: {})
+    _ = try IngestRun.run(store: store, files: [data], options: options, observer: observer)
+    let dataset = try store.requireDataset("conv")
+    let samples = try store.samples(dataset: dataset)
+    #expect(samples.allSatisfy { $0.metadata == nil } && !notes.contains { $0.contains("varies") }, "\(notes)")
+    let kept = try store.annotationMetadata(dataset: dataset)
+    let t1 = try #require(samples.first { $0.externalID == "t1" })
+    #expect(kept[t1.id] == ["A": #"{"abuse_types":"insult"}"#, "B": #"{"abuse_types":"insult;ableism"}"#])
+    options.annotator = nil
+    #expect(throws: OptionError("{annotationMeta} goes with {annotator} (long format: one row per annotation)")) { try options.validate() }
+    (options.annotator, options.annotatorMeta) = ("annotator", ["abuse_types"])
+    #expect(throws: OptionError("{annotatorMeta} and {annotationMeta} both name 'abuse_types'; a column describes the annotator or the annotation")) {
+        try options.validate()
+    }
+}

@@ -58,6 +58,7 @@ struct IngestFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Wide format: every column starting with this is an annotator's.", valueName: "prefix")) var annotatorPrefix: String?
     @Option(help: ArgumentHelp("Long format: the column with when each annotation was made.", valueName: "column")) var annotationTime: String?
     @Option(help: ArgumentHelp("Long format: columns describing each annotator (a profile), kept per annotator; dq agreement --by groups by them.", valueName: "a,b")) var annotatorMeta: CommaList?
+    @Option(help: ArgumentHelp("Long format: columns describing each annotation (e.g. its abuse types), kept with the annotation.", valueName: "a,b")) var annotationMeta: CommaList?
     @Flag(help: "Stop at the first bad row and store nothing from that file.") var strict = false
 
     var options: IngestRun.Options {
@@ -65,6 +66,7 @@ struct IngestFlags: ParsableArguments {
         (o.dataset, o.split, o.splitColumn, o.format, o.strict, o.text) = (dataset, split, splitColumn, inputFormat, strict, text)
         (o.textPair, o.label, o.id, o.meta, o.allMeta, o.multiLabel) = (textPair, label, id, meta?.values ?? [], allMeta, multiLabel)
         (o.labelColumns, o.labelPrefix, o.annotator, o.annotators, o.annotatorPrefix, o.annotationTime, o.annotatorMeta) = (labelColumns?.values, labelPrefix, annotator, annotators?.values, annotatorPrefix, annotationTime, annotatorMeta?.values)
+        o.annotationMeta = annotationMeta?.values
         return o
     }
 }
