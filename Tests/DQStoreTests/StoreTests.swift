@@ -10,7 +10,7 @@ private func freshStore() throws -> Store {
 
 @Test func aNewStoreHasEveryMigrationAndWALJournal() throws {
     let store = try freshStore()
-    #expect(try store.schemaVersion() == Migrations.all.last!.version && Migrations.all.last!.version == 18)
+    #expect(try store.schemaVersion() == Migrations.all.last!.version && Migrations.all.last!.version == 19)
     let tables = ["pvi_scores", "cartography_points", "label_divergence", "spec_suspects", "label_issues", "conflicts", "suspects", "corrections", "selections", "embeddings"]
     #expect(try store.database.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map { try $0.string(0) }.filter(tables.contains).count == tables.count)
     #expect(try store.database.row("PRAGMA journal_mode")?.string(0) == "wal")
