@@ -28,6 +28,42 @@ package enum TokenArtefacts {
         package var meanContribution: Double
     }
 
+    /// Why a model prefers label `toward` to label `from` for each sample: its words whose
+    /// removal lowers log2 p(toward | x) − log2 p(from | x) the most (each word once, by its
+    /// largest effect; only effects of at least `minimumBits`), at most `count` per sample.
+    package static func pulls(model: any Classifier, samples: [(sample: Sample, from: Int, toward: Int)], count: Int = 3,
+                              minimumBits: Double = 0.05) -> [[String]] {
+        var inputs: [(text: String, pair: String?)] = []
+        var owners: [(item: Int, token: String?)] = []
+        for (i, item) in samples.enumerated() {
+            inputs.append((item.sample.text, item.sample.textPair))
+            owners.append((i, nil))
+            for (field, text) in [item.sample.text, item.sample.textPair].enumerated() {
+                guard let text else { continue }
+                for occurrence in WordTokens.occurrences(text) {
+                    inputs.append(Accumulator.removing((field, occurrence.range), from: item.sample))
+                    owners.append((i, occurrence.token))
+                }
+            }
+        }
+        let probabilities = model.probabilities(inputs)
+        var effects = [[String: Double]](repeating: [:], count: samples.count)
+        var full = 0.0
+        for (k, owner) in owners.enumerated() {
+            let item = samples[owner.item]
+            let floor = PointwiseVInformation.minimumProbability
+            let margin = log2(max(probabilities[k][item.toward], floor)) - log2(max(probabilities[k][item.from], floor))
+            guard let token = owner.token else {
+                full = margin
+                continue
+            }
+            effects[owner.item][token] = max(effects[owner.item][token] ?? -.infinity, full - margin)
+        }
+        return effects.map { words in
+            words.filter { $0.value >= minimumBits }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
+        }
+    }
+
     /// Accumulates Δ(t, x) over the samples one fitted g′ scores.
     package struct Accumulator: Sendable {
         var sums: [String: [String: (total: Double, count: Int)]] = [:]

@@ -1,4 +1,5 @@
 import DQAnalyses
+import DQLearning
 import DQStore
 import DQText
 import Foundation
@@ -113,9 +114,15 @@ package enum SuspectsRun {
         let inputs = try Inputs.load(store: store, dataset: dataset)
         var parameters = SuspectsParameters(sources: inputs.sourceKeys)
         let auditReport = try latestAudit(store: store, dataset: dataset.id)
+        let bow = try inputs.sources.lazy.filter { $0.kind == .pvi }.map { try store.run($0.run) }
+            .first { try $0.parameters(PVIParameters.self).model.model == "bow" }
         let (run, list) = try store.recordRun(
             parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: nil,
-            compute: { _ in try inputs.list(options, audit: auditReport, observer: observer) },
+            compute: { _ in
+                var list = try inputs.list(options, audit: auditReport, observer: observer)
+                if let bow { try inputs.explain(&list.entries, byWordsOf: bow, observer: observer) }
+                return list
+            },
             write: { run, list in
                 (parameters.calibratedBy, parameters.length, parameters.lengthRule) = (list.calibratedBy, list.entries.count, list.rule)
                 parameters.estimate = list.estimate.map { [$0.count, $0.low, $0.high] }
@@ -512,6 +519,36 @@ extension SuspectsRun {
             var audit: AuditParameters?
             var calibratedOnAudit: Audit.Calibration?
             var reviewedLeftOut = 0
+        }
+
+        /// At most this many judged samples get the words behind each suggestion (one bow fit on them).
+        static let wordsUpTo = 200_000
+
+        /// Why each suggestion: the words that pull a bow model, fitted on every judged sample with
+        /// `run`'s settings, towards the suggested label and away from the given one
+        /// (`TokenArtefacts.pulls`), as a reason of their own.
+        func explain(_ entries: inout [Entry], byWordsOf run: RunRecord, observer: RunObserver) throws {
+            let parameters = try run.parameters(PVIParameters.self)
+            let index = Dictionary(uniqueKeysWithValues: parameters.labels.enumerated().map { ($1, $0) })
+            let judged = ids.compactMap { samples[$0] }.filter { index[$0.label] != nil }
+            guard judged.count <= Self.wordsUpTo, let seed = run.seed else {
+                return observer.note("the words behind each suggestion are left out above \(Self.wordsUpTo.formatted(thousands: true)) samples (dq artefacts lists each label's)")
+            }
+            let wanted = entries.indices.compactMap { i -> (entry: Int, item: (sample: Sample, from: Int, toward: Int))? in
+                guard let sample = samples[entries[i].sampleID], let from = index[sample.label],
+                      let toward = entries[i].suggestedLabel.flatMap({ index[$0] }), from != toward else { return nil }
+                return (i, (sample, from, toward))
+            }
+            guard !wanted.isEmpty else { return }
+            observer.progress("fitting bow on \(judged.count.formatted(thousands: true)) samples for the words behind each suggestion")
+            defer { observer.endProgress() }
+            let model = try parameters.model.family(seed: UInt64(bitPattern: seed), run: run.id)
+                .fit(judged.map { TextExample(text: $0.text, pair: $0.textPair, label: index[$0.label]!) }, classes: parameters.labels.count,
+                     seed: UInt64(bitPattern: seed), progress: { _ in })
+            for (k, words) in TokenArtefacts.pulls(model: model, samples: wanted.map(\.item)).enumerated() where !words.isEmpty {
+                let i = wanted[k].entry
+                entries[i].reasons.append(SuspectRow.Reason(signal: "words", reason: "words toward \(entries[i].suggestedLabel!): " + words.joined(separator: ", ")))
+            }
         }
 
         /// The runs used, each under its kind; further model runs under "pvi 2", "pvi 3", ….

@@ -45,3 +45,16 @@ private struct CountingGreat: Classifier {
     #expect(found.map(\.token) == WordTokens.split(text))
     #expect(found.map { String(text[$0.range]) } == ["What", "s", "the", "U", "S", "2nd", "largest", "Café"])
 }
+
+/// The words that pull a model from the given label to the suggested one: removing "great" from
+/// "great great movie" moves log2 p(good) − log2 p(bad) from log2(0.7/0.3) to log2(0.6/0.4), so
+/// "great" pulls towards good, by that difference (each word once); "movie" moves nothing and is
+/// left out; towards bad, nothing pulls.
+@Test func theWordsThatPullTowardTheSuggestedLabel() {
+    let sample = Sample(id: 1, split: "train", sourceRow: 1, externalID: nil, text: "great great movie", textPair: nil, label: "bad", metadata: nil)
+    let toward = TokenArtefacts.pulls(model: CountingGreat(), samples: [(sample, 1, 0), (sample, 0, 1)])
+    #expect(toward == [["great"], []])
+    #expect(log2(0.7 / 0.3) - log2(0.6 / 0.4) > 0.05, "above the threshold")
+    let strict = TokenArtefacts.pulls(model: CountingGreat(), samples: [(sample, 1, 0)], minimumBits: 0.7)
+    #expect(strict == [[]], "log2(0.7/0.3) − log2(0.6/0.4) = 0.637 bits is below 0.7")
+}

@@ -52,8 +52,16 @@ import DQText
     #expect(plain.suspects.allSatisfy { abs($0.ambiguity - ambiguity[$0.sampleID]!) < 1e-12 })
     #expect(try store.suspects(run: plain.run).map(\.ambiguity) == plain.suspects.map(\.ambiguity))
     #expect(plain.suspects.allSatisfy { ($0.group == .ambiguous) == ($0.ambiguity >= Ambiguity.threshold) })
-    // Every signal gives a reason for every suspect.
-    #expect(plain.suspects.allSatisfy { $0.reasons.map(\.signal) == ["bow PVI", "confident learning (bow)", "conflicting duplicates"] })
+    // Every signal gives a reason for every suspect, then, for most, the words that pull bow towards the suggestion.
+    let signals = ["bow PVI", "confident learning (bow)", "conflicting duplicates"]
+    #expect(plain.suspects.allSatisfy { Array($0.reasons.map(\.signal).prefix(3)) == signals && $0.reasons.count <= 4 })
+    let worded = plain.suspects.filter { $0.reasons.last?.signal == "words" }
+    #expect(2 * worded.count > plain.suspects.count && worded.allSatisfy { $0.reasons.last!.reason.hasPrefix("words toward \($0.suggestedLabel!): ") })
+    // The words are the sample's own.
+    #expect(worded.allSatisfy { s in
+        let words = s.reasons.last!.reason.split(separator: ": ", maxSplits: 1)[1].split(separator: ", ").map(String.init)
+        return !words.isEmpty && Set(words).isSubset(of: Set(WordTokens.split(plain.samples[s.sampleID]!.text)))
+    })
     var evaluate = EvaluateRun.Options()
     (evaluate.repeats, evaluate.folds) = (2, 2)
     let evaluation = try EvaluateRun.run(store: store, dataset: questions, options: evaluate)
