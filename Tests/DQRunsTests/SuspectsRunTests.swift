@@ -122,7 +122,7 @@ import DQText
     #expect(both.sources.filter { $0.kind == .pvi }.map(\.run) == [probe.run, bow.run])
     #expect(both.calibratedBy == evaluation.run && both.calibrationUnusable == nil)
     #expect(both.suspects.first?.reasons.map(\.signal) == ["embeddings PVI", "confident learning (embeddings)", "bow PVI", "confident learning (bow)",
-                                                         "embedding neighbours", "conflicting duplicates"])
+                                                         "embedding neighbours", "conflicting duplicates", "words"])
     // The neighbours' reason names the nearest text with the rival label, when there is a rival.
     let neighbourReasons = both.suspects.compactMap { $0.reasons.first { $0.signal == "embedding neighbours" }?.reason }
     #expect(neighbourReasons.count == both.suspects.count && neighbourReasons.contains { $0.contains("nearest texts are") && $0.contains("similarity") },
