@@ -33,31 +33,19 @@ package enum TokenArtefacts {
     /// largest effect; only effects of at least `minimumBits`), at most `count` per sample.
     package static func pulls(model: any Classifier, samples: [(sample: Sample, from: Int, toward: Int)], count: Int = 3,
                               minimumBits: Double = 0.05) -> [[String]] {
-        var inputs: [(text: String, pair: String?)] = []
-        var owners: [(item: Int, token: String?)] = []
-        for (i, item) in samples.enumerated() {
-            inputs.append((item.sample.text, item.sample.textPair))
-            owners.append((i, nil))
-            for (field, text) in [item.sample.text, item.sample.textPair].enumerated() {
-                guard let text else { continue }
-                for occurrence in WordTokens.occurrences(text) {
-                    inputs.append(Accumulator.removing((field, occurrence.range), from: item.sample))
-                    owners.append((i, occurrence.token))
-                }
-            }
-        }
+        let (inputs, owners) = Accumulator.removals(samples.map(\.sample))
         let probabilities = model.probabilities(inputs)
         var effects = [[String: Double]](repeating: [:], count: samples.count)
         var full = 0.0
         for (k, owner) in owners.enumerated() {
-            let item = samples[owner.item]
+            let item = samples[owner.sample]
             let floor = PointwiseVInformation.minimumProbability
             let margin = log2(max(probabilities[k][item.toward], floor)) - log2(max(probabilities[k][item.from], floor))
             guard let token = owner.token else {
                 full = margin
                 continue
             }
-            effects[owner.item][token] = max(effects[owner.item][token] ?? -.infinity, full - margin)
+            effects[owner.sample][token] = max(effects[owner.sample][token] ?? -.infinity, full - margin)
         }
         return effects.map { words in
             words.filter { $0.value >= minimumBits }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
@@ -79,11 +67,9 @@ package enum TokenArtefacts {
             return (text, pair)
         }
 
-        /// Adds the contribution of every word-token occurrence of each sample, using `model`.
-        /// Returns the model's probabilities for the samples as they are (the inputs without
-        /// removals), in order.
-        package mutating func add(model: any Classifier, samples: [Sample], labels: [String]) -> [[Double]] {
-            let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        /// Each sample as it is, then once without each of its word-token occurrences (the text's,
+        /// then the pair's): the inputs, and for each the sample and the token removed (nil: none).
+        static func removals(_ samples: [Sample]) -> (inputs: [(text: String, pair: String?)], owners: [(sample: Int, token: String?)]) {
             var inputs: [(text: String, pair: String?)] = []
             var owners: [(sample: Int, token: String?)] = []
             for (i, sample) in samples.enumerated() {
@@ -92,11 +78,20 @@ package enum TokenArtefacts {
                 for (field, text) in [sample.text, sample.textPair].enumerated() {
                     guard let text else { continue }
                     for occurrence in WordTokens.occurrences(text) {
-                        inputs.append(Self.removing((field, occurrence.range), from: sample))
+                        inputs.append(removing((field, occurrence.range), from: sample))
                         owners.append((i, occurrence.token))
                     }
                 }
             }
+            return (inputs, owners)
+        }
+
+        /// Adds the contribution of every word-token occurrence of each sample, using `model`.
+        /// Returns the model's probabilities for the samples as they are (the inputs without
+        /// removals), in order.
+        package mutating func add(model: any Classifier, samples: [Sample], labels: [String]) -> [[Double]] {
+            let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+            let (inputs, owners) = Self.removals(samples)
             let probabilities = model.probabilities(inputs)
             var unchanged: [[Double]] = []
             var full: Double = 0

@@ -101,7 +101,7 @@ package enum CheckRun {
         if preset == .fast { divergence.permutations = 0 }
         try check.step("divergence", kind: .divergence) { try DivergenceRun.run(store: store, dataset: selection, options: divergence).run }
         if let run = check.steps.last?.run {
-            outcome.hardestPairs = Array(try store.divergences(run: run).sorted { ($0.excess ?? $0.divergence) < ($1.excess ?? $1.divergence) }.prefix(3))
+            outcome.hardestPairs = try DivergenceRun.hardestPairs(store: store, run: run)
         }
         try check.step("label-issues", kind: .labelIssues) { try LabelIssuesRun.run(store: store, dataset: selection, options: LabelIssuesRun.Options()).run }
         try check.step("conflicts", kind: .conflicts) {

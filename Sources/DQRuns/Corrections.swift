@@ -84,11 +84,10 @@ package enum CorrectionsRun {
         }
         let earlier = try store.reviewedSamples(dataset: dataset.id)
         // Each sample's latest decision by each reviewer, to show where this file's reviewer differs.
-        var decided: [Int64: [String: String]] = [:]
-        for record in try store.correctionHistory(dataset: dataset.id) { decided[record.sampleID, default: [:]][record.annotator ?? "(unnamed)"] = record.newLabel }
+        var decided = try store.latestReviews(dataset: dataset.id)
         let names = Dictionary(byID.compactMap { key, ids in ids.count == 1 && !key.hasPrefix("#") ? (ids[0], key) : nil }, uniquingKeysWith: { a, _ in a })
         let disagreements = corrections.compactMap { c -> String? in
-            let reviewer = c.annotator ?? annotator ?? "(unnamed)"
+            let reviewer = c.annotator ?? annotator ?? Store.unnamedReviewer
             let others = (decided[c.sampleID] ?? [:]).filter { $0.key != reviewer && $0.value != c.newLabel }.sorted { $0.key < $1.key }
             decided[c.sampleID, default: [:]][reviewer] = c.newLabel  // reviewers later in this file see this one
             guard !others.isEmpty else { return nil }

@@ -7,6 +7,12 @@ import Foundation
 
 /// `dq divergence`: Jensen–Shannon divergence of every two labels' token distributions.
 package enum DivergenceRun {
+    /// A run's `count` label pairs hardest to tell apart: lowest divergence beyond the size
+    /// baseline (the divergence itself when the run has no baseline).
+    static func hardestPairs(store: Store, run: Int64, count: Int = 3) throws -> [DivergenceRow] {
+        Array(try store.divergences(run: run).sorted { ($0.excess ?? $0.divergence) < ($1.excess ?? $1.divergence) }.prefix(count))
+    }
+
     package typealias Vocabulary = LabelDivergence.Vocabulary
     package typealias Field = LabelDivergence.Field
 

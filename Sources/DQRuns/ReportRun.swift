@@ -249,7 +249,7 @@ package enum ReportRun {
             rows.append([.text("likely wrong labels"), .text(estimate + "\(count) listed under Suspects (suspects run \(run.id))")])
         }
         if let run = try store.defaultRun(dataset: dataset.id, kind: .divergence) {
-            let hardest = try store.divergences(run: run.id).sorted { ($0.excess ?? $0.divergence) < ($1.excess ?? $1.divergence) }.prefix(3)
+            let hardest = try DivergenceRun.hardestPairs(store: store, run: run.id)
             rows.append([.text("hardest label pairs"), .text(hardest.map { "\($0.labelA)–\($0.labelB)" }.joined(separator: ", ") + " (Label-pair difficulty)")])
         }
         if let run = try store.latestRun(dataset: dataset.id, kind: .agreement), let summary = try store.summary(run: run.id) {

@@ -531,7 +531,8 @@ extension SuspectsRun {
             let parameters = try run.parameters(PVIParameters.self)
             let index = Dictionary(uniqueKeysWithValues: parameters.labels.enumerated().map { ($1, $0) })
             let judged = ids.compactMap { samples[$0] }.filter { index[$0.label] != nil }
-            guard judged.count <= Self.wordsUpTo, let seed = run.seed else {
+            guard let seed = run.seed else { return }  // a run that trained nothing (imported probabilities)
+            guard judged.count <= Self.wordsUpTo else {
                 return observer.note("the words behind each suggestion are left out above \(Self.wordsUpTo.formatted(thousands: true)) samples (dq artefacts lists each label's)")
             }
             let wanted = entries.indices.compactMap { i -> (entry: Int, item: (sample: Sample, from: Int, toward: Int))? in

@@ -170,17 +170,15 @@ final class AnnotationGrouping: @unchecked Sendable {
                 // Annotator attributes leave the sample's metadata and stay with the annotator;
                 // an annotation's own metadata stays with the annotation.
                 var metadataText = string(.metadata, row)
-                var annotationText: String?
-                if !annotationMeta.isEmpty, let text = metadataText, case .object(let members)? = try? JSONValue.parse(text) {
-                    let mine = members.filter { annotationMeta.contains($0.key) }
-                    let rest = members.filter { !annotationMeta.contains($0.key) }
+                /// Takes the members named in `keys` out of the row's metadata (nil: none to take from).
+                func take(_ keys: Set<String>) -> [(key: String, value: JSONValue)]? {
+                    guard !keys.isEmpty, let text = metadataText, case .object(let members)? = try? JSONValue.parse(text) else { return nil }
+                    let rest = members.filter { !keys.contains($0.key) }
                     metadataText = rest.isEmpty ? nil : JSONValue.object(rest).jsonText
-                    annotationText = mine.isEmpty ? nil : JSONValue.object(mine).jsonText
+                    return members.filter { keys.contains($0.key) }
                 }
-                if !annotatorMeta.isEmpty, let text = metadataText, case .object(let members)? = try? JSONValue.parse(text) {
-                    let mine = members.filter { annotatorMeta.contains($0.key) }
-                    let rest = members.filter { !annotatorMeta.contains($0.key) }
-                    metadataText = rest.isEmpty ? nil : JSONValue.object(rest).jsonText
+                let annotationText = take(annotationMeta).flatMap { $0.isEmpty ? nil : JSONValue.object($0).jsonText }
+                if let mine = take(annotatorMeta) {
                     if let known = attributes[annotatorName] {
                         if varyingAttribute == nil, let differs = mine.first(where: { m in known.first { $0.key == m.key }?.value != m.value }) {
                             varyingAttribute = .init(column: differs.key, sample: annotatorName, line: line, firstLine: attributeLines[annotatorName] ?? line)

@@ -96,15 +96,24 @@ extension Store {
         }
     }
 
-    /// The review decisions as annotations: each reviewer's latest label for each sample they
-    /// reviewed (a reviewer is the import's annotator, "(unnamed)" when it named none), for
-    /// measuring how far reviewers agree; only samples of `splits` when given.
+    /// The reviewer of a decision whose import named none.
+    package static let unnamedReviewer = "(unnamed)"
+
+    /// Each reviewer's latest decision on each sample they reviewed, by sample then reviewer (the
+    /// import's annotator, `unnamedReviewer` when it named none).
+    package func latestReviews(dataset: Int64) throws -> [Int64: [String: String]] {
+        var latest: [Int64: [String: String]] = [:]
+        for record in try correctionHistory(dataset: dataset) {
+            latest[record.sampleID, default: [:]][record.annotator ?? Self.unnamedReviewer] = record.newLabel
+        }
+        return latest
+    }
+
+    /// The review decisions as annotations (`latestReviews`), for measuring how far reviewers
+    /// agree; only samples of `splits` when given.
     package func reviewAnnotations(dataset: Int64, splits: [String]? = nil) throws -> StoredAnnotations {
         let ranges = try sampleIDRanges(dataset: dataset, splits: splits)
-        var latest: [Int64: [String: String]] = [:]
-        for record in try correctionHistory(dataset: dataset) where ranges.contains(where: { $0.contains(record.sampleID) }) {
-            latest[record.sampleID, default: [:]][record.annotator ?? "(unnamed)"] = record.newLabel
-        }
+        let latest = try latestReviews(dataset: dataset).filter { sample, _ in ranges.contains { $0.contains(sample) } }
         var result = StoredAnnotations()
         result.labels = try labels(dataset: dataset)
         result.annotators = Set(latest.values.flatMap(\.keys)).sorted()
