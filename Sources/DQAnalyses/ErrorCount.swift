@@ -82,14 +82,21 @@ package enum ErrorCount {
         package var samples: Int
         package var classes: Int
         package var repeats: [(rate: Double, planted: Int, counted: Int)]
+        /// The count counts samples of multi-label data, each planted error one flipped membership.
+        package var multiLabel: Bool
 
-        package init(clean: Int, samples: Int, classes: Int, repeats: [(rate: Double, planted: Int, counted: Int)]) {
-            (self.clean, self.samples, self.classes, self.repeats) = (clean, samples, classes, repeats)
+        package init(clean: Int, samples: Int, classes: Int, repeats: [(rate: Double, planted: Int, counted: Int)], multiLabel: Bool = false) {
+            (self.clean, self.samples, self.classes, self.repeats, self.multiLabel) = (clean, samples, classes, repeats, multiLabel)
         }
 
-        /// Each repeat's share a of the errors the count finds.
+        /// Each repeat's share a of the errors the count finds. A flip that lands on a sample
+        /// already counted adds nothing: on single-label data one that lands on a wrong label
+        /// (a share clean/n · K/(K − 1) of flips, since a flip of a wrong label is no new error
+        /// and may even right it); on multi-label data one that lands on a sample already
+        /// flagged (a share clean/n).
         package var slopes: [Double] {
-            let alreadyWrong = samples > 0 && classes >= 2 ? Double(clean) / Double(samples) * Double(classes) / Double(classes - 1) : 0
+            let share = samples > 0 ? Double(clean) / Double(samples) : 0
+            let alreadyWrong = multiLabel ? share : classes >= 2 ? share * Double(classes) / Double(classes - 1) : 0
             return repeats.filter { $0.planted > 0 }.map { Double($0.counted - clean) / Double($0.planted) + alreadyWrong }
         }
 
@@ -102,7 +109,7 @@ package enum ErrorCount {
         package var rates: [Double] { repeats.map(\.rate).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }.sorted() }
 
         package static func == (a: Response, b: Response) -> Bool {
-            (a.clean, a.samples, a.classes) == (b.clean, b.samples, b.classes) && a.repeats.count == b.repeats.count
+            (a.clean, a.samples, a.classes, a.multiLabel) == (b.clean, b.samples, b.classes, b.multiLabel) && a.repeats.count == b.repeats.count
                 && zip(a.repeats, b.repeats).allSatisfy { $0.rate == $1.rate && $0.planted == $1.planted && $0.counted == $1.counted }
         }
     }

@@ -82,6 +82,41 @@ package enum LabelNoise {
         return out
     }
 
+    /// Planted errors of multi-label data: which samples were changed, and the label whose
+    /// membership each changed sample had flipped.
+    package struct PlantedMemberships: Sendable, Equatable {
+        /// Per sample, its labels after planting (sorted).
+        package var labels: [[Int]]
+        /// Per sample, the label added or removed; nil when the sample was not changed.
+        package var flipped: [Int?]
+        package var planted: [Bool] { flipped.map { $0 != nil } }
+        package var count: Int { flipped.count { $0 != nil } }
+    }
+
+    /// Multi-label planting: round(rate · n) samples chosen uniformly (seeded), each with one
+    /// label membership flipped. A sample with labels loses one of them (chosen uniformly) or
+    /// gains one it lacks, with equal chance: a missed label and a wrong extra one are the two
+    /// ways an annotator errs. A sample with no label gains one; one with every label loses one.
+    package static func plant(memberships labels: [[Int]], classes: Int, rate: Double, seed: UInt64) -> PlantedMemberships {
+        precondition(classes >= 2 && rate > 0 && rate <= 1)
+        var rng = SplitMix64(seed: seed)
+        let n = labels.count
+        let count = plantedCount(n, rate: rate)
+        var order = Array(0..<n)
+        order.shufflePrefix(count, using: &rng)
+        var out = PlantedMemberships(labels: labels, flipped: [Int?](repeating: nil, count: n))
+        for i in order.prefix(count) {
+            let present = Set(labels[i])
+            let absent = (0..<classes).filter { !present.contains($0) }
+            let remove = absent.isEmpty || (!present.isEmpty && rng.next() >> 63 == 0)
+            let pool = remove ? present.sorted() : absent
+            let k = pool[draw(pool.map { _ in 1 }, using: &rng)]
+            out.labels[i] = remove ? labels[i].filter { $0 != k } : (labels[i] + [k]).sorted()
+            out.flipped[i] = k
+        }
+        return out
+    }
+
     /// A class drawn in proportion to `weights` (some positive), with one draw of `rng`.
     static func draw(_ weights: [Double], using rng: inout SplitMix64) -> Int {
         var u = Double(rng.next() >> 11) * 0x1p-53 * weights.reduce(0, +)

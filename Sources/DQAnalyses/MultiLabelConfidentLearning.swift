@@ -140,15 +140,20 @@ package enum MultiLabelConfidentLearning {
 
     /// The issues as suspects, lowest quality first, then, with `all`, every other sample by
     /// quality (no label doubted). Flags in the labels `ignoring` (say, `implausibleLabels`)
-    /// doubt nothing: a sample flagged only in them is not an issue here.
-    package static func suspects(_ input: Input, result: Result, all: Bool = false, ignoring: Set<Int> = []) -> [Suspect] {
+    /// doubt nothing: a sample flagged only in them is not an issue here. With `suspicion` (per
+    /// sample, higher = likelier wrong), the same samples are ordered and scored by it instead.
+    package static func suspects(_ input: Input, result: Result, all: Bool = false, ignoring: Set<Int> = [],
+                                 suspicion: [Double]? = nil) -> [Suspect] {
+        let score = suspicion ?? result.quality.map { 1 - $0 }
+        let byScore = { (a: Int, b: Int) in score[a] > score[b] || (score[a] == score[b] && a < b) }
         let flagged = result.flaggedLabels.map { $0.filter { !ignoring.contains($0) } }
-        let issues = result.ranked.filter { !flagged[$0].isEmpty }
+        var issues = result.ranked.filter { !flagged[$0].isEmpty }
+        if suspicion != nil { issues.sort(by: byScore) }
         let listed = Set(issues)
-        let rest = all ? (0..<input.count).filter { !listed.contains($0) }.sorted { (result.quality[$0], $0) < (result.quality[$1], $1) } : []
+        let rest = all ? (0..<input.count).filter { !listed.contains($0) }.sorted(by: byScore) : []
         return (issues + rest).map { i in
             let ambiguity = flagged[i].map { 1 - abs(2 * input.probabilities[i * input.classes + $0] - 1) }.max() ?? 0
-            return Suspect(sample: i, score: 1 - result.quality[i], add: flagged[i].filter { !input.labels[i].contains($0) },
+            return Suspect(sample: i, score: score[i], add: flagged[i].filter { !input.labels[i].contains($0) },
                            remove: flagged[i].filter { input.labels[i].contains($0) }, ambiguity: ambiguity)
         }
     }

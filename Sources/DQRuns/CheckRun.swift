@@ -11,7 +11,7 @@ import Foundation
 /// on the machine (`dq models fetch minilm`), label-pair divergence, confident learning,
 /// conflicting duplicates, `dq evaluate`, agreement when there are annotators, and
 /// `dq suspects`; then the report and the review file. Multi-label data gets PVI,
-/// multi-label confident learning and its suspects.
+/// multi-label confident learning, `dq evaluate` with flipped memberships and its suspects.
 package enum CheckRun {
     /// How much work: `fast` skips the encoder and the permutation baselines and evaluates twice;
     /// `thorough` evaluates five times, with the encoder too.
@@ -75,6 +75,11 @@ package enum CheckRun {
             let issues = try LabelIssuesRun.multiLabel(nil, store: store, dataset: selection, options: LabelIssuesRun.Options())
             check.steps.append(Step(name: "label-issues (multi-label)", run: issues.run, reused: false, seconds: 0))
             outcome.multiLabelFlagged = (issues.result.ranked.count, issues.ids.count)
+            try check.step("evaluate (flipped memberships)", kind: .evaluate) {
+                var evaluate = EvaluateRun.Options()
+                evaluate.repeats = options.preset == .fast ? 2 : options.preset == .thorough ? 5 : 3
+                return try EvaluateRun.run(store: store, dataset: selection, options: evaluate, observer: observer).run
+            }
             try suspectsAndReview(&check, selection: selection, outcome: &outcome)
         } else {
             try singleLabel(&check, selection: selection, preset: options.preset, outcome: &outcome)

@@ -20,8 +20,10 @@ package struct EvaluateParameters: RunParameters {
     package var labels: [String]
     package var splits: [String]?
     package var model: ModelParameters
+    /// Multi-label data: one label membership flipped per planted error (absent: single-label).
+    package var multiLabel: Bool?
 
-    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, embedModel, cartography, labels, splits }
+    private enum CodingKeys: String, CodingKey { case mode, rate, repeats, folds, specsFile, embedModel, cartography, labels, splits, multiLabel }
 
     init(mode: LabelNoise.Mode, rate: Double, repeats: Int, folds: Int, specsFile: String?, embedModel: String?, labels: [String],
          splits: [String]?, model: ModelParameters) {
@@ -40,6 +42,7 @@ package struct EvaluateParameters: RunParameters {
         cartography = try c.decodeIfPresent(ModelParameters.self, forKey: .cartography)
         labels = try c.decode([String].self, forKey: .labels)
         splits = try c.decodeIfPresent([String].self, forKey: .splits)
+        multiLabel = try c.decodeIfPresent(Bool.self, forKey: .multiLabel)
         model = try ModelParameters(from: decoder)
     }
 
@@ -54,6 +57,7 @@ package struct EvaluateParameters: RunParameters {
         try c.encodeIfPresent(cartography, forKey: .cartography)
         try c.encode(labels, forKey: .labels)
         try c.encodeIfPresent(splits, forKey: .splits)
+        try c.encodeIfPresent(multiLabel, forKey: .multiLabel)
         try model.encode(to: encoder)
     }
 }

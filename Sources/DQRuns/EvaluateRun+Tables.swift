@@ -15,7 +15,7 @@ extension EvaluateRun {
     }
 
     /// The figures of stored runs' rows, per signal in first-seen order.
-    package static func table(_ rows: [EvaluationMetricRow], run: Int64, title: String) -> Table {
+    package static func table(_ rows: [EvaluationMetricRow], run: Int64, title: String, multiLabel: Bool = false) -> Table {
         var order: [String] = []
         var bySignal: [String: [EvaluationMetricRow]] = [:]
         for row in rows {
@@ -30,7 +30,7 @@ extension EvaluateRun {
                 return [.text(signal), .text(meanSD(list.map(\.precisionAtK))), .text(meanSD(list.map(\.recallAtK))),
                         .text(meanSD(list.map(\.averagePrecision))), .text(meanSD(list.map(\.auroc))), .text(meanSD(list.map(\.seconds), digits: 1))]
             },
-            note: "k = the number of planted errors; mean ± sd over the repeats. Errors already in the data count against precision here: "
+            note: multiLabel ? multiLabelNote : "k = the number of planted errors; mean ± sd over the repeats. Errors already in the data count against precision here: "
                 + "a signal that finds a real mislabel scores it as a false alarm. The merged list is dq suspects' default without calibration: "
                 + "the rank average of the model sources (each model's PVI and confident learning count as one); its seconds are the whole "
                 + "repeat's. The calibrated list is a logistic regression on every signal's rank and log tail, fitted on the other repeats' "
@@ -39,26 +39,33 @@ extension EvaluateRun {
                 + "baseline. A model's first repeat includes "
                 + "embedding the texts, which later repeats reuse.")
     }
+
+    static let multiLabelNote = "Each planted error flips one label membership of a sample (a label removed or added, even odds); k = the "
+        + "number of changed samples; mean ± sd over the repeats. Confident learning (model): 1 − cleanlab's multi-label quality score on "
+        + "every label's one-vs-rest model (dq label-issues' order). PVI (lowest label): the sample's lowest per-label PVI (dq suspects' order). Per label "
+        + "membership: every sample × label pair ranked by 1 − its label's self-confidence, against the flipped pairs (k = their number), "
+        + "whether the list points at the right label. Errors already in the data count against precision here."
 }
 
 extension EvaluateRun {
     /// How confident learning's count followed the errors planted, from a run's stored counts
     /// (repeat 0: the given labels); nil without the given labels' count or a repeat.
-    package static func response(_ counts: [EvaluationCountRow], classes: Int) -> ErrorCount.Response? {
+    package static func response(_ counts: [EvaluationCountRow], classes: Int, multiLabel: Bool = false) -> ErrorCount.Response? {
         guard let clean = counts.first(where: { $0.repeatIndex == 0 }), counts.contains(where: { $0.repeatIndex > 0 }) else { return nil }
         return ErrorCount.Response(clean: clean.counted, samples: clean.samples, classes: classes,
-                                   repeats: counts.filter { $0.repeatIndex > 0 }.map { ($0.rate, $0.planted, $0.counted) })
+                                   repeats: counts.filter { $0.repeatIndex > 0 }.map { ($0.rate, $0.planted, $0.counted) }, multiLabel: multiLabel)
     }
 
     /// How confident learning's count of label errors rose with the errors planted, per repeat.
-    package static func countTable(_ counts: [EvaluationCountRow], classes: Int, run: Int64) -> Table {
-        let response = Self.response(counts, classes: classes)
+    package static func countTable(_ counts: [EvaluationCountRow], classes: Int, run: Int64, multiLabel: Bool = false) -> Table {
+        let response = Self.response(counts, classes: classes, multiLabel: multiLabel)
         let slopes = response?.slopes ?? []
         let found = response?.slope.map { a in
             a < ErrorCount.Response.weakSlope
                 ? "The count found \(a.formatted(digits: 2)) of the errors planted: the models miss most errors they are shown, too weak to "
                     + "count them; dq suspects says so, and --top N sets a list's length."
-                : "The count found \(a.formatted(digits: 2)) of the errors planted, on average; dq suspects divides its count by this."
+                : "The count found \(a.formatted(digits: 2)) of the errors planted, on average"
+                    + (multiLabel ? "." : "; dq suspects divides its count by this.")
         } ?? ""
         return Table(
             name: "error_counts", title: "Confident learning's count of label errors, run \(run)",
@@ -67,8 +74,13 @@ extension EvaluateRun {
                 [c.repeatIndex == 0 ? .text("given labels") : .int(c.repeatIndex), .real(c.rate, digits: 3), .int(c.planted), .int(c.counted),
                  c.repeatIndex > 0 && c.repeatIndex <= slopes.count ? .real(slopes[c.repeatIndex - 1], digits: 2) : .missing]
             },
-            note: "The count is cleanlab's num_label_issues on the mean of the cross-fitted models' probabilities. Share found: the rise of "
-                + "the count per planted error, plus the share of flips that land on labels already wrong (they add no error; docs/methods.md). \(found)")
+            note: (multiLabel
+                ? "The count is the number of samples cleanlab's multi-label find_label_issues flags on the mean of the cross-fitted "
+                    + "one-vs-rest models' probabilities. Share found: the rise of the count per planted error, plus the share of flips that "
+                    + "land on samples already flagged (they add none; docs/methods.md). "
+                : "The count is cleanlab's num_label_issues on the mean of the cross-fitted models' probabilities. Share found: the rise of "
+                    + "the count per planted error, plus the share of flips that land on labels already wrong (they add no error; docs/methods.md). ")
+                + found)
     }
 }
 
@@ -78,9 +90,10 @@ extension EvaluateRun.Outcome {
             let percent = rate * 100
             return percent == percent.rounded() ? "\(Int(percent))%" : "\(percent.formatted(digits: 1))%"
         }.joined(separator: ", ")
-        return [EvaluateRun.table(metrics, run: run, title: "Finding planted \(options.mode.rawValue) label errors at \(rates) of \(sampleCount) "
-                                    + "(in turn) in \(datasetName), \(options.repeats) repeats, run \(run)"),
-                EvaluateRun.countTable(counts, classes: classes, run: run)]
+        let what = multiLabel ? "flipped label memberships" : "\(options.mode.rawValue) label errors"
+        return [EvaluateRun.table(metrics, run: run, title: "Finding planted \(what) at \(rates) of \(sampleCount) "
+                                    + "(in turn) in \(datasetName), \(options.repeats) repeats, run \(run)", multiLabel: multiLabel),
+                EvaluateRun.countTable(counts, classes: classes, run: run, multiLabel: multiLabel)]
     }
 
     /// Every planted error of every repeat, as `--out` writes them.

@@ -73,6 +73,8 @@ package enum EvaluateRun {
         /// Confident learning's count on the given labels and on each noisy copy.
         package var counts: [EvaluationCountRow]
         package var classes: Int
+        /// Multi-label data: memberships were flipped, and the signals are each label's one-vs-rest models'.
+        package var multiLabel = false
     }
 
     package static let merged = "merged (rank average)"
@@ -83,6 +85,7 @@ package enum EvaluateRun {
                            observer: RunObserver = .silent) throws -> Outcome {
         try options.validate()
         let dataset = try store.resolve(selection)
+        if try store.isMultiLabel(dataset: dataset.id) { return try multiLabel(store: store, dataset: dataset, options: options, observer: observer) }
         let setup = try Setup(store: store, dataset: dataset, options: options, observer: observer)
         var parameters = EvaluateParameters(mode: options.mode, rate: options.rate, repeats: options.repeats, folds: options.folds,
                                             specsFile: options.specsFile, embedModel: options.embedModel, labels: setup.labels,
@@ -125,7 +128,6 @@ package enum EvaluateRun {
 
         init(store: Store, dataset: ResolvedDataset, options: Options, observer: RunObserver) throws {
             (self.options, self.observer) = (options, observer)
-            if try store.isMultiLabel(dataset: dataset.id) { throw RunError.singleLabelOnly(.evaluate, dataset: dataset.name) }
             samples = try store.samples(dataset)
             guard samples.count >= 2 * options.folds else { throw RunError.tooFewSamples(dataset: dataset.name, count: samples.count) }
             let lowest = options.rates.min()!

@@ -270,7 +270,7 @@ package enum LabelIssuesRun {
 
     /// A multi-label dataset's probabilities from its latest one-vs-rest PVI run of each label.
     static func storedOneVsRest(store: Store, dataset: ResolvedDataset) throws
-        -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double], runs: [String: Int64], sampleIDs: [Int64]) {
+        -> (classes: [String], ids: [String], labels: [[Int]], probabilities: [Double], pvi: [Double], runs: [String: Int64], sampleIDs: [Int64]) {
         guard try store.isMultiLabel(dataset: dataset.id) else { throw RunError.needsMultiLabel(dataset: dataset.name) }
         let classes = try store.labels(dataset: dataset.id)
         var latest: [String: Int64] = [:]
@@ -280,11 +280,11 @@ package enum LabelIssuesRun {
         guard classes.allSatisfy({ latest[$0] != nil }) else { throw RunError.noRun(.pvi, dataset: dataset.name) }
         let samples = try store.samples(dataset, allSplits: true)
         let position = Dictionary(uniqueKeysWithValues: samples.enumerated().map { ($1.id, $0) })
-        var probabilities = [Double](repeating: .nan, count: samples.count * classes.count)
+        var probabilities = [Double](repeating: .nan, count: samples.count * classes.count), pvi = probabilities
         for (k, label) in classes.enumerated() {
             for row in try store.pviRows(run: latest[label]!) {
                 guard let i = position[row.sampleID], row.probabilities.count == 2 else { continue }
-                probabilities[i * classes.count + k] = row.probabilities[1]
+                (probabilities[i * classes.count + k], pvi[i * classes.count + k]) = (row.probabilities[1], row.pvi)
             }
         }
         guard !probabilities.contains(where: \.isNaN) else {
@@ -292,7 +292,7 @@ package enum LabelIssuesRun {
         }
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let given = samples.map { sample in sample.label.split(separator: ";").compactMap { index[String($0)] }.sorted() }
-        return (classes, samples.map(\.displayID), given, probabilities, latest, samples.map(\.id))
+        return (classes, samples.map(\.displayID), given, probabilities, pvi, latest, samples.map(\.id))
     }
 
     static func summary(_ result: ConfidentLearning.Result, samples: Int) -> JSONValue {

@@ -201,11 +201,12 @@ package enum ReportRun {
         let perRepeat = Dictionary(grouping: try store.plantedErrors(run: run.id), by: \.repeatIndex).sorted { $0.key < $1.key }
             .map { "\($0.value.count)" }.joined(separator: ", ")
         return .init(title: "Finding planted errors", provenance: [provenance(run)], body:
-            "<p class=\"note\">\(parameters.mode.rawValue.capitalized) label errors planted into a copy of the labels "
+            "<p class=\"note\">\(parameters.multiLabel == true ? "Flipped label memberships" : parameters.mode.rawValue.capitalized + " label errors") planted into a copy of the labels "
             + "(\(perRepeat) in the \(parameters.repeats) repeats): "
             + "how well each signal ranks them first.</p>\n"
-            + HTML.table(EvaluateRun.table(try store.evaluationMetrics(run: run.id), run: run.id, title: ""))
-            + (counts.isEmpty ? "" : HTML.table(EvaluateRun.countTable(counts, classes: parameters.labels.count, run: run.id))))
+            + HTML.table(EvaluateRun.table(try store.evaluationMetrics(run: run.id), run: run.id, title: "", multiLabel: parameters.multiLabel == true))
+            + (counts.isEmpty ? "" : HTML.table(EvaluateRun.countTable(counts, classes: parameters.labels.count, run: run.id,
+                                                                       multiLabel: parameters.multiLabel == true))))
     }
 
     static func suspectsSection(_ run: RunRecord, store: Store, samples: [Int64: Sample], top: Int) throws -> HTMLReport.Section {

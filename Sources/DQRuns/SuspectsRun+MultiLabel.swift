@@ -29,7 +29,12 @@ extension SuspectsRun {
                 let result = MultiLabelConfidentLearning.findLabelIssues(input)
                 weak = MultiLabelConfidentLearning.implausibleLabels(input, result: result)
                 // Ranked: the flagged samples, and with --all or --top every other one after them.
-                let ranked = MultiLabelConfidentLearning.suspects(input, result: result, all: options.all || options.top != nil, ignoring: Set(weak))
+                // Ordered by the sample's lowest per-label PVI (the labels left out aside), which ranks
+                // flipped memberships better than cleanlab's quality score (dq evaluate; docs/commands/suspects.md).
+                let judged = weak.count == k ? Array(0..<k) : (0..<k).filter { !weak.contains($0) }
+                let suspicion = kept.map { i in -judged.map { stored.pvi[i * k + $0] }.min()! }
+                let ranked = MultiLabelConfidentLearning.suspects(input, result: result, all: options.all || options.top != nil, ignoring: Set(weak),
+                                                                  suspicion: suspicion)
                 var list = ranked.filter { !reviewed.contains(ids[$0.sample]) }
                 reviewedLeftOut = ranked.count - list.count
                 if options.all {
@@ -66,8 +71,9 @@ extension SuspectsRun {
                        calibratedBy: nil, calibrationUnusable: nil, calibrationBeaten: nil, lengthRule: rule, estimate: nil, strengths: [],
                        countCheckedBy: nil, audit: nil, auditReport: nil, calibratedOnAudit: nil, reviewedLeftOut: reviewedLeftOut,
                        labelsRead: dataset.labelsRead, warnings: warning,
-                       multiLabelNotes: (scoring: "scored by 1 − cleanlab's multi-label quality score (each label's self-confidence, "
-                                            + "worst labels weighted most); suggested: the labels with each doubted one added or removed",
+                       multiLabelNotes: (scoring: "ordered and scored by minus the "
+                                            + "lowest of their labels' PVI (bits; higher = likelier wrong), which ranks flipped memberships better than "
+                                            + "cleanlab's quality score in dq evaluate; suggested: the labels with each doubted one added or removed",
                                          ambiguity: "Ambiguity: how near ½ the model's probability of the doubted label is (1 − |2p − 1|), 0 to 1: "
                                             + "at \(Ambiguity.threshold.formatted(digits: 2)) or above the model is unsure either way. "))
     }

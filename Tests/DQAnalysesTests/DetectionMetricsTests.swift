@@ -36,6 +36,26 @@ import DQAnalyses
     #expect(LabelNoise.confusion(labels: [0, 0, 1], probabilities: [[0.5, 0.5], [1, 0], [0.25, 0.75]], classes: 2) == [[1.5, 0.5], [0.25, 0.75]])
 }
 
+@Test func plantedMembershipFlipsChangeOneLabelOfEachChosenSample() {
+    // 600 samples over 5 labels: some with none, some with all, most with one or two.
+    let labels: [[Int]] = (0..<600).map { i in i % 10 == 0 ? [] : i % 10 == 1 ? [0, 1, 2, 3, 4] : i % 3 == 0 ? [i % 5, (i + 2) % 5].sorted() : [i % 5] }
+    let noise = LabelNoise.plant(memberships: labels, classes: 5, rate: 0.2, seed: 7)
+    #expect(noise.count == 120 && noise.planted.count { $0 } == 120)
+    for i in labels.indices {
+        let difference = Set(labels[i]).symmetricDifference(noise.labels[i])
+        #expect(difference == (noise.flipped[i].map { [$0] } ?? []))
+        #expect(noise.labels[i] == noise.labels[i].sorted())
+        if labels[i].isEmpty, let k = noise.flipped[i] { #expect(noise.labels[i] == [k]) }
+        if labels[i].count == 5, noise.flipped[i] != nil { #expect(noise.labels[i].count == 4) }
+    }
+    // Both kinds of error, in roughly equal numbers among samples that allow both.
+    let both = labels.indices.filter { noise.flipped[$0] != nil && !labels[$0].isEmpty && labels[$0].count < 5 }
+    let removed = both.count { noise.labels[$0].count < labels[$0].count }
+    #expect(removed > both.count / 4 && removed < 3 * both.count / 4)
+    #expect(noise == LabelNoise.plant(memberships: labels, classes: 5, rate: 0.2, seed: 7))
+    #expect(noise != LabelNoise.plant(memberships: labels, classes: 5, rate: 0.2, seed: 8))
+}
+
 @Test func logisticFusionEqualsScikitLearnsLogisticRegression() {
     // sklearn.linear_model.LogisticRegression(C=1/(n·λ), tol=1e-12) on these ten points, λ = 0.1:
     // the same objective, mean log-loss + (λ/2)‖w‖² with the intercept unpenalised.

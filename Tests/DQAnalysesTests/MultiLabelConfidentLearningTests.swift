@@ -66,4 +66,7 @@ private struct MultiLabelGolden: Decodable {
     #expect(MultiLabelConfidentLearning.suspects(input, result: result, ignoring: [2]) == [.init(sample: 1, score: 0.6, add: [0], remove: [], ambiguity: 0.6)])
     #expect(MultiLabelConfidentLearning.suspects(input, result: result, ignoring: [0, 2]).isEmpty)
     #expect(MultiLabelConfidentLearning.suspects(input, result: result, all: true, ignoring: [0, 2]).map(\.sample) == [1, 2, 0])
+    // Another suspicion orders and scores the same samples: the flagged first, then the rest by it.
+    let bySuspicion = MultiLabelConfidentLearning.suspects(input, result: result, all: true, suspicion: [3, 1, 2])
+    #expect(bySuspicion.map(\.sample) == [1, 0, 2] && bySuspicion.map(\.score) == [1, 3, 2] && bySuspicion[0].add == [0])
 }

@@ -174,6 +174,12 @@ private func moviesStore() throws -> String {
         if s.given.contains(f[1]) == (f[2] == "1") && s.suggested.contains(f[1]) != (f[2] == "1") { undone += 1 }
     }
     #expect(listed > 50 && Double(undone) / Double(listed) > 0.7, "\(undone) of the \(listed) planted flips listed are undone by the suggestion")
+    // Ordered by the lowest label PVI: the planted flips crowd the top half (97% against 74% below).
+    let order = try String(contentsOfFile: suspectsOut, encoding: .utf8).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+    let plantedIDs = Set(plantedLines.map { String($0.split(separator: ",")[0]) })
+    let share = { (ids: ArraySlice<String>) in Double(ids.filter(plantedIDs.contains).count) / Double(ids.count) }
+    #expect(share(order.prefix(order.count / 2)) > share(order.dropFirst(order.count / 2)) + 0.1)
+    #expect(suspects.stdout.contains("ordered and scored by minus the lowest of their labels' PVI"))
     // Reviewed through a file: a list of labels per sample, and the next list leaves them out.
     let review = scratchPath("topics-review.csv")
     #expect(try dq(["export", "suspects", "--top", "5", "--out", review, "--db", db]).status == 0)

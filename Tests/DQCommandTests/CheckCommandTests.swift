@@ -54,6 +54,7 @@ import DQText
     let review = try String(contentsOfFile: folder + "/topics-review.csv", encoding: .utf8).split(separator: "\n")
     #expect(review.count == 148 && review.dropFirst().allSatisfy { $0.contains("remove?") || $0.contains("add?") }, "\(review.prefix(3))")
     #expect(FileManager.default.fileExists(atPath: folder + "/topics-report.html"))
+    #expect(result.stdout.contains("evaluate (flipped memberships)"), "\(result.stdout)")
 }
 
 /// Under a terminal, long work shows where it is and the time left; piped, or with --quiet, it

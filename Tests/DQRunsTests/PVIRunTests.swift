@@ -115,13 +115,41 @@ import DQText
     #expect(try store.runs(dataset: nil).isEmpty)
 }
 
-@Test func evaluateRefusesMultiLabelDataWithAReason() throws {
+@Test func evaluateFlipsMembershipsOfMultiLabelDataAndCountsAsLabelIssuesDoes() throws {
     let store = try Store(path: scratchPath("evaluate-multilabel.sqlite"))
     var ingest = IngestRun.Options()
     (ingest.dataset, ingest.multiLabel) = ("topics", true)
     _ = try IngestRun.run(store: store, files: [fixture("annotations/topics.csv")], options: ingest)
-    #expect(throws: RunError.singleLabelOnly(.evaluate, dataset: "topics")) {
-        try EvaluateRun.run(store: store, dataset: DatasetSelection(name: "topics"), options: .init())
-    }
+    let topics = DatasetSelection(name: "topics")
+    // Planting modes and signals of single-label data are refused, and nothing is stored.
+    var hard = EvaluateRun.Options()
+    hard.mode = .hard
+    #expect(throws: OptionError.self) { try EvaluateRun.run(store: store, dataset: topics, options: hard) }
+    var specs = EvaluateRun.Options()
+    specs.specsFile = fixture("demo/trec-specs.json")
+    #expect(throws: OptionError.self) { try EvaluateRun.run(store: store, dataset: topics, options: specs) }
     #expect(try store.runs(dataset: nil).isEmpty)
+
+    let outcome = try EvaluateRun.run(store: store, dataset: topics, options: .init())
+    #expect(outcome.multiLabel && outcome.classes == 5)
+    // 10%, 5% and 20% of the 400 samples, in turn.
+    #expect(outcome.planted.map(\.count) == [40, 20, 80])
+    #expect(try store.plantedErrors(run: outcome.run).count == 140)
+    let signals = Set(outcome.metrics.map(\.signal))
+    #expect(signals == ["confident learning (bow)", "bow PVI (lowest label)", "confident learning (bow), per label membership", "conflicting duplicates"])
+    #expect(outcome.metrics.count == 4 * 3)
+    // The list dq suspects ranks by finds the flips well above chance (AUROC 0.5), and per label better still.
+    let auroc = { (signal: String) in outcome.metrics.filter { $0.signal == signal }.map(\.auroc).reduce(0, +) / 3 }
+    #expect(auroc("confident learning (bow)") > 0.7)
+    #expect(auroc("confident learning (bow), per label membership") > 0.85)
+    // The count on the given labels is the number of samples dq label-issues --multi-label flags
+    // on a bow PVI run with the same seed (the null model differs; g′ does not).
+    _ = try PVIRun.run(store: store, dataset: topics, options: PVIRun.Options())
+    let issues = try LabelIssuesRun.multiLabel(nil, store: store, dataset: topics, options: LabelIssuesRun.Options())
+    #expect(outcome.counts.first?.counted == issues.result.ranked.count)
+    #expect(outcome.counts.map(\.planted) == [0, 40, 20, 80])
+    #expect(try store.run(outcome.run).parameters(EvaluateParameters.self).multiLabel == true)
+    // The report presents it as flipped memberships.
+    let html = try ReportRun.run(store: store, dataset: topics, top: 5).render()
+    #expect(html.contains("Flipped label memberships planted") && html.contains("per label membership"))
 }
