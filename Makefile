@@ -3,6 +3,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-out
 DQ := .build/release/dq
 DEMO_DB := $(DEMO_DIR)/dq.sqlite
+SEMEVAL_EMOTIONS := anger,anticipation,disgust,fear,joy,love,optimism,pessimism,sadness,surprise,trust
 
 .PHONY: all build release demo test bench fuzz check-deps clean docs
 
@@ -58,16 +59,17 @@ demo: release
 	$(DQ) export suspects --dataset trec --format csv --out $(DEMO_DIR)/review.csv --db $(DEMO_DB)
 	@echo "== dq report"
 	$(DQ) report --dataset trec --out $(DEMO_DIR)/report.html --db $(DEMO_DB)
-	@echo "== several annotators (a store of its own): Fleiss's psychiatric diagnoses, and four reviewers of planted reliability"
+	@echo "== several annotators (a store of its own): Fleiss's psychiatric diagnoses, and ConvAbuse's 8 annotators of abuse severity (test split; offensive language)"
 	$(DQ) ingest Fixtures/annotations/fleiss_diagnoses.csv --dataset diagnoses --annotator-prefix rater_ --db $(DEMO_DIR)/annotations.sqlite
 	$(DQ) agreement --dataset diagnoses --table agreement --db $(DEMO_DIR)/annotations.sqlite
-	$(DQ) ingest Fixtures/annotations/movies_long.csv --dataset movies --id item --annotator worker --label answer --db $(DEMO_DIR)/annotations.sqlite
-	$(DQ) consensus --dataset movies --table consensus_annotators --db $(DEMO_DIR)/annotations.sqlite
-	@echo "== multi-label: news topics with 8% of label memberships flipped"
-	$(DQ) ingest Fixtures/annotations/topics.csv --multi-label --dataset topics --db $(DEMO_DIR)/annotations.sqlite
-	$(DQ) pvi --dataset topics --model bow --table v_information_labels --db $(DEMO_DIR)/annotations.sqlite
-	$(DQ) label-issues --dataset topics --multi-label --top 5 --db $(DEMO_DIR)/annotations.sqlite
-	@echo "== outputs in $(DEMO_DIR)/: report.html (open it in a browser), review.csv (for annotators), dq.sqlite (the store), stats.json, pvi-tiny-bert.csv, pvi-bow.csv, cartography.csv, data-map.svg, label-issues.csv; annotations.sqlite (annotators and multi-label)"
+	$(DQ) ingest Fixtures/demo/convabuse/test.csv --id id --annotator annotator --label severity --text user --annotation-meta abuse_types --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) agreement --dataset convabuse --metric ordinal --table agreement --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) consensus --dataset convabuse --table consensus_annotators --db $(DEMO_DIR)/annotations.sqlite
+	@echo "== multi-label: SemEval-2018 E-c dev, 886 tweets with one 0/1 column per emotion"
+	$(DQ) ingest Fixtures/demo/semeval/dev.tsv --id ID --text Tweet --label-columns $(SEMEVAL_EMOTIONS) --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) pvi --dataset semeval --model bow --table v_information_labels --db $(DEMO_DIR)/annotations.sqlite
+	$(DQ) suspects --dataset semeval --show 5 --db $(DEMO_DIR)/annotations.sqlite
+	@echo "== outputs in $(DEMO_DIR)/: report.html (open it in a browser), review.csv (for annotators), dq.sqlite (the store), stats.json, pvi-tiny-bert.csv, pvi-bow.csv, cartography.csv, data-map.svg, label-issues.csv; annotations.sqlite (annotators and multi-label: dq datasets --db $(DEMO_DIR)/annotations.sqlite)"
 
 test: check-deps
 	$(SWIFT) build --build-tests

@@ -49,9 +49,15 @@ private func folderWithFixtures(_ name: String) throws -> String {
     try FileManager.default.createDirectory(atPath: folder + "/demo-out", withIntermediateDirectories: true)
     let makefile = try String(contentsOf: root.appendingPathComponent("Makefile"), encoding: .utf8)
     var demo = 0
+    // The Makefile's own variables (NAME := value), then the demo's folder and store.
+    var variables = ["$(DEMO_DB)": "demo-out/dq.sqlite", "$(DEMO_DIR)": "demo-out"]
+    for line in makefile.split(separator: "\n") {
+        if let match = line.wholeMatch(of: /([A-Z_]+) := ([^$]*)/) { variables["$(\(match.1))"] = String(match.2) }
+    }
     for line in makefile.split(separator: "\n") where line.hasPrefix("\t$(DQ) ") && !line.contains("tiny-bert") {
-        let command = line.dropFirst("\t$(DQ) ".count).split(separator: ">")[0]
-            .replacingOccurrences(of: "$(DEMO_DB)", with: "demo-out/dq.sqlite").replacingOccurrences(of: "$(DEMO_DIR)", with: "demo-out")
+        let command = variables.reduce(String(line.dropFirst("\t$(DQ) ".count).split(separator: ">")[0])) {
+            $0.replacingOccurrences(of: $1.key, with: $1.value)
+        }
         let result = try dq(command.split(separator: " ").map(String.init), directory: folder)
         #expect(result.status == 0, "make demo: dq \(command): \(result.stderr)")
         demo += 1

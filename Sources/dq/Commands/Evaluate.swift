@@ -6,13 +6,15 @@ struct Evaluate: ParsableCommand {
         A share of the labels (--rate) is changed in a copy (the store's labels are untouched); every signal then ranks the samples and \
         is scored against the planted errors: precision and recall in the top k (k = the number planted), average precision and AUROC, \
         mean ± sd over --repeats seeds. --embed-model adds a second model; --cartography trains a BERT family on each copy (slow). The \
-        fusion fitted here is stored with the run, and dq suspects uses it. More: docs/commands/evaluate.md.
+        fusion fitted here is stored with the run, and dq suspects uses it. On multi-label data each planted error flips one label \
+        membership, and each label's one-vs-rest model is cross-fitted. More: docs/commands/evaluate.md.
 
         Examples:
           dq evaluate --dataset trec
           dq evaluate --dataset trec --mode confusable --rate 0.05 --repeats 5 --out planted.csv
           dq evaluate --dataset trec --embed-model ./all-MiniLM-L6-v2
           dq evaluate --dataset trec --cartography tiny-bert --epochs 4 --max-length 64
+          dq evaluate --dataset semeval --db demo-out/annotations.sqlite      # multi-label, after make demo
         """)
 
     @OptionGroup var selection: DatasetOptions
