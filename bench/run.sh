@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|ingest-parquet|annotations|gemm|bert|bow|bow-scale|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
+# Usage: bench/run.sh [ingest|ingest-parquet|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -46,6 +46,10 @@ if selected bow; then
   "$PY" bench/make_bow_csv.py "$WORK/bow.csv"
   .build/release/dq-bench bow "$WORK/bow.csv"
   "$PY" bench/bow_peer.py "$WORK/bow.csv"
+fi
+if selected l2-auto; then
+  echo "== bow's L2 strength: λ = 1/n against --l2 auto on AG News, MultiNLI and TREC"
+  bash bench/l2_auto.sh
 fi
 if selected bow-scale; then
   echo "== dq pvi --model bow --folds 5 at 100k, 300k and 1M generated rows: held-out rule, converged, scikit-learn (issue 21)"

@@ -51,7 +51,7 @@ package final class EmbeddingProbeFamily: CrossFittingFamily {
     package var parameters: [(key: String, value: JSONValue)] {
         [("checkpoint", .string(directory)), ("features", .string(Self.describeFeatures(width: width))),
          ("max_length", .number(Double(maxLength))),
-         ("l2", options.l2.map { .number($0) } ?? .string("1/n")),
+         ("l2", options.l2.map { .number($0) } ?? .string(options.selectL2 ? "chosen per fold on a held-out training fold" : "1/n")),
          ("gradient_tolerance", .number(options.solver.gradientTolerance)),
          ("held_out_tolerance", options.heldOutTolerance.map { .number($0) } ?? .null)]
     }
@@ -127,7 +127,8 @@ package final class EmbeddingProbeFamily: CrossFittingFamily {
         let data = GroupedRows(rows: x, labels: examples.map(\.label), groups: groups, dimension: dimension, classes: classes)
         try SoftmaxRegression.crossFit(data, jobs: jobs, options: options, willFit: willFit, interrupt: interrupt) { number, fit in
             let scored = jobs[number].score.map { data.probabilities(fit.model, group: $0) } ?? []
-            try didFit(number, ProbeClassifier(model: fit.model, family: self, pairs: dimension != width), scored, BowFamily.describe(fit))
+            try didFit(number, ProbeClassifier(model: fit.model, family: self, pairs: dimension != width, chosenL2: fit.selection.map { _ in fit.l2 }),
+                       scored, BowFamily.describe(fit))
         }
     }
 }
@@ -136,6 +137,7 @@ struct ProbeClassifier: Classifier {
     let model: SoftmaxRegression
     let family: EmbeddingProbeFamily
     let pairs: Bool
+    var chosenL2: Double?
 
     func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
         // Embedding cannot fail here: the checkpoint loaded when the family was made.

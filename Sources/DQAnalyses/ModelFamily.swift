@@ -28,6 +28,12 @@ package protocol CrossFittingFamily: ModelFamily {
 /// A fitted model: p(· | input) for each input.
 package protocol Classifier {
     func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]]
+    /// The L2 strength the fit chose on held-out data (`--l2 auto`); nil when it was given.
+    var chosenL2: Double? { get }
+}
+
+extension Classifier {
+    package var chosenL2: Double? { nil }
 }
 
 /// The `bow` family: multinomial logistic regression on hashed word n-grams.
@@ -44,7 +50,7 @@ package struct BowFamily: CrossFittingFamily, Sendable {
 
     package var parameters: [(key: String, value: JSONValue)] {
         [("features", .string("hashed word 1..\(features.maxN)-grams, dimension \(features.dimension), signed, l2")),
-         ("l2", options.l2.map { .number($0) } ?? .string("1/n")),
+         ("l2", options.l2.map { .number($0) } ?? .string(options.selectL2 ? "chosen per fold on a held-out training fold" : "1/n")),
          ("gradient_tolerance", .number(options.solver.gradientTolerance)),
          ("held_out_tolerance", options.heldOutTolerance.map { .number($0) } ?? .null)]
     }
@@ -65,19 +71,26 @@ package struct BowFamily: CrossFittingFamily, Sendable {
                                groups: groups, dimension: features.dimension, classes: classes)
         try SoftmaxRegression.crossFit(data, jobs: jobs, options: options, willFit: willFit, interrupt: interrupt) { number, fit in
             let scored = jobs[number].score.map { data.probabilities(fit.model, group: $0) } ?? []
-            try didFit(number, BowClassifier(model: fit.model, features: features), scored, BowFamily.describe(fit))
+            try didFit(number, BowClassifier(model: fit.model, features: features, chosenL2: fit.selection.map { _ in fit.l2 }), scored,
+                       BowFamily.describe(fit))
         }
     }
 
     static func describe(_ fit: SoftmaxRegression.Fit) -> String {
         let stop = fit.stop == .settled ? "held-out log2 p(y|x) settled" : fit.stop.rawValue
-        return "fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(stop))"
+        let chosen = fit.selection.map { s in
+            "; λ = \(String(format: "%g", s.multiplier))/n, chosen on held-out fold \(s.validationGroup + 1) over c = "
+                + s.path.map { "\(String(format: "%g", $0.c)): \(String(format: "%.4f", $0.logLikelihood / log(2)))" }.joined(separator: ", ")
+                + " (bits per sample)"
+        } ?? ""
+        return "fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(stop))" + chosen
     }
 }
 
 struct BowClassifier: Classifier {
     let model: SoftmaxRegression
     let features: HashedNGrams
+    var chosenL2: Double?
 
     func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
         inputs.map { model.probabilities(features.features($0.text, pair: $0.pair)) }

@@ -27,6 +27,8 @@ package enum PVIEstimation {
         package var score: PointwiseVInformation.Score
         /// p′(· | x) over all labels, out of sample.
         package var probabilities: [Double]
+        /// The λ g′ chose on held-out data (`--l2 auto`); nil when it was given.
+        package var chosenL2: Double? = nil
     }
 
     /// Each sample's group as a number, groups numbered in order of first appearance (for
@@ -127,7 +129,7 @@ package enum PVIEstimation {
                 results.append(Result(
                     sample: sample, fold: job.fold,
                     score: PointwiseVInformation.score(label: y, inputProbabilities: pInput[i], nullProbabilities: pNull),
-                    probabilities: pInput[i]))
+                    probabilities: pInput[i], chosenL2: inputModel.chosenL2))
             }
         }
         // g′ of every job: over features computed once when the family can (bow), else one fit each.

@@ -29,8 +29,10 @@ package struct SoftmaxRegression: Sendable {
     package let bias: [Double]
 
     package struct Options: Sendable {
-        /// λ; nil means 1/n.
+        /// λ; nil means 1/n, or, with `selectL2`, chosen per fit.
         package var l2: Double?
+        /// With `l2` nil: `crossFit` chooses λ for each fit on held-out data (`L2Selection`).
+        package var selectL2 = false
         package var solver = LBFGS()
         /// The held-out stopping rule of `crossFit`, in bits: stop once the watched rows' log₂
         /// p(y|x) have moved by less than this on average (mean absolute change per row) in each
@@ -58,6 +60,38 @@ package struct SoftmaxRegression: Sendable {
         package var evaluations: Int
         package var stop: LBFGS.Stop
         package var l2: Double
+        /// How λ was chosen, when `Options.selectL2` chose it.
+        package var selection: L2Selection?
+    }
+
+    /// λ chosen per fit (`Options.selectL2`): λ = c/n over c = 4ᵏ, by the mean log-likelihood of
+    /// one training group held out from a fit on the rest. The path starts at the c the previous
+    /// fit chose (c = 1 for the first) and walks towards weaker penalties while they help, else
+    /// towards stronger ones, each fit warm-started from the last; the fit itself then starts
+    /// from the held-out fit at the chosen c.
+    package struct L2Selection: Sendable, Equatable {
+        package static let step = 4.0
+        /// Weaker penalties than 1/64 were tried on AG News: the held-out fit hardly moved, and
+        /// each fit took four times the iterations (docs/methods.md).
+        package static let range = (1.0 / 64)...256.0
+        /// The chosen c (λ = c/n of the fit's training rows).
+        package var multiplier: Double
+        package var validationGroup: Int
+        /// Each c tried and its held-out mean natural log-likelihood, in the order tried.
+        package var path: [(c: Double, logLikelihood: Double)]
+
+        /// The training group held out to choose λ: the one after the scored group (cyclically),
+        /// so every fold's held-out group differs; nil when the job trains on one group.
+        static func validationGroup(_ job: Job, groups: Int) -> Int? {
+            guard job.train.count >= 2 else { return nil }
+            let after = ((job.score ?? -1) + 1..<((job.score ?? -1) + 1 + groups)).map { $0 % groups }
+            return after.first { job.train.contains($0) }
+        }
+
+        package static func == (a: L2Selection, b: L2Selection) -> Bool {
+            a.multiplier == b.multiplier && a.validationGroup == b.validationGroup && a.path.count == b.path.count
+                && zip(a.path, b.path).allSatisfy { $0.c == $1.c && $0.logLikelihood == $1.logLikelihood }
+        }
     }
 
     /// Fits the model to `features` (vectors over `dimension` hashed indices) with labels in `0..<classes`.
@@ -114,13 +148,20 @@ package struct SoftmaxRegression: Sendable {
         let scratch = GradientScratch(parts: design.n >= 2048 ? max(1, Threading.cores) : 1, rows: design.n, classes: classes,
                                       heldOut: design.groupRows.map(\.count).max() ?? 0)
         defer { scratch.release() }
-        for (number, job) in jobs.enumerated() {
-            try willFit(number)
-            var context = Design.Context(design: design, train: job.train,
-                                         score: options.heldOutTolerance == nil && observe == nil ? nil : job.score)
-            let lambda = options.l2 ?? 1 / Double(max(context.trainCount, 1))
+        let split = design.width * classes
+        /// One minimisation: trained on the `train` groups at `lambda`, from zero or from `warm`
+        /// (natural weights and biases of an earlier solution), stopped by the held-out rule on
+        /// `score`. Returns the natural weights and biases.
+        func solve(train: Set<Int>, score: Int?, lambda: Double, from warm: [Double]?, observing number: Int?) throws
+            -> (x: [Double], result: LBFGS.Result) {
+            var context = Design.Context(design: design, train: train,
+                                         score: options.heldOutTolerance == nil && (observe == nil || number == nil) ? nil : score)
             if options.precondition { context.precondition(design, lambda: lambda) }
-            let start = [Double](repeating: 0, count: design.width * classes + classes)
+            var start = [Double](repeating: 0, count: split + classes)
+            if let warm {
+                for k in 0..<split { start[k] = warm[k] / context.scale[k / classes] }
+                for c in 0..<classes { start[split + c] = warm[split + c] }
+            }
             var watch = HeldOutWatch(tolerance: options.heldOutTolerance, window: options.heldOutWindow)
             let result = try options.solver.minimize(start: start, evaluate: { theta, gradient in
                 design.objective(theta, lambda: lambda, context: context, scratch: scratch, gradient: &gradient)
@@ -128,14 +169,63 @@ package struct SoftmaxRegression: Sendable {
                 try interrupt()
                 guard let group = context.score else { return false }
                 let heldOut = UnsafeBufferPointer(rebasing: scratch.heldOut[0..<design.groupRows[group].count])
-                observe?(number, iteration, heldOut)
+                if let number { observe?(number, iteration, heldOut) }
                 return watch.settled(heldOut)
             })
-            let split = design.width * classes
-            let weights = (0..<split).map { result.x[$0] * context.scale[$0 / classes] }
-            let model = SoftmaxRegression(classes: classes, columns: design.columnOfIndex, weights: weights, bias: Array(result.x[split...]))
-            try didFit(number, Fit(model: model, objective: result.value, iterations: result.iterations, evaluations: result.evaluations,
-                                   stop: result.stop, l2: lambda))
+            var x = result.x
+            for k in 0..<split { x[k] *= context.scale[k / classes] }
+            return (x, result)
+        }
+        func model(_ x: [Double]) -> SoftmaxRegression {
+            SoftmaxRegression(classes: classes, columns: design.columnOfIndex, weights: Array(x[..<split]), bias: Array(x[split...]))
+        }
+        var chosen: Double?  // the c the last fit chose
+        for (number, job) in jobs.enumerated() {
+            try willFit(number)
+            let trainCount = job.train.filter { $0 >= 0 && $0 < design.groups }.reduce(0) { $0 + design.groupRows[$1].count }
+            var lambda = options.l2 ?? 1 / Double(max(trainCount, 1))
+            var warm: [Double]?
+            var selection: L2Selection?
+            if options.l2 == nil, options.selectL2, let validation = L2Selection.validationGroup(job, groups: design.groups) {
+                // λ = c/n: c chosen by the log-likelihood of one training group held out, fitted on
+                // the others along a warm-started path from c = 1, so the scored group never
+                // chooses the λ that scores it.
+                let inner = job.train.subtracting([validation])
+                let innerCount = inner.reduce(0) { $0 + design.groupRows[$1].count }
+                var path: [(c: Double, logLikelihood: Double)] = []
+                var best: (c: Double, logLikelihood: Double, x: [Double])?
+                func attempt(_ c: Double, from start: [Double]?) throws -> (logLikelihood: Double, x: [Double]) {
+                    let (x, _) = try solve(train: inner, score: validation, lambda: c / Double(max(innerCount, 1)), from: start, observing: nil)
+                    let p = data.probabilities(model(x), group: validation)
+                    let rows = design.groupRows[validation]
+                    var sum = 0.0
+                    for (k, d) in rows.enumerated() { sum += log(max(p[k][design.labels[d]], .leastNormalMagnitude)) }
+                    let logLikelihood = sum / Double(max(rows.count, 1))
+                    path.append((c, logLikelihood))
+                    if best == nil || logLikelihood > best!.logLikelihood { best = (c, logLikelihood, x) }
+                    return (logLikelihood, x)
+                }
+                // From the last fit's choice (c = 1 first): its neighbours decide the direction,
+                // and the path goes on that way while the held-out fit improves.
+                let centre = chosen ?? 1
+                let middle = try attempt(centre, from: nil)
+                for direction in [1 / L2Selection.step, L2Selection.step] {
+                    var (c, previous, from) = (centre * direction, middle.logLikelihood, middle.x)
+                    while L2Selection.range.contains(c) {
+                        let next = try attempt(c, from: from)
+                        guard next.logLikelihood > previous else { break }
+                        (previous, from, c) = (next.logLikelihood, next.x, c * direction)
+                    }
+                    if best!.c != centre { break }  // that way was better: no need to look the other way
+                }
+                chosen = best!.c
+                lambda = best!.c / Double(max(trainCount, 1))
+                warm = best!.x
+                selection = L2Selection(multiplier: best!.c, validationGroup: validation, path: path)
+            }
+            let (x, result) = try solve(train: job.train, score: job.score, lambda: lambda, from: warm, observing: number)
+            try didFit(number, Fit(model: model(x), objective: result.value, iterations: result.iterations, evaluations: result.evaluations,
+                                   stop: result.stop, l2: lambda, selection: selection))
         }
     }
 

@@ -44,6 +44,22 @@ package enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
 
 /// The model family and its training settings, as a command gives them. Unset BERT settings
 /// take the defaults of the initialisation found (see `BertTrainingOptions`).
+/// `--l2`: λ as a number, `1/n` (the default: scikit-learn's C = 1), or `auto` (chosen for each
+/// fold's fit on one of its training folds held out, `SoftmaxRegression.L2Selection`).
+package enum L2Setting: Sendable, Equatable {
+    case perSample, selected, fixed(Double)
+
+    package init?(_ text: String) {
+        switch text.lowercased() {
+        case "1/n": self = .perSample
+        case "auto": self = .selected
+        default:
+            guard let value = Double(text) else { return nil }
+            self = .fixed(value)
+        }
+    }
+}
+
 package struct ModelSettings: Sendable, Equatable {
     package var model: ModelChoice
     /// Pretrained weights for tiny-bert (a Hugging Face BERT directory).
@@ -52,14 +68,27 @@ package struct ModelSettings: Sendable, Equatable {
     package var batchSize = 32
     package var learningRate: Float?
     package var maxLength = 128
-    /// bow's L2 strength; nil: 1/n (scikit-learn's C = 1).
+    /// bow's L2 strength; nil: 1/n (scikit-learn's C = 1), or chosen per fit with `selectL2`.
     package var l2: Double?
+    /// With `l2` nil: choose λ for each fit on held-out data (`SoftmaxRegression.L2Selection`).
+    package var selectL2 = false
     /// bow's held-out stopping rule in bits (`SoftmaxRegression.Options.heldOutTolerance`);
     /// nil solves every fit to the gradient tolerance.
     package var heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance
     package var seed: UInt64 = 13
 
     package static let defaultHeldOutTolerance = 1e-3
+
+    /// The settings with `--l2`'s choice (nil: the default, 1/n).
+    package func with(_ setting: L2Setting?) -> ModelSettings {
+        var settings = self
+        switch setting {
+        case .fixed(let value): (settings.l2, settings.selectL2) = (value, false)
+        case .selected: (settings.l2, settings.selectL2) = (nil, true)
+        case .perSample, nil: (settings.l2, settings.selectL2) = (nil, false)
+        }
+        return settings
+    }
 
     package init(model: ModelChoice, weights: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil,
                 maxLength: Int = 128, l2: Double? = nil, heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance, seed: UInt64 = 13) {
@@ -103,6 +132,7 @@ package struct ModelSettings: Sendable, Equatable {
         if directory != name { observer.note("embeddings:\(name): the checkpoint in \(directory)") }
         var options = SoftmaxRegression.Options(l2: l2)
         options.heldOutTolerance = heldOutTolerance
+        options.selectL2 = selectL2 && l2 == nil
         let family = try EmbeddingProbeFamily(directory: directory, maxLength: maxLength, options: options)
         var progress: CountProgress?  // one per batch of texts to embed
         family.onEmbed = { done, total in
@@ -125,6 +155,7 @@ package struct ModelSettings: Sendable, Equatable {
         if model == .bow {
             var options = SoftmaxRegression.Options(l2: l2)
             options.heldOutTolerance = heldOutTolerance
+            options.selectL2 = selectL2 && l2 == nil
             let family = BowFamily(options: options)
             return (family, ModelParameters(bow: family))
         }
@@ -162,8 +193,12 @@ package struct ModelParameters: Codable, Equatable, Sendable {
     package var model: String
     // bow
     package var features: String?
-    /// nil: 1/n.
+    /// nil: 1/n, or chosen per fit when `l2Selection` says so.
     package var l2: Double?
+    /// "held-out": λ was chosen for each fit on a held-out training fold (`--l2 auto`).
+    package var l2Selection: String?
+    /// With `l2Selection`: the λ each fold's g′ was fitted with, fold by fold.
+    package var l2Chosen: [Double]?
     package var gradientTolerance: Double?
     /// The held-out stopping rule's tolerance in bits; nil (and for runs before it): none.
     package var heldOutTolerance: Double?
@@ -191,9 +226,12 @@ package struct ModelParameters: Codable, Equatable, Sendable {
         features = "hashed word 1..\(family.features.maxN)-grams, dimension \(family.features.dimension), signed, l2"
             + (family.features.pairNamespace ? ", text pair in its own namespace" : "")
         l2 = family.options.l2
+        l2Selection = family.options.selectL2 ? ModelParameters.heldOut : nil
         gradientTolerance = family.options.solver.gradientTolerance
         heldOutTolerance = family.options.heldOutTolerance
     }
+
+    package static let heldOut = "held-out"
 
     init(probe family: EmbeddingProbeFamily) {
         model = family.name
@@ -201,6 +239,7 @@ package struct ModelParameters: Codable, Equatable, Sendable {
         features = EmbeddingProbeFamily.describeFeatures(width: family.width)
         maxLength = family.maxLength
         l2 = family.options.l2
+        l2Selection = family.options.selectL2 ? ModelParameters.heldOut : nil
         gradientTolerance = family.options.solver.gradientTolerance
         heldOutTolerance = family.options.heldOutTolerance
     }
@@ -235,12 +274,14 @@ package struct ModelParameters: Codable, Equatable, Sendable {
             let namespace = features?.contains("own namespace") ?? true
             var options = SoftmaxRegression.Options(l2: l2)
             options.heldOutTolerance = heldOutTolerance
+            options.selectL2 = l2Selection == ModelParameters.heldOut
             return BowFamily(features: HashedNGrams(pairNamespace: namespace), options: options)
         }
         if model == "embeddings" {
             guard let checkpoint else { throw RunError.notRefittable(run: run, reason: "its checkpoint's path is not recorded") }
             var options = SoftmaxRegression.Options(l2: l2)
             options.heldOutTolerance = heldOutTolerance
+            options.selectL2 = l2Selection == ModelParameters.heldOut
             if let gradientTolerance { options.solver.gradientTolerance = gradientTolerance }
             return try EmbeddingProbeFamily(directory: checkpoint, maxLength: maxLength ?? 128, options: options)
         }
@@ -268,7 +309,7 @@ package struct ModelParameters: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case model, features, l2, gradientTolerance, heldOutTolerance, initialisation, checkpoint, architecture, epochs, batchSize, learningRate,
+        case model, features, l2, l2Selection, l2Chosen, gradientTolerance, heldOutTolerance, initialisation, checkpoint, architecture, epochs, batchSize, learningRate,
              warmup, weightDecay, maxLength
     }
 
@@ -278,6 +319,8 @@ package struct ModelParameters: Codable, Equatable, Sendable {
         features = try c.decodeIfPresent(String.self, forKey: .features)
         // Older dq wrote the default as the text "1/n".
         l2 = (try? c.decodeIfPresent(Double.self, forKey: .l2)) ?? nil
+        l2Selection = try c.decodeIfPresent(String.self, forKey: .l2Selection)
+        l2Chosen = try c.decodeIfPresent([Double].self, forKey: .l2Chosen)
         gradientTolerance = try c.decodeIfPresent(Double.self, forKey: .gradientTolerance)
         heldOutTolerance = try c.decodeIfPresent(Double.self, forKey: .heldOutTolerance)
         initialisation = try c.decodeIfPresent(String.self, forKey: .initialisation)

@@ -172,7 +172,7 @@ package enum PVIRun {
                     },
                     interrupt: observer.checkInterrupt)
             },
-            write: { run, results in try write(results, labels: labels, run: run, in: store) })
+            write: { run, results in try write(results, labels: labels, run: run, in: store, parameters: parameters) })
         let described = transform.map { "\(family.name), \($0.transform.name) inputs" } ?? family.name
         return Outcome(run: run, results: results, labels: labels, familyDescription: described)
     }
@@ -244,7 +244,7 @@ package enum PVIRun {
                         },
                         interrupt: observer.checkInterrupt)
                 },
-                write: { run, results in try write(results, labels: binaryLabels, run: run, in: store) })
+                write: { run, results in try write(results, labels: binaryLabels, run: run, in: store, parameters: parameters) })
             parts.append(LabelPart(label: label, run: run, results: results))
         }
         var outcome = Outcome(run: parts.last?.run ?? 0, results: [], labels: labels, familyDescription: family.name + ", one label at a time")
@@ -284,7 +284,13 @@ package enum PVIRun {
         return Outcome(run: run, results: results, labels: labels, familyDescription: "imported probabilities")
     }
 
-    static func write(_ results: [PVIEstimation.Result], labels: [String], run: Int64, in store: Store) throws {
+    static func write(_ results: [PVIEstimation.Result], labels: [String], run: Int64, in store: Store, parameters: PVIParameters? = nil) throws {
+        // With --l2 auto, the λ each fold's g′ chose is kept with the run.
+        if var parameters, results.contains(where: { $0.chosenL2 != nil }) {
+            let byFold = Dictionary(results.compactMap { r in r.chosenL2.map { (r.fold, $0) } }, uniquingKeysWith: { a, _ in a })
+            parameters.model.l2Chosen = byFold.keys.sorted().map { byFold[$0]! }
+            try store.updateParameters(run: run, parameters)
+        }
         try store.writePVI(run: run, rows: results.map { r in
             PVIRow(sampleID: r.sample.id, fold: r.fold, label: r.sample.label, predicted: labels[r.score.predicted],
                    pInput: r.score.inputProbability, pNull: r.score.nullProbability, hNull: r.score.hNull,

@@ -2,6 +2,7 @@ import ArgumentParser
 import DQRuns
 
 extension ModelChoice: ExpressibleByArgument { package init?(argument: String) { self.init(argument) } }
+extension L2Setting: ExpressibleByArgument { package init?(argument: String) { self.init(argument) } }
 
 /// BERT's training settings and the seed, shared by `dq pvi` and `dq cartography`; each command
 /// names the model families it takes (and their checks are its run's).
@@ -14,8 +15,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for folds, initialisation, shuffling and dropout.") var seed = ModelSettings(model: .bow).seed
 
     /// The settings of `model`; `l2` and `heldOutTolerance` (0: none) for the families fitted by L-BFGS.
-    func settings(model: ModelChoice, l2: Double? = nil, heldOutTolerance: Double = ModelSettings.defaultHeldOutTolerance) -> ModelSettings {
+    func settings(model: ModelChoice, l2: L2Setting? = nil, heldOutTolerance: Double = ModelSettings.defaultHeldOutTolerance) -> ModelSettings {
         ModelSettings(model: model, weights: weights, epochs: epochs, batchSize: batchSize, learningRate: lr, maxLength: maxLength,
-                      l2: l2, heldOutTolerance: heldOutTolerance != 0 ? heldOutTolerance : nil, seed: seed)
+                      heldOutTolerance: heldOutTolerance != 0 ? heldOutTolerance : nil, seed: seed).with(l2)
     }
 }

@@ -147,3 +147,50 @@ func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: 
     var off = HeldOutWatch(tolerance: nil, window: 1)
     #expect(![0.0].withUnsafeBufferPointer { off.settled($0) } && ![0.0].withUnsafeBufferPointer { off.settled($0) })
 }
+
+/// `selectL2` (`--l2 auto`): each job's λ = c/n is chosen on one of its own training groups held
+/// out, so the scored group's labels never touch the choice; a weak penalty is chosen where
+/// many rows pin a clean signal down, a strong one where the features are noise.
+@Test func aChosenPenaltyFollowsTheHeldOutFitAndNeverSeesTheScoredGroup() throws {
+    #expect(SoftmaxRegression.L2Selection.validationGroup(.init(train: [1, 2, 3, 4], score: 0), groups: 5) == 1)
+    #expect(SoftmaxRegression.L2Selection.validationGroup(.init(train: [0, 1, 2, 3], score: 4), groups: 5) == 0)
+    #expect(SoftmaxRegression.L2Selection.validationGroup(.init(train: [0], score: 1), groups: 2) == nil)
+    let classes = 3, dimension = 600, n = 5000
+    var options = SoftmaxRegression.Options()
+    options.heldOutTolerance = 1e-3
+    options.selectL2 = true
+    let groups = (0..<n).map { $0 % 5 }
+    let jobs = (0..<5).map { SoftmaxRegression.Job(train: Set(0..<5).subtracting([$0]), score: $0) }
+    // A clean signal: the label is a function of the row's first feature.
+    var rng = SplitMix64(seed: 3)
+    var clean = SparseRows(), cleanLabels: [Int] = []
+    for _ in 0..<n {
+        let indices = Set((0..<4).map { _ in Int32(rng.next() % UInt64(dimension)) }).sorted()
+        clean.append(SparseVector(indices: indices, values: indices.map { _ in 1 }))
+        cleanLabels.append(Int(indices[0]) % classes)
+    }
+    let sharp = try SoftmaxRegression.crossFit(rows: clean, labels: cleanLabels, groups: groups, jobs: jobs, classes: classes,
+                                           dimension: dimension, options: options)
+    #expect(sharp.allSatisfy { ($0.selection?.multiplier ?? 1) < 1 }, "\(sharp.map { $0.selection?.multiplier ?? .nan })")
+    // Noise: labels that no feature predicts.
+    let (noise, _) = randomRows(n, classes: classes, dimension: dimension, seed: 4)
+    let noiseLabels = (0..<n).map { _ in Int(rng.next() % UInt64(classes)) }
+    let flat = try SoftmaxRegression.crossFit(rows: noise, labels: noiseLabels, groups: groups, jobs: jobs, classes: classes,
+                                          dimension: dimension, options: options)
+    #expect(flat.allSatisfy { ($0.selection?.multiplier ?? 1) > 1 }, "\(flat.map { $0.selection?.multiplier ?? .nan })")
+    for (k, fit) in flat.enumerated() {
+        let selection = try #require(fit.selection)
+        #expect(selection.validationGroup != k && fit.l2 == selection.multiplier / Double(4 * n / 5))
+        // The chosen c has the best held-out log-likelihood of those tried, each c once.
+        #expect(selection.path.allSatisfy { $0.logLikelihood <= selection.path.first { $0.c == selection.multiplier }!.logLikelihood })
+        #expect(Set(selection.path.map(\.c)).count == selection.path.count)
+    }
+    // The scored group's labels changed: every job's choice for that group is the same.
+    var shuffled = noiseLabels
+    for i in 0..<n where groups[i] == 0 { shuffled[i] = (shuffled[i] + 1) % classes }
+    let again = try SoftmaxRegression.crossFit(rows: noise, labels: shuffled, groups: groups, jobs: [jobs[0]], classes: classes,
+                                           dimension: dimension, options: options)
+    #expect(again[0].selection == flat[0].selection)
+    // The first c tried is 1; a later job starts from the c the one before it chose.
+    #expect(flat[0].selection?.path.first?.c == 1 && flat[1].selection?.path.first?.c == flat[0].selection?.multiplier)
+}

@@ -153,3 +153,27 @@ import DQText
     let html = try ReportRun.run(store: store, dataset: topics, top: 5).render()
     #expect(html.contains("Flipped label memberships planted") && html.contains("per label membership"))
 }
+
+/// `--l2 auto`: each fold's g′ chooses λ on one of its training folds held out; the run records
+/// that it did and the λ of each fold, and a refit from the record chooses the same way.
+@Test func anAutomaticPenaltyIsRecordedFoldByFold() throws {
+    let store = try questionsStore()
+    let questions = DatasetSelection(name: "questions")
+    var options = bowOptions(folds: 3)
+    options.model = options.model.with(.selected)
+    let outcome = try PVIRun.run(store: store, dataset: questions, options: options)
+    let recorded = try store.run(outcome.run).parameters(PVIParameters.self)
+    #expect(recorded.model.l2Selection == "held-out" && recorded.model.l2 == nil)
+    let chosen = try #require(recorded.model.l2Chosen)
+    // λ = c/n with c a power of 4 and n the fold's training rows (two thirds of 500).
+    #expect(chosen.count == 3 && chosen.allSatisfy { c in
+        let multiplier = c * Double(outcome.results.filter { $0.fold != outcome.results.first { r in r.chosenL2 == c }!.fold }.count)
+        return abs(log(multiplier) / log(4) - (log(multiplier) / log(4)).rounded()) < 1e-6
+    }, "\(chosen)")
+    #expect(try recorded.model.family(seed: 13, run: outcome.run).parameters.contains { $0.key == "l2" && $0.value == .string("chosen per fold on a held-out training fold") })
+    // 1/n, the default, records none.
+    options.model = options.model.with(.perSample)
+    let plain = try store.run(try PVIRun.run(store: store, dataset: questions, options: options).run).parameters(PVIParameters.self)
+    #expect(plain.model.l2Selection == nil && plain.model.l2Chosen == nil)
+    #expect(L2Setting("auto") == .selected && L2Setting("1/N") == .perSample && L2Setting("0.5") == .fixed(0.5) && L2Setting("much") == nil)
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# bow's L2 strength: the default λ = 1/n against `--l2 auto` (λ chosen per fold on a held-out
+# training fold) on AG News test, MultiNLI validation matched and the TREC demo train split:
+# V-information, accuracy and seconds of `dq pvi --model bow` (5 folds). docs/methods.md has the table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product dq >/dev/null
+DQ=.build/release/dq
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%Y-%m-%d)"
+for data in ag:../shared/datasets/ag_news/test.csv mnli:../shared/datasets/mnli/validation_matched.csv trec:Fixtures/demo/trec/train.csv; do
+  name=${data%%:*}; file=${data#*:}
+  $DQ ingest "$file" --dataset "$name" --db "$WORK/$name.sqlite" -q >/dev/null 2>&1
+  for l2 in 1/n auto; do
+    start=$(date +%s.%N)
+    line=$($DQ pvi --dataset "$name" --model bow --top 0 --l2 "$l2" --db "$WORK/$name.sqlite" -q | awk '$1 == "all"')
+    echo "$name --l2 $l2: $(echo "$line" | awk '{print "V-info", $3, "bits, accuracy", $6}'), $(echo "$(date +%s.%N) - $start" | bc) s"
+  done
+  DQ_VERBOSE=1 $DQ pvi --dataset "$name" --model bow --top 0 --l2 auto --db "$WORK/$name.sqlite" 2>&1 >/dev/null | grep -o "λ = [^,]*/n" | tr '\n' ' '; echo
+done
