@@ -70,6 +70,22 @@ package enum CheckRun {
         var outcome = Outcome(dataset: name, samples: try store.samples(dataset: dataset.id).count, ingests: ingests, steps: [], suspects: nil,
                               multiLabelFlagged: nil, hardestPairs: [], weakestAnnotators: [],
                               reportPath: directory + "/" + name + "-report.html", reviewPath: nil)
+        do {
+            try analyse(&check, selection: selection, preset: options.preset, outcome: &outcome)
+        } catch let error as PVIEstimation.EstimationError {
+            switch error {
+            case .tooFewSamples, .tooFewGroups: throw RunError.tooSmallToCheck(dataset: name, cause: error.description)
+            default: throw error
+            }
+        }
+        try OutputFiles.write(try ReportRun.run(store: store, dataset: selection, top: 50).render(), to: outcome.reportPath)
+        outcome.steps = check.steps
+        return outcome
+    }
+
+    /// The analyses of the dataset: multi-label or single-label.
+    static func analyse(_ check: inout Work, selection: DatasetSelection, preset: Preset, outcome: inout Outcome) throws {
+        let (store, observer, dataset) = (check.store, check.observer, check.dataset)
         if try store.isMultiLabel(dataset: dataset.id) {
             try check.step("pvi (bow, one-vs-rest per label)", kind: .pvi) { try PVIRun.run(store: store, dataset: selection, options: PVIRun.Options(), observer: observer).run }
             let issues = try LabelIssuesRun.multiLabel(nil, store: store, dataset: selection, options: LabelIssuesRun.Options())
@@ -77,16 +93,13 @@ package enum CheckRun {
             outcome.multiLabelFlagged = (issues.result.ranked.count, issues.ids.count)
             try check.step("evaluate (flipped memberships)", kind: .evaluate) {
                 var evaluate = EvaluateRun.Options()
-                evaluate.repeats = options.preset == .fast ? 2 : options.preset == .thorough ? 5 : 3
+                evaluate.repeats = preset == .fast ? 2 : preset == .thorough ? 5 : 3
                 return try EvaluateRun.run(store: store, dataset: selection, options: evaluate, observer: observer).run
             }
             try suspectsAndReview(&check, selection: selection, outcome: &outcome)
         } else {
-            try singleLabel(&check, selection: selection, preset: options.preset, outcome: &outcome)
+            try singleLabel(&check, selection: selection, preset: preset, outcome: &outcome)
         }
-        try OutputFiles.write(try ReportRun.run(store: store, dataset: selection, top: 50).render(), to: outcome.reportPath)
-        outcome.steps = check.steps
-        return outcome
     }
 
     static func singleLabel(_ check: inout Work, selection: DatasetSelection, preset: Preset, outcome: inout Outcome) throws {

@@ -11,6 +11,8 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
     /// samples (their PVI or data map was fitted with those samples).
     case runCoversOtherSplits(run: String, splits: [String], others: [String])
     case tooFewSamples(dataset: String, count: Int)
+    /// `dq check` cross-fits in five folds, and the data cannot be split so (the cause, in words).
+    case tooSmallToCheck(dataset: String, cause: String)
     case tooFewLabels(dataset: String)
     /// The dataset has no finished run of this kind to build on.
     case noRun(RunKind, dataset: String)
@@ -56,6 +58,9 @@ package enum RunError: Error, Equatable, CustomStringConvertible {
                 + "with those samples; make a run on split \(splits.joined(separator: ",")) alone (--split) and pass it with --run"
         case let .tooFewSamples(dataset, count):
             return "dataset \(dataset) has too few samples (\(count))"
+        case let .tooSmallToCheck(dataset, cause):
+            return "dq check cross-fits in 5 folds, and dataset \(dataset) is too small for that (\(cause)); run its steps with fewer folds "
+                + "instead, e.g. dq pvi --dataset \(dataset) --folds 2, then dq suspects --dataset \(dataset)"
         case let .tooFewLabels(dataset):
             return "dataset \(dataset) has fewer than two labels"
         case let .noRun(kind, dataset):

@@ -111,3 +111,16 @@ import DQText
     let far = try dq(["frobnicate"])
     #expect(far.status != 0 && !far.stderr.contains("did you mean"), "\(far.stderr)")
 }
+
+/// A file too small for five folds: dq check says so and names the commands that take fewer
+/// folds, not a flag it does not have.
+@Test func checkOnAFileTooSmallForItsFoldsNamesTheStepsToRunInstead() throws {
+    let folder = scratchPath("check-tiny")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try "text,label\nthe cat sat,a\na dog ran,b\nthe cat ran,a\na dog sat,b\nthe bird sang,a\na fish swam,b\n"
+        .write(toFile: folder + "/tiny.csv", atomically: true, encoding: .utf8)
+    let result = try dq(["check", "tiny.csv", "--fast"], directory: folder)
+    #expect(result.status != 0, "\(result.stdout)")
+    #expect(result.stderr.contains("dq check cross-fits in 5 folds, and dataset tiny is too small for that (6 samples cannot be split into 5 folds)")
+            && result.stderr.contains("dq pvi --dataset tiny --folds 2") && !result.stderr.contains("use fewer --folds"), "\(result.stderr)")
+}
