@@ -10,6 +10,11 @@ Ingests MultiNLI validation-matched (9,815 pairs, the 500 VariErr items among th
 - ambiguity: AUROC of dq's ambiguity for VariErr's ambiguity flag (236 of 500).
 
     bench/.venv/bin/python bench/varierr.py --dq .build/release/dq [--embed-model DIR]
+    bench/.venv/bin/python bench/varierr.py --dq .build/release/dq --fine-tune DIR [--epochs 2 --folds 3 --max-length 64]
+
+With --fine-tune, the only model source is that BERT checkpoint fine-tuned on the pairs
+(`dq pvi --model DIR`, cross-fitted; the null model is the label prior): a model that reads
+premise and hypothesis together.
 
 Prints one JSON line.
 """
@@ -31,6 +36,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dq", required=True)
     parser.add_argument("--embed-model")
+    parser.add_argument("--fine-tune", help="a BERT checkpoint directory to fine-tune on the pairs instead of bow")
+    parser.add_argument("--epochs", default="2")
+    parser.add_argument("--folds", default="3")
+    parser.add_argument("--max-length", default="64")
     parser.add_argument("--keep", help="a folder to keep the store and the ranked list in")
     args = parser.parse_args()
     items = pd.read_csv(os.path.join(DATA, "varierr", "items.csv"), dtype={"id": str})
@@ -43,7 +52,11 @@ def main():
             subprocess.run([args.dq, *command, "--db", db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         dq("ingest", os.path.join(DATA, "mnli", "validation_matched.csv"), "--dataset", "mnli", "--text-pair", "text_pair")
-        dq("pvi", "--dataset", "mnli", "--model", "bow")
+        if args.fine_tune:
+            dq("pvi", "--dataset", "mnli", "--model", args.fine_tune, "--epochs", args.epochs, "--folds", args.folds,
+               "--max-length", args.max_length, "--null", "prior")
+        else:
+            dq("pvi", "--dataset", "mnli", "--model", "bow")
         if args.embed_model:
             dq("pvi", "--dataset", "mnli", "--model", "embeddings:" + args.embed_model)
         ranked_path = os.path.join(work, "ranked.csv")
@@ -58,6 +71,7 @@ def main():
     pick = error | ambiguous_only
     print(json.dumps({
         "embed_model": bool(args.embed_model),
+        "fine_tuned": f"{args.fine_tune} ({args.epochs} epochs, {args.folds} folds, {args.max_length} tokens)" if args.fine_tune else None,
         "errors": int(error.sum()), "ambiguous_only": int(ambiguous_only.sum()),
         "error_average_precision": float(average_precision_score(error, score)),
         "error_auroc_all": float(roc_auc_score(error, score)),
