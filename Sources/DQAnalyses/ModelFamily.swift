@@ -80,8 +80,9 @@ package struct BowFamily: CrossFittingFamily, Sendable {
         let stop = fit.stop == .settled ? "held-out log2 p(y|x) settled" : fit.stop.rawValue
         let chosen = fit.selection.map { s in
             "; λ = \(String(format: "%g", s.multiplier))/n, chosen on held-out fold \(s.validationGroup + 1) over c = "
-                + s.path.map { "\(String(format: "%g", $0.c)): \(String(format: "%.4f", $0.logLikelihood / log(2)))" }.joined(separator: ", ")
-                + " (bits per sample)"
+                + s.path.map { "\(String(format: "%g", $0.c)): \(String(format: "%.4f", $0.logLikelihood / log(2))) (\($0.iterations) iterations)" }
+                    .joined(separator: ", ")
+                + " (held-out log2 p(y|x) per sample)"
         } ?? ""
         return "fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(stop))" + chosen
     }

@@ -65,10 +65,11 @@ package struct SoftmaxRegression: Sendable {
     }
 
     /// λ chosen per fit (`Options.selectL2`): λ = c/n over c = 4ᵏ, by the mean log-likelihood of
-    /// one training group held out from a fit on the rest. The path starts at the c the previous
-    /// fit chose (c = 1 for the first) and walks towards weaker penalties while they help, else
-    /// towards stronger ones, each fit warm-started from the last; the fit itself then starts
-    /// from the held-out fit at the chosen c.
+    /// one training group held out from a fit on the rest. The path starts at c = 4 and walks
+    /// towards weaker penalties while they help, each fit warm-started from the last (a strong
+    /// penalty's fit is quick, and a weaker one started from it needs few iterations; a weak one
+    /// started from zero needed up to 180); when c = 4 is the best, it walks on towards stronger
+    /// ones. The fit itself then starts from the held-out fit at the chosen c.
     package struct L2Selection: Sendable, Equatable {
         package static let step = 4.0
         /// Weaker penalties than 1/64 were tried on AG News: the held-out fit hardly moved, and
@@ -77,8 +78,8 @@ package struct SoftmaxRegression: Sendable {
         /// The chosen c (λ = c/n of the fit's training rows).
         package var multiplier: Double
         package var validationGroup: Int
-        /// Each c tried and its held-out mean natural log-likelihood, in the order tried.
-        package var path: [(c: Double, logLikelihood: Double)]
+        /// Each c tried, its held-out mean natural log-likelihood and its fit's iterations, in the order tried.
+        package var path: [(c: Double, logLikelihood: Double, iterations: Int)]
 
         /// The training group held out to choose λ: the one after the scored group (cyclically),
         /// so every fold's held-out group differs; nil when the job trains on one group.
@@ -179,7 +180,6 @@ package struct SoftmaxRegression: Sendable {
         func model(_ x: [Double]) -> SoftmaxRegression {
             SoftmaxRegression(classes: classes, columns: design.columnOfIndex, weights: Array(x[..<split]), bias: Array(x[split...]))
         }
-        var chosen: Double?  // the c the last fit chose
         for (number, job) in jobs.enumerated() {
             try willFit(number)
             let trainCount = job.train.filter { $0 >= 0 && $0 < design.groups }.reduce(0) { $0 + design.groupRows[$1].count }
@@ -188,37 +188,42 @@ package struct SoftmaxRegression: Sendable {
             var selection: L2Selection?
             if options.l2 == nil, options.selectL2, let validation = L2Selection.validationGroup(job, groups: design.groups) {
                 // λ = c/n: c chosen by the log-likelihood of one training group held out, fitted on
-                // the others along a warm-started path from c = 1, so the scored group never
-                // chooses the λ that scores it.
+                // the others along a warm-started path, so the scored group never chooses the λ
+                // that scores it. Every job's path starts at the same c: a start taken from the job
+                // before would carry that job's validation group, this job's scored one, into it.
                 let inner = job.train.subtracting([validation])
                 let innerCount = inner.reduce(0) { $0 + design.groupRows[$1].count }
-                var path: [(c: Double, logLikelihood: Double)] = []
+                var path: [(c: Double, logLikelihood: Double, iterations: Int)] = []
                 var best: (c: Double, logLikelihood: Double, x: [Double])?
                 func attempt(_ c: Double, from start: [Double]?) throws -> (logLikelihood: Double, x: [Double]) {
-                    let (x, _) = try solve(train: inner, score: validation, lambda: c / Double(max(innerCount, 1)), from: start, observing: nil)
+                    let (x, fitted) = try solve(train: inner, score: validation, lambda: c / Double(max(innerCount, 1)), from: start, observing: nil)
                     let p = data.probabilities(model(x), group: validation)
                     let rows = design.groupRows[validation]
                     var sum = 0.0
                     for (k, d) in rows.enumerated() { sum += log(max(p[k][design.labels[d]], .leastNormalMagnitude)) }
                     let logLikelihood = sum / Double(max(rows.count, 1))
-                    path.append((c, logLikelihood))
+                    path.append((c, logLikelihood, fitted.iterations))
                     if best == nil || logLikelihood > best!.logLikelihood { best = (c, logLikelihood, x) }
                     return (logLikelihood, x)
                 }
-                // From the last fit's choice (c = 1 first): its neighbours decide the direction,
-                // and the path goes on that way while the held-out fit improves.
-                let centre = chosen ?? 1
-                let middle = try attempt(centre, from: nil)
-                for direction in [1 / L2Selection.step, L2Selection.step] {
-                    var (c, previous, from) = (centre * direction, middle.logLikelihood, middle.x)
-                    while L2Selection.range.contains(c) {
-                        let next = try attempt(c, from: from)
-                        guard next.logLikelihood > previous else { break }
-                        (previous, from, c) = (next.logLikelihood, next.x, c * direction)
-                    }
-                    if best!.c != centre { break }  // that way was better: no need to look the other way
+                // Strong to weak, where warm starts are cheap: from c = 4 towards weaker penalties
+                // while the held-out fit improves; only if c = 4 is the best, on towards stronger ones.
+                let first = L2Selection.step
+                var last = try attempt(first, from: nil)
+                var c = first / L2Selection.step
+                while L2Selection.range.contains(c) {
+                    let next = try attempt(c, from: last.x)
+                    guard next.logLikelihood > last.logLikelihood else { break }
+                    (last, c) = (next, c / L2Selection.step)
                 }
-                chosen = best!.c
+                if best!.c == first {  // then `last` is still the first fit
+                    c = first * L2Selection.step
+                    while L2Selection.range.contains(c) {
+                        let next = try attempt(c, from: last.x)
+                        guard next.logLikelihood > last.logLikelihood else { break }
+                        (last, c) = (next, c * L2Selection.step)
+                    }
+                }
                 lambda = best!.c / Double(max(trainCount, 1))
                 warm = best!.x
                 selection = L2Selection(multiplier: best!.c, validationGroup: validation, path: path)
