@@ -156,4 +156,66 @@ package enum ExportRun {
             }
         })
     }
+
+    /// Every annotation of a dataset (optionally some splits), one row each, as a file `dq ingest`
+    /// reads back with `--id id --annotator annotator --label label --text text` (and
+    /// `--text-pair text_pair`, `--annotator-meta` and `--annotation-meta` naming the columns
+    /// after label): id (the file's own id, else dq's), split, text, text_pair (only when some
+    /// sample is a pair), annotator, label, then the annotators' attributes and each
+    /// annotation's own fields (`--annotator-meta`, `--annotation-meta`), one column per key in
+    /// sorted order; a key that is one of the other columns' names gets the prefix `meta_`.
+    /// Rows in store order of samples, then annotators.
+    package static func annotations(store: Store, dataset selection: DatasetSelection) throws -> AnnotationsFile {
+        let dataset = try store.resolve(selection)
+        let stored = try store.annotations(dataset: dataset.id, splits: dataset.splits)
+        guard !stored.item.isEmpty else { throw RunError.noAnnotations(dataset: dataset.name) }
+        let samples = Dictionary(uniqueKeysWithValues: try store.samples(dataset: dataset.id, splits: dataset.splits).map { ($0.id, $0) })
+        let attributes = try store.annotatorAttributes(dataset: dataset.id)
+        let fields = try store.annotationMetadata(dataset: dataset.id).mapValues { byAnnotator in
+            byAnnotator.mapValues { text -> [String: String] in
+                guard case .object(let members)? = try? JSONValue.parse(text) else { return [:] }
+                return Dictionary(members.map { ($0.key, $0.value.scalarText ?? $0.value.jsonText) }, uniquingKeysWith: { first, _ in first })
+            }
+        }
+        let pairs = samples.values.contains { $0.textPair != nil }
+        let base = ["id", "split", "text"] + (pairs ? ["text_pair"] : []) + ["annotator", "label"]
+        let annotatorKeys = Set(attributes.values.flatMap(\.keys)).sorted()
+        let annotationKeys = Set(fields.values.flatMap { $0.values.flatMap(\.keys) }).sorted()
+        var taken = Set(base)
+        let renamed = (annotatorKeys + annotationKeys).map { key -> String in
+            let name = taken.contains(key) ? "meta_" + key : key
+            taken.insert(name)
+            return name
+        }
+        let rows = stored.item.indices.map { k -> [Cell] in
+            let id = stored.sampleIDs[Int(stored.item[k])], annotator = stored.annotators[Int(stored.annotator[k])]
+            let sample = samples[id]
+            let own = fields[id]?[annotator] ?? [:]
+            return [.text(sample?.displayID ?? "#\(id)"), .optional(sample?.split), .optional(sample?.text)]
+                + (pairs ? [.optional(sample?.textPair)] : [])
+                + [.text(annotator), .text(stored.labels[Int(stored.label[k])])]
+                + annotatorKeys.map { .optional(attributes[annotator]?[$0]) }
+                + annotationKeys.map { .optional(own[$0]) }
+        }
+        return AnnotationsFile(table: Table(name: "annotations", title: "", columns: base + renamed, rows: rows),
+                               annotatorKeys: Array(renamed[..<annotatorKeys.count]), annotationKeys: Array(renamed[annotatorKeys.count...]))
+    }
+
+    /// `dq export annotations`' file, and how to read it back.
+    package struct AnnotationsFile: Sendable {
+        package var table: Table
+        package var annotatorKeys: [String]
+        package var annotationKeys: [String]
+
+        /// A faithful copy to be ingested again, as `dq export dataset` writes it: no spreadsheet formula guard.
+        package var csv: String { Table.render([table], as: .csv, guardFormulas: false) }
+
+        /// The `dq ingest` command that reads the file at `path` back as the same annotations.
+        package func ingestCommand(path: String) -> String {
+            (["dq ingest", path.shellQuoted, "--id id --annotator annotator --label label --text text"]
+                + (table.columns.contains("text_pair") ? ["--text-pair text_pair"] : [])
+                + (annotatorKeys.isEmpty ? [] : ["--annotator-meta", annotatorKeys.joined(separator: ",").shellQuoted])
+                + (annotationKeys.isEmpty ? [] : ["--annotation-meta", annotationKeys.joined(separator: ",").shellQuoted])).joined(separator: " ")
+        }
+    }
 }

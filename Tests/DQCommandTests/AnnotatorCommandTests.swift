@@ -241,3 +241,39 @@ private func moviesStore() throws -> String {
     let bad = try dq(["cartography", "--import", directory, "--by", "worker", "--db", db])
     #expect(bad.status != 0 && bad.stderr.contains("The value 'worker' is invalid for '--by <annotator>'"), "\(bad.stderr)")
 }
+
+/// `dq export annotations` writes every annotation with the annotators' attributes and each
+/// annotation's own fields, and the command it prints reads the file back as the same
+/// annotations: exported again, the copy is the same file, byte for byte.
+@Test func annotationsGoOutAndComeBackTheSame() throws {
+    let data = temporaryFile(Array("""
+        id,text,annotator,profile,abuse_types,severity
+        t1,"you are useless, really",A,moderate,insult,-1
+        t1,"you are useless, really",B,liberal,insult;ableism,-2
+        t2,=1+1,A,moderate,,1
+        t2,=1+1,C,conservative,,0
+
+        """.utf8), suffix: ".csv")
+    let db = scratchPath("export-annotations.sqlite")
+    let ingest = try dq(["ingest", data, "--dataset", "conv", "--id", "id", "--annotator", "annotator", "--label", "severity",
+                         "--annotator-meta", "profile", "--annotation-meta", "abuse_types", "--db", db])
+    #expect(ingest.status == 0, "\(ingest.stderr)")
+    let out = scratchPath("annotations-out.csv")
+    let exported = try dq(["export", "annotations", "--dataset", "conv", "--out", out, "--db", db])
+    #expect(exported.status == 0, "\(exported.stderr)")
+    let text = try String(contentsOfFile: out, encoding: .utf8)
+    #expect(text.hasPrefix("id,split,text,annotator,label,profile,abuse_types\n"), "\(text)")
+    #expect(text.contains("t1,train,\"you are useless, really\",B,-2,liberal,insult;ableism\n") && text.contains("t2,train,=1+1,C,0,conservative,\n"), "\(text)")
+    // The command the note prints, into another dataset of the same store.
+    let command = try #require(exported.stderr.firstMatch(of: /read them back with: dq (.*)\n/)?.1)
+    let back = try dq(command.split(separator: " ").map { String($0).replacingOccurrences(of: "'", with: "") } + ["--dataset", "copy", "--db", db])
+    #expect(back.status == 0, "\(back.stderr)")
+    let again = scratchPath("annotations-again.csv")
+    #expect(try dq(["export", "annotations", "--dataset", "copy", "--out", again, "--db", db]).status == 0)
+    #expect(try String(contentsOfFile: again, encoding: .utf8) == text)
+    // A dataset without annotations is an error naming how to add them.
+    let plain = temporaryFile(Array("text,label\na,x\nb,y\n".utf8), suffix: ".csv")
+    _ = try dq(["ingest", plain, "--dataset", "plain", "--db", db])
+    let none = try dq(["export", "annotations", "--dataset", "plain", "--out", scratchPath("none.csv"), "--db", db])
+    #expect(none.status != 0 && none.stderr.contains("--annotator COLUMN"), "\(none.stderr)")
+}

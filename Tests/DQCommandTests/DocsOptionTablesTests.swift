@@ -13,7 +13,7 @@ private let pages: [(page: String, commands: [[String]])] = [
     ("agreement", [["agreement"]]), ("artefacts", [["artefacts"]]), ("check", [["check"]]), ("bias", [["bias"]]), ("cartography", [["cartography"]]),
     ("conflicts", [["conflicts"]]), ("consensus", [["consensus"]]), ("corrections", [["corrections", "import"], ["corrections", "list"]]),
     ("datasets", [["datasets"]]), ("divergence", [["divergence"]]), ("evaluate", [["evaluate"]]),
-    ("export", [["export", "suspects"], ["export", "dataset"]]), ("inconsistent", [["inconsistent"]]), ("ingest", [["ingest"]]),
+    ("export", [["export", "suspects"], ["export", "dataset"], ["export", "annotations"]]), ("inconsistent", [["inconsistent"]]), ("ingest", [["ingest"]]),
     ("label-issues", [["label-issues"]]), ("models", [["models", "list"], ["models", "fetch"]]), ("pvi", [["pvi"]]), ("report", [["report"]]),
     ("runs", [["runs"]]), ("select", [["select"]]), ("stats", [["stats"]]), ("suspects", [["suspects"]]), ("vinfo", [["vinfo", "compare"]]),
 ]

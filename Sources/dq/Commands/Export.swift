@@ -4,8 +4,8 @@ import DQReports
 import DQRuns
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write suspects for annotators, or the dataset with its corrected labels.",
-                                                    subcommands: [ExportSuspects.self, ExportDataset.self])
+    static let configuration = CommandConfiguration(abstract: "Write suspects for annotators, the dataset with its corrected labels, or its annotations.",
+                                                    subcommands: [ExportSuspects.self, ExportDataset.self, ExportAnnotations.self])
 }
 
 extension ExportRun.AnnotationFormat: ExpressibleByArgument {}
@@ -65,5 +65,22 @@ struct ExportDataset: ParsableCommand {
         try OutputFiles.write(bytes: Data(file.bytes), to: out)
         Terminal.note("wrote \(file.samples) samples (\(file.corrected) with corrected labels) to \(out)"
                       + (file.labelColumns.map { "; read it back with: dq ingest \(out.shellQuoted) --label-columns \($0.joined(separator: ",").shellQuoted) --all-meta" } ?? ""))
+    }
+}
+
+struct ExportAnnotations: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "annotations", abstract: "Write every annotation as CSV, one row each, with the annotators' and the annotations' own fields.", discussion: """
+        Columns: id, split, text, text_pair, annotator, label, then the annotators' attributes and each annotation's own fields; the note on standard error gives the dq ingest command that reads it back. Example (after make demo):
+          dq export annotations --dataset convabuse --out annotations.csv --db demo-out/annotations.sqlite
+        """)
+
+    @OptionGroup var selection: DatasetOptions
+    @Option(help: ArgumentHelp("The CSV file to write.", valueName: "file")) var out: String
+
+    func validate() throws { try OutputCheck.check(out, option: "--out") }
+    func run() throws {
+        let file = try ExportRun.annotations(store: try selection.open(), dataset: selection.selection)
+        try OutputFiles.write(file.csv, to: out)
+        Terminal.note("wrote \(file.table.rows.count.formatted(thousands: true)) annotations to \(out); read them back with: \(file.ingestCommand(path: out))")
     }
 }
