@@ -2,6 +2,7 @@ import DQAnalyses
 import DQReports
 import DQStore
 import DQText
+import Foundation
 
 extension AgreementRun.Outcome {
     private func interval(_ s: InterAnnotatorAgreement.Statistic) -> [Cell] {
@@ -29,8 +30,24 @@ extension AgreementRun.Outcome {
                 + "the mean Cohen's κ of each pair of one annotator of the group and one of another group. Annotators without the attribute are left out.")
     }
 
+    /// Label positions in reading order: by value when every label is a number (an ordinal
+    /// scale such as 1, 0, −1, −2, −3 reads −3 … 1), else alphabetically.
+    var labelOrder: [Int] {
+        let values = labels.map { Double($0.trimmingWhitespace()) }
+        if values.allSatisfy({ $0 != nil }) { return labels.indices.sorted { (values[$0]!, $0) < (values[$1]!, $1) } }
+        return labels.indices.sorted { (labels[$0], $0) < (labels[$1], $1) }
+    }
+
+    /// Annotator positions by name, numbers in names compared as numbers (Ann2 before Ann10).
+    var annotatorOrder: [Int] {
+        annotators.indices.sorted { annotators[$0].localizedStandardCompare(annotators[$1]) == .orderedAscending
+            || (annotators[$0] == annotators[$1] && $0 < $1) }
+    }
+
     package var tables: [Table] {
         let level = Int((result.level * 100).rounded())
+        let (labelRank, annotatorRank) = (Dictionary(uniqueKeysWithValues: labelOrder.enumerated().map { ($1, $0) }),
+                                          Dictionary(uniqueKeysWithValues: annotatorOrder.enumerated().map { ($1, $0) }))
         let intervalColumns = ["estimate", "\(level)% low", "\(level)% high"]
         let summary = Table(
             name: "agreement", title: "Agreement of \(annotators.count) annotators on \(dataset), run \(run)",
@@ -50,11 +67,12 @@ extension AgreementRun.Outcome {
         let perLabel = Table(
             name: "agreement_labels", title: "Agreement per label (that label against the rest)",
             columns: ["label", "annotations", "α", "α low", "α high", "Fleiss κ", "κ low", "κ high"],
-            rows: result.perLabel.map { [.text(labels[$0.label]), .int($0.annotations)] + interval($0.alpha) + interval($0.fleiss) })
+            rows: result.perLabel.sorted { labelRank[$0.label]! < labelRank[$1.label]! }
+                .map { [.text(labels[$0.label]), .int($0.annotations)] + interval($0.alpha) + interval($0.fleiss) })
         let perAnnotator = Table(
             name: "agreement_annotators", title: "Agreement per annotator",
             columns: ["annotator", "annotations", "shared items", "mean Cohen κ", "κ low", "κ high", "pair agreement", "α without"],
-            rows: result.perAnnotator.map {
+            rows: result.perAnnotator.sorted { annotatorRank[$0.annotator]! < annotatorRank[$1.annotator]! }.map {
                 [.text(annotators[$0.annotator]), .int($0.annotations), .int($0.sharedItems)] + interval($0.meanCohen)
                     + [$0.pairAgreement.map { .real($0) } ?? .missing, $0.alphaWithout.map { .real($0) } ?? .missing]
             },
@@ -69,9 +87,9 @@ extension AgreementRun.Outcome {
         let rates = Table(
             name: "agreement_label_rates", title: "How often each annotator gives each label",
             columns: ["annotator", "label", "count", "annotations", "share", "\(level)% low", "\(level)% high"],
-            rows: labelCounts.indices.flatMap { a in
+            rows: annotatorOrder.flatMap { a in
                 let total = labelCounts[a].reduce(0, +)
-                return labels.indices.map { c -> [Cell] in
+                return labelOrder.map { c -> [Cell] in
                     let interval = Proportion.wilson(labelCounts[a][c], of: total, level: result.level)
                     return [.text(annotators[a]), .text(labels[c]), .int(labelCounts[a][c]), .int(total),
                             .real(total == 0 ? .nan : Double(labelCounts[a][c]) / Double(total)),

@@ -164,3 +164,27 @@ private func diagnosesStore() throws -> Store {
         try AgreementRun.run(store: store, options: options)
     }
 }
+
+/// The tables list labels in reading order (a numeric scale by value, ConvAbuse's 1, 0, −1 …
+/// as −1, 0, 1) and annotators by name with numbers as numbers (Ann2 before Ann10), whatever
+/// order the file gave them in.
+@Test func agreementTablesListLabelsAndAnnotatorsInReadingOrder() throws {
+    let data = scratchPath("reading-order.csv")
+    var rows = ["id,text,annotator,severity"]
+    for item in 0..<12 {
+        for (k, who) in ["Ann10", "Ann2", "Ann1"].enumerated() { rows.append("\(item),text \(item),\(who),\(["1", "0", "-1"][(item + k) % 3])") }
+    }
+    try rows.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+    let store = try Store(path: scratchPath("reading-order.sqlite"))
+    var ingest = IngestRun.Options()
+    (ingest.dataset, ingest.id, ingest.annotator, ingest.label) = ("order", "id", "annotator", "severity")
+    _ = try IngestRun.run(store: store, files: [data], options: ingest)
+    var options = AgreementRun.Options()
+    (options.dataset, options.resamples) = ("order", 0)
+    let tables = try AgreementRun.run(store: store, options: options).tables
+    let column = { (name: String, index: Int) in tables.first { $0.name == name }!.rows.map { $0[index] } }
+    #expect(column("agreement_labels", 0) == [.text("-1"), .text("0"), .text("1")])
+    #expect(column("agreement_annotators", 0) == [.text("Ann1"), .text("Ann2"), .text("Ann10")])
+    #expect(Array(column("agreement_label_rates", 0).prefix(4)) == [.text("Ann1"), .text("Ann1"), .text("Ann1"), .text("Ann2")])
+    #expect(Array(column("agreement_label_rates", 1).prefix(3)) == [.text("-1"), .text("0"), .text("1")])
+}
