@@ -30,7 +30,7 @@ struct PVI: ParsableCommand {
     @Option(help: ArgumentHelp("Compute PVI from probabilities made elsewhere instead of training (CSV: id, p_input:<label>…, p_null:<label>…; see docs/scale-out.md).", valueName: "file")) var importProbs: String?
     @Option(help: ArgumentHelp("The model family V: bow (logistic regression on hashed n-grams), tiny-bert (BERT L=2, H=128), a Hugging Face BERT directory (fine-tuned), or embeddings:DIR (logistic regression on that checkpoint's frozen sentence embeddings; DIR may be a fetched encoder's name, e.g. minilm). Default: bow.", valueName: "bow|tiny-bert|dir|embeddings:dir")) var model: ModelChoice?
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: ArgumentHelp("bow and embeddings: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective: a number, 1/n (scikit-learn's C=1; C=2 with two labels, docs/methods.md), or auto (λ = c/n, c chosen for each fold on one of its training folds held out; 3–6× the time). Default: 1/n.", valueName: "λ|1/n|auto")) var l2: L2Setting?
+    @Option(help: ArgumentHelp("bow and embeddings: L2 strength λ of the mean log-loss + (λ/2)‖W‖² objective: a number, 1/n (scikit-learn's C=1; C=2 with two labels, docs/methods.md), or auto (λ = c/n, c chosen for each fold on one of its training folds held out; 3.5–5× the time). Default: 1/n.", valueName: "λ|1/n|auto")) var l2: L2Setting?
     @Option(help: ArgumentHelp("bow and embeddings: stop each fit once its held-out log2 p(y|x) move by less than this many bits per sample on average, 5 iterations running; 0 solves every fit to convergence.", valueName: "bits")) var heldOutTolerance = ModelSettings.defaultHeldOutTolerance
     @OptionGroup var output: SampleOutputOptions
 
