@@ -60,6 +60,19 @@ extension EvaluateRun {
     package static func countTable(_ counts: [EvaluationCountRow], classes: Int, run: Int64, multiLabel: Bool = false) -> Table {
         let response = Self.response(counts, classes: classes, multiLabel: multiLabel)
         let slopes = response?.slopes ?? []
+        // Multi-label: a count that flags a third of the samples before any flip is mostly the
+        // models' confusion, and its share found mostly the correction for flips on flagged samples.
+        if multiLabel, let clean = counts.first(where: { $0.repeatIndex == 0 }), 3 * clean.counted > clean.samples {
+            return Table(
+                name: "error_counts", title: "Confident learning's count of label errors, run \(run)",
+                columns: ["repeat", "rate", "planted", "counted"],
+                rows: counts.map { c in [c.repeatIndex == 0 ? .text("given labels") : .int(c.repeatIndex), .real(c.rate, digits: 3), .int(c.planted), .int(c.counted)] },
+                note: "The count is the number of samples cleanlab's multi-label find_label_issues flags on the mean of the cross-fitted "
+                    + "one-vs-rest models' probabilities. Warning: it flags \(clean.counted.formatted(thousands: true)) of the "
+                    + "\(clean.samples.formatted(thousands: true)) samples before any flip; unless the data is that noisy, that is mostly the "
+                    + "models' confusion, and the share of planted errors found would be mostly the correction for flips that land on flagged "
+                    + "samples, so it is left out. The rankings' AUROC above says how well these models tell a flipped label at all.")
+        }
         let found = response?.slope.map { a in
             a < ErrorCount.Response.weakSlope
                 ? "The count found \(a.formatted(digits: 2)) of the errors planted: the models miss most errors they are shown, too weak to "

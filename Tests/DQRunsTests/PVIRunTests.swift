@@ -148,6 +148,9 @@ import DQText
     let issues = try LabelIssuesRun.multiLabel(nil, store: store, dataset: topics, options: LabelIssuesRun.Options())
     #expect(outcome.counts.first?.counted == issues.result.ranked.count)
     #expect(outcome.counts.map(\.planted) == [0, 40, 20, 80])
+    // 147 of 400 flagged before any flip: the table warns and leaves out the share found.
+    let counts = try #require(outcome.tables.first { $0.name == "error_counts" })
+    #expect(!counts.columns.contains("share found") && (counts.note ?? "").contains("Warning: it flags 147 of the 400 samples before any flip"), "\(counts.note ?? "")")
     #expect(try store.run(outcome.run).parameters(EvaluateParameters.self).multiLabel == true)
     // The report presents it as flipped memberships.
     let html = try ReportRun.run(store: store, dataset: topics, top: 5).render()
