@@ -37,12 +37,8 @@ package enum LabelNoise {
     package static func plant(labels: [Int], classes: Int, rate: Double, mode: Mode, confusion: [[Double]]? = nil, seed: UInt64) -> Planted {
         precondition(classes >= 2 && rate > 0 && rate <= 1)
         var rng = SplitMix64(seed: seed)
-        let n = labels.count
-        let count = plantedCount(n, rate: rate)
-        var order = Array(0..<n)
-        order.shufflePrefix(count, using: &rng)
-        var out = Planted(labels: labels, planted: [Bool](repeating: false, count: n))
-        for i in order.prefix(count) {
+        var out = Planted(labels: labels, planted: [Bool](repeating: false, count: labels.count))
+        for i in uniformlyChosen(labels.count, rate: rate, using: &rng) {
             let y = labels[i]
             var weights = (0..<classes).map { k -> Double in k == y ? 0 : 1 }
             if mode == .confusable, let row = confusion?[y] {
@@ -100,12 +96,8 @@ package enum LabelNoise {
     package static func plant(memberships labels: [[Int]], classes: Int, rate: Double, seed: UInt64) -> PlantedMemberships {
         precondition(classes >= 2 && rate > 0 && rate <= 1)
         var rng = SplitMix64(seed: seed)
-        let n = labels.count
-        let count = plantedCount(n, rate: rate)
-        var order = Array(0..<n)
-        order.shufflePrefix(count, using: &rng)
-        var out = PlantedMemberships(labels: labels, flipped: [Int?](repeating: nil, count: n))
-        for i in order.prefix(count) {
+        var out = PlantedMemberships(labels: labels, flipped: [Int?](repeating: nil, count: labels.count))
+        for i in uniformlyChosen(labels.count, rate: rate, using: &rng) {
             let present = Set(labels[i])
             let absent = (0..<classes).filter { !present.contains($0) }
             let remove = absent.isEmpty || (!present.isEmpty && rng.next() >> 63 == 0)
@@ -115,6 +107,14 @@ package enum LabelNoise {
             out.flipped[i] = k
         }
         return out
+    }
+
+    /// round(rate · n) of the positions 0..<n, chosen uniformly (a partial Fisher–Yates shuffle).
+    static func uniformlyChosen(_ n: Int, rate: Double, using rng: inout SplitMix64) -> ArraySlice<Int> {
+        let count = plantedCount(n, rate: rate)
+        var order = Array(0..<n)
+        order.shufflePrefix(count, using: &rng)
+        return order.prefix(count)
     }
 
     /// A class drawn in proportion to `weights` (some positive), with one draw of `rng`.

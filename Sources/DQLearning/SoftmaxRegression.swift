@@ -85,8 +85,8 @@ package struct SoftmaxRegression: Sendable {
         /// so every fold's held-out group differs; nil when the job trains on one group.
         static func validationGroup(_ job: Job, groups: Int) -> Int? {
             guard job.train.count >= 2 else { return nil }
-            let after = ((job.score ?? -1) + 1..<((job.score ?? -1) + 1 + groups)).map { $0 % groups }
-            return after.first { job.train.contains($0) }
+            let scored = job.score ?? -1
+            return (1...groups).lazy.map { (scored + $0) % groups }.first { job.train.contains($0) }
         }
 
         package static func == (a: L2Selection, b: L2Selection) -> Bool {

@@ -47,22 +47,11 @@ extension EvaluateRun {
         func crossFit(_ memberships: [[Int]], seed: UInt64, what: String, family: any ModelFamily) throws -> (p: [Double], pvi: [Double]) {
             var p = [Double](repeating: 0, count: samples.count * K), pvi = p
             for k in 0..<K {
-                let binaryLabels = ["not " + labels[k], labels[k]]
-                let binary = zip(samples, memberships).map { sample, set -> Sample in
-                    var copy = sample
-                    copy.label = binaryLabels[set.contains(k) ? 1 : 0]
-                    return copy
-                }
+                let binary = PVIRun.oneVsRest(samples, label: labels[k]) { memberships[$0].contains(k) }
                 let results = try PVIEstimation.run(
-                    samples: binary, labels: binaryLabels, family: family, scheme: .crossFit(folds: options.folds), null: .prior,
+                    samples: binary.samples, labels: binary.labels, family: family, scheme: .crossFit(folds: options.folds), null: .prior,
                     seed: seed, group: groups.map { keys in { keys[$0.id]! } },
-                    progress: { message in
-                        try observer.checkInterrupt()
-                        if message.contains(": fitting") { fits.begin("\(what), \(labels[k]): \(message)") }
-                        observer.detail("\(what), \(labels[k]): \(message)")
-                        fits.show(fits.label)
-                    },
-                    interrupt: observer.checkInterrupt)
+                    progress: fitProgress("\(what), \(labels[k])", fits: fits, observer: observer), interrupt: observer.checkInterrupt)
                 for (i, result) in results.enumerated() {
                     (p[i * K + k], pvi[i * K + k]) = (result.probabilities[1], result.score.pvi)
                 }

@@ -62,17 +62,7 @@ extension EvaluateRun {
         let slopes = response?.slopes ?? []
         // Multi-label: a count that flags a third of the samples before any flip is mostly the
         // models' confusion, and its share found mostly the correction for flips on flagged samples.
-        if multiLabel, let clean = counts.first(where: { $0.repeatIndex == 0 }), 3 * clean.counted > clean.samples {
-            return Table(
-                name: "error_counts", title: "Confident learning's count of label errors, run \(run)",
-                columns: ["repeat", "rate", "planted", "counted"],
-                rows: counts.map { c in [c.repeatIndex == 0 ? .text("given labels") : .int(c.repeatIndex), .real(c.rate, digits: 3), .int(c.planted), .int(c.counted)] },
-                note: "The count is the number of samples cleanlab's multi-label find_label_issues flags on the mean of the cross-fitted "
-                    + "one-vs-rest models' probabilities. Warning: it flags \(clean.counted.formatted(thousands: true)) of the "
-                    + "\(clean.samples.formatted(thousands: true)) samples before any flip; unless the data is that noisy, that is mostly the "
-                    + "models' confusion, and the share of planted errors found would be mostly the correction for flips that land on flagged "
-                    + "samples, so it is left out. The rankings' AUROC above says how well these models tell a flipped label at all.")
-        }
+        let swamped = multiLabel ? counts.first { $0.repeatIndex == 0 && 3 * $0.counted > $0.samples } : nil
         let found = response?.slope.map { a in
             a < ErrorCount.Response.weakSlope
                 ? "The count found \(a.formatted(digits: 2)) of the errors planted: the models miss most errors they are shown, too weak to "
@@ -80,20 +70,28 @@ extension EvaluateRun {
                 : "The count found \(a.formatted(digits: 2)) of the errors planted, on average"
                     + (multiLabel ? "." : "; dq suspects divides its count by this.")
         } ?? ""
+        let counted = multiLabel
+            ? "The count is the number of samples cleanlab's multi-label find_label_issues flags on the mean of the cross-fitted "
+                + "one-vs-rest models' probabilities. "
+            : "The count is cleanlab's num_label_issues on the mean of the cross-fitted models' probabilities. "
+        let share = swamped.map { clean in
+            "Warning: it flags \(clean.counted.formatted(thousands: true)) of the \(clean.samples.formatted(thousands: true)) samples before "
+                + "any flip; unless the data is that noisy, that is mostly the models' confusion, and the share of planted errors found would be "
+                + "mostly the correction for flips that land on flagged samples, so it is left out. The rankings' AUROC above says how well these "
+                + "models tell a flipped label at all."
+        } ?? (multiLabel
+            ? "Share found: the rise of the count per planted error, plus the share of flips that land on samples already flagged (they add "
+                + "none; docs/methods.md). "
+            : "Share found: the rise of the count per planted error, plus the share of flips that land on labels already wrong (they add no "
+                + "error; docs/methods.md). ") + found
         return Table(
             name: "error_counts", title: "Confident learning's count of label errors, run \(run)",
-            columns: ["repeat", "rate", "planted", "counted", "share found"],
+            columns: ["repeat", "rate", "planted", "counted"] + (swamped == nil ? ["share found"] : []),
             rows: counts.map { c in
-                [c.repeatIndex == 0 ? .text("given labels") : .int(c.repeatIndex), .real(c.rate, digits: 3), .int(c.planted), .int(c.counted),
-                 c.repeatIndex > 0 && c.repeatIndex <= slopes.count ? .real(slopes[c.repeatIndex - 1], digits: 2) : .missing]
+                [c.repeatIndex == 0 ? .text("given labels") : .int(c.repeatIndex), .real(c.rate, digits: 3), .int(c.planted), .int(c.counted)]
+                    + (swamped != nil ? [] : [c.repeatIndex > 0 && c.repeatIndex <= slopes.count ? .real(slopes[c.repeatIndex - 1], digits: 2) : .missing])
             },
-            note: (multiLabel
-                ? "The count is the number of samples cleanlab's multi-label find_label_issues flags on the mean of the cross-fitted "
-                    + "one-vs-rest models' probabilities. Share found: the rise of the count per planted error, plus the share of flips that "
-                    + "land on samples already flagged (they add none; docs/methods.md). "
-                : "The count is cleanlab's num_label_issues on the mean of the cross-fitted models' probabilities. Share found: the rise of "
-                    + "the count per planted error, plus the share of flips that land on labels already wrong (they add no error; docs/methods.md). ")
-                + found)
+            note: counted + share)
     }
 }
 

@@ -77,6 +77,17 @@ package enum EvaluateRun {
         package var multiLabel = false
     }
 
+    /// The progress of one cross-fit of the repeats (`what` names it): each fit begins a step of
+    /// `fits` on the progress line, and its solver detail goes to whoever asked for it.
+    static func fitProgress(_ what: String, fits: TrainingProgress, observer: RunObserver) -> (String) throws -> Void {
+        { message in
+            try observer.checkInterrupt()
+            if message.contains(": fitting") { fits.begin("\(what): \(message)") }
+            observer.detail("\(what): \(message)")
+            fits.show(fits.label)
+        }
+    }
+
     package static let merged = "merged (rank average)"
     package static let calibrated = "merged (calibrated)"
     package static let ensemble = "confident learning (mean of models)"
@@ -176,13 +187,7 @@ package enum EvaluateRun {
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily) throws -> [PVIEstimation.Result] {
             try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
                                   seed: seed, group: groups.map { keys in { keys[$0.id]! } },
-                                  progress: { message in
-                                      try observer.checkInterrupt()
-                                      if message.contains(": fitting") { fits.begin("\(what): \(message)") }
-                                      observer.detail("\(what): \(message)")
-                                      fits.show(fits.label)
-                                  },
-                                  interrupt: observer.checkInterrupt)
+                                  progress: EvaluateRun.fitProgress(what, fits: fits, observer: observer), interrupt: observer.checkInterrupt)
         }
 
         /// Every repeat: plant errors, score each signal's ranking of them, then the calibrated

@@ -220,12 +220,7 @@ package enum PVIRun {
             return outcome
         }
         for label in labels {
-            let binaryLabels = ["not " + label, label]
-            let binary = zip(samples, members).map { sample, has -> Sample in
-                var copy = sample
-                copy.label = has.contains(label) ? label : "not " + label
-                return copy
-            }
+            let (binaryLabels, binary) = oneVsRest(samples, label: label) { members[$0].contains(label) }
             var parameters = trainedParameters(labels: binaryLabels, model: modelParameters, options: options, dataset: dataset, groups: groups)
             parameters.oneVsRest = label
             let seed = options.model.seed
@@ -250,6 +245,17 @@ package enum PVIRun {
         var outcome = Outcome(run: parts.last?.run ?? 0, results: [], labels: labels, familyDescription: family.name + ", one label at a time")
         outcome.perLabel = parts
         return outcome
+    }
+
+    /// One label of multi-label samples as a binary problem: the labels ["not " + label, label]
+    /// and the samples relabelled by whether sample i has the label (`has(i)`).
+    static func oneVsRest(_ samples: [Sample], label: String, has: (Int) -> Bool) -> (labels: [String], samples: [Sample]) {
+        let labels = ["not " + label, label]
+        return (labels, samples.enumerated().map { i, sample in
+            var copy = sample
+            copy.label = labels[has(i) ? 1 : 0]
+            return copy
+        })
     }
 
     /// The parameters of a run that trains its models: labels, model, null model, scheme, grouping, splits.
