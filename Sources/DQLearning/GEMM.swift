@@ -28,8 +28,10 @@ package func gemm(
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
     let threads = flops >= Threading.parallelThreshold ? maxThreads : 1
     guard threads > 1 else {
-        GEMMKernel.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
+        Subnormals.flushed {
+            GEMMKernel.run(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
+        }
         return
     }
     let pointers = SendablePointers(a: a, b: b, c: c, bias: bias)
@@ -41,16 +43,18 @@ package func gemm(
         let start = t * chunk
         let count = min(chunk, length - start)
         guard count > 0 else { return }
-        if splitRows {
-            let aPart = transA ? pointers.a + start : pointers.a + start * lda
-            GEMMKernel.run(transA: transA, transB: transB, m: count, n: n, k: k, alpha: alpha,
-                           a: aPart, lda: lda, b: pointers.b, ldb: ldb, beta: beta, c: pointers.c + start * ldc, ldc: ldc,
-                           bias: pointers.bias)
-        } else {
-            let bPart = transB ? pointers.b + start * ldb : pointers.b + start
-            GEMMKernel.run(transA: transA, transB: transB, m: m, n: count, k: k, alpha: alpha,
-                           a: pointers.a, lda: lda, b: bPart, ldb: ldb, beta: beta, c: pointers.c + start, ldc: ldc,
-                           bias: pointers.bias.map { $0 + start })
+        Subnormals.flushed {
+            if splitRows {
+                let aPart = transA ? pointers.a + start : pointers.a + start * lda
+                GEMMKernel.run(transA: transA, transB: transB, m: count, n: n, k: k, alpha: alpha,
+                               a: aPart, lda: lda, b: pointers.b, ldb: ldb, beta: beta, c: pointers.c + start * ldc, ldc: ldc,
+                               bias: pointers.bias)
+            } else {
+                let bPart = transB ? pointers.b + start * ldb : pointers.b + start
+                GEMMKernel.run(transA: transA, transB: transB, m: m, n: count, k: k, alpha: alpha,
+                               a: pointers.a, lda: lda, b: bPart, ldb: ldb, beta: beta, c: pointers.c + start, ldc: ldc,
+                               bias: pointers.bias.map { $0 + start })
+            }
         }
     }
 }

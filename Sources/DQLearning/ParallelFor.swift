@@ -5,12 +5,12 @@ enum ParallelFor {
     static func run(count: Int, _ body: @Sendable (Int) -> Void) {
         let workers = min(Threading.cores, count)
         guard workers > 1 else {
-            for job in 0..<count { body(job) }
+            Subnormals.flushed { for job in 0..<count { body(job) } }
             return
         }
         let chunk = (count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for job in (w * chunk)..<min(count, (w + 1) * chunk) { body(job) }
+            Subnormals.flushed { for job in (w * chunk)..<min(count, (w + 1) * chunk) { body(job) } }
         }
     }
 }
