@@ -83,3 +83,28 @@ func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)
         }
     }
 }
+
+/// Inside `Subnormals.flushed` a product that would be subnormal is zero, and a subnormal operand
+/// counts as zero; outside, both are kept, and the thread's mode is restored after.
+@Test func subnormalsAreFlushedOnlyInsideTheKernelsScope() {
+    let tiny = Float.leastNormalMagnitude  // 1.18e-38
+    let scale = Float(0.01)
+    @inline(never) func product(_ x: Float, _ y: Float) -> Float { x * y }
+    let before = product(tiny, scale)
+    #expect(before > 0 && before.isSubnormal)
+    #if arch(x86_64)
+    let inside = Subnormals.flushed { product(tiny, scale) }
+    #expect(inside == 0)
+    let subnormalOperand = Subnormals.flushed { product(before, 1e30) }
+    #expect(subnormalOperand == 0)
+    // A GEMM whose true sums are subnormal (96 products of 1.2·10⁻⁴⁰) writes zeros on both
+    // threads; the same sums in Double are not zero.
+    let n = 96
+    let a = [Float](repeating: tiny, count: n * n), b = [Float](repeating: scale, count: n * n)
+    var c = [Float](repeating: 1, count: n * n)
+    gemm(transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, beta: 0, c: &c, ldc: n, threads: 2)
+    #expect(c.allSatisfy { $0 == 0 })
+    #expect(Double(tiny) * Double(scale) * Double(n) > 0)
+    #endif
+    #expect(product(tiny, scale) == before)
+}
