@@ -96,6 +96,12 @@ package struct ResolvedColumns: Equatable, Sendable {
     package var indicators: [Int] = []
     package var indicatorNames: [String] = []
 
+    /// One label per row from one label column, no annotators: the rows the byte paths of
+    /// `LabelledRowReader.read(into:limit:)` may take on their bytes.
+    var readsPlainRows: Bool {
+        !multiLabel && annotator == nil && annotators.isEmpty && annotationTime == nil && indicators.isEmpty && !labelFromAnnotators
+    }
+
     /// Resolves `request` against `columns`, the file's column names in order.
     package init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
         var firstExact: [String: Int] = [:]

@@ -135,7 +135,10 @@ package final class LabelledRowReader {
                 }
             }
             columns = resolved
-            columnar = ParquetRows(file: file, wanted: resolved.roleColumns + resolved.meta.filter { file.columns[$0].unsupported == nil })
+            let plainRoles = [resolved.text, resolved.label] + [resolved.textPair, resolved.id, resolved.split].compactMap { $0 }
+            let inPlace = resolved.readsPlainRows && plainRoles.allSatisfy { file.columns[$0].readsInPlace }
+            columnar = ParquetRows(file: file, wanted: resolved.roleColumns + resolved.meta.filter { file.columns[$0].unsupported == nil },
+                                   inPlace: inPlace ? Set(plainRoles) : [])
             if let skipped = resolved.meta.first(where: { file.columns[$0].unsupported != nil }) {
                 throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!)",
                                  remedy: .nameColumns)
@@ -204,10 +207,20 @@ package final class LabelledRowReader {
 
     /// The next row of a Parquet or Arrow file, checked as a CSV row is.
     private func nextColumnarRow() throws -> RowOutcome? {
-        guard let rows = columnar, let columns else { return nil }
+        guard let rows = columnar, let columns, try advanceColumnar(rows, columns) else { return nil }
+        return columnarOutcome(rows, columns)
+    }
+
+    /// Moves `rows` to the next row of this reading's split; false at the end of the file.
+    private func advanceColumnar(_ rows: ColumnarRows, _ columns: ResolvedColumns) throws -> Bool {
         repeat {
-            guard try rows.advance() else { return nil }
+            guard try rows.advance() else { return false }
         } while !inThisReading(columns.split.flatMap { rows.value($0).text })
+        return true
+    }
+
+    /// The current row of `rows`, checked as a CSV row is.
+    private func columnarOutcome(_ rows: ColumnarRows, _ columns: ResolvedColumns) -> RowOutcome {
         func value(_ index: Int) -> ParquetValue { rows.value(index) }
         func reject(_ reason: String) -> RowOutcome {
             let raw = ([columns.text, columns.label] + [columns.textPair, columns.id].compactMap { $0 }).map { value($0).text ?? "" }
@@ -298,6 +311,9 @@ package final class LabelledRowReader {
     }
 
     package var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? columnar?.bytesConsumed ?? 0 }
+    /// Whether a Parquet file's text, label, pair, id and split columns are read as bytes in
+    /// their pages, for the byte path of `read(into:limit:)`.
+    package var readsParquetInPlace: Bool { (columnar as? ParquetRows)?.readsInPlace ?? false }
     package var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? columnar?.fileSize }
 
     /// The next row, or nil at end of file.
@@ -318,9 +334,12 @@ package final class LabelledRowReader {
         let file: ParquetFile
         /// Top-level column indices to read.
         let wanted: [Int]
+        /// Per place in `wanted`: whether that column's values stay bytes in their pages
+        /// (`bytes(_:)`, the byte path of `read(into:limit:)`).
+        let inPlace: [Bool]
         var group = -1
         var cursors: [ParquetFile.ColumnCursor] = []
-        /// The current row's values, in `wanted` order.
+        /// The current row's values, in `wanted` order (in-place columns' left out).
         var values: [ParquetValue] = []
         /// Each column index's place in `wanted`.
         let slot: [Int: Int]
@@ -329,14 +348,25 @@ package final class LabelledRowReader {
         var rowsBefore = 0
         var rowsInGroup = 0
 
-        init(file: ParquetFile, wanted: [Int]) {
+        init(file: ParquetFile, wanted: [Int], inPlace: Set<Int> = []) {
             self.file = file
             self.wanted = Array(Set(wanted)).sorted()
+            self.inPlace = self.wanted.map(inPlace.contains)
             slot = Dictionary(uniqueKeysWithValues: self.wanted.enumerated().map { ($1, $0) })
             values = [ParquetValue](repeating: .null, count: self.wanted.count)
         }
 
-        func value(_ column: Int) -> ParquetValue { slot[column].map { values[$0] } ?? .null }
+        /// Whether the rows' text, label, pair, id and split columns are read in place.
+        var readsInPlace: Bool { inPlace.contains(true) }
+
+        func value(_ column: Int) -> ParquetValue {
+            guard let i = slot[column] else { return .null }
+            guard inPlace[i] else { return values[i] }
+            return cursors[i].currentBytes.map(ParquetFile.textValue) ?? .null
+        }
+
+        /// The current row's bytes in column `column`, which is read in place; nil when null.
+        func bytes(_ column: Int) -> ArraySlice<UInt8>? { cursors[slot[column]!].currentBytes }
 
         var fileSize: Int? { file.size }
         /// Progress: the file's size in proportion to the rows read.
@@ -354,9 +384,11 @@ package final class LabelledRowReader {
                 row = 0
                 // A row group without rows (pyarrow writes one for an empty table) has nothing to read.
                 guard rowsInGroup > 0 else { continue }
-                cursors = try wanted.map { try file.cursor(group: group, column: file.columns[$0]) }
+                cursors = try wanted.indices.map { try file.cursor(group: group, column: file.columns[wanted[$0]], inPlace: inPlace[$0]) }
             }
-            for (i, cursor) in cursors.enumerated() { values[i] = try cursor.nextValue(group: group) }
+            for (i, cursor) in cursors.enumerated() {
+                if inPlace[i] { try cursor.advanceInPlace(group: group) } else { values[i] = try cursor.nextValue(group: group) }
+            }
             return true
         }
     }
@@ -542,6 +574,9 @@ package final class LabelledRowReader {
                 guard try csv.read(into: &record) else { break }
                 if !inThisReading(delimitedSplit) { continue }
                 if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
+            } else if let parquet = columnar as? ParquetRows, parquet.readsInPlace, let columns {
+                guard try advanceColumnar(parquet, columns) else { break }
+                if !appendPlainColumnarRow(parquet, columns, to: &batch) { batch.append(columnarOutcome(parquet, columns)) }
             } else if columnar != nil {
                 guard let outcome = try nextColumnarRow() else { break }
                 batch.append(outcome)
@@ -627,6 +662,36 @@ package final class LabelledRowReader {
                 line: record.line, text: text, textPair: pair, label: cell, externalID: id.flatMap { $0.isEmpty ? nil : $0 },
                 metadata: metadata?.utf8, annotator: columns.annotatorNames[k].utf8, annotationTime: nil as [UInt8]?, givenLabel: given)
         }
+        return true
+    }
+
+    /// Appends the current row of a Parquet file read in place to `batch` when it is a plain
+    /// row by the rules of `appendPlainRecord` (its split, when it has one, plain too), decided
+    /// on the values' bytes; its metadata is what `columnarOutcome` makes of it. Returns false,
+    /// appending nothing, for any other row (a null among them); `columnarOutcome` decides those.
+    private func appendPlainColumnarRow(_ rows: ParquetRows, _ columns: ResolvedColumns, to batch: inout LabelledRowBatch) -> Bool {
+        if let split = columns.split {
+            guard let cell = rows.bytes(split),
+                  cell.withUnsafeBufferPointer({ $0.needsNoTrimming && $0.isPrintableASCII && !$0.contains(UInt8(ascii: ",")) })
+            else { return false }
+        }
+        guard let text = rows.bytes(columns.text), let label = rows.bytes(columns.label) else { return false }
+        var pair: ArraySlice<UInt8>?
+        if let index = columns.textPair {
+            guard let bytes = rows.bytes(index) else { return false }
+            pair = bytes
+        }
+        let id = columns.id.flatMap { rows.bytes($0) }
+        guard text.withUnsafeBufferPointer({ $0.hasNonSpaceASCII && $0.isValidUTF8 }),
+              pair?.withUnsafeBufferPointer({ $0.hasNonSpaceASCII && $0.isValidUTF8 }) ?? true,
+              label.withUnsafeBufferPointer({ $0.needsNoTrimming && $0.isPrintableASCII }),
+              id?.withUnsafeBufferPointer(\.isValidUTF8) ?? true
+        else { return false }
+        let metadata = columns.meta.isEmpty ? nil : JSONValue.object(columns.meta.map {
+            (columns.columns[$0], Self.json(rows.value($0)))
+        }).jsonText.utf8
+        batch.appendAccepted(line: rows.line, text: text, textPair: pair, label: label,
+                             externalID: id.flatMap { $0.isEmpty ? nil : $0 }, metadata: metadata)
         return true
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import DQTestSupport
 import DQText
@@ -187,6 +188,41 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
     let path = temporaryFile(bytes, suffix: ".csv")
     try expectBatchesMatchNext(path, ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"]), limit: 97)
     try expectBatchesMatchNext(path, ColumnRequest(text: "text", label: "label"), limit: 4096)
+}
+
+@Test func parquetBatchesReadInPlaceHoldTheRowsThatNextReturns() throws {
+    // The values of the CSV test above that are text, and nulls; a split column too, with
+    // values a split may and may not have.
+    let values: [String?] = [
+        "plain", " lead", "trail ", "\u{00A0}", "\u{3000}\u{00A0}", "\u{00A0}x", "é", "naïve café", "\t\n", "\u{0B}x\u{0C}", "",
+        "\u{01}", "x\u{7F}", "with, comma", nil,
+    ]
+    let splits: [String?] = ["train", "test", " train", "", nil, "a,b", "dév"]
+    var state: UInt64 = 7
+    func pick<T>(_ from: [T]) -> T {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        return from[Int(state % UInt64(from.count))]
+    }
+    let rows = (0..<3000).map { _ in [pick(values), pick(values), pick(values), pick(values), pick(values), pick(splits)] }
+    var writer = ParquetWriter(columns: ["id", "text", "pair", "label", "note", "split"])
+    (writer.rowGroupSize, writer.pageSize) = (1_000, 2_048)
+    let path = scratchPath("edges.parquet")
+    try Data(writer.bytes(rows)).write(to: URL(fileURLWithPath: path))
+    let request = ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"])
+    #expect(try LabelledRowReader(path: path, columns: request).readsParquetInPlace)
+    try expectBatchesMatchNext(path, request, limit: 97)
+    var onlyTrain = request
+    (onlyTrain.split, onlyTrain.splitFilter) = ("split", .only("train", unsplit: false))
+    try expectBatchesMatchNext(path, onlyTrain, limit: 4096)
+    // Bytes that are not UTF-8, and every fixture with a text and a label column.
+    try expectBatchesMatchNext(fixture("columnar-types/binary-text.parquet"), limit: 2)
+    for name in ["pandas-default", "polars-default", "duckdb-default", "pyarrow-snappy-v2-dict", "pyarrow-none-v1-plain"] {
+        let fixturePath = fixture("parquet/\(name).parquet")
+        #expect(try LabelledRowReader(path: fixturePath, columns: ColumnRequest()).readsParquetInPlace, "\(name)")
+        try expectBatchesMatchNext(fixturePath, ColumnRequest(meta: ["count", "score", "flag", "tags"]), limit: 7)
+    }
+    // A label column of integers is read as values, by the row path.
+    #expect(try !LabelledRowReader(path: fixture("parquet/pandas-default.parquet"), columns: ColumnRequest(label: "count")).readsParquetInPlace)
 }
 
 @Test func labelsWithInvisibleCharactersAreRejectedInBothPaths() throws {

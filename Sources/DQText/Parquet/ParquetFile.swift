@@ -257,9 +257,24 @@ package final class ParquetFile {
         var next = 0
         /// A list row the page ended in, which the next page may continue.
         var open: [ParquetValue]??
+        /// Whether values stay as bytes in their page (`advanceInPlace`, `currentBytes`) instead
+        /// of becoming `ParquetValue`s; for flat BYTE_ARRAY columns (`Column.readsInPlace`).
+        let inPlace: Bool
+        /// In place: the current page's decoded bytes, the dictionary page's, and the start and
+        /// end of each dictionary entry in it.
+        var pageData: [UInt8] = []
+        var dictionaryData: [UInt8] = []
+        var dictionaryBounds: [Int]?
+        /// In place: per row of the current page, its value's start and end (start -1: null), in
+        /// `dictionaryData` when the page is dictionary-encoded, else in `pageData`.
+        var bounds: [Int] = []
+        var boundsInDictionary = false
+        /// In place: the current row's index in the page.
+        var current = -1
 
-        init(file: ParquetFile, group: Int, column: Column) throws {
-            (self.file, self.group, self.column) = (file, group, column)
+        init(file: ParquetFile, group: Int, column: Column, inPlace: Bool = false) throws {
+            precondition(!inPlace || column.readsInPlace, "column '\(column.name)' cannot be read in place")
+            (self.file, self.group, self.column, self.inPlace) = (file, group, column, inPlace)
             let chunk = file.metadata.rowGroups[group].columns[column.leaf]
             guard chunk.type == column.type else { throw ChunkFailure(message: "the chunk's type \(chunk.type) differs from the schema's \(column.type)") }
             guard let codec = Parquet.Codec(rawValue: chunk.codec) else { throw ChunkFailure(message: "unknown compression codec \(chunk.codec)") }
@@ -296,7 +311,7 @@ package final class ParquetFile {
         }
 
         /// Reads and decodes the next data page into `rows`; false at the chunk's end.
-        private func loadPage() throws -> Bool {
+        func loadPage() throws -> Bool {
             while offset < end && seen < total {
                 // Page headers are small, but statistics can make them long: read more until one parses.
                 var window = min(end - offset, 4096)
@@ -331,10 +346,26 @@ package final class ParquetFile {
                 switch Parquet.PageType(rawValue: header.type) {
                 case .dictionaryPage:
                     let data = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
-                    dictionary = try data.withUnsafeBytes { try file.plainValues($0, count: Int(header.numValues), column: column).values }
+                    if inPlace {
+                        dictionaryBounds = try data.withUnsafeBytes { try ParquetFile.byteArrayBounds($0, from: 0, count: Int(header.numValues)) }
+                        dictionaryData = data
+                    } else {
+                        dictionary = try data.withUnsafeBytes { try file.plainValues($0, count: Int(header.numValues), column: column).values }
+                    }
                     continue
                 case .indexPage:
                     continue
+                case .dataPage where inPlace:
+                    pageData = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
+                    try placeV1(header: header)
+                    seen += Int(header.numValues)
+                    if bounds.isEmpty { continue }
+                    return true
+                case .dataPageV2 where inPlace:
+                    try placeV2(payload, header: header, uncompressed: uncompressed)
+                    seen += Int(header.numValues)
+                    if bounds.isEmpty { continue }
+                    return true
                 case .dataPage:
                     let data = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
                     decoded = try data.withUnsafeBytes { try pageV1($0, header: header) }
@@ -354,7 +385,7 @@ package final class ParquetFile {
             return false
         }
 
-        private func decompress(_ payload: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
+        func decompress(_ payload: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
             switch codec {
             case .snappy: return try Decompression.snappy(payload, expected: expected)
             case .gzip: return try Decompression.gzip(payload, expected: expected)
@@ -463,10 +494,11 @@ package final class ParquetFile {
     }
 
     /// A cursor over one column of row group `group`; errors name the file, row group and column.
-    package func cursor(group: Int, column: Column) throws -> ColumnCursor {
+    /// `inPlace` keeps a flat BYTE_ARRAY column's values as bytes in their pages.
+    package func cursor(group: Int, column: Column, inPlace: Bool = false) throws -> ColumnCursor {
         if let why = column.unsupported { throw InputError(file: path, message: "row group \(group), column '\(column.name)': \(why)") }
         do {
-            return try ColumnCursor(file: self, group: group, column: column)
+            return try ColumnCursor(file: self, group: group, column: column, inPlace: inPlace)
         } catch let error as ChunkFailure {
             throw InputError(file: path, message: "row group \(group), column '\(column.name)': \(error.message)")
         }
@@ -638,8 +670,18 @@ package final class ParquetFile {
 extension ParquetFile.ColumnCursor {
     /// The next row's value; errors name the file, row group and column.
     package func nextValue(group: Int) throws -> ParquetValue {
+        try namingFailures(group: group) { try nextValue() }
+    }
+
+    /// Moves to the next row, whose value is then `currentBytes`; errors name the file, row
+    /// group and column.
+    package func advanceInPlace(group: Int) throws {
+        try namingFailures(group: group) { try advanceInPlace() }
+    }
+
+    private func namingFailures<R>(group: Int, _ body: () throws -> R) throws -> R {
         do {
-            return try nextValue()
+            return try body()
         } catch let error as ParquetFile.ChunkFailure {
             throw InputError(file: file.path, message: "row group \(group), column '\(column.name)': \(error.message)")
         } catch let error as Decompression.Failure {
