@@ -157,7 +157,10 @@ package final class LabelledRowReader {
                 }
             }
             columns = resolved
-            columnar = ArrowRows(file: file)
+            let plainRoles = [resolved.text, resolved.label] + [resolved.textPair, resolved.id, resolved.split].compactMap { $0 }
+            let inPlace = resolved.readsPlainRows
+                && plainRoles.allSatisfy { file.fields[$0].readsInPlace && file.classLabels[file.fields[$0].name] == nil }
+            columnar = ArrowRows(file: file, inPlace: inPlace ? Set(plainRoles) : [])
         }
     }
 
@@ -186,6 +189,15 @@ package final class LabelledRowReader {
     static func listColumn(_ name: String, isLabel: Bool, path: String) -> InputError {
         InputError(file: path, message: "column '\(name.visibleEscaped)' holds lists (several values per row); the text and id columns need one value per row"
                        + (isLabel ? ", and a label column of lists is multi-label data" : ""), remedy: isLabel ? .multiLabel(true) : nil)
+    }
+
+    /// Columnar rows whose text columns can be read as bytes where they lie (Parquet pages,
+    /// Arrow buffers), for the byte path of `read(into:limit:)`.
+    protocol InPlaceRows: ColumnarRows {
+        /// Whether the text, label, pair, id and split columns are read in place.
+        var readsInPlace: Bool { get }
+        /// The current row's bytes in column `column`, which is read in place; nil when null.
+        func bytes(_ column: Int) -> ArraySlice<UInt8>?
     }
 
     /// A columnar file's rows, read a block at a time.
@@ -262,24 +274,30 @@ package final class LabelledRowReader {
     // MARK: Arrow
 
     /// An Arrow file's rows, one record batch at a time; ClassLabel integers become their names.
-    final class ArrowRows: ColumnarRows {
+    final class ArrowRows: InPlaceRows {
         let file: ArrowFile
-        var batch: [[ParquetValue]] = []
+        var batch: [ArrowColumn] = []
         var row = -1
         var rowsBefore = 0
         var rowsInBatch = 0
         /// Per column index: ClassLabel names.
         let names: [Int: [String]]
+        /// The columns read in place (`bytes(_:)`): the byte path's text, label, pair, id and split.
+        let inPlace: Set<Int>
 
-        init(file: ArrowFile) {
+        init(file: ArrowFile, inPlace: Set<Int> = []) {
             self.file = file
+            self.inPlace = inPlace
             names = Dictionary(uniqueKeysWithValues: file.fields.enumerated().compactMap { i, f in file.classLabels[f.name].map { (i, $0) } })
         }
+
+        var readsInPlace: Bool { !inPlace.isEmpty }
+        func bytes(_ column: Int) -> ArraySlice<UInt8>? { batch[column].bytes(row) }
 
         func advance() throws -> Bool {
             row += 1
             while row >= rowsInBatch {
-                guard let next = try file.nextBatch() else { return false }
+                guard let next = try file.nextBatch(inPlace: inPlace) else { return false }
                 rowsBefore += rowsInBatch
                 batch = next
                 rowsInBatch = next.first?.count ?? 0
@@ -311,9 +329,9 @@ package final class LabelledRowReader {
     }
 
     package var bytesConsumed: Int { csv?.bytesConsumed ?? lines?.bytesConsumed ?? columnar?.bytesConsumed ?? 0 }
-    /// Whether a Parquet file's text, label, pair, id and split columns are read as bytes in
-    /// their pages, for the byte path of `read(into:limit:)`.
-    package var readsParquetInPlace: Bool { (columnar as? ParquetRows)?.readsInPlace ?? false }
+    /// Whether a Parquet or Arrow file's text, label, pair, id and split columns are read as
+    /// bytes where they lie, for the byte path of `read(into:limit:)`.
+    package var readsColumnsInPlace: Bool { (columnar as? InPlaceRows)?.readsInPlace ?? false }
     package var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? columnar?.fileSize }
 
     /// The next row, or nil at end of file.
@@ -329,7 +347,7 @@ package final class LabelledRowReader {
     // MARK: Parquet
 
     /// A Parquet file's rows, read through one cursor per column, a page at a time.
-    final class ParquetRows: ColumnarRows {
+    final class ParquetRows: InPlaceRows {
         func problem(_ index: Int) -> String? { nil }
         let file: ParquetFile
         /// Top-level column indices to read.
@@ -574,9 +592,9 @@ package final class LabelledRowReader {
                 guard try csv.read(into: &record) else { break }
                 if !inThisReading(delimitedSplit) { continue }
                 if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
-            } else if let parquet = columnar as? ParquetRows, parquet.readsInPlace, let columns {
-                guard try advanceColumnar(parquet, columns) else { break }
-                if !appendPlainColumnarRow(parquet, columns, to: &batch) { batch.append(columnarOutcome(parquet, columns)) }
+            } else if let rows = columnar as? InPlaceRows, rows.readsInPlace, let columns {
+                guard try advanceColumnar(rows, columns) else { break }
+                if !appendPlainColumnarRow(rows, columns, to: &batch) { batch.append(columnarOutcome(rows, columns)) }
             } else if columnar != nil {
                 guard let outcome = try nextColumnarRow() else { break }
                 batch.append(outcome)
@@ -665,11 +683,12 @@ package final class LabelledRowReader {
         return true
     }
 
-    /// Appends the current row of a Parquet file read in place to `batch` when it is a plain
-    /// row by the rules of `appendPlainRecord` (its split, when it has one, plain too), decided
-    /// on the values' bytes; its metadata is what `columnarOutcome` makes of it. Returns false,
-    /// appending nothing, for any other row (a null among them); `columnarOutcome` decides those.
-    private func appendPlainColumnarRow(_ rows: ParquetRows, _ columns: ResolvedColumns, to batch: inout LabelledRowBatch) -> Bool {
+    /// Appends the current row of a Parquet or Arrow file read in place to `batch` when it is a
+    /// plain row by the rules of `appendPlainRecord` (its split, when it has one, plain too),
+    /// decided on the values' bytes; its metadata is what `columnarOutcome` makes of it. Returns
+    /// false, appending nothing, for any other row (a null among them); `columnarOutcome`
+    /// decides those.
+    private func appendPlainColumnarRow(_ rows: InPlaceRows, _ columns: ResolvedColumns, to batch: inout LabelledRowBatch) -> Bool {
         if let split = columns.split {
             guard let cell = rows.bytes(split),
                   cell.withUnsafeBufferPointer({ $0.needsNoTrimming && $0.isPrintableASCII && !$0.contains(UInt8(ascii: ",")) })

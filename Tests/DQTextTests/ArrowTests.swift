@@ -36,6 +36,25 @@ import DQTestSupport
     #expect(!ArrowFile.isArrow(path: fixture("arrow/golden.json")))
 }
 
+@Test func stringColumnsReadInPlaceHoldTheValuesThatNextBatchDecodes() throws {
+    var compared = 0
+    for name in ["table.arrow", "table-zstd.arrow", "table.arrows", "table.feather", "categories.arrow", "edges.arrow",
+                 "hf/train/data-00000-of-00001.arrow"] {
+        let values = try ArrowFile(path: fixture("arrow/\(name)")), inPlace = try ArrowFile(path: fixture("arrow/\(name)"))
+        let all = Set(values.fields.indices)
+        while let expected = try values.nextBatch() {
+            let got = try #require(try inPlace.nextBatch(inPlace: all))
+            for (c, field) in values.fields.enumerated() {
+                if case .text = got[c] { #expect(field.readsInPlace) } else { #expect(!field.readsInPlace, "\(name) \(field.name)") }
+                #expect(got[c].values == expected[c], "\(name) column \(field.name)")
+                compared += got[c].count
+            }
+        }
+        #expect(try inPlace.nextBatch(inPlace: all) == nil)
+    }
+    #expect(compared > 6 * 600)
+}
+
 @Test func huggingFaceArrowCarriesClassLabelNames() throws {
     let file = try ArrowFile(path: fixture("arrow/hf/train/data-00000-of-00001.arrow"))
     #expect(file.classLabels == ["label": ["negative", "positive"]])

@@ -209,7 +209,7 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
     let path = scratchPath("edges.parquet")
     try Data(writer.bytes(rows)).write(to: URL(fileURLWithPath: path))
     let request = ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"])
-    #expect(try LabelledRowReader(path: path, columns: request).readsParquetInPlace)
+    #expect(try LabelledRowReader(path: path, columns: request).readsColumnsInPlace)
     try expectBatchesMatchNext(path, request, limit: 97)
     var onlyTrain = request
     (onlyTrain.split, onlyTrain.splitFilter) = ("split", .only("train", unsplit: false))
@@ -218,11 +218,30 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
     try expectBatchesMatchNext(fixture("columnar-types/binary-text.parquet"), limit: 2)
     for name in ["pandas-default", "polars-default", "duckdb-default", "pyarrow-snappy-v2-dict", "pyarrow-none-v1-plain"] {
         let fixturePath = fixture("parquet/\(name).parquet")
-        #expect(try LabelledRowReader(path: fixturePath, columns: ColumnRequest()).readsParquetInPlace, "\(name)")
+        #expect(try LabelledRowReader(path: fixturePath, columns: ColumnRequest()).readsColumnsInPlace, "\(name)")
         try expectBatchesMatchNext(fixturePath, ColumnRequest(meta: ["count", "score", "flag", "tags"]), limit: 7)
     }
     // A label column of integers is read as values, by the row path.
-    #expect(try !LabelledRowReader(path: fixture("parquet/pandas-default.parquet"), columns: ColumnRequest(label: "count")).readsParquetInPlace)
+    #expect(try !LabelledRowReader(path: fixture("parquet/pandas-default.parquet"), columns: ColumnRequest(label: "count")).readsColumnsInPlace)
+}
+
+@Test func arrowBatchesReadInPlaceHoldTheRowsThatNextReturns() throws {
+    // The Parquet test's values and splits, and two texts that are not UTF-8
+    // (Fixtures/arrow/make_edge_rows.py); strings and large strings.
+    let path = fixture("arrow/edges.arrow")
+    let request = ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"])
+    #expect(try LabelledRowReader(path: path, columns: request).readsColumnsInPlace)
+    try expectBatchesMatchNext(path, request, limit: 41)
+    var onlyTrain = request
+    (onlyTrain.split, onlyTrain.splitFilter) = ("split", .only("train", unsplit: true))
+    try expectBatchesMatchNext(path, onlyTrain, limit: 4096)
+    for name in ["table.arrow", "table-zstd.arrow", "table.arrows", "table.feather"] {
+        #expect(try LabelledRowReader(path: fixture("arrow/\(name)"), columns: ColumnRequest()).readsColumnsInPlace, "\(name)")
+        try expectBatchesMatchNext(fixture("arrow/\(name)"), ColumnRequest(meta: ["stars", "score", "ok", "tags"]), limit: 5)
+    }
+    // A dictionary-encoded label, and a ClassLabel's integers, are read as values.
+    #expect(try !LabelledRowReader(path: fixture("arrow/categories.arrow"), columns: ColumnRequest()).readsColumnsInPlace)
+    #expect(try !LabelledRowReader(path: fixture("arrow/hf/train/data-00000-of-00001.arrow"), columns: ColumnRequest()).readsColumnsInPlace)
 }
 
 @Test func labelsWithInvisibleCharactersAreRejectedInBothPaths() throws {

@@ -259,6 +259,12 @@ package final class ArrowFile {
 
     /// The next record batch's top-level columns, each as long as the batch; nil at the end.
     package func nextBatch() throws -> [[ParquetValue]]? {
+        try nextBatch(inPlace: []).map { $0.map(\.values) }
+    }
+
+    /// The next record batch's top-level columns; those of `inPlace` that hold UTF-8 strings
+    /// (not dictionary-encoded) stay as their data buffer and each row's bounds in it.
+    package func nextBatch(inPlace: Set<Int>) throws -> [ArrowColumn]? {
         while let (header, type, body) = try nextMessage() {
             batchNumber += 1
             do {
@@ -271,10 +277,10 @@ package final class ArrowFile {
                     }
                     var valueField = field
                     valueField.dictionary = nil
-                    let values = try decode(batch: data, body: body, fields: [valueField])[0]
+                    let values = try decode(batch: data, body: body, fields: [valueField])[0].values
                     dictionaries[id] = try header.int(2, bytes: 1) != 0 ? (dictionaries[id] ?? []) + values : values
                 case 3:
-                    return try decode(batch: header, body: body, fields: fields)
+                    return try decode(batch: header, body: body, fields: fields, inPlace: inPlace)
                 default:
                     continue
                 }
@@ -295,8 +301,9 @@ package final class ArrowFile {
         return nil
     }
 
-    /// The columns of a record batch, from its field nodes and buffers.
-    private func decode(batch: FlatTable, body: [UInt8], fields: [Field]) throws -> [[ParquetValue]] {
+    /// The columns of a record batch, from its field nodes and buffers; those of `inPlace` that
+    /// hold UTF-8 strings as `.text`.
+    private func decode(batch: FlatTable, body: [UInt8], fields: [Field], inPlace: Set<Int> = []) throws -> [ArrowColumn] {
         let (nodeStart, nodeCount) = try batch.structs(1, size: 16)
         let (bufferStart, bufferCount) = try batch.structs(2, size: 16)
         var codec: Int?
@@ -377,14 +384,11 @@ package final class ArrowFile {
                 guard data.count * 8 >= length else { throw FlatTable.Failure(message: "column '\(field.name)': booleans too short") }
                 return (0..<length).map { valid($0) ? .bool(data[$0 >> 3] >> ($0 & 7) & 1 == 1) : .null }
             case 4, 5, 19, 20:
-                let offsets = try buffer(), data = try buffer()
-                let width = field.type >= 19 ? 8 : 4
-                guard offsets.count >= width * (length + 1) || length == 0 else { throw FlatTable.Failure(message: "column '\(field.name)': offsets too short") }
-                return try (0..<length).map { i in
-                    guard valid(i) else { return .null }
-                    let start = Self.integer(offsets, i, width: width, signed: true), end = Self.integer(offsets, i + 1, width: width, signed: true)
-                    guard start >= 0, start <= end, end <= data.count else { throw FlatTable.Failure(message: "column '\(field.name)': offsets outside the data") }
-                    let bytes = data[start..<end]
+                let (data, bounds) = try byteArrays(field, length: length, valid: valid)
+                return (0..<length).map { i in
+                    let start = bounds[2 * i]
+                    guard start >= 0 else { return .null }
+                    let bytes = data[start..<bounds[2 * i + 1]]
                     if field.type == 5 || field.type == 20, let s = String(validating: bytes, as: UTF8.self) { return .string(s) }
                     return .bytes(Array(bytes))
                 }
@@ -405,9 +409,45 @@ package final class ArrowFile {
                                             + "(it reads strings, binaries, integers, floats, booleans, nulls and lists of them)")
             }
         }
+        /// The data buffer of a (large) string or binary column, and each row's start and end in
+        /// it (start -1: null).
+        func byteArrays(_ field: Field, length: Int, valid: (Int) -> Bool) throws -> (data: [UInt8], bounds: [Int]) {
+            let offsets = try buffer(), data = try buffer()
+            let width = field.type >= 19 ? 8 : 4
+            guard offsets.count >= width * (length + 1) || length == 0 else { throw FlatTable.Failure(message: "column '\(field.name)': offsets too short") }
+            var bounds: [Int] = []
+            bounds.reserveCapacity(2 * length)
+            for i in 0..<length {
+                guard valid(i) else {
+                    bounds.append(-1)
+                    bounds.append(-1)
+                    continue
+                }
+                let start = Self.integer(offsets, i, width: width, signed: true), end = Self.integer(offsets, i + 1, width: width, signed: true)
+                guard start >= 0, start <= end, end <= data.count else { throw FlatTable.Failure(message: "column '\(field.name)': offsets outside the data") }
+                bounds.append(start)
+                bounds.append(end)
+            }
+            return (data, bounds)
+        }
+        /// A string column kept in place: what `column` reads, as bytes.
+        func textColumn(_ field: Field) throws -> ArrowColumn {
+            let (length, nulls) = try node()
+            guard length >= 0, length <= max(1 << 20, 8 * body.count) else { throw FlatTable.Failure(message: "a column claims \(length) values: corrupt") }
+            let validity = try buffer()
+            guard validity.isEmpty || validity.count * 8 >= length else {
+                throw FlatTable.Failure(message: "column '\(field.name)': validity bitmap too short")
+            }
+            let (data, bounds) = try byteArrays(field, length: length) { i in
+                nulls == 0 || validity.isEmpty || validity[i >> 3] >> (i & 7) & 1 == 1
+            }
+            return .text(data: data, bounds: bounds)
+        }
         // A top-level column has as many values as its batch has rows (pyarrow: "Array length
         // did not match record batch length").
-        let columns = try fields.map(column)
+        let columns = try fields.enumerated().map { i, field in
+            inPlace.contains(i) && field.readsInPlace ? try textColumn(field) : .values(try column(field))
+        }
         if let k = columns.firstIndex(where: { $0.count != rows }) {
             throw FlatTable.Failure(message: "column '\(fields[k].name)' has \(columns[k].count) values, its record batch \(rows) rows: corrupt")
         }
@@ -420,4 +460,43 @@ package final class ArrowFile {
         if signed && width < 8 && value >> UInt64(8 * width - 1) & 1 == 1 { value |= ~UInt64(0) << UInt64(8 * width) }
         return Int(truncatingIfNeeded: value)
     }
+}
+
+/// A record batch's column, as `ArrowFile.nextBatch(inPlace:)` reads it.
+package enum ArrowColumn {
+    case values([ParquetValue])
+    /// A UTF-8 string column: its data buffer and each row's start and end in it (start -1: null).
+    case text(data: [UInt8], bounds: [Int])
+
+    package var count: Int {
+        switch self {
+        case .values(let values): values.count
+        case .text(_, let bounds): bounds.count / 2
+        }
+    }
+
+    /// Row `row`'s bytes in a `.text` column; nil when null.
+    package func bytes(_ row: Int) -> ArraySlice<UInt8>? {
+        guard case .text(let data, let bounds) = self, bounds[2 * row] >= 0 else { return nil }
+        return data[bounds[2 * row]..<bounds[2 * row + 1]]
+    }
+
+    /// Row `row`'s value, as `nextBatch()` gives it.
+    package subscript(row: Int) -> ParquetValue {
+        switch self {
+        case .values(let values): values[row]
+        case .text: bytes(row).map(ParquetFile.textValue) ?? .null
+        }
+    }
+
+    /// Every row's value.
+    package var values: [ParquetValue] {
+        if case .values(let values) = self { return values }
+        return (0..<count).map { self[$0] }
+    }
+}
+
+extension ArrowFile.Field {
+    /// A UTF-8 or large UTF-8 column, not dictionary-encoded: it can be read in place.
+    package var readsInPlace: Bool { (type == 5 || type == 20) && dictionary == nil }
 }
