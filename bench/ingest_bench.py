@@ -1,6 +1,8 @@
 """Ingest benchmark: dq ingest vs pandas read_csv+to_sql vs the sqlite3 shell's .import, same CSV.
 With --parquet, the same rows as a Snappy Parquet file written by pandas' defaults (pyarrow, one
-row group of up to a million rows): dq ingest vs pandas read_parquet+to_sql."""
+row group of up to a million rows): dq ingest vs pandas read_parquet+to_sql, and dq's ingest of
+the CSV in the same run. With --arrow, the same as an Arrow IPC file (pyarrow, large strings,
+batches of 65,536 rows): dq ingest vs pyarrow read + to_pandas + to_sql, and dq's CSV ingest."""
 import argparse
 import os
 import platform
@@ -24,6 +26,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--parquet", action="store_true")
+    parser.add_argument("--arrow", action="store_true")
     args = parser.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     work = tempfile.mkdtemp(prefix="dq-bench-ingest-")
@@ -36,15 +39,25 @@ def main():
         parquet = os.path.join(work, "rows.parquet")
         subprocess.run([sys.executable, "-c", "import sys, pandas as pd; "
                         "pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False).to_parquet(sys.argv[2])", data, parquet], check=True)
-        data = parquet
+    if args.arrow:
+        arrow = os.path.join(work, "rows.arrow")
+        subprocess.run([sys.executable, "-c", "import sys, pandas as pd, pyarrow as pa; "
+                        "t = pa.Table.from_pandas(pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False), preserve_index=False); "
+                        "t = t.cast(pa.schema([(f.name, pa.large_string()) for f in t.schema])); "
+                        "w = pa.ipc.new_file(sys.argv[2], t.schema); [w.write_batch(b) for b in t.to_batches(max_chunksize=65536)]; w.close()",
+                        data, arrow], check=True)
+    csv_data = data
+    data = parquet if args.parquet else arrow if args.arrow else data
     runners = {
         "dq ingest": lambda: measure([args.dq, "ingest", data, "--dataset", "bench", "--db", fresh(db), "--format", "csv"]),
         "pandas read_csv+to_sql": lambda: measure([sys.executable, os.path.join(here, "ingest_peers.py"), data, fresh(db)]),
         "sqlite3 .import --csv": lambda: measure(["sqlite3", fresh(db)], stdin=f".import --csv {data} samples\n"),
     }
-    if args.parquet:
+    if args.parquet or args.arrow:
         del runners["sqlite3 .import --csv"]
-        runners["pandas read_parquet+to_sql"] = runners.pop("pandas read_csv+to_sql")
+        peer = runners.pop("pandas read_csv+to_sql")
+        runners["dq ingest of the CSV"] = lambda: measure([args.dq, "ingest", csv_data, "--dataset", "bench", "--db", fresh(db), "--format", "csv"])
+        runners["pandas read_parquet+to_sql" if args.parquet else "pyarrow read+to_pandas+to_sql"] = peer
     best = {}
     for _ in range(args.repeat):
         for name, run in runners.items():
@@ -52,7 +65,8 @@ def main():
             if name not in best or result["seconds"] < best[name]["seconds"]:
                 best[name] = result
     size = os.path.getsize(data) / 1e6
-    print(f"ingest: {args.rows:,} rows, {size:.0f} MB {'Snappy Parquet' if args.parquet else 'CSV'}, best of {args.repeat}; "
+    kind = "Snappy Parquet" if args.parquet else "Arrow IPC" if args.arrow else "CSV"
+    print(f"ingest: {args.rows:,} rows, {size:.0f} MB {kind}, best of {args.repeat}; "
           f"{platform.processor() or platform.machine()}")
     print("| tool | seconds | rows/s | peak RSS (MB) | dq speed-up |")
     print("| --- | ---: | ---: | ---: | ---: |")

@@ -1,5 +1,5 @@
-"""The ingest benchmark's Python peer: pandas read_csv (or read_parquet, for a .parquet file) +
-to_sql into a fresh SQLite file."""
+"""The ingest benchmark's Python peer: pandas read_csv (or read_parquet, for a .parquet file; pyarrow's
+IPC reader and to_pandas, for an .arrow file) + to_sql into a fresh SQLite file."""
 import sqlite3
 import sys
 
@@ -8,6 +8,9 @@ import pandas as pd
 csv_path, db_path = sys.argv[1], sys.argv[2]
 if csv_path.endswith(".parquet"):
     frame = pd.read_parquet(csv_path)
+elif csv_path.endswith(".arrow"):
+    import pyarrow as pa
+    frame = pa.ipc.open_file(csv_path).read_all().to_pandas()
 else:
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
 with sqlite3.connect(db_path) as connection:

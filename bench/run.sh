@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|ingest-parquet|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
+# Usage: bench/run.sh [ingest|ingest-parquet|ingest-arrow|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -26,6 +26,9 @@ if selected ingest; then
 fi
 if selected ingest-parquet; then
   "$PY" bench/ingest_bench.py --dq .build/release/dq --parquet
+fi
+if selected ingest-arrow; then
+  "$PY" bench/ingest_bench.py --dq .build/release/dq --arrow
 fi
 if selected annotations; then
   "$PY" bench/annotations_bench.py --dq .build/release/dq
