@@ -247,13 +247,37 @@ enum GEMMKernel {
         while ir < mc {
             let height = min(mr, mc - ir)
             let panel = pack + ir * kc
-            for p in 0..<kc {
-                let dst = panel + p * mr
-                for i in 0..<height {
-                    let value = transA ? a[(colStart + p) * lda + rowStart + ir + i] : a[(rowStart + ir + i) * lda + colStart + p]
-                    dst[i] = value
+            if transA {
+                // Stored A is k×m: a step's six values lie side by side in one stored row. (With
+                // the choice of path and the index arithmetic inside the loop, packing was a
+                // tenth of fine-tuning MiniLM, through the weight gradients' dyᵀ·x.)
+                var src = a + colStart * lda + rowStart + ir
+                var dst = panel
+                if height == mr {
+                    for _ in 0..<kc {
+                        dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2]
+                        dst[3] = src[3]; dst[4] = src[4]; dst[5] = src[5]
+                        src += lda
+                        dst += mr
+                    }
+                } else {
+                    for _ in 0..<kc {
+                        for i in 0..<height { dst[i] = src[i] }
+                        for i in height..<mr { dst[i] = 0 }
+                        src += lda
+                        dst += mr
+                    }
                 }
-                for i in height..<mr { dst[i] = 0 }
+            } else {
+                // Stored A is m×k: row i of the panel is read along its stored row.
+                for i in 0..<mr {
+                    guard i < height else {
+                        for p in 0..<kc { panel[p * mr + i] = 0 }
+                        continue
+                    }
+                    let src = a + (rowStart + ir + i) * lda + colStart
+                    for p in 0..<kc { panel[p * mr + i] = src[p] }
+                }
             }
             ir += mr
         }
