@@ -16,6 +16,12 @@ With --fine-tune, the only model source is that BERT checkpoint fine-tuned on th
 (`dq pvi --model DIR`, cross-fitted; the null model is the label prior): a model that reads
 premise and hypothesis together.
 
+With --references, no dq run: the same scores for two rankings made without dq, as ceilings:
+the reference PVI of bert-base-cased fine-tuned on MultiNLI's 392,702 training pairs
+(shared/datasets/mnli, from the dataset_difficulty authors; low PVI = suspect, its entropy
+H_yx = ambiguity), and ChaosNLI's 100 crowd labels per item in VariErr's items.csv (the share of
+them that disagrees with the MNLI label = suspect, their entropy = ambiguity).
+
 Prints one JSON line.
 """
 import argparse
@@ -41,8 +47,12 @@ def main():
     parser.add_argument("--folds", default="3")
     parser.add_argument("--max-length", default="64")
     parser.add_argument("--keep", help="a folder to keep the store and the ranked list in")
+    parser.add_argument("--references", action="store_true", help="score the reference PVI and ChaosNLI instead of running dq")
     args = parser.parse_args()
     items = pd.read_csv(os.path.join(DATA, "varierr", "items.csv"), dtype={"id": str})
+    if args.references:
+        references(items)
+        return
     with tempfile.TemporaryDirectory() as scratch:
         work = args.keep or scratch
         os.makedirs(work, exist_ok=True)
@@ -80,6 +90,37 @@ def main():
         "ambiguity_auroc_ambiguous_only_vs_errors": float(roc_auc_score(ambiguous_only[pick], ambiguity[pick])),
         "listed_ambiguous_share": float((joined["group"] == "ambiguous").mean()),
     }))
+
+
+def scores(items, score, ambiguity):
+    """The VariErr measures of a suspicion score and an ambiguity score over the 500 items."""
+    error = items["mnli_label_is_error"].to_numpy() == 1
+    ambiguous = items["has_ambiguity"].to_numpy() == 1
+    ambiguous_only = ambiguous & ~error
+    pick = error | ambiguous_only
+    return {
+        "error_average_precision": float(average_precision_score(error, score)),
+        "error_auroc_all": float(roc_auc_score(error, score)),
+        "error_vs_ambiguous_auroc": float(roc_auc_score(error[pick], score[pick])),
+        "ambiguity_auroc_for_ambiguity_flag": float(roc_auc_score(ambiguous, ambiguity)),
+        "ambiguity_auroc_ambiguous_only_vs_errors": float(roc_auc_score(ambiguous_only[pick], ambiguity[pick])),
+    }
+
+
+def references(items):
+    reference = pd.read_csv(os.path.join(DATA, "mnli", "reference_pvi_bert-base-cased_validation_matched.csv"), dtype={"id": str})
+    joined = items.merge(reference, on="id", how="left")
+    assert joined["PVI"].notna().all()
+    votes = joined[["chaosnli_e", "chaosnli_n", "chaosnli_c"]].to_numpy(float)
+    shares = votes / votes.sum(axis=1, keepdims=True)
+    column = {"entailment": 0, "neutral": 1, "contradiction": 2}
+    given = np.array([shares[i, column[label]] for i, label in enumerate(joined["mnli_label"])])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        entropy = -np.where(shares > 0, shares * np.log2(shares), 0).sum(axis=1)
+    print(json.dumps({"reference": "bert-base-cased reference PVI (MNLI train)",
+                      **scores(joined, -joined["PVI"].to_numpy(), joined["H_yx"].to_numpy())}))
+    print(json.dumps({"reference": "ChaosNLI, 100 crowd labels per item",
+                      **scores(joined, 1 - given, entropy)}))
 
 
 if __name__ == "__main__":

@@ -102,6 +102,9 @@ package struct ResolvedColumns: Equatable, Sendable {
         !multiLabel && annotator == nil && annotators.isEmpty && annotationTime == nil && indicators.isEmpty && !labelFromAnnotators
     }
 
+    /// The columns a plain row is read from: text, label, and the pair, id and split columns.
+    var plainRowColumns: [Int] { [text, label] + [textPair, id, split].compactMap { $0 } }
+
     /// Resolves `request` against `columns`, the file's column names in order.
     package init(_ request: ColumnRequest, columns: [String], file: String) throws(InputError) {
         var firstExact: [String: Int] = [:]

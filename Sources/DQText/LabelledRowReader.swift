@@ -135,10 +135,9 @@ package final class LabelledRowReader {
                 }
             }
             columns = resolved
-            let plainRoles = [resolved.text, resolved.label] + [resolved.textPair, resolved.id, resolved.split].compactMap { $0 }
-            let inPlace = resolved.readsPlainRows && plainRoles.allSatisfy { file.columns[$0].readsInPlace }
+            let inPlace = resolved.readsPlainRows && resolved.plainRowColumns.allSatisfy { file.columns[$0].readsInPlace }
             columnar = ParquetRows(file: file, wanted: resolved.roleColumns + resolved.meta.filter { file.columns[$0].unsupported == nil },
-                                   inPlace: inPlace ? Set(plainRoles) : [])
+                                   inPlace: inPlace ? Set(resolved.plainRowColumns) : [])
             if let skipped = resolved.meta.first(where: { file.columns[$0].unsupported != nil }) {
                 throw InputError(file: path, message: "column '\(file.columns[skipped].name)': \(file.columns[skipped].unsupported!)",
                                  remedy: .nameColumns)
@@ -157,10 +156,9 @@ package final class LabelledRowReader {
                 }
             }
             columns = resolved
-            let plainRoles = [resolved.text, resolved.label] + [resolved.textPair, resolved.id, resolved.split].compactMap { $0 }
             let inPlace = resolved.readsPlainRows
-                && plainRoles.allSatisfy { file.fields[$0].readsInPlace && file.classLabels[file.fields[$0].name] == nil }
-            columnar = ArrowRows(file: file, inPlace: inPlace ? Set(plainRoles) : [])
+                && resolved.plainRowColumns.allSatisfy { file.fields[$0].readsInPlace && file.classLabels[file.fields[$0].name] == nil }
+            columnar = ArrowRows(file: file, inPlace: inPlace ? Set(resolved.plainRowColumns) : [])
         }
     }
 
