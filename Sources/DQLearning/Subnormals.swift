@@ -5,11 +5,10 @@ import Darwin
 #endif
 
 /// Subnormal floats (below 1.2·10⁻³⁸ in Float32) are slow on Intel CPUs: an arithmetic
-/// instruction that meets one, as operand or result, takes a microcode assist of about a hundred
-/// cycles, for every lane of a vector at once. Fine-tuning a pretrained BERT makes them: tiny
+/// instruction that meets one, as operand or result, can take a microcode assist of many
+/// cycles. Fine-tuning a pretrained BERT makes them: tiny
 /// gradients times tiny activations. On a 2-core Xeon (AVX-512) fine-tuning all-MiniLM-L6-v2
-/// ran ten times slower with them than with them flushed (docs/benchmarks.md); AMD CPUs are
-/// barely affected.
+/// ran 16 times slower with them than with them flushed (docs/benchmarks.md).
 ///
 /// `flushed` runs its body with the SSE/AVX control register's flush-to-zero and
 /// denormals-are-zero bits set on the current thread, and restores the register after. The
