@@ -310,7 +310,8 @@ package final class ParquetFile {
             return rows[next]
         }
 
-        /// Reads and decodes the next data page into `rows`; false at the chunk's end.
+        /// Reads and decodes the next data page into `rows` (in place: into `pageData` and
+        /// `bounds`); false at the chunk's end.
         func loadPage() throws -> Bool {
             while offset < end && seen < total {
                 // Page headers are small, but statistics can make them long: read more until one parses.
