@@ -184,8 +184,13 @@ case "gemm-shape":
     var rng = SplitMix64(seed: 1)
     let a = (0..<(m * k)).map { _ in rng.nextFloat() }, b = (0..<(n * k)).map { _ in rng.nextFloat() }
     var c = [Float](repeating: 0, count: m * n)
-    let t = best(20) { gemm(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: k, beta: 0, c: &c, ldc: n) }
-    print("gemm \(m)x\(n)x\(k) transB: \(2 * Double(m * n * k) / t / 1e9) GFLOP/s")
+    // DQ_BENCH_TRANS_A: op(A) = Aᵀ with A stored k×m, as a layer's weight gradient dyᵀ·x.
+    let transA = ProcessInfo.processInfo.environment["DQ_BENCH_TRANS_A"] != nil
+    let t = best(20) {
+        gemm(transA: transA, transB: !transA, m: m, n: n, k: k, alpha: 1, a: a, lda: transA ? m : k, b: b, ldb: transA ? n : k,
+             beta: 0, c: &c, ldc: n)
+    }
+    print("gemm \(m)x\(n)x\(k) \(transA ? "transA" : "transB"): \(2 * Double(m * n * k) / t / 1e9) GFLOP/s")
 case "fuzz":
     // dq-bench fuzz [INPUTS [SEED [FINDINGS [TARGETS]]]]: mutated fixtures through dq's readers;
     // TARGETS a comma list (csv,tsv,jsonl,specs,safetensors,parquet,arrow,feather,hf), default all.
