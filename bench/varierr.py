@@ -73,21 +73,13 @@ def main():
         dq("suspects", "--dataset", "mnli", "--all", "--format", "csv", "--out", ranked_path)
         ranked = pd.read_csv(ranked_path, dtype={"id": str}).set_index("id")
     joined = items.join(ranked, on="id")
-    score = joined["score"].to_numpy()
-    ambiguity = joined["ambiguity"].to_numpy()
     error = joined["mnli_label_is_error"].to_numpy() == 1
-    ambiguous = joined["has_ambiguity"].to_numpy() == 1
-    ambiguous_only = ambiguous & ~error
-    pick = error | ambiguous_only
+    ambiguous_only = (joined["has_ambiguity"].to_numpy() == 1) & ~error
     print(json.dumps({
         "embed_model": bool(args.embed_model),
         "fine_tuned": f"{args.fine_tune} ({args.epochs} epochs, {args.folds} folds, {args.max_length} tokens)" if args.fine_tune else None,
         "errors": int(error.sum()), "ambiguous_only": int(ambiguous_only.sum()),
-        "error_average_precision": float(average_precision_score(error, score)),
-        "error_auroc_all": float(roc_auc_score(error, score)),
-        "error_vs_ambiguous_auroc": float(roc_auc_score(error[pick], score[pick])),
-        "ambiguity_auroc_for_ambiguity_flag": float(roc_auc_score(ambiguous, ambiguity)),
-        "ambiguity_auroc_ambiguous_only_vs_errors": float(roc_auc_score(ambiguous_only[pick], ambiguity[pick])),
+        **scores(joined, joined["score"].to_numpy(), joined["ambiguity"].to_numpy()),
         "listed_ambiguous_share": float((joined["group"] == "ambiguous").mean()),
     }))
 
