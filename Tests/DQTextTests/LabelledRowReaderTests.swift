@@ -190,6 +190,17 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
     try expectBatchesMatchNext(path, ColumnRequest(text: "text", label: "label"), limit: 4096)
 }
 
+/// A columnar file of edge values (columns id, text, pair, label, note, split) read in place, in
+/// batches of `limit` rows and as only its train split, against `next()`.
+private func expectEdgeRowsMatchNext(_ path: String, limit: Int, unsplit: Bool) throws {
+    let request = ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"])
+    #expect(try LabelledRowReader(path: path, columns: request).readsColumnsInPlace)
+    try expectBatchesMatchNext(path, request, limit: limit)
+    var onlyTrain = request
+    (onlyTrain.split, onlyTrain.splitFilter) = ("split", .only("train", unsplit: unsplit))
+    try expectBatchesMatchNext(path, onlyTrain, limit: 4096)
+}
+
 @Test func parquetBatchesReadInPlaceHoldTheRowsThatNextReturns() throws {
     // The values of the CSV test above that are text, and nulls; a split column too, with
     // values a split may and may not have.
@@ -208,12 +219,7 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
     (writer.rowGroupSize, writer.pageSize) = (1_000, 2_048)
     let path = scratchPath("edges.parquet")
     try Data(writer.bytes(rows)).write(to: URL(fileURLWithPath: path))
-    let request = ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"])
-    #expect(try LabelledRowReader(path: path, columns: request).readsColumnsInPlace)
-    try expectBatchesMatchNext(path, request, limit: 97)
-    var onlyTrain = request
-    (onlyTrain.split, onlyTrain.splitFilter) = ("split", .only("train", unsplit: false))
-    try expectBatchesMatchNext(path, onlyTrain, limit: 4096)
+    try expectEdgeRowsMatchNext(path, limit: 97, unsplit: false)
     // Bytes that are not UTF-8, and every fixture with a text and a label column.
     try expectBatchesMatchNext(fixture("columnar-types/binary-text.parquet"), limit: 2)
     for name in ["pandas-default", "polars-default", "duckdb-default", "pyarrow-snappy-v2-dict", "pyarrow-none-v1-plain"] {
@@ -228,13 +234,7 @@ private func expectBatchesMatchNext(_ path: String, _ request: ColumnRequest = C
 @Test func arrowBatchesReadInPlaceHoldTheRowsThatNextReturns() throws {
     // The Parquet test's values and splits, and two texts that are not UTF-8
     // (Fixtures/arrow/make_edge_rows.py); strings and large strings.
-    let path = fixture("arrow/edges.arrow")
-    let request = ColumnRequest(text: "text", textPair: "pair", label: "label", id: "id", meta: ["note"])
-    #expect(try LabelledRowReader(path: path, columns: request).readsColumnsInPlace)
-    try expectBatchesMatchNext(path, request, limit: 41)
-    var onlyTrain = request
-    (onlyTrain.split, onlyTrain.splitFilter) = ("split", .only("train", unsplit: true))
-    try expectBatchesMatchNext(path, onlyTrain, limit: 4096)
+    try expectEdgeRowsMatchNext(fixture("arrow/edges.arrow"), limit: 41, unsplit: true)
     for name in ["table.arrow", "table-zstd.arrow", "table.arrows", "table.feather"] {
         #expect(try LabelledRowReader(path: fixture("arrow/\(name)"), columns: ColumnRequest()).readsColumnsInPlace, "\(name)")
         try expectBatchesMatchNext(fixture("arrow/\(name)"), ColumnRequest(meta: ["stars", "score", "ok", "tags"]), limit: 5)

@@ -334,12 +334,14 @@ package final class ArrowFile {
         let rows = try batch.int(0, bytes: 8)
         // Every row of a column but Null takes at least a bit of the body: larger claims are corrupt.
         guard rows >= 0, rows <= max(1 << 20, 8 * body.count) else { throw FlatTable.Failure(message: "a batch claims \(rows) rows: corrupt") }
-        func column(_ field: Field) throws -> [ParquetValue] {
+        /// A column's values; with `keepsText`, a string column (`Field.readsInPlace`) as its
+        /// data buffer and row bounds.
+        func column(_ field: Field, keepsText: Bool = false) throws -> ArrowColumn {
             let (length, nulls) = try node()
             guard length >= 0, length <= max(1 << 20, 8 * body.count) else { throw FlatTable.Failure(message: "a column claims \(length) values: corrupt") }
             if field.type == 1 {
                 // Null: no buffers.
-                return [ParquetValue](repeating: .null, count: length)
+                return .values([ParquetValue](repeating: .null, count: length))
             }
             let validity = try buffer()
             // A fuzz finding: a validity bitmap shorter than its column read out of range. An
@@ -354,12 +356,12 @@ package final class ArrowFile {
                 let width = field.dictionaryIndexWidth / 8
                 guard indices.count >= width * length else { throw FlatTable.Failure(message: "dictionary indices too short") }
                 let values = dictionaries[dictionary] ?? []
-                return try (0..<length).map { i in
+                return .values(try (0..<length).map { i in
                     guard valid(i) else { return .null }
                     let index = Self.integer(indices, i, width: width, signed: true)
                     guard index >= 0, index < values.count else { throw FlatTable.Failure(message: "dictionary index \(index) out of range") }
                     return values[index]
-                }
+                })
             }
             switch field.type {
             case 2, 3:
@@ -367,7 +369,7 @@ package final class ArrowFile {
                 let width = field.type == 2 ? field.bitWidth / 8 : [2, 4, 8][min(max(field.precision, 0), 2)]
                 guard width > 0, data.count >= width * length else { throw FlatTable.Failure(message: "column '\(field.name)': values buffer too short") }
                 if field.type == 3 && width == 2 { throw FlatTable.Failure(message: "column '\(field.name)': half floats are not supported") }
-                return (0..<length).map { i in
+                return .values((0..<length).map { i in
                     guard valid(i) else { return .null }
                     if field.type == 2 {
                         // An unsigned 64-bit value above Int64.max, as text, exactly as pyarrow prints it.
@@ -378,32 +380,33 @@ package final class ArrowFile {
                         width == 4 ? .double(Double(Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian)))
                             : .double(Double(bitPattern: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian))
                     }
-                }
+                })
             case 6:
                 let data = try buffer()
                 guard data.count * 8 >= length else { throw FlatTable.Failure(message: "column '\(field.name)': booleans too short") }
-                return (0..<length).map { valid($0) ? .bool(data[$0 >> 3] >> ($0 & 7) & 1 == 1) : .null }
+                return .values((0..<length).map { valid($0) ? .bool(data[$0 >> 3] >> ($0 & 7) & 1 == 1) : .null })
             case 4, 5, 19, 20:
                 let (data, bounds) = try byteArrays(field, length: length, valid: valid)
-                return (0..<length).map { i in
+                if keepsText && field.readsInPlace { return .text(data: data, bounds: bounds) }
+                return .values((0..<length).map { i in
                     let start = bounds[2 * i]
                     guard start >= 0 else { return .null }
                     let bytes = data[start..<bounds[2 * i + 1]]
                     if field.type == 5 || field.type == 20, let s = String(validating: bytes, as: UTF8.self) { return .string(s) }
                     return .bytes(Array(bytes))
-                }
+                })
             case 12, 21:
                 let offsets = try buffer()
                 guard let child = field.children.first else { throw FlatTable.Failure(message: "column '\(field.name)': a list without its element field") }
-                let values = try column(child)
+                let values = try column(child).values
                 let width = field.type == 21 ? 8 : 4
                 guard offsets.count >= width * (length + 1) || length == 0 else { throw FlatTable.Failure(message: "column '\(field.name)': offsets too short") }
-                return try (0..<length).map { i in
+                return .values(try (0..<length).map { i in
                     guard valid(i) else { return .null }
                     let start = Self.integer(offsets, i, width: width, signed: true), end = Self.integer(offsets, i + 1, width: width, signed: true)
                     guard start >= 0, start <= end, end <= values.count else { throw FlatTable.Failure(message: "column '\(field.name)': list offsets outside the values") }
                     return .list(Array(values[start..<end]))
-                }
+                })
             default:
                 throw FlatTable.Failure(message: "column '\(field.name)' has Arrow type \(field.type), which dq does not read "
                                             + "(it reads strings, binaries, integers, floats, booleans, nulls and lists of them)")
@@ -430,24 +433,9 @@ package final class ArrowFile {
             }
             return (data, bounds)
         }
-        /// A string column kept in place: what `column` reads, as bytes.
-        func textColumn(_ field: Field) throws -> ArrowColumn {
-            let (length, nulls) = try node()
-            guard length >= 0, length <= max(1 << 20, 8 * body.count) else { throw FlatTable.Failure(message: "a column claims \(length) values: corrupt") }
-            let validity = try buffer()
-            guard validity.isEmpty || validity.count * 8 >= length else {
-                throw FlatTable.Failure(message: "column '\(field.name)': validity bitmap too short")
-            }
-            let (data, bounds) = try byteArrays(field, length: length) { i in
-                nulls == 0 || validity.isEmpty || validity[i >> 3] >> (i & 7) & 1 == 1
-            }
-            return .text(data: data, bounds: bounds)
-        }
         // A top-level column has as many values as its batch has rows (pyarrow: "Array length
         // did not match record batch length").
-        let columns = try fields.enumerated().map { i, field in
-            inPlace.contains(i) && field.readsInPlace ? try textColumn(field) : .values(try column(field))
-        }
+        let columns = try fields.enumerated().map { i, field in try column(field, keepsText: inPlace.contains(i)) }
         if let k = columns.firstIndex(where: { $0.count != rows }) {
             throw FlatTable.Failure(message: "column '\(fields[k].name)' has \(columns[k].count) values, its record batch \(rows) rows: corrupt")
         }

@@ -343,7 +343,7 @@ package final class ParquetFile {
                 }
                 let payload = try FileBytes.read(file.descriptor, path: file.path, offset: offset, count: compressed)
                 offset += compressed
-                let decoded: (values: [ParquetValue], definitions: [Int32], repetitions: [Int32])
+                let page: DataPage
                 switch Parquet.PageType(rawValue: header.type) {
                 case .dictionaryPage:
                     let data = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
@@ -356,27 +356,26 @@ package final class ParquetFile {
                     continue
                 case .indexPage:
                     continue
-                case .dataPage where inPlace:
-                    pageData = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
-                    try placeV1(header: header)
-                    seen += Int(header.numValues)
-                    if bounds.isEmpty { continue }
-                    return true
-                case .dataPageV2 where inPlace:
-                    try placeV2(payload, header: header, uncompressed: uncompressed)
-                    seen += Int(header.numValues)
-                    if bounds.isEmpty { continue }
-                    return true
                 case .dataPage:
                     let data = try payload.withUnsafeBytes { try decompress($0, expected: uncompressed) }
-                    decoded = try data.withUnsafeBytes { try pageV1($0, header: header) }
+                    page = try pageV1(data, header: header)
                 case .dataPageV2:
-                    decoded = try payload.withUnsafeBytes { try pageV2($0, header: header, uncompressed: uncompressed) }
+                    page = try payload.withUnsafeBytes { try pageV2($0, header: header, uncompressed: uncompressed) }
                 case nil:
                     throw ChunkFailure(message: "unknown page type \(header.type)")
                 }
                 seen += Int(header.numValues)
-                rows = try assemble(decoded.values, definitions: decoded.definitions, repetitions: decoded.repetitions)
+                if inPlace {
+                    pageData = page.data
+                    try place(page, encoding: header.encoding)
+                    if bounds.isEmpty { continue }
+                    return true
+                }
+                let values = try page.data.withUnsafeBytes {
+                    try file.values(UnsafeRawBufferPointer(rebasing: $0[page.valuesStart...]), count: page.present, encoding: header.encoding,
+                                    dictionary: dictionary, column: column)
+                }
+                rows = try assemble(values, definitions: page.definitions, repetitions: page.repetitions)
                 next = 0
                 if !rows.isEmpty || open != nil { return true }
             }
@@ -399,30 +398,42 @@ package final class ParquetFile {
             }
         }
 
-        private func pageV1(_ page: UnsafeRawBufferPointer, header: Parquet.PageHeader) throws -> ([ParquetValue], [Int32], [Int32]) {
+        /// A data page's levels, and its values' bytes: `data` from `valuesStart` on.
+        struct DataPage {
+            var definitions: [Int32]
+            var repetitions: [Int32]
+            var data: [UInt8]
+            var valuesStart: Int
+            /// The values the page holds: rows (or list elements) at the full definition level.
+            var present: Int
+        }
+
+        /// A v1 page, decompressed: RLE levels, each after its 4-byte length, then the values.
+        private func pageV1(_ data: [UInt8], header: Parquet.PageHeader) throws -> DataPage {
             var at = 0
             let count = Int(header.numValues)
             var repetitions: [Int32] = []
-            if column.maxRepetition > 0 {
-                guard header.repetitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
-                    throw ChunkFailure(message: "repetition levels in \(ParquetFile.encodingName(header.repetitionLevelEncoding)), dq reads RLE")
-                }
-                repetitions = try ParquetFile.prefixedLevels(page, at: &at, count: count, max: column.maxRepetition)
-            }
             var definitions = [Int32](repeating: Int32(column.maxDefinition), count: count)
-            if column.maxDefinition > 0 {
-                guard header.definitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
-                    throw ChunkFailure(message: "definition levels in \(ParquetFile.encodingName(header.definitionLevelEncoding)), dq reads RLE")
+            try data.withUnsafeBytes { page in
+                if column.maxRepetition > 0 {
+                    guard header.repetitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
+                        throw ChunkFailure(message: "repetition levels in \(ParquetFile.encodingName(header.repetitionLevelEncoding)), dq reads RLE")
+                    }
+                    repetitions = try ParquetFile.prefixedLevels(page, at: &at, count: count, max: column.maxRepetition)
                 }
-                definitions = try ParquetFile.prefixedLevels(page, at: &at, count: count, max: column.maxDefinition)
+                if column.maxDefinition > 0 {
+                    guard header.definitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
+                        throw ChunkFailure(message: "definition levels in \(ParquetFile.encodingName(header.definitionLevelEncoding)), dq reads RLE")
+                    }
+                    definitions = try ParquetFile.prefixedLevels(page, at: &at, count: count, max: column.maxDefinition)
+                }
             }
             let present = definitions.count { Int($0) == column.maxDefinition }
-            let values = try file.values(UnsafeRawBufferPointer(rebasing: page[at...]), count: present, encoding: header.encoding,
-                                         dictionary: dictionary, column: column)
-            return (values, definitions, repetitions)
+            return DataPage(definitions: definitions, repetitions: repetitions, data: data, valuesStart: at, present: present)
         }
 
-        private func pageV2(_ payload: UnsafeRawBufferPointer, header: Parquet.PageHeader, uncompressed: Int) throws -> ([ParquetValue], [Int32], [Int32]) {
+        /// A v2 page: its levels uncompressed at the front, then the values, compressed or not.
+        private func pageV2(_ payload: UnsafeRawBufferPointer, header: Parquet.PageHeader, uncompressed: Int) throws -> DataPage {
             let count = Int(header.numValues)
             let repLength = Int(header.repetitionLevelsByteLength), defLength = Int(header.definitionLevelsByteLength)
             guard repLength >= 0, defLength >= 0, repLength + defLength <= payload.count else {
@@ -441,10 +452,7 @@ package final class ParquetFile {
             let present = definitions.count { Int($0) == column.maxDefinition }
             let body = UnsafeRawBufferPointer(rebasing: payload[(repLength + defLength)...])
             let data = header.isCompressed ? try decompress(body, expected: uncompressed - repLength - defLength) : Array(body)
-            let values = try data.withUnsafeBytes {
-                try file.values($0, count: present, encoding: header.encoding, dictionary: dictionary, column: column)
-            }
-            return (values, definitions, repetitions)
+            return DataPage(definitions: definitions, repetitions: repetitions, data: data, valuesStart: 0, present: present)
         }
 
         /// A page's rows from its leaf values and levels: a value per row for flat columns; for
@@ -516,14 +524,7 @@ package final class ParquetFile {
             return try plainValues(data, count: count, column: column).values
         case .plainDictionary, .rleDictionary:
             guard let dictionary else { throw ChunkFailure(message: "dictionary-encoded values but no dictionary page") }
-            guard count > 0 else { return [] }
-            // A fuzz finding: indices of width 0 (all 0) into an empty dictionary read out of range.
-            guard !dictionary.isEmpty else { throw ChunkFailure(message: "dictionary-encoded values but an empty dictionary") }
-            guard data.count >= 1 else { throw ChunkFailure(message: "dictionary indices missing") }
-            let width = Int(data[0])
-            guard width <= 32 else { throw ChunkFailure(message: "dictionary index width \(width) bits is invalid") }
-            let indices = try Self.hybrid(UnsafeRawBufferPointer(rebasing: data[1...]), count: count, bitWidth: width, max: dictionary.count - 1)
-            return indices.map { dictionary[Int($0)] }
+            return try Self.dictionaryIndices(data, count: count, entries: dictionary.count).map { dictionary[Int($0)] }
         case .rle where column.type == .boolean:
             // Booleans as RLE/bit-packed runs of width 1, after a 4-byte length (pages v1 and v2 alike).
             var at = 0
@@ -531,6 +532,18 @@ package final class ParquetFile {
         default:
             throw ChunkFailure(message: "values in \(Self.encodingName(encoding)), which dq does not read (it reads PLAIN, dictionary and boolean RLE encodings)")
         }
+    }
+
+    /// `count` dictionary indices (a byte of bit width, then the RLE/bit-packed hybrid) into a
+    /// dictionary of `entries` values.
+    static func dictionaryIndices(_ data: UnsafeRawBufferPointer, count: Int, entries: Int) throws -> [Int32] {
+        guard count > 0 else { return [] }
+        // A fuzz finding: indices of width 0 (all 0) into an empty dictionary read out of range.
+        guard entries > 0 else { throw ChunkFailure(message: "dictionary-encoded values but an empty dictionary") }
+        guard data.count >= 1 else { throw ChunkFailure(message: "dictionary indices missing") }
+        let width = Int(data[0])
+        guard width <= 32 else { throw ChunkFailure(message: "dictionary index width \(width) bits is invalid") }
+        return try hybrid(UnsafeRawBufferPointer(rebasing: data[1...]), count: count, bitWidth: width, max: entries - 1)
     }
 
     func plainValues(_ data: UnsafeRawBufferPointer, count: Int, column: Column) throws -> (values: [ParquetValue], used: Int) {
@@ -571,14 +584,11 @@ package final class ParquetFile {
             for i in 0..<count { out.append(.double(Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))) }
             at = 8 * count
         case .byteArray:
-            for _ in 0..<count {
-                try need(4)
-                let length = Int(UInt32(littleEndian: data.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
-                at += 4
-                try need(length)
-                out.append(text(UnsafeRawBufferPointer(rebasing: data[at..<at + length]), column: column))
-                at += length
+            let bounds = try Self.byteArrayBounds(data, from: 0, count: count)
+            for i in stride(from: 0, to: bounds.count, by: 2) {
+                out.append(text(UnsafeRawBufferPointer(rebasing: data[bounds[i]..<bounds[i + 1]]), column: column))
             }
+            at = bounds.last ?? 0
         case .fixedLenByteArray:
             let width = column.typeLength
             try need(width * count)

@@ -53,81 +53,36 @@ extension ParquetFile.ColumnCursor {
         return boundsInDictionary ? dictionaryData[start..<end] : pageData[start..<end]
     }
 
-    /// A v1 data page, decompressed in `pageData`: definition levels, then the values.
-    func placeV1(header: Parquet.PageHeader) throws {
-        let count = Int(header.numValues)
-        try pageData.withUnsafeBytes { page in
-            var at = 0
-            var definitions: [Int32]?
-            if column.maxDefinition > 0 {
-                guard header.definitionLevelEncoding == Parquet.Encoding.rle.rawValue else {
-                    throw ParquetFile.ChunkFailure(message: "definition levels in \(ParquetFile.encodingName(header.definitionLevelEncoding)), dq reads RLE")
-                }
-                definitions = try ParquetFile.prefixedLevels(page, at: &at, count: count, max: column.maxDefinition)
-            }
-            try place(page, from: at, count: count, definitions: definitions, encoding: header.encoding)
-        }
-    }
-
-    /// A v2 data page: levels uncompressed at the front of `payload`, then the values,
-    /// compressed or not, which become `pageData`.
-    func placeV2(_ payload: [UInt8], header: Parquet.PageHeader, uncompressed: Int) throws {
-        let count = Int(header.numValues)
-        let repLength = Int(header.repetitionLevelsByteLength), defLength = Int(header.definitionLevelsByteLength)
-        guard repLength >= 0, defLength >= 0, repLength + defLength <= payload.count else {
-            throw ParquetFile.ChunkFailure(message: "a v2 page's level lengths exceed the page")
-        }
-        var definitions: [Int32]?
-        try payload.withUnsafeBytes { raw in
-            if column.maxDefinition > 0 {
-                definitions = try ParquetFile.hybrid(UnsafeRawBufferPointer(rebasing: raw[repLength..<repLength + defLength]), count: count,
-                                                     bitWidth: ParquetFile.bitWidth(column.maxDefinition), max: column.maxDefinition)
-            }
-            let body = UnsafeRawBufferPointer(rebasing: raw[(repLength + defLength)...])
-            pageData = header.isCompressed ? try decompress(body, expected: uncompressed - repLength - defLength) : Array(body)
-        }
-        try pageData.withUnsafeBytes { try place($0, from: 0, count: count, definitions: definitions, encoding: header.encoding) }
-    }
-
-    /// Sets `bounds` for a page's `count` rows, whose values (PLAIN or dictionary indices) start
-    /// at `start` in `page`; rows whose definition level is below the maximum are null.
-    private func place(_ page: UnsafeRawBufferPointer, from start: Int, count: Int, definitions: [Int32]?, encoding: Int32) throws {
-        let maxDefinition = Int32(column.maxDefinition)
-        let present = definitions.map { $0.count { $0 == maxDefinition } } ?? count
+    /// Sets `bounds` for a data page's rows from its values (PLAIN or dictionary indices) in
+    /// `pageData`; rows whose definition level is below the maximum are null.
+    func place(_ page: DataPage, encoding: Int32) throws {
         let values: [Int]
         switch Parquet.Encoding(rawValue: encoding) {
         case .plain:
-            values = try ParquetFile.byteArrayBounds(page, from: start, count: present)
+            values = try pageData.withUnsafeBytes { try ParquetFile.byteArrayBounds($0, from: page.valuesStart, count: page.present) }
             boundsInDictionary = false
         case .plainDictionary, .rleDictionary:
             guard let dictionaryBounds else { throw ParquetFile.ChunkFailure(message: "dictionary-encoded values but no dictionary page") }
+            let indices = try pageData.withUnsafeBytes {
+                try ParquetFile.dictionaryIndices(UnsafeRawBufferPointer(rebasing: $0[page.valuesStart...]), count: page.present,
+                                                  entries: dictionaryBounds.count / 2)
+            }
             var indexed: [Int] = []
-            if present > 0 {
-                guard !dictionaryBounds.isEmpty else { throw ParquetFile.ChunkFailure(message: "dictionary-encoded values but an empty dictionary") }
-                guard page.count > start else { throw ParquetFile.ChunkFailure(message: "dictionary indices missing") }
-                let width = Int(page[start])
-                guard width <= 32 else { throw ParquetFile.ChunkFailure(message: "dictionary index width \(width) bits is invalid") }
-                let indices = try ParquetFile.hybrid(UnsafeRawBufferPointer(rebasing: page[(start + 1)...]), count: present, bitWidth: width,
-                                                     max: dictionaryBounds.count / 2 - 1)
-                indexed.reserveCapacity(2 * present)
-                for index in indices {
-                    indexed.append(dictionaryBounds[2 * Int(index)])
-                    indexed.append(dictionaryBounds[2 * Int(index) + 1])
-                }
+            indexed.reserveCapacity(2 * indices.count)
+            for index in indices {
+                indexed.append(dictionaryBounds[2 * Int(index)])
+                indexed.append(dictionaryBounds[2 * Int(index) + 1])
             }
             values = indexed
             boundsInDictionary = true
         default:
             throw ParquetFile.ChunkFailure(message: "values in \(ParquetFile.encodingName(encoding)), which dq does not read (it reads PLAIN, dictionary and boolean RLE encodings)")
         }
-        guard let definitions else {
-            bounds = values
-            return
-        }
+        let maxDefinition = Int32(column.maxDefinition)
         bounds.removeAll(keepingCapacity: true)
-        bounds.reserveCapacity(2 * count)
+        bounds.reserveCapacity(2 * page.definitions.count)
         var taken = 0
-        for level in definitions {
+        for level in page.definitions {
             if level == maxDefinition {
                 bounds.append(values[taken])
                 bounds.append(values[taken + 1])
