@@ -120,7 +120,7 @@ package final class EmbeddingProbeFamily: CrossFittingFamily {
         return ProbeClassifier(model: fit.model, family: self, pairs: dimension != width)
     }
 
-    package func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+    package func crossFit(_ examples: consuming [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
                          willFit: (Int) throws -> Void, interrupt: () throws -> Void,
                          didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws {
         let (x, dimension) = try rows(examples.map { (text: $0.text, pair: $0.pair) })

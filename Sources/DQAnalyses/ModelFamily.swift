@@ -17,10 +17,10 @@ package protocol ModelFamily {
 /// example is in one group (−1: none), and a job trains on some groups and scores another.
 package protocol CrossFittingFamily: ModelFamily {
     /// Fits each job in turn; `willFit(job)` runs before each fit and `interrupt()` during it,
-    /// and either may throw to stop; 
+    /// and either may throw to stop; `examples` are the family's to drop once it has their features;
     /// `didFit` gets the job's model, p(· | x) of its scored group's examples in their order,
     /// and a line on how the fit went.
-    func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+    func crossFit(_ examples: consuming [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
                   willFit: (Int) throws -> Void, interrupt: () throws -> Void,
                   didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws
 }
@@ -63,17 +63,25 @@ package struct BowFamily: CrossFittingFamily, Sendable {
         return BowClassifier(model: fit.model, features: features)
     }
 
-    package func crossFit(_ examples: [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
+    package func crossFit(_ examples: consuming [TextExample], groups: [Int], jobs: [SoftmaxRegression.Job], classes: Int, seed: UInt64,
                          willFit: (Int) throws -> Void, interrupt: () throws -> Void,
                          didFit: (_ job: Int, _ model: any Classifier, _ scored: [[Double]], _ summary: String) throws -> Void) throws {
-        // The hashed rows live only until they are laid out by feature.
-        let data = GroupedRows(rows: features.rows(examples.map { (text: $0.text, pair: $0.pair) }), labels: examples.map(\.label),
-                               groups: groups, dimension: features.dimension, classes: classes)
+        // The rows are hashed as they are laid out by feature (twice: to count, then to place),
+        // never held by row; the examples go with the hashing, before the fits.
+        let labels = examples.map(\.label)
+        let data = GroupedRows(rows: BowFamily.inputs(consume examples, features: features), labels: labels, groups: groups,
+                               dimension: features.dimension, classes: classes)
         try SoftmaxRegression.crossFit(data, jobs: jobs, options: options, willFit: willFit, interrupt: interrupt) { number, fit in
             let scored = jobs[number].score.map { data.probabilities(fit.model, group: $0) } ?? []
             try didFit(number, BowClassifier(model: fit.model, features: features, chosenL2: fit.selection.map { _ in fit.l2 }), scored,
                        BowFamily.describe(fit))
         }
+    }
+
+    /// The examples' texts as hashed rows, owned by the rows alone.
+    private static func inputs(_ examples: consuming [TextExample], features: HashedNGrams) -> HashedInputs {
+        let owned = consume examples
+        return HashedInputs(features, count: owned.count) { (text: owned[$0].text, pair: owned[$0].pair) }
     }
 
     static func describe(_ fit: SoftmaxRegression.Fit) -> String {

@@ -16,7 +16,7 @@ package enum MultiLabelPVIEstimation {
     /// are ["not " + label, label], as the one-vs-rest runs store them.
     package static func run(
         samples: [Sample], labels: [String], family: BertFamily, folds: Int, seed: UInt64,
-        group: ((Sample) -> String)? = nil, progress: (String) throws -> Void = { _ in }
+        groups: [String]? = nil, progress: (String) throws -> Void = { _ in }
     ) throws -> [[PVIEstimation.Result]] {
         guard samples.count >= 2 * folds else { throw PVIEstimation.EstimationError.tooFewSamples(samples.count, folds: folds) }
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
@@ -29,7 +29,7 @@ package enum MultiLabelPVIEstimation {
             return strata.count - 1
         }
         var rng = SplitMix64(seed: seed)
-        let groupIDs = group.map { PVIEstimation.groupIDs(samples, by: $0) }
+        let groupIDs = groups.map { precondition($0.count == samples.count); return PVIEstimation.groupIDs($0) }
         if let groupIDs { try PVIEstimation.checkGroups(groupIDs, folds: folds) }
         let fold = StratifiedFolds.assign(labels: stratum, groups: groupIDs, folds: folds, using: &rng)
         let K = labels.count

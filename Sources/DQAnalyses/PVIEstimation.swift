@@ -39,10 +39,9 @@ package enum PVIEstimation {
         guard groups >= folds else { throw EstimationError.tooFewGroups(groups, folds: folds) }
     }
 
-    static func groupIDs(_ samples: [Sample], by group: (Sample) -> String) -> [Int] {
+    static func groupIDs(_ keys: [String]) -> [Int] {
         var ids: [String: Int] = [:]
-        return samples.map { sample in
-            let key = group(sample)
+        return keys.map { key in
             if let id = ids[key] { return id }
             ids[key] = ids.count
             return ids.count - 1
@@ -75,7 +74,7 @@ package enum PVIEstimation {
     /// `interrupt` is asked during fits that can stop part-way (bow's iterations) and may throw too.
     package static func run(
         samples: [Sample], labels: [String], family: any ModelFamily, scheme: Scheme,
-        null: NullModel, seed: UInt64, group: ((Sample) -> String)? = nil, progress: (String) throws -> Void = { _ in },
+        null: NullModel, seed: UInt64, groups: [String]? = nil, progress: (String) throws -> Void = { _ in },
         interrupt: () throws -> Void = {},
         inspect: ((_ inputModel: any Classifier, _ scored: [Sample]) throws -> Void)? = nil
     ) throws -> [Result] {
@@ -85,40 +84,45 @@ package enum PVIEstimation {
             return empty ? TextExample(text: "", pair: nil, label: y) : TextExample(text: s.text, pair: s.textPair, label: y)
         }
         // Each job's samples as indices into `samples` (copies of a million samples per fold
-        // would cost hundreds of megabytes).
-        var jobs: [(train: [Int], score: [Int], fold: Int)] = []
+        // would cost hundreds of megabytes). A cross-fit's training samples, every fold but the
+        // scored one, are listed from the folds when they are needed, not held for every fold.
+        var jobs: [Job] = []
+        var foldOf: [Int] = []
+        func train(_ job: Job) -> [Int] { job.train ?? samples.indices.filter { foldOf[$0] != job.fold } }
         switch scheme {
         case .crossFit(let k):
             guard samples.count >= 2 * k else { throw EstimationError.tooFewSamples(samples.count, folds: k) }
             var rng = SplitMix64(seed: seed)
-            let groupIDs = group.map { Self.groupIDs(samples, by: $0) }
+            let groupIDs = groups.map { precondition($0.count == samples.count); return Self.groupIDs($0) }
             if let groupIDs { try Self.checkGroups(groupIDs, folds: k) }
-            let folds = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, groups: groupIDs, folds: k, using: &rng)
+            foldOf = StratifiedFolds.assign(labels: try samples.map { try example($0).label }, groups: groupIDs, folds: k, using: &rng)
             for f in 0..<k {
-                jobs.append((samples.indices.filter { folds[$0] != f }, samples.indices.filter { folds[$0] == f }, f))
+                let score = samples.indices.filter { foldOf[$0] == f }
+                jobs.append(Job(train: nil, trainCount: samples.count - score.count, score: score, fold: f))
             }
         case let .split(train, evaluate):
             let trainSet = samples.indices.filter { train.contains(samples[$0].split) }
             let scoreSet = samples.indices.filter { evaluate.contains(samples[$0].split) }
             guard !trainSet.isEmpty else { throw EstimationError.emptySplit("split \(train.joined(separator: ","))") }
             guard !scoreSet.isEmpty else { throw EstimationError.emptySplit("split \(evaluate.joined(separator: ","))") }
-            jobs.append((trainSet, scoreSet, -1))
+            jobs.append(Job(train: trainSet, trainCount: trainSet.count, score: scoreSet, fold: -1))
         }
         func tag(_ number: Int) -> String { jobs.count > 1 ? "fold \(number + 1)/\(jobs.count)" : "train/evaluate" }
         func jobSeed(_ number: Int) -> UInt64 { seed &+ UInt64(number) &* 0x9E37_79B9 }
         var results: [Result] = []
+        results.reserveCapacity(jobs.reduce(0) { $0 + $1.score.count })
         /// The null model, the scores and the results of a job whose g′ is fitted.
         func finish(_ number: Int, inputModel: any Classifier, scored: [[Double]]?) throws {
             let job = jobs[number]
             try inspect?(inputModel, job.score.map { samples[$0] })
-            let trainLabels = try job.train.map { try example(samples[$0]).label }
+            let trainLabels = try train(job).map { try example(samples[$0]).label }
             let nullModel: any Classifier
             switch null {
             case .prior:
                 nullModel = PriorClassifier(labels: trainLabels, classes: labels.count)
             case .trained:
                 try progress("\(tag(number)): fitting g on the same labels with empty inputs")
-                nullModel = try family.fit(try job.train.map { try example(samples[$0], empty: true) }, classes: labels.count,
+                nullModel = try family.fit(try train(job).map { try example(samples[$0], empty: true) }, classes: labels.count,
                                            seed: jobSeed(number) &+ 1) { try? progress("\(tag(number)): g \($0)") }
             }
             let pInput = scored ?? inputModel.probabilities(job.score.map { (text: samples[$0].text, pair: samples[$0].textPair) })
@@ -138,7 +142,7 @@ package enum PVIEstimation {
                 : jobs.indices.map { SoftmaxRegression.Job(train: Set(jobs.indices).subtracting([$0]), score: $0) }
             try shared.crossFit(
                 try members.map { try example(samples[$0]) }, groups: groups, jobs: specs, classes: labels.count, seed: seed,
-                willFit: { number in try progress("\(tag(number)): fitting g′ on \(jobs[number].train.count) samples") },
+                willFit: { number in try progress("\(tag(number)): fitting g′ on \(jobs[number].trainCount) samples") },
                 interrupt: interrupt
             ) { number, model, scored, summary in
                 try? progress("\(tag(number)): g′ \(summary)")
@@ -146,7 +150,7 @@ package enum PVIEstimation {
             }
         } else {
             for (number, job) in jobs.enumerated() {
-                let trainExamples = try job.train.map { try example(samples[$0]) }
+                let trainExamples = try train(job).map { try example(samples[$0]) }
                 try progress("\(tag(number)): fitting g′ on \(trainExamples.count) samples")
                 let model = try family.fit(trainExamples, classes: labels.count, seed: jobSeed(number)) { try? progress("\(tag(number)): g′ \($0)") }
                 try finish(number, inputModel: model, scored: nil)
@@ -159,7 +163,16 @@ package enum PVIEstimation {
     /// The samples the jobs use (indices into `samples`) and each one's group, numbered so that
     /// job k scores group k and trains on the others (cross-fitting), or, for one train/evaluate
     /// job, trains on group 0 and scores group 1. nil when a sample would be in two groups.
-    static func groupsOfJobs(_ jobs: [(train: [Int], score: [Int], fold: Int)], count: Int) -> (members: [Int], groups: [Int])? {
+    /// One fit's samples, as indices into the samples; `train` is nil for a cross-fit's, which
+    /// are all the samples outside the scored fold.
+    struct Job {
+        var train: [Int]?
+        var trainCount: Int
+        var score: [Int]
+        var fold: Int
+    }
+
+    static func groupsOfJobs(_ jobs: [Job], count: Int) -> (members: [Int], groups: [Int])? {
         var group = [Int](repeating: -1, count: count)
         func assign(_ members: [Int], to g: Int) -> Bool {
             for i in members {
@@ -169,7 +182,7 @@ package enum PVIEstimation {
             return true
         }
         if jobs.count == 1 {
-            guard assign(jobs[0].train, to: 0), assign(jobs[0].score, to: 1) else { return nil }
+            guard let train = jobs[0].train, assign(train, to: 0), assign(jobs[0].score, to: 1) else { return nil }
         } else {
             for (k, job) in jobs.enumerated() where !assign(job.score, to: k) { return nil }
         }

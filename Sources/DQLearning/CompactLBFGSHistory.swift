@@ -62,9 +62,13 @@ final class CompactLBFGSHistory {
     /// `lastProducts` is cleared here, so an `add` not preceded by `direction` computes sᵢᵀy_new
     /// directly.
     func add(x: UnsafePointer<Double>, xNew: UnsafePointer<Double>, g: UnsafePointer<Double>, gNew: UnsafePointer<Double>) {
-        // Reuse the buffers of the pair about to be dropped: allocating 2 × 8 bytes × size anew
-        // every iteration costs page faults worth a tenth of the fit.
-        let recycled = spare ?? (UnsafeMutablePointer<Float>.allocate(capacity: size), UnsafeMutablePointer<Float>.allocate(capacity: size))
+        // Reuse buffers rather than allocate 2 × 4 bytes × size anew every iteration (page faults
+        // worth a tenth of the fit): a skipped pair's, or, when full, the oldest pair's, which
+        // the products below do not read; so the history never holds more than `memory` pairs.
+        let full = s.count == memory
+        let overwritesOldest = full && spare == nil
+        let recycled = spare ?? (overwritesOldest ? (s[0], y[0])
+                                                  : (UnsafeMutablePointer<Float>.allocate(capacity: size), UnsafeMutablePointer<Float>.allocate(capacity: size)))
         spare = nil
         let (sNew, yNew) = recycled
         let keep = s.count == memory ? Array(1..<s.count) : Array(0..<s.count)
@@ -100,14 +104,15 @@ final class CompactLBFGSHistory {
         let sy0 = products[tail], yy0 = products[tail + 1], ss0 = products[tail + 2]
         lastProducts = nil
         guard sy0 > 1e-12 * (ss0 * yy0).squareRoot() else {
+            // The oldest pair's buffers now hold the skipped pair: that pair is gone.
+            if overwritesOldest { dropOldest() }
             spare = recycled
             pendingProducts = nil
             return
         }
-        if s.count == memory {
-            spare = (s.removeFirst(), y.removeFirst())
-            sy = sy.dropFirst().map { Array($0.dropFirst()) }
-            yy = yy.dropFirst().map { Array($0.dropFirst()) }
+        if full {
+            let dropped = dropOldest()
+            if !overwritesOldest { spare = dropped }
         }
         for i in 0..<k {
             sy[i].append(syNew[i])
@@ -118,6 +123,14 @@ final class CompactLBFGSHistory {
         s.append(sNew)
         y.append(yNew)
         pendingProducts = (sgNew + [products[tail + 3]], ygNew + [products[tail + 4]])
+    }
+
+    /// Removes the oldest pair from the history, returning its buffers.
+    @discardableResult
+    private func dropOldest() -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
+        sy = sy.dropFirst().map { Array($0.dropFirst()) }
+        yy = yy.dropFirst().map { Array($0.dropFirst()) }
+        return (s.removeFirst(), y.removeFirst())
     }
 
     /// d = −H·g (or −g scaled to unit length with no pairs yet), and returns the slope gᵀd,

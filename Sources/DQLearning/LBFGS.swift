@@ -10,8 +10,18 @@ import Foundation
 /// to reach the same gradient tolerance on bow models; with this search the paths agree to
 /// about 10⁻⁸ in the objective over the first 50 iterations.)
 package struct LBFGS: Sendable {
-    /// Pairs of (step, gradient change) kept.
+    /// Pairs of (step, gradient change) kept, at most: fewer when `memory` pairs of the
+    /// problem's size would take more than `historyBytes`.
     package var memory = 10
+    /// The history's bound (pairs are kept in Float32: 8 bytes per variable each). Problems of
+    /// up to 2.3M variables keep all 10 pairs; bow's 4.2M weights at a million rows keep 5,
+    /// with which the fits took the same iterations and mean PVI moved by 3·10⁻⁶ bits
+    /// (docs/benchmarks.md).
+    package var historyBytes = 176 << 20
+    /// The pairs kept for `variables` variables: `memory`, bounded by `historyBytes`, at least 3.
+    package func pairs(variables: Int) -> Int {
+        min(memory, max(3, historyBytes / max(8 * variables, 1)))
+    }
     /// Stop when the largest gradient component is at most this.
     package var gradientTolerance = 1e-6
     /// Stop when an iteration lowers f by less than this fraction of |f| (scipy's `ftol` role).
@@ -50,14 +60,14 @@ package struct LBFGS: Sendable {
 
     /// As `minimize(start:evaluate:)`; `settled(iteration)`, asked after each iteration (the accepted point is always the last
     /// one `evaluate` saw), may end the minimisation there with `.settled`, or throw to abandon it.
-    package func minimize(start: [Double], evaluate: ([Double], inout [Double]) -> Double,
+    package func minimize(start: consuming [Double], evaluate: ([Double], inout [Double]) -> Double,
                          settled: (Int) throws -> Bool) rethrows -> Result {
         let n = start.count
-        var x = start
+        var x = consume start
         var g = [Double](repeating: 0, count: n)
         var f = evaluate(x, &g)
         var evaluations = 1
-        let history = CompactLBFGSHistory(size: n, memory: memory)
+        let history = CompactLBFGSHistory(size: n, memory: pairs(variables: n))
         var direction = [Double](repeating: 0, count: n)
         var xNew = x, gNew = g
         var iteration = 0

@@ -164,7 +164,7 @@ package struct SoftmaxRegression: Sendable {
                 for c in 0..<classes { start[split + c] = warm[split + c] }
             }
             var watch = HeldOutWatch(tolerance: options.heldOutTolerance, window: options.heldOutWindow)
-            let result = try options.solver.minimize(start: start, evaluate: { theta, gradient in
+            let result = try options.solver.minimize(start: consume start, evaluate: { theta, gradient in
                 design.objective(theta, lambda: lambda, context: context, scratch: scratch, gradient: &gradient)
             }, settled: { iteration in
                 try interrupt()
@@ -258,7 +258,7 @@ package struct GroupedRows: Sendable {
     let design: Design
 
     /// `groups` gives each row's group, −1 for rows no fit uses.
-    package init(rows: SparseRows, labels: [Int], groups: [Int], dimension: Int, classes: Int) {
+    package init(rows: some SparseRowSource, labels: [Int], groups: [Int], dimension: Int, classes: Int) {
         precondition(rows.count == labels.count && rows.count == groups.count && classes >= 2)
         design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
     }
@@ -313,7 +313,13 @@ struct Design: @unchecked Sendable {
 
     func columnStart(_ j: Int) -> Int { segment[j * groups] }
 
-    init(rows: SparseRows, labels sourceLabels: [Int], groups sourceGroups: [Int], dimension: Int, classes: Int) {
+    /// Lays `rows` out by feature in two readings, each split between the cores by contiguous
+    /// ranges of source rows: the first counts each (hashed index, group)'s entries and finds where
+    /// each index first occurs in design order, the second writes the entries at their places.
+    /// Within a (feature, group) segment, rows come in source order, which is their design order,
+    /// so the layout is the same however the rows are split.
+    init(rows: some SparseRowSource, labels sourceLabels: [Int], groups sourceGroups: [Int], dimension: Int, classes: Int,
+         cores: Int = Threading.cores) {
         self.classes = classes
         let groupCount = max((sourceGroups.max() ?? -1) + 1, 1)
         self.groups = groupCount
@@ -328,56 +334,100 @@ struct Design: @unchecked Sendable {
         }
         self.groupRows = groupRows
         n = first
-        var order = [Int](repeating: 0, count: n)
+        precondition(n < Int(Int32.max), "more rows than Int32 row numbers hold")
+        var designRow = [Int32](repeating: -1, count: sourceGroups.count)
+        var labels = [Int](repeating: 0, count: n)
         var next = groupRows.map(\.lowerBound)
         for (i, g) in sourceGroups.enumerated() where g >= 0 {
-            order[next[g]] = i
+            designRow[i] = Int32(next[g])
+            labels[next[g]] = sourceLabels[i]
             next[g] += 1
         }
-        labels = order.map { sourceLabels[$0] }
-        // Columns by first occurrence in design order, and each (column, group)'s entry count.
-        var columnOf = [Int32](repeating: -1, count: dimension)
-        var width = 0
-        var perSegment: [Int] = []
-        rows.columns.withUnsafeBufferPointer { cols in
-            for i in order {
-                let g = sourceGroups[i]
-                for e in rows.rowStart[i]..<rows.rowStart[i + 1] {
-                    let index = Int(cols[e])
-                    if columnOf[index] < 0 {
-                        columnOf[index] = Int32(width)
-                        width += 1
-                        perSegment.append(contentsOf: repeatElement(0, count: groupCount))
-                    }
-                    perSegment[Int(columnOf[index]) * groupCount + g] += 1
+        self.labels = labels
+        let placeOf = designRow
+        let parts = rows.count >= 4096 ? max(1, cores) : 1
+        let bounds = (0...parts).map { rows.count * $0 / parts }
+        // First reading: per part, each (index, group)'s entries and each index's first design row.
+        let tallies = ConcurrentSlots<(entries: [Int32], first: [Int32])>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var entries = [Int32](repeating: 0, count: dimension * groupCount)
+            var first = [Int32](repeating: .max, count: dimension)
+            rows.forEachRow(in: bounds[part]..<bounds[part + 1]) { i, indices, _ in
+                let d = placeOf[i], g = sourceGroups[i]
+                guard d >= 0 else { return }
+                for index in indices {
+                    let x = Int(index)
+                    entries[x * groupCount + g] += 1
+                    if d < first[x] { first[x] = d }
                 }
+            }
+            tallies.store(part, (entries, first))
+        }
+        var tallied = (0..<parts).map { tallies.take($0) }
+        // Columns by first occurrence in design order (within a row, by index, as rows hold them).
+        var firstRow = tallied[0].first
+        for part in tallied.dropFirst() {
+            for x in 0..<dimension where part.first[x] < firstRow[x] { firstRow[x] = part.first[x] }
+        }
+        for p in tallied.indices { tallied[p].first = [] }
+        var seen = (0..<dimension).filter { firstRow[$0] != .max }
+        seen.sort { (firstRow[$0], $0) < (firstRow[$1], $1) }
+        firstRow = []
+        width = seen.count
+        var columnOf = [Int32](repeating: -1, count: dimension)
+        for (column, index) in seen.enumerated() { columnOf[index] = Int32(column) }
+        columnOfIndex = columnOf
+        let column = columnOf
+        // Segments in column order; each part writes its entries of a segment after those of the parts before it.
+        var segment = [Int](repeating: 0, count: width * groupCount + 1)
+        let cursors = ConcurrentSlots<[Int]>(count: parts)
+        let segments = seen.count * groupCount
+        var starts = (0..<parts).map { _ in [Int](repeating: 0, count: segments) }
+        for (column, index) in seen.enumerated() {
+            for g in 0..<groupCount {
+                let k = column * groupCount + g
+                var at = segment[k]
+                for p in 0..<parts {
+                    starts[p][k] = at
+                    at += Int(tallied[p].entries[index * groupCount + g])
+                }
+                segment[k + 1] = at
             }
         }
-        self.width = width
-        columnOfIndex = columnOf
-        var segment = [Int](repeating: 0, count: width * groupCount + 1)
-        for k in 0..<(width * groupCount) { segment[k + 1] = segment[k] + perSegment[k] }
-        perSegment = []
-        var fill = segment
-        fill.removeLast()
-        var rowIndex = [Int32](repeating: 0, count: segment[width * groupCount])
-        var values = [Float](repeating: 0, count: rowIndex.count)
-        rows.columns.withUnsafeBufferPointer { cols in
-            rows.values.withUnsafeBufferPointer { vals in
-                for (d, i) in order.enumerated() {
-                    let g = sourceGroups[i]
-                    for e in rows.rowStart[i]..<rows.rowStart[i + 1] {
-                        let k = Int(columnOf[Int(cols[e])]) * groupCount + g
-                        rowIndex[fill[k]] = Int32(d)
-                        values[fill[k]] = vals[e]
-                        fill[k] += 1
+        tallied = []
+        seen = []
+        for p in (0..<parts).reversed() { cursors.store(p, starts.removeLast()) }
+        let total = segment[width * groupCount]
+        // Second reading: every entry to its place.
+        var values: [Float] = []
+        rowIndex = [Int32](unsafeUninitializedCapacity: total) { rowBuffer, rowCount in
+            values = [Float](unsafeUninitializedCapacity: total) { valueBuffer, valueCount in
+                let out = LayoutBuffers(rows: rowBuffer, values: valueBuffer)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    var cursor = cursors.take(part)
+                    rows.forEachRow(in: bounds[part]..<bounds[part + 1]) { i, indices, entryValues in
+                        let d = placeOf[i], g = sourceGroups[i]
+                        guard d >= 0 else { return }
+                        for e in 0..<indices.count {
+                            let k = Int(column[Int(indices[e])]) * groupCount + g
+                            out.rows[cursor[k]] = d
+                            out.values[cursor[k]] = entryValues[e]
+                            cursor[k] += 1
+                        }
                     }
                 }
+                valueCount = total
             }
+            rowCount = total
         }
         self.segment = segment
-        self.rowIndex = rowIndex
         self.values = values
+    }
+
+    /// The layout's arrays while the parts write their disjoint places.
+    private struct LayoutBuffers: @unchecked Sendable {
+        let rows: UnsafeMutableBufferPointer<Int32>
+        let values: UnsafeMutableBufferPointer<Float>
     }
 
     /// Each part's features: contiguous ranges of about equal work, counted as the feature's

@@ -52,7 +52,7 @@ package enum ArtefactsRun {
         }
         _ = try PVIEstimation.run(
             samples: samples, labels: labels, family: family, scheme: scheme, null: .prior, seed: UInt64(bitPattern: seed),
-            group: groups.map { keys in { keys[$0.id]! } },
+            groups: groups,
             progress: { message in
                 try observer.checkInterrupt()
                 if message.contains(": fitting") { progress.begin(message) }

@@ -70,7 +70,7 @@ extension CartographyRun.Outcome {
                 [.text(r.sample.displayID), .text(r.sample.label), .real(r.point.confidence), .real(r.point.variability),
                  .real(r.point.correctness), .int(r.point.forgettingEvents)]
                     + CartographyRegion.allCases.map { .int(r.point.regions.contains($0) ? 1 : 0) }
-            }).withTexts(results.map(\.sample))
+            }).withTexts(results.lazy.map { Optional($0.sample) })
     }
 
     /// The data map as an SVG document.

@@ -39,7 +39,7 @@ extension EvaluateRun {
         let probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
         let families: [(name: String, family: any ModelFamily)] = [("bow", bow)] + (probe.map { [("embeddings", $0)] } ?? [])
         let groups = try PVIRun.groupKeys(samples, by: "text")
-        if let groups { try PVIEstimation.checkGroups(groups.values, folds: options.folds) }
+        if let groups { try PVIEstimation.checkGroups(groups, folds: options.folds) }
         let K = labels.count
         let fits = TrainingProgress(fits: (options.repeats + 1) * families.count * K * options.folds, observer: observer)
 
@@ -50,7 +50,7 @@ extension EvaluateRun {
                 let binary = PVIRun.oneVsRest(samples, label: labels[k]) { memberships[$0].contains(k) }
                 let results = try PVIEstimation.run(
                     samples: binary.samples, labels: binary.labels, family: family, scheme: .crossFit(folds: options.folds), null: .prior,
-                    seed: seed, group: groups.map { keys in { keys[$0.id]! } },
+                    seed: seed, groups: groups,
                     progress: fitProgress("\(what), \(labels[k])", fits: fits, observer: observer), interrupt: observer.checkInterrupt)
                 for (i, result) in results.enumerated() {
                     (p[i * K + k], pvi[i * K + k]) = (result.probabilities[1], result.score.pvi)

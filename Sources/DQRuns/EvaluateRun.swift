@@ -133,7 +133,7 @@ package enum EvaluateRun {
         let modelParameters: ModelParameters
         let probe: EmbeddingProbeFamily?
         let cartographyParameters: ModelParameters?
-        let groups: [Int64: String]?
+        let groups: [String]?
         /// Every cross-fit's fits (the given labels, then each repeat; g′ and g per fold), for the progress line.
         let fits: TrainingProgress
 
@@ -157,7 +157,7 @@ package enum EvaluateRun {
             (family, modelParameters) = try options.model.family(observer: observer, onStep: nil)
             fits = TrainingProgress(fits: (options.repeats + 1) * (options.embedModel == nil ? 1 : 2) * options.folds * 2, observer: observer)
             groups = try PVIRun.groupKeys(samples, by: "text")
-            if let groups { try PVIEstimation.checkGroups(groups.values, folds: options.folds) }
+            if let groups { try PVIEstimation.checkGroups(groups, folds: options.folds) }
             probe = try options.embedModel.map { try options.model.probe(directory: $0, observer: observer, store: store) }
             if let cartography = options.cartography, !cartography.model.trainsInEpochs {
                 throw RunError.needsEpochs(model: cartography.model.description)
@@ -186,7 +186,7 @@ package enum EvaluateRun {
 
         func crossFit(_ noisy: [Sample], seed: UInt64, what: String, family: any ModelFamily) throws -> [PVIEstimation.Result] {
             try PVIEstimation.run(samples: noisy, labels: labels, family: family, scheme: .crossFit(folds: options.folds), null: .trained,
-                                  seed: seed, group: groups.map { keys in { keys[$0.id]! } },
+                                  seed: seed, groups: groups,
                                   progress: EvaluateRun.fitProgress(what, fits: fits, observer: observer), interrupt: observer.checkInterrupt)
         }
 

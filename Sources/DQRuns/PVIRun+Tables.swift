@@ -85,7 +85,7 @@ extension PVIRun.Outcome {
                     [.text(r.sample.displayID), .text(part.label), .int(r.sample.label == part.label ? 1 : 0), .real(r.score.inputProbability, digits: 6),
                      .real(r.score.nullProbability, digits: 6), .real(r.score.hNull, digits: 6), .real(r.score.hInput, digits: 6),
                      .real(r.score.pvi, digits: 6), .int(r.score.correct ? 1 : 0), .int(r.fold)]
-                } }).withTexts(perLabel.flatMap { $0.results.map(\.sample) })
+                } }).withTexts(perLabel.flatMap { $0.results.map { Optional($0.sample) } })
         }
         return singleLabelSampleTable
     }
@@ -98,6 +98,6 @@ extension PVIRun.Outcome {
                 [.text(r.sample.displayID), .text(r.sample.label), .text(labels[r.score.predicted]),
                  .real(r.score.inputProbability), .real(r.score.nullProbability), .real(r.score.hNull), .real(r.score.hInput),
                  .real(r.score.pvi), .text(r.score.correct ? "true" : "false"), .int(r.fold)]
-            }).withTexts(results.map(\.sample))
+            }).withTexts(results.lazy.map { Optional($0.sample) })
     }
 }

@@ -120,7 +120,7 @@ package enum PVIRun {
         guard !samples.isEmpty else { throw RunError.noSamples(dataset: dataset.name, splits: dataset.splits) }
         // Checked before a run is recorded: a fold without a group of samples would be empty.
         if case .crossFit(let k) = options.scheme, options.importProbabilities == nil, let groups {
-            try PVIEstimation.checkGroups(groups.values, folds: k)
+            try PVIEstimation.checkGroups(groups, folds: k)
         }
         if case let .split(train, evaluate) = options.scheme {
             let shared = sharedTexts(samples, train: train, evaluate: evaluate)
@@ -162,7 +162,7 @@ package enum PVIRun {
                 defer { observer.endProgress() }
                 return try PVIEstimation.run(
                     samples: samples, labels: labels, family: family, scheme: options.scheme, null: options.null, seed: seed,
-                    group: groups.map { keys in { keys[$0.id]! } },
+                    groups: groups,
                     progress: { message in
                         try observer.checkInterrupt()
                         if message.contains(": fitting") { progress.begin(message) }
@@ -181,7 +181,7 @@ package enum PVIRun {
     /// each a run of its own. With bow these are the independent sigmoid heads of a multi-label
     /// model: a linear model with one sigmoid per label and no shared weights has an objective
     /// that separates by label, so each head is exactly a binary logistic regression.
-    static func runOneVsRest(store: Store, dataset: ResolvedDataset, samples: [Sample], labels: [String], groups: [Int64: String]?,
+    static func runOneVsRest(store: Store, dataset: ResolvedDataset, samples: [Sample], labels: [String], groups: [String]?,
                              options: Options, observer: RunObserver) throws -> Outcome {
         var parts: [LabelPart] = []
         let trainings: Int
@@ -205,7 +205,7 @@ package enum PVIRun {
                 parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: Int64(bitPattern: seed),
                 compute: { _ in
                     try MultiLabelPVIEstimation.run(
-                        samples: samples, labels: labels, family: bert, folds: k, seed: seed, group: groups.map { keys in { keys[$0.id]! } },
+                        samples: samples, labels: labels, family: bert, folds: k, seed: seed, groups: groups,
                         progress: { message in
                             try observer.checkInterrupt()
                             progress.begin(message)
@@ -225,13 +225,13 @@ package enum PVIRun {
             parameters.oneVsRest = label
             let seed = options.model.seed
             observer.note("label \(label): \(members.filter { $0.contains(label) }.count) of \(samples.count) samples have it")
-            let (run, results) = try store.recordRun(
+        let (run, results) = try store.recordRun(
                 parameters, dataset: dataset.id, labelVersion: dataset.labelVersion, seed: Int64(bitPattern: seed),
                 compute: { _ in
                     defer { observer.endProgress() }
                     return try PVIEstimation.run(
                         samples: binary, labels: binaryLabels, family: family, scheme: options.scheme, null: options.null, seed: seed,
-                        group: groups.map { keys in { keys[$0.id]! } },
+                        groups: groups,
                         progress: { message in
                             try observer.checkInterrupt()
                             if message.contains(": fitting") { progress.begin(message) }
@@ -260,7 +260,7 @@ package enum PVIRun {
 
     /// The parameters of a run that trains its models: labels, model, null model, scheme, grouping, splits.
     static func trainedParameters(labels: [String], model: ModelParameters, options: Options, dataset: ResolvedDataset,
-                                  groups: [Int64: String]?) -> PVIParameters {
+                                  groups: [String]?) -> PVIParameters {
         var parameters = PVIParameters(labels: labels, model: model)
         parameters.null = options.null.rawValue
         switch options.scheme {
@@ -331,19 +331,19 @@ package enum PVIRun {
         return samples.filter { evaluate.contains($0.split) && trained.contains(key($0)) }.count
     }
 
-    static func groupKeys(_ samples: [Sample], by: String) throws -> [Int64: String]? {
+    static func groupKeys(_ samples: [Sample], by: String) throws -> [String]? {
         switch by {
         case "none": return nil
         case "text":
             // A 64-bit hash of the normalised text, as a short (inline, unallocated) string: a
             // million texts' keys then cost no copy of the texts. Two texts whose hashes
             // collide would only share a fold.
-            return Dictionary(uniqueKeysWithValues: samples.map { sample in
+            return samples.map { sample in
                 var hash = StableHash()
                 hash.combine(TextNormalisation.duplicateKey(sample.text))
-                return (sample.id, String(hash.finalize(), radix: 36))
-            })
-        default: return Dictionary(uniqueKeysWithValues: try samples.map { ($0.id, try sliceKey($0, column: by)) })
+                return String(hash.finalize(), radix: 36)
+            }
+        default: return try samples.map { try sliceKey($0, column: by) }
         }
     }
 

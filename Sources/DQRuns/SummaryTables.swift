@@ -119,14 +119,17 @@ package enum SummaryTables {
 extension Table {
     /// The table with each row's sample text appended (and its text pair, when some sample has
     /// one): a per-sample file carries what was judged. `samples` align with `rows`; nil: none.
-    func withTexts(_ samples: [Sample?]) -> Table {
+    /// Appended in place, each row grown once to its final size: a million rows are not
+    /// copied, nor their samples gathered into an array of their own.
+    consuming func withTexts(_ samples: some Collection<Sample?>) -> Table {
         guard samples.contains(where: { $0 != nil }) else { return self }
         let pairs = samples.contains { $0?.textPair != nil }
-        var table = self
-        table.columns += ["text"] + (pairs ? ["text_pair"] : [])
-        table.rows = zip(rows, samples).map { row, sample in
-            row + [sample.map { .text($0.text) } ?? .missing] + (pairs ? [.optional(sample?.textPair)] : [])
+        columns += ["text"] + (pairs ? ["text_pair"] : [])
+        for (i, sample) in zip(rows.indices, samples) {
+            rows[i].reserveCapacity(rows[i].count + (pairs ? 2 : 1))
+            rows[i].append(sample.map { .text($0.text) } ?? .missing)
+            if pairs { rows[i].append(.optional(sample?.textPair)) }
         }
-        return table
+        return self
     }
 }

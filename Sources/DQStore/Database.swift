@@ -98,6 +98,9 @@ package final class Database {
     }
 
     package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    /// Frees the pages this connection's cache holds but no statement needs (SQLite keeps them
+    /// until the cache limit otherwise: tens of megabytes after a large read).
+    package func releaseCache() { sqlite3_db_release_memory(handle) }
     /// Rows changed by the most recent INSERT, UPDATE or DELETE.
     package var changes: Int { Int(sqlite3_changes(handle)) }
 

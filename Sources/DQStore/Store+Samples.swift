@@ -78,6 +78,8 @@ extension Store {
     package func samples(dataset: Int64, splits: [String]? = nil) throws -> [Sample] {
         var out: [Sample] = []
         try forEachSample(dataset: dataset, splits: splits) { out.append($0) }
+        // The pages read stay cached for nothing while the samples are analysed.
+        database.releaseCache()
         return out
     }
 

@@ -45,24 +45,9 @@ package struct HashedNGrams: Sendable {
 
     /// The tokens of `text` as the pattern `(?u)\b\w\w+\b` finds them after lower-casing.
     package static func tokens(_ text: String) -> [String] {
-        var tokens: [String] = []
-        var current = String.UnicodeScalarView()
-        var length = 0
-        func flush() {
-            if length >= 2 { tokens.append(String(current)) }
-            current = String.UnicodeScalarView()
-            length = 0
-        }
-        for scalar in text.lowercased().unicodeScalars {
-            if isWordCharacter(scalar) {
-                current.append(scalar)
-                length += 1
-            } else {
-                flush()
-            }
-        }
-        flush()
-        return tokens
+        var hasher = NGramHasher()
+        hasher.tokenize(text)
+        return hasher.tokens.map { String(decoding: hasher.bytes[$0], as: UTF8.self) }
     }
 
     /// Python's `\w`: letters (L*), numbers (Nd, Nl, No) and the underscore.
@@ -83,26 +68,130 @@ package struct HashedNGrams: Sendable {
     /// The feature vector of one text (or a text pair: both texts' n-grams, no n-gram across them,
     /// the pair's in their own namespace when `pairNamespace`).
     package func features(_ text: String, pair: String? = nil) -> SparseVector {
-        var counts: [Int32: Float] = [:]
-        for (k, part) in [text, pair].enumerated() {
-            guard let part else { continue }
-            let prefix = k == 1 && pairNamespace ? HashedNGrams.pairPrefix : ""
-            let tokens = HashedNGrams.tokens(part)
-            for n in 1...maxN where tokens.count >= n {
-                for start in 0...(tokens.count - n) {
-                    let gram = prefix + (n == 1 ? tokens[start] : tokens[start..<(start + n)].joined(separator: " "))
-                    let h = MurmurHash3.signedHash(gram)
-                    let index = Int32(Int(h.magnitude) % dimension)
-                    counts[index, default: 0] += alternateSign && h < 0 ? -1 : 1
+        var hasher = NGramHasher()
+        return hasher.hash(text, pair: pair, with: self) { SparseVector(indices: Array($0), values: Array($1)) }
+    }
+}
+
+/// Hashes texts into `HashedNGrams` features without a String per token or n-gram, reusing its
+/// buffers from text to text: one per thread.
+///
+/// A text's tokens are laid out lower-cased in one byte buffer with a single space between
+/// them, so the n-gram of tokens i…j (their bytes joined by spaces) is the contiguous range from
+/// token i's start to token j's end, hashed where it lies. Each n-gram's index and sign go into
+/// a list that is sorted, so equal indices are adjacent and their counts are summed there.
+package struct NGramHasher {
+    /// The tokens of the last text tokenized, UTF-8, one space after each.
+    fileprivate(set) var bytes: [UInt8] = []
+    /// Each token's range in `bytes`.
+    fileprivate(set) var tokens: [Range<Int>] = []
+    /// The namespace prefix and an n-gram, for n-grams hashed under a prefix.
+    private var prefixed: [UInt8] = []
+    /// index << 1 | 1 for a negative sign, one per n-gram.
+    private var keys: [UInt64] = []
+    private var indices: [Int32] = []
+    private var values: [Float] = []
+
+    package init() {}
+
+    /// Hashes a text (and its pair) as `HashedNGrams.features` defines, then hands the vector's
+    /// sorted distinct indices and their values to `body`, valid only during the call.
+    package mutating func hash<R>(_ text: String, pair: String?, with features: HashedNGrams,
+                                  _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        keys.removeAll(keepingCapacity: true)
+        add(text, prefix: nil, features)
+        if let pair { add(pair, prefix: features.pairNamespace ? HashedNGrams.pairPrefix : nil, features) }
+        keys.sort()
+        indices.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        var k = 0
+        while k < keys.count {
+            let key = keys[k]
+            var count: Float = 0
+            while k < keys.count && keys[k] >> 1 == key >> 1 {
+                count += keys[k] & 1 == 1 ? -1 : 1
+                k += 1
+            }
+            // Counts are small integers, exact in Float whatever the order of summing.
+            if count != 0 {
+                indices.append(Int32(truncatingIfNeeded: key >> 1))
+                values.append(count)
+            }
+        }
+        if features.normalize {
+            var squares: Float = 0
+            for v in values { squares += v * v }
+            let norm = squares.squareRoot()
+            if norm > 0 { for i in values.indices { values[i] /= norm } }
+        }
+        return try indices.withUnsafeBufferPointer { i in try values.withUnsafeBufferPointer { v in try body(i, v) } }
+    }
+
+    /// Adds the keys of one text's n-grams.
+    private mutating func add(_ text: String, prefix: String?, _ features: HashedNGrams) {
+        tokenize(text)
+        let count = tokens.count
+        guard count > 0 else { return }
+        let prefixLength = prefix?.utf8.count ?? 0
+        if let prefix { prefixed = Array(prefix.utf8) }
+        for n in 1...features.maxN where count >= n {
+            for first in 0...(count - n) {
+                let range = tokens[first].lowerBound..<tokens[first + n - 1].upperBound
+                let h: UInt32
+                if prefix == nil {
+                    h = bytes.withUnsafeBufferPointer { MurmurHash3.hash32(UnsafeBufferPointer(rebasing: $0[range])) }
+                } else {
+                    prefixed.removeSubrange(prefixLength...)
+                    prefixed.append(contentsOf: bytes[range])
+                    h = prefixed.withUnsafeBufferPointer { MurmurHash3.hash32($0) }
+                }
+                let signed = Int32(bitPattern: h)
+                let index = UInt64(Int(signed.magnitude) % features.dimension)
+                keys.append(index << 1 | (features.alternateSign && signed < 0 ? 1 : 0))
+            }
+        }
+    }
+
+    /// Splits `text` into the tokens `(?u)\b\w\w+\b` finds after lower-casing: `bytes` and `tokens`.
+    mutating func tokenize(_ text: String) {
+        bytes.removeAll(keepingCapacity: true)
+        tokens.removeAll(keepingCapacity: true)
+        var start = 0, length = 0
+        func end() {
+            if length >= 2 {
+                tokens.append(start..<bytes.count)
+                bytes.append(0x20)
+            } else {
+                bytes.removeSubrange(start...)
+            }
+            start = bytes.count
+            length = 0
+        }
+        var copy = text
+        let ascii = copy.withUTF8 { utf8 in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return false }
+            // ASCII: lower-casing maps A–Z and nothing else, as String.lowercased() does.
+            for byte in utf8 {
+                let lower = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                if lower &- 0x30 < 10 || lower &- 0x61 < 26 || lower == 0x5F {
+                    bytes.append(lower)
+                    length += 1
+                } else if length > 0 {
+                    end()
+                }
+            }
+            return true
+        }
+        if !ascii {
+            for scalar in text.lowercased().unicodeScalars {
+                if HashedNGrams.isWordCharacter(scalar) {
+                    UTF8.encode(scalar) { bytes.append($0) }
+                    length += 1
+                } else if length > 0 {
+                    end()
                 }
             }
         }
-        let indices = counts.keys.filter { counts[$0] != 0 }.sorted()
-        var values = indices.map { counts[$0]! }
-        if normalize {
-            let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if norm > 0 { values = values.map { $0 / norm } }
-        }
-        return SparseVector(indices: indices, values: values)
+        end()
     }
 }

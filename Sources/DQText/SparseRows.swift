@@ -32,8 +32,12 @@ package struct SparseRows: Sendable, Equatable {
     }
 
     package mutating func append(_ row: SparseVector) {
-        columns.append(contentsOf: row.indices)
-        values.append(contentsOf: row.values)
+        row.indices.withUnsafeBufferPointer { indices in row.values.withUnsafeBufferPointer { append(indices, $0) } }
+    }
+
+    mutating func append(_ indices: UnsafeBufferPointer<Int32>, _ values: UnsafeBufferPointer<Float>) {
+        columns.append(contentsOf: indices)
+        self.values.append(contentsOf: values)
         rowStart.append(columns.count)
     }
 
@@ -45,27 +49,69 @@ package struct SparseRows: Sendable, Equatable {
     }
 }
 
+/// Rows of sparse features that can be read more than once, any contiguous range at a time
+/// and from several threads at once: what `GroupedRows` lays out by feature. `SparseRows` holds
+/// its rows; `HashedInputs` hashes them again at each reading, so that a million rows are never
+/// held twice (once by row and once by feature).
+package protocol SparseRowSource: Sendable {
+    var count: Int { get }
+    /// Calls `body(row, indices, values)` for each row of `range`, in order, on the calling
+    /// thread; the buffers are valid only during the call.
+    func forEachRow(in range: Range<Int>, _ body: (Int, UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Float>) -> Void)
+}
+
+extension SparseRows: SparseRowSource {
+    package func forEachRow(in range: Range<Int>, _ body: (Int, UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Float>) -> Void) {
+        columns.withUnsafeBufferPointer { columns in
+            values.withUnsafeBufferPointer { values in
+                for row in range {
+                    let entries = rowStart[row]..<rowStart[row + 1]
+                    body(row, UnsafeBufferPointer(rebasing: columns[entries]), UnsafeBufferPointer(rebasing: values[entries]))
+                }
+            }
+        }
+    }
+}
+
+/// Texts (and pairs) as the rows of their `HashedNGrams` features, hashed at each reading.
+package struct HashedInputs: SparseRowSource {
+    package let features: HashedNGrams
+    package let count: Int
+    private let input: @Sendable (Int) -> (text: String, pair: String?)
+
+    package init(_ features: HashedNGrams, count: Int, input: @escaping @Sendable (Int) -> (text: String, pair: String?)) {
+        self.features = features
+        self.count = count
+        self.input = input
+    }
+
+    package func forEachRow(in range: Range<Int>, _ body: (Int, UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Float>) -> Void) {
+        var hasher = NGramHasher()
+        for row in range {
+            let (text, pair) = input(row)
+            hasher.hash(text, pair: pair, with: features) { body(row, $0, $1) }
+        }
+    }
+}
+
 extension HashedNGrams {
     /// The feature vectors of many inputs as one matrix, hashed in chunks split between the
     /// cores (`cores`); row i is `features(inputs[i].text, pair: inputs[i].pair)`.
     package func rows(_ inputs: [(text: String, pair: String?)], cores: Int = 2) -> SparseRows {
+        let source = HashedInputs(self, count: inputs.count) { inputs[$0] }
         let chunk = 4096
         let chunks = (inputs.count + chunk - 1) / chunk
-        guard chunks > 1, cores > 1 else {
+        @Sendable func hashed(_ range: Range<Int>) -> SparseRows {
             var out = SparseRows()
-            for input in inputs { out.append(features(input.text, pair: input.pair)) }
+            source.forEachRow(in: range) { _, indices, values in out.append(indices, values) }
             return out
         }
+        guard chunks > 1, cores > 1 else { return hashed(0..<inputs.count) }
         // Each worker takes every `cores`-th chunk; chunks are joined in order afterwards.
         let parts = ConcurrentSlots<SparseRows>(count: chunks)
-        let me = self
         DispatchQueue.concurrentPerform(iterations: cores) { worker in
             for c in stride(from: worker, to: chunks, by: cores) {
-                var out = SparseRows()
-                for i in (c * chunk)..<min(inputs.count, (c + 1) * chunk) {
-                    out.append(me.features(inputs[i].text, pair: inputs[i].pair))
-                }
-                parts.store(c, out)
+                parts.store(c, hashed((c * chunk)..<min(inputs.count, (c + 1) * chunk)))
             }
         }
         // Joined into arrays of the exact size, each chunk freed once copied.

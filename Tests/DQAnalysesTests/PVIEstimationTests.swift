@@ -120,6 +120,6 @@ struct OneFitAtATime: ModelFamily {
     }
     #expect(throws: PVIEstimation.EstimationError.tooFewGroups(3, folds: 5)) {
         try PVIEstimation.run(samples: samples, labels: ["a", "b"], family: smallBow, scheme: .crossFit(folds: 5), null: .prior, seed: 1,
-                              group: { "\($0.id % 3)" })
+                              groups: samples.map { "\($0.id % 3)" })
     }
 }

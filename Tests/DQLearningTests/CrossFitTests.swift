@@ -200,3 +200,49 @@ func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: 
                                                dimension: dimension, options: options)
     #expect(alone[0].selection == flat[1].selection)
 }
+
+@Test func theLayoutByFeatureIsTheSameFromEveryPartitionOfTheRowsAndEqualsAPlainOne() {
+    // 9,000 rows: the readings split between parts; rows of group −1 are in no fit.
+    let n = 9000, classes = 3, dimension = 500
+    let (rows, labels) = randomRows(n, classes: classes, dimension: dimension, seed: 31)
+    let groups = (0..<n).map { $0 % 7 == 6 ? -1 : $0 % 4 }
+    let one = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes, cores: 1)
+    // Written out plainly: design rows group by group in source order; columns by first
+    // occurrence in design order; each (column, group) segment in design-row order.
+    let order = (0..<4).flatMap { g in (0..<n).filter { groups[$0] == g } }
+    var column = [Int32](repeating: -1, count: dimension), width = 0
+    for i in order { for index in rows[i].indices where column[Int(index)] < 0 { column[Int(index)] = Int32(width); width += 1 } }
+    var segment = [0], rowIndex: [Int32] = [], values: [Float] = []
+    for j in 0..<width {
+        for g in 0..<4 {
+            for (d, i) in order.enumerated() where groups[i] == g {
+                let x = rows[i]
+                if let e = x.indices.firstIndex(where: { column[Int($0)] == Int32(j) }) {
+                    rowIndex.append(Int32(d))
+                    values.append(x.values[e])
+                }
+            }
+            segment.append(rowIndex.count)
+        }
+    }
+    #expect(one.columnOfIndex == column && one.width == width && one.segment == segment)
+    #expect(one.rowIndex == rowIndex && one.values == values && one.labels == order.map { labels[$0] })
+    for cores in [2, 3] {
+        let split = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes, cores: cores)
+        #expect(split.columnOfIndex == one.columnOfIndex && split.segment == one.segment, "\(cores) parts")
+        #expect(split.rowIndex == one.rowIndex && split.values == one.values && split.groupRows == one.groupRows, "\(cores) parts")
+    }
+}
+
+@Test func textsHashedAtEachReadingAreLaidOutAsTheirHeldRows() {
+    let hashing = HashedNGrams(dimension: 1 << 12)
+    let inputs: [(text: String, pair: String?)] = (0..<6000).map { i in
+        (text: "row \(i) says w\(i % 97) and W\(i % 13) ümlaut\(i % 5)", pair: i % 3 == 0 ? "pair \(i % 7)" : nil)
+    }
+    let labels = (0..<inputs.count).map { $0 % 3 }, groups = (0..<inputs.count).map { $0 % 5 }
+    let held = Design(rows: hashing.rows(inputs), labels: labels, groups: groups, dimension: hashing.dimension, classes: 3, cores: 2)
+    let rehashed = Design(rows: HashedInputs(hashing, count: inputs.count) { inputs[$0] }, labels: labels, groups: groups,
+                          dimension: hashing.dimension, classes: 3, cores: 2)
+    #expect(rehashed.columnOfIndex == held.columnOfIndex && rehashed.segment == held.segment)
+    #expect(rehashed.rowIndex == held.rowIndex && rehashed.values == held.values)
+}

@@ -217,3 +217,45 @@ private func trec(_ rows: Int) throws -> [(String, String)] {
     // Two parts: feature 0 (101 units of work) alone is about a third, so the first share ends early.
     #expect(design.featureShares(2)[0].count < 50)
 }
+
+@Test func aFullHistoryReusesItsOldestPairAndLosesItWhenTheNewPairIsSkipped() {
+    // Quadratic pairs (every sᵀy > 0), more than the history holds, then one with sᵀy < 0.
+    let n = 1000, memory = 3
+    var rng = SplitMix64(seed: 5)
+    let diagonal = (0..<n).map { _ in 0.5 + rng.nextDouble() }
+    let history = CompactLBFGSHistory(size: n, memory: memory)
+    var pairs: [(x: [Double], xNew: [Double])] = []
+    var x = (0..<n).map { _ in rng.nextDouble() - 0.5 }
+    func gradient(_ v: [Double]) -> [Double] { zip(diagonal, v).map { $0 * $1 } }
+    for _ in 0..<5 {
+        let xNew = x.map { $0 + 0.1 * (rng.nextDouble() - 0.5) }
+        history.add(x: x, xNew: xNew, g: gradient(x), gNew: gradient(xNew))
+        pairs.append((x, xNew))
+        x = xNew
+    }
+    #expect(history.count == memory)
+    // A step along which the gradient falls: sᵀy < 0, so the pair is skipped; its values were
+    // written over the oldest pair's buffers, and that pair goes with it.
+    let xNew = x.map { $0 + 0.1 }
+    history.add(x: x, xNew: xNew, g: x.map { _ in 1.0 }, gNew: x.map { _ in -1.0 })
+    #expect(history.count == memory - 1)
+    // What is left is exactly the two newest pairs: the same direction as a history given only them.
+    let reference = CompactLBFGSHistory(size: n, memory: memory)
+    for pair in pairs.suffix(2) { reference.add(x: pair.x, xNew: pair.xNew, g: gradient(pair.x), gNew: gradient(pair.xNew)) }
+    let g = (0..<n).map { _ in rng.nextDouble() - 0.5 }
+    var left = [Double](repeating: 0, count: n), expected = left
+    history.direction(gradient: g, into: &left)
+    reference.direction(gradient: g, into: &expected)
+    #expect(zip(left, expected).map { abs($0 - $1) }.max()! < 1e-12)
+    // The next accepted pair fills the history again, from the skipped pair's buffers.
+    history.add(x: x, xNew: xNew, g: gradient(x), gNew: gradient(xNew))
+    #expect(history.count == memory)
+}
+
+@Test func lbfgsKeepsFewerPairsOnlyWhenTenWouldPassItsBound() {
+    let solver = LBFGS()
+    #expect(solver.pairs(variables: 1000) == 10)
+    #expect(solver.pairs(variables: 2_300_000) == 10)
+    #expect(solver.pairs(variables: 4 << 20) == 5)  // bow's weights at a million rows
+    #expect(solver.pairs(variables: 1 << 30) == 3)
+}

@@ -78,3 +78,69 @@ private struct Golden: Decodable {
     #expect(hashing.rows(inputs, cores: 1) == rows)
     #expect(SparseRows(inputs.prefix(10).map { hashing.features($0.text, pair: $0.pair) }) == hashing.rows(Array(inputs.prefix(10))))
 }
+
+/// `HashedNGrams.features` as first written, one String per token and n-gram and a dictionary
+/// of counts: the reference the byte-level hashing must equal.
+private func referenceFeatures(_ hashing: HashedNGrams, _ text: String, pair: String?) -> SparseVector {
+    func tokens(_ text: String) -> [String] {
+        var tokens: [String] = [], current = ""
+        var length = 0
+        for scalar in text.lowercased().unicodeScalars {
+            let word: Bool
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .decimalNumber, .letterNumber, .otherNumber: word = true
+            default: word = scalar == "_"
+            }
+            if word {
+                current.unicodeScalars.append(scalar)
+                length += 1
+            } else {
+                if length >= 2 { tokens.append(current) }
+                current = ""
+                length = 0
+            }
+        }
+        if length >= 2 { tokens.append(current) }
+        return tokens
+    }
+    var counts: [Int32: Float] = [:]
+    for (k, part) in [text, pair].enumerated() {
+        guard let part else { continue }
+        let prefix = k == 1 && hashing.pairNamespace ? "pair:" : ""
+        let words = tokens(part)
+        for n in 1...hashing.maxN where words.count >= n {
+            for start in 0...(words.count - n) {
+                let h = MurmurHash3.signedHash(prefix + words[start..<(start + n)].joined(separator: " "))
+                counts[Int32(Int(h.magnitude) % hashing.dimension), default: 0] += hashing.alternateSign && h < 0 ? -1 : 1
+            }
+        }
+    }
+    let indices = counts.keys.filter { counts[$0] != 0 }.sorted()
+    var values = indices.map { counts[$0]! }
+    if hashing.normalize {
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if norm > 0 { values = values.map { $0 / norm } }
+    }
+    return SparseVector(indices: indices, values: values)
+}
+
+@Test func byteLevelHashingEqualsOneStringPerNGram() {
+    // ASCII and not, case, digits, underscores, one-letter words, punctuation runs, a long text,
+    // a pair, repeated n-grams whose signs cancel, an empty text.
+    let pieces = ["The", "cat", "SAT", "a", "on", "x1", "_y", "café", "ÉCOLE", "naïve", "Ⅻx", "½", "日本語", "İstanbul", "ß",
+                  "--", "it's", "3.14", "w2", "w2", "\u{301}e", "emoji🙂word", "tab\there", "line\nbreak"]
+    var state: UInt64 = 7
+    func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+    var texts = [""]
+    for length in [1, 2, 3, 5, 8, 13, 40, 200] {
+        for _ in 0..<20 { texts.append((0..<length).map { _ in pieces[next() % pieces.count] }.joined(separator: [" ", ", ", "  ", "!"][next() % 4])) }
+    }
+    for hashing in [HashedNGrams(dimension: 1 << 20), HashedNGrams(dimension: 97, maxN: 3, alternateSign: false, normalize: false),
+                    HashedNGrams(dimension: 1 << 10, maxN: 1, pairNamespace: false)] {
+        for (i, text) in texts.enumerated() {
+            let pair = i % 3 == 0 ? texts[(i * 7) % texts.count] : nil
+            #expect(hashing.features(text, pair: pair) == referenceFeatures(hashing, text, pair: pair), "\(text) | \(pair ?? "-")")
+        }
+    }
+}
