@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: dq against its Python peers on this machine, in one run. Peers live in a
 # bench-only virtualenv (bench/.venv) created here; dq itself never needs Python.
-# Usage: bench/run.sh [ingest|ingest-parquet|ingest-arrow|annotations|gemm|bert|bow|bow-scale|l2-auto|pvi|pvi-bert|embeddings|finetune|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
+# Usage: bench/run.sh [ingest|ingest-parquet|ingest-arrow|annotations|gemm|bert|bow|bow-scale|bow-memory|l2-auto|pvi|pvi-bert|embeddings|finetune|checkpoints|divergence|bm25|fusion|label-issues|label-issues-scale|scale-out ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=bench/.venv
@@ -58,6 +58,10 @@ if selected bow-scale; then
   echo "== dq pvi --model bow --folds 5 at 100k, 300k and 1M generated rows: held-out rule, converged, scikit-learn (issue 21)"
   "$PY" bench/bow_scale.py .build/release/dq "$WORK"
   "$PY" bench/bow_scale.py .build/release/dq "$WORK" --real ../shared/datasets/ag_news/test.csv
+fi
+if selected bow-memory; then
+  echo "== dq pvi --model bow --folds 5 at 1M rows: seconds and peak RSS (issue 33; BASE=other/dq compares two builds)"
+  bash bench/bow_memory.sh
 fi
 if selected pvi; then
   echo "== dq pvi --model bow --folds 5 --null prior on 100,000 rows vs scikit-learn cross-fitted"
