@@ -30,10 +30,13 @@ package protocol Classifier {
     func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]]
     /// The L2 strength the fit chose on held-out data (`--l2 auto`); nil when it was given.
     var chosenL2: Double? { get }
+    /// With it, on text pairs: the multiples of it for [first text, second text].
+    var chosenNamespaceFactors: [Double]? { get }
 }
 
 extension Classifier {
     package var chosenL2: Double? { nil }
+    package var chosenNamespaceFactors: [Double]? { nil }
 }
 
 /// The `bow` family: multinomial logistic regression on hashed word n-grams.
@@ -49,7 +52,8 @@ package struct BowFamily: CrossFittingFamily, Sendable {
     package var name: String { "bow" }
 
     package var parameters: [(key: String, value: JSONValue)] {
-        [("features", .string("hashed word 1..\(features.maxN)-grams, dimension \(features.dimension), signed, l2")),
+        [("features", .string("hashed word 1..\(features.maxN)-grams, dimension \(features.dimension), signed, l2"
+                              + (features.normalizeTextsApart ? ", each text normalised apart" : ""))),
          ("l2", options.l2.map { .number($0) } ?? .string(options.selectL2 ? "chosen per fold on a held-out training fold" : "1/n")),
          ("gradient_tolerance", .number(options.solver.gradientTolerance)),
          ("held_out_tolerance", options.heldOutTolerance.map { .number($0) } ?? .null)]
@@ -69,13 +73,29 @@ package struct BowFamily: CrossFittingFamily, Sendable {
         // The rows are hashed as they are laid out by feature (twice: to count, then to place),
         // never held by row; the examples go with the hashing, before the fits.
         let labels = examples.map(\.label)
+        let namespaces = options.selectL2 && options.l2 == nil ? BowFamily.namespaces(examples, features: features) : nil
         let data = GroupedRows(rows: BowFamily.inputs(consume examples, features: features), labels: labels, groups: groups,
-                               dimension: features.dimension, classes: classes)
+                               dimension: features.dimension, classes: classes, namespaceOfIndex: namespaces)
         try SoftmaxRegression.crossFit(data, jobs: jobs, options: options, willFit: willFit, interrupt: interrupt) { number, fit in
             let scored = jobs[number].score.map { data.probabilities(fit.model, group: $0) } ?? []
-            try didFit(number, BowClassifier(model: fit.model, features: features, chosenL2: fit.selection.map { _ in fit.l2 }), scored,
+            try didFit(number, BowClassifier(model: fit.model, features: features, chosenL2: fit.selection.map { _ in fit.l2 },
+                                         chosenNamespaceFactors: fit.selection.flatMap { $0.namespaceFactors.isEmpty ? nil : $0.namespaceFactors }), scored,
                        BowFamily.describe(fit))
         }
+    }
+
+    /// Penalty namespaces for `--l2 auto` on text pairs: 1 for the hashed indices the second
+    /// texts' n-grams take (an index a first text's n-gram shares by collision goes with them),
+    /// 0 for the rest; nil without pairs or without the pair namespace.
+    static func namespaces(_ examples: [TextExample], features: HashedNGrams) -> [UInt8]? {
+        guard features.pairNamespace, examples.contains(where: { $0.pair != nil }) else { return nil }
+        var namespace = [UInt8](repeating: 0, count: features.dimension)
+        var hasher = NGramHasher()
+        for example in examples {
+            guard let pair = example.pair else { continue }
+            hasher.hash("", pair: pair, with: features) { indices, _ in for index in indices { namespace[Int(index)] = 1 } }
+        }
+        return namespace
     }
 
     /// The examples' texts as hashed rows, owned by the rows alone.
@@ -90,6 +110,10 @@ package struct BowFamily: CrossFittingFamily, Sendable {
             "; λ = \(String(format: "%g", s.multiplier))/n, chosen on held-out fold \(s.validationGroup + 1) over c = "
                 + s.path.map { "\(String(format: "%g", $0.c)): \(String(format: "%.4f", $0.logLikelihood / log(2))) (\($0.iterations) iterations)" }
                     .joined(separator: ", ")
+                + (s.namespaceFactors.isEmpty ? "" : "; then the second text's features apart: penalty × "
+                    + s.namespaceFactors.map { String(format: "%g", $0) }.joined(separator: " (first text), × ") + " (second text), over "
+                    + s.namespacePath.map { "\($0.factors.map { String(format: "%g", $0) }.joined(separator: "/")): \(String(format: "%.4f", $0.logLikelihood / log(2)))" }
+                        .joined(separator: ", "))
                 + " (held-out log2 p(y|x) per sample)"
         } ?? ""
         return "fitted in \(fit.iterations) L-BFGS iterations, \(fit.evaluations) evaluations (\(stop))" + chosen
@@ -100,6 +124,7 @@ struct BowClassifier: Classifier {
     let model: SoftmaxRegression
     let features: HashedNGrams
     var chosenL2: Double?
+    var chosenNamespaceFactors: [Double]?
 
     func probabilities(_ inputs: [(text: String, pair: String?)]) -> [[Double]] {
         inputs.map { model.probabilities(features.features($0.text, pair: $0.pair)) }

@@ -29,6 +29,8 @@ package enum PVIEstimation {
         package var probabilities: [Double]
         /// The λ g′ chose on held-out data (`--l2 auto`); nil when it was given.
         package var chosenL2: Double? = nil
+        /// With it on text pairs, the penalty multiples [first text, second text] g′ chose.
+        package var chosenNamespaceFactors: [Double]? = nil
     }
 
     /// Each sample's group as a number, groups numbered in order of first appearance (for
@@ -133,7 +135,8 @@ package enum PVIEstimation {
                 results.append(Result(
                     sample: sample, fold: job.fold,
                     score: PointwiseVInformation.score(label: y, inputProbabilities: pInput[i], nullProbabilities: pNull),
-                    probabilities: pInput[i], chosenL2: inputModel.chosenL2))
+                    probabilities: pInput[i], chosenL2: inputModel.chosenL2,
+                    chosenNamespaceFactors: inputModel.chosenNamespaceFactors))
             }
         }
         // g′ of every job: over features computed once when the family can (bow), else one fit each.

@@ -75,11 +75,19 @@ package struct SoftmaxRegression: Sendable {
         /// Weaker penalties than 1/64 were tried on AG News: the held-out fit hardly moved, and
         /// each fit took four times the iterations (docs/methods.md).
         package static let range = (1.0 / 64)...256.0
+        /// How far one namespace's penalty may move from the others': 4⁷ is enough to leave a
+        /// text's features near zero weight.
+        package static let namespaceRange = (1.0 / 64)...16384.0
         /// The chosen c (λ = c/n of the fit's training rows).
         package var multiplier: Double
+        /// With feature namespaces (a text pair's two texts), each namespace's penalty as a
+        /// multiple of λ, chosen after c: [first text, second text]; empty without namespaces.
+        package var namespaceFactors: [Double] = []
         package var validationGroup: Int
         /// Each c tried, its held-out mean natural log-likelihood and its fit's iterations, in the order tried.
         package var path: [(c: Double, logLikelihood: Double, iterations: Int)]
+        /// Then each namespace factors tried at the chosen c, likewise.
+        package var namespacePath: [(factors: [Double], logLikelihood: Double, iterations: Int)] = []
 
         /// The training group held out to choose λ: the one after the scored group (cyclically),
         /// so every fold's held-out group differs; nil when the job trains on one group.
@@ -90,7 +98,8 @@ package struct SoftmaxRegression: Sendable {
         }
 
         package static func == (a: L2Selection, b: L2Selection) -> Bool {
-            a.multiplier == b.multiplier && a.validationGroup == b.validationGroup && a.path.count == b.path.count
+            a.multiplier == b.multiplier && a.namespaceFactors == b.namespaceFactors && a.validationGroup == b.validationGroup
+                && a.path.count == b.path.count && a.namespacePath.map(\.factors) == b.namespacePath.map(\.factors)
                 && zip(a.path, b.path).allSatisfy { $0.c == $1.c && $0.logLikelihood == $1.logLikelihood }
         }
     }
@@ -153,10 +162,11 @@ package struct SoftmaxRegression: Sendable {
         /// One minimisation: trained on the `train` groups at `lambda`, from zero or from `warm`
         /// (natural weights and biases of an earlier solution), stopped by the held-out rule on
         /// `score`. Returns the natural weights and biases.
-        func solve(train: Set<Int>, score: Int?, lambda: Double, from warm: [Double]?, observing number: Int?) throws
+        func solve(train: Set<Int>, score: Int?, lambda: Double, factors: [Double] = [], from warm: [Double]?, observing number: Int?) throws
             -> (x: [Double], result: LBFGS.Result) {
             var context = Design.Context(design: design, train: train,
                                          score: options.heldOutTolerance == nil && (observe == nil || number == nil) ? nil : score)
+            context.factors = factors
             if options.precondition { context.precondition(design, lambda: lambda) }
             var start = [Double](repeating: 0, count: split + classes)
             if let warm {
@@ -194,15 +204,17 @@ package struct SoftmaxRegression: Sendable {
                 let inner = job.train.subtracting([validation])
                 let innerCount = inner.reduce(0) { $0 + design.groupRows[$1].count }
                 var path: [(c: Double, logLikelihood: Double, iterations: Int)] = []
+                var namespacePath: [(factors: [Double], logLikelihood: Double, iterations: Int)] = []
                 var best: (c: Double, logLikelihood: Double, x: [Double])?
-                func attempt(_ c: Double, from start: [Double]?) throws -> (logLikelihood: Double, x: [Double]) {
-                    let (x, fitted) = try solve(train: inner, score: validation, lambda: c / Double(max(innerCount, 1)), from: start, observing: nil)
+                func attempt(_ c: Double, factors: [Double] = [], from start: [Double]?) throws -> (logLikelihood: Double, x: [Double]) {
+                    let (x, fitted) = try solve(train: inner, score: validation, lambda: c / Double(max(innerCount, 1)), factors: factors,
+                                                from: start, observing: nil)
                     let p = data.probabilities(model(x), group: validation)
                     let rows = design.groupRows[validation]
                     var sum = 0.0
                     for (k, d) in rows.enumerated() { sum += log(max(p[k][design.labels[d]], .leastNormalMagnitude)) }
                     let logLikelihood = sum / Double(max(rows.count, 1))
-                    path.append((c, logLikelihood, fitted.iterations))
+                    if factors.isEmpty { path.append((c, logLikelihood, fitted.iterations)) } else { namespacePath.append((factors, logLikelihood, fitted.iterations)) }
                     if best == nil || logLikelihood > best!.logLikelihood { best = (c, logLikelihood, x) }
                     return (logLikelihood, x)
                 }
@@ -224,11 +236,37 @@ package struct SoftmaxRegression: Sendable {
                         (last, c) = (next, c * L2Selection.step)
                     }
                 }
+                // With namespaces (a pair's two texts), each namespace in turn: a stronger penalty on
+                // it (×4 at a time) while the held-out fit improves, else a weaker one. The pair
+                // family can then come near ignoring a text that only adds noise, as one
+                // penalty for all features cannot (docs/methods.md).
+                var factors = [Double](repeating: 1, count: design.namespaces)
+                if design.namespaces > 1 {
+                    let c = best!.c
+                    var current = (logLikelihood: best!.logLikelihood, x: best!.x)
+                    for space in 0..<design.namespaces {
+                        for step in [L2Selection.step, 1 / L2Selection.step] {
+                            var moved = false
+                            while true {
+                                var next = factors
+                                next[space] *= step
+                                guard next[space] <= L2Selection.namespaceRange.upperBound, c * next[space] >= L2Selection.range.lowerBound else { break }
+                                let tried = try attempt(c, factors: next, from: current.x)
+                                guard tried.logLikelihood > current.logLikelihood else { break }
+                                (factors, current, moved) = (next, tried, true)
+                            }
+                            if moved { break }
+                        }
+                    }
+                    best = (c, current.logLikelihood, current.x)
+                }
                 lambda = best!.c / Double(max(trainCount, 1))
                 warm = best!.x
-                selection = L2Selection(multiplier: best!.c, validationGroup: validation, path: path)
+                selection = L2Selection(multiplier: best!.c, namespaceFactors: design.namespaces > 1 ? factors : [],
+                                        validationGroup: validation, path: path, namespacePath: namespacePath)
             }
-            let (x, result) = try solve(train: job.train, score: job.score, lambda: lambda, from: warm, observing: number)
+            let (x, result) = try solve(train: job.train, score: job.score, lambda: lambda, factors: selection?.namespaceFactors ?? [],
+                                        from: warm, observing: number)
             try didFit(number, Fit(model: model(x), objective: result.value, iterations: result.iterations, evaluations: result.evaluations,
                                    stop: result.stop, l2: lambda, selection: selection))
         }
@@ -258,9 +296,11 @@ package struct GroupedRows: Sendable {
     let design: Design
 
     /// `groups` gives each row's group, −1 for rows no fit uses.
-    package init(rows: some SparseRowSource, labels: [Int], groups: [Int], dimension: Int, classes: Int) {
+    /// `namespaceOfIndex` (0, 1, … per hashed index) gives features penalty namespaces whose
+    /// strengths `Options.selectL2` chooses apart (`L2Selection.namespaceFactors`).
+    package init(rows: some SparseRowSource, labels: [Int], groups: [Int], dimension: Int, classes: Int, namespaceOfIndex: [UInt8]? = nil) {
         precondition(rows.count == labels.count && rows.count == groups.count && classes >= 2)
-        design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
+        design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes, namespaceOfIndex: namespaceOfIndex)
     }
 
     /// p(· | x) under `model` (fitted on these rows) of the rows of `group`, in their order.
@@ -310,6 +350,9 @@ struct Design: @unchecked Sendable {
     var groupRows: [Range<Int>]
     /// The column of each hashed feature index, or −1 for features no row has.
     var columnOfIndex: [Int32]
+    /// Each column's penalty namespace (`Context.factors`), when the rows have more than one.
+    var columnNamespace: [UInt8] = []
+    var namespaces: Int { columnNamespace.isEmpty ? 1 : Int(columnNamespace.max()!) + 1 }
 
     func columnStart(_ j: Int) -> Int { segment[j * groups] }
 
@@ -319,7 +362,7 @@ struct Design: @unchecked Sendable {
     /// Within a (feature, group) segment, rows come in source order, which is their design order,
     /// so the layout is the same however the rows are split.
     init(rows: some SparseRowSource, labels sourceLabels: [Int], groups sourceGroups: [Int], dimension: Int, classes: Int,
-         cores: Int = Threading.cores) {
+         namespaceOfIndex: [UInt8]? = nil, cores: Int = Threading.cores) {
         self.classes = classes
         let groupCount = max((sourceGroups.max() ?? -1) + 1, 1)
         self.groups = groupCount
@@ -377,6 +420,7 @@ struct Design: @unchecked Sendable {
         var columnOf = [Int32](repeating: -1, count: dimension)
         for (column, index) in seen.enumerated() { columnOf[index] = Int32(column) }
         columnOfIndex = columnOf
+        if let namespaceOfIndex { columnNamespace = seen.map { namespaceOfIndex[$0] } }
         let column = columnOf
         // Segments in column order; each part writes its entries of a segment after those of the parts before it.
         var segment = [Int](repeating: 0, count: width * groupCount + 1)
@@ -462,6 +506,14 @@ struct Design: @unchecked Sendable {
         var trainCount: Int
         /// sⱼ of each feature: θ holds uⱼ = Wⱼ/sⱼ (all 1 without preconditioning).
         var scale: [Double]
+        /// Each namespace's penalty as a multiple of λ: feature j's is λ·factors[namespace(j)]
+        /// (`Design.columnNamespace`); empty: λ for every feature.
+        var factors: [Double] = []
+
+        /// Feature j's multiple of λ.
+        func factor(_ design: Design, _ j: Int) -> Double {
+            factors.isEmpty || design.columnNamespace.isEmpty ? 1 : factors[Int(design.columnNamespace[j])]
+        }
 
         init(design: Design, train: Set<Int>, score: Int?) {
             self.score = score
@@ -486,7 +538,7 @@ struct Design: @unchecked Sendable {
                         squares += v * v
                     }
                 }
-                scale[j] = 1 / (lambda + 0.25 * squares / n).squareRoot()
+                scale[j] = 1 / (lambda * factor(design, j) + 0.25 * squares / n).squareRoot()
             }
         }
 
@@ -591,7 +643,7 @@ struct Design: @unchecked Sendable {
                         // In u = W/s: ∂/∂uⱼ = sⱼ·∂/∂Wⱼ, and (λ/2)‖W‖² = (λ/2) Σ sⱼ²‖uⱼ‖².
                         for j in shares[part] {
                             let gj = g + j * classes, wj = w + j * classes
-                            let sj = scales[j], weight = sj * sj
+                            let sj = scales[j], weight = sj * sj * context.factor(data.value, j)
                             for c in 0..<classes {
                                 gj[c] = gj[c] * sj * scale + lambda * weight * wj[c]
                                 penalty += weight * wj[c] * wj[c]

@@ -156,7 +156,10 @@ package struct ModelSettings: Sendable, Equatable {
             var options = SoftmaxRegression.Options(l2: l2)
             options.heldOutTolerance = heldOutTolerance
             options.selectL2 = selectL2 && l2 == nil
-            let family = BowFamily(options: options)
+            var features = HashedNGrams()
+            // A pair's texts are normalised apart when the penalties of their features are chosen apart.
+            features.normalizeTextsApart = options.selectL2
+            let family = BowFamily(features: features, options: options)
             return (family, ModelParameters(bow: family))
         }
         if case .embeddings(let directory) = model {
@@ -199,6 +202,8 @@ package struct ModelParameters: Codable, Equatable, Sendable {
     package var l2Selection: String?
     /// With `l2Selection`: the λ each fold's g′ was fitted with, fold by fold.
     package var l2Chosen: [Double]?
+    /// With `l2Selection` on text pairs: each fold's penalty multiples [first text, second text].
+    package var l2NamespaceFactors: [[Double]]?
     package var gradientTolerance: Double?
     /// The held-out stopping rule's tolerance in bits; nil (and for runs before it): none.
     package var heldOutTolerance: Double?
@@ -225,6 +230,7 @@ package struct ModelParameters: Codable, Equatable, Sendable {
         model = "bow"
         features = "hashed word 1..\(family.features.maxN)-grams, dimension \(family.features.dimension), signed, l2"
             + (family.features.pairNamespace ? ", text pair in its own namespace" : "")
+            + (family.features.normalizeTextsApart ? ", each text normalised apart" : "")
         l2 = family.options.l2
         l2Selection = family.options.selectL2 ? ModelParameters.heldOut : nil
         gradientTolerance = family.options.solver.gradientTolerance
@@ -275,7 +281,9 @@ package struct ModelParameters: Codable, Equatable, Sendable {
             var options = SoftmaxRegression.Options(l2: l2)
             options.heldOutTolerance = heldOutTolerance
             options.selectL2 = l2Selection == ModelParameters.heldOut
-            return BowFamily(features: HashedNGrams(pairNamespace: namespace), options: options)
+            var hashing = HashedNGrams(pairNamespace: namespace)
+            hashing.normalizeTextsApart = features?.contains("normalised apart") ?? false
+            return BowFamily(features: hashing, options: options)
         }
         if model == "embeddings" {
             guard let checkpoint else { throw RunError.notRefittable(run: run, reason: "its checkpoint's path is not recorded") }
@@ -309,7 +317,7 @@ package struct ModelParameters: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case model, features, l2, l2Selection, l2Chosen, gradientTolerance, heldOutTolerance, initialisation, checkpoint, architecture, epochs, batchSize, learningRate,
+        case model, features, l2, l2Selection, l2Chosen, l2NamespaceFactors, gradientTolerance, heldOutTolerance, initialisation, checkpoint, architecture, epochs, batchSize, learningRate,
              warmup, weightDecay, maxLength
     }
 
@@ -321,6 +329,7 @@ package struct ModelParameters: Codable, Equatable, Sendable {
         l2 = (try? c.decodeIfPresent(Double.self, forKey: .l2)) ?? nil
         l2Selection = try c.decodeIfPresent(String.self, forKey: .l2Selection)
         l2Chosen = try c.decodeIfPresent([Double].self, forKey: .l2Chosen)
+        l2NamespaceFactors = try c.decodeIfPresent([[Double]].self, forKey: .l2NamespaceFactors)
         gradientTolerance = try c.decodeIfPresent(Double.self, forKey: .gradientTolerance)
         heldOutTolerance = try c.decodeIfPresent(Double.self, forKey: .heldOutTolerance)
         initialisation = try c.decodeIfPresent(String.self, forKey: .initialisation)

@@ -295,6 +295,8 @@ package enum PVIRun {
         if var parameters, results.contains(where: { $0.chosenL2 != nil }) {
             let byFold = Dictionary(results.compactMap { r in r.chosenL2.map { (r.fold, $0) } }, uniquingKeysWith: { a, _ in a })
             parameters.model.l2Chosen = byFold.keys.sorted().map { byFold[$0]! }
+            let factors = Dictionary(results.compactMap { r in r.chosenNamespaceFactors.map { (r.fold, $0) } }, uniquingKeysWith: { a, _ in a })
+            if !factors.isEmpty { parameters.model.l2NamespaceFactors = factors.keys.sorted().map { factors[$0]! } }
             try store.updateParameters(run: run, parameters)
         }
         try store.writePVI(run: run, rows: results.map { r in

@@ -31,6 +31,11 @@ package struct HashedNGrams: Sendable {
     package var normalize: Bool
     /// Whether the text pair's n-grams get their own namespace (runs before issue 17: no).
     package var pairNamespace: Bool
+    /// With `normalize`, scale a pair's two texts to unit norm each, then add them, instead of
+    /// scaling the pair's joint vector: a hypothesis's features then weigh the same whatever
+    /// the premise's length, so a model that ignores the premise is the hypothesis-only model
+    /// (docs/methods.md). `--l2 auto` turns it on.
+    package var normalizeTextsApart = false
 
     package static let pairPrefix = "pair:"
 
@@ -98,9 +103,48 @@ package struct NGramHasher {
     /// sorted distinct indices and their values to `body`, valid only during the call.
     package mutating func hash<R>(_ text: String, pair: String?, with features: HashedNGrams,
                                   _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        let prefix = features.pairNamespace ? HashedNGrams.pairPrefix : nil
         keys.removeAll(keepingCapacity: true)
         add(text, prefix: nil, features)
-        if let pair { add(pair, prefix: features.pairNamespace ? HashedNGrams.pairPrefix : nil, features) }
+        if let pair, features.normalize && features.normalizeTextsApart {
+            // The first text's vector, then the second's, each of unit norm, added.
+            count(features)
+            let first = (indices, values)
+            keys.removeAll(keepingCapacity: true)
+            add(pair, prefix: prefix, features)
+            count(features)
+            let second = (indices, values)
+            indices.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            var (a, b) = (0, 0)
+            while a < first.0.count || b < second.0.count {
+                let index: Int32, value: Float
+                if b == second.0.count || (a < first.0.count && first.0[a] < second.0[b]) {
+                    (index, value) = (first.0[a], first.1[a])
+                    a += 1
+                } else if a == first.0.count || second.0[b] < first.0[a] {
+                    (index, value) = (second.0[b], second.1[b])
+                    b += 1
+                } else {
+                    (index, value) = (first.0[a], first.1[a] + second.1[b])
+                    a += 1
+                    b += 1
+                }
+                if value != 0 {
+                    indices.append(index)
+                    values.append(value)
+                }
+            }
+        } else {
+            if let pair { add(pair, prefix: prefix, features) }
+            count(features)
+        }
+        return try indices.withUnsafeBufferPointer { i in try values.withUnsafeBufferPointer { v in try body(i, v) } }
+    }
+
+    /// `keys` as sorted distinct indices with their summed counts, scaled to unit norm when
+    /// `features.normalize`: `indices` and `values`.
+    private mutating func count(_ features: HashedNGrams) {
         keys.sort()
         indices.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
@@ -124,7 +168,6 @@ package struct NGramHasher {
             let norm = squares.squareRoot()
             if norm > 0 { for i in values.indices { values[i] /= norm } }
         }
-        return try indices.withUnsafeBufferPointer { i in try values.withUnsafeBufferPointer { v in try body(i, v) } }
     }
 
     /// Adds the keys of one text's n-grams.

@@ -246,3 +246,47 @@ func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: 
     #expect(rehashed.columnOfIndex == held.columnOfIndex && rehashed.segment == held.segment)
     #expect(rehashed.rowIndex == held.rowIndex && rehashed.values == held.values)
 }
+
+@Test func aNamespaceThatOnlyAddsNoiseIsPenalisedApartFromTheOneThatCarriesTheLabel() throws {
+    // Features 0..<300 ("the first text") are noise; 300..<600 ("the second") carry the label.
+    let classes = 3, dimension = 600, n = 4000
+    var rng = SplitMix64(seed: 12)
+    var rows = SparseRows(), labels: [Int] = []
+    for _ in 0..<n {
+        let signal = Int32(300 + Int(rng.next() % 300))
+        let noise = Set((0..<12).map { _ in Int32(rng.next() % 300) }).sorted()
+        let indices = noise + [signal]
+        rows.append(SparseVector(indices: indices, values: indices.map { _ in 1 }))
+        labels.append(rng.nextDouble() < 0.8 ? Int(signal) % classes : Int(rng.next() % UInt64(classes)))
+    }
+    let namespace = (0..<dimension).map { UInt8($0 < 300 ? 0 : 1) }
+    var options = SoftmaxRegression.Options()
+    options.heldOutTolerance = 1e-3
+    options.selectL2 = true
+    let groups = (0..<n).map { $0 % 5 }
+    let jobs = (0..<5).map { SoftmaxRegression.Job(train: Set(0..<5).subtracting([$0]), score: $0) }
+    var fits: [SoftmaxRegression.Fit] = []
+    try SoftmaxRegression.crossFit(GroupedRows(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes,
+                                               namespaceOfIndex: namespace), jobs: jobs, options: options, willFit: { _ in }) { _, fit in fits.append(fit) }
+    for fit in fits {
+        let selection = try #require(fit.selection)
+        #expect(selection.namespaceFactors.count == 2)
+        // The noise gets a stronger penalty than the signal, and the held-out fit of each step taken improved.
+        #expect(selection.namespaceFactors[0] > selection.namespaceFactors[1], "\(selection.namespaceFactors)")
+        let kept = selection.namespacePath.filter { $0.factors == selection.namespaceFactors }
+        #expect(kept.count <= 1 && selection.namespacePath.allSatisfy { $0.logLikelihood <= (kept.first?.logLikelihood ?? .infinity) })
+    }
+    // Out of sample, the model with namespaces fits the scored folds better than one penalty for all.
+    var single: [SoftmaxRegression.Fit] = []
+    let shared = GroupedRows(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes)
+    try SoftmaxRegression.crossFit(shared, jobs: jobs, options: options, willFit: { _ in }) { _, fit in single.append(fit) }
+    func heldOut(_ fits: [SoftmaxRegression.Fit]) -> Double {
+        (0..<5).reduce(0.0) { sum, k in
+            let p = shared.probabilities(fits[k].model, group: k)
+            let members = (0..<n).filter { groups[$0] == k }
+            return sum + zip(p, members).reduce(0.0) { $0 + log($1.0[labels[$1.1]]) }
+        } / Double(n)
+    }
+    #expect(heldOut(fits) > heldOut(single), "\(heldOut(fits)) vs \(heldOut(single))")
+    #expect(single.allSatisfy { $0.selection!.namespaceFactors.isEmpty })
+}

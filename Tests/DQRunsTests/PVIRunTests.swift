@@ -180,3 +180,37 @@ import DQText
     #expect(plain.model.l2Selection == nil && plain.model.l2Chosen == nil)
     #expect(L2Setting("auto") == .selected && L2Setting("1/N") == .perSample && L2Setting("0.5") == .fixed(0.5) && L2Setting("much") == nil)
 }
+
+/// `--l2 auto` on text pairs: each text's features normalised apart and penalised apart, both
+/// recorded so that a refit does the same.
+@Test func anAutomaticPenaltyOnPairsRecordsEachTextsFactorsFoldByFold() throws {
+    var state: UInt64 = 21
+    func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+    let labels = ["entailment", "neutral", "contradiction"]
+    var csv = "id,premise,hypothesis,label\n"
+    for i in 0..<360 {
+        let y = i % 3
+        let premise = (0..<8).map { _ in "w\(next() % 40)" }.joined(separator: " ")
+        let hypothesis = ["cue\(y)", "v\(next() % 30)", "v\(next() % 30)"].joined(separator: " ")
+        csv += "q\(i),\(premise),\(hypothesis),\(labels[next() % 5 < 4 ? y : Int(next() % 3)])\n"
+    }
+    let file = scratchPath("pairs.csv")
+    try csv.write(toFile: file, atomically: true, encoding: .utf8)
+    let store = try Store(path: scratchPath("pairs.sqlite"))
+    try store.ingest(file: file, options: IngestOptions(dataset: "pairs"))
+    var options = bowOptions(folds: 3)
+    options.model = options.model.with(.selected)
+    let outcome = try PVIRun.run(store: store, dataset: DatasetSelection(name: "pairs"), options: options)
+    let recorded = try store.run(outcome.run).parameters(PVIParameters.self)
+    let factors = try #require(recorded.model.l2NamespaceFactors)
+    #expect(factors.count == 3 && factors.allSatisfy { $0.count == 2 && $0.allSatisfy { f in abs(log(f) / log(4) - (log(f) / log(4)).rounded()) < 1e-9 } })
+    // The premise is noise here: no fold penalises it less than the hypothesis.
+    #expect(factors.allSatisfy { $0[0] >= $0[1] } && factors.contains { $0[0] > $0[1] }, "\(factors)")
+    #expect(recorded.model.features?.contains("each text normalised apart") == true)
+    let refit = try recorded.model.family(seed: 13, run: outcome.run)
+    #expect(refit.parameters.contains { $0.key == "features" && ($0.value.scalarText ?? "").contains("each text normalised apart") })
+    // Without auto, the pair is normalised as one vector, as before.
+    options.model = options.model.with(.perSample)
+    let plain = try store.run(try PVIRun.run(store: store, dataset: DatasetSelection(name: "pairs"), options: options).run).parameters(PVIParameters.self)
+    #expect(plain.model.l2NamespaceFactors == nil && plain.model.features?.contains("apart") == false)
+}

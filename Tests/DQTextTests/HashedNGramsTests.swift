@@ -144,3 +144,32 @@ private func referenceFeatures(_ hashing: HashedNGrams, _ text: String, pair: St
         }
     }
 }
+
+@Test func aPairsTextsNormalisedApartAreTheSumOfTheirUnitVectors() {
+    let text = "the cat sat on the mat and the cat sat again", pair = "a cat is on a mat"
+    // A tiny dimension, so that the two texts' n-grams share indices and add up there.
+    var tiny = HashedNGrams(dimension: 4)
+    tiny.normalizeTextsApart = true
+    let first = tiny.features(text), second = tiny.features("", pair: pair)
+    var sum: [Int32: Float] = [:]
+    for (i, v) in zip(first.indices, first.values) { sum[i, default: 0] += v }
+    for (i, v) in zip(second.indices, second.values) { sum[i, default: 0] += v }
+    #expect(!Set(first.indices).isDisjoint(with: second.indices))
+    let both = tiny.features(text, pair: pair)
+    #expect(both.indices == sum.keys.filter { sum[$0] != 0 }.sorted())
+    #expect(zip(both.indices, both.values).allSatisfy { sum[$0.0] == $0.1 })
+    // Each text keeps unit norm: a longer first text no longer scales the second's features down,
+    // as it does when the pair is normalised as one vector.
+    var apart = HashedNGrams()
+    apart.normalizeTextsApart = true
+    let longer = text + " " + text + " and more words here"
+    let pairIndices = apart.features("", pair: pair).indices
+    for index in pairIndices {
+        func value(_ v: SparseVector) -> Float { v.values[v.indices.firstIndex(of: index)!] }
+        #expect(value(apart.features(longer, pair: pair)) == value(apart.features(text, pair: pair)))
+        #expect(abs(value(HashedNGrams().features(longer, pair: pair))) < abs(value(HashedNGrams().features(text, pair: pair))))
+    }
+    #expect(pairIndices.count == 7)  // cat, is, on, mat and three bigrams
+    // Single texts are unchanged.
+    #expect(apart.features(text) == HashedNGrams().features(text))
+}
