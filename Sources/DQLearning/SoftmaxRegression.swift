@@ -623,6 +623,7 @@ struct Design: @unchecked Sendable {
         }
         // ∇W, feature by feature, each part writing its own features; and ‖W‖².
         let scale = 1 / Double(context.trainCount)
+        let factors = context.factors
         theta.withUnsafeBufferPointer { wb in context.scale.withUnsafeBufferPointer { sb in
             gradient.withUnsafeMutableBufferPointer { gb in
                 let pointers = UncheckedSendable((wb.baseAddress!, gb.baseAddress!, UnsafePointer(z.baseAddress!), sb.baseAddress!))
@@ -640,13 +641,17 @@ struct Design: @unchecked Sendable {
                         case 8: pass.backward(SIMD8<Double>.self, features: shares[part], runs: backward, residuals: r, into: g)
                         default: pass.backward(features: shares[part], runs: backward, residuals: r, into: g)
                         }
-                        // In u = W/s: ∂/∂uⱼ = sⱼ·∂/∂Wⱼ, and (λ/2)‖W‖² = (λ/2) Σ sⱼ²‖uⱼ‖².
-                        for j in shares[part] {
-                            let gj = g + j * classes, wj = w + j * classes
-                            let sj = scales[j], weight = sj * sj * context.factor(data.value, j)
-                            for c in 0..<classes {
-                                gj[c] = gj[c] * sj * scale + lambda * weight * wj[c]
-                                penalty += weight * wj[c] * wj[c]
+                        // In u = W/s: ∂/∂uⱼ = sⱼ·∂/∂Wⱼ, and (λ/2)‖W‖² = (λ/2) Σ sⱼ²‖uⱼ‖²; with
+                        // namespaces, feature j's λ is λ·factors[namespace(j)].
+                        data.value.columnNamespace.withUnsafeBufferPointer { namespace in
+                            let namespaced = !factors.isEmpty && !namespace.isEmpty
+                            for j in shares[part] {
+                                let gj = g + j * classes, wj = w + j * classes
+                                let sj = scales[j], weight = namespaced ? sj * sj * factors[Int(namespace[j])] : sj * sj
+                                for c in 0..<classes {
+                                    gj[c] = gj[c] * sj * scale + lambda * weight * wj[c]
+                                    penalty += weight * wj[c] * wj[c]
+                                }
                             }
                         }
                     } } }

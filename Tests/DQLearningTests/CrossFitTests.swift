@@ -290,3 +290,39 @@ func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: 
     #expect(heldOut(fits) > heldOut(single), "\(heldOut(fits)) vs \(heldOut(single))")
     #expect(single.allSatisfy { $0.selection!.namespaceFactors.isEmpty })
 }
+
+@Test func theObjectiveWithANamespacesPenaltiesMatchesAPlainLoopAndFiniteDifferences() {
+    // Features below 200 in namespace 0, the rest in 1, penalised at 3λ and λ/2.
+    let n = 600, classes = 3, dimension = 400, lambda = 0.02, factors = [3.0, 0.5]
+    let (rows, labels) = randomRows(n, classes: classes, dimension: dimension, seed: 44)
+    let groups = (0..<n).map { $0 % 3 }
+    let namespace = (0..<dimension).map { UInt8($0 < 200 ? 0 : 1) }
+    let design = Design(rows: rows, labels: labels, groups: groups, dimension: dimension, classes: classes, namespaceOfIndex: namespace)
+    #expect(design.namespaces == 2)
+    let scratch = GradientScratch(parts: 2, rows: design.n, classes: classes, heldOut: n)
+    defer { scratch.release() }
+    var context = Design.Context(design: design, train: [0, 2], score: 1)
+    context.factors = factors
+    var rng = SplitMix64(seed: 5)
+    let theta = (0..<(design.width * classes + classes)).map { _ in rng.nextDouble() - 0.5 }
+    let members = (0..<n).filter { groups[$0] != 1 }
+    // The plain objective: the loss of `plainObjective` without its penalty, plus (1/2) Σⱼ λⱼ‖Wⱼ‖².
+    let indexOfColumn = Dictionary(uniqueKeysWithValues: design.columnOfIndex.enumerated().filter { $0.element >= 0 }.map { (Int($0.element), $0.offset) })
+    func plain(_ t: [Double]) -> Double {
+        var penalty = 0.0
+        for j in 0..<design.width {
+            let l = lambda * factors[Int(namespace[indexOfColumn[j]!])]
+            for c in 0..<classes { penalty += l * t[j * classes + c] * t[j * classes + c] }
+        }
+        return plainObjective(t, rows: rows, labels: labels, members: members, classes: classes, column: design.columnOfIndex, lambda: 0) + penalty / 2
+    }
+    var gradient = [Double](repeating: 0, count: theta.count)
+    let value = design.objective(theta, lambda: lambda, context: context, scratch: scratch, gradient: &gradient)
+    #expect(abs(value - plain(theta)) < 1e-10 * abs(value), "\(value) vs \(plain(theta))")
+    for k in [0, 1, classes * 7 + 2, theta.count / 2, theta.count - classes - 1] {
+        var up = theta, down = theta
+        up[k] += 1e-5
+        down[k] -= 1e-5
+        #expect(abs(gradient[k] - (plain(up) - plain(down)) / 2e-5) < 1e-7, "coordinate \(k)")
+    }
+}
