@@ -70,7 +70,8 @@ package enum PVIEstimation {
     }
 
     /// Runs the estimation. `labels` fixes the label order of probability vectors. With
-    /// cross-fitting, samples with the same `group` key share a fold (see `StratifiedFolds`).
+    /// cross-fitting, samples with the same key in `groups` (one per sample, in their order)
+    /// share a fold (see `StratifiedFolds`).
     /// `inspect`, if given, sees each fitted g′ with the samples it scores (as `dq artefacts` does).
     /// `progress` hears of each fit as it starts and may throw to stop the run there (Ctrl-C);
     /// `interrupt` is asked during fits that can stop part-way (bow's iterations) and may throw too.
@@ -163,9 +164,6 @@ package enum PVIEstimation {
         return results
     }
 
-    /// The samples the jobs use (indices into `samples`) and each one's group, numbered so that
-    /// job k scores group k and trains on the others (cross-fitting), or, for one train/evaluate
-    /// job, trains on group 0 and scores group 1. nil when a sample would be in two groups.
     /// One fit's samples, as indices into the samples; `train` is nil for a cross-fit's, which
     /// are all the samples outside the scored fold.
     struct Job {
@@ -175,6 +173,9 @@ package enum PVIEstimation {
         var fold: Int
     }
 
+    /// The samples the jobs use (indices into `samples`) and each one's group, numbered so that
+    /// job k scores group k and trains on the others (cross-fitting), or, for one train/evaluate
+    /// job, trains on group 0 and scores group 1. nil when a sample would be in two groups.
     static func groupsOfJobs(_ jobs: [Job], count: Int) -> (members: [Int], groups: [Int])? {
         var group = [Int](repeating: -1, count: count)
         func assign(_ members: [Int], to g: Int) -> Bool {

@@ -324,8 +324,6 @@ package enum PVIRun {
         }
     }
 
-    /// Each sample's fold group for `groupBy` (computed on the samples as stored, before any
-    /// transformation), or nil for none.
     /// How many evaluation samples repeat a training sample's text (and pair), up to case and punctuation.
     static func sharedTexts(_ samples: [Sample], train: [String], evaluate: [String]) -> Int {
         func key(_ s: Sample) -> String { TextNormalisation.duplicateKey(s.text) + "\u{0}" + TextNormalisation.duplicateKey(s.textPair ?? "") }
@@ -333,6 +331,8 @@ package enum PVIRun {
         return samples.filter { evaluate.contains($0.split) && trained.contains(key($0)) }.count
     }
 
+    /// Each sample's fold group for `groupBy`, in the samples' order (computed on the samples as
+    /// stored, before any transformation), or nil for none.
     static func groupKeys(_ samples: [Sample], by: String) throws -> [String]? {
         switch by {
         case "none": return nil
