@@ -326,3 +326,27 @@ func theGroupedObjectiveAndGradientMatchAPlainLoopAndFiniteDifferences(classes: 
         #expect(abs(gradient[k] - (plain(up) - plain(down)) / 2e-5) < 1e-7, "coordinate \(k)")
     }
 }
+
+@Test func thePathThatChoosesThePenaltyStopsAtItsOwnLooserTolerance() throws {
+    // The same clean problem, its path stopped at 0.02 bits (the default) and at the fit's own 10⁻³.
+    let classes = 3, dimension = 600, n = 5000
+    var rng = SplitMix64(seed: 3)
+    var rows = SparseRows(), labels: [Int] = []
+    for _ in 0..<n {
+        let indices = Set((0..<4).map { _ in Int32(rng.next() % UInt64(dimension)) }).sorted()
+        rows.append(SparseVector(indices: indices, values: indices.map { _ in 1 }))
+        labels.append(rng.nextDouble() < 0.9 ? Int(indices[0]) % classes : Int(rng.next() % UInt64(classes)))
+    }
+    let groups = (0..<n).map { $0 % 5 }, job = SoftmaxRegression.Job(train: [1, 2, 3, 4], score: 0)
+    var options = SoftmaxRegression.Options()
+    options.heldOutTolerance = 1e-3
+    options.selectL2 = true
+    let loose = try #require(try SoftmaxRegression.crossFit(rows: rows, labels: labels, groups: groups, jobs: [job], classes: classes,
+                                                            dimension: dimension, options: options)[0].selection)
+    options.selectionTolerance = 1e-3
+    let tight = try #require(try SoftmaxRegression.crossFit(rows: rows, labels: labels, groups: groups, jobs: [job], classes: classes,
+                                                            dimension: dimension, options: options)[0].selection)
+    #expect(loose.multiplier == tight.multiplier)
+    #expect(loose.path.map(\.iterations).reduce(0, +) < tight.path.map(\.iterations).reduce(0, +),
+            "\(loose.path.map(\.iterations)) vs \(tight.path.map(\.iterations))")
+}
