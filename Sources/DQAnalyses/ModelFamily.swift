@@ -52,8 +52,7 @@ package struct BowFamily: CrossFittingFamily, Sendable {
     package var name: String { "bow" }
 
     package var parameters: [(key: String, value: JSONValue)] {
-        [("features", .string("hashed word 1..\(features.maxN)-grams, dimension \(features.dimension), signed, l2"
-                              + (features.normalizeTextsApart ? ", each text normalised apart" : ""))),
+        [("features", .string(features.recordedDescription)),
          ("l2", options.l2.map { .number($0) } ?? .string(options.selectL2 ? "chosen per fold on a held-out training fold" : "1/n")),
          ("gradient_tolerance", .number(options.solver.gradientTolerance)),
          ("held_out_tolerance", options.heldOutTolerance.map { .number($0) } ?? .null)]

@@ -228,9 +228,7 @@ package struct ModelParameters: Codable, Equatable, Sendable {
 
     init(bow family: BowFamily) {
         model = "bow"
-        features = "hashed word 1..\(family.features.maxN)-grams, dimension \(family.features.dimension), signed, l2"
-            + (family.features.pairNamespace ? ", text pair in its own namespace" : "")
-            + (family.features.normalizeTextsApart ? ", each text normalised apart" : "")
+        features = family.features.recordedDescription
         l2 = family.options.l2
         l2Selection = family.options.selectL2 ? ModelParameters.heldOut : nil
         gradientTolerance = family.options.solver.gradientTolerance
@@ -276,14 +274,10 @@ package struct ModelParameters: Codable, Equatable, Sendable {
     package func family(seed: UInt64, run: Int64) throws -> any ModelFamily {
         guard isTrained else { throw RunError.notRefittable(run: run, reason: "it scored imported probabilities; there is no model to refit") }
         if model == "bow" {
-            // Runs recorded before pair namespaces hashed both texts of a pair into one bag.
-            let namespace = features?.contains("own namespace") ?? true
             var options = SoftmaxRegression.Options(l2: l2)
             options.heldOutTolerance = heldOutTolerance
             options.selectL2 = l2Selection == ModelParameters.heldOut
-            var hashing = HashedNGrams(pairNamespace: namespace)
-            hashing.normalizeTextsApart = features?.contains("normalised apart") ?? false
-            return BowFamily(features: hashing, options: options)
+            return BowFamily(features: HashedNGrams(recorded: features), options: options)
         }
         if model == "embeddings" {
             guard let checkpoint else { throw RunError.notRefittable(run: run, reason: "its checkpoint's path is not recorded") }

@@ -39,6 +39,21 @@ package struct HashedNGrams: Sendable {
 
     package static let pairPrefix = "pair:"
 
+    /// How a run records these features; `init(recorded:)` reads it back.
+    package var recordedDescription: String {
+        "hashed word 1..\(maxN)-grams, dimension \(dimension), signed, l2"
+            + (pairNamespace ? ", text pair in its own namespace" : "")
+            + (normalizeTextsApart ? ", each text normalised apart" : "")
+    }
+
+    /// The features a run recorded (`recordedDescription`), for a refit that hashes as it did. Runs
+    /// recorded before pair namespaces hashed both texts of a pair into one bag; a run that
+    /// recorded no features had the defaults.
+    package init(recorded: String?) {
+        self.init(pairNamespace: recorded?.contains("own namespace") ?? true)
+        normalizeTextsApart = recorded?.contains("normalised apart") ?? false
+    }
+
     package init(dimension: Int = 1 << 20, maxN: Int = 2, alternateSign: Bool = true, normalize: Bool = true, pairNamespace: Bool = true) {
         precondition(dimension > 0 && maxN >= 1)
         self.dimension = dimension

@@ -173,3 +173,15 @@ private func referenceFeatures(_ hashing: HashedNGrams, _ text: String, pair: St
     // Single texts are unchanged.
     #expect(apart.features(text) == HashedNGrams().features(text))
 }
+
+@Test func recordedFeaturesReadBackAsTheyWereHashed() {
+    var apart = HashedNGrams()
+    apart.normalizeTextsApart = true
+    for features in [HashedNGrams(), HashedNGrams(pairNamespace: false), apart] {
+        let back = HashedNGrams(recorded: features.recordedDescription)
+        #expect(back.pairNamespace == features.pairNamespace && back.normalizeTextsApart == features.normalizeTextsApart, "\(features.recordedDescription)")
+    }
+    // Runs that recorded no features had the defaults.
+    let none = HashedNGrams(recorded: nil)
+    #expect(none.pairNamespace && !none.normalizeTextsApart)
+}
