@@ -44,8 +44,9 @@ package enum ModelChoice: Equatable, Sendable, CustomStringConvertible {
 
 /// The model family and its training settings, as a command gives them. Unset BERT settings
 /// take the defaults of the initialisation found (see `BertTrainingOptions`).
-/// `--l2`: λ as a number, `1/n` (the default: scikit-learn's C = 1), or `auto` (chosen for each
-/// fold's fit on one of its training folds held out, `SoftmaxRegression.L2Selection`).
+/// `--l2`: λ as a number, `1/n` (scikit-learn's C = 1), or `auto` (chosen for each fold's fit on
+/// one of its training folds held out, `SoftmaxRegression.L2Selection`). Without it bow chooses
+/// (`auto`) and an embeddings probe takes 1/n.
 package enum L2Setting: Sendable, Equatable {
     case perSample, selected, fixed(Double)
 
@@ -68,10 +69,11 @@ package struct ModelSettings: Sendable, Equatable {
     package var batchSize = 32
     package var learningRate: Float?
     package var maxLength = 128
-    /// bow's L2 strength; nil: 1/n (scikit-learn's C = 1), or chosen per fit with `selectL2`.
+    /// bow's L2 strength; nil: chosen per fit with `selectL2`, or 1/n (scikit-learn's C = 1).
     package var l2: Double?
     /// With `l2` nil: choose λ for each fit on held-out data (`SoftmaxRegression.L2Selection`).
-    package var selectL2 = false
+    /// The default for bow; an embeddings probe keeps 1/n unless `--l2 auto` asks.
+    package var selectL2: Bool
     /// bow's held-out stopping rule in bits (`SoftmaxRegression.Options.heldOutTolerance`);
     /// nil solves every fit to the gradient tolerance.
     package var heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance
@@ -79,16 +81,21 @@ package struct ModelSettings: Sendable, Equatable {
 
     package static let defaultHeldOutTolerance = 1e-3
 
-    /// The settings with `--l2`'s choice (nil: the default, 1/n).
+    /// The settings with `--l2`'s choice (nil: the family's default, `selectsL2ByDefault`).
     package func with(_ setting: L2Setting?) -> ModelSettings {
         var settings = self
         switch setting {
         case .fixed(let value): (settings.l2, settings.selectL2) = (value, false)
         case .selected: (settings.l2, settings.selectL2) = (nil, true)
-        case .perSample, nil: (settings.l2, settings.selectL2) = (nil, false)
+        case .perSample: (settings.l2, settings.selectL2) = (nil, false)
+        case nil: (settings.l2, settings.selectL2) = (nil, Self.selectsL2ByDefault(model))
         }
         return settings
     }
+
+    /// bow chooses its λ unless told (issue 33: at λ = 1/n its V-information of MultiNLI's pairs
+    /// fell below that of the hypothesis alone, docs/methods.md); an embeddings probe keeps 1/n.
+    package static func selectsL2ByDefault(_ model: ModelChoice) -> Bool { model == .bow }
 
     package init(model: ModelChoice, weights: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Float? = nil,
                 maxLength: Int = 128, l2: Double? = nil, heldOutTolerance: Double? = ModelSettings.defaultHeldOutTolerance, seed: UInt64 = 13) {
@@ -99,6 +106,7 @@ package struct ModelSettings: Sendable, Equatable {
         self.learningRate = learningRate
         self.maxLength = maxLength
         self.l2 = l2
+        selectL2 = Self.selectsL2ByDefault(model)
         self.heldOutTolerance = heldOutTolerance
         self.seed = seed
     }

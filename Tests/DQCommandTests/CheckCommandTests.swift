@@ -52,7 +52,7 @@ import DQText
     let result = try dq(["check", "topics.csv", "--multi-label", "--fast"], directory: folder)
     #expect(result.status == 0 && result.stdout.contains("suspects") && result.stdout.contains("review file"), "\(result.stderr)")
     let review = try String(contentsOfFile: folder + "/topics-review.csv", encoding: .utf8).split(separator: "\n")
-    #expect(review.count == 148 && review.dropFirst().allSatisfy { $0.contains("remove?") || $0.contains("add?") }, "\(review.prefix(3))")
+    #expect(review.count == 158 && review.dropFirst().allSatisfy { $0.contains("remove?") || $0.contains("add?") }, "\(review.count) \(review.prefix(3))")
     #expect(FileManager.default.fileExists(atPath: folder + "/topics-report.html"))
     #expect(result.stdout.contains("evaluate (flipped memberships)"), "\(result.stdout)")
 }

@@ -148,17 +148,18 @@ import DQText
     let issues = try LabelIssuesRun.multiLabel(nil, store: store, dataset: topics, options: LabelIssuesRun.Options())
     #expect(outcome.counts.first?.counted == issues.result.ranked.count)
     #expect(outcome.counts.map(\.planted) == [0, 40, 20, 80])
-    // 147 of 400 flagged before any flip: the table warns and leaves out the share found.
+    // 157 of 400 flagged before any flip: the table warns and leaves out the share found.
     let counts = try #require(outcome.tables.first { $0.name == "error_counts" })
-    #expect(!counts.columns.contains("share found") && (counts.note ?? "").contains("Warning: it flags 147 of the 400 samples before any flip"), "\(counts.note ?? "")")
+    #expect(!counts.columns.contains("share found") && (counts.note ?? "").contains("Warning: it flags 157 of the 400 samples before any flip"), "\(counts.note ?? "")")
     #expect(try store.run(outcome.run).parameters(EvaluateParameters.self).multiLabel == true)
     // The report presents it as flipped memberships.
     let html = try ReportRun.run(store: store, dataset: topics, top: 5).render()
     #expect(html.contains("Flipped label memberships planted") && html.contains("per label membership"))
 }
 
-/// `--l2 auto`: each fold's g′ chooses λ on one of its training folds held out; the run records
-/// that it did and the λ of each fold, and a refit from the record chooses the same way.
+/// `--l2 auto` (bow's default): each fold's g′ chooses λ on one of its training folds held out;
+/// the run records that it did and the λ of each fold, and a refit from the record chooses the
+/// same way.
 @Test func anAutomaticPenaltyIsRecordedFoldByFold() throws {
     let store = try questionsStore()
     let questions = DatasetSelection(name: "questions")
@@ -174,10 +175,17 @@ import DQText
         return abs(log(multiplier) / log(4) - (log(multiplier) / log(4)).rounded()) < 1e-6
     }, "\(chosen)")
     #expect(try recorded.model.family(seed: 13, run: outcome.run).parameters.contains { $0.key == "l2" && $0.value == .string("chosen per fold on a held-out training fold") })
-    // 1/n, the default, records none.
+    // 1/n records none.
     options.model = options.model.with(.perSample)
     let plain = try store.run(try PVIRun.run(store: store, dataset: questions, options: options).run).parameters(PVIParameters.self)
     #expect(plain.model.l2Selection == nil && plain.model.l2Chosen == nil)
+    // Without --l2, bow chooses (since issue 33) and an embeddings probe keeps 1/n.
+    options.model = options.model.with(nil)
+    let unset = try store.run(try PVIRun.run(store: store, dataset: questions, options: options).run).parameters(PVIParameters.self)
+    #expect(unset.model.l2Selection == "held-out" && unset.model.l2Chosen?.count == 3)
+    #expect(ModelSettings(model: .bow).selectL2 && ModelSettings(model: .bow).with(.perSample).with(nil).selectL2)
+    #expect(!ModelSettings(model: .embeddings("dir")).selectL2 && !ModelSettings(model: .embeddings("dir")).with(nil).selectL2)
+    #expect(ModelSettings(model: .embeddings("dir")).with(.selected).selectL2)
     #expect(L2Setting("auto") == .selected && L2Setting("1/N") == .perSample && L2Setting("0.5") == .fixed(0.5) && L2Setting("much") == nil)
 }
 
