@@ -2,8 +2,9 @@
 # bow at a million rows (issue 33, item 5): seconds and peak RSS of 5-fold
 # `dq pvi --model bow --null prior --out FILE` on 1M generated 4-label texts, each round run
 # alone; with BASE=path/to/another/dq, that binary in the same rounds, interleaved, and the
-# largest per-sample PVI difference between the two.
-# Usage: bench/bow_memory.sh [ROUNDS]   (needs python3; run from anywhere)
+# largest per-sample PVI difference between the two. L2=1/n (or auto, or a number) passes
+# --l2; without it, dq's default (auto since 2026-12-07; the 2026-12-06 figures are at 1/n).
+# Usage: [L2=…] bench/bow_memory.sh [ROUNDS]   (needs python3; run from anywhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -18,7 +19,7 @@ binaries=("dq:.build/release/dq")
 for round in $(seq "$ROUNDS"); do
   for entry in "${binaries[@]}"; do
     name=${entry%%:*}; bin=${entry#*:}
-    /usr/bin/time -f "$name round $round: %e s, peak RSS %M KB" "$bin" pvi --dataset bench --model bow --folds 5 --null prior \
+    /usr/bin/time -f "$name round $round: %e s, peak RSS %M KB" "$bin" pvi --dataset bench --model bow --folds 5 --null prior ${L2:+--l2 "$L2"} \
       --db "$WORK/1m.sqlite" --out "$WORK/$name.csv" >/dev/null 2>"$WORK/$name.err" || { cat "$WORK/$name.err"; exit 1; }
     tail -1 "$WORK/$name.err"
   done

@@ -31,7 +31,8 @@ from measure import measure  # noqa: E402
 
 
 def run_dq(dq, db, out, extra):
-    argv = [dq, "pvi", "--dataset", "bench", "--model", "bow", "--folds", "5", "--null", "prior", "--db", db, "--out", out] + extra
+    # λ = 1/n, scikit-learn's C = 1 (bow's default before it chose λ itself, 2026-12-07).
+    argv = [dq, "pvi", "--dataset", "bench", "--model", "bow", "--folds", "5", "--null", "prior", "--l2", "1/n", "--db", db, "--out", out] + extra
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import time
     start = time.perf_counter()

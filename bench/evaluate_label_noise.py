@@ -76,6 +76,8 @@ def main():
     parser.add_argument("--share", type=float, default=0.10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--bow-only", action="store_true", help="skip tiny-bert's PVI and data map")
+    parser.add_argument("--l2", help="bow's --l2 (default: dq's, auto since 2026-12-07; 1/n before)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="dq-noise-")
     rows = read(args.data)
@@ -88,30 +90,37 @@ def main():
     results = []
     for dataset in ["clean", "shuffled", "noisy"]:
         out = os.path.join(work, f"pvi-bow-{dataset}.csv")
-        run([args.dq, "pvi", "--dataset", dataset, "--model", "bow", "--out", out, "--db", db])
+        run([args.dq, "pvi", "--dataset", dataset, "--model", "bow", "--out", out, "--db", db] + (["--l2", args.l2] if args.l2 else []))
         pvi = {r["id"]: float(r["PVI"]) for r in read(out)}
         results.append((f"bow PVI, {dataset} labels", sum(pvi.values()) / len(pvi), pvi))
-    out = os.path.join(work, "pvi-bert.csv")
-    run([args.dq, "pvi", "--dataset", "noisy", "--model", "tiny-bert", "--folds", "3", "--null", "prior",
-         "--epochs", str(args.epochs), "--max-length", "64", "--out", out, "--db", db])
-    bert_pvi = {r["id"]: float(r["PVI"]) for r in read(out)}
-    out = os.path.join(work, "carto-bert.csv")
-    run([args.dq, "cartography", "--dataset", "noisy", "--model", "tiny-bert", "--epochs", str(args.epochs),
-         "--max-length", "64", "--out", out, "--db", db])
-    carto = read(out)
-    confidence = {r["id"]: float(r["confidence"]) for r in carto}
-    hard = {r["id"] for r in carto if r["region"] == "hard-to-learn"}
+    bert_pvi, confidence, hard = {}, {}, set()
+    if not args.bow_only:
+        out = os.path.join(work, "pvi-bert.csv")
+        run([args.dq, "pvi", "--dataset", "noisy", "--model", "tiny-bert", "--folds", "3", "--null", "prior",
+             "--epochs", str(args.epochs), "--max-length", "64", "--out", out, "--db", db])
+        bert_pvi = {r["id"]: float(r["PVI"]) for r in read(out)}
+        out = os.path.join(work, "carto-bert.csv")
+        run([args.dq, "cartography", "--dataset", "noisy", "--model", "tiny-bert", "--epochs", str(args.epochs),
+             "--max-length", "64", "--out", out, "--db", db])
+        carto = read(out)
+        confidence = {r["id"]: float(r["confidence"]) for r in carto}
+        hard = {r["id"] for r in carto if r["region"] == "hard-to-learn"}
     print(f"data: {args.data}, {len(rows)} rows, {len(flipped)} labels flipped ({args.share:.0%}, seed {args.seed})\n")
     print("| dataset | model | V-information (bits) |")
     print("| --- | --- | ---: |")
     for name, mean, _ in results:
         print(f"| {name.split(', ')[1]} | bow | {mean:.3f} |")
-    print(f"| noisy labels | tiny-bert (random init, {args.epochs} epochs, 3 folds, prior null) | {sum(bert_pvi.values()) / len(bert_pvi):.3f} |")
+    if bert_pvi:
+        print(f"| noisy labels | tiny-bert (random init, {args.epochs} epochs, 3 folds, prior null) | {sum(bert_pvi.values()) / len(bert_pvi):.3f} |")
     print("\n| signal (low = suspect) | precision@k | AUROC |")
     print("| --- | ---: | ---: |")
     bow_noisy = results[2][2]
     for name, scores in [("bow PVI", bow_noisy), ("tiny-bert PVI", bert_pvi), ("tiny-bert cartography confidence", confidence)]:
+        if not scores:
+            continue
         print(f"| {name} | {precision_at_k(scores, flipped):.3f} | {auroc(scores, flipped):.3f} |")
+    if args.bow_only:
+        return
     share = len(hard & flipped) / max(len(hard), 1)
     print(f"\nhard-to-learn region: {len(hard)} samples, {len(hard & flipped)} of them flipped ({share:.1%}); "
           f"it holds {len(hard & flipped) / len(flipped):.1%} of the flipped samples")

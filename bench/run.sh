@@ -64,11 +64,11 @@ if selected bow-memory; then
   bash bench/bow_memory.sh
 fi
 if selected pvi; then
-  echo "== dq pvi --model bow --folds 5 --null prior on 100,000 rows vs scikit-learn cross-fitted"
+  echo "== dq pvi --model bow --folds 5 --null prior --l2 1/n on 100,000 rows vs scikit-learn cross-fitted (C=1)"
   "$PY" bench/make_bow_csv.py "$WORK/pvi.csv"
   DB="$WORK/pvi.sqlite"
   .build/release/dq ingest "$WORK/pvi.csv" --dataset bench --db "$DB" >/dev/null
-  "$PY" bench/measure.py .build/release/dq pvi --dataset bench --model bow --null prior --folds 5 --db "$DB" --out "$WORK/pvi-dq.csv"
+  "$PY" bench/measure.py .build/release/dq pvi --dataset bench --model bow --null prior --folds 5 --l2 1/n --db "$DB" --out "$WORK/pvi-dq.csv"
   "$PY" -c "import csv,sys; r=list(csv.DictReader(open('$WORK/pvi-dq.csv'))); print('dq mean PVI', sum(float(x['PVI']) for x in r)/len(r))"
   "$PY" bench/pvi_peer_bow.py "$WORK/pvi.csv"
 fi
