@@ -31,18 +31,37 @@ package func dqMicroKernel6x32(kc: Int, a: UnsafePointer<Float>, rowOffset: Int,
         c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
         q += step
     }
-    var tile = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51]
     if alpha != 1 {
-        for t in 0..<12 { tile[t] *= V(repeating: alpha) }
+        let k = V(repeating: alpha)
+        c00 *= k; c01 *= k; c10 *= k; c11 *= k; c20 *= k; c21 *= k
+        c30 *= k; c31 *= k; c40 *= k; c41 *= k; c50 *= k; c51 *= k
     }
     if rows == 6 && cols == 32 {
-        for i in 0..<6 {
-            let raw = UnsafeMutableRawPointer(c + i * ldc)
-            raw.storeBytes(of: raw.loadUnaligned(as: V.self) + tile[2 * i], as: V.self)
-            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + tile[2 * i + 1], toByteOffset: 64, as: V.self)
-        }
+        // A full tile, the common case, adds its registers to C directly, written out: an array
+        // of the twelve accumulators was a heap allocation per tile, and a local function for
+        // one row was left as a call.
+        var raw = UnsafeMutableRawPointer(c)
+        let stride = 4 * ldc
+        raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c00, as: V.self)
+        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c01, toByteOffset: 64, as: V.self)
+        raw += stride
+        raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c10, as: V.self)
+        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c11, toByteOffset: 64, as: V.self)
+        raw += stride
+        raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c20, as: V.self)
+        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c21, toByteOffset: 64, as: V.self)
+        raw += stride
+        raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c30, as: V.self)
+        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c31, toByteOffset: 64, as: V.self)
+        raw += stride
+        raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c40, as: V.self)
+        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c41, toByteOffset: 64, as: V.self)
+        raw += stride
+        raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c50, as: V.self)
+        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c51, toByteOffset: 64, as: V.self)
         return
     }
+    let tile = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51]  // an edge tile: rare
     for i in 0..<rows {
         let row = c + i * ldc
         for j in 0..<cols { row[j] += tile[2 * i + j / 16][j % 16] }

@@ -74,14 +74,23 @@ package final class Dropout {
     }
 
     /// Without `training` the identity, writing no state.
+    /// The mask is the one drawing `rng.nextFloat()` for each value in order gives; it is drawn
+    /// on all cores (`SplitMix64.take`).
     package func forward(_ x: Matrix, training: Bool, rng: inout SplitMix64) -> Matrix {
         guard training, probability > 0 else { return x }
-        let scale = 1 / (1 - probability)
-        var m = [Float](repeating: 0, count: x.count)
-        let y = Matrix(rows: x.rows, columns: x.columns)
-        for i in 0..<x.count {
-            m[i] = rng.nextFloat() >= probability ? scale : 0
-            y.data[i] = x.data[i] * m[i]
+        let scale = 1 / (1 - probability), probability = probability
+        let ahead = rng.take(x.count)
+        let y = Matrix(rows: x.rows, columns: x.columns, uninitialized: ())
+        let m = [Float](unsafeUninitializedCapacity: x.count) { buffer, initialized in
+            let mask = UncheckedSendable(buffer.baseAddress!)
+            ParallelFor.rows(x.rows, width: x.columns) { rows in
+                for i in (rows.lowerBound * x.columns)..<(rows.upperBound * x.columns) {
+                    let keep: Float = ahead.float(i) >= probability ? scale : 0
+                    mask.value[i] = keep
+                    y.data[i] = x.data[i] * keep
+                }
+            }
+            initialized = x.count
         }
         mask = m
         return y
@@ -89,8 +98,13 @@ package final class Dropout {
 
     package func backward(_ dy: Matrix) -> Matrix {
         guard let mask else { return dy }
-        let dx = Matrix(rows: dy.rows, columns: dy.columns)
-        for i in 0..<dy.count { dx.data[i] = dy.data[i] * mask[i] }
+        let dx = Matrix(rows: dy.rows, columns: dy.columns, uninitialized: ())
+        mask.withUnsafeBufferPointer { m in
+            let m = UncheckedSendable(m.baseAddress!)
+            ParallelFor.rows(dy.rows, width: dy.columns) { rows in
+                for i in (rows.lowerBound * dy.columns)..<(rows.upperBound * dy.columns) { dx.data[i] = dy.data[i] * m.value[i] }
+            }
+        }
         return dx
     }
 

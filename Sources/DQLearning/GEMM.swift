@@ -229,7 +229,12 @@ enum GEMMKernel {
                 let dst = panel + p * nr
                 let src = b + (rowStart + p) * ldb + colStart + jr
                 if width == nr {
-                    dst.update(from: src, count: nr)
+                    // Vector moves, not `update(from:count:)`: a memmove call per 32 values was
+                    // most of the packing of untransposed B (layers' backward dx = dy·W).
+                    let from = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(dst)
+                    for offset in stride(from: 0, to: 4 * nr, by: 32) {
+                        to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), toByteOffset: offset, as: SIMD8<Float>.self)
+                    }
                 } else {
                     for j in 0..<width { dst[j] = src[j] }
                 }

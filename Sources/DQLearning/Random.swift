@@ -9,11 +9,40 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
     package init(seed: UInt64) { state = seed }
 
     package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.gamma
+        return Self.mix(state)
+    }
+
+    private static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    @inline(__always)
+    private static func mix(_ state: UInt64) -> UInt64 {
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// The next `count` values as `count` calls of `next()` give them, to be drawn in any order
+    /// or in parallel: the i-th (0-based) is `value(i)`; the generator moves past all of them.
+    /// Each value depends only on the state and its position, so a dropout mask drawn on every
+    /// core is still the one the sequential draw gives.
+    package mutating func take(_ count: Int) -> Ahead {
+        let ahead = Ahead(state: state)
+        state &+= UInt64(count) &* Self.gamma
+        return ahead
+    }
+
+    /// Values ahead of a generator's state (`take`).
+    package struct Ahead: Sendable {
+        let state: UInt64
+
+        @inline(__always)
+        package func value(_ i: Int) -> UInt64 { SplitMix64.mix(state &+ UInt64(i + 1) &* SplitMix64.gamma) }
+
+        /// `nextFloat()`'s value at position i.
+        @inline(__always)
+        package func float(_ i: Int) -> Float { Float(value(i) >> 40) * 0x1p-24 }
     }
 
     /// Uniform in [0, 1) with 24 random bits.

@@ -139,3 +139,26 @@ private func loss(_ model: BertClassifier) -> Double {
     let seen = model.inParts(batch, parts: 2) { part, _ in Matrix(rows: part.size, columns: 1, values: [Float](repeating: Float(Threading.cores), count: part.size)) }
     #expect(seen.values == [Float](repeating: 1, count: size))
 }
+
+/// Dropout draws its mask on all cores and still gives the mask of one `nextFloat()` per value
+/// in order, leaving the generator where that sequential draw leaves it (runs stay the same for
+/// the same seed); backward multiplies by that mask.
+@Test func dropoutDrawnOnEveryCoreIsTheSequentialDraw() {
+    let rows = 300, columns = 128  // 38,400 values: split between the cores when there are two
+    var fill = SplitMix64(seed: 4)
+    let x = Matrix(rows: rows, columns: columns, values: (0..<(rows * columns)).map { _ in fill.nextFloat() + 0.5 })
+    let dropout = Dropout(probability: 0.1)
+    var rng = SplitMix64(seed: 9), sequential = SplitMix64(seed: 9)
+    _ = rng.next(); _ = sequential.next()  // not at the seed's start
+    let y = dropout.forward(x, training: true, rng: &rng)
+    let mask = (0..<x.count).map { _ in sequential.nextFloat() >= 0.1 ? Float(1 / 0.9) : 0 }
+    #expect(y.values == zip(x.values, mask).map { $0 * $1 })
+    #expect(rng.next() == sequential.next())
+    let dy = Matrix(rows: rows, columns: columns, values: (0..<(rows * columns)).map { Float($0 % 7) })
+    #expect(dropout.backward(dy).values == zip(dy.values, mask).map { $0 * $1 })
+    // Values ahead of a state are the ones next() gives, in any order.
+    var a = SplitMix64(seed: 77), b = SplitMix64(seed: 77)
+    let ahead = a.take(5)
+    let drawn = (0..<5).map { _ in b.next() }
+    #expect([4, 0, 3, 1, 2].map { ahead.value($0) } == [4, 0, 3, 1, 2].map { drawn[$0] } && a.next() == b.next())
+}
