@@ -41,22 +41,22 @@ package func dqMicroKernel6x32(kc: Int, a: UnsafePointer<Float>, rowOffset: Int,
         // of the twelve accumulators was a heap allocation per tile, and a local function for
         // one row was left as a call.
         var raw = UnsafeMutableRawPointer(c)
-        let stride = 4 * ldc
+        let rowBytes = 4 * ldc
         raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c00, as: V.self)
         raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c01, toByteOffset: 64, as: V.self)
-        raw += stride
+        raw += rowBytes
         raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c10, as: V.self)
         raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c11, toByteOffset: 64, as: V.self)
-        raw += stride
+        raw += rowBytes
         raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c20, as: V.self)
         raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c21, toByteOffset: 64, as: V.self)
-        raw += stride
+        raw += rowBytes
         raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c30, as: V.self)
         raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c31, toByteOffset: 64, as: V.self)
-        raw += stride
+        raw += rowBytes
         raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c40, as: V.self)
         raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c41, toByteOffset: 64, as: V.self)
-        raw += stride
+        raw += rowBytes
         raw.storeBytes(of: raw.loadUnaligned(as: V.self) + c50, as: V.self)
         raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V.self) + c51, toByteOffset: 64, as: V.self)
         return

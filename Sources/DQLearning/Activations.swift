@@ -73,9 +73,9 @@ package final class Dropout {
         self.probability = probability
     }
 
-    /// Without `training` the identity, writing no state.
-    /// The mask is the one drawing `rng.nextFloat()` for each value in order gives; it is drawn
-    /// on all cores (`SplitMix64.take`).
+    /// Without `training` the identity, writing no state. The mask is the one that drawing
+    /// `rng.nextFloat()` once per value, in order, would give; it is drawn on all cores
+    /// (`SplitMix64.take`).
     package func forward(_ x: Matrix, training: Bool, rng: inout SplitMix64) -> Matrix {
         guard training, probability > 0 else { return x }
         let scale = 1 / (1 - probability), probability = probability
