@@ -2,10 +2,15 @@
 With --parquet, the same rows as a Snappy Parquet file written by pandas' defaults (pyarrow, one
 row group of up to a million rows): dq ingest vs pandas read_parquet+to_sql, and dq's ingest of
 the CSV in the same run. With --arrow, the same as an Arrow IPC file (pyarrow, large strings,
-batches of 65,536 rows): dq ingest vs pyarrow read + to_pandas + to_sql, and dq's CSV ingest."""
+batches of 65,536 rows): dq ingest vs pyarrow read + to_pandas + to_sql, and dq's CSV ingest.
+Where a C compiler is found, every mode also times SQLite alone storing the same rows
+(sqlite_insert.c: one prepared INSERT a row, dq's settings, no checks), the bound on any ingest
+into a SQLite file. Tools take turns round by round, so a change in the machine's speed
+touches all of them; the best round of each is reported, and each round's ratios too."""
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +51,18 @@ def main():
                         "t = t.cast(pa.schema([(f.name, pa.large_string()) for f in t.schema])); "
                         "w = pa.ipc.new_file(sys.argv[2], t.schema); [w.write_batch(b) for b in t.to_batches(max_chunksize=65536)]; w.close()",
                         data, arrow], check=True)
+    # SQLite alone, storing the same rows with no checks: the bound on any ingest into SQLite.
+    floor = None
+    if shutil.which("cc"):
+        floor = os.path.join(work, "sqlite_insert")
+        subprocess.run(["cc", "-O2", os.path.join(here, "sqlite_insert.c"), "-lsqlite3", "-o", floor], check=True)
+        rows_bin = os.path.join(work, "rows.bin")
+        subprocess.run([sys.executable, "-c", "import sys, pandas as pd; "
+                        "f = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False); "
+                        "out = open(sys.argv[2], 'wb'); "
+                        "[out.write(b'\\0'.join(v.encode() for v in row) + b'\\0') for row in zip(f['id'], f['text'], f['label'])]; "
+                        "out.close()",
+                        data, rows_bin], check=True)
     csv_data = data
     data = parquet if args.parquet else arrow if args.arrow else data
     runners = {
@@ -58,12 +75,17 @@ def main():
         peer = runners.pop("pandas read_csv+to_sql")
         runners["dq ingest of the CSV"] = lambda: measure([args.dq, "ingest", csv_data, "--dataset", "bench", "--db", fresh(db), "--format", "csv"])
         runners["pandas read_parquet+to_sql" if args.parquet else "pyarrow read+to_pandas+to_sql"] = peer
+    if floor:
+        runners["SQLite alone (C, sqlite_insert.c)"] = lambda: measure([floor, rows_bin, fresh(db)])
     best = {}
+    rounds = []
     for _ in range(args.repeat):
+        this_round = {}
         for name, run in runners.items():
-            result = run()
+            result = this_round[name] = run()
             if name not in best or result["seconds"] < best[name]["seconds"]:
                 best[name] = result
+        rounds.append(this_round)
     size = os.path.getsize(data) / 1e6
     kind = "Snappy Parquet" if args.parquet else "Arrow IPC" if args.arrow else "CSV"
     print(f"ingest: {args.rows:,} rows, {size:.0f} MB {kind}, best of {args.repeat}; "
@@ -74,6 +96,10 @@ def main():
         ratio = result["seconds"] / best["dq ingest"]["seconds"]
         print(f"| {name} | {result['seconds']:.2f} | {args.rows / result['seconds']:,.0f} | "
               f"{result['peak_rss_mb']:.0f} | {ratio:.2f}× |")
+    for number, this_round in enumerate(rounds, 1):
+        dq = this_round["dq ingest"]["seconds"]
+        print(f"round {number}: " + "; ".join(f"{name} {result['seconds']:.2f} s ({result['seconds'] / dq:.2f}×)"
+                                             for name, result in this_round.items()))
 
 
 if __name__ == "__main__":

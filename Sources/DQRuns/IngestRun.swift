@@ -185,7 +185,7 @@ package enum IngestRun {
     static func warnOfLookalikes(_ summaries: [IngestSummary], file: String, store: Store, observer: RunObserver) throws {
         let brought = Dictionary(summaries.flatMap(\.newLabels), uniquingKeysWith: min)
         guard let dataset = summaries.first?.dataset, !brought.isEmpty else { return }
-        for lookalike in LabelLookalikes.find(try store.labelCounts(dataset: try store.requireDataset(dataset)))
+        for lookalike in LabelLookalikes.find(try store.labelCounts(dataset: try store.requireDataset(dataset), after: summaries))
         where brought[lookalike.label] != nil || brought[lookalike.like] != nil {
             let line = brought[lookalike.label].map { ", first at \(file):\($0)" } ?? ""
             observer.note("warning: \(dataset): label '\(lookalike.label.visibleEscaped)' (\(lookalike.count.formatted(thousands: true)) "

@@ -41,6 +41,15 @@ struct ContentHashSet {
         }
     }
 
+    /// Makes room for `extra` more hashes at once, sparing the table the doublings (each a
+    /// pass of cache misses over every hash so far) it would go through to reach that size.
+    mutating func reserve(_ extra: Int) {
+        var size = slots.count
+        while 2 * (count + extra + 1) > size { size *= 2 }
+        if size > slots.count { rebuild(size: size) }
+        if remembersAdded { added.reserveCapacity(added.count + extra) }
+    }
+
     /// Adds `hash`; false when it was already there.
     mutating func insert(_ hash: UInt64) -> Bool {
         guard place(hash) else { return false }
@@ -69,9 +78,11 @@ struct ContentHashSet {
         }
     }
 
-    private mutating func grow() {
+    private mutating func grow() { rebuild(size: slots.count * 2) }
+
+    private mutating func rebuild(size: Int) {
         let old = slots
-        slots = [UInt64](repeating: 0, count: old.count * 2)
+        slots = [UInt64](repeating: 0, count: size)
         count = 0
         for hash in old where hash != 0 { _ = place(hash) }
     }

@@ -64,6 +64,11 @@ package struct IngestSummary: Sendable {
     package var unusedColumns: [String] = []
     /// Labels the dataset did not have before this file, with the line that brought each.
     package var newLabels: [(label: String, line: Int)] = []
+    /// The samples this file added per label (per combination, for multi-label data), counted
+    /// while reading; nil where they were not counted (files with annotators).
+    package var newSamplesByLabel: [String: Int]?
+    /// Whether the dataset held no samples before this file.
+    package var datasetWasEmpty = false
     /// With annotators: a metadata column whose value differs between rows of one sample.
     package var varyingMetadata: VaryingMetadata?
     /// An annotator attribute that differs between two rows of one annotator (the first is kept).
@@ -129,10 +134,11 @@ extension Store {
                 [.integer(dataset), .text(options.split), .text(file), .text(reader.format.rawValue),
                  .text(Timestamp.string(from: started)), .text(Timestamp.string(from: started))])
             let ingestID = database.lastInsertRowID
+            summary.datasetWasEmpty = try sampleIDRanges(dataset: dataset).isEmpty
 
             let triage = RowTriage(
                 hashes: try ContentHashSet(database: database, dataset: dataset),
-                labels: try labels(dataset: dataset), split: options.split)
+                labels: try labels(dataset: dataset), split: options.split, expectedRows: reader.statedRowCount)
             let multiLabel = options.columns.multiLabel
             let storedMultiLabel = try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
             if storedMultiLabel != multiLabel, try sampleCount(dataset: dataset) > 0 {
@@ -227,6 +233,7 @@ extension Store {
                 }
             }
             summary.newLabels = firstLine.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
+            summary.newSamplesByLabel = triage.newRowsByLabel
             try triage.hashes.save(database: database, dataset: dataset, ingest: ingestID)
             summary.mayRepeatIDs = triage.mayRepeatIDs
             if let columns = reader.columns {

@@ -19,7 +19,9 @@ enum RowDisposition: UInt8 {
 /// uses it until the pipeline has stopped, then the caller saves `hashes`.
 final class RowTriage: @unchecked Sendable {
     private(set) var hashes: ContentHashSet
-    private var labels = ByteStringSet()
+    /// The dataset's labels (as stored, a combination for multi-label data), each with the
+    /// number of new rows that carry it.
+    private var labels = ByteStringCounts()
     /// The ids of the rows stored so far, as hashes; nil when the dataset held samples before
     /// this ingest (whose ids are not loaded).
     private var ids: ContentHashSet?
@@ -29,15 +31,24 @@ final class RowTriage: @unchecked Sendable {
     /// The hash state after the split, the first part of every row's content hash.
     private let splitHash: StableHash
 
-    init(hashes: ContentHashSet, labels: [String], split: String) {
+    /// `expectedRows`: how many rows the file holds, when it says (the tables are sized for
+    /// them at once).
+    init(hashes: ContentHashSet, labels: [String], split: String, expectedRows: Int? = nil) {
         self.hashes = hashes
         ids = hashes.isEmpty ? ContentHashSet() : nil
+        if let expectedRows {
+            self.hashes.reserve(expectedRows)
+            ids?.reserve(expectedRows)
+        }
         mayRepeatIDs = !hashes.isEmpty
         var hash = StableHash()
         hash.combineOptional(split)
         splitHash = hash
-        for var label in labels { label.withUTF8 { _ = self.labels.insert($0) } }
+        for var label in labels { label.withUTF8 { _ = self.labels.insert($0, counting: 0) } }
     }
+
+    /// The new rows of each label, for the labels that have any; meant for after the reading.
+    var newRowsByLabel: [String: Int] { labels.counts }
 
     /// Sets `dispositions` to what becomes of each row of `rows`, in order: a row whose content
     /// hash was seen before is a duplicate, and a new row whose label was not seen before adds it.
@@ -53,7 +64,7 @@ final class RowTriage: @unchecked Sendable {
                     dispositions.append(.duplicate)
                     continue
                 }
-                dispositions.append(labels.insert(label) ? .newWithNewLabel : .new)
+                dispositions.append(labels.insert(label, counting: 1) ? .newWithNewLabel : .new)
                 if !mayRepeatIDs, let id = fields[.externalID, row] {
                     var hash = StableHash()
                     hash.combineOptional(utf8: id)
@@ -81,18 +92,40 @@ final class RowTriage: @unchecked Sendable {
     }
 }
 
-/// A set of byte strings that is asked with bytes, without making a `String`: each is filed
-/// under its `StableHash`, and strings that share a hash are told apart by their bytes.
-private struct ByteStringSet {
-    private var buckets: [UInt64: [[UInt8]]] = [:]
+/// A set of byte strings that is asked with bytes, without making a `String`, with a count for
+/// each: each is filed under its `StableHash`, and strings that share a hash are told apart by
+/// their bytes.
+private struct ByteStringCounts {
+    private var entries: [(bytes: [UInt8], count: Int)] = []
+    /// Indices into `entries` by hash.
+    private var byHash: [UInt64: [Int]] = [:]
+    /// The entry last asked for.
+    private var last: Int?
 
-    /// Adds `bytes`; false when they were there.
-    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Adds `count` to the count of `bytes`; true when they were not there before.
+    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, counting count: Int) -> Bool {
+        // A dataset has a few labels, and each row looks one up: comparing the bytes with the
+        // last one asked for spares most rows a hash and a dictionary lookup.
+        if let last, entries[last].bytes.elementsEqual(bytes) {
+            entries[last].count += count
+            return false
+        }
         var hash = StableHash()
         hash.combine(buffer: bytes)
         let key = hash.finalize()
-        if let bucket = buckets[key], bucket.contains(where: { $0.elementsEqual(bytes) }) { return false }
-        buckets[key, default: []].append(Array(bytes))
+        if let at = byHash[key]?.first(where: { entries[$0].bytes.elementsEqual(bytes) }) {
+            entries[at].count += count
+            last = at
+            return false
+        }
+        byHash[key, default: []].append(entries.count)
+        last = entries.count
+        entries.append((Array(bytes), count))
         return true
+    }
+
+    /// The strings counted more than zero times, with their counts.
+    var counts: [String: Int] {
+        Dictionary(entries.filter { $0.count > 0 }.map { (String(decoding: $0.bytes, as: UTF8.self), $0.count) }, uniquingKeysWith: +)
     }
 }

@@ -86,14 +86,33 @@ extension Store {
     /// How many samples of a dataset carry each label (each label of a multi-label sample's
     /// list), most frequent first, then by name.
     package func labelCounts(dataset: Int64) throws -> [(label: String, count: Int)] {
-        var counts: [String: Int] = [:]
-        let multiLabel = try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
+        var stored: [String: Int] = [:]
         for range in try sampleIDRanges(dataset: dataset) {
             for row in try database.rows("SELECT label, count(*) FROM samples WHERE id BETWEEN ? AND ? GROUP BY label",
                                          [.integer(range.lowerBound), .integer(range.upperBound)]) {
-                let label = try row.string(0), count = try row.int(1)
-                for name in multiLabel ? label.split(separator: ";").map(String.init) : [label] { counts[name, default: 0] += count }
+                stored[try row.string(0), default: 0] += try row.int(1)
             }
+        }
+        return try labelCounts(stored, dataset: dataset)
+    }
+
+    /// `labelCounts(dataset:)` right after `summaries`, the ingests of one file: counted while
+    /// reading when the dataset was empty before them (no pass over a million stored texts),
+    /// else read from the store.
+    package func labelCounts(dataset: Int64, after summaries: [IngestSummary]) throws -> [(label: String, count: Int)] {
+        guard summaries.first?.datasetWasEmpty == true, summaries.allSatisfy({ $0.newSamplesByLabel != nil }) else {
+            return try labelCounts(dataset: dataset)
+        }
+        return try labelCounts(summaries.reduce(into: [:]) { $0.merge($1.newSamplesByLabel!, uniquingKeysWith: +) }, dataset: dataset)
+    }
+
+    /// Counts of stored label values (combinations, for multi-label data) as counts of labels,
+    /// the most frequent first.
+    private func labelCounts(_ stored: [String: Int], dataset: Int64) throws -> [(label: String, count: Int)] {
+        let multiLabel = try database.row("SELECT multi_label FROM datasets WHERE id = ?", [.integer(dataset)])?.int(0) == 1
+        var counts: [String: Int] = [:]
+        for (label, count) in stored {
+            for name in multiLabel ? label.split(separator: ";").map(String.init) : [label] { counts[name, default: 0] += count }
         }
         return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
     }

@@ -331,6 +331,9 @@ package final class LabelledRowReader {
     /// bytes where they lie, for the byte path of `read(into:limit:)`.
     package var readsColumnsInPlace: Bool { (columnar as? InPlaceRows)?.readsInPlace ?? false }
     package var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? columnar?.fileSize }
+    /// The number of rows the file says it holds (Parquet's metadata), before any is read; nil
+    /// where the file does not say.
+    package var statedRowCount: Int? { (columnar as? ParquetRows)?.file.rowCount }
 
     /// The next row, or nil at end of file.
     package func next() throws -> RowOutcome? {
@@ -357,8 +360,9 @@ package final class LabelledRowReader {
         var cursors: [ParquetFile.ColumnCursor] = []
         /// The current row's values, in `wanted` order (in-place columns' left out).
         var values: [ParquetValue] = []
-        /// Each column index's place in `wanted`.
-        let slot: [Int: Int]
+        /// Each column index's place in `wanted`, -1 for a column not read (an array: it is
+        /// asked for every value of every row).
+        let slot: [Int]
         /// The current row within its group (-1 before the first).
         var row = -1
         var rowsBefore = 0
@@ -368,7 +372,9 @@ package final class LabelledRowReader {
             self.file = file
             self.wanted = Array(Set(wanted)).sorted()
             self.inPlace = self.wanted.map(inPlace.contains)
-            slot = Dictionary(uniqueKeysWithValues: self.wanted.enumerated().map { ($1, $0) })
+            var slot = [Int](repeating: -1, count: (self.wanted.last ?? -1) + 1)
+            for (place, column) in self.wanted.enumerated() { slot[column] = place }
+            self.slot = slot
             values = [ParquetValue](repeating: .null, count: self.wanted.count)
         }
 
@@ -376,13 +382,13 @@ package final class LabelledRowReader {
         var readsInPlace: Bool { inPlace.contains(true) }
 
         func value(_ column: Int) -> ParquetValue {
-            guard let i = slot[column] else { return .null }
+            guard column < slot.count, case let i = slot[column], i >= 0 else { return .null }
             guard inPlace[i] else { return values[i] }
             return cursors[i].currentBytes.map(ParquetFile.textValue) ?? .null
         }
 
         /// The current row's bytes in column `column`, which is read in place; nil when null.
-        func bytes(_ column: Int) -> ArraySlice<UInt8>? { cursors[slot[column]!].currentBytes }
+        func bytes(_ column: Int) -> ArraySlice<UInt8>? { cursors[slot[column]].currentBytes }
 
         var fileSize: Int? { file.size }
         /// Progress: the file's size in proportion to the rows read.

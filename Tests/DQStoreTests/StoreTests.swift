@@ -247,13 +247,17 @@ private struct TestParameters: RunParameters, Equatable {
     #expect(try store.sampleCount(dataset: a, splits: ["train"]) == 2)
 }
 
-@Test func theContentHashSetFindsEveryRepeatThroughGrowthAndTheZeroHash() throws {
+@Test func theContentHashSetFindsEveryRepeatThroughGrowthReservationAndTheZeroHash() throws {
     let store = try freshStore()
     var set = try ContentHashSet(database: store.database, dataset: 1)
     var rng = SystemRandomNumberGenerator()
     let hashes = (0..<200_000).map { _ in UInt64.random(in: 1...UInt64.max, using: &rng) } + [0]
     var fresh = 0
-    for h in hashes where set.insert(h) { fresh += 1 }
+    // Room made half-way (as an ingest does for a file that states its row count) moves the
+    // hashes already there.
+    for h in hashes[..<100_000] where set.insert(h) { fresh += 1 }
+    set.reserve(150_000)
+    for h in hashes[100_000...] where set.insert(h) { fresh += 1 }
     #expect(fresh == hashes.count)
     var repeats = 0
     for h in hashes.shuffled() where !set.insert(h) { repeats += 1 }
@@ -452,4 +456,37 @@ private func storeAtSchema(_ version: Int, path: String) throws -> Database {
         FusionWeightRow(feature: "tail", signal: "pvi", model: "bow", weight: 2),
     ])
     #expect(try store.summary(run: 1)?.jsonText == #"{"other":3}"#)
+}
+
+/// The label counts an ingest takes while reading (which spare the lookalike check a pass over
+/// the stored texts) are the counts the store holds: repeated and rejected rows left out, label
+/// lists split into labels, a split column's ingests summed; a dataset that held samples before
+/// is counted from the store.
+@Test func labelCountsTakenWhileReadingAreTheStoredCounts() throws {
+    let store = try freshStore()
+    let single = scratchPath("counted.csv")
+    try "id,text,label\n1,a,x\n2,b,y\n1,a,x\n3,c,x\n4,,y\n5,e,z\n".write(toFile: single, atomically: true, encoding: .utf8)
+    let first = try store.ingest(file: single, options: IngestOptions(dataset: "s"))
+    #expect(first.datasetWasEmpty && first.rowsDuplicate == 1 && first.rowsRejected == 1)
+    #expect(first.newSamplesByLabel == ["x": 2, "y": 1, "z": 1])
+    let s = try store.requireDataset("s")
+    #expect(try store.labelCounts(dataset: s, after: [first]).map { "\($0.label)=\($0.count)" } == ["x=2", "y=1", "z=1"])
+    // A second file: counted from the store, its own rows and the first file's.
+    let more = scratchPath("counted-more.csv")
+    try "id,text,label\n9,f,y\n10,g,y\n".write(toFile: more, atomically: true, encoding: .utf8)
+    let second = try store.ingest(file: more, options: IngestOptions(dataset: "s"))
+    #expect(!second.datasetWasEmpty)
+    #expect(try store.labelCounts(dataset: s, after: [second]).map { "\($0.label)=\($0.count)" } == ["y=3", "x=2", "z=1"])
+
+    let lists = scratchPath("counted-lists.csv")
+    try "text,label,split\na,p;q,train\nb,q,dev\nc,q;r,train\n".write(toFile: lists, atomically: true, encoding: .utf8)
+    var options = IngestOptions(dataset: "m")
+    options.columns.multiLabel = true
+    options.columns.split = "split"
+    let summaries = try store.ingestBySplit(file: lists, options: options)
+    #expect(summaries.count == 2)
+    let m = try store.requireDataset("m")
+    let counted = try store.labelCounts(dataset: m, after: summaries).map { "\($0.label)=\($0.count)" }
+    #expect(counted == ["q=3", "p=1", "r=1"])
+    #expect(try store.labelCounts(dataset: m).map { "\($0.label)=\($0.count)" } == counted)
 }
