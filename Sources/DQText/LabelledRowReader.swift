@@ -591,14 +591,20 @@ package final class LabelledRowReader {
     /// no more rows. The rows are those `next()` would return, in the same order.
     package func read(into batch: inout LabelledRowBatch, limit: Int) throws -> Bool {
         batch.removeAll()
+        // Cast and copy out once a batch, not once a row (a copy of the columns retains each
+        // of their arrays).
+        if let rows = columnar as? InPlaceRows, rows.readsInPlace, let columns {
+            while batch.count < limit {
+                guard try advanceColumnar(rows, columns) else { break }
+                if !appendPlainColumnarRow(rows, columns, to: &batch) { batch.append(columnarOutcome(rows, columns)) }
+            }
+            return !batch.isEmpty
+        }
         while batch.count < limit {
             if let csv {
                 guard try csv.read(into: &record) else { break }
                 if !inThisReading(delimitedSplit) { continue }
                 if !appendPlainRecord(to: &batch) { batch.append(delimitedOutcome()) }
-            } else if let rows = columnar as? InPlaceRows, rows.readsInPlace, let columns {
-                guard try advanceColumnar(rows, columns) else { break }
-                if !appendPlainColumnarRow(rows, columns, to: &batch) { batch.append(columnarOutcome(rows, columns)) }
             } else if columnar != nil {
                 guard let outcome = try nextColumnarRow() else { break }
                 batch.append(outcome)

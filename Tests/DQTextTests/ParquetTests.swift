@@ -150,6 +150,33 @@ private func expectInPlaceReadsAsValues(_ file: ParquetFile, _ name: String) thr
     #expect(try ParquetFile(path: empty).rowCount == 0)
 }
 
+/// Blocks written by Google's Snappy (through pyarrow; `Golden/make_snappy_golden.py`) decode
+/// to their inputs, each also from a buffer with nothing after it (the decoder's 16-byte copies
+/// must not read past the input), and a block cut short or claiming more is refused.
+@Test func snappyDecodesGoogleSnappysBlocks() throws {
+    struct Golden: Decodable {
+        struct Case: Decodable { var name: String, plain: String, snappy: String }
+        var cases: [Case]
+    }
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/snappy_golden.json")
+    let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
+    #expect(golden.cases.count == 8)
+    for item in golden.cases {
+        let plain = [UInt8](Data(base64Encoded: item.plain)!), compressed = [UInt8](Data(base64Encoded: item.snappy)!)
+        // An allocation of exactly the block's size: a read past its end would be caught by a
+        // sanitizer, and reads bytes that are not the block's otherwise.
+        let exact = UnsafeMutableRawBufferPointer.allocate(byteCount: compressed.count, alignment: 1)
+        defer { exact.deallocate() }
+        exact.copyMemory(from: UnsafeRawBufferPointer(start: compressed, count: compressed.count))
+        #expect(try Decompression.snappy(UnsafeRawBufferPointer(exact), expected: plain.count) == plain, "\(item.name)")
+        if compressed.count > 2 {
+            #expect(throws: Decompression.Failure.self, "\(item.name) cut") {
+                try compressed.dropLast().withUnsafeBytes { try Decompression.snappy($0, expected: plain.count) }
+            }
+        }
+    }
+}
+
 @Test func snappyCompressionRoundTrips() throws {
     var generator = SystemRandomNumberGenerator()
     for input in [[UInt8](), [1, 2, 3], [UInt8](repeating: 7, count: 100_000), Array("abcabcabcabcabcd the the the quick".utf8),

@@ -29,9 +29,13 @@ enum Decompression {
         guard length == expected else { throw Failure(message: "Snappy block holds \(length) bytes, the page header says \(expected)") }
         // A copy of 64 bytes takes 2 or more: nothing expands further (corrupt lengths must not allocate).
         guard length <= 32 * input.count + 64 else { throw Failure(message: "Snappy block claims \(length) bytes from \(input.count): corrupt") }
-        var out = [UInt8](repeating: 0, count: length)
+        // Room for 16 bytes past the end: short literals and copies move 16 bytes at a time,
+        // writing past their end into bytes that come later (or into this spare room).
+        let slack = 16
         var written = 0
-        try out.withUnsafeMutableBufferPointer { o in
+        let out = try [UInt8](unsafeUninitializedCapacity: length + slack) { o, initialized in
+            let base = o.baseAddress!
+            let source = input.baseAddress!
             while position < input.count {
                 let tag = try byte()
                 switch tag & 3 {
@@ -46,7 +50,12 @@ enum Decompression {
                     guard literal <= input.count - position, literal <= length - written else {
                         throw Failure(message: "Snappy literal of \(literal) bytes runs past the block")
                     }
-                    (o.baseAddress! + written).update(from: input.baseAddress!.assumingMemoryBound(to: UInt8.self) + position, count: literal)
+                    if literal <= 16 && input.count - position >= 16 {
+                        UnsafeMutableRawPointer(base + written).storeBytes(
+                            of: source.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                    } else {
+                        UnsafeMutableRawPointer(base + written).copyMemory(from: source + position, byteCount: literal)
+                    }
                     position += literal
                     written += literal
                 default:
@@ -67,15 +76,23 @@ enum Decompression {
                     guard offset > 0, offset <= written, count <= length - written else {
                         throw Failure(message: "Snappy copy (offset \(offset), length \(count)) outside the block at byte \(written)")
                     }
-                    if offset >= count {
-                        (o.baseAddress! + written).update(from: o.baseAddress! + written - offset, count: count)
+                    if offset >= 16 {
+                        // Each 16 bytes read lie before the 16 written (offset ≥ 16), so they
+                        // are final; a copy is at most 64 bytes.
+                        var k = 0
+                        while k < count {
+                            UnsafeMutableRawPointer(base + written + k).storeBytes(
+                                of: UnsafeRawPointer(base + written - offset + k).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                            k += 16
+                        }
                     } else {
                         // Byte by byte: the copy overlaps what it writes (a repeated pattern).
-                        for i in 0..<count { o[written + i] = o[written - offset + i] }
+                        for i in 0..<count { base[written + i] = base[written - offset + i] }
                     }
                     written += count
                 }
             }
+            initialized = written
         }
         guard written == length else { throw Failure(message: "Snappy block decoded to \(written) bytes of \(length)") }
         return out
