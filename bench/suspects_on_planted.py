@@ -9,7 +9,9 @@ on TF-IDF word 1-2-grams (self-confidence ranking, `find_label_issues` for the l
 
 Planting: round(rate * n) samples (numpy default_rng(seed)) get another label, uniformly
 (`uniform`) or in proportion to where the peer's out-of-fold probabilities on the clean labels
-put the true label's mass (`confusable`). Prints one JSON line.
+put the true label's mass (`confusable`). Prints one JSON line. `--rate 0` plants nothing: the
+lists' lengths are then the data's own errors as each tool counts them, the baseline against
+which a list's rise per planted error is read.
 """
 import argparse
 import csv
@@ -80,8 +82,13 @@ def main():
     issues = find_label_issues(noisy, p)
     peer_seconds = time.perf_counter() - start
     order = np.argsort(quality, kind="stable")
-    peer = {"precision_at_k": float(is_planted[order[:k]].mean()), "auroc": float(roc_auc_score(is_planted, -quality)),
-            "listed": int(issues.sum()), "listed_precision": float(is_planted[issues].mean()), "seconds": peer_seconds,
+    # At --rate 0 nothing is planted: only the list lengths mean something (the data's own
+    # errors as each tool counts them), the baseline for the rise per planted error.
+    planted_any = k > 0
+    peer = {"precision_at_k": float(is_planted[order[:k]].mean()) if planted_any else None,
+            "auroc": float(roc_auc_score(is_planted, -quality)) if planted_any else None,
+            "listed": int(issues.sum()), "listed_precision": float(is_planted[issues].mean()) if planted_any and issues.any() else None,
+            "seconds": peer_seconds,
             "cleanlab": cleanlab.__version__}
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -117,9 +124,10 @@ def main():
     rank_of = np.empty(len(ranked))
     for r, sample in enumerate(ranked):
         rank_of[position[sample]] = r
-    mine = {"precision_at_k": len(planted_ids & set(ranked[:k])) / k, "auroc": float(roc_auc_score(is_planted, -rank_of)),
-            "listed": len(listed), "listed_precision": len(planted_ids & set(listed)) / max(len(listed), 1),
-            "listed_over_planted": len(listed) / k, "seconds": seconds}
+    mine = {"precision_at_k": len(planted_ids & set(ranked[:k])) / k if planted_any else None,
+            "auroc": float(roc_auc_score(is_planted, -rank_of)) if planted_any else None,
+            "listed": len(listed), "listed_precision": len(planted_ids & set(listed)) / max(len(listed), 1) if planted_any else None,
+            "listed_over_planted": len(listed) / k if planted_any else None, "seconds": seconds}
     print(json.dumps({"csv": args.csv, "mode": args.mode, "rate": args.rate, "seed": args.seed, "planted": k,
                       "embed_model": bool(args.embed_model), "dq_suspects": mine, "cleanlab_sklearn": peer}))
 

@@ -24,13 +24,12 @@ package final class GELU {
         guard let x = input else { preconditionFailure("GELU: backward before forward") }
         let dx = Matrix(rows: x.rows, columns: x.columns, uninitialized: ())
         ParallelFor.rows(x.rows, width: x.columns) { rows in
-            VectorMath.map(x.row(rows.lowerBound), dx.row(rows.lowerBound), count: rows.count * x.columns) { v in
-                let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_78))
-                let pdf = 0.398_942_28 * VectorMath.exp(-0.5 * v * v)
-                return cdf + v * pdf
+            VectorMath.map(x.row(rows.lowerBound), dy.row(rows.lowerBound), dx.row(rows.lowerBound), count: rows.count * x.columns) { v, g in
+                // e^(−v²/2) is both φ's and erf(v/√2)'s exponential: one exp, not two.
+                let e = VectorMath.exp(-0.5 * v * v)
+                let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_78, expOfMinusSquare: e))
+                return g * (cdf + v * (0.398_942_28 * e))
             }
-            let start = rows.lowerBound * x.columns
-            for i in start..<(start + rows.count * x.columns) { dx.data[i] *= dy.data[i] }
         }
         return dx
     }

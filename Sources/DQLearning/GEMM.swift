@@ -269,11 +269,24 @@ enum GEMMKernel {
                 var src = a + colStart * lda + rowStart + ir
                 var dst = panel
                 if height == mr {
-                    for _ in 0..<kc {
+                    // Eight values read and written as one vector where the stored row holds two
+                    // more: the two extra land on the next step's place, which that step then
+                    // writes. The last step, whose extra two would leave the panel, is scalar.
+                    var p = 0
+                    if rowStart + ir + 8 <= lda {
+                        while p + 1 < kc {
+                            UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            src += lda
+                            dst += mr
+                            p += 1
+                        }
+                    }
+                    while p < kc {
                         dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2]
                         dst[3] = src[3]; dst[4] = src[4]; dst[5] = src[5]
                         src += lda
                         dst += mr
+                        p += 1
                     }
                 } else {
                     for _ in 0..<kc {

@@ -33,6 +33,12 @@ enum VectorMath {
     /// t = 1/(1 + p|x|), odd in x; absolute error ≤ 1.5e-7 in exact arithmetic, ≤ 5e-7 in Float32.
     @inline(__always)
     static func erf(_ x: V) -> V {
+        erf(x, expOfMinusSquare: exp(-(x * x)))
+    }
+
+    /// `erf(x)` given e^(−x²), for a caller that needs that exponential too (GELU's gradient).
+    @inline(__always)
+    static func erf(_ x: V, expOfMinusSquare: V) -> V {
         let a = x.replacing(with: -x, where: x .< 0)
         let t = 1 / (1 + 0.327_591_1 * a)
         var poly = V(repeating: 1.061_405_429)
@@ -40,7 +46,7 @@ enum VectorMath {
         poly = poly * t + 1.421_413_741
         poly = poly * t - 0.284_496_736
         poly = poly * t + 0.254_829_592
-        let y = 1 - poly * t * exp(-(a * a))
+        let y = 1 - poly * t * expOfMinusSquare
         return y.replacing(with: -y, where: x .< 0)
     }
 
@@ -59,6 +65,25 @@ enum VectorMath {
             for j in 0..<(count - i) { tail[j] = input[i + j] }
             let y = body(tail)
             for j in 0..<(count - i) { output[i + j] = y[j] }
+        }
+    }
+
+    /// `map` over two inputs of `count` values each.
+    @inline(__always)
+    static func map(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int,
+                    _ body: (V, V) -> V) {
+        var i = 0
+        let xRaw = UnsafeRawPointer(x), yRaw = UnsafeRawPointer(y), outRaw = UnsafeMutableRawPointer(output)
+        while i + 8 <= count {
+            let value = body(xRaw.loadUnaligned(fromByteOffset: 4 * i, as: V.self), yRaw.loadUnaligned(fromByteOffset: 4 * i, as: V.self))
+            outRaw.storeBytes(of: value, toByteOffset: 4 * i, as: V.self)
+            i += 8
+        }
+        if i < count {
+            var xTail = V(), yTail = V()
+            for j in 0..<(count - i) { (xTail[j], yTail[j]) = (x[i + j], y[i + j]) }
+            let value = body(xTail, yTail)
+            for j in 0..<(count - i) { output[i + j] = value[j] }
         }
     }
 

@@ -30,10 +30,12 @@ private let kernels = Threading.wideKernel ? [false, true] : [false]
 func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)) {
     let (m, n, k) = shape
     var rng = SplitMix64(seed: UInt64(m * 1000 + n * 10 + k))
-    for transA in [false, true] {
+    for (transA, slackA) in [(false, 3), (true, 3), (true, 0)] {
         for transB in [false, true] {
-            // Strides wider than the matrices, to catch stride mix-ups.
-            let lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 5
+            // Strides wider than the matrices, to catch stride mix-ups; and transposed A packed
+            // from rows with no room past the matrix (the packing reads eight values where a
+            // stored row holds them).
+            let lda = (transA ? m : k) + slackA, ldb = (transB ? k : n) + 2, ldc = n + 5
             let a = randomMatrix((transA ? k : m) * lda, &rng)
             let b = randomMatrix((transB ? n : k) * ldb, &rng)
             let c = randomMatrix(m * ldc, &rng)
@@ -50,7 +52,7 @@ func gemmMatchesTheDefinitionForEveryTransposeAndEdgeTile(shape: (Int, Int, Int)
                 }
                 var worst: Float = 0
                 for i in 0..<m { for j in 0..<n { worst = max(worst, abs(got[i * ldc + j] - want[i * ldc + j])) } }
-                #expect(worst <= 1e-5 * Float(k + 1), "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) α \(alpha) β \(beta) bias \(withBias) wide \(wide): \(worst)")
+                #expect(worst <= 1e-5 * Float(k + 1), "m\(m) n\(n) k\(k) tA \(transA) lda \(lda) tB \(transB) α \(alpha) β \(beta) bias \(withBias) wide \(wide): \(worst)")
                 // Padding columns of C past n are never written.
                 for i in 0..<m { for j in n..<ldc { #expect(got[i * ldc + j] == c[i * ldc + j]) } }
               }

@@ -70,3 +70,30 @@ import Testing
         }
     }
 }
+
+/// GELU and its gradient against the definition in Double (Foundation's erf) and against central
+/// finite differences of the layer's own forward; width 21 puts values in the eight-lane chunks
+/// and in the tail, and the upstream gradient differs per value, so a gradient that ignores it,
+/// or takes another value's, fails.
+@Test func geluAndItsGradientMatchTheDefinitionAndFiniteDifferences() {
+    let rows = 4, width = 21
+    var rng = SplitMix64(seed: 11)
+    let values = (0..<(rows * width)).map { _ in rng.nextFloat() * 12 - 6 }
+    let upstream = (0..<(rows * width)).map { _ in rng.nextFloat() * 2 - 1 }
+    let x = Matrix(rows: rows, columns: width, values: values)
+    let gelu = GELU()
+    let y = gelu.forward(x)
+    let dx = gelu.backward(Matrix(rows: rows, columns: width, values: upstream))
+    for i in 0..<(rows * width) {
+        let v = Double(values[i])
+        let want = 0.5 * v * (1 + Foundation.erf(v / 2.0.squareRoot()))
+        #expect(abs(Double(y.data[i]) - want) < 2e-6 * max(1, abs(want)), "gelu(\(v))")
+        let slope = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot())) + v * Foundation.exp(-v * v / 2) / (2 * Double.pi).squareRoot()
+        #expect(abs(Double(dx.data[i]) - Double(upstream[i]) * slope) < 2e-6, "gelu′(\(v))")
+        // The layer's own forward, differenced (Float, so a coarse step and tolerance).
+        let h: Float = 1e-2
+        let up = GELU().forward(Matrix(rows: 1, columns: 1, values: [values[i] + h]), keep: false).data[0]
+        let down = GELU().forward(Matrix(rows: 1, columns: 1, values: [values[i] - h]), keep: false).data[0]
+        #expect(abs(Double((up - down) / (2 * h)) - slope) < 2e-3, "difference at \(v)")
+    }
+}
