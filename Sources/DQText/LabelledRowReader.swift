@@ -331,9 +331,10 @@ package final class LabelledRowReader {
     /// bytes where they lie, for the byte path of `read(into:limit:)`.
     package var readsColumnsInPlace: Bool { (columnar as? InPlaceRows)?.readsInPlace ?? false }
     package var fileSize: Int? { csv?.fileSize ?? lines?.fileSize ?? columnar?.fileSize }
-    /// The number of rows the file says it holds (Parquet's metadata), before any is read; nil
+    /// The number of rows the file says it holds (Parquet's metadata), before any is read, at
+    /// most one row per 8 bytes of the file, so that a corrupt count cannot size a table; nil
     /// where the file does not say.
-    package var statedRowCount: Int? { (columnar as? ParquetRows)?.file.rowCount }
+    package var statedRowCount: Int? { (columnar as? ParquetRows).map { min($0.file.rowCount, $0.file.size / 8) } }
 
     /// The next row, or nil at end of file.
     package func next() throws -> RowOutcome? {

@@ -220,6 +220,9 @@ private func expectEdgeRowsMatchNext(_ path: String, limit: Int, unsplit: Bool) 
     let path = scratchPath("edges.parquet")
     try Data(writer.bytes(rows)).write(to: URL(fileURLWithPath: path))
     try expectEdgeRowsMatchNext(path, limit: 97, unsplit: false)
+    // The row count the file states (ingest sizes its tables by it); a CSV states none.
+    #expect(try LabelledRowReader(path: path, columns: ColumnRequest()).statedRowCount == 3000)
+    #expect(try LabelledRowReader(path: fixture("csv/quoted-fields-crlf.csv"), columns: ColumnRequest()).statedRowCount == nil)
     // Bytes that are not UTF-8, and every fixture with a text and a label column.
     try expectBatchesMatchNext(fixture("columnar-types/binary-text.parquet"), limit: 2)
     for name in ["pandas-default", "polars-default", "duckdb-default", "pyarrow-snappy-v2-dict", "pyarrow-none-v1-plain"] {
