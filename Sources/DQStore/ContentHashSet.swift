@@ -50,6 +50,19 @@ struct ContentHashSet {
         if remembersAdded { added.reserveCapacity(added.count + extra) }
     }
 
+    /// Reads the slot at which each of `hashes` would start its search, so that a batch's cache
+    /// misses (the table is far larger than the caches, and each lookup lands at a random place)
+    /// are waited for together rather than one lookup at a time. The returned value only keeps
+    /// the reads from being optimised away.
+    func touch(_ hashes: [UInt64]) -> UInt64 {
+        let mask = slots.count - 1
+        var sink: UInt64 = 0
+        slots.withUnsafeBufferPointer { slots in
+            for hash in hashes { sink &+= slots[Int(truncatingIfNeeded: hash) & mask] }
+        }
+        return sink
+    }
+
     /// Adds `hash`; false when it was already there.
     mutating func insert(_ hash: UInt64) -> Bool {
         guard place(hash) else { return false }

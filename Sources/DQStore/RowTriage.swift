@@ -30,6 +30,10 @@ final class RowTriage: @unchecked Sendable {
     private(set) var mayRepeatIDs: Bool
     /// The hash state after the split, the first part of every row's content hash.
     private let splitHash: StableHash
+    /// The content hashes of the batch being classified.
+    private var batchHashes: [UInt64] = []
+    /// What `ContentHashSet.touch` read; kept only so that its reads are not optimised away.
+    private var touched: UInt64 = 0
 
     /// `expectedRows`: how many rows the file holds, when it says (the tables are sized for
     /// them at once).
@@ -55,12 +59,21 @@ final class RowTriage: @unchecked Sendable {
     func classify(_ rows: LabelledRowBatch, into dispositions: inout [RowDisposition]) {
         dispositions.removeAll(keepingCapacity: true)
         rows.withFields { fields in
+            // The batch's content hashes first, and their slots read together: the lookups
+            // below then find them in the cache (one miss at a time, they were 15% of reading).
+            batchHashes.removeAll(keepingCapacity: true)
+            for row in 0..<rows.count where rows.rejected(row) == nil && fields[.label, row] != nil {
+                batchHashes.append(contentHash(fields, row: row, line: rows.lines[row]))
+            }
+            touched &+= hashes.touch(batchHashes)
+            var next = 0
             for row in 0..<rows.count {
                 guard rows.rejected(row) == nil, let label = fields[.label, row] else {
                     dispositions.append(.rejected)
                     continue
                 }
-                guard hashes.insert(contentHash(fields, row: row, line: rows.lines[row])) else {
+                next += 1
+                guard hashes.insert(batchHashes[next - 1]) else {
                     dispositions.append(.duplicate)
                     continue
                 }
