@@ -72,8 +72,9 @@ final class RowTriage: @unchecked Sendable {
                     dispositions.append(.rejected)
                     continue
                 }
+                let hash = batchHashes[next]
                 next += 1
-                guard hashes.insert(batchHashes[next - 1]) else {
+                guard hashes.insert(hash) else {
                     dispositions.append(.duplicate)
                     continue
                 }
