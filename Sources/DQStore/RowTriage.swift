@@ -59,16 +59,19 @@ final class RowTriage: @unchecked Sendable {
     func classify(_ rows: LabelledRowBatch, into dispositions: inout [RowDisposition]) {
         dispositions.removeAll(keepingCapacity: true)
         rows.withFields { fields in
+            /// The label of a row that can be stored; nil for a rejected one. Both passes below
+            /// decide by it, so the n-th hash is the n-th such row's.
+            func storable(_ row: Int) -> UnsafeBufferPointer<UInt8>? { rows.rejected(row) == nil ? fields[.label, row] : nil }
             // The batch's content hashes first, and their slots read together: the lookups
             // below then find them in the cache (one miss at a time, they were 15% of reading).
             batchHashes.removeAll(keepingCapacity: true)
-            for row in 0..<rows.count where rows.rejected(row) == nil && fields[.label, row] != nil {
+            for row in 0..<rows.count where storable(row) != nil {
                 batchHashes.append(contentHash(fields, row: row, line: rows.lines[row]))
             }
             touched &+= hashes.touch(batchHashes)
             var next = 0
             for row in 0..<rows.count {
-                guard rows.rejected(row) == nil, let label = fields[.label, row] else {
+                guard let label = storable(row) else {
                     dispositions.append(.rejected)
                     continue
                 }
