@@ -141,7 +141,9 @@ package final class BertClassifier: HasParameters {
 
     /// A model with BERT's initialisation: weights N(0, initializer_range²), biases 0,
     /// LayerNorm γ = 1, β = 0 (the padding row of the word embeddings is not zeroed).
-    package init(config: BertConfig, labels: Int, seed: UInt64) {
+    /// Weights for which `drawing` is false are left 0 for a checkpoint to fill, and their draws
+    /// skipped, so the others get the values a full initialisation gives them.
+    package init(config: BertConfig, labels: Int, seed: UInt64, drawing: (Parameter) -> Bool = { _ in true }) {
         self.config = config
         self.labels = labels
         embeddings = BertEmbeddings(config: config)
@@ -150,7 +152,9 @@ package final class BertClassifier: HasParameters {
         classifierDropout = Dropout(probability: config.hiddenDropoutProb)
         classifier = Linear(name: "classifier", inputs: config.hiddenSize, outputs: labels)
         var rng = SplitMix64(seed: seed)
-        for p in parameters where p.decays { p.initialiseNormal(std: config.initializerRange, rng: &rng) }
+        for p in parameters where p.decays {
+            if drawing(p) { p.initialiseNormal(std: config.initializerRange, rng: &rng) } else { rng.skipGaussians(p.count) }
+        }
     }
 
     package var parameters: [Parameter] {
@@ -202,7 +206,7 @@ package final class BertClassifier: HasParameters {
         let chunk = (batch.size + parts - 1) / parts
         withoutActuallyEscaping(body) { body in
             let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            ForkJoin.perform(iterations: parts) { part in
                 let range = (part * chunk)..<min(batch.size, (part + 1) * chunk)
                 guard !range.isEmpty else { return }
                 var unused = SplitMix64(seed: 0)

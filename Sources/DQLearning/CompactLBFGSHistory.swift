@@ -192,7 +192,7 @@ enum Blocked {
         let chunk = (n + workers - 1) / workers
         withoutActuallyEscaping(body) { body in
             let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            ForkJoin.perform(iterations: workers) { w in
                 box.value(w, (w * chunk)..<min(n, (w + 1) * chunk))
             }
         }

@@ -39,7 +39,7 @@ package func gemm(
     let unit = splitRows ? GEMMKernel.mr : GEMMKernel.maxNR
     let length = splitRows ? m : n
     let chunk = ((length + threads - 1) / threads + unit - 1) / unit * unit
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
+    ForkJoin.perform(iterations: threads) { t in
         let start = t * chunk
         let count = min(chunk, length - start)
         guard count > 0 else { return }

@@ -55,6 +55,13 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
         Double(next() >> 11) * 0x1p-53
     }
 
+    /// Moves past `count` calls of `nextGaussian()` without computing them: two draws each,
+    /// as they take unless a first draw is exactly 0 (probability 2⁻⁵³ per call), which
+    /// `nextGaussian` draws again.
+    package mutating func skipGaussians(_ count: Int) {
+        state &+= 2 &* UInt64(count) &* Self.gamma
+    }
+
     /// A standard normal deviate (Box–Muller).
     package mutating func nextGaussian() -> Float {
         var u = nextDouble()

@@ -399,7 +399,7 @@ struct Design: @unchecked Sendable {
         let bounds = (0...parts).map { rows.count * $0 / parts }
         // First reading: per part, each (index, group)'s entries and each index's first design row.
         let tallies = ConcurrentSlots<(entries: [Int32], first: [Int32])>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        ForkJoin.perform(iterations: parts) { part in
             var entries = [Int32](repeating: 0, count: dimension * groupCount)
             var first = [Int32](repeating: .max, count: dimension)
             rows.forEachRow(in: bounds[part]..<bounds[part + 1]) { i, indices, _ in
@@ -454,7 +454,7 @@ struct Design: @unchecked Sendable {
         rowIndex = [Int32](unsafeUninitializedCapacity: total) { rowBuffer, rowCount in
             values = [Float](unsafeUninitializedCapacity: total) { valueBuffer, valueCount in
                 let out = LayoutBuffers(rows: rowBuffer, values: valueBuffer)
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                ForkJoin.perform(iterations: parts) { part in
                     var cursor = cursors.take(part)
                     rows.forEachRow(in: bounds[part]..<bounds[part + 1]) { i, indices, entryValues in
                         let d = placeOf[i], g = sourceGroups[i]
@@ -570,7 +570,7 @@ struct Design: @unchecked Sendable {
         // Scores: each part adds its features' contributions into its own n × classes buffer.
         theta.withUnsafeBufferPointer { wb in context.scale.withUnsafeBufferPointer { sb in
             let w = UncheckedSendable(wb.baseAddress!), scales = UncheckedSendable(sb.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            ForkJoin.perform(iterations: parts) { part in
                 let z = scratch.scores(part)
                 z.update(repeating: 0)
                 data.value.segment.withUnsafeBufferPointer { segments in
@@ -634,7 +634,7 @@ struct Design: @unchecked Sendable {
         theta.withUnsafeBufferPointer { wb in context.scale.withUnsafeBufferPointer { sb in
             gradient.withUnsafeMutableBufferPointer { gb in
                 let pointers = UncheckedSendable((wb.baseAddress!, gb.baseAddress!, UnsafePointer(z.baseAddress!), sb.baseAddress!))
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                ForkJoin.perform(iterations: parts) { part in
                     let (w, g, r, scales) = pointers.value
                     var penalty = 0.0
                     data.value.segment.withUnsafeBufferPointer { segments in

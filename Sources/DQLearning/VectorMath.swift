@@ -135,7 +135,7 @@ extension ParallelFor {
             return
         }
         let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        ForkJoin.perform(iterations: workers) { w in
             let range = (w * chunk)..<min(count, (w + 1) * chunk)
             if !range.isEmpty { body(range) }
         }

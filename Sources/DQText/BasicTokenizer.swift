@@ -21,6 +21,42 @@ package struct BasicTokenizer: Sendable {
 
     /// The words of `text`.
     package func words(_ text: String) -> [String] {
+        asciiWords(text) ?? unicodeWords(text)
+    }
+
+    /// `unicodeWords` for text that is all ASCII, byte by byte (a fifth of tiny-bert's
+    /// serial time went to looking up each character's Unicode category), or nil for other
+    /// text. In ASCII: U+0000, U+0001–U+001F other than tab, line feed and carriage return,
+    /// and U+007F are control characters and dropped; tab, line feed, carriage return and
+    /// space are whitespace; there is no CJK and no accent; punctuation is the four ASCII runs.
+    func asciiWords(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            var words: [String] = []
+            var word: [UInt8] = []
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                switch byte {
+                case 0x09, 0x0A, 0x0D, 0x20:
+                    if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+                case 0..<0x20, 0x7F:
+                    continue
+                case 33...47, 58...64, 91...96, 123...126:
+                    if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+                    words.append(String(UnicodeScalar(byte)))
+                case UInt8(ascii: "A")...UInt8(ascii: "Z") where lowercase:
+                    word.append(byte + 32)
+                default:
+                    word.append(byte)
+                }
+            }
+            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+            return words
+        }
+    }
+
+    /// The words of `text`, by the definition above, character by character.
+    func unicodeWords(_ text: String) -> [String] {
         var cleaned = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             let v = scalar.value

@@ -51,6 +51,14 @@ private struct Golden: Decodable {
 @Test func anEncoderOnlyCheckpointGetsANewClassifierAndSaysSo() throws {
     let checkpoint = try BertCheckpoint.load(directory: fixture("bert/random-tiny"), labels: 5, seed: 0)
     #expect(checkpoint.initialisedRandomly == ["classifier.weight", "classifier.bias"])
+    // The new head is the one a model initialised in full with the same seed has: the
+    // loaded tensors' draws are skipped, not left out of the stream.
+    let fresh = BertClassifier(config: checkpoint.model.config, labels: 5, seed: 0)
+    let head = { (model: BertClassifier) in model.parameters.first { $0.name == "classifier.weight" }! }
+    let values = { (p: Parameter) in Array(UnsafeBufferPointer(start: p.value.data, count: p.count)) }
+    let same = values(head(checkpoint.model)) == values(head(fresh))
+    #expect(same)
+    #expect(values(head(fresh)).contains { $0 != 0 })
 }
 
 @Test func missingAndMisshapenTensorsAreErrorsThatNameThem() throws {

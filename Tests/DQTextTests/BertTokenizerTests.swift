@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import DQTestSupport
-import DQText
+@testable import DQText
 
 /// One case of `Golden/bert_tokenizer_golden.json`, made by `make_bert_tokenizer_golden.py`.
 private struct GoldenCase: Decodable {
@@ -74,4 +74,33 @@ private func golden(file: String = #filePath) throws -> [GoldenCase] {
     #expect(BertTokenizer.truncatedLengths(9, 2, budget: 5) == (3, 2))
     #expect(BertTokenizer.truncatedLengths(4, 4, budget: 8) == (4, 4))
     #expect(BertTokenizer.truncatedLengths(10, 7, budget: 7) == (4, 3))
+}
+
+@Test func asciiTextIsSplitByteByByteAsCharacterByCharacter() {
+    // Every ASCII character, controls and DEL included, in random strings: the byte path
+    // gives the words the Unicode path gives, cased and uncased; other text takes the Unicode path.
+    var state: UInt64 = 7
+    func next(_ bound: Int) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int((state >> 33) % UInt64(bound))
+    }
+    for lowercase in [true, false] {
+        let tokenizer = BasicTokenizer(lowercase: lowercase)
+        var differ = 0
+        for _ in 0..<5_000 {
+            // Mostly letters and spaces, as text is, with every other byte mixed in.
+            let scalars = (0..<next(40)).map { _ -> Unicode.Scalar in
+                switch next(4) {
+                case 0: return Unicode.Scalar(UInt8(next(128)))
+                case 1: return " "
+                default: return Unicode.Scalar(UInt8(ascii: next(2) == 0 ? "a" : "A") + UInt8(next(26)))
+                }
+            }
+            let text = String(String.UnicodeScalarView(scalars))
+            if tokenizer.asciiWords(text) != tokenizer.unicodeWords(text) { differ += 1 }
+        }
+        #expect(differ == 0, "lowercase \(lowercase)")
+        #expect(tokenizer.asciiWords("café au lait") == nil)
+        #expect(tokenizer.words("Café, au LAIT!") == (lowercase ? ["cafe", ",", "au", "lait", "!"] : ["Café", ",", "au", "LAIT", "!"]))
+    }
 }
