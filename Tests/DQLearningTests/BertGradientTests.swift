@@ -138,6 +138,24 @@ private func loss(_ model: BertClassifier) -> Double {
     // Each part's kernels were limited to one core, on whichever thread ran it.
     let seen = model.inParts(batch, parts: 2) { part, _ in Matrix(rows: part.size, columns: 1, values: [Float](repeating: Float(Threading.cores), count: part.size)) }
     #expect(seen.values == [Float](repeating: 1, count: size))
+    // More parts than cores, taken as the cores finish: still the whole batch's values, in order.
+    let inFive = model.inParts(batch, parts: 5) { model.classifyOnce($0, training: false, rng: &$1) }
+    #expect(inFive.values == whole.values)
+}
+
+@Test func inferenceSplitsABatchIntoPartsOfAboutFiveHundredTokenRows() {
+    func parts(size: Int, length: Int, cores: Int) -> Int {
+        let batch = BertBatch(inputIDs: [Int32](repeating: 0, count: size * length), tokenTypeIDs: [Int32](repeating: 0, count: size * length),
+                              attentionMask: [Int32](repeating: 1, count: size * length), size: size, length: length)
+        return BertClassifier.parts(batch, cores: cores)
+    }
+    #expect(parts(size: 32, length: 60, cores: 2) == 4)     // 1,920 rows: 4 parts of 480
+    #expect(parts(size: 32, length: 128, cores: 2) == 8)    // 4,096 rows: 8 of 512
+    #expect(parts(size: 32, length: 35, cores: 2) == 4)     // 1,120 rows want 3, rounded up to the cores
+    #expect(parts(size: 32, length: 10, cores: 2) == 2)     // short: one part per core
+    #expect(parts(size: 3, length: 400, cores: 2) == 3)     // no more parts than sequences
+    #expect(parts(size: 1, length: 10, cores: 2) == 1)
+    #expect(parts(size: 32, length: 60, cores: 1) == 4)
 }
 
 /// Dropout draws its mask on all cores and still gives the mask of one `nextFloat()` per value
