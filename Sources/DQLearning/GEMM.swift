@@ -62,7 +62,7 @@ package func gemm(
 /// How dq's kernels use the cores.
 package enum Threading {
     /// Cores the kernels called on this thread may use: all of `available`, unless a caller
-    /// has lowered it with `withCores` (BERT inference runs one part of a batch per core).
+    /// has lowered it with `withCores` (BERT inference runs each part of a batch on one core).
     package static var cores: Int { limit.map { min($0, available) } ?? available }
 
     @TaskLocal static var limit: Int?
