@@ -43,10 +43,11 @@ package struct BertCheckpoint {
         }
         let weightsPath = directory + "/model.safetensors"
         let file = try SafeTensorsFile(path: weightsPath)
-        // Only the tensors the file lacks are drawn at random (drawing the rest cost MiniLM
-        // 0.6 s a load), with the values a full initialisation would give them.
+        // Only the tensors the file lacks (or has in another shape) are drawn at random, with
+        // the values a full initialisation would give them; drawing the rest cost MiniLM 0.6 s.
         let model = BertClassifier(config: config, labels: labels, seed: seed) { parameter in
-            candidates(for: parameter.name).first { file.tensors[$0] != nil }.map { file.tensors[$0]!.shape != parameter.shape } ?? true
+            guard let stored = candidates(for: parameter.name).first(where: { file.tensors[$0] != nil }) else { return true }
+            return file.tensors[stored]!.shape != parameter.shape
         }
         var random: [String] = []
         for parameter in model.parameters {

@@ -32,12 +32,13 @@ enum ParallelFor {
 /// its iterations on the calling thread, one after another.
 package enum ForkJoin {
     package static func perform(iterations: Int, _ body: (Int) -> Void) {
-        guard iterations > 1 else {
-            if iterations == 1 { body(0) }
+        // One core (`DQ_THREADS=1`, or a caller limited by `Threading.withCores(1)`): in order.
+        guard iterations > 1, Threading.cores > 1 else {
+            for i in 0..<iterations { body(i) }
             return
         }
-        if #available(macOS 15.0, *), iterations <= CorePool.maxIterations, let pool = CorePool.shared {
-            if pool.begin() {
+        if #available(macOS 15.0, *), iterations <= CorePool.maxIterations {
+            if let pool = CorePool.shared, pool.begin() {
                 pool.run(iterations: iterations, body)
             } else {
                 for i in 0..<iterations { body(i) }

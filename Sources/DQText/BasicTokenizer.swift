@@ -34,15 +34,20 @@ package struct BasicTokenizer: Sendable {
         return text.withUTF8 { bytes -> [String]? in
             var words: [String] = []
             var word: [UInt8] = []
+            func flush() {
+                guard !word.isEmpty else { return }
+                words.append(String(decoding: word, as: UTF8.self))
+                word.removeAll(keepingCapacity: true)
+            }
             for byte in bytes {
                 guard byte < 0x80 else { return nil }
                 switch byte {
                 case 0x09, 0x0A, 0x0D, 0x20:
-                    if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+                    flush()
                 case 0..<0x20, 0x7F:
                     continue
                 case 33...47, 58...64, 91...96, 123...126:
-                    if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+                    flush()
                     words.append(String(UnicodeScalar(byte)))
                 case UInt8(ascii: "A")...UInt8(ascii: "Z") where lowercase:
                     word.append(byte + 32)
@@ -50,7 +55,7 @@ package struct BasicTokenizer: Sendable {
                     word.append(byte)
                 }
             }
-            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+            flush()
             return words
         }
     }

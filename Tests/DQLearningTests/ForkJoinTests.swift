@@ -62,11 +62,22 @@ private final class Tally: @unchecked Sendable {
     #expect(ran.allSatisfy { $0 == 1 }, "\(ran.filter { $0 != 1 }.count) iterations ran other than once")
 }
 
-@Test func forkJoinWithOneOrNoIterationsRunsOnTheCaller() {
+@Test func forkJoinWithOneIterationOrOneCoreRunsOnTheCallerInOrder() {
     var ran: [Int] = []
     ForkJoin.perform(iterations: 0) { ran.append($0) }
     ForkJoin.perform(iterations: 1) { ran.append($0) }
     #expect(ran == [0])
+    // Limited to one core (as each part of BERT inference is): every iteration on the caller.
+    let caller = pthread_self()
+    var order: [Int] = []
+    var elsewhere = 0
+    Threading.withCores(1) {
+        ForkJoin.perform(iterations: 6) { i in
+            order.append(i)
+            if pthread_equal(pthread_self(), caller) == 0 { elsewhere += 1 }
+        }
+    }
+    #expect(order == Array(0..<6) && elsewhere == 0)
 }
 
 @Test func forkJoinJobNumbersWrapWithoutLosingTheCaller() throws {
