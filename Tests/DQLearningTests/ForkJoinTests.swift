@@ -73,6 +73,7 @@ private final class Tally: @unchecked Sendable {
     var elsewhere = 0
     Threading.withCores(1) {
         ForkJoin.perform(iterations: 6) { i in
+            usleep(200)  // long enough for a worker thread, were one used, to take some
             order.append(i)
             if pthread_equal(pthread_self(), caller) == 0 { elsewhere += 1 }
         }
