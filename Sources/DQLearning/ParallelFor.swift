@@ -30,8 +30,8 @@ enum ParallelFor {
 ///
 /// A call made while the threads are busy (from inside a body, or from a second thread) runs
 /// its iterations on the calling thread, one after another.
-package enum ForkJoin {
-    package static func perform(iterations: Int, _ body: (Int) -> Void) {
+enum ForkJoin {
+    static func perform(iterations: Int, _ body: (Int) -> Void) {
         // One core (`DQ_THREADS=1`, or a caller limited by `Threading.withCores(1)`): in order.
         guard iterations > 1, Threading.cores > 1 else {
             for i in 0..<iterations { body(i) }
