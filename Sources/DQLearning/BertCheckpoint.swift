@@ -43,16 +43,17 @@ package struct BertCheckpoint {
         }
         let weightsPath = directory + "/model.safetensors"
         let file = try SafeTensorsFile(path: weightsPath)
+        /// The file's name for a parameter's tensor, if it has one.
+        func storedName(_ parameter: Parameter) -> String? { candidates(for: parameter.name).first { file.tensors[$0] != nil } }
         // Only the tensors the file lacks (or has in another shape) are drawn at random, with
         // the values a full initialisation would give them; drawing the rest cost MiniLM 0.6 s.
         let model = BertClassifier(config: config, labels: labels, seed: seed) { parameter in
-            guard let stored = candidates(for: parameter.name).first(where: { file.tensors[$0] != nil }) else { return true }
-            return file.tensors[stored]!.shape != parameter.shape
+            storedName(parameter).map { file.tensors[$0]!.shape != parameter.shape } ?? true
         }
         var random: [String] = []
         for parameter in model.parameters {
             let optional = parameter.name.hasPrefix("classifier.") || parameter.name.hasPrefix("pooler.")
-            guard let stored = candidates(for: parameter.name).first(where: { file.tensors[$0] != nil }) else {
+            guard let stored = storedName(parameter) else {
                 if optional {
                     random.append(parameter.name)
                     continue
