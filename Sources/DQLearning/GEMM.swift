@@ -116,7 +116,7 @@ enum GEMMKernel {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
-        wide: Bool = Threading.wideKernel
+        wide: Bool = Threading.wideKernel, readsAInPlace: Bool = true
     ) {
         if beta != 1 || bias != nil {
             for i in 0..<m {
@@ -152,11 +152,12 @@ enum GEMMKernel {
                 var ic = 0
                 while ic < m {
                     let mcCur = min(mc, m - ic)
-                    // With the wide kernel, untransposed A is read in place, six rows at a time
-                    // (packing it cost a quarter of the time at BERT's shapes); transposed A, a
-                    // last panel of fewer than six rows, and A for the 6×16 kernel (which is
-                    // slower reading in place) are packed.
-                    let direct = !transA && nr == 32
+                    // Untransposed A is read in place, six rows at a time (packing it cost a
+                    // quarter of the time at BERT's shapes with the wide kernel, and the 6×16
+                    // kernel reads it in place 7–40% faster at tiny-bert's); transposed A and a
+                    // last panel of fewer than six rows are packed. Both readings give the same
+                    // bits: each element's fused multiply-adds come in the same order.
+                    let direct = !transA && readsAInPlace
                     let fullRows = direct ? mcCur / mr * mr : 0
                     if fullRows < mcCur {
                         packA(transA: transA, a: a, lda: lda, rowStart: ic + fullRows, colStart: pc,
@@ -180,7 +181,7 @@ enum GEMMKernel {
                                 continue
                             }
                             #endif
-                            microKernel(kc: kcCur, a: aTile, b: bPack + jr * kcCur,
+                            microKernel(kc: kcCur, a: aTile, rowOffset: rowOffset, step: step, b: bPack + jr * kcCur,
                                         c: cTile, ldc: ldc, rows: mrCur, cols: nrCur, alpha: alpha)
                             ir += mr
                         }
@@ -311,33 +312,37 @@ enum GEMMKernel {
         }
     }
 
-    /// C[0..<rows, 0..<cols] += α · Apanel·Bpanel for one 6×16 tile, A packed six values per
-    /// step. (Reading A in place, as the wide kernel does, makes the compiler hoist all six
-    /// broadcasts and spill accumulators out of AVX2's sixteen registers: twice as slow.)
+    /// C[0..<rows, 0..<cols] += α · A·Bpanel for one 6×16 tile: row i of A at step p is
+    /// `a[i·rowOffset + p·step]` (a packed panel: rowOffset 1, step 6), B is packed 16 values per
+    /// step. One pointer into A and one into B advance each step, with the rows' offsets held in
+    /// registers. (Written with the rows as six pointers instead, the compiler hoisted all six
+    /// broadcasts and spilled accumulators out of AVX2's sixteen registers: twice as slow.)
     @inline(__always)
-    static func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    static func microKernel(kc: Int, a: UnsafePointer<Float>, rowOffset: Int, step: Int, b: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, alpha: Float) {
         typealias V = SIMD8<Float>
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
-        let braw = UnsafeRawPointer(b)
-        var ap = a
-        for p in 0..<kc {
-            let b0 = braw.loadUnaligned(fromByteOffset: p * 64, as: V.self)
-            let b1 = braw.loadUnaligned(fromByteOffset: p * 64 + 32, as: V.self)
-            var s = V(repeating: ap[0])
+        var pb = UnsafeRawPointer(b)
+        var pa = a
+        let o1 = rowOffset, o2 = 2 &* rowOffset, o3 = 3 &* rowOffset, o4 = 4 &* rowOffset, o5 = 5 &* rowOffset
+        for _ in 0..<kc {
+            let b0 = pb.loadUnaligned(as: V.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 32, as: V.self)
+            var s = V(repeating: pa[0])
             c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
-            s = V(repeating: ap[1])
+            s = V(repeating: pa[o1])
             c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
-            s = V(repeating: ap[2])
+            s = V(repeating: pa[o2])
             c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
-            s = V(repeating: ap[3])
+            s = V(repeating: pa[o3])
             c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
-            s = V(repeating: ap[4])
+            s = V(repeating: pa[o4])
             c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
-            s = V(repeating: ap[5])
+            s = V(repeating: pa[o5])
             c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
-            ap += 6
+            pa += step
+            pb += 64
         }
         if alpha != 1 {
             let k = V(repeating: alpha)
