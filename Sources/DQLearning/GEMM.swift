@@ -153,10 +153,11 @@ enum GEMMKernel {
                 while ic < m {
                     let mcCur = min(mc, m - ic)
                     // Untransposed A is read in place, six rows at a time (packing it cost a
-                    // quarter of the time at BERT's shapes with the wide kernel, and the 6×16
-                    // kernel reads it in place 7–40% faster at tiny-bert's); transposed A and a
-                    // last panel of fewer than six rows are packed. Both readings give the same
-                    // bits: each element's fused multiply-adds come in the same order.
+                    // quarter of the time at BERT's shapes with the wide kernel; the 6×16 kernel
+                    // trains tiny-bert 7% faster and infers 11% faster reading it in place,
+                    // `dq-bench bert 32 64`); transposed A and a last panel of fewer than six
+                    // rows are packed. Both readings give the same bits: each element's fused
+                    // multiply-adds come in the same order.
                     let direct = !transA && readsAInPlace
                     let fullRows = direct ? mcCur / mr * mr : 0
                     if fullRows < mcCur {
@@ -315,8 +316,9 @@ enum GEMMKernel {
     /// C[0..<rows, 0..<cols] += α · A·Bpanel for one 6×16 tile: row i of A at step p is
     /// `a[i·rowOffset + p·step]` (a packed panel: rowOffset 1, step 6), B is packed 16 values per
     /// step. One pointer into A and one into B advance each step, with the rows' offsets held in
-    /// registers. (Written with the rows as six pointers instead, the compiler hoisted all six
-    /// broadcasts and spilled accumulators out of AVX2's sixteen registers: twice as slow.)
+    /// registers. (An earlier form that read A in place through six row pointers made the
+    /// compiler hoist all six broadcasts and spill accumulators out of AVX2's sixteen registers:
+    /// twice as slow.)
     @inline(__always)
     static func microKernel(kc: Int, a: UnsafePointer<Float>, rowOffset: Int, step: Int, b: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, alpha: Float) {
