@@ -188,14 +188,7 @@ enum Blocked {
 
     /// Calls `body(worker, range)` for each worker's contiguous share of 0..<n, in parallel.
     static func run(_ n: Int, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
-        let workers = workers(n)
-        let chunk = (n + workers - 1) / workers
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            ForkJoin.perform(iterations: workers) { w in
-                box.value(w, (w * chunk)..<min(n, (w + 1) * chunk))
-            }
-        }
+        ForkJoin.perform(shares: workers(n), of: n, body)
     }
 
     /// `run` for bodies that need only their range (empty shares are skipped).

@@ -10,9 +10,8 @@ enum ParallelFor {
             Subnormals.flushed { for job in 0..<count { body(job) } }
             return
         }
-        let chunk = (count + workers - 1) / workers
-        ForkJoin.perform(iterations: workers) { w in
-            Subnormals.flushed { for job in (w * chunk)..<min(count, (w + 1) * chunk) { body(job) } }
+        ForkJoin.perform(shares: workers, of: count) { _, jobs in
+            Subnormals.flushed { for job in jobs { body(job) } }
         }
     }
 }
@@ -31,6 +30,18 @@ enum ParallelFor {
 /// A call made while the threads are busy (from inside a body, or from a second thread) runs
 /// its iterations on the calling thread, one after another.
 enum ForkJoin {
+    /// Share `worker` of 0..<n cut `workers` ways: ⌈n/workers⌉ values each, in order, the last
+    /// shares shorter or empty (8 shares of 10 values: five of 2, then three empty).
+    static func share(_ worker: Int, of n: Int, workers: Int) -> Range<Int> {
+        let chunk = (n + workers - 1) / workers
+        return min(n, worker * chunk)..<min(n, (worker + 1) * chunk)
+    }
+
+    /// `body(worker, share(worker, of: n, workers: workers))` for every worker, in parallel.
+    static func perform(shares workers: Int, of n: Int, _ body: (_ worker: Int, _ share: Range<Int>) -> Void) {
+        perform(iterations: workers) { body($0, share($0, of: n, workers: workers)) }
+    }
+
     static func perform(iterations: Int, _ body: (Int) -> Void) {
         // One core (`DQ_THREADS=1`, or a caller limited by `Threading.withCores(1)`): in order.
         guard iterations > 1, Threading.cores > 1 else {

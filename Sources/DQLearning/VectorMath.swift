@@ -134,9 +134,7 @@ extension ParallelFor {
             body(0..<count)
             return
         }
-        let chunk = (count + workers - 1) / workers
-        ForkJoin.perform(iterations: workers) { w in
-            let range = (w * chunk)..<min(count, (w + 1) * chunk)
+        ForkJoin.perform(shares: workers, of: count) { _, range in
             if !range.isEmpty { body(range) }
         }
     }

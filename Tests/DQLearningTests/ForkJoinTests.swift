@@ -104,3 +104,18 @@ private final class Tally: @unchecked Sendable {
     let afterWrap = (21..<40).filter { callerRan.value($0) > 0 }.count
     #expect(afterWrap >= 10, "the caller ran iterations in \(afterWrap) of 19 jobs after the wrap")
 }
+
+/// The shares of 0..<n cover it once, in order, ⌈n/workers⌉ values at most each, for more workers
+/// than a small n can fill too: 8 workers over 10 jobs (an attention step's batch × heads on an
+/// 8-core machine) once made the later shares' ranges run backwards, a trap.
+@Test func sharesCoverTheRangeOnceForAnyNumberOfWorkers() {
+    for n in 0...40 {
+        for workers in 1...9 {
+            let shares = (0..<workers).map { ForkJoin.share($0, of: n, workers: workers) }
+            #expect(shares.flatMap { Array($0) } == Array(0..<n), "n \(n), workers \(workers)")
+            #expect(shares.allSatisfy { $0.count <= (n + workers - 1) / workers })
+        }
+    }
+    #expect((0..<8).map { ForkJoin.share($0, of: 10, workers: 8) }
+            == [0..<2, 2..<4, 4..<6, 6..<8, 8..<10, 10..<10, 10..<10, 10..<10])
+}
